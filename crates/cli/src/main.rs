@@ -1,0 +1,431 @@
+//! The `jianfu` command: runs the server and does the operator's chores (migrate, initialize,
+//! manage accounts from the shell, verify the audit chain, back up).
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use jianfu_domain::auth::PasswordHasher;
+use jianfu_domain::{App, Clock, Role};
+use jianfu_server::{AppState, ServerConfig};
+use jianfu_store::{AuditKey, Store};
+use serde::Deserialize;
+
+#[derive(Parser)]
+#[command(
+    name = "jianfu",
+    version,
+    about = "减负：基层减负管理平台（鞍民发〔2021〕18号）",
+    long_about = "减负 keeps the list of everything departments place on communities and villages, \
+                  who admitted it, and what it costs them; residents get verifiable certificates.\n\n\
+                  Settings come from flags, then JIANFU_* environment variables, then the config \
+                  file (jianfu.toml in the data directory, or --config), then defaults."
+)]
+struct Cli {
+    /// Where the SQLite database, the audit key and uploads live.
+    #[arg(long, global = true, env = "JIANFU_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://FILE or postgres://USER@HOST:PORT/DB (default: SQLite in the data
+    /// directory).
+    #[arg(long, global = true, env = "JIANFU_DATABASE_URL")]
+    database: Option<String>,
+    /// Configuration file (TOML). Default: jianfu.toml in the data directory, if present.
+    #[arg(long, global = true, env = "JIANFU_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates the database first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "JIANFU_LISTEN")]
+        listen: Option<String>,
+        /// Load the demo data (Anshan's districts, sample streets and communities, one account
+        /// per role with the password printed in the README) if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create the city root (or, with --demo, the whole demo data set) in an empty database.
+    Init {
+        #[arg(long)]
+        demo: bool,
+        /// Name of the city (root of the tree).
+        #[arg(long, default_value = "鞍山市")]
+        city_name: String,
+        /// 12-digit statistical division code of the city.
+        #[arg(long, default_value = "210300000000")]
+        city_code: String,
+    },
+    /// Manage accounts from the shell (e.g. the first administrators).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Audit log tools.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Copy the SQLite database to FILE while the server runs (prints the pg_dump command for
+    /// PostgreSQL).
+    Backup { file: PathBuf },
+    /// Print the OpenAPI document of the JSON API.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account with roles at a node. The password is asked for (or read from stdin).
+    Add {
+        username: String,
+        /// The person's name.
+        #[arg(long)]
+        name: String,
+        /// Division code (or node id) of the unit the roles apply to.
+        #[arg(long)]
+        node: String,
+        /// Role, repeatable: system_admin, security_admin, audit_admin, city_approver, ...
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Let the password stand (otherwise the owner must change it at first login).
+        #[arg(long)]
+        permanent: bool,
+    },
+    /// Set a new (temporary) password for an account.
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lock (disable) an account and end its sessions.
+    Lock { username: String },
+    /// Unlock an account (also clears a failed-login lockout).
+    Unlock { username: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole SM3 hash chain and the signed checkpoint; name the first broken entry.
+    Verify,
+}
+
+/// The optional configuration file.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database: Option<String>,
+    listen: Option<String>,
+    secure_cookies: Option<bool>,
+    trust_forwarded_for: Option<bool>,
+    audit_key_file: Option<PathBuf>,
+}
+
+struct Settings {
+    data_dir: PathBuf,
+    database: String,
+    file: FileConfig,
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    // One line, no secrets: callers redact URLs before they get here.
+    let text = msg.to_string().replace('\n', " ");
+    eprintln!("错误：{text}");
+    ExitCode::FAILURE
+}
+
+fn settings(cli: &Cli) -> Result<Settings, String> {
+    let data_dir = cli
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("jianfu-data"));
+    let config_path = cli.config.clone().or_else(|| {
+        let p = data_dir.join("jianfu.toml");
+        p.exists().then_some(p)
+    });
+    let file = match config_path {
+        Some(p) => {
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| format!("无法读取配置文件 {}：{e}", p.display()))?;
+            toml::from_str(&text).map_err(|e| format!("配置文件 {} 有误：{e}", p.display()))?
+        }
+        None => FileConfig::default(),
+    };
+    let database = match cli.database.clone().or_else(|| file.database.clone()) {
+        Some(d) => d,
+        None => {
+            std::fs::create_dir_all(&data_dir)
+                .map_err(|e| format!("无法创建数据目录 {}：{e}", data_dir.display()))?;
+            format!("sqlite://{}", data_dir.join("jianfu.db").display())
+        }
+    };
+    Ok(Settings {
+        data_dir,
+        database,
+        file,
+    })
+}
+
+/// The checkpoint key: `JIANFU_AUDIT_KEY` (hex), the configured file, or `audit.key` in the
+/// data directory (created on first use, readable by the owner only).
+fn audit_key(s: &Settings) -> Result<AuditKey, String> {
+    if let Ok(hexkey) = std::env::var("JIANFU_AUDIT_KEY") {
+        let bytes = hex::decode(hexkey.trim())
+            .map_err(|_| "JIANFU_AUDIT_KEY 应为十六进制字符串".to_owned())?;
+        return AuditKey::new(bytes).map_err(|e| e.to_string());
+    }
+    let path = s
+        .file
+        .audit_key_file
+        .clone()
+        .unwrap_or_else(|| s.data_dir.join("audit.key"));
+    if !path.exists() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))?;
+        }
+        let key: [u8; 32] = rand::random();
+        write_private(&path, hex::encode(key).as_bytes())
+            .map_err(|e| format!("无法写入审计密钥 {}：{e}", path.display()))?;
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("无法读取审计密钥 {}：{e}", path.display()))?;
+    let bytes = hex::decode(text.trim())
+        .map_err(|_| format!("审计密钥文件 {} 内容无效", path.display()))?;
+    AuditKey::new(bytes).map_err(|e| e.to_string())
+}
+
+fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)?.write_all(data)
+}
+
+fn read_password(from_stdin: bool) -> Result<String, String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| e.to_string())?;
+        return Ok(s.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let a = rpassword::prompt_password("密码：").map_err(|e| e.to_string())?;
+    let b = rpassword::prompt_password("再次输入：").map_err(|e| e.to_string())?;
+    if a != b {
+        return Err("两次输入的密码不一致".into());
+    }
+    Ok(a)
+}
+
+async fn open_app(s: &Settings, migrate: bool) -> Result<App, String> {
+    let key = audit_key(s)?;
+    let store = if migrate {
+        Store::open(&s.database, key).await
+    } else {
+        Store::connect(&s.database, key).await
+    }
+    .map_err(|e| e.to_string())?;
+    Ok(App::new(store, Clock::system(), PasswordHasher::default()))
+}
+
+fn progress(step: &str) {
+    eprintln!("  · {step}");
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let s = settings(&cli)?;
+    match cli.command {
+        Command::Serve { listen, demo } => {
+            let app = open_app(&s, true).await?;
+            if demo {
+                if app.seed_demo(progress).await.map_err(|e| e.to_string())? {
+                    eprintln!(
+                        "已载入演示数据；演示账号见 README（密码 {}）",
+                        jianfu_domain::bootstrap::DEMO_PASSWORD
+                    );
+                }
+            } else if !app.is_initialized().await.map_err(|e| e.to_string())? {
+                return Err("数据库为空：请先运行 `jianfu init` 并用 `jianfu user add` 创建管理员，或用 --demo 载入演示数据".into());
+            }
+            let listen = listen
+                .or(s.file.listen.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".into());
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .map_err(|e| format!("无法监听 {listen}：{e}"))?;
+            let config = ServerConfig {
+                secure_cookies: s.file.secure_cookies.unwrap_or(false),
+                trust_forwarded_for: s.file.trust_forwarded_for.unwrap_or(false),
+            };
+            eprintln!(
+                "减负 正在运行：http://{}",
+                listener
+                    .local_addr()
+                    .map(|a| a.to_string())
+                    .unwrap_or(listen)
+            );
+            jianfu_server::serve(AppState::new(app, config), listener, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| e.to_string())
+        }
+        Command::Migrate => {
+            let app = open_app(&s, true).await?;
+            let applied = app
+                .store
+                .applied_migrations()
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "数据库已是最新：已应用 {} 个迁移（最新 {}）",
+                applied.len(),
+                applied.last().map(String::as_str).unwrap_or("-")
+            );
+            Ok(())
+        }
+        Command::Init {
+            demo,
+            city_name,
+            city_code,
+        } => {
+            let app = open_app(&s, true).await?;
+            if demo {
+                if app.seed_demo(progress).await.map_err(|e| e.to_string())? {
+                    println!("已载入演示数据");
+                } else {
+                    println!("数据库已初始化，未作改动");
+                }
+            } else {
+                app.init_city(&city_name, &city_code)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                println!(
+                    "已创建根节点 {city_name}（{city_code}）。下一步：jianfu user add … --role system_admin / security_admin / audit_admin"
+                );
+            }
+            Ok(())
+        }
+        Command::User(cmd) => {
+            let app = open_app(&s, true).await?;
+            match cmd {
+                UserCommand::Add {
+                    username,
+                    name,
+                    node,
+                    roles,
+                    password_stdin,
+                    permanent,
+                } => {
+                    let roles = roles
+                        .iter()
+                        .map(|r| Role::parse(r))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| e.to_string())?;
+                    let password = read_password(password_stdin)?;
+                    let id = app
+                        .add_account_as_operator(
+                            &username, &name, &node, &roles, &password, !permanent,
+                        )
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    println!("已创建账号 {username}（编号 {id}）");
+                }
+                UserCommand::Passwd {
+                    username,
+                    password_stdin,
+                } => {
+                    let password = read_password(password_stdin)?;
+                    app.set_password_as_operator(&username, &password)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    println!("已为 {username} 设置临时密码，下次登录须修改");
+                }
+                UserCommand::Lock { username } => {
+                    app.set_locked_as_operator(&username, true)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    println!("已锁定 {username}");
+                }
+                UserCommand::Unlock { username } => {
+                    app.set_locked_as_operator(&username, false)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    println!("已解锁 {username}");
+                }
+            }
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let app = open_app(&s, false).await?;
+            let report = app
+                .store
+                .verify_audit(|n| {
+                    if n > 0 && n % 10_000 == 0 {
+                        eprintln!("  · 已校验 {n} 条");
+                    }
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+            match report.broken {
+                None => {
+                    println!(
+                        "审计日志完整：共 {} 条，哈希链与签名检查点一致",
+                        report.entries
+                    );
+                    Ok(())
+                }
+                Some(b) => Err(format!("审计日志被篡改：{}", b.describe())),
+            }
+        }
+        Command::Backup { file } => {
+            if s.database.starts_with("postgres") {
+                println!(
+                    "PostgreSQL 请用：pg_dump --format=custom --file={} '{}'",
+                    file.display(),
+                    jianfu_store::redact_url(&s.database)
+                );
+                return Ok(());
+            }
+            let app = open_app(&s, false).await?;
+            let path = file.to_str().ok_or("备份文件路径须为 UTF-8")?;
+            eprintln!("  · 正在备份到 {path} …");
+            app.store
+                .backup_sqlite(path)
+                .await
+                .map_err(|e| e.to_string())?;
+            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            println!("已备份到 {path}（{size} 字节）");
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", jianfu_server::openapi_json());
+            Ok(())
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("JIANFU_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn")
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}

@@ -1,0 +1,849 @@
+//! Logging in and staying logged in: argon2id passwords and the password policy, lockout per
+//! account and per source address, server-side sessions with CSRF tokens, and API tokens.
+
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine as _;
+use jianfu_store::entity::{account, api_token, login_attempt, node, role_grant, session, setting};
+use jianfu_store::orm::prelude::Expr;
+use jianfu_store::orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
+use jianfu_store::{AuditOutcome, NewAuditEntry};
+use serde::{Deserialize, Serialize};
+use sm3::{Digest, Sm3};
+
+use crate::authz::{Grant, Principal, Role};
+use crate::division::NodeKind;
+use crate::error::{DomainError, ErrorKind, Result};
+use crate::{App, Ctx};
+
+/// argon2id with the parameters in force. Production uses the crate's defaults (argon2id,
+/// 19 MiB, 2 passes); tests use a cheap setting so that a suite with many logins stays fast.
+#[derive(Clone, Debug)]
+pub struct PasswordHasher {
+    params: Params,
+    /// A hash to verify against when the username is unknown, made once with these params.
+    dummy: std::sync::Arc<std::sync::OnceLock<String>>,
+}
+
+impl Default for PasswordHasher {
+    fn default() -> Self {
+        Self::with_params(Params::default())
+    }
+}
+
+impl PasswordHasher {
+    /// Minimal cost, for tests only.
+    pub fn fast_for_tests() -> Self {
+        Self::with_params(Params::new(Params::MIN_M_COST, 1, 1, None).unwrap_or_default())
+    }
+
+    fn with_params(params: Params) -> Self {
+        Self {
+            params,
+            dummy: Default::default(),
+        }
+    }
+
+    /// Spends the same effort as a real check, so that timing does not reveal which usernames
+    /// exist. Always false.
+    pub fn verify_dummy(&self, password: &str) -> bool {
+        let phc = self
+            .dummy
+            .get_or_init(|| self.hash("jianfu-dummy-password").unwrap_or_default());
+        self.verify(password, phc) && false
+    }
+
+    fn argon(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+
+    pub fn hash(&self, password: &str) -> Result<String> {
+        self.argon()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| {
+                tracing::error!(error = %e, "password hashing failed");
+                DomainError::internal()
+            })
+    }
+
+    /// Verifies against a stored PHC string; its own parameters apply, so hashes made with
+    /// other costs still verify.
+    pub fn verify(&self, password: &str, phc: &str) -> bool {
+        self.argon()
+            .verify_password(password.as_bytes(), phc)
+            .is_ok()
+    }
+}
+
+/// Password and lockout policy; the security administrator may change it within bounds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityPolicy {
+    /// Days after which a password must be changed (0 = never).
+    pub password_max_age_days: i64,
+    /// Consecutive failures that lock an account.
+    pub lockout_threshold: i32,
+    /// How long a failure lockout lasts.
+    pub lockout_minutes: i64,
+    /// Failed logins from one address within `lockout_minutes` before that address is refused.
+    pub ip_failure_limit: u64,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+}
+
+impl Default for SecurityPolicy {
+    fn default() -> Self {
+        Self {
+            password_max_age_days: 90,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            ip_failure_limit: 30,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+        }
+    }
+}
+
+impl SecurityPolicy {
+    pub const KEY: &'static str = "security_policy";
+
+    /// Bounds keep an administrator from switching the protections off.
+    pub fn validate(&self) -> Result<()> {
+        let checks: [(bool, &'static str, &str); 6] = [
+            (
+                (0..=365).contains(&self.password_max_age_days),
+                "password_max_age_days",
+                "密码有效期应在 0–365 天之间（0 表示不过期）",
+            ),
+            (
+                (3..=10).contains(&self.lockout_threshold),
+                "lockout_threshold",
+                "锁定阈值应在 3–10 次之间",
+            ),
+            (
+                (5..=1440).contains(&self.lockout_minutes),
+                "lockout_minutes",
+                "锁定时长应在 5–1440 分钟之间",
+            ),
+            (
+                (5..=1000).contains(&self.ip_failure_limit),
+                "ip_failure_limit",
+                "单个地址失败上限应在 5–1000 次之间",
+            ),
+            (
+                (5..=120).contains(&self.session_idle_minutes),
+                "session_idle_minutes",
+                "会话空闲超时应在 5–120 分钟之间",
+            ),
+            (
+                (1..=24).contains(&self.session_absolute_hours),
+                "session_absolute_hours",
+                "会话最长时长应在 1–24 小时之间",
+            ),
+        ];
+        for (ok, field, msg) in checks {
+            if !ok {
+                return Err(DomainError::field(
+                    field,
+                    "security_policy_out_of_range",
+                    msg,
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// ≥ 8 characters from at least 3 of the 4 classes (lower, upper, digit, other), at most 128,
+/// and not containing the username.
+pub fn check_password_strength(password: &str, username: &str) -> Result<()> {
+    let n = password.chars().count();
+    if n < 8 {
+        return Err(DomainError::field(
+            "password",
+            "password_too_short",
+            "密码至少 8 位",
+        ));
+    }
+    if n > 128 {
+        return Err(DomainError::field(
+            "password",
+            "password_too_long",
+            "密码不能超过 128 位",
+        ));
+    }
+    let classes = [
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .into_iter()
+    .filter(|b| *b)
+    .count();
+    if classes < 3 {
+        return Err(DomainError::field(
+            "password",
+            "password_too_weak",
+            "密码须包含大写字母、小写字母、数字、符号中的至少三类",
+        ));
+    }
+    if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
+        return Err(DomainError::field(
+            "password",
+            "password_contains_username",
+            "密码不能包含用户名",
+        ));
+    }
+    Ok(())
+}
+
+/// SM3 digest of a secret token, as stored.
+pub fn token_digest(token: &str) -> String {
+    hex::encode(Sm3::digest(token.as_bytes()))
+}
+
+/// A fresh random secret for one-off tokens (CSRF, login forms).
+pub fn random_secret() -> String {
+    random_token("")
+}
+
+fn random_token(prefix: &str) -> String {
+    let bytes: [u8; 32] = rand::random();
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// A fresh session: the cookie value (shown once) and its CSRF token.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+    pub principal: Principal,
+}
+
+/// A session found by its cookie.
+#[derive(Clone, Debug)]
+pub struct SessionInfo {
+    pub principal: Principal,
+    pub csrf_token: String,
+}
+
+const FAILED_LOGIN: &str = "用户名或密码错误";
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+impl App {
+    pub async fn security_policy(&self) -> Result<SecurityPolicy> {
+        let row = setting::Entity::find_by_id(SecurityPolicy::KEY)
+            .one(self.store.db())
+            .await?;
+        Ok(row
+            .and_then(|r| serde_json::from_str(&r.value).ok())
+            .unwrap_or_default())
+    }
+
+    pub async fn set_security_policy(&self, ctx: &Ctx, policy: SecurityPolicy) -> Result<()> {
+        let root = self.root_node().await?;
+        self.check(
+            ctx,
+            crate::Action::EditSecurityPolicy,
+            &crate::authz::Target {
+                node_id: root.id,
+                path: &root.path,
+            },
+        )
+        .await?;
+        policy.validate()?;
+        let before = self.security_policy().await?;
+        let value = serde_json::to_string(&policy).map_err(|_| DomainError::internal())?;
+        let mut tx = self.store.begin_write().await?;
+        setting::Entity::delete_by_id(SecurityPolicy::KEY)
+            .exec(tx.conn())
+            .await?;
+        setting::ActiveModel {
+            key: Set(SecurityPolicy::KEY.to_owned()),
+            value: Set(value),
+            updated_at: Set(self.now_ms()),
+        }
+        .insert(tx.conn())
+        .await?;
+        tx.audit(ctx.entry(
+            "security_policy.update",
+            "setting",
+            Some(SecurityPolicy::KEY.to_owned()),
+            serde_json::json!({ "before": before, "after": policy }),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Loads the principal (account + grants with their scopes) for an account.
+    pub async fn principal(&self, account: &account::Model) -> Result<Principal> {
+        let policy = self.security_policy().await?;
+        let grants = role_grant::Entity::find()
+            .filter(role_grant::Column::AccountId.eq(account.id))
+            .order_by_asc(role_grant::Column::Id)
+            .all(self.store.db())
+            .await?;
+        let mut out = Vec::with_capacity(grants.len());
+        for g in grants {
+            let Ok(role) = Role::parse(&g.role) else {
+                continue;
+            };
+            let Some(n) = node::Entity::find_by_id(g.node_id)
+                .one(self.store.db())
+                .await?
+            else {
+                continue;
+            };
+            let kind = NodeKind::parse(&n.kind)?;
+            // A department's jurisdiction is the place it serves.
+            let scope = if kind == NodeKind::Department {
+                match n.parent_id {
+                    Some(pid) => node::Entity::find_by_id(pid).one(self.store.db()).await?,
+                    None => None,
+                }
+            } else {
+                None
+            };
+            let (scope_path, scope_node_id) = match &scope {
+                Some(s) => (s.path.clone(), s.id),
+                None => (n.path.clone(), n.id),
+            };
+            out.push(Grant {
+                id: g.id,
+                role,
+                node_id: n.id,
+                node_name: n.name.clone(),
+                node_kind: kind,
+                scope_path,
+                scope_node_id,
+            });
+        }
+        let expired = policy.password_max_age_days > 0
+            && self.now_ms() - account.password_changed_at
+                > policy.password_max_age_days * 86_400_000;
+        Ok(Principal {
+            account_id: account.id,
+            username: account.username.clone(),
+            display_name: account.display_name.clone(),
+            grants: out,
+            must_change_password: account.must_change_password || expired,
+        })
+    }
+
+    fn login_entry(
+        username: &str,
+        account_id: Option<i64>,
+        ip: Option<&str>,
+        outcome: AuditOutcome,
+        reason: &str,
+    ) -> NewAuditEntry {
+        NewAuditEntry {
+            actor_id: account_id,
+            actor_name: username.chars().take(64).collect(),
+            action: "auth.login".into(),
+            outcome,
+            target_type: "account".into(),
+            target_id: account_id.map(|i| i.to_string()),
+            summary: serde_json::json!({ "result": reason }),
+            ip: ip.map(str::to_owned),
+        }
+    }
+
+    /// Checks a username and password and opens a session. Every attempt is audited; failures
+    /// count towards the account lockout and the per-address limit.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        ip: Option<&str>,
+    ) -> Result<NewSession> {
+        let now = self.now_ms();
+        let policy = self.security_policy().await?;
+        let window_start = now - policy.lockout_minutes * 60_000;
+        let ip_key = ip.unwrap_or("unknown");
+        let recent_failures = login_attempt::Entity::find()
+            .filter(login_attempt::Column::Ip.eq(ip_key))
+            .filter(login_attempt::Column::At.gte(window_start))
+            .count(self.store.db())
+            .await?;
+        if recent_failures >= policy.ip_failure_limit {
+            self.store
+                .audit_only(Self::login_entry(
+                    username,
+                    None,
+                    ip,
+                    AuditOutcome::Denied,
+                    "ip_limited",
+                ))
+                .await?;
+            return Err(DomainError::new(
+                ErrorKind::TooMany,
+                "ip_rate_limited",
+                format!(
+                    "该地址登录失败次数过多，请 {} 分钟后再试",
+                    policy.lockout_minutes
+                ),
+            ));
+        }
+        let account = account::Entity::find()
+            .filter(account::Column::Username.eq(username.trim()))
+            .one(self.store.db())
+            .await?;
+        let Some(account) = account else {
+            self.hasher.verify_dummy(password);
+            self.record_failure(None, username, ip_key, ip, "unknown_user", now, &policy)
+                .await?;
+            return Err(DomainError::unauthenticated("login_failed", FAILED_LOGIN));
+        };
+        if let Some(until) = account.locked_until
+            && until > now
+        {
+            self.store
+                .audit_only(Self::login_entry(
+                    username,
+                    Some(account.id),
+                    ip,
+                    AuditOutcome::Denied,
+                    "locked",
+                ))
+                .await?;
+            let minutes = (until - now + 59_999) / 60_000;
+            return Err(DomainError::new(
+                ErrorKind::Unauthenticated,
+                "account_locked",
+                format!("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"),
+            ));
+        }
+        if !self.hasher.verify(password, &account.password_hash) {
+            self.record_failure(
+                Some(&account),
+                username,
+                ip_key,
+                ip,
+                "bad_password",
+                now,
+                &policy,
+            )
+            .await?;
+            return Err(DomainError::unauthenticated("login_failed", FAILED_LOGIN));
+        }
+        if account.disabled {
+            self.store
+                .audit_only(Self::login_entry(
+                    username,
+                    Some(account.id),
+                    ip,
+                    AuditOutcome::Denied,
+                    "disabled",
+                ))
+                .await?;
+            return Err(DomainError::new(
+                ErrorKind::Unauthenticated,
+                "account_disabled",
+                "账号已被停用，请联系安全管理员",
+            ));
+        }
+        let principal = self.principal(&account).await?;
+        let token = random_token("");
+        let csrf_token = random_token("");
+        let mut tx = self.store.begin_write().await?;
+        account::Entity::update_many()
+            .col_expr(account::Column::FailedAttempts, Expr::value(0))
+            .col_expr(
+                account::Column::LockedUntil,
+                Expr::value(Option::<i64>::None),
+            )
+            .filter(account::Column::Id.eq(account.id))
+            .exec(tx.conn())
+            .await?;
+        session::ActiveModel {
+            token_hash: Set(token_digest(&token)),
+            account_id: Set(account.id),
+            csrf_token: Set(csrf_token.clone()),
+            created_at: Set(now),
+            last_seen_at: Set(now),
+            expires_at: Set(now + policy.session_absolute_hours * 3_600_000),
+            ip: Set(ip.map(str::to_owned)),
+        }
+        .insert(tx.conn())
+        .await?;
+        let reason = if principal.must_change_password {
+            "ok_must_change_password"
+        } else {
+            "ok"
+        };
+        tx.audit(Self::login_entry(
+            username,
+            Some(account.id),
+            ip,
+            AuditOutcome::Ok,
+            reason,
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(NewSession {
+            token,
+            csrf_token,
+            principal,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn record_failure(
+        &self,
+        account: Option<&account::Model>,
+        username: &str,
+        ip_key: &str,
+        ip: Option<&str>,
+        reason: &str,
+        now: i64,
+        policy: &SecurityPolicy,
+    ) -> Result<()> {
+        let mut tx = self.store.begin_write().await?;
+        login_attempt::ActiveModel {
+            ip: Set(ip_key.to_owned()),
+            at: Set(now),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        let mut locked = false;
+        if let Some(a) = account {
+            let failures = a.failed_attempts + 1;
+            locked = failures >= policy.lockout_threshold;
+            let (failures, until) = if locked {
+                (0, Some(now + policy.lockout_minutes * 60_000))
+            } else {
+                (failures, None)
+            };
+            account::Entity::update_many()
+                .col_expr(account::Column::FailedAttempts, Expr::value(failures))
+                .col_expr(account::Column::LockedUntil, Expr::value(until))
+                .filter(account::Column::Id.eq(a.id))
+                .exec(tx.conn())
+                .await?;
+        }
+        let reason = if locked {
+            "bad_password_now_locked"
+        } else {
+            reason
+        };
+        tx.audit(Self::login_entry(
+            username,
+            account.map(|a| a.id),
+            ip,
+            AuditOutcome::Failed,
+            reason,
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Finds the session for a cookie value, enforcing the idle and absolute limits.
+    pub async fn session(&self, token: &str) -> Result<SessionInfo> {
+        let now = self.now_ms();
+        let expired = || DomainError::unauthenticated("session_expired", "会话已过期，请重新登录");
+        let Some(s) = session::Entity::find_by_id(token_digest(token))
+            .one(self.store.db())
+            .await?
+        else {
+            return Err(expired());
+        };
+        let policy = self.security_policy().await?;
+        if now > s.expires_at || now - s.last_seen_at > policy.session_idle_minutes * 60_000 {
+            session::Entity::delete_by_id(s.token_hash.clone())
+                .exec(self.store.db())
+                .await?;
+            return Err(expired());
+        }
+        let Some(account) = account::Entity::find_by_id(s.account_id)
+            .one(self.store.db())
+            .await?
+        else {
+            return Err(expired());
+        };
+        if account.disabled {
+            return Err(expired());
+        }
+        if now - s.last_seen_at > TOUCH_EVERY_MS {
+            // Bookkeeping, not a change of record: not audited.
+            session::Entity::update_many()
+                .col_expr(session::Column::LastSeenAt, Expr::value(now))
+                .filter(session::Column::TokenHash.eq(s.token_hash.clone()))
+                .exec(self.store.db())
+                .await?;
+        }
+        Ok(SessionInfo {
+            principal: self.principal(&account).await?,
+            csrf_token: s.csrf_token,
+        })
+    }
+
+    /// Ends a session on the server; the cookie is then worthless.
+    pub async fn logout(&self, ctx: &Ctx, token: &str) -> Result<()> {
+        let mut tx = self.store.begin_write().await?;
+        session::Entity::delete_by_id(token_digest(token))
+            .exec(tx.conn())
+            .await?;
+        tx.audit(ctx.entry(
+            "auth.logout",
+            "account",
+            Some(ctx.principal.account_id.to_string()),
+            serde_json::json!({}),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The owner changes their password (also how an expired or temporary password is replaced).
+    /// All other sessions of the account end.
+    pub async fn change_password(
+        &self,
+        ctx: &Ctx,
+        current: &str,
+        new: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()> {
+        let Some(a) = account::Entity::find_by_id(ctx.principal.account_id)
+            .one(self.store.db())
+            .await?
+        else {
+            return Err(DomainError::not_found("账号"));
+        };
+        if !self.hasher.verify(current, &a.password_hash) {
+            return Err(DomainError::field(
+                "current_password",
+                "current_password_wrong",
+                "当前密码不正确",
+            ));
+        }
+        check_password_strength(new, &a.username)?;
+        if current == new {
+            return Err(DomainError::field(
+                "password",
+                "password_unchanged",
+                "新密码不能与当前密码相同",
+            ));
+        }
+        let hash = self.hasher.hash(new)?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        account::Entity::update_many()
+            .col_expr(account::Column::PasswordHash, Expr::value(hash))
+            .col_expr(account::Column::PasswordChangedAt, Expr::value(now))
+            .col_expr(account::Column::MustChangePassword, Expr::value(false))
+            .col_expr(account::Column::UpdatedAt, Expr::value(now))
+            .filter(account::Column::Id.eq(a.id))
+            .exec(tx.conn())
+            .await?;
+        let mut del = session::Entity::delete_many().filter(session::Column::AccountId.eq(a.id));
+        if let Some(keep) = keep_session {
+            del = del.filter(session::Column::TokenHash.ne(token_digest(keep)));
+        }
+        del.exec(tx.conn()).await?;
+        tx.audit(ctx.entry(
+            "account.password_change",
+            "account",
+            Some(a.id.to_string()),
+            serde_json::json!({}),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates an API token for the caller. The token is returned once and stored only as a
+    /// digest.
+    pub async fn create_api_token(
+        &self,
+        ctx: &Ctx,
+        name: &str,
+        days: Option<i64>,
+    ) -> Result<(api_token::Model, String)> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(DomainError::field(
+                "name",
+                "token_name_invalid",
+                "令牌名称应为 1–100 个字",
+            ));
+        }
+        if let Some(d) = days
+            && !(1..=366).contains(&d)
+        {
+            return Err(DomainError::field(
+                "days",
+                "token_days_invalid",
+                "有效期应在 1–366 天之间",
+            ));
+        }
+        let token = random_token("jf_");
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let row = api_token::ActiveModel {
+            account_id: Set(ctx.principal.account_id),
+            name: Set(name.to_owned()),
+            token_hash: Set(token_digest(&token)),
+            prefix: Set(token.chars().take(10).collect()),
+            created_at: Set(now),
+            expires_at: Set(days.map(|d| now + d * 86_400_000)),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        tx.audit(ctx.entry(
+            "api_token.create",
+            "api_token",
+            Some(row.id.to_string()),
+            serde_json::json!({ "name": name, "prefix": row.prefix }),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok((row, token))
+    }
+
+    pub async fn list_api_tokens(&self, ctx: &Ctx) -> Result<Vec<api_token::Model>> {
+        Ok(api_token::Entity::find()
+            .filter(api_token::Column::AccountId.eq(ctx.principal.account_id))
+            .order_by_desc(api_token::Column::Id)
+            .all(self.store.db())
+            .await?)
+    }
+
+    pub async fn revoke_api_token(&self, ctx: &Ctx, id: i64) -> Result<()> {
+        let Some(t) = api_token::Entity::find_by_id(id)
+            .one(self.store.db())
+            .await?
+        else {
+            return Err(DomainError::not_found("令牌"));
+        };
+        if t.account_id != ctx.principal.account_id {
+            // Someone else's token: as far as this user is concerned it does not exist.
+            return Err(DomainError::not_found("令牌"));
+        }
+        if t.revoked_at.is_some() {
+            return Err(DomainError::conflict(
+                "token_already_revoked",
+                "该令牌已被吊销",
+            ));
+        }
+        let mut tx = self.store.begin_write().await?;
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::RevokedAt, Expr::value(self.now_ms()))
+            .filter(api_token::Column::Id.eq(id))
+            .exec(tx.conn())
+            .await?;
+        tx.audit(ctx.entry(
+            "api_token.revoke",
+            "api_token",
+            Some(id.to_string()),
+            serde_json::json!({ "name": t.name, "prefix": t.prefix }),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The principal behind an API bearer token.
+    pub async fn principal_for_token(&self, token: &str) -> Result<Principal> {
+        let invalid =
+            || DomainError::unauthenticated("token_invalid", "API 令牌无效、已过期或已吊销");
+        let now = self.now_ms();
+        let Some(t) = api_token::Entity::find()
+            .filter(api_token::Column::TokenHash.eq(token_digest(token)))
+            .one(self.store.db())
+            .await?
+        else {
+            return Err(invalid());
+        };
+        if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e < now) {
+            return Err(invalid());
+        }
+        let Some(account) = account::Entity::find_by_id(t.account_id)
+            .one(self.store.db())
+            .await?
+        else {
+            return Err(invalid());
+        };
+        if account.disabled {
+            return Err(invalid());
+        }
+        if t.last_used_at.is_none_or(|u| now - u > TOUCH_EVERY_MS) {
+            api_token::Entity::update_many()
+                .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+                .filter(api_token::Column::Id.eq(t.id))
+                .exec(self.store.db())
+                .await?;
+        }
+        self.principal(&account).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_strength_table() {
+        let cases = [
+            ("Abc123!", "x", Some("password_too_short")),
+            ("abcdefgh", "x", Some("password_too_weak")),
+            ("abcdefg1", "x", Some("password_too_weak")),
+            ("abcdefG1", "x", None),
+            ("abcdef1!", "x", None),
+            ("Zhang3!san", "zhang3", Some("password_contains_username")),
+            ("密码密码密码Aa1", "x", None),
+        ];
+        for (pw, user, want) in cases {
+            assert_eq!(
+                check_password_strength(pw, user).err().map(|e| e.code),
+                want,
+                "{pw}"
+            );
+        }
+        let long = format!("Aa1!{}", "x".repeat(200));
+        assert_eq!(
+            check_password_strength(&long, "u").unwrap_err().code,
+            "password_too_long"
+        );
+    }
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let h = PasswordHasher::fast_for_tests();
+        let phc = h.hash("Secret#2026").unwrap();
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(h.verify("Secret#2026", &phc));
+        assert!(!h.verify("Secret#2027", &phc));
+        assert!(!h.verify_dummy("jianfu-dummy-password"));
+    }
+
+    #[test]
+    fn policy_bounds() {
+        assert!(SecurityPolicy::default().validate().is_ok());
+        let p = SecurityPolicy {
+            lockout_threshold: 0,
+            ..Default::default()
+        };
+        assert_eq!(p.validate().unwrap_err().field, Some("lockout_threshold"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_digested() {
+        let a = random_token("jf_");
+        let b = random_token("jf_");
+        assert_ne!(a, b);
+        assert!(a.starts_with("jf_") && a.len() > 40);
+        assert_eq!(token_digest(&a).len(), 64);
+    }
+}

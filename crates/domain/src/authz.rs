@@ -1,0 +1,477 @@
+//! Roles and authorization: who may do what, where. This module is the one place that decides;
+//! handlers and use cases ask it and never test roles themselves.
+//!
+//! A role is granted at a node. Its jurisdiction is the subtree of that node — for a role held
+//! at a department, the subtree of the city or district the department serves. The three
+//! administrator roles split the powers as 等保2.0 level 3 asks, with no superuser: the system
+//! administrator keeps the tree and accounts, the security administrator keeps the password and
+//! lockout policy, unlocks and grants roles, and only the audit administrator reads the audit log.
+
+use serde::Serialize;
+
+use crate::division::{DepartmentFunction, NodeKind};
+use crate::error::{DomainError, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Resident,
+    CommunityWorker,
+    CommunityHead,
+    StreetOfficial,
+    DistrictDepartment,
+    StaffingOffice,
+    DistrictApprover,
+    CityDepartment,
+    CityApprover,
+    Supervisor,
+    SystemAdmin,
+    SecurityAdmin,
+    AuditAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 13] = [
+        Self::Resident,
+        Self::CommunityWorker,
+        Self::CommunityHead,
+        Self::StreetOfficial,
+        Self::DistrictDepartment,
+        Self::StaffingOffice,
+        Self::DistrictApprover,
+        Self::CityDepartment,
+        Self::CityApprover,
+        Self::Supervisor,
+        Self::SystemAdmin,
+        Self::SecurityAdmin,
+        Self::AuditAdmin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Resident => "resident",
+            Self::CommunityWorker => "community_worker",
+            Self::CommunityHead => "community_head",
+            Self::StreetOfficial => "street_official",
+            Self::DistrictDepartment => "district_department",
+            Self::StaffingOffice => "staffing_office",
+            Self::DistrictApprover => "district_approver",
+            Self::CityDepartment => "city_department",
+            Self::CityApprover => "city_approver",
+            Self::Supervisor => "supervisor",
+            Self::SystemAdmin => "system_admin",
+            Self::SecurityAdmin => "security_admin",
+            Self::AuditAdmin => "audit_admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| DomainError::field("role", "role_unknown", "角色无效"))
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Resident => "居民",
+            Self::CommunityWorker => "社区工作者",
+            Self::CommunityHead => "社区负责人",
+            Self::StreetOfficial => "街道(乡镇)工作人员",
+            Self::DistrictDepartment => "区级部门",
+            Self::StaffingOffice => "区编办",
+            Self::DistrictApprover => "区委/区政府审批",
+            Self::CityDepartment => "市级部门",
+            Self::CityApprover => "市委/市政府审批",
+            Self::Supervisor => "监督人员",
+            Self::SystemAdmin => "系统管理员",
+            Self::SecurityAdmin => "安全管理员",
+            Self::AuditAdmin => "审计管理员",
+        }
+    }
+
+    /// The three administrator roles; one account may hold at most one of them.
+    pub fn is_admin(self) -> bool {
+        matches!(
+            self,
+            Self::SystemAdmin | Self::SecurityAdmin | Self::AuditAdmin
+        )
+    }
+
+    /// Whether a node can carry this role. `parent_kind` is the kind of the node's parent
+    /// (departments serve the city or a district).
+    pub fn can_be_held_at(
+        self,
+        kind: NodeKind,
+        function: Option<DepartmentFunction>,
+        parent_kind: Option<NodeKind>,
+    ) -> bool {
+        use NodeKind as K;
+        match self {
+            Self::Resident | Self::CommunityWorker | Self::CommunityHead => kind.is_community(),
+            Self::StreetOfficial => kind.is_subdistrict(),
+            Self::DistrictApprover => kind == K::District,
+            Self::CityApprover => kind == K::City,
+            Self::DistrictDepartment => kind == K::Department && parent_kind == Some(K::District),
+            Self::CityDepartment => kind == K::Department && parent_kind == Some(K::City),
+            Self::StaffingOffice => {
+                kind == K::Department
+                    && parent_kind == Some(K::District)
+                    && function == Some(DepartmentFunction::StaffingOffice)
+            }
+            Self::Supervisor => {
+                kind == K::Department
+                    && matches!(parent_kind, Some(K::City | K::District))
+                    && function.is_some_and(DepartmentFunction::supervises)
+            }
+            Self::SystemAdmin | Self::SecurityAdmin | Self::AuditAdmin => {
+                matches!(kind, K::City | K::District)
+            }
+        }
+    }
+
+    /// Where this role may be held, in words, for error messages.
+    pub fn where_held_zh(self) -> &'static str {
+        match self {
+            Self::Resident | Self::CommunityWorker | Self::CommunityHead => "社区或村",
+            Self::StreetOfficial => "街道或乡镇",
+            Self::DistrictApprover => "区(县、市)",
+            Self::CityApprover => "市",
+            Self::DistrictDepartment => "区级职能部门",
+            Self::CityDepartment => "市级职能部门",
+            Self::StaffingOffice => "区级编制部门",
+            Self::Supervisor => "市或区的组织、民政、农业农村部门",
+            Self::SystemAdmin | Self::SecurityAdmin | Self::AuditAdmin => "市或区(县、市)",
+        }
+    }
+}
+
+/// Everything a user can ask to do. Modules add their actions here, so the whole policy stays
+/// in one table ([`permits`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See a node of the tree and what hangs under it.
+    ViewTree,
+    /// Create, rename or delete places and departments.
+    ManageTree,
+    /// List and read accounts.
+    ViewAccounts,
+    /// Create accounts, edit them, set a temporary password.
+    ManageAccounts,
+    /// Grant and revoke roles.
+    GrantRoles,
+    /// Lock and unlock accounts.
+    LockAccounts,
+    /// Change the password and lockout policy.
+    EditSecurityPolicy,
+    /// Read, filter and export the audit log, and verify its chain.
+    ReadAudit,
+}
+
+impl Action {
+    pub const ALL: [Action; 8] = [
+        Self::ViewTree,
+        Self::ManageTree,
+        Self::ViewAccounts,
+        Self::ManageAccounts,
+        Self::GrantRoles,
+        Self::LockAccounts,
+        Self::EditSecurityPolicy,
+        Self::ReadAudit,
+    ];
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::ViewTree => "查看行政区划",
+            Self::ManageTree => "维护行政区划和部门",
+            Self::ViewAccounts => "查看账号",
+            Self::ManageAccounts => "管理账号",
+            Self::GrantRoles => "授予或撤销角色",
+            Self::LockAccounts => "锁定或解锁账号",
+            Self::EditSecurityPolicy => "修改安全策略",
+            Self::ReadAudit => "查阅审计日志",
+        }
+    }
+}
+
+/// The policy table: which role may take which action (inside its jurisdiction).
+pub fn permits(role: Role, action: Action) -> bool {
+    use Action as A;
+    use Role as R;
+    match action {
+        A::ViewTree => true,
+        A::ManageTree | A::ManageAccounts => role == R::SystemAdmin,
+        A::ViewAccounts => matches!(role, R::SystemAdmin | R::SecurityAdmin),
+        A::GrantRoles | A::LockAccounts | A::EditSecurityPolicy => role == R::SecurityAdmin,
+        A::ReadAudit => role == R::AuditAdmin,
+    }
+}
+
+/// One role held at one node, with the path of the subtree it covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    pub id: i64,
+    pub role: Role,
+    pub node_id: i64,
+    pub node_name: String,
+    pub node_kind: NodeKind,
+    /// Path of the subtree this grant covers (the node's, or for a department its parent's).
+    pub scope_path: String,
+    pub scope_node_id: i64,
+}
+
+/// The logged-in user as authorization sees them.
+#[derive(Clone, Debug, Serialize)]
+pub struct Principal {
+    pub account_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub grants: Vec<Grant>,
+    /// Must choose a new password before doing anything else.
+    pub must_change_password: bool,
+}
+
+/// The node an action is aimed at: its id and materialized path.
+#[derive(Clone, Debug)]
+pub struct Target<'a> {
+    pub node_id: i64,
+    pub path: &'a str,
+}
+
+impl Principal {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    /// Whether any of the user's roles allows `action` somewhere (the coarse gate for routes).
+    pub fn may(&self, action: Action) -> bool {
+        !self.must_change_password && self.grants.iter().any(|g| permits(g.role, action))
+    }
+
+    /// Paths of the subtrees where the user may take `action`.
+    pub fn scopes(&self, action: Action) -> Vec<&str> {
+        if self.must_change_password {
+            return Vec::new();
+        }
+        let mut v: Vec<&str> = self
+            .grants
+            .iter()
+            .filter(|g| permits(g.role, action))
+            .map(|g| g.scope_path.as_str())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// The one authorization decision: may `p` take `action` on `target`?
+pub fn authorize(p: &Principal, action: Action, target: &Target<'_>) -> Result<()> {
+    if p.must_change_password {
+        return Err(DomainError::new(
+            crate::error::ErrorKind::Forbidden,
+            "password_change_required",
+            "请先修改密码",
+        ));
+    }
+    let allowed = p
+        .grants
+        .iter()
+        .any(|g| permits(g.role, action) && target.path.starts_with(&g.scope_path));
+    if allowed {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden(format!(
+            "您没有权限{}（该对象不在您的管辖范围内或您的角色不允许）",
+            action.label_zh()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(role: Role, scope_path: &str) -> Principal {
+        Principal {
+            account_id: 1,
+            username: "u".into(),
+            display_name: "u".into(),
+            grants: vec![Grant {
+                id: 1,
+                role,
+                node_id: 9,
+                node_name: "n".into(),
+                node_kind: NodeKind::District,
+                scope_path: scope_path.into(),
+                scope_node_id: 9,
+            }],
+            must_change_password: false,
+        }
+    }
+
+    /// Role × action, written out by hand so that a change to `permits` must change this too.
+    #[test]
+    fn role_action_matrix() {
+        use Action as A;
+        use Role as R;
+        let expected: &[(Role, &[Action])] = &[
+            (R::Resident, &[A::ViewTree]),
+            (R::CommunityWorker, &[A::ViewTree]),
+            (R::CommunityHead, &[A::ViewTree]),
+            (R::StreetOfficial, &[A::ViewTree]),
+            (R::DistrictDepartment, &[A::ViewTree]),
+            (R::StaffingOffice, &[A::ViewTree]),
+            (R::DistrictApprover, &[A::ViewTree]),
+            (R::CityDepartment, &[A::ViewTree]),
+            (R::CityApprover, &[A::ViewTree]),
+            (R::Supervisor, &[A::ViewTree]),
+            (
+                R::SystemAdmin,
+                &[
+                    A::ViewTree,
+                    A::ManageTree,
+                    A::ViewAccounts,
+                    A::ManageAccounts,
+                ],
+            ),
+            (
+                R::SecurityAdmin,
+                &[
+                    A::ViewTree,
+                    A::ViewAccounts,
+                    A::GrantRoles,
+                    A::LockAccounts,
+                    A::EditSecurityPolicy,
+                ],
+            ),
+            (R::AuditAdmin, &[A::ViewTree, A::ReadAudit]),
+        ];
+        assert_eq!(expected.len(), Role::ALL.len());
+        for (role, actions) in expected {
+            for action in Action::ALL {
+                assert_eq!(
+                    permits(*role, action),
+                    actions.contains(&action),
+                    "{role:?} × {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn jurisdiction_is_the_subtree() {
+        let p = principal(Role::SystemAdmin, "/1/2/");
+        let inside = Target {
+            node_id: 5,
+            path: "/1/2/5/",
+        };
+        let same = Target {
+            node_id: 2,
+            path: "/1/2/",
+        };
+        let sibling = Target {
+            node_id: 3,
+            path: "/1/3/",
+        };
+        let above = Target {
+            node_id: 1,
+            path: "/1/",
+        };
+        // "/1/2" must not cover "/1/22/": paths end with a slash.
+        let lookalike = Target {
+            node_id: 22,
+            path: "/1/22/",
+        };
+        assert!(authorize(&p, Action::ManageTree, &inside).is_ok());
+        assert!(authorize(&p, Action::ManageTree, &same).is_ok());
+        for t in [sibling, above, lookalike] {
+            let e = authorize(&p, Action::ManageTree, &t).unwrap_err();
+            assert_eq!(e.code, "forbidden");
+        }
+        assert!(authorize(&p, Action::ReadAudit, &same).is_err());
+    }
+
+    #[test]
+    fn must_change_password_blocks_everything() {
+        let mut p = principal(Role::SystemAdmin, "/1/");
+        p.must_change_password = true;
+        let t = Target {
+            node_id: 1,
+            path: "/1/",
+        };
+        assert_eq!(
+            authorize(&p, Action::ViewTree, &t).unwrap_err().code,
+            "password_change_required"
+        );
+        assert!(!p.may(Action::ViewTree));
+    }
+
+    #[test]
+    fn where_roles_may_be_held() {
+        use DepartmentFunction as F;
+        use NodeKind as K;
+        let cases = [
+            (
+                Role::CommunityHead,
+                K::Community,
+                None,
+                Some(K::Street),
+                true,
+            ),
+            (Role::CommunityHead, K::District, None, Some(K::City), false),
+            (
+                Role::StaffingOffice,
+                K::Department,
+                Some(F::StaffingOffice),
+                Some(K::District),
+                true,
+            ),
+            (
+                Role::StaffingOffice,
+                K::Department,
+                Some(F::Other),
+                Some(K::District),
+                false,
+            ),
+            (
+                Role::StaffingOffice,
+                K::Department,
+                Some(F::StaffingOffice),
+                Some(K::City),
+                false,
+            ),
+            (
+                Role::Supervisor,
+                K::Department,
+                Some(F::CivilAffairs),
+                Some(K::City),
+                true,
+            ),
+            (
+                Role::Supervisor,
+                K::Department,
+                Some(F::Other),
+                Some(K::City),
+                false,
+            ),
+            (
+                Role::CityDepartment,
+                K::Department,
+                Some(F::Other),
+                Some(K::District),
+                false,
+            ),
+            (Role::SystemAdmin, K::Street, None, Some(K::District), false),
+            (Role::AuditAdmin, K::City, None, None, true),
+        ];
+        for (role, kind, f, parent, want) in cases {
+            assert_eq!(
+                role.can_be_held_at(kind, f, parent),
+                want,
+                "{role:?} at {kind:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Time for the domain: real in production, movable in tests (so that expiry, lockout and
+//! deadlines can be tested without sleeping).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+
+/// Beijing time is UTC+8 all year (no daylight saving).
+const CST_OFFSET_MS: i64 = 8 * 3_600_000;
+
+/// Unix milliseconds as Beijing wall-clock time.
+pub fn to_cst(ms: i64) -> Option<NaiveDateTime> {
+    DateTime::from_timestamp_millis(ms + CST_OFFSET_MS).map(|t| t.naive_utc())
+}
+
+/// The Beijing calendar date of an instant.
+pub fn cst_date(ms: i64) -> Option<NaiveDate> {
+    to_cst(ms).map(|t| t.date())
+}
+
+/// Formats Unix milliseconds as Beijing time, `2026-11-28 16:20:05`.
+pub fn fmt_ms(ms: i64) -> String {
+    match to_cst(ms) {
+        Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        None => String::from("-"),
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Clock {
+    /// Added to the system time; tests move it forward.
+    offset_ms: Arc<AtomicI64>,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Self::system()
+    }
+}
+
+impl Clock {
+    pub fn system() -> Self {
+        Self {
+            offset_ms: Arc::new(AtomicI64::new(0)),
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis() + self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Moves this clock (and every copy of it) forward. For tests and demos of deadlines.
+    pub fn advance_ms(&self, ms: i64) {
+        self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_in_beijing_time() {
+        // 2026-01-01T00:00:00Z is 08:00 in Beijing.
+        assert_eq!(fmt_ms(1_767_225_600_000), "2026-01-01 08:00:00");
+    }
+
+    #[test]
+    fn advance_moves_all_copies() {
+        let c = Clock::system();
+        let d = c.clone();
+        let before = d.now_ms();
+        c.advance_ms(3_600_000);
+        assert!(d.now_ms() - before >= 3_600_000);
+    }
+}

@@ -1,0 +1,101 @@
+//! jianfu's domain: validated value types, roles and authorization, and the use cases the web
+//! server and the CLI call. It reaches the database only through the store crate.
+
+pub mod accounts;
+pub mod audit_log;
+pub mod auth;
+pub mod authz;
+pub mod bootstrap;
+pub mod clock;
+pub mod division;
+pub mod error;
+pub mod page;
+pub mod tree;
+
+use jianfu_store::{AuditOutcome, NewAuditEntry, Store};
+
+pub use authz::{Action, Principal, Role};
+pub use clock::Clock;
+pub use error::{DomainError, ErrorKind, Result};
+
+/// Who is acting, and from where: what every use case needs for authorization and audit.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub principal: Principal,
+    pub ip: Option<String>,
+}
+
+impl Ctx {
+    pub fn new(principal: Principal, ip: Option<String>) -> Self {
+        Self { principal, ip }
+    }
+
+    /// An audit entry by this actor.
+    pub fn entry(
+        &self,
+        action: &str,
+        target_type: &str,
+        target_id: Option<String>,
+        summary: serde_json::Value,
+    ) -> NewAuditEntry {
+        NewAuditEntry {
+            actor_id: Some(self.principal.account_id),
+            actor_name: self.principal.username.clone(),
+            action: action.to_owned(),
+            outcome: AuditOutcome::Ok,
+            target_type: target_type.to_owned(),
+            target_id,
+            summary,
+            ip: self.ip.clone(),
+        }
+    }
+}
+
+/// The application: the store, the clock and the settings every use case shares.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub store: Store,
+    pub clock: Clock,
+    pub hasher: auth::PasswordHasher,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Clock, hasher: auth::PasswordHasher) -> Self {
+        Self {
+            store,
+            clock,
+            hasher,
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Asks [`authz::authorize`] and, when it says no, records the denial in the audit log
+    /// before returning the error.
+    pub async fn check(&self, ctx: &Ctx, action: Action, target: &authz::Target<'_>) -> Result<()> {
+        match authz::authorize(&ctx.principal, action, target) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.record_denial(ctx, action, Some(target.node_id)).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Records that `ctx` was refused `action`. Failure to record is logged, not raised: the
+    /// user gets the refusal either way.
+    pub async fn record_denial(&self, ctx: &Ctx, action: Action, node_id: Option<i64>) {
+        let mut e = ctx.entry(
+            "permission.denied",
+            "node",
+            node_id.map(|i| i.to_string()),
+            serde_json::json!({ "action": action, "action_zh": action.label_zh() }),
+        );
+        e.outcome = AuditOutcome::Denied;
+        if let Err(err) = self.store.audit_only(e).await {
+            tracing::error!(error = %err, "could not record a permission denial");
+        }
+    }
+}

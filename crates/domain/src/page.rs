@@ -1,0 +1,77 @@
+//! Paging for list pages and API lists: one shape everywhere.
+
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_PER_PAGE: u64 = 20;
+pub const MAX_PER_PAGE: u64 = 200;
+
+/// Which page the user asked for (1-based), clamped to sane bounds.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl PageRequest {
+    pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE),
+        }
+    }
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self::new(None, None)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page).max(1)
+    }
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clamps_and_counts() {
+        let r = PageRequest::new(Some(0), Some(10_000));
+        assert_eq!((r.page, r.per_page), (1, MAX_PER_PAGE));
+        let p = Page::<u8> {
+            items: vec![],
+            total: 41,
+            page: 3,
+            per_page: 20,
+        };
+        assert_eq!(p.pages(), 3);
+        assert!(p.has_prev() && !p.has_next());
+        let empty = Page::<u8> {
+            items: vec![],
+            total: 0,
+            page: 1,
+            per_page: 20,
+        };
+        assert_eq!(empty.pages(), 1);
+    }
+}

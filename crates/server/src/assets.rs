@@ -1,0 +1,25 @@
+//! Static assets compiled into the binary, so the product runs offline from any directory.
+
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+const APP_CSS: &str = include_str!("../../../static/app.css");
+const HTMX: &str = include_str!("../../../static/vendor/htmx.min.js");
+
+pub async fn asset(Path(name): Path<String>) -> Response {
+    let (body, ctype) = match name.as_str() {
+        "app.css" => (APP_CSS, "text/css; charset=utf-8"),
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        _ => return crate::error::not_found_page().into_response(),
+    };
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, ctype),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}

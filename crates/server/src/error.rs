@@ -1,0 +1,133 @@
+//! The server's error responses: every domain error maps to one HTTP status here, rendered as
+//! `application/problem+json` (stable `code`, Chinese `detail`) for the API and as a Chinese
+//! page for browsers.
+
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use jianfu_domain::{DomainError, ErrorKind};
+use serde::Serialize;
+
+pub fn status_for(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::TooMany => StatusCode::TOO_MANY_REQUESTS,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// RFC 9457 problem details, with jianfu's stable `code` and the offending `field`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`: the `code` says what happened.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Short English title of the status.
+    pub title: String,
+    pub status: u16,
+    /// Stable snake_case code, e.g. `division_code_length`.
+    pub code: String,
+    /// Chinese explanation for people.
+    pub detail: String,
+    /// The input field at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+pub fn problem(status: StatusCode, code: &str, detail: &str, field: Option<&str>) -> Response {
+    let body = Problem {
+        type_: "about:blank".into(),
+        title: status.canonical_reason().unwrap_or("Error").into(),
+        status: status.as_u16(),
+        code: code.into(),
+        detail: detail.into(),
+        field: field.map(str::to_owned),
+    };
+    let json = serde_json::to_string(&body).unwrap_or_default();
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        json,
+    )
+        .into_response()
+}
+
+/// An error answered as problem+json.
+#[derive(Debug)]
+pub struct ApiError(pub DomainError);
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        problem(status_for(e.kind), e.code, &e.message, e.field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+    code: &'a str,
+}
+
+pub fn error_page(status: StatusCode, title: &str, message: &str, code: &str) -> Response {
+    let html = ErrorPage {
+        status: status.as_u16(),
+        title,
+        message,
+        code,
+    }
+    .render()
+    .unwrap_or_else(|_| message.to_owned());
+    (status, Html(html)).into_response()
+}
+
+pub fn not_found_page() -> Response {
+    error_page(
+        StatusCode::NOT_FOUND,
+        "页面不存在",
+        "您访问的页面不存在，可能地址有误或内容已被删除。",
+        "not_found",
+    )
+}
+
+/// An error answered as an HTML page (for browser routes).
+#[derive(Debug)]
+pub struct PageError(pub DomainError);
+
+impl From<DomainError> for PageError {
+    fn from(e: DomainError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        if e.kind == ErrorKind::Unauthenticated {
+            return axum::response::Redirect::to("/login").into_response();
+        }
+        let title = match e.kind {
+            ErrorKind::Invalid => "输入有误",
+            ErrorKind::Unauthenticated => "请先登录",
+            ErrorKind::Forbidden => "没有权限",
+            ErrorKind::NotFound => "未找到",
+            ErrorKind::Conflict => "无法完成操作",
+            ErrorKind::TooMany => "请求过于频繁",
+            ErrorKind::Internal => "系统错误",
+        };
+        error_page(status_for(e.kind), title, &e.message, e.code)
+    }
+}

@@ -1,0 +1,354 @@
+//! The route table: every route of the product with its access policy. The router is built
+//! from this table only, so a route cannot exist without a declared policy; the integration
+//! suite checks every role against every entry.
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use jianfu_domain::Action;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::access::{Access, gate};
+use crate::state::AppState;
+use crate::{api, assets, metrics, views};
+
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+impl std::fmt::Debug for RouteSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {:?}", self.method, self.path, self.access)
+    }
+}
+
+fn r<H, T>(method: Method, path: &'static str, access: Access, handler: H) -> RouteSpec
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+    RouteSpec {
+        method,
+        path,
+        access,
+        handler: on(filter, handler),
+    }
+}
+
+/// Every route, in one list.
+pub fn route_table() -> Vec<RouteSpec> {
+    use Access::{Act, Login, Public, User};
+    use Action as A;
+    let (get, post, put, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
+    vec![
+        // Public pages and machine endpoints.
+        r(get.clone(), "/login", Public, views::login::form),
+        r(post.clone(), "/login", Public, views::login::submit),
+        r(get.clone(), "/policy", Public, views::policy::page),
+        r(get.clone(), "/healthz", Public, views::system::healthz),
+        r(get.clone(), "/metrics", Public, metrics::metrics_page),
+        r(get.clone(), "/static/{name}", Public, assets::asset),
+        r(get.clone(), "/api/v1/openapi.json", Public, api::openapi),
+        // The logged-in user's own things.
+        r(post.clone(), "/logout", Login, views::login::logout),
+        r(get.clone(), "/password", Login, views::me::password_form),
+        r(post.clone(), "/password", Login, views::me::password_submit),
+        r(get.clone(), "/", User, views::home::page),
+        r(get.clone(), "/tokens", User, views::me::tokens),
+        r(post.clone(), "/tokens", User, views::me::token_create),
+        r(
+            post.clone(),
+            "/tokens/{id}/revoke",
+            User,
+            views::me::token_revoke,
+        ),
+        r(get.clone(), "/api/v1/me", User, api::me),
+        // The administrative tree.
+        r(get.clone(), "/tree", Act(A::ViewTree), views::tree::page),
+        r(
+            get.clone(),
+            "/tree/{id}",
+            Act(A::ViewTree),
+            views::tree::node,
+        ),
+        r(
+            get.clone(),
+            "/admin/nodes/new",
+            Act(A::ManageTree),
+            views::nodes::new_form,
+        ),
+        r(
+            post.clone(),
+            "/admin/nodes",
+            Act(A::ManageTree),
+            views::nodes::create,
+        ),
+        r(
+            get.clone(),
+            "/admin/nodes/{id}/edit",
+            Act(A::ManageTree),
+            views::nodes::edit_form,
+        ),
+        r(
+            post.clone(),
+            "/admin/nodes/{id}",
+            Act(A::ManageTree),
+            views::nodes::update,
+        ),
+        r(
+            post.clone(),
+            "/admin/nodes/{id}/delete",
+            Act(A::ManageTree),
+            views::nodes::delete,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/nodes",
+            Act(A::ViewTree),
+            api::nodes::list,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/nodes",
+            Act(A::ManageTree),
+            api::nodes::create,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/nodes/{id}",
+            Act(A::ViewTree),
+            api::nodes::get,
+        ),
+        r(
+            put.clone(),
+            "/api/v1/nodes/{id}",
+            Act(A::ManageTree),
+            api::nodes::update,
+        ),
+        r(
+            delete.clone(),
+            "/api/v1/nodes/{id}",
+            Act(A::ManageTree),
+            api::nodes::delete,
+        ),
+        // Accounts and roles.
+        r(
+            get.clone(),
+            "/admin/users",
+            Act(A::ViewAccounts),
+            views::users::list,
+        ),
+        r(
+            get.clone(),
+            "/admin/users/new",
+            Act(A::ManageAccounts),
+            views::users::new_form,
+        ),
+        r(
+            post.clone(),
+            "/admin/users",
+            Act(A::ManageAccounts),
+            views::users::create,
+        ),
+        r(
+            get.clone(),
+            "/admin/users/{id}",
+            Act(A::ViewAccounts),
+            views::users::detail,
+        ),
+        r(
+            post.clone(),
+            "/admin/users/{id}",
+            Act(A::ManageAccounts),
+            views::users::update,
+        ),
+        r(
+            post.clone(),
+            "/admin/users/{id}/password",
+            Act(A::ManageAccounts),
+            views::users::reset_password,
+        ),
+        r(
+            post.clone(),
+            "/admin/users/{id}/lock",
+            Act(A::LockAccounts),
+            views::users::lock,
+        ),
+        r(
+            post.clone(),
+            "/admin/users/{id}/unlock",
+            Act(A::LockAccounts),
+            views::users::unlock,
+        ),
+        r(
+            post.clone(),
+            "/admin/users/{id}/grants",
+            Act(A::GrantRoles),
+            views::users::grant,
+        ),
+        r(
+            post.clone(),
+            "/admin/grants/{id}/delete",
+            Act(A::GrantRoles),
+            views::users::revoke,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/users",
+            Act(A::ViewAccounts),
+            api::users::list,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/users",
+            Act(A::ManageAccounts),
+            api::users::create,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/users/{id}",
+            Act(A::ViewAccounts),
+            api::users::get,
+        ),
+        r(
+            put.clone(),
+            "/api/v1/users/{id}",
+            Act(A::ManageAccounts),
+            api::users::update,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/users/{id}/password",
+            Act(A::ManageAccounts),
+            api::users::reset_password,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/users/{id}/lock",
+            Act(A::LockAccounts),
+            api::users::lock,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/users/{id}/unlock",
+            Act(A::LockAccounts),
+            api::users::unlock,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/users/{id}/grants",
+            Act(A::GrantRoles),
+            api::users::grant,
+        ),
+        r(
+            delete.clone(),
+            "/api/v1/grants/{id}",
+            Act(A::GrantRoles),
+            api::users::revoke,
+        ),
+        // Security policy.
+        r(
+            get.clone(),
+            "/admin/security",
+            Act(A::EditSecurityPolicy),
+            views::security::form,
+        ),
+        r(
+            post.clone(),
+            "/admin/security",
+            Act(A::EditSecurityPolicy),
+            views::security::submit,
+        ),
+        // Audit.
+        r(get.clone(), "/audit", Act(A::ReadAudit), views::audit::list),
+        r(
+            get.clone(),
+            "/audit/export.xlsx",
+            Act(A::ReadAudit),
+            views::audit::export,
+        ),
+        r(
+            post.clone(),
+            "/audit/verify",
+            Act(A::ReadAudit),
+            views::audit::verify,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/audit",
+            Act(A::ReadAudit),
+            api::audit::list,
+        ),
+        r(
+            post,
+            "/api/v1/audit/verify",
+            Act(A::ReadAudit),
+            api::audit::verify,
+        ),
+    ]
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+                   form-action 'self'; frame-ancestors 'none'";
+
+async fn fallback(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        crate::error::problem(
+            axum::http::StatusCode::NOT_FOUND,
+            "route_not_found",
+            "没有这个接口，请查阅 /api/v1/openapi.json",
+            None,
+        )
+    } else {
+        crate::error::not_found_page()
+    }
+    .into_response()
+}
+
+pub fn build(state: AppState) -> Router {
+    let mut router: Router<AppState> = Router::new();
+    for spec in route_table() {
+        let gated = spec
+            .handler
+            .route_layer(from_fn_with_state((state.clone(), spec.access), gate));
+        router = router.route(spec.path, gated);
+    }
+    let h = |v: &'static str| HeaderValue::from_static(v);
+    router
+        .fallback(fallback)
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            h(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            h("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            h("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            h("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("permissions-policy"),
+            h("camera=(), microphone=(), geolocation=()"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            h("no-store"),
+        ))
+        .with_state(state)
+}

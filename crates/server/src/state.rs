@@ -1,0 +1,42 @@
+//! What every handler shares: the domain application, server settings and metrics.
+
+use std::sync::Arc;
+
+use jianfu_domain::App;
+
+use crate::metrics::Metrics;
+
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Mark cookies `Secure` (set when the server is reached over HTTPS, directly or through a
+    /// proxy that terminates TLS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub config: Arc<ServerConfig>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(app: App, config: ServerConfig) -> Self {
+        Self {
+            app,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::new()),
+        }
+    }
+}

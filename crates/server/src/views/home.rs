@@ -1,0 +1,103 @@
+//! The home page: who I am, where my roles apply, what lies in my jurisdiction, where to go.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use jianfu_domain::Action;
+use jianfu_domain::division::NodeKind;
+
+use crate::access::CurrentUser;
+use crate::error::PageError;
+use crate::state::AppState;
+use crate::views::{Chrome, ok};
+
+#[derive(askama::Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    user_name: String,
+    place_line: String,
+    password_days_left: i64,
+    /// (role, node id, node name, scope description)
+    grants: Vec<(String, i64, String, String)>,
+    /// (label, count)
+    counts: Vec<(String, usize)>,
+    /// (href, label, description)
+    links: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Response {
+    match build(&state, &user).await {
+        Ok(p) => ok(&p),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<HomePage> {
+    let ctx = user.ctx();
+    let p = &user.principal;
+    let tree = state.app.visible_tree(&ctx).await?;
+    let mut grants = Vec::new();
+    for g in &p.grants {
+        let scope = state.app.find_node(g.scope_node_id).await?;
+        grants.push((
+            g.role.label_zh().to_owned(),
+            g.node_id,
+            g.node_name.clone(),
+            format!("{}及其下级", scope.name),
+        ));
+    }
+    let count = |k: &[NodeKind]| tree.iter().filter(|n| k.contains(&n.kind)).count();
+    let counts = vec![
+        ("区(县、市)".to_owned(), count(&[NodeKind::District])),
+        (
+            "街道、乡镇".to_owned(),
+            count(&[NodeKind::Street, NodeKind::Town]),
+        ),
+        (
+            "社区、村".to_owned(),
+            count(&[NodeKind::Community, NodeKind::Village]),
+        ),
+        ("职能部门".to_owned(), count(&[NodeKind::Department])),
+    ];
+    let mut links = vec![("/tree", "行政区划", "浏览管辖范围内的区划和部门")];
+    if p.may(Action::ManageTree) {
+        links.push(("/tree", "维护区划和部门", "在节点页面新增、修改、删除下级"));
+    }
+    if p.may(Action::ViewAccounts) {
+        links.push(("/admin/users", "账号管理", "查找账号、分配角色、锁定与解锁"));
+    }
+    if p.may(Action::EditSecurityPolicy) {
+        links.push((
+            "/admin/security",
+            "安全策略",
+            "密码有效期、登录失败锁定、会话时长",
+        ));
+    }
+    if p.may(Action::ReadAudit) {
+        links.push(("/audit", "审计日志", "查阅、筛选、导出操作记录，校验哈希链"));
+    }
+    links.push(("/policy", "政策原文", "鞍民发〔2021〕18号，按条款编号"));
+    links.push(("/tokens", "API 令牌", "为对接系统创建访问令牌"));
+    let policy = state.app.security_policy().await?;
+    let account = state.app.account_detail_self(&ctx).await?;
+    let password_days_left = if policy.password_max_age_days > 0 {
+        let age_days = (state.app.now_ms() - account.password_changed_at) / 86_400_000;
+        policy.password_max_age_days - age_days
+    } else {
+        -1
+    };
+    let place_line = p
+        .grants
+        .first()
+        .map(|g| format!("{} · {}", g.node_name, g.role.label_zh()))
+        .unwrap_or_else(|| "尚未分配角色：请联系安全管理员授权".to_owned());
+    Ok(HomePage {
+        chrome: Chrome::new("首页", Some(user), "/"),
+        user_name: p.display_name.clone(),
+        place_line,
+        password_days_left,
+        grants,
+        counts,
+        links,
+    })
+}

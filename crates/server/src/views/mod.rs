@@ -1,0 +1,193 @@
+//! HTML pages. Each page is an askama template whose struct holds a [`Chrome`] (top bar, nav,
+//! flash message, CSRF token) and its own data. Handlers parse, call the domain, render.
+
+pub mod audit;
+pub mod home;
+pub mod login;
+pub mod me;
+pub mod nodes;
+pub mod policy;
+pub mod security;
+pub mod system;
+pub mod tree;
+pub mod users;
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use jianfu_domain::{Action, DomainError};
+use serde::Deserialize;
+
+use crate::access::CurrentUser;
+use crate::error::PageError;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+pub struct Flash {
+    pub ok: bool,
+    pub text: String,
+}
+
+/// What every page around its content needs.
+pub struct Chrome {
+    pub title: String,
+    pub user_name: Option<String>,
+    pub user_roles: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub flash: Option<Flash>,
+}
+
+impl Chrome {
+    pub fn new(title: impl Into<String>, user: Option<&CurrentUser>, active: &str) -> Self {
+        let mut nav = Vec::new();
+        let mut roles = String::new();
+        if let Some(u) = user {
+            let p = &u.principal;
+            let mut items: Vec<(&'static str, &'static str, bool)> = vec![
+                ("/", "首页", true),
+                ("/tree", "行政区划", p.may(Action::ViewTree)),
+                ("/admin/users", "账号管理", p.may(Action::ViewAccounts)),
+                (
+                    "/admin/security",
+                    "安全策略",
+                    p.may(Action::EditSecurityPolicy),
+                ),
+                ("/audit", "审计日志", p.may(Action::ReadAudit)),
+                ("/tokens", "API 令牌", !p.must_change_password),
+            ];
+            items.push(("/policy", "政策原文", true));
+            for (href, label, show) in items {
+                if show {
+                    nav.push(NavItem {
+                        href,
+                        label,
+                        active: href == active,
+                    });
+                }
+            }
+            let mut labels: Vec<String> = p
+                .grants
+                .iter()
+                .map(|g| format!("{}·{}", g.node_name, g.role.label_zh()))
+                .collect();
+            labels.dedup();
+            roles = labels.join("、");
+        } else {
+            nav.push(NavItem {
+                href: "/policy",
+                label: "政策原文",
+                active: active == "/policy",
+            });
+        }
+        Self {
+            title: title.into(),
+            user_name: user.map(|u| u.principal.display_name.clone()),
+            user_roles: roles,
+            csrf: user.map(|u| u.csrf().to_owned()).unwrap_or_default(),
+            nav,
+            flash: None,
+        }
+    }
+
+    pub fn with_flash(mut self, ok: bool, text: impl Into<String>) -> Self {
+        self.flash = Some(Flash {
+            ok,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// Shows the message for a `?done=` code set by a redirect after a successful change.
+    pub fn with_done(self, done: Option<&str>) -> Self {
+        match done.and_then(done_message) {
+            Some(m) => self.with_flash(true, m),
+            None => self,
+        }
+    }
+}
+
+/// Success messages after redirects, by code (no free text travels in URLs).
+fn done_message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "node_created" => "已新增节点",
+        "node_updated" => "已保存修改",
+        "node_deleted" => "已删除节点",
+        "account_created" => "已创建账号；初始密码须在首次登录时修改",
+        "account_updated" => "已保存账号信息",
+        "password_reset" => "已设置临时密码；该用户须在下次登录时修改",
+        "locked" => "已锁定账号，其所有会话已结束",
+        "unlocked" => "已解锁账号",
+        "granted" => "已授予角色",
+        "revoked" => "已撤销角色",
+        "policy_saved" => "已保存安全策略",
+        "password_changed" => "密码已修改",
+        "token_revoked" => "已吊销令牌",
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct DoneQuery {
+    pub done: Option<String>,
+}
+
+/// Renders a template as a page with a status.
+pub fn render(status: StatusCode, t: &impl askama::Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            PageError(DomainError::internal()).into_response()
+        }
+    }
+}
+
+pub fn ok(t: &impl askama::Template) -> Response {
+    render(StatusCode::OK, t)
+}
+
+/// A form error: which field, and what to say next to it.
+#[derive(Default, Clone, Debug)]
+pub struct FormError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FormError {
+    pub fn from_domain(e: &DomainError) -> Self {
+        Self {
+            field: e.field.unwrap_or("").to_owned(),
+            message: e.message.clone(),
+        }
+    }
+    /// The message when it belongs to `field`, else empty (for `.field-error`).
+    pub fn for_field(&self, field: &str) -> &str {
+        if self.field == field {
+            &self.message
+        } else {
+            ""
+        }
+    }
+}
+
+/// Status for re-rendering a form after a domain error.
+pub fn form_status(e: &DomainError) -> StatusCode {
+    crate::error::status_for(e.kind)
+}
+
+/// Errors that are not about the form's input (no permission, gone, broken) get the error page.
+pub fn is_form_error(e: &DomainError) -> bool {
+    matches!(
+        e.kind,
+        jianfu_domain::ErrorKind::Invalid | jianfu_domain::ErrorKind::Conflict
+    )
+}
+
+/// Formats Unix ms for pages.
+pub fn when(ms: i64) -> String {
+    jianfu_domain::clock::fmt_ms(ms)
+}

@@ -1,0 +1,377 @@
+//! Account administration pages: the list, the new-account form, and one account's page with
+//! the forms each administrator may use on it (edit and reset: system administrator; roles and
+//! locking: security administrator).
+
+use crate::extract::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jianfu_domain::accounts::{AccountEdit, AccountQuery, AccountView, NewAccount};
+use jianfu_domain::authz::{Action, Role};
+use jianfu_domain::page::{Page, PageRequest};
+use serde::Deserialize;
+
+use crate::access::CurrentUser;
+use crate::error::PageError;
+use crate::state::AppState;
+use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
+
+#[derive(askama::Template)]
+#[template(path = "users.html")]
+struct ListPage {
+    chrome: Chrome,
+    q: String,
+    can_create: bool,
+    page: Page<AccountView>,
+    pager_base: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+    done: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(lq): Query<ListQuery>,
+) -> Response {
+    let q = lq.q.clone().unwrap_or_default();
+    let query = AccountQuery { q: lq.q.clone() };
+    let page = match state
+        .app
+        .list_accounts(&user.ctx(), &query, PageRequest::new(lq.page, lq.per_page))
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let pager_base = format!(
+        "/admin/users?{}&",
+        serde_urlencoded::to_string([("q", &q)]).unwrap_or_default()
+    );
+    render(
+        StatusCode::OK,
+        &ListPage {
+            chrome: Chrome::new("账号管理", Some(&user), "/admin/users")
+                .with_done(lq.done.as_deref()),
+            can_create: user.principal.may(Action::ManageAccounts),
+            q,
+            page,
+            pager_base,
+        },
+    )
+}
+
+/// Nodes where the user may take `action`, as (id, indented label) for a select.
+async fn node_options(state: &AppState, user: &CurrentUser, action: Action) -> Vec<(i64, String)> {
+    let scopes = user.principal.scopes(action);
+    let nodes = state.app.nodes_under(&scopes).await.unwrap_or_default();
+    let rows = crate::views::tree::nest(nodes);
+    let mut depth = 0usize;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push((
+            r.node.id,
+            format!(
+                "{}{}（{}）",
+                "　".repeat(depth),
+                r.node.name,
+                r.node.kind_zh
+            ),
+        ));
+        if r.opens {
+            depth += 1;
+        }
+        depth = depth.saturating_sub(r.closes);
+    }
+    out
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct NewForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    home_node_id: i64,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "user_form.html")]
+struct NewPage {
+    chrome: Chrome,
+    form: NewForm,
+    home_nodes: Vec<(i64, String)>,
+    error: FormError,
+}
+
+async fn new_page(
+    state: &AppState,
+    user: &CurrentUser,
+    mut form: NewForm,
+    error: FormError,
+    status: StatusCode,
+) -> Response {
+    form.password.clear();
+    let home_nodes = node_options(state, user, Action::ManageAccounts).await;
+    render(
+        status,
+        &NewPage {
+            chrome: Chrome::new("新建账号", Some(user), "/admin/users"),
+            form,
+            home_nodes,
+            error,
+        },
+    )
+}
+
+pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Response {
+    new_page(
+        &state,
+        &user,
+        NewForm::default(),
+        FormError::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<NewForm>,
+) -> Response {
+    let new = NewAccount {
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+        home_node_id: form.home_node_id,
+        password: form.password.clone(),
+    };
+    match state.app.create_account(&user.ctx(), new).await {
+        Ok(a) => {
+            Redirect::to(&format!("/admin/users/{}?done=account_created", a.id)).into_response()
+        }
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            new_page(&state, &user, form, FormError::from_domain(&e), status).await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "user.html")]
+struct DetailPage {
+    chrome: Chrome,
+    a: AccountView,
+    locked_text: Option<String>,
+    password_changed: String,
+    created: String,
+    can_grant: bool,
+    can_lock: bool,
+    can_manage: bool,
+    roles: Vec<(&'static str, &'static str)>,
+    grant_nodes: Vec<(i64, String)>,
+    home_nodes: Vec<(i64, String)>,
+    error: FormError,
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    chrome_done: Option<&str>,
+    error: FormError,
+    status: StatusCode,
+) -> Response {
+    let a = match state.app.account_detail(&user.ctx(), id).await {
+        Ok(a) => a,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let p = &user.principal;
+    let (can_grant, can_lock, can_manage) = (
+        p.may(Action::GrantRoles),
+        p.may(Action::LockAccounts),
+        p.may(Action::ManageAccounts),
+    );
+    let grant_nodes = if can_grant {
+        node_options(state, user, Action::GrantRoles).await
+    } else {
+        vec![]
+    };
+    let home_nodes = if can_manage {
+        node_options(state, user, Action::ManageAccounts).await
+    } else {
+        vec![]
+    };
+    render(
+        status,
+        &DetailPage {
+            chrome: Chrome::new(format!("账号 {}", a.username), Some(user), "/admin/users")
+                .with_done(chrome_done),
+            locked_text: a.locked_until.map(when),
+            password_changed: when(a.password_changed_at),
+            created: when(a.created_at),
+            a,
+            can_grant,
+            can_lock,
+            can_manage,
+            roles: Role::ALL
+                .iter()
+                .map(|r| (r.as_str(), r.label_zh()))
+                .collect(),
+            grant_nodes,
+            home_nodes,
+            error,
+        },
+    )
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(done): Query<DoneQuery>,
+) -> Response {
+    detail_page(
+        &state,
+        &user,
+        id,
+        done.done.as_deref(),
+        FormError::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// After a form on the account page: redirect on success, re-render with the error otherwise.
+async fn after(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    r: jianfu_domain::Result<()>,
+    done: &str,
+) -> Response {
+    match r {
+        Ok(()) => Redirect::to(&format!("/admin/users/{id}?done={done}")).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            detail_page(state, user, id, None, FormError::from_domain(&e), status).await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    home_node_id: i64,
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> Response {
+    let r = state
+        .app
+        .update_account(
+            &user.ctx(),
+            id,
+            AccountEdit {
+                display_name: f.display_name,
+                home_node_id: f.home_node_id,
+            },
+        )
+        .await
+        .map(|_| ());
+    after(&state, &user, id, r, "account_updated").await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    let r = state.app.reset_password(&user.ctx(), id, &f.password).await;
+    after(&state, &user, id, r, "password_reset").await
+}
+
+pub async fn lock(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = state.app.set_account_locked(&user.ctx(), id, true).await;
+    after(&state, &user, id, r, "locked").await
+}
+
+pub async fn unlock(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = state.app.set_account_locked(&user.ctx(), id, false).await;
+    after(&state, &user, id, r, "unlocked").await
+}
+
+#[derive(Deserialize)]
+pub struct GrantForm {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    node_id: i64,
+}
+
+pub async fn grant(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<GrantForm>,
+) -> Response {
+    let r = match Role::parse(&f.role) {
+        Ok(role) => state
+            .app
+            .grant_role(&user.ctx(), id, role, f.node_id)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    after(&state, &user, id, r, "granted").await
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(grant_id): Path<i64>,
+) -> Response {
+    let account = state.app.grant_account(grant_id).await;
+    let r = state.app.revoke_role(&user.ctx(), grant_id).await;
+    match (r, account) {
+        (Ok(()), Ok(aid)) => {
+            Redirect::to(&format!("/admin/users/{aid}?done=revoked")).into_response()
+        }
+        (Err(e), Ok(aid)) if is_form_error(&e) => {
+            let status = form_status(&e);
+            detail_page(&state, &user, aid, None, FormError::from_domain(&e), status).await
+        }
+        (Err(e), _) | (Ok(()), Err(e)) => PageError(e).into_response(),
+    }
+}

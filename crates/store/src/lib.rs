@@ -1,0 +1,287 @@
+//! jianfu's persistence: one `Store` over SQLite (embedded, default) or PostgreSQL, the schema
+//! migrations, and the audit chain that every write transaction must extend before it commits.
+
+pub mod audit;
+pub mod entity;
+mod migration;
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    Statement, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+
+pub use audit::{AuditKey, AuditOutcome, NewAuditEntry, VerifyReport};
+/// The ORM, re-exported so that the domain uses exactly this version through the store.
+pub use sea_orm as orm;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库错误：{0}")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("无法连接数据库 {url}：{reason}")]
+    Connect { url: String, reason: String },
+    #[error("配置错误：{0}")]
+    Config(String),
+    #[error("数据完整性错误：{0}")]
+    Integrity(String),
+}
+
+impl StoreError {
+    /// True when the database refused the write because of a UNIQUE constraint.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Self::Db(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))))
+    }
+    /// True when the database refused the write because of a FOREIGN KEY constraint.
+    pub fn is_foreign_key_violation(&self) -> bool {
+        matches!(self, Self::Db(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))))
+    }
+}
+
+/// Milliseconds since the Unix epoch: the one time unit stored in the database.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Hides the password of a database URL before it is printed or logged.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    key: Arc<AuditKey>,
+}
+
+impl Store {
+    /// Connects, applies the SQLite durability settings (and checks they took), and runs
+    /// pending migrations.
+    pub async fn open(url: &str, key: AuditKey) -> Result<Self, StoreError> {
+        let store = Self::connect(url, key).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating (for `jianfu migrate` and checks).
+    pub async fn connect(url: &str, key: AuditKey) -> Result<Self, StoreError> {
+        let backend = if url.starts_with("sqlite:") {
+            DbBackend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            DbBackend::Postgres
+        } else {
+            return Err(StoreError::Config(format!(
+                "不支持的数据库地址 {}：请使用 sqlite:// 或 postgres://",
+                redact_url(url)
+            )));
+        };
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10));
+        if backend == DbBackend::Sqlite {
+            use sea_orm::sqlx::sqlite::{
+                SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous,
+            };
+            // Validate the URL here so that a bad path is a clear error, not a pool timeout.
+            SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect {
+                url: redact_url(url),
+                reason: e.to_string(),
+            })?;
+            opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+        } else {
+            opts.max_connections(16);
+        }
+        let db = Database::connect(opts)
+            .await
+            .map_err(|e| StoreError::Connect {
+                url: redact_url(url),
+                reason: e.to_string(),
+            })?;
+        let store = Self {
+            db,
+            key: Arc::new(key),
+        };
+        if backend == DbBackend::Sqlite {
+            store.check_sqlite_pragmas().await?;
+        }
+        Ok(store)
+    }
+
+    /// WAL, foreign keys and synchronous=FULL are what make acknowledged writes survive a crash
+    /// and keep references whole; refuse to run without them.
+    async fn check_sqlite_pragmas(&self) -> Result<(), StoreError> {
+        for (pragma, want) in [
+            ("journal_mode", "wal"),
+            ("foreign_keys", "1"),
+            ("synchronous", "2"),
+        ] {
+            let row = self
+                .db
+                .query_one_raw(Statement::from_string(
+                    DbBackend::Sqlite,
+                    format!("PRAGMA {pragma}"),
+                ))
+                .await?;
+            let got = match row {
+                Some(r) => r
+                    .try_get_by_index::<String>(0)
+                    .or_else(|_| r.try_get_by_index::<i64>(0).map(|v| v.to_string()))
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            if !got.eq_ignore_ascii_case(want) {
+                return Err(StoreError::Config(format!(
+                    "SQLite 设置 {pragma} 为 {got}，应为 {want}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migration::Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Names of migrations applied so far.
+    pub async fn applied_migrations(&self) -> Result<Vec<String>, StoreError> {
+        let list = migration::Migrator::get_applied_migrations(&self.db).await?;
+        Ok(list.into_iter().map(|m| m.name().to_owned()).collect())
+    }
+
+    /// Read access. Writes go through [`Store::begin_write`].
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    pub fn audit_key(&self) -> &AuditKey {
+        &self.key
+    }
+
+    /// Starts a write transaction holding the audit-chain lock. Whatever it changes must be
+    /// recorded with [`WriteTx::audit`] before [`WriteTx::commit`], or the commit is refused.
+    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        let txn = self.db.begin().await?;
+        let head = audit::lock_head(&txn).await?;
+        Ok(WriteTx {
+            txn,
+            head,
+            appended: 0,
+            key: self.key.clone(),
+        })
+    }
+
+    /// Convenience for writes that are only an audit entry (failed logins, denials, exports).
+    pub async fn audit_only(&self, entry: NewAuditEntry) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        tx.audit(entry).await?;
+        tx.commit().await
+    }
+
+    pub async fn verify_audit(
+        &self,
+        progress: impl FnMut(i64),
+    ) -> Result<VerifyReport, StoreError> {
+        audit::verify(&self.db, &self.key, progress).await
+    }
+
+    /// Copies a consistent snapshot of a SQLite database to `path` (`VACUUM INTO`, which works
+    /// while the server runs).
+    pub async fn backup_sqlite(&self, path: &str) -> Result<(), StoreError> {
+        if self.backend() != DbBackend::Sqlite {
+            return Err(StoreError::Config(
+                "只有 SQLite 数据库能用此命令备份".into(),
+            ));
+        }
+        if std::path::Path::new(path).exists() {
+            return Err(StoreError::Config(format!(
+                "备份文件 {path} 已存在，不会覆盖"
+            )));
+        }
+        self.db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                "VACUUM INTO ?",
+                [path.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(self) -> Result<(), StoreError> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+/// A write transaction that holds the chain lock. Dropping it without commit rolls back.
+pub struct WriteTx {
+    txn: DatabaseTransaction,
+    head: audit::ChainHead,
+    appended: u32,
+    key: Arc<AuditKey>,
+}
+
+impl WriteTx {
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// Appends an audit entry to the chain, in this transaction. Returns its seq.
+    pub async fn audit(&mut self, entry: NewAuditEntry) -> Result<i64, StoreError> {
+        let seq = audit::append(&self.txn, &mut self.head, entry, now_ms()).await?;
+        self.appended += 1;
+        Ok(seq)
+    }
+
+    /// Commits the change with its audit entries and the new signed checkpoint.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        if self.appended == 0 {
+            return Err(StoreError::Integrity(
+                "写操作没有审计记录，已拒绝提交".into(),
+            ));
+        }
+        audit::save_head(&self.txn, &self.key, &self.head, now_ms()).await?;
+        self.txn.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_password_only() {
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://a.db"), "sqlite://a.db");
+    }
+}

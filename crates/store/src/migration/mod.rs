@@ -1,0 +1,15 @@
+//! Schema migrations, written once with sea-query so the same steps run on SQLite and
+//! PostgreSQL. Each migration is append-only: never edit one that has shipped, add the next.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_spine;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_spine::Migration)]
+    }
+}

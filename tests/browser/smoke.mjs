@@ -1,0 +1,250 @@
+// Browser smoke test for a running jianfu server.
+//
+//   JIANFU_URL  base URL of the server        (default http://127.0.0.1:8080)
+//   ARTIFACTS   where screenshots are written (default artifacts/browser)
+//   CHROMIUM    browser binary                (default /usr/bin/chromium)
+//
+// The server must run with demo data (`jianfu serve --demo`): users `sysadmin`
+// and `auditor`, password `Jianfu@2026`, the 鞍山市 administrative tree.
+//
+// The test tells one story, step by step, and stops at the first failure.
+// It prints one line per step and finally exactly one line
+// `N passed, M failed`; the exit code is 0 only when nothing failed.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.JIANFU_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const ARTIFACTS = process.env.ARTIFACTS || 'artifacts/browser';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const PASSWORD = 'Jianfu@2026';
+
+// The flags known to work on the CI machine. Playwright adds `--headless`
+// itself (headless: true) and starts every launch with a fresh, temporary
+// --user-data-dir, so no state leaks between runs.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const url = (p) => BASE + p;
+const pathOf = (u) => new URL(u).pathname;
+
+mkdirSync(ARTIFACTS, { recursive: true });
+
+// Problems that are worth a look but do not fail the run (console errors,
+// CSP violations, failed sub-resources). Written to ARTIFACTS/console.log.
+const notes = [];
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+}
+
+// Attach listeners that record anything suspicious a page does.
+function watch(page) {
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') {
+      notes.push(`[console.${m.type()}] ${page.url()} ${m.text()}`);
+    }
+  });
+  page.on('pageerror', (e) => notes.push(`[pageerror] ${page.url()} ${e.message}`));
+  page.on('requestfailed', (r) =>
+    notes.push(`[requestfailed] ${r.url()} ${r.failure()?.errorText ?? ''}`),
+  );
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.request().isNavigationRequest()) {
+      notes.push(`[http ${r.status()}] ${r.request().method()} ${r.url()}`);
+    }
+  });
+  return page;
+}
+
+// Fill the login form and submit it by clicking its submit button.
+// Resolves with the response of the POST (usually a 303, or the re-rendered
+// form on failure) once the resulting page has loaded.
+async function submitLogin(page, username, password) {
+  const form = page.locator('form:has(input[name="password"])').first();
+  await form.locator('input[name="username"]').fill(username);
+  await form.locator('input[name="password"]').fill(password);
+  const posted = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && pathOf(r.url()) === '/login',
+  );
+  await form.locator('button[type="submit"], input[type="submit"], button:not([type])').first().click();
+  const resp = await posted;
+  await page.waitForLoadState('load');
+  return resp;
+}
+
+// Wait for the main-frame GET navigation that ends on `p` and return its response.
+function navigationTo(page, p) {
+  return page.waitForResponse(
+    (r) =>
+      r.request().isNavigationRequest() &&
+      r.request().method() === 'GET' &&
+      r.frame() === page.mainFrame() &&
+      pathOf(r.url()) === p &&
+      r.status() < 300,
+  );
+}
+
+async function bodyText(page) {
+  return page.locator('body').innerText();
+}
+
+// ---------------------------------------------------------------------------
+
+let browser;
+let context;
+let page;
+
+const steps = [
+  ['GET /login: zh-CN page with labelled username and password inputs', async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+    page = watch(await context.newPage());
+    page.setDefaultTimeout(15_000);
+
+    const resp = await page.goto(url('/login'));
+    assert.ok(resp, 'no response for /login');
+    assert.equal(resp.status(), 200, `GET /login answered ${resp.status()}`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN', '<html lang> must be "zh-CN"');
+
+    for (const name of ['username', 'password']) {
+      const input = page.locator(`input[name="${name}"]`);
+      assert.equal(await input.count(), 1, `expected exactly one input[name=${name}]`);
+      // `labels` covers both <label for=id> and a <label> wrapping the input.
+      const labels = await input.evaluate((el) => [...el.labels].map((l) => l.textContent.trim()));
+      assert.ok(labels.length > 0, `input[name=${name}] has no associated <label>`);
+      assert.ok(labels.some((t) => t.length > 0), `the <label> of input[name=${name}] is empty`);
+    }
+    await shot(page, 'login.png');
+  }],
+
+  ['wrong password for sysadmin: stays on /login with .flash.error', async () => {
+    await submitLogin(page, 'sysadmin', 'wrong-password-123');
+    assert.equal(pathOf(page.url()), '/login', `after a failed login the browser is at ${page.url()}`);
+    const flash = page.locator('.flash.error');
+    await flash.first().waitFor({ state: 'visible' });
+    const text = await flash.first().innerText();
+    assert.ok(text.includes('用户名或密码错误'), `.flash.error says "${text.trim()}", expected 用户名或密码错误`);
+    await shot(page, 'login-error.png');
+  }],
+
+  ['sysadmin logs in: home page with h1, 鞍山市 and a CSP header', async () => {
+    const landed = navigationTo(page, '/');
+    landed.catch(() => {}); // checked below; avoid an unhandled rejection if the login fails
+    await submitLogin(page, 'sysadmin', PASSWORD);
+    assert.equal(pathOf(page.url()), '/', `after login the browser is at ${page.url()}, expected /`);
+    const resp = await landed;
+    assert.ok(await page.locator('h1').first().isVisible(), 'the home page has no visible <h1>');
+    assert.ok((await bodyText(page)).includes('鞍山市'), 'the home page does not mention 鞍山市');
+    const headers = await resp.allHeaders();
+    assert.ok(headers['content-security-policy'], 'GET / has no Content-Security-Policy header');
+    await shot(page, 'home-sysadmin.png');
+  }],
+
+  ['GET /tree: .tree contains 铁东区', async () => {
+    const resp = await page.goto(url('/tree'));
+    assert.equal(resp?.status(), 200, `GET /tree answered ${resp?.status()}`);
+    assert.ok((await page.locator('.tree').count()) > 0, 'no .tree element on /tree');
+    const tree = page.locator('.tree').first();
+    // textContent, not innerText: collapsed <details> still count.
+    const text = await tree.textContent();
+    assert.ok(text.includes('铁东区'), 'the .tree does not contain 铁东区');
+    await shot(page, 'tree.png');
+  }],
+
+  ['GET /policy: clause 4.2-4 has an element with that id', async () => {
+    const resp = await page.goto(url('/policy'));
+    assert.equal(resp?.status(), 200, `GET /policy answered ${resp?.status()}`);
+    const found = await page.evaluate(() => document.getElementById('4.2-4') !== null);
+    assert.ok(found, 'document.getElementById("4.2-4") is null on /policy');
+    await shot(page, 'policy.png');
+  }],
+
+  ['logout: back at /login, and / then redirects to /login', async () => {
+    const buttons = page.locator('form[action="/logout"] button');
+    assert.ok((await buttons.count()) > 0, 'no form[action="/logout"] button on the page');
+    await buttons.first().click();
+    await page.waitForURL((u) => u.pathname === '/login');
+    await page.waitForLoadState('load');
+    const resp = await page.goto(url('/'));
+    assert.equal(pathOf(page.url()), '/login', `GET / after logout ended at ${page.url()}`);
+    assert.ok(resp?.request().redirectedFrom(), 'GET / after logout was not a redirect');
+    await shot(page, 'logged-out.png');
+  }],
+
+  ['auditor logs in: /audit table lists a 登录 event', async () => {
+    await submitLogin(page, 'auditor', PASSWORD);
+    assert.equal(pathOf(page.url()), '/', `after auditor login the browser is at ${page.url()}`);
+    const resp = await page.goto(url('/audit'));
+    assert.equal(resp?.status(), 200, `GET /audit answered ${resp?.status()}`);
+    assert.ok((await page.locator('table.data').count()) > 0, 'no table.data on /audit');
+    const rows = page.locator('table.data tbody tr', { hasText: '登录' });
+    const n = await rows.count();
+    assert.ok(n >= 1, 'no row of table.data on /audit mentions 登录');
+    await shot(page, 'audit.png');
+  }],
+
+  ['phone width 375px: /login does not scroll sideways', async () => {
+    // A fresh context: logged out, as a phone user would arrive.
+    const phone = await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 740 }, isMobile: true });
+    const p = watch(await phone.newPage());
+    p.setDefaultTimeout(15_000);
+    const resp = await p.goto(url('/login'));
+    assert.equal(resp?.status(), 200, `GET /login answered ${resp?.status()}`);
+    await shot(p, 'login-phone.png');
+    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 375, `document.documentElement.scrollWidth is ${width}px at 375px viewport`);
+    await phone.close();
+  }],
+];
+
+// ---------------------------------------------------------------------------
+
+let passed = 0;
+let failed = 0;
+console.log(`jianfu browser smoke test against ${BASE} (screenshots in ${ARTIFACTS})`);
+
+for (const [i, [title, run]] of steps.entries()) {
+  const label = `step ${i + 1}/${steps.length}: ${title}`;
+  const started = Date.now();
+  try {
+    await run();
+    passed += 1;
+    console.log(`ok   ${label} (${Date.now() - started} ms)`);
+  } catch (err) {
+    failed += 1;
+    console.log(`FAIL ${label}`);
+    console.log(`     ${String(err?.message ?? err).split('\n').join('\n     ')}`);
+    if (page) {
+      console.log(`     page: ${page.url()}`);
+      // Evidence for the CI artefacts: what the browser saw.
+      try {
+        await shot(page, `FAILED-step${i + 1}.png`);
+        writeFileSync(path.join(ARTIFACTS, `FAILED-step${i + 1}.html`), await page.content());
+      } catch {
+        /* the page may be gone; the message above is what matters */
+      }
+    }
+    break; // the story builds on itself: stop at the first failure
+  }
+}
+
+writeFileSync(path.join(ARTIFACTS, 'console.log'), notes.join('\n') + (notes.length ? '\n' : ''));
+if (notes.length) {
+  console.log(`note: ${notes.length} browser console/network message(s), see ${path.join(ARTIFACTS, 'console.log')}:`);
+  for (const n of notes.slice(0, 10)) console.log(`     ${n}`);
+}
+
+await browser?.close().catch(() => {});
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed === steps.length ? 0 : 1);
