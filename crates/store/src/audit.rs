@@ -225,7 +225,7 @@ pub struct ChainBreak {
     pub problem: BreakKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BreakKind {
     /// A sequence number is missing (a row was deleted from the middle).
