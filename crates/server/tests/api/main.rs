@@ -10,3 +10,22 @@ mod auth;
 mod bad_input;
 mod matrix;
 mod stories;
+
+/// The suite must run on the database CI asked for: with `JIANFU_TEST_REQUIRE_POSTGRES=1` and
+/// no (or an unusable) `JIANFU_TEST_POSTGRES`, this fails instead of quietly using SQLite.
+#[tokio::test]
+async fn suite_runs_on_the_configured_database() {
+    let required = std::env::var("JIANFU_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+    let url = helpers::postgres_url();
+    assert!(
+        !required || url.is_some(),
+        "JIANFU_TEST_REQUIRE_POSTGRES=1 but JIANFU_TEST_POSTGRES is not set: the PostgreSQL run would silently test SQLite"
+    );
+    let t = helpers::spawn_app().await;
+    let backend = t.app.store.backend();
+    if url.is_some() {
+        assert_eq!(backend, jianfu_store::orm::DbBackend::Postgres);
+    } else {
+        assert_eq!(backend, jianfu_store::orm::DbBackend::Sqlite);
+    }
+}
