@@ -53,7 +53,8 @@ impl PasswordHasher {
         let phc = self
             .dummy
             .get_or_init(|| self.hash("jianfu-dummy-password").unwrap_or_default());
-        self.verify(password, phc) && false
+        let _ = std::hint::black_box(self.verify(password, phc));
+        false
     }
 
     fn argon(&self) -> Argon2<'static> {

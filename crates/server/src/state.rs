@@ -6,22 +6,13 @@ use jianfu_domain::App;
 
 use crate::metrics::Metrics;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ServerConfig {
     /// Mark cookies `Secure` (set when the server is reached over HTTPS, directly or through a
     /// proxy that terminates TLS).
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
-}
-
-impl Default for ServerConfig {
-    fn default() -> Self {
-        Self {
-            secure_cookies: false,
-            trust_forwarded_for: false,
-        }
-    }
 }
 
 #[derive(Clone)]

@@ -16,7 +16,6 @@ pub struct TestApp {
     pub base: String,
     pub app: App,
     pub db_url: String,
-    pub key: AuditKey,
     pg_drop: Option<(String, String)>,
     _dir: tempfile::TempDir,
 }
@@ -25,7 +24,9 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// The PostgreSQL server URL for tests, when the suite runs on PostgreSQL.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("JIANFU_TEST_POSTGRES").ok().filter(|s| !s.is_empty())
+    std::env::var("JIANFU_TEST_POSTGRES")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 fn replace_db_name(url: &str, db: &str) -> String {
@@ -45,7 +46,10 @@ fn replace_db_name(url: &str, db: &str) -> String {
 /// A fresh, empty database URL: a temp SQLite file, or a new PostgreSQL database.
 async fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<(String, String)>) {
     match postgres_url() {
-        None => (format!("sqlite://{}", dir.path().join("test.db").display()), None),
+        None => (
+            format!("sqlite://{}", dir.path().join("test.db").display()),
+            None,
+        ),
         Some(admin) => {
             let name = format!(
                 "jianfu_t_{}_{}_{}",
@@ -57,9 +61,12 @@ async fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<(String, Str
             let conn = Database::connect(&admin)
                 .await
                 .unwrap_or_else(|e| panic!("JIANFU_TEST_POSTGRES is set but cannot connect: {e}"));
-            conn.execute_raw(Statement::from_string(DbBackend::Postgres, format!("CREATE DATABASE {name}")))
-                .await
-                .unwrap();
+            conn.execute_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!("CREATE DATABASE {name}"),
+            ))
+            .await
+            .unwrap();
             conn.close().await.unwrap();
             (replace_db_name(&admin, &name), Some((admin, name)))
         }
@@ -71,11 +78,17 @@ impl Drop for TestApp {
         if let Some((admin, name)) = self.pg_drop.take() {
             // Drop from another thread with its own runtime: Drop cannot await.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async {
                     if let Ok(conn) = Database::connect(&admin).await {
                         let _ = conn
-                            .execute_raw(Statement::from_string(DbBackend::Postgres, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                            .execute_raw(Statement::from_string(
+                                DbBackend::Postgres,
+                                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                            ))
                             .await;
                         let _ = conn.close().await;
                     }
@@ -95,7 +108,7 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (db_url, pg_drop) = fresh_database(&dir).await;
     let key = AuditKey::new(rand::random::<[u8; 32]>().to_vec()).unwrap();
-    let store = Store::open(&db_url, key.clone()).await.unwrap();
+    let store = Store::open(&db_url, key).await.unwrap();
     let app = App::new(store, Clock::system(), PasswordHasher::fast_for_tests());
     if demo {
         assert!(app.seed_demo(|_| {}).await.unwrap());
@@ -103,12 +116,15 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let state = AppState::new(app.clone(), ServerConfig::default());
-    tokio::spawn(jianfu_server::serve(state, listener, std::future::pending()));
+    tokio::spawn(jianfu_server::serve(
+        state,
+        listener,
+        std::future::pending(),
+    ));
     TestApp {
         base: format!("http://{addr}"),
         app,
         db_url,
-        key,
         pg_drop,
         _dir: dir,
     }
@@ -122,14 +138,21 @@ pub struct Browser {
 }
 
 pub fn client() -> Client {
-    Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// The value of `<input name="csrf_token" value="…">` in a page.
 pub fn csrf_in(html: &str) -> Option<String> {
     let doc = scraper::Html::parse_document(html);
     let sel = scraper::Selector::parse(r#"input[name="csrf_token"]"#).unwrap();
-    doc.select(&sel).next().and_then(|e| e.value().attr("value")).map(str::to_owned)
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .map(str::to_owned)
 }
 
 impl TestApp {
@@ -139,17 +162,30 @@ impl TestApp {
 
     /// Logs in through the form; panics unless it succeeds.
     pub async fn login(&self, username: &str) -> Browser {
-        self.login_with(username, DEMO_PASSWORD).await.expect("login succeeds")
+        self.login_with(username, DEMO_PASSWORD)
+            .await
+            .expect("login succeeds")
     }
 
     /// Logs in through the form; returns the failing response when it does not redirect.
     pub async fn login_with(&self, username: &str, password: &str) -> Result<Browser, Response> {
         let client = client();
-        let page = client.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
+        let page = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let token = csrf_in(&page).expect("login form has a csrf token");
         let res = client
             .post(self.url("/login"))
-            .form(&[("username", username), ("password", password), ("csrf_token", token.as_str())])
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf_token", token.as_str()),
+            ])
             .send()
             .await
             .unwrap();
@@ -157,16 +193,33 @@ impl TestApp {
             return Err(res);
         }
         let to = res.headers()["location"].to_str().unwrap().to_owned();
-        let html = client.get(self.url(&to)).send().await.unwrap().text().await.unwrap();
+        let html = client
+            .get(self.url(&to))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let csrf = csrf_in(&html).unwrap_or_default();
-        Ok(Browser { client, base: self.base.clone(), csrf })
+        Ok(Browser {
+            client,
+            base: self.base.clone(),
+            csrf,
+        })
     }
 
     /// Id of a node by name.
     pub async fn node_id(&self, name: &str) -> i64 {
         use jianfu_store::entity::node;
         use jianfu_store::orm::{ColumnTrait, EntityTrait, QueryFilter};
-        node::Entity::find().filter(node::Column::Name.eq(name)).one(self.app.store.db()).await.unwrap().unwrap().id
+        node::Entity::find()
+            .filter(node::Column::Name.eq(name))
+            .one(self.app.store.db())
+            .await
+            .unwrap()
+            .unwrap()
+            .id
     }
 
     /// Id of an account by username.
@@ -185,14 +238,23 @@ impl TestApp {
     /// Runs raw SQL against the test database (to tamper, or to age records).
     pub async fn sql(&self, sql: &str) {
         let db = self.app.store.db();
-        db.execute_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.unwrap();
+        db.execute_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .unwrap();
     }
 
     /// Number of audit entries with this action code.
     pub async fn audit_count(&self, action: &str) -> u64 {
         use jianfu_store::entity::audit_entry;
         use jianfu_store::orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-        audit_entry::Entity::find().filter(audit_entry::Column::Action.eq(action)).count(self.app.store.db()).await.unwrap()
+        audit_entry::Entity::find()
+            .filter(audit_entry::Column::Action.eq(action))
+            .count(self.app.store.db())
+            .await
+            .unwrap()
     }
 }
 
@@ -211,10 +273,17 @@ impl Browser {
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
         let mut f: Vec<(&str, &str)> = fields.to_vec();
         f.push(("csrf_token", &self.csrf));
-        self.client.post(self.url(path)).form(&f).send().await.unwrap()
+        self.client
+            .post(self.url(path))
+            .form(&f)
+            .send()
+            .await
+            .unwrap()
     }
     /// A JSON request with the CSRF header (session-authenticated API use).
     pub fn json(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.client.request(method, self.url(path)).header("x-csrf-token", &self.csrf)
+        self.client
+            .request(method, self.url(path))
+            .header("x-csrf-token", &self.csrf)
     }
 }
