@@ -167,10 +167,26 @@ pub enum Action {
     EditSecurityPolicy,
     /// Read, filter and export the audit log, and verify its chain.
     ReadAudit,
+    /// Draft and submit demands on communities (the requesting department).
+    DraftDemand,
+    /// Admit or reject a city department's demand (市委、市政府, 4.2-4).
+    AdmitCityDemand,
+    /// Admit or reject a district department's demand (区(市、县)党(工)委、政府(管委会), 4.2-4).
+    AdmitDistrictDemand,
+    /// Revoke or terminate an admitted demand (4.2-5).
+    RevokeDemand,
+    /// See demands in one's jurisdiction (what exactly is filtered by role).
+    ViewDemands,
+    /// Refuse a demand without a valid admission number and report it (community).
+    ReportUnadmitted,
+    /// See supervision cases.
+    ViewCases,
+    /// See the burden ledger per community and department.
+    ViewLedger,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 16] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -179,6 +195,14 @@ impl Action {
         Self::LockAccounts,
         Self::EditSecurityPolicy,
         Self::ReadAudit,
+        Self::DraftDemand,
+        Self::AdmitCityDemand,
+        Self::AdmitDistrictDemand,
+        Self::RevokeDemand,
+        Self::ViewDemands,
+        Self::ReportUnadmitted,
+        Self::ViewCases,
+        Self::ViewLedger,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -191,6 +215,14 @@ impl Action {
             Self::LockAccounts => "锁定或解锁账号",
             Self::EditSecurityPolicy => "修改安全策略",
             Self::ReadAudit => "查阅审计日志",
+            Self::DraftDemand => "起草和提交事项",
+            Self::AdmitCityDemand => "审批市级部门事项",
+            Self::AdmitDistrictDemand => "审批区级部门事项",
+            Self::RevokeDemand => "撤销事项",
+            Self::ViewDemands => "查看事项",
+            Self::ReportUnadmitted => "拒收并举报未准入事项",
+            Self::ViewCases => "查看监督问题线索",
+            Self::ViewLedger => "查看负担台账",
         }
     }
 }
@@ -205,6 +237,24 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::ViewAccounts => matches!(role, R::SystemAdmin | R::SecurityAdmin),
         A::GrantRoles | A::LockAccounts | A::EditSecurityPolicy => role == R::SecurityAdmin,
         A::ReadAudit => role == R::AuditAdmin,
+        A::DraftDemand => matches!(role, R::CityDepartment | R::DistrictDepartment),
+        A::AdmitCityDemand => role == R::CityApprover,
+        A::AdmitDistrictDemand => role == R::DistrictApprover,
+        A::RevokeDemand => matches!(role, R::Supervisor | R::CityApprover | R::DistrictApprover),
+        // Business data is not the administrators' (三员 see accounts and logs, not demands);
+        // residents read the published lists, which need no login.
+        A::ViewDemands => !role.is_admin() && role != R::Resident,
+        A::ReportUnadmitted => matches!(role, R::CommunityWorker | R::CommunityHead),
+        A::ViewCases => role == R::Supervisor,
+        A::ViewLedger => matches!(
+            role,
+            R::CityApprover
+                | R::DistrictApprover
+                | R::Supervisor
+                | R::StreetOfficial
+                | R::CommunityHead
+                | R::CommunityWorker
+        ),
     }
 }
 
@@ -318,15 +368,67 @@ mod tests {
         use Role as R;
         let expected: &[(Role, &[Action])] = &[
             (R::Resident, &[A::ViewTree]),
-            (R::CommunityWorker, &[A::ViewTree]),
-            (R::CommunityHead, &[A::ViewTree]),
-            (R::StreetOfficial, &[A::ViewTree]),
-            (R::DistrictDepartment, &[A::ViewTree]),
-            (R::StaffingOffice, &[A::ViewTree]),
-            (R::DistrictApprover, &[A::ViewTree]),
-            (R::CityDepartment, &[A::ViewTree]),
-            (R::CityApprover, &[A::ViewTree]),
-            (R::Supervisor, &[A::ViewTree]),
+            (
+                R::CommunityWorker,
+                &[
+                    A::ViewTree,
+                    A::ViewDemands,
+                    A::ReportUnadmitted,
+                    A::ViewLedger,
+                ],
+            ),
+            (
+                R::CommunityHead,
+                &[
+                    A::ViewTree,
+                    A::ViewDemands,
+                    A::ReportUnadmitted,
+                    A::ViewLedger,
+                ],
+            ),
+            (
+                R::StreetOfficial,
+                &[A::ViewTree, A::ViewDemands, A::ViewLedger],
+            ),
+            (
+                R::DistrictDepartment,
+                &[A::ViewTree, A::DraftDemand, A::ViewDemands],
+            ),
+            (R::StaffingOffice, &[A::ViewTree, A::ViewDemands]),
+            (
+                R::DistrictApprover,
+                &[
+                    A::ViewTree,
+                    A::AdmitDistrictDemand,
+                    A::RevokeDemand,
+                    A::ViewDemands,
+                    A::ViewLedger,
+                ],
+            ),
+            (
+                R::CityDepartment,
+                &[A::ViewTree, A::DraftDemand, A::ViewDemands],
+            ),
+            (
+                R::CityApprover,
+                &[
+                    A::ViewTree,
+                    A::AdmitCityDemand,
+                    A::RevokeDemand,
+                    A::ViewDemands,
+                    A::ViewLedger,
+                ],
+            ),
+            (
+                R::Supervisor,
+                &[
+                    A::ViewTree,
+                    A::RevokeDemand,
+                    A::ViewDemands,
+                    A::ViewCases,
+                    A::ViewLedger,
+                ],
+            ),
             (
                 R::SystemAdmin,
                 &[

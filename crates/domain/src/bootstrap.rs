@@ -419,7 +419,116 @@ impl App {
             self.insert_account(username, display, &n, &hash, false, &[role])
                 .await?;
         }
+        progress("创建示例事项（准入、待审批、不予准入、已撤销）");
+        self.seed_demo_demands().await?;
         Ok(true)
+    }
+
+    async fn demo_ctx(&self, username: &str) -> Result<crate::Ctx> {
+        let a = account::Entity::find()
+            .filter(account::Column::Username.eq(username))
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found(username))?;
+        Ok(crate::Ctx::new(self.principal(&a).await?, None))
+    }
+
+    /// A few demands through the real lifecycle and rules, so that every list has content:
+    /// admitted items with numbers, one awaiting approval, one refused by 4.2-6, one revoked.
+    async fn seed_demo_demands(&self) -> Result<()> {
+        use crate::demand::DemandForm;
+        let dept = self.demo_ctx("district_dept").await?;
+        let approver = self.demo_ctx("district_approver").await?;
+        let supervisor = self.demo_ctx("district_supervisor").await?;
+        let requester = node::Entity::find()
+            .filter(node::Column::Name.eq("铁东区卫生健康局"))
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("铁东区卫生健康局"))?;
+        let year = crate::clock::cst_date(self.now_ms())
+            .map(|d| chrono::Datelike::year(&d))
+            .unwrap_or(2026);
+        let base = |title: &str, category: &str, minutes: &str, times: &str| DemandForm {
+            requester_node_id: requester.id,
+            title: title.into(),
+            description: format!("{title}（演示数据）"),
+            category: category.into(),
+            community_role: "assisting".into(),
+            minutes_per_occurrence: minutes.into(),
+            occurrences_per_year: times.into(),
+            period_start: format!("{year}-01-01"),
+            period_end: format!("{year}-12-31"),
+            target_mode: "scope".into(),
+            ..Default::default()
+        };
+        let with_basis = |mut f: DemandForm, title: &str, article: &str| {
+            f.legal_basis_kind = "law".into();
+            f.legal_basis_title = title.into();
+            f.legal_basis_article = article.into();
+            f
+        };
+        let funded = |mut f: DemandForm, yuan: &str| {
+            f.funding_yuan = yuan.into();
+            f.funding_source = "区级财政专项资金（示例）".into();
+            f
+        };
+        let admitted = [
+            with_basis(
+                base("示例：协助开展居民健康档案信息核对", "health", "30", "12"),
+                "《中华人民共和国基本医疗卫生与健康促进法》",
+                "第六十九条",
+            ),
+            funded(
+                base("示例：协助组织老年人免费体检通知", "health", "60", "2"),
+                "8000",
+            ),
+            with_basis(
+                base(
+                    "示例：协助开展爱国卫生运动宣传",
+                    "civilization_campaign",
+                    "90",
+                    "4",
+                ),
+                "《中华人民共和国基本医疗卫生与健康促进法》",
+                "第七十二条",
+            ),
+        ];
+        for f in admitted {
+            let d = self.create_demand(&dept, &f, true).await?;
+            self.admit_demand(&approver, d.id, "", "", "示例：同意准入")
+                .await?;
+        }
+        let revoked = funded(
+            base("示例：协助收集辖区商户卫生许可材料", "health", "45", "6"),
+            "3000",
+        );
+        let d = self.create_demand(&dept, &revoked, true).await?;
+        self.admit_demand(&approver, d.id, "", "", "").await?;
+        self.revoke_demand(
+            &supervisor,
+            d.id,
+            "示例：经核查属于部门职责，不得转嫁给社区，予以撤销",
+        )
+        .await?;
+        self.create_demand(
+            &dept,
+            &funded(
+                base("示例：协助开展控烟宣传入户", "health", "30", "4"),
+                "2000",
+            ),
+            true,
+        )
+        .await?;
+        let mut banned = base(
+            "示例：社区承担辖区环境卫生整治任务",
+            "environmental_remediation",
+            "120",
+            "12",
+        );
+        banned.community_role = "responsible".into();
+        self.create_demand(&dept, &funded(banned, "5000"), true)
+            .await?;
+        Ok(())
     }
 
     /// Command-line account creation (`jianfu user add`): the way to create the first

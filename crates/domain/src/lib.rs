@@ -2,11 +2,13 @@
 //! server and the CLI call. It reaches the database only through the store crate.
 
 pub mod accounts;
+pub mod admission;
 pub mod audit_log;
 pub mod auth;
 pub mod authz;
 pub mod bootstrap;
 pub mod clock;
+pub mod demand;
 pub mod division;
 pub mod error;
 pub mod page;

@@ -32,6 +32,9 @@ pub enum Access {
     /// Logged in and holding a role that permits this action (the use case then checks the
     /// target lies in the user's jurisdiction).
     Act(Action),
+    /// Like `Act`, for routes that either of several actions may use (e.g. admitting city or
+    /// district demands); the use case decides which applies.
+    AnyOf(&'static [Action]),
 }
 
 /// How the caller proved who they are.
@@ -271,9 +274,13 @@ pub async fn gate(
             Redirect::to("/password").into_response()
         };
     }
-    if let Access::Act(action) = access
-        && !user.principal.may(action)
-    {
+    let required: &[Action] = match &access {
+        Access::Act(a) => std::slice::from_ref(a),
+        Access::AnyOf(list) => list,
+        _ => &[],
+    };
+    if !required.is_empty() && !required.iter().any(|a| user.principal.may(*a)) {
+        let action = required[0];
         state.app.record_denial(&user.ctx(), action, None).await;
         return deny(
             api,

@@ -1,25 +1,26 @@
 //! Request body extractors whose rejections speak Chinese: a form that cannot be read gets the
 //! error page; JSON that cannot be read gets problem+json with a stable code.
 
-use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum_extra::extract::FormRejection;
 
 use crate::error::{error_page, problem};
 
-/// `application/x-www-form-urlencoded` body for HTML forms.
+/// `application/x-www-form-urlencoded` body for HTML forms (repeated keys fill a `Vec`).
 pub struct Form<T>(pub T);
 
 impl<T, S> FromRequest<S> for Form<T>
 where
-    axum::Form<T>: FromRequest<S, Rejection = FormRejection>,
+    axum_extra::extract::Form<T>: FromRequest<S, Rejection = FormRejection>,
     S: Send + Sync,
 {
     type Rejection = Response;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(v)) => Ok(Self(v)),
+        match axum_extra::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum_extra::extract::Form(v)) => Ok(Self(v)),
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(error_page(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "提交内容过大",

@@ -42,9 +42,12 @@ where
     }
 }
 
+/// Admitting and rejecting: the city's or a district's authority, by the demand's level.
+const ADMIT: &[Action] = &[Action::AdmitCityDemand, Action::AdmitDistrictDemand];
+
 /// Every route, in one list.
 pub fn route_table() -> Vec<RouteSpec> {
-    use Access::{Act, Login, Public, User};
+    use Access::{Act, AnyOf, Login, Public, User};
     use Action as A;
     let (get, post, put, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
     vec![
@@ -252,6 +255,170 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/grants/{id}",
             Act(A::GrantRoles),
             api::users::revoke,
+        ),
+        // Demands and admission (4.2).
+        r(
+            get.clone(),
+            "/demands",
+            Act(A::ViewDemands),
+            views::demands::list,
+        ),
+        r(
+            get.clone(),
+            "/demands/new",
+            Act(A::DraftDemand),
+            views::demands::new_form,
+        ),
+        r(
+            post.clone(),
+            "/demands",
+            Act(A::DraftDemand),
+            views::demands::create,
+        ),
+        r(
+            get.clone(),
+            "/demands/{id}",
+            Act(A::ViewDemands),
+            views::demands::detail,
+        ),
+        r(
+            get.clone(),
+            "/demands/{id}/edit",
+            Act(A::DraftDemand),
+            views::demands::edit_form,
+        ),
+        r(
+            post.clone(),
+            "/demands/{id}",
+            Act(A::DraftDemand),
+            views::demands::update,
+        ),
+        r(
+            post.clone(),
+            "/demands/{id}/submit",
+            Act(A::DraftDemand),
+            views::demands::submit,
+        ),
+        r(
+            post.clone(),
+            "/demands/{id}/admit",
+            AnyOf(ADMIT),
+            views::demands::admit,
+        ),
+        r(
+            post.clone(),
+            "/demands/{id}/reject",
+            AnyOf(ADMIT),
+            views::demands::reject,
+        ),
+        r(
+            post.clone(),
+            "/demands/{id}/revoke",
+            Act(A::RevokeDemand),
+            views::demands::revoke,
+        ),
+        r(get.clone(), "/lookup", Public, views::demands::lookup),
+        r(
+            get.clone(),
+            "/communities/{id}/work-items",
+            Public,
+            views::demands::community_list,
+        ),
+        r(
+            get.clone(),
+            "/reports/new",
+            Act(A::ReportUnadmitted),
+            views::demands::report_form,
+        ),
+        r(
+            post.clone(),
+            "/reports",
+            Act(A::ReportUnadmitted),
+            views::demands::report_submit,
+        ),
+        r(
+            get.clone(),
+            "/reports/{id}/filed",
+            Act(A::ReportUnadmitted),
+            views::demands::report_filed,
+        ),
+        r(
+            get.clone(),
+            "/cases",
+            Act(A::ViewCases),
+            views::demands::cases,
+        ),
+        r(
+            get.clone(),
+            "/ledger",
+            Act(A::ViewLedger),
+            views::demands::ledger,
+        ),
+        r(
+            get.clone(),
+            "/ledger/export.xlsx",
+            Act(A::ViewLedger),
+            views::demands::ledger_export,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/lookup/{number}",
+            Public,
+            api::demands::lookup,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/demands",
+            Act(A::ViewDemands),
+            api::demands::list,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/demands",
+            Act(A::DraftDemand),
+            api::demands::create,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/demands/{id}",
+            Act(A::ViewDemands),
+            api::demands::get,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/demands/{id}/submit",
+            Act(A::DraftDemand),
+            api::demands::submit,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/demands/{id}/admit",
+            AnyOf(ADMIT),
+            api::demands::admit,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/demands/{id}/reject",
+            AnyOf(ADMIT),
+            api::demands::reject,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/demands/{id}/revoke",
+            Act(A::RevokeDemand),
+            api::demands::revoke,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/cases",
+            Act(A::ViewCases),
+            api::demands::cases,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/ledger",
+            Act(A::ViewLedger),
+            api::demands::ledger,
         ),
         // Security policy.
         r(

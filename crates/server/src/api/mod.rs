@@ -3,6 +3,7 @@
 //! OpenAPI document is generated from these handlers' annotations.
 
 pub mod audit;
+pub mod demands;
 pub mod nodes;
 pub mod users;
 
@@ -42,6 +43,8 @@ impl Modify for Security {
         users::list, users::create, users::get, users::update, users::reset_password,
         users::lock, users::unlock, users::grant, users::revoke,
         audit::list, audit::verify,
+        demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::reject, demands::revoke,
+        demands::lookup, demands::cases, demands::ledger,
     ),
     components(schemas(Problem)),
     modifiers(&Security),

@@ -2,6 +2,7 @@
 //! flash message, CSRF token) and its own data. Handlers parse, call the domain, render.
 
 pub mod audit;
+pub mod demands;
 pub mod home;
 pub mod login;
 pub mod me;
@@ -49,6 +50,14 @@ impl Chrome {
             let p = &u.principal;
             let mut items: Vec<(&'static str, &'static str, bool)> = vec![
                 ("/", "首页", true),
+                ("/demands", "事项", p.may(Action::ViewDemands)),
+                (
+                    "/ledger",
+                    "负担台账",
+                    p.may(Action::ViewLedger) && !p.may(Action::ReportUnadmitted),
+                ),
+                ("/cases", "问题线索", p.may(Action::ViewCases)),
+                ("/lookup", "编号查询", true),
                 ("/tree", "行政区划", p.may(Action::ViewTree)),
                 ("/admin/users", "账号管理", p.may(Action::ViewAccounts)),
                 (
@@ -77,6 +86,11 @@ impl Chrome {
             labels.dedup();
             roles = labels.join("、");
         } else {
+            nav.push(NavItem {
+                href: "/lookup",
+                label: "编号查询",
+                active: active == "/lookup",
+            });
             nav.push(NavItem {
                 href: "/policy",
                 label: "政策原文",

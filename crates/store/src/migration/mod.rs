@@ -4,12 +4,16 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_spine;
+mod m20261128_000002_demand;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_spine::Migration)]
+        vec![
+            Box::new(m20261128_000001_spine::Migration),
+            Box::new(m20261128_000002_demand::Migration),
+        ]
     }
 }

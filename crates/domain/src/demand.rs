@@ -1,0 +1,1963 @@
+//! Demands (事项) and their admission (准入): the one lifecycle every kind of demand goes
+//! through — draft → submitted → (rules) → admitted | rejected → expired | revoked — with
+//! admission numbers, public lookup, community refusal reports and the burden ledger.
+//!
+//! The lifecycle is generic over the kind; a kind adds its details (a JSON column), its form
+//! fields and its rules (a function in the rules crate). The first kind is the work item
+//! (工作事项, clause 4.2).
+
+use std::collections::HashMap;
+
+use jianfu_rules::{Decision, Outcome};
+use jianfu_store::entity::{counter, demand, demand_target, node, supervision_case};
+use jianfu_store::orm::prelude::Expr;
+use jianfu_store::orm::sea_query::Query;
+use jianfu_store::orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::admission::AdmissionNumber;
+use crate::authz::{Action, Role, Target, authorize};
+use crate::division::NodeKind;
+use crate::error::{DomainError, ErrorKind, Result};
+use crate::page::{Page, PageRequest};
+use crate::tree::NodeView;
+use crate::{App, Ctx};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandKind {
+    WorkItem,
+}
+
+impl DemandKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WorkItem => "work_item",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::WorkItem => "工作事项",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "work_item" => Ok(Self::WorkItem),
+            _ => Err(DomainError::invalid("demand_kind_unknown", "事项类型无效")),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandStatus {
+    Draft,
+    Submitted,
+    Admitted,
+    Rejected,
+    Revoked,
+    /// Admitted, but its validity ended: derived from the date, never stored, so expiry needs
+    /// no background job.
+    Expired,
+}
+
+impl DemandStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Admitted => "admitted",
+            Self::Rejected => "rejected",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Draft => "草稿",
+            Self::Submitted => "待审批",
+            Self::Admitted => "已准入",
+            Self::Rejected => "不予准入",
+            Self::Revoked => "已撤销",
+            Self::Expired => "已过期",
+        }
+    }
+    fn stored(s: &str) -> Self {
+        match s {
+            "submitted" => Self::Submitted,
+            "admitted" => Self::Admitted,
+            "rejected" => Self::Rejected,
+            "revoked" => Self::Revoked,
+            _ => Self::Draft,
+        }
+    }
+}
+
+/// Level of the requesting department.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    City,
+    District,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::City => "city",
+            Self::District => "district",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::City => "市级",
+            Self::District => "区级",
+        }
+    }
+    fn parse(s: &str) -> Self {
+        if s == "city" {
+            Self::City
+        } else {
+            Self::District
+        }
+    }
+    /// The role that admits demands of this level (4.2-4) and the action it takes.
+    pub fn authority(self) -> (Role, Action) {
+        match self {
+            Self::City => (Role::CityApprover, Action::AdmitCityDemand),
+            Self::District => (Role::DistrictApprover, Action::AdmitDistrictDemand),
+        }
+    }
+    pub fn authority_zh(self) -> &'static str {
+        match self {
+            Self::City => "市委、市政府",
+            Self::District => "区(市、县)党(工)委、政府(管委会)",
+        }
+    }
+}
+
+/// The work item's own fields (the `details` JSON).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkItemDetails {
+    pub category: String,
+    /// `responsible` (责任主体) or `assisting` (协助).
+    pub community_role: String,
+    pub within_own_duty: bool,
+    pub public_interest: bool,
+    pub professional: bool,
+    pub technical: bool,
+    /// `scope` (all communities of the district / city), `streets` or `communities`.
+    pub target_mode: String,
+    pub target_ids: Vec<i64>,
+}
+
+/// What the draft form (or the API, or an import row) sends. Numbers arrive as text so that
+/// bad input gets a Chinese message next to its field rather than a parser's complaint.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct DemandForm {
+    pub requester_node_id: i64,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub community_role: String,
+    pub within_own_duty: bool,
+    pub legal_basis_kind: String,
+    pub legal_basis_title: String,
+    pub legal_basis_article: String,
+    pub funding_yuan: String,
+    pub funding_source: String,
+    pub public_interest: bool,
+    pub professional: bool,
+    pub technical: bool,
+    pub minutes_per_occurrence: String,
+    pub occurrences_per_year: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub target_mode: String,
+    pub target_ids: Vec<i64>,
+}
+
+/// The clean, validated draft.
+#[derive(Clone, Debug)]
+struct Draft {
+    requester: NodeView,
+    level: Level,
+    scope: NodeView,
+    title: String,
+    description: String,
+    details: WorkItemDetails,
+    legal_basis: Option<(String, String, String)>,
+    funding: Option<(i64, String)>,
+    minutes: i32,
+    occurrences: i32,
+    period_start: chrono::NaiveDate,
+    period_end: chrono::NaiveDate,
+    targets: Vec<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReasonView {
+    pub clause: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DecisionView {
+    pub outcome: String,
+    pub clauses: Vec<String>,
+    pub reasons: Vec<ReasonView>,
+}
+
+impl DecisionView {
+    pub fn outcome_zh(&self) -> &'static str {
+        match self.outcome.as_str() {
+            "allow" => "符合准入条件",
+            "needs_approval" => "须报请审批",
+            _ => "不予准入",
+        }
+    }
+    fn from_decision(d: &Decision) -> Self {
+        Self {
+            outcome: match d.outcome {
+                Outcome::Allow => "allow",
+                Outcome::NeedsApproval => "needs_approval",
+                Outcome::Reject => "reject",
+            }
+            .to_owned(),
+            clauses: d.clauses.iter().map(|c| c.as_str().to_owned()).collect(),
+            reasons: d
+                .reasons
+                .iter()
+                .map(|r| ReasonView {
+                    clause: r.clause.as_str().to_owned(),
+                    code: r.code.to_owned(),
+                    message: r.message.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A demand as pages and the API show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct DemandView {
+    pub id: i64,
+    pub kind: DemandKind,
+    pub kind_zh: &'static str,
+    pub title: String,
+    pub description: String,
+    pub requester_node_id: i64,
+    pub requester_name: String,
+    pub level: Level,
+    pub level_zh: &'static str,
+    pub scope_node_id: i64,
+    pub scope_name: String,
+    pub status: DemandStatus,
+    pub status_zh: &'static str,
+    pub details: WorkItemDetails,
+    pub category_name: String,
+    pub legal_basis_kind: Option<String>,
+    pub legal_basis_title: Option<String>,
+    pub legal_basis_article: Option<String>,
+    pub funding_fen: Option<i64>,
+    pub funding_source: Option<String>,
+    pub minutes_per_occurrence: i32,
+    pub occurrences_per_year: i32,
+    /// Standard Cost Model hours per target community per year.
+    pub hours_per_community: f64,
+    pub total_hours: f64,
+    pub period_start: String,
+    pub period_end: String,
+    pub decision: Option<DecisionView>,
+    pub authority_zh: &'static str,
+    pub admission_number: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    pub review_note: Option<String>,
+    pub revoke_reason: Option<String>,
+    pub created_at: i64,
+    pub submitted_at: Option<i64>,
+    pub reviewed_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub targets: Vec<(i64, String)>,
+}
+
+impl DemandView {
+    pub fn funding_text(&self) -> String {
+        match self.funding_fen {
+            Some(f) => format!("{}.{:02} 元", f / 100, f % 100),
+            None => "—".to_owned(),
+        }
+    }
+}
+
+/// What anyone sees when looking up an admission number.
+#[derive(Clone, Debug, Serialize)]
+pub struct LookupResult {
+    pub number: String,
+    /// `valid`, `not_yet_valid`, `expired`, `revoked` or `unknown`.
+    pub state: &'static str,
+    pub state_zh: &'static str,
+    pub title: Option<String>,
+    pub kind_zh: Option<&'static str>,
+    pub requester_name: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    pub revoke_reason: Option<String>,
+    pub target_count: usize,
+    /// The first targets by name (all when few).
+    pub targets: Vec<String>,
+    pub hours_per_community: Option<f64>,
+    pub clauses: Vec<String>,
+}
+
+/// Filters of the demand list.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct DemandFilter {
+    pub q: Option<String>,
+    pub status: Option<String>,
+}
+
+/// A community's refusal report of a demand without a valid admission number.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ReportForm {
+    pub community_id: i64,
+    pub demanding_unit: String,
+    pub description: String,
+    pub claimed_number: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseView {
+    pub id: i64,
+    pub kind_zh: &'static str,
+    pub status_zh: &'static str,
+    pub community_id: i64,
+    pub community_name: String,
+    pub reporter: String,
+    pub demanding_unit: String,
+    pub description: String,
+    pub claimed_number: Option<String>,
+    pub finding: ReasonView,
+    pub created_at: i64,
+}
+
+/// One row of the burden ledger.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LedgerRow {
+    pub node_id: i64,
+    pub name: String,
+    /// The street/town (for communities) or the level (for departments).
+    pub parent: String,
+    pub demands: i64,
+    pub hours_per_year: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Ledger {
+    pub scope: NodeView,
+    pub by_community: Vec<LedgerRow>,
+    pub by_department: Vec<LedgerRow>,
+    pub total_hours: f64,
+    pub as_of: String,
+}
+
+const MAX_MINUTES: i64 = 2400;
+const MAX_OCCURRENCES: i64 = 366;
+const MAX_FUNDING_YUAN: i64 = 10_000_000_000;
+
+fn parse_date(s: &str, field: &'static str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| DomainError::field(field, "date_invalid", "日期格式应为 YYYY-MM-DD"))
+}
+
+fn parse_int(s: &str, field: &'static str, label: &str, max: i64) -> Result<i32> {
+    let n: i64 = s
+        .trim()
+        .parse()
+        .map_err(|_| DomainError::field(field, "burden_invalid", format!("{label}应为整数")))?;
+    if n < 1 || n > max {
+        return Err(DomainError::field(
+            field,
+            "burden_out_of_range",
+            format!("{label}应在 1–{max} 之间"),
+        ));
+    }
+    Ok(n as i32)
+}
+
+/// Yuan as typed ("1200", "1,200.50") to fen.
+pub fn parse_yuan(s: &str) -> Result<Option<i64>> {
+    let t = s.trim().replace([',', '，'], "");
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let bad = || {
+        DomainError::field(
+            "funding_yuan",
+            "funding_invalid",
+            "经费金额应为不小于 0 的数字，最多两位小数",
+        )
+    };
+    let (int, frac) = match t.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (t.as_str(), ""),
+    };
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let yuan: i64 = int.parse().map_err(|_| bad())?;
+    if yuan > MAX_FUNDING_YUAN {
+        return Err(DomainError::field(
+            "funding_yuan",
+            "funding_invalid",
+            "经费金额过大，请核对",
+        ));
+    }
+    let fen: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+    Ok(Some(yuan * 100 + fen))
+}
+
+fn today(app: &App) -> chrono::NaiveDate {
+    crate::clock::cst_date(app.now_ms()).unwrap_or_default()
+}
+
+fn rules_date(d: chrono::NaiveDate) -> Result<jianfu_rules::Date> {
+    jianfu_rules::Date::parse(&d.format("%Y-%m-%d").to_string()).ok_or_else(DomainError::internal)
+}
+
+/// Runs the kind's rules on a validated draft. The one place that dispatches on the kind.
+fn rule(d: &Draft, on: chrono::NaiveDate) -> Result<Decision> {
+    use jianfu_rules as r;
+    let lists = r::Lists::official().map_err(|_| DomainError::internal())?;
+    let legal_basis = d.legal_basis.as_ref().map(|(k, t, a)| r::LegalBasis {
+        kind: match k.as_str() {
+            "law" => r::LegalBasisKind::Law,
+            "regulation" => r::LegalBasisKind::Regulation,
+            _ => r::LegalBasisKind::Rule,
+        },
+        title: t,
+        article: a,
+    });
+    let facts = r::WorkItemFacts {
+        level: match d.level {
+            Level::City => r::Level::City,
+            Level::District => r::Level::District,
+        },
+        category: &d.details.category,
+        community_role: if d.details.community_role == "responsible" {
+            r::CommunityRole::Responsible
+        } else {
+            r::CommunityRole::Assisting
+        },
+        within_own_duty: d.details.within_own_duty,
+        legal_basis,
+        funding: d.funding.as_ref().map(|(amount_fen, source)| r::Funding {
+            amount_fen: *amount_fen,
+            source,
+        }),
+        service: r::ServiceNature {
+            public_interest: d.details.public_interest,
+            professional: d.details.professional,
+            technical: d.details.technical,
+        },
+    };
+    Ok(r::check_work_item(&facts, lists, rules_date(on)?).decision)
+}
+
+impl App {
+    /// The department (and its level and scope) a user drafts for.
+    async fn requester_for(
+        &self,
+        ctx: &Ctx,
+        requester_node_id: i64,
+    ) -> Result<(NodeView, Level, NodeView)> {
+        let grant = ctx
+            .principal
+            .grants
+            .iter()
+            .filter(|g| matches!(g.role, Role::CityDepartment | Role::DistrictDepartment))
+            .find(|g| g.node_id == requester_node_id || requester_node_id == 0);
+        let Some(g) = grant else {
+            self.record_denial(ctx, Action::DraftDemand, Some(requester_node_id))
+                .await;
+            return Err(DomainError::forbidden(
+                "只有本部门人员能以本部门名义起草或修改事项",
+            ));
+        };
+        if ctx.principal.must_change_password {
+            return Err(DomainError::new(
+                ErrorKind::Forbidden,
+                "password_change_required",
+                "请先修改密码",
+            ));
+        }
+        let level = if g.role == Role::CityDepartment {
+            Level::City
+        } else {
+            Level::District
+        };
+        Ok((
+            self.find_node(g.node_id).await?,
+            level,
+            self.find_node(g.scope_node_id).await?,
+        ))
+    }
+
+    /// Validates a form into a draft: fields, dates, burden, funding, and targets inside the
+    /// requester's jurisdiction.
+    async fn validate_draft(&self, ctx: &Ctx, f: &DemandForm) -> Result<Draft> {
+        let (requester, level, scope) = self.requester_for(ctx, f.requester_node_id).await?;
+        let title = f.title.trim().to_owned();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(DomainError::field(
+                "title",
+                "title_invalid",
+                "请填写事项名称（不超过 200 字）",
+            ));
+        }
+        let description = f.description.trim().to_owned();
+        if description.chars().count() > 5000 {
+            return Err(DomainError::field(
+                "description",
+                "description_too_long",
+                "事项内容不超过 5000 字",
+            ));
+        }
+        if f.category.trim().is_empty() {
+            return Err(DomainError::field(
+                "category",
+                "category_required",
+                "请选择事项类别",
+            ));
+        }
+        if !["responsible", "assisting"].contains(&f.community_role.as_str()) {
+            return Err(DomainError::field(
+                "community_role",
+                "community_role_invalid",
+                "请选择社区(村)在该事项中的角色：责任主体或协助",
+            ));
+        }
+        let legal_basis = match f.legal_basis_kind.trim() {
+            "" => {
+                if !f.legal_basis_title.trim().is_empty() {
+                    return Err(DomainError::field(
+                        "legal_basis_kind",
+                        "legal_basis_kind_required",
+                        "填写了依据名称，请选择依据类别（法律、法规或规章）",
+                    ));
+                }
+                None
+            }
+            k @ ("law" | "regulation" | "rule") => Some((
+                k.to_owned(),
+                f.legal_basis_title.trim().to_owned(),
+                f.legal_basis_article.trim().to_owned(),
+            )),
+            _ => {
+                return Err(DomainError::field(
+                    "legal_basis_kind",
+                    "legal_basis_kind_invalid",
+                    "依据类别只能是法律、法规或规章",
+                ));
+            }
+        };
+        let amount = parse_yuan(&f.funding_yuan)?;
+        let source = f.funding_source.trim().to_owned();
+        if amount.is_some() && source.is_empty() {
+            return Err(DomainError::field(
+                "funding_source",
+                "funding_source_required",
+                "填写了经费金额，请同时写明经费来源渠道（费随事转）",
+            ));
+        }
+        if amount.is_none() && !source.is_empty() {
+            return Err(DomainError::field(
+                "funding_yuan",
+                "funding_amount_required",
+                "写明了经费来源，请同时填写金额",
+            ));
+        }
+        let funding = amount.map(|a| (a, source));
+        let minutes = parse_int(
+            &f.minutes_per_occurrence,
+            "minutes_per_occurrence",
+            "每次耗时（分钟）",
+            MAX_MINUTES,
+        )?;
+        let occurrences = parse_int(
+            &f.occurrences_per_year,
+            "occurrences_per_year",
+            "每年次数",
+            MAX_OCCURRENCES,
+        )?;
+        let period_start = parse_date(&f.period_start, "period_start")?;
+        let period_end = parse_date(&f.period_end, "period_end")?;
+        if period_end < period_start {
+            return Err(DomainError::field(
+                "period_end",
+                "period_end_before_start",
+                "结束日期不能早于开始日期",
+            ));
+        }
+        if (period_end - period_start).num_days() > 366 * 5 {
+            return Err(DomainError::field(
+                "period_end",
+                "period_too_long",
+                "事项期限最长 5 年",
+            ));
+        }
+        let targets = self
+            .resolve_targets(ctx, &scope, &f.target_mode, &f.target_ids)
+            .await?;
+        Ok(Draft {
+            requester,
+            level,
+            scope,
+            title,
+            description,
+            details: WorkItemDetails {
+                category: f.category.trim().to_owned(),
+                community_role: f.community_role.clone(),
+                within_own_duty: f.within_own_duty,
+                public_interest: f.public_interest,
+                professional: f.professional,
+                technical: f.technical,
+                target_mode: f.target_mode.clone(),
+                target_ids: f.target_ids.clone(),
+            },
+            legal_basis,
+            funding,
+            minutes,
+            occurrences,
+            period_start,
+            period_end,
+            targets,
+        })
+    }
+
+    /// Turns a target choice into community ids. Every target must lie in the requester's
+    /// jurisdiction (a district department cannot reach another district's communities).
+    async fn resolve_targets(
+        &self,
+        ctx: &Ctx,
+        scope: &NodeView,
+        mode: &str,
+        ids: &[i64],
+    ) -> Result<Vec<i64>> {
+        let communities = |nodes: Vec<node::Model>| -> Vec<node::Model> {
+            nodes
+                .into_iter()
+                .filter(|n| NodeKind::parse(&n.kind).is_ok_and(NodeKind::is_community))
+                .collect()
+        };
+        let picked: Vec<node::Model> = match mode {
+            "scope" => communities(
+                node::Entity::find()
+                    .filter(node::Column::Path.starts_with(&scope.path))
+                    .all(self.store.db())
+                    .await?,
+            ),
+            "streets" | "communities" => {
+                if ids.is_empty() {
+                    return Err(DomainError::field(
+                        "target_ids",
+                        "targets_required",
+                        "请选择派发对象",
+                    ));
+                }
+                let chosen = node::Entity::find()
+                    .filter(node::Column::Id.is_in(ids.to_vec()))
+                    .all(self.store.db())
+                    .await?;
+                if chosen.len() != ids.iter().collect::<std::collections::HashSet<_>>().len() {
+                    return Err(DomainError::field(
+                        "target_ids",
+                        "target_not_found",
+                        "所选派发对象中有不存在的单位",
+                    ));
+                }
+                for n in &chosen {
+                    authorize(
+                        &ctx.principal,
+                        Action::DraftDemand,
+                        &Target {
+                            node_id: n.id,
+                            path: &n.path,
+                        },
+                    )
+                    .map_err(|_| {
+                        DomainError::forbidden(format!(
+                            "“{}”不在本部门管辖范围内，不能向其派发事项",
+                            n.name
+                        ))
+                    })?;
+                    let kind = NodeKind::parse(&n.kind)?;
+                    let ok = if mode == "streets" {
+                        kind.is_subdistrict()
+                    } else {
+                        kind.is_community()
+                    };
+                    if !ok {
+                        return Err(DomainError::field(
+                            "target_ids",
+                            "target_kind_invalid",
+                            format!(
+                                "“{}”不是{}",
+                                n.name,
+                                if mode == "streets" {
+                                    "街道或乡镇"
+                                } else {
+                                    "社区或村"
+                                }
+                            ),
+                        ));
+                    }
+                }
+                if mode == "streets" {
+                    let mut all = Vec::new();
+                    for s in &chosen {
+                        all.extend(communities(
+                            node::Entity::find()
+                                .filter(node::Column::Path.starts_with(&s.path))
+                                .all(self.store.db())
+                                .await?,
+                        ));
+                    }
+                    all
+                } else {
+                    chosen
+                }
+            }
+            _ => {
+                return Err(DomainError::field(
+                    "target_mode",
+                    "target_mode_invalid",
+                    "请选择派发范围",
+                ));
+            }
+        };
+        let mut out: Vec<i64> = picked.iter().map(|n| n.id).collect();
+        out.sort_unstable();
+        out.dedup();
+        if out.is_empty() {
+            return Err(DomainError::field(
+                "target_ids",
+                "targets_empty",
+                "所选范围内没有社区或村",
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Saves a new draft; with `submit`, runs the rules at once.
+    pub async fn create_demand(
+        &self,
+        ctx: &Ctx,
+        form: &DemandForm,
+        submit: bool,
+    ) -> Result<DemandView> {
+        let d = self.validate_draft(ctx, form).await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let row = demand::ActiveModel {
+            kind: Set(DemandKind::WorkItem.as_str().to_owned()),
+            title: Set(d.title.clone()),
+            description: Set(d.description.clone()),
+            requester_node_id: Set(d.requester.id),
+            requester_account_id: Set(ctx.principal.account_id),
+            level: Set(d.level.as_str().to_owned()),
+            scope_node_id: Set(d.scope.id),
+            status: Set(DemandStatus::Draft.as_str().to_owned()),
+            details: Set(serde_json::to_string(&d.details).map_err(|_| DomainError::internal())?),
+            legal_basis_kind: Set(d.legal_basis.as_ref().map(|l| l.0.clone())),
+            legal_basis_title: Set(d.legal_basis.as_ref().map(|l| l.1.clone())),
+            legal_basis_article: Set(d.legal_basis.as_ref().map(|l| l.2.clone())),
+            funding_fen: Set(d.funding.as_ref().map(|f| f.0)),
+            funding_source: Set(d.funding.as_ref().map(|f| f.1.clone())),
+            minutes_per_occurrence: Set(d.minutes),
+            occurrences_per_year: Set(d.occurrences),
+            period_start: Set(d.period_start.to_string()),
+            period_end: Set(d.period_end.to_string()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        write_targets(tx.conn(), row.id, &d.targets).await?;
+        tx.audit(ctx.entry(
+            "demand.create",
+            "demand",
+            Some(row.id.to_string()),
+            serde_json::json!({ "title": d.title, "requester": d.requester.name, "targets": d.targets.len() }),
+        ))
+        .await?;
+        if submit {
+            submit_in(&mut tx, ctx, row.id, &d, now, today(self)).await?;
+        }
+        tx.commit().await?;
+        self.demand_detail(ctx, row.id).await
+    }
+
+    /// Replaces a draft's content. Only the requesting department, only while a draft.
+    pub async fn update_demand(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        form: &DemandForm,
+        submit: bool,
+    ) -> Result<DemandView> {
+        let row = self.demand_row(id).await?;
+        let mut form = form.clone();
+        form.requester_node_id = row.requester_node_id;
+        let d = self.validate_draft(ctx, &form).await?;
+        if row.status != DemandStatus::Draft.as_str() {
+            return Err(DomainError::conflict(
+                "demand_not_draft",
+                "只有草稿可以修改",
+            ));
+        }
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        demand::Entity::update_many()
+            .col_expr(demand::Column::Title, Expr::value(d.title.clone()))
+            .col_expr(
+                demand::Column::Description,
+                Expr::value(d.description.clone()),
+            )
+            .col_expr(
+                demand::Column::Details,
+                Expr::value(
+                    serde_json::to_string(&d.details).map_err(|_| DomainError::internal())?,
+                ),
+            )
+            .col_expr(
+                demand::Column::LegalBasisKind,
+                Expr::value(d.legal_basis.as_ref().map(|l| l.0.clone())),
+            )
+            .col_expr(
+                demand::Column::LegalBasisTitle,
+                Expr::value(d.legal_basis.as_ref().map(|l| l.1.clone())),
+            )
+            .col_expr(
+                demand::Column::LegalBasisArticle,
+                Expr::value(d.legal_basis.as_ref().map(|l| l.2.clone())),
+            )
+            .col_expr(
+                demand::Column::FundingFen,
+                Expr::value(d.funding.as_ref().map(|f| f.0)),
+            )
+            .col_expr(
+                demand::Column::FundingSource,
+                Expr::value(d.funding.as_ref().map(|f| f.1.clone())),
+            )
+            .col_expr(demand::Column::MinutesPerOccurrence, Expr::value(d.minutes))
+            .col_expr(
+                demand::Column::OccurrencesPerYear,
+                Expr::value(d.occurrences),
+            )
+            .col_expr(
+                demand::Column::PeriodStart,
+                Expr::value(d.period_start.to_string()),
+            )
+            .col_expr(
+                demand::Column::PeriodEnd,
+                Expr::value(d.period_end.to_string()),
+            )
+            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
+            .filter(demand::Column::Id.eq(id))
+            .filter(demand::Column::Status.eq(DemandStatus::Draft.as_str()))
+            .exec(tx.conn())
+            .await?;
+        demand_target::Entity::delete_many()
+            .filter(demand_target::Column::DemandId.eq(id))
+            .exec(tx.conn())
+            .await?;
+        write_targets(tx.conn(), id, &d.targets).await?;
+        tx.audit(ctx.entry(
+            "demand.update",
+            "demand",
+            Some(id.to_string()),
+            serde_json::json!({ "title": d.title, "targets": d.targets.len() }),
+        ))
+        .await?;
+        if submit {
+            submit_in(&mut tx, ctx, id, &d, now, today(self)).await?;
+        }
+        tx.commit().await?;
+        self.demand_detail(ctx, id).await
+    }
+
+    /// Submits a saved draft: the rules decide, the decision (with its clauses) is stored.
+    pub async fn submit_demand(&self, ctx: &Ctx, id: i64) -> Result<DemandView> {
+        let row = self.demand_row(id).await?;
+        let view = self.demand_view(row.clone()).await?;
+        let form = form_of(&view);
+        self.update_demand(ctx, id, &form, true).await
+    }
+
+    async fn demand_row(&self, id: i64) -> Result<demand::Model> {
+        demand::Entity::find_by_id(id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("事项"))
+    }
+
+    async fn demand_view(&self, row: demand::Model) -> Result<DemandView> {
+        let today = today(self).to_string();
+        let details: WorkItemDetails = serde_json::from_str(&row.details).unwrap_or_default();
+        let targets = demand_target::Entity::find()
+            .filter(demand_target::Column::DemandId.eq(row.id))
+            .all(self.store.db())
+            .await?;
+        let target_ids: Vec<i64> = targets.iter().map(|t| t.community_node_id).collect();
+        let names: Vec<(i64, String)> = node::Entity::find()
+            .filter(node::Column::Id.is_in(target_ids))
+            .order_by_asc(node::Column::Path)
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.name))
+            .collect();
+        let requester = self.find_node(row.requester_node_id).await?;
+        let scope = self.find_node(row.scope_node_id).await?;
+        let level = Level::parse(&row.level);
+        let mut status = DemandStatus::stored(&row.status);
+        if status == DemandStatus::Admitted
+            && row.valid_to.as_deref().is_some_and(|v| v < today.as_str())
+        {
+            status = DemandStatus::Expired;
+        }
+        let category_name = jianfu_rules::Lists::official()
+            .ok()
+            .and_then(|l| {
+                l.categories()
+                    .iter()
+                    .find(|c| c.key == details.category)
+                    .map(|c| c.name.clone())
+            })
+            .unwrap_or_else(|| details.category.clone());
+        let hours =
+            f64::from(row.minutes_per_occurrence) * f64::from(row.occurrences_per_year) / 60.0;
+        Ok(DemandView {
+            id: row.id,
+            kind: DemandKind::parse(&row.kind)?,
+            kind_zh: DemandKind::parse(&row.kind)?.label_zh(),
+            title: row.title,
+            description: row.description,
+            requester_node_id: requester.id,
+            requester_name: requester.name,
+            level,
+            level_zh: level.label_zh(),
+            scope_node_id: scope.id,
+            scope_name: scope.name,
+            status,
+            status_zh: status.label_zh(),
+            category_name,
+            details,
+            legal_basis_kind: row.legal_basis_kind,
+            legal_basis_title: row.legal_basis_title,
+            legal_basis_article: row.legal_basis_article,
+            funding_fen: row.funding_fen,
+            funding_source: row.funding_source,
+            minutes_per_occurrence: row.minutes_per_occurrence,
+            occurrences_per_year: row.occurrences_per_year,
+            hours_per_community: hours,
+            total_hours: hours * names.len() as f64,
+            period_start: row.period_start,
+            period_end: row.period_end,
+            decision: row
+                .decision
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok()),
+            authority_zh: level.authority_zh(),
+            admission_number: row.admission_number,
+            valid_from: row.valid_from,
+            valid_to: row.valid_to,
+            review_note: row.review_note,
+            revoke_reason: row.revoke_reason,
+            created_at: row.created_at,
+            submitted_at: row.submitted_at,
+            reviewed_at: row.reviewed_at,
+            revoked_at: row.revoked_at,
+            targets: names,
+        })
+    }
+
+    /// Who may see a demand: its own department (any status); the authorities and supervisors
+    /// whose jurisdiction holds it (once submitted); and the streets and communities it is
+    /// placed on (once admitted).
+    fn may_see(
+        &self,
+        ctx: &Ctx,
+        v: &DemandView,
+        scope_path: &str,
+        target_paths: &[String],
+    ) -> bool {
+        let p = &ctx.principal;
+        if p.must_change_password {
+            return false;
+        }
+        let own = p.grants.iter().any(|g| {
+            g.node_id == v.requester_node_id && crate::authz::permits(g.role, Action::DraftDemand)
+        });
+        if own {
+            return true;
+        }
+        if v.status == DemandStatus::Draft {
+            return false;
+        }
+        let overseer = p.grants.iter().any(|g| {
+            matches!(
+                g.role,
+                Role::CityApprover | Role::DistrictApprover | Role::Supervisor
+            ) && scope_path.starts_with(&g.scope_path)
+        });
+        if overseer {
+            return true;
+        }
+        let placed = matches!(
+            v.status,
+            DemandStatus::Admitted | DemandStatus::Expired | DemandStatus::Revoked
+        );
+        placed
+            && p.grants.iter().any(|g| {
+                crate::authz::permits(g.role, Action::ViewDemands)
+                    && target_paths.iter().any(|t| t.starts_with(&g.scope_path))
+            })
+    }
+
+    pub async fn demand_detail(&self, ctx: &Ctx, id: i64) -> Result<DemandView> {
+        let row = self.demand_row(id).await?;
+        let v = self.demand_view(row).await?;
+        let scope = self.find_node(v.scope_node_id).await?;
+        let target_paths: Vec<String> = node::Entity::find()
+            .filter(node::Column::Id.is_in(v.targets.iter().map(|t| t.0).collect::<Vec<_>>()))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|n| n.path)
+            .collect();
+        if !self.may_see(ctx, &v, &scope.path, &target_paths) {
+            self.record_denial(ctx, Action::ViewDemands, Some(v.scope_node_id))
+                .await;
+            return Err(DomainError::forbidden("您无权查看该事项"));
+        }
+        Ok(v)
+    }
+
+    /// Demands the caller may see, newest first.
+    pub async fn list_demands(
+        &self,
+        ctx: &Ctx,
+        filter: &DemandFilter,
+        page: PageRequest,
+    ) -> Result<Page<DemandView>> {
+        let p = &ctx.principal;
+        if !p.may(Action::ViewDemands) {
+            self.record_denial(ctx, Action::ViewDemands, None).await;
+            return Err(DomainError::forbidden("您的角色不能查看事项"));
+        }
+        let mut visible = Condition::any();
+        let own: Vec<i64> = p
+            .grants
+            .iter()
+            .filter(|g| crate::authz::permits(g.role, Action::DraftDemand))
+            .map(|g| g.node_id)
+            .collect();
+        if !own.is_empty() {
+            visible = visible.add(demand::Column::RequesterNodeId.is_in(own));
+        }
+        for g in &p.grants {
+            let nodes_under = Query::select()
+                .column(node::Column::Id)
+                .from(node::Entity)
+                .and_where(node::Column::Path.starts_with(&g.scope_path))
+                .to_owned();
+            if matches!(
+                g.role,
+                Role::CityApprover | Role::DistrictApprover | Role::Supervisor
+            ) {
+                visible = visible.add(
+                    Condition::all()
+                        .add(demand::Column::ScopeNodeId.in_subquery(nodes_under))
+                        .add(demand::Column::Status.ne(DemandStatus::Draft.as_str())),
+                );
+            } else if crate::authz::permits(g.role, Action::ViewDemands)
+                && !crate::authz::permits(g.role, Action::DraftDemand)
+            {
+                let placed_here = Query::select()
+                    .column(demand_target::Column::DemandId)
+                    .from(demand_target::Entity)
+                    .and_where(demand_target::Column::CommunityNodeId.in_subquery(nodes_under))
+                    .to_owned();
+                visible = visible.add(
+                    Condition::all()
+                        .add(demand::Column::Id.in_subquery(placed_here))
+                        .add(demand::Column::Status.is_in([
+                            DemandStatus::Admitted.as_str(),
+                            DemandStatus::Revoked.as_str(),
+                        ])),
+                );
+            }
+        }
+        let mut q = demand::Entity::find().filter(visible);
+        if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            q = q.filter(
+                Condition::any()
+                    .add(demand::Column::Title.contains(text))
+                    .add(demand::Column::AdmissionNumber.contains(text.to_uppercase())),
+            );
+        }
+        match filter.status.as_deref().unwrap_or("") {
+            "" => {}
+            "expired" => {
+                q = q
+                    .filter(demand::Column::Status.eq("admitted"))
+                    .filter(demand::Column::ValidTo.lt(today(self).to_string()));
+            }
+            "admitted" => {
+                q = q
+                    .filter(demand::Column::Status.eq("admitted"))
+                    .filter(demand::Column::ValidTo.gte(today(self).to_string()));
+            }
+            s @ ("draft" | "submitted" | "rejected" | "revoked") => {
+                q = q.filter(demand::Column::Status.eq(s))
+            }
+            _ => {
+                return Err(DomainError::field(
+                    "status",
+                    "status_invalid",
+                    "状态筛选无效",
+                ));
+            }
+        }
+        let total = q.clone().count(self.store.db()).await?;
+        let rows = q
+            .order_by_desc(demand::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(self.store.db())
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            items.push(self.demand_view(r).await?);
+        }
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    async fn authority_check(&self, ctx: &Ctx, row: &demand::Model) -> Result<()> {
+        let (_, action) = Level::parse(&row.level).authority();
+        let scope = self.find_node(row.scope_node_id).await?;
+        // Exactly the authority of the demand's level and place: a city approver's jurisdiction
+        // covers the districts, but district demands are the district's to admit (4.2-4).
+        let holds = ctx
+            .principal
+            .grants
+            .iter()
+            .any(|g| crate::authz::permits(g.role, action) && g.node_id == scope.id);
+        if !holds || ctx.principal.must_change_password {
+            self.record_denial(ctx, action, Some(scope.id)).await;
+            return Err(DomainError::forbidden(format!(
+                "该事项须由{}（{}）审批",
+                Level::parse(&row.level).authority_zh(),
+                scope.name
+            )));
+        }
+        Ok(())
+    }
+
+    /// Admits a submitted demand: assigns its admission number and validity.
+    pub async fn admit_demand(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        valid_from: &str,
+        valid_to: &str,
+        note: &str,
+    ) -> Result<DemandView> {
+        let row = self.demand_row(id).await?;
+        self.authority_check(ctx, &row).await?;
+        if row.status != DemandStatus::Submitted.as_str() {
+            return Err(DomainError::conflict(
+                "demand_not_submitted",
+                format!(
+                    "该事项当前为“{}”，只有待审批的事项可以准入",
+                    DemandStatus::stored(&row.status).label_zh()
+                ),
+            ));
+        }
+        let from = if valid_from.trim().is_empty() {
+            parse_date(&row.period_start, "valid_from")?
+        } else {
+            parse_date(valid_from, "valid_from")?
+        };
+        let to = if valid_to.trim().is_empty() {
+            parse_date(&row.period_end, "valid_to")?
+        } else {
+            parse_date(valid_to, "valid_to")?
+        };
+        if to < from {
+            return Err(DomainError::field(
+                "valid_to",
+                "period_end_before_start",
+                "有效期结束日期不能早于开始日期",
+            ));
+        }
+        let now = self.now_ms();
+        let year = crate::clock::cst_date(now)
+            .map(|d| chrono::Datelike::year(&d))
+            .unwrap_or(2026);
+        let mut tx = self.store.begin_write().await?;
+        let seq = next_counter(tx.conn(), &format!("admission:{year}")).await?;
+        let number = AdmissionNumber::new(year, seq)?;
+        let updated = demand::Entity::update_many()
+            .col_expr(
+                demand::Column::Status,
+                Expr::value(DemandStatus::Admitted.as_str()),
+            )
+            .col_expr(
+                demand::Column::AdmissionNumber,
+                Expr::value(number.as_str()),
+            )
+            .col_expr(demand::Column::ValidFrom, Expr::value(from.to_string()))
+            .col_expr(demand::Column::ValidTo, Expr::value(to.to_string()))
+            .col_expr(
+                demand::Column::ReviewedBy,
+                Expr::value(ctx.principal.account_id),
+            )
+            .col_expr(demand::Column::ReviewedAt, Expr::value(now))
+            .col_expr(
+                demand::Column::ReviewNote,
+                Expr::value(Some(note.trim().to_owned()).filter(|n| !n.is_empty())),
+            )
+            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
+            .filter(demand::Column::Id.eq(id))
+            .filter(demand::Column::Status.eq(DemandStatus::Submitted.as_str()))
+            .exec(tx.conn())
+            .await?;
+        if updated.rows_affected != 1 {
+            return Err(DomainError::conflict(
+                "demand_not_submitted",
+                "该事项已被他人处理，请刷新",
+            ));
+        }
+        tx.audit(ctx.entry(
+            "demand.admit",
+            "demand",
+            Some(id.to_string()),
+            serde_json::json!({ "admission_number": number, "valid_from": from.to_string(), "valid_to": to.to_string(), "clauses": ["4.2-2", "4.2-4"] }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.demand_detail(ctx, id).await
+    }
+
+    /// Rejects a submitted demand with a reason (and, optionally, the clause it offends).
+    pub async fn reject_demand(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        reason: &str,
+        clause: &str,
+    ) -> Result<DemandView> {
+        let row = self.demand_row(id).await?;
+        self.authority_check(ctx, &row).await?;
+        if row.status != DemandStatus::Submitted.as_str() {
+            return Err(DomainError::conflict(
+                "demand_not_submitted",
+                "只有待审批的事项可以驳回",
+            ));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DomainError::field(
+                "reason",
+                "reason_required",
+                "请写明不予准入的理由",
+            ));
+        }
+        let clause = clause.trim();
+        let clause =
+            if clause.is_empty() {
+                None
+            } else {
+                Some(jianfu_rules::ClauseId::lookup(clause).ok_or_else(|| {
+                    DomainError::field("clause", "clause_unknown", "条款编号不存在")
+                })?)
+            };
+        let mut decision: DecisionView = row
+            .decision
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok())
+            .unwrap_or(DecisionView {
+                outcome: "reject".into(),
+                clauses: vec![],
+                reasons: vec![],
+            });
+        decision.outcome = "reject".into();
+        if let Some(c) = clause {
+            if !decision.clauses.iter().any(|x| x == c.as_str()) {
+                decision.clauses.push(c.as_str().to_owned());
+            }
+            decision.reasons.push(ReasonView {
+                clause: c.as_str().to_owned(),
+                code: "reviewer_finding".into(),
+                message: reason.to_owned(),
+            });
+        }
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        demand::Entity::update_many()
+            .col_expr(
+                demand::Column::Status,
+                Expr::value(DemandStatus::Rejected.as_str()),
+            )
+            .col_expr(
+                demand::Column::ReviewedBy,
+                Expr::value(ctx.principal.account_id),
+            )
+            .col_expr(demand::Column::ReviewedAt, Expr::value(now))
+            .col_expr(demand::Column::ReviewNote, Expr::value(reason.to_owned()))
+            .col_expr(
+                demand::Column::Decision,
+                Expr::value(serde_json::to_string(&decision).map_err(|_| DomainError::internal())?),
+            )
+            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
+            .filter(demand::Column::Id.eq(id))
+            .exec(tx.conn())
+            .await?;
+        tx.audit(ctx.entry(
+            "demand.reject",
+            "demand",
+            Some(id.to_string()),
+            serde_json::json!({ "reason": reason, "clause": clause.map(|c| c.as_str()) }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.demand_detail(ctx, id).await
+    }
+
+    /// Revokes or terminates an admitted demand (4.2-5): supervisors and the authorities.
+    pub async fn revoke_demand(&self, ctx: &Ctx, id: i64, reason: &str) -> Result<DemandView> {
+        let row = self.demand_row(id).await?;
+        let scope = self.find_node(row.scope_node_id).await?;
+        self.check(ctx, Action::RevokeDemand, &scope.target())
+            .await?;
+        if row.status != DemandStatus::Admitted.as_str() {
+            return Err(DomainError::conflict(
+                "demand_not_admitted",
+                "只有已准入的事项可以撤销",
+            ));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(DomainError::field(
+                "reason",
+                "reason_required",
+                "请写明撤销理由",
+            ));
+        }
+        let finding = jianfu_rules::work_item::revocation_reason();
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        demand::Entity::update_many()
+            .col_expr(
+                demand::Column::Status,
+                Expr::value(DemandStatus::Revoked.as_str()),
+            )
+            .col_expr(
+                demand::Column::RevokedBy,
+                Expr::value(ctx.principal.account_id),
+            )
+            .col_expr(demand::Column::RevokedAt, Expr::value(now))
+            .col_expr(demand::Column::RevokeReason, Expr::value(reason.to_owned()))
+            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
+            .filter(demand::Column::Id.eq(id))
+            .exec(tx.conn())
+            .await?;
+        tx.audit(ctx.entry(
+            "demand.revoke",
+            "demand",
+            Some(id.to_string()),
+            serde_json::json!({ "reason": reason, "admission_number": row.admission_number, "clause": finding.clause.as_str() }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.demand_detail(ctx, id).await
+    }
+
+    /// Public lookup of an admission number (no login).
+    pub async fn lookup(&self, number: &str) -> Result<LookupResult> {
+        let n = AdmissionNumber::parse(number)?;
+        let row = demand::Entity::find()
+            .filter(demand::Column::AdmissionNumber.eq(n.as_str()))
+            .one(self.store.db())
+            .await?;
+        let Some(row) = row else {
+            return Ok(LookupResult {
+                number: n.to_string(),
+                state: "unknown",
+                state_zh: "查无此号：该编号未经准入，社区(村)可拒绝承接并举报",
+                title: None,
+                kind_zh: None,
+                requester_name: None,
+                valid_from: None,
+                valid_to: None,
+                revoke_reason: None,
+                target_count: 0,
+                targets: vec![],
+                hours_per_community: None,
+                clauses: vec!["4.2-5".into()],
+            });
+        };
+        let today = today(self).to_string();
+        let (state, state_zh) = if row.status == DemandStatus::Revoked.as_str() {
+            ("revoked", "已撤销：该事项已被撤销或终止，社区(村)不再承担")
+        } else if row.valid_to.as_deref().is_some_and(|v| v < today.as_str()) {
+            ("expired", "已过期：准入有效期已届满")
+        } else if row
+            .valid_from
+            .as_deref()
+            .is_some_and(|v| v > today.as_str())
+        {
+            ("not_yet_valid", "尚未生效：准入有效期尚未开始")
+        } else {
+            ("valid", "有效：该事项已经准入")
+        };
+        let targets = demand_target::Entity::find()
+            .filter(demand_target::Column::DemandId.eq(row.id))
+            .all(self.store.db())
+            .await?;
+        let count = targets.len();
+        let first: Vec<i64> = targets
+            .iter()
+            .take(20)
+            .map(|t| t.community_node_id)
+            .collect();
+        let names = node::Entity::find()
+            .filter(node::Column::Id.is_in(first))
+            .order_by_asc(node::Column::Path)
+            .all(self.store.db())
+            .await?;
+        let requester = self.find_node(row.requester_node_id).await?;
+        let decision: Option<DecisionView> = row
+            .decision
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok());
+        Ok(LookupResult {
+            number: n.to_string(),
+            state,
+            state_zh,
+            title: Some(row.title),
+            kind_zh: DemandKind::parse(&row.kind).ok().map(DemandKind::label_zh),
+            requester_name: Some(requester.name),
+            valid_from: row.valid_from,
+            valid_to: row.valid_to,
+            revoke_reason: row.revoke_reason,
+            target_count: count,
+            targets: names.into_iter().map(|n| n.name).collect(),
+            hours_per_community: Some(
+                f64::from(row.minutes_per_occurrence) * f64::from(row.occurrences_per_year) / 60.0,
+            ),
+            clauses: decision.map(|d| d.clauses).unwrap_or_default(),
+        })
+    }
+
+    /// The published work-item list of one community: demands admitted and in force (public).
+    pub async fn community_list(
+        &self,
+        community_id: i64,
+    ) -> Result<(NodeView, Vec<DemandView>, f64)> {
+        let c = self.find_node(community_id).await?;
+        if !c.kind.is_community() {
+            return Err(DomainError::not_found("社区(村)"));
+        }
+        let today = today(self).to_string();
+        let ids = Query::select()
+            .column(demand_target::Column::DemandId)
+            .from(demand_target::Entity)
+            .and_where(demand_target::Column::CommunityNodeId.eq(community_id))
+            .to_owned();
+        let rows = demand::Entity::find()
+            .filter(demand::Column::Id.in_subquery(ids))
+            .filter(demand::Column::Status.eq(DemandStatus::Admitted.as_str()))
+            .filter(demand::Column::ValidTo.gte(today.clone()))
+            .filter(demand::Column::ValidFrom.lte(today))
+            .order_by_asc(demand::Column::AdmissionNumber)
+            .all(self.store.db())
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(self.demand_view(r).await?);
+        }
+        let hours = out.iter().map(|d| d.hours_per_community).sum();
+        Ok((c, out, hours))
+    }
+
+    /// A community refuses a demand that has no valid admission number and reports it; the
+    /// report becomes a supervision case for the district's and city's supervisors.
+    pub async fn report_unadmitted(&self, ctx: &Ctx, f: &ReportForm) -> Result<i64> {
+        let c = match self.find_node(f.community_id).await {
+            Ok(c) if c.kind.is_community() => c,
+            _ => {
+                return Err(DomainError::field(
+                    "community_id",
+                    "community_invalid",
+                    "请选择本社区(村)",
+                ));
+            }
+        };
+        self.check(ctx, Action::ReportUnadmitted, &c.target())
+            .await?;
+        let unit = f.demanding_unit.trim();
+        if unit.is_empty() || unit.chars().count() > 200 {
+            return Err(DomainError::field(
+                "demanding_unit",
+                "demanding_unit_required",
+                "请写明下派事项的单位",
+            ));
+        }
+        let description = f.description.trim();
+        if description.is_empty() || description.chars().count() > 5000 {
+            return Err(DomainError::field(
+                "description",
+                "description_required",
+                "请写明事项内容（不超过 5000 字）",
+            ));
+        }
+        let claimed = f.claimed_number.trim();
+        let mut demand_id = None;
+        if !claimed.is_empty() {
+            // A number that is valid and placed on this community is no ground for refusal.
+            if let Ok(n) = AdmissionNumber::parse(claimed)
+                && let Some(row) = demand::Entity::find()
+                    .filter(demand::Column::AdmissionNumber.eq(n.as_str()))
+                    .one(self.store.db())
+                    .await?
+            {
+                demand_id = Some(row.id);
+                let result = self.lookup(n.as_str()).await?;
+                let placed_here = demand_target::Entity::find()
+                    .filter(demand_target::Column::DemandId.eq(row.id))
+                    .filter(demand_target::Column::CommunityNodeId.eq(c.id))
+                    .one(self.store.db())
+                    .await?
+                    .is_some();
+                if result.state == "valid" && placed_here {
+                    return Err(DomainError::field(
+                        "claimed_number",
+                        "demand_is_admitted",
+                        format!("编号 {n} 有效，且该事项已准入本社区，不属于未经准入事项"),
+                    ));
+                }
+            }
+        }
+        let finding = jianfu_rules::work_item::unadmitted_demand_finding();
+        let finding = ReasonView {
+            clause: finding.clause.as_str().to_owned(),
+            code: finding.code.to_owned(),
+            message: finding.message.to_string(),
+        };
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let row = supervision_case::ActiveModel {
+            kind: Set("unadmitted_demand".into()),
+            status: Set("open".into()),
+            community_node_id: Set(c.id),
+            reported_by: Set(ctx.principal.account_id),
+            demanding_unit: Set(unit.to_owned()),
+            description: Set(description.to_owned()),
+            claimed_number: Set(Some(claimed.to_owned()).filter(|s| !s.is_empty())),
+            demand_id: Set(demand_id),
+            finding: Set(serde_json::to_string(&finding).map_err(|_| DomainError::internal())?),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        tx.audit(ctx.entry(
+            "case.report",
+            "supervision_case",
+            Some(row.id.to_string()),
+            serde_json::json!({ "community": c.name, "demanding_unit": unit, "claimed_number": claimed, "clause": finding.clause }),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(row.id)
+    }
+
+    /// Supervision cases in the caller's jurisdiction, newest first.
+    pub async fn list_cases(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<CaseView>> {
+        let scopes = ctx.principal.scopes(Action::ViewCases);
+        if scopes.is_empty() {
+            self.record_denial(ctx, Action::ViewCases, None).await;
+            return Err(DomainError::forbidden("只有监督人员能查看问题线索"));
+        }
+        let mut cond = Condition::any();
+        for s in &scopes {
+            cond = cond.add(node::Column::Path.starts_with(*s));
+        }
+        let communities = Query::select()
+            .column(node::Column::Id)
+            .from(node::Entity)
+            .cond_where(cond)
+            .to_owned();
+        let q = supervision_case::Entity::find()
+            .filter(supervision_case::Column::CommunityNodeId.in_subquery(communities));
+        let total = q.clone().count(self.store.db()).await?;
+        let rows = q
+            .order_by_desc(supervision_case::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(self.store.db())
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            let community = self.find_node(r.community_node_id).await?;
+            let reporter = jianfu_store::entity::account::Entity::find_by_id(r.reported_by)
+                .one(self.store.db())
+                .await?
+                .map(|a| a.display_name)
+                .unwrap_or_default();
+            items.push(CaseView {
+                id: r.id,
+                kind_zh: "未经准入事项",
+                status_zh: if r.status == "open" {
+                    "待处理"
+                } else {
+                    "已办结"
+                },
+                community_id: community.id,
+                community_name: community.name,
+                reporter,
+                demanding_unit: r.demanding_unit,
+                description: r.description,
+                claimed_number: r.claimed_number,
+                finding: serde_json::from_str(&r.finding).unwrap_or(ReasonView {
+                    clause: "4.2-5".into(),
+                    code: "unadmitted_demand".into(),
+                    message: String::new(),
+                }),
+                created_at: r.created_at,
+            });
+        }
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// The burden ledger of a district or the city: admitted demands in force, hours per year
+    /// per community and per requesting department (Standard Cost Model).
+    pub async fn ledger(&self, ctx: &Ctx, scope_id: Option<i64>) -> Result<Ledger> {
+        let scopes = ctx.principal.scopes(Action::ViewLedger);
+        let Some(first) = scopes.first() else {
+            self.record_denial(ctx, Action::ViewLedger, None).await;
+            return Err(DomainError::forbidden("您的角色不能查看负担台账"));
+        };
+        let scope = match scope_id {
+            Some(id) => self.find_node(id).await?,
+            None => {
+                let row = node::Entity::find()
+                    .filter(node::Column::Path.eq(*first))
+                    .one(self.store.db())
+                    .await?
+                    .ok_or_else(|| DomainError::not_found("节点"))?;
+                NodeView::from_row(row)?
+            }
+        };
+        self.check(ctx, Action::ViewLedger, &scope.target()).await?;
+        let today = today(self).to_string();
+        let db = self.store.db();
+        let backend = db.get_database_backend();
+        // Aggregates in SQL so that a million demands do not travel to the server.
+        let sql = "SELECT t.community_node_id AS id, COUNT(*) AS n, \
+                   SUM(CAST(d.minutes_per_occurrence AS BIGINT) * d.occurrences_per_year) AS minutes \
+                   FROM demand_target t JOIN demand d ON d.id = t.demand_id JOIN node c ON c.id = t.community_node_id \
+                   WHERE d.status = 'admitted' AND d.valid_to >= $1 AND d.valid_from <= $1 AND c.path LIKE $2 \
+                   GROUP BY t.community_node_id";
+        let like = format!("{}%", scope.path);
+        let rows = db
+            .query_all_raw(jianfu_store::orm::Statement::from_sql_and_values(
+                backend,
+                sql,
+                [today.clone().into(), like.clone().into()],
+            ))
+            .await?;
+        let mut per_community: HashMap<i64, (i64, i64)> = HashMap::new();
+        for r in rows {
+            let id: i64 = r.try_get("", "id")?;
+            let n: i64 = r.try_get("", "n")?;
+            let m: i64 = r.try_get("", "minutes")?;
+            per_community.insert(id, (n, m));
+        }
+        let communities = node::Entity::find()
+            .filter(node::Column::Path.starts_with(&scope.path))
+            .all(db)
+            .await?;
+        let by_id: HashMap<i64, &node::Model> = communities.iter().map(|n| (n.id, n)).collect();
+        let mut by_community: Vec<LedgerRow> = communities
+            .iter()
+            .filter(|n| NodeKind::parse(&n.kind).is_ok_and(NodeKind::is_community))
+            .map(|n| {
+                let (count, minutes) = per_community.get(&n.id).copied().unwrap_or((0, 0));
+                LedgerRow {
+                    node_id: n.id,
+                    name: n.name.clone(),
+                    parent: n
+                        .parent_id
+                        .and_then(|p| by_id.get(&p))
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                    demands: count,
+                    hours_per_year: minutes as f64 / 60.0,
+                }
+            })
+            .collect();
+        by_community.sort_by(|a, b| {
+            b.hours_per_year
+                .total_cmp(&a.hours_per_year)
+                .then(a.name.cmp(&b.name))
+        });
+        let dsql = "SELECT d.requester_node_id AS id, COUNT(DISTINCT d.id) AS n, \
+                    SUM(CAST(d.minutes_per_occurrence AS BIGINT) * d.occurrences_per_year) AS minutes \
+                    FROM demand d JOIN demand_target t ON t.demand_id = d.id JOIN node c ON c.id = t.community_node_id \
+                    WHERE d.status = 'admitted' AND d.valid_to >= $1 AND d.valid_from <= $1 AND c.path LIKE $2 \
+                    GROUP BY d.requester_node_id";
+        let rows = db
+            .query_all_raw(jianfu_store::orm::Statement::from_sql_and_values(
+                backend,
+                dsql,
+                [today.clone().into(), like.into()],
+            ))
+            .await?;
+        let mut by_department = Vec::new();
+        for r in rows {
+            let id: i64 = r.try_get("", "id")?;
+            let n: i64 = r.try_get("", "n")?;
+            let m: i64 = r.try_get("", "minutes")?;
+            let dept = self.find_node(id).await?;
+            let parent = match dept.parent_id {
+                Some(p) => self.find_node(p).await?.name,
+                None => String::new(),
+            };
+            by_department.push(LedgerRow {
+                node_id: id,
+                name: dept.name,
+                parent,
+                demands: n,
+                hours_per_year: m as f64 / 60.0,
+            });
+        }
+        by_department.sort_by(|a, b| {
+            b.hours_per_year
+                .total_cmp(&a.hours_per_year)
+                .then(a.name.cmp(&b.name))
+        });
+        let total_hours = by_community.iter().map(|r| r.hours_per_year).sum();
+        Ok(Ledger {
+            scope,
+            by_community,
+            by_department,
+            total_hours,
+            as_of: today,
+        })
+    }
+
+    /// Categories the form offers today, as (key, name, banned?).
+    pub fn demand_categories(&self) -> Vec<(String, String, bool)> {
+        let on = today(self);
+        let Ok(lists) = jianfu_rules::Lists::official() else {
+            return Vec::new();
+        };
+        let Ok(d) = rules_date(on) else {
+            return Vec::new();
+        };
+        lists
+            .categories_on(d)
+            .map(|c| {
+                (
+                    c.key.clone(),
+                    c.name.clone(),
+                    !matches!(c.kind, jianfu_rules::CategoryKind::Ordinary),
+                )
+            })
+            .collect()
+    }
+
+    /// Departments the user drafts for, and the places they may target (streets/towns and
+    /// communities/villages of their scope).
+    pub async fn drafting_context(&self, ctx: &Ctx) -> Result<(Vec<NodeView>, Vec<NodeView>)> {
+        let mut depts = Vec::new();
+        let mut scopes = Vec::new();
+        for g in &ctx.principal.grants {
+            if matches!(g.role, Role::CityDepartment | Role::DistrictDepartment) {
+                depts.push(self.find_node(g.node_id).await?);
+                scopes.push(g.scope_path.as_str());
+            }
+        }
+        let places = self
+            .nodes_under(&scopes)
+            .await?
+            .into_iter()
+            .filter(|n| n.kind.is_subdistrict() || n.kind.is_community())
+            .collect();
+        Ok((depts, places))
+    }
+}
+
+/// The form that reproduces a stored demand (for editing and re-submitting).
+pub fn form_of(v: &DemandView) -> DemandForm {
+    DemandForm {
+        requester_node_id: v.requester_node_id,
+        title: v.title.clone(),
+        description: v.description.clone(),
+        category: v.details.category.clone(),
+        community_role: v.details.community_role.clone(),
+        within_own_duty: v.details.within_own_duty,
+        legal_basis_kind: v.legal_basis_kind.clone().unwrap_or_default(),
+        legal_basis_title: v.legal_basis_title.clone().unwrap_or_default(),
+        legal_basis_article: v.legal_basis_article.clone().unwrap_or_default(),
+        funding_yuan: v
+            .funding_fen
+            .map(|f| format!("{}.{:02}", f / 100, f % 100))
+            .unwrap_or_default(),
+        funding_source: v.funding_source.clone().unwrap_or_default(),
+        public_interest: v.details.public_interest,
+        professional: v.details.professional,
+        technical: v.details.technical,
+        minutes_per_occurrence: v.minutes_per_occurrence.to_string(),
+        occurrences_per_year: v.occurrences_per_year.to_string(),
+        period_start: v.period_start.clone(),
+        period_end: v.period_end.clone(),
+        target_mode: v.details.target_mode.clone(),
+        target_ids: v.details.target_ids.clone(),
+    }
+}
+
+async fn write_targets<C: ConnectionTrait>(
+    conn: &C,
+    demand_id: i64,
+    targets: &[i64],
+) -> Result<()> {
+    for chunk in targets.chunks(500) {
+        demand_target::Entity::insert_many(chunk.iter().map(|c| demand_target::ActiveModel {
+            demand_id: Set(demand_id),
+            community_node_id: Set(*c),
+        }))
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Takes the next value of a named counter inside the caller's transaction.
+async fn next_counter<C: ConnectionTrait>(conn: &C, key: &str) -> Result<i64> {
+    let current = counter::Entity::find_by_id(key.to_owned())
+        .one(conn)
+        .await?;
+    let next = current.as_ref().map(|c| c.value + 1).unwrap_or(1);
+    if current.is_some() {
+        counter::Entity::update_many()
+            .col_expr(counter::Column::Value, Expr::value(next))
+            .filter(counter::Column::Key.eq(key))
+            .exec(conn)
+            .await?;
+    } else {
+        counter::ActiveModel {
+            key: Set(key.to_owned()),
+            value: Set(next),
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(next)
+}
+
+/// Runs the rules on a draft and stores the decision: rejected, or submitted to the authority.
+async fn submit_in(
+    tx: &mut jianfu_store::WriteTx,
+    ctx: &Ctx,
+    id: i64,
+    d: &Draft,
+    now: i64,
+    on: chrono::NaiveDate,
+) -> Result<()> {
+    let decision = rule(d, on)?;
+    let view = DecisionView::from_decision(&decision);
+    let status = if decision.outcome == Outcome::Reject {
+        DemandStatus::Rejected
+    } else {
+        DemandStatus::Submitted
+    };
+    let authority = d.level.authority().0.as_str();
+    demand::Entity::update_many()
+        .col_expr(demand::Column::Status, Expr::value(status.as_str()))
+        .col_expr(
+            demand::Column::Decision,
+            Expr::value(serde_json::to_string(&view).map_err(|_| DomainError::internal())?),
+        )
+        .col_expr(demand::Column::Authority, Expr::value(authority))
+        .col_expr(demand::Column::SubmittedAt, Expr::value(now))
+        .col_expr(demand::Column::UpdatedAt, Expr::value(now))
+        .filter(demand::Column::Id.eq(id))
+        .exec(tx.conn())
+        .await?;
+    tx.audit(ctx.entry(
+            "demand.submit",
+            "demand",
+            Some(id.to_string()),
+            serde_json::json!({ "outcome": view.outcome, "clauses": view.clauses, "status": status.as_str() }),
+        ))
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuan_parsing() {
+        assert_eq!(parse_yuan("").unwrap(), None);
+        assert_eq!(parse_yuan("1200").unwrap(), Some(120_000));
+        assert_eq!(parse_yuan("1,200.5").unwrap(), Some(120_050));
+        assert_eq!(parse_yuan("0.05").unwrap(), Some(5));
+        for bad in ["-1", "1.234", "abc", "1e5", ".5", "１２"] {
+            assert_eq!(
+                parse_yuan(bad).unwrap_err().code,
+                "funding_invalid",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn burden_bounds() {
+        assert!(parse_int("0", "m", "x", 10).is_err());
+        assert!(parse_int("-3", "m", "x", 10).is_err());
+        assert!(parse_int("11", "m", "x", 10).is_err());
+        assert!(parse_int("abc", "m", "x", 10).is_err());
+        assert_eq!(parse_int(" 7 ", "m", "x", 10).unwrap(), 7);
+    }
+}

@@ -1,0 +1,446 @@
+//! `/api/v1/demands`, `/api/v1/lookup`, `/api/v1/cases`, `/api/v1/ledger`: demands and their
+//! admission for machine clients.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use jianfu_domain::demand::{DemandFilter, DemandForm, DemandView};
+use jianfu_domain::page::PageRequest;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::access::CurrentUser;
+use crate::api::PageOut;
+use crate::error::{ApiError, Problem};
+use crate::extract::Json as Body;
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct FindingOut {
+    /// Clause ID, e.g. `4.2-6`; the text is at `/policy#4.2-6`.
+    pub clause: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DemandOut {
+    pub id: i64,
+    /// `work_item`.
+    pub kind: String,
+    pub title: String,
+    pub requester_node_id: i64,
+    pub requester_name: String,
+    /// `city` or `district`.
+    pub level: String,
+    /// `draft`, `submitted`, `admitted`, `rejected`, `revoked` or `expired`.
+    pub status: String,
+    pub category: String,
+    pub admission_number: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    /// Outcome of the rules: `allow`, `needs_approval` or `reject`.
+    pub outcome: Option<String>,
+    /// Every clause the rules applied.
+    pub clauses: Vec<String>,
+    pub findings: Vec<FindingOut>,
+    pub hours_per_community: f64,
+    pub total_hours: f64,
+    pub target_ids: Vec<i64>,
+    pub revoke_reason: Option<String>,
+    pub review_note: Option<String>,
+}
+
+impl From<DemandView> for DemandOut {
+    fn from(d: DemandView) -> Self {
+        let (outcome, clauses, findings) = match d.decision {
+            Some(dec) => (
+                Some(dec.outcome),
+                dec.clauses,
+                dec.reasons
+                    .into_iter()
+                    .map(|r| FindingOut {
+                        clause: r.clause,
+                        code: r.code,
+                        message: r.message,
+                    })
+                    .collect(),
+            ),
+            None => (None, vec![], vec![]),
+        };
+        Self {
+            id: d.id,
+            kind: d.kind.as_str().into(),
+            title: d.title,
+            requester_node_id: d.requester_node_id,
+            requester_name: d.requester_name,
+            level: d.level.as_str().into(),
+            status: d.status.as_str().into(),
+            category: d.details.category,
+            admission_number: d.admission_number,
+            valid_from: d.valid_from,
+            valid_to: d.valid_to,
+            outcome,
+            clauses,
+            findings,
+            hours_per_community: d.hours_per_community,
+            total_hours: d.total_hours,
+            target_ids: d.targets.into_iter().map(|t| t.0).collect(),
+            revoke_reason: d.revoke_reason,
+            review_note: d.review_note,
+        }
+    }
+}
+
+/// A work-item demand as the API takes it. Numbers are strings or numbers; booleans default
+/// to false.
+#[derive(Deserialize, ToSchema)]
+pub struct DemandIn {
+    pub requester_node_id: i64,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Category key (see the draft form), e.g. `civil_affairs_service`.
+    pub category: String,
+    /// `responsible` or `assisting`.
+    pub community_role: String,
+    #[serde(default)]
+    pub within_own_duty: bool,
+    /// `law`, `regulation`, `rule`, or empty for none.
+    #[serde(default)]
+    pub legal_basis_kind: String,
+    #[serde(default)]
+    pub legal_basis_title: String,
+    #[serde(default)]
+    pub legal_basis_article: String,
+    /// Yuan, e.g. `"1200.00"`.
+    #[serde(default)]
+    pub funding_yuan: String,
+    #[serde(default)]
+    pub funding_source: String,
+    #[serde(default)]
+    pub public_interest: bool,
+    #[serde(default)]
+    pub professional: bool,
+    #[serde(default)]
+    pub technical: bool,
+    pub minutes_per_occurrence: i64,
+    pub occurrences_per_year: i64,
+    /// `YYYY-MM-DD`.
+    pub period_start: String,
+    pub period_end: String,
+    /// `scope`, `streets` or `communities`.
+    pub target_mode: String,
+    #[serde(default)]
+    pub target_ids: Vec<i64>,
+    /// Submit at once (run the rules and send to the authority).
+    #[serde(default)]
+    pub submit: bool,
+}
+
+impl DemandIn {
+    fn form(self) -> (DemandForm, bool) {
+        (
+            DemandForm {
+                requester_node_id: self.requester_node_id,
+                title: self.title,
+                description: self.description,
+                category: self.category,
+                community_role: self.community_role,
+                within_own_duty: self.within_own_duty,
+                legal_basis_kind: self.legal_basis_kind,
+                legal_basis_title: self.legal_basis_title,
+                legal_basis_article: self.legal_basis_article,
+                funding_yuan: self.funding_yuan,
+                funding_source: self.funding_source,
+                public_interest: self.public_interest,
+                professional: self.professional,
+                technical: self.technical,
+                minutes_per_occurrence: self.minutes_per_occurrence.to_string(),
+                occurrences_per_year: self.occurrences_per_year.to_string(),
+                period_start: self.period_start,
+                period_end: self.period_end,
+                target_mode: self.target_mode,
+                target_ids: self.target_ids,
+            },
+            self.submit,
+        )
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListParams {
+    /// Part of the title or admission number.
+    q: Option<String>,
+    status: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// Demands the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/demands", params(ListParams), responses((status = 200, body = PageOut<DemandOut>), (status = 403, body = Problem)))]
+pub async fn list(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> Result<Json<PageOut<DemandOut>>, ApiError> {
+    let page = s
+        .app
+        .list_demands(
+            &user.ctx(),
+            &DemandFilter {
+                q: p.q,
+                status: p.status,
+            },
+            PageRequest::new(p.page, p.per_page),
+        )
+        .await?;
+    Ok(Json(PageOut {
+        items: page.items.into_iter().map(DemandOut::from).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Drafts a work-item demand (and submits it with `submit: true`).
+#[utoipa::path(post, path = "/api/v1/demands", request_body = DemandIn,
+    responses((status = 201, body = DemandOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Body(b): Body<DemandIn>,
+) -> Result<(StatusCode, Json<DemandOut>), ApiError> {
+    let (form, submit) = b.form();
+    let d = s.app.create_demand(&user.ctx(), &form, submit).await?;
+    Ok((StatusCode::CREATED, Json(d.into())))
+}
+
+/// One demand with the rules' findings.
+#[utoipa::path(get, path = "/api/v1/demands/{id}", params(("id" = i64, Path)), responses((status = 200, body = DemandOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<DemandOut>, ApiError> {
+    Ok(Json(s.app.demand_detail(&user.ctx(), id).await?.into()))
+}
+
+/// Submits a draft: the rules decide, and it goes to the authority.
+#[utoipa::path(post, path = "/api/v1/demands/{id}/submit", params(("id" = i64, Path)), responses((status = 200, body = DemandOut), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub async fn submit(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<DemandOut>, ApiError> {
+    Ok(Json(s.app.submit_demand(&user.ctx(), id).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct AdmitIn {
+    /// `YYYY-MM-DD`; default: the demand's period.
+    pub valid_from: String,
+    pub valid_to: String,
+    pub note: String,
+}
+
+/// Admits a submitted demand and assigns its admission number (the authority of its level).
+#[utoipa::path(post, path = "/api/v1/demands/{id}/admit", params(("id" = i64, Path)), request_body = AdmitIn,
+    responses((status = 200, body = DemandOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn admit(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<AdmitIn>,
+) -> Result<Json<DemandOut>, ApiError> {
+    Ok(Json(
+        s.app
+            .admit_demand(&user.ctx(), id, &b.valid_from, &b.valid_to, &b.note)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ReasonIn {
+    pub reason: String,
+    /// Optional clause ID the reason rests on.
+    pub clause: String,
+}
+
+/// Rejects a submitted demand with a reason.
+#[utoipa::path(post, path = "/api/v1/demands/{id}/reject", params(("id" = i64, Path)), request_body = ReasonIn,
+    responses((status = 200, body = DemandOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn reject(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<ReasonIn>,
+) -> Result<Json<DemandOut>, ApiError> {
+    Ok(Json(
+        s.app
+            .reject_demand(&user.ctx(), id, &b.reason, &b.clause)
+            .await?
+            .into(),
+    ))
+}
+
+/// Revokes an admitted demand (4.2-5).
+#[utoipa::path(post, path = "/api/v1/demands/{id}/revoke", params(("id" = i64, Path)), request_body = ReasonIn,
+    responses((status = 200, body = DemandOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn revoke(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<ReasonIn>,
+) -> Result<Json<DemandOut>, ApiError> {
+    Ok(Json(
+        s.app
+            .revoke_demand(&user.ctx(), id, &b.reason)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LookupOut {
+    pub number: String,
+    /// `valid`, `not_yet_valid`, `expired`, `revoked` or `unknown`.
+    pub state: String,
+    pub state_zh: String,
+    pub title: Option<String>,
+    pub requester_name: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    pub revoke_reason: Option<String>,
+    pub target_count: usize,
+    pub targets: Vec<String>,
+    pub clauses: Vec<String>,
+}
+
+/// Public lookup of an admission number (no login).
+#[utoipa::path(get, path = "/api/v1/lookup/{number}", params(("number" = String, Path, description = "e.g. AZ-2026-000123-7")), security(()),
+    responses((status = 200, body = LookupOut), (status = 422, body = Problem)))]
+pub async fn lookup(
+    State(s): State<AppState>,
+    Path(number): Path<String>,
+) -> Result<Json<LookupOut>, ApiError> {
+    let r = s.app.lookup(&number).await?;
+    Ok(Json(LookupOut {
+        number: r.number,
+        state: r.state.into(),
+        state_zh: r.state_zh.into(),
+        title: r.title,
+        requester_name: r.requester_name,
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+        revoke_reason: r.revoke_reason,
+        target_count: r.target_count,
+        targets: r.targets,
+        clauses: r.clauses,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseOut {
+    pub id: i64,
+    pub community_id: i64,
+    pub community_name: String,
+    pub demanding_unit: String,
+    pub description: String,
+    pub claimed_number: Option<String>,
+    pub clause: String,
+    pub created_at: i64,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PageParams {
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// Supervision cases in the caller's jurisdiction (supervisors).
+#[utoipa::path(get, path = "/api/v1/cases", params(PageParams), responses((status = 200, body = PageOut<CaseOut>), (status = 403, body = Problem)))]
+pub async fn cases(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<PageParams>,
+) -> Result<Json<PageOut<CaseOut>>, ApiError> {
+    let page = s
+        .app
+        .list_cases(&user.ctx(), PageRequest::new(p.page, p.per_page))
+        .await?;
+    Ok(Json(PageOut {
+        items: page
+            .items
+            .into_iter()
+            .map(|c| CaseOut {
+                id: c.id,
+                community_id: c.community_id,
+                community_name: c.community_name,
+                demanding_unit: c.demanding_unit,
+                description: c.description,
+                claimed_number: c.claimed_number,
+                clause: c.finding.clause,
+                created_at: c.created_at,
+            })
+            .collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LedgerRowOut {
+    pub node_id: i64,
+    pub name: String,
+    pub parent: String,
+    pub demands: i64,
+    pub hours_per_year: f64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LedgerOut {
+    pub scope_node_id: i64,
+    pub as_of: String,
+    pub total_hours: f64,
+    pub by_community: Vec<LedgerRowOut>,
+    pub by_department: Vec<LedgerRowOut>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct LedgerParams {
+    /// City or district node id; default: the caller's own scope.
+    scope: Option<i64>,
+}
+
+/// The burden ledger per community and per requesting department.
+#[utoipa::path(get, path = "/api/v1/ledger", params(LedgerParams), responses((status = 200, body = LedgerOut), (status = 403, body = Problem)))]
+pub async fn ledger(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<LedgerParams>,
+) -> Result<Json<LedgerOut>, ApiError> {
+    let l = s.app.ledger(&user.ctx(), p.scope).await?;
+    let rows = |v: Vec<jianfu_domain::demand::LedgerRow>| {
+        v.into_iter()
+            .map(|r| LedgerRowOut {
+                node_id: r.node_id,
+                name: r.name,
+                parent: r.parent,
+                demands: r.demands,
+                hours_per_year: r.hours_per_year,
+            })
+            .collect()
+    };
+    Ok(Json(LedgerOut {
+        scope_node_id: l.scope.id,
+        as_of: l.as_of,
+        total_hours: l.total_hours,
+        by_community: rows(l.by_community),
+        by_department: rows(l.by_department),
+    }))
+}

@@ -1,0 +1,750 @@
+//! Demand pages: the list, the draft form, one demand with its rule findings and the actions
+//! its viewer may take (submit, admit, reject, revoke), the public lookup and published lists,
+//! the community's refusal report, supervision cases and the burden ledger.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use jianfu_domain::authz::Action;
+use jianfu_domain::demand::{
+    CaseView, DemandFilter, DemandForm, DemandStatus, DemandView, Ledger, LookupResult, ReportForm,
+    form_of,
+};
+use jianfu_domain::page::{Page, PageRequest};
+use jianfu_domain::tree::NodeView;
+use rust_xlsxwriter::{Format, Workbook};
+use serde::Deserialize;
+
+use crate::access::{CurrentUser, MaybeUser};
+use crate::error::PageError;
+use crate::extract::Form;
+use crate::state::AppState;
+use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
+
+// ---------------------------------------------------------------- list
+
+#[derive(askama::Template)]
+#[template(path = "demands.html")]
+struct ListPage {
+    chrome: Chrome,
+    f: DemandFilter,
+    page: Page<DemandView>,
+    pager_base: String,
+    can_draft: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(flatten)]
+    f: DemandFilter,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let page = match state
+        .app
+        .list_demands(&user.ctx(), &q.f, PageRequest::new(q.page, q.per_page))
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return PageError(e).into_response(),
+    };
+    render(
+        StatusCode::OK,
+        &ListPage {
+            chrome: Chrome::new("事项", Some(&user), "/demands"),
+            pager_base: format!(
+                "/demands?{}&",
+                serde_urlencoded::to_string(&q.f).unwrap_or_default()
+            ),
+            f: q.f,
+            page,
+            can_draft: user.principal.may(Action::DraftDemand),
+        },
+    )
+}
+
+// ---------------------------------------------------------------- form
+
+#[derive(askama::Template)]
+#[template(path = "demand_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    action: String,
+    form: DemandForm,
+    departments: Vec<NodeView>,
+    places: Vec<NodeView>,
+    categories: Vec<(String, String, bool)>,
+    error: FormError,
+}
+
+impl FormPage {
+    fn targeted(&self, id: &i64) -> bool {
+        self.form.target_ids.contains(id)
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    action: String,
+    form: DemandForm,
+    error: FormError,
+    status: StatusCode,
+) -> Response {
+    let (departments, places) = match state.app.drafting_context(&user.ctx()).await {
+        Ok(x) => x,
+        Err(e) => return PageError(e).into_response(),
+    };
+    render(
+        status,
+        &FormPage {
+            chrome: Chrome::new("起草事项", Some(user), "/demands"),
+            action,
+            form,
+            departments,
+            places,
+            categories: state.app.demand_categories(),
+            error,
+        },
+    )
+}
+
+pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Response {
+    let form = DemandForm {
+        community_role: "assisting".into(),
+        target_mode: "communities".into(),
+        ..Default::default()
+    };
+    form_page(
+        &state,
+        &user,
+        "/demands".into(),
+        form,
+        FormError::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct DemandPost {
+    #[serde(flatten)]
+    form: DemandForm,
+    /// `draft` saves; `submit` saves and submits.
+    #[serde(default)]
+    action: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(p): Form<DemandPost>,
+) -> Response {
+    match state
+        .app
+        .create_demand(&user.ctx(), &p.form, p.action == "submit")
+        .await
+    {
+        Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            form_page(
+                &state,
+                &user,
+                "/demands".into(),
+                p.form,
+                FormError::from_domain(&e),
+                status,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.app.demand_detail(&user.ctx(), id).await {
+        Ok(d) if d.status == DemandStatus::Draft => {
+            form_page(
+                &state,
+                &user,
+                format!("/demands/{id}"),
+                form_of(&d),
+                FormError::default(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Ok(_) => PageError(jianfu_domain::DomainError::conflict(
+            "demand_not_draft",
+            "只有草稿可以修改",
+        ))
+        .into_response(),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(p): Form<DemandPost>,
+) -> Response {
+    match state
+        .app
+        .update_demand(&user.ctx(), id, &p.form, p.action == "submit")
+        .await
+    {
+        Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            form_page(
+                &state,
+                &user,
+                format!("/demands/{id}"),
+                p.form,
+                FormError::from_domain(&e),
+                status,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- one demand
+
+#[derive(askama::Template)]
+#[template(path = "demand.html")]
+struct DetailPage {
+    chrome: Chrome,
+    d: DemandView,
+    can_edit: bool,
+    can_review: bool,
+    can_revoke: bool,
+    error: FormError,
+    created: String,
+    reviewed: String,
+    revoked: String,
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    error: FormError,
+    status: StatusCode,
+    done: Option<&str>,
+) -> Response {
+    let d = match state.app.demand_detail(&user.ctx(), id).await {
+        Ok(d) => d,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let p = &user.principal;
+    let (_, admit) = d.level.authority();
+    let can_edit = d.status == DemandStatus::Draft
+        && p.grants
+            .iter()
+            .any(|g| g.node_id == d.requester_node_id && p.may(Action::DraftDemand));
+    let can_review = d.status == DemandStatus::Submitted
+        && p.grants
+            .iter()
+            .any(|g| g.node_id == d.scope_node_id && jianfu_domain::authz::permits(g.role, admit));
+    let can_revoke = d.status == DemandStatus::Admitted && p.may(Action::RevokeDemand);
+    render(
+        status,
+        &DetailPage {
+            chrome: Chrome::new(d.title.clone(), Some(user), "/demands").with_done(done),
+            created: when(d.created_at),
+            reviewed: d.reviewed_at.map(when).unwrap_or_default(),
+            revoked: d.revoked_at.map(when).unwrap_or_default(),
+            d,
+            can_edit,
+            can_review,
+            can_revoke,
+            error,
+        },
+    )
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(done): Query<DoneQuery>,
+) -> Response {
+    detail_page(
+        &state,
+        &user,
+        id,
+        FormError::default(),
+        StatusCode::OK,
+        done.done.as_deref(),
+    )
+    .await
+}
+
+async fn after(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    r: jianfu_domain::Result<DemandView>,
+) -> Response {
+    match r {
+        Ok(_) => Redirect::to(&format!("/demands/{id}")).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            detail_page(state, user, id, FormError::from_domain(&e), status, None).await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = state.app.submit_demand(&user.ctx(), id).await;
+    after(&state, &user, id, r).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AdmitForm {
+    valid_from: String,
+    valid_to: String,
+    note: String,
+}
+
+pub async fn admit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<AdmitForm>,
+) -> Response {
+    let r = state
+        .app
+        .admit_demand(&user.ctx(), id, &f.valid_from, &f.valid_to, &f.note)
+        .await;
+    after(&state, &user, id, r).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReasonForm {
+    reason: String,
+    clause: String,
+}
+
+pub async fn reject(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    let r = state
+        .app
+        .reject_demand(&user.ctx(), id, &f.reason, &f.clause)
+        .await;
+    after(&state, &user, id, r).await
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    let r = state.app.revoke_demand(&user.ctx(), id, &f.reason).await;
+    after(&state, &user, id, r).await
+}
+
+// ---------------------------------------------------------------- public lookup and lists
+
+#[derive(askama::Template)]
+#[template(path = "lookup.html")]
+struct LookupPage {
+    chrome: Chrome,
+    number: String,
+    result: Option<LookupResult>,
+    error: String,
+    can_report: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LookupQuery {
+    number: Option<String>,
+}
+
+pub async fn lookup(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(q): Query<LookupQuery>,
+) -> Response {
+    let number = q.number.unwrap_or_default();
+    let (result, error, status) = if number.trim().is_empty() {
+        (None, String::new(), StatusCode::OK)
+    } else {
+        match state.app.lookup(&number).await {
+            Ok(r) => (Some(r), String::new(), StatusCode::OK),
+            Err(e) if e.kind == jianfu_domain::ErrorKind::Invalid => {
+                (None, e.message, StatusCode::UNPROCESSABLE_ENTITY)
+            }
+            Err(e) => return PageError(e).into_response(),
+        }
+    };
+    let can_report = user
+        .as_ref()
+        .is_some_and(|u| u.principal.may(Action::ReportUnadmitted));
+    render(
+        status,
+        &LookupPage {
+            chrome: Chrome::new("准入编号查询", user.as_ref(), "/lookup"),
+            number,
+            result,
+            error,
+            can_report,
+        },
+    )
+}
+
+#[derive(askama::Template)]
+#[template(path = "community_list.html")]
+struct CommunityListPage {
+    chrome: Chrome,
+    community: NodeView,
+    items: Vec<DemandView>,
+    hours: f64,
+    can_report: bool,
+}
+
+pub async fn community_list(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let (community, items, hours) = match state.app.community_list(id).await {
+        Ok(x) => x,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let can_report = user.as_ref().is_some_and(|u| {
+        u.principal.may(Action::ReportUnadmitted)
+            && jianfu_domain::authz::authorize(
+                &u.principal,
+                Action::ReportUnadmitted,
+                &community.target(),
+            )
+            .is_ok()
+    });
+    render(
+        StatusCode::OK,
+        &CommunityListPage {
+            chrome: Chrome::new(
+                format!("{} 工作事项清单", community.name),
+                user.as_ref(),
+                "/demands",
+            ),
+            community,
+            items,
+            hours,
+            can_report,
+        },
+    )
+}
+
+// ---------------------------------------------------------------- refusal reports and cases
+
+#[derive(askama::Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    chrome: Chrome,
+    communities: Vec<NodeView>,
+    form: ReportFormView,
+    error: FormError,
+}
+
+#[derive(Default)]
+struct ReportFormView {
+    community_id: i64,
+    demanding_unit: String,
+    description: String,
+    claimed_number: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReportQuery {
+    number: String,
+    community: i64,
+}
+
+async fn report_page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: ReportFormView,
+    error: FormError,
+    status: StatusCode,
+) -> Response {
+    let scopes = user.principal.scopes(Action::ReportUnadmitted);
+    let communities = match state.app.nodes_under(&scopes).await {
+        Ok(n) => n.into_iter().filter(|n| n.kind.is_community()).collect(),
+        Err(e) => return PageError(e).into_response(),
+    };
+    render(
+        status,
+        &ReportPage {
+            chrome: Chrome::new("拒收并举报未准入事项", Some(user), "/reports/new"),
+            communities,
+            form,
+            error,
+        },
+    )
+}
+
+pub async fn report_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let form = ReportFormView {
+        community_id: q.community,
+        claimed_number: q.number,
+        ..Default::default()
+    };
+    report_page(&state, &user, form, FormError::default(), StatusCode::OK).await
+}
+
+pub async fn report_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<ReportForm>,
+) -> Response {
+    match state.app.report_unadmitted(&user.ctx(), &f).await {
+        Ok(id) => Redirect::to(&format!("/reports/{id}/filed")).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            let form = ReportFormView {
+                community_id: f.community_id,
+                demanding_unit: f.demanding_unit,
+                description: f.description,
+                claimed_number: f.claimed_number,
+            };
+            report_page(&state, &user, form, FormError::from_domain(&e), status).await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "report_filed.html")]
+struct FiledPage {
+    chrome: Chrome,
+    id: i64,
+}
+
+pub async fn report_filed(user: CurrentUser, Path(id): Path<i64>) -> Response {
+    render(
+        StatusCode::OK,
+        &FiledPage {
+            chrome: Chrome::new("已举报", Some(&user), "/reports/new"),
+            id,
+        },
+    )
+}
+
+#[derive(askama::Template)]
+#[template(path = "cases.html")]
+struct CasesPage {
+    chrome: Chrome,
+    page: Page<CaseView>,
+}
+
+impl CasesPage {
+    fn when(&self, ms: &i64) -> String {
+        when(*ms)
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+pub async fn cases(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    match state
+        .app
+        .list_cases(&user.ctx(), PageRequest::new(q.page, q.per_page))
+        .await
+    {
+        Ok(page) => render(
+            StatusCode::OK,
+            &CasesPage {
+                chrome: Chrome::new("问题线索", Some(&user), "/cases"),
+                page,
+            },
+        ),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- ledger
+
+#[derive(askama::Template)]
+#[template(path = "ledger.html")]
+struct LedgerPage {
+    chrome: Chrome,
+    l: Ledger,
+    scopes: Vec<NodeView>,
+    sort: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LedgerQuery {
+    scope: Option<i64>,
+    sort: Option<String>,
+}
+
+fn sort_ledger(l: &mut Ledger, sort: &str) {
+    let key = |rows: &mut Vec<jianfu_domain::demand::LedgerRow>| match sort {
+        "name" => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+        "demands" => rows.sort_by(|a, b| b.demands.cmp(&a.demands).then(a.name.cmp(&b.name))),
+        _ => {}
+    };
+    key(&mut l.by_community);
+    key(&mut l.by_department);
+}
+
+pub async fn ledger(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<LedgerQuery>,
+) -> Response {
+    let ctx = user.ctx();
+    let mut l = match state.app.ledger(&ctx, q.scope).await {
+        Ok(l) => l,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let sort = q.sort.unwrap_or_else(|| "hours".into());
+    sort_ledger(&mut l, &sort);
+    // Places one may switch to: the city and districts within the user's ledger scopes.
+    let scopes = state
+        .app
+        .nodes_under(&user.principal.scopes(Action::ViewLedger))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| {
+            !matches!(
+                n.kind,
+                jianfu_domain::division::NodeKind::Department
+                    | jianfu_domain::division::NodeKind::Community
+                    | jianfu_domain::division::NodeKind::Village
+            )
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &LedgerPage {
+            chrome: Chrome::new("负担台账", Some(&user), "/ledger"),
+            l,
+            scopes,
+            sort,
+        },
+    )
+}
+
+pub async fn ledger_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<LedgerQuery>,
+) -> Response {
+    let ctx = user.ctx();
+    let l = match state.app.ledger(&ctx, q.scope).await {
+        Ok(l) => l,
+        Err(e) => return PageError(e).into_response(),
+    };
+    if let Err(e) = state
+        .app
+        .store
+        .audit_only(ctx.entry(
+            "ledger.export",
+            "node",
+            Some(l.scope.id.to_string()),
+            serde_json::json!({ "scope": l.scope.name }),
+        ))
+        .await
+    {
+        return PageError(e.into()).into_response();
+    }
+    match ledger_workbook(&l) {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"burden-ledger.xlsx\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "ledger export failed");
+            PageError(jianfu_domain::DomainError::internal()).into_response()
+        }
+    }
+}
+
+fn ledger_workbook(l: &Ledger) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let hours = Format::new().set_num_format("0.0");
+    for (name, parent_label, rows) in [
+        ("按社区", "所属街道(乡镇)", &l.by_community),
+        ("按部门", "所属层级", &l.by_department),
+    ] {
+        let sheet = wb.add_worksheet();
+        sheet.set_name(name)?;
+        sheet.write_string_with_format(
+            0,
+            0,
+            format!("{} 负担台账（截至 {}）", l.scope.name, l.as_of),
+            &bold,
+        )?;
+        for (c, h) in ["名称", parent_label, "事项数", "年负担(小时)"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string_with_format(1, c as u16, *h, &bold)?;
+        }
+        for (i, r) in rows.iter().enumerate() {
+            let row = (i + 2) as u32;
+            sheet.write_string(row, 0, &r.name)?;
+            sheet.write_string(row, 1, &r.parent)?;
+            sheet.write_number(row, 2, r.demands as f64)?;
+            sheet.write_number_with_format(row, 3, r.hours_per_year, &hours)?;
+        }
+        sheet.set_column_width(0, 28)?;
+        sheet.set_column_width(1, 20)?;
+    }
+    wb.save_to_buffer()
+}

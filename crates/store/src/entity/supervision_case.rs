@@ -1,0 +1,27 @@
+//! A supervision case (问题线索): for now, a community's report of a demand that came without a
+//! valid admission number. The case workflow (notice, rectification, reopen) comes later.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "supervision_case")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub community_node_id: i64,
+    pub reported_by: i64,
+    pub demanding_unit: String,
+    pub description: String,
+    pub claimed_number: Option<String>,
+    pub demand_id: Option<i64>,
+    pub finding: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
