@@ -12,8 +12,12 @@ use jianfu_store::orm::{ConnectionTrait, Database, DbBackend, Statement};
 fn jianfu(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jianfu"));
     cmd.arg("--data-dir").arg(dir).args(args);
-    cmd.env_remove("JIANFU_DATABASE_URL").env_remove("JIANFU_AUDIT_KEY").env("JIANFU_LOG", "warn");
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.env_remove("JIANFU_DATABASE_URL")
+        .env_remove("JIANFU_AUDIT_KEY")
+        .env("JIANFU_LOG", "warn");
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     if let Some(s) = stdin {
         child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
@@ -23,13 +27,19 @@ fn jianfu(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 async fn sql(dir: &Path, q: &str) {
     let url = format!("sqlite://{}", dir.join("jianfu.db").display());
     let db = Database::connect(&url).await.unwrap();
-    db.execute_raw(Statement::from_string(DbBackend::Sqlite, q.to_owned())).await.unwrap();
+    db.execute_raw(Statement::from_string(DbBackend::Sqlite, q.to_owned()))
+        .await
+        .unwrap();
     db.close().await.unwrap();
 }
 
@@ -44,18 +54,34 @@ async fn audit_verify_detects_an_edited_row_and_a_deleted_tail() {
     assert!(text(&o).contains("审计日志完整"));
 
     // Delete the last row in the database file: the signed checkpoint notices.
-    sql(d.path(), "DELETE FROM audit_entry WHERE seq = (SELECT MAX(seq) FROM audit_entry)").await;
+    sql(
+        d.path(),
+        "DELETE FROM audit_entry WHERE seq = (SELECT MAX(seq) FROM audit_entry)",
+    )
+    .await;
     let o = jianfu(d.path(), &["audit", "verify"], None);
     assert!(!o.status.success());
     assert!(text(&o).contains("末尾的记录被删除"), "{}", text(&o));
 
     // Edit a row: the chain names it.
     let d2 = tempfile::tempdir().unwrap();
-    assert!(jianfu(d2.path(), &["init", "--demo"], None).status.success());
-    sql(d2.path(), "UPDATE audit_entry SET summary = '{}' WHERE seq = 2").await;
+    assert!(
+        jianfu(d2.path(), &["init", "--demo"], None)
+            .status
+            .success()
+    );
+    sql(
+        d2.path(),
+        "UPDATE audit_entry SET summary = '{}' WHERE seq = 2",
+    )
+    .await;
     let o = jianfu(d2.path(), &["audit", "verify"], None);
     assert!(!o.status.success());
-    assert!(text(&o).contains("第 2 条的内容与其哈希不符"), "{}", text(&o));
+    assert!(
+        text(&o).contains("第 2 条的内容与其哈希不符"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -64,24 +90,94 @@ fn accounts_from_the_shell_follow_the_rules() {
     let o = jianfu(d.path(), &["init"], None);
     assert!(o.status.success(), "{}", text(&o));
     // No default password: the first administrator is created with one typed in.
-    let weak = jianfu(d.path(), &["user", "add", "admin1", "--name", "管理员", "--node", "210300000000", "--role", "system_admin", "--password-stdin"], Some("short"));
+    let weak = jianfu(
+        d.path(),
+        &[
+            "user",
+            "add",
+            "admin1",
+            "--name",
+            "管理员",
+            "--node",
+            "210300000000",
+            "--role",
+            "system_admin",
+            "--password-stdin",
+        ],
+        Some("short"),
+    );
     assert!(!weak.status.success());
     assert!(text(&weak).contains("密码至少 8 位"));
     let two = jianfu(
         d.path(),
-        &["user", "add", "admin1", "--name", "管理员", "--node", "210300000000", "--role", "system_admin", "--role", "audit_admin", "--password-stdin"],
+        &[
+            "user",
+            "add",
+            "admin1",
+            "--name",
+            "管理员",
+            "--node",
+            "210300000000",
+            "--role",
+            "system_admin",
+            "--role",
+            "audit_admin",
+            "--password-stdin",
+        ],
         Some("Strong#2026pw"),
     );
     assert!(!two.status.success());
     assert!(text(&two).contains("三员分立"));
-    let ok = jianfu(d.path(), &["user", "add", "admin1", "--name", "管理员", "--node", "210300000000", "--role", "system_admin", "--password-stdin"], Some("Strong#2026pw\n"));
+    let ok = jianfu(
+        d.path(),
+        &[
+            "user",
+            "add",
+            "admin1",
+            "--name",
+            "管理员",
+            "--node",
+            "210300000000",
+            "--role",
+            "system_admin",
+            "--password-stdin",
+        ],
+        Some("Strong#2026pw\n"),
+    );
     assert!(ok.status.success(), "{}", text(&ok));
-    let dup = jianfu(d.path(), &["user", "add", "admin1", "--name", "管理员", "--node", "210300000000", "--role", "security_admin", "--password-stdin"], Some("Strong#2026pw"));
+    let dup = jianfu(
+        d.path(),
+        &[
+            "user",
+            "add",
+            "admin1",
+            "--name",
+            "管理员",
+            "--node",
+            "210300000000",
+            "--role",
+            "security_admin",
+            "--password-stdin",
+        ],
+        Some("Strong#2026pw"),
+    );
     assert!(!dup.status.success());
     assert!(text(&dup).contains("已被使用"));
-    assert!(jianfu(d.path(), &["user", "lock", "admin1"], None).status.success());
-    assert!(jianfu(d.path(), &["user", "unlock", "admin1"], None).status.success());
-    assert!(!jianfu(d.path(), &["user", "lock", "nobody"], None).status.success());
+    assert!(
+        jianfu(d.path(), &["user", "lock", "admin1"], None)
+            .status
+            .success()
+    );
+    assert!(
+        jianfu(d.path(), &["user", "unlock", "admin1"], None)
+            .status
+            .success()
+    );
+    assert!(
+        !jianfu(d.path(), &["user", "lock", "nobody"], None)
+            .status
+            .success()
+    );
     // The server refuses to start on an empty tree without --demo, with advice.
     let e = tempfile::tempdir().unwrap();
     let o = jianfu(e.path(), &["serve", "--listen", "127.0.0.1:0"], None);
@@ -107,12 +203,23 @@ fn backup_copies_and_never_overwrites() {
 fn unreachable_postgres_fails_fast_with_one_line() {
     let d = tempfile::tempdir().unwrap();
     let start = Instant::now();
-    let o = jianfu(d.path(), &["--database", "postgres://nobody:secret@127.0.0.1:1/x", "migrate"], None);
+    let o = jianfu(
+        d.path(),
+        &[
+            "--database",
+            "postgres://nobody:secret@127.0.0.1:1/x",
+            "migrate",
+        ],
+        None,
+    );
     assert!(!o.status.success());
     assert!(start.elapsed() < Duration::from_secs(30));
     let err = String::from_utf8_lossy(&o.stderr);
     let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "one clear line: {err}");
     assert!(lines[0].contains("无法连接数据库"), "{err}");
-    assert!(!err.contains("secret"), "the password is never printed: {err}");
+    assert!(
+        !err.contains("secret"),
+        "the password is never printed: {err}"
+    );
 }

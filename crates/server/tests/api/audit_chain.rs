@@ -25,11 +25,27 @@ async fn intact_chain_verifies_in_the_api_and_page() {
     let t = busy_app().await;
     let r = verify(&t).await;
     assert!(r.broken.is_none(), "{r:?}");
-    assert!(r.entries >= 6, "demo seeding + logins are audited: {}", r.entries);
+    assert!(
+        r.entries >= 6,
+        "demo seeding + logins are audited: {}",
+        r.entries
+    );
     let b = t.login("auditor").await;
-    let v: serde_json::Value = b.json(Method::POST, "/api/v1/audit/verify").send().await.unwrap().json().await.unwrap();
+    let v: serde_json::Value = b
+        .json(Method::POST, "/api/v1/audit/verify")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["intact"], true, "{v}");
-    let page = b.post_form("/audit/verify", &[]).await.text().await.unwrap();
+    let page = b
+        .post_form("/audit/verify", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("审计日志完整"), "{page}");
     // Verifying is itself recorded.
     assert_eq!(t.audit_count("audit.verify").await, 2);
@@ -38,13 +54,24 @@ async fn intact_chain_verifies_in_the_api_and_page() {
 #[tokio::test]
 async fn edited_row_is_named() {
     let t = busy_app().await;
-    t.sql(r#"UPDATE audit_entry SET actor_name = 'someone-else' WHERE seq = 3"#).await;
+    t.sql(r#"UPDATE audit_entry SET actor_name = 'someone-else' WHERE seq = 3"#)
+        .await;
     let b = verify(&t).await.broken.expect("tampering detected");
     assert_eq!((b.seq, b.problem), (3, BreakKind::HashMismatch));
     assert!(b.describe().contains("第 3 条"));
     // The auditor's page says so too.
-    let page = t.login("auditor").await.post_form("/audit/verify", &[]).await.text().await.unwrap();
-    assert!(page.contains("审计日志被篡改") && page.contains("第 3 条"), "{page}");
+    let page = t
+        .login("auditor")
+        .await
+        .post_form("/audit/verify", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("审计日志被篡改") && page.contains("第 3 条"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -59,7 +86,8 @@ async fn deleted_middle_row_is_a_gap() {
 async fn deleted_tail_is_caught_by_the_checkpoint() {
     let t = busy_app().await;
     let before = verify(&t).await.entries;
-    t.sql("DELETE FROM audit_entry WHERE seq = (SELECT MAX(seq) FROM audit_entry)").await;
+    t.sql("DELETE FROM audit_entry WHERE seq = (SELECT MAX(seq) FROM audit_entry)")
+        .await;
     let b = verify(&t).await.broken.expect("tail deletion detected");
     assert_eq!((b.seq, b.problem), (before, BreakKind::TailMissing));
 }
@@ -69,7 +97,8 @@ async fn rewound_checkpoint_fails_its_tag() {
     let t = busy_app().await;
     // Delete the tail AND move the checkpoint back to the new last entry: only the key could
     // produce a valid tag for it.
-    t.sql("DELETE FROM audit_entry WHERE seq = (SELECT MAX(seq) FROM audit_entry)").await;
+    t.sql("DELETE FROM audit_entry WHERE seq = (SELECT MAX(seq) FROM audit_entry)")
+        .await;
     t.sql(
         "UPDATE audit_checkpoint SET seq = (SELECT MAX(seq) FROM audit_entry), \
          hash = (SELECT hash FROM audit_entry WHERE seq = (SELECT MAX(seq) FROM audit_entry))",
@@ -88,7 +117,13 @@ async fn every_write_is_audited_in_its_own_transaction() {
     let r = b
         .post_form(
             "/admin/nodes",
-            &[("parent_id", &parent.to_string()), ("kind", "community"), ("name", "示例审计社区"), ("division_code", "210303091009"), ("subtype", "")],
+            &[
+                ("parent_id", &parent.to_string()),
+                ("kind", "community"),
+                ("name", "示例审计社区"),
+                ("division_code", "210303091009"),
+                ("subtype", ""),
+            ],
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -100,7 +135,13 @@ async fn every_write_is_audited_in_its_own_transaction() {
     let r = b
         .post_form(
             "/admin/nodes",
-            &[("parent_id", &parent.to_string()), ("kind", "community"), ("name", "示例审计社区二"), ("division_code", "210303091009"), ("subtype", "")],
+            &[
+                ("parent_id", &parent.to_string()),
+                ("kind", "community"),
+                ("name", "示例审计社区二"),
+                ("division_code", "210303091009"),
+                ("subtype", ""),
+            ],
         )
         .await;
     assert_eq!(r.status(), 409);

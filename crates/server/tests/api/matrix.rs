@@ -9,8 +9,20 @@ use reqwest::{Method, StatusCode};
 use crate::helpers::{TestApp, spawn_app};
 
 const ALL: &[&str] = &[
-    "sysadmin", "secadmin", "auditor", "city_approver", "city_dept", "supervisor", "district_approver", "district_dept",
-    "district_supervisor", "staffing", "street", "head", "worker", "resident",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "city_approver",
+    "city_dept",
+    "supervisor",
+    "district_approver",
+    "district_dept",
+    "district_supervisor",
+    "staffing",
+    "street",
+    "head",
+    "worker",
+    "resident",
 ];
 const SYS: &[&str] = &["sysadmin"];
 const SEC: &[&str] = &["secadmin"];
@@ -81,18 +93,43 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
 
 #[test]
 fn every_route_has_an_expectation_and_vice_versa() {
-    let table: Vec<(String, String)> = route_table().iter().map(|r| (r.method.to_string(), r.path.to_owned())).collect();
-    let exp: Vec<(String, String)> = expected().iter().map(|(m, p, ..)| (m.to_string(), p.to_string())).collect();
+    let table: Vec<(String, String)> = route_table()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_owned()))
+        .collect();
+    let exp: Vec<(String, String)> = expected()
+        .iter()
+        .map(|(m, p, ..)| (m.to_string(), p.to_string()))
+        .collect();
     for t in &table {
-        assert!(exp.contains(t), "route {} {} has no expectation in the matrix test", t.0, t.1);
+        assert!(
+            exp.contains(t),
+            "route {} {} has no expectation in the matrix test",
+            t.0,
+            t.1
+        );
     }
     for e in &exp {
-        assert!(table.contains(e), "matrix lists {} {} but the route table has no such route", e.0, e.1);
+        assert!(
+            table.contains(e),
+            "matrix lists {} {} but the route table has no such route",
+            e.0,
+            e.1
+        );
     }
     // Public in the table ⇔ public in the expectations.
     for r in route_table() {
-        let (.., public) = expected().into_iter().find(|(m, p, ..)| *m == r.method.as_str() && *p == r.path).unwrap();
-        assert_eq!(public, r.access == jianfu_server::Access::Public, "{} {}", r.method, r.path);
+        let (.., public) = expected()
+            .into_iter()
+            .find(|(m, p, ..)| *m == r.method.as_str() && *p == r.path)
+            .unwrap();
+        assert_eq!(
+            public,
+            r.access == jianfu_server::Access::Public,
+            "{} {}",
+            r.method,
+            r.path
+        );
     }
 }
 
@@ -106,7 +143,14 @@ struct Ids {
 async fn setup(t: &TestApp) -> Ids {
     let victim = t
         .app
-        .add_account_as_operator("victim", "受试账号", "210302091001", &[jianfu_domain::Role::Resident], "Shou#ce2026x", false)
+        .add_account_as_operator(
+            "victim",
+            "受试账号",
+            "210302091001",
+            &[jianfu_domain::Role::Resident],
+            "Shou#ce2026x",
+            false,
+        )
         .await
         .unwrap();
     use jianfu_store::entity::role_grant;
@@ -118,7 +162,10 @@ async fn setup(t: &TestApp) -> Ids {
         .unwrap()
         .unwrap()
         .id;
-    Ids { victim_account: victim, victim_grant: grant }
+    Ids {
+        victim_account: victim,
+        victim_grant: grant,
+    }
 }
 
 fn fill(path: &str, node: i64, ids: &Ids) -> String {
@@ -129,7 +176,8 @@ fn fill(path: &str, node: i64, ids: &Ids) -> String {
     } else if path.starts_with("/tokens/") {
         path.replace("{id}", "999999")
     } else {
-        path.replace("{id}", &node.to_string()).replace("{name}", "app.css")
+        path.replace("{id}", &node.to_string())
+            .replace("{name}", "app.css")
     }
 }
 
@@ -150,9 +198,15 @@ async fn role_by_route_matrix() {
             let m = Method::from_bytes(method.as_bytes()).unwrap();
             let req = if path.starts_with("/api/") {
                 let r = b.json(m, &url);
-                if method == "GET" || method == "DELETE" { r } else { r.json(&serde_json::json!({})) }
+                if method == "GET" || method == "DELETE" {
+                    r
+                } else {
+                    r.json(&serde_json::json!({}))
+                }
             } else if method == "POST" {
-                b.client.post(b.url(&url)).form(&[("csrf_token", b.csrf.as_str())])
+                b.client
+                    .post(b.url(&url))
+                    .form(&[("csrf_token", b.csrf.as_str())])
             } else {
                 b.client.request(m, b.url(&url))
             };
@@ -160,7 +214,10 @@ async fn role_by_route_matrix() {
             let should_pass = public || allowed.contains(username);
             let denied = status == StatusCode::FORBIDDEN;
             if should_pass == denied || status == StatusCode::UNAUTHORIZED {
-                failures.push(format!("{username:>20} {method:6} {url}: got {status}, expected {}", if should_pass { "allowed" } else { "403" }));
+                failures.push(format!(
+                    "{username:>20} {method:6} {url}: got {status}, expected {}",
+                    if should_pass { "allowed" } else { "403" }
+                ));
             }
         }
         // Logout, last, with its own session.
@@ -168,7 +225,11 @@ async fn role_by_route_matrix() {
         let r = b2.post_form("/logout", &[]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{username} logout");
     }
-    assert!(failures.is_empty(), "role × route mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "role × route mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[tokio::test]
@@ -183,7 +244,10 @@ async fn anonymous_gets_login_or_401_everywhere_but_public_routes() {
         let res = c.request(m, &url).send().await.unwrap();
         let status = res.status();
         if public {
-            assert!(status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN, "{method} {path}: {status}");
+            assert!(
+                status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
+                "{method} {path}: {status}"
+            );
         } else if path.starts_with("/api/") {
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}");
             assert_eq!(res.headers()["content-type"], "application/problem+json");
