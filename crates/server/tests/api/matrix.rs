@@ -30,6 +30,19 @@ const AUD: &[&str] = &["auditor"];
 const ACCOUNTS: &[&str] = &["sysadmin", "secadmin"];
 /// Anyone, logged in or not.
 const PUBLIC: &[&str] = &[];
+/// Roles that see demands (not residents, not the three administrators).
+const VIEW_DEMANDS: &[&str] = &[
+    "city_approver", "city_dept", "supervisor", "district_approver", "district_dept", "district_supervisor", "staffing", "street", "head",
+    "worker",
+];
+const DRAFT: &[&str] = &["city_dept", "district_dept"];
+/// The demo demand's own department (铁东区卫生健康局) and its authority (铁东区).
+const OWN_DEPT: &[&str] = &["district_dept"];
+const DISTRICT_AUTHORITY: &[&str] = &["district_approver"];
+const REVOKERS: &[&str] = &["city_approver", "supervisor", "district_approver", "district_supervisor"];
+const COMMUNITY: &[&str] = &["head", "worker"];
+const SUPERVISORS: &[&str] = &["supervisor", "district_supervisor"];
+const LEDGER: &[&str] = &["city_approver", "supervisor", "district_approver", "district_supervisor", "street", "head", "worker"];
 
 /// (method, path, who passes the gate). `PUBLIC` means no login needed at all.
 fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)> {
@@ -81,6 +94,34 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/api/v1/users/{id}/unlock", SEC, false),
         ("POST", "/api/v1/users/{id}/grants", SEC, false),
         ("DELETE", "/api/v1/grants/{id}", SEC, false),
+        ("GET", "/demands", VIEW_DEMANDS, false),
+        ("GET", "/demands/new", DRAFT, false),
+        ("POST", "/demands", DRAFT, false),
+        ("GET", "/demands/{id}", VIEW_DEMANDS, false),
+        ("GET", "/demands/{id}/edit", DRAFT, false),
+        ("POST", "/demands/{id}", OWN_DEPT, false),
+        ("POST", "/demands/{id}/submit", OWN_DEPT, false),
+        ("POST", "/demands/{id}/admit", DISTRICT_AUTHORITY, false),
+        ("POST", "/demands/{id}/reject", DISTRICT_AUTHORITY, false),
+        ("POST", "/demands/{id}/revoke", REVOKERS, false),
+        ("GET", "/lookup", PUBLIC, true),
+        ("GET", "/communities/{id}/work-items", PUBLIC, true),
+        ("GET", "/reports/new", COMMUNITY, false),
+        ("POST", "/reports", COMMUNITY, false),
+        ("GET", "/reports/{id}/filed", COMMUNITY, false),
+        ("GET", "/cases", SUPERVISORS, false),
+        ("GET", "/ledger", LEDGER, false),
+        ("GET", "/ledger/export.xlsx", LEDGER, false),
+        ("GET", "/api/v1/lookup/{number}", PUBLIC, true),
+        ("GET", "/api/v1/demands", VIEW_DEMANDS, false),
+        ("POST", "/api/v1/demands", DRAFT, false),
+        ("GET", "/api/v1/demands/{id}", VIEW_DEMANDS, false),
+        ("POST", "/api/v1/demands/{id}/submit", OWN_DEPT, false),
+        ("POST", "/api/v1/demands/{id}/admit", DISTRICT_AUTHORITY, false),
+        ("POST", "/api/v1/demands/{id}/reject", DISTRICT_AUTHORITY, false),
+        ("POST", "/api/v1/demands/{id}/revoke", REVOKERS, false),
+        ("GET", "/api/v1/cases", SUPERVISORS, false),
+        ("GET", "/api/v1/ledger", LEDGER, false),
         ("GET", "/admin/security", SEC, false),
         ("POST", "/admin/security", SEC, false),
         ("GET", "/audit", AUD, false),
@@ -175,6 +216,11 @@ fn fill(path: &str, node: i64, ids: &Ids) -> String {
         path.replace("{id}", &ids.victim_account.to_string())
     } else if path.starts_with("/tokens/") {
         path.replace("{id}", "999999")
+    } else if path.contains("/demands/{id}") || path.starts_with("/reports/") {
+        // Demo demand 1: admitted, from 铁东区卫生健康局 to every community of 铁东区.
+        path.replace("{id}", "1")
+    } else if path.contains("{number}") {
+        path.replace("{number}", "AZ-2026-000001-8")
     } else {
         path.replace("{id}", &node.to_string())
             .replace("{name}", "app.css")
