@@ -66,7 +66,7 @@ impl AdmissionNumber {
             return Err(malformed());
         }
         let digits = format!("{year}{seq}");
-        if check.chars().next() != Some(check_char(&digits)) {
+        if !check.starts_with(check_char(&digits)) {
             return Err(DomainError::field(
                 "number",
                 "admission_number_check",

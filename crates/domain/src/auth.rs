@@ -370,6 +370,9 @@ impl App {
         let policy = self.security_policy().await?;
         let window_start = now - policy.lockout_minutes * 60_000;
         let ip_key = ip.unwrap_or("unknown");
+        // One login at a time per address (within this process), so that a burst of parallel
+        // guesses cannot all pass the limit check before any failure is recorded.
+        let _one_at_a_time = self.login_lock(ip_key).lock().await;
         let recent_failures = login_attempt::Entity::find()
             .filter(login_attempt::Column::Ip.eq(ip_key))
             .filter(login_attempt::Column::At.gte(window_start))
@@ -518,9 +521,21 @@ impl App {
         .await?;
         let mut locked = false;
         if let Some(a) = account {
-            let failures = a.failed_attempts + 1;
-            locked = failures >= policy.lockout_threshold;
-            let (failures, until) = if locked {
+            // Re-read inside the write transaction: writers are serialized by the chain lock,
+            // so concurrent failures each see the count the one before left.
+            let Some(a) = account::Entity::find_by_id(a.id).one(tx.conn()).await? else {
+                return Err(DomainError::internal());
+            };
+            let already_locked = a.locked_until.is_some_and(|u| u > now);
+            let failures = if already_locked {
+                0
+            } else {
+                a.failed_attempts + 1
+            };
+            locked = already_locked || failures >= policy.lockout_threshold;
+            let (failures, until) = if already_locked {
+                (0, a.locked_until)
+            } else if locked {
                 (0, Some(now + policy.lockout_minutes * 60_000))
             } else {
                 (failures, None)

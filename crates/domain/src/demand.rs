@@ -164,14 +164,18 @@ pub struct DemandForm {
     pub description: String,
     pub category: String,
     pub community_role: String,
+    #[serde(deserialize_with = "flag")]
     pub within_own_duty: bool,
     pub legal_basis_kind: String,
     pub legal_basis_title: String,
     pub legal_basis_article: String,
     pub funding_yuan: String,
     pub funding_source: String,
+    #[serde(deserialize_with = "flag")]
     pub public_interest: bool,
+    #[serde(deserialize_with = "flag")]
     pub professional: bool,
+    #[serde(deserialize_with = "flag")]
     pub technical: bool,
     pub minutes_per_occurrence: String,
     pub occurrences_per_year: String,
@@ -179,6 +183,20 @@ pub struct DemandForm {
     pub period_end: String,
     pub target_mode: String,
     pub target_ids: Vec<i64>,
+}
+
+/// A checkbox: HTML forms send text (`true`, `on`, `1`), JSON sends a boolean.
+fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match Flag::deserialize(d)? {
+        Flag::Bool(b) => b,
+        Flag::Text(t) => matches!(t.as_str(), "true" | "on" | "1" | "是"),
+    })
 }
 
 /// The clean, validated draft.
@@ -314,6 +332,23 @@ pub struct LookupResult {
     pub targets: Vec<String>,
     pub hours_per_community: Option<f64>,
     pub clauses: Vec<String>,
+}
+
+/// The columns of a demand the public lookup reads (see `App::lookup_row`).
+struct LookupRow {
+    kind: String,
+    title: String,
+    status: String,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    revoke_reason: Option<String>,
+    minutes_per_occurrence: i32,
+    occurrences_per_year: i32,
+    decision: Option<String>,
+    requester_name: Option<String>,
+    target_count: i64,
+    /// The first 20 target communities (by id), in tree order.
+    target_names: Vec<String>,
 }
 
 /// Filters of the demand list.
@@ -477,7 +512,7 @@ fn rule(d: &Draft, on: chrono::NaiveDate) -> Result<Decision> {
 
 impl App {
     /// The department (and its level and scope) a user drafts for.
-    async fn requester_for(
+    pub(crate) async fn requester_for(
         &self,
         ctx: &Ctx,
         requester_node_id: i64,
@@ -1262,7 +1297,7 @@ impl App {
             "demand.admit",
             "demand",
             Some(id.to_string()),
-            serde_json::json!({ "admission_number": number, "valid_from": from.to_string(), "valid_to": to.to_string(), "clauses": ["4.2-2", "4.2-4"] }),
+            serde_json::json!({ "admission_number": number, "valid_from": from.to_string(), "valid_to": to.to_string(), "clauses": [jianfu_rules::clause!("4.2-2"), jianfu_rules::clause!("4.2-4")] }),
         ))
         .await?;
         tx.commit().await?;
@@ -1406,10 +1441,7 @@ impl App {
     /// Public lookup of an admission number (no login).
     pub async fn lookup(&self, number: &str) -> Result<LookupResult> {
         let n = AdmissionNumber::parse(number)?;
-        let row = demand::Entity::find()
-            .filter(demand::Column::AdmissionNumber.eq(n.as_str()))
-            .one(self.store.db())
-            .await?;
+        let row = self.lookup_row(&n).await?;
         let Some(row) = row else {
             return Ok(LookupResult {
                 number: n.to_string(),
@@ -1424,7 +1456,7 @@ impl App {
                 target_count: 0,
                 targets: vec![],
                 hours_per_community: None,
-                clauses: vec!["4.2-5".into()],
+                clauses: vec![jianfu_rules::clause!("4.2-5").as_str().into()],
             });
         };
         let today = today(self).to_string();
@@ -1441,22 +1473,10 @@ impl App {
         } else {
             ("valid", "有效：该事项已经准入")
         };
-        let targets = demand_target::Entity::find()
-            .filter(demand_target::Column::DemandId.eq(row.id))
-            .all(self.store.db())
-            .await?;
-        let count = targets.len();
-        let first: Vec<i64> = targets
-            .iter()
-            .take(20)
-            .map(|t| t.community_node_id)
-            .collect();
-        let names = node::Entity::find()
-            .filter(node::Column::Id.is_in(first))
-            .order_by_asc(node::Column::Path)
-            .all(self.store.db())
-            .await?;
-        let requester = self.find_node(row.requester_node_id).await?;
+        let count = usize::try_from(row.target_count).map_err(|_| DomainError::internal())?;
+        let requester_name = row
+            .requester_name
+            .ok_or_else(|| DomainError::not_found("节点"))?;
         let decision: Option<DecisionView> = row
             .decision
             .as_deref()
@@ -1467,17 +1487,83 @@ impl App {
             state_zh,
             title: Some(row.title),
             kind_zh: DemandKind::parse(&row.kind).ok().map(DemandKind::label_zh),
-            requester_name: Some(requester.name),
+            requester_name: Some(requester_name),
             valid_from: row.valid_from,
             valid_to: row.valid_to,
             revoke_reason: row.revoke_reason,
             target_count: count,
-            targets: names.into_iter().map(|n| n.name).collect(),
+            targets: row.target_names,
             hours_per_community: Some(
                 f64::from(row.minutes_per_occurrence) * f64::from(row.occurrences_per_year) / 60.0,
             ),
-            clauses: decision.map(|d| d.clauses).unwrap_or_default(),
+            clauses: {
+                let mut c = decision.map(|d| d.clauses).unwrap_or_default();
+                let revocation = jianfu_rules::clause!("4.2-5").as_str();
+                if state == "revoked" && !c.iter().any(|x| x == revocation) {
+                    c.push(revocation.into());
+                }
+                c
+            },
         })
+    }
+
+    /// Everything the public lookup shows of the demand behind an admission number — its
+    /// requester's name, its number of target communities and the names of the first 20 (by
+    /// id, in tree order) — in one statement: the lookup is the hottest public read, and each
+    /// statement is a round trip to a database connection.
+    ///
+    /// Raw SQL rather than `.one()`: that binds `LIMIT ?`, and SQLite (since 3.47) re-prepares
+    /// a statement whose LIMIT is a bound parameter on every execution, which was most of a
+    /// lookup's cost (`cargo bench -p jianfu-server --bench lookup`).
+    async fn lookup_row(&self, n: &AdmissionNumber) -> Result<Option<LookupRow>> {
+        let db = self.store.db();
+        let backend = db.get_database_backend();
+        // An ordered JSON array of names; the aggregate is spelled differently per database.
+        let names = match backend {
+            jianfu_store::orm::DbBackend::Postgres => "json_agg(x.name ORDER BY x.path)",
+            _ => "json_group_array(x.name ORDER BY x.path)",
+        };
+        let sql = format!(
+            "SELECT d.kind, d.title, d.status, d.valid_from, d.valid_to, d.revoke_reason, \
+             d.minutes_per_occurrence, d.occurrences_per_year, d.decision, \
+             r.name AS requester_name, \
+             (SELECT COUNT(*) FROM demand_target t WHERE t.demand_id = d.id) AS target_count, \
+             (SELECT CAST({names} AS TEXT) FROM \
+               (SELECT c.name, c.path FROM demand_target t \
+                JOIN node c ON c.id = t.community_node_id \
+                WHERE t.demand_id = d.id ORDER BY t.community_node_id LIMIT 20) x) AS target_names \
+             FROM demand d LEFT JOIN node r ON r.id = d.requester_node_id \
+             WHERE d.admission_number = $1"
+        );
+        let Some(r) = db
+            .query_one_raw(jianfu_store::orm::Statement::from_sql_and_values(
+                backend,
+                sql,
+                [n.as_str().into()],
+            ))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let names: Option<String> = r.try_get("", "target_names")?;
+        let target_names = match names {
+            Some(json) => serde_json::from_str(&json).map_err(|_| DomainError::internal())?,
+            None => Vec::new(),
+        };
+        Ok(Some(LookupRow {
+            kind: r.try_get("", "kind")?,
+            title: r.try_get("", "title")?,
+            status: r.try_get("", "status")?,
+            valid_from: r.try_get("", "valid_from")?,
+            valid_to: r.try_get("", "valid_to")?,
+            revoke_reason: r.try_get("", "revoke_reason")?,
+            minutes_per_occurrence: r.try_get("", "minutes_per_occurrence")?,
+            occurrences_per_year: r.try_get("", "occurrences_per_year")?,
+            decision: r.try_get("", "decision")?,
+            requester_name: r.try_get("", "requester_name")?,
+            target_count: r.try_get("", "target_count")?,
+            target_names,
+        }))
     }
 
     /// The published work-item list of one community: demands admitted and in force (public).
@@ -1652,7 +1738,7 @@ impl App {
                 description: r.description,
                 claimed_number: r.claimed_number,
                 finding: serde_json::from_str(&r.finding).unwrap_or(ReasonView {
-                    clause: "4.2-5".into(),
+                    clause: jianfu_rules::clause!("4.2-5").as_str().into(),
                     code: "unadmitted_demand".into(),
                     message: String::new(),
                 }),
@@ -1692,7 +1778,7 @@ impl App {
         let backend = db.get_database_backend();
         // Aggregates in SQL so that a million demands do not travel to the server.
         let sql = "SELECT t.community_node_id AS id, COUNT(*) AS n, \
-                   SUM(CAST(d.minutes_per_occurrence AS BIGINT) * d.occurrences_per_year) AS minutes \
+                   CAST(SUM(CAST(d.minutes_per_occurrence AS BIGINT) * d.occurrences_per_year) AS BIGINT) AS minutes \
                    FROM demand_target t JOIN demand d ON d.id = t.demand_id JOIN node c ON c.id = t.community_node_id \
                    WHERE d.status = 'admitted' AND d.valid_to >= $1 AND d.valid_from <= $1 AND c.path LIKE $2 \
                    GROUP BY t.community_node_id";
@@ -1740,7 +1826,7 @@ impl App {
                 .then(a.name.cmp(&b.name))
         });
         let dsql = "SELECT d.requester_node_id AS id, COUNT(DISTINCT d.id) AS n, \
-                    SUM(CAST(d.minutes_per_occurrence AS BIGINT) * d.occurrences_per_year) AS minutes \
+                    CAST(SUM(CAST(d.minutes_per_occurrence AS BIGINT) * d.occurrences_per_year) AS BIGINT) AS minutes \
                     FROM demand d JOIN demand_target t ON t.demand_id = d.id JOIN node c ON c.id = t.community_node_id \
                     WHERE d.status = 'admitted' AND d.valid_to >= $1 AND d.valid_from <= $1 AND c.path LIKE $2 \
                     GROUP BY d.requester_node_id";

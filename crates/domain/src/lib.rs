@@ -11,6 +11,7 @@ pub mod clock;
 pub mod demand;
 pub mod division;
 pub mod error;
+pub mod import;
 pub mod page;
 pub mod tree;
 
@@ -59,7 +60,11 @@ pub struct App {
     pub store: Store,
     pub clock: Clock,
     pub hasher: auth::PasswordHasher,
+    /// Login attempts are serialized per source address (sharded, so memory stays bounded).
+    login_locks: std::sync::Arc<Vec<tokio::sync::Mutex<()>>>,
 }
+
+const LOGIN_LOCK_SHARDS: usize = 64;
 
 impl App {
     pub fn new(store: Store, clock: Clock, hasher: auth::PasswordHasher) -> Self {
@@ -67,7 +72,19 @@ impl App {
             store,
             clock,
             hasher,
+            login_locks: std::sync::Arc::new(
+                (0..LOGIN_LOCK_SHARDS)
+                    .map(|_| tokio::sync::Mutex::new(()))
+                    .collect(),
+            ),
         }
+    }
+
+    fn login_lock(&self, ip: &str) -> &tokio::sync::Mutex<()> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        ip.hash(&mut h);
+        &self.login_locks[(h.finish() as usize) % LOGIN_LOCK_SHARDS]
     }
 
     pub fn now_ms(&self) -> i64 {

@@ -199,11 +199,27 @@ async fn csrf_token_of(req: Request) -> Result<(Request, Option<String>), Respon
         let v = v.to_owned();
         return Ok((req, Some(v)));
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("");
+    // File uploads (multipart) carry the token in the query string (`?csrf_token=…` in the
+    // form's action): finding it in the body would mean buffering and parsing megabytes here,
+    // before the route's own size limit and parser. A page form cannot set a header, and the
+    // token is bound to the session cookie, so it is as good in the URL as in the body (the
+    // server logs no query strings, and Referrer-Policy keeps it on this site).
+    if content_type.starts_with("multipart/form-data") {
+        let token = req.uri().query().and_then(|q| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .ok()?
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v)
+        });
+        return Ok((req, token));
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return Ok((req, None));
     }

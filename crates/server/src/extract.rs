@@ -27,12 +27,15 @@ where
                 "提交的内容超过了允许的大小，本次操作未执行",
                 "payload_too_large",
             )),
-            Err(_) => Err(error_page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "输入有误",
-                "表单内容无法识别（例如数字栏填了非数字），本次操作未执行；请返回检查后重试",
-                "form_invalid",
-            )),
+            Err(e) => Err({
+                tracing::info!(error = %e.body_text(), "form rejected");
+                error_page(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "输入有误",
+                    "表单内容无法识别（例如数字栏填了非数字），本次操作未执行；请返回检查后重试",
+                    "form_invalid",
+                )
+            }),
         }
     }
 }

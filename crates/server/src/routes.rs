@@ -3,6 +3,7 @@
 //! suite checks every role against every entry.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::from_fn_with_state;
@@ -56,6 +57,7 @@ pub fn route_table() -> Vec<RouteSpec> {
         r(post.clone(), "/login", Public, views::login::submit),
         r(get.clone(), "/policy", Public, views::policy::page),
         r(get.clone(), "/healthz", Public, views::system::healthz),
+        r(get.clone(), "/livez", Public, views::system::livez),
         r(get.clone(), "/metrics", Public, metrics::metrics_page),
         r(get.clone(), "/static/{name}", Public, assets::asset),
         r(get.clone(), "/api/v1/openapi.json", Public, api::openapi),
@@ -280,6 +282,32 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/demands/{id}",
             Act(A::ViewDemands),
             views::demands::detail,
+        ),
+        // Batch import from Excel (the upload route takes a 5 MiB body).
+        r(
+            get.clone(),
+            "/demands/import",
+            Act(A::DraftDemand),
+            views::import::form,
+        ),
+        r(
+            post.clone(),
+            "/demands/import",
+            Act(A::DraftDemand),
+            views::import::submit.layer(DefaultBodyLimit::max(views::import::UPLOAD_BODY_LIMIT)),
+        ),
+        r(
+            get.clone(),
+            "/demands/import/sample.xlsx",
+            Act(A::DraftDemand),
+            views::import::sample,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/demands/import",
+            Act(A::DraftDemand),
+            api::import::import_demands
+                .layer(DefaultBodyLimit::max(views::import::UPLOAD_BODY_LIMIT)),
         ),
         r(
             get.clone(),

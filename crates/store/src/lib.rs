@@ -101,13 +101,18 @@ impl Store {
                 url: redact_url(url),
                 reason: e.to_string(),
             })?;
-            opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
-                o.create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Full)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10))
-            });
+            // No ping before handing out a pooled connection: an embedded database has no
+            // server to drop it, and the ping is a round trip to the connection's worker thread
+            // that doubled the cost of every query (see crates/server/benches/lookup.rs).
+            opts.max_connections(8)
+                .test_before_acquire(false)
+                .map_sqlx_sqlite_opts(|o| {
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(10))
+                });
         } else {
             opts.max_connections(16);
         }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod demands;
+pub mod import;
 pub mod nodes;
 pub mod users;
 
@@ -45,6 +46,7 @@ impl Modify for Security {
         audit::list, audit::verify,
         demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::reject, demands::revoke,
         demands::lookup, demands::cases, demands::ledger,
+        import::import_demands,
     ),
     components(schemas(Problem)),
     modifiers(&Security),

@@ -132,23 +132,24 @@ pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Respo
     .await
 }
 
-#[derive(Deserialize)]
-pub struct DemandPost {
-    #[serde(flatten)]
-    form: DemandForm,
-    /// `draft` saves; `submit` saves and submits.
+/// Which button was pressed: 提交审核 posts to `?submit=1` (its `formaction`), 保存草稿 to the
+/// plain URL. (The choice cannot ride in a flattened form struct: flattening turns the typed
+/// fields into text.)
+#[derive(Deserialize, Default)]
+pub struct SubmitQuery {
     #[serde(default)]
-    action: String,
+    submit: Option<u8>,
 }
 
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    Form(p): Form<DemandPost>,
+    Query(q): Query<SubmitQuery>,
+    Form(form): Form<DemandForm>,
 ) -> Response {
     match state
         .app
-        .create_demand(&user.ctx(), &p.form, p.action == "submit")
+        .create_demand(&user.ctx(), &form, q.submit == Some(1))
         .await
     {
         Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
@@ -158,7 +159,7 @@ pub async fn create(
                 &state,
                 &user,
                 "/demands".into(),
-                p.form,
+                form,
                 FormError::from_domain(&e),
                 status,
             )
@@ -198,11 +199,12 @@ pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(p): Form<DemandPost>,
+    Query(q): Query<SubmitQuery>,
+    Form(form): Form<DemandForm>,
 ) -> Response {
     match state
         .app
-        .update_demand(&user.ctx(), id, &p.form, p.action == "submit")
+        .update_demand(&user.ctx(), id, &form, q.submit == Some(1))
         .await
     {
         Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
@@ -212,7 +214,7 @@ pub async fn update(
                 &state,
                 &user,
                 format!("/demands/{id}"),
-                p.form,
+                form,
                 FormError::from_domain(&e),
                 status,
             )

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod demands;
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod me;
 pub mod nodes;

@@ -1,4 +1,5 @@
-//! Health check for load balancers and monitoring: answers only when the database does.
+//! Health checks for load balancers and monitoring: `/healthz` answers only when the database
+//! does; `/livez` only says the process serves HTTP (liveness), without touching the database.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -11,4 +12,10 @@ pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
+}
+
+/// Liveness: the process is up and serving requests. Restart it when this fails; take it out
+/// of rotation when `/healthz` fails.
+pub async fn livez() -> &'static str {
+    "ok"
 }

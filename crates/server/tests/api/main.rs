@@ -8,6 +8,8 @@ mod helpers;
 mod audit_chain;
 mod auth;
 mod bad_input;
+mod demands;
+mod import;
 mod matrix;
 mod stories;
 

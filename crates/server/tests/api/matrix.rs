@@ -32,17 +32,38 @@ const ACCOUNTS: &[&str] = &["sysadmin", "secadmin"];
 const PUBLIC: &[&str] = &[];
 /// Roles that see demands (not residents, not the three administrators).
 const VIEW_DEMANDS: &[&str] = &[
-    "city_approver", "city_dept", "supervisor", "district_approver", "district_dept", "district_supervisor", "staffing", "street", "head",
+    "city_approver",
+    "city_dept",
+    "supervisor",
+    "district_approver",
+    "district_dept",
+    "district_supervisor",
+    "staffing",
+    "street",
+    "head",
     "worker",
 ];
 const DRAFT: &[&str] = &["city_dept", "district_dept"];
 /// The demo demand's own department (铁东区卫生健康局) and its authority (铁东区).
 const OWN_DEPT: &[&str] = &["district_dept"];
 const DISTRICT_AUTHORITY: &[&str] = &["district_approver"];
-const REVOKERS: &[&str] = &["city_approver", "supervisor", "district_approver", "district_supervisor"];
+const REVOKERS: &[&str] = &[
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+];
 const COMMUNITY: &[&str] = &["head", "worker"];
 const SUPERVISORS: &[&str] = &["supervisor", "district_supervisor"];
-const LEDGER: &[&str] = &["city_approver", "supervisor", "district_approver", "district_supervisor", "street", "head", "worker"];
+const LEDGER: &[&str] = &[
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+    "street",
+    "head",
+    "worker",
+];
 
 /// (method, path, who passes the gate). `PUBLIC` means no login needed at all.
 fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)> {
@@ -52,6 +73,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/login", PUBLIC, true),
         ("GET", "/policy", PUBLIC, true),
         ("GET", "/healthz", PUBLIC, true),
+        ("GET", "/livez", PUBLIC, true),
         ("GET", "/metrics", PUBLIC, true),
         ("GET", "/static/{name}", PUBLIC, true),
         ("GET", "/api/v1/openapi.json", PUBLIC, true),
@@ -98,6 +120,11 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/demands/new", DRAFT, false),
         ("POST", "/demands", DRAFT, false),
         ("GET", "/demands/{id}", VIEW_DEMANDS, false),
+        // Excel import (import.rs).
+        ("GET", "/demands/import", DRAFT, false),
+        ("POST", "/demands/import", DRAFT, false),
+        ("GET", "/demands/import/sample.xlsx", DRAFT, false),
+        ("POST", "/api/v1/demands/import", DRAFT, false),
         ("GET", "/demands/{id}/edit", DRAFT, false),
         ("POST", "/demands/{id}", OWN_DEPT, false),
         ("POST", "/demands/{id}/submit", OWN_DEPT, false),
@@ -117,8 +144,18 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/api/v1/demands", DRAFT, false),
         ("GET", "/api/v1/demands/{id}", VIEW_DEMANDS, false),
         ("POST", "/api/v1/demands/{id}/submit", OWN_DEPT, false),
-        ("POST", "/api/v1/demands/{id}/admit", DISTRICT_AUTHORITY, false),
-        ("POST", "/api/v1/demands/{id}/reject", DISTRICT_AUTHORITY, false),
+        (
+            "POST",
+            "/api/v1/demands/{id}/admit",
+            DISTRICT_AUTHORITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/demands/{id}/reject",
+            DISTRICT_AUTHORITY,
+            false,
+        ),
         ("POST", "/api/v1/demands/{id}/revoke", REVOKERS, false),
         ("GET", "/api/v1/cases", SUPERVISORS, false),
         ("GET", "/api/v1/ledger", LEDGER, false),

@@ -1,0 +1,508 @@
+// Browser test of the demand / admission flow (4.2) against a running jianfu server.
+//
+//   JIANFU_URL  base URL of the server        (default http://127.0.0.1:8080)
+//   ARTIFACTS   where screenshots are written (default artifacts/browser)
+//   CHROMIUM    browser binary                (default /usr/bin/chromium)
+//
+// The server must run with demo data (`jianfu serve --demo`, fresh data directory): the
+// accounts district_dept, district_approver, district_supervisor and worker (password
+// `Jianfu@2026`), the 铁东区 tree with 示例和平社区 and 示例光明社区, the seeded demands.
+//
+// The story: a district department drafts and submits a demand; the district government
+// admits it and it gets an admission number; anybody can look the number up; a community
+// worker finds it in the community's work-item list and reports another, unadmitted demand;
+// the district supervisor sees the case and revokes the demand; a banned demand is refused by
+// the rules (4.2-6); a bad form is re-rendered with a field error; the ledger adds it all up.
+//
+// Like smoke.mjs it prints one line per step, stops at the first failure, and finally prints
+// exactly one line `N passed, M failed`; the exit code is 0 only when nothing failed. Its files
+// in ARTIFACTS are prefixed `demands-` so that they sit next to the smoke test's.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.JIANFU_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const ARTIFACTS = process.env.ARTIFACTS || 'artifacts/browser';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const PASSWORD = 'Jianfu@2026';
+
+// Same flags as smoke.mjs (known to work on the CI machine).
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const url = (p) => BASE + p;
+const pathOf = (u) => new URL(u).pathname;
+
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const notes = [];
+
+async function shot(p, name) {
+  await p.screenshot({ path: path.join(ARTIFACTS, `demands-${name}`), fullPage: true });
+}
+
+function watch(p) {
+  p.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') {
+      notes.push(`[console.${m.type()}] ${p.url()} ${m.text()}`);
+    }
+  });
+  p.on('pageerror', (e) => notes.push(`[pageerror] ${p.url()} ${e.message}`));
+  p.on('requestfailed', (r) =>
+    notes.push(`[requestfailed] ${r.url()} ${r.failure()?.errorText ?? ''}`),
+  );
+  p.on('response', (r) => {
+    if (r.status() >= 400 && !r.request().isNavigationRequest()) {
+      notes.push(`[http ${r.status()}] ${r.request().method()} ${r.url()}`);
+    }
+  });
+  return p;
+}
+
+// ---------------------------------------------------------------------------
+// helpers
+
+// The year in China Standard Time, which is what the server counts in.
+const YEAR = Number(
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()),
+);
+// A suffix that makes titles unique across runs against the same server.
+const STAMP = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+const NUMBER_RE = /^AZ-\d{4}-\d{6}-[0-9X]$/;
+
+// ISO 7064 MOD 11-2 check character over a string of digits (X stands for 10).
+function mod11_2(digits) {
+  let p = 0;
+  for (const ch of digits) p = ((p + Number(ch)) * 2) % 11;
+  const c = (12 - (p % 11)) % 11;
+  return c === 10 ? 'X' : String(c);
+}
+const admissionNumber = (year, seq) => {
+  const s = String(seq).padStart(6, '0');
+  return `AZ-${year}-${s}-${mod11_2(`${year}${s}`)}`;
+};
+
+let browser;
+let context; // the context of the user currently acting
+let page; // the page the current step works on; saved on failure
+
+async function newPage(ctx) {
+  const p = watch(await ctx.newPage());
+  p.setDefaultTimeout(15_000);
+  return p;
+}
+
+// A fresh browser context: cookies of one user only, or none.
+async function freshContext() {
+  if (context) await context.close().catch(() => {});
+  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  page = await newPage(context);
+  return page;
+}
+
+// Log in as `username` in a fresh context; ends on the home page.
+async function loginAs(username) {
+  await freshContext();
+  const resp = await page.goto(url('/login'));
+  assert.equal(resp?.status(), 200, `GET /login answered ${resp?.status()}`);
+  const form = page.locator('form:has(input[name="password"])').first();
+  await form.locator('input[name="username"]').fill(username);
+  await form.locator('input[name="password"]').fill(PASSWORD);
+  await submit(page, form.locator('button[type="submit"], button:not([type])').first(), '/login');
+  assert.equal(pathOf(page.url()), '/', `after logging in as ${username} the browser is at ${page.url()}`);
+}
+
+// Click `button` and wait for the POST to `postPath` (a string or a predicate on the path);
+// resolves with that POST's response once the resulting page has loaded.
+async function submit(p, button, postPath) {
+  const matches = typeof postPath === 'function' ? postPath : (x) => x === postPath;
+  const posted = p.waitForResponse(
+    (r) =>
+      r.request().method() === 'POST' &&
+      r.request().isNavigationRequest() &&
+      matches(pathOf(r.url())),
+  );
+  await button.click();
+  const resp = await posted;
+  await p.waitForLoadState('load');
+  return resp;
+}
+
+async function goto(p, where, expected = 200) {
+  const resp = await p.goto(url(where));
+  assert.equal(resp?.status(), expected, `GET ${where} answered ${resp?.status()}, expected ${expected}`);
+  return resp;
+}
+
+const text = async (locator) => (await locator.innerText()).trim();
+
+// What the page says about a failure: its <h1>, error flashes and field errors.
+async function pageSays(p) {
+  const parts = await p
+    .locator('main h1, .flash.error, .field-error')
+    .evaluateAll((els) => els.map((e) => e.textContent.trim().replace(/\s+/g, ' ')))
+    .catch(() => []);
+  return parts.filter(Boolean).join(' | ');
+}
+
+// Assert the status of a form POST; on a mismatch, quote the page the server answered with.
+async function expectStatus(p, resp, expected) {
+  if (resp.status() !== expected) {
+    const what = `${resp.request().method()} ${new URL(resp.url()).pathname}${new URL(resp.url()).search}`;
+    assert.fail(`${what} answered ${resp.status()}, expected ${expected}; the page says: ${await pageSays(p)}`);
+  }
+}
+
+async function statusBadge(p) {
+  const badge = p.locator('#status');
+  assert.equal(await badge.count(), 1, `expected exactly one #status on ${p.url()}`);
+  return text(badge);
+}
+
+// The <li data-code> of ul.findings, as [{code, clauses: [href…], text}].
+async function findings(p) {
+  return p.locator('ul.findings li[data-code]').evaluateAll((lis) =>
+    lis.map((li) => ({
+      code: li.dataset.code,
+      clauses: [...li.querySelectorAll('a.clause')].map((a) => a.getAttribute('href')),
+      text: li.textContent.trim(),
+    })),
+  );
+}
+
+const describe = (fs) => fs.map((f) => `${f.code}→${f.clauses.join(',')}`).join('; ') || '(none)';
+
+// Fill the draft form on /demands/new. `d` holds what differs from a plain, valid demand.
+async function fillDemandForm(p, d) {
+  const requester = p.locator('#requester_node_id');
+  assert.equal(
+    (await requester.locator('option:checked').innerText()).trim(),
+    '铁东区卫生健康局',
+    'the 提出部门 select does not default to 铁东区卫生健康局',
+  );
+  await p.getByLabel('事项名称').fill(d.title);
+  await p.getByLabel('事项内容').fill(d.description);
+  await p.locator('#category').selectOption(d.category);
+  const catLabel = (await p.locator('#category option:checked').innerText()).trim();
+  assert.ok(catLabel.includes(d.categoryZh), `category ${d.category} is labelled "${catLabel}", expected ${d.categoryZh}`);
+  await p.getByRole('radio', { name: d.role, exact: true }).check();
+  await p.locator('#legal_basis_kind').selectOption(''); // 无明确依据
+  await p.getByLabel('随事项下拨经费（元）').fill(d.funding);
+  await p.getByLabel('经费来源渠道').fill(d.fundingSource);
+  await p.getByLabel('每次耗时（分钟）').fill(d.minutes);
+  await p.getByLabel('每年次数').fill(d.times);
+  await p.getByLabel('开始日期').fill(d.start);
+  await p.getByLabel('结束日期').fill(d.end);
+  await p.getByRole('radio', { name: '所选社区(村)', exact: true }).check();
+  for (const name of d.communities) {
+    const box = p.locator('ul.checklist li', { hasText: name }).locator('input[type="checkbox"]');
+    assert.equal(await box.count(), 1, `expected one checkbox for ${name} in ul.checklist`);
+    await box.check();
+  }
+}
+
+const plainDemand = (title) => ({
+  title,
+  description: `请各社区(村)协助通知辖区居民参加健康随访（浏览器测试 ${STAMP}）。`,
+  category: 'health',
+  categoryZh: '卫生健康',
+  role: '协助',
+  funding: '1200',
+  fundingSource: '区级财政专项资金',
+  minutes: '30',
+  times: '12',
+  start: `${YEAR}-01-01`,
+  end: `${YEAR}-12-31`,
+  communities: ['示例和平社区', '示例光明社区'],
+});
+
+// ---------------------------------------------------------------------------
+// what the story carries from step to step
+
+const TITLE = `浏览器测试：协助开展居民健康随访通知 ${STAMP}`;
+const BANNED_TITLE = `浏览器测试：社区负责辖区环境整治 ${STAMP}`;
+const REVOKE_REASON = `浏览器测试：经核查属于部门职责，予以撤销（${STAMP}）`;
+const UNKNOWN_NUMBER = admissionNumber(YEAR, 999999);
+let demandId; // id of the demand of step 2
+let number; // its admission number
+let workItemHours; // #total-hours of 示例和平社区 while the demand was in force
+const communityIds = {}; // name → node id, from the demand page's target links
+
+const steps = [
+  ['district_dept logs in and opens /demands/new: the draft form', async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    await loginAs('district_dept');
+    await goto(page, '/demands/new');
+    assert.equal(await text(page.locator('h1').first()), '起草工作事项', 'the form has the wrong <h1>');
+    assert.ok(
+      (await page.getByRole('button', { name: '提交审核' }).count()) === 1,
+      'no 提交审核 button on /demands/new',
+    );
+    await shot(page, '01-form.png');
+  }],
+
+  ['district_dept submits a funded demand without legal basis: 待审批, finding cites 4.2-4', async () => {
+    await fillDemandForm(page, plainDemand(TITLE));
+    await shot(page, '02-form-filled.png');
+    const resp = await submit(page, page.getByRole('button', { name: '提交审核' }), '/demands');
+    await expectStatus(page, resp, 303);
+    const m = pathOf(page.url()).match(/^\/demands\/(\d+)$/);
+    assert.ok(m, `after 提交审核 the browser is at ${page.url()}, expected /demands/{id}`);
+    demandId = Number(m[1]);
+    assert.equal(await text(page.locator('h1').first()), TITLE, 'the demand page shows another title');
+    assert.equal(await statusBadge(page), '待审批', '#status after 提交审核');
+    const fs = await findings(page);
+    assert.ok(
+      fs.some((f) => f.clauses.includes('/policy#4.2-4')),
+      `no ul.findings li with an a.clause to /policy#4.2-4; findings: ${describe(fs)}`,
+    );
+    assert.ok(
+      !fs.some((f) => f.code === 'funding_required'),
+      `the demand is funded, yet a funding_required finding is shown; findings: ${describe(fs)}`,
+    );
+    // The target links tell us the communities' ids (used by the worker below).
+    for (const name of ['示例和平社区', '示例光明社区']) {
+      const link = page.locator('a[href^="/communities/"]', { hasText: name });
+      assert.equal(await link.count(), 1, `the demand page has no link to ${name}'s work items`);
+      const href = await link.getAttribute('href');
+      const id = href.match(/^\/communities\/(\d+)\/work-items$/)?.[1];
+      assert.ok(id, `the link to ${name} is ${href}`);
+      communityIds[name] = Number(id);
+    }
+    await shot(page, '03-submitted.png');
+  }],
+
+  ['district_approver admits it (准入并赋号): 已准入 with a well-formed #admission-number', async () => {
+    await loginAs('district_approver');
+    await goto(page, `/demands/${demandId}`);
+    assert.equal(await statusBadge(page), '待审批', '#status before admission');
+    const resp = await submit(
+      page,
+      page.getByRole('button', { name: '准入并赋号' }),
+      `/demands/${demandId}/admit`,
+    );
+    await expectStatus(page, resp, 303);
+    assert.equal(pathOf(page.url()), `/demands/${demandId}`, `after admission the browser is at ${page.url()}`);
+    assert.equal(await statusBadge(page), '已准入', '#status after 准入并赋号');
+    number = await text(page.locator('#admission-number'));
+    assert.match(number, NUMBER_RE, `#admission-number is "${number}"`);
+    const [, y, seq, check] = number.match(/^AZ-(\d{4})-(\d{6})-(.)$/);
+    assert.equal(Number(y), YEAR, `the admission number ${number} is not of ${YEAR}`);
+    assert.equal(check, mod11_2(y + seq), `the check character of ${number} is not ISO 7064 MOD 11-2`);
+    await shot(page, '04-admitted.png');
+  }],
+
+  ['logged out: /lookup finds the number valid (data-state="valid") and shows the title', async () => {
+    await freshContext();
+    await goto(page, '/lookup');
+    await page.getByLabel('准入编号').fill(number);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.waitForURL((u) => u.pathname === '/lookup' && u.searchParams.get('number') === number);
+    await page.waitForLoadState('load');
+    const result = page.locator('#lookup-result');
+    assert.equal(await result.count(), 1, 'no #lookup-result after looking up the number');
+    assert.equal(await result.getAttribute('data-state'), 'valid', '#lookup-result[data-state]');
+    assert.ok((await result.innerText()).includes(TITLE), '#lookup-result does not show the title');
+    await shot(page, '05-lookup-valid.png');
+  }],
+
+  ['/lookup of a malformed number: .flash.error 准入编号格式不正确 (422)', async () => {
+    await goto(page, `/lookup?number=${encodeURIComponent('AZ-2026-12-3')}`, 422);
+    const flash = page.locator('.flash.error');
+    assert.equal(await flash.count(), 1, 'no .flash.error for a malformed number');
+    const msg = await text(flash);
+    assert.ok(msg.includes('准入编号格式不正确'), `.flash.error says "${msg}"`);
+    assert.equal(await page.locator('#lookup-result').count(), 0, '#lookup-result shown for a malformed number');
+    await shot(page, '06-lookup-malformed.png');
+  }],
+
+  [`/lookup of a well-formed unknown number (${UNKNOWN_NUMBER}): data-state="unknown"`, async () => {
+    await goto(page, `/lookup?number=${encodeURIComponent(UNKNOWN_NUMBER)}`);
+    const result = page.locator('#lookup-result');
+    assert.equal(await result.count(), 1, 'no #lookup-result for an unknown number');
+    assert.equal(await result.getAttribute('data-state'), 'unknown', '#lookup-result[data-state]');
+    await shot(page, '07-lookup-unknown.png');
+  }],
+
+  ['worker: 示例和平社区 work items list the number; #total-hours ≥ 6.0', async () => {
+    await loginAs('worker');
+    const id = communityIds['示例和平社区'];
+    await goto(page, `/communities/${id}/work-items`);
+    const row = page.locator('table.data tbody tr', { hasText: number });
+    assert.equal(await row.count(), 1, `the work-item list of 示例和平社区 (/communities/${id}) has no row with ${number}`);
+    assert.ok((await row.innerText()).includes(TITLE), `the row of ${number} does not show the title`);
+    const total = await text(page.locator('#total-hours'));
+    assert.match(total, /^\d+(\.\d+)?$/, `#total-hours is "${total}", not a number`);
+    assert.ok(Number(total) >= 6.0, `#total-hours is ${total}, expected ≥ 6.0 (30 min × 12 / 60)`);
+    workItemHours = Number(total);
+    await shot(page, '08-work-items.png');
+  }],
+
+  ['worker refuses and reports an unadmitted demand: lands on 已拒收并举报', async () => {
+    await page.locator('main').getByRole('link', { name: '拒收并举报未准入事项' }).click();
+    await page.waitForURL((u) => u.pathname === '/reports/new');
+    await page.waitForLoadState('load');
+    const community = (await page.locator('#community_id option:checked').innerText()).trim();
+    assert.equal(community, '示例和平社区', `本社区(村) is preselected as "${community}"`);
+    await page.getByLabel('下派单位').fill('某局（测试）');
+    await page.getByLabel('事项内容').fill(`要求社区每周上报辖区商铺巡查台账（浏览器测试 ${STAMP}）`);
+    await page.getByLabel('对方声称的准入编号（如有）').fill(UNKNOWN_NUMBER);
+    const resp = await submit(page, page.getByRole('button', { name: '拒收并举报' }), '/reports');
+    await expectStatus(page, resp, 303);
+    assert.match(pathOf(page.url()), /^\/reports\/\d+\/filed$/, `after reporting the browser is at ${page.url()}`);
+    assert.equal(await text(page.locator('h1').first()), '已拒收并举报', 'the filed page has the wrong <h1>');
+    await shot(page, '09-report-filed.png');
+  }],
+
+  ['district_supervisor: /cases lists the report with clause 4.2-5', async () => {
+    await loginAs('district_supervisor');
+    await goto(page, '/cases');
+    const row = page.locator('table.data tbody tr', { hasText: '某局（测试）' }).filter({ hasText: UNKNOWN_NUMBER });
+    assert.ok((await row.count()) >= 1, `no row of /cases names 某局（测试） with ${UNKNOWN_NUMBER}`);
+    const clause = row.first().locator('a.clause');
+    assert.equal(await text(clause), '4.2-5', 'the case row cites another clause');
+    assert.equal(await clause.getAttribute('href'), '/policy#4.2-5', 'the clause link of the case row');
+    assert.ok((await row.first().innerText()).includes('示例和平社区'), 'the case row does not name 示例和平社区');
+    await shot(page, '10-cases.png');
+  }],
+
+  ['district_supervisor revokes the demand with a reason: 已撤销', async () => {
+    await goto(page, `/demands/${demandId}`);
+    assert.equal(await statusBadge(page), '已准入', '#status before revocation');
+    await page.getByLabel('撤销理由').fill(REVOKE_REASON);
+    const resp = await submit(
+      page,
+      page.getByRole('button', { name: '撤销事项' }),
+      `/demands/${demandId}/revoke`,
+    );
+    await expectStatus(page, resp, 303);
+    assert.equal(await statusBadge(page), '已撤销', '#status after 撤销事项');
+    assert.ok((await page.locator('main').innerText()).includes(REVOKE_REASON), 'the demand page does not show the reason');
+    await shot(page, '11-revoked.png');
+  }],
+
+  ['logged out: /lookup of the number now says data-state="revoked" with the reason', async () => {
+    await freshContext();
+    await goto(page, `/lookup?number=${encodeURIComponent(number)}`);
+    const result = page.locator('#lookup-result');
+    assert.equal(await result.getAttribute('data-state'), 'revoked', '#lookup-result[data-state]');
+    assert.ok((await result.innerText()).includes(REVOKE_REASON), '#lookup-result does not show the revocation reason');
+    await shot(page, '12-lookup-revoked.png');
+  }],
+
+  ['district_dept submits a banned demand (环境整治, 责任主体): 不予准入, finding cites 4.2-6', async () => {
+    await loginAs('district_dept');
+    await goto(page, '/demands/new');
+    await fillDemandForm(page, {
+      ...plainDemand(BANNED_TITLE),
+      description: `由社区作为责任主体负责辖区环境卫生整治（浏览器测试 ${STAMP}）。`,
+      category: 'environmental_remediation',
+      categoryZh: '环境整治',
+      role: '责任主体',
+      funding: '5000',
+    });
+    const resp = await submit(page, page.getByRole('button', { name: '提交审核' }), '/demands');
+    await expectStatus(page, resp, 303);
+    assert.match(pathOf(page.url()), /^\/demands\/\d+$/, `after 提交审核 the browser is at ${page.url()}`);
+    assert.equal(await statusBadge(page), '不予准入', '#status of the banned demand');
+    const fs = await findings(page);
+    const banned = fs.find((f) => f.code === 'banned_responsible_subject');
+    assert.ok(banned, `no li[data-code="banned_responsible_subject"]; findings: ${describe(fs)}`);
+    assert.ok(banned.clauses.includes('/policy#4.2-6'), `that finding links ${banned.clauses.join(', ')}, not /policy#4.2-6`);
+    assert.equal(await page.locator('#admission-number').count(), 0, 'a refused demand shows an #admission-number');
+    await shot(page, '13-banned.png');
+  }],
+
+  ['bad input: 结束日期 before 开始日期 re-renders the form (422) with a .field-error', async () => {
+    await goto(page, '/demands/new');
+    const title = `浏览器测试：日期倒置 ${STAMP}`;
+    await fillDemandForm(page, { ...plainDemand(title), start: `${YEAR}-06-30`, end: `${YEAR}-06-01` });
+    const resp = await submit(page, page.getByRole('button', { name: '提交审核' }), '/demands');
+    await expectStatus(page, resp, 422);
+    assert.equal(pathOf(page.url()), '/demands', `after the bad post the browser is at ${page.url()}`);
+    assert.equal(await text(page.locator('h1').first()), '起草工作事项', 'the form is not shown again');
+    const err = page.locator('.field:has(#period_end) .field-error');
+    assert.equal(await err.count(), 1, 'no .field-error in the 结束日期 field');
+    const msg = await text(err);
+    assert.ok(msg.includes('结束日期不能早于开始日期'), `the 结束日期 .field-error says "${msg}"`);
+    assert.equal(await page.getByLabel('事项名称').inputValue(), title, 'the re-rendered form lost the title');
+    assert.equal(await page.locator('.field-error').count(), 1, 'more than one .field-error on the form');
+    await shot(page, '14-form-error.png');
+    // Nothing was saved: searching the list finds the banned demand of the previous step,
+    // but not this one.
+    const rows = async (q) => {
+      await goto(page, `/demands?q=${encodeURIComponent(q)}`);
+      return page.locator('table.data tbody tr').count();
+    };
+    assert.equal(await rows(BANNED_TITLE), 1, `/demands?q= does not find "${BANNED_TITLE}"`);
+    assert.equal(await rows(title), 0, 'the refused form left a demand behind');
+  }],
+
+  ['district_approver: /ledger total > 0; #by-community lists 示例和平社区 without the revoked demand', async () => {
+    await loginAs('district_approver');
+    await goto(page, '/ledger');
+    const total = await text(page.locator('#ledger-total'));
+    assert.match(total, /^\d+(\.\d+)?$/, `#ledger-total is "${total}", not a number`);
+    assert.ok(Number(total) > 0, `#ledger-total is ${total}`);
+    const row = page.locator('#by-community tbody tr', { hasText: '示例和平社区' });
+    assert.equal(await row.count(), 1, 'no row of #by-community names 示例和平社区');
+    // The ledger agrees with the community's own list, less the 6.0 h of the revoked demand.
+    const hours = Number(await text(row.locator('td').last()));
+    assert.equal(
+      hours.toFixed(1),
+      (workItemHours - 6.0).toFixed(1),
+      `the ledger gives 示例和平社区 ${hours} h/yr; its work-item list said ${workItemHours} before the 6.0 h demand was revoked`,
+    );
+    await shot(page, '15-ledger.png');
+  }],
+];
+
+// ---------------------------------------------------------------------------
+
+let passed = 0;
+let failed = 0;
+console.log(`jianfu browser test of the demand flow against ${BASE} (screenshots in ${ARTIFACTS})`);
+
+for (const [i, [title, run]] of steps.entries()) {
+  const label = `step ${i + 1}/${steps.length}: ${title}`;
+  const started = Date.now();
+  try {
+    await run();
+    passed += 1;
+    console.log(`ok   ${label} (${Date.now() - started} ms)`);
+  } catch (err) {
+    failed += 1;
+    console.log(`FAIL ${label}`);
+    console.log(`     ${String(err?.message ?? err).split('\n').join('\n     ')}`);
+    if (page) {
+      console.log(`     page: ${page.url()}`);
+      try {
+        await shot(page, `FAILED-step${i + 1}.png`);
+        writeFileSync(path.join(ARTIFACTS, `demands-FAILED-step${i + 1}.html`), await page.content());
+      } catch {
+        /* the page may be gone; the message above is what matters */
+      }
+    }
+    break;
+  }
+}
+
+writeFileSync(path.join(ARTIFACTS, 'demands-console.log'), notes.join('\n') + (notes.length ? '\n' : ''));
+if (notes.length) {
+  console.log(`note: ${notes.length} browser console/network message(s), see ${path.join(ARTIFACTS, 'demands-console.log')}:`);
+  for (const n of notes.slice(0, 10)) console.log(`     ${n}`);
+}
+
+await browser?.close().catch(() => {});
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed === steps.length ? 0 : 1);
