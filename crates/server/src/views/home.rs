@@ -23,6 +23,8 @@ struct HomePage {
     counts: Vec<(String, usize)>,
     /// (href, label, description)
     links: Vec<(&'static str, &'static str, &'static str)>,
+    /// (community id, name) for community roles.
+    community_lists: Vec<(i64, String)>,
 }
 
 pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Response {
@@ -76,6 +78,20 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
     if p.may(Action::ReadAudit) {
         links.push(("/audit", "审计日志", "查阅、筛选、导出操作记录，校验哈希链"));
     }
+    if p.may(Action::DraftDemand) {
+        links.push(("/demands/new", "起草事项", "向社区(村)派发工作事项须经准入"));
+    }
+    if p.may(Action::ViewLedger) && !p.may(Action::ReportUnadmitted) {
+        links.push(("/ledger", "负担台账", "辖区各社区、各部门的年负担小时数"));
+    }
+    if p.may(Action::ReportUnadmitted) {
+        links.push((
+            "/reports/new",
+            "拒收并举报",
+            "未经准入的事项，社区(村)可以拒绝承接",
+        ));
+    }
+    links.push(("/lookup", "准入编号查询", "核对部门下派事项的准入编号"));
     links.push(("/policy", "政策原文", "鞍民发〔2021〕18号，按条款编号"));
     links.push(("/tokens", "API 令牌", "为对接系统创建访问令牌"));
     let policy = state.app.security_policy().await?;
@@ -91,7 +107,15 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
         .first()
         .map(|g| format!("{} · {}", g.node_name, g.role.label_zh()))
         .unwrap_or_else(|| "尚未分配角色：请联系安全管理员授权".to_owned());
+    // Community roles see their own published work-item list and its yearly burden.
+    let community_lists = p
+        .grants
+        .iter()
+        .filter(|g| g.node_kind.is_community())
+        .map(|g| (g.node_id, g.node_name.clone()))
+        .collect();
     Ok(HomePage {
+        community_lists,
         chrome: Chrome::new("首页", Some(user), "/"),
         user_name: p.display_name.clone(),
         place_line,
