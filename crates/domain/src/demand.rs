@@ -1518,10 +1518,14 @@ impl App {
     async fn lookup_row(&self, n: &AdmissionNumber) -> Result<Option<LookupRow>> {
         let db = self.store.db();
         let backend = db.get_database_backend();
-        // An ordered JSON array of names; the aggregate is spelled differently per database.
-        let names = match backend {
-            jianfu_store::orm::DbBackend::Postgres => "json_agg(x.name ORDER BY x.path)",
-            _ => "json_group_array(x.name ORDER BY x.path)",
+        // The names as a JSON array of [name, path] pairs, in tree order: PostgreSQL sorts by
+        // its collation as before; for SQLite, whose BINARY collation is byte order, sorting
+        // the few pairs here is the same order and cheaper than a sorter in the statement.
+        let postgres = backend == jianfu_store::orm::DbBackend::Postgres;
+        let names = if postgres {
+            "json_agg(json_build_array(x.name, x.path) ORDER BY x.path)"
+        } else {
+            "json_group_array(json_array(x.name, x.path))"
         };
         let sql = format!(
             "SELECT d.kind, d.title, d.status, d.valid_from, d.valid_to, d.revoke_reason, \
@@ -1546,10 +1550,14 @@ impl App {
             return Ok(None);
         };
         let names: Option<String> = r.try_get("", "target_names")?;
-        let target_names = match names {
+        let mut pairs: Vec<(String, String)> = match names {
             Some(json) => serde_json::from_str(&json).map_err(|_| DomainError::internal())?,
             None => Vec::new(),
         };
+        if !postgres {
+            pairs.sort_by(|a, b| a.1.cmp(&b.1));
+        }
+        let target_names = pairs.into_iter().map(|(name, _)| name).collect();
         Ok(Some(LookupRow {
             kind: r.try_get("", "kind")?,
             title: r.try_get("", "title")?,
