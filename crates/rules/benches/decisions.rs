@@ -1,13 +1,14 @@
-//! How fast the work-item rules decide, measured against a trivial decision, so that a rule set
-//! that starts to allocate or search too much shows up as a falling ratio rather than as a
-//! number that depends on the machine. Std only (no criterion): `cargo bench -p jianfu-rules`.
+//! How fast the work-item and plaque rules decide, measured against a trivial decision, so that a
+//! rule set that starts to allocate or search too much shows up as a falling ratio rather than as
+//! a number that depends on the machine. Std only (no criterion): `cargo bench -p jianfu-rules`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use jianfu_rules::{
     CommunityRole, Date, Decision, Funding, LegalBasis, LegalBasisKind, Level, Lists, Outcome,
-    Reason, ServiceNature, WorkItemFacts, check_work_item, clause,
+    Placement, PlaqueFacts, PlaqueLists, Reason, ServiceNature, UnitKind, WorkItemFacts,
+    check_plaque, check_work_item, clause,
 };
 
 const WARM_UP: Duration = Duration::from_millis(300);
@@ -151,4 +152,53 @@ fn main() {
         human(baseline),
         rules / baseline
     );
+
+    let plaque_lists = match PlaqueLists::official() {
+        Ok(lists) => lists,
+        Err(e) => {
+            eprintln!("invalid plaque data: {e}");
+            std::process::exit(1);
+        }
+    };
+    let plaques = plaques();
+    let m = plaques.len() as u64;
+    let plaque_rules = rate(|i| {
+        let facts = black_box(&plaques[(i % m) as usize]);
+        black_box(check_plaque(facts, black_box(plaque_lists), black_box(on)));
+    });
+    println!(
+        "plaque rules: {} decisions/s (baseline {}/s, ratio {:.3})",
+        human(plaque_rules),
+        human(baseline),
+        plaque_rules / baseline
+    );
+}
+
+/// Realistic plaques: whitelisted in several spellings, misplaced, village-only, off the lists,
+/// another body's, and street plaques on and off the list.
+fn plaques() -> Vec<PlaqueFacts<'static>> {
+    let community = |name, placement| PlaqueFacts {
+        name,
+        placement,
+        unit: UnitKind::Community,
+        unit_name: "和平社区",
+        kind: None,
+        temporary_approved: false,
+    };
+    let street = |name, placement| PlaqueFacts {
+        unit: UnitKind::Street,
+        unit_name: "和平街道",
+        ..community(name, placement)
+    };
+    vec![
+        community("中共鞍山市铁东区和平社区委员会", Placement::Outdoor),
+        community("和平社区居委会", Placement::Outdoor),
+        community("和平社区“两代表一委员”工作室", Placement::Indoor),
+        community("和平社区新时代文明实践站", Placement::Outdoor),
+        community("和平社区股份经济合作社", Placement::Outdoor),
+        community("和平社区综合治理工作站", Placement::Indoor),
+        community("胜利社区党群服务中心", Placement::Outdoor),
+        street("中共鞍山市铁东区和平街道工作委员会", Placement::Outdoor),
+        street("和平街道综治办", Placement::Outdoor),
+    ]
 }

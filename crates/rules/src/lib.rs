@@ -15,18 +15,44 @@
 //! The rules themselves, one module per item of the policy:
 //!
 //! - [`work_item`]: work-item admission (工作事项准入, 4.2), [`check_work_item`].
+//! - [`plaque`]: plaques of streets, towns, communities and villages (挂牌, 4.1 and 4.4) against
+//!   the street plaque list and the community whitelist, temporary plaques, self-inspection and
+//!   agency demands, [`check_plaque`], [`check_temporary_plaque`], [`check_self_inspection`],
+//!   [`check_agency_requirement`].
+//! - [`certificate`]: certificates issued by communities (出具证明, 4.5): catalogue entries,
+//!   applications, issue and departments' demands, [`check_certificate_type`],
+//!   [`check_application`], [`check_issue`], [`check_certificate_demand`].
+//! - [`calendar`]: working days (工作日) on the State Council's holiday calendar, dated data
+//!   from `data/holidays/`, for the time limits of 4.5-9, [`Calendar::due_date`].
 
+pub mod calendar;
+pub mod certificate;
 pub mod clause;
 pub mod date;
 pub mod decision;
 pub mod lists;
+pub mod plaque;
 pub mod policy;
 pub mod work_item;
 
+pub use calendar::{Calendar, CalendarError, Holiday, HolidayCalendar};
+pub use certificate::{
+    AlternativeRoute, ApplicationFacts, CatalogueOrigin, CatalogueStatus, CertificateBasis,
+    CertificateDemandFacts, CertificateTypeFacts, DeliberationOutcome, GuideField, IssueFacts,
+    IssuePath, Processing, RetainedListApprover, ServiceGuide, TransitionalNeed, check_application,
+    check_certificate_demand, check_certificate_type, check_issue,
+};
 pub use clause::ClauseId;
-pub use date::{Date, DateError};
+pub use date::{Date, DateError, Weekday};
 pub use decision::{Decision, Outcome, Reason};
 pub use lists::{Category, CategoryKind, ListError, Lists};
+pub use plaque::{
+    AgencyDemands, AgencyRequirementFacts, Mandate, MandateLevel, Placement, PlaqueEntry,
+    PlaqueFacts, PlaqueFile, PlaqueKind, PlaqueListError, PlaqueListProblem, PlaqueLists,
+    PlaqueRuling, SelfInspectionFacts, StaffingApproval, TemporaryPlaqueFacts, UnitKind,
+    check_agency_requirement, check_plaque, check_self_inspection, check_temporary_plaque,
+    self_inspection_deadline,
+};
 pub use policy::{Policy, PolicyError};
 pub use work_item::{
     Authority, CommunityRole, Funding, LegalBasis, LegalBasisKind, Level, ServiceNature,

@@ -1,0 +1,53 @@
+//! jianfu electronic seal (电子印章).
+//!
+//! Communities issue certificates (证明) to residents under a seal. This crate holds the
+//! cryptography and the documents:
+//!
+//! * [`SealKey`] / [`PublicKey`]: SM2 keys (GB/T 32918, distid `1234567812345678`, interoperable
+//!   with OpenSSL 3); a seal key is stored encrypted with SM4-GCM ([`SealKey::seal_at_rest`]).
+//! * [`SealRecord`]: who a seal belongs to, who may use it and when (modelled on GB/T 38540),
+//!   signed by the seal authority ([`sign_seal_record`]).
+//! * [`CertificateContent`] → [`seal_certificate`] → [`SealedCertificate`]: the content's
+//!   canonical bytes signed with the seal key after the seal's rules are checked;
+//!   [`verify_sealed`] checks everything again against the authority's public key.
+//! * [`render_pdf`]: an A4 PDF with the red seal drawn as vectors, a QR code for online
+//!   checking, the certificate JSON embedded, and an SM2 signature over the whole file;
+//!   [`verify_file`] accepts that PDF or the JSON.
+//! * [`seal_svg`]: the same seal drawing for web pages.
+//!
+//! All text is printed with a GB 2312 subset of Noto Serif CJK SC shipped in the crate
+//! (`fonts/`); text the font cannot print is refused with [`SealError::UnsupportedCharacters`].
+
+#![warn(missing_docs)]
+
+mod cert;
+mod error;
+mod file;
+mod keys;
+mod layout;
+mod render;
+mod seal;
+
+pub use cert::{
+    CERTIFICATE_DOMAIN, CertificateContent, SEAL_RECORD_DOMAIN, SealRecord, SealedCertificate,
+    SignedSealRecord, seal_certificate, sign_seal_record, verify_seal_record, verify_sealed,
+};
+pub use error::{SealError, VerifyError};
+pub use file::verify_file;
+pub use keys::{ALGORITHM, DISTID, PublicKey, SealKey, generate_check_code, sm3_hex};
+pub use render::{
+    EMBEDDED_FILE_NAME, FILE_SIGNATURE_PREFIX, PDF_DOMAIN, RenderOptions, render_pdf,
+};
+
+/// The seal drawing (ring, star, `name` along the upper arc, `kind` under the star) as a
+/// standalone SVG document in seal red, 160×160 px by default (scale it with CSS). Glyphs are
+/// embedded as outlines, so the page needs no Chinese web font.
+pub fn seal_svg(name: &str, kind: &str) -> String {
+    seal::svg(name, kind)
+}
+
+/// Check that texts can be printed with the embedded font, e.g. a certificate template or a
+/// seal name before it is saved. Errors with [`SealError::UnsupportedCharacters`].
+pub fn check_printable(texts: &[&str]) -> Result<(), SealError> {
+    layout::check_printable(texts)
+}
