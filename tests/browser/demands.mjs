@@ -19,54 +19,27 @@
 // in ARTIFACTS are prefixed `demands-` so that they sit next to the smoke test's.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import {
+  ARTIFACTS,
+  BASE,
+  Suite,
+  describe,
+  expectStatus,
+  findings,
+  goto,
+  launch,
+  logIn,
+  openContext,
+  pathOf,
+  statusBadge,
+  submit,
+  text,
+} from './lib.mjs';
 
-const BASE = (process.env.JIANFU_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const ARTIFACTS = process.env.ARTIFACTS || 'artifacts/browser';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const PASSWORD = 'Jianfu@2026';
-
-// Same flags as smoke.mjs (known to work on the CI machine).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const url = (p) => BASE + p;
-const pathOf = (u) => new URL(u).pathname;
-
-mkdirSync(ARTIFACTS, { recursive: true });
-
-const notes = [];
-
-async function shot(p, name) {
-  await p.screenshot({ path: path.join(ARTIFACTS, `demands-${name}`), fullPage: true });
-}
-
-function watch(p) {
-  p.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') {
-      notes.push(`[console.${m.type()}] ${p.url()} ${m.text()}`);
-    }
-  });
-  p.on('pageerror', (e) => notes.push(`[pageerror] ${p.url()} ${e.message}`));
-  p.on('requestfailed', (r) =>
-    notes.push(`[requestfailed] ${r.url()} ${r.failure()?.errorText ?? ''}`),
-  );
-  p.on('response', (r) => {
-    if (r.status() >= 400 && !r.request().isNavigationRequest()) {
-      notes.push(`[http ${r.status()}] ${r.request().method()} ${r.url()}`);
-    }
-  });
-  return p;
-}
+const suite = new Suite({
+  prefix: 'demands-',
+  header: `jianfu browser test of the demand flow against ${BASE} (screenshots in ${ARTIFACTS})`,
+});
 
 // ---------------------------------------------------------------------------
 // helpers
@@ -95,91 +68,17 @@ let browser;
 let context; // the context of the user currently acting
 let page; // the page the current step works on; saved on failure
 
-async function newPage(ctx) {
-  const p = watch(await ctx.newPage());
-  p.setDefaultTimeout(15_000);
-  return p;
-}
-
 // A fresh browser context: cookies of one user only, or none.
 async function freshContext() {
-  if (context) await context.close().catch(() => {});
-  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-  page = await newPage(context);
+  ({ context, page } = await openContext(suite, browser, context));
   return page;
 }
 
 // Log in as `username` in a fresh context; ends on the home page.
 async function loginAs(username) {
   await freshContext();
-  const resp = await page.goto(url('/login'));
-  assert.equal(resp?.status(), 200, `GET /login answered ${resp?.status()}`);
-  const form = page.locator('form:has(input[name="password"])').first();
-  await form.locator('input[name="username"]').fill(username);
-  await form.locator('input[name="password"]').fill(PASSWORD);
-  await submit(page, form.locator('button[type="submit"], button:not([type])').first(), '/login');
-  assert.equal(pathOf(page.url()), '/', `after logging in as ${username} the browser is at ${page.url()}`);
+  await logIn(page, username);
 }
-
-// Click `button` and wait for the POST to `postPath` (a string or a predicate on the path);
-// resolves with that POST's response once the resulting page has loaded.
-async function submit(p, button, postPath) {
-  const matches = typeof postPath === 'function' ? postPath : (x) => x === postPath;
-  const posted = p.waitForResponse(
-    (r) =>
-      r.request().method() === 'POST' &&
-      r.request().isNavigationRequest() &&
-      matches(pathOf(r.url())),
-  );
-  await button.click();
-  const resp = await posted;
-  await p.waitForLoadState('load');
-  return resp;
-}
-
-async function goto(p, where, expected = 200) {
-  const resp = await p.goto(url(where));
-  assert.equal(resp?.status(), expected, `GET ${where} answered ${resp?.status()}, expected ${expected}`);
-  return resp;
-}
-
-const text = async (locator) => (await locator.innerText()).trim();
-
-// What the page says about a failure: its <h1>, error flashes and field errors.
-async function pageSays(p) {
-  const parts = await p
-    .locator('main h1, .flash.error, .field-error')
-    .evaluateAll((els) => els.map((e) => e.textContent.trim().replace(/\s+/g, ' ')))
-    .catch(() => []);
-  return parts.filter(Boolean).join(' | ');
-}
-
-// Assert the status of a form POST; on a mismatch, quote the page the server answered with.
-async function expectStatus(p, resp, expected) {
-  if (resp.status() !== expected) {
-    const what = `${resp.request().method()} ${new URL(resp.url()).pathname}${new URL(resp.url()).search}`;
-    assert.fail(`${what} answered ${resp.status()}, expected ${expected}; the page says: ${await pageSays(p)}`);
-  }
-}
-
-async function statusBadge(p) {
-  const badge = p.locator('#status');
-  assert.equal(await badge.count(), 1, `expected exactly one #status on ${p.url()}`);
-  return text(badge);
-}
-
-// The <li data-code> of ul.findings, as [{code, clauses: [href…], text}].
-async function findings(p) {
-  return p.locator('ul.findings li[data-code]').evaluateAll((lis) =>
-    lis.map((li) => ({
-      code: li.dataset.code,
-      clauses: [...li.querySelectorAll('a.clause')].map((a) => a.getAttribute('href')),
-      text: li.textContent.trim(),
-    })),
-  );
-}
-
-const describe = (fs) => fs.map((f) => `${f.code}→${f.clauses.join(',')}`).join('; ') || '(none)';
 
 // Fill the draft form on /demands/new. `d` holds what differs from a plain, valid demand.
 async function fillDemandForm(p, d) {
@@ -239,7 +138,7 @@ const communityIds = {}; // name → node id, from the demand page's target link
 
 const steps = [
   ['district_dept logs in and opens /demands/new: the draft form', async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launch();
     await loginAs('district_dept');
     await goto(page, '/demands/new');
     assert.equal(await text(page.locator('h1').first()), '起草工作事项', 'the form has the wrong <h1>');
@@ -247,12 +146,12 @@ const steps = [
       (await page.getByRole('button', { name: '提交审核' }).count()) === 1,
       'no 提交审核 button on /demands/new',
     );
-    await shot(page, '01-form.png');
+    await suite.shot(page, '01-form.png');
   }],
 
   ['district_dept submits a funded demand without legal basis: 待审批, finding cites 4.2-4', async () => {
     await fillDemandForm(page, plainDemand(TITLE));
-    await shot(page, '02-form-filled.png');
+    await suite.shot(page, '02-form-filled.png');
     const resp = await submit(page, page.getByRole('button', { name: '提交审核' }), '/demands');
     await expectStatus(page, resp, 303);
     const m = pathOf(page.url()).match(/^\/demands\/(\d+)$/);
@@ -278,7 +177,7 @@ const steps = [
       assert.ok(id, `the link to ${name} is ${href}`);
       communityIds[name] = Number(id);
     }
-    await shot(page, '03-submitted.png');
+    await suite.shot(page, '03-submitted.png');
   }],
 
   ['district_approver admits it (准入并赋号): 已准入 with a well-formed #admission-number', async () => {
@@ -298,7 +197,7 @@ const steps = [
     const [, y, seq, check] = number.match(/^AZ-(\d{4})-(\d{6})-(.)$/);
     assert.equal(Number(y), YEAR, `the admission number ${number} is not of ${YEAR}`);
     assert.equal(check, mod11_2(y + seq), `the check character of ${number} is not ISO 7064 MOD 11-2`);
-    await shot(page, '04-admitted.png');
+    await suite.shot(page, '04-admitted.png');
   }],
 
   ['logged out: /lookup finds the number valid (data-state="valid") and shows the title', async () => {
@@ -312,7 +211,7 @@ const steps = [
     assert.equal(await result.count(), 1, 'no #lookup-result after looking up the number');
     assert.equal(await result.getAttribute('data-state'), 'valid', '#lookup-result[data-state]');
     assert.ok((await result.innerText()).includes(TITLE), '#lookup-result does not show the title');
-    await shot(page, '05-lookup-valid.png');
+    await suite.shot(page, '05-lookup-valid.png');
   }],
 
   ['/lookup of a malformed number: .flash.error 准入编号格式不正确 (422)', async () => {
@@ -322,7 +221,7 @@ const steps = [
     const msg = await text(flash);
     assert.ok(msg.includes('准入编号格式不正确'), `.flash.error says "${msg}"`);
     assert.equal(await page.locator('#lookup-result').count(), 0, '#lookup-result shown for a malformed number');
-    await shot(page, '06-lookup-malformed.png');
+    await suite.shot(page, '06-lookup-malformed.png');
   }],
 
   [`/lookup of a well-formed unknown number (${UNKNOWN_NUMBER}): data-state="unknown"`, async () => {
@@ -330,7 +229,7 @@ const steps = [
     const result = page.locator('#lookup-result');
     assert.equal(await result.count(), 1, 'no #lookup-result for an unknown number');
     assert.equal(await result.getAttribute('data-state'), 'unknown', '#lookup-result[data-state]');
-    await shot(page, '07-lookup-unknown.png');
+    await suite.shot(page, '07-lookup-unknown.png');
   }],
 
   ['worker: 示例和平社区 work items list the number; #total-hours ≥ 6.0', async () => {
@@ -344,7 +243,7 @@ const steps = [
     assert.match(total, /^\d+(\.\d+)?$/, `#total-hours is "${total}", not a number`);
     assert.ok(Number(total) >= 6.0, `#total-hours is ${total}, expected ≥ 6.0 (30 min × 12 / 60)`);
     workItemHours = Number(total);
-    await shot(page, '08-work-items.png');
+    await suite.shot(page, '08-work-items.png');
   }],
 
   ['worker refuses and reports an unadmitted demand: lands on 已拒收并举报', async () => {
@@ -360,7 +259,7 @@ const steps = [
     await expectStatus(page, resp, 303);
     assert.match(pathOf(page.url()), /^\/reports\/\d+\/filed$/, `after reporting the browser is at ${page.url()}`);
     assert.equal(await text(page.locator('h1').first()), '已拒收并举报', 'the filed page has the wrong <h1>');
-    await shot(page, '09-report-filed.png');
+    await suite.shot(page, '09-report-filed.png');
   }],
 
   ['district_supervisor: /cases lists the report with clause 4.2-5', async () => {
@@ -372,7 +271,7 @@ const steps = [
     assert.equal(await text(clause), '4.2-5', 'the case row cites another clause');
     assert.equal(await clause.getAttribute('href'), '/policy#4.2-5', 'the clause link of the case row');
     assert.ok((await row.first().innerText()).includes('示例和平社区'), 'the case row does not name 示例和平社区');
-    await shot(page, '10-cases.png');
+    await suite.shot(page, '10-cases.png');
   }],
 
   ['district_supervisor revokes the demand with a reason: 已撤销', async () => {
@@ -387,7 +286,7 @@ const steps = [
     await expectStatus(page, resp, 303);
     assert.equal(await statusBadge(page), '已撤销', '#status after 撤销事项');
     assert.ok((await page.locator('main').innerText()).includes(REVOKE_REASON), 'the demand page does not show the reason');
-    await shot(page, '11-revoked.png');
+    await suite.shot(page, '11-revoked.png');
   }],
 
   ['logged out: /lookup of the number now says data-state="revoked" with the reason', async () => {
@@ -396,7 +295,7 @@ const steps = [
     const result = page.locator('#lookup-result');
     assert.equal(await result.getAttribute('data-state'), 'revoked', '#lookup-result[data-state]');
     assert.ok((await result.innerText()).includes(REVOKE_REASON), '#lookup-result does not show the revocation reason');
-    await shot(page, '12-lookup-revoked.png');
+    await suite.shot(page, '12-lookup-revoked.png');
   }],
 
   ['district_dept submits a banned demand (环境整治, 责任主体): 不予准入, finding cites 4.2-6', async () => {
@@ -419,7 +318,7 @@ const steps = [
     assert.ok(banned, `no li[data-code="banned_responsible_subject"]; findings: ${describe(fs)}`);
     assert.ok(banned.clauses.includes('/policy#4.2-6'), `that finding links ${banned.clauses.join(', ')}, not /policy#4.2-6`);
     assert.equal(await page.locator('#admission-number').count(), 0, 'a refused demand shows an #admission-number');
-    await shot(page, '13-banned.png');
+    await suite.shot(page, '13-banned.png');
   }],
 
   ['bad input: 结束日期 before 开始日期 re-renders the form (422) with a .field-error', async () => {
@@ -436,7 +335,7 @@ const steps = [
     assert.ok(msg.includes('结束日期不能早于开始日期'), `the 结束日期 .field-error says "${msg}"`);
     assert.equal(await page.getByLabel('事项名称').inputValue(), title, 'the re-rendered form lost the title');
     assert.equal(await page.locator('.field-error').count(), 1, 'more than one .field-error on the form');
-    await shot(page, '14-form-error.png');
+    await suite.shot(page, '14-form-error.png');
     // Nothing was saved: searching the list finds the banned demand of the previous step,
     // but not this one.
     const rows = async (q) => {
@@ -462,47 +361,10 @@ const steps = [
       (workItemHours - 6.0).toFixed(1),
       `the ledger gives 示例和平社区 ${hours} h/yr; its work-item list said ${workItemHours} before the 6.0 h demand was revoked`,
     );
-    await shot(page, '15-ledger.png');
+    await suite.shot(page, '15-ledger.png');
   }],
 ];
 
 // ---------------------------------------------------------------------------
 
-let passed = 0;
-let failed = 0;
-console.log(`jianfu browser test of the demand flow against ${BASE} (screenshots in ${ARTIFACTS})`);
-
-for (const [i, [title, run]] of steps.entries()) {
-  const label = `step ${i + 1}/${steps.length}: ${title}`;
-  const started = Date.now();
-  try {
-    await run();
-    passed += 1;
-    console.log(`ok   ${label} (${Date.now() - started} ms)`);
-  } catch (err) {
-    failed += 1;
-    console.log(`FAIL ${label}`);
-    console.log(`     ${String(err?.message ?? err).split('\n').join('\n     ')}`);
-    if (page) {
-      console.log(`     page: ${page.url()}`);
-      try {
-        await shot(page, `FAILED-step${i + 1}.png`);
-        writeFileSync(path.join(ARTIFACTS, `demands-FAILED-step${i + 1}.html`), await page.content());
-      } catch {
-        /* the page may be gone; the message above is what matters */
-      }
-    }
-    break;
-  }
-}
-
-writeFileSync(path.join(ARTIFACTS, 'demands-console.log'), notes.join('\n') + (notes.length ? '\n' : ''));
-if (notes.length) {
-  console.log(`note: ${notes.length} browser console/network message(s), see ${path.join(ARTIFACTS, 'demands-console.log')}:`);
-  for (const n of notes.slice(0, 10)) console.log(`     ${n}`);
-}
-
-await browser?.close().catch(() => {});
-
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && passed === steps.length ? 0 : 1);
+await suite.run(steps, () => ({ page, browser }));

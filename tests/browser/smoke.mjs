@@ -12,59 +12,9 @@
 // `N passed, M failed`; the exit code is 0 only when nothing failed.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ARTIFACTS, BASE, PASSWORD, Suite, launch, pathOf, url } from './lib.mjs';
 
-const BASE = (process.env.JIANFU_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const ARTIFACTS = process.env.ARTIFACTS || 'artifacts/browser';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const PASSWORD = 'Jianfu@2026';
-
-// The flags known to work on the CI machine. Playwright adds `--headless`
-// itself (headless: true) and starts every launch with a fresh, temporary
-// --user-data-dir, so no state leaks between runs.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const url = (p) => BASE + p;
-const pathOf = (u) => new URL(u).pathname;
-
-mkdirSync(ARTIFACTS, { recursive: true });
-
-// Problems that are worth a look but do not fail the run (console errors,
-// CSP violations, failed sub-resources). Written to ARTIFACTS/console.log.
-const notes = [];
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
-}
-
-// Attach listeners that record anything suspicious a page does.
-function watch(page) {
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') {
-      notes.push(`[console.${m.type()}] ${page.url()} ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => notes.push(`[pageerror] ${page.url()} ${e.message}`));
-  page.on('requestfailed', (r) =>
-    notes.push(`[requestfailed] ${r.url()} ${r.failure()?.errorText ?? ''}`),
-  );
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.request().isNavigationRequest()) {
-      notes.push(`[http ${r.status()}] ${r.request().method()} ${r.url()}`);
-    }
-  });
-  return page;
-}
+const suite = new Suite({ header: `jianfu browser smoke test against ${BASE} (screenshots in ${ARTIFACTS})` });
 
 // Fill the login form and submit it by clicking its submit button.
 // Resolves with the response of the POST (usually a 303, or the re-rendered
@@ -106,10 +56,9 @@ let page;
 
 const steps = [
   ['GET /login: zh-CN page with labelled username and password inputs', async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launch();
     context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
-    page = watch(await context.newPage());
-    page.setDefaultTimeout(15_000);
+    page = await suite.newPage(context);
 
     const resp = await page.goto(url('/login'));
     assert.ok(resp, 'no response for /login');
@@ -124,7 +73,7 @@ const steps = [
       assert.ok(labels.length > 0, `input[name=${name}] has no associated <label>`);
       assert.ok(labels.some((t) => t.length > 0), `the <label> of input[name=${name}] is empty`);
     }
-    await shot(page, 'login.png');
+    await suite.shot(page, 'login.png');
   }],
 
   ['wrong password for sysadmin: stays on /login with .flash.error', async () => {
@@ -134,7 +83,7 @@ const steps = [
     await flash.first().waitFor({ state: 'visible' });
     const text = await flash.first().innerText();
     assert.ok(text.includes('用户名或密码错误'), `.flash.error says "${text.trim()}", expected 用户名或密码错误`);
-    await shot(page, 'login-error.png');
+    await suite.shot(page, 'login-error.png');
   }],
 
   ['sysadmin logs in: home page with h1, 鞍山市 and a CSP header', async () => {
@@ -147,7 +96,7 @@ const steps = [
     assert.ok((await bodyText(page)).includes('鞍山市'), 'the home page does not mention 鞍山市');
     const headers = await resp.allHeaders();
     assert.ok(headers['content-security-policy'], 'GET / has no Content-Security-Policy header');
-    await shot(page, 'home-sysadmin.png');
+    await suite.shot(page, 'home-sysadmin.png');
   }],
 
   ['GET /tree: .tree contains 铁东区', async () => {
@@ -158,7 +107,7 @@ const steps = [
     // textContent, not innerText: collapsed <details> still count.
     const text = await tree.textContent();
     assert.ok(text.includes('铁东区'), 'the .tree does not contain 铁东区');
-    await shot(page, 'tree.png');
+    await suite.shot(page, 'tree.png');
   }],
 
   ['GET /policy: clause 4.2-4 has an element with that id', async () => {
@@ -166,7 +115,7 @@ const steps = [
     assert.equal(resp?.status(), 200, `GET /policy answered ${resp?.status()}`);
     const found = await page.evaluate(() => document.getElementById('4.2-4') !== null);
     assert.ok(found, 'document.getElementById("4.2-4") is null on /policy');
-    await shot(page, 'policy.png');
+    await suite.shot(page, 'policy.png');
   }],
 
   ['logout: back at /login, and / then redirects to /login', async () => {
@@ -178,7 +127,7 @@ const steps = [
     const resp = await page.goto(url('/'));
     assert.equal(pathOf(page.url()), '/login', `GET / after logout ended at ${page.url()}`);
     assert.ok(resp?.request().redirectedFrom(), 'GET / after logout was not a redirect');
-    await shot(page, 'logged-out.png');
+    await suite.shot(page, 'logged-out.png');
   }],
 
   ['auditor logs in: /audit table lists a 登录 event', async () => {
@@ -190,17 +139,16 @@ const steps = [
     const rows = page.locator('table.data tbody tr', { hasText: '登录' });
     const n = await rows.count();
     assert.ok(n >= 1, 'no row of table.data on /audit mentions 登录');
-    await shot(page, 'audit.png');
+    await suite.shot(page, 'audit.png');
   }],
 
   ['phone width 375px: /login does not scroll sideways', async () => {
     // A fresh context: logged out, as a phone user would arrive.
     const phone = await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 740 }, isMobile: true });
-    const p = watch(await phone.newPage());
-    p.setDefaultTimeout(15_000);
+    const p = await suite.newPage(phone);
     const resp = await p.goto(url('/login'));
     assert.equal(resp?.status(), 200, `GET /login answered ${resp?.status()}`);
-    await shot(p, 'login-phone.png');
+    await suite.shot(p, 'login-phone.png');
     const width = await p.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 375, `document.documentElement.scrollWidth is ${width}px at 375px viewport`);
     await phone.close();
@@ -209,42 +157,4 @@ const steps = [
 
 // ---------------------------------------------------------------------------
 
-let passed = 0;
-let failed = 0;
-console.log(`jianfu browser smoke test against ${BASE} (screenshots in ${ARTIFACTS})`);
-
-for (const [i, [title, run]] of steps.entries()) {
-  const label = `step ${i + 1}/${steps.length}: ${title}`;
-  const started = Date.now();
-  try {
-    await run();
-    passed += 1;
-    console.log(`ok   ${label} (${Date.now() - started} ms)`);
-  } catch (err) {
-    failed += 1;
-    console.log(`FAIL ${label}`);
-    console.log(`     ${String(err?.message ?? err).split('\n').join('\n     ')}`);
-    if (page) {
-      console.log(`     page: ${page.url()}`);
-      // Evidence for the CI artefacts: what the browser saw.
-      try {
-        await shot(page, `FAILED-step${i + 1}.png`);
-        writeFileSync(path.join(ARTIFACTS, `FAILED-step${i + 1}.html`), await page.content());
-      } catch {
-        /* the page may be gone; the message above is what matters */
-      }
-    }
-    break; // the story builds on itself: stop at the first failure
-  }
-}
-
-writeFileSync(path.join(ARTIFACTS, 'console.log'), notes.join('\n') + (notes.length ? '\n' : ''));
-if (notes.length) {
-  console.log(`note: ${notes.length} browser console/network message(s), see ${path.join(ARTIFACTS, 'console.log')}:`);
-  for (const n of notes.slice(0, 10)) console.log(`     ${n}`);
-}
-
-await browser?.close().catch(() => {});
-
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && passed === steps.length ? 0 : 1);
+await suite.run(steps, () => ({ page, browser }));

@@ -48,6 +48,30 @@ enum Command {
         /// per role with the password printed in the README) if the database is empty.
         #[arg(long)]
         demo: bool,
+        /// The address the public reaches this server at; certificates' QR codes point here
+        /// (default: http:// and the listen address).
+        #[arg(long, env = "JIANFU_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Run the clock this many days ahead of the system time: for training and for tests
+        /// of deadlines (overdue plaques, certificate time limits). Never in production.
+        #[arg(
+            long,
+            env = "JIANFU_CLOCK_OFFSET_DAYS",
+            hide = true,
+            allow_hyphen_values = true
+        )]
+        clock_offset_days: Option<i64>,
+    },
+    /// Verify a certificate offline, from its PDF or its JSON: the SM2 signatures of the
+    /// document, of the seal record and of the whole file, against the city's seal-authority
+    /// public key. Exit status 0 only when authentic.
+    Verify {
+        /// The certificate's PDF or JSON file.
+        file: PathBuf,
+        /// The seal authority's public key: hex, or a file holding the hex or the JSON of
+        /// /api/v1/seal-authority. Default: the key in the local database.
+        #[arg(long)]
+        authority_key: Option<String>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -123,6 +147,7 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     trust_forwarded_for: Option<bool>,
     audit_key_file: Option<PathBuf>,
+    public_url: Option<String>,
 }
 
 struct Settings {
@@ -244,8 +269,26 @@ fn progress(step: &str) {
 async fn run(cli: Cli) -> Result<(), String> {
     let s = settings(&cli)?;
     match cli.command {
-        Command::Serve { listen, demo } => {
-            let app = open_app(&s, true).await?;
+        Command::Serve {
+            listen,
+            demo,
+            public_url,
+            clock_offset_days,
+        } => {
+            let listen = listen
+                .or(s.file.listen.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".into());
+            let public_url = public_url
+                .or(s.file.public_url.clone())
+                .unwrap_or_else(|| format!("http://{listen}"));
+            let app = open_app(&s, true).await?.with_public_url(&public_url);
+            if let Some(days) = clock_offset_days.filter(|d| *d != 0) {
+                app.clock.advance_ms(days.saturating_mul(86_400_000));
+                tracing::warn!(
+                    days,
+                    "the clock runs ahead of the system time (--clock-offset-days)"
+                );
+            }
             if demo {
                 if app.seed_demo(progress).await.map_err(|e| e.to_string())? {
                     eprintln!(
@@ -256,9 +299,6 @@ async fn run(cli: Cli) -> Result<(), String> {
             } else if !app.is_initialized().await.map_err(|e| e.to_string())? {
                 return Err("数据库为空：请先运行 `jianfu init` 并用 `jianfu user add` 创建管理员，或用 --demo 载入演示数据".into());
             }
-            let listen = listen
-                .or(s.file.listen.clone())
-                .unwrap_or_else(|| "127.0.0.1:8080".into());
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| format!("无法监听 {listen}：{e}"))?;
@@ -407,10 +447,74 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("已备份到 {path}（{size} 字节）");
             Ok(())
         }
+        Command::Verify {
+            file,
+            authority_key,
+        } => verify_offline(&s, &file, authority_key.as_deref()).await,
         Command::Openapi => {
             println!("{}", jianfu_server::openapi_json());
             Ok(())
         }
+    }
+}
+
+/// Reads a seal-authority key given as hex, or as a file with the hex or the API's JSON.
+fn read_authority_key(arg: &str) -> Result<jianfu_seal::PublicKey, String> {
+    let text = match std::fs::read_to_string(arg) {
+        Ok(t) => t,
+        Err(_) => arg.to_owned(),
+    };
+    let hex = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(v) => v
+            .get("public_key")
+            .and_then(|k| k.as_str())
+            .map(str::to_owned)
+            .unwrap_or_default(),
+        Err(_) => text.trim().to_owned(),
+    };
+    jianfu_seal::PublicKey::from_hex(&hex).map_err(|_| {
+        "印章管理机构公钥无效（应为十六进制 SM2 公钥或 /api/v1/seal-authority 的 JSON）".to_owned()
+    })
+}
+
+async fn verify_offline(
+    s: &Settings,
+    file: &std::path::Path,
+    key: Option<&str>,
+) -> Result<(), String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
+    let authority = match key {
+        Some(k) => read_authority_key(k)?,
+        None => open_app(s, false)
+            .await?
+            .seal_authority_key()
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("本地数据库没有印章管理机构公钥；请用 --authority-key 指定")?,
+    };
+    match jianfu_seal::verify_file(&bytes, &authority) {
+        Ok(doc) => {
+            let c = &doc.content;
+            println!("核验通过：签名有效，文件未被篡改");
+            println!("  证明编号  {}", c.serial);
+            println!("  证明事项  {}", c.type_name);
+            println!(
+                "  出具单位  {}（印章 {}）",
+                c.community_name, doc.seal.record.seal_id
+            );
+            println!(
+                "  申请人    {}",
+                jianfu_domain::certificate::mask_name(&c.applicant_name)
+            );
+            println!(
+                "  身份证号  {}",
+                jianfu_domain::id_number::mask(&c.applicant_id_number)
+            );
+            println!("  出具日期  {}", c.issued_on);
+            println!("  在线核验  {}（离线核验无法得知是否已撤销）", c.verify_url);
+            Ok(())
+        }
+        Err(e) => Err(format!("核验未通过：{}（{}）", e.message(), e.code())),
     }
 }
 

@@ -80,12 +80,7 @@ pub fn outcome_label(outcome: &str) -> &'static str {
     }
 }
 
-fn day_start_ms(day: &str, field: &'static str) -> Result<i64> {
-    let d = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
-        .map_err(|_| DomainError::field(field, "date_invalid", "日期格式应为 YYYY-MM-DD"))?;
-    let t = d.and_hms_opt(0, 0, 0).ok_or_else(DomainError::internal)?;
-    Ok(t.and_utc().timestamp_millis() - 8 * 3_600_000)
-}
+use crate::clock::day_start_ms;
 
 impl AuditFilter {
     fn condition(&self) -> Result<Condition> {

@@ -183,10 +183,40 @@ pub enum Action {
     ViewCases,
     /// See the burden ledger per community and department.
     ViewLedger,
+    /// Apply for a certificate (a resident for themself, community staff on a resident's behalf).
+    ApplyCertificate,
+    /// Process applications: record investigation, deliberation, delay; issue; refuse (4.5-9).
+    ProcessCertificate,
+    /// Sign as the community head before a public-interest certificate is issued (4.5-5).
+    SignCertificate,
+    /// Revoke an issued certificate.
+    RevokeCertificate,
+    /// See certificate applications (and overdue ones) in one's jurisdiction.
+    ViewCertificates,
+    /// See the seal-use ledger (用印登记).
+    ViewSealLedger,
+    /// Keep a district's certificate catalogue: adopt city types, add local ones (4.5-2).
+    ManageCatalogue,
+    /// Make or remake a community's electronic seal.
+    ManageSeals,
+    /// Import the year's holiday calendar.
+    ManageHolidays,
+    /// See plaque registries, removal tasks and campaigns in one's jurisdiction.
+    ViewPlaques,
+    /// Keep one's own unit's plaque registry; close removal tasks with the removal date.
+    ManagePlaques,
+    /// Request a temporary plaque for a major task (a street or town, 4.1-5).
+    RequestTemporaryPlaque,
+    /// Approve or reject a temporary plaque (the district staffing office, 4.1-5).
+    ApproveTemporaryPlaque,
+    /// Launch a self-inspection campaign over a district's plaques (4.1-3).
+    LaunchCampaign,
+    /// Complete one's street's or town's self-inspection (4.1-7).
+    CompleteSelfInspection,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 31] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -203,6 +233,21 @@ impl Action {
         Self::ReportUnadmitted,
         Self::ViewCases,
         Self::ViewLedger,
+        Self::ApplyCertificate,
+        Self::ProcessCertificate,
+        Self::SignCertificate,
+        Self::RevokeCertificate,
+        Self::ViewCertificates,
+        Self::ViewSealLedger,
+        Self::ManageCatalogue,
+        Self::ManageSeals,
+        Self::ManageHolidays,
+        Self::ViewPlaques,
+        Self::ManagePlaques,
+        Self::RequestTemporaryPlaque,
+        Self::ApproveTemporaryPlaque,
+        Self::LaunchCampaign,
+        Self::CompleteSelfInspection,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -223,6 +268,21 @@ impl Action {
             Self::ReportUnadmitted => "拒收并举报未准入事项",
             Self::ViewCases => "查看监督问题线索",
             Self::ViewLedger => "查看负担台账",
+            Self::ApplyCertificate => "申请证明",
+            Self::ProcessCertificate => "办理证明",
+            Self::SignCertificate => "负责人签字",
+            Self::RevokeCertificate => "撤销证明",
+            Self::ViewCertificates => "查看证明申请",
+            Self::ViewSealLedger => "查看用印登记",
+            Self::ManageCatalogue => "维护证明事项目录",
+            Self::ManageSeals => "制作电子印章",
+            Self::ManageHolidays => "导入节假日安排",
+            Self::ViewPlaques => "查看挂牌",
+            Self::ManagePlaques => "登记和清理挂牌",
+            Self::RequestTemporaryPlaque => "申请临时加挂牌子",
+            Self::ApproveTemporaryPlaque => "审批临时加挂牌子",
+            Self::LaunchCampaign => "部署挂牌自检自查",
+            Self::CompleteSelfInspection => "完成挂牌自检自查",
         }
     }
 }
@@ -255,6 +315,42 @@ pub fn permits(role: Role, action: Action) -> bool {
                 | R::CommunityHead
                 | R::CommunityWorker
         ),
+        A::ApplyCertificate => matches!(role, R::Resident | R::CommunityWorker | R::CommunityHead),
+        A::ProcessCertificate => matches!(role, R::CommunityWorker | R::CommunityHead),
+        A::SignCertificate => role == R::CommunityHead,
+        A::RevokeCertificate => {
+            matches!(role, R::CommunityWorker | R::CommunityHead | R::Supervisor)
+        }
+        A::ViewCertificates | A::ViewSealLedger => matches!(
+            role,
+            R::CommunityWorker
+                | R::CommunityHead
+                | R::StreetOfficial
+                | R::Supervisor
+                | R::DistrictApprover
+                | R::CityApprover
+        ),
+        A::ManageCatalogue => matches!(role, R::DistrictApprover | R::CityApprover),
+        A::ManageSeals | A::ManageHolidays => role == R::SystemAdmin,
+        A::ViewPlaques => matches!(
+            role,
+            R::CommunityWorker
+                | R::CommunityHead
+                | R::StreetOfficial
+                | R::StaffingOffice
+                | R::Supervisor
+                | R::DistrictApprover
+                | R::CityApprover
+        ),
+        A::ManagePlaques => matches!(
+            role,
+            R::CommunityWorker | R::CommunityHead | R::StreetOfficial
+        ),
+        A::RequestTemporaryPlaque | A::CompleteSelfInspection => role == R::StreetOfficial,
+        A::ApproveTemporaryPlaque => role == R::StaffingOffice,
+        // 4.1-3: the district's Party committee answers for it; 4.1-8: the supervising
+        // departments (organisation, staffing, civil affairs, agriculture) watch over it.
+        A::LaunchCampaign => matches!(role, R::DistrictApprover | R::Supervisor),
     }
 }
 
@@ -367,7 +463,7 @@ mod tests {
         use Action as A;
         use Role as R;
         let expected: &[(Role, &[Action])] = &[
-            (R::Resident, &[A::ViewTree]),
+            (R::Resident, &[A::ViewTree, A::ApplyCertificate]),
             (
                 R::CommunityWorker,
                 &[
@@ -375,6 +471,13 @@ mod tests {
                     A::ViewDemands,
                     A::ReportUnadmitted,
                     A::ViewLedger,
+                    A::ApplyCertificate,
+                    A::ProcessCertificate,
+                    A::RevokeCertificate,
+                    A::ViewCertificates,
+                    A::ViewSealLedger,
+                    A::ViewPlaques,
+                    A::ManagePlaques,
                 ],
             ),
             (
@@ -384,17 +487,43 @@ mod tests {
                     A::ViewDemands,
                     A::ReportUnadmitted,
                     A::ViewLedger,
+                    A::ApplyCertificate,
+                    A::ProcessCertificate,
+                    A::SignCertificate,
+                    A::RevokeCertificate,
+                    A::ViewCertificates,
+                    A::ViewSealLedger,
+                    A::ViewPlaques,
+                    A::ManagePlaques,
                 ],
             ),
             (
                 R::StreetOfficial,
-                &[A::ViewTree, A::ViewDemands, A::ViewLedger],
+                &[
+                    A::ViewTree,
+                    A::ViewDemands,
+                    A::ViewLedger,
+                    A::ViewCertificates,
+                    A::ViewSealLedger,
+                    A::ViewPlaques,
+                    A::ManagePlaques,
+                    A::RequestTemporaryPlaque,
+                    A::CompleteSelfInspection,
+                ],
             ),
             (
                 R::DistrictDepartment,
                 &[A::ViewTree, A::DraftDemand, A::ViewDemands],
             ),
-            (R::StaffingOffice, &[A::ViewTree, A::ViewDemands]),
+            (
+                R::StaffingOffice,
+                &[
+                    A::ViewTree,
+                    A::ViewDemands,
+                    A::ViewPlaques,
+                    A::ApproveTemporaryPlaque,
+                ],
+            ),
             (
                 R::DistrictApprover,
                 &[
@@ -403,6 +532,11 @@ mod tests {
                     A::RevokeDemand,
                     A::ViewDemands,
                     A::ViewLedger,
+                    A::ViewCertificates,
+                    A::ViewSealLedger,
+                    A::ManageCatalogue,
+                    A::ViewPlaques,
+                    A::LaunchCampaign,
                 ],
             ),
             (
@@ -417,6 +551,10 @@ mod tests {
                     A::RevokeDemand,
                     A::ViewDemands,
                     A::ViewLedger,
+                    A::ViewCertificates,
+                    A::ViewSealLedger,
+                    A::ManageCatalogue,
+                    A::ViewPlaques,
                 ],
             ),
             (
@@ -427,6 +565,11 @@ mod tests {
                     A::ViewDemands,
                     A::ViewCases,
                     A::ViewLedger,
+                    A::RevokeCertificate,
+                    A::ViewCertificates,
+                    A::ViewSealLedger,
+                    A::ViewPlaques,
+                    A::LaunchCampaign,
                 ],
             ),
             (
@@ -436,6 +579,8 @@ mod tests {
                     A::ManageTree,
                     A::ViewAccounts,
                     A::ManageAccounts,
+                    A::ManageSeals,
+                    A::ManageHolidays,
                 ],
             ),
             (

@@ -2,7 +2,7 @@
 //! (there is no default password outside `--demo`), and the demo data set. These paths act as
 //! the machine operator — who already holds the database — and are audited as such.
 
-use jianfu_store::entity::{account, node, role_grant};
+use jianfu_store::entity::{account, catalogue_entry, certificate_type, node, role_grant};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -235,6 +235,10 @@ fn demo_tree() -> Seed {
 
 /// Demo accounts: (username, display name, role, node name). One per role, plus a district
 /// system administrator to show jurisdiction.
+/// The demo resident's ID number: valid (check digit) but invented — a 1990 birth date in
+/// 铁东区's address code with sequence 123.
+pub const DEMO_ID_NUMBER: &str = "210302199001011238";
+
 pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 15] = [
     ("sysadmin", "示例系统管理员", Role::SystemAdmin, "鞍山市"),
     ("secadmin", "示例安全管理员", Role::SecurityAdmin, "鞍山市"),
@@ -371,11 +375,13 @@ impl App {
         let seed = place(NodeKind::City, name, code, vec![]);
         let mut tx = self.store.begin_write().await?;
         let row = self.insert_node(&mut tx, None, &seed).await?;
+        let types =
+            crate::certificate::load_catalogue(tx.conn(), row.id, self.now_ms(), false).await?;
         tx.audit(operator_entry(
             "system.init",
             "node",
             Some(row.id.to_string()),
-            serde_json::json!({ "city": name, "division_code": code }),
+            serde_json::json!({ "city": name, "division_code": code, "discontinued_certificate_types": types }),
         ))
         .await?;
         tx.commit().await?;
@@ -421,7 +427,444 @@ impl App {
         }
         progress("创建示例事项（准入、待审批、不予准入、已撤销）");
         self.seed_demo_demands().await?;
+        progress("创建证明事项目录、电子印章和示例证明申请");
+        self.seed_demo_certificates().await?;
+        progress("登记示例挂牌、清理任务和铁东区挂牌自检自查");
+        self.seed_demo_plaques().await?;
+        progress("创建临时加挂牌子申请（经编制部门同意）");
+        self.seed_demo_temporary_plaques().await?;
         Ok(true)
+    }
+
+    /// The example city catalogue and the national discontinued list; every district adopts
+    /// city types (铁东区 all but one, so that a refusal under 4.5-10 can be seen) and 铁东区
+    /// adds a local type; seals for the communities that have staff; and applications through
+    /// the real use cases: one issued, one refused under 4.5-10, one public-interest matter
+    /// waiting for deliberation.
+    async fn seed_demo_certificates(&self) -> Result<()> {
+        use crate::certificate::{ApplicationForm, LocalTypeForm};
+        let city = self.city_node().await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let n = crate::certificate::load_catalogue(tx.conn(), city.id, now, true).await?;
+        let types = certificate_type::Entity::find()
+            .filter(certificate_type::Column::Listing.eq("retained"))
+            .all(tx.conn())
+            .await?;
+        let districts = node::Entity::find()
+            .filter(node::Column::Kind.eq(NodeKind::District.as_str()))
+            .all(tx.conn())
+            .await?;
+        for d in &districts {
+            for t in &types {
+                // 铁东区 does not adopt the volunteer-service certificate: its communities
+                // refuse it with 4.5-10 and point to the alternative.
+                if d.name == "铁东区" && t.code == "volunteer_service" {
+                    continue;
+                }
+                catalogue_entry::ActiveModel {
+                    district_node_id: Set(d.id),
+                    type_id: Set(t.id),
+                    created_at: Set(now),
+                }
+                .insert(tx.conn())
+                .await?;
+            }
+        }
+        tx.audit(operator_entry(
+            "catalogue.load",
+            "certificate_type",
+            None,
+            serde_json::json!({ "types": n, "districts": districts.len() }),
+        ))
+        .await?;
+        tx.commit().await?;
+
+        let approver = self.demo_ctx("district_approver").await?;
+        let tiedong = self.find_node_by_name("铁东区").await?;
+        self.create_local_type(
+            &approver,
+            tiedong.id,
+            &LocalTypeForm {
+                code: "tiedong_elderly_allowance_residence".into(),
+                name: "高龄津贴申领居住情况证明".into(),
+                basis_kind: "retained_list".into(),
+                basis_title: "铁东区社区出具证明事项清单（示例）".into(),
+                basis_article: "city".into(),
+                within_duty: true,
+                conditions: "申请人为本社区居住的80周岁以上老年人。".into(),
+                materials: "老年人居民身份证\n户口簿".into(),
+                template: "兹证明{姓名}（公民身份号码：{身份证号}）在{社区}辖区实际居住。{说明}\n此证明仅用于{用途}。".into(),
+                processing_days: "0".into(),
+                purpose: "申领高龄津贴。".into(),
+                steps: "提交申请\n核对居住信息\n当场出具".into(),
+                source: "示例：铁东区本地事项，演示数据".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+
+        let sysadmin = self.demo_ctx("sysadmin").await?;
+        let heping = self.find_node_by_name("示例和平社区").await?;
+        self.make_seal(&sysadmin, heping.id).await?;
+
+        let resident = self.demo_ctx("resident").await?;
+        let worker = self.demo_ctx("worker").await?;
+        let form = |code: &str, purpose: &str, details: &str| ApplicationForm {
+            type_code: code.into(),
+            applicant_name: "示例居民张三".into(),
+            id_number: DEMO_ID_NUMBER.into(),
+            purpose: purpose.into(),
+            details: details.into(),
+            ..Default::default()
+        };
+        let issued = self
+            .apply_certificate(
+                &resident,
+                &form("residence", "子女入学", "自2019年3月起居住于和平街1号。"),
+                &[],
+            )
+            .await?;
+        self.issue_certificate(&worker, issued.id).await?;
+        self.apply_certificate(
+            &resident,
+            &form("volunteer_service", "评优", "2026年参加社区志愿服务。"),
+            &[],
+        )
+        .await?;
+        self.apply_certificate(
+            &resident,
+            &form(
+                "common_interest_opinion",
+                "申请加装电梯",
+                "和平街1号楼2单元加装电梯。",
+            ),
+            &[],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Two temporary plaques of 示例一街道 through the real lifecycle (4.1-5): requested by the
+    /// street, approved by 铁东区's staffing office. The first serves a task that is still
+    /// running; the second's task ended ten days ago, so once the registry records it hanging
+    /// the detector flags it overdue. Returns the two demand ids (running, ended).
+    pub(crate) async fn seed_demo_temporary_plaques(&self) -> Result<(i64, i64)> {
+        use crate::demand_kinds::TemporaryPlaqueForm;
+        let street = self.demo_ctx("street").await?;
+        let staffing = self.demo_ctx("staffing").await?;
+        let today = crate::clock::cst_date(self.now_ms()).ok_or_else(DomainError::internal)?;
+        let day = |d: i64| (today + chrono::Duration::days(d)).to_string();
+        let mut ids = Vec::new();
+        for (text, task, start, end) in [
+            (
+                "示例一街道城市更新指挥部",
+                "老旧小区改造集中攻坚",
+                day(-30),
+                day(60),
+            ),
+            (
+                "示例一街道防汛抗旱指挥部",
+                "汛期防汛抗旱",
+                day(-120),
+                day(-10),
+            ),
+        ] {
+            let d = self
+                .request_temporary_plaque(
+                    &street,
+                    &TemporaryPlaqueForm {
+                        unit_id: 0,
+                        task: task.into(),
+                        plaque_text: text.into(),
+                        placement: "outdoor".into(),
+                        start: start.clone(),
+                        end: end.clone(),
+                    },
+                )
+                .await?;
+            self.admit_demand(
+                &staffing,
+                d.id,
+                &start,
+                &end,
+                "同意临时加挂，任务结束后立即清理",
+            )
+            .await?;
+            // Hung the day after the task began, as the registry records it.
+            let hung = (chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d")
+                .map_err(|_| DomainError::internal())?
+                + chrono::Duration::days(1))
+            .to_string();
+            self.add_plaque(
+                &street,
+                &crate::plaque::PlaqueForm {
+                    unit_id: d.requester_node_id,
+                    name: text.into(),
+                    placement: "outdoor".into(),
+                    kind: "functional".into(),
+                    location: "办公楼正门右侧".into(),
+                    since: hung,
+                    temporary_demand_id: Some(d.id),
+                },
+                None,
+            )
+            .await?;
+            ids.push(d.id);
+        }
+        // The ended one is overdue now: the detector files its case at once.
+        self.run_plaque_detectors().await?;
+        Ok((ids[0], ids[1]))
+    }
+
+    /// Plaque registries through the use cases' own checks (authorization, the rules, removal
+    /// tasks; one transaction per recorder, to keep the demo quick to load): most units compliant (the street list's
+    /// plaques on 示例一街道, the three outdoor plaques of 4.4-4 and some indoor ones of 4.4-5 on
+    /// each community), 示例和平社区 with “综合治理工作站” outdoors and an off-list plaque
+    /// indoors, 示例一街道 with one plaque off the street list — each non-compliant plaque with
+    /// its removal task — and a self-inspection campaign in 铁东区 that 示例一街道 has completed
+    /// and 示例二街道 has not. Units without a demo account are recorded by the operator.
+    async fn seed_demo_plaques(&self) -> Result<()> {
+        use crate::plaque::PlaqueForm;
+        let worker = self.demo_ctx("worker").await?;
+        let street = self.demo_ctx("street").await?;
+        let since = (crate::clock::cst_date(self.now_ms()).ok_or_else(DomainError::internal)?
+            - chrono::Duration::days(400))
+        .to_string();
+        let form =
+            |unit: i64, name: &str, placement: &str, kind: &str, location: &str| PlaqueForm {
+                unit_id: unit,
+                name: name.into(),
+                placement: placement.into(),
+                kind: kind.into(),
+                location: location.into(),
+                since: since.clone(),
+                temporary_demand_id: None,
+            };
+        let community = |unit: i64, name: &str| {
+            vec![
+                form(
+                    unit,
+                    &format!("中共{name}委员会"),
+                    "outdoor",
+                    "",
+                    "办公楼正门左侧",
+                ),
+                form(
+                    unit,
+                    &format!("{name}党群服务中心"),
+                    "outdoor",
+                    "",
+                    "办公楼正门上方",
+                ),
+                form(
+                    unit,
+                    &format!("{name}居民委员会"),
+                    "outdoor",
+                    "",
+                    "办公楼正门右侧",
+                ),
+                form(unit, "人民调解委员会", "indoor", "", "一楼调解室门口"),
+                form(unit, "退役军人服务站", "indoor", "", "一楼服务大厅"),
+            ]
+        };
+        let heping = self.find_node_by_name("示例和平社区").await?.id;
+        let mut forms = community(heping, "示例和平社区");
+        forms.extend([
+            form(heping, "新时代文明实践站", "indoor", "", "二楼活动室"),
+            form(heping, "“两代表一委员”工作室", "indoor", "", "二楼会议室"),
+            form(heping, "综合治理工作站", "outdoor", "", "办公楼东侧墙面"),
+            form(heping, "计划生育协会", "indoor", "", "二楼走廊"),
+        ]);
+        self.seed_plaques(crate::plaque::Actor::User(&worker), &forms)
+            .await?;
+        let guangming = self.find_node_by_name("示例光明社区").await?.id;
+        let one = self.find_node_by_name("示例一街道").await?.id;
+        let mut forms = community(guangming, "示例光明社区");
+        forms.push(form(
+            guangming,
+            "示例光明社区妇联",
+            "indoor",
+            "",
+            "二楼妇女之家",
+        ));
+        forms.extend([
+            form(
+                one,
+                "中共示例一街道工作委员会",
+                "outdoor",
+                "work_agency",
+                "办公楼正门左侧",
+            ),
+            form(
+                one,
+                "示例一街道办事处",
+                "outdoor",
+                "work_agency",
+                "办公楼正门右侧",
+            ),
+            form(
+                one,
+                "示例一街道党群服务中心",
+                "outdoor",
+                "functional",
+                "服务中心正门",
+            ),
+            form(
+                one,
+                "示例一街道综合行政执法队",
+                "outdoor",
+                "work_agency",
+                "执法队正门",
+            ),
+            form(
+                one,
+                "党政综合办公室",
+                "indoor",
+                "comprehensive_office",
+                "三楼 301",
+            ),
+            form(
+                one,
+                "公共服务办公室",
+                "indoor",
+                "comprehensive_office",
+                "二楼 201",
+            ),
+            form(
+                one,
+                "全国民族团结进步模范集体",
+                "indoor",
+                "honorary",
+                "一楼荣誉墙",
+            ),
+            form(
+                one,
+                "示例一街道招商引资服务中心",
+                "outdoor",
+                "functional",
+                "办公楼西侧",
+            ),
+        ]);
+        self.seed_plaques(crate::plaque::Actor::User(&street), &forms)
+            .await?;
+        // Units without a demo account: recorded by the operator, as a register migrated from
+        // paper would be.
+        let two = self.find_node_by_name("示例二街道").await?.id;
+        let xinhua = self.find_node_by_name("示例新华社区").await?.id;
+        let fanrong = self.find_node_by_name("示例繁荣社区").await?.id;
+        let shanqian = self.find_node_by_name("示例山前村").await?.id;
+        let mut forms = vec![
+            form(
+                two,
+                "中共示例二街道工作委员会",
+                "outdoor",
+                "work_agency",
+                "办公楼正门左侧",
+            ),
+            form(
+                two,
+                "示例二街道办事处",
+                "outdoor",
+                "work_agency",
+                "办公楼正门右侧",
+            ),
+            form(
+                two,
+                "党建工作办公室",
+                "indoor",
+                "comprehensive_office",
+                "二楼 205",
+            ),
+        ];
+        forms.extend(community(xinhua, "示例新华社区"));
+        forms.extend(community(fanrong, "示例繁荣社区"));
+        forms.extend([
+            form(
+                shanqian,
+                "中共示例山前村支部委员会",
+                "outdoor",
+                "",
+                "村部正门左侧",
+            ),
+            form(
+                shanqian,
+                "示例山前村党群服务中心",
+                "outdoor",
+                "",
+                "村部正门上方",
+            ),
+            form(
+                shanqian,
+                "示例山前村村民委员会",
+                "outdoor",
+                "",
+                "村部正门右侧",
+            ),
+            form(
+                shanqian,
+                "示例山前村股份经济合作社",
+                "outdoor",
+                "",
+                "村部西侧",
+            ),
+            form(shanqian, "村务监督委员会", "indoor", "", "村部二楼"),
+        ]);
+        self.seed_plaques(crate::plaque::Actor::Operator, &forms)
+            .await?;
+        // 铁东区's campaign: 示例一街道 re-checks its plaques and those of its communities and
+        // reports completion; 示例二街道 has not yet.
+        let approver = self.demo_ctx("district_approver").await?;
+        let district = self.find_node_by_name("铁东区").await?.id;
+        let c = self
+            .launch_campaign(
+                &approver,
+                &crate::plaque::CampaignForm {
+                    district_id: district,
+                    title: String::new(),
+                },
+            )
+            .await?;
+        self.recheck_unit_plaques(&street, one).await?;
+        self.complete_self_inspection(
+            &street,
+            c.id,
+            one,
+            "已对照清单逐块复核；不合规的 3 块牌子已列入清理任务。",
+        )
+        .await?;
+        Ok(())
+    }
+    /// Records demo plaques as `actor` would with the add form, authorized like it.
+    async fn seed_plaques(
+        &self,
+        actor: crate::plaque::Actor<'_>,
+        forms: &[crate::plaque::PlaqueForm],
+    ) -> Result<()> {
+        let mut units = Vec::with_capacity(forms.len());
+        for f in forms {
+            let (unit, kind) = self.plaque_unit(f.unit_id).await?;
+            if let crate::plaque::Actor::User(ctx) = actor {
+                self.check(ctx, crate::Action::ManagePlaques, &unit.target())
+                    .await?;
+            }
+            units.push((unit, kind));
+        }
+        let items: Vec<_> = units
+            .iter()
+            .zip(forms)
+            .map(|((u, k), f)| (u, *k, f, None))
+            .collect();
+        self.record_plaques(actor, &items).await?;
+        Ok(())
+    }
+    async fn find_node_by_name(&self, name: &str) -> Result<crate::tree::NodeView> {
+        let n = node::Entity::find()
+            .filter(node::Column::Name.eq(name))
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found(name))?;
+        crate::tree::NodeView::from_row(n)
     }
 
     async fn demo_ctx(&self, username: &str) -> Result<crate::Ctx> {

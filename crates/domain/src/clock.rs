@@ -27,6 +27,17 @@ pub fn fmt_ms(ms: i64) -> String {
     }
 }
 
+/// The instant a Beijing calendar day (`YYYY-MM-DD`) begins, for date filters; a malformed day
+/// is an error on `field`.
+pub fn day_start_ms(day: &str, field: &'static str) -> crate::Result<i64> {
+    let d = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .map_err(|_| crate::DomainError::field(field, "date_invalid", "日期格式应为 YYYY-MM-DD"))?;
+    let t = d
+        .and_hms_opt(0, 0, 0)
+        .ok_or_else(crate::DomainError::internal)?;
+    Ok(t.and_utc().timestamp_millis() - CST_OFFSET_MS)
+}
+
 #[derive(Clone, Debug)]
 pub struct Clock {
     /// Added to the system time; tests move it forward.

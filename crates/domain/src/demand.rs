@@ -29,23 +29,62 @@ use crate::{App, Ctx};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DemandKind {
+    /// 工作事项 (4.2), placed by a department on communities.
     WorkItem,
+    /// 临时加挂牌子 (4.1-5), requested by a street or town, approved by the staffing office.
+    TemporaryPlaque,
+    /// A department's requirement that communities set up an agency, venue, post or plaque
+    /// (4.4-3).
+    AgencyRequirement,
 }
 
 impl DemandKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::WorkItem => "work_item",
+            Self::TemporaryPlaque => "temporary_plaque",
+            Self::AgencyRequirement => "agency_requirement",
         }
     }
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::WorkItem => "工作事项",
+            Self::TemporaryPlaque => "临时加挂牌子",
+            Self::AgencyRequirement => "机构场所人员要求",
         }
     }
+    /// Who admits a demand of this kind and level, the action they take, and their name.
+    pub fn authority(self, level: Level) -> (Role, Action, &'static str) {
+        match self {
+            Self::TemporaryPlaque => (
+                Role::StaffingOffice,
+                Action::ApproveTemporaryPlaque,
+                "区(市、县)编制部门",
+            ),
+            Self::WorkItem | Self::AgencyRequirement => {
+                let (role, action) = level.authority();
+                (role, action, level.authority_zh())
+            }
+        }
+    }
+
+    /// The clauses an admission of this kind applies.
+    pub fn admission_clauses(self) -> Vec<jianfu_rules::ClauseId> {
+        match self {
+            Self::WorkItem => vec![
+                jianfu_rules::clause!("4.2-2"),
+                jianfu_rules::clause!("4.2-4"),
+            ],
+            Self::TemporaryPlaque => vec![jianfu_rules::clause!("4.1-5")],
+            Self::AgencyRequirement => vec![jianfu_rules::clause!("4.4-3")],
+        }
+    }
+
     pub fn parse(s: &str) -> Result<Self> {
         match s {
             "work_item" => Ok(Self::WorkItem),
+            "temporary_plaque" => Ok(Self::TemporaryPlaque),
+            "agency_requirement" => Ok(Self::AgencyRequirement),
             _ => Err(DomainError::invalid("demand_kind_unknown", "事项类型无效")),
         }
     }
@@ -85,6 +124,11 @@ impl DemandStatus {
             Self::Expired => "已过期",
         }
     }
+    /// The label of a stored status.
+    pub fn stored_label(s: &str) -> &'static str {
+        Self::stored(s).label_zh()
+    }
+
     fn stored(s: &str) -> Self {
         match s {
             "submitted" => Self::Submitted,
@@ -186,7 +230,7 @@ pub struct DemandForm {
 }
 
 /// A checkbox: HTML forms send text (`true`, `on`, `1`), JSON sends a boolean.
-fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+pub(crate) fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Flag {
@@ -239,7 +283,7 @@ impl DecisionView {
             _ => "不予准入",
         }
     }
-    fn from_decision(d: &Decision) -> Self {
+    pub fn from_decision(d: &Decision) -> Self {
         Self {
             outcome: match d.outcome {
                 Outcome::Allow => "allow",
@@ -278,6 +322,10 @@ pub struct DemandView {
     pub status: DemandStatus,
     pub status_zh: &'static str,
     pub details: WorkItemDetails,
+    /// The temporary plaque's own fields (kind `temporary_plaque`).
+    pub temporary_plaque: Option<crate::demand_kinds::TemporaryPlaqueDetails>,
+    /// The agency requirement's own fields (kind `agency_requirement`).
+    pub agency: Option<crate::demand_kinds::AgencyDetails>,
     pub category_name: String,
     pub legal_basis_kind: Option<String>,
     pub legal_basis_title: Option<String>,
@@ -407,7 +455,7 @@ const MAX_MINUTES: i64 = 2400;
 const MAX_OCCURRENCES: i64 = 366;
 const MAX_FUNDING_YUAN: i64 = 10_000_000_000;
 
-fn parse_date(s: &str, field: &'static str) -> Result<chrono::NaiveDate> {
+pub(crate) fn parse_date(s: &str, field: &'static str) -> Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| DomainError::field(field, "date_invalid", "日期格式应为 YYYY-MM-DD"))
 }
@@ -463,7 +511,7 @@ pub fn parse_yuan(s: &str) -> Result<Option<i64>> {
     Ok(Some(yuan * 100 + fen))
 }
 
-fn today(app: &App) -> chrono::NaiveDate {
+pub(crate) fn today(app: &App) -> chrono::NaiveDate {
     crate::clock::cst_date(app.now_ms()).unwrap_or_default()
 }
 
@@ -683,7 +731,7 @@ impl App {
 
     /// Turns a target choice into community ids. Every target must lie in the requester's
     /// jurisdiction (a district department cannot reach another district's communities).
-    async fn resolve_targets(
+    pub(crate) async fn resolve_targets(
         &self,
         ctx: &Ctx,
         scope: &NodeView,
@@ -942,7 +990,7 @@ impl App {
         self.update_demand(ctx, id, &form, true).await
     }
 
-    async fn demand_row(&self, id: i64) -> Result<demand::Model> {
+    pub(crate) async fn demand_row(&self, id: i64) -> Result<demand::Model> {
         demand::Entity::find_by_id(id)
             .one(self.store.db())
             .await?
@@ -951,7 +999,18 @@ impl App {
 
     async fn demand_view(&self, row: demand::Model) -> Result<DemandView> {
         let today = today(self).to_string();
-        let details: WorkItemDetails = serde_json::from_str(&row.details).unwrap_or_default();
+        let kind = DemandKind::parse(&row.kind)?;
+        let details: WorkItemDetails = if kind == DemandKind::WorkItem {
+            serde_json::from_str(&row.details).unwrap_or_default()
+        } else {
+            WorkItemDetails::default()
+        };
+        let temporary_plaque = (kind == DemandKind::TemporaryPlaque)
+            .then(|| serde_json::from_str(&row.details).ok())
+            .flatten();
+        let agency = (kind == DemandKind::AgencyRequirement)
+            .then(|| serde_json::from_str(&row.details).ok())
+            .flatten();
         let targets = demand_target::Entity::find()
             .filter(demand_target::Column::DemandId.eq(row.id))
             .all(self.store.db())
@@ -987,8 +1046,8 @@ impl App {
             f64::from(row.minutes_per_occurrence) * f64::from(row.occurrences_per_year) / 60.0;
         Ok(DemandView {
             id: row.id,
-            kind: DemandKind::parse(&row.kind)?,
-            kind_zh: DemandKind::parse(&row.kind)?.label_zh(),
+            kind,
+            kind_zh: kind.label_zh(),
             title: row.title,
             description: row.description,
             requester_node_id: requester.id,
@@ -1001,6 +1060,8 @@ impl App {
             status_zh: status.label_zh(),
             category_name,
             details,
+            temporary_plaque,
+            agency,
             legal_basis_kind: row.legal_basis_kind,
             legal_basis_title: row.legal_basis_title,
             legal_basis_article: row.legal_basis_article,
@@ -1016,7 +1077,7 @@ impl App {
                 .decision
                 .as_deref()
                 .and_then(|d| serde_json::from_str(d).ok()),
-            authority_zh: level.authority_zh(),
+            authority_zh: kind.authority(level).2,
             admission_number: row.admission_number,
             valid_from: row.valid_from,
             valid_to: row.valid_to,
@@ -1045,7 +1106,9 @@ impl App {
             return false;
         }
         let own = p.grants.iter().any(|g| {
-            g.node_id == v.requester_node_id && crate::authz::permits(g.role, Action::DraftDemand)
+            g.node_id == v.requester_node_id
+                && (crate::authz::permits(g.role, Action::DraftDemand)
+                    || crate::authz::permits(g.role, Action::RequestTemporaryPlaque))
         });
         if own {
             return true;
@@ -1060,6 +1123,15 @@ impl App {
             ) && scope_path.starts_with(&g.scope_path)
         });
         if overseer {
+            return true;
+        }
+        // The staffing office sees the temporary plaques it is to approve.
+        let approver = v.kind == DemandKind::TemporaryPlaque
+            && p.grants.iter().any(|g| {
+                crate::authz::permits(g.role, Action::ApproveTemporaryPlaque)
+                    && scope_path.starts_with(&g.scope_path)
+            });
+        if approver {
             return true;
         }
         let placed = matches!(
@@ -1108,7 +1180,10 @@ impl App {
         let own: Vec<i64> = p
             .grants
             .iter()
-            .filter(|g| crate::authz::permits(g.role, Action::DraftDemand))
+            .filter(|g| {
+                crate::authz::permits(g.role, Action::DraftDemand)
+                    || crate::authz::permits(g.role, Action::RequestTemporaryPlaque)
+            })
             .map(|g| g.node_id)
             .collect();
         if !own.is_empty() {
@@ -1120,6 +1195,14 @@ impl App {
                 .from(node::Entity)
                 .and_where(node::Column::Path.starts_with(&g.scope_path))
                 .to_owned();
+            if crate::authz::permits(g.role, Action::ApproveTemporaryPlaque) {
+                visible = visible.add(
+                    Condition::all()
+                        .add(demand::Column::ScopeNodeId.in_subquery(nodes_under.clone()))
+                        .add(demand::Column::Kind.eq(DemandKind::TemporaryPlaque.as_str()))
+                        .add(demand::Column::Status.ne(DemandStatus::Draft.as_str())),
+                );
+            }
             if matches!(
                 g.role,
                 Role::CityApprover | Role::DistrictApprover | Role::Supervisor
@@ -1198,21 +1281,21 @@ impl App {
     }
 
     async fn authority_check(&self, ctx: &Ctx, row: &demand::Model) -> Result<()> {
-        let (_, action) = Level::parse(&row.level).authority();
+        let kind = DemandKind::parse(&row.kind)?;
+        let (_, action, authority_zh) = kind.authority(Level::parse(&row.level));
         let scope = self.find_node(row.scope_node_id).await?;
         // Exactly the authority of the demand's level and place: a city approver's jurisdiction
-        // covers the districts, but district demands are the district's to admit (4.2-4).
-        let holds = ctx
-            .principal
-            .grants
-            .iter()
-            .any(|g| crate::authz::permits(g.role, action) && g.node_id == scope.id);
+        // covers the districts, but district demands are the district's to admit (4.2-4). A
+        // staffing office is a department: its grant's scope is its district (4.1-5).
+        let holds = ctx.principal.grants.iter().any(|g| {
+            crate::authz::permits(g.role, action)
+                && (g.node_id == scope.id || g.scope_node_id == scope.id)
+        });
         if !holds || ctx.principal.must_change_password {
             self.record_denial(ctx, action, Some(scope.id)).await;
             return Err(DomainError::forbidden(format!(
                 "该事项须由{}（{}）审批",
-                Level::parse(&row.level).authority_zh(),
-                scope.name
+                authority_zh, scope.name
             )));
         }
         Ok(())
@@ -1297,7 +1380,7 @@ impl App {
             "demand.admit",
             "demand",
             Some(id.to_string()),
-            serde_json::json!({ "admission_number": number, "valid_from": from.to_string(), "valid_to": to.to_string(), "clauses": [jianfu_rules::clause!("4.2-2"), jianfu_rules::clause!("4.2-4")] }),
+            serde_json::json!({ "admission_number": number, "valid_from": from.to_string(), "valid_to": to.to_string(), "clauses": DemandKind::parse(&row.kind)?.admission_clauses() }),
         ))
         .await?;
         tx.commit().await?;
@@ -1733,7 +1816,10 @@ impl App {
                 .unwrap_or_default();
             items.push(CaseView {
                 id: r.id,
-                kind_zh: "未经准入事项",
+                kind_zh: match r.kind.as_str() {
+                    "temporary_plaque_overdue" => "临时挂牌逾期未清理",
+                    _ => "未经准入事项",
+                },
                 status_zh: if r.status == "open" {
                     "待处理"
                 } else {
@@ -1949,7 +2035,7 @@ pub fn form_of(v: &DemandView) -> DemandForm {
     }
 }
 
-async fn write_targets<C: ConnectionTrait>(
+pub(crate) async fn write_targets<C: ConnectionTrait>(
     conn: &C,
     demand_id: i64,
     targets: &[i64],
@@ -1966,7 +2052,7 @@ async fn write_targets<C: ConnectionTrait>(
 }
 
 /// Takes the next value of a named counter inside the caller's transaction.
-async fn next_counter<C: ConnectionTrait>(conn: &C, key: &str) -> Result<i64> {
+pub(crate) async fn next_counter<C: ConnectionTrait>(conn: &C, key: &str) -> Result<i64> {
     let current = counter::Entity::find_by_id(key.to_owned())
         .one(conn)
         .await?;

@@ -7,12 +7,16 @@ pub mod audit_log;
 pub mod auth;
 pub mod authz;
 pub mod bootstrap;
+pub mod certificate;
 pub mod clock;
 pub mod demand;
+pub mod demand_kinds;
 pub mod division;
 pub mod error;
+pub mod id_number;
 pub mod import;
 pub mod page;
+pub mod plaque;
 pub mod tree;
 
 use jianfu_store::{AuditOutcome, NewAuditEntry, Store};
@@ -62,9 +66,13 @@ pub struct App {
     pub hasher: auth::PasswordHasher,
     /// Login attempts are serialized per source address (sharded, so memory stays bounded).
     login_locks: std::sync::Arc<Vec<tokio::sync::Mutex<()>>>,
+    /// The address the public reaches this deployment at: certificates' QR codes point here.
+    public_url: std::sync::Arc<str>,
 }
 
 const LOGIN_LOCK_SHARDS: usize = 64;
+/// Where a deployment is reached when nothing else is configured (the `serve` default).
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 impl App {
     pub fn new(store: Store, clock: Clock, hasher: auth::PasswordHasher) -> Self {
@@ -77,7 +85,19 @@ impl App {
                     .map(|_| tokio::sync::Mutex::new(()))
                     .collect(),
             ),
+            public_url: std::sync::Arc::from(DEFAULT_PUBLIC_URL),
         }
+    }
+
+    /// Sets the public address (e.g. `https://jianfu.anshan.gov.cn`) printed in certificates.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = std::sync::Arc::from(url.trim_end_matches('/'));
+        self
+    }
+
+    /// The public address certificates link to.
+    pub fn public_base_url(&self) -> String {
+        self.public_url.to_string()
     }
 
     fn login_lock(&self, ip: &str) -> &tokio::sync::Mutex<()> {

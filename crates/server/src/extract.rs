@@ -74,7 +74,8 @@ where
                 other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => problem(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "payload_too_large",
-                    "请求体超过 1 MiB 上限",
+                    // Routes set their own limits (certificate applications carry files).
+                    "请求体超过该接口允许的大小（一般接口 1 MiB；证明申请最多 5 个附件，每个不超过 5 MB），本次请求未执行",
                     None,
                 ),
                 _ => problem(

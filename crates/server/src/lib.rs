@@ -6,6 +6,7 @@ mod api;
 mod assets;
 mod error;
 mod extract;
+mod limit;
 mod metrics;
 mod routes;
 mod state;
@@ -34,8 +35,36 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let detector = tokio::spawn(run_detectors(state.app.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    detector.abort();
+    served
+}
+
+/// How often the background detectors run (the first run is at start).
+const DETECTOR_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The background job: the overdue-temporary-plaque detector (4.1-5) at start and then every
+/// minute. A failed run is logged and retried at the next tick; it never stops the server.
+/// Safe with several server processes: the detector inserts each case at most once.
+async fn run_detectors(app: jianfu_domain::App) {
+    let mut tick = tokio::time::interval(DETECTOR_PERIOD);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match app.run_plaque_detectors().await {
+            Ok(r) if r.flagged > 0 => {
+                tracing::info!(
+                    flagged = r.flagged,
+                    checked = r.checked,
+                    "overdue temporary plaques flagged"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "plaque detector run failed"),
+        }
+    }
 }

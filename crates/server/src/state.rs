@@ -20,6 +20,8 @@ pub struct AppState {
     pub app: App,
     pub config: Arc<ServerConfig>,
     pub metrics: Arc<Metrics>,
+    /// Failed certificate verifications per client address (20 per 10 minutes).
+    pub verify_failures: Arc<crate::limit::FailureLimiter>,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             app,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
+            verify_failures: Arc::new(crate::limit::FailureLimiter::new(20, 10 * 60 * 1000)),
         }
     }
 }

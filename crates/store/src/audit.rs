@@ -29,6 +29,19 @@ impl AuditKey {
         Ok(Self(bytes))
     }
 
+    /// A key for another purpose, derived from this deployment secret with HMAC-SM3 over a
+    /// label (so one secret file serves the audit checkpoint and, e.g., the key that encrypts
+    /// seal keys at rest, without the two ever being the same key).
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        if let Ok(mut mac) = <SimpleHmac<Sm3> as KeyInit>::new_from_slice(&self.0) {
+            mac.update(b"jianfu-derive:");
+            mac.update(label.as_bytes());
+            out.copy_from_slice(&mac.finalize().into_bytes());
+        }
+        out
+    }
+
     fn tag(&self, seq: i64, hash: &str) -> String {
         // SimpleHmac accepts a key of any length, so this cannot fail.
         let Ok(mut mac) = <SimpleHmac<Sm3> as KeyInit>::new_from_slice(&self.0) else {

@@ -444,3 +444,105 @@ pub async fn ledger(
         by_department: rows(l.by_department),
     }))
 }
+
+/// A temporary plaque request as the API takes it (4.1-5).
+#[derive(Deserialize, ToSchema)]
+pub struct TemporaryPlaqueIn {
+    /// The street or town asking; the caller's own when omitted.
+    #[serde(default)]
+    pub unit_id: i64,
+    pub task: String,
+    pub plaque_text: String,
+    /// `outdoor` or `indoor`.
+    pub placement: String,
+    /// YYYY-MM-DD.
+    pub start: String,
+    /// YYYY-MM-DD; the plaque must be gone the day after.
+    pub end: String,
+}
+
+/// A street or town requests a temporary plaque; it goes to the district staffing office.
+#[utoipa::path(post, path = "/api/v1/temporary-plaques", request_body = TemporaryPlaqueIn,
+    responses((status = 201, body = DemandOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn request_temporary_plaque(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Body(b): Body<TemporaryPlaqueIn>,
+) -> Result<(StatusCode, Json<DemandOut>), ApiError> {
+    let f = jianfu_domain::demand_kinds::TemporaryPlaqueForm {
+        unit_id: b.unit_id,
+        task: b.task,
+        plaque_text: b.plaque_text,
+        placement: b.placement,
+        start: b.start,
+        end: b.end,
+    };
+    let d = s.app.request_temporary_plaque(&user.ctx(), &f).await?;
+    Ok((StatusCode::CREATED, Json(d.into())))
+}
+
+/// An agency, venue, staff or plaque requirement as the API takes it (4.4-3).
+#[derive(Deserialize, ToSchema)]
+pub struct AgencyIn {
+    pub requester_node_id: i64,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub work_agency: bool,
+    #[serde(default)]
+    pub venue: bool,
+    #[serde(default)]
+    pub full_time_staff: bool,
+    #[serde(default)]
+    pub plaque: bool,
+    /// `law`, `regulation`, `rule`, or empty.
+    #[serde(default)]
+    pub legal_basis_kind: String,
+    #[serde(default)]
+    pub legal_basis_title: String,
+    #[serde(default)]
+    pub legal_basis_article: String,
+    /// `central`, `provincial`, `city`, `district`, or empty.
+    #[serde(default)]
+    pub mandate_level: String,
+    #[serde(default)]
+    pub mandate_document: String,
+    pub period_start: String,
+    pub period_end: String,
+    /// `scope`, `streets` or `communities`.
+    pub target_mode: String,
+    #[serde(default)]
+    pub target_ids: Vec<i64>,
+}
+
+/// A department's agency, venue, staff or plaque requirement on communities: rejected at once
+/// without a legal basis or a mandate (4.4-3), otherwise submitted to the authority.
+#[utoipa::path(post, path = "/api/v1/agency-requirements", request_body = AgencyIn,
+    responses((status = 201, body = DemandOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_agency_requirement(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Body(b): Body<AgencyIn>,
+) -> Result<(StatusCode, Json<DemandOut>), ApiError> {
+    let f = jianfu_domain::demand_kinds::AgencyForm {
+        requester_node_id: b.requester_node_id,
+        title: b.title,
+        description: b.description,
+        work_agency: b.work_agency,
+        venue: b.venue,
+        full_time_staff: b.full_time_staff,
+        plaque: b.plaque,
+        legal_basis_kind: b.legal_basis_kind,
+        legal_basis_title: b.legal_basis_title,
+        legal_basis_article: b.legal_basis_article,
+        mandate_level: b.mandate_level,
+        mandate_document: b.mandate_document,
+        period_start: b.period_start,
+        period_end: b.period_end,
+        target_mode: b.target_mode,
+        target_ids: b.target_ids,
+    };
+    let d = s.app.create_agency_requirement(&user.ctx(), &f).await?;
+    Ok((StatusCode::CREATED, Json(d.into())))
+}

@@ -3,9 +3,11 @@
 //! OpenAPI document is generated from these handlers' annotations.
 
 pub mod audit;
+pub mod certificates;
 pub mod demands;
 pub mod import;
 pub mod nodes;
+pub mod plaques;
 pub mod users;
 
 use axum::Json;
@@ -46,7 +48,14 @@ impl Modify for Security {
         audit::list, audit::verify,
         demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::reject, demands::revoke,
         demands::lookup, demands::cases, demands::ledger,
+        demands::request_temporary_plaque, demands::create_agency_requirement,
         import::import_demands,
+        certificates::verify, certificates::seal_authority, certificates::catalogue,
+        certificates::apply, certificates::list, certificates::get, certificates::issue, certificates::revoke,
+        certificates::seal_uses,
+        plaques::list, plaques::create, plaques::get, plaques::update, plaques::confirm, plaques::remove,
+        plaques::tasks, plaques::close_task,
+        plaques::campaigns, plaques::launch, plaques::campaign, plaques::complete,
     ),
     components(schemas(Problem)),
     modifiers(&Security),
@@ -116,4 +125,16 @@ pub struct PageOut<T: ToSchema> {
     pub total: u64,
     pub page: u64,
     pub per_page: u64,
+}
+
+impl<T: ToSchema> PageOut<T> {
+    /// A domain page with each item mapped to its API shape.
+    pub fn from_page<U>(p: jianfu_domain::page::Page<U>, f: impl FnMut(U) -> T) -> Self {
+        Self {
+            items: p.items.into_iter().map(f).collect(),
+            total: p.total,
+            page: p.page,
+            per_page: p.per_page,
+        }
+    }
 }

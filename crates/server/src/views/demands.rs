@@ -31,6 +31,7 @@ struct ListPage {
     page: Page<DemandView>,
     pager_base: String,
     can_draft: bool,
+    can_request_plaque: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -65,6 +66,7 @@ pub async fn list(
             f: q.f,
             page,
             can_draft: user.principal.may(Action::DraftDemand),
+            can_request_plaque: user.principal.may(Action::RequestTemporaryPlaque),
         },
     )
 }
@@ -253,15 +255,17 @@ async fn detail_page(
         Err(e) => return PageError(e).into_response(),
     };
     let p = &user.principal;
-    let (_, admit) = d.level.authority();
+    let (_, admit, _) = d.kind.authority(d.level);
     let can_edit = d.status == DemandStatus::Draft
+        && d.kind == jianfu_domain::demand::DemandKind::WorkItem
         && p.grants
             .iter()
             .any(|g| g.node_id == d.requester_node_id && p.may(Action::DraftDemand));
     let can_review = d.status == DemandStatus::Submitted
-        && p.grants
-            .iter()
-            .any(|g| g.node_id == d.scope_node_id && jianfu_domain::authz::permits(g.role, admit));
+        && p.grants.iter().any(|g| {
+            (g.node_id == d.scope_node_id || g.scope_node_id == d.scope_node_id)
+                && jianfu_domain::authz::permits(g.role, admit)
+        });
     let can_revoke = d.status == DemandStatus::Admitted && p.may(Action::RevokeDemand);
     render(
         status,

@@ -81,6 +81,27 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
     if p.may(Action::DraftDemand) {
         links.push(("/demands/new", "起草事项", "向社区(村)派发工作事项须经准入"));
     }
+    if p.may(Action::DraftDemand) {
+        links.push((
+            "/demands/agency",
+            "机构场所人员要求",
+            "要求社区(村)设立机构、场所、专职人员或挂牌，须有依据（4.4-3）",
+        ));
+    }
+    if p.may(Action::RequestTemporaryPlaque) {
+        links.push((
+            "/demands/temporary-plaque",
+            "申请临时加挂牌子",
+            "因重大工作任务临时挂牌，须报编制部门同意（4.1-5）",
+        ));
+    }
+    if p.may(Action::ApproveTemporaryPlaque) {
+        links.push((
+            "/demands?status=submitted",
+            "审批临时加挂牌子",
+            "街道(乡镇)报请的临时挂牌，同意后赋准入编号",
+        ));
+    }
     if p.may(Action::ViewLedger) && !p.may(Action::ReportUnadmitted) {
         links.push(("/ledger", "负担台账", "辖区各社区、各部门的年负担小时数"));
     }
@@ -91,6 +112,49 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
             "未经准入的事项，社区(村)可以拒绝承接",
         ));
     }
+    if p.may(Action::ApplyCertificate) {
+        links.push((
+            "/certificates/apply",
+            "申请开具证明",
+            "目录内的证明在线申请，查看办理进度和理由",
+        ));
+    }
+    if p.may(Action::ApplyCertificate) && !p.may(Action::ViewCertificates) {
+        links.push((
+            "/certificates/mine",
+            "我的证明申请",
+            "办理状态、不予出具的理由、下载证明",
+        ));
+    }
+    if p.may(Action::ViewCertificates) {
+        links.push((
+            "/certificates?status=overdue",
+            "证明办理",
+            "受理、调查核实、议事协商、出具和撤销；超时限的申请",
+        ));
+    }
+    if p.may(Action::ViewSealLedger) {
+        links.push((
+            "/seal-uses",
+            "用印登记",
+            "每一次用印对应的证明和依据，可导出",
+        ));
+    }
+    if p.may(Action::ManageCatalogue) {
+        links.push(("/catalogue", "证明事项目录", "采用市级事项、新增本地事项"));
+    }
+    if p.may(Action::ManageSeals) {
+        links.push(("/seals", "电子印章", "为社区(村)制作证明专用电子印章"));
+    }
+    if p.may(Action::ManageHolidays) {
+        links.push(("/admin/holidays", "节假日安排", "导入每年的放假和调休安排"));
+    }
+    links.push((
+        "/guides",
+        "证明事项办事指南",
+        "各区社区(村)可出具的证明及替代方式",
+    ));
+    links.push(("/verify", "证明核验", "核对证明是否真实有效"));
     links.push(("/lookup", "准入编号查询", "核对部门下派事项的准入编号"));
     links.push(("/policy", "政策原文", "鞍民发〔2021〕18号，按条款编号"));
     links.push(("/tokens", "API 令牌", "为对接系统创建访问令牌"));

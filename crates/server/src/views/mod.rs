@@ -2,12 +2,15 @@
 //! flash message, CSRF token) and its own data. Handlers parse, call the domain, render.
 
 pub mod audit;
+pub mod certificates;
+pub mod demand_kinds;
 pub mod demands;
 pub mod home;
 pub mod import;
 pub mod login;
 pub mod me;
 pub mod nodes;
+pub mod plaques;
 pub mod policy;
 pub mod security;
 pub mod system;
@@ -58,6 +61,21 @@ impl Chrome {
                     p.may(Action::ViewLedger) && !p.may(Action::ReportUnadmitted),
                 ),
                 ("/cases", "问题线索", p.may(Action::ViewCases)),
+                ("/certificates", "证明办理", p.may(Action::ViewCertificates)),
+                (
+                    "/certificates/mine",
+                    "我的证明",
+                    p.may(Action::ApplyCertificate) && !p.may(Action::ViewCertificates),
+                ),
+                ("/plaques", "挂牌", p.may(Action::ViewPlaques)),
+                ("/removal-tasks", "挂牌清理", p.may(Action::ViewPlaques)),
+                ("/campaigns", "自检自查", p.may(Action::ViewPlaques)),
+                ("/seal-uses", "用印登记", p.may(Action::ViewSealLedger)),
+                ("/catalogue", "证明目录", p.may(Action::ManageCatalogue)),
+                ("/seals", "电子印章", p.may(Action::ManageSeals)),
+                ("/admin/holidays", "节假日", p.may(Action::ManageHolidays)),
+                ("/guides", "办事指南", true),
+                ("/verify", "证明核验", true),
                 ("/lookup", "编号查询", true),
                 ("/tree", "行政区划", p.may(Action::ViewTree)),
                 ("/admin/users", "账号管理", p.may(Action::ViewAccounts)),
@@ -91,6 +109,16 @@ impl Chrome {
                 href: "/lookup",
                 label: "编号查询",
                 active: active == "/lookup",
+            });
+            nav.push(NavItem {
+                href: "/guides",
+                label: "办事指南",
+                active: active == "/guides",
+            });
+            nav.push(NavItem {
+                href: "/verify",
+                label: "证明核验",
+                active: active == "/verify",
             });
             nav.push(NavItem {
                 href: "/policy",

@@ -8,9 +8,12 @@ mod helpers;
 mod audit_chain;
 mod auth;
 mod bad_input;
+mod certificates;
+mod demand_kinds;
 mod demands;
 mod import;
 mod matrix;
+mod plaques;
 mod stories;
 
 /// The suite must run on the database CI asked for: with `JIANFU_TEST_REQUIRE_POSTGRES=1` and

@@ -6,6 +6,7 @@ use jianfu_domain::bootstrap::DEMO_ACCOUNTS;
 use jianfu_server::route_table;
 use reqwest::{Method, StatusCode};
 
+use crate::auth::scalar;
 use crate::helpers::{TestApp, spawn_app};
 
 const ALL: &[&str] = &[
@@ -44,6 +45,8 @@ const VIEW_DEMANDS: &[&str] = &[
     "worker",
 ];
 const DRAFT: &[&str] = &["city_dept", "district_dept"];
+/// Streets and towns request temporary plaques (4.1-5).
+const STREET_OFFICIAL: &[&str] = &["street"];
 /// The demo demand's own department (铁东区卫生健康局) and its authority (铁东区).
 const OWN_DEPT: &[&str] = &["district_dept"];
 const DISTRICT_AUTHORITY: &[&str] = &["district_approver"];
@@ -55,6 +58,62 @@ const REVOKERS: &[&str] = &[
 ];
 const COMMUNITY: &[&str] = &["head", "worker"];
 const SUPERVISORS: &[&str] = &["supervisor", "district_supervisor"];
+/// Certificates (4.5): who sees applications and the seal ledger (every official over 示例和平社区).
+const CERT_VIEW: &[&str] = &[
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+    "street",
+    "head",
+    "worker",
+];
+/// Reading the demo application: its applicant (the resident) and every official over it.
+const CERT_READ: &[&str] = &[
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+    "street",
+    "head",
+    "worker",
+    "resident",
+];
+/// The documents and the full ID number: the applicant and the issuing community's staff.
+const CERT_HOLDER: &[&str] = &["head", "worker", "resident"];
+const HEAD: &[&str] = &["head"];
+/// Revoking: the issuing community's staff and the supervisors over it.
+const CERT_REVOKE: &[&str] = &["supervisor", "district_supervisor", "head", "worker"];
+/// The seals page: the system administrator (makes seals) and who sees the ledger.
+const SEALS: &[&str] = &[
+    "sysadmin",
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+    "street",
+    "head",
+    "worker",
+];
+/// 铁东区's catalogue: its approver and the city's.
+const CATALOGUE: &[&str] = &["city_approver", "district_approver"];
+/// Plaques (4.1, 4.4): who sees the registries of 示例和平社区 (and the campaign of 铁东区).
+const PLAQUE_VIEW: &[&str] = &[
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+    "staffing",
+    "street",
+    "head",
+    "worker",
+];
+/// Who keeps 示例和平社区's registry: its staff and its street's official.
+const PLAQUE_MANAGE: &[&str] = &["street", "head", "worker"];
+/// Who launches campaigns over 铁东区 (4.1-3, 4.1-8).
+const CAMPAIGN_LAUNCH: &[&str] = &["supervisor", "district_approver", "district_supervisor"];
+/// Who completes 示例一街道's self-inspection (4.1-7).
+const SELF_INSPECTION: &[&str] = &["street"];
 const LEDGER: &[&str] = &[
     "city_approver",
     "supervisor",
@@ -120,6 +179,13 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/demands/new", DRAFT, false),
         ("POST", "/demands", DRAFT, false),
         ("GET", "/demands/{id}", VIEW_DEMANDS, false),
+        // The other demand kinds (demand_kinds.rs).
+        ("GET", "/demands/temporary-plaque", STREET_OFFICIAL, false),
+        ("POST", "/demands/temporary-plaque", STREET_OFFICIAL, false),
+        ("POST", "/api/v1/temporary-plaques", STREET_OFFICIAL, false),
+        ("GET", "/demands/agency", DRAFT, false),
+        ("POST", "/demands/agency", DRAFT, false),
+        ("POST", "/api/v1/agency-requirements", DRAFT, false),
         // Excel import (import.rs).
         ("GET", "/demands/import", DRAFT, false),
         ("POST", "/demands/import", DRAFT, false),
@@ -166,6 +232,103 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/audit/verify", AUD, false),
         ("GET", "/api/v1/audit", AUD, false),
         ("POST", "/api/v1/audit/verify", AUD, false),
+        // Certificates (4.5, certificates.rs): public guides and verification.
+        ("GET", "/guides", PUBLIC, true),
+        ("GET", "/guides/{code}", PUBLIC, true),
+        ("GET", "/guides/{code}/sample.pdf", PUBLIC, true),
+        ("GET", "/verify", PUBLIC, true),
+        ("GET", "/api/v1/verify", PUBLIC, true),
+        ("GET", "/api/v1/seal-authority", PUBLIC, true),
+        ("GET", "/api/v1/catalogue/{district_id}", PUBLIC, true),
+        // Applying: residents, and community staff on a resident's behalf.
+        ("GET", "/certificates/apply", CERT_HOLDER, false),
+        ("POST", "/certificates/apply", CERT_HOLDER, false),
+        ("GET", "/certificates/mine", CERT_HOLDER, false),
+        ("POST", "/api/v1/certificates", CERT_HOLDER, false),
+        // The demo public-interest application of 示例和平社区 (by the resident).
+        ("GET", "/certificates", CERT_VIEW, false),
+        ("GET", "/api/v1/certificates", CERT_VIEW, false),
+        ("GET", "/certificates/{id}", CERT_READ, false),
+        ("GET", "/api/v1/certificates/{id}", CERT_READ, false),
+        (
+            "GET",
+            "/certificates/{id}/attachments/{aid}",
+            CERT_READ,
+            false,
+        ),
+        ("POST", "/certificates/{id}/reveal-id", CERT_HOLDER, false),
+        ("POST", "/certificates/{id}/record/{step}", COMMUNITY, false),
+        ("POST", "/certificates/{id}/sign", HEAD, false),
+        ("POST", "/certificates/{id}/issue", COMMUNITY, false),
+        ("POST", "/api/v1/certificates/{id}/issue", COMMUNITY, false),
+        ("POST", "/certificates/{id}/refuse", COMMUNITY, false),
+        // The demo certificate issued by 示例和平社区 to the resident.
+        ("GET", "/issued/{id}/pdf", CERT_HOLDER, false),
+        ("GET", "/issued/{id}/json", CERT_HOLDER, false),
+        ("POST", "/issued/{id}/revoke", CERT_REVOKE, false),
+        ("POST", "/api/v1/issued/{id}/revoke", CERT_REVOKE, false),
+        // Seals, the seal-use ledger, 铁东区's catalogue, the holiday calendar.
+        ("GET", "/seal-uses", CERT_VIEW, false),
+        ("GET", "/seal-uses/export.xlsx", CERT_VIEW, false),
+        ("GET", "/api/v1/seal-uses", CERT_VIEW, false),
+        ("GET", "/seals", SEALS, false),
+        ("POST", "/seals/{id}/make", SYS, false),
+        ("GET", "/catalogue", CATALOGUE, false),
+        (
+            "POST",
+            "/catalogue/{district}/entries/{type_id}",
+            CATALOGUE,
+            false,
+        ),
+        ("POST", "/catalogue/{district}/local", CATALOGUE, false),
+        ("GET", "/admin/holidays", SYS, false),
+        ("POST", "/admin/holidays", SYS, false),
+        // Plaques (4.1, 4.4, plaques.rs): 示例和平社区's registry, its plaque “综合治理工作站”
+        // and that plaque's removal task, 铁东区's demo campaign and 示例一街道 in it.
+        ("GET", "/plaques", PLAQUE_VIEW, false),
+        ("GET", "/plaques/units/{id}", PLAQUE_VIEW, false),
+        ("POST", "/plaques/units/{id}", PLAQUE_MANAGE, false),
+        ("POST", "/plaques/units/{id}/recheck", PLAQUE_MANAGE, false),
+        ("GET", "/plaques/{id}", PLAQUE_VIEW, false),
+        ("POST", "/plaques/{id}", PLAQUE_MANAGE, false),
+        ("POST", "/plaques/{id}/confirm", PLAQUE_MANAGE, false),
+        ("POST", "/plaques/{id}/remove", PLAQUE_MANAGE, false),
+        ("GET", "/plaques/{id}/photo", PLAQUE_VIEW, false),
+        ("GET", "/removal-tasks", PLAQUE_VIEW, false),
+        ("POST", "/removal-tasks/{id}/close", PLAQUE_MANAGE, false),
+        ("GET", "/removal-tasks/{id}/evidence", PLAQUE_VIEW, false),
+        ("GET", "/campaigns", PLAQUE_VIEW, false),
+        ("POST", "/campaigns", CAMPAIGN_LAUNCH, false),
+        ("GET", "/campaigns/{id}", PLAQUE_VIEW, false),
+        (
+            "POST",
+            "/campaigns/{id}/units/{unit_id}/complete",
+            SELF_INSPECTION,
+            false,
+        ),
+        ("GET", "/campaigns/{id}/export.xlsx", PLAQUE_VIEW, false),
+        ("GET", "/api/v1/plaques", PLAQUE_VIEW, false),
+        ("POST", "/api/v1/plaques", PLAQUE_MANAGE, false),
+        ("GET", "/api/v1/plaques/{id}", PLAQUE_VIEW, false),
+        ("PUT", "/api/v1/plaques/{id}", PLAQUE_MANAGE, false),
+        ("POST", "/api/v1/plaques/{id}/confirm", PLAQUE_MANAGE, false),
+        ("POST", "/api/v1/plaques/{id}/remove", PLAQUE_MANAGE, false),
+        ("GET", "/api/v1/removal-tasks", PLAQUE_VIEW, false),
+        (
+            "POST",
+            "/api/v1/removal-tasks/{id}/close",
+            PLAQUE_MANAGE,
+            false,
+        ),
+        ("GET", "/api/v1/campaigns", PLAQUE_VIEW, false),
+        ("POST", "/api/v1/campaigns", CAMPAIGN_LAUNCH, false),
+        ("GET", "/api/v1/campaigns/{id}", PLAQUE_VIEW, false),
+        (
+            "POST",
+            "/api/v1/campaigns/{id}/units/{unit_id}/complete",
+            SELF_INSPECTION,
+            false,
+        ),
     ]
 }
 
@@ -216,6 +379,20 @@ fn every_route_has_an_expectation_and_vice_versa() {
 struct Ids {
     victim_account: i64,
     victim_grant: i64,
+    /// The demo public-interest application (submitted, 示例和平社区, by the resident).
+    application: i64,
+    /// The demo certificate (issued by 示例和平社区 to the resident).
+    certificate: i64,
+    /// 示例和平社区, 铁东区, and a discontinued type (adopt=0 on it changes nothing).
+    community: i64,
+    district: i64,
+    type_id: i64,
+    /// 示例和平社区's demo plaque “综合治理工作站”, its open removal task, 铁东区's demo
+    /// campaign and 示例一街道 (which has completed it: completing again is a conflict).
+    plaque: i64,
+    removal_task: i64,
+    campaign: i64,
+    street: i64,
 }
 
 async fn setup(t: &TestApp) -> Ids {
@@ -243,11 +420,40 @@ async fn setup(t: &TestApp) -> Ids {
     Ids {
         victim_account: victim,
         victim_grant: grant,
+        application: scalar(
+            t,
+            "SELECT a.id FROM certificate_application a JOIN certificate_type t ON t.id = a.type_id \
+             WHERE t.code = 'common_interest_opinion'",
+        )
+        .await,
+        certificate: scalar(t, "SELECT MIN(id) FROM certificate").await,
+        community: t.node_id("示例和平社区").await,
+        district: t.node_id("铁东区").await,
+        type_id: scalar(t, "SELECT id FROM certificate_type WHERE code = 'kinship'").await,
+        plaque: scalar(t, "SELECT MIN(id) FROM plaque WHERE name = '综合治理工作站'").await,
+        removal_task: scalar(
+            t,
+            "SELECT r.id FROM removal_task r JOIN plaque p ON p.id = r.plaque_id \
+             WHERE p.name = '综合治理工作站'",
+        )
+        .await,
+        campaign: scalar(t, "SELECT MIN(id) FROM campaign").await,
+        street: t.node_id("示例一街道").await,
     }
 }
 
 fn fill(path: &str, node: i64, ids: &Ids) -> String {
-    if path.contains("/grants/{id}") {
+    let plaques = |p: &str| p.starts_with("/plaques") || p.starts_with("/api/v1/plaques");
+    if path.contains("/plaques/units/{id}") {
+        path.replace("{id}", &ids.community.to_string())
+    } else if plaques(path) {
+        path.replace("{id}", &ids.plaque.to_string())
+    } else if path.contains("/removal-tasks/{id}") {
+        path.replace("{id}", &ids.removal_task.to_string())
+    } else if path.contains("/campaigns/{id}") {
+        path.replace("{id}", &ids.campaign.to_string())
+            .replace("{unit_id}", &ids.street.to_string())
+    } else if path.contains("/grants/{id}") {
         path.replace("{id}", &ids.victim_grant.to_string())
     } else if path.contains("/users/{id}") {
         path.replace("{id}", &ids.victim_account.to_string())
@@ -256,6 +462,21 @@ fn fill(path: &str, node: i64, ids: &Ids) -> String {
     } else if path.contains("/demands/{id}") || path.starts_with("/reports/") {
         // Demo demand 1: admitted, from 铁东区卫生健康局 to every community of 铁东区.
         path.replace("{id}", "1")
+    } else if path.starts_with("/certificates/{id}")
+        || path.starts_with("/api/v1/certificates/{id}")
+    {
+        path.replace("{id}", &ids.application.to_string())
+            .replace("{aid}", "999999")
+            .replace("{step}", "investigation")
+    } else if path.starts_with("/issued/") || path.starts_with("/api/v1/issued/") {
+        path.replace("{id}", &ids.certificate.to_string())
+    } else if path.starts_with("/seals/") {
+        path.replace("{id}", &ids.community.to_string())
+    } else if path.contains("{district") || path.contains("{code}") {
+        path.replace("{district_id}", &ids.district.to_string())
+            .replace("{district}", &ids.district.to_string())
+            .replace("{type_id}", &ids.type_id.to_string())
+            .replace("{code}", "residence")
     } else if path.contains("{number}") {
         path.replace("{number}", "AZ-2026-000001-8")
     } else {

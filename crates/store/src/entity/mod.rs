@@ -3,14 +3,27 @@
 
 pub mod account;
 pub mod api_token;
+pub mod attachment;
 pub mod audit_checkpoint;
 pub mod audit_entry;
+pub mod campaign;
+pub mod campaign_unit;
+pub mod catalogue_entry;
+pub mod certificate;
+pub mod certificate_application;
+pub mod certificate_type;
 pub mod counter;
 pub mod demand;
 pub mod demand_target;
+pub mod holiday_year;
 pub mod login_attempt;
 pub mod node;
+pub mod plaque;
+pub mod removal_task;
 pub mod role_grant;
+pub mod seal;
+pub mod seal_authority;
+pub mod seal_use;
 pub mod session;
 pub mod setting;
 pub mod supervision_case;

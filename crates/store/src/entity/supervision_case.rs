@@ -1,5 +1,7 @@
-//! A supervision case (问题线索): for now, a community's report of a demand that came without a
-//! valid admission number. The case workflow (notice, rectification, reopen) comes later.
+//! A supervision case (问题线索): a community's report of a demand that came without a valid
+//! admission number, or a detector's finding (an overdue temporary plaque, kind
+//! `temporary_plaque_overdue`, with its `plaque_id`). The case workflow (notice, rectification,
+//! reopen) comes later.
 
 use sea_orm::entity::prelude::*;
 
@@ -17,6 +19,8 @@ pub struct Model {
     pub claimed_number: Option<String>,
     pub demand_id: Option<i64>,
     pub finding: String,
+    /// The plaque a detected case is about (e.g. an overdue temporary plaque, 4.1-5).
+    pub plaque_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }

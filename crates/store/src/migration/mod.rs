@@ -5,6 +5,8 @@ use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_spine;
 mod m20261128_000002_demand;
+mod m20261128_000003_certificate;
+mod m20261128_000004_plaque;
 
 pub struct Migrator;
 
@@ -14,6 +16,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_spine::Migration),
             Box::new(m20261128_000002_demand::Migration),
+            Box::new(m20261128_000003_certificate::Migration),
+            Box::new(m20261128_000004_plaque::Migration),
         ]
     }
 }

@@ -1,0 +1,1513 @@
+//! Applications, issuing, revocation and public verification of certificates.
+
+use jianfu_rules::certificate::{
+    self as rules, ApplicationFacts, CatalogueStatus, DeliberationOutcome, IssueFacts, IssuePath,
+    TransitionalNeed,
+};
+use jianfu_rules::{Outcome, clause};
+use jianfu_seal::{CertificateContent, RenderOptions, SealedCertificate};
+use jianfu_store::entity::{
+    account, attachment, catalogue_entry, certificate, certificate_application, certificate_type,
+    node, seal, seal_use,
+};
+use jianfu_store::orm::prelude::Expr;
+use jianfu_store::orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::{alternative_of, processing_of};
+use super::{ApplicationStatus, mask_name, new_check_code, serial};
+use crate::authz::{Action, Role};
+use crate::demand::DecisionView;
+use crate::error::{DomainError, Result};
+use crate::id_number::{IdNumber, mask};
+use crate::page::{Page, PageRequest};
+use crate::tree::NodeView;
+use crate::{App, Ctx};
+
+/// Largest attachment accepted, and most attachments per application.
+pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_ATTACHMENTS: usize = 5;
+
+/// What a resident (or a worker on their behalf) submits.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ApplicationForm {
+    /// The community applied to; a resident's own community when empty.
+    pub community_id: Option<i64>,
+    /// A type code from the catalogue, or `other` for a certificate in no catalogue.
+    pub type_code: String,
+    /// With `other`: what the resident was asked for.
+    pub other_name: String,
+    pub applicant_name: String,
+    pub id_number: String,
+    pub purpose: String,
+    pub details: String,
+    /// For a discontinued type (4.5-12): `policy_gap` or `counterparty_requires`.
+    pub need: String,
+}
+
+/// An uploaded file, before checking.
+#[derive(Clone, Debug)]
+pub struct AttachmentUpload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+/// A deliberation record (议事协商, 4.5-5).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct DeliberationForm {
+    pub date: String,
+    pub participants: String,
+    /// `consented` or `not_consented`.
+    pub outcome: String,
+    pub minutes: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ApplicationFilter {
+    /// submitted | refused | issued | overdue
+    pub status: String,
+    /// Applicant name or serial contains.
+    pub q: String,
+}
+
+/// The certificate issued on an application.
+#[derive(Clone, Debug, Serialize)]
+pub struct IssuedView {
+    pub id: i64,
+    pub serial: String,
+    pub status: String,
+    pub issued_at: String,
+    pub revoke_reason: Option<String>,
+    pub verify_url: String,
+}
+
+/// An application as pages and the API show it. The ID number is masked.
+#[derive(Clone, Debug, Serialize)]
+pub struct ApplicationView {
+    pub id: i64,
+    pub community_node_id: i64,
+    pub community_name: String,
+    pub type_code: Option<String>,
+    pub type_name: String,
+    pub applicant_name: String,
+    pub applicant_account_id: Option<i64>,
+    pub id_number_masked: String,
+    pub purpose: String,
+    pub details: String,
+    pub status: String,
+    pub status_zh: &'static str,
+    /// An issued certificate that was later revoked.
+    pub revoked: bool,
+    /// catalogue | transitional | none
+    pub path: String,
+    pub received_on: String,
+    pub due_on: Option<String>,
+    pub overdue: bool,
+    pub public_interest: bool,
+    pub needs_investigation: bool,
+    pub decision: DecisionView,
+    pub investigation_note: Option<String>,
+    pub deliberation: Option<DeliberationForm>,
+    pub head_approved: Option<String>,
+    pub risk_assessment: Option<String>,
+    pub delay_note: Option<String>,
+    pub refuse_reason: Option<String>,
+    pub attachments: Vec<AttachmentView>,
+    pub certificate: Option<IssuedView>,
+    pub created_at: String,
+}
+
+/// What `/verify` tells anyone holding a serial and check code. Personal data masked.
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifyView {
+    /// authentic | revoked | seal_expired | invalid | unknown
+    pub state: &'static str,
+    pub state_zh: &'static str,
+    pub serial: String,
+    pub type_name: Option<String>,
+    pub community_name: Option<String>,
+    pub applicant: Option<String>,
+    pub id_number: Option<String>,
+    pub issued_on: Option<String>,
+    pub seal_id: Option<String>,
+    pub seal_valid: Option<String>,
+    pub revoke_reason: Option<String>,
+    pub clauses: Vec<String>,
+}
+
+/// The public base URL certificates link to for verification.
+pub fn verify_url(base: &str, serial: &str, code: &str) -> String {
+    format!(
+        "{}/verify?serial={serial}&code={code}",
+        base.trim_end_matches('/')
+    )
+}
+
+/// Recognises an upload by its first bytes (never by its name): PNG, JPEG or PDF. Plaque
+/// photos use it too (images only).
+pub(crate) fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else {
+        None
+    }
+}
+
+fn check_upload(u: &AttachmentUpload) -> Result<&'static str> {
+    let name = u.file_name.trim();
+    let err = |code, msg: String| DomainError::field("attachments", code, msg);
+    if name.is_empty()
+        || name.chars().count() > 120
+        || name.contains(['/', '\\', '\0'])
+        || name.contains("..")
+    {
+        return Err(err(
+            "attachment_name_invalid",
+            format!(
+                "附件文件名“{}”无效：不能含路径或特殊字符",
+                name.chars().take(60).collect::<String>()
+            ),
+        ));
+    }
+    if u.bytes.is_empty() {
+        return Err(err("attachment_empty", format!("附件“{name}”是空文件")));
+    }
+    if u.bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(err(
+            "attachment_too_large",
+            format!("附件“{name}”超过 5 MB"),
+        ));
+    }
+    let Some(kind) = sniff(&u.bytes) else {
+        return Err(err(
+            "attachment_type",
+            format!("附件“{name}”不是图片（JPG、PNG）或 PDF 文件（按文件内容判断）"),
+        ));
+    };
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let ext_ok = match kind {
+        "image/png" => ext == "png",
+        "image/jpeg" => ext == "jpg" || ext == "jpeg",
+        _ => ext == "pdf",
+    };
+    if !ext_ok {
+        return Err(err(
+            "attachment_disguised",
+            format!("附件“{name}”的扩展名与文件内容不符"),
+        ));
+    }
+    Ok(kind)
+}
+
+fn text_field(
+    s: &str,
+    field: &'static str,
+    label: &str,
+    max: usize,
+    required: bool,
+) -> Result<String> {
+    let t = s.trim();
+    if required && t.is_empty() {
+        return Err(DomainError::field(
+            field,
+            "required",
+            format!("请填写{label}"),
+        ));
+    }
+    if t.chars().count() > max {
+        return Err(DomainError::field(
+            field,
+            "too_long",
+            format!("{label}不能超过 {max} 字"),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+fn rules_date(d: chrono::NaiveDate) -> Result<jianfu_rules::Date> {
+    jianfu_rules::Date::parse(&d.format("%Y-%m-%d").to_string()).ok_or_else(DomainError::internal)
+}
+
+fn deliberation_outcome(d: &Option<DeliberationForm>) -> Option<DeliberationOutcome> {
+    d.as_ref().map(|d| {
+        if d.outcome == "consented" {
+            DeliberationOutcome::Consented
+        } else {
+            DeliberationOutcome::NotConsented
+        }
+    })
+}
+
+impl App {
+    fn today(&self) -> chrono::NaiveDate {
+        crate::clock::cst_date(self.now_ms()).unwrap_or_default()
+    }
+
+    /// The community an application goes to: a resident's own, or the worker's.
+    async fn application_community(&self, ctx: &Ctx, asked: Option<i64>) -> Result<NodeView> {
+        let id = match asked {
+            Some(id) => id,
+            None => ctx
+                .principal
+                .grants
+                .iter()
+                .find(|g| crate::authz::permits(g.role, Action::ApplyCertificate))
+                .map(|g| g.node_id)
+                .ok_or_else(|| DomainError::forbidden("您的角色不能申请证明"))?,
+        };
+        let c = self.find_node(id).await.map_err(|_| {
+            DomainError::field("community_id", "community_invalid", "请选择社区(村)")
+        })?;
+        if !c.kind.is_community() {
+            return Err(DomainError::field(
+                "community_id",
+                "community_invalid",
+                "请选择社区(村)",
+            ));
+        }
+        self.check(ctx, Action::ApplyCertificate, &c.target())
+            .await?;
+        Ok(c)
+    }
+
+    /// A resident applies (or a worker on a resident's behalf). The rules of 4.5 decide at
+    /// once: a type in no catalogue of the community's district is refused with 4.5-10 (and the
+    /// alternative route), a discontinued type goes the transitional path of 4.5-12/4.5-13,
+    /// a catalogue type is received with its time limit counted in working days (4.5-9).
+    /// Bad input (ID number, attachments, a type of another district) changes nothing.
+    pub async fn apply_certificate(
+        &self,
+        ctx: &Ctx,
+        f: &ApplicationForm,
+        uploads: &[AttachmentUpload],
+    ) -> Result<ApplicationView> {
+        let c = self.application_community(ctx, f.community_id).await?;
+        let district = self.district_of(&c.path).await?;
+        let today = self.today();
+        let applicant_name =
+            text_field(&f.applicant_name, "applicant_name", "申请人姓名", 50, true)?;
+        let id = IdNumber::parse(&f.id_number, rules_date(today)?)?;
+        // Short enough that the certificate stays one page (the seal crate refuses longer text).
+        let purpose = text_field(&f.purpose, "purpose", "办理用途", 100, true)?;
+        let details = text_field(&f.details, "details", "补充说明", 200, false)?;
+        for (field, text) in [
+            ("applicant_name", &applicant_name),
+            ("purpose", &purpose),
+            ("details", &details),
+        ] {
+            jianfu_seal::check_printable(&[text.as_str()])
+                .map_err(|e| DomainError::field(field, "unsupported_characters", e.message()))?;
+        }
+        if uploads.len() > MAX_ATTACHMENTS {
+            return Err(DomainError::field(
+                "attachments",
+                "too_many_attachments",
+                "附件最多 5 个",
+            ));
+        }
+        let mut kinds = Vec::with_capacity(uploads.len());
+        for u in uploads {
+            kinds.push(check_upload(u)?);
+        }
+        let city = self.city_node().await?;
+        // Which type, and where it stands for this district.
+        let code = f.type_code.trim();
+        let (ty, requested_name) = if code.is_empty() {
+            return Err(DomainError::field(
+                "type_code",
+                "type_required",
+                "请选择证明事项",
+            ));
+        } else if code == "other" {
+            let name = text_field(&f.other_name, "other_name", "所需证明名称", 100, true)?;
+            (None, name)
+        } else {
+            let t = certificate_type::Entity::find()
+                .filter(certificate_type::Column::Code.eq(code))
+                .one(self.store.db())
+                .await?
+                .ok_or_else(|| DomainError::field("type_code", "type_unknown", "证明事项不存在"))?;
+            if t.scope_node_id != city.id && t.scope_node_id != district.id {
+                return Err(DomainError::field(
+                    "type_code",
+                    "type_of_other_district",
+                    format!(
+                        "“{}”是其他区(县、市)的本地证明事项，{}的社区不能出具",
+                        t.name, district.name
+                    ),
+                ));
+            }
+            let name = t.name.clone();
+            (Some(t), name)
+        };
+        let adopted = match &ty {
+            Some(t) => catalogue_entry::Entity::find_by_id((district.id, t.id))
+                .one(self.store.db())
+                .await?
+                .is_some(),
+            None => false,
+        };
+        let need = match f.need.as_str() {
+            "policy_gap" => Some(TransitionalNeed::PolicyGap),
+            "counterparty_requires" => Some(TransitionalNeed::CounterpartyRequires),
+            _ => None,
+        };
+        let department = ty
+            .as_ref()
+            .and_then(|t| t.alternative_note.clone())
+            .unwrap_or_else(|| "办事部门".into());
+        let (status, path) = match &ty {
+            Some(t) if t.listing == "discontinued" => (
+                CatalogueStatus::Discontinued {
+                    need,
+                    within_duty: t.within_duty,
+                    verifiable: t.within_duty,
+                    // Discontinued types were removed because communities cannot vouch for
+                    // them: issuing one is always treated as carrying legal risk (4.5-13).
+                    legal_risk: true,
+                },
+                "transitional",
+            ),
+            Some(t) if adopted => (
+                CatalogueStatus::Retained {
+                    processing: processing_of(t.processing_days),
+                    needs_investigation: t.needs_investigation,
+                },
+                "catalogue",
+            ),
+            _ => (
+                CatalogueStatus::NotListed {
+                    alternative: ty
+                        .as_ref()
+                        .and_then(|t| alternative_of(t.alternative_route.as_deref())),
+                    department: &department,
+                },
+                "none",
+            ),
+        };
+        let public_interest = ty.as_ref().is_some_and(|t| t.public_interest);
+        let mut decision = rules::check_application(&ApplicationFacts {
+            status,
+            public_interest,
+        });
+        // A discontinued type refused under 4.5-12 is not on the retained list either, so the
+        // community does not issue it (4.5-10): like any type outside the catalogue, the refusal
+        // names the alternative route the catalogue records for it.
+        if decision.outcome == Outcome::Reject
+            && path == "transitional"
+            && let Some(alternative) = ty
+                .as_ref()
+                .and_then(|t| alternative_of(t.alternative_route.as_deref()))
+        {
+            decision.merge(rules::not_in_catalogue(Some(alternative), &department));
+        }
+        let refused = decision.outcome == Outcome::Reject;
+        let due_on = match (&ty, refused) {
+            (Some(t), false) => {
+                let cal = self.calendar().await?;
+                cal.due_date(rules_date(today)?, processing_of(t.processing_days))
+                    .ok()
+                    .map(|d| d.to_string())
+            }
+            _ => None,
+        };
+        let now = self.now_ms();
+        let applicant_account = ctx
+            .principal
+            .grants
+            .iter()
+            .any(|g| g.role == Role::Resident && g.node_id == c.id)
+            .then_some(ctx.principal.account_id);
+        let decision_view = DecisionView::from_decision(&decision);
+        let mut tx = self.store.begin_write().await?;
+        let row = certificate_application::ActiveModel {
+            community_node_id: Set(c.id),
+            type_id: Set(ty.as_ref().map(|t| t.id)),
+            requested_name: Set(requested_name.clone()),
+            applicant_account_id: Set(applicant_account),
+            applicant_name: Set(applicant_name.clone()),
+            applicant_id_number: Set(id.full().to_owned()),
+            purpose: Set(purpose),
+            details: Set(details),
+            status: Set(if refused {
+                ApplicationStatus::Refused
+            } else {
+                ApplicationStatus::Submitted
+            }
+            .as_str()
+            .into()),
+            path: Set(if refused { "none" } else { path }.into()),
+            received_on: Set(today.to_string()),
+            due_on: Set(due_on),
+            decision: Set(
+                serde_json::to_string(&decision_view).map_err(|_| DomainError::internal())?
+            ),
+            refuse_reason: Set(refused.then(|| {
+                let mut parts = Vec::new();
+                if path == "none" && ty.is_some() {
+                    // A city type this district has not put in its catalogue (4.5-2).
+                    parts.push(format!(
+                        "“{requested_name}”未列入{}社区(村)出具证明事项清单",
+                        district.name
+                    ));
+                }
+                parts.extend(decision_view.reasons.iter().map(|r| r.message.clone()));
+                parts.join("；")
+            })),
+            created_by: Set(ctx.principal.account_id),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        for (u, kind) in uploads.iter().zip(kinds) {
+            attachment::ActiveModel {
+                application_id: Set(row.id),
+                file_name: Set(u.file_name.trim().to_owned()),
+                content_type: Set(kind.into()),
+                size_bytes: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
+                sm3: Set(jianfu_seal::sm3_hex(&u.bytes)),
+                content: Set(u.bytes.clone()),
+                created_by: Set(ctx.principal.account_id),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(tx.conn())
+            .await?;
+        }
+        tx.audit(ctx.entry(
+            if refused { "certificate.apply_refused" } else { "certificate.apply" },
+            "certificate_application",
+            Some(row.id.to_string()),
+            serde_json::json!({
+                "community": c.name, "type": requested_name, "applicant": mask_name(&applicant_name),
+                "id_number": id.masked(), "attachments": uploads.len(), "outcome": decision_view.outcome,
+                "clauses": decision_view.clauses,
+            }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.application_view(row).await
+    }
+
+    async fn application_row(&self, id: i64) -> Result<certificate_application::Model> {
+        certificate_application::Entity::find_by_id(id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("证明申请"))
+    }
+
+    /// Who may read an application: its applicant, the community's staff, and the street,
+    /// district and city officials above it who watch certificates.
+    async fn readable_application(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+    ) -> Result<(certificate_application::Model, NodeView)> {
+        let row = self.application_row(id).await?;
+        let c = self.find_node(row.community_node_id).await?;
+        if row.applicant_account_id == Some(ctx.principal.account_id) {
+            return Ok((row, c));
+        }
+        self.check(ctx, Action::ViewCertificates, &c.target())
+            .await?;
+        Ok((row, c))
+    }
+
+    /// One application, for its applicant or an official in whose jurisdiction it lies.
+    pub async fn application(&self, ctx: &Ctx, id: i64) -> Result<ApplicationView> {
+        let (row, _) = self.readable_application(ctx, id).await?;
+        self.application_view(row).await
+    }
+
+    /// The full ID number, for the applicant or a worker of the issuing community; every
+    /// look is written to the audit log.
+    pub async fn reveal_id_number(&self, ctx: &Ctx, id: i64) -> Result<String> {
+        let row = self.application_row(id).await?;
+        if row.applicant_account_id != Some(ctx.principal.account_id) {
+            let c = self.find_node(row.community_node_id).await?;
+            self.check(ctx, Action::ProcessCertificate, &c.target())
+                .await?;
+        }
+        self.store
+            .audit_only(ctx.entry(
+                "certificate.reveal_id_number",
+                "certificate_application",
+                Some(id.to_string()),
+                serde_json::json!({ "id_number": mask(&row.applicant_id_number) }),
+            ))
+            .await?;
+        Ok(row.applicant_id_number)
+    }
+
+    /// A resident's own applications, newest first.
+    pub async fn my_applications(&self, ctx: &Ctx) -> Result<Vec<ApplicationView>> {
+        if !ctx.principal.may(Action::ApplyCertificate) {
+            self.record_denial(ctx, Action::ApplyCertificate, None)
+                .await;
+            return Err(DomainError::forbidden("您的角色不能申请证明"));
+        }
+        let rows = certificate_application::Entity::find()
+            .filter(
+                certificate_application::Column::ApplicantAccountId.eq(ctx.principal.account_id),
+            )
+            .order_by_desc(certificate_application::Column::Id)
+            .limit(200)
+            .all(self.store.db())
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(self.application_view(r).await?);
+        }
+        Ok(out)
+    }
+
+    /// Applications in the caller's jurisdiction (community staff: their community; street:
+    /// its communities; supervisors: their district or city), newest first, with overdue ones
+    /// flagged (4.5-9).
+    pub async fn list_applications(
+        &self,
+        ctx: &Ctx,
+        f: &ApplicationFilter,
+        page: PageRequest,
+    ) -> Result<Page<ApplicationView>> {
+        let scopes = ctx.principal.scopes(Action::ViewCertificates);
+        if scopes.is_empty() {
+            self.record_denial(ctx, Action::ViewCertificates, None)
+                .await;
+            return Err(DomainError::forbidden("您的角色不能查看证明申请"));
+        }
+        let mut cond = Condition::any();
+        for s in &scopes {
+            cond = cond.add(node::Column::Path.starts_with(*s));
+        }
+        let ids: Vec<i64> = node::Entity::find()
+            .select_only()
+            .column(node::Column::Id)
+            .filter(cond)
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        let mut q = certificate_application::Entity::find()
+            .filter(certificate_application::Column::CommunityNodeId.is_in(ids));
+        match f.status.as_str() {
+            "" => {}
+            "overdue" => {
+                q = q
+                    .filter(certificate_application::Column::Status.eq("submitted"))
+                    .filter(certificate_application::Column::DueOn.lt(self.today().to_string()));
+            }
+            s @ ("submitted" | "refused" | "issued") => {
+                q = q.filter(certificate_application::Column::Status.eq(s));
+            }
+            _ => return Err(DomainError::field("status", "status_invalid", "状态无效")),
+        }
+        let needle = f.q.trim();
+        if !needle.is_empty() {
+            q = q.filter(
+                Condition::any()
+                    .add(certificate_application::Column::ApplicantName.contains(needle))
+                    .add(certificate_application::Column::RequestedName.contains(needle)),
+            );
+        }
+        let (total, rows) = page
+            .fetch(
+                q.order_by_desc(certificate_application::Column::Id),
+                self.store.db(),
+            )
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            items.push(self.application_view(r).await?);
+        }
+        Ok(page.page(items, total))
+    }
+
+    async fn application_view(&self, r: certificate_application::Model) -> Result<ApplicationView> {
+        let community = self.find_node(r.community_node_id).await?;
+        let ty = match r.type_id {
+            Some(t) => {
+                certificate_type::Entity::find_by_id(t)
+                    .one(self.store.db())
+                    .await?
+            }
+            None => None,
+        };
+        let attachments = attachment::Entity::find()
+            .select_only()
+            .columns([
+                attachment::Column::Id,
+                attachment::Column::FileName,
+                attachment::Column::ContentType,
+                attachment::Column::SizeBytes,
+            ])
+            .filter(attachment::Column::ApplicationId.eq(r.id))
+            .into_tuple::<(i64, String, String, i64)>()
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|(id, file_name, content_type, size_bytes)| AttachmentView {
+                id,
+                file_name,
+                content_type,
+                size_bytes,
+            })
+            .collect();
+        let cert = certificate::Entity::find()
+            .select_only()
+            .columns([
+                certificate::Column::Id,
+                certificate::Column::Serial,
+                certificate::Column::CheckCode,
+                certificate::Column::Status,
+                certificate::Column::IssuedAt,
+                certificate::Column::RevokeReason,
+            ])
+            .filter(certificate::Column::ApplicationId.eq(r.id))
+            .into_tuple::<(i64, String, String, String, i64, Option<String>)>()
+            .one(self.store.db())
+            .await?
+            .map(|(id, serial, code, status, at, reason)| IssuedView {
+                id,
+                verify_url: verify_url(&self.public_base_url(), &serial, &code),
+                serial,
+                status,
+                issued_at: crate::clock::fmt_ms(at),
+                revoke_reason: reason,
+            });
+        let head = match r.head_approved_by {
+            Some(a) => account::Entity::find_by_id(a)
+                .one(self.store.db())
+                .await?
+                .map(|a| {
+                    format!(
+                        "{}（{}）于 {} 签字同意",
+                        a.display_name,
+                        a.username,
+                        crate::clock::fmt_ms(r.head_approved_at.unwrap_or_default())
+                    )
+                }),
+            None => None,
+        };
+        let status = ApplicationStatus::stored(&r.status);
+        let revoked = cert.as_ref().is_some_and(|c| c.status == "revoked");
+        let overdue = status == ApplicationStatus::Submitted
+            && r.due_on
+                .as_deref()
+                .is_some_and(|d| d < self.today().to_string().as_str());
+        Ok(ApplicationView {
+            id: r.id,
+            community_node_id: r.community_node_id,
+            community_name: community.name,
+            type_code: ty.as_ref().map(|t| t.code.clone()),
+            type_name: r.requested_name,
+            applicant_name: r.applicant_name,
+            applicant_account_id: r.applicant_account_id,
+            id_number_masked: mask(&r.applicant_id_number),
+            purpose: r.purpose,
+            details: r.details,
+            status: r.status,
+            status_zh: if revoked {
+                "证明已撤销"
+            } else {
+                status.label_zh()
+            },
+            revoked,
+            path: r.path,
+            received_on: r.received_on,
+            due_on: r.due_on,
+            overdue,
+            public_interest: ty.as_ref().is_some_and(|t| t.public_interest),
+            needs_investigation: ty.as_ref().is_some_and(|t| t.needs_investigation),
+            decision: serde_json::from_str(&r.decision).map_err(|_| DomainError::internal())?,
+            investigation_note: r.investigation_note,
+            deliberation: r
+                .deliberation
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok()),
+            head_approved: head,
+            risk_assessment: r.risk_assessment,
+            delay_note: r.delay_note,
+            refuse_reason: r.refuse_reason,
+            attachments,
+            certificate: cert,
+            created_at: crate::clock::fmt_ms(r.created_at),
+        })
+    }
+
+    /// An attachment's bytes, for whoever may read its application.
+    pub async fn attachment(
+        &self,
+        ctx: &Ctx,
+        application_id: i64,
+        attachment_id: i64,
+    ) -> Result<(String, String, Vec<u8>)> {
+        self.readable_application(ctx, application_id).await?;
+        let a = attachment::Entity::find_by_id(attachment_id)
+            .filter(attachment::Column::ApplicationId.eq(application_id))
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("附件"))?;
+        Ok((a.file_name, a.content_type, a.content))
+    }
+
+    /// The community's staff records a step on a submitted application: the investigation
+    /// (调查核实), a deliberation (议事协商, 4.5-5), a risk assessment (4.5-13) or the reason
+    /// for a delay (4.5-9). Each is audited; none can be recorded once the application closed.
+    pub async fn record_step(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        step: &str,
+        form: &RecordForm,
+    ) -> Result<ApplicationView> {
+        let row = self.application_row(id).await?;
+        let c = self.find_node(row.community_node_id).await?;
+        self.check(ctx, Action::ProcessCertificate, &c.target())
+            .await?;
+        open_for_processing(&row)?;
+        let now = self.now_ms();
+        let mut update = certificate_application::Entity::update_many()
+            .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now));
+        let summary;
+        match step {
+            "investigation" => {
+                let note = text_field(&form.note, "note", "调查核实情况", 2000, true)?;
+                summary = serde_json::json!({ "step": step, "clause": clause!("4.5-9") });
+                update = update
+                    .col_expr(
+                        certificate_application::Column::InvestigationNote,
+                        Expr::value(note),
+                    )
+                    .col_expr(
+                        certificate_application::Column::InvestigatedBy,
+                        Expr::value(ctx.principal.account_id),
+                    );
+            }
+            "risk" => {
+                let note = text_field(&form.note, "note", "风险评估及防范措施", 2000, true)?;
+                summary = serde_json::json!({ "step": step, "clause": clause!("4.5-13") });
+                update = update.col_expr(
+                    certificate_application::Column::RiskAssessment,
+                    Expr::value(note),
+                );
+            }
+            "delay" => {
+                let note = text_field(&form.note, "note", "延期原因", 1000, true)?;
+                summary = serde_json::json!({ "step": step, "clause": clause!("4.5-9") });
+                update = update.col_expr(
+                    certificate_application::Column::DelayNote,
+                    Expr::value(note),
+                );
+            }
+            "deliberation" => {
+                let d = form;
+                let date =
+                    chrono::NaiveDate::parse_from_str(d.date.trim(), "%Y-%m-%d").map_err(|_| {
+                        DomainError::field(
+                            "date",
+                            "date_invalid",
+                            "议事协商日期格式应为 YYYY-MM-DD",
+                        )
+                    })?;
+                if date > self.today() {
+                    return Err(DomainError::field(
+                        "date",
+                        "date_in_future",
+                        "议事协商日期不能晚于今天",
+                    ));
+                }
+                let participants: u32 = d
+                    .participants
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=100_000).contains(n))
+                    .ok_or_else(|| {
+                        DomainError::field(
+                            "participants",
+                            "participants_invalid",
+                            "请填写参加人数（正整数）",
+                        )
+                    })?;
+                if !matches!(d.outcome.as_str(), "consented" | "not_consented") {
+                    return Err(DomainError::field(
+                        "outcome",
+                        "outcome_invalid",
+                        "请选择协商结果",
+                    ));
+                }
+                let minutes = text_field(&d.minutes, "minutes", "会议纪要", 5000, true)?;
+                let record = DeliberationForm {
+                    date: date.to_string(),
+                    participants: participants.to_string(),
+                    outcome: d.outcome.clone(),
+                    minutes,
+                };
+                summary = serde_json::json!({ "step": step, "date": record.date, "participants": participants, "outcome": record.outcome, "clause": clause!("4.5-5") });
+                update = update.col_expr(
+                    certificate_application::Column::Deliberation,
+                    Expr::value(
+                        serde_json::to_string(&record).map_err(|_| DomainError::internal())?,
+                    ),
+                );
+            }
+            _ => return Err(DomainError::invalid("step_unknown", "未知的办理环节")),
+        }
+        let mut tx = self.store.begin_write().await?;
+        let n = update
+            .filter(certificate_application::Column::Id.eq(id))
+            .filter(certificate_application::Column::Status.eq("submitted"))
+            .exec(tx.conn())
+            .await?;
+        if n.rows_affected != 1 {
+            return Err(DomainError::conflict(
+                "application_closed",
+                "该申请已办结，请刷新",
+            ));
+        }
+        tx.audit(ctx.entry(
+            "certificate.record",
+            "certificate_application",
+            Some(id.to_string()),
+            summary,
+        ))
+        .await?;
+        tx.commit().await?;
+        self.application(ctx, id).await
+    }
+
+    /// The community head signs (社区负责人签字, 4.5-5). Only a head of that community.
+    pub async fn head_approve(&self, ctx: &Ctx, id: i64) -> Result<ApplicationView> {
+        let row = self.application_row(id).await?;
+        let c = self.find_node(row.community_node_id).await?;
+        self.check(ctx, Action::SignCertificate, &c.target())
+            .await?;
+        open_for_processing(&row)?;
+        if row.head_approved_by.is_some() {
+            return Err(DomainError::conflict("already_signed", "负责人已签字"));
+        }
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let n = certificate_application::Entity::update_many()
+            .col_expr(
+                certificate_application::Column::HeadApprovedBy,
+                Expr::value(ctx.principal.account_id),
+            )
+            .col_expr(
+                certificate_application::Column::HeadApprovedAt,
+                Expr::value(now),
+            )
+            .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now))
+            .filter(certificate_application::Column::Id.eq(id))
+            .filter(certificate_application::Column::Status.eq("submitted"))
+            .filter(certificate_application::Column::HeadApprovedBy.is_null())
+            .exec(tx.conn())
+            .await?;
+        if n.rows_affected != 1 {
+            return Err(DomainError::conflict(
+                "application_closed",
+                "该申请已办结或已签字，请刷新",
+            ));
+        }
+        tx.audit(ctx.entry(
+            "certificate.head_sign",
+            "certificate_application",
+            Some(id.to_string()),
+            serde_json::json!({ "clause": clause!("4.5-5") }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.application(ctx, id).await
+    }
+
+    /// The community refuses an application with a reason (the resident sees it online).
+    pub async fn refuse_application(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        reason: &str,
+    ) -> Result<ApplicationView> {
+        let row = self.application_row(id).await?;
+        let c = self.find_node(row.community_node_id).await?;
+        self.check(ctx, Action::ProcessCertificate, &c.target())
+            .await?;
+        open_for_processing(&row)?;
+        let reason = text_field(reason, "reason", "不予出具的理由", 1000, true)?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        close_application(
+            tx.conn(),
+            id,
+            ApplicationStatus::Refused,
+            ctx,
+            now,
+            Some(reason.clone()),
+        )
+        .await?;
+        tx.audit(ctx.entry(
+            "certificate.refuse",
+            "certificate_application",
+            Some(id.to_string()),
+            serde_json::json!({ "reason": reason }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.application(ctx, id).await
+    }
+
+    /// Issues the certificate: the rules of 4.5-5, 4.5-9, 4.5-12 and 4.5-13 must allow it;
+    /// then the community's seal signs the certificate's content (SM2 over SM3), the PDF is
+    /// rendered with the seal and a QR code, and the certificate, the seal-use ledger row, the
+    /// application's new state and the audit entry are committed together. The only place a
+    /// seal is ever applied.
+    pub async fn issue_certificate(&self, ctx: &Ctx, id: i64) -> Result<ApplicationView> {
+        let row = self.application_row(id).await?;
+        let c = self.find_node(row.community_node_id).await?;
+        self.check(ctx, Action::ProcessCertificate, &c.target())
+            .await?;
+        open_for_processing(&row)?;
+        let ty = match row.type_id {
+            Some(t) => certificate_type::Entity::find_by_id(t)
+                .one(self.store.db())
+                .await?
+                .ok_or_else(DomainError::internal)?,
+            None => {
+                return Err(DomainError::conflict(
+                    "not_issuable",
+                    "该申请不属于可出具的证明事项",
+                ));
+            }
+        };
+        let today = self.today();
+        let deliberation: Option<DeliberationForm> = row
+            .deliberation
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok());
+        let due = row.due_on.as_deref().and_then(jianfu_rules::Date::parse);
+        let path = if row.path == "transitional" {
+            IssuePath::Transitional { legal_risk: true }
+        } else {
+            IssuePath::Retained {
+                needs_investigation: ty.needs_investigation,
+            }
+        };
+        let decision = rules::check_issue(&IssueFacts {
+            path,
+            public_interest: ty.public_interest,
+            deliberation: deliberation_outcome(&deliberation),
+            head_signature: row.head_approved_by.is_some(),
+            investigation_recorded: row.investigation_note.is_some(),
+            risk_assessed: row.risk_assessment.is_some(),
+            issued_on: rules_date(today)?,
+            due,
+            delay_note: row.delay_note.as_deref(),
+        });
+        if decision.outcome == Outcome::Reject {
+            return Err(super::rules_error(&decision));
+        }
+        let approval = approval_text(&row, &ty, &deliberation, &decision);
+        let mut tx = self.store.begin_write().await?;
+        let (seal_row, record, key) = self.active_seal(tx.conn(), c.id).await?;
+        if !record
+            .record
+            .allowed_signers
+            .iter()
+            .any(|s| s == &ctx.principal.username)
+        {
+            // Release the write transaction first: the denial is written by its own.
+            drop(tx);
+            self.record_denial(ctx, Action::ProcessCertificate, Some(c.id))
+                .await;
+            return Err(DomainError::forbidden(format!(
+                "您不在“{}”的授权用印人名单中，不能用印",
+                record.record.name
+            )));
+        }
+        let year = chrono::Datelike::year(&today);
+        let seq = crate::demand::next_counter(tx.conn(), &format!("certificate:{year}")).await?;
+        let serial = serial(year, seq);
+        let code = new_check_code();
+        let body = fill_template(&ty.template, &row, &c.name, today);
+        let content = CertificateContent {
+            version: 1,
+            serial: serial.clone(),
+            check_code: code.clone(),
+            type_code: ty.code.clone(),
+            type_name: ty.name.clone(),
+            community_name: c.name.clone(),
+            community_code: c.division_code.clone().unwrap_or_default(),
+            applicant_name: row.applicant_name.clone(),
+            applicant_id_number: row.applicant_id_number.clone(),
+            purpose: row.purpose.clone(),
+            body,
+            issued_on: today.to_string(),
+            verify_url: verify_url(&self.public_base_url(), &serial, &code),
+            seal_id: record.record.seal_id.clone(),
+            signer: ctx.principal.username.clone(),
+        };
+        let sealed = jianfu_seal::seal_certificate(content, &record, &key)
+            .map_err(|e| DomainError::invalid(e.code(), format!("无法用印：{}", e.message())))?;
+        let pdf = jianfu_seal::render_pdf(&sealed, &RenderOptions::signed(&key)).map_err(|e| {
+            DomainError::invalid(e.code(), format!("无法生成证明文件：{}", e.message()))
+        })?;
+        let now = self.now_ms();
+        let cert = certificate::ActiveModel {
+            application_id: Set(id),
+            serial: Set(serial.clone()),
+            check_code: Set(code),
+            seal_id: Set(seal_row.id),
+            document: Set(serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?),
+            pdf: Set(pdf),
+            status: Set("issued".into()),
+            issued_by: Set(ctx.principal.account_id),
+            issued_at: Set(now),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await
+        .map_err(|e| {
+            let se = jianfu_store::StoreError::from(e);
+            if se.is_unique_violation() {
+                DomainError::conflict("already_issued", "该申请已出具证明")
+            } else {
+                se.into()
+            }
+        })?;
+        seal_use::ActiveModel {
+            seal_id: Set(seal_row.id),
+            certificate_id: Set(cert.id),
+            account_id: Set(ctx.principal.account_id),
+            at: Set(now),
+            approval: Set(approval),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        close_application(tx.conn(), id, ApplicationStatus::Issued, ctx, now, None).await?;
+        tx.audit(ctx.entry(
+            "certificate.issue",
+            "certificate",
+            Some(cert.id.to_string()),
+            serde_json::json!({ "serial": serial, "application": id, "seal": seal_row.seal_code, "clauses": decision.clauses }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.application(ctx, id).await
+    }
+
+    /// The certificate's PDF or JSON, for its applicant and the issuing community's staff (the
+    /// document carries the full ID number).
+    pub async fn certificate_document(
+        &self,
+        ctx: &Ctx,
+        certificate_id: i64,
+    ) -> Result<(String, String, Vec<u8>)> {
+        let cert = certificate::Entity::find_by_id(certificate_id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("证明"))?;
+        let row = self.application_row(cert.application_id).await?;
+        if row.applicant_account_id != Some(ctx.principal.account_id) {
+            let c = self.find_node(row.community_node_id).await?;
+            self.check(ctx, Action::ProcessCertificate, &c.target())
+                .await?;
+        }
+        // The documents carry the full ID number: every download is a recorded look at it.
+        self.store
+            .audit_only(ctx.entry(
+                "certificate.download",
+                "certificate",
+                Some(certificate_id.to_string()),
+                serde_json::json!({ "serial": cert.serial, "id_number": mask(&row.applicant_id_number) }),
+            ))
+            .await?;
+        Ok((cert.serial, cert.document, cert.pdf))
+    }
+
+    /// Revokes an issued certificate with a reason: the issuing community's staff or a
+    /// supervisor over it. Verification shows the revocation at once.
+    pub async fn revoke_certificate(
+        &self,
+        ctx: &Ctx,
+        certificate_id: i64,
+        reason: &str,
+    ) -> Result<ApplicationView> {
+        let cert = certificate::Entity::find_by_id(certificate_id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("证明"))?;
+        let row = self.application_row(cert.application_id).await?;
+        let c = self.find_node(row.community_node_id).await?;
+        self.check(ctx, Action::RevokeCertificate, &c.target())
+            .await?;
+        let reason = text_field(reason, "reason", "撤销理由", 1000, true)?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let n = certificate::Entity::update_many()
+            .col_expr(certificate::Column::Status, Expr::value("revoked"))
+            .col_expr(
+                certificate::Column::RevokedBy,
+                Expr::value(ctx.principal.account_id),
+            )
+            .col_expr(certificate::Column::RevokedAt, Expr::value(now))
+            .col_expr(
+                certificate::Column::RevokeReason,
+                Expr::value(reason.clone()),
+            )
+            .filter(certificate::Column::Id.eq(certificate_id))
+            .filter(certificate::Column::Status.eq("issued"))
+            .exec(tx.conn())
+            .await?;
+        if n.rows_affected != 1 {
+            return Err(DomainError::conflict("already_revoked", "该证明已撤销"));
+        }
+        tx.audit(ctx.entry(
+            "certificate.revoke",
+            "certificate",
+            Some(certificate_id.to_string()),
+            serde_json::json!({ "serial": cert.serial, "reason": reason }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.application_view(self.application_row(cert.application_id).await?)
+            .await
+    }
+
+    /// Public verification by serial and check code. Malformed input is an error (the server
+    /// rate-limits failures); a wrong code looks exactly like an unknown serial.
+    pub async fn verify_certificate(&self, serial: &str, code: &str) -> Result<VerifyView> {
+        let serial = serial.trim().to_ascii_uppercase();
+        let code = code.trim().to_ascii_uppercase();
+        if !super::serial_is_well_formed(&serial) {
+            return Err(DomainError::field(
+                "serial",
+                "serial_malformed",
+                "证明编号格式应为 ZM-年份-六位数字，例如 ZM-2026-000001",
+            ));
+        }
+        if !super::check_code_is_well_formed(&code) {
+            return Err(DomainError::field(
+                "code",
+                "check_code_malformed",
+                "核验码应为 10 位字母或数字（不含 0、1、I、L、O）",
+            ));
+        }
+        let unknown = VerifyView {
+            state: "unknown",
+            state_zh: "查无此证明（编号或核验码不正确）",
+            serial: serial.clone(),
+            type_name: None,
+            community_name: None,
+            applicant: None,
+            id_number: None,
+            issued_on: None,
+            seal_id: None,
+            seal_valid: None,
+            revoke_reason: None,
+            clauses: Vec::new(),
+        };
+        let Some(cert) = certificate::Entity::find()
+            .filter(certificate::Column::Serial.eq(serial.as_str()))
+            .one(self.store.db())
+            .await?
+        else {
+            return Ok(unknown);
+        };
+        let same = cert.check_code.len() == code.len()
+            && cert
+                .check_code
+                .bytes()
+                .zip(code.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !same {
+            return Ok(unknown);
+        }
+        let doc: SealedCertificate =
+            serde_json::from_str(&cert.document).map_err(|_| DomainError::internal())?;
+        let authority = self
+            .seal_authority_key()
+            .await?
+            .ok_or_else(DomainError::internal)?;
+        let seal_row = seal::Entity::find_by_id(cert.seal_id)
+            .one(self.store.db())
+            .await?;
+        let content = &doc.content;
+        let mut v = VerifyView {
+            state: "authentic",
+            state_zh: "真实有效",
+            serial,
+            type_name: Some(content.type_name.clone()),
+            community_name: Some(content.community_name.clone()),
+            applicant: Some(mask_name(&content.applicant_name)),
+            id_number: Some(mask(&content.applicant_id_number)),
+            issued_on: Some(content.issued_on.clone()),
+            seal_id: Some(doc.seal.record.seal_id.clone()),
+            seal_valid: Some(format!(
+                "{} 至 {}",
+                doc.seal.record.valid_from, doc.seal.record.valid_to
+            )),
+            revoke_reason: None,
+            clauses: Vec::new(),
+        };
+        if let Err(e) = jianfu_seal::verify_sealed(&doc, &authority) {
+            tracing::error!(serial = %v.serial, code = e.code(), "a stored certificate fails verification");
+            v.state = "invalid";
+            v.state_zh = "签名校验未通过，请联系出具单位";
+            return Ok(v);
+        }
+        if cert.status == "revoked" {
+            v.state = "revoked";
+            v.state_zh = "已撤销";
+            v.revoke_reason = cert.revoke_reason;
+            return Ok(v);
+        }
+        let today = self.today().to_string();
+        if seal_row.is_some_and(|s| s.valid_to < today) {
+            v.state = "seal_expired";
+            v.state_zh = "印章已过有效期（证明出具时印章有效，如需使用请重新申请）";
+        }
+        Ok(v)
+    }
+}
+
+/// Form for recording a step.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RecordForm {
+    pub note: String,
+    pub date: String,
+    pub participants: String,
+    pub outcome: String,
+    pub minutes: String,
+}
+
+/// Moves a submitted application to `to` (issued or refused) by `ctx`; a concurrent change that
+/// closed it first is a conflict.
+async fn close_application<C: jianfu_store::orm::ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    to: ApplicationStatus,
+    ctx: &Ctx,
+    now: i64,
+    refuse_reason: Option<String>,
+) -> Result<()> {
+    let mut update = certificate_application::Entity::update_many()
+        .col_expr(
+            certificate_application::Column::Status,
+            Expr::value(to.as_str()),
+        )
+        .col_expr(
+            certificate_application::Column::ReviewedBy,
+            Expr::value(ctx.principal.account_id),
+        )
+        .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now));
+    if let Some(r) = refuse_reason {
+        update = update.col_expr(
+            certificate_application::Column::RefuseReason,
+            Expr::value(r),
+        );
+    }
+    let n = update
+        .filter(certificate_application::Column::Id.eq(id))
+        .filter(certificate_application::Column::Status.eq(ApplicationStatus::Submitted.as_str()))
+        .exec(conn)
+        .await?;
+    if n.rows_affected != 1 {
+        return Err(DomainError::conflict(
+            "application_closed",
+            "该申请已办结，请刷新",
+        ));
+    }
+    Ok(())
+}
+
+fn open_for_processing(row: &certificate_application::Model) -> Result<()> {
+    if row.status != "submitted" {
+        return Err(DomainError::conflict(
+            "application_closed",
+            format!(
+                "该申请当前为“{}”，不能再办理",
+                ApplicationStatus::stored(&row.status).label_zh()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What authorised this use of the seal, for the ledger.
+fn approval_text(
+    row: &certificate_application::Model,
+    ty: &certificate_type::Model,
+    deliberation: &Option<DeliberationForm>,
+    decision: &jianfu_rules::Decision,
+) -> String {
+    let mut parts = vec![format!("证明申请 #{}（{}）", row.id, ty.name)];
+    if row.path == "transitional" {
+        parts.push("不再保留事项过渡出具（4.5-12）".into());
+    }
+    if let Some(d) = deliberation {
+        parts.push(format!("议事协商 {}（{} 人）", d.date, d.participants));
+    }
+    if row.head_approved_by.is_some() {
+        parts.push("社区负责人已签字".into());
+    }
+    if row.investigation_note.is_some() {
+        parts.push("已调查核实".into());
+    }
+    if row.delay_note.is_some() {
+        parts.push("已记录延期原因".into());
+    }
+    let clauses: Vec<&str> = decision.clauses.iter().map(|c| c.as_str()).collect();
+    if !clauses.is_empty() {
+        parts.push(format!("依据 {}", clauses.join("、")));
+    }
+    parts.join("；")
+}
+
+/// Fills a type's template: {姓名} {身份证号} {社区} {用途} {说明} {日期}.
+fn fill_template(
+    template: &str,
+    row: &certificate_application::Model,
+    community: &str,
+    today: chrono::NaiveDate,
+) -> String {
+    template
+        .replace("{姓名}", &row.applicant_name)
+        .replace("{身份证号}", &row.applicant_id_number)
+        .replace("{社区}", community)
+        .replace("{用途}", &row.purpose)
+        .replace("{说明}", &row.details)
+        .replace("{日期}", &today.format("%Y年%m月%d日").to_string())
+}
+
+impl App {
+    /// The district a node lies in.
+    pub async fn district_of_node(&self, n: &NodeView) -> Result<NodeView> {
+        self.district_of(&n.path).await
+    }
+
+    /// The application a certificate was issued on.
+    pub async fn application_of_certificate(&self, certificate_id: i64) -> Result<i64> {
+        certificate::Entity::find_by_id(certificate_id)
+            .one(self.store.db())
+            .await?
+            .map(|c| c.application_id)
+            .ok_or_else(|| DomainError::not_found("证明"))
+    }
+
+    /// A printable sample (样本) of a type's certificate for its service guide (4.5-6): the
+    /// template filled with placeholder data, watermarked, not signed and not verifiable.
+    pub fn sample_pdf(&self, t: &super::CertificateTypeView) -> Result<Vec<u8>> {
+        if t.template.trim().is_empty() {
+            return Err(DomainError::not_found("证明式样"));
+        }
+        let body = t
+            .template
+            .replace("{姓名}", "某某某")
+            .replace("{身份证号}", "210302********0000")
+            .replace("{社区}", "某某社区")
+            .replace("{用途}", "（办理用途）")
+            .replace("{说明}", "（核实情况）")
+            .replace("{日期}", "某年某月某日");
+        let key = jianfu_seal::SealKey::generate();
+        let record = jianfu_seal::SealRecord {
+            version: 1,
+            seal_id: "样本".into(),
+            name: "某某社区居民委员会".into(),
+            owner_code: String::new(),
+            kind: "证明专用章".into(),
+            public_key: key.public_key(),
+            allowed_signers: Vec::new(),
+            valid_from: String::new(),
+            valid_to: String::new(),
+            issuer: super::seals::AUTHORITY_NAME.into(),
+            algorithm: "SM2-SM3".into(),
+        };
+        let doc = SealedCertificate {
+            content: CertificateContent {
+                version: 1,
+                serial: "ZM-0000-000000".into(),
+                check_code: "SAMPLE".into(),
+                type_code: t.code.clone(),
+                type_name: t.name.clone(),
+                community_name: "某某社区".into(),
+                community_code: String::new(),
+                applicant_name: "某某某".into(),
+                applicant_id_number: String::new(),
+                purpose: "（办理用途）".into(),
+                body,
+                issued_on: self.today().to_string(),
+                verify_url: verify_url(&self.public_base_url(), "ZM-0000-000000", "SAMPLE"),
+                seal_id: "样本".into(),
+                signer: String::new(),
+            },
+            seal: jianfu_seal::SignedSealRecord {
+                record,
+                signature: String::new(),
+            },
+            algorithm: "SM2-SM3".into(),
+            digest: String::new(),
+            signature: String::new(),
+        };
+        jianfu_seal::render_pdf(&doc, &RenderOptions::sample()).map_err(|e| {
+            tracing::error!(code = e.code(), "sample certificate could not be rendered");
+            DomainError::internal()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upload(name: &str, bytes: &[u8]) -> AttachmentUpload {
+        AttachmentUpload {
+            file_name: name.into(),
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    #[test]
+    fn uploads_are_checked_by_content_size_and_name() {
+        let png = b"\x89PNG\r\n\x1a\n0000";
+        assert_eq!(check_upload(&upload("a.png", png)).unwrap(), "image/png");
+        assert_eq!(
+            check_upload(&upload("a.JPG", &[0xFF, 0xD8, 0xFF, 0])).unwrap(),
+            "image/jpeg"
+        );
+        assert_eq!(
+            check_upload(&upload("a.pdf", b"%PDF-1.7")).unwrap(),
+            "application/pdf"
+        );
+        let code = |u: AttachmentUpload| check_upload(&u).unwrap_err().code;
+        assert_eq!(code(upload("a.png", b"MZ\x90\0")), "attachment_type");
+        assert_eq!(code(upload("a.png", b"%PDF-1.7")), "attachment_disguised");
+        assert_eq!(code(upload("../a.png", png)), "attachment_name_invalid");
+        assert_eq!(code(upload("dir/a.png", png)), "attachment_name_invalid");
+        assert_eq!(code(upload("a.png", b"")), "attachment_empty");
+        let mut big = png.to_vec();
+        big.resize(MAX_ATTACHMENT_BYTES + 1, 0);
+        assert_eq!(code(upload("a.png", &big)), "attachment_too_large");
+    }
+}

@@ -1,0 +1,139 @@
+//! Certificates (证明事项, item 4.5): the catalogue a community may issue from, residents'
+//! applications with working-day time limits, issuing with an electronic seal (SM2/SM3, PDF with
+//! QR), public verification, revocation and the seal-use ledger.
+//!
+//! The rules of 4.5 are pure functions in `jianfu_rules::certificate`; this module gathers their
+//! facts from the database, stores every decision with its clauses, and is the only code that
+//! opens a seal key: a seal is applied in exactly one place, [`App::issue_certificate`], and
+//! only to an application that the rules allow to be issued, so there is no way to stamp
+//! anything else (the "万能章" of 4.5-5).
+
+mod catalogue;
+mod issue;
+mod seals;
+
+use serde::{Deserialize, Serialize};
+
+pub(crate) use catalogue::load_catalogue;
+pub use catalogue::{CatalogueView, CertificateTypeView, LocalTypeForm};
+pub use issue::MAX_ATTACHMENT_BYTES;
+pub(crate) use issue::sniff;
+pub use issue::{
+    ApplicationFilter, ApplicationForm, ApplicationView, AttachmentUpload, AttachmentView,
+    DeliberationForm, IssuedView, RecordForm, VerifyView, verify_url,
+};
+pub use seals::{AUTHORITY_NAME, HolidayYearView, SealUseFilter, SealUseView, SealView};
+
+/// Where an application stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    /// Received, being processed.
+    Submitted,
+    /// Refused (by the rules at application, or by the community with a reason).
+    Refused,
+    /// A certificate was issued.
+    Issued,
+}
+
+impl ApplicationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Refused => "refused",
+            Self::Issued => "issued",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Submitted => "办理中",
+            Self::Refused => "不予出具",
+            Self::Issued => "已出具",
+        }
+    }
+    pub fn stored(s: &str) -> Self {
+        match s {
+            "refused" => Self::Refused,
+            "issued" => Self::Issued,
+            _ => Self::Submitted,
+        }
+    }
+}
+
+/// The check code alphabet: no 0/O, 1/I/L, so a code read off paper is typed right.
+const CHECK_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+/// Length of a check code: 31^10 ≈ 8·10^14 possibilities, and guesses are rate-limited.
+const CHECK_LEN: usize = 10;
+
+fn new_check_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..CHECK_LEN)
+        .map(|_| CHECK_ALPHABET[rng.random_range(0..CHECK_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// A serial number `ZM-YYYY-NNNNNN`.
+fn serial(year: i32, seq: i64) -> String {
+    format!("ZM-{year}-{seq:06}")
+}
+
+/// Whether `s` has the shape of a serial number (checked before any database access).
+pub fn serial_is_well_formed(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 14
+        && b.len() <= 16
+        && s.starts_with("ZM-")
+        && b[3..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..].iter().all(u8::is_ascii_digit)
+}
+
+/// Whether `s` has the shape of a check code.
+pub fn check_code_is_well_formed(s: &str) -> bool {
+    s.len() == CHECK_LEN && s.bytes().all(|c| CHECK_ALPHABET.contains(&c))
+}
+
+/// Masks a person's name for public pages: the family name and one * per other character.
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => String::new(),
+    }
+}
+
+/// A rules decision that refuses, as an error: every reason with its clause, in one message;
+/// the code is the first reason's.
+pub(crate) fn rules_error(d: &jianfu_rules::Decision) -> crate::DomainError {
+    let code = d.reasons.first().map(|r| r.code).unwrap_or("rules_refused");
+    let message = d
+        .reasons
+        .iter()
+        .map(|r| format!("{}（{}）", r.message, r.clause.as_str()))
+        .collect::<Vec<_>>()
+        .join("；");
+    crate::DomainError::invalid(code, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serials_and_codes_have_a_checked_shape() {
+        assert_eq!(serial(2026, 42), "ZM-2026-000042");
+        assert!(serial_is_well_formed("ZM-2026-000042"));
+        assert!(serial_is_well_formed(&serial(2026, 1_234_567)));
+        assert!(!serial_is_well_formed("ZM-2026-00004"));
+        assert!(!serial_is_well_formed("ZM-20X6-000042"));
+        assert!(!serial_is_well_formed("AZ-2026-000042"));
+        assert!(!serial_is_well_formed("ZM-2026-000042'--"));
+        let c = new_check_code();
+        assert!(check_code_is_well_formed(&c));
+        assert_ne!(c, new_check_code());
+        assert!(!check_code_is_well_formed("ABCDEFGHJ0"));
+        assert!(!check_code_is_well_formed("ABCDEFGHJ"));
+        assert_eq!(mask_name("张三丰"), "张**");
+    }
+}

@@ -1,0 +1,586 @@
+//! Electronic seals (电子印章): the city's seal authority, one seal per community with the
+//! accounts allowed to use it, the seal-use ledger (用印登记), and the holiday calendars that
+//! time limits are counted on.
+
+use jianfu_rules::calendar::{Calendar, HolidayCalendar};
+use jianfu_seal::{SealKey, SealRecord, SignedSealRecord, sign_seal_record};
+use jianfu_store::entity::{
+    account, certificate, holiday_year, node, role_grant, seal, seal_authority, seal_use,
+};
+use jianfu_store::orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::authz::{Action, Role};
+use crate::error::{DomainError, Result};
+use crate::page::{Page, PageRequest};
+use crate::{App, Ctx};
+
+/// Name of the seal authority, printed in every seal record.
+pub const AUTHORITY_NAME: &str = "鞍山市电子印章管理机构";
+/// How long a seal record is valid from the day it is made.
+const SEAL_VALID_YEARS: i32 = 3;
+
+/// A community's seal as its page shows it (never the key).
+#[derive(Clone, Debug, Serialize)]
+pub struct SealView {
+    pub id: i64,
+    pub community_node_id: i64,
+    pub community_name: String,
+    pub seal_code: String,
+    pub name: String,
+    pub kind: String,
+    pub allowed_signers: Vec<String>,
+    pub valid_from: String,
+    pub valid_to: String,
+    pub status: String,
+    pub public_key: String,
+    pub svg: String,
+}
+
+/// One row of the seal-use ledger.
+#[derive(Clone, Debug, Serialize)]
+pub struct SealUseView {
+    pub id: i64,
+    pub at: i64,
+    pub at_text: String,
+    pub seal_code: String,
+    pub community_name: String,
+    pub serial: String,
+    pub certificate_id: i64,
+    /// `issued` or `revoked`: the certificate as it stands now.
+    pub certificate_status: String,
+    pub type_name: String,
+    pub account: String,
+    pub approval: String,
+}
+
+/// Filter for the seal ledger.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SealUseFilter {
+    /// Serial number or account name contains this.
+    pub q: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// One imported holiday year.
+#[derive(Clone, Debug, Serialize)]
+pub struct HolidayYearView {
+    pub year: i32,
+    pub reference: String,
+    pub provisional: bool,
+    pub holidays: Vec<(String, String, String, Vec<String>)>,
+    /// `imported` (by an administrator) or `built_in`.
+    pub origin: &'static str,
+}
+
+impl App {
+    /// The key that encrypts seal keys at rest, derived from the deployment secret.
+    fn seal_kek(&self) -> [u8; 16] {
+        let k = self.store.audit_key().derive("seal-kek-v1");
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&k[..16]);
+        out
+    }
+
+    /// The seal authority's public key, for `/verify` and for offline verification.
+    pub async fn seal_authority_key(&self) -> Result<Option<jianfu_seal::PublicKey>> {
+        match seal_authority::Entity::find_by_id(1)
+            .one(self.store.db())
+            .await?
+        {
+            Some(a) => Ok(Some(
+                jianfu_seal::PublicKey::from_hex(&a.public_key)
+                    .map_err(|_| DomainError::internal())?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// Loads the authority's signing key, creating the authority on first use (inside `conn`'s
+    /// write transaction, so two processes cannot both create it).
+    async fn authority_key<C: ConnectionTrait>(&self, conn: &C) -> Result<SealKey> {
+        if let Some(a) = seal_authority::Entity::find_by_id(1).one(conn).await? {
+            return open_blob(&a.key_blob, &self.seal_kek());
+        }
+        let key = SealKey::generate();
+        seal_authority::ActiveModel {
+            id: Set(1),
+            name: Set(AUTHORITY_NAME.into()),
+            public_key: Set(key.public_key().to_hex()),
+            key_blob: Set(hex::encode(key.seal_at_rest(&self.seal_kek()))),
+            created_at: Set(self.now_ms()),
+        }
+        .insert(conn)
+        .await?;
+        Ok(key)
+    }
+
+    /// Makes (or remakes) a community's seal: a new SM2 key, a seal record listing the accounts
+    /// that now hold a community worker or head role there, signed by the seal authority. The
+    /// previous seal is retired; certificates it sealed stay verifiable.
+    pub async fn make_seal(&self, ctx: &Ctx, community_id: i64) -> Result<SealView> {
+        let c = self.find_node(community_id).await?;
+        if !c.kind.is_community() {
+            return Err(DomainError::field(
+                "community_id",
+                "community_invalid",
+                "请选择社区(村)",
+            ));
+        }
+        self.check(ctx, Action::ManageSeals, &c.target()).await?;
+        let mut tx = self.store.begin_write().await?;
+        let view = self.make_seal_in(tx.conn(), &c).await?;
+        tx.audit(ctx.entry(
+            "seal.make",
+            "seal",
+            Some(view.id.to_string()),
+            serde_json::json!({ "community": c.name, "seal_code": view.seal_code, "allowed_signers": view.allowed_signers, "valid_to": view.valid_to }),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    pub(crate) async fn make_seal_in<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        c: &crate::tree::NodeView,
+    ) -> Result<SealView> {
+        let authority = self.authority_key(conn).await?;
+        let signer_ids: Vec<i64> = role_grant::Entity::find()
+            .filter(role_grant::Column::NodeId.eq(c.id))
+            .filter(
+                role_grant::Column::Role
+                    .is_in([Role::CommunityWorker.as_str(), Role::CommunityHead.as_str()]),
+            )
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|g| g.account_id)
+            .collect();
+        let mut signers: Vec<String> = account::Entity::find()
+            .filter(account::Column::Id.is_in(signer_ids))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|a| a.username)
+            .collect();
+        signers.sort();
+        if signers.is_empty() {
+            return Err(DomainError::conflict(
+                "seal_no_signers",
+                "该社区还没有社区工作者或负责人账号，无法确定用印人",
+            ));
+        }
+        let previous = seal::Entity::find()
+            .filter(seal::Column::CommunityNodeId.eq(c.id))
+            .count(conn)
+            .await?;
+        let today = crate::clock::cst_date(self.now_ms()).ok_or_else(DomainError::internal)?;
+        let until =
+            chrono::Datelike::with_year(&today, chrono::Datelike::year(&today) + SEAL_VALID_YEARS)
+                .unwrap_or(today);
+        let code = format!(
+            "{}-{:02}",
+            c.division_code.clone().unwrap_or_else(|| c.id.to_string()),
+            previous + 1
+        );
+        let key = SealKey::generate();
+        let record = SealRecord {
+            version: 1,
+            seal_id: code.clone(),
+            name: format!("{}居民委员会", c.name).replace("居民委员会居民委员会", "居民委员会"),
+            owner_code: c.division_code.clone().unwrap_or_default(),
+            kind: "证明专用章".into(),
+            public_key: key.public_key(),
+            allowed_signers: signers,
+            valid_from: today.to_string(),
+            valid_to: until.to_string(),
+            issuer: AUTHORITY_NAME.into(),
+            algorithm: "SM2-SM3".into(),
+        };
+        let signed = sign_seal_record(record, &authority);
+        let now = self.now_ms();
+        seal::Entity::update_many()
+            .col_expr(
+                seal::Column::Status,
+                jianfu_store::orm::prelude::Expr::value("retired"),
+            )
+            .col_expr(
+                seal::Column::UpdatedAt,
+                jianfu_store::orm::prelude::Expr::value(now),
+            )
+            .filter(seal::Column::CommunityNodeId.eq(c.id))
+            .filter(seal::Column::Status.eq("active"))
+            .exec(conn)
+            .await?;
+        let row = seal::ActiveModel {
+            community_node_id: Set(c.id),
+            seal_code: Set(code),
+            record: Set(serde_json::to_string(&signed).map_err(|_| DomainError::internal())?),
+            key_blob: Set(hex::encode(key.seal_at_rest(&self.seal_kek()))),
+            status: Set("active".into()),
+            valid_from: Set(signed.record.valid_from.clone()),
+            valid_to: Set(signed.record.valid_to.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+        Ok(seal_view(row, c.name.clone()))
+    }
+
+    /// The active seal of a community with its record and key (the key stays in this crate).
+    pub(crate) async fn active_seal<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        community_id: i64,
+    ) -> Result<(seal::Model, SignedSealRecord, SealKey)> {
+        let row = seal::Entity::find()
+            .filter(seal::Column::CommunityNodeId.eq(community_id))
+            .filter(seal::Column::Status.eq("active"))
+            .one(conn)
+            .await?
+            .ok_or_else(|| {
+                DomainError::conflict(
+                    "seal_missing",
+                    "本社区尚未制作电子印章，请联系系统管理员制作",
+                )
+            })?;
+        let record: SignedSealRecord =
+            serde_json::from_str(&row.record).map_err(|_| DomainError::internal())?;
+        // The record must still be the authority's: a row edited in the database is refused.
+        let authority = self.authority_key(conn).await?.public_key();
+        if let Err(e) = jianfu_seal::verify_seal_record(&record, &authority) {
+            tracing::error!(seal = %row.seal_code, code = e.code(), "a seal record fails verification");
+            return Err(DomainError::conflict(
+                "seal_record_invalid",
+                "本社区电子印章记录校验未通过，已停止用印；请联系系统管理员重新制作印章",
+            ));
+        }
+        let key = open_blob(&row.key_blob, &self.seal_kek())?;
+        Ok((row, record, key))
+    }
+
+    /// Seals of the communities in the caller's jurisdiction (administrators and communities).
+    pub async fn list_seals(&self, ctx: &Ctx) -> Result<Vec<SealView>> {
+        let scopes: Vec<String> = ctx
+            .principal
+            .scopes(Action::ManageSeals)
+            .into_iter()
+            .chain(ctx.principal.scopes(Action::ViewSealLedger))
+            .map(str::to_owned)
+            .collect();
+        if scopes.is_empty() {
+            self.record_denial(ctx, Action::ViewSealLedger, None).await;
+            return Err(DomainError::forbidden("您的角色不能查看电子印章"));
+        }
+        let communities = self
+            .nodes_under(&scopes.iter().map(String::as_str).collect::<Vec<_>>())
+            .await?;
+        let names: std::collections::HashMap<i64, String> = communities
+            .into_iter()
+            .filter(|n| n.kind.is_community())
+            .map(|n| (n.id, n.name))
+            .collect();
+        let rows = seal::Entity::find()
+            .filter(seal::Column::CommunityNodeId.is_in(names.keys().copied().collect::<Vec<_>>()))
+            .order_by_asc(seal::Column::CommunityNodeId)
+            .order_by_desc(seal::Column::Id)
+            .all(self.store.db())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let name = names.get(&r.community_node_id).cloned().unwrap_or_default();
+                seal_view(r, name)
+            })
+            .collect())
+    }
+
+    /// The seal-use ledger in the caller's jurisdiction, newest first.
+    pub async fn seal_ledger(
+        &self,
+        ctx: &Ctx,
+        f: &SealUseFilter,
+        page: PageRequest,
+    ) -> Result<Page<SealUseView>> {
+        let scopes = ctx.principal.scopes(Action::ViewSealLedger);
+        if scopes.is_empty() {
+            self.record_denial(ctx, Action::ViewSealLedger, None).await;
+            return Err(DomainError::forbidden("您的角色不能查看用印登记"));
+        }
+        let mut cond = jianfu_store::orm::Condition::any();
+        for s in &scopes {
+            cond = cond.add(node::Column::Path.starts_with(*s));
+        }
+        let community_ids: Vec<i64> = node::Entity::find()
+            .select_only()
+            .column(node::Column::Id)
+            .filter(cond)
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        let seals: std::collections::HashMap<i64, seal::Model> = seal::Entity::find()
+            .filter(seal::Column::CommunityNodeId.is_in(community_ids))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        let mut q = seal_use::Entity::find()
+            .filter(seal_use::Column::SealId.is_in(seals.keys().copied().collect::<Vec<_>>()));
+        if !f.from.trim().is_empty() {
+            let from = crate::clock::day_start_ms(&f.from, "from")?;
+            q = q.filter(seal_use::Column::At.gte(from));
+        }
+        if !f.to.trim().is_empty() {
+            let to = crate::clock::day_start_ms(&f.to, "to")?;
+            q = q.filter(seal_use::Column::At.lt(to + 86_400_000));
+        }
+        let needle = f.q.trim();
+        if !needle.is_empty() {
+            let certs: Vec<i64> = certificate::Entity::find()
+                .select_only()
+                .column(certificate::Column::Id)
+                .filter(certificate::Column::Serial.contains(needle))
+                .into_tuple()
+                .all(self.store.db())
+                .await?;
+            let accounts: Vec<i64> = account::Entity::find()
+                .select_only()
+                .column(account::Column::Id)
+                .filter(
+                    jianfu_store::orm::Condition::any()
+                        .add(account::Column::Username.contains(needle))
+                        .add(account::Column::DisplayName.contains(needle)),
+                )
+                .into_tuple()
+                .all(self.store.db())
+                .await?;
+            q = q.filter(
+                jianfu_store::orm::Condition::any()
+                    .add(seal_use::Column::CertificateId.is_in(certs))
+                    .add(seal_use::Column::AccountId.is_in(accounts)),
+            );
+        }
+        let (total, rows) = page
+            .fetch(q.order_by_desc(seal_use::Column::Id), self.store.db())
+            .await?;
+        let cert_ids: Vec<i64> = rows.iter().map(|r| r.certificate_id).collect();
+        let certs: std::collections::HashMap<i64, certificate::Model> = certificate::Entity::find()
+            .filter(certificate::Column::Id.is_in(cert_ids))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        let acc_ids: Vec<i64> = rows.iter().map(|r| r.account_id).collect();
+        let accounts: std::collections::HashMap<i64, String> = account::Entity::find()
+            .filter(account::Column::Id.is_in(acc_ids))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|a| (a.id, format!("{}（{}）", a.display_name, a.username)))
+            .collect();
+        let names: std::collections::HashMap<i64, String> = node::Entity::find()
+            .filter(
+                node::Column::Id.is_in(
+                    seals
+                        .values()
+                        .map(|s| s.community_node_id)
+                        .collect::<Vec<_>>(),
+                ),
+            )
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.name))
+            .collect();
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let s = seals.get(&r.seal_id);
+                let c = certs.get(&r.certificate_id);
+                let type_name = c
+                    .and_then(|c| {
+                        serde_json::from_str::<jianfu_seal::SealedCertificate>(&c.document).ok()
+                    })
+                    .map(|d| d.content.type_name)
+                    .unwrap_or_default();
+                SealUseView {
+                    id: r.id,
+                    at: r.at,
+                    at_text: crate::clock::fmt_ms(r.at),
+                    seal_code: s.map(|s| s.seal_code.clone()).unwrap_or_default(),
+                    community_name: s
+                        .and_then(|s| names.get(&s.community_node_id).cloned())
+                        .unwrap_or_default(),
+                    serial: c.map(|c| c.serial.clone()).unwrap_or_default(),
+                    certificate_status: c.map(|c| c.status.clone()).unwrap_or_default(),
+                    certificate_id: r.certificate_id,
+                    type_name,
+                    account: accounts.get(&r.account_id).cloned().unwrap_or_default(),
+                    approval: r.approval,
+                }
+            })
+            .collect();
+        Ok(page.page(items, total))
+    }
+
+    /// The working-day calendar in force: the built-in years, each replaced by an imported one.
+    pub async fn calendar(&self) -> Result<Calendar> {
+        let imported = holiday_year::Entity::find().all(self.store.db()).await?;
+        let mut years: Vec<HolidayCalendar> = Vec::new();
+        for row in &imported {
+            years.push(HolidayCalendar::parse(&row.source).map_err(|_| DomainError::internal())?);
+        }
+        if let Ok(official) = Calendar::official() {
+            for y in official.years() {
+                if !years.iter().any(|i| i.year() == y.year()) {
+                    years.push(y.clone());
+                }
+            }
+        }
+        Calendar::new(years).map_err(|_| DomainError::internal())
+    }
+
+    /// The years of the calendar in force, for the administrator's page.
+    pub async fn holiday_years(&self) -> Result<Vec<HolidayYearView>> {
+        let imported: Vec<i32> = holiday_year::Entity::find()
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|r| r.year)
+            .collect();
+        let cal = self.calendar().await?;
+        Ok(cal
+            .years()
+            .iter()
+            .map(|y| HolidayYearView {
+                year: y.year(),
+                reference: y.reference().to_owned(),
+                provisional: y.provisional(),
+                holidays: y
+                    .holidays()
+                    .iter()
+                    .map(|h| {
+                        (
+                            h.name.clone(),
+                            h.from.to_string(),
+                            h.to.to_string(),
+                            h.workdays.iter().map(ToString::to_string).collect(),
+                        )
+                    })
+                    .collect(),
+                origin: if imported.contains(&y.year()) {
+                    "imported"
+                } else {
+                    "built_in"
+                },
+            })
+            .collect())
+    }
+
+    /// An administrator imports a year's holiday notice (the TOML format of
+    /// `jianfu_rules::calendar`); a malformed or inconsistent file changes nothing.
+    pub async fn import_holidays(&self, ctx: &Ctx, text: &str) -> Result<i32> {
+        let city = self.city_node().await?;
+        let target = crate::authz::Target {
+            node_id: city.id,
+            path: &city.path,
+        };
+        self.check(ctx, Action::ManageHolidays, &target).await?;
+        if text.len() > 64 * 1024 {
+            return Err(DomainError::field(
+                "file",
+                "file_too_large",
+                "节假日文件过大（不超过 64 KB）",
+            ));
+        }
+        let cal = HolidayCalendar::parse(text)
+            .map_err(|e| DomainError::field("file", e.code(), format!("节假日文件有误：{e}")))?;
+        let year = cal.year();
+        // The merged calendar must still be consistent (e.g. a New Year holiday reaching into
+        // December of the year before).
+        let mut others: Vec<HolidayCalendar> = self
+            .calendar()
+            .await?
+            .years()
+            .iter()
+            .filter(|y| y.year() != year)
+            .cloned()
+            .collect();
+        others.push(cal.clone());
+        Calendar::new(others).map_err(|e| {
+            DomainError::field("file", e.code(), format!("与其他年份的节假日安排冲突：{e}"))
+        })?;
+        let mut tx = self.store.begin_write().await?;
+        holiday_year::Entity::delete_by_id(year)
+            .exec(tx.conn())
+            .await?;
+        holiday_year::ActiveModel {
+            year: Set(year),
+            source: Set(text.to_owned()),
+            imported_by: Set(ctx.principal.account_id),
+            imported_at: Set(self.now_ms()),
+        }
+        .insert(tx.conn())
+        .await?;
+        tx.audit(ctx.entry(
+            "holidays.import",
+            "holiday_year",
+            Some(year.to_string()),
+            serde_json::json!({ "year": year, "reference": cal.reference(), "holidays": cal.holidays().len(), "provisional": cal.provisional() }),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(year)
+    }
+}
+
+fn open_blob(hex_blob: &str, kek: &[u8; 16]) -> Result<SealKey> {
+    let bytes = hex::decode(hex_blob).map_err(|_| DomainError::internal())?;
+    SealKey::open_at_rest(&bytes, kek).map_err(|e| {
+        tracing::error!(code = e.code(), "a seal key could not be opened");
+        DomainError::new(
+            crate::ErrorKind::Internal,
+            "seal_key_unavailable",
+            "印章密钥无法解密（部署密钥可能已更换），请联系系统管理员",
+        )
+    })
+}
+
+fn seal_view(r: seal::Model, community_name: String) -> SealView {
+    let signed: Option<SignedSealRecord> = serde_json::from_str(&r.record).ok();
+    let (name, kind, signers, key) = signed
+        .map(|s| {
+            (
+                s.record.name,
+                s.record.kind,
+                s.record.allowed_signers,
+                s.record.public_key.to_hex(),
+            )
+        })
+        .unwrap_or_default();
+    SealView {
+        id: r.id,
+        community_node_id: r.community_node_id,
+        community_name,
+        seal_code: r.seal_code,
+        svg: jianfu_seal::seal_svg(&name, &kind),
+        name,
+        kind,
+        allowed_signers: signers,
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+        status: r.status,
+        public_key: key,
+    }
+}

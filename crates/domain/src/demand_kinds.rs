@@ -1,0 +1,465 @@
+//! Two more kinds of demand on the one lifecycle of [`crate::demand`] (rules → authority →
+//! admission number → lookup → expiry or revocation):
+//!
+//! - a **temporary plaque** (临时加挂牌子, 4.1-5): a street or town asks the district's staffing
+//!   office (编制部门) to let it hang a plaque for a major task until the task ends;
+//! - an **agency requirement** (4.4-3): a department requires communities to set up a work
+//!   agency, a dedicated venue, a full-time post or its plaque — allowed only with a legal basis
+//!   or an explicit mandate of 党中央/国务院, 省委/省政府 or 市委/市政府 with its document number.
+//!
+//! Each kind adds its form, its details (the demand's JSON column) and its rule; creating one
+//! runs the rule at once (a request is submitted, not drafted). Admission, rejection,
+//! revocation, lookup and expiry are the demand module's, unchanged.
+
+use jianfu_rules::plaque::{
+    AgencyDemands, AgencyRequirementFacts, Mandate, MandateLevel, Placement, TemporaryPlaqueFacts,
+    UnitKind, check_agency_requirement, check_temporary_plaque,
+};
+use jianfu_rules::work_item::{LegalBasis, LegalBasisKind};
+use jianfu_rules::{Decision, Outcome};
+use jianfu_store::entity::demand;
+use jianfu_store::orm::{ActiveModelTrait, ActiveValue::Set};
+use serde::{Deserialize, Serialize};
+
+use crate::authz::{Action, Role};
+use crate::demand::{
+    DecisionView, DemandKind, DemandStatus, DemandView, Level, parse_date, today, write_targets,
+};
+use crate::division::NodeKind;
+use crate::error::{DomainError, Result};
+use crate::{App, Ctx};
+
+/// A temporary plaque's own fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemporaryPlaqueDetails {
+    /// The major task (重大工作任务).
+    pub task: String,
+    /// The text on the plaque.
+    pub plaque_text: String,
+    /// `outdoor` or `indoor`.
+    pub placement: String,
+}
+
+/// An agency requirement's own fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyDetails {
+    pub work_agency: bool,
+    pub venue: bool,
+    pub full_time_staff: bool,
+    pub plaque: bool,
+    /// `central`, `provincial`, `city`, `district`, or empty for none.
+    pub mandate_level: String,
+    pub mandate_document: String,
+    /// `scope`, `streets` or `communities`, as for work items.
+    pub target_mode: String,
+    pub target_ids: Vec<i64>,
+}
+
+impl AgencyDetails {
+    /// What is demanded, in words.
+    pub fn demands_zh(&self) -> String {
+        let mut v = Vec::new();
+        if self.work_agency {
+            v.push("设立工作机构");
+        }
+        if self.venue {
+            v.push("设置专门场所");
+        }
+        if self.full_time_staff {
+            v.push("配备专职人员");
+        }
+        if self.plaque {
+            v.push("悬挂部门牌子");
+        }
+        v.join("、")
+    }
+    pub fn mandate_zh(&self) -> String {
+        match mandate_level(&self.mandate_level) {
+            Some(l) => format!("{}（{}）", l.label_zh(), self.mandate_document),
+            None => "无".into(),
+        }
+    }
+}
+
+fn mandate_level(s: &str) -> Option<MandateLevel> {
+    match s {
+        "central" => Some(MandateLevel::Central),
+        "provincial" => Some(MandateLevel::Provincial),
+        "city" => Some(MandateLevel::City),
+        "district" => Some(MandateLevel::District),
+        _ => None,
+    }
+}
+
+/// The form a street fills to request a temporary plaque.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct TemporaryPlaqueForm {
+    /// The street or town asking; the caller's own when 0.
+    pub unit_id: i64,
+    pub task: String,
+    pub plaque_text: String,
+    pub placement: String,
+    pub start: String,
+    pub end: String,
+}
+
+/// The form a department fills for an agency, venue, staff or plaque requirement.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AgencyForm {
+    pub requester_node_id: i64,
+    pub title: String,
+    pub description: String,
+    #[serde(deserialize_with = "crate::demand::flag")]
+    pub work_agency: bool,
+    #[serde(deserialize_with = "crate::demand::flag")]
+    pub venue: bool,
+    #[serde(deserialize_with = "crate::demand::flag")]
+    pub full_time_staff: bool,
+    #[serde(deserialize_with = "crate::demand::flag")]
+    pub plaque: bool,
+    pub legal_basis_kind: String,
+    pub legal_basis_title: String,
+    pub legal_basis_article: String,
+    pub mandate_level: String,
+    pub mandate_document: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub target_mode: String,
+    pub target_ids: Vec<i64>,
+}
+
+/// An admitted temporary plaque, as the plaque registry needs it to record the plaque hanging.
+#[derive(Clone, Debug, Serialize)]
+pub struct TemporaryPlaqueGrant {
+    pub demand_id: i64,
+    pub unit_node_id: i64,
+    pub admission_number: String,
+    pub task: String,
+    pub plaque_text: String,
+    pub placement: Placement,
+    /// First and last day of the task (YYYY-MM-DD); the plaque must be gone the day after.
+    pub start: String,
+    pub end: String,
+    /// Admitted by the staffing office (and not revoked).
+    pub approved: bool,
+}
+
+fn rules_date(d: chrono::NaiveDate) -> Result<jianfu_rules::Date> {
+    jianfu_rules::Date::parse(&d.format("%Y-%m-%d").to_string()).ok_or_else(DomainError::internal)
+}
+
+fn placement(s: &str) -> Result<Placement> {
+    match s {
+        "outdoor" => Ok(Placement::Outdoor),
+        "indoor" => Ok(Placement::Indoor),
+        _ => Err(DomainError::field(
+            "placement",
+            "placement_invalid",
+            "请选择室外或室内",
+        )),
+    }
+}
+
+/// Turns a rejecting decision of a request's own rule into a field error (nothing stored).
+fn refuse(d: &Decision, field: &'static str) -> DomainError {
+    let mut e = crate::certificate::rules_error(d);
+    e.field = Some(field);
+    e
+}
+
+impl App {
+    /// A street or town requests a temporary plaque (4.1-5). The rule checks the request (a
+    /// task named, an end not before the start) and it goes to the district's staffing office.
+    pub async fn request_temporary_plaque(
+        &self,
+        ctx: &Ctx,
+        f: &TemporaryPlaqueForm,
+    ) -> Result<DemandView> {
+        let grant = ctx
+            .principal
+            .grants
+            .iter()
+            .filter(|g| crate::authz::permits(g.role, Action::RequestTemporaryPlaque))
+            .find(|g| f.unit_id == 0 || g.node_id == f.unit_id)
+            .cloned();
+        let Some(grant) = grant else {
+            self.record_denial(ctx, Action::RequestTemporaryPlaque, Some(f.unit_id))
+                .await;
+            return Err(DomainError::forbidden(
+                "只有本街道(乡镇)工作人员能以本单位名义申请临时加挂牌子",
+            ));
+        };
+        let unit = self.find_node(grant.node_id).await?;
+        self.check(ctx, Action::RequestTemporaryPlaque, &unit.target())
+            .await?;
+        let district = self.district_of_node(&unit).await?;
+        let task = f.task.trim();
+        let text = f.plaque_text.trim();
+        if text.is_empty() || text.chars().count() > 100 {
+            return Err(DomainError::field(
+                "plaque_text",
+                "plaque_text_required",
+                "请填写牌子名称（不超过 100 字）",
+            ));
+        }
+        if task.chars().count() > 200 {
+            return Err(DomainError::field(
+                "task",
+                "task_too_long",
+                "工作任务不超过 200 字",
+            ));
+        }
+        placement(&f.placement)?;
+        let start = parse_date(&f.start, "start")?;
+        let end = parse_date(&f.end, "end")?;
+        let decision = check_temporary_plaque(&TemporaryPlaqueFacts {
+            name: text,
+            unit: if unit.kind == NodeKind::Town {
+                UnitKind::Town
+            } else {
+                UnitKind::Street
+            },
+            task,
+            start: rules_date(start)?,
+            end: rules_date(end)?,
+            approval: None,
+            hung_on: None,
+            removed_on: None,
+            today: rules_date(today(self))?,
+        });
+        if decision.outcome == Outcome::Reject {
+            let field = if decision
+                .reasons
+                .iter()
+                .any(|r| r.code == "temporary_task_missing")
+            {
+                "task"
+            } else {
+                "end"
+            };
+            return Err(refuse(&decision, field));
+        }
+        let details = TemporaryPlaqueDetails {
+            task: task.to_owned(),
+            plaque_text: text.to_owned(),
+            placement: f.placement.clone(),
+        };
+        let view = DecisionView::from_decision(&decision);
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let row = demand::ActiveModel {
+            kind: Set(DemandKind::TemporaryPlaque.as_str().to_owned()),
+            title: Set(format!("临时加挂：{text}")),
+            description: Set(task.to_owned()),
+            requester_node_id: Set(unit.id),
+            requester_account_id: Set(ctx.principal.account_id),
+            level: Set(Level::District.as_str().to_owned()),
+            scope_node_id: Set(district.id),
+            status: Set(DemandStatus::Submitted.as_str().to_owned()),
+            details: Set(serde_json::to_string(&details).map_err(|_| DomainError::internal())?),
+            minutes_per_occurrence: Set(0),
+            occurrences_per_year: Set(0),
+            period_start: Set(start.to_string()),
+            period_end: Set(end.to_string()),
+            decision: Set(Some(
+                serde_json::to_string(&view).map_err(|_| DomainError::internal())?,
+            )),
+            authority: Set(Some(Role::StaffingOffice.as_str().to_owned())),
+            submitted_at: Set(Some(now)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        tx.audit(ctx.entry(
+            "demand.request_temporary_plaque",
+            "demand",
+            Some(row.id.to_string()),
+            serde_json::json!({ "unit": unit.name, "plaque": text, "task": task, "end": end.to_string(), "clauses": view.clauses }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.demand_detail(ctx, row.id).await
+    }
+
+    /// The admitted temporary plaque `demand_id`, for recording it as hanging. Refused (with
+    /// 4.1-5) when the demand is not a temporary plaque, or is not (or no longer) admitted.
+    pub async fn admitted_temporary_plaque(&self, demand_id: i64) -> Result<TemporaryPlaqueGrant> {
+        let row = self.demand_row(demand_id).await?;
+        if row.kind != DemandKind::TemporaryPlaque.as_str() {
+            return Err(DomainError::field(
+                "temporary_demand_id",
+                "not_a_temporary_plaque",
+                "该编号不是临时加挂牌子的申请",
+            ));
+        }
+        let details: TemporaryPlaqueDetails =
+            serde_json::from_str(&row.details).map_err(|_| DomainError::internal())?;
+        let approved = row.status == DemandStatus::Admitted.as_str();
+        let Some(number) = row.admission_number.clone().filter(|_| approved) else {
+            return Err(DomainError::field(
+                "temporary_demand_id",
+                "temporary_not_approved",
+                format!(
+                    "临时加挂牌子“{}”尚未经区(市、县)编制部门同意（当前：{}），不能悬挂（4.1-5）",
+                    details.plaque_text,
+                    crate::demand::DemandStatus::stored_label(&row.status)
+                ),
+            ));
+        };
+        Ok(TemporaryPlaqueGrant {
+            demand_id,
+            unit_node_id: row.requester_node_id,
+            admission_number: number,
+            placement: placement(&details.placement)?,
+            task: details.task,
+            plaque_text: details.plaque_text,
+            start: row.valid_from.unwrap_or(row.period_start),
+            end: row.valid_to.unwrap_or(row.period_end),
+            approved,
+        })
+    }
+
+    /// A department requires communities to set up an agency, venue, post or plaque (4.4-3):
+    /// rejected at once without a legal basis or a mandate of the three levels with its
+    /// document number; otherwise it goes to the authority of the department's level.
+    pub async fn create_agency_requirement(&self, ctx: &Ctx, f: &AgencyForm) -> Result<DemandView> {
+        let (requester, level, scope) = self.requester_for(ctx, f.requester_node_id).await?;
+        let title = f.title.trim();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(DomainError::field(
+                "title",
+                "title_invalid",
+                "请填写要求名称（不超过 200 字）",
+            ));
+        }
+        let description = f.description.trim();
+        if description.chars().count() > 5000 {
+            return Err(DomainError::field(
+                "description",
+                "description_too_long",
+                "内容不超过 5000 字",
+            ));
+        }
+        let demands = AgencyDemands {
+            work_agency: f.work_agency,
+            venue: f.venue,
+            full_time_staff: f.full_time_staff,
+            plaque: f.plaque,
+        };
+        if !demands.any() {
+            return Err(DomainError::field(
+                "work_agency",
+                "nothing_demanded",
+                "请至少选择一项：设立工作机构、专门场所、专职人员或挂牌",
+            ));
+        }
+        let basis_kind = match f.legal_basis_kind.trim() {
+            "" => None,
+            "law" => Some(LegalBasisKind::Law),
+            "regulation" => Some(LegalBasisKind::Regulation),
+            "rule" => Some(LegalBasisKind::Rule),
+            _ => {
+                return Err(DomainError::field(
+                    "legal_basis_kind",
+                    "legal_basis_kind_invalid",
+                    "依据类别只能是法律、法规或规章",
+                ));
+            }
+        };
+        let mandate = match f.mandate_level.trim() {
+            "" => None,
+            l => Some(Mandate {
+                level: mandate_level(l).ok_or_else(|| {
+                    DomainError::field(
+                        "mandate_level",
+                        "mandate_level_invalid",
+                        "请选择发文机关层级",
+                    )
+                })?,
+                document: f.mandate_document.trim(),
+            }),
+        };
+        let start = parse_date(&f.period_start, "period_start")?;
+        let end = parse_date(&f.period_end, "period_end")?;
+        if end < start {
+            return Err(DomainError::field(
+                "period_end",
+                "period_end_before_start",
+                "结束日期不能早于开始日期",
+            ));
+        }
+        let targets = self
+            .resolve_targets(ctx, &scope, &f.target_mode, &f.target_ids)
+            .await?;
+        let decision = check_agency_requirement(&AgencyRequirementFacts {
+            demands,
+            legal_basis: basis_kind.map(|kind| LegalBasis {
+                kind,
+                title: f.legal_basis_title.trim(),
+                article: f.legal_basis_article.trim(),
+            }),
+            mandate,
+        });
+        let view = DecisionView::from_decision(&decision);
+        let status = if decision.outcome == Outcome::Reject {
+            DemandStatus::Rejected
+        } else {
+            DemandStatus::Submitted
+        };
+        let details = AgencyDetails {
+            work_agency: f.work_agency,
+            venue: f.venue,
+            full_time_staff: f.full_time_staff,
+            plaque: f.plaque,
+            mandate_level: f.mandate_level.trim().to_owned(),
+            mandate_document: f.mandate_document.trim().to_owned(),
+            target_mode: f.target_mode.clone(),
+            target_ids: f.target_ids.clone(),
+        };
+        let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let row = demand::ActiveModel {
+            kind: Set(DemandKind::AgencyRequirement.as_str().to_owned()),
+            title: Set(title.to_owned()),
+            description: Set(description.to_owned()),
+            requester_node_id: Set(requester.id),
+            requester_account_id: Set(ctx.principal.account_id),
+            level: Set(level.as_str().to_owned()),
+            scope_node_id: Set(scope.id),
+            status: Set(status.as_str().to_owned()),
+            details: Set(serde_json::to_string(&details).map_err(|_| DomainError::internal())?),
+            legal_basis_kind: Set(basis_kind.map(|_| f.legal_basis_kind.trim().to_owned())),
+            legal_basis_title: Set(opt(&f.legal_basis_title)),
+            legal_basis_article: Set(opt(&f.legal_basis_article)),
+            minutes_per_occurrence: Set(0),
+            occurrences_per_year: Set(0),
+            period_start: Set(start.to_string()),
+            period_end: Set(end.to_string()),
+            decision: Set(Some(
+                serde_json::to_string(&view).map_err(|_| DomainError::internal())?,
+            )),
+            authority: Set(Some(level.authority().0.as_str().to_owned())),
+            submitted_at: Set(Some(now)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        write_targets(tx.conn(), row.id, &targets).await?;
+        tx.audit(ctx.entry(
+            "demand.create_agency_requirement",
+            "demand",
+            Some(row.id.to_string()),
+            serde_json::json!({ "title": title, "requester": requester.name, "targets": targets.len(), "outcome": view.outcome, "clauses": view.clauses }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.demand_detail(ctx, row.id).await
+    }
+}

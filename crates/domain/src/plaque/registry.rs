@@ -1,0 +1,1722 @@
+//! Plaque registries (one per street, town, community and village) and the removal tasks their
+//! non-compliant plaques open.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use jianfu_rules::plaque::{
+    Placement, PlaqueFacts, PlaqueKind, StaffingApproval, TemporaryPlaqueFacts, UnitKind,
+    check_plaque, check_temporary_plaque, normalise_name,
+};
+use jianfu_rules::{Decision, Outcome};
+use jianfu_store::entity::{account, campaign, node, plaque, removal_task};
+use jianfu_store::orm::prelude::Expr;
+use jianfu_store::orm::sea_query::{ExprTrait, Query, SelectStatement};
+use jianfu_store::orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Actor, Counts, check_photo, kind_str, lists, parse_kind, placement_zh, rules_date, unit_kind,
+};
+use crate::authz::{Action, authorize};
+use crate::demand::{DecisionView, parse_date};
+use crate::demand_kinds::TemporaryPlaqueGrant;
+use crate::error::{DomainError, ErrorKind, Result};
+use crate::page::{Page, PageRequest};
+use crate::tree::NodeView;
+use crate::{App, Ctx};
+
+/// What the add and edit forms (and the API) send.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PlaqueForm {
+    /// The street, town, community or village; fixed on edit.
+    pub unit_id: i64,
+    /// The text on the plaque.
+    pub name: String,
+    /// `outdoor` or `indoor`.
+    pub placement: String,
+    /// Streets and towns: `work_agency`, `functional`, `comprehensive_office`, `honorary`, or
+    /// empty. Ignored for communities and villages.
+    pub kind: String,
+    /// Where it hangs (大门东侧).
+    pub location: String,
+    /// Hung since (YYYY-MM-DD).
+    pub since: String,
+    /// A temporary street plaque (4.1-5): the admitted request. Fixed on edit.
+    pub temporary_demand_id: Option<i64>,
+}
+
+/// One plaque as pages and the API show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlaqueView {
+    pub id: i64,
+    pub unit_node_id: i64,
+    pub unit_name: String,
+    pub unit_kind_zh: &'static str,
+    pub name: String,
+    pub placement: String,
+    pub placement_zh: &'static str,
+    pub kind: Option<String>,
+    pub kind_zh: Option<&'static str>,
+    pub location: String,
+    pub since: String,
+    /// `hanging` or `removed`.
+    pub status: String,
+    pub status_zh: &'static str,
+    pub removed_on: Option<String>,
+    pub has_photo: bool,
+    pub temporary_demand_id: Option<i64>,
+    pub decision: DecisionView,
+    pub compliant: bool,
+    /// The list entry the name was recognised as: key and name.
+    pub matched_key: Option<String>,
+    pub matched_name: Option<String>,
+    pub checked_at: i64,
+    pub checked_at_text: String,
+    pub open_task: Option<RemovalTaskView>,
+    pub created_at: String,
+}
+
+/// A removal task as pages and the API show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RemovalTaskView {
+    pub id: i64,
+    pub plaque_id: i64,
+    pub plaque_name: String,
+    pub plaque_placement_zh: &'static str,
+    pub plaque_since: String,
+    pub unit_node_id: i64,
+    pub unit_name: String,
+    pub reason_code: String,
+    pub clause: String,
+    pub message: String,
+    /// `outdoor` or `indoor` when the fix is to move the plaque.
+    pub move_to: Option<String>,
+    pub move_to_zh: Option<&'static str>,
+    pub deadline: String,
+    /// `open` or `closed`.
+    pub status: String,
+    pub status_zh: &'static str,
+    pub overdue: bool,
+    /// `removed` or `corrected`.
+    pub resolution: Option<String>,
+    pub resolution_zh: Option<&'static str>,
+    pub closed_on: Option<String>,
+    pub closed_by: Option<String>,
+    pub has_evidence: bool,
+    pub created_at: String,
+}
+
+/// One unit's registry page.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitRegistry {
+    pub unit: NodeView,
+    pub parent_name: String,
+    /// 街道(乡镇)挂牌清单 or 社区(村)挂牌清单, with the clauses.
+    pub list_zh: &'static str,
+    pub is_subdistrict: bool,
+    /// Hanging first, then removed; each newest first.
+    pub plaques: Vec<PlaqueView>,
+    pub open_tasks: Vec<RemovalTaskView>,
+    pub counts: Counts,
+    /// The user may add, edit and remove plaques here.
+    pub can_manage: bool,
+    /// Names allowed today, outdoors and indoors (what the form offers as hints).
+    pub outdoor_names: Vec<String>,
+    pub indoor_names: Vec<String>,
+    /// For a street or town: its communities and villages.
+    pub children: Vec<UnitSummary>,
+    pub today: String,
+}
+
+/// A unit with its counts, for the overview.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitSummary {
+    pub id: i64,
+    pub name: String,
+    pub kind_zh: &'static str,
+    pub parent_name: String,
+    pub counts: Counts,
+}
+
+/// Filters of the units overview.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct UnitSummaryFilter {
+    /// Unit name contains.
+    pub q: String,
+    /// `compliant` (no non-compliant plaque), `noncompliant` (at least one), or empty.
+    pub compliance: String,
+}
+
+/// Filters of the plaque list.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PlaqueFilter {
+    pub unit_id: Option<i64>,
+    /// `compliant`, `noncompliant` or empty.
+    pub compliance: String,
+    /// `hanging` (default), `removed` or `all`.
+    pub status: String,
+    /// Name contains.
+    pub q: String,
+}
+
+/// Filters of the removal-task list.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct TaskFilter {
+    /// `open` (default), `overdue`, `closed` or `all`.
+    pub status: String,
+    pub unit_id: Option<i64>,
+}
+
+/// A form validated: what the rules and the row need.
+struct Valid {
+    name: String,
+    placement: Placement,
+    kind: Option<PlaqueKind>,
+    location: String,
+    since: NaiveDate,
+    temporary: Option<TemporaryPlaqueGrant>,
+}
+
+/// What the rules read of one plaque.
+#[derive(Clone, Copy)]
+struct Facts<'a> {
+    name: &'a str,
+    placement: Placement,
+    kind: Option<PlaqueKind>,
+    since: NaiveDate,
+}
+
+impl Valid {
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            name: &self.name,
+            placement: self.placement,
+            kind: self.kind,
+            since: self.since,
+        }
+    }
+}
+
+/// The finding a removal task records.
+struct Finding {
+    code: String,
+    clause: String,
+    message: String,
+}
+
+/// The rules' verdict on one plaque.
+struct Judgement {
+    decision: Decision,
+    finding: Option<Finding>,
+    matched_key: Option<String>,
+    move_to: Option<Placement>,
+}
+
+fn placement_str(p: Placement) -> &'static str {
+    match p {
+        Placement::Outdoor => "outdoor",
+        Placement::Indoor => "indoor",
+    }
+}
+
+fn parse_placement(s: &str) -> Result<Placement> {
+    match s.trim() {
+        "outdoor" => Ok(Placement::Outdoor),
+        "indoor" => Ok(Placement::Indoor),
+        _ => Err(DomainError::field(
+            "placement",
+            "placement_invalid",
+            "请选择悬挂位置：室外或室内",
+        )),
+    }
+}
+
+fn text(s: &str, field: &'static str, label: &str, max: usize) -> Result<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(DomainError::field(
+            field,
+            "required",
+            format!("请填写{label}"),
+        ));
+    }
+    if t.chars().count() > max {
+        return Err(DomainError::field(
+            field,
+            "too_long",
+            format!("{label}不能超过 {max} 字"),
+        ));
+    }
+    if t.chars().any(char::is_control) {
+        return Err(DomainError::field(
+            field,
+            "invalid_characters",
+            format!("{label}含有不可见的控制字符"),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+/// Runs the rules on one plaque: the street list or the whitelist (4.1, 4.4), and for a
+/// temporary street plaque also 4.1-5 (approved, not past its task's end).
+fn judge(
+    unit: &NodeView,
+    uk: UnitKind,
+    p: &Facts<'_>,
+    temporary: Option<&TemporaryPlaqueGrant>,
+    today: NaiveDate,
+) -> Result<Judgement> {
+    let Facts {
+        name,
+        placement,
+        kind,
+        since,
+    } = *p;
+    let lists = lists()?;
+    let on = rules_date(today)?;
+    let ruling = check_plaque(
+        &PlaqueFacts {
+            name,
+            placement,
+            unit: uk,
+            unit_name: &unit.name,
+            kind: kind.filter(|_| uk.is_subdistrict()),
+            temporary_approved: temporary.is_some(),
+        },
+        lists,
+        on,
+    );
+    let mut finding = (ruling.decision.outcome == Outcome::Reject)
+        .then(|| ruling.decision.reasons.first())
+        .flatten()
+        .map(|r| Finding {
+            code: r.code.to_owned(),
+            clause: r.clause.as_str().to_owned(),
+            message: r.message.to_string(),
+        });
+    let mut decision = ruling.decision;
+    if let Some(g) = temporary {
+        let t = temporary_decision(name, uk, g, since, today)?;
+        if finding.is_none() && t.outcome == Outcome::Reject {
+            finding = t.reasons.first().map(|r| Finding {
+                code: r.code.to_owned(),
+                clause: r.clause.as_str().to_owned(),
+                message: r.message.to_string(),
+            });
+        }
+        decision.merge(t);
+    }
+    Ok(Judgement {
+        finding,
+        decision,
+        matched_key: ruling.matched.map(|e| e.key.clone()),
+        move_to: ruling.move_to,
+    })
+}
+
+/// 4.1-5 on a temporary plaque hung on `since` under an admitted request. The request's first
+/// day stands for the day of consent: the plaque may go up from then (a request is admitted
+/// before its task starts), and must be gone the day after its last day.
+fn temporary_decision(
+    name: &str,
+    uk: UnitKind,
+    g: &TemporaryPlaqueGrant,
+    since: NaiveDate,
+    today: NaiveDate,
+) -> Result<Decision> {
+    let start = jianfu_rules::Date::parse(&g.start).ok_or_else(DomainError::internal)?;
+    let end = jianfu_rules::Date::parse(&g.end).ok_or_else(DomainError::internal)?;
+    Ok(check_temporary_plaque(&TemporaryPlaqueFacts {
+        name,
+        unit: uk,
+        task: &g.task,
+        start,
+        end,
+        approval: g.approved.then_some(StaffingApproval {
+            approved_on: start,
+            document: &g.admission_number,
+        }),
+        hung_on: Some(rules_date(since)?),
+        removed_on: None,
+        today: rules_date(today)?,
+    }))
+}
+
+/// Validates the date a plaque came down: given, a date, not before it went up, not in the
+/// future.
+fn removal_date(s: &str, since: &str, today: NaiveDate) -> Result<NaiveDate> {
+    if s.trim().is_empty() {
+        return Err(DomainError::field(
+            "removed_on",
+            "removed_on_required",
+            "请填写牌子实际清理（摘除）的日期",
+        ));
+    }
+    let d = parse_date(s, "removed_on")?;
+    if d > today {
+        return Err(DomainError::field(
+            "removed_on",
+            "removed_on_in_future",
+            "清理日期不能晚于今天",
+        ));
+    }
+    if since > d.to_string().as_str() {
+        return Err(DomainError::field(
+            "removed_on",
+            "removed_before_since",
+            format!("清理日期不能早于悬挂日期 {since}"),
+        ));
+    }
+    Ok(d)
+}
+
+/// Ids of the nodes under any of `scopes`, as a subquery.
+pub(crate) fn nodes_in(scopes: &[&str]) -> SelectStatement {
+    let mut cond = Condition::any();
+    for s in scopes {
+        cond = cond.add(node::Column::Path.starts_with(*s));
+    }
+    Query::select()
+        .column(node::Column::Id)
+        .from(node::Entity)
+        .cond_where(cond)
+        .to_owned()
+}
+
+fn status_zh(s: &str) -> &'static str {
+    if s == "removed" {
+        "已清理"
+    } else {
+        "悬挂中"
+    }
+}
+
+impl App {
+    pub(crate) fn plaque_today(&self) -> NaiveDate {
+        crate::clock::cst_date(self.now_ms()).unwrap_or_default()
+    }
+
+    /// A node that keeps a plaque registry: a street, town, community or village.
+    pub(crate) async fn plaque_unit(&self, id: i64) -> Result<(NodeView, UnitKind)> {
+        let bad = || {
+            DomainError::field(
+                "unit_id",
+                "unit_invalid",
+                "请选择登记挂牌的街道(乡镇)或社区(村)",
+            )
+        };
+        let n = match self.find_node(id).await {
+            Ok(n) => n,
+            Err(e) if e.kind == ErrorKind::NotFound => return Err(bad()),
+            Err(e) => return Err(e),
+        };
+        let uk = unit_kind(n.kind).ok_or_else(bad)?;
+        Ok((n, uk))
+    }
+
+    async fn plaque_row(&self, id: i64) -> Result<plaque::Listed> {
+        plaque::Entity::find_by_id(id)
+            .into_partial_model::<plaque::Listed>()
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("挂牌"))
+    }
+
+    async fn validate_plaque(
+        &self,
+        unit: &NodeView,
+        uk: UnitKind,
+        f: &PlaqueForm,
+        today: NaiveDate,
+    ) -> Result<Valid> {
+        let name = text(&f.name, "name", "牌子名称（牌面文字）", 100)?;
+        let placement = parse_placement(&f.placement)?;
+        let kind = if uk.is_subdistrict() && !f.kind.trim().is_empty() {
+            Some(parse_kind(f.kind.trim()).ok_or_else(|| {
+                DomainError::field("kind", "kind_invalid", "请选择挂牌类别（4.1-2）")
+            })?)
+        } else {
+            None
+        };
+        let location = text(
+            &f.location,
+            "location",
+            "悬挂地点（如：办公楼正门东侧）",
+            200,
+        )?;
+        if f.since.trim().is_empty() {
+            return Err(DomainError::field(
+                "since",
+                "since_required",
+                "请填写开始悬挂的日期",
+            ));
+        }
+        let since = parse_date(&f.since, "since")?;
+        if since > today {
+            return Err(DomainError::field(
+                "since",
+                "since_in_future",
+                "开始悬挂日期不能晚于今天；尚未悬挂的牌子不登记",
+            ));
+        }
+        let temporary = match f.temporary_demand_id {
+            None => None,
+            Some(id) => Some(self.temporary_grant(unit, uk, id, &name, placement).await?),
+        };
+        // A temporary plaque that could not lawfully go up (hung before its approval) is
+        // refused; one that hung lawfully but is past its task's end is a fact to record: it is
+        // recorded non-compliant, with a removal task, and the detector flags it.
+        if let Some(g) = &temporary {
+            let d = temporary_decision(&name, uk, g, since, today)?;
+            if d.outcome == Outcome::Reject && d.codes().any(|c| c != "temporary_plaque_overdue") {
+                let mut e = crate::certificate::rules_error(&d);
+                e.field = Some("since");
+                return Err(e);
+            }
+        }
+        Ok(Valid {
+            name,
+            placement,
+            kind,
+            location,
+            since,
+            temporary,
+        })
+    }
+
+    /// The admitted request a temporary plaque is recorded under (4.1-5): of this street or
+    /// town, for this text and placement. A request not (or no longer) admitted is refused by
+    /// [`App::admitted_temporary_plaque`] with clause 4.1-5.
+    async fn temporary_grant(
+        &self,
+        unit: &NodeView,
+        uk: UnitKind,
+        demand_id: i64,
+        name: &str,
+        placement: Placement,
+    ) -> Result<TemporaryPlaqueGrant> {
+        let field = "temporary_demand_id";
+        if !uk.is_subdistrict() {
+            return Err(DomainError::field(
+                field,
+                "temporary_street_only",
+                "临时加挂牌子仅限街道(乡镇)报经区(市、县)编制部门同意（4.1-5）；社区(村)只悬挂清单所列牌子",
+            ));
+        }
+        let g = match self.admitted_temporary_plaque(demand_id).await {
+            Ok(g) => g,
+            Err(e) if e.kind == ErrorKind::NotFound => {
+                return Err(DomainError::field(
+                    field,
+                    "temporary_demand_unknown",
+                    "找不到该临时加挂牌子申请",
+                ));
+            }
+            Err(e) => return Err(e),
+        };
+        if g.unit_node_id != unit.id {
+            return Err(DomainError::field(
+                field,
+                "temporary_other_unit",
+                "该临时加挂牌子申请不是本单位提出的",
+            ));
+        }
+        if !g.approved {
+            return Err(DomainError::field(
+                field,
+                "temporary_not_approved",
+                "临时加挂牌子尚未经区(市、县)编制部门同意，不能悬挂（4.1-5）",
+            ));
+        }
+        if normalise_name(name) != normalise_name(&g.plaque_text) {
+            return Err(DomainError::field(
+                "name",
+                "temporary_text_mismatch",
+                format!("牌子名称须与经同意的申请一致：“{}”（4.1-5）", g.plaque_text),
+            ));
+        }
+        if placement != g.placement {
+            return Err(DomainError::field(
+                "placement",
+                "temporary_placement_mismatch",
+                format!("经同意的悬挂位置是{}（4.1-5）", g.placement.label_zh()),
+            ));
+        }
+        Ok(g)
+    }
+
+    /// The deadline of a removal task opened today at `unit`: the deadline of the campaign in
+    /// progress in its district, or today plus the 4.1-7 period in force (see the module docs).
+    async fn task_deadline(&self, unit: &NodeView, today: NaiveDate) -> Result<String> {
+        let today_s = today.to_string();
+        if let Ok(district) = self.district_of(&unit.path).await
+            && let Some(c) = campaign::Entity::find()
+                .filter(campaign::Column::DistrictNodeId.eq(district.id))
+                .filter(campaign::Column::Deadline.gte(today_s.as_str()))
+                .order_by_desc(campaign::Column::Deadline)
+                .one(self.store.db())
+                .await?
+        {
+            return Ok(c.deadline);
+        }
+        // 一周 (4.1-7) when the data has no period in force that day.
+        let days = lists()?
+            .self_inspection_days(rules_date(today)?)
+            .unwrap_or(7);
+        Ok((today + chrono::Duration::days(i64::from(days))).to_string())
+    }
+
+    /// Records a plaque hanging at a unit (ManagePlaques there). The rules decide at once; a
+    /// plaque they reject is recorded with a removal task. A temporary plaque needs its request
+    /// admitted (4.1-5). Bad input, a photo that is not an image or too large, changes nothing.
+    pub async fn add_plaque(
+        &self,
+        ctx: &Ctx,
+        f: &PlaqueForm,
+        photo: Option<&[u8]>,
+    ) -> Result<PlaqueView> {
+        let (unit, uk) = self.plaque_unit(f.unit_id).await?;
+        self.check(ctx, Action::ManagePlaques, &unit.target())
+            .await?;
+        let id = self
+            .record_plaque(Actor::User(ctx), &unit, uk, f, photo)
+            .await?;
+        self.plaque_view_of(self.plaque_row(id).await?).await
+    }
+
+    /// The recording shared by [`App::add_plaque`] and the demo data.
+    pub(crate) async fn record_plaque(
+        &self,
+        actor: Actor<'_>,
+        unit: &NodeView,
+        uk: UnitKind,
+        f: &PlaqueForm,
+        photo: Option<&[u8]>,
+    ) -> Result<i64> {
+        self.record_plaques(actor, &[(unit, uk, f, photo)])
+            .await?
+            .pop()
+            .ok_or_else(DomainError::internal)
+    }
+
+    /// Records plaques in one transaction, each validated and judged first (nothing is stored
+    /// if any is refused) and each with its own audit entry. The caller has authorized them.
+    pub(crate) async fn record_plaques(
+        &self,
+        actor: Actor<'_>,
+        items: &[(&NodeView, UnitKind, &PlaqueForm, Option<&[u8]>)],
+    ) -> Result<Vec<i64>> {
+        let today = self.plaque_today();
+        let mut prepared = Vec::with_capacity(items.len());
+        for &(unit, uk, f, photo) in items {
+            let v = self.validate_plaque(unit, uk, f, today).await?;
+            let photo = photo.filter(|b| !b.is_empty());
+            let photo_type = match photo {
+                Some(b) => Some(check_photo(b, "photo")?),
+                None => None,
+            };
+            let j = judge(unit, uk, &v.facts(), v.temporary.as_ref(), today)?;
+            let deadline = if j.finding.is_some() {
+                self.task_deadline(unit, today).await?
+            } else {
+                String::new()
+            };
+            prepared.push((unit, v, photo, photo_type, j, deadline));
+        }
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let mut ids = Vec::with_capacity(prepared.len());
+        for (unit, v, photo, photo_type, j, deadline) in prepared {
+            let decision = DecisionView::from_decision(&j.decision);
+            let row = plaque::ActiveModel {
+                unit_node_id: Set(unit.id),
+                name: Set(v.name.clone()),
+                placement: Set(placement_str(v.placement).into()),
+                kind: Set(v.kind.map(|k| kind_str(k).to_owned())),
+                location: Set(v.location.clone()),
+                since: Set(v.since.to_string()),
+                status: Set("hanging".into()),
+                removed_on: Set(None),
+                photo: Set(photo.map(<[u8]>::to_vec)),
+                photo_type: Set(photo_type.map(str::to_owned)),
+                temporary_demand_id: Set(v.temporary.as_ref().map(|g| g.demand_id)),
+                decision: Set(
+                    serde_json::to_string(&decision).map_err(|_| DomainError::internal())?
+                ),
+                compliant: Set(j.decision.outcome != Outcome::Reject),
+                matched_key: Set(j.matched_key.clone()),
+                checked_at: Set(now),
+                created_by: Set(actor.account_id()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            let id = plaque::Entity::insert(row)
+                .exec(tx.conn())
+                .await?
+                .last_insert_id;
+            let task = sync_task(tx.conn(), id, unit.id, &j, &deadline, actor, today, now).await?;
+            tx.audit(actor.entry(
+                "plaque.add",
+                "plaque",
+                Some(id.to_string()),
+                serde_json::json!({
+                    "unit": unit.name, "name": v.name, "placement": placement_str(v.placement),
+                    "kind": v.kind.map(kind_str), "since": v.since.to_string(),
+                    "temporary_demand_id": v.temporary.as_ref().map(|g| g.demand_id),
+                    "photo": photo.map(<[u8]>::len), "outcome": decision.outcome,
+                    "clauses": decision.clauses, "removal_task": task.opened(),
+                }),
+            ))
+            .await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Corrects a hanging plaque (name, placement, kind, location, since, photo); the rules run
+    /// again: a plaque that now passes closes its open task as corrected, one that fails gets a
+    /// task (or its open task's finding is updated).
+    pub async fn edit_plaque(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        f: &PlaqueForm,
+        photo: Option<&[u8]>,
+    ) -> Result<PlaqueView> {
+        let row = self.plaque_row(id).await?;
+        let (unit, uk) = self.plaque_unit(row.unit_node_id).await?;
+        self.check(ctx, Action::ManagePlaques, &unit.target())
+            .await?;
+        if row.status != "hanging" {
+            return Err(DomainError::conflict(
+                "plaque_removed",
+                format!(
+                    "该牌子已于 {} 清理，不能再修改",
+                    row.removed_on.as_deref().unwrap_or("-")
+                ),
+            ));
+        }
+        let today = self.plaque_today();
+        let form = PlaqueForm {
+            unit_id: row.unit_node_id,
+            temporary_demand_id: row.temporary_demand_id,
+            ..f.clone()
+        };
+        let v = self.validate_plaque(&unit, uk, &form, today).await?;
+        let photo = photo.filter(|b| !b.is_empty());
+        let photo_type = match photo {
+            Some(b) => Some(check_photo(b, "photo")?),
+            None => None,
+        };
+        let j = judge(&unit, uk, &v.facts(), v.temporary.as_ref(), today)?;
+        let deadline = self.task_deadline(&unit, today).await?;
+        let decision = DecisionView::from_decision(&j.decision);
+        let now = self.now_ms();
+        let actor = Actor::User(ctx);
+        let mut tx = self.store.begin_write().await?;
+        let mut update = plaque::Entity::update_many()
+            .col_expr(plaque::Column::Name, Expr::value(v.name.clone()))
+            .col_expr(
+                plaque::Column::Placement,
+                Expr::value(placement_str(v.placement)),
+            )
+            .col_expr(
+                plaque::Column::Kind,
+                Expr::value(v.kind.map(|k| kind_str(k).to_owned())),
+            )
+            .col_expr(plaque::Column::Location, Expr::value(v.location.clone()))
+            .col_expr(plaque::Column::Since, Expr::value(v.since.to_string()))
+            .col_expr(
+                plaque::Column::Decision,
+                Expr::value(serde_json::to_string(&decision).map_err(|_| DomainError::internal())?),
+            )
+            .col_expr(
+                plaque::Column::Compliant,
+                Expr::value(j.decision.outcome != Outcome::Reject),
+            )
+            .col_expr(
+                plaque::Column::MatchedKey,
+                Expr::value(j.matched_key.clone()),
+            )
+            .col_expr(plaque::Column::CheckedAt, Expr::value(now))
+            .col_expr(plaque::Column::UpdatedAt, Expr::value(now));
+        if let (Some(b), Some(t)) = (photo, photo_type) {
+            update = update
+                .col_expr(plaque::Column::Photo, Expr::value(b.to_vec()))
+                .col_expr(plaque::Column::PhotoType, Expr::value(t));
+        }
+        let n = update
+            .filter(plaque::Column::Id.eq(id))
+            .filter(plaque::Column::Status.eq("hanging"))
+            .exec(tx.conn())
+            .await?;
+        if n.rows_affected != 1 {
+            return Err(DomainError::conflict(
+                "plaque_removed",
+                "该牌子已清理，不能再修改；请刷新",
+            ));
+        }
+        let task = sync_task(tx.conn(), id, unit.id, &j, &deadline, actor, today, now).await?;
+        tx.audit(ctx.entry(
+            "plaque.edit",
+            "plaque",
+            Some(id.to_string()),
+            serde_json::json!({
+                "unit": unit.name,
+                "before": { "name": row.name, "placement": row.placement, "kind": row.kind, "location": row.location, "since": row.since, "compliant": row.compliant },
+                "after": { "name": v.name, "placement": placement_str(v.placement), "kind": v.kind.map(kind_str), "location": v.location, "since": v.since.to_string(), "compliant": j.decision.outcome != Outcome::Reject },
+                "photo_replaced": photo.is_some(), "clauses": decision.clauses, "removal_task": task.summary(),
+            }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.plaque_view_of(self.plaque_row(id).await?).await
+    }
+
+    /// Confirms a hanging plaque as it is (自检自查): the rules run again with today's lists.
+    pub async fn confirm_plaque(&self, ctx: &Ctx, id: i64) -> Result<PlaqueView> {
+        let row = self.plaque_row(id).await?;
+        let (unit, _) = self.plaque_unit(row.unit_node_id).await?;
+        self.check(ctx, Action::ManagePlaques, &unit.target())
+            .await?;
+        if row.status != "hanging" {
+            return Err(DomainError::conflict(
+                "plaque_removed",
+                "该牌子已清理，无需复核",
+            ));
+        }
+        let n = self
+            .recheck(Actor::User(ctx), &unit, vec![row], "plaque.confirm")
+            .await?;
+        tracing::debug!(rechecked = n.0, "plaque confirmed");
+        self.plaque_view_of(self.plaque_row(id).await?).await
+    }
+
+    /// Re-checks every hanging plaque of a unit and, for a street or town, of its communities
+    /// and villages (the self-inspection's confirmation, 4.1-3). Returns (checked,
+    /// non-compliant).
+    pub async fn recheck_unit_plaques(&self, ctx: &Ctx, unit_id: i64) -> Result<(usize, usize)> {
+        let (unit, _) = self.plaque_unit(unit_id).await?;
+        self.check(ctx, Action::ManagePlaques, &unit.target())
+            .await?;
+        let rows = plaque::Entity::find()
+            .filter(plaque::Column::Status.eq("hanging"))
+            .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(&[unit.path.as_str()])))
+            .order_by_asc(plaque::Column::Id)
+            .into_partial_model::<plaque::Listed>()
+            .all(self.store.db())
+            .await?;
+        self.recheck(Actor::User(ctx), &unit, rows, "plaque.recheck_all")
+            .await
+    }
+
+    /// Runs the rules again on `rows` and stores the results, in one transaction with one audit
+    /// entry. Returns (checked, non-compliant).
+    pub(crate) async fn recheck(
+        &self,
+        actor: Actor<'_>,
+        scope: &NodeView,
+        rows: Vec<plaque::Listed>,
+        action: &str,
+    ) -> Result<(usize, usize)> {
+        let today = self.plaque_today();
+        let mut units: HashMap<i64, (NodeView, UnitKind)> = HashMap::new();
+        let mut plans = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if let std::collections::hash_map::Entry::Vacant(e) = units.entry(r.unit_node_id) {
+                e.insert(self.plaque_unit(r.unit_node_id).await?);
+            }
+            let Some((unit, uk)) = units.get(&r.unit_node_id) else {
+                return Err(DomainError::internal());
+            };
+            let grant = match r.temporary_demand_id {
+                // A request no longer admitted leaves an ordinary plaque, judged by the list.
+                Some(d) => self.admitted_temporary_plaque(d).await.ok(),
+                None => None,
+            };
+            let placement = parse_placement(&r.placement).map_err(|_| DomainError::internal())?;
+            let since = parse_date(&r.since, "since").map_err(|_| DomainError::internal())?;
+            let facts = Facts {
+                name: &r.name,
+                placement,
+                kind: r.kind.as_deref().and_then(parse_kind),
+                since,
+            };
+            let j = judge(unit, *uk, &facts, grant.as_ref(), today)?;
+            let deadline = if j.finding.is_some() {
+                self.task_deadline(unit, today).await?
+            } else {
+                String::new()
+            };
+            plans.push((r.id, r.unit_node_id, j, deadline));
+        }
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let mut noncompliant = 0;
+        let mut opened = Vec::new();
+        for (id, unit_id, j, deadline) in &plans {
+            let decision = DecisionView::from_decision(&j.decision);
+            let compliant = j.decision.outcome != Outcome::Reject;
+            if !compliant {
+                noncompliant += 1;
+            }
+            plaque::Entity::update_many()
+                .col_expr(
+                    plaque::Column::Decision,
+                    Expr::value(
+                        serde_json::to_string(&decision).map_err(|_| DomainError::internal())?,
+                    ),
+                )
+                .col_expr(plaque::Column::Compliant, Expr::value(compliant))
+                .col_expr(
+                    plaque::Column::MatchedKey,
+                    Expr::value(j.matched_key.clone()),
+                )
+                .col_expr(plaque::Column::CheckedAt, Expr::value(now))
+                .col_expr(plaque::Column::UpdatedAt, Expr::value(now))
+                .filter(plaque::Column::Id.eq(*id))
+                .filter(plaque::Column::Status.eq("hanging"))
+                .exec(tx.conn())
+                .await?;
+            let t = sync_task(tx.conn(), *id, *unit_id, j, deadline, actor, today, now).await?;
+            if let Some(t) = t.opened() {
+                opened.push(t);
+            }
+        }
+        let target = if plans.len() == 1 {
+            ("plaque", plans.first().map(|p| p.0.to_string()))
+        } else {
+            ("node", Some(scope.id.to_string()))
+        };
+        tx.audit(actor.entry(
+            action,
+            target.0,
+            target.1,
+            serde_json::json!({ "unit": scope.name, "checked": plans.len(), "noncompliant": noncompliant, "removal_tasks_opened": opened }),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok((plans.len(), noncompliant))
+    }
+
+    /// Takes a plaque off the wall on a date (not before it went up, not in the future); its
+    /// open removal task, if any, closes with that date and the optional photo as evidence.
+    pub async fn remove_plaque(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        removed_on: &str,
+        photo: Option<&[u8]>,
+    ) -> Result<PlaqueView> {
+        let row = self.plaque_row(id).await?;
+        let (unit, _) = self.plaque_unit(row.unit_node_id).await?;
+        self.check(ctx, Action::ManagePlaques, &unit.target())
+            .await?;
+        if row.status != "hanging" {
+            return Err(DomainError::conflict(
+                "plaque_already_removed",
+                "该牌子已清理",
+            ));
+        }
+        let date = removal_date(removed_on, &row.since, self.plaque_today())?;
+        let photo = photo.filter(|b| !b.is_empty());
+        let photo = match photo {
+            Some(b) => Some((b, check_photo(b, "photo")?)),
+            None => None,
+        };
+        let mut tx = self.store.begin_write().await?;
+        let task = take_down(
+            tx.conn(),
+            id,
+            &date.to_string(),
+            photo,
+            Actor::User(ctx),
+            self.now_ms(),
+        )
+        .await?;
+        tx.audit(ctx.entry(
+            "plaque.remove",
+            "plaque",
+            Some(id.to_string()),
+            serde_json::json!({ "unit": unit.name, "name": row.name, "removed_on": date.to_string(), "removal_task": task, "photo": photo.map(|p| p.0.len()) }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.plaque_view_of(self.plaque_row(id).await?).await
+    }
+
+    /// Closes a removal task: the plaque came down on `removed_on` (required; not before it
+    /// went up, not in the future), optionally with a photo. The plaque is marked removed.
+    pub async fn close_removal_task(
+        &self,
+        ctx: &Ctx,
+        task_id: i64,
+        removed_on: &str,
+        photo: Option<&[u8]>,
+    ) -> Result<RemovalTaskView> {
+        let task = self.task_row(task_id).await?;
+        let (unit, _) = self.plaque_unit(task.unit_node_id).await?;
+        self.check(ctx, Action::ManagePlaques, &unit.target())
+            .await?;
+        if task.status != "open" {
+            return Err(DomainError::conflict(
+                "task_closed",
+                format!(
+                    "该清理任务已于 {} 办结",
+                    task.closed_on.as_deref().unwrap_or("-")
+                ),
+            ));
+        }
+        let p = self.plaque_row(task.plaque_id).await?;
+        let date = removal_date(removed_on, &p.since, self.plaque_today())?;
+        let photo = photo.filter(|b| !b.is_empty());
+        let photo = match photo {
+            Some(b) => Some((b, check_photo(b, "photo")?)),
+            None => None,
+        };
+        let mut tx = self.store.begin_write().await?;
+        take_down(
+            tx.conn(),
+            p.id,
+            &date.to_string(),
+            photo,
+            Actor::User(ctx),
+            self.now_ms(),
+        )
+        .await?;
+        tx.audit(ctx.entry(
+            "removal_task.close",
+            "removal_task",
+            Some(task_id.to_string()),
+            serde_json::json!({ "unit": unit.name, "plaque": p.name, "plaque_id": p.id, "removed_on": date.to_string(), "deadline": task.deadline, "late": date.to_string() > task.deadline, "photo": photo.map(|p| p.0.len()) }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.task_view_of(self.task_row(task_id).await?).await
+    }
+
+    async fn task_row(&self, id: i64) -> Result<removal_task::Listed> {
+        removal_task::Entity::find_by_id(id)
+            .into_partial_model::<removal_task::Listed>()
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("清理任务"))
+    }
+
+    /// One plaque, for whoever sees plaques at its unit.
+    pub async fn plaque(&self, ctx: &Ctx, id: i64) -> Result<PlaqueView> {
+        let row = self.plaque_row(id).await?;
+        let unit = self.find_node(row.unit_node_id).await?;
+        self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
+        self.plaque_view_of(row).await
+    }
+
+    /// Whether the user may manage plaques at a unit (for showing forms; no audit).
+    pub fn may_manage_plaques(&self, ctx: &Ctx, unit: &NodeView) -> bool {
+        authorize(&ctx.principal, Action::ManagePlaques, &unit.target()).is_ok()
+    }
+
+    /// A plaque's photo (content type, bytes), through authorization only.
+    pub async fn plaque_photo(&self, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>)> {
+        let row = plaque::Entity::find_by_id(id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("挂牌"))?;
+        let unit = self.find_node(row.unit_node_id).await?;
+        self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
+        match (row.photo, row.photo_type) {
+            (Some(b), Some(t)) => Ok((t, b)),
+            _ => Err(DomainError::not_found("照片")),
+        }
+    }
+
+    /// A closed task's evidence photo, through authorization only.
+    pub async fn task_evidence(&self, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>)> {
+        let row = removal_task::Entity::find_by_id(id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("清理任务"))?;
+        let unit = self.find_node(row.unit_node_id).await?;
+        self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
+        match (row.evidence, row.evidence_type) {
+            (Some(b), Some(t)) => Ok((t, b)),
+            _ => Err(DomainError::not_found("照片")),
+        }
+    }
+
+    /// One removal task.
+    pub async fn removal_task(&self, ctx: &Ctx, id: i64) -> Result<RemovalTaskView> {
+        let row = self.task_row(id).await?;
+        let unit = self.find_node(row.unit_node_id).await?;
+        self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
+        self.task_view_of(row).await
+    }
+
+    /// One unit's registry: its plaques with the rules' findings, its open tasks, and what may
+    /// hang there today.
+    pub async fn unit_registry(&self, ctx: &Ctx, unit_id: i64) -> Result<UnitRegistry> {
+        let (unit, uk) = match self.plaque_unit(unit_id).await {
+            Ok(u) => u,
+            Err(e) if e.kind == ErrorKind::Invalid => {
+                return Err(DomainError::not_found("挂牌登记单位"));
+            }
+            Err(e) => return Err(e),
+        };
+        self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
+        let rows = plaque::Entity::find()
+            .filter(plaque::Column::UnitNodeId.eq(unit.id))
+            .order_by_asc(plaque::Column::Status)
+            .order_by_desc(plaque::Column::Id)
+            .limit(1000)
+            .into_partial_model::<plaque::Listed>()
+            .all(self.store.db())
+            .await?;
+        let plaques = self.plaque_views(rows).await?;
+        let tasks = removal_task::Entity::find()
+            .filter(removal_task::Column::UnitNodeId.eq(unit.id))
+            .filter(removal_task::Column::Status.eq("open"))
+            .order_by_asc(removal_task::Column::Deadline)
+            .into_partial_model::<removal_task::Listed>()
+            .all(self.store.db())
+            .await?;
+        let open_tasks = self.task_views(tasks).await?;
+        let counts = Counts {
+            hanging: plaques.iter().filter(|p| p.status == "hanging").count() as u64,
+            noncompliant: plaques
+                .iter()
+                .filter(|p| p.status == "hanging" && !p.compliant)
+                .count() as u64,
+            open_tasks: open_tasks.len() as u64,
+        };
+        let today = self.plaque_today();
+        let on = rules_date(today)?;
+        let lists = lists()?;
+        let names = |p| lists.allowed(uk, p, on).map(|e| e.name.clone()).collect();
+        let parent_name = match unit.parent_id {
+            Some(p) => self.find_node(p).await?.name,
+            None => String::new(),
+        };
+        let children = if uk.is_subdistrict() {
+            let kids: Vec<NodeView> = node::Entity::find()
+                .filter(node::Column::ParentId.eq(unit.id))
+                .order_by_asc(node::Column::DivisionCode)
+                .all(self.store.db())
+                .await?
+                .into_iter()
+                .map(NodeView::from_row)
+                .collect::<Result<_>>()?;
+            let counts = self.unit_counts(&[unit.path.as_str()]).await?;
+            kids.into_iter()
+                .filter(|k| k.kind.is_community())
+                .map(|k| UnitSummary {
+                    counts: counts.get(&k.id).copied().unwrap_or_default(),
+                    id: k.id,
+                    kind_zh: k.kind_zh,
+                    name: k.name,
+                    parent_name: unit.name.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(UnitRegistry {
+            can_manage: self.may_manage_plaques(ctx, &unit),
+            parent_name,
+            list_zh: if uk.is_subdistrict() {
+                "街道(乡镇)挂牌清单（4.1-2、4.1-3）"
+            } else {
+                "社区(村)挂牌清单（室外 4.4-4，室内 4.4-5）"
+            },
+            is_subdistrict: uk.is_subdistrict(),
+            plaques,
+            open_tasks,
+            counts,
+            outdoor_names: names(Placement::Outdoor),
+            indoor_names: names(Placement::Indoor),
+            children,
+            today: today.to_string(),
+            unit,
+        })
+    }
+
+    /// Counts per unit under `scopes`: hanging, non-compliant and open tasks.
+    pub(crate) async fn unit_counts(&self, scopes: &[&str]) -> Result<HashMap<i64, Counts>> {
+        let mut out: HashMap<i64, Counts> = HashMap::new();
+        let rows: Vec<(i64, bool, i64)> = plaque::Entity::find()
+            .select_only()
+            .column(plaque::Column::UnitNodeId)
+            .column(plaque::Column::Compliant)
+            .column_as(Expr::col(plaque::Column::Id).count(), "n")
+            .filter(plaque::Column::Status.eq("hanging"))
+            .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(scopes)))
+            .group_by(plaque::Column::UnitNodeId)
+            .group_by(plaque::Column::Compliant)
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        for (unit, compliant, n) in rows {
+            let c = out.entry(unit).or_default();
+            let n = u64::try_from(n).unwrap_or(0);
+            c.hanging += n;
+            if !compliant {
+                c.noncompliant += n;
+            }
+        }
+        let tasks: Vec<(i64, i64)> = removal_task::Entity::find()
+            .select_only()
+            .column(removal_task::Column::UnitNodeId)
+            .column_as(Expr::col(removal_task::Column::Id).count(), "n")
+            .filter(removal_task::Column::Status.eq("open"))
+            .filter(removal_task::Column::UnitNodeId.in_subquery(nodes_in(scopes)))
+            .group_by(removal_task::Column::UnitNodeId)
+            .into_tuple()
+            .all(self.store.db())
+            .await?;
+        for (unit, n) in tasks {
+            out.entry(unit).or_default().open_tasks = u64::try_from(n).unwrap_or(0);
+        }
+        Ok(out)
+    }
+
+    /// The units whose registries the user sees, with their counts, filtered and paged.
+    pub async fn plaque_units(
+        &self,
+        ctx: &Ctx,
+        f: &UnitSummaryFilter,
+        page: PageRequest,
+    ) -> Result<Page<UnitSummary>> {
+        let scopes = ctx.principal.scopes(Action::ViewPlaques);
+        if scopes.is_empty() {
+            self.record_denial(ctx, Action::ViewPlaques, None).await;
+            return Err(DomainError::forbidden("您的角色不能查看挂牌"));
+        }
+        let compliance = f.compliance.trim();
+        if !matches!(compliance, "" | "compliant" | "noncompliant") {
+            return Err(DomainError::field(
+                "compliance",
+                "compliance_invalid",
+                "筛选条件无效",
+            ));
+        }
+        let nodes = self.nodes_under(&scopes).await?;
+        // Parents too, also those above the user's jurisdiction (a community's street).
+        let names: HashMap<i64, String> = node::Entity::find()
+            .filter(node::Column::Id.is_in(nodes.iter().filter_map(|n| n.parent_id)))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.name))
+            .collect();
+        let counts = self.unit_counts(&scopes).await?;
+        let needle = f.q.trim();
+        let all: Vec<UnitSummary> = nodes
+            .into_iter()
+            .filter(|n| unit_kind(n.kind).is_some())
+            .filter(|n| needle.is_empty() || n.name.contains(needle))
+            .map(|n| UnitSummary {
+                counts: counts.get(&n.id).copied().unwrap_or_default(),
+                parent_name: n
+                    .parent_id
+                    .and_then(|p| names.get(&p).cloned())
+                    .unwrap_or_default(),
+                id: n.id,
+                kind_zh: n.kind_zh,
+                name: n.name,
+            })
+            .filter(|u| match compliance {
+                "compliant" => u.counts.noncompliant == 0,
+                "noncompliant" => u.counts.noncompliant > 0,
+                _ => true,
+            })
+            .collect();
+        let total = all.len() as u64;
+        let items = all
+            .into_iter()
+            .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+            .take(usize::try_from(page.per_page).unwrap_or(0))
+            .collect();
+        Ok(page.page(items, total))
+    }
+
+    /// Plaques in the user's jurisdiction (or of one unit), filtered and paged.
+    pub async fn list_plaques(
+        &self,
+        ctx: &Ctx,
+        f: &PlaqueFilter,
+        page: PageRequest,
+    ) -> Result<Page<PlaqueView>> {
+        let scopes = ctx.principal.scopes(Action::ViewPlaques);
+        if scopes.is_empty() {
+            self.record_denial(ctx, Action::ViewPlaques, None).await;
+            return Err(DomainError::forbidden("您的角色不能查看挂牌"));
+        }
+        let mut q = plaque::Entity::find();
+        match f.unit_id {
+            Some(id) => {
+                let unit = self.find_node(id).await?;
+                self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
+                q = q.filter(plaque::Column::UnitNodeId.eq(id));
+            }
+            None => {
+                q = q.filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(&scopes)));
+            }
+        }
+        match f.status.trim() {
+            "" | "hanging" => q = q.filter(plaque::Column::Status.eq("hanging")),
+            "removed" => q = q.filter(plaque::Column::Status.eq("removed")),
+            "all" => {}
+            _ => {
+                return Err(DomainError::field(
+                    "status",
+                    "status_invalid",
+                    "状态应为 hanging、removed 或 all",
+                ));
+            }
+        }
+        match f.compliance.trim() {
+            "" => {}
+            "compliant" => q = q.filter(plaque::Column::Compliant.eq(true)),
+            "noncompliant" => q = q.filter(plaque::Column::Compliant.eq(false)),
+            _ => {
+                return Err(DomainError::field(
+                    "compliance",
+                    "compliance_invalid",
+                    "合规筛选应为 compliant 或 noncompliant",
+                ));
+            }
+        }
+        let needle = f.q.trim();
+        if !needle.is_empty() {
+            q = q.filter(plaque::Column::Name.contains(needle));
+        }
+        let q = q
+            .order_by_asc(plaque::Column::UnitNodeId)
+            .order_by_asc(plaque::Column::Id);
+        let total = q.clone().count(self.store.db()).await?;
+        let rows = q
+            .offset(page.offset())
+            .limit(page.per_page)
+            .into_partial_model::<plaque::Listed>()
+            .all(self.store.db())
+            .await?;
+        let items = self.plaque_views(rows).await?;
+        Ok(page.page(items, total))
+    }
+
+    /// Removal tasks in the user's jurisdiction: open ones by deadline (default), overdue,
+    /// closed, or all.
+    pub async fn list_removal_tasks(
+        &self,
+        ctx: &Ctx,
+        f: &TaskFilter,
+        page: PageRequest,
+    ) -> Result<Page<RemovalTaskView>> {
+        let scopes = ctx.principal.scopes(Action::ViewPlaques);
+        if scopes.is_empty() {
+            self.record_denial(ctx, Action::ViewPlaques, None).await;
+            return Err(DomainError::forbidden("您的角色不能查看挂牌清理任务"));
+        }
+        let mut q = removal_task::Entity::find();
+        match f.unit_id {
+            Some(id) => {
+                let unit = self.find_node(id).await?;
+                self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
+                q = q.filter(removal_task::Column::UnitNodeId.eq(id));
+            }
+            None => {
+                q = q.filter(removal_task::Column::UnitNodeId.in_subquery(nodes_in(&scopes)));
+            }
+        }
+        let today = self.plaque_today().to_string();
+        q = match f.status.trim() {
+            "" | "open" => q
+                .filter(removal_task::Column::Status.eq("open"))
+                .order_by_asc(removal_task::Column::Deadline),
+            "overdue" => q
+                .filter(removal_task::Column::Status.eq("open"))
+                .filter(removal_task::Column::Deadline.lt(today))
+                .order_by_asc(removal_task::Column::Deadline),
+            "closed" => q
+                .filter(removal_task::Column::Status.eq("closed"))
+                .order_by_desc(removal_task::Column::UpdatedAt),
+            "all" => q.order_by_desc(removal_task::Column::Id),
+            _ => {
+                return Err(DomainError::field(
+                    "status",
+                    "status_invalid",
+                    "状态应为 open、overdue、closed 或 all",
+                ));
+            }
+        };
+        let q = q.order_by_asc(removal_task::Column::Id);
+        let total = q.clone().count(self.store.db()).await?;
+        let rows = q
+            .offset(page.offset())
+            .limit(page.per_page)
+            .into_partial_model::<removal_task::Listed>()
+            .all(self.store.db())
+            .await?;
+        let items = self.task_views(rows).await?;
+        Ok(page.page(items, total))
+    }
+
+    async fn plaque_view_of(&self, row: plaque::Listed) -> Result<PlaqueView> {
+        self.plaque_views(vec![row])
+            .await?
+            .pop()
+            .ok_or_else(DomainError::internal)
+    }
+
+    pub(crate) async fn plaque_views(&self, rows: Vec<plaque::Listed>) -> Result<Vec<PlaqueView>> {
+        let unit_ids: Vec<i64> = rows.iter().map(|r| r.unit_node_id).collect();
+        let units: HashMap<i64, NodeView> = node::Entity::find()
+            .filter(node::Column::Id.is_in(unit_ids))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|n| NodeView::from_row(n).map(|v| (v.id, v)))
+            .collect::<Result<_>>()?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let tasks = removal_task::Entity::find()
+            .filter(removal_task::Column::PlaqueId.is_in(ids))
+            .filter(removal_task::Column::Status.eq("open"))
+            .into_partial_model::<removal_task::Listed>()
+            .all(self.store.db())
+            .await?;
+        let mut tasks: HashMap<i64, RemovalTaskView> = self
+            .task_views(tasks)
+            .await?
+            .into_iter()
+            .map(|t| (t.plaque_id, t))
+            .collect();
+        let lists = lists()?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let unit = units.get(&r.unit_node_id);
+            let subdistrict = unit.is_some_and(|u| u.kind.is_subdistrict());
+            let list = if subdistrict {
+                lists.street_list()
+            } else {
+                lists.whitelist()
+            };
+            let matched_name = r
+                .matched_key
+                .as_deref()
+                .and_then(|k| list.iter().find(|e| e.key == k))
+                .map(|e| e.name.clone());
+            let kind = r.kind.as_deref().and_then(parse_kind);
+            out.push(PlaqueView {
+                id: r.id,
+                unit_node_id: r.unit_node_id,
+                unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
+                unit_kind_zh: unit.map(|u| u.kind_zh).unwrap_or(""),
+                placement_zh: placement_zh(&r.placement),
+                kind_zh: kind.map(|k| k.label_zh()),
+                status_zh: status_zh(&r.status),
+                has_photo: r.photo_type.is_some(),
+                decision: serde_json::from_str(&r.decision).map_err(|_| DomainError::internal())?,
+                open_task: tasks.remove(&r.id),
+                checked_at_text: crate::clock::fmt_ms(r.checked_at),
+                created_at: crate::clock::fmt_ms(r.created_at),
+                name: r.name,
+                placement: r.placement,
+                kind: r.kind,
+                location: r.location,
+                since: r.since,
+                status: r.status,
+                removed_on: r.removed_on,
+                temporary_demand_id: r.temporary_demand_id,
+                compliant: r.compliant,
+                matched_key: r.matched_key,
+                matched_name,
+                checked_at: r.checked_at,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn task_view_of(&self, row: removal_task::Listed) -> Result<RemovalTaskView> {
+        self.task_views(vec![row])
+            .await?
+            .pop()
+            .ok_or_else(DomainError::internal)
+    }
+
+    pub(crate) async fn task_views(
+        &self,
+        rows: Vec<removal_task::Listed>,
+    ) -> Result<Vec<RemovalTaskView>> {
+        let plaque_ids: Vec<i64> = rows.iter().map(|r| r.plaque_id).collect();
+        let plaques: HashMap<i64, (String, String, String)> = plaque::Entity::find()
+            .select_only()
+            .columns([
+                plaque::Column::Id,
+                plaque::Column::Name,
+                plaque::Column::Placement,
+                plaque::Column::Since,
+            ])
+            .filter(plaque::Column::Id.is_in(plaque_ids))
+            .into_tuple::<(i64, String, String, String)>()
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|(id, n, p, s)| (id, (n, p, s)))
+            .collect();
+        let unit_ids: Vec<i64> = rows.iter().map(|r| r.unit_node_id).collect();
+        let units: HashMap<i64, String> = node::Entity::find()
+            .filter(node::Column::Id.is_in(unit_ids))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.name))
+            .collect();
+        let closers: Vec<i64> = rows.iter().filter_map(|r| r.closed_by).collect();
+        let accounts: HashMap<i64, String> = account::Entity::find()
+            .filter(account::Column::Id.is_in(closers))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.display_name))
+            .collect();
+        let today = self.plaque_today().to_string();
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let p = plaques.get(&r.plaque_id);
+                RemovalTaskView {
+                    id: r.id,
+                    plaque_id: r.plaque_id,
+                    plaque_name: p.map(|p| p.0.clone()).unwrap_or_default(),
+                    plaque_placement_zh: p.map(|p| placement_zh(&p.1)).unwrap_or("—"),
+                    plaque_since: p.map(|p| p.2.clone()).unwrap_or_default(),
+                    unit_node_id: r.unit_node_id,
+                    unit_name: units.get(&r.unit_node_id).cloned().unwrap_or_default(),
+                    move_to_zh: r.move_to.as_deref().map(placement_zh),
+                    overdue: r.status == "open" && r.deadline < today,
+                    status_zh: if r.status == "open" {
+                        "待清理"
+                    } else {
+                        "已办结"
+                    },
+                    resolution_zh: r.resolution.as_deref().map(|s| {
+                        if s == "corrected" {
+                            "已纠正（复核符合规定）"
+                        } else {
+                            "已清理"
+                        }
+                    }),
+                    closed_by: r
+                        .closed_by
+                        .map(|a| accounts.get(&a).cloned().unwrap_or_else(|| a.to_string())),
+                    has_evidence: r.evidence_type.is_some(),
+                    created_at: crate::clock::fmt_ms(r.created_at),
+                    reason_code: r.reason_code,
+                    clause: r.clause,
+                    message: r.message,
+                    move_to: r.move_to,
+                    deadline: r.deadline,
+                    status: r.status,
+                    resolution: r.resolution,
+                    closed_on: r.closed_on,
+                }
+            })
+            .collect())
+    }
+}
+
+/// What happened to a plaque's removal task on a check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TaskChange {
+    None,
+    Opened(i64),
+    Updated(i64),
+    Corrected(i64),
+}
+
+impl TaskChange {
+    fn opened(self) -> Option<i64> {
+        match self {
+            TaskChange::Opened(id) => Some(id),
+            _ => None,
+        }
+    }
+    fn summary(self) -> serde_json::Value {
+        match self {
+            TaskChange::None => serde_json::Value::Null,
+            TaskChange::Opened(id) => serde_json::json!({ "opened": id }),
+            TaskChange::Updated(id) => serde_json::json!({ "updated": id }),
+            TaskChange::Corrected(id) => serde_json::json!({ "corrected": id }),
+        }
+    }
+}
+
+/// Brings a plaque's open removal task in line with a judgement: a finding opens one (or
+/// updates the open one's finding), no finding closes the open one as corrected.
+#[allow(clippy::too_many_arguments)]
+async fn sync_task<C: ConnectionTrait>(
+    conn: &C,
+    plaque_id: i64,
+    unit_id: i64,
+    j: &Judgement,
+    deadline: &str,
+    actor: Actor<'_>,
+    today: NaiveDate,
+    now: i64,
+) -> Result<TaskChange> {
+    let open: Option<i64> = removal_task::Entity::find()
+        .select_only()
+        .column(removal_task::Column::Id)
+        .filter(removal_task::Column::PlaqueId.eq(plaque_id))
+        .filter(removal_task::Column::Status.eq("open"))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    let move_to = j.move_to.map(|p| placement_str(p).to_owned());
+    match (&j.finding, open) {
+        (Some(f), None) => {
+            let id = removal_task::Entity::insert(removal_task::ActiveModel {
+                plaque_id: Set(plaque_id),
+                unit_node_id: Set(unit_id),
+                reason_code: Set(f.code.clone()),
+                clause: Set(f.clause.clone()),
+                message: Set(f.message.clone()),
+                move_to: Set(move_to),
+                deadline: Set(deadline.to_owned()),
+                status: Set("open".into()),
+                resolution: Set(None),
+                closed_on: Set(None),
+                closed_by: Set(None),
+                evidence: Set(None),
+                evidence_type: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .exec(conn)
+            .await?
+            .last_insert_id;
+            Ok(TaskChange::Opened(id))
+        }
+        (Some(f), Some(id)) => {
+            removal_task::Entity::update_many()
+                .col_expr(
+                    removal_task::Column::ReasonCode,
+                    Expr::value(f.code.clone()),
+                )
+                .col_expr(removal_task::Column::Clause, Expr::value(f.clause.clone()))
+                .col_expr(
+                    removal_task::Column::Message,
+                    Expr::value(f.message.clone()),
+                )
+                .col_expr(removal_task::Column::MoveTo, Expr::value(move_to))
+                .col_expr(removal_task::Column::UpdatedAt, Expr::value(now))
+                .filter(removal_task::Column::Id.eq(id))
+                .exec(conn)
+                .await?;
+            Ok(TaskChange::Updated(id))
+        }
+        (None, Some(id)) => {
+            removal_task::Entity::update_many()
+                .col_expr(removal_task::Column::Status, Expr::value("closed"))
+                .col_expr(removal_task::Column::Resolution, Expr::value("corrected"))
+                .col_expr(
+                    removal_task::Column::ClosedOn,
+                    Expr::value(today.to_string()),
+                )
+                .col_expr(
+                    removal_task::Column::ClosedBy,
+                    Expr::value(actor.account_id()),
+                )
+                .col_expr(removal_task::Column::UpdatedAt, Expr::value(now))
+                .filter(removal_task::Column::Id.eq(id))
+                .exec(conn)
+                .await?;
+            Ok(TaskChange::Corrected(id))
+        }
+        (None, None) => Ok(TaskChange::None),
+    }
+}
+
+/// Marks a hanging plaque removed on `date` and closes its open task with that date and the
+/// evidence photo. Returns the task closed, if there was one.
+async fn take_down<C: ConnectionTrait>(
+    conn: &C,
+    plaque_id: i64,
+    date: &str,
+    photo: Option<(&[u8], &'static str)>,
+    actor: Actor<'_>,
+    now: i64,
+) -> Result<Option<i64>> {
+    let n = plaque::Entity::update_many()
+        .col_expr(plaque::Column::Status, Expr::value("removed"))
+        .col_expr(plaque::Column::RemovedOn, Expr::value(date.to_owned()))
+        .col_expr(plaque::Column::UpdatedAt, Expr::value(now))
+        .filter(plaque::Column::Id.eq(plaque_id))
+        .filter(plaque::Column::Status.eq("hanging"))
+        .exec(conn)
+        .await?;
+    if n.rows_affected != 1 {
+        return Err(DomainError::conflict(
+            "plaque_already_removed",
+            "该牌子已清理，请刷新",
+        ));
+    }
+    let open: Option<i64> = removal_task::Entity::find()
+        .select_only()
+        .column(removal_task::Column::Id)
+        .filter(removal_task::Column::PlaqueId.eq(plaque_id))
+        .filter(removal_task::Column::Status.eq("open"))
+        .into_tuple()
+        .one(conn)
+        .await?;
+    let Some(task) = open else {
+        return Ok(None);
+    };
+    let mut update = removal_task::Entity::update_many()
+        .col_expr(removal_task::Column::Status, Expr::value("closed"))
+        .col_expr(removal_task::Column::Resolution, Expr::value("removed"))
+        .col_expr(removal_task::Column::ClosedOn, Expr::value(date.to_owned()))
+        .col_expr(
+            removal_task::Column::ClosedBy,
+            Expr::value(actor.account_id()),
+        )
+        .col_expr(removal_task::Column::UpdatedAt, Expr::value(now));
+    if let Some((bytes, kind)) = photo {
+        update = update
+            .col_expr(removal_task::Column::Evidence, Expr::value(bytes.to_vec()))
+            .col_expr(removal_task::Column::EvidenceType, Expr::value(kind));
+    }
+    update
+        .filter(removal_task::Column::Id.eq(task))
+        .exec(conn)
+        .await?;
+    Ok(Some(task))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removal_dates_are_checked() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
+        let code = |s: &str| removal_date(s, "2026-01-01", today).err().map(|e| e.code);
+        assert_eq!(code(""), Some("removed_on_required"));
+        assert_eq!(code("  "), Some("removed_on_required"));
+        assert_eq!(code("2026-13-01"), Some("date_invalid"));
+        assert_eq!(code("2026-11-29"), Some("removed_on_in_future"));
+        assert_eq!(code("2025-12-31"), Some("removed_before_since"));
+        assert_eq!(code("2026-01-01"), None);
+        assert_eq!(code("2026-11-28"), None);
+    }
+}

@@ -1,0 +1,429 @@
+//! `/api/v1/verify`, `/api/v1/seal-authority`, `/api/v1/catalogue`, `/api/v1/certificates`,
+//! `/api/v1/issued`, `/api/v1/seal-uses`: certificates (4.5) for machine clients.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use jianfu_domain::DomainError;
+use jianfu_domain::certificate::{
+    ApplicationFilter, ApplicationForm, ApplicationView, AttachmentUpload, SealUseFilter,
+};
+use jianfu_domain::page::PageRequest;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::access::{ClientIp, CurrentUser};
+use crate::api::PageOut;
+use crate::api::demands::FindingOut;
+use crate::error::{ApiError, Problem, problem};
+use crate::extract::Json as Body;
+use crate::state::AppState;
+use crate::views::certificates::{VerifyQuery, verify_outcome};
+
+#[derive(Serialize, ToSchema)]
+pub struct VerifyOut {
+    /// `authentic`, `revoked`, `seal_expired`, `invalid` or `unknown`.
+    pub state: String,
+    pub state_zh: String,
+    pub serial: String,
+    pub type_name: Option<String>,
+    pub community_name: Option<String>,
+    /// Masked, e.g. `张**`.
+    pub applicant: Option<String>,
+    /// Masked, e.g. `2103**********1238`.
+    pub id_number: Option<String>,
+    pub issued_on: Option<String>,
+    pub seal_id: Option<String>,
+    pub revoke_reason: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct VerifyParams {
+    /// e.g. `ZM-2026-000001`.
+    pub serial: String,
+    /// The 10-character check code printed on the certificate.
+    pub code: String,
+}
+
+/// Public verification of a certificate (no login). Failed attempts are rate-limited per
+/// client address (429 after 20 in 10 minutes).
+#[utoipa::path(get, path = "/api/v1/verify", params(VerifyParams), security(()),
+    responses((status = 200, body = VerifyOut), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn verify(
+    State(s): State<AppState>,
+    ip: ClientIp,
+    Query(p): Query<VerifyParams>,
+) -> Response {
+    let q = VerifyQuery {
+        serial: Some(p.serial),
+        code: Some(p.code),
+    };
+    match verify_outcome(&s, &ip, &q).await {
+        Ok(Some(v)) => Json(VerifyOut {
+            state: v.state.into(),
+            state_zh: v.state_zh.into(),
+            serial: v.serial,
+            type_name: v.type_name,
+            community_name: v.community_name,
+            applicant: v.applicant,
+            id_number: v.id_number,
+            issued_on: v.issued_on,
+            seal_id: v.seal_id,
+            revoke_reason: v.revoke_reason,
+        })
+        .into_response(),
+        Ok(None) => ApiError(DomainError::field(
+            "serial",
+            "serial_malformed",
+            "请填写证明编号和核验码",
+        ))
+        .into_response(),
+        Err((status, e)) => problem(status, e.code, &e.message, e.field),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SealAuthorityOut {
+    pub name: String,
+    /// SM2 public key, hex of the uncompressed SEC1 point; verify seal records with it.
+    pub public_key: String,
+    pub algorithm: String,
+}
+
+/// The city's seal-authority public key, for offline verification (`jianfu verify`).
+#[utoipa::path(get, path = "/api/v1/seal-authority", security(()),
+    responses((status = 200, body = SealAuthorityOut), (status = 404, body = Problem)))]
+pub async fn seal_authority(State(s): State<AppState>) -> Result<Json<SealAuthorityOut>, ApiError> {
+    let key = s
+        .app
+        .seal_authority_key()
+        .await?
+        .ok_or_else(|| DomainError::not_found("电子印章管理机构（尚未制作任何印章）"))?;
+    Ok(Json(SealAuthorityOut {
+        name: jianfu_domain::certificate::AUTHORITY_NAME.into(),
+        public_key: key.to_hex(),
+        algorithm: "SM2-SM3".into(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TypeOut {
+    pub code: String,
+    pub name: String,
+    /// `retained` or `discontinued`.
+    pub listing: String,
+    pub local: bool,
+    pub basis: String,
+    pub processing: String,
+    pub processing_days: i32,
+    pub public_interest: bool,
+    pub needs_investigation: bool,
+    pub alternative: Option<String>,
+    pub source: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CatalogueOut {
+    pub district_id: i64,
+    pub district_name: String,
+    pub types: Vec<TypeOut>,
+    pub not_adopted: Vec<TypeOut>,
+    pub discontinued: Vec<TypeOut>,
+}
+
+fn type_out(t: jianfu_domain::certificate::CertificateTypeView) -> TypeOut {
+    TypeOut {
+        code: t.code,
+        name: t.name,
+        listing: t.listing,
+        local: t.local,
+        basis: t.basis_zh,
+        processing: t.processing_zh,
+        processing_days: t.processing_days,
+        public_interest: t.public_interest,
+        needs_investigation: t.needs_investigation,
+        alternative: t.alternative_zh,
+        source: t.source,
+    }
+}
+
+/// A district's public certificate catalogue (4.5-2, 4.5-7).
+#[utoipa::path(get, path = "/api/v1/catalogue/{district_id}", params(("district_id" = i64, Path)), security(()),
+    responses((status = 200, body = CatalogueOut), (status = 404, body = Problem)))]
+pub async fn catalogue(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<CatalogueOut>, ApiError> {
+    let c = s.app.catalogue(id).await?;
+    Ok(Json(CatalogueOut {
+        district_id: c.district.id,
+        district_name: c.district.name,
+        types: c.types.into_iter().map(type_out).collect(),
+        not_adopted: c.not_adopted.into_iter().map(type_out).collect(),
+        discontinued: c.discontinued.into_iter().map(type_out).collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApplicationOut {
+    pub id: i64,
+    pub community_id: i64,
+    pub community_name: String,
+    pub type_code: Option<String>,
+    pub type_name: String,
+    pub applicant_name: String,
+    /// Always masked.
+    pub id_number: String,
+    pub purpose: String,
+    /// `submitted`, `refused` or `issued`.
+    pub status: String,
+    /// `catalogue`, `transitional` or `none`.
+    pub path: String,
+    pub received_on: String,
+    pub due_on: Option<String>,
+    pub overdue: bool,
+    /// Outcome of the rules at application: `allow`, `needs_approval` or `reject`.
+    pub outcome: String,
+    pub clauses: Vec<String>,
+    pub findings: Vec<FindingOut>,
+    pub refuse_reason: Option<String>,
+    pub certificate_id: Option<i64>,
+    pub serial: Option<String>,
+    pub certificate_status: Option<String>,
+    pub verify_url: Option<String>,
+}
+
+impl From<ApplicationView> for ApplicationOut {
+    fn from(a: ApplicationView) -> Self {
+        let c = a.certificate;
+        Self {
+            id: a.id,
+            community_id: a.community_node_id,
+            community_name: a.community_name,
+            type_code: a.type_code,
+            type_name: a.type_name,
+            applicant_name: a.applicant_name,
+            id_number: a.id_number_masked,
+            purpose: a.purpose,
+            status: a.status,
+            path: a.path,
+            received_on: a.received_on,
+            due_on: a.due_on,
+            overdue: a.overdue,
+            outcome: a.decision.outcome,
+            clauses: a.decision.clauses,
+            findings: a
+                .decision
+                .reasons
+                .into_iter()
+                .map(|r| FindingOut {
+                    clause: r.clause,
+                    code: r.code,
+                    message: r.message,
+                })
+                .collect(),
+            refuse_reason: a.refuse_reason,
+            certificate_id: c.as_ref().map(|c| c.id),
+            serial: c.as_ref().map(|c| c.serial.clone()),
+            certificate_status: c.as_ref().map(|c| c.status.clone()),
+            verify_url: c.map(|c| c.verify_url),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AttachmentIn {
+    pub file_name: String,
+    /// The file, base64 (standard alphabet).
+    pub content_base64: String,
+}
+
+/// An application as the API takes it.
+#[derive(Deserialize, ToSchema)]
+pub struct ApplicationIn {
+    /// Defaults to the caller's own community.
+    pub community_id: Option<i64>,
+    /// A catalogue code, or `other` for a certificate in no catalogue (refused, 4.5-10).
+    pub type_code: String,
+    #[serde(default)]
+    pub other_name: String,
+    pub applicant_name: String,
+    pub id_number: String,
+    pub purpose: String,
+    #[serde(default)]
+    pub details: String,
+    /// For a discontinued type: `policy_gap` or `counterparty_requires`.
+    #[serde(default)]
+    pub need: String,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentIn>,
+}
+
+/// Applies for a certificate; the rules decide at once (a refusal is stored and returned).
+#[utoipa::path(post, path = "/api/v1/certificates", request_body = ApplicationIn,
+    responses((status = 201, body = ApplicationOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn apply(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Body(b): Body<ApplicationIn>,
+) -> Result<(axum::http::StatusCode, Json<ApplicationOut>), ApiError> {
+    let mut uploads = Vec::with_capacity(b.attachments.len());
+    for a in b.attachments {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(a.content_base64.as_bytes())
+            .map_err(|_| {
+                DomainError::field(
+                    "attachments",
+                    "attachment_base64",
+                    format!(
+                        "附件“{}”不是有效的 base64",
+                        a.file_name.chars().take(60).collect::<String>()
+                    ),
+                )
+            })?;
+        uploads.push(AttachmentUpload {
+            file_name: a.file_name,
+            bytes,
+        });
+    }
+    let form = ApplicationForm {
+        community_id: b.community_id,
+        type_code: b.type_code,
+        other_name: b.other_name,
+        applicant_name: b.applicant_name,
+        id_number: b.id_number,
+        purpose: b.purpose,
+        details: b.details,
+        need: b.need,
+    };
+    let v = s
+        .app
+        .apply_certificate(&user.ctx(), &form, &uploads)
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Json(v.into())))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListParams {
+    /// `submitted`, `overdue`, `issued` or `refused`.
+    status: Option<String>,
+    q: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// Applications in the caller's jurisdiction, newest first.
+#[utoipa::path(get, path = "/api/v1/certificates", params(ListParams),
+    responses((status = 200, body = PageOut<ApplicationOut>), (status = 403, body = Problem)))]
+pub async fn list(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> Result<Json<PageOut<ApplicationOut>>, ApiError> {
+    let f = ApplicationFilter {
+        status: p.status.unwrap_or_default(),
+        q: p.q.unwrap_or_default(),
+    };
+    let page = s
+        .app
+        .list_applications(&user.ctx(), &f, PageRequest::new(p.page, p.per_page))
+        .await?;
+    Ok(Json(PageOut::from_page(page, ApplicationOut::from)))
+}
+
+/// One application (its applicant, or an official over its community).
+#[utoipa::path(get, path = "/api/v1/certificates/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = ApplicationOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ApplicationOut>, ApiError> {
+    Ok(Json(s.app.application(&user.ctx(), id).await?.into()))
+}
+
+/// Issues the certificate, sealing it (4.5-5, 4.5-9, 4.5-12, 4.5-13 must allow it).
+#[utoipa::path(post, path = "/api/v1/certificates/{id}/issue", params(("id" = i64, Path)),
+    responses((status = 200, body = ApplicationOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn issue(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ApplicationOut>, ApiError> {
+    Ok(Json(s.app.issue_certificate(&user.ctx(), id).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReasonIn {
+    pub reason: String,
+}
+
+/// Revokes an issued certificate.
+#[utoipa::path(post, path = "/api/v1/issued/{id}/revoke", params(("id" = i64, Path, description = "certificate id")), request_body = ReasonIn,
+    responses((status = 200, body = ApplicationOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn revoke(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<ReasonIn>,
+) -> Result<Json<ApplicationOut>, ApiError> {
+    Ok(Json(
+        s.app
+            .revoke_certificate(&user.ctx(), id, &b.reason)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SealUseOut {
+    pub id: i64,
+    pub at: i64,
+    pub seal_code: String,
+    pub community_name: String,
+    pub serial: String,
+    pub certificate_id: i64,
+    pub type_name: String,
+    pub account: String,
+    pub approval: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct SealUseParams {
+    q: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// The seal-use ledger in the caller's jurisdiction.
+#[utoipa::path(get, path = "/api/v1/seal-uses", params(SealUseParams),
+    responses((status = 200, body = PageOut<SealUseOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn seal_uses(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<SealUseParams>,
+) -> Result<Json<PageOut<SealUseOut>>, ApiError> {
+    let f = SealUseFilter {
+        q: p.q.unwrap_or_default(),
+        from: p.from.unwrap_or_default(),
+        to: p.to.unwrap_or_default(),
+    };
+    let page = s
+        .app
+        .seal_ledger(&user.ctx(), &f, PageRequest::new(p.page, p.per_page))
+        .await?;
+    Ok(Json(PageOut::from_page(page, |r| SealUseOut {
+        id: r.id,
+        at: r.at,
+        seal_code: r.seal_code,
+        community_name: r.community_name,
+        serial: r.serial,
+        certificate_id: r.certificate_id,
+        type_name: r.type_name,
+        account: r.account,
+        approval: r.approval,
+    })))
+}

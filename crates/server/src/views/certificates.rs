@@ -1,0 +1,1226 @@
+//! Certificate pages (证明, 4.5): public service guides and verification; the resident's
+//! application form and list; the community's processing page (investigation, deliberation,
+//! head signature, issue, refuse, revoke); the seal-use ledger; seals; the district catalogue;
+//! the holiday calendar.
+
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use jianfu_domain::authz::Action;
+use jianfu_domain::certificate::{
+    ApplicationFilter, ApplicationForm, ApplicationView, AttachmentUpload, CatalogueView,
+    CertificateTypeView, HolidayYearView, LocalTypeForm, RecordForm, SealUseFilter, SealUseView,
+    SealView, VerifyView,
+};
+use jianfu_domain::page::{Page, PageRequest};
+use jianfu_domain::tree::NodeView;
+use jianfu_domain::{DomainError, ErrorKind};
+use rust_xlsxwriter::{Format, Workbook};
+use serde::Deserialize;
+
+use crate::access::{ClientIp, CurrentUser, MaybeUser};
+use crate::error::PageError;
+use crate::extract::Form;
+use crate::state::AppState;
+use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render};
+
+/// Request body limit of the application upload: five attachments of 5 MB and the fields.
+pub const APPLY_BODY_LIMIT: usize =
+    5 * jianfu_domain::certificate::MAX_ATTACHMENT_BYTES + 256 * 1024;
+
+// ---------------------------------------------------------------- public guides
+
+#[derive(askama::Template)]
+#[template(path = "guides.html")]
+struct GuidesPage {
+    chrome: Chrome,
+    districts: Vec<NodeView>,
+    catalogue: Option<CatalogueView>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct GuidesQuery {
+    district: Option<i64>,
+}
+
+/// The public catalogue of one district (service guides, 4.5-6/4.5-7), and the discontinued list.
+pub async fn guides(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(q): Query<GuidesQuery>,
+) -> Response {
+    let districts = match state.app.districts().await {
+        Ok(d) => d,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let chosen = q.district.or_else(|| districts.first().map(|d| d.id));
+    let catalogue = match chosen {
+        Some(id) => match state.app.catalogue(id).await {
+            Ok(c) => Some(c),
+            Err(e) => return PageError(e).into_response(),
+        },
+        None => None,
+    };
+    render(
+        StatusCode::OK,
+        &GuidesPage {
+            chrome: Chrome::new("证明事项办事指南", user.as_ref(), "/guides"),
+            districts,
+            catalogue,
+        },
+    )
+}
+
+#[derive(askama::Template)]
+#[template(path = "guide.html")]
+struct GuidePage {
+    chrome: Chrome,
+    t: CertificateTypeView,
+    can_apply: bool,
+}
+
+pub async fn guide(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(code): Path<String>,
+) -> Response {
+    match state.app.certificate_type(&code).await {
+        Ok(t) => render(
+            StatusCode::OK,
+            &GuidePage {
+                chrome: Chrome::new(format!("办事指南：{}", t.name), user.as_ref(), "/guides"),
+                can_apply: user
+                    .as_ref()
+                    .is_some_and(|u| u.principal.may(Action::ApplyCertificate)),
+                t,
+            },
+        ),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+/// A printable sample of the certificate (样本): not signed, watermarked.
+pub async fn guide_sample(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    let t = match state.app.certificate_type(&code).await {
+        Ok(t) => t,
+        Err(e) => return PageError(e).into_response(),
+    };
+    match state.app.sample_pdf(&t) {
+        Ok(pdf) => pdf_response(pdf, &format!("{}-样本.pdf", t.code), true),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+fn pdf_response(bytes: Vec<u8>, file_name: &str, inline: bool) -> Response {
+    let disposition = format!(
+        "{}; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        percent_encode(file_name)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// RFC 5987 encoding of a file name for `Content-Disposition`.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- public verification
+
+#[derive(askama::Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    chrome: Chrome,
+    serial: String,
+    code: String,
+    result: Option<VerifyView>,
+    error: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct VerifyQuery {
+    pub serial: Option<String>,
+    pub code: Option<String>,
+}
+
+/// What a verification came to, for the page and the API: a result, or an error with status.
+pub async fn verify_outcome(
+    state: &AppState,
+    ip: &ClientIp,
+    q: &VerifyQuery,
+) -> Result<Option<VerifyView>, (StatusCode, DomainError)> {
+    let serial = q.serial.as_deref().unwrap_or("").trim();
+    let code = q.code.as_deref().unwrap_or("").trim();
+    if serial.is_empty() && code.is_empty() {
+        return Ok(None);
+    }
+    let key = ip.0.clone().unwrap_or_else(|| "unknown".into());
+    let now = state.app.now_ms();
+    if !state.verify_failures.allowed(&key, now) {
+        return Err((
+            StatusCode::TOO_MANY_REQUESTS,
+            DomainError::new(
+                ErrorKind::Invalid,
+                "verify_rate_limited",
+                "核验失败次数过多，请 10 分钟后再试",
+            ),
+        ));
+    }
+    match state.app.verify_certificate(serial, code).await {
+        Ok(v) => {
+            if v.state == "unknown" {
+                state.verify_failures.fail(&key, now);
+            }
+            Ok(Some(v))
+        }
+        Err(e) if e.kind == ErrorKind::Invalid => {
+            state.verify_failures.fail(&key, now);
+            Err((StatusCode::UNPROCESSABLE_ENTITY, e))
+        }
+        Err(e) => Err((crate::error::status_for(e.kind), e)),
+    }
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    ip: ClientIp,
+    Query(q): Query<VerifyQuery>,
+) -> Response {
+    let (result, error, status) = match verify_outcome(&state, &ip, &q).await {
+        Ok(r) => (r, String::new(), StatusCode::OK),
+        Err((status, e)) if e.kind != ErrorKind::Internal => (None, e.message, status),
+        Err((_, e)) => return PageError(e).into_response(),
+    };
+    render(
+        status,
+        &VerifyPage {
+            chrome: Chrome::new("证明核验", user.as_ref(), "/verify"),
+            serial: q.serial.unwrap_or_default(),
+            code: q.code.unwrap_or_default(),
+            result,
+            error,
+        },
+    )
+}
+
+// ---------------------------------------------------------------- applying
+
+#[derive(askama::Template)]
+#[template(path = "cert_apply.html")]
+struct ApplyPage {
+    chrome: Chrome,
+    catalogue: CatalogueView,
+    community: NodeView,
+    form: ApplicationForm,
+    error: FormError,
+    on_behalf: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ApplyQuery {
+    #[serde(rename = "type")]
+    type_code: Option<String>,
+}
+
+async fn apply_page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: ApplicationForm,
+    error: FormError,
+    status: StatusCode,
+) -> Response {
+    let Some(grant) = user
+        .principal
+        .grants
+        .iter()
+        .find(|g| jianfu_domain::authz::permits(g.role, Action::ApplyCertificate))
+    else {
+        return PageError(DomainError::forbidden("您的角色不能申请证明")).into_response();
+    };
+    let community = match state.app.find_node(grant.node_id).await {
+        Ok(c) => c,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let district = match state.app.district_of_node(&community).await {
+        Ok(d) => d,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let catalogue = match state.app.catalogue(district.id).await {
+        Ok(c) => c,
+        Err(e) => return PageError(e).into_response(),
+    };
+    render(
+        status,
+        &ApplyPage {
+            chrome: Chrome::new("申请开具证明", Some(user), "/certificates/apply"),
+            on_behalf: grant.role != jianfu_domain::Role::Resident,
+            catalogue,
+            community,
+            form,
+            error,
+        },
+    )
+}
+
+pub async fn apply_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ApplyQuery>,
+) -> Response {
+    let mut form = ApplicationForm {
+        type_code: q.type_code.unwrap_or_default(),
+        ..Default::default()
+    };
+    if user.principal.has_role(jianfu_domain::Role::Resident) {
+        form.applicant_name = user.principal.display_name.clone();
+    }
+    apply_page(&state, &user, form, FormError::default(), StatusCode::OK).await
+}
+
+/// Reads the multipart application: text fields into the form, files into uploads.
+async fn read_application(
+    m: Result<Multipart, MultipartRejection>,
+) -> Result<(ApplicationForm, Vec<AttachmentUpload>), DomainError> {
+    let unreadable = || {
+        DomainError::field(
+            "attachments",
+            "upload_unreadable",
+            "提交的内容无法识别，或附件总大小超过限制（每个附件不超过 5 MB，最多 5 个）",
+        )
+    };
+    let mut m = m.map_err(|_| unreadable())?;
+    let mut f = ApplicationForm::default();
+    let mut files = Vec::new();
+    while let Some(field) = m.next_field().await.map_err(|_| unreadable())? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "attachments" {
+            let file_name = field.file_name().unwrap_or("").to_owned();
+            let bytes = field.bytes().await.map_err(|_| unreadable())?;
+            // An empty file input submits one nameless empty part: that is "no attachment".
+            if file_name.is_empty() && bytes.is_empty() {
+                continue;
+            }
+            files.push(AttachmentUpload {
+                file_name,
+                bytes: bytes.to_vec(),
+            });
+            continue;
+        }
+        let value = field.text().await.map_err(|_| unreadable())?;
+        match name.as_str() {
+            "community_id" => f.community_id = value.trim().parse().ok(),
+            "type_code" => f.type_code = value,
+            "other_name" => f.other_name = value,
+            "applicant_name" => f.applicant_name = value,
+            "id_number" => f.id_number = value,
+            "purpose" => f.purpose = value,
+            "details" => f.details = value,
+            "need" => f.need = value,
+            _ => {}
+        }
+    }
+    Ok((f, files))
+}
+
+pub async fn apply_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    m: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let (form, files) = match read_application(m).await {
+        Ok(x) => x,
+        Err(e) => {
+            let status = form_status(&e);
+            return apply_page(
+                &state,
+                &user,
+                ApplicationForm::default(),
+                FormError::from_domain(&e),
+                status,
+            )
+            .await;
+        }
+    };
+    match state
+        .app
+        .apply_certificate(&user.ctx(), &form, &files)
+        .await
+    {
+        Ok(v) => {
+            let done = if v.status == "refused" {
+                "applied_refused"
+            } else {
+                "applied"
+            };
+            Redirect::to(&format!("/certificates/{}?done={done}", v.id)).into_response()
+        }
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            // Never echo the ID number back into the page.
+            let form = ApplicationForm {
+                id_number: String::new(),
+                ..form
+            };
+            apply_page(&state, &user, form, FormError::from_domain(&e), status).await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "cert_mine.html")]
+struct MinePage {
+    chrome: Chrome,
+    items: Vec<ApplicationView>,
+}
+
+pub async fn mine(State(state): State<AppState>, user: CurrentUser) -> Response {
+    match state.app.my_applications(&user.ctx()).await {
+        Ok(items) => render(
+            StatusCode::OK,
+            &MinePage {
+                chrome: Chrome::new("我的证明申请", Some(&user), "/certificates/mine"),
+                items,
+            },
+        ),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- community processing
+
+#[derive(askama::Template)]
+#[template(path = "cert_list.html")]
+struct ListPage {
+    chrome: Chrome,
+    f: ApplicationFilter,
+    page: Page<ApplicationView>,
+    pager_base: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    q: String,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let f = ApplicationFilter {
+        status: q.status,
+        q: q.q,
+    };
+    match state
+        .app
+        .list_applications(&user.ctx(), &f, PageRequest::new(q.page, q.per_page))
+        .await
+    {
+        Ok(page) => render(
+            StatusCode::OK,
+            &ListPage {
+                chrome: Chrome::new("证明办理", Some(&user), "/certificates"),
+                pager_base: format!(
+                    "/certificates?status={}&q={}&",
+                    percent_encode(&f.status),
+                    percent_encode(&f.q)
+                ),
+                f,
+                page,
+            },
+        ),
+        Err(e) if e.kind == ErrorKind::Invalid => PageError(e).into_response(),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "cert_detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    a: ApplicationView,
+    error: FormError,
+    revealed: Option<String>,
+    can_process: bool,
+    can_sign: bool,
+    can_revoke: bool,
+    can_download: bool,
+    today: String,
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    error: FormError,
+    status: StatusCode,
+    done: Option<&str>,
+    revealed: Option<String>,
+) -> Response {
+    let ctx = user.ctx();
+    let a = match state.app.application(&ctx, id).await {
+        Ok(a) => a,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let community = match state.app.find_node(a.community_node_id).await {
+        Ok(c) => c,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let may_here = |action| {
+        jianfu_domain::authz::authorize(&user.principal, action, &community.target()).is_ok()
+    };
+    let can_process = may_here(Action::ProcessCertificate);
+    let mut chrome = Chrome::new(format!("证明申请 #{id}"), Some(user), "/certificates");
+    if let Some(d) = done {
+        chrome = chrome.with_flash(d != "applied_refused", done_text(d));
+    }
+    render(
+        status,
+        &DetailPage {
+            chrome,
+            can_sign: may_here(Action::SignCertificate),
+            can_revoke: may_here(Action::RevokeCertificate),
+            can_download: can_process || a.applicant_account_id == Some(user.principal.account_id),
+            can_process,
+            today: jianfu_domain::clock::cst_date(state.app.now_ms())
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            a,
+            error,
+            revealed,
+        },
+    )
+}
+
+fn done_text(code: &str) -> &'static str {
+    match code {
+        "applied" => "申请已提交",
+        "applied_refused" => "申请已记录；按规定不予出具，理由见下方",
+        "recorded" => "已记录",
+        "signed" => "负责人已签字",
+        "issued" => "证明已出具，已登记用印",
+        "refused" => "已不予出具，申请人可在线查看理由",
+        "revoked" => "证明已撤销，核验将显示已撤销",
+        _ => "已完成",
+    }
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(d): Query<DoneQuery>,
+) -> Response {
+    detail_page(
+        &state,
+        &user,
+        id,
+        FormError::default(),
+        StatusCode::OK,
+        d.done.as_deref(),
+        None,
+    )
+    .await
+}
+
+async fn after(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    done: &str,
+    r: jianfu_domain::Result<ApplicationView>,
+) -> Response {
+    match r {
+        Ok(_) => Redirect::to(&format!("/certificates/{id}?done={done}")).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            detail_page(
+                state,
+                user,
+                id,
+                FormError::from_domain(&e),
+                status,
+                None,
+                None,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, step)): Path<(i64, String)>,
+    Form(f): Form<RecordForm>,
+) -> Response {
+    let r = state.app.record_step(&user.ctx(), id, &step, &f).await;
+    after(&state, &user, id, "recorded", r).await
+}
+
+pub async fn sign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = state.app.head_approve(&user.ctx(), id).await;
+    after(&state, &user, id, "signed", r).await
+}
+
+pub async fn issue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = state.app.issue_certificate(&user.ctx(), id).await;
+    after(&state, &user, id, "issued", r).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReasonForm {
+    reason: String,
+}
+
+pub async fn refuse(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    let r = state
+        .app
+        .refuse_application(&user.ctx(), id, &f.reason)
+        .await;
+    after(&state, &user, id, "refused", r).await
+}
+
+pub async fn reveal_id(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.app.reveal_id_number(&user.ctx(), id).await {
+        Ok(full) => {
+            detail_page(
+                &state,
+                &user,
+                id,
+                FormError::default(),
+                StatusCode::OK,
+                None,
+                Some(full),
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> Response {
+    match state.app.attachment(&user.ctx(), id, aid).await {
+        Ok((name, content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename*=UTF-8''{}", percent_encode(&name)),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn issued_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(cid): Path<i64>,
+) -> Response {
+    match state.app.certificate_document(&user.ctx(), cid).await {
+        Ok((serial, _, pdf)) => pdf_response(pdf, &format!("{serial}.pdf"), false),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn issued_json(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(cid): Path<i64>,
+) -> Response {
+    match state.app.certificate_document(&user.ctx(), cid).await {
+        Ok((serial, json, _)) => (
+            [
+                (header::CONTENT_TYPE, "application/json".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{serial}.json\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            json,
+        )
+            .into_response(),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(cid): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    match state
+        .app
+        .revoke_certificate(&user.ctx(), cid, &f.reason)
+        .await
+    {
+        Ok(a) => Redirect::to(&format!("/certificates/{}?done=revoked", a.id)).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            match state.app.application_of_certificate(cid).await {
+                Ok(id) => {
+                    detail_page(
+                        &state,
+                        &user,
+                        id,
+                        FormError::from_domain(&e),
+                        status,
+                        None,
+                        None,
+                    )
+                    .await
+                }
+                Err(e) => PageError(e).into_response(),
+            }
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- seal ledger and seals
+
+#[derive(askama::Template)]
+#[template(path = "seal_uses.html")]
+struct SealUsesPage {
+    chrome: Chrome,
+    f: SealUseFilter,
+    page: Page<SealUseView>,
+    pager_base: String,
+    error: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SealUseQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+impl SealUseQuery {
+    fn filter(&self) -> SealUseFilter {
+        SealUseFilter {
+            q: self.q.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+        }
+    }
+}
+
+pub async fn seal_uses(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<SealUseQuery>,
+) -> Response {
+    let f = q.filter();
+    let (page, error, status) = match state
+        .app
+        .seal_ledger(&user.ctx(), &f, PageRequest::new(q.page, q.per_page))
+        .await
+    {
+        Ok(p) => (p, String::new(), StatusCode::OK),
+        Err(e) if e.kind == ErrorKind::Invalid => (
+            Page {
+                items: Vec::new(),
+                total: 0,
+                page: 1,
+                per_page: 20,
+            },
+            e.message,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return PageError(e).into_response(),
+    };
+    render(
+        status,
+        &SealUsesPage {
+            chrome: Chrome::new("用印登记", Some(&user), "/seal-uses"),
+            pager_base: format!(
+                "/seal-uses?q={}&from={}&to={}&",
+                percent_encode(&f.q),
+                percent_encode(&f.from),
+                percent_encode(&f.to)
+            ),
+            f,
+            page,
+            error,
+        },
+    )
+}
+
+pub async fn seal_uses_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<SealUseQuery>,
+) -> Response {
+    let ctx = user.ctx();
+    let f = q.filter();
+    let page = match state
+        .app
+        .seal_ledger(
+            &ctx,
+            &f,
+            PageRequest::new(Some(1), Some(jianfu_domain::page::MAX_PER_PAGE)),
+        )
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return PageError(e).into_response(),
+    };
+    // Up to 50 pages of the largest size: the export of a filtered ledger, not a dump.
+    let mut rows = page.items;
+    let pages = page
+        .total
+        .div_ceil(jianfu_domain::page::MAX_PER_PAGE)
+        .min(50);
+    for n in 2..=pages {
+        match state
+            .app
+            .seal_ledger(
+                &ctx,
+                &f,
+                PageRequest::new(Some(n), Some(jianfu_domain::page::MAX_PER_PAGE)),
+            )
+            .await
+        {
+            Ok(p) => rows.extend(p.items),
+            Err(e) => return PageError(e).into_response(),
+        }
+    }
+    if let Err(e) = state
+        .app
+        .store
+        .audit_only(ctx.entry(
+            "seal_ledger.export",
+            "seal_use",
+            None,
+            serde_json::json!({ "rows": rows.len(), "q": f.q, "from": f.from, "to": f.to }),
+        ))
+        .await
+    {
+        return PageError(e.into()).into_response();
+    }
+    match seal_workbook(&rows) {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename*=UTF-8''{}",
+                        percent_encode("用印登记.xlsx")
+                    ),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "seal ledger workbook failed");
+            PageError(DomainError::internal()).into_response()
+        }
+    }
+}
+
+fn seal_workbook(rows: &[SealUseView]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("用印登记")?;
+    let bold = Format::new().set_bold();
+    let headers = [
+        "时间",
+        "印章编号",
+        "社区(村)",
+        "证明编号",
+        "证明事项",
+        "用印人",
+        "用印依据",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = (i + 1) as u32;
+        ws.write_string(row, 0, &r.at_text)?;
+        ws.write_string(row, 1, &r.seal_code)?;
+        ws.write_string(row, 2, &r.community_name)?;
+        ws.write_string(row, 3, &r.serial)?;
+        ws.write_string(row, 4, &r.type_name)?;
+        ws.write_string(row, 5, &r.account)?;
+        ws.write_string(row, 6, &r.approval)?;
+    }
+    ws.set_column_width(0, 20)?;
+    ws.set_column_width(6, 60)?;
+    wb.save_to_buffer()
+}
+
+#[derive(askama::Template)]
+#[template(path = "seals.html")]
+struct SealsPage {
+    chrome: Chrome,
+    seals: Vec<SealView>,
+    communities: Vec<NodeView>,
+    can_make: bool,
+    error: String,
+}
+
+async fn seals_page(
+    state: &AppState,
+    user: &CurrentUser,
+    error: String,
+    status: StatusCode,
+    done: bool,
+) -> Response {
+    let ctx = user.ctx();
+    let seals = match state.app.list_seals(&ctx).await {
+        Ok(s) => s,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let can_make = user.principal.may(Action::ManageSeals);
+    let communities = if can_make {
+        let scopes = user.principal.scopes(Action::ManageSeals);
+        match state.app.nodes_under(&scopes).await {
+            Ok(n) => n.into_iter().filter(|n| n.kind.is_community()).collect(),
+            Err(e) => return PageError(e).into_response(),
+        }
+    } else {
+        Vec::new()
+    };
+    let mut chrome = Chrome::new("电子印章", Some(user), "/seals");
+    if done {
+        chrome = chrome.with_flash(true, "已制作电子印章，原印章停用（其已出具的证明仍可核验）");
+    }
+    render(
+        status,
+        &SealsPage {
+            chrome,
+            seals,
+            communities,
+            can_make,
+            error,
+        },
+    )
+}
+
+pub async fn seals(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(d): Query<DoneQuery>,
+) -> Response {
+    seals_page(
+        &state,
+        &user,
+        String::new(),
+        StatusCode::OK,
+        d.done.is_some(),
+    )
+    .await
+}
+
+pub async fn make_seal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.app.make_seal(&user.ctx(), id).await {
+        Ok(_) => Redirect::to("/seals?done=made").into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            seals_page(&state, &user, e.message, status, false).await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- district catalogue
+
+#[derive(askama::Template)]
+#[template(path = "catalogue.html")]
+struct CataloguePage {
+    chrome: Chrome,
+    districts: Vec<NodeView>,
+    catalogue: Option<CatalogueView>,
+    form: LocalTypeForm,
+    error: FormError,
+}
+
+async fn catalogue_page(
+    state: &AppState,
+    user: &CurrentUser,
+    district: Option<i64>,
+    form: LocalTypeForm,
+    error: FormError,
+    status: StatusCode,
+    done: Option<&str>,
+) -> Response {
+    let scopes = user.principal.scopes(Action::ManageCatalogue);
+    let districts: Vec<NodeView> = match state.app.nodes_under(&scopes).await {
+        Ok(n) => n
+            .into_iter()
+            .filter(|n| n.kind == jianfu_domain::division::NodeKind::District)
+            .collect(),
+        Err(e) => return PageError(e).into_response(),
+    };
+    let chosen = district
+        .filter(|d| districts.iter().any(|x| x.id == *d))
+        .or_else(|| districts.first().map(|d| d.id));
+    let catalogue = match chosen {
+        Some(id) => match state.app.catalogue(id).await {
+            Ok(c) => Some(c),
+            Err(e) => return PageError(e).into_response(),
+        },
+        None => None,
+    };
+    let mut chrome = Chrome::new("证明事项目录维护", Some(user), "/catalogue");
+    if let Some(d) = done {
+        chrome = chrome.with_flash(
+            true,
+            if d == "created" {
+                "已新增本地证明事项并列入目录"
+            } else {
+                "已更新目录"
+            },
+        );
+    }
+    render(
+        status,
+        &CataloguePage {
+            chrome,
+            districts,
+            catalogue,
+            form,
+            error,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct CatalogueQuery {
+    district: Option<i64>,
+    done: Option<String>,
+}
+
+pub async fn catalogue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<CatalogueQuery>,
+) -> Response {
+    catalogue_page(
+        &state,
+        &user,
+        q.district,
+        LocalTypeForm::default(),
+        FormError::default(),
+        StatusCode::OK,
+        q.done.as_deref(),
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AdoptForm {
+    adopt: String,
+}
+
+pub async fn catalogue_entry(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((district, type_id)): Path<(i64, i64)>,
+    Form(f): Form<AdoptForm>,
+) -> Response {
+    match state
+        .app
+        .set_catalogue_entry(&user.ctx(), district, type_id, f.adopt == "1")
+        .await
+    {
+        Ok(()) => {
+            Redirect::to(&format!("/catalogue?district={district}&done=updated")).into_response()
+        }
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            catalogue_page(
+                &state,
+                &user,
+                Some(district),
+                LocalTypeForm::default(),
+                FormError::from_domain(&e),
+                status,
+                None,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn catalogue_local(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(district): Path<i64>,
+    Form(f): Form<LocalTypeForm>,
+) -> Response {
+    match state.app.create_local_type(&user.ctx(), district, &f).await {
+        Ok(_) => {
+            Redirect::to(&format!("/catalogue?district={district}&done=created")).into_response()
+        }
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            catalogue_page(
+                &state,
+                &user,
+                Some(district),
+                f,
+                FormError::from_domain(&e),
+                status,
+                None,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- holidays
+
+#[derive(askama::Template)]
+#[template(path = "holidays.html")]
+struct HolidaysPage {
+    chrome: Chrome,
+    years: Vec<HolidayYearView>,
+    text: String,
+    error: FormError,
+}
+
+async fn holidays_page(
+    state: &AppState,
+    user: &CurrentUser,
+    text: String,
+    error: FormError,
+    status: StatusCode,
+    done: bool,
+) -> Response {
+    let years = match state.app.holiday_years().await {
+        Ok(y) => y,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let mut chrome = Chrome::new("节假日安排", Some(user), "/admin/holidays");
+    if done {
+        chrome = chrome.with_flash(true, "已导入节假日安排；此后受理的申请按新安排计算办理时限");
+    }
+    render(
+        status,
+        &HolidaysPage {
+            chrome,
+            years,
+            text,
+            error,
+        },
+    )
+}
+
+pub async fn holidays(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(d): Query<DoneQuery>,
+) -> Response {
+    holidays_page(
+        &state,
+        &user,
+        String::new(),
+        FormError::default(),
+        StatusCode::OK,
+        d.done.is_some(),
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct HolidayForm {
+    text: String,
+}
+
+pub async fn holidays_import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<HolidayForm>,
+) -> Response {
+    match state.app.import_holidays(&user.ctx(), &f.text).await {
+        Ok(_) => Redirect::to("/admin/holidays?done=imported").into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            holidays_page(
+                &state,
+                &user,
+                f.text,
+                FormError::from_domain(&e),
+                status,
+                false,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}

@@ -1,0 +1,980 @@
+//! Plaque pages (挂牌, 4.1 and 4.4): the units overview, one unit's registry with the rules'
+//! findings and the add form, one plaque (edit, confirm, remove, photo), the removal tasks, and
+//! the self-inspection campaigns with their progress and Excel export.
+
+use std::collections::HashMap;
+
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use jianfu_domain::DomainError;
+use jianfu_domain::authz::Action;
+use jianfu_domain::page::{Page, PageRequest};
+use jianfu_domain::plaque::{
+    CampaignForm, CampaignSummary, CampaignView, PLAQUE_KINDS, PlaqueForm, PlaqueView,
+    RemovalTaskView, TaskFilter, UnitRegistry, UnitSummary, UnitSummaryFilter,
+};
+use jianfu_domain::tree::NodeView;
+use rust_xlsxwriter::{Format, Workbook};
+use serde::Deserialize;
+
+use crate::access::CurrentUser;
+use crate::error::PageError;
+use crate::extract::Form;
+use crate::state::AppState;
+use crate::views::{Chrome, FormError, form_status, is_form_error, render};
+
+/// Request body limit of a photo upload: one photo of 5 MB and the form's fields.
+pub const PHOTO_BODY_LIMIT: usize = jianfu_domain::plaque::MAX_PHOTO_BYTES + 256 * 1024;
+
+/// RFC 3986 encoding of a query value or file name.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn done_text(code: &str) -> &'static str {
+    match code {
+        "added" => "已登记；规则检查结果见下方",
+        "added_noncompliant" => "已登记；该牌子不符合规定，已生成清理任务",
+        "edited" => "已保存修改并重新检查",
+        "confirmed" => "已复核",
+        "removed" => "已登记清理，牌子状态改为“已清理”",
+        "closed" => "清理任务已办结，牌子已登记清理",
+        "rechecked" => "已按现行清单复核全部在挂牌子",
+        "launched" => "已部署自检自查，各街道(乡镇)须在截止日期前完成",
+        "completed" => "已报告本单位自检自查完成",
+        _ => "已完成",
+    }
+}
+
+/// Text fields and the `photo` file of a multipart form.
+struct Upload {
+    fields: HashMap<String, String>,
+    photo: Option<Vec<u8>>,
+}
+
+impl Upload {
+    fn get(&self, k: &str) -> String {
+        self.fields.get(k).cloned().unwrap_or_default()
+    }
+    fn plaque_form(&self, unit_id: i64) -> PlaqueForm {
+        PlaqueForm {
+            unit_id,
+            name: self.get("name"),
+            placement: self.get("placement"),
+            kind: self.get("kind"),
+            location: self.get("location"),
+            since: self.get("since"),
+            temporary_demand_id: self
+                .fields
+                .get("temporary_demand_id")
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .and_then(|s| s.parse().ok()),
+        }
+    }
+}
+
+/// Reads a multipart form: text fields, and the `photo` file (none when the input was left
+/// empty). Anything unreadable, or over the body limit, is an error on `photo`.
+async fn read_upload(m: Result<Multipart, MultipartRejection>) -> Result<Upload, DomainError> {
+    let unreadable = || {
+        DomainError::field(
+            "photo",
+            "upload_unreadable",
+            "提交的内容无法识别，或照片超过 5 MB",
+        )
+    };
+    let mut m = m.map_err(|_| unreadable())?;
+    let mut up = Upload {
+        fields: HashMap::new(),
+        photo: None,
+    };
+    while let Some(field) = m.next_field().await.map_err(|_| unreadable())? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "photo" {
+            let bytes = field.bytes().await.map_err(|_| unreadable())?;
+            if !bytes.is_empty() {
+                up.photo = Some(bytes.to_vec());
+            }
+            continue;
+        }
+        let value = field.text().await.map_err(|_| unreadable())?;
+        up.fields.insert(name, value);
+    }
+    Ok(up)
+}
+
+fn image_response(content_type: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, "inline".to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn today(state: &AppState) -> String {
+    jianfu_domain::clock::cst_date(state.app.now_ms())
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------- units overview
+
+#[derive(askama::Template)]
+#[template(path = "plaques.html")]
+struct UnitsPage {
+    chrome: Chrome,
+    f: UnitSummaryFilter,
+    page: Page<UnitSummary>,
+    pager_base: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct UnitsQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    compliance: String,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+/// The registries the user sees: their own unit's, or every unit in their jurisdiction.
+pub async fn units(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<UnitsQuery>,
+) -> Response {
+    let f = UnitSummaryFilter {
+        q: q.q,
+        compliance: q.compliance,
+    };
+    match state
+        .app
+        .plaque_units(&user.ctx(), &f, PageRequest::new(q.page, q.per_page))
+        .await
+    {
+        Ok(page) => render(
+            StatusCode::OK,
+            &UnitsPage {
+                chrome: Chrome::new("挂牌登记", Some(&user), "/plaques"),
+                pager_base: format!(
+                    "/plaques?q={}&compliance={}&",
+                    enc(&f.q),
+                    enc(&f.compliance)
+                ),
+                f,
+                page,
+            },
+        ),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- one unit
+
+#[derive(askama::Template)]
+#[template(path = "plaque_unit.html")]
+struct UnitPage {
+    chrome: Chrome,
+    r: UnitRegistry,
+    form: PlaqueForm,
+    error: FormError,
+    kinds: [(&'static str, &'static str); 4],
+}
+
+async fn unit_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    form: Option<PlaqueForm>,
+    error: FormError,
+    status: StatusCode,
+    done: Option<&str>,
+) -> Response {
+    let r = match state.app.unit_registry(&user.ctx(), id).await {
+        Ok(r) => r,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let mut chrome = Chrome::new(format!("挂牌登记：{}", r.unit.name), Some(user), "/plaques");
+    if let Some(d) = done {
+        chrome = chrome.with_flash(d != "added_noncompliant", done_text(d));
+    }
+    let form = form.unwrap_or_else(|| PlaqueForm {
+        since: r.today.clone(),
+        placement: "outdoor".into(),
+        ..Default::default()
+    });
+    render(
+        status,
+        &UnitPage {
+            chrome,
+            r,
+            form,
+            error,
+            kinds: PLAQUE_KINDS,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+pub async fn unit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(d): Query<DoneQuery>,
+) -> Response {
+    unit_page(
+        &state,
+        &user,
+        id,
+        None,
+        FormError::default(),
+        StatusCode::OK,
+        d.done.as_deref(),
+    )
+    .await
+}
+
+/// Adds a plaque to a unit's registry (multipart, with an optional photo).
+pub async fn add(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    m: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let up = match read_upload(m).await {
+        Ok(u) => u,
+        Err(e) => {
+            let status = form_status(&e);
+            return unit_page(
+                &state,
+                &user,
+                id,
+                None,
+                FormError::from_domain(&e),
+                status,
+                None,
+            )
+            .await;
+        }
+    };
+    let form = up.plaque_form(id);
+    match state
+        .app
+        .add_plaque(&user.ctx(), &form, up.photo.as_deref())
+        .await
+    {
+        Ok(p) => Redirect::to(&format!(
+            "/plaques/units/{id}?done={}#plaque-{}",
+            if p.compliant {
+                "added"
+            } else {
+                "added_noncompliant"
+            },
+            p.id
+        ))
+        .into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            unit_page(
+                &state,
+                &user,
+                id,
+                Some(form),
+                FormError::from_domain(&e),
+                status,
+                None,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RecheckForm {
+    /// Return to this campaign's page afterwards.
+    campaign_id: Option<i64>,
+}
+
+/// Re-checks every hanging plaque of a unit and of its communities (self-inspection).
+pub async fn recheck(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RecheckForm>,
+) -> Response {
+    match state.app.recheck_unit_plaques(&user.ctx(), id).await {
+        Ok(_) => match f.campaign_id {
+            Some(c) => Redirect::to(&format!("/campaigns/{c}?done=rechecked")).into_response(),
+            None => Redirect::to(&format!("/plaques/units/{id}?done=rechecked")).into_response(),
+        },
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- one plaque
+
+#[derive(askama::Template)]
+#[template(path = "plaque_detail.html")]
+struct DetailPage {
+    chrome: Chrome,
+    p: PlaqueView,
+    form: PlaqueForm,
+    error: FormError,
+    can_manage: bool,
+    is_subdistrict: bool,
+    kinds: [(&'static str, &'static str); 4],
+    today: String,
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    form: Option<PlaqueForm>,
+    error: FormError,
+    status: StatusCode,
+    done: Option<&str>,
+) -> Response {
+    let ctx = user.ctx();
+    let p = match state.app.plaque(&ctx, id).await {
+        Ok(p) => p,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let unit: NodeView = match state.app.find_node(p.unit_node_id).await {
+        Ok(u) => u,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let mut chrome = Chrome::new(format!("挂牌：{}", p.name), Some(user), "/plaques");
+    if let Some(d) = done {
+        chrome = chrome.with_flash(true, done_text(d));
+    }
+    let form = form.unwrap_or_else(|| PlaqueForm {
+        unit_id: p.unit_node_id,
+        name: p.name.clone(),
+        placement: p.placement.clone(),
+        kind: p.kind.clone().unwrap_or_default(),
+        location: p.location.clone(),
+        since: p.since.clone(),
+        temporary_demand_id: p.temporary_demand_id,
+    });
+    render(
+        status,
+        &DetailPage {
+            chrome,
+            can_manage: state.app.may_manage_plaques(&ctx, &unit),
+            is_subdistrict: unit.kind.is_subdistrict(),
+            kinds: PLAQUE_KINDS,
+            today: today(state),
+            p,
+            form,
+            error,
+        },
+    )
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(d): Query<DoneQuery>,
+) -> Response {
+    detail_page(
+        &state,
+        &user,
+        id,
+        None,
+        FormError::default(),
+        StatusCode::OK,
+        d.done.as_deref(),
+    )
+    .await
+}
+
+/// Edits a plaque (multipart; a new photo replaces the old one).
+pub async fn edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    m: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let up = match read_upload(m).await {
+        Ok(u) => u,
+        Err(e) => {
+            let status = form_status(&e);
+            return detail_page(
+                &state,
+                &user,
+                id,
+                None,
+                FormError::from_domain(&e),
+                status,
+                None,
+            )
+            .await;
+        }
+    };
+    let form = up.plaque_form(0);
+    match state
+        .app
+        .edit_plaque(&user.ctx(), id, &form, up.photo.as_deref())
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/plaques/{id}?done=edited")).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            detail_page(
+                &state,
+                &user,
+                id,
+                Some(form),
+                FormError::from_domain(&e),
+                status,
+                None,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn confirm(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.app.confirm_plaque(&user.ctx(), id).await {
+        Ok(_) => Redirect::to(&format!("/plaques/{id}?done=confirmed")).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            detail_page(
+                &state,
+                &user,
+                id,
+                None,
+                FormError::from_domain(&e),
+                status,
+                None,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+/// Takes a plaque off the wall on a date (multipart: the date and an optional photo).
+pub async fn remove(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    m: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let r = match read_upload(m).await {
+        Ok(up) => {
+            state
+                .app
+                .remove_plaque(&user.ctx(), id, &up.get("removed_on"), up.photo.as_deref())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(_) => Redirect::to(&format!("/plaques/{id}?done=removed")).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            detail_page(
+                &state,
+                &user,
+                id,
+                None,
+                FormError::from_domain(&e),
+                status,
+                None,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn photo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.app.plaque_photo(&user.ctx(), id).await {
+        Ok((t, b)) => image_response(t, b),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- removal tasks
+
+#[derive(askama::Template)]
+#[template(path = "removal_tasks.html")]
+struct TasksPage {
+    chrome: Chrome,
+    status: String,
+    page: Page<RemovalTaskView>,
+    pager_base: String,
+    /// The task whose close form failed, and why.
+    error_task: i64,
+    error: FormError,
+    manageable: Vec<i64>,
+    today: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct TasksQuery {
+    #[serde(default)]
+    status: String,
+    unit: Option<i64>,
+    done: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+async fn tasks_page(
+    state: &AppState,
+    user: &CurrentUser,
+    q: TasksQuery,
+    error_task: i64,
+    error: FormError,
+    status: StatusCode,
+) -> Response {
+    let ctx = user.ctx();
+    let f = TaskFilter {
+        status: q.status.clone(),
+        unit_id: q.unit,
+    };
+    let page = match state
+        .app
+        .list_removal_tasks(&ctx, &f, PageRequest::new(q.page, q.per_page))
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let mut manageable = Vec::new();
+    for t in &page.items {
+        if let Ok(u) = state.app.find_node(t.unit_node_id).await
+            && state.app.may_manage_plaques(&ctx, &u)
+        {
+            manageable.push(t.id);
+        }
+    }
+    let mut chrome = Chrome::new("挂牌清理任务", Some(user), "/removal-tasks");
+    if let Some(d) = q.done.as_deref() {
+        chrome = chrome.with_flash(true, done_text(d));
+    }
+    render(
+        status,
+        &TasksPage {
+            chrome,
+            pager_base: format!(
+                "/removal-tasks?status={}{}&",
+                enc(&q.status),
+                q.unit.map(|u| format!("&unit={u}")).unwrap_or_default()
+            ),
+            status: q.status,
+            page,
+            error_task,
+            error,
+            manageable,
+            today: today(state),
+        },
+    )
+}
+
+impl TasksPage {
+    fn may_close(&self, id: &i64) -> bool {
+        self.manageable.contains(id)
+    }
+}
+
+pub async fn tasks(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<TasksQuery>,
+) -> Response {
+    tasks_page(&state, &user, q, 0, FormError::default(), StatusCode::OK).await
+}
+
+/// Closes a removal task with the removal date and an optional photo (multipart).
+pub async fn close_task(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    m: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let r = match read_upload(m).await {
+        Ok(up) => {
+            state
+                .app
+                .close_removal_task(&user.ctx(), id, &up.get("removed_on"), up.photo.as_deref())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match r {
+        Ok(_) => Redirect::to("/removal-tasks?done=closed").into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            tasks_page(
+                &state,
+                &user,
+                TasksQuery::default(),
+                id,
+                FormError::from_domain(&e),
+                status,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+pub async fn evidence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.app.task_evidence(&user.ctx(), id).await {
+        Ok((t, b)) => image_response(t, b),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- campaigns
+
+#[derive(askama::Template)]
+#[template(path = "campaigns.html")]
+struct CampaignsPage {
+    chrome: Chrome,
+    page: Page<CampaignSummary>,
+    districts: Vec<NodeView>,
+    form: CampaignForm,
+    error: FormError,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+async fn campaigns_page(
+    state: &AppState,
+    user: &CurrentUser,
+    q: PageQuery,
+    form: CampaignForm,
+    error: FormError,
+    status: StatusCode,
+) -> Response {
+    let ctx = user.ctx();
+    let page = match state
+        .app
+        .list_campaigns(&ctx, PageRequest::new(q.page, q.per_page))
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let districts = if user.principal.may(Action::LaunchCampaign) {
+        match state.app.campaign_districts(&ctx).await {
+            Ok(d) => d,
+            Err(e) => return PageError(e).into_response(),
+        }
+    } else {
+        Vec::new()
+    };
+    render(
+        status,
+        &CampaignsPage {
+            chrome: Chrome::new("挂牌自检自查", Some(user), "/campaigns"),
+            page,
+            districts,
+            form,
+            error,
+        },
+    )
+}
+
+pub async fn campaigns(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    campaigns_page(
+        &state,
+        &user,
+        q,
+        CampaignForm::default(),
+        FormError::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn launch(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<CampaignForm>,
+) -> Response {
+    match state.app.launch_campaign(&user.ctx(), &f).await {
+        Ok(c) => Redirect::to(&format!("/campaigns/{}?done=launched", c.id)).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            campaigns_page(
+                &state,
+                &user,
+                PageQuery::default(),
+                f,
+                FormError::from_domain(&e),
+                status,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "campaign.html")]
+struct CampaignPage {
+    chrome: Chrome,
+    c: CampaignView,
+    error_unit: i64,
+    error: FormError,
+}
+
+async fn campaign_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    error_unit: i64,
+    error: FormError,
+    status: StatusCode,
+    done: Option<&str>,
+) -> Response {
+    let c = match state.app.campaign(&user.ctx(), id).await {
+        Ok(c) => c,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let mut chrome = Chrome::new(c.title.clone(), Some(user), "/campaigns");
+    if let Some(d) = done {
+        chrome = chrome.with_flash(true, done_text(d));
+    }
+    render(
+        status,
+        &CampaignPage {
+            chrome,
+            c,
+            error_unit,
+            error,
+        },
+    )
+}
+
+pub async fn campaign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(d): Query<DoneQuery>,
+) -> Response {
+    campaign_page(
+        &state,
+        &user,
+        id,
+        0,
+        FormError::default(),
+        StatusCode::OK,
+        d.done.as_deref(),
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CompleteForm {
+    note: String,
+}
+
+pub async fn complete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, unit)): Path<(i64, i64)>,
+    Form(f): Form<CompleteForm>,
+) -> Response {
+    match state
+        .app
+        .complete_self_inspection(&user.ctx(), id, unit, &f.note)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/campaigns/{id}?done=completed")).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            campaign_page(
+                &state,
+                &user,
+                id,
+                unit,
+                FormError::from_domain(&e),
+                status,
+                None,
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+/// The campaign's progress and non-compliant plaques as a workbook (audited like every export).
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let ctx = user.ctx();
+    let c = match state.app.campaign(&ctx, id).await {
+        Ok(c) => c,
+        Err(e) => return PageError(e).into_response(),
+    };
+    if let Err(e) = state
+        .app
+        .store
+        .audit_only(ctx.entry(
+            "campaign.export",
+            "campaign",
+            Some(id.to_string()),
+            serde_json::json!({ "district": c.district_name, "units": c.units.len(), "noncompliant": c.noncompliant.len() }),
+        ))
+        .await
+    {
+        return PageError(e.into()).into_response();
+    }
+    match campaign_workbook(&c) {
+        Ok(bytes) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename*=UTF-8''{}",
+                        enc(&format!("{}-自检自查进度.xlsx", c.district_name))
+                    ),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "campaign workbook failed");
+            PageError(DomainError::internal()).into_response()
+        }
+    }
+}
+
+fn campaign_workbook(c: &CampaignView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    ws.set_name("进度")?;
+    ws.write_string_with_format(0, 0, &c.title, &bold)?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "部署日期 {}，截止日期 {}（4.1-3、4.1-7）",
+            c.launched_on, c.deadline
+        ),
+    )?;
+    let headers = [
+        "街道(乡镇)",
+        "状态",
+        "完成日期",
+        "报告人",
+        "在挂牌子",
+        "已复核",
+        "不合规",
+        "待清理任务",
+        "说明",
+    ];
+    for (i, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(3, i as u16, *h, &bold)?;
+    }
+    for (i, u) in c.units.iter().enumerate() {
+        let r = (i + 4) as u32;
+        ws.write_string(r, 0, &u.unit_name)?;
+        ws.write_string(r, 1, u.state_zh)?;
+        ws.write_string(r, 2, u.completed_on.as_deref().unwrap_or(""))?;
+        ws.write_string(r, 3, u.completed_by.as_deref().unwrap_or(""))?;
+        ws.write_number(r, 4, u.counts.hanging as f64)?;
+        ws.write_number(r, 5, u.rechecked as f64)?;
+        ws.write_number(r, 6, u.counts.noncompliant as f64)?;
+        ws.write_number(r, 7, u.counts.open_tasks as f64)?;
+        ws.write_string(r, 8, u.note.as_deref().unwrap_or(""))?;
+    }
+    ws.set_column_width(0, 18)?;
+    ws.set_column_width(8, 40)?;
+    let ws = wb.add_worksheet();
+    ws.set_name("不合规挂牌")?;
+    let headers = [
+        "单位",
+        "牌子名称",
+        "位置",
+        "悬挂地点",
+        "问题",
+        "条款",
+        "清理期限",
+    ];
+    for (i, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &bold)?;
+    }
+    for (i, p) in c.noncompliant.iter().enumerate() {
+        let r = (i + 1) as u32;
+        let reason = p.decision.reasons.first();
+        ws.write_string(r, 0, &p.unit_name)?;
+        ws.write_string(r, 1, &p.name)?;
+        ws.write_string(r, 2, p.placement_zh)?;
+        ws.write_string(r, 3, &p.location)?;
+        ws.write_string(r, 4, reason.map(|r| r.message.as_str()).unwrap_or(""))?;
+        ws.write_string(r, 5, reason.map(|r| r.clause.as_str()).unwrap_or(""))?;
+        ws.write_string(
+            r,
+            6,
+            p.open_task
+                .as_ref()
+                .map(|t| t.deadline.as_str())
+                .unwrap_or(""),
+        )?;
+    }
+    ws.set_column_width(0, 16)?;
+    ws.set_column_width(1, 28)?;
+    ws.set_column_width(4, 60)?;
+    wb.save_to_buffer()
+}

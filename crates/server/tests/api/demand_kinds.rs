@@ -1,0 +1,307 @@
+//! The demand kinds beyond work items, on the same lifecycle: a street's temporary plaque
+//! approved by the district staffing office (4.1-5), and a department's agency, venue, staff
+//! or plaque requirement (4.4-3). Good paths, authority, and bad input that changes nothing.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{Browser, TestApp, spawn_app};
+
+async fn post(b: &Browser, path: &str, v: &Value) -> (StatusCode, Value) {
+    let r = b.json(Method::POST, path).json(v).send().await.unwrap();
+    let s = r.status();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn demand_count(t: &TestApp) -> i64 {
+    crate::auth::scalar(t, "SELECT COUNT(*) FROM demand").await
+}
+
+fn plaque(end: &str) -> Value {
+    json!({
+        "task": "第七次全国人口普查入户登记",
+        "plaque_text": "示例一街道人口普查办公室",
+        "placement": "indoor",
+        "start": "2026-11-01",
+        "end": end,
+    })
+}
+
+#[tokio::test]
+async fn temporary_plaque_goes_to_the_staffing_office_and_gets_a_number() {
+    let t = spawn_app().await;
+    let street = t.login("street").await;
+    let (s, d) = post(&street, "/api/v1/temporary-plaques", &plaque("2026-12-31")).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    assert_eq!(d["kind"], "temporary_plaque");
+    assert_eq!(d["status"], "submitted");
+    assert!(
+        d["clauses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "4.1-5"),
+        "{d}"
+    );
+    let id = d["id"].as_i64().unwrap();
+
+    // Not yet approved: the registry may not record it as hanging.
+    let e = t.app.admitted_temporary_plaque(id).await.unwrap_err();
+    assert_eq!(e.code, "temporary_not_approved");
+    assert!(e.message.contains("4.1-5"), "{}", e.message);
+
+    // The district's approver is not the authority for plaques; the staffing office is.
+    let approver = t.login("district_approver").await;
+    let (s, p) = post(
+        &approver,
+        &format!("/api/v1/demands/{id}/admit"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("编制部门"), "{p}");
+    let staffing = t.login("staffing").await;
+    // The staffing office sees the request in its list.
+    let r = staffing
+        .json(Method::GET, "/api/v1/demands?status=submitted")
+        .send()
+        .await
+        .unwrap();
+    let list: Value = r.json().await.unwrap();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == id),
+        "{list}"
+    );
+    let (s, a) = post(
+        &staffing,
+        &format!("/api/v1/demands/{id}/admit"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let number = a["admission_number"].as_str().unwrap().to_owned();
+    assert_eq!(a["valid_to"], "2026-12-31");
+    // Approving twice is refused.
+    let (s, _) = post(
+        &staffing,
+        &format!("/api/v1/demands/{id}/admit"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    // Anyone looks the number up.
+    let r = reqwest::get(t.url(&format!("/api/v1/lookup/{number}")))
+        .await
+        .unwrap();
+    let l: Value = r.json().await.unwrap();
+    assert_eq!(l["state"], "valid", "{l}");
+
+    // Now the registry may record it.
+    let g = t.app.admitted_temporary_plaque(id).await.unwrap();
+    assert_eq!(g.unit_node_id, t.node_id("示例一街道").await);
+    assert_eq!(g.end, "2026-12-31");
+    assert_eq!(g.plaque_text, "示例一街道人口普查办公室");
+    assert!(t.audit_count("demand.request_temporary_plaque").await >= 1);
+
+    // The demand page shows the plaque's own fields to the staffing office.
+    let (s, html) = staffing.get_text(&format!("/demands/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"temporary-plaque\"") && html.contains("人口普查入户登记"));
+}
+
+#[tokio::test]
+async fn temporary_plaque_bad_input_changes_nothing() {
+    let t = spawn_app().await;
+    let before = demand_count(&t).await;
+    let street = t.login("street").await;
+    // End before start.
+    let (s, p) = post(&street, "/api/v1/temporary-plaques", &plaque("2026-10-01")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["code"], "temporary_end_before_start");
+    assert_eq!(p["field"], "end");
+    // No task named.
+    let mut v = plaque("2026-12-31");
+    v["task"] = json!("  ");
+    let (s, p) = post(&street, "/api/v1/temporary-plaques", &v).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["code"], "temporary_task_missing");
+    // Malformed date, bad placement.
+    let mut v = plaque("2026-13-01");
+    let (s, _) = post(&street, "/api/v1/temporary-plaques", &v).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    v = plaque("2026-12-31");
+    v["placement"] = json!("roof");
+    let (s, p) = post(&street, "/api/v1/temporary-plaques", &v).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("placement_invalid"))
+    );
+    // A street cannot ask in another unit's name; a community cannot ask at all.
+    let mut v = plaque("2026-12-31");
+    v["unit_id"] = json!(t.node_id("示例二街道").await);
+    let (s, _) = post(&street, "/api/v1/temporary-plaques", &v).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let worker = t.login("worker").await;
+    let (s, _) = post(&worker, "/api/v1/temporary-plaques", &plaque("2026-12-31")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(demand_count(&t).await, before);
+}
+
+fn agency(t_mandate: Value) -> Value {
+    let mut v = json!({
+        "title": "在社区设立卫生健康工作站",
+        "description": "每个社区设立工作站并配备专职人员",
+        "work_agency": true,
+        "full_time_staff": true,
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "target_mode": "scope",
+    });
+    for (k, x) in t_mandate.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    v
+}
+
+#[tokio::test]
+async fn agency_requirement_needs_a_basis_or_a_mandate_with_its_document() {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    let requester = t.node_id("铁东区卫生健康局").await;
+    let with = |extra: Value| {
+        let mut v = agency(extra);
+        v["requester_node_id"] = json!(requester);
+        v
+    };
+    // No basis, no mandate: stored as rejected with 4.4-3.
+    let (s, d) = post(&dept, "/api/v1/agency-requirements", &with(json!({}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    assert_eq!(d["status"], "rejected");
+    assert_eq!(d["kind"], "agency_requirement");
+    assert!(
+        d["clauses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "4.4-3"),
+        "{d}"
+    );
+    assert!(
+        d["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "no_mandate"),
+        "{d}"
+    );
+    // A mandate without its document number is no mandate.
+    let (_, d) = post(
+        &dept,
+        "/api/v1/agency-requirements",
+        &with(json!({"mandate_level": "city"})),
+    )
+    .await;
+    assert_eq!(d["status"], "rejected", "{d}");
+    // A district mandate is not one of the three levels of 4.4-3.
+    let (_, d) = post(
+        &dept,
+        "/api/v1/agency-requirements",
+        &with(json!({"mandate_level": "district", "mandate_document": "铁东委办发〔2026〕1号"})),
+    )
+    .await;
+    assert_eq!(d["status"], "rejected", "{d}");
+    // A city mandate with its document: submitted to the district's authority, which admits.
+    let (s, d) = post(
+        &dept,
+        "/api/v1/agency-requirements",
+        &with(json!({"mandate_level": "city", "mandate_document": "鞍委办发〔2026〕12号"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    assert_eq!(d["status"], "submitted", "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let staffing = t.login("staffing").await;
+    let (s, _) = post(
+        &staffing,
+        &format!("/api/v1/demands/{id}/admit"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let approver = t.login("district_approver").await;
+    let (s, a) = post(
+        &approver,
+        &format!("/api/v1/demands/{id}/admit"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert!(a["admission_number"].as_str().unwrap().starts_with("AZ-"));
+    // A legal basis with its article also suffices.
+    let (_, d) = post(
+        &dept,
+        "/api/v1/agency-requirements",
+        &with(json!({"legal_basis_kind": "law", "legal_basis_title": "《中华人民共和国基本医疗卫生与健康促进法》", "legal_basis_article": "第三十五条"})),
+    )
+    .await;
+    assert_eq!(d["status"], "submitted", "{d}");
+}
+
+#[tokio::test]
+async fn agency_requirement_bad_input_changes_nothing() {
+    let t = spawn_app().await;
+    let before = demand_count(&t).await;
+    let dept = t.login("district_dept").await;
+    let requester = t.node_id("铁东区卫生健康局").await;
+    let mut v = agency(json!({}));
+    v["requester_node_id"] = json!(requester);
+    // Nothing demanded.
+    let mut nothing = v.clone();
+    nothing["work_agency"] = json!(false);
+    nothing["full_time_staff"] = json!(false);
+    let (s, p) = post(&dept, "/api/v1/agency-requirements", &nothing).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("nothing_demanded"))
+    );
+    // Another district's communities.
+    let mut far = v.clone();
+    far["target_mode"] = json!("communities");
+    far["target_ids"] = json!([t.node_id("示例三街道").await]);
+    let (s, _) = post(&dept, "/api/v1/agency-requirements", &far).await;
+    assert!(
+        s == StatusCode::FORBIDDEN || s == StatusCode::UNPROCESSABLE_ENTITY,
+        "{s}"
+    );
+    // End before start; unknown mandate level.
+    let mut late = v.clone();
+    late["period_end"] = json!("2025-01-01");
+    let (s, p) = post(&dept, "/api/v1/agency-requirements", &late).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("period_end_before_start")
+        )
+    );
+    let mut odd = v.clone();
+    odd["mandate_level"] = json!("emperor");
+    let (s, p) = post(&dept, "/api/v1/agency-requirements", &odd).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("mandate_level_invalid")
+        )
+    );
+    // A community worker cannot place requirements.
+    let worker = t.login("worker").await;
+    let (s, _) = post(&worker, "/api/v1/agency-requirements", &v).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(demand_count(&t).await, before);
+}
