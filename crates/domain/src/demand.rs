@@ -429,6 +429,8 @@ pub struct CaseView {
     pub claimed_number: Option<String>,
     pub finding: ReasonView,
     pub created_at: i64,
+    /// Where the case leads: the plaque for a plaque case, the unit's published list otherwise.
+    pub link: String,
 }
 
 /// One row of the burden ledger.
@@ -1831,6 +1833,10 @@ impl App {
                 demanding_unit: r.demanding_unit,
                 description: r.description,
                 claimed_number: r.claimed_number,
+                link: match r.plaque_id {
+                    Some(p) => format!("/plaques/{p}"),
+                    None => format!("/communities/{}/work-items", community.id),
+                },
                 finding: serde_json::from_str(&r.finding).unwrap_or(ReasonView {
                     clause: jianfu_rules::clause!("4.2-5").as_str().into(),
                     code: "unadmitted_demand".into(),

@@ -68,6 +68,33 @@ pub struct App {
     login_locks: std::sync::Arc<Vec<tokio::sync::Mutex<()>>>,
     /// The address the public reaches this deployment at: certificates' QR codes point here.
     public_url: std::sync::Arc<str>,
+    /// Certificate documents whose signatures were checked (`id:sm3`), so that public
+    /// verification does not redo two SM2 verifications per request.
+    pub(crate) verified_documents: MemoSet,
+}
+
+/// A bounded set of keys shared by every clone of the [`App`]: a memo of work done, never a
+/// source of truth (it is emptied when full, and each process has its own).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct MemoSet {
+    inner: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+}
+
+impl MemoSet {
+    const MAX: usize = 100_000;
+
+    pub(crate) fn contains(&self, key: &str) -> bool {
+        self.inner.lock().map(|s| s.contains(key)).unwrap_or(false)
+    }
+
+    pub(crate) fn insert(&self, key: String) {
+        if let Ok(mut s) = self.inner.lock() {
+            if s.len() >= Self::MAX {
+                s.clear();
+            }
+            s.insert(key);
+        }
+    }
 }
 
 const LOGIN_LOCK_SHARDS: usize = 64;
@@ -86,6 +113,7 @@ impl App {
                     .collect(),
             ),
             public_url: std::sync::Arc::from(DEFAULT_PUBLIC_URL),
+            verified_documents: MemoSet::default(),
         }
     }
 

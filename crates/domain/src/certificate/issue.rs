@@ -8,7 +8,7 @@ use jianfu_rules::{Outcome, clause};
 use jianfu_seal::{CertificateContent, RenderOptions, SealedCertificate};
 use jianfu_store::entity::{
     account, attachment, catalogue_entry, certificate, certificate_application, certificate_type,
-    node, seal, seal_use,
+    node, seal_use,
 };
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
@@ -1226,12 +1226,29 @@ impl App {
             revoke_reason: None,
             clauses: Vec::new(),
         };
-        let Some(cert) = certificate::Entity::find()
-            .filter(certificate::Column::Serial.eq(serial.as_str()))
-            .one(self.store.db())
-            .await?
+        // Only the columns verification reads (never the PDF).
+        let Some((cert_id, check_code, document, status, revoke_reason)) =
+            certificate::Entity::find()
+                .select_only()
+                .columns([
+                    certificate::Column::Id,
+                    certificate::Column::CheckCode,
+                    certificate::Column::Document,
+                    certificate::Column::Status,
+                    certificate::Column::RevokeReason,
+                ])
+                .filter(certificate::Column::Serial.eq(serial.as_str()))
+                .into_tuple::<(i64, String, String, String, Option<String>)>()
+                .one(self.store.db())
+                .await?
         else {
             return Ok(unknown);
+        };
+        let cert = VerifyRow {
+            check_code,
+            document,
+            status,
+            revoke_reason,
         };
         let same = cert.check_code.len() == code.len()
             && cert
@@ -1245,13 +1262,6 @@ impl App {
         }
         let doc: SealedCertificate =
             serde_json::from_str(&cert.document).map_err(|_| DomainError::internal())?;
-        let authority = self
-            .seal_authority_key()
-            .await?
-            .ok_or_else(DomainError::internal)?;
-        let seal_row = seal::Entity::find_by_id(cert.seal_id)
-            .one(self.store.db())
-            .await?;
         let content = &doc.content;
         let mut v = VerifyView {
             state: "authentic",
@@ -1270,11 +1280,22 @@ impl App {
             revoke_reason: None,
             clauses: Vec::new(),
         };
-        if let Err(e) = jianfu_seal::verify_sealed(&doc, &authority) {
-            tracing::error!(serial = %v.serial, code = e.code(), "a stored certificate fails verification");
-            v.state = "invalid";
-            v.state_zh = "签名校验未通过，请联系出具单位";
-            return Ok(v);
+        // The signatures of a stored document never change: once checked, a document is
+        // remembered by its SM3 digest (so an edited row is checked afresh).
+        let digest = jianfu_seal::sm3_hex(cert.document.as_bytes());
+        let key = format!("{cert_id}:{digest}");
+        if !self.verified_documents.contains(&key) {
+            let authority = self
+                .seal_authority_key()
+                .await?
+                .ok_or_else(DomainError::internal)?;
+            if let Err(e) = jianfu_seal::verify_sealed(&doc, &authority) {
+                tracing::error!(serial = %v.serial, code = e.code(), "a stored certificate fails verification");
+                v.state = "invalid";
+                v.state_zh = "签名校验未通过，请联系出具单位";
+                return Ok(v);
+            }
+            self.verified_documents.insert(key);
         }
         if cert.status == "revoked" {
             v.state = "revoked";
@@ -1283,12 +1304,20 @@ impl App {
             return Ok(v);
         }
         let today = self.today().to_string();
-        if seal_row.is_some_and(|s| s.valid_to < today) {
+        if doc.seal.record.valid_to < today {
             v.state = "seal_expired";
             v.state_zh = "印章已过有效期（证明出具时印章有效，如需使用请重新申请）";
         }
         Ok(v)
     }
+}
+
+/// The columns of a certificate that verification reads.
+struct VerifyRow {
+    check_code: String,
+    document: String,
+    status: String,
+    revoke_reason: Option<String>,
 }
 
 /// Form for recording a step.

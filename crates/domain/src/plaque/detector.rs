@@ -190,6 +190,16 @@ impl App {
             .await?;
             tx.commit().await?;
             report.flagged += 1;
+            // The registry agrees at once: re-checked, the plaque is non-compliant and gets its
+            // removal task (due at once: 4.1-5 says 立即).
+            let row = self.plaque_row(plaque_id).await?;
+            self.recheck(
+                super::Actor::Operator,
+                &unit,
+                vec![row],
+                "plaque.recheck_overdue",
+            )
+            .await?;
         }
         Ok(report)
     }

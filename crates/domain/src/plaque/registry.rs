@@ -422,7 +422,7 @@ impl App {
         Ok((n, uk))
     }
 
-    async fn plaque_row(&self, id: i64) -> Result<plaque::Listed> {
+    pub(crate) async fn plaque_row(&self, id: i64) -> Result<plaque::Listed> {
         plaque::Entity::find_by_id(id)
             .into_partial_model::<plaque::Listed>()
             .one(self.store.db())
@@ -555,8 +555,20 @@ impl App {
 
     /// The deadline of a removal task opened today at `unit`: the deadline of the campaign in
     /// progress in its district, or today plus the 4.1-7 period in force (see the module docs).
-    async fn task_deadline(&self, unit: &NodeView, today: NaiveDate) -> Result<String> {
+    /// A temporary plaque whose task has ended is due at once: 4.1-5 says 立即清理.
+    async fn task_deadline(
+        &self,
+        unit: &NodeView,
+        today: NaiveDate,
+        j: &Judgement,
+    ) -> Result<String> {
         let today_s = today.to_string();
+        if j.finding
+            .as_ref()
+            .is_some_and(|f| f.code == "temporary_plaque_overdue")
+        {
+            return Ok(today_s);
+        }
         if let Ok(district) = self.district_of(&unit.path).await
             && let Some(c) = campaign::Entity::find()
                 .filter(campaign::Column::DistrictNodeId.eq(district.id))
@@ -625,7 +637,7 @@ impl App {
             };
             let j = judge(unit, uk, &v.facts(), v.temporary.as_ref(), today)?;
             let deadline = if j.finding.is_some() {
-                self.task_deadline(unit, today).await?
+                self.task_deadline(unit, today, &j).await?
             } else {
                 String::new()
             };
@@ -719,7 +731,7 @@ impl App {
             None => None,
         };
         let j = judge(&unit, uk, &v.facts(), v.temporary.as_ref(), today)?;
-        let deadline = self.task_deadline(&unit, today).await?;
+        let deadline = self.task_deadline(&unit, today, &j).await?;
         let decision = DecisionView::from_decision(&j.decision);
         let now = self.now_ms();
         let actor = Actor::User(ctx);
@@ -854,7 +866,7 @@ impl App {
             };
             let j = judge(unit, *uk, &facts, grant.as_ref(), today)?;
             let deadline = if j.finding.is_some() {
-                self.task_deadline(unit, today).await?
+                self.task_deadline(unit, today, &j).await?
             } else {
                 String::new()
             };
