@@ -1624,6 +1624,52 @@ impl App {
              FROM demand d LEFT JOIN node r ON r.id = d.requester_node_id \
              WHERE d.admission_number = $1"
         );
+        // The names come back as JSON [name, path] pairs; tree order is path order.
+        let names_in_order = |names: Option<String>| -> Result<Vec<String>> {
+            let mut pairs: Vec<(String, String)> = match names {
+                Some(json) => serde_json::from_str(&json).map_err(|_| DomainError::internal())?,
+                None => Vec::new(),
+            };
+            if !postgres {
+                pairs.sort_by(|a, b| a.1.cmp(&b.1));
+            }
+            Ok(pairs.into_iter().map(|(name, _)| name).collect())
+        };
+        // On a SQLite file, the statement runs inline on this thread's read-only connection:
+        // the lookup is the hottest public read (`cargo bench -p jianfu-server --bench lookup`).
+        if let Some(reads) = self.store.sqlite_reads() {
+            use jianfu_store::reads::rusqlite::OptionalExtension;
+            let raw = reads.query(|c| {
+                let mut st = c.prepare_cached(&sql)?;
+                st.query_row([n.as_str()], |r| {
+                    Ok((
+                        LookupRow {
+                            kind: r.get("kind")?,
+                            title: r.get("title")?,
+                            status: r.get("status")?,
+                            valid_from: r.get("valid_from")?,
+                            valid_to: r.get("valid_to")?,
+                            revoke_reason: r.get("revoke_reason")?,
+                            minutes_per_occurrence: r.get("minutes_per_occurrence")?,
+                            occurrences_per_year: r.get("occurrences_per_year")?,
+                            decision: r.get("decision")?,
+                            requester_name: r.get("requester_name")?,
+                            target_count: r.get("target_count")?,
+                            target_names: Vec::new(),
+                        },
+                        r.get::<_, Option<String>>("target_names")?,
+                    ))
+                })
+                .optional()
+            })?;
+            return match raw {
+                Some((mut row, names)) => {
+                    row.target_names = names_in_order(names)?;
+                    Ok(Some(row))
+                }
+                None => Ok(None),
+            };
+        }
         let Some(r) = db
             .query_one_raw(jianfu_store::orm::Statement::from_sql_and_values(
                 backend,
@@ -1634,15 +1680,7 @@ impl App {
         else {
             return Ok(None);
         };
-        let names: Option<String> = r.try_get("", "target_names")?;
-        let mut pairs: Vec<(String, String)> = match names {
-            Some(json) => serde_json::from_str(&json).map_err(|_| DomainError::internal())?,
-            None => Vec::new(),
-        };
-        if !postgres {
-            pairs.sort_by(|a, b| a.1.cmp(&b.1));
-        }
-        let target_names = pairs.into_iter().map(|(name, _)| name).collect();
+        let target_names = names_in_order(r.try_get("", "target_names")?)?;
         Ok(Some(LookupRow {
             kind: r.try_get("", "kind")?,
             title: r.try_get("", "title")?,

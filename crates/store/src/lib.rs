@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod entity;
 mod migration;
+pub mod reads;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -65,6 +66,8 @@ pub fn redact_url(url: &str) -> String {
 pub struct Store {
     db: DatabaseConnection,
     key: Arc<AuditKey>,
+    /// Inline read-only access for the hottest public reads (SQLite files only).
+    reads: Option<reads::SqliteReads>,
 }
 
 impl Store {
@@ -88,6 +91,7 @@ impl Store {
                 redact_url(url)
             )));
         };
+        let mut sqlite_file: Option<String> = None;
         let mut opts = ConnectOptions::new(url.to_owned());
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
@@ -97,10 +101,14 @@ impl Store {
                 SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous,
             };
             // Validate the URL here so that a bad path is a clear error, not a pool timeout.
-            SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect {
+            let parsed = SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Connect {
                 url: redact_url(url),
                 reason: e.to_string(),
             })?;
+            let file = parsed.get_filename().to_string_lossy().into_owned();
+            if !file.is_empty() && !file.contains(":memory:") && !url.contains("mode=memory") {
+                sqlite_file = Some(file);
+            }
             // No ping before handing out a pooled connection: an embedded database has no
             // server that could have dropped it, and the ping is one more round trip to the
             // connection's worker thread per query. Reads go through memory-mapped I/O (up to
@@ -128,6 +136,7 @@ impl Store {
         let store = Self {
             db,
             key: Arc::new(key),
+            reads: sqlite_file.as_deref().map(reads::SqliteReads::new),
         };
         if backend == DbBackend::Sqlite {
             store.check_sqlite_pragmas().await?;
@@ -178,6 +187,12 @@ impl Store {
     }
 
     /// Read access. Writes go through [`Store::begin_write`].
+    /// Inline read-only access to the SQLite file, for the hottest public reads; `None` on
+    /// PostgreSQL and in-memory SQLite (use [`Store::db`]).
+    pub fn sqlite_reads(&self) -> Option<&reads::SqliteReads> {
+        self.reads.as_ref()
+    }
+
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
     }

@@ -1226,22 +1226,37 @@ impl App {
             revoke_reason: None,
             clauses: Vec::new(),
         };
-        // Only the columns verification reads (never the PDF).
-        let Some((cert_id, check_code, document, status, revoke_reason)) =
-            certificate::Entity::find()
-                .select_only()
-                .columns([
-                    certificate::Column::Id,
-                    certificate::Column::CheckCode,
-                    certificate::Column::Document,
-                    certificate::Column::Status,
-                    certificate::Column::RevokeReason,
-                ])
-                .filter(certificate::Column::Serial.eq(serial.as_str()))
-                .into_tuple::<(i64, String, String, String, Option<String>)>()
-                .one(self.store.db())
-                .await?
-        else {
+        // Only the columns verification reads (never the PDF); on a SQLite file inline on
+        // this thread's read-only connection (a public read at any rate, like the lookup).
+        let found: Option<(i64, String, String, String, Option<String>)> =
+            if let Some(reads) = self.store.sqlite_reads() {
+                use jianfu_store::reads::rusqlite::OptionalExtension;
+                reads.query(|c| {
+                    c.prepare_cached(
+                        "SELECT id, check_code, document, status, revoke_reason \
+                         FROM certificate WHERE serial = ?1",
+                    )?
+                    .query_row([serial.as_str()], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    })
+                    .optional()
+                })?
+            } else {
+                certificate::Entity::find()
+                    .select_only()
+                    .columns([
+                        certificate::Column::Id,
+                        certificate::Column::CheckCode,
+                        certificate::Column::Document,
+                        certificate::Column::Status,
+                        certificate::Column::RevokeReason,
+                    ])
+                    .filter(certificate::Column::Serial.eq(serial.as_str()))
+                    .into_tuple::<(i64, String, String, String, Option<String>)>()
+                    .one(self.store.db())
+                    .await?
+            };
+        let Some((cert_id, check_code, document, status, revoke_reason)) = found else {
             return Ok(unknown);
         };
         let cert = VerifyRow {
