@@ -38,6 +38,16 @@ pub fn day_start_ms(day: &str, field: &'static str) -> crate::Result<i64> {
     Ok(t.and_utc().timestamp_millis() - CST_OFFSET_MS)
 }
 
+/// A calendar date as the rules crate's [`jianfu_rules::Date`].
+pub fn rules_date(d: NaiveDate) -> crate::Result<jianfu_rules::Date> {
+    use chrono::Datelike;
+    u8::try_from(d.month())
+        .ok()
+        .zip(u8::try_from(d.day()).ok())
+        .and_then(|(m, day)| jianfu_rules::Date::new(d.year(), m, day))
+        .ok_or_else(crate::DomainError::internal)
+}
+
 #[derive(Clone, Debug)]
 pub struct Clock {
     /// Added to the system time; tests move it forward.

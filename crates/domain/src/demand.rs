@@ -14,7 +14,7 @@ use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::sea_query::Query;
 use jianfu_store::orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -513,13 +513,7 @@ pub fn parse_yuan(s: &str) -> Result<Option<i64>> {
     Ok(Some(yuan * 100 + fen))
 }
 
-pub(crate) fn today(app: &App) -> chrono::NaiveDate {
-    crate::clock::cst_date(app.now_ms()).unwrap_or_default()
-}
-
-fn rules_date(d: chrono::NaiveDate) -> Result<jianfu_rules::Date> {
-    jianfu_rules::Date::parse(&d.format("%Y-%m-%d").to_string()).ok_or_else(DomainError::internal)
-}
+use crate::clock::rules_date;
 
 /// Runs the kind's rules on a validated draft. The one place that dispatches on the kind.
 fn rule(d: &Draft, on: chrono::NaiveDate) -> Result<Decision> {
@@ -889,7 +883,7 @@ impl App {
         ))
         .await?;
         if submit {
-            submit_in(&mut tx, ctx, row.id, &d, now, today(self)).await?;
+            submit_in(&mut tx, ctx, row.id, &d, now, self.today()).await?;
         }
         tx.commit().await?;
         self.demand_detail(ctx, row.id).await
@@ -978,7 +972,7 @@ impl App {
         ))
         .await?;
         if submit {
-            submit_in(&mut tx, ctx, id, &d, now, today(self)).await?;
+            submit_in(&mut tx, ctx, id, &d, now, self.today()).await?;
         }
         tx.commit().await?;
         self.demand_detail(ctx, id).await
@@ -1000,7 +994,7 @@ impl App {
     }
 
     async fn demand_view(&self, row: demand::Model) -> Result<DemandView> {
-        let today = today(self).to_string();
+        let today = self.today().to_string();
         let kind = DemandKind::parse(&row.kind)?;
         let details: WorkItemDetails = if kind == DemandKind::WorkItem {
             serde_json::from_str(&row.details).unwrap_or_default()
@@ -1245,12 +1239,12 @@ impl App {
             "expired" => {
                 q = q
                     .filter(demand::Column::Status.eq("admitted"))
-                    .filter(demand::Column::ValidTo.lt(today(self).to_string()));
+                    .filter(demand::Column::ValidTo.lt(self.today().to_string()));
             }
             "admitted" => {
                 q = q
                     .filter(demand::Column::Status.eq("admitted"))
-                    .filter(demand::Column::ValidTo.gte(today(self).to_string()));
+                    .filter(demand::Column::ValidTo.gte(self.today().to_string()));
             }
             s @ ("draft" | "submitted" | "rejected" | "revoked") => {
                 q = q.filter(demand::Column::Status.eq(s))
@@ -1263,23 +1257,14 @@ impl App {
                 ));
             }
         }
-        let total = q.clone().count(self.store.db()).await?;
-        let rows = q
-            .order_by_desc(demand::Column::Id)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(self.store.db())
+        let (total, rows) = page
+            .fetch(q.order_by_desc(demand::Column::Id), self.store.db())
             .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             items.push(self.demand_view(r).await?);
         }
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        Ok(page.page(items, total))
     }
 
     async fn authority_check(&self, ctx: &Ctx, row: &demand::Model) -> Result<()> {
@@ -1544,7 +1529,7 @@ impl App {
                 clauses: vec![jianfu_rules::clause!("4.2-5").as_str().into()],
             });
         };
-        let today = today(self).to_string();
+        let today = self.today().to_string();
         let (state, state_zh) = if row.status == DemandStatus::Revoked.as_str() {
             ("revoked", "已撤销：该事项已被撤销或终止，社区(村)不再承担")
         } else if row.valid_to.as_deref().is_some_and(|v| v < today.as_str()) {
@@ -1706,7 +1691,7 @@ impl App {
         if !c.kind.is_community() {
             return Err(DomainError::not_found("社区(村)"));
         }
-        let today = today(self).to_string();
+        let today = self.today().to_string();
         let ids = Query::select()
             .column(demand_target::Column::DemandId)
             .from(demand_target::Entity)
@@ -1839,12 +1824,11 @@ impl App {
             .to_owned();
         let q = supervision_case::Entity::find()
             .filter(supervision_case::Column::CommunityNodeId.in_subquery(communities));
-        let total = q.clone().count(self.store.db()).await?;
-        let rows = q
-            .order_by_desc(supervision_case::Column::Id)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(self.store.db())
+        let (total, rows) = page
+            .fetch(
+                q.order_by_desc(supervision_case::Column::Id),
+                self.store.db(),
+            )
             .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
@@ -1883,12 +1867,7 @@ impl App {
                 created_at: r.created_at,
             });
         }
-        Ok(Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        Ok(page.page(items, total))
     }
 
     /// The burden ledger of a district or the city: admitted demands in force, hours per year
@@ -1911,7 +1890,7 @@ impl App {
             }
         };
         self.check(ctx, Action::ViewLedger, &scope.target()).await?;
-        let today = today(self).to_string();
+        let today = self.today().to_string();
         let db = self.store.db();
         let backend = db.get_database_backend();
         // Aggregates in SQL so that a million demands do not travel to the server.
@@ -2010,7 +1989,7 @@ impl App {
 
     /// Categories the form offers today, as (key, name, banned?).
     pub fn demand_categories(&self) -> Vec<(String, String, bool)> {
-        let on = today(self);
+        let on = self.today();
         let Ok(lists) = jianfu_rules::Lists::official() else {
             return Vec::new();
         };

@@ -22,8 +22,9 @@ use jianfu_store::orm::{ActiveModelTrait, ActiveValue::Set};
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{Action, Role};
+use crate::clock::rules_date;
 use crate::demand::{
-    DecisionView, DemandKind, DemandStatus, DemandView, Level, parse_date, today, write_targets,
+    DecisionView, DemandKind, DemandStatus, DemandView, Level, parse_date, write_targets,
 };
 use crate::division::NodeKind;
 use crate::error::{DomainError, Result};
@@ -146,10 +147,6 @@ pub struct TemporaryPlaqueGrant {
     pub approved: bool,
 }
 
-fn rules_date(d: chrono::NaiveDate) -> Result<jianfu_rules::Date> {
-    jianfu_rules::Date::parse(&d.format("%Y-%m-%d").to_string()).ok_or_else(DomainError::internal)
-}
-
 fn placement(s: &str) -> Result<Placement> {
     match s {
         "outdoor" => Ok(Placement::Outdoor),
@@ -227,7 +224,7 @@ impl App {
             approval: None,
             hung_on: None,
             removed_on: None,
-            today: rules_date(today(self))?,
+            today: rules_date(self.today())?,
         });
         if decision.outcome == Outcome::Reject {
             let field = if decision

@@ -139,6 +139,11 @@ impl App {
         self.clock.now_ms()
     }
 
+    /// Today's date in Beijing, by this application's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        clock::cst_date(self.now_ms()).unwrap_or_default()
+    }
+
     /// Asks [`authz::authorize`] and, when it says no, records the denial in the audit log
     /// before returning the error.
     pub async fn check(&self, ctx: &Ctx, action: Action, target: &authz::Target<'_>) -> Result<()> {

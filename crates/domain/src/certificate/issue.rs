@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::catalogue::{alternative_of, processing_of};
 use super::{ApplicationStatus, mask_name, new_check_code, serial};
 use crate::authz::{Action, Role};
+use crate::clock::rules_date;
 use crate::demand::DecisionView;
 use crate::error::{DomainError, Result};
 use crate::id_number::{IdNumber, mask};
@@ -242,10 +243,6 @@ fn text_field(
     Ok(t.to_owned())
 }
 
-fn rules_date(d: chrono::NaiveDate) -> Result<jianfu_rules::Date> {
-    jianfu_rules::Date::parse(&d.format("%Y-%m-%d").to_string()).ok_or_else(DomainError::internal)
-}
-
 fn deliberation_outcome(d: &Option<DeliberationForm>) -> Option<DeliberationOutcome> {
     d.as_ref().map(|d| {
         if d.outcome == "consented" {
@@ -257,10 +254,6 @@ fn deliberation_outcome(d: &Option<DeliberationForm>) -> Option<DeliberationOutc
 }
 
 impl App {
-    fn today(&self) -> chrono::NaiveDate {
-        crate::clock::cst_date(self.now_ms()).unwrap_or_default()
-    }
-
     /// The community an application goes to: a resident's own, or the worker's.
     async fn application_community(&self, ctx: &Ctx, asked: Option<i64>) -> Result<NodeView> {
         let id = match asked {

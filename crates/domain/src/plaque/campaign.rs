@@ -130,7 +130,7 @@ impl App {
         } else {
             title.to_owned()
         };
-        let today = self.plaque_today();
+        let today = self.today();
         let deadline = self_inspection_deadline(rules_date(today)?, lists()?).ok_or_else(|| {
             DomainError::conflict(
                 "self_inspection_period_missing",
@@ -241,7 +241,7 @@ impl App {
             .filter(campaign_unit::Column::CampaignId.is_in(ids))
             .all(self.store.db())
             .await?;
-        let today = self.plaque_today().to_string();
+        let today = self.today().to_string();
         let items = rows
             .into_iter()
             .map(|r| {
@@ -289,7 +289,7 @@ impl App {
             return Err(DomainError::forbidden("该自检自查不在您的管辖范围内"));
         }
         let lists = lists()?;
-        let today = self.plaque_today();
+        let today = self.today();
         let launched =
             jianfu_rules::Date::parse(&row.launched_on).ok_or_else(DomainError::internal)?;
         let unit_rows = campaign_unit::Entity::find()
@@ -485,7 +485,7 @@ impl App {
                 ),
             ));
         }
-        let today = self.plaque_today();
+        let today = self.today();
         let decision = check_self_inspection(
             &SelfInspectionFacts {
                 launched_on: jianfu_rules::Date::parse(&row.launched_on)

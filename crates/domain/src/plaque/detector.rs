@@ -45,7 +45,7 @@ impl App {
     /// (4.1-5); each insert is audited. Running it again inserts nothing.
     pub async fn run_plaque_detectors(&self) -> Result<DetectorReport> {
         let mut report = DetectorReport::default();
-        let today = self.plaque_today();
+        let today = self.today();
         let rows: Vec<(i64, i64, String, String, i64)> = plaque::Entity::find()
             .select_only()
             .columns([

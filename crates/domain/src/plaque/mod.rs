@@ -126,10 +126,7 @@ pub(crate) fn placement_zh(s: &str) -> &'static str {
     }
 }
 
-/// Today's Beijing date as the rules' date.
-pub(crate) fn rules_date(d: chrono::NaiveDate) -> Result<jianfu_rules::Date> {
-    jianfu_rules::Date::parse(&d.format("%Y-%m-%d").to_string()).ok_or_else(DomainError::internal)
-}
+pub(crate) use crate::clock::rules_date;
 
 /// Who records a change: a logged-in user, or the operator (demo data and registers migrated
 /// from paper), audited as such like the rest of `bootstrap`.

@@ -400,10 +400,6 @@ fn status_zh(s: &str) -> &'static str {
 }
 
 impl App {
-    pub(crate) fn plaque_today(&self) -> NaiveDate {
-        crate::clock::cst_date(self.now_ms()).unwrap_or_default()
-    }
-
     /// A node that keeps a plaque registry: a street, town, community or village.
     pub(crate) async fn plaque_unit(&self, id: i64) -> Result<(NodeView, UnitKind)> {
         let bad = || {
@@ -626,7 +622,7 @@ impl App {
         actor: Actor<'_>,
         items: &[(&NodeView, UnitKind, &PlaqueForm, Option<&[u8]>)],
     ) -> Result<Vec<i64>> {
-        let today = self.plaque_today();
+        let today = self.today();
         let mut prepared = Vec::with_capacity(items.len());
         for &(unit, uk, f, photo) in items {
             let v = self.validate_plaque(unit, uk, f, today).await?;
@@ -718,7 +714,7 @@ impl App {
                 ),
             ));
         }
-        let today = self.plaque_today();
+        let today = self.today();
         let form = PlaqueForm {
             unit_id: row.unit_node_id,
             temporary_demand_id: row.temporary_demand_id,
@@ -841,7 +837,7 @@ impl App {
         rows: Vec<plaque::Listed>,
         action: &str,
     ) -> Result<(usize, usize)> {
-        let today = self.plaque_today();
+        let today = self.today();
         let mut units: HashMap<i64, (NodeView, UnitKind)> = HashMap::new();
         let mut plans = Vec::with_capacity(rows.len());
         for r in &rows {
@@ -940,7 +936,7 @@ impl App {
                 "该牌子已清理",
             ));
         }
-        let date = removal_date(removed_on, &row.since, self.plaque_today())?;
+        let date = removal_date(removed_on, &row.since, self.today())?;
         let photo = photo.filter(|b| !b.is_empty());
         let photo = match photo {
             Some(b) => Some((b, check_photo(b, "photo")?)),
@@ -990,7 +986,7 @@ impl App {
             ));
         }
         let p = self.plaque_row(task.plaque_id).await?;
-        let date = removal_date(removed_on, &p.since, self.plaque_today())?;
+        let date = removal_date(removed_on, &p.since, self.today())?;
         let photo = photo.filter(|b| !b.is_empty());
         let photo = match photo {
             Some(b) => Some((b, check_photo(b, "photo")?)),
@@ -1110,7 +1106,7 @@ impl App {
                 .count() as u64,
             open_tasks: open_tasks.len() as u64,
         };
-        let today = self.plaque_today();
+        let today = self.today();
         let on = rules_date(today)?;
         let lists = lists()?;
         let names = |p| lists.allowed(uk, p, on).map(|e| e.name.clone()).collect();
@@ -1349,7 +1345,7 @@ impl App {
                 q = q.filter(removal_task::Column::UnitNodeId.in_subquery(nodes_in(&scopes)));
             }
         }
-        let today = self.plaque_today().to_string();
+        let today = self.today().to_string();
         q = match f.status.trim() {
             "" | "open" => q
                 .filter(removal_task::Column::Status.eq("open"))
@@ -1500,7 +1496,7 @@ impl App {
             .into_iter()
             .map(|a| (a.id, a.display_name))
             .collect();
-        let today = self.plaque_today().to_string();
+        let today = self.today().to_string();
         Ok(rows
             .into_iter()
             .map(|r| {
