@@ -80,6 +80,14 @@ impl std::error::Error for DomainError {}
 
 impl From<StoreError> for DomainError {
     fn from(e: StoreError) -> Self {
+        if matches!(e, StoreError::Busy) {
+            tracing::warn!("a write waited too long for its turn");
+            return Self::new(
+                ErrorKind::TooMany,
+                "database_busy",
+                "系统繁忙（等待写入超时），未作任何更改，请稍后重试",
+            );
+        }
         // Details go to the log, never to the user.
         tracing::error!(error = %e, "store error");
         Self::internal()

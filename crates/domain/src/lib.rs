@@ -68,31 +68,54 @@ pub struct App {
     login_locks: std::sync::Arc<Vec<tokio::sync::Mutex<()>>>,
     /// The address the public reaches this deployment at: certificates' QR codes point here.
     public_url: std::sync::Arc<str>,
-    /// Certificate documents whose signatures were checked (`id:sm3`), so that public
-    /// verification does not redo two SM2 verifications per request.
-    pub(crate) verified_documents: MemoSet,
+    /// Certificate documents whose signatures were checked, by certificate id, with the exact
+    /// stored text they were checked on: public verification redoes neither the two SM2
+    /// verifications nor the JSON parse while the row is unchanged.
+    pub(crate) verified_documents: Memo<i64, std::sync::Arc<certificate::VerifiedDocument>>,
+    /// Seals opened for issuing, by seal row id, with the exact record, key blob and authority
+    /// key they were opened from: issuing does not redo the record's SM2 verification and the
+    /// key's decryption while those are unchanged.
+    pub(crate) open_seals: Memo<i64, std::sync::Arc<certificate::OpenSeal>>,
+    /// Certificate serial numbers handed out ahead of their write transactions.
+    pub(crate) serials: certificate::Serials,
 }
 
-/// A bounded set of keys shared by every clone of the [`App`]: a memo of work done, never a
-/// source of truth (it is emptied when full, and each process has its own).
-#[derive(Clone, Debug, Default)]
-pub(crate) struct MemoSet {
-    inner: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+/// A bounded map shared by every clone of the [`App`]: a memo of work done, never a source of
+/// truth (it is emptied when full, each process has its own, and every user checks that an
+/// entry still matches what the database holds).
+#[derive(Debug)]
+pub(crate) struct Memo<K, V> {
+    inner: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<K, V>>>,
+    max: usize,
 }
 
-impl MemoSet {
-    const MAX: usize = 100_000;
+impl<K, V> Clone for Memo<K, V> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            max: self.max,
+        }
+    }
+}
 
-    pub(crate) fn contains(&self, key: &str) -> bool {
-        self.inner.lock().map(|s| s.contains(key)).unwrap_or(false)
+impl<K: std::hash::Hash + Eq, V: Clone> Memo<K, V> {
+    pub(crate) fn new(max: usize) -> Self {
+        Self {
+            inner: Default::default(),
+            max: max.max(1),
+        }
     }
 
-    pub(crate) fn insert(&self, key: String) {
-        if let Ok(mut s) = self.inner.lock() {
-            if s.len() >= Self::MAX {
-                s.clear();
+    pub(crate) fn get(&self, key: &K) -> Option<V> {
+        self.inner.lock().ok().and_then(|m| m.get(key).cloned())
+    }
+
+    pub(crate) fn insert(&self, key: K, value: V) {
+        if let Ok(mut m) = self.inner.lock() {
+            if m.len() >= self.max && !m.contains_key(&key) {
+                m.clear();
             }
-            s.insert(key);
+            m.insert(key, value);
         }
     }
 }
@@ -113,7 +136,10 @@ impl App {
                     .collect(),
             ),
             public_url: std::sync::Arc::from(DEFAULT_PUBLIC_URL),
-            verified_documents: MemoSet::default(),
+            // A stored document is a few KB: at most ≈ 40 MB of checked documents.
+            verified_documents: Memo::new(4096),
+            open_seals: Memo::new(1024),
+            serials: certificate::Serials::default(),
         }
     }
 

@@ -37,6 +37,7 @@ pub use file::verify_file;
 pub use keys::{ALGORITHM, DISTID, PublicKey, SealKey, generate_check_code, sm3_hex};
 pub use render::{
     EMBEDDED_FILE_NAME, FILE_SIGNATURE_PREFIX, PDF_DOMAIN, RenderOptions, render_pdf,
+    seal_and_render,
 };
 
 /// The seal drawing (ring, star, `name` along the upper arc, `kind` under the star) as a

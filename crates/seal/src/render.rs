@@ -12,7 +12,10 @@ use krilla::paint::{Fill, FillRule, Stroke};
 use krilla::surface::Surface;
 use krilla::text::Font;
 
-use crate::cert::{CertificateContent, SealRecord, SealedCertificate, date_parts};
+use crate::cert::{
+    CertificateContent, SealRecord, SealedCertificate, SignedSealRecord, date_parts,
+    seal_certificate,
+};
 use crate::error::SealError;
 use crate::keys::{ALGORITHM, SealKey, sm3_bytes, sm3_hex};
 use crate::layout::{Metrics, check_printable, pdf_font, wrap};
@@ -195,24 +198,26 @@ fn draw_seal(
     }
 
     // A hairline stroke in the same ink thickens the serif strokes, as a rubber stamp does.
+    // Opaque: with a stroke opacity krilla would draw each letter twice (text, then its
+    // outline as a path), which made the page's content stream six times larger; so the letters
+    // are text drawn filled and stroked at once (rendering mode 2), like every other line.
     surface.set_stroke(Some(Stroke {
         paint: red().into(),
         width: 0.35,
-        opacity: NormalizedF32::new(0.95).unwrap_or(NormalizedF32::ONE),
+        opacity: NormalizedF32::ONE,
         ..Stroke::default()
     }));
     for glyph in &drawing.glyphs {
         let text = glyph.ch.to_string();
         let glyphs = metrics.glyphs(&text);
         surface.push_transform(&transform(glyph.transform));
-        // Outlined: the seal's letters are artwork, not text to select or extract.
         surface.draw_glyphs(
             Point::from_xy(0.0, 0.0),
             &glyphs,
             font.clone(),
             &text,
             glyph.size,
-            true,
+            false,
         );
         surface.pop();
     }
@@ -295,6 +300,29 @@ pub fn render_pdf(doc: &SealedCertificate, opts: &RenderOptions<'_>) -> Result<V
         }
         Some(key)
     };
+    render(doc, key)
+}
+
+/// Seals `content` with [`seal_certificate`] and renders the formal, signed PDF of the result,
+/// as [`render_pdf`] with [`RenderOptions::signed`] would: what issuing a certificate does.
+/// The document was signed with `key` a moment before, so its signature is not verified a
+/// second time before the file is signed (one SM2 verification fewer per certificate).
+pub fn seal_and_render(
+    content: CertificateContent,
+    seal: &SignedSealRecord,
+    key: &SealKey,
+) -> Result<(SealedCertificate, Vec<u8>), SealError> {
+    let doc = seal_certificate(content, seal, key)?;
+    let pdf = render(&doc, Some(key))?;
+    Ok((doc, pdf))
+}
+
+/// Lays out and draws `doc`; with `key`, a formal certificate (embedded JSON, file signature),
+/// without, a sample. The caller has checked the document against the key.
+fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, SealError> {
+    let content = &doc.content;
+    let record = &doc.seal.record;
+    let sample = key.is_none();
     check_printable(&printed_texts(content, record))?;
     let date = chinese_date(&content.issued_on)?;
     let metrics = Metrics::load()?;
@@ -454,7 +482,7 @@ pub fn render_pdf(doc: &SealedCertificate, opts: &RenderOptions<'_>) -> Result<V
 
         draw_seal(&mut surface, &metrics, &font, record, seal_cx, seal_cy);
 
-        if opts.sample {
+        if sample {
             let mark = "样本";
             let size = 180.0;
             let w = metrics.width(mark) * size;

@@ -5,9 +5,13 @@
 //! - **issue** — `App::issue_certificate` as the demo worker on applications the demo resident
 //!   made up front (type `residence`): SM2 signature over the content, PDF render (with its own
 //!   SM2 file signature), and one durable transaction with the certificate, the seal-ledger row
-//!   and the audit entry — issues/s as a ratio to raw single-row durable commits (one INSERT
-//!   per transaction) on a SQLite file with the same settings (WAL, synchronous=FULL, opened
-//!   with `Store::connect`) in the same directory. Target ≥ 0.1. Interleaved rounds.
+//!   and the audit entry. Throughput is measured with `JIANFU_BENCH_ISSUE_CONCURRENCY` issues
+//!   in flight (default 2 × CPUs, as several workers issue at once), and one at a time for the
+//!   latency. Baseline: raw single-row durable commits (one INSERT per transaction) on a
+//!   SQLite file with the same settings (WAL, synchronous=FULL, opened with `Store::connect`)
+//!   in the same directory, one at a time and with the same number in flight — the higher of
+//!   the two is the baseline. Ratio: concurrent issues/s ÷ that. Target ≥ 0.1. Interleaved
+//!   rounds.
 //! - **SM2** — sign and verify ops/s (`jianfu_seal`), and the other stages of an issue and of a
 //!   verification timed alone (seal, render, verify), to show what an issue or a verification
 //!   costs.
@@ -21,8 +25,9 @@
 //! ```
 //!
 //! Needs `wrk` (`apt install wrk`). Environment: `JIANFU_BENCH_ISSUE_ROUNDS` (default 3),
-//! `JIANFU_BENCH_ISSUES_PER_ROUND` (default 100), `JIANFU_BENCH_COMMIT_SECONDS` per baseline
-//! round (default 3), and for the HTTP part `JIANFU_BENCH_ROUNDS`, `JIANFU_BENCH_SECONDS`,
+//! `JIANFU_BENCH_ISSUES_PER_ROUND` (default 200: three quarters issued concurrently, a quarter
+//! one at a time), `JIANFU_BENCH_ISSUE_CONCURRENCY` (default 2 × CPUs),
+//! `JIANFU_BENCH_COMMIT_SECONDS` per baseline measurement (default 2), and for the HTTP part `JIANFU_BENCH_ROUNDS`, `JIANFU_BENCH_SECONDS`,
 //! `JIANFU_BENCH_THREADS`, `JIANFU_BENCH_CONNECTIONS`, `JIANFU_BENCH_WARMUP_SECONDS` (see
 //! `common/mod.rs`). It always exits 0 once measured — PASS/FAIL is printed, not enforced.
 
@@ -31,6 +36,8 @@ mod common;
 use std::hint::black_box;
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{
@@ -64,6 +71,7 @@ const STAGE_MEASURE: Duration = Duration::from_secs(2);
 struct Config {
     issue_rounds: u64,
     issues_per_round: u64,
+    issue_concurrency: usize,
     commit_seconds: u64,
     load: LoadConfig,
 }
@@ -73,10 +81,19 @@ impl Config {
         Ok(Self {
             load: LoadConfig::from_env()?,
             issue_rounds: env_u64("JIANFU_BENCH_ISSUE_ROUNDS", 3)?.max(1),
-            issues_per_round: env_u64("JIANFU_BENCH_ISSUES_PER_ROUND", 100)?.max(1),
-            commit_seconds: env_u64("JIANFU_BENCH_COMMIT_SECONDS", 3)?.max(1),
+            issues_per_round: env_u64("JIANFU_BENCH_ISSUES_PER_ROUND", 200)?.max(4),
+            issue_concurrency: usize::try_from(env_u64(
+                "JIANFU_BENCH_ISSUE_CONCURRENCY",
+                2 * u64::try_from(cpus())?,
+            )?)?
+            .max(1),
+            commit_seconds: env_u64("JIANFU_BENCH_COMMIT_SECONDS", 2)?.max(1),
         })
     }
+}
+
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 async fn demo_ctx(app: &App, username: &str) -> Result<Ctx> {
@@ -105,24 +122,40 @@ async fn baseline_store(dir: &std::path::Path) -> Result<Store> {
     Ok(store)
 }
 
-/// One INSERT of a row with `payload` bytes per transaction, one transaction after another,
-/// for `seconds`: commits/s.
-async fn commits_per_second(store: &Store, seconds: u64, payload: usize) -> Result<f64> {
-    let db = store.db();
-    let payload = "x".repeat(payload);
+/// One INSERT of a row with `payload` bytes per transaction, `in_flight` tasks each committing
+/// one transaction after another, for `seconds`: commits/s.
+async fn commits_per_second(
+    store: &Store,
+    seconds: u64,
+    payload: usize,
+    in_flight: usize,
+) -> Result<f64> {
+    let payload: Arc<str> = "x".repeat(payload).into();
     let until = Instant::now() + Duration::from_secs(seconds);
     let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..in_flight {
+        let db = store.db().clone();
+        let payload = payload.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut n = 0u64;
+            while Instant::now() < until {
+                let txn = db.begin().await?;
+                txn.execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Sqlite,
+                    "INSERT INTO bench_commit (at, payload) VALUES (?, ?)",
+                    [i64::try_from(n)?.into(), payload.as_ref().into()],
+                ))
+                .await?;
+                txn.commit().await?;
+                n += 1;
+            }
+            Ok::<_, common::BoxError>(n)
+        }));
+    }
     let mut n = 0u64;
-    while Instant::now() < until {
-        let txn = db.begin().await?;
-        txn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            "INSERT INTO bench_commit (at, payload) VALUES (?, ?)",
-            [i64::try_from(n)?.into(), payload.as_str().into()],
-        ))
-        .await?;
-        txn.commit().await?;
-        n += 1;
+    for t in tasks {
+        n += t.await??;
     }
     Ok(n as f64 / start.elapsed().as_secs_f64())
 }
@@ -151,19 +184,34 @@ async fn apply_many(app: &App, resident: &Ctx, n: u64) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-/// Issues on each application in turn: issues/s.
-async fn issue_all(app: &App, worker: &Ctx, ids: &[i64]) -> Result<f64> {
+/// Issues on every application, `in_flight` at a time (each task takes the next application
+/// when its issue is done): issues/s. Every issue must come back with its certificate.
+async fn issue_all(app: &App, worker: &Ctx, ids: &[i64], in_flight: usize) -> Result<f64> {
+    let ids: Arc<[i64]> = ids.into();
+    let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
-    for &id in ids {
-        let v = app.issue_certificate(worker, id).await?;
-        if v.certificate.is_none() {
-            return Err(format!("application {id}: issued, but no certificate shown").into());
-        }
+    let mut tasks = Vec::new();
+    for _ in 0..in_flight.min(ids.len()) {
+        let (app, worker, ids, next) = (app.clone(), worker.clone(), ids.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let Some(&id) = ids.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                    return Ok::<_, common::BoxError>(());
+                };
+                let issued = app.issue_certificate(&worker, id).await?;
+                if issued.status != "issued" || !issued.serial.starts_with("ZM-") {
+                    return Err(format!("application {id}: issued as {issued:?}").into());
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await??;
     }
     Ok(ids.len() as f64 / start.elapsed().as_secs_f64())
 }
 
-/// Reads the application view `issue_certificate` returns, for each id: views/s.
+/// Reads the application view (what its page shows after an issue), for each id: views/s.
 async fn views_per_second(app: &App, worker: &Ctx, ids: &[i64]) -> Result<f64> {
     let start = Instant::now();
     for &id in ids {
@@ -173,8 +221,22 @@ async fn views_per_second(app: &App, worker: &Ctx, ids: &[i64]) -> Result<f64> {
 }
 
 struct IssueRound {
+    /// Raw commits/s one at a time, and with as many in flight as issues.
     commits: f64,
+    commits_in_flight: f64,
+    /// Issues/s with `issue_concurrency` in flight, and one at a time.
     issues: f64,
+    issues_serial: f64,
+}
+
+impl IssueRound {
+    fn baseline(&self) -> f64 {
+        self.commits.max(self.commits_in_flight)
+    }
+
+    fn ratio(&self) -> f64 {
+        self.issues / self.baseline()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,7 +375,7 @@ async fn preflight(addr: SocketAddr, verify_paths: &[String]) -> Result<()> {
 
 fn run() -> Result<()> {
     let cfg = Config::from_env()?;
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cpus = cpus();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("bench-server")
@@ -358,35 +420,69 @@ fn run() -> Result<()> {
 
     // a + b, interleaved: baseline commits, then a batch of issues, per round.
     let (warm, measured) = ids.split_at(usize::try_from(ISSUE_WARM_UP)?);
-    rt.block_on(issue_all(&app, &worker, warm))?;
+    rt.block_on(issue_all(&app, &worker, warm, 1))?;
+    let c = cfg.issue_concurrency;
     println!(
-        "\nissue rounds: {} s of raw commits, then {} issues, × {}",
-        cfg.commit_seconds, cfg.issues_per_round, cfg.issue_rounds
+        "\nissue rounds: {} s of raw commits one at a time and {} s with {c} in flight, then {} issues ({} with {c} in flight, {} one at a time), × {}",
+        cfg.commit_seconds,
+        cfg.commit_seconds,
+        cfg.issues_per_round,
+        cfg.issues_per_round - cfg.issues_per_round / 4,
+        cfg.issues_per_round / 4,
+        cfg.issue_rounds
     );
     let mut issue_rounds = Vec::new();
     for (i, chunk) in measured
         .chunks(usize::try_from(cfg.issues_per_round)?)
         .enumerate()
     {
-        let commits = rt.block_on(commits_per_second(&baseline, cfg.commit_seconds, 64))?;
-        let issues = rt.block_on(issue_all(&app, &worker, chunk))?;
-        println!(
-            "  round {}  raw single-row FULL commits {:>7.0} /s   issue_certificate {:>7.1} /s ({:.1} ms each)   ratio {:.3}",
-            i + 1,
+        let commits = rt.block_on(commits_per_second(&baseline, cfg.commit_seconds, 64, 1))?;
+        let commits_in_flight =
+            rt.block_on(commits_per_second(&baseline, cfg.commit_seconds, 64, c))?;
+        let (concurrent, serial) = chunk.split_at(chunk.len() - chunk.len() / 4);
+        let issues = rt.block_on(issue_all(&app, &worker, concurrent, c))?;
+        let issues_serial = rt.block_on(issue_all(&app, &worker, serial, 1))?;
+        let r = IssueRound {
             commits,
+            commits_in_flight,
             issues,
-            1000.0 / issues,
-            issues / commits
+            issues_serial,
+        };
+        println!(
+            "  round {}  raw FULL commits {:>6.0}/s ({c} in flight {:>6.0}/s)   issue_certificate {c} in flight {:>6.1}/s, one at a time {:>6.1}/s ({:.1} ms each)   ratio {:.3}",
+            i + 1,
+            r.commits,
+            r.commits_in_flight,
+            r.issues,
+            r.issues_serial,
+            1000.0 / r.issues_serial,
+            r.ratio()
         );
-        issue_rounds.push(IssueRound { commits, issues });
+        issue_rounds.push(r);
     }
-    let commits_med = median(&issue_rounds.iter().map(|r| r.commits).collect::<Vec<_>>());
+    let commits_med = median(
+        &issue_rounds
+            .iter()
+            .map(IssueRound::baseline)
+            .collect::<Vec<_>>(),
+    );
     let issues_med = median(&issue_rounds.iter().map(|r| r.issues).collect::<Vec<_>>());
-    let issue_ratios: Vec<f64> = issue_rounds.iter().map(|r| r.issues / r.commits).collect();
+    let serial_med = median(
+        &issue_rounds
+            .iter()
+            .map(|r| r.issues_serial)
+            .collect::<Vec<_>>(),
+    );
+    let issue_ratios: Vec<f64> = issue_rounds.iter().map(IssueRound::ratio).collect();
     let issue_ratio = median(&issue_ratios);
     // For the breakdown: a raw commit carrying a row as large as a certificate's PDF, and the
-    // view an issue reads back at its end.
-    let blob_commits = rt.block_on(commits_per_second(&baseline, cfg.commit_seconds, 32 * 1024))?;
+    // view an issue's page reads afterwards.
+    let blob_commits = rt.block_on(commits_per_second(
+        &baseline,
+        cfg.commit_seconds,
+        32 * 1024,
+        1,
+    ))?;
     let views = rt.block_on(views_per_second(&app, &worker, measured))?;
 
     // c. The stages alone, on this thread (the runtime is idle).
@@ -436,10 +532,10 @@ fn run() -> Result<()> {
         st.json,
         ms(st.json)
     );
-    let issue_ms = ms(issues_med);
+    let issue_ms = ms(serial_med);
     let rest = issue_ms - ms(st.seal) - ms(st.render);
     println!(
-        "  → one issue ≈ {issue_ms:.2} ms: seal {:.2} ms ({:.0} %) + render {:.2} ms ({:.0} %) + database and the rest {rest:.2} ms ({:.0} %)",
+        "  → one issue alone ≈ {issue_ms:.2} ms: seal {:.2} ms ({:.0} %) + render {:.2} ms ({:.0} %) + database and the rest {rest:.2} ms ({:.0} %)",
         ms(st.seal),
         100.0 * ms(st.seal) / issue_ms,
         ms(st.render),
@@ -448,9 +544,11 @@ fn run() -> Result<()> {
     );
     println!(
         "    for scale: one raw single-row FULL commit {:.2} ms (with a 32 KiB row {:.2} ms); \
-         the application view an issue reads back {:.2} ms; one apply_certificate \
+         the application view its page shows afterwards {:.2} ms; one apply_certificate \
          (reads + one audited durable commit, no crypto, no PDF) {:.2} ms",
-        ms(commits_med),
+        ms(median(
+            &issue_rounds.iter().map(|r| r.commits).collect::<Vec<_>>()
+        )),
         ms(blob_commits),
         ms(views),
         ms(apply_rate),
@@ -493,7 +591,7 @@ fn run() -> Result<()> {
     );
     println!(
         "{:<44} {:>12.1}/s {:>12.0}/s {:>8.3} {:>8}  {}",
-        "issue (sign+PDF+commit) ÷ raw FULL commits",
+        format!("issue ({c} in flight) ÷ raw FULL commits"),
         issues_med,
         commits_med,
         issue_ratio,
@@ -508,6 +606,13 @@ fn run() -> Result<()> {
         verify_ratio,
         format!("≥ {VERIFY_TARGET}"),
         verdict(verify_ratio, VERIFY_TARGET)
+    );
+    println!(
+        "{:<44} {:>12.1}/s {:>12.0}/s {:>8.3}",
+        "issue (one at a time) ÷ raw FULL commits",
+        serial_med,
+        commits_med,
+        serial_med / commits_med
     );
     println!("{:<44} {:>12.0}/s", "SM2 sign (one thread)", st.sign);
     println!("{:<44} {:>12.0}/s", "SM2 verify (one thread)", st.verify);

@@ -30,6 +30,8 @@ pub enum StoreError {
     Config(String),
     #[error("数据完整性错误：{0}")]
     Integrity(String),
+    #[error("数据库繁忙（等待写入超时），请稍后重试")]
+    Busy,
 }
 
 impl StoreError {
@@ -68,7 +70,15 @@ pub struct Store {
     key: Arc<AuditKey>,
     /// Inline read-only access for the hottest public reads (SQLite files only).
     reads: Option<reads::SqliteReads>,
+    /// SQLite: the write transactions of this process take turns here, first come first
+    /// served, instead of colliding on the database's write lock and backing off in SQLite's
+    /// busy handler (which sleeps for milliseconds at a time). Other processes on the same
+    /// file still meet the busy timeout. PostgreSQL queues on the audit checkpoint's row lock.
+    writer: Option<Arc<tokio::sync::Mutex<()>>>,
 }
+
+/// How long a write waits for its turn before it is refused (SQLite's busy timeout too).
+const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 impl Store {
     /// Connects, applies the SQLite durability settings (and checks they took), and runs
@@ -121,7 +131,7 @@ impl Store {
                         .journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Full)
                         .foreign_keys(true)
-                        .busy_timeout(Duration::from_secs(10))
+                        .busy_timeout(WRITE_WAIT)
                         .pragma("mmap_size", "2147418112")
                 });
         } else {
@@ -137,6 +147,7 @@ impl Store {
             db,
             key: Arc::new(key),
             reads: sqlite_file.as_deref().map(reads::SqliteReads::new),
+            writer: (backend == DbBackend::Sqlite).then(Default::default),
         };
         if backend == DbBackend::Sqlite {
             store.check_sqlite_pragmas().await?;
@@ -207,7 +218,17 @@ impl Store {
 
     /// Starts a write transaction holding the audit-chain lock. Whatever it changes must be
     /// recorded with [`WriteTx::audit`] before [`WriteTx::commit`], or the commit is refused.
+    /// Do not start another write while holding one: on SQLite it waits for this one and is
+    /// refused after [`WRITE_WAIT`].
     pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        let turn = match &self.writer {
+            Some(m) => Some(
+                tokio::time::timeout(WRITE_WAIT, m.clone().lock_owned())
+                    .await
+                    .map_err(|_| StoreError::Busy)?,
+            ),
+            None => None,
+        };
         let txn = self.db.begin().await?;
         let head = audit::lock_head(&txn).await?;
         Ok(WriteTx {
@@ -215,6 +236,7 @@ impl Store {
             head,
             appended: 0,
             key: self.key.clone(),
+            _turn: turn,
         })
     }
 
@@ -267,6 +289,9 @@ pub struct WriteTx {
     head: audit::ChainHead,
     appended: u32,
     key: Arc<AuditKey>,
+    /// This process's turn to write (SQLite), given back after the transaction ends: the
+    /// field is last so that a dropped transaction rolls back first.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl WriteTx {

@@ -8,17 +8,19 @@ use jianfu_rules::{Outcome, clause};
 use jianfu_seal::{CertificateContent, RenderOptions, SealedCertificate};
 use jianfu_store::entity::{
     account, attachment, catalogue_entry, certificate, certificate_application, certificate_type,
-    node, seal_use,
+    counter, node, seal, seal_use,
 };
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{alternative_of, processing_of};
-use super::{ApplicationStatus, mask_name, new_check_code, serial};
+use super::{ApplicationStatus, OpenSeal, mask_name, new_check_code, serial};
 use crate::authz::{Action, Role};
 use crate::clock::rules_date;
 use crate::demand::DecisionView;
@@ -972,8 +974,18 @@ impl App {
     /// then the community's seal signs the certificate's content (SM2 over SM3), the PDF is
     /// rendered with the seal and a QR code, and the certificate, the seal-use ledger row, the
     /// application's new state and the audit entry are committed together. The only place a
-    /// seal is ever applied.
-    pub async fn issue_certificate(&self, ctx: &Ctx, id: i64) -> Result<ApplicationView> {
+    /// seal is ever applied. Returns the new certificate (the application's page shows the
+    /// rest).
+    ///
+    /// Signing and rendering (a few milliseconds of CPU) run on the blocking pool before the
+    /// write transaction, so that issues by several workers proceed in parallel and the write
+    /// lock is held only for the inserts and the commit. The serial number is part of what is
+    /// signed, so it is handed out first by [`Serials`](super::Serials): numbers stay unique (the transaction
+    /// checks that no certificate has the number, and retries with a new one if another process
+    /// took it) and without gaps (a number whose issue fails goes back to be handed out again;
+    /// only a crash between the two can leave a gap). The year's counter holds the highest
+    /// number used.
+    pub async fn issue_certificate(&self, ctx: &Ctx, id: i64) -> Result<IssuedView> {
         let row = self.application_row(id).await?;
         let c = self.find_node(row.community_node_id).await?;
         self.check(ctx, Action::ProcessCertificate, &c.target())
@@ -1019,93 +1031,131 @@ impl App {
             return Err(super::rules_error(&decision));
         }
         let approval = approval_text(&row, &ty, &deliberation, &decision);
-        let mut tx = self.store.begin_write().await?;
-        let (seal_row, record, key) = self.active_seal(tx.conn(), c.id).await?;
-        if !record
+        let (seal_row, open) = self.active_seal(c.id).await?;
+        if !open
+            .record
             .record
             .allowed_signers
             .iter()
             .any(|s| s == &ctx.principal.username)
         {
-            // Release the write transaction first: the denial is written by its own.
-            drop(tx);
             self.record_denial(ctx, Action::ProcessCertificate, Some(c.id))
                 .await;
             return Err(DomainError::forbidden(format!(
                 "您不在“{}”的授权用印人名单中，不能用印",
-                record.record.name
+                open.record.record.name
             )));
         }
         let year = chrono::Datelike::year(&today);
-        let seq = crate::demand::next_counter(tx.conn(), &format!("certificate:{year}")).await?;
-        let serial = serial(year, seq);
-        let code = new_check_code();
+        let counter_key = format!("certificate:{year}");
         let body = fill_template(&ty.template, &row, &c.name, today);
-        let content = CertificateContent {
-            version: 1,
-            serial: serial.clone(),
-            check_code: code.clone(),
-            type_code: ty.code.clone(),
-            type_name: ty.name.clone(),
-            community_name: c.name.clone(),
-            community_code: c.division_code.clone().unwrap_or_default(),
-            applicant_name: row.applicant_name.clone(),
-            applicant_id_number: row.applicant_id_number.clone(),
-            purpose: row.purpose.clone(),
-            body,
-            issued_on: today.to_string(),
-            verify_url: verify_url(&self.public_base_url(), &serial, &code),
-            seal_id: record.record.seal_id.clone(),
-            signer: ctx.principal.username.clone(),
-        };
-        let sealed = jianfu_seal::seal_certificate(content, &record, &key)
-            .map_err(|e| DomainError::invalid(e.code(), format!("无法用印：{}", e.message())))?;
-        let pdf = jianfu_seal::render_pdf(&sealed, &RenderOptions::signed(&key)).map_err(|e| {
-            DomainError::invalid(e.code(), format!("无法生成证明文件：{}", e.message()))
-        })?;
-        let now = self.now_ms();
-        let cert = certificate::ActiveModel {
-            application_id: Set(id),
-            serial: Set(serial.clone()),
-            check_code: Set(code),
-            seal_id: Set(seal_row.id),
-            document: Set(serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?),
-            pdf: Set(pdf),
-            status: Set("issued".into()),
-            issued_by: Set(ctx.principal.account_id),
-            issued_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
-        .await
-        .map_err(|e| {
-            let se = jianfu_store::StoreError::from(e);
-            if se.is_unique_violation() {
-                DomainError::conflict("already_issued", "该申请已出具证明")
-            } else {
-                se.into()
+        let base_url = self.public_base_url();
+        let content_for = |seq: i64| {
+            let serial = serial(year, seq);
+            let code = new_check_code();
+            CertificateContent {
+                version: 1,
+                serial: serial.clone(),
+                check_code: code.clone(),
+                type_code: ty.code.clone(),
+                type_name: ty.name.clone(),
+                community_name: c.name.clone(),
+                community_code: c.division_code.clone().unwrap_or_default(),
+                applicant_name: row.applicant_name.clone(),
+                applicant_id_number: row.applicant_id_number.clone(),
+                purpose: row.purpose.clone(),
+                body: body.clone(),
+                issued_on: today.to_string(),
+                verify_url: verify_url(&base_url, &serial, &code),
+                seal_id: open.record.record.seal_id.clone(),
+                signer: ctx.principal.username.clone(),
             }
-        })?;
-        seal_use::ActiveModel {
-            seal_id: Set(seal_row.id),
-            certificate_id: Set(cert.id),
-            account_id: Set(ctx.principal.account_id),
-            at: Set(now),
-            approval: Set(approval),
-            ..Default::default()
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let stored = counter_value(self.store.db(), &counter_key).await?;
+            let mut ticket = self.serials.take(&counter_key, stored);
+            let (sealed, pdf) = seal_and_render(open.clone(), content_for(ticket.seq())).await?;
+            let mut tx = self.store.begin_write().await?;
+            // The application must still be open, and the seal still the active one.
+            let now = self.now_ms();
+            close_application(tx.conn(), id, ApplicationStatus::Issued, ctx, now, None).await?;
+            seal::Entity::find_by_id(seal_row.id)
+                .filter(seal::Column::Status.eq("active"))
+                .one(tx.conn())
+                .await?
+                .ok_or_else(|| {
+                    DomainError::conflict(
+                        "seal_changed",
+                        "本社区电子印章刚刚被更换或停用，请重新出具",
+                    )
+                })?;
+            raise_counter(tx.conn(), &counter_key, ticket.seq()).await?;
+            let serial = sealed.content.serial.clone();
+            let code = sealed.content.check_code.clone();
+            let verify = sealed.content.verify_url.clone();
+            let inserted = certificate::ActiveModel {
+                application_id: Set(id),
+                serial: Set(serial.clone()),
+                check_code: Set(code),
+                seal_id: Set(seal_row.id),
+                document: Set(serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?),
+                pdf: Set(pdf),
+                status: Set("issued".into()),
+                issued_by: Set(ctx.principal.account_id),
+                issued_at: Set(now),
+                ..Default::default()
+            }
+            .insert(tx.conn())
+            .await
+            .map_err(jianfu_store::StoreError::from);
+            let cert = match inserted {
+                Ok(cert) => cert,
+                // The application was still open (checked above in this transaction), so the
+                // number is what is taken: by another process on the same database.
+                Err(e) if e.is_unique_violation() => {
+                    drop(tx);
+                    ticket.burn();
+                    if attempt < SERIAL_ATTEMPTS {
+                        continue;
+                    }
+                    return Err(DomainError::new(
+                        crate::ErrorKind::TooMany,
+                        "serial_contended",
+                        "证明编号分配冲突，未作任何更改，请重新出具",
+                    ));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            seal_use::ActiveModel {
+                seal_id: Set(seal_row.id),
+                certificate_id: Set(cert.id),
+                account_id: Set(ctx.principal.account_id),
+                at: Set(now),
+                approval: Set(approval.clone()),
+                ..Default::default()
+            }
+            .insert(tx.conn())
+            .await?;
+            tx.audit(ctx.entry(
+                "certificate.issue",
+                "certificate",
+                Some(cert.id.to_string()),
+                serde_json::json!({ "serial": serial, "application": id, "seal": seal_row.seal_code, "clauses": decision.clauses }),
+            ))
+            .await?;
+            tx.commit().await?;
+            ticket.burn();
+            return Ok(IssuedView {
+                id: cert.id,
+                serial,
+                status: cert.status,
+                issued_at: crate::clock::fmt_ms(now),
+                revoke_reason: None,
+                verify_url: verify,
+            });
         }
-        .insert(tx.conn())
-        .await?;
-        close_application(tx.conn(), id, ApplicationStatus::Issued, ctx, now, None).await?;
-        tx.audit(ctx.entry(
-            "certificate.issue",
-            "certificate",
-            Some(cert.id.to_string()),
-            serde_json::json!({ "serial": serial, "application": id, "seal": seal_row.seal_code, "clauses": decision.clauses }),
-        ))
-        .await?;
-        tx.commit().await?;
-        self.application(ctx, id).await
     }
 
     /// The certificate's PDF or JSON, for its applicant and the issuing community's staff (the
@@ -1268,8 +1318,34 @@ impl App {
         if !same {
             return Ok(unknown);
         }
-        let doc: SealedCertificate =
-            serde_json::from_str(&cert.document).map_err(|_| DomainError::internal())?;
+        // The signatures of a stored document never change: once checked, a document is
+        // remembered with the exact text it was checked on (an edited row is checked afresh).
+        let checked = match self.verified_documents.get(&cert_id) {
+            Some(d) if d.text == cert.document => d,
+            _ => {
+                let doc: SealedCertificate =
+                    serde_json::from_str(&cert.document).map_err(|_| DomainError::internal())?;
+                let authority = self
+                    .seal_authority_key()
+                    .await?
+                    .ok_or_else(DomainError::internal)?;
+                if let Err(e) = jianfu_seal::verify_sealed(&doc, &authority) {
+                    tracing::error!(serial = %serial, code = e.code(), "a stored certificate fails verification");
+                    return Ok(VerifyView {
+                        state: "invalid",
+                        state_zh: "签名校验未通过，请联系出具单位",
+                        ..unknown
+                    });
+                }
+                let d = Arc::new(VerifiedDocument {
+                    text: cert.document,
+                    doc,
+                });
+                self.verified_documents.insert(cert_id, d.clone());
+                d
+            }
+        };
+        let doc = &checked.doc;
         let content = &doc.content;
         let mut v = VerifyView {
             state: "authentic",
@@ -1288,23 +1364,6 @@ impl App {
             revoke_reason: None,
             clauses: Vec::new(),
         };
-        // The signatures of a stored document never change: once checked, a document is
-        // remembered by its SM3 digest (so an edited row is checked afresh).
-        let digest = jianfu_seal::sm3_hex(cert.document.as_bytes());
-        let key = format!("{cert_id}:{digest}");
-        if !self.verified_documents.contains(&key) {
-            let authority = self
-                .seal_authority_key()
-                .await?
-                .ok_or_else(DomainError::internal)?;
-            if let Err(e) = jianfu_seal::verify_sealed(&doc, &authority) {
-                tracing::error!(serial = %v.serial, code = e.code(), "a stored certificate fails verification");
-                v.state = "invalid";
-                v.state_zh = "签名校验未通过，请联系出具单位";
-                return Ok(v);
-            }
-            self.verified_documents.insert(key);
-        }
         if cert.status == "revoked" {
             v.state = "revoked";
             v.state_zh = "已撤销";
@@ -1318,6 +1377,14 @@ impl App {
         }
         Ok(v)
     }
+}
+
+/// A stored certificate document whose signatures were checked, with the text it was parsed
+/// from (see [`App::verify_certificate`]).
+#[derive(Debug)]
+pub(crate) struct VerifiedDocument {
+    text: String,
+    doc: SealedCertificate,
 }
 
 /// The columns of a certificate that verification reads.
@@ -1341,6 +1408,58 @@ pub struct RecordForm {
 
 /// Moves a submitted application to `to` (issued or refused) by `ctx`; a concurrent change that
 /// closed it first is a conflict.
+/// How many serial numbers [`App::issue_certificate`] tries when another process on the same
+/// database takes each one first.
+const SERIAL_ATTEMPTS: u32 = 3;
+
+/// The counter's current value (0 before its first use).
+async fn counter_value<C: jianfu_store::orm::ConnectionTrait>(conn: &C, key: &str) -> Result<i64> {
+    Ok(counter::Entity::find_by_id(key.to_owned())
+        .one(conn)
+        .await?
+        .map_or(0, |c| c.value))
+}
+
+/// Raises the counter to `value` if it is lower (it holds the highest number used): one
+/// upsert.
+async fn raise_counter<C: jianfu_store::orm::ConnectionTrait>(
+    conn: &C,
+    key: &str,
+    value: i64,
+) -> Result<()> {
+    use jianfu_store::orm::sea_query::OnConflict;
+    let greatest = match conn.get_database_backend() {
+        jianfu_store::orm::DbBackend::Postgres => "GREATEST(counter.value, excluded.value)",
+        _ => "MAX(counter.value, excluded.value)",
+    };
+    counter::Entity::insert(counter::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value),
+    })
+    .on_conflict(
+        OnConflict::column(counter::Column::Key)
+            .value(counter::Column::Value, Expr::cust(greatest))
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Signs `content` with the seal and renders the PDF, on the blocking pool (CPU work).
+async fn seal_and_render(
+    open: Arc<OpenSeal>,
+    content: CertificateContent,
+) -> Result<(SealedCertificate, Vec<u8>)> {
+    tokio::task::spawn_blocking(move || {
+        jianfu_seal::seal_and_render(content, &open.record, &open.key).map_err(|e| {
+            DomainError::invalid(e.code(), format!("无法用印或生成证明文件：{}", e.message()))
+        })
+    })
+    .await
+    .map_err(|_| DomainError::internal())?
+}
+
 async fn close_application<C: jianfu_store::orm::ConnectionTrait>(
     conn: &C,
     id: i64,

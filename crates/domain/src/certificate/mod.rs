@@ -17,12 +17,85 @@ use serde::{Deserialize, Serialize};
 pub(crate) use catalogue::load_catalogue;
 pub use catalogue::{CatalogueView, CertificateTypeView, LocalTypeForm};
 pub use issue::MAX_ATTACHMENT_BYTES;
+pub(crate) use issue::VerifiedDocument;
 pub(crate) use issue::sniff;
 pub use issue::{
     ApplicationFilter, ApplicationForm, ApplicationView, AttachmentUpload, AttachmentView,
     DeliberationForm, IssuedView, RecordForm, VerifyView, verify_url,
 };
+pub(crate) use seals::OpenSeal;
 pub use seals::{AUTHORITY_NAME, HolidayYearView, SealUseFilter, SealUseView, SealView};
+
+/// Hands out certificate serial numbers before the issue's write transaction (the number is
+/// signed into the certificate, which is rendered outside the transaction). Per counter key
+/// (`certificate:{year}`) it keeps the next new number and the numbers given back by issues
+/// that failed, which are handed out again first, smallest first — so that serial numbers
+/// have no gaps. Shared by every clone of the [`App`]; the database stays the source of truth
+/// (see [`App::issue_certificate`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Serials {
+    pools: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, SerialPool>>>,
+}
+
+#[derive(Debug, Default)]
+struct SerialPool {
+    next: i64,
+    returned: std::collections::BTreeSet<i64>,
+}
+
+impl Serials {
+    /// A number for `key`, whose counter in the database now holds `stored` (the highest
+    /// number used, by this process or another).
+    pub(crate) fn take(&self, key: &str, stored: i64) -> SerialTicket {
+        let mut pools = self.pools.lock().unwrap_or_else(|p| p.into_inner());
+        let pool = pools.entry(key.to_owned()).or_default();
+        pool.next = pool.next.max(stored + 1);
+        let seq = pool.returned.pop_first().unwrap_or_else(|| {
+            pool.next += 1;
+            pool.next - 1
+        });
+        SerialTicket {
+            serials: self.clone(),
+            key: key.to_owned(),
+            seq,
+            spent: false,
+        }
+    }
+}
+
+/// A serial number handed out by [`Serials`]: given back when dropped, unless [`burn`]ed
+/// (used by a committed certificate, or found taken).
+///
+/// [`burn`]: SerialTicket::burn
+#[derive(Debug)]
+pub(crate) struct SerialTicket {
+    serials: Serials,
+    key: String,
+    seq: i64,
+    spent: bool,
+}
+
+impl SerialTicket {
+    pub(crate) fn seq(&self) -> i64 {
+        self.seq
+    }
+
+    /// The number is used (or taken): never hand it out again.
+    pub(crate) fn burn(&mut self) {
+        self.spent = true;
+    }
+}
+
+impl Drop for SerialTicket {
+    fn drop(&mut self) {
+        if !self.spent {
+            let mut pools = self.serials.pools.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(pool) = pools.get_mut(&self.key) {
+                pool.returned.insert(self.seq);
+            }
+        }
+    }
+}
 
 /// Where an application stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +192,43 @@ pub(crate) fn rules_error(d: &jianfu_rules::Decision) -> crate::DomainError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serial_numbers_given_back_are_handed_out_again_first() {
+        let serials = Serials::default();
+        let key = "certificate:2026";
+        // The database's counter says 5 numbers were used.
+        let mut a = serials.take(key, 5);
+        let b = serials.take(key, 5);
+        let c = serials.take(key, 5);
+        assert_eq!((a.seq(), b.seq(), c.seq()), (6, 7, 8));
+        a.burn(); // committed
+        drop(c); // failed: 8 comes back
+        drop(b); // failed: 7 comes back
+        assert_eq!(
+            serials.take(key, 6).seq(),
+            7,
+            "smallest given-back number first"
+        );
+        // (that ticket was dropped unused: 7 is back again)
+        let mut d = serials.take(key, 6);
+        assert_eq!(d.seq(), 7);
+        d.burn();
+        let mut e = serials.take(key, 7);
+        assert_eq!(e.seq(), 8);
+        e.burn();
+        assert_eq!(serials.take(key, 8).seq(), 9, "then new numbers");
+        // Another process used up to 20: new numbers continue after it; years are separate.
+        // (a given-back number at or below it may have been taken by that process meanwhile:
+        // the issue's insert then meets the unique serial and tries the next number)
+        let mut nine = serials.take(key, 20);
+        assert_eq!(nine.seq(), 9, "9 was given back just now");
+        nine.burn();
+        let mut f = serials.take(key, 20);
+        f.burn();
+        assert_eq!(f.seq(), 21);
+        assert_eq!(serials.take("certificate:2027", 0).seq(), 1);
+    }
 
     #[test]
     fn serials_and_codes_have_a_checked_shape() {

@@ -2,6 +2,8 @@
 //! accounts allowed to use it, the seal-use ledger (用印登记), and the holiday calendars that
 //! time limits are counted on.
 
+use std::sync::Arc;
+
 use jianfu_rules::calendar::{Calendar, HolidayCalendar};
 use jianfu_seal::{SealKey, SealRecord, SignedSealRecord, sign_seal_record};
 use jianfu_store::entity::{
@@ -22,6 +24,25 @@ use crate::{App, Ctx};
 pub const AUTHORITY_NAME: &str = "鞍山市电子印章管理机构";
 /// How long a seal record is valid from the day it is made.
 const SEAL_VALID_YEARS: i32 = 3;
+
+/// A seal opened for issuing: its verified record and its decrypted key, with the stored text
+/// they came from (see [`App::active_seal`]). The key stays inside the domain; it zeroizes
+/// when the last issue using it is done and the memo has let it go.
+pub(crate) struct OpenSeal {
+    record_json: String,
+    key_blob: String,
+    authority_hex: String,
+    pub(crate) record: SignedSealRecord,
+    pub(crate) key: SealKey,
+}
+
+impl std::fmt::Debug for OpenSeal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenSeal")
+            .field("seal_id", &self.record.record.seal_id)
+            .finish_non_exhaustive()
+    }
+}
 
 /// A community's seal as its page shows it (never the key).
 #[derive(Clone, Debug, Serialize)]
@@ -236,16 +257,19 @@ impl App {
         Ok(seal_view(row, c.name.clone()))
     }
 
-    /// The active seal of a community with its record and key (the key stays in this crate).
-    pub(crate) async fn active_seal<C: ConnectionTrait>(
+    /// The community's active seal, opened for issuing: its record checked against the seal
+    /// authority's signature and its key decrypted. Both are remembered per seal row (an
+    /// [`OpenSeal`]) for as long as the row's record, key blob and the authority's public key
+    /// stay byte for byte the same, so a row edited in the database is checked afresh.
+    pub(crate) async fn active_seal(
         &self,
-        conn: &C,
         community_id: i64,
-    ) -> Result<(seal::Model, SignedSealRecord, SealKey)> {
+    ) -> Result<(seal::Model, Arc<OpenSeal>)> {
+        let db = self.store.db();
         let row = seal::Entity::find()
             .filter(seal::Column::CommunityNodeId.eq(community_id))
             .filter(seal::Column::Status.eq("active"))
-            .one(conn)
+            .one(db)
             .await?
             .ok_or_else(|| {
                 DomainError::conflict(
@@ -253,15 +277,24 @@ impl App {
                     "本社区尚未制作电子印章，请联系系统管理员制作",
                 )
             })?;
+        // Its public key only: the authority's private key stays sealed.
+        let authority_hex = seal_authority::Entity::find_by_id(1)
+            .one(db)
+            .await?
+            .ok_or_else(DomainError::internal)?
+            .public_key;
+        if let Some(open) = self.open_seals.get(&row.id)
+            && open.record_json == row.record
+            && open.key_blob == row.key_blob
+            && open.authority_hex == authority_hex
+        {
+            return Ok((row, open));
+        }
         let record: SignedSealRecord =
             serde_json::from_str(&row.record).map_err(|_| DomainError::internal())?;
         // The record must still be the authority's: a row edited in the database is refused.
-        // Its public key only: the authority's private key stays sealed.
-        let authority = match seal_authority::Entity::find_by_id(1).one(conn).await? {
-            Some(a) => jianfu_seal::PublicKey::from_hex(&a.public_key)
-                .map_err(|_| DomainError::internal())?,
-            None => return Err(DomainError::internal()),
-        };
+        let authority = jianfu_seal::PublicKey::from_hex(&authority_hex)
+            .map_err(|_| DomainError::internal())?;
         if let Err(e) = jianfu_seal::verify_seal_record(&record, &authority) {
             tracing::error!(seal = %row.seal_code, code = e.code(), "a seal record fails verification");
             return Err(DomainError::conflict(
@@ -270,7 +303,15 @@ impl App {
             ));
         }
         let key = open_blob(&row.key_blob, &self.seal_kek())?;
-        Ok((row, record, key))
+        let open = Arc::new(OpenSeal {
+            record_json: row.record.clone(),
+            key_blob: row.key_blob.clone(),
+            authority_hex,
+            record,
+            key,
+        });
+        self.open_seals.insert(row.id, open.clone());
+        Ok((row, open))
     }
 
     /// Seals of the communities in the caller's jurisdiction (administrators and communities).

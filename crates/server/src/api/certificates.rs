@@ -351,7 +351,9 @@ pub async fn issue(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Json<ApplicationOut>, ApiError> {
-    Ok(Json(s.app.issue_certificate(&user.ctx(), id).await?.into()))
+    let ctx = user.ctx();
+    s.app.issue_certificate(&ctx, id).await?;
+    Ok(Json(s.app.application(&ctx, id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -552,7 +552,7 @@ async fn after(
     user: &CurrentUser,
     id: i64,
     done: &str,
-    r: jianfu_domain::Result<ApplicationView>,
+    r: jianfu_domain::Result<impl Sized>,
 ) -> Response {
     match r {
         Ok(_) => Redirect::to(&format!("/certificates/{id}?done={done}")).into_response(),

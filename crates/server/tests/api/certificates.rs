@@ -1939,3 +1939,120 @@ async fn concurrent_issues_of_one_application_seal_once() {
         "demo + this one"
     );
 }
+
+/// Issues by several workers at once run in parallel (signing and rendering happen before the
+/// write transaction), and their serial numbers still come out unique and without gaps.
+#[tokio::test]
+async fn concurrent_issues_of_many_applications_number_without_gaps() {
+    let t = spawn_app().await;
+    let resident = t.login("resident").await;
+    let worker = t.login("worker").await;
+    let head = t.login("head").await;
+    let mut ids = Vec::new();
+    for _ in 0..8 {
+        ids.push(
+            apply(&resident, &application("residence")).await["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    let year = chrono::Datelike::year(&t.today());
+    let counter = format!("SELECT value FROM counter WHERE key = 'certificate:{year}'");
+    let highest_before = scalar(&t, &counter).await;
+    let before = certificate_state(&t).await;
+    let mut tasks = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let b = if i % 2 == 0 { &worker } else { &head };
+        let req = b
+            .json(Method::POST, &format!("/api/v1/certificates/{id}/issue"))
+            .json(&json!({}));
+        tasks.push(tokio::spawn(async move {
+            let r = req.send().await.unwrap();
+            let s = r.status();
+            (s, r.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut serials = Vec::new();
+    for task in tasks {
+        let (s, v) = task.await.unwrap();
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["status"], "issued", "{v}");
+        serials.push(v["serial"].as_str().unwrap().to_owned());
+    }
+    let mut numbers: Vec<i64> = serials
+        .iter()
+        .map(|s| s.rsplit('-').next().unwrap().parse().unwrap())
+        .collect();
+    numbers.sort_unstable();
+    let first = numbers[0];
+    assert_eq!(
+        numbers,
+        (first..first + 8).collect::<Vec<_>>(),
+        "unique and consecutive: {serials:?}"
+    );
+    assert_eq!(first, highest_before + 1, "{serials:?} follow the demo's");
+    let after = certificate_state(&t).await;
+    assert_eq!(after[2], before[2] + 8);
+    assert_eq!(after[3], before[3] + 8);
+    assert_eq!(
+        scalar(&t, &counter).await,
+        highest_before + 8,
+        "the counter holds the highest number used"
+    );
+}
+
+/// Verification and issuing remember the documents and seals they checked; a row edited in the
+/// database afterwards is checked afresh, not served from memory.
+#[tokio::test]
+async fn rows_edited_in_the_database_are_checked_afresh() {
+    let t = spawn_app().await;
+    let resident = t.login("resident").await;
+    let worker = t.login("worker").await;
+    let first = apply(&resident, &application("residence")).await["id"]
+        .as_i64()
+        .unwrap();
+    let second = apply(&resident, &application("residence")).await["id"]
+        .as_i64()
+        .unwrap();
+    let i = issue_ok(&worker, first).await;
+    let serial = i["serial"].as_str().unwrap().to_owned();
+    let code = check_code(&i);
+    let anon = client();
+    let url = t.url(&format!("/api/v1/verify?serial={serial}&code={code}"));
+    let state = || async {
+        anon.get(url.clone())
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()["state"]
+            .clone()
+    };
+    assert_eq!(state().await, "authentic");
+    assert_eq!(state().await, "authentic", "from memory, still authentic");
+
+    // Someone with access to the database changes the applicant's name in the stored document.
+    t.sql(&format!(
+        "UPDATE certificate SET document = replace(document, '示例居民张三', '示例居民李四') \
+         WHERE serial = '{serial}'"
+    ))
+    .await;
+    assert_eq!(
+        state().await,
+        "invalid",
+        "the edited document is checked again"
+    );
+
+    // And the seal's record (the name printed in the seal) after the seal was used.
+    t.sql("UPDATE seal SET record = replace(record, '示例和平社区', '示例太平社区') WHERE status = 'active'")
+        .await;
+    let before = certificate_state(&t).await;
+    let (s, c, detail) = api_error(issue(&worker, second).await).await;
+    assert_eq!(
+        (s, c.as_str()),
+        (StatusCode::CONFLICT, "seal_record_invalid"),
+        "{detail}"
+    );
+    assert_eq!(certificate_state(&t).await, before, "nothing stored");
+}
