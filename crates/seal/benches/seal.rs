@@ -75,7 +75,6 @@ fn main() {
     let first = Instant::now();
     let doc = seal_certificate(content, &seal, &key).unwrap();
     let pdf = render_pdf(&doc, &opts).unwrap();
-    std::fs::write("/tmp/c.pdf", &pdf).unwrap();
     let first_call = first.elapsed();
     let authority_pk = authority.public_key();
     let json = doc.to_json();

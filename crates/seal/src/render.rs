@@ -198,9 +198,8 @@ fn draw_seal(
     }
 
     // A hairline stroke in the same ink thickens the serif strokes, as a rubber stamp does.
-    // Opaque: with a stroke opacity krilla would draw each letter twice (text, then its
-    // outline as a path), which made the page's content stream six times larger; so the letters
-    // are text drawn filled and stroked at once (rendering mode 2), like every other line.
+    // Opaque, so that each letter's outline is one path filled and stroked at once: with a
+    // stroke opacity krilla writes (and compresses) every outline twice, once per paint.
     surface.set_stroke(Some(Stroke {
         paint: red().into(),
         width: 0.35,
@@ -211,13 +210,14 @@ fn draw_seal(
         let text = glyph.ch.to_string();
         let glyphs = metrics.glyphs(&text);
         surface.push_transform(&transform(glyph.transform));
+        // Outlined: the seal's letters are artwork, not text to select or extract.
         surface.draw_glyphs(
             Point::from_xy(0.0, 0.0),
             &glyphs,
             font.clone(),
             &text,
             glyph.size,
-            false,
+            true,
         );
         surface.pop();
     }
@@ -228,6 +228,10 @@ fn draw_seal(
 }
 
 /// Draw the QR code of `url` with its top-left corner at (`x`, `y`), `size` points wide.
+///
+/// Drawn in a coordinate system of one unit per module, so that each horizontal run of dark
+/// modules is a rectangle of small integers (`3 5 2 1 re`): a third of the bytes of the same
+/// rectangles in page coordinates, for the page's content stream to compress.
 fn draw_qr(surface: &mut Surface, url: &str, x: f32, y: f32, size: f32) -> Result<(), SealError> {
     let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         .map_err(|_| SealError::QrCode)?;
@@ -244,12 +248,9 @@ fn draw_qr(surface: &mut Surface, url: &str, x: f32, y: f32, size: f32) -> Resul
                 while col < width && colors[row * width + col] == qrcode::Color::Dark {
                     col += 1;
                 }
-                if let Some(rect) = Rect::from_xywh(
-                    x + start as f32 * module,
-                    y + row as f32 * module,
-                    (col - start) as f32 * module,
-                    module,
-                ) {
+                if let Some(rect) =
+                    Rect::from_xywh(start as f32, row as f32, (col - start) as f32, 1.0)
+                {
                     pb.push_rect(rect);
                 }
             } else {
@@ -257,11 +258,13 @@ fn draw_qr(surface: &mut Surface, url: &str, x: f32, y: f32, size: f32) -> Resul
             }
         }
     }
+    surface.push_transform(&Transform::from_row(module, 0.0, 0.0, module, x, y));
     surface.set_fill(Some(fill(rgb::Color::black(), 1.0)));
     if let Some(path) = pb.finish() {
         surface.draw_path(&path);
     }
     surface.set_fill(None);
+    surface.pop();
     Ok(())
 }
 

@@ -136,17 +136,17 @@ pub(crate) struct ChainHead {
 /// Takes the chain lock (an UPDATE of the checkpoint row, so the database orders all writers,
 /// across processes too) and returns the current head.
 pub(crate) async fn lock_head<C: ConnectionTrait>(conn: &C) -> Result<ChainHead, StoreError> {
-    audit_checkpoint::Entity::update_many()
+    // A no-op update takes the write lock (SQLite) or the row lock (PostgreSQL) and returns
+    // the head in the same statement.
+    let cp = audit_checkpoint::Entity::update_many()
         .col_expr(
             audit_checkpoint::Column::Seq,
             Expr::col(audit_checkpoint::Column::Seq),
         )
         .filter(audit_checkpoint::Column::Id.eq(1))
-        .exec(conn)
-        .await?;
-    let cp = audit_checkpoint::Entity::find_by_id(1)
-        .one(conn)
+        .exec_with_returning(conn)
         .await?
+        .pop()
         .ok_or_else(|| StoreError::Integrity("审计检查点缺失".into()))?;
     Ok(ChainHead {
         seq: cp.seq,

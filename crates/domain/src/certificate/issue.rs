@@ -977,14 +977,14 @@ impl App {
     /// seal is ever applied. Returns the new certificate (the application's page shows the
     /// rest).
     ///
-    /// Signing and rendering (a few milliseconds of CPU) run on the blocking pool before the
-    /// write transaction, so that issues by several workers proceed in parallel and the write
-    /// lock is held only for the inserts and the commit. The serial number is part of what is
-    /// signed, so it is handed out first by [`Serials`](super::Serials): numbers stay unique (the transaction
-    /// checks that no certificate has the number, and retries with a new one if another process
-    /// took it) and without gaps (a number whose issue fails goes back to be handed out again;
-    /// only a crash between the two can leave a gap). The year's counter holds the highest
-    /// number used.
+    /// Signing and rendering (a few milliseconds of CPU) run on tokio's blocking pool before
+    /// the write transaction, so that issues by several workers proceed in parallel and the
+    /// write lock is held only for the statements and the commit. The serial number is part of
+    /// what is signed, so it is handed out first by [`Serials`](super::Serials): numbers stay
+    /// unique (a number another process took meanwhile meets the unique index, and the issue
+    /// retries with the next) and without gaps (a number whose issue fails goes back to be
+    /// handed out again; only a crash between the two can leave a gap). The year's counter
+    /// holds the highest number used.
     pub async fn issue_certificate(&self, ctx: &Ctx, id: i64) -> Result<IssuedView> {
         let row = self.application_row(id).await?;
         let c = self.find_node(row.community_node_id).await?;
@@ -1446,7 +1446,7 @@ async fn raise_counter<C: jianfu_store::orm::ConnectionTrait>(
     Ok(())
 }
 
-/// Signs `content` with the seal and renders the PDF, on the blocking pool (CPU work).
+/// Signs `content` with the seal and renders the PDF, on tokio's blocking pool (CPU work).
 async fn seal_and_render(
     open: Arc<OpenSeal>,
     content: CertificateContent,
