@@ -2076,25 +2076,43 @@ pub(crate) async fn write_targets<C: ConnectionTrait>(
 
 /// Takes the next value of a named counter inside the caller's transaction.
 pub(crate) async fn next_counter<C: ConnectionTrait>(conn: &C, key: &str) -> Result<i64> {
-    let current = counter::Entity::find_by_id(key.to_owned())
-        .one(conn)
-        .await?;
-    let next = current.as_ref().map(|c| c.value + 1).unwrap_or(1);
-    if current.is_some() {
-        counter::Entity::update_many()
-            .col_expr(counter::Column::Value, Expr::value(next))
-            .filter(counter::Column::Key.eq(key))
-            .exec(conn)
-            .await?;
-    } else {
-        counter::ActiveModel {
-            key: Set(key.to_owned()),
-            value: Set(next),
-        }
-        .insert(conn)
-        .await?;
-    }
+    let next = counter_value(conn, key).await? + 1;
+    raise_counter(conn, key, next).await?;
     Ok(next)
+}
+
+/// The counter's current value (0 before its first use).
+pub(crate) async fn counter_value<C: ConnectionTrait>(conn: &C, key: &str) -> Result<i64> {
+    Ok(counter::Entity::find_by_id(key.to_owned())
+        .one(conn)
+        .await?
+        .map_or(0, |c| c.value))
+}
+
+/// Raises the counter to `value` if it is lower (it holds the highest number used): one
+/// upsert.
+pub(crate) async fn raise_counter<C: ConnectionTrait>(
+    conn: &C,
+    key: &str,
+    value: i64,
+) -> Result<()> {
+    use jianfu_store::orm::sea_query::OnConflict;
+    let greatest = match conn.get_database_backend() {
+        jianfu_store::orm::DbBackend::Postgres => "GREATEST(counter.value, excluded.value)",
+        _ => "MAX(counter.value, excluded.value)",
+    };
+    counter::Entity::insert(counter::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value),
+    })
+    .on_conflict(
+        OnConflict::column(counter::Column::Key)
+            .value(counter::Column::Value, Expr::cust(greatest))
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
 }
 
 /// Runs the rules on a draft and stores the decision: rejected, or submitted to the authority.

@@ -1,5 +1,7 @@
 //! Applications, issuing, revocation and public verification of certificates.
 
+use std::sync::Arc;
+
 use jianfu_rules::certificate::{
     self as rules, ApplicationFacts, CatalogueStatus, DeliberationOutcome, IssueFacts, IssuePath,
     TransitionalNeed,
@@ -8,15 +10,13 @@ use jianfu_rules::{Outcome, clause};
 use jianfu_seal::{CertificateContent, RenderOptions, SealedCertificate};
 use jianfu_store::entity::{
     account, attachment, catalogue_entry, certificate, certificate_application, certificate_type,
-    counter, node, seal, seal_use,
+    node, seal, seal_use,
 };
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{alternative_of, processing_of};
@@ -1074,7 +1074,7 @@ impl App {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let stored = counter_value(self.store.db(), &counter_key).await?;
+            let stored = crate::demand::counter_value(self.store.db(), &counter_key).await?;
             let mut ticket = self.serials.take(&counter_key, stored);
             let (sealed, pdf) = seal_and_render(open.clone(), content_for(ticket.seq())).await?;
             let mut tx = self.store.begin_write().await?;
@@ -1091,7 +1091,7 @@ impl App {
                         "本社区电子印章刚刚被更换或停用，请重新出具",
                     )
                 })?;
-            raise_counter(tx.conn(), &counter_key, ticket.seq()).await?;
+            crate::demand::raise_counter(tx.conn(), &counter_key, ticket.seq()).await?;
             let serial = sealed.content.serial.clone();
             let code = sealed.content.check_code.clone();
             let verify = sealed.content.verify_url.clone();
@@ -1406,45 +1406,9 @@ pub struct RecordForm {
     pub minutes: String,
 }
 
-/// Moves a submitted application to `to` (issued or refused) by `ctx`; a concurrent change that
-/// closed it first is a conflict.
 /// How many serial numbers [`App::issue_certificate`] tries when another process on the same
 /// database takes each one first.
 const SERIAL_ATTEMPTS: u32 = 3;
-
-/// The counter's current value (0 before its first use).
-async fn counter_value<C: jianfu_store::orm::ConnectionTrait>(conn: &C, key: &str) -> Result<i64> {
-    Ok(counter::Entity::find_by_id(key.to_owned())
-        .one(conn)
-        .await?
-        .map_or(0, |c| c.value))
-}
-
-/// Raises the counter to `value` if it is lower (it holds the highest number used): one
-/// upsert.
-async fn raise_counter<C: jianfu_store::orm::ConnectionTrait>(
-    conn: &C,
-    key: &str,
-    value: i64,
-) -> Result<()> {
-    use jianfu_store::orm::sea_query::OnConflict;
-    let greatest = match conn.get_database_backend() {
-        jianfu_store::orm::DbBackend::Postgres => "GREATEST(counter.value, excluded.value)",
-        _ => "MAX(counter.value, excluded.value)",
-    };
-    counter::Entity::insert(counter::ActiveModel {
-        key: Set(key.to_owned()),
-        value: Set(value),
-    })
-    .on_conflict(
-        OnConflict::column(counter::Column::Key)
-            .value(counter::Column::Value, Expr::cust(greatest))
-            .to_owned(),
-    )
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
-}
 
 /// Signs `content` with the seal and renders the PDF, on tokio's blocking pool (CPU work).
 async fn seal_and_render(
@@ -1460,6 +1424,8 @@ async fn seal_and_render(
     .map_err(|_| DomainError::internal())?
 }
 
+/// Moves a submitted application to `to` (issued or refused) by `ctx`; a concurrent change that
+/// closed it first is a conflict.
 async fn close_application<C: jianfu_store::orm::ConnectionTrait>(
     conn: &C,
     id: i64,
