@@ -1,14 +1,19 @@
 //! The certificate as an A4 PDF, and the file signature appended to it.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, PoisonError};
+
 use krilla::Document;
 use krilla::blend::BlendMode;
 use krilla::color::rgb;
 use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
 use krilla::geom::{PathBuilder, Point, Rect, Transform};
+use krilla::graphic::Graphic;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule, Stroke};
+use krilla::stream::Stream;
 use krilla::surface::Surface;
 use krilla::text::Font;
 
@@ -156,18 +161,49 @@ fn circle(pb: &mut PathBuilder, cx: f32, cy: f32, r: f32) {
     pb.close();
 }
 
-/// Draw the seal centred at (`cx`, `cy`) in ink that multiplies with what lies under it.
-fn draw_seal(
-    surface: &mut Surface,
-    metrics: &Metrics,
-    font: &Font,
-    record: &SealRecord,
-    cx: f32,
-    cy: f32,
-) {
+/// The seal centred at the origin, as a graphic to place on the page.
+///
+/// A seal looks the same on every certificate it stamps, so its drawing (outlining its letters
+/// is most of the page's drawing) is made once per seal and process and reused.
+fn seal_graphic(metrics: &Metrics, font: &Font, record: &SealRecord) -> Graphic {
+    type Drawn = HashMap<(String, String), Stream>;
+    static DRAWN: LazyLock<Mutex<Drawn>> = LazyLock::new(Default::default);
+    /// Seals remembered (one drawing is ≈ 40 KB); past this the memory starts afresh.
+    const MAX_SEALS: usize = 256;
+    let key = (record.name.clone(), record.kind.clone());
+    let known = DRAWN
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+        .cloned();
+    let stream = match known {
+        Some(stream) => stream,
+        None => {
+            // Drawn on a scratch document, so that every page takes the seal the same way and
+            // the same certificate always makes the same bytes.
+            let mut scratch = Document::new();
+            let mut page = scratch.start_page();
+            let mut surface = page.surface();
+            let mut builder = surface.stream_builder();
+            let mut inner = builder.surface();
+            draw_seal(&mut inner, metrics, font, record);
+            inner.finish();
+            let stream = builder.finish();
+            let mut drawn = DRAWN.lock().unwrap_or_else(PoisonError::into_inner);
+            if drawn.len() >= MAX_SEALS {
+                drawn.clear();
+            }
+            drawn.insert(key, stream.clone());
+            stream
+        }
+    };
+    Graphic::new(stream, false)
+}
+
+/// Draw the seal centred at the origin, in ink that multiplies with what lies under it.
+fn draw_seal(surface: &mut Surface, metrics: &Metrics, font: &Font, record: &SealRecord) {
     let drawing = layout_seal(metrics, &record.name, &record.kind);
     surface.push_blend_mode(BlendMode::Multiply);
-    surface.push_transform(&Transform::from_translate(cx, cy));
 
     let mut pb = PathBuilder::new();
     circle(&mut pb, 0.0, 0.0, drawing.ring_radius);
@@ -223,7 +259,6 @@ fn draw_seal(
     }
     surface.set_stroke(None);
     surface.pop();
-    surface.pop();
     surface.set_fill(None);
 }
 
@@ -233,19 +268,22 @@ fn draw_seal(
 /// modules is a rectangle of small integers (`3 5 2 1 re`): a third of the bytes of the same
 /// rectangles in page coordinates, for the page's content stream to compress.
 fn draw_qr(surface: &mut Surface, url: &str, x: f32, y: f32, size: f32) -> Result<(), SealError> {
-    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+    // No mask given: the builder chooses the one with the lowest penalty (ISO/IEC 18004 7.8).
+    let code = fast_qr::QRBuilder::new(url.as_bytes())
+        .ecl(fast_qr::ECL::M)
+        .build()
         .map_err(|_| SealError::QrCode)?;
-    let width = code.width();
-    let colors = code.to_colors();
+    let width = code.size;
     let module = size / width as f32;
     let mut pb = PathBuilder::new();
     for row in 0..width {
+        let modules = &code[row];
         // One rectangle per horizontal run of dark modules.
         let mut col = 0;
         while col < width {
-            if colors[row * width + col] == qrcode::Color::Dark {
+            if modules[col].value() {
                 let start = col;
-                while col < width && colors[row * width + col] == qrcode::Color::Dark {
+                while col < width && modules[col].value() {
                     col += 1;
                 }
                 if let Some(rect) =
@@ -483,7 +521,10 @@ fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, Sea
             );
         }
 
-        draw_seal(&mut surface, &metrics, &font, record, seal_cx, seal_cy);
+        let seal = seal_graphic(&metrics, &font, record);
+        surface.push_transform(&Transform::from_translate(seal_cx, seal_cy));
+        surface.draw_graphic(seal);
+        surface.pop();
 
         if sample {
             let mark = "样本";

@@ -102,15 +102,7 @@ mod tests {
     /// into the database file soon after.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_thread_copies_the_log_into_the_database_file() {
-        let dir = std::env::temp_dir().join(format!(
-            "jianfu-checkpoint-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::test_dir("checkpoint");
         let file = dir.join("t.db");
         let url = format!("sqlite://{}", file.display());
         let store = Store::connect(&url, AuditKey::new(vec![7; 32]).unwrap())

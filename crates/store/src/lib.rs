@@ -4,6 +4,7 @@
 pub mod audit;
 mod checkpoint;
 pub mod entity;
+mod group;
 mod migration;
 pub mod reads;
 
@@ -18,6 +19,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 
 pub use audit::{AuditKey, AuditOutcome, NewAuditEntry, VerifyReport};
+pub use group::WriteStats;
 /// The ORM, re-exported so that the domain uses exactly this version through the store.
 pub use sea_orm as orm;
 
@@ -33,6 +35,9 @@ pub enum StoreError {
     Integrity(String),
     #[error("数据库繁忙（等待写入超时），请稍后重试")]
     Busy,
+    /// The group commit this write was part of failed: nothing of it was saved.
+    #[error("数据库提交失败，本次更改未保存：{0}")]
+    Commit(String),
 }
 
 impl StoreError {
@@ -73,9 +78,10 @@ pub struct Store {
     reads: Option<reads::SqliteReads>,
     /// SQLite: the write transactions of this process take turns here, first come first
     /// served, instead of colliding on the database's write lock and backing off in SQLite's
-    /// busy handler (which sleeps for milliseconds at a time). Other processes on the same
-    /// file still meet the busy timeout. PostgreSQL queues on the audit checkpoint's row lock.
-    writer: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// busy handler (which sleeps for milliseconds at a time), and writes that queue up are
+    /// committed together (see [`group`]). Other processes on the same file still meet the
+    /// busy timeout. PostgreSQL queues on the audit checkpoint's row lock.
+    writer: Option<Arc<group::Writer>>,
     /// SQLite files: the thread that checkpoints the write-ahead log (see [`checkpoint`]).
     _checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
@@ -143,6 +149,7 @@ impl Store {
         } else {
             opts.max_connections(16);
         }
+        let key = Arc::new(key);
         let db = Database::connect(opts)
             .await
             .map_err(|e| StoreError::Connect {
@@ -151,9 +158,10 @@ impl Store {
             })?;
         let store = Self {
             db,
-            key: Arc::new(key),
+            key: key.clone(),
             reads: sqlite_file.as_deref().map(reads::SqliteReads::new),
-            writer: (backend == DbBackend::Sqlite).then(Default::default),
+            writer: (backend == DbBackend::Sqlite)
+                .then(|| Arc::new(group::Writer::new(key.clone()))),
             _checkpointer: match sqlite_file.as_deref() {
                 Some(f) => Some(Arc::new(checkpoint::Checkpointer::start(f).map_err(
                     |e| StoreError::Config(format!("无法启动 SQLite 检查点线程：{e}")),
@@ -233,23 +241,30 @@ impl Store {
     /// Do not start another write while holding one: on SQLite it waits for this one and is
     /// refused after [`WRITE_WAIT`].
     pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
-        let turn = match &self.writer {
-            Some(m) => Some(
-                tokio::time::timeout(WRITE_WAIT, m.clone().lock_owned())
-                    .await
-                    .map_err(|_| StoreError::Busy)?,
-            ),
-            None => None,
+        let (txn, head) = match &self.writer {
+            Some(writer) => {
+                let (turn, member, head) = writer.begin(&self.db).await?;
+                (Txn::Group { member, turn }, head)
+            }
+            None => {
+                let txn = self.db.begin().await?;
+                let head = audit::lock_head(&txn).await?;
+                (Txn::Own(txn), head)
+            }
         };
-        let txn = self.db.begin().await?;
-        let head = audit::lock_head(&txn).await?;
         Ok(WriteTx {
             txn,
             head,
             appended: 0,
             key: self.key.clone(),
-            _turn: turn,
         })
+    }
+
+    /// Write transactions committed and database commits made for them since the store was
+    /// opened (SQLite; `None` on PostgreSQL). Fewer commits than writes means writes that
+    /// arrived together were committed together.
+    pub fn write_stats(&self) -> Option<WriteStats> {
+        self.writer.as_ref().map(|w| w.stats())
     }
 
     /// Convenience for writes that are only an audit entry (failed logins, denials, exports).
@@ -297,38 +312,76 @@ impl Store {
 
 /// A write transaction that holds the chain lock. Dropping it without commit rolls back.
 pub struct WriteTx {
-    txn: DatabaseTransaction,
+    txn: Txn,
     head: audit::ChainHead,
     appended: u32,
     key: Arc<AuditKey>,
-    /// This process's turn to write (SQLite), given back after the transaction ends: the
-    /// field is last so that a dropped transaction rolls back first.
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+enum Txn {
+    /// PostgreSQL: a transaction of its own.
+    Own(DatabaseTransaction),
+    /// SQLite: part of a group of writes committed together ([`group`]). The member is
+    /// declared first so that a dropped write rolls back before the turn is given back.
+    Group {
+        member: group::Member,
+        turn: group::Turn,
+    },
+}
+
+impl Txn {
+    fn conn(&self) -> &DatabaseTransaction {
+        match self {
+            Txn::Own(txn) => txn,
+            Txn::Group { member, .. } => member.conn(),
+        }
+    }
 }
 
 impl WriteTx {
     pub fn conn(&self) -> &DatabaseTransaction {
-        &self.txn
+        self.txn.conn()
     }
 
     /// Appends an audit entry to the chain, in this transaction. Returns its seq.
     pub async fn audit(&mut self, entry: NewAuditEntry) -> Result<i64, StoreError> {
-        let seq = audit::append(&self.txn, &mut self.head, entry, now_ms()).await?;
+        let seq = audit::append(self.txn.conn(), &mut self.head, entry, now_ms()).await?;
         self.appended += 1;
         Ok(seq)
     }
 
-    /// Commits the change with its audit entries and the new signed checkpoint.
+    /// Commits the change with its audit entries and the new signed checkpoint; returns once
+    /// it is durable.
     pub async fn commit(self) -> Result<(), StoreError> {
         if self.appended == 0 {
             return Err(StoreError::Integrity(
                 "写操作没有审计记录，已拒绝提交".into(),
             ));
         }
-        audit::save_head(&self.txn, &self.key, &self.head, now_ms()).await?;
-        self.txn.commit().await?;
-        Ok(())
+        match self.txn {
+            Txn::Own(txn) => {
+                audit::save_head(&txn, &self.key, &self.head, now_ms()).await?;
+                txn.commit().await?;
+                Ok(())
+            }
+            Txn::Group { member, turn } => turn.release(member, self.head).await,
+        }
     }
+}
+
+/// A new empty directory for a test's database files (the caller removes it).
+#[cfg(test)]
+pub(crate) fn test_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "jianfu-{name}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
 }
 
 #[cfg(test)]
