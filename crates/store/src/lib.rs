@@ -125,14 +125,23 @@ impl Store {
                 reason: e.to_string(),
             })?;
             let file = parsed.get_filename().to_string_lossy().into_owned();
-            if !file.is_empty() && !file.contains(":memory:") && !url.contains("mode=memory") {
+            // In-memory databases (sqlx names `sqlite::memory:` `file:sqlx-in-memory-N`) have
+            // no file to checkpoint or to read inline.
+            if !file.is_empty()
+                && !file.contains(":memory:")
+                && !file.starts_with("file:sqlx-in-memory")
+                && !url.contains("mode=memory")
+            {
                 sqlite_file = Some(file);
             }
             // No ping before handing out a pooled connection: an embedded database has no
             // server that could have dropped it, and the ping is one more round trip to the
-            // connection's worker thread per query. Reads go through memory-mapped I/O (up to
-            // SQLite's default maximum, ~2 GiB) instead of a read() into each connection's page
-            // cache per page; both measured with `cargo bench -p jianfu-server --bench lookup`.
+            // connection's worker thread per query (measured with `--bench lookup`). No
+            // memory-mapped I/O on these connections: they write, and in WAL mode a connection
+            // unmaps the whole mapping at the start of every read transaction that follows a
+            // change to the database (a munmap with its cross-core TLB flush per query under
+            // writes, ≈ 4 % of an issue's CPU in `--bench certificates`). The inline read-only
+            // connections of `reads`, for the hottest public reads, keep it.
             let autocheckpoint = if sqlite_file.is_some() { "0" } else { "1000" };
             opts.max_connections(8)
                 .test_before_acquire(false)
@@ -142,7 +151,6 @@ impl Store {
                         .synchronous(SqliteSynchronous::Full)
                         .foreign_keys(true)
                         .busy_timeout(WRITE_WAIT)
-                        .pragma("mmap_size", "2147418112")
                         // Checkpoints run on their own thread (`checkpoint`), not in commits.
                         .pragma("wal_autocheckpoint", autocheckpoint)
                 });
@@ -387,6 +395,49 @@ pub(crate) fn test_dir(name: &str) -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bundled SQLite is built with the query-planner stability guarantee
+    /// (`.cargo/config.toml`): a statement with a bound LIMIT, as every sea-orm `.one()` has,
+    /// is prepared once, not again on every execution.
+    #[tokio::test]
+    async fn bound_limits_do_not_re_prepare_statements() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'b');")
+            .unwrap();
+        let mut stmt = conn
+            .prepare("SELECT v FROM t WHERE id = ?1 LIMIT ?2")
+            .unwrap();
+        for id in [1, 2, 1, 2] {
+            let _: String = stmt.query_row((id, 1), |r| r.get(0)).unwrap();
+        }
+        assert_eq!(
+            stmt.get_status(rusqlite::StatementStatus::RePrepare),
+            0,
+            "SQLite re-prepared a statement because its LIMIT was bound again"
+        );
+        // sqlx's connections use the same library.
+        let dir = test_dir("qpsg");
+        let url = format!("sqlite://{}", dir.join("t.db").display());
+        let store = Store::connect(&url, AuditKey::new(vec![7; 32]).unwrap())
+            .await
+            .unwrap();
+        let options = store
+            .db()
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA compile_options",
+            ))
+            .await
+            .unwrap();
+        assert!(
+            options
+                .iter()
+                .any(|r| r.try_get_by_index::<String>(0).unwrap() == "ENABLE_QPSG"),
+            "the store's SQLite is built without ENABLE_QPSG"
+        );
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn redacts_password_only() {
