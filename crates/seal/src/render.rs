@@ -26,6 +26,8 @@ use crate::keys::{ALGORITHM, SealKey, sm3_bytes, sm3_hex};
 use crate::layout::{Metrics, check_printable, pdf_font, wrap};
 use crate::seal::{Affine, SEAL_RED, layout_seal};
 
+/// How many renders krilla's memo keeps an unused entry for (see the end of [`render`]).
+const MEMO_RENDERS: usize = 16;
 /// Name of the embedded file that carries the [`SealedCertificate`] JSON.
 pub const EMBEDDED_FILE_NAME: &str = "certificate.json";
 /// Start of the last line of a signed PDF: `%JIANFU-SM2 <128 hex>\n`.
@@ -570,9 +572,12 @@ fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, Sea
             .embed_file(file)
             .ok_or_else(|| SealError::Pdf("无法嵌入证明数据".into()))?;
     }
-    let mut pdf = document
-        .finish()
-        .map_err(|e| SealError::Pdf(format!("{e:?}")))?;
+    let pdf = document.finish();
+    // krilla's memo keeps what this render computed (stream compressions, font subsets, glyph
+    // boxes); forget whatever the last `MEMO_RENDERS` renders did not use, so memory stays
+    // bounded while a seal's drawing, used on every certificate it stamps, is compressed once.
+    comemo::evict(MEMO_RENDERS);
+    let mut pdf = pdf.map_err(|e| SealError::Pdf(format!("{e:?}")))?;
 
     if let Some(key) = key {
         if pdf.last() != Some(&b'\n') {
