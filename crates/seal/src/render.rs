@@ -202,10 +202,14 @@ fn seal_graphic(metrics: &Metrics, font: &Font, record: &SealRecord) -> Graphic 
     Graphic::new(stream, false)
 }
 
-/// Draw the seal centred at the origin, in ink that multiplies with what lies under it.
+/// Draw the seal centred at the origin, in opaque ink (the page multiplies it with what lies
+/// under it).
+///
+/// Only paths and colours: the drawing is reused on other documents, where a graphics-state
+/// resource (an opacity, a blend mode) would point at an object of the document it was drawn
+/// on — which is why the blend mode is set on the page around it (`render`).
 fn draw_seal(surface: &mut Surface, metrics: &Metrics, font: &Font, record: &SealRecord) {
     let drawing = layout_seal(metrics, &record.name, &record.kind);
-    surface.push_blend_mode(BlendMode::Multiply);
 
     let mut pb = PathBuilder::new();
     circle(&mut pb, 0.0, 0.0, drawing.ring_radius);
@@ -214,7 +218,6 @@ fn draw_seal(surface: &mut Surface, metrics: &Metrics, font: &Font, record: &Sea
         surface.set_stroke(Some(Stroke {
             paint: red().into(),
             width: drawing.ring_width,
-            opacity: NormalizedF32::new(0.95).unwrap_or(NormalizedF32::ONE),
             ..Stroke::default()
         }));
         surface.draw_path(&path);
@@ -230,7 +233,7 @@ fn draw_seal(surface: &mut Surface, metrics: &Metrics, font: &Font, record: &Sea
         }
     }
     pb.close();
-    surface.set_fill(Some(fill(red(), 0.95)));
+    surface.set_fill(Some(fill(red(), 1.0)));
     if let Some(path) = pb.finish() {
         surface.draw_path(&path);
     }
@@ -260,7 +263,6 @@ fn draw_seal(surface: &mut Surface, metrics: &Metrics, font: &Font, record: &Sea
         surface.pop();
     }
     surface.set_stroke(None);
-    surface.pop();
     surface.set_fill(None);
 }
 
@@ -524,8 +526,10 @@ fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, Sea
         }
 
         let seal = seal_graphic(&metrics, &font, record);
+        surface.push_blend_mode(BlendMode::Multiply);
         surface.push_transform(&Transform::from_translate(seal_cx, seal_cy));
         surface.draw_graphic(seal);
+        surface.pop();
         surface.pop();
 
         if sample {

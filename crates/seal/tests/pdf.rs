@@ -277,13 +277,21 @@ fn pdf_text(path: &std::path::Path) -> String {
 /// Decode the QR code of the first page at 150 dpi with zbarimg.
 fn qr_of(path: &std::path::Path, stem: &str) -> String {
     let png_root = artifacts().join(stem);
-    let status = std::process::Command::new("pdftoppm")
+    let out = std::process::Command::new("pdftoppm")
         .args(["-r", "150", "-png", "-singlefile"])
         .arg(path)
         .arg(&png_root)
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    assert!(out.status.success());
+    // poppler reads the whole file without complaint (a resource that points at the wrong
+    // object, say, is a "Syntax Error" here and a silently wrong page elsewhere).
+    let complaints = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !complaints.contains("Error"),
+        "pdftoppm complains about {}:\n{complaints}",
+        path.display()
+    );
     let out = std::process::Command::new("zbarimg")
         .args(["--quiet", "--raw"])
         .arg(png_root.with_extension("png"))
