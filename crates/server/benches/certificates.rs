@@ -170,13 +170,17 @@ async fn commits_per_second(
 /// of the font its text uses, and a run of identical texts would let that work be remembered.
 const ADDRESS_CHARS: &str = "安宝北昌朝晨春翠大德东芳丰福富港光广桂海和河红虹湖华欢辉惠吉佳建江金锦景静俊康兰乐利莲林龙绿美明宁平启青庆泉荣瑞山胜盛石顺松泰桃天通同万旺文西喜祥新兴秀旭阳怡永友玉园远月云泽长振正志中竹紫";
 
+/// The `k`-th of the letters that text number `i` is varied with.
+fn letter(i: usize, k: usize) -> char {
+    let chars: Vec<char> = ADDRESS_CHARS.chars().collect();
+    chars[(i * 7 + k * 31) % chars.len()]
+}
+
 /// The demo resident applies `n` times for a residence certificate; returns application ids.
 async fn apply_many(app: &App, resident: &Ctx, n: u64) -> Result<Vec<i64>> {
-    let chars: Vec<char> = ADDRESS_CHARS.chars().collect();
     let mut ids = Vec::new();
-    for i in 0..n {
-        let pick =
-            |k: u64| chars[usize::try_from((i * 7 + k * 31) % chars.len() as u64).unwrap_or(0)];
+    for i in 0..usize::try_from(n)? {
+        let pick = |k| letter(i, k);
         let form = ApplicationForm {
             type_code: "residence".into(),
             applicant_name: "示例居民张三".into(),
@@ -325,17 +329,10 @@ fn stages(stored: &str) -> Result<Stages> {
         render: {
             // Certificates whose texts differ in a few letters, as real ones do, so that the
             // font subset is made afresh each time (renders of one same text would reuse it).
-            let chars: Vec<char> = ADDRESS_CHARS.chars().collect();
             let variants = (0..64)
                 .map(|i| {
                     let mut c = content.clone();
-                    c.body = format!(
-                        "{}{}{}{}",
-                        c.body,
-                        chars[i % chars.len()],
-                        chars[(i * 7 + 3) % chars.len()],
-                        chars[(i * 13 + 5) % chars.len()]
-                    );
+                    c.body = format!("{}{}{}{}", c.body, letter(i, 1), letter(i, 2), letter(i, 3));
                     seal_certificate(c, &seal, &key)
                 })
                 .collect::<std::result::Result<Vec<_>, _>>()?;

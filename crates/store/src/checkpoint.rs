@@ -102,10 +102,9 @@ mod tests {
     /// into the database file soon after.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_thread_copies_the_log_into_the_database_file() {
-        let dir = crate::test_dir("checkpoint");
-        let file = dir.join("t.db");
-        let url = format!("sqlite://{}", file.display());
-        let store = Store::connect(&url, AuditKey::new(vec![7; 32]).unwrap())
+        let dir = crate::TestDir::new("checkpoint");
+        let file = dir.file();
+        let store = Store::connect(&dir.url(), AuditKey::new(vec![7; 32]).unwrap())
             .await
             .unwrap();
         let db = store.db();
@@ -132,7 +131,5 @@ mod tests {
             "2 MiB committed, database file still {} bytes (was {before})",
             std::fs::metadata(&file).unwrap().len()
         );
-        drop(store);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

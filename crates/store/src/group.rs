@@ -29,15 +29,11 @@ pub struct WriteStats {
 }
 
 pub(crate) struct Writer {
-    slot: Arc<Mutex<Slot>>,
+    /// The open group, if any; holding the lock is having the turn to write.
+    slot: Arc<Mutex<Option<Group>>>,
     key: Arc<AuditKey>,
     writes: AtomicU64,
     commits: AtomicU64,
-}
-
-#[derive(Default)]
-struct Slot {
-    group: Option<Group>,
 }
 
 /// An open database transaction holding the writes released into it so far.
@@ -51,7 +47,7 @@ struct Group {
 
 /// One write's turn: it holds the lock, and with it the open group.
 pub(crate) struct Turn {
-    guard: OwnedMutexGuard<Slot>,
+    guard: OwnedMutexGuard<Option<Group>>,
     writer: Arc<Writer>,
 }
 
@@ -107,7 +103,7 @@ impl Writer {
         let guard = tokio::time::timeout(WRITE_WAIT, self.slot.clone().lock_owned())
             .await
             .map_err(|_| StoreError::Busy)?;
-        let (member, head) = match &guard.group {
+        let (member, head) = match &*guard {
             Some(group) => (Member::Joined(group.txn.begin().await?), group.head.clone()),
             None => {
                 let txn = db.begin().await?;
@@ -125,7 +121,7 @@ impl Writer {
     /// Commits the open group, if there is one, once it is this caller's turn.
     async fn commit_open(self: Arc<Self>) {
         let mut guard = self.slot.clone().lock_owned().await;
-        let Some(Group { txn, head, waiting }) = guard.group.take() else {
+        let Some(Group { txn, head, waiting }) = guard.take() else {
             return;
         };
         let result = async {
@@ -156,7 +152,7 @@ impl Turn {
         let (tx, rx) = oneshot::channel();
         match member {
             Member::Opened(txn) => {
-                guard.group = Some(Group {
+                *guard = Some(Group {
                     txn,
                     head,
                     waiting: vec![tx],
@@ -164,7 +160,7 @@ impl Turn {
             }
             Member::Joined(savepoint) => {
                 savepoint.commit().await?;
-                let Some(group) = guard.group.as_mut() else {
+                let Some(group) = guard.as_mut() else {
                     return Err(StoreError::Integrity(
                         "写入组已不存在，本次更改未保存".into(),
                     ));
@@ -189,23 +185,17 @@ impl Turn {
 mod tests {
     use sea_orm::{ConnectionTrait, Statement};
 
-    use crate::{AuditKey, AuditOutcome, NewAuditEntry, Store, WriteStats, WriteTx};
+    use crate::{AuditKey, AuditOutcome, NewAuditEntry, Store, TestDir, WriteStats, WriteTx};
 
+    /// A store on a file of its own (the store is dropped before the directory).
     struct TempStore {
         store: Store,
-        dir: std::path::PathBuf,
-    }
-
-    impl Drop for TempStore {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
+        dir: TestDir,
     }
 
     async fn temp_store(name: &str) -> TempStore {
-        let dir = crate::test_dir(&format!("group-{name}"));
-        let url = format!("sqlite://{}", dir.join("t.db").display());
-        let store = Store::open(&url, AuditKey::new(vec![7; 32]).unwrap())
+        let dir = TestDir::new(&format!("group-{name}"));
+        let store = Store::open(&dir.url(), AuditKey::new(vec![7; 32]).unwrap())
             .await
             .unwrap();
         store
@@ -328,7 +318,7 @@ mod tests {
     async fn a_lone_write_dropped_leaves_the_file_unlocked() {
         let t = temp_store("unlocked").await;
         drop(write(&t.store, "x").await);
-        let other = rusqlite::Connection::open(t.dir.join("t.db")).unwrap();
+        let other = rusqlite::Connection::open(t.dir.file()).unwrap();
         other
             .busy_timeout(std::time::Duration::from_secs(5))
             .unwrap();

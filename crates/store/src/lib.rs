@@ -83,7 +83,7 @@ pub struct Store {
     /// busy timeout. PostgreSQL queues on the audit checkpoint's row lock.
     writer: Option<Arc<group::Writer>>,
     /// SQLite files: the thread that checkpoints the write-ahead log (see [`checkpoint`]).
-    _checkpointer: Option<Arc<checkpoint::Checkpointer>>,
+    checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
 
 /// How long a write waits for its turn before it is refused (SQLite's busy timeout too).
@@ -125,13 +125,7 @@ impl Store {
                 reason: e.to_string(),
             })?;
             let file = parsed.get_filename().to_string_lossy().into_owned();
-            // In-memory databases (sqlx names `sqlite::memory:` `file:sqlx-in-memory-N`) have
-            // no file to checkpoint or to read inline.
-            if !file.is_empty()
-                && !file.contains(":memory:")
-                && !file.starts_with("file:sqlx-in-memory")
-                && !url.contains("mode=memory")
-            {
+            if !file.is_empty() && !file.contains(":memory:") && !url.contains("mode=memory") {
                 sqlite_file = Some(file);
             }
             // No ping before handing out a pooled connection: an embedded database has no
@@ -164,21 +158,23 @@ impl Store {
                 url: redact_url(url),
                 reason: e.to_string(),
             })?;
-        let store = Self {
+        let mut store = Self {
             db,
             key: key.clone(),
             reads: sqlite_file.as_deref().map(reads::SqliteReads::new),
             writer: (backend == DbBackend::Sqlite)
                 .then(|| Arc::new(group::Writer::new(key.clone()))),
-            _checkpointer: match sqlite_file.as_deref() {
-                Some(f) => Some(Arc::new(checkpoint::Checkpointer::start(f).map_err(
-                    |e| StoreError::Config(format!("无法启动 SQLite 检查点线程：{e}")),
-                )?)),
-                None => None,
-            },
+            checkpointer: None,
         };
         if backend == DbBackend::Sqlite {
+            // First, so that a database that cannot run as required (in memory, say) is
+            // refused for that reason before anything else is started on it.
             store.check_sqlite_pragmas().await?;
+        }
+        if let Some(f) = sqlite_file.as_deref() {
+            let thread = checkpoint::Checkpointer::start(f)
+                .map_err(|e| StoreError::Config(format!("无法启动 SQLite 检查点线程：{e}")))?;
+            store.checkpointer = Some(Arc::new(thread));
         }
         Ok(store)
     }
@@ -257,14 +253,14 @@ impl Store {
             None => {
                 let txn = self.db.begin().await?;
                 let head = audit::lock_head(&txn).await?;
-                (Txn::Own(txn), head)
+                let key = self.key.clone();
+                (Txn::Own { txn, key }, head)
             }
         };
         Ok(WriteTx {
             txn,
             head,
             appended: 0,
-            key: self.key.clone(),
         })
     }
 
@@ -323,12 +319,15 @@ pub struct WriteTx {
     txn: Txn,
     head: audit::ChainHead,
     appended: u32,
-    key: Arc<AuditKey>,
 }
 
 enum Txn {
-    /// PostgreSQL: a transaction of its own.
-    Own(DatabaseTransaction),
+    /// PostgreSQL: a transaction of its own, and the key that signs its checkpoint (on
+    /// SQLite the group's writer holds it).
+    Own {
+        txn: DatabaseTransaction,
+        key: Arc<AuditKey>,
+    },
     /// SQLite: part of a group of writes committed together ([`group`]). The member is
     /// declared first so that a dropped write rolls back before the turn is given back.
     Group {
@@ -340,7 +339,7 @@ enum Txn {
 impl Txn {
     fn conn(&self) -> &DatabaseTransaction {
         match self {
-            Txn::Own(txn) => txn,
+            Txn::Own { txn, .. } => txn,
             Txn::Group { member, .. } => member.conn(),
         }
     }
@@ -367,8 +366,8 @@ impl WriteTx {
             ));
         }
         match self.txn {
-            Txn::Own(txn) => {
-                audit::save_head(&txn, &self.key, &self.head, now_ms()).await?;
+            Txn::Own { txn, key } => {
+                audit::save_head(&txn, &key, &self.head, now_ms()).await?;
                 txn.commit().await?;
                 Ok(())
             }
@@ -377,19 +376,41 @@ impl WriteTx {
     }
 }
 
-/// A new empty directory for a test's database files (the caller removes it).
+/// A new empty directory for a test's database file, removed when dropped.
 #[cfg(test)]
-pub(crate) fn test_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "jianfu-{name}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    dir
+pub(crate) struct TestDir(std::path::PathBuf);
+
+#[cfg(test)]
+impl TestDir {
+    pub(crate) fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "jianfu-{name}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        Self(dir)
+    }
+
+    /// The database file in it.
+    pub(crate) fn file(&self) -> std::path::PathBuf {
+        self.0.join("t.db")
+    }
+
+    /// The `sqlite://` URL of that file.
+    pub(crate) fn url(&self) -> String {
+        format!("sqlite://{}", self.file().display())
+    }
+}
+
+#[cfg(test)]
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 #[cfg(test)]
@@ -416,9 +437,8 @@ mod tests {
             "SQLite re-prepared a statement because its LIMIT was bound again"
         );
         // sqlx's connections use the same library.
-        let dir = test_dir("qpsg");
-        let url = format!("sqlite://{}", dir.join("t.db").display());
-        let store = Store::connect(&url, AuditKey::new(vec![7; 32]).unwrap())
+        let dir = TestDir::new("qpsg");
+        let store = Store::connect(&dir.url(), AuditKey::new(vec![7; 32]).unwrap())
             .await
             .unwrap();
         let options = store
@@ -435,8 +455,6 @@ mod tests {
                 .any(|r| r.try_get_by_index::<String>(0).unwrap() == "ENABLE_QPSG"),
             "the store's SQLite is built without ENABLE_QPSG"
         );
-        drop(store);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
