@@ -7,10 +7,10 @@
 //! keys (责任主体 → `responsible`), Excel dates to `YYYY-MM-DD`, and target names or division
 //! codes to node ids, resolved once for the whole file among the requester's drafting places.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx};
 use jianfu_store::entity::node;
 use jianfu_store::orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use serde::Serialize;
@@ -22,6 +22,9 @@ use crate::{App, Ctx};
 
 /// Most data rows one file may hold.
 pub const MAX_ROWS: usize = 10_000;
+/// Widest sheet accepted: content in a column past this one (CV) is refused. The template
+/// has 19 columns; Excel allows 16,384, and each column of a kept row costs memory.
+pub const MAX_COLUMNS: u32 = 100;
 /// Largest file accepted (the server refuses larger bodies before they reach here).
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 /// Largest total unpacked size of the parts inside the xlsx (a zip archive): a 5 MiB upload
@@ -167,15 +170,13 @@ fn float_text(f: f64) -> String {
     }
 }
 
-fn is_blank(d: &Data) -> bool {
-    match d {
-        Data::Empty => true,
-        Data::String(s) => s.trim().is_empty(),
-        _ => false,
-    }
-}
-
 /// Opens the upload as an xlsx workbook and reads its first sheet.
+///
+/// The sheet is read cell by cell as its XML streams past, keeping only cells with content,
+/// never as one dense range: a sheet's extent is whatever its farthest cell says, and a
+/// 1.5 KB file with cells at A1 and XFD1048576 would otherwise ask for 17 billion cells
+/// (512 GiB). Content beyond [`MAX_COLUMNS`] is refused, and so is a row past the
+/// [`MAX_ROWS`]th, before it is kept.
 fn read_sheet(bytes: &[u8]) -> Result<Sheet> {
     // An xlsx file is a zip archive: check the magic first, so that a renamed text file gets a
     // clear answer without any parsing.
@@ -196,15 +197,46 @@ fn read_sheet(bytes: &[u8]) -> Result<Sheet> {
     }
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
-    let range = match book.worksheet_range_at(0) {
-        None => return Err(empty()),
-        Some(r) => r.map_err(|_| not_xlsx())?,
-    };
-    let Some((start_row, _)) = range.start() else {
+    let Some(name) = book.sheet_names().into_iter().next() else {
         return Err(empty());
     };
-    let mut rows = range.rows();
-    let Some(header) = rows.next() else {
+    let mut cells = match book.worksheet_cells_reader(&name) {
+        Ok(reader) => reader,
+        // The first sheet is a chart, not a table.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Err(empty()),
+        Err(_) => return Err(not_xlsx()),
+    };
+    // Non-blank rows by their index (Excel's row number less one), each with its cells up to
+    // its last non-blank one. The XML lists rows in order, but nothing here relies on it.
+    let mut kept: BTreeMap<u32, Vec<Data>> = BTreeMap::new();
+    while let Some(cell) = cells.next_cell().map_err(|_| not_xlsx())? {
+        let (row, col) = cell.get_position();
+        let value = cell.get_value();
+        if is_blank_ref(value) {
+            continue;
+        }
+        if col >= MAX_COLUMNS {
+            return Err(DomainError::invalid(
+                "import_sheet_too_large",
+                format!(
+                    "表格范围过大：第一个工作表的 {}{} 单元格有内容，超出了导入允许的 {MAX_COLUMNS} 列；请删除表格右侧多余的内容后重试",
+                    column_letters(col),
+                    u64::from(row) + 1
+                ),
+            ));
+        }
+        if !kept.contains_key(&row) && kept.len() > MAX_ROWS {
+            return Err(too_many_rows());
+        }
+        let cells_of_row = kept.entry(row).or_default();
+        let col = col as usize;
+        if cells_of_row.len() <= col {
+            cells_of_row.resize(col + 1, Data::Empty);
+        }
+        cells_of_row[col] = Data::from(value.clone());
+    }
+    let mut rows = kept.into_iter();
+    let Some((_, header)) = rows.next() else {
         return Err(empty());
     };
     let mut columns = HashMap::new();
@@ -237,22 +269,8 @@ fn read_sheet(bytes: &[u8]) -> Result<Sheet> {
             ),
         ));
     }
-    let mut data = Vec::new();
-    for (i, row) in rows.enumerate() {
-        if row.iter().all(is_blank) {
-            continue;
-        }
-        if data.len() == MAX_ROWS {
-            return Err(DomainError::invalid(
-                "import_too_many_rows",
-                format!("一次最多导入 {MAX_ROWS} 行事项；请把文件拆分后分批导入"),
-            ));
-        }
-        // Excel numbers rows from 1 and the header is row `start_row + 1`; a sheet has at
-        // most 1,048,576 rows, so the index fits.
-        let excel_row = start_row + 2 + i as u32;
-        data.push((excel_row, row.to_vec()));
-    }
+    // Excel numbers rows from 1; a sheet has at most 1,048,576 rows, so the number fits.
+    let data: Vec<(u32, Vec<Data>)> = rows.map(|(row, cells)| (row + 1, cells)).collect();
     if data.is_empty() {
         return Err(empty());
     }
@@ -260,6 +278,35 @@ fn read_sheet(bytes: &[u8]) -> Result<Sheet> {
         columns,
         rows: data,
     })
+}
+
+fn too_many_rows() -> DomainError {
+    DomainError::invalid(
+        "import_too_many_rows",
+        format!("一次最多导入 {MAX_ROWS} 行事项；请把文件拆分后分批导入"),
+    )
+}
+
+/// Whether a cell as read has no content (empty, or only white space).
+fn is_blank_ref(d: &DataRef<'_>) -> bool {
+    match d {
+        DataRef::Empty => true,
+        DataRef::String(s) => s.trim().is_empty(),
+        DataRef::SharedString(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// Excel's letters of a 0-based column index: 0 → A, 25 → Z, 26 → AA, 16383 → XFD.
+fn column_letters(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
 }
 
 fn empty() -> DomainError {
@@ -674,5 +721,193 @@ mod tests {
         assert_eq!(fields.len(), COLUMNS.len());
         assert_eq!(column_of("period_end"), Some("结束日期"));
         assert_eq!(column_of("requester_node_id"), None);
+    }
+
+    /// A 1.5 KB workbook whose first sheet has 事项名称 in A1 and one cell at XFD1048576, the
+    /// last cell Excel allows: read as one dense range it is 17 billion cells (512 GiB).
+    fn far_cell_workbook() -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "事项名称").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        wb.save_to_buffer().unwrap()
+    }
+
+    /// Run by [`sparse_workbook_with_far_cell_is_refused_without_allocating`] in a child
+    /// process whose address space is capped, so that a regression aborts the child (its
+    /// allocation fails) instead of taking the machine's memory.
+    #[test]
+    #[ignore = "run under a memory cap by sparse_workbook_with_far_cell_is_refused_without_allocating"]
+    fn far_cell_workbook_under_memory_cap() {
+        let bytes = far_cell_workbook();
+        assert!(bytes.len() < 8 * 1024, "{} bytes", bytes.len());
+        let e = read_sheet(&bytes).err().unwrap();
+        assert_eq!(e.code, "import_sheet_too_large");
+        assert!(e.message.starts_with("表格范围过大"), "{}", e.message);
+        assert!(e.message.contains("XFD1048576"), "{}", e.message);
+    }
+
+    #[test]
+    fn sparse_workbook_with_far_cell_is_refused_without_allocating() {
+        let exe = std::env::current_exe().unwrap();
+        // 2 GiB of address space: ample for the test harness, far below the dense range.
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(r#"ulimit -v 2097152 && exec "$0" "$@""#)
+            .arg(exe)
+            .args([
+                "--exact",
+                "import::tests::far_cell_workbook_under_memory_cap",
+                "--ignored",
+                "--test-threads=1",
+            ])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "{:?}\n{stdout}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A workbook with `cells` ((row, column, text)) on its first sheet.
+    fn workbook(cells: &[(u32, u16, String)]) -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, c, text) in cells {
+            ws.write_string(*r, *c, text).unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn rows_keep_their_excel_numbers_and_columns_their_places() {
+        let mut cells: Vec<(u32, u16, String)> = COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| (2, 3 + i as u16, t.to_string()))
+            .collect();
+        cells.push((4, 3, "甲".into()));
+        cells.push((4, 4, "乙".into()));
+        cells.push((5, 7, "   ".into()));
+        cells.push((1_048_575, 5, "末行".into()));
+        let sheet = read_sheet(&workbook(&cells)).unwrap();
+        let rows: Vec<u32> = sheet.rows.iter().map(|(r, _)| *r).collect();
+        assert_eq!(rows, [5, 1_048_576]);
+        assert_eq!(sheet.text(&sheet.rows[0].1, "title"), "甲");
+        assert_eq!(sheet.text(&sheet.rows[0].1, "description"), "乙");
+        assert_eq!(sheet.text(&sheet.rows[1].1, "category"), "末行");
+        assert_eq!(sheet.text(&sheet.rows[1].1, "title"), "");
+    }
+
+    #[test]
+    fn content_past_the_last_column_is_refused_and_blank_cells_there_are_not() {
+        let header = |extra: (u32, u16, String)| {
+            let mut cells: Vec<(u32, u16, String)> = COLUMNS
+                .iter()
+                .enumerate()
+                .map(|(i, (t, _))| (0, i as u16, t.to_string()))
+                .collect();
+            cells.push((1, 0, "事项".into()));
+            cells.push(extra);
+            cells
+        };
+        let last = MAX_COLUMNS as u16 - 1;
+        assert!(read_sheet(&workbook(&header((1, last, "备注".into())))).is_ok());
+        assert!(read_sheet(&workbook(&header((1, last + 1, " ".into())))).is_ok());
+        let e = read_sheet(&workbook(&header((1, last + 1, "备注".into()))))
+            .err()
+            .unwrap();
+        assert_eq!(e.code, "import_sheet_too_large");
+        assert!(e.message.contains("CW2"), "{}", e.message);
+    }
+
+    #[test]
+    fn too_many_rows_are_refused_while_reading() {
+        let mut cells: Vec<(u32, u16, String)> = COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| (0, i as u16, t.to_string()))
+            .collect();
+        // Spread over the whole height, one cell each: rows, not area, are what count.
+        for i in 0..=MAX_ROWS as u32 {
+            cells.push((1 + i * 100, 0, "事项".into()));
+        }
+        let e = read_sheet(&workbook(&cells)).err().unwrap();
+        assert_eq!(e.code, "import_too_many_rows");
+        cells.pop();
+        assert_eq!(read_sheet(&workbook(&cells)).unwrap().rows.len(), MAX_ROWS);
+    }
+
+    #[test]
+    fn column_letters_follow_excel() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(99), "CV");
+        assert_eq!(column_letters(16_383), "XFD");
+    }
+
+    mod fuzz {
+        //! Bounded property-based fuzzing of the xlsx reader (stable Rust, part of
+        //! `cargo test`): whatever the bytes, `read_sheet` answers with a sheet or an error,
+        //! never a panic, an abort or a runaway allocation.
+        use super::*;
+        use proptest::prelude::*;
+
+        fn cell() -> impl Strategy<Value = (u32, u16, String)> {
+            (
+                prop_oneof![0u32..40, 0u32..1_048_576],
+                prop_oneof![0u16..30, 0u16..16_384],
+                "[a-z事项 ]{0,6}",
+            )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+            #[test]
+            fn sheets_of_any_shape_are_read_or_refused(cells in prop::collection::vec(cell(), 0..12)) {
+                let bytes = workbook(&cells);
+                match read_sheet(&bytes) {
+                    Ok(sheet) => {
+                        prop_assert!(sheet.rows.len() <= MAX_ROWS);
+                        prop_assert!(sheet.rows.iter().all(|(_, r)| r.len() <= MAX_COLUMNS as usize));
+                    }
+                    Err(e) => prop_assert!(matches!(
+                        e.code,
+                        "import_sheet_too_large" | "import_empty" | "import_missing_columns"
+                            | "import_duplicate_columns"
+                    ), "{}", e.code),
+                }
+            }
+
+            #[test]
+            fn damaged_workbooks_are_refused_without_panic(
+                cuts in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+                truncate in any::<prop::sample::Index>(),
+                shorten in any::<bool>(),
+            ) {
+                let mut bytes = workbook(&[(0, 0, "事项名称".into()), (1, 0, "甲".into())]);
+                for (at, b) in cuts {
+                    let i = at.index(bytes.len());
+                    bytes[i] = b;
+                }
+                if shorten {
+                    bytes.truncate(truncate.index(bytes.len()));
+                }
+                let _ = read_sheet(&bytes);
+            }
+
+            #[test]
+            fn arbitrary_bytes_are_refused(tail in prop::collection::vec(any::<u8>(), 0..512)) {
+                let mut bytes = b"PK\x03\x04".to_vec();
+                bytes.extend_from_slice(&tail);
+                prop_assert!(read_sheet(&bytes).is_err());
+                prop_assert!(read_sheet(&tail).is_err());
+            }
+        }
     }
 }

@@ -946,3 +946,36 @@ async fn ten_thousand_rows_with_a_tenth_bad() {
     assert_eq!(last["row"], 10_000);
     assert!(elapsed.as_secs() < 600, "import took {elapsed:?}");
 }
+
+/// Found in issue 15: a 1.5 KB workbook with cells at A1 and XFD1048576 made the import
+/// build a dense range of 17 billion cells (512 GiB) and the process aborted. Now it is
+/// refused at once, through the API and the page, and nothing is imported.
+#[tokio::test]
+async fn sparse_workbook_with_far_cell_is_refused_through_the_api_and_the_page() {
+    let t = spawn_app().await;
+    let b = t.login("district_dept").await;
+    let requester = t.node_id(REQUESTER).await;
+    let before = demand_count(&t).await;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (i, h) in HEADERS.iter().enumerate() {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "协助开展居民健康档案信息核对").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    assert!(bytes.len() < 8 * 1024);
+    let started = Instant::now();
+    let res = post_api(&b, requester, &bytes, true).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["code"], "import_sheet_too_large");
+    let detail = p["detail"].as_str().unwrap();
+    assert!(detail.starts_with("表格范围过大") && detail.contains("XFD1048576"), "{detail}");
+    let res = post_page(&b, requester, &bytes, true).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("表格范围过大"));
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+    assert_eq!(demand_count(&t).await, before);
+    assert_eq!(t.audit_count("demand.import").await, 0);
+}
