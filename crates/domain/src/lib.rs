@@ -18,6 +18,7 @@ pub mod import;
 pub mod page;
 pub mod plaque;
 pub mod tree;
+pub(crate) mod upload;
 
 use jianfu_store::{AuditOutcome, NewAuditEntry, Store};
 

@@ -160,20 +160,6 @@ pub fn verify_url(base: &str, serial: &str, code: &str) -> String {
     )
 }
 
-/// Recognises an upload by its first bytes (never by its name): PNG, JPEG or PDF. Plaque
-/// photos use it too (images only).
-pub(crate) fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else {
-        None
-    }
-}
-
 fn check_upload(u: &AttachmentUpload) -> Result<&'static str> {
     let name = u.file_name.trim();
     let err = |code, msg: String| DomainError::field("attachments", code, msg);
@@ -199,11 +185,23 @@ fn check_upload(u: &AttachmentUpload) -> Result<&'static str> {
             format!("附件“{name}”超过 5 MB"),
         ));
     }
-    let Some(kind) = sniff(&u.bytes) else {
-        return Err(err(
-            "attachment_type",
-            format!("附件“{name}”不是图片（JPG、PNG）或 PDF 文件（按文件内容判断）"),
-        ));
+    let kind = match crate::upload::inspect(&u.bytes) {
+        Ok(kind) => kind,
+        Err(crate::upload::Refusal::Unknown) => {
+            return Err(err(
+                "attachment_type",
+                format!("附件“{name}”不是图片（JPG、PNG）或 PDF 文件（按文件内容判断）"),
+            ));
+        }
+        Err(crate::upload::Refusal::Damaged(kind)) => {
+            return Err(err(
+                "attachment_damaged",
+                format!(
+                    "附件“{name}”看起来是{}，但内容已损坏或不完整，无法打开；请重新扫描或导出后上传",
+                    crate::upload::kind_zh(kind)
+                ),
+            ));
+        }
     };
     let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     let ext_ok = match kind {
@@ -1612,24 +1610,50 @@ mod tests {
 
     #[test]
     fn uploads_are_checked_by_content_size_and_name() {
-        let png = b"\x89PNG\r\n\x1a\n0000";
+        use crate::upload::samples;
+        let png = &samples::png();
         assert_eq!(check_upload(&upload("a.png", png)).unwrap(), "image/png");
         assert_eq!(
-            check_upload(&upload("a.JPG", &[0xFF, 0xD8, 0xFF, 0])).unwrap(),
+            check_upload(&upload("a.JPG", &samples::jpeg())).unwrap(),
             "image/jpeg"
         );
         assert_eq!(
-            check_upload(&upload("a.pdf", b"%PDF-1.7")).unwrap(),
+            check_upload(&upload("a.pdf", &samples::pdf())).unwrap(),
             "application/pdf"
         );
         let code = |u: AttachmentUpload| check_upload(&u).unwrap_err().code;
         assert_eq!(code(upload("a.png", b"MZ\x90\0")), "attachment_type");
-        assert_eq!(code(upload("a.png", b"%PDF-1.7")), "attachment_disguised");
+        assert_eq!(
+            code(upload("a.png", &samples::pdf())),
+            "attachment_disguised"
+        );
         assert_eq!(code(upload("../a.png", png)), "attachment_name_invalid");
         assert_eq!(code(upload("dir/a.png", png)), "attachment_name_invalid");
         assert_eq!(code(upload("a.png", b"")), "attachment_empty");
         let mut big = png.to_vec();
         big.resize(MAX_ATTACHMENT_BYTES + 1, 0);
         assert_eq!(code(upload("a.png", &big)), "attachment_too_large");
+    }
+
+    /// Found in issue 15: an attachment was checked by its first bytes only, so a PNG
+    /// signature followed by garbage was stored as image/png, and `%PDF-` and anything after
+    /// it as a PDF.
+    #[test]
+    fn an_attachment_with_a_known_signature_and_garbage_is_refused_as_damaged() {
+        let code = |name: &str, b: &[u8]| check_upload(&upload(name, b)).unwrap_err();
+        let e = code("a.png", b"\x89PNG\r\n\x1a\n0000");
+        assert_eq!(e.code, "attachment_damaged");
+        assert!(
+            e.message.contains("a.png") && e.message.contains("PNG 图片"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            code("a.jpg", &[0xFF, 0xD8, 0xFF, 0]).code,
+            "attachment_damaged"
+        );
+        let e = code("a.pdf", b"%PDF-1.7");
+        assert_eq!(e.code, "attachment_damaged");
+        assert!(e.message.contains("PDF 文件"), "{}", e.message);
     }
 }

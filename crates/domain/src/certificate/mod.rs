@@ -18,7 +18,6 @@ pub(crate) use catalogue::load_catalogue;
 pub use catalogue::{CatalogueView, CertificateTypeView, LocalTypeForm};
 pub use issue::MAX_ATTACHMENT_BYTES;
 pub(crate) use issue::VerifiedDocument;
-pub(crate) use issue::sniff;
 pub use issue::{
     ApplicationFilter, ApplicationForm, ApplicationView, AttachmentUpload, AttachmentView,
     DeliberationForm, IssuedView, RecordForm, VerifyView, verify_url,

@@ -61,8 +61,18 @@ pub(crate) fn check_photo(bytes: &[u8], field: &'static str) -> Result<&'static 
             "照片不能超过 5 MB",
         ));
     }
-    match crate::certificate::sniff(bytes) {
-        Some(kind @ ("image/jpeg" | "image/png")) => Ok(kind),
+    match crate::upload::inspect(bytes) {
+        Ok(kind @ (crate::upload::JPEG | crate::upload::PNG)) => Ok(kind),
+        Err(crate::upload::Refusal::Damaged(kind @ (crate::upload::JPEG | crate::upload::PNG))) => {
+            Err(DomainError::field(
+                field,
+                "photo_damaged",
+                format!(
+                    "照片看起来是{}，但内容已损坏或不完整，无法打开；请重新拍摄或导出后上传",
+                    crate::upload::kind_zh(kind)
+                ),
+            ))
+        }
         _ => Err(DomainError::field(
             field,
             "photo_not_image",
@@ -181,24 +191,39 @@ mod tests {
 
     #[test]
     fn photos_are_checked_by_content_and_size() {
+        use crate::upload::samples;
         assert_eq!(
-            check_photo(b"\x89PNG\r\n\x1a\n0000", "photo").ok(),
+            check_photo(&samples::png(), "photo").ok(),
             Some("image/png")
         );
         assert_eq!(
-            check_photo(&[0xFF, 0xD8, 0xFF, 0xE0], "photo").ok(),
+            check_photo(&samples::jpeg(), "photo").ok(),
             Some("image/jpeg")
         );
         let code = |b: &[u8]| check_photo(b, "photo").err().map(|e| e.code);
-        assert_eq!(code(b"%PDF-1.7"), Some("photo_not_image"));
+        assert_eq!(code(&samples::pdf()), Some("photo_not_image"));
         assert_eq!(code(b"GIF89a"), Some("photo_not_image"));
         assert_eq!(code(b""), Some("photo_not_image"));
-        let mut big = vec![0xFF, 0xD8, 0xFF];
+        let mut big = samples::jpeg();
         big.resize(MAX_PHOTO_BYTES + 1, 0);
         assert_eq!(code(&big), Some("photo_too_large"));
-        let mut max = vec![0xFF, 0xD8, 0xFF];
+        let mut max = samples::jpeg();
         max.resize(MAX_PHOTO_BYTES, 0);
         assert!(check_photo(&max, "photo").is_ok());
+    }
+
+    /// Found in issue 15: a photo was checked by its first bytes only, so a PNG signature
+    /// followed by garbage was stored (and served) as image/png.
+    #[test]
+    fn a_photo_with_an_image_signature_and_garbage_is_refused_as_damaged() {
+        let code = |b: &[u8]| check_photo(b, "photo").err().map(|e| e.code);
+        assert_eq!(code(b"\x89PNG\r\n\x1a\n0000"), Some("photo_damaged"));
+        assert_eq!(code(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("photo_damaged"));
+        let e = check_photo(b"\x89PNG\r\n\x1a\n0000", "photo")
+            .err()
+            .unwrap();
+        assert!(e.message.contains("PNG 图片"), "{}", e.message);
+        assert_eq!(e.field, Some("photo"));
     }
 
     #[test]

@@ -206,7 +206,10 @@ fn with_check(first17: &str) -> String {
     format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
 }
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-test-image";
+/// A one-page PDF with its cross-reference table.
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \ntrailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n";
+/// A whole 2 × 2 PNG: uploads are decoded before they are kept.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x02\0\0\0\x02\x08\x02\0\0\0\xfd\xd4\x9a\x73\0\0\0\x10IDAT\x78\xda\x63\x38\x21\xa0\x00\x44\x0c\x10\x0a\x00\x1d\xce\x03\xe1\x09\x8c\x9b\x0d\0\0\0\0IEND\xae\x42\x60\x82";
 
 /// 1. The story: a resident applies, the worker issues, the holders download, anyone verifies
 /// (masked), the ledger records the use, the worker revokes, verification says so.
@@ -1032,8 +1035,10 @@ async fn attachments_are_checked_by_size_content_and_name() {
     let mut big = PNG.to_vec();
     big.resize(5 * 1024 * 1024 + 1, 0);
     let exe: &[u8] = b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff";
-    let pdf: &[u8] = b"%PDF-1.7\n%test\n";
-    let cases: [(&str, &[u8], &str, &str); 4] = [
+    let pdf: &[u8] = PDF;
+    let mut garbage_png = b"\x89PNG\r\n\x1a\n".to_vec();
+    garbage_png.extend_from_slice(&[0x41; 256]);
+    let cases: [(&str, &[u8], &str, &str); 7] = [
         ("photo.png", &big, "attachment_too_large", "超过 5 MB"),
         (
             "photo.png",
@@ -1052,6 +1057,26 @@ async fn attachments_are_checked_by_size_content_and_name() {
             PNG,
             "attachment_name_invalid",
             "不能含路径",
+        ),
+        // Found in issue 15: checked by the first bytes only, these were kept as a PNG and a
+        // PDF; they are decoded or parsed in full now.
+        (
+            "photo.png",
+            &garbage_png,
+            "attachment_damaged",
+            "看起来是PNG 图片，但内容已损坏",
+        ),
+        (
+            "scan.pdf",
+            b"%PDF-1.7\n%test\n",
+            "attachment_damaged",
+            "看起来是PDF 文件，但内容已损坏",
+        ),
+        (
+            "cut.pdf",
+            &PDF[..PDF.len() / 2],
+            "attachment_damaged",
+            "内容已损坏或不完整",
         ),
     ];
     let before = certificate_state(&t).await;

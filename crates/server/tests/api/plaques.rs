@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use crate::auth::{field_error, location, problem, scalar, texts};
 use crate::helpers::{Browser, TestApp, spawn_app};
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-test-image";
+/// A whole 2 × 2 PNG: uploads are decoded before they are kept.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x02\0\0\0\x02\x08\x02\0\0\0\xfd\xd4\x9a\x73\0\0\0\x10IDAT\x78\xda\x63\x38\x21\xa0\x00\x44\x0c\x10\x0a\x00\x1d\xce\x03\xe1\x09\x8c\x9b\x0d\0\0\0\0IEND\xae\x42\x60\x82";
 const DAY_MS: i64 = 86_400_000;
 /// A password that meets the policy, for accounts the tests add.
 const NEW_PASSWORD: &str = "Shou#ce2026x";
@@ -382,6 +383,17 @@ async fn photos_are_checked_by_content_and_size_and_served_with_authorization() 
         ),
         ("plaque.exe", b"MZ\x90\0".as_slice(), "JPG 或 PNG"),
         ("plaque.jpg", too_big.as_slice(), "5 MB"),
+        // Found in issue 15: an image signature followed by garbage was kept as a photo.
+        (
+            "plaque.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR-test-image".as_slice(),
+            "PNG 图片，但内容已损坏",
+        ),
+        (
+            "plaque.jpg",
+            [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10].as_slice(),
+            "JPG 图片，但内容已损坏",
+        ),
     ] {
         let r = worker
             .post_multipart(&path, &fields, &[("photo", file, bytes)])
