@@ -961,7 +961,8 @@ async fn sparse_workbook_with_far_cell_is_refused_through_the_api_and_the_page()
     for (i, h) in HEADERS.iter().enumerate() {
         ws.write_string(0, i as u16, *h).unwrap();
     }
-    ws.write_string(1, 0, "协助开展居民健康档案信息核对").unwrap();
+    ws.write_string(1, 0, "协助开展居民健康档案信息核对")
+        .unwrap();
     ws.write_string(1_048_575, 16_383, "x").unwrap();
     let bytes = wb.save_to_buffer().unwrap();
     assert!(bytes.len() < 8 * 1024);
@@ -971,7 +972,10 @@ async fn sparse_workbook_with_far_cell_is_refused_through_the_api_and_the_page()
     let p: Value = res.json().await.unwrap();
     assert_eq!(p["code"], "import_sheet_too_large");
     let detail = p["detail"].as_str().unwrap();
-    assert!(detail.starts_with("表格范围过大") && detail.contains("XFD1048576"), "{detail}");
+    assert!(
+        detail.starts_with("表格范围过大") && detail.contains("XFD1048576"),
+        "{detail}"
+    );
     let res = post_page(&b, requester, &bytes, true).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("表格范围过大"));
