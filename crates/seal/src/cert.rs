@@ -65,6 +65,7 @@ impl Canon {
 /// A seal record modelled on GB/T 38540 (电子印章): who the seal belongs to, who may use it,
 /// and when. The seal authority signs it ([`sign_seal_record`]); certificates carry it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SealRecord {
     /// Format version, currently 1.
     pub version: u32,
@@ -122,6 +123,7 @@ impl SealRecord {
 
 /// A seal record with the seal authority's signature.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SignedSealRecord {
     /// The record.
     pub record: SealRecord,
@@ -157,6 +159,7 @@ pub fn verify_seal_record(
 /// What a certificate says. Its [`canonical_bytes`](CertificateContent::canonical_bytes) are
 /// what the seal signs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CertificateContent {
     /// Format version, currently 1.
     pub version: u32,
@@ -219,6 +222,7 @@ impl CertificateContent {
 /// A certificate with its seal: content, the authority-signed seal record, and the seal's
 /// signature. This is the JSON a holder gets, and what a PDF embeds as `certificate.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SealedCertificate {
     /// What the certificate says.
     pub content: CertificateContent,
@@ -245,7 +249,8 @@ impl SealedCertificate {
 ///
 /// Refuses, in this order: a record whose algorithm is not `SM2-SM3`
 /// ([`SealError::WrongAlgorithm`]), a content or record version other than 1, a key that does
-/// not match `seal.record.public_key` ([`SealError::KeyMismatch`]), a different `seal_id`, dates
+/// not match `seal.record.public_key` ([`SealError::KeyMismatch`]), a different `seal_id`, a
+/// community that does not own the seal ([`SealError::NotSealOwner`]), dates
 /// that are not real `YYYY-MM-DD` days, an issue date outside the seal's validity, a signer not
 /// in `allowed_signers`, and text the PDF font cannot print
 /// ([`SealError::UnsupportedCharacters`], so that every sealed certificate can be rendered).
@@ -275,6 +280,12 @@ pub fn seal_certificate(
             record: record.seal_id.clone(),
         });
     }
+    if !issuer_owns_seal(&content, record) {
+        return Err(SealError::NotSealOwner {
+            community: format!("{}（{}）", content.community_name, content.community_code),
+            owner: format!("{}（{}）", record.name, record.owner_code),
+        });
+    }
     if !record.is_valid_on(&content.issued_on)? {
         return Err(SealError::OutsideValidity {
             issued_on: content.issued_on.clone(),
@@ -300,8 +311,10 @@ pub fn seal_certificate(
 ///
 /// Checks, in this order, each failure its own [`VerifyError`]: algorithm of the certificate
 /// and of the seal record (`WrongAlgorithm`), format versions (`UnsupportedVersion`), the
+/// canonical spelling of the digest and signatures (`NotCanonical`: lowercase hex only), the
 /// authority's signature on the seal record (`SealRecordNotTrusted`), the seal id
-/// (`SealIdMismatch`), the SM3 digest of the content (`DigestMismatch`: content changed), the
+/// (`SealIdMismatch`), the issuing community as the seal's owner (`NotSealOwner`, see
+/// [`issuer_owns_seal`]), the SM3 digest of the content (`DigestMismatch`: content changed), the
 /// seal's SM2 signature over the content (`BadSignature`), the issue date within the seal's
 /// validity (`OutsideValidity`; `InvalidDate` if a date is malformed) and the signer among the
 /// allowed signers (`SignerNotAllowed`).
@@ -312,13 +325,25 @@ pub fn verify_sealed(doc: &SealedCertificate, authority: &PublicKey) -> Result<(
     if doc.content.version != 1 {
         return Err(VerifyError::UnsupportedVersion(doc.content.version));
     }
+    for (what, hex, len) in [
+        ("摘要", &doc.digest, 64),
+        ("证明签名", &doc.signature, 128),
+        ("印章记录签名", &doc.seal.signature, 128),
+    ] {
+        if !is_lower_hex(hex, len) {
+            return Err(VerifyError::NotCanonical(what));
+        }
+    }
     verify_seal_record(&doc.seal, authority)?;
     let record = &doc.seal.record;
     if doc.content.seal_id != record.seal_id {
         return Err(VerifyError::SealIdMismatch);
     }
+    if !issuer_owns_seal(&doc.content, record) {
+        return Err(VerifyError::NotSealOwner);
+    }
     let bytes = doc.content.canonical_bytes();
-    if !sm3_hex(&bytes).eq_ignore_ascii_case(&doc.digest) {
+    if sm3_hex(&bytes) != doc.digest {
         return Err(VerifyError::DigestMismatch);
     }
     if !record.public_key.verify_hex(&bytes, &doc.signature) {
@@ -333,6 +358,28 @@ pub fn verify_sealed(doc: &SealedCertificate, authority: &PublicKey) -> Result<(
         return Err(VerifyError::SignerNotAllowed);
     }
     Ok(())
+}
+
+/// Whether the certificate's issuing community is the seal's owner: the same division code,
+/// and the seal's text names the community. A seal's text is the community's name, often
+/// with the city and district before it and 居民委员会 or 村民委员会 after it
+/// (鞍山市铁东区示例和平社区居民委员会 for 示例和平社区); the certificate may write either form.
+pub fn issuer_owns_seal(content: &CertificateContent, record: &SealRecord) -> bool {
+    fn stem(name: &str) -> &str {
+        let name = name.trim();
+        name.strip_suffix("居民委员会")
+            .or_else(|| name.strip_suffix("村民委员会"))
+            .unwrap_or(name)
+    }
+    let community = stem(&content.community_name);
+    content.community_code == record.owner_code
+        && !community.is_empty()
+        && stem(&record.name).ends_with(community)
+}
+
+/// Whether `s` is exactly `len` lowercase hex digits: the one spelling signed documents use.
+fn is_lower_hex(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Parse `YYYY-MM-DD` into a sortable number `YYYYMMDD`, checking it is a real calendar day.

@@ -21,6 +21,15 @@ pub enum SealError {
         /// `seal_id` of the seal record.
         record: String,
     },
+    /// The certificate's issuing community is not the seal's owner (see
+    /// [`crate::issuer_owns_seal`]).
+    #[error("出具单位 {community} 不是印章 {owner} 的所有者，不能用该印章出具证明")]
+    NotSealOwner {
+        /// The certificate's community, name and division code.
+        community: String,
+        /// The seal's text and owner's division code.
+        owner: String,
+    },
     /// The issuing worker is not among the seal's allowed signers.
     #[error("经办人 {0} 不在该印章的授权用印人名单中")]
     SignerNotAllowed(String),
@@ -82,6 +91,7 @@ impl SealError {
             SealError::UnsupportedCharacters(_) => "unsupported_characters",
             SealError::KeyMismatch => "key_mismatch",
             SealError::SealIdMismatch { .. } => "seal_id_mismatch",
+            SealError::NotSealOwner { .. } => "not_seal_owner",
             SealError::SignerNotAllowed(_) => "signer_not_allowed",
             SealError::OutsideValidity { .. } => "outside_validity",
             SealError::InvalidDate(_) => "invalid_date",
@@ -121,6 +131,14 @@ pub enum VerifyError {
     /// The certificate names a different seal than the record it carries.
     #[error("证明所写印章编号与所附印章记录不一致")]
     SealIdMismatch,
+    /// The issuing community the certificate names (division code and name) is not the owner
+    /// of the seal it carries: a seal lent to, or taken by, another community.
+    #[error("证明所写出具单位不是所盖印章的所有者（区划代码或名称不符）")]
+    NotSealOwner,
+    /// A field is spelled other than in the one canonical form (hex in lowercase); the
+    /// string names the field.
+    #[error("证明数据不是规范格式：{0}应为小写十六进制")]
+    NotCanonical(&'static str),
     /// The certificate content no longer matches its recorded SM3 digest: it was changed.
     #[error("证明内容与其摘要不符：内容已被改动")]
     DigestMismatch,
@@ -162,6 +180,8 @@ impl VerifyError {
             VerifyError::UnsupportedVersion(_) => "unsupported_version",
             VerifyError::SealRecordNotTrusted => "seal_record_not_trusted",
             VerifyError::SealIdMismatch => "seal_id_mismatch",
+            VerifyError::NotSealOwner => "not_seal_owner",
+            VerifyError::NotCanonical(_) => "not_canonical",
             VerifyError::DigestMismatch => "digest_mismatch",
             VerifyError::BadSignature => "bad_signature",
             VerifyError::OutsideValidity => "outside_validity",

@@ -228,7 +228,15 @@ impl Serialize for PublicKey {
 impl<'de> Deserialize<'de> for PublicKey {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;
-        PublicKey::from_hex(&s).map_err(serde::de::Error::custom)
+        let key = PublicKey::from_hex(&s).map_err(serde::de::Error::custom)?;
+        // Signed documents have one spelling: the 130 lowercase hex characters it serializes
+        // to (`from_hex` is lenient for keys typed by people, not for documents).
+        if key.to_hex() != s {
+            return Err(serde::de::Error::custom(
+                "公钥不是规范格式：应为 130 位小写十六进制",
+            ));
+        }
+        Ok(key)
     }
 }
 

@@ -30,7 +30,8 @@ mod seal;
 
 pub use cert::{
     CERTIFICATE_DOMAIN, CertificateContent, SEAL_RECORD_DOMAIN, SealRecord, SealedCertificate,
-    SignedSealRecord, seal_certificate, sign_seal_record, verify_seal_record, verify_sealed,
+    SignedSealRecord, issuer_owns_seal, seal_certificate, sign_seal_record, verify_seal_record,
+    verify_sealed,
 };
 pub use error::{SealError, VerifyError};
 pub use file::verify_file;

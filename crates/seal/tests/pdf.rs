@@ -354,3 +354,43 @@ fn rendering_is_deterministic() {
     let again = render_pdf(&f.doc, &RenderOptions::signed(&f.community.key)).unwrap();
     assert_eq!(again, f.pdf);
 }
+
+mod fuzz {
+    //! Bounded property-based fuzzing of a signed PDF given to `verify_file` (stable Rust,
+    //! part of `cargo test`): the embedded certificate is read by a PDF parser before the
+    //! file signature can be checked, so changed and cut-off files must get an answer, never
+    //! a panic or an abort, and never a pass.
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn signed() -> &'static Fixture {
+        static F: OnceLock<Fixture> = OnceLock::new();
+        F.get_or_init(fixture)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn changed_or_cut_pdfs_are_answered(
+            changes in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+            cut in any::<prop::sample::Index>(),
+            shorten in any::<bool>(),
+        ) {
+            let f = signed();
+            let mut bytes = f.pdf.clone();
+            for (at, b) in changes {
+                let i = at.index(bytes.len());
+                bytes[i] = b;
+            }
+            if shorten {
+                bytes.truncate(cut.index(bytes.len()));
+            }
+            let result = verify_file(&bytes, &f.authority.public_key());
+            if bytes != f.pdf {
+                prop_assert!(result.is_err());
+            }
+        }
+    }
+}

@@ -348,3 +348,143 @@ fn json_file_round_trip_and_tamper() {
         "malformed"
     );
 }
+
+/// Found in issue 15: verification checked the seal but not whose it was, so a community
+/// holding a valid seal could issue certificates in another community's name.
+#[test]
+fn a_certificate_issued_in_another_communitys_name_fails_as_not_seal_owner() {
+    let authority = authority();
+    let ours = community(&authority);
+    let theirs = other_community(&authority);
+    let mut claimed = content();
+    claimed.community_name = "鞍山市铁东区示例胜利社区居民委员会".to_string();
+    claimed.community_code = theirs.seal.record.owner_code.clone();
+    // Our seal, their name and code.
+    let forged = forge(claimed.clone(), &ours.seal, &ours.key);
+    assert_eq!(
+        verify_sealed(&forged, &authority.public_key()).unwrap_err(),
+        VerifyError::NotSealOwner
+    );
+    assert_eq!(
+        verify_file(forged.to_json().as_bytes(), &authority.public_key()).unwrap_err(),
+        VerifyError::NotSealOwner
+    );
+    assert_eq!(
+        seal_certificate(claimed, &ours.seal, &ours.key)
+            .unwrap_err()
+            .code(),
+        "not_seal_owner"
+    );
+    // Our code with their name, and their code with our name, fail alike.
+    for (name, code) in [
+        ("鞍山市铁东区示例胜利社区居民委员会", "210302001001"),
+        ("鞍山市铁东区示例和平社区居民委员会", "210302002003"),
+        ("", "210302001001"),
+    ] {
+        let mut c = content();
+        c.community_name = name.to_string();
+        c.community_code = code.to_string();
+        assert_eq!(
+            verify_sealed(&forge(c, &ours.seal, &ours.key), &authority.public_key()).unwrap_err(),
+            VerifyError::NotSealOwner,
+            "{name} {code}"
+        );
+    }
+    // The community's own short name, as the product writes it, is the seal's owner.
+    let mut short = content();
+    short.community_name = "示例和平社区".to_string();
+    let doc = seal_certificate(short, &ours.seal, &ours.key).unwrap();
+    verify_sealed(&doc, &authority.public_key()).unwrap();
+}
+
+/// Found in issue 15: a certificate's JSON had many spellings that verified (extra fields,
+/// upper-case hex); a document now has one.
+#[test]
+fn standalone_json_with_unknown_fields_or_uppercase_hex_fails() {
+    let authority = authority();
+    let c = community(&authority);
+    let doc = seal_certificate(content(), &c.seal, &c.key).unwrap();
+    let key = authority.public_key();
+    let value: serde_json::Value = serde_json::from_str(&doc.to_json()).unwrap();
+    let verify = |v: &serde_json::Value| verify_file(v.to_string().as_bytes(), &key);
+    assert_eq!(verify(&value).unwrap(), doc);
+    for path in [&[][..], &["content"], &["seal"], &["seal", "record"]] {
+        let mut extra = value.clone();
+        let mut at = &mut extra;
+        for p in path {
+            at = &mut at[*p];
+        }
+        at["note"] = serde_json::json!("x");
+        assert_eq!(verify(&extra).unwrap_err().code(), "malformed", "{path:?}");
+    }
+    for (path, code) in [
+        (&["digest"][..], "not_canonical"),
+        (&["signature"], "not_canonical"),
+        (&["seal", "signature"], "not_canonical"),
+        (&["seal", "record", "public_key"], "malformed"),
+    ] {
+        let mut upper = value.clone();
+        let mut at = &mut upper;
+        for p in path {
+            at = &mut at[*p];
+        }
+        *at = serde_json::json!(at.as_str().unwrap().to_ascii_uppercase());
+        assert_eq!(verify(&upper).unwrap_err().code(), code, "{path:?}");
+    }
+    // A duplicated field is not one document either.
+    let json = doc.to_json();
+    let duplicated = json.replacen(
+        "\"algorithm\"",
+        "\"algorithm\": \"SM2-SM3\", \"algorithm\"",
+        1,
+    );
+    assert_eq!(
+        verify_file(duplicated.as_bytes(), &key).unwrap_err().code(),
+        "malformed"
+    );
+}
+
+mod fuzz {
+    //! Bounded property-based fuzzing of `verify_file` (stable Rust, part of `cargo test`):
+    //! whatever the bytes, it answers with an error or a certificate, never a panic.
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_bytes_are_answered(
+            kind in 0usize..3,
+            tail in prop::collection::vec(any::<u8>(), 0..2048),
+        ) {
+            let key = SealKey::generate().public_key();
+            let mut bytes = [&b"%PDF-1.7\n"[..], b"{", b""][kind].to_vec();
+            bytes.extend_from_slice(&tail);
+            prop_assert!(verify_file(&bytes, &key).is_err());
+        }
+
+        #[test]
+        fn changed_certificate_json_is_answered(
+            changes in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+        ) {
+            let authority = authority();
+            let c = community(&authority);
+            let doc = seal_certificate(content(), &c.seal, &c.key).unwrap();
+            let mut bytes = doc.to_json().into_bytes();
+            let original = bytes.clone();
+            for (at, b) in changes {
+                let i = at.index(bytes.len());
+                bytes[i] = b;
+            }
+            let result = verify_file(&bytes, &authority.public_key());
+            if bytes != original {
+                // A changed document may still verify only if it parses to the same one
+                // (e.g. white space changed); it never verifies as another.
+                if let Ok(d) = result {
+                    prop_assert_eq!(d, doc);
+                }
+            }
+        }
+    }
+}
