@@ -153,6 +153,8 @@ struct FileConfig {
 struct Settings {
     data_dir: PathBuf,
     database: String,
+    /// No database was configured: the SQLite file in the data directory.
+    default_database: bool,
     file: FileConfig,
 }
 
@@ -180,19 +182,26 @@ fn settings(cli: &Cli) -> Result<Settings, String> {
         }
         None => FileConfig::default(),
     };
-    let database = match cli.database.clone().or_else(|| file.database.clone()) {
-        Some(d) => d,
-        None => {
-            std::fs::create_dir_all(&data_dir)
-                .map_err(|e| format!("无法创建数据目录 {}：{e}", data_dir.display()))?;
-            format!("sqlite://{}", data_dir.join("jianfu.db").display())
-        }
-    };
+    let configured = cli.database.clone().or_else(|| file.database.clone());
+    let default_database = configured.is_none();
+    let database =
+        configured.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("jianfu.db").display()));
     Ok(Settings {
         data_dir,
         database,
+        default_database,
         file,
     })
+}
+
+/// Creates the data directory of the default SQLite file, for the commands that open it.
+/// Reading the settings creates nothing (`jianfu verify` must not leave a directory behind).
+fn ensure_data_dir(s: &Settings) -> Result<(), String> {
+    if s.default_database {
+        std::fs::create_dir_all(&s.data_dir)
+            .map_err(|e| format!("无法创建数据目录 {}：{e}", s.data_dir.display()))?;
+    }
+    Ok(())
 }
 
 /// The checkpoint key: `JIANFU_AUDIT_KEY` (hex), the configured file, or `audit.key` in the
@@ -252,6 +261,7 @@ fn read_password(from_stdin: bool) -> Result<String, String> {
 }
 
 async fn open_app(s: &Settings, migrate: bool) -> Result<App, String> {
+    ensure_data_dir(s)?;
     let key = audit_key(s)?;
     let store = if migrate {
         Store::open(&s.database, key).await
@@ -477,6 +487,47 @@ fn read_authority_key(arg: &str) -> Result<jianfu_seal::PublicKey, String> {
     })
 }
 
+/// How to give `jianfu verify` the key, said wherever it has none.
+const AUTHORITY_KEY_HELP: &str = "请用 --authority-key 指定鞍山市电子印章管理机构的公钥：可直接写十六进制公钥，或写保存了 /api/v1/seal-authority 返回内容的文件，例如 jianfu verify 证明.pdf --authority-key seal-authority.json";
+
+/// The seal authority's key from the local database, for `jianfu verify` without
+/// `--authority-key`. Only reads: it creates no data directory, database file or audit key,
+/// and a database that is missing, empty or unreachable gets the same advice.
+async fn authority_from_database(s: &Settings) -> Result<jianfu_seal::PublicKey, String> {
+    let no_key = |why: &str| format!("未指定印章管理机构公钥，{why}。{AUTHORITY_KEY_HELP}");
+    if s.default_database && !s.data_dir.join("jianfu.db").is_file() {
+        return Err(no_key(&format!(
+            "数据目录 {} 中也没有本系统的数据库",
+            s.data_dir.display()
+        )));
+    }
+    // Reading writes nothing, so no checkpoint key is needed: the configured one if there is
+    // one, otherwise a throwaway key rather than a new key file.
+    let key = if std::env::var_os("JIANFU_AUDIT_KEY").is_some()
+        || s.file.audit_key_file.as_ref().is_some_and(|p| p.exists())
+        || s.data_dir.join("audit.key").exists()
+    {
+        audit_key(s)?
+    } else {
+        AuditKey::new(rand::random::<[u8; 32]>().to_vec()).map_err(|e| e.to_string())?
+    };
+    let store = Store::connect(&s.database, key)
+        .await
+        .map_err(|e| no_key(&format!("也无法打开本地数据库（{e}）")))?;
+    // Straight to the table (not through the domain, which logs a store error as a fault):
+    // an empty or foreign database is the user's situation, not the system's.
+    use jianfu_store::entity::seal_authority;
+    use jianfu_store::orm::EntityTrait;
+    match seal_authority::Entity::find_by_id(1).one(store.db()).await {
+        Ok(Some(a)) => jianfu_seal::PublicKey::from_hex(&a.public_key)
+            .map_err(|_| no_key("本地数据库中的印章管理机构公钥无效")),
+        Ok(None) => Err(no_key("本地数据库中也还没有印章管理机构")),
+        Err(_) => Err(no_key(
+            "本地数据库中也读不到印章管理机构（数据库未初始化或版本不符）",
+        )),
+    }
+}
+
 async fn verify_offline(
     s: &Settings,
     file: &std::path::Path,
@@ -485,12 +536,7 @@ async fn verify_offline(
     let bytes = std::fs::read(file).map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
     let authority = match key {
         Some(k) => read_authority_key(k)?,
-        None => open_app(s, false)
-            .await?
-            .seal_authority_key()
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or("本地数据库没有印章管理机构公钥；请用 --authority-key 指定")?,
+        None => authority_from_database(s).await?,
     };
     match jianfu_seal::verify_file(&bytes, &authority) {
         Ok(doc) => {

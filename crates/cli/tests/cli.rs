@@ -223,3 +223,66 @@ fn unreachable_postgres_fails_fast_with_one_line() {
         "the password is never printed: {err}"
     );
 }
+
+/// Found in issue 15: `jianfu verify FILE` without `--authority-key`, run outside a data
+/// directory, created `./jianfu-data` (and a database and audit key in it), logged a missing
+/// table and ended with 系统内部错误.
+#[test]
+fn verify_without_a_key_outside_a_data_directory_creates_nothing_and_says_how_to_pass_the_key() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("证明.json"), "{}").unwrap();
+    let listing = |p: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let o = Command::new(env!("CARGO_BIN_EXE_jianfu"))
+        .current_dir(d.path())
+        .args(["verify", "证明.json"])
+        .env_remove("JIANFU_DATABASE_URL")
+        .env_remove("JIANFU_AUDIT_KEY")
+        .env_remove("JIANFU_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one clear line: {err}");
+    assert!(lines[0].contains("--authority-key"), "{err}");
+    assert!(lines[0].contains("/api/v1/seal-authority"), "{err}");
+    assert!(!err.contains("系统内部错误"), "{err}");
+    assert_eq!(listing(d.path()), ["证明.json"]);
+
+    // An empty directory given as the data directory stays empty too.
+    let empty = d.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = jianfu(
+        &empty,
+        &["verify", d.path().join("证明.json").to_str().unwrap()],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("--authority-key"), "{}", text(&o));
+    assert!(listing(&empty).is_empty(), "{:?}", listing(&empty));
+
+    // A data directory whose database was never migrated: the same advice, no internal error.
+    let bare = d.path().join("bare");
+    std::fs::create_dir(&bare).unwrap();
+    std::fs::write(bare.join("jianfu.db"), b"").unwrap();
+    let o = jianfu(
+        &bare,
+        &["verify", d.path().join("证明.json").to_str().unwrap()],
+        None,
+    );
+    assert!(!o.status.success());
+    let all = text(&o);
+    assert!(all.contains("--authority-key"), "{all}");
+    assert!(
+        !all.contains("系统内部错误") && !all.contains("no such table"),
+        "{all}"
+    );
+    assert!(!bare.join("audit.key").exists());
+}
