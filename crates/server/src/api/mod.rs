@@ -63,17 +63,37 @@ impl Modify for Contract {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::RefOr;
         use utoipa::openapi::path::ParameterIn;
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
             let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("patch", &mut item.patch),
             ];
-            for op in ops.into_iter().flatten() {
+            for (method, op) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                // Handler names repeat across modules (`list`, `get`); OpenAPI wants unique ids.
+                let slug: String = path
+                    .trim_start_matches("/api/v1/")
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect();
+                op.operation_id = Some(format!("{method}_{}", slug.trim_end_matches('_')));
                 // utoipa writes `body = Problem` as application/json; the server sends problem+json.
-                for r in op.responses.responses.values_mut() {
+                for (status, r) in op.responses.responses.iter_mut() {
+                    // OpenAPI requires a description on every response.
+                    if let RefOr::T(r) = r
+                        && r.description.is_empty()
+                    {
+                        r.description = status
+                            .parse::<u16>()
+                            .ok()
+                            .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+                            .and_then(|s| s.canonical_reason())
+                            .unwrap_or("Response")
+                            .to_owned();
+                    }
                     if let RefOr::T(r) = r
                         && let Some(c) = r.content.shift_remove("application/json")
                     {
