@@ -1,6 +1,7 @@
 //! Accounts and role grants: the system administrator creates and edits accounts within their
 //! jurisdiction; the security administrator grants and revokes roles, locks and unlocks.
 
+use crate::text;
 use jianfu_store::entity::{account, node, role_grant, session};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
@@ -76,7 +77,7 @@ pub fn check_username(u: &str) -> Result<String> {
 }
 
 fn check_display_name(n: &str) -> Result<String> {
-    let n = n.trim();
+    let n = text::visible(n);
     if n.is_empty() || n.chars().count() > 100 {
         return Err(DomainError::field(
             "display_name",

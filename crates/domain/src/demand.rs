@@ -6,6 +6,7 @@
 //! fields and its rules (a function in the rules crate). The first kind is the work item
 //! (工作事项, clause 4.2).
 
+use crate::text;
 use std::collections::HashMap;
 
 use jianfu_rules::{Decision, Outcome};
@@ -597,7 +598,7 @@ impl App {
     /// requester's jurisdiction.
     async fn validate_draft(&self, ctx: &Ctx, f: &DemandForm) -> Result<Draft> {
         let (requester, level, scope) = self.requester_for(ctx, f.requester_node_id).await?;
-        let title = f.title.trim().to_owned();
+        let title = text::visible(&f.title).to_owned();
         if title.is_empty() || title.chars().count() > 200 {
             return Err(DomainError::field(
                 "title",
@@ -605,7 +606,7 @@ impl App {
                 "请填写事项名称（不超过 200 字）",
             ));
         }
-        let description = f.description.trim().to_owned();
+        let description = text::visible(&f.description).to_owned();
         if description.chars().count() > 5000 {
             return Err(DomainError::field(
                 "description",
@@ -613,7 +614,7 @@ impl App {
                 "事项内容不超过 5000 字",
             ));
         }
-        if f.category.trim().is_empty() {
+        if text::visible(&f.category).is_empty() {
             return Err(DomainError::field(
                 "category",
                 "category_required",
@@ -629,7 +630,7 @@ impl App {
         }
         let legal_basis = match f.legal_basis_kind.trim() {
             "" => {
-                if !f.legal_basis_title.trim().is_empty() {
+                if !text::visible(&f.legal_basis_title).is_empty() {
                     return Err(DomainError::field(
                         "legal_basis_kind",
                         "legal_basis_kind_required",
@@ -640,8 +641,8 @@ impl App {
             }
             k @ ("law" | "regulation" | "rule") => Some((
                 k.to_owned(),
-                f.legal_basis_title.trim().to_owned(),
-                f.legal_basis_article.trim().to_owned(),
+                text::visible(&f.legal_basis_title).to_owned(),
+                text::visible(&f.legal_basis_article).to_owned(),
             )),
             _ => {
                 return Err(DomainError::field(
@@ -652,7 +653,7 @@ impl App {
             }
         };
         let amount = parse_yuan(&f.funding_yuan)?;
-        let source = f.funding_source.trim().to_owned();
+        let source = text::visible(&f.funding_source).to_owned();
         if amount.is_some() && source.is_empty() {
             return Err(DomainError::field(
                 "funding_source",
@@ -706,7 +707,7 @@ impl App {
             title,
             description,
             details: WorkItemDetails {
-                category: f.category.trim().to_owned(),
+                category: text::visible(&f.category).to_owned(),
                 community_role: f.community_role.clone(),
                 within_own_duty: f.within_own_duty,
                 public_interest: f.public_interest,
@@ -1350,7 +1351,7 @@ impl App {
             .col_expr(demand::Column::ReviewedAt, Expr::value(now))
             .col_expr(
                 demand::Column::ReviewNote,
-                Expr::value(Some(note.trim().to_owned()).filter(|n| !n.is_empty())),
+                Expr::value(Some(text::visible(note).to_owned()).filter(|n| !n.is_empty())),
             )
             .col_expr(demand::Column::UpdatedAt, Expr::value(now))
             .filter(demand::Column::Id.eq(id))
@@ -1390,7 +1391,7 @@ impl App {
                 "只有待审批的事项可以驳回",
             ));
         }
-        let reason = reason.trim();
+        let reason = text::visible(reason);
         if reason.is_empty() {
             return Err(DomainError::field(
                 "reason",
@@ -1471,7 +1472,7 @@ impl App {
                 "只有已准入的事项可以撤销",
             ));
         }
-        let reason = reason.trim();
+        let reason = text::visible(reason);
         if reason.is_empty() {
             return Err(DomainError::field(
                 "reason",
@@ -1728,7 +1729,7 @@ impl App {
         };
         self.check(ctx, Action::ReportUnadmitted, &c.target())
             .await?;
-        let unit = f.demanding_unit.trim();
+        let unit = text::visible(&f.demanding_unit);
         if unit.is_empty() || unit.chars().count() > 200 {
             return Err(DomainError::field(
                 "demanding_unit",
@@ -1736,7 +1737,7 @@ impl App {
                 "请写明下派事项的单位",
             ));
         }
-        let description = f.description.trim();
+        let description = text::visible(&f.description);
         if description.is_empty() || description.chars().count() > 5000 {
             return Err(DomainError::field(
                 "description",

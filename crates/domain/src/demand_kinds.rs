@@ -11,6 +11,7 @@
 //! runs the rule at once (a request is submitted, not drafted). Admission, rejection,
 //! revocation, lookup and expiry are the demand module's, unchanged.
 
+use crate::text;
 use jianfu_rules::plaque::{
     AgencyDemands, AgencyRequirementFacts, Mandate, MandateLevel, Placement, TemporaryPlaqueFacts,
     UnitKind, check_agency_requirement, check_temporary_plaque,
@@ -192,8 +193,8 @@ impl App {
         self.check(ctx, Action::RequestTemporaryPlaque, &unit.target())
             .await?;
         let district = self.district_of_node(&unit).await?;
-        let task = f.task.trim();
-        let text = f.plaque_text.trim();
+        let task = text::visible(&f.task);
+        let text = text::visible(&f.plaque_text);
         if text.is_empty() || text.chars().count() > 100 {
             return Err(DomainError::field(
                 "plaque_text",
@@ -325,7 +326,7 @@ impl App {
     /// document number; otherwise it goes to the authority of the department's level.
     pub async fn create_agency_requirement(&self, ctx: &Ctx, f: &AgencyForm) -> Result<DemandView> {
         let (requester, level, scope) = self.requester_for(ctx, f.requester_node_id).await?;
-        let title = f.title.trim();
+        let title = text::visible(&f.title);
         if title.is_empty() || title.chars().count() > 200 {
             return Err(DomainError::field(
                 "title",
@@ -333,7 +334,7 @@ impl App {
                 "请填写要求名称（不超过 200 字）",
             ));
         }
-        let description = f.description.trim();
+        let description = text::visible(&f.description);
         if description.chars().count() > 5000 {
             return Err(DomainError::field(
                 "description",
@@ -377,7 +378,7 @@ impl App {
                         "请选择发文机关层级",
                     )
                 })?,
-                document: f.mandate_document.trim(),
+                document: text::visible(&f.mandate_document),
             }),
         };
         let start = parse_date(&f.period_start, "period_start")?;
@@ -396,8 +397,8 @@ impl App {
             demands,
             legal_basis: basis_kind.map(|kind| LegalBasis {
                 kind,
-                title: f.legal_basis_title.trim(),
-                article: f.legal_basis_article.trim(),
+                title: text::visible(&f.legal_basis_title),
+                article: text::visible(&f.legal_basis_article),
             }),
             mandate,
         });
@@ -413,11 +414,11 @@ impl App {
             full_time_staff: f.full_time_staff,
             plaque: f.plaque,
             mandate_level: f.mandate_level.trim().to_owned(),
-            mandate_document: f.mandate_document.trim().to_owned(),
+            mandate_document: text::visible(&f.mandate_document).to_owned(),
             target_mode: f.target_mode.clone(),
             target_ids: f.target_ids.clone(),
         };
-        let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let opt = |s: &str| Some(text::visible(s).to_owned()).filter(|s| !s.is_empty());
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         let row = demand::ActiveModel {

@@ -17,6 +17,7 @@ pub mod id_number;
 pub mod import;
 pub mod page;
 pub mod plaque;
+pub mod text;
 pub mod tree;
 pub(crate) mod upload;
 

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_PER_PAGE: u64 = 20;
 pub const MAX_PER_PAGE: u64 = 200;
+/// Far beyond any list; keeps `offset` inside what both databases accept.
+pub const MAX_PAGE: u64 = 1_000_000;
 
 /// Which page the user asked for (1-based), clamped to sane bounds.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -15,9 +17,28 @@ pub struct PageRequest {
 impl PageRequest {
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
         Self {
-            page: page.unwrap_or(1).max(1),
+            page: page.unwrap_or(1).clamp(1, MAX_PAGE),
             per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE),
         }
+    }
+    /// The API's strict reading: a page outside `1..=MAX_PAGE` or a size outside
+    /// `1..=MAX_PER_PAGE` is refused (the pages clamp instead, see [`PageRequest::new`]).
+    pub fn parse(page: Option<u64>, per_page: Option<u64>) -> crate::Result<Self> {
+        if page.is_some_and(|p| !(1..=MAX_PAGE).contains(&p)) {
+            return Err(crate::DomainError::field(
+                "page",
+                "page_invalid",
+                format!("页码应在 1 到 {MAX_PAGE} 之间"),
+            ));
+        }
+        if per_page.is_some_and(|n| !(1..=MAX_PER_PAGE).contains(&n)) {
+            return Err(crate::DomainError::field(
+                "per_page",
+                "per_page_invalid",
+                format!("每页条数应在 1 到 {MAX_PER_PAGE} 之间"),
+            ));
+        }
+        Ok(Self::new(page, per_page))
     }
     pub fn offset(&self) -> u64 {
         (self.page - 1) * self.per_page

@@ -1,6 +1,7 @@
 //! The administrative tree: browsing what one may see, and the system administrator's
 //! create / edit / delete of places and departments, each validated and audited.
 
+use crate::text;
 use jianfu_store::entity::{account, node, role_grant};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
@@ -106,7 +107,7 @@ pub struct NodeDetail {
 }
 
 fn clean_name(name: &str) -> Result<String> {
-    let name = name.trim();
+    let name = text::visible(name);
     let n = name.chars().count();
     if n == 0 {
         return Err(DomainError::field("name", "name_required", "请填写名称"));

@@ -1,6 +1,6 @@
 //! Static assets compiled into the binary, so the product runs offline from any directory.
 
-use axum::extract::Path;
+use crate::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 

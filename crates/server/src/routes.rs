@@ -419,6 +419,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             views::demands::report_filed,
         ),
         r(
+            post.clone(),
+            "/api/v1/reports",
+            Act(A::ReportUnadmitted),
+            api::demands::report,
+        ),
+        r(
             get.clone(),
             "/cases",
             Act(A::ViewCases),
@@ -754,6 +760,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             views::certificates::mine,
         ),
         r(
+            get.clone(),
+            "/api/v1/certificates/mine",
+            Act(A::ApplyCertificate),
+            api::certificates::mine,
+        ),
+        r(
             post.clone(),
             "/api/v1/certificates",
             Act(A::ApplyCertificate),
@@ -829,6 +841,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             views::certificates::refuse,
         ),
         r(
+            post.clone(),
+            "/api/v1/certificates/{id}/refuse",
+            Act(A::ProcessCertificate),
+            api::certificates::refuse,
+        ),
+        r(
             get.clone(),
             "/issued/{id}/pdf",
             AnyOf(CERT_HOLDER),
@@ -900,6 +918,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/catalogue/{district}/local",
             Act(A::ManageCatalogue),
             views::certificates::catalogue_local,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/catalogue/{district_id}/local",
+            Act(A::ManageCatalogue),
+            api::certificates::create_local_type,
         ),
         r(
             get.clone(),

@@ -1,6 +1,7 @@
 //! The certificate catalogue (4.5-2, 4.5-3, 4.5-6): the city's types, each district's selection
 //! of them plus its local types, the discontinued list, and the public service guides.
 
+use crate::text;
 use jianfu_rules::certificate::{
     self as rules, CatalogueOrigin, CertificateBasis, CertificateTypeFacts, LegalBasis,
     LegalBasisKind, Processing, RetainedListApprover, ServiceGuide,
@@ -405,7 +406,7 @@ impl App {
                 "事项代码只能由小写字母、数字和下划线组成（不超过64位）",
             ));
         }
-        let name = f.name.trim();
+        let name = text::visible(&f.name);
         if name.is_empty() || name.chars().count() > 100 {
             return Err(DomainError::field(
                 "name",
@@ -440,7 +441,7 @@ impl App {
                 })?
         };
         let now = self.now_ms();
-        let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let opt = |s: &str| Some(text::visible(s).to_owned()).filter(|s| !s.is_empty());
         let mut row = certificate_type::Model {
             id: 0,
             scope_node_id: district_id,
@@ -451,14 +452,14 @@ impl App {
             basis_title: opt(&f.basis_title),
             basis_article: opt(&f.basis_article),
             within_duty: f.within_duty,
-            conditions: f.conditions.trim().to_owned(),
-            materials: f.materials.trim().to_owned(),
-            template: f.template.trim().to_owned(),
+            conditions: text::visible(&f.conditions).to_owned(),
+            materials: text::visible(&f.materials).to_owned(),
+            template: text::visible(&f.template).to_owned(),
             processing_days: days,
             needs_investigation: f.needs_investigation,
             public_interest: f.public_interest,
-            purpose: f.purpose.trim().to_owned(),
-            steps: f.steps.trim().to_owned(),
+            purpose: text::visible(&f.purpose).to_owned(),
+            steps: text::visible(&f.steps).to_owned(),
             alternative_route: None,
             alternative_note: None,
             source: opt(&f.source).unwrap_or_else(|| format!("{}本地证明事项", district.name)),

@@ -1,5 +1,6 @@
 //! Applications, issuing, revocation and public verification of certificates.
 
+use crate::text;
 use std::sync::Arc;
 
 use jianfu_rules::certificate::{
@@ -225,7 +226,8 @@ fn text_field(
     max: usize,
     required: bool,
 ) -> Result<String> {
-    let t = s.trim();
+    text::check_chars(s, text::Lines::Many, field, label)?;
+    let t = text::visible(s);
     if required && t.is_empty() {
         return Err(DomainError::field(
             field,

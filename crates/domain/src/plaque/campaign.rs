@@ -2,6 +2,7 @@
 //! towns re-checks its plaques and those of its communities and reports completion within the
 //! period of 4.1-7; the district and city see progress per unit and the non-compliant plaques.
 
+use crate::text;
 use std::collections::HashMap;
 
 use jianfu_rules::plaque::{SelfInspectionFacts, check_self_inspection, self_inspection_deadline};
@@ -118,7 +119,7 @@ impl App {
         if district.kind != NodeKind::District {
             return Err(bad());
         }
-        let title = f.title.trim();
+        let title = text::visible(&f.title);
         let title = if title.is_empty() {
             format!("{}街道(乡镇)挂牌自检自查", district.name)
         } else if title.chars().count() > 200 || title.chars().any(char::is_control) {

@@ -1,6 +1,7 @@
 //! Plaque registries (one per street, town, community and village) and the removal tasks their
 //! non-compliant plaques open.
 
+use crate::text;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -240,7 +241,7 @@ fn parse_placement(s: &str) -> Result<Placement> {
 }
 
 fn text(s: &str, field: &'static str, label: &str, max: usize) -> Result<String> {
-    let t = s.trim();
+    let t = text::visible(s);
     if t.is_empty() {
         return Err(DomainError::field(
             field,
@@ -255,13 +256,7 @@ fn text(s: &str, field: &'static str, label: &str, max: usize) -> Result<String>
             format!("{label}不能超过 {max} 字"),
         ));
     }
-    if t.chars().any(char::is_control) {
-        return Err(DomainError::field(
-            field,
-            "invalid_characters",
-            format!("{label}含有不可见的控制字符"),
-        ));
-    }
+    text::check_chars(t, text::Lines::One, field, label)?;
     Ok(t.to_owned())
 }
 

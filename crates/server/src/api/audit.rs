@@ -1,7 +1,7 @@
 //! `/api/v1/audit`: the audit log for the audit administrator.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use jianfu_domain::audit_log::AuditFilter;
 use jianfu_domain::page::PageRequest;
 use serde::{Deserialize, Serialize};
@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::access::CurrentUser;
 use crate::api::PageOut;
 use crate::error::{ApiError, Problem};
+use crate::extract::Query;
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -28,6 +29,7 @@ pub struct AuditOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     actor: Option<String>,
     /// Action code prefix, e.g. `node.`.
@@ -37,7 +39,11 @@ pub struct AuditParams {
     from: Option<String>,
     /// Last day, inclusive.
     to: Option<String>,
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
 }
 
@@ -57,7 +63,11 @@ pub async fn list(
     };
     let page = s
         .app
-        .list_audit(&user.ctx(), &filter, PageRequest::new(p.page, p.per_page))
+        .list_audit(
+            &user.ctx(),
+            &filter,
+            PageRequest::parse(p.page, p.per_page)?,
+        )
         .await?;
     Ok(Json(PageOut {
         items: page

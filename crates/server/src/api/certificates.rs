@@ -2,12 +2,13 @@
 //! `/api/v1/issued`, `/api/v1/seal-uses`: certificates (4.5) for machine clients.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use jianfu_domain::DomainError;
 use jianfu_domain::certificate::{
-    ApplicationFilter, ApplicationForm, ApplicationView, AttachmentUpload, SealUseFilter,
+    ApplicationFilter, ApplicationForm, ApplicationView, AttachmentUpload, LocalTypeForm,
+    SealUseFilter,
 };
 use jianfu_domain::page::PageRequest;
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ use crate::access::{ClientIp, CurrentUser};
 use crate::api::PageOut;
 use crate::api::demands::FindingOut;
 use crate::error::{ApiError, Problem, problem};
-use crate::extract::Json as Body;
+use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
 use crate::views::certificates::{VerifyQuery, verify_outcome};
 
@@ -39,6 +40,7 @@ pub struct VerifyOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VerifyParams {
     /// e.g. `ZM-2026-000001`.
     pub serial: String,
@@ -163,6 +165,83 @@ pub async fn catalogue(
         not_adopted: c.not_adopted.into_iter().map(type_out).collect(),
         discontinued: c.discontinued.into_iter().map(type_out).collect(),
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LocalTypeIn {
+    /// Lower-case letters, digits and `_`, unique in the district.
+    pub code: String,
+    pub name: String,
+    /// `law`, `regulation`, `rule` or `retained_list`; empty when there is none (then 4.5-3
+    /// refuses the type).
+    #[serde(default)]
+    pub basis_kind: String,
+    #[serde(default)]
+    pub basis_title: String,
+    /// The article, or for a retained list its approver: `state`, `province` or `city`.
+    #[serde(default)]
+    pub basis_article: String,
+    /// Whether issuing it is within the community's duties (4.5-6).
+    pub within_duty: bool,
+    /// Conditions, one per line.
+    #[serde(default)]
+    pub conditions: String,
+    /// Materials to bring, one per line.
+    #[serde(default)]
+    pub materials: String,
+    /// Certificate text template.
+    #[serde(default)]
+    pub template: String,
+    /// Working days, 0 (on the spot) to 60.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 60)]
+    pub processing_days: Option<i32>,
+    #[serde(default)]
+    pub needs_investigation: bool,
+    #[serde(default)]
+    pub public_interest: bool,
+    #[serde(default)]
+    pub purpose: String,
+    /// Steps, one per line.
+    #[serde(default)]
+    pub steps: String,
+    /// Where the type comes from; default "<district>本地证明事项".
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A district adds a local certificate type to its catalogue (4.5-2), checked by 4.5-3 and
+/// 4.5-6; a refused type is answered 422 with the rules' reasons and nothing is stored.
+#[utoipa::path(post, path = "/api/v1/catalogue/{district_id}/local", params(("district_id" = i64, Path)), request_body = LocalTypeIn,
+    responses((status = 201, body = TypeOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_local_type(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(district_id): Path<i64>,
+    Body(b): Body<LocalTypeIn>,
+) -> Result<(axum::http::StatusCode, Json<TypeOut>), ApiError> {
+    let form = LocalTypeForm {
+        code: b.code,
+        name: b.name,
+        basis_kind: b.basis_kind,
+        basis_title: b.basis_title,
+        basis_article: b.basis_article,
+        within_duty: b.within_duty,
+        conditions: b.conditions,
+        materials: b.materials,
+        template: b.template,
+        processing_days: b.processing_days.map(|d| d.to_string()).unwrap_or_default(),
+        needs_investigation: b.needs_investigation,
+        public_interest: b.public_interest,
+        purpose: b.purpose,
+        steps: b.steps,
+        source: b.source,
+    };
+    let t = s
+        .app
+        .create_local_type(&user.ctx(), district_id, &form)
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Json(type_out(t))))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -305,11 +384,16 @@ pub async fn apply(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `submitted`, `overdue`, `issued` or `refused`.
     status: Option<String>,
     q: Option<String>,
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
 }
 
@@ -327,9 +411,20 @@ pub async fn list(
     };
     let page = s
         .app
-        .list_applications(&user.ctx(), &f, PageRequest::new(p.page, p.per_page))
+        .list_applications(&user.ctx(), &f, PageRequest::parse(p.page, p.per_page)?)
         .await?;
     Ok(Json(PageOut::from_page(page, ApplicationOut::from)))
+}
+
+/// The caller's own applications, newest first (a resident's 我的证明申请).
+#[utoipa::path(get, path = "/api/v1/certificates/mine",
+    responses((status = 200, body = Vec<ApplicationOut>), (status = 403, body = Problem)))]
+pub async fn mine(
+    State(s): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<ApplicationOut>>, ApiError> {
+    let items = s.app.my_applications(&user.ctx()).await?;
+    Ok(Json(items.into_iter().map(ApplicationOut::from).collect()))
 }
 
 /// One application (its applicant, or an official over its community).
@@ -359,6 +454,20 @@ pub async fn issue(
 #[derive(Deserialize, ToSchema)]
 pub struct ReasonIn {
     pub reason: String,
+}
+
+/// Refuses an application with a written reason (the community's staff).
+#[utoipa::path(post, path = "/api/v1/certificates/{id}/refuse", params(("id" = i64, Path)), request_body = ReasonIn,
+    responses((status = 200, body = ApplicationOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn refuse(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<ReasonIn>,
+) -> Result<Json<ApplicationOut>, ApiError> {
+    let ctx = user.ctx();
+    s.app.refuse_application(&ctx, id, &b.reason).await?;
+    Ok(Json(s.app.application(&ctx, id).await?.into()))
 }
 
 /// Revokes an issued certificate.
@@ -392,11 +501,16 @@ pub struct SealUseOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SealUseParams {
     q: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
 }
 
@@ -415,7 +529,7 @@ pub async fn seal_uses(
     };
     let page = s
         .app
-        .seal_ledger(&user.ctx(), &f, PageRequest::new(p.page, p.per_page))
+        .seal_ledger(&user.ctx(), &f, PageRequest::parse(p.page, p.per_page)?)
         .await?;
     Ok(Json(PageOut::from_page(page, |r| SealUseOut {
         id: r.id,

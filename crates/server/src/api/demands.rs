@@ -2,9 +2,9 @@
 //! admission for machine clients.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use jianfu_domain::demand::{DemandFilter, DemandForm, DemandView};
+use jianfu_domain::demand::{DemandFilter, DemandForm, DemandView, ReportForm};
 use jianfu_domain::page::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::access::CurrentUser;
 use crate::api::PageOut;
 use crate::error::{ApiError, Problem};
-use crate::extract::Json as Body;
+use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -169,11 +169,16 @@ impl DemandIn {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Part of the title or admission number.
     q: Option<String>,
     status: Option<String>,
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
 }
 
@@ -192,7 +197,7 @@ pub async fn list(
                 q: p.q,
                 status: p.status,
             },
-            PageRequest::new(p.page, p.per_page),
+            PageRequest::parse(p.page, p.per_page)?,
         )
         .await?;
     Ok(Json(PageOut {
@@ -355,9 +360,52 @@ pub struct CaseOut {
     pub created_at: i64,
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct ReportIn {
+    /// The community (village) reporting; it must be the caller's own.
+    pub community_id: i64,
+    /// Who pushed the work item down.
+    pub demanding_unit: String,
+    /// What was demanded.
+    pub description: String,
+    /// The admission number the unit claimed, if any (e.g. `AZ-2026-000123-7`).
+    #[serde(default)]
+    pub claimed_number: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportOut {
+    /// The supervision case opened by the report (see `/api/v1/cases`).
+    pub id: i64,
+}
+
+/// A community refuses a demand that has no valid admission number and reports it; the report
+/// becomes a supervision case for the district's and city's supervisors.
+#[utoipa::path(post, path = "/api/v1/reports", request_body = ReportIn,
+    responses((status = 201, body = ReportOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn report(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Body(b): Body<ReportIn>,
+) -> Result<(StatusCode, Json<ReportOut>), ApiError> {
+    let form = ReportForm {
+        community_id: b.community_id,
+        demanding_unit: b.demanding_unit,
+        description: b.description,
+        claimed_number: b.claimed_number,
+    };
+    let id = s.app.report_unadmitted(&user.ctx(), &form).await?;
+    Ok((StatusCode::CREATED, Json(ReportOut { id })))
+}
+
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
 }
 
@@ -370,7 +418,7 @@ pub async fn cases(
 ) -> Result<Json<PageOut<CaseOut>>, ApiError> {
     let page = s
         .app
-        .list_cases(&user.ctx(), PageRequest::new(p.page, p.per_page))
+        .list_cases(&user.ctx(), PageRequest::parse(p.page, p.per_page)?)
         .await?;
     Ok(Json(PageOut {
         items: page
@@ -412,6 +460,7 @@ pub struct LedgerOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LedgerParams {
     /// City or district node id; default: the caller's own scope.
     scope: Option<i64>,

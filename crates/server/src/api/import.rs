@@ -17,6 +17,7 @@ use crate::state::AppState;
 use crate::views::import::read_upload;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// The department the demands are drafted for (one the caller belongs to).
     requester_node_id: i64,

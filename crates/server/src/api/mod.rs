@@ -37,6 +37,127 @@ impl Modify for Security {
     }
 }
 
+/// The answers every operation may give besides its own, declared once here so that the document
+/// matches what the extractors and the access layer really send: problem+json for every error,
+/// 400 for an unreadable path or body, 401/403 on protected operations, 404 where a path names a
+/// record, 413/415/422 where a body is read, 422 for query parameters out of range.
+struct Contract;
+
+const PROBLEM_JSON: &str = "application/problem+json";
+
+fn problem_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+impl Modify for Contract {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::path::ParameterIn;
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("patch", &mut item.patch),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                // Handler names repeat across modules (`list`, `get`); OpenAPI wants unique ids.
+                let slug: String = path
+                    .trim_start_matches("/api/v1/")
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect();
+                op.operation_id = Some(format!("{method}_{}", slug.trim_end_matches('_')));
+                // utoipa writes `body = Problem` as application/json; the server sends problem+json.
+                for (status, r) in op.responses.responses.iter_mut() {
+                    // OpenAPI requires a description on every response.
+                    if let RefOr::T(r) = r
+                        && r.description.is_empty()
+                    {
+                        r.description = status
+                            .parse::<u16>()
+                            .ok()
+                            .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+                            .and_then(|s| s.canonical_reason())
+                            .unwrap_or("Response")
+                            .to_owned();
+                    }
+                    if let RefOr::T(r) = r
+                        && let Some(c) = r.content.shift_remove("application/json")
+                    {
+                        let is_problem = matches!(&c, RefOr::T(c) if matches!(&c.schema, Some(RefOr::Ref(x)) if x.ref_location.ends_with("/Problem")));
+                        let key = if is_problem {
+                            PROBLEM_JSON
+                        } else {
+                            "application/json"
+                        };
+                        r.content.insert(key.to_owned(), c);
+                    }
+                }
+                let params = op.parameters.iter().flatten().filter_map(|p| match p {
+                    RefOr::T(p) => Some(p.parameter_in.clone()),
+                    RefOr::Ref(_) => None,
+                });
+                let in_path = params.clone().any(|p| p == ParameterIn::Path);
+                let in_query = params.into_iter().any(|p| p == ParameterIn::Query);
+                let body = op.request_body.is_some();
+                // An operation with `security(())` is public.
+                let public = op.security.as_ref().is_some_and(|s| {
+                    s.iter()
+                        .all(|r| serde_json::to_value(r).is_ok_and(|v| v == serde_json::json!({})))
+                });
+                let mut add = |status: &str, description: &str, when: bool| {
+                    if when {
+                        op.responses
+                            .responses
+                            .entry(status.to_owned())
+                            .or_insert_with(|| problem_response(description));
+                    }
+                };
+                add(
+                    "400",
+                    "Unreadable path parameter or body (`path_invalid`, `json_malformed`)",
+                    in_path || body,
+                );
+                add(
+                    "401",
+                    "Not logged in, or the token is no longer valid",
+                    !public,
+                );
+                add(
+                    "403",
+                    "Not allowed for the caller's roles or jurisdiction",
+                    !public,
+                );
+                add("404", "No such record", in_path);
+                add(
+                    "413",
+                    "Body over the operation's size limit (`payload_too_large`)",
+                    body,
+                );
+                add(
+                    "415",
+                    "Body is not `application/json` (`json_content_type`)",
+                    body,
+                );
+                add("422", "Invalid input; `field` names it", body || in_query);
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "jianfu 基层减负管理平台 API", version = "1", description = "Errors are application/problem+json with a stable `code` and a Chinese `detail`. Authenticate with `Authorization: Bearer <token>` (create tokens at /tokens), or with the session cookie plus an `X-CSRF-Token` header on state changes."),
@@ -47,18 +168,19 @@ impl Modify for Security {
         users::lock, users::unlock, users::grant, users::revoke,
         audit::list, audit::verify,
         demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::reject, demands::revoke,
-        demands::lookup, demands::cases, demands::ledger,
+        demands::lookup, demands::report, demands::cases, demands::ledger,
         demands::request_temporary_plaque, demands::create_agency_requirement,
         import::import_demands,
-        certificates::verify, certificates::seal_authority, certificates::catalogue,
-        certificates::apply, certificates::list, certificates::get, certificates::issue, certificates::revoke,
+        certificates::verify, certificates::seal_authority, certificates::catalogue, certificates::create_local_type,
+        certificates::apply, certificates::mine, certificates::list, certificates::get, certificates::issue,
+        certificates::refuse, certificates::revoke,
         certificates::seal_uses,
         plaques::list, plaques::create, plaques::get, plaques::update, plaques::confirm, plaques::remove,
         plaques::tasks, plaques::close_task,
         plaques::campaigns, plaques::launch, plaques::campaign, plaques::complete,
     ),
     components(schemas(Problem)),
-    modifiers(&Security),
+    modifiers(&Security, &Contract),
     security(("token" = []), ("session" = [])),
 )]
 pub struct ApiDoc;

@@ -1,7 +1,7 @@
 //! `/api/v1/nodes`: the administrative tree.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jianfu_domain::tree::{NewNode, NodeEdit, NodeView};
 use serde::{Deserialize, Serialize};
@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::access::CurrentUser;
 use crate::error::{ApiError, Problem};
-use crate::extract::Json as Body;
+use crate::extract::{Json as Body, Path};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]

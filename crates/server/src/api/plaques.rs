@@ -2,7 +2,7 @@
 //! 4.4), their removal tasks and self-inspection campaigns (4.1-3, 4.1-7) for machine clients.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;
 use jianfu_domain::DomainError;
@@ -18,7 +18,7 @@ use crate::access::CurrentUser;
 use crate::api::PageOut;
 use crate::api::demands::FindingOut;
 use crate::error::{ApiError, Problem};
-use crate::extract::Json as Body;
+use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
 
 /// Request body limit of the JSON routes that carry a photo (base64 of 5 MB and the fields).
@@ -147,6 +147,7 @@ fn decode_photo(b64: Option<String>) -> Result<Option<Vec<u8>>, ApiError> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PlaqueParams {
     /// One unit's plaques; otherwise every unit in the caller's jurisdiction.
     unit_id: Option<i64>,
@@ -156,7 +157,11 @@ pub struct PlaqueParams {
     status: Option<String>,
     /// Name contains.
     q: Option<String>,
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
 }
 
@@ -176,7 +181,7 @@ pub async fn list(
     };
     let page = s
         .app
-        .list_plaques(&user.ctx(), &f, PageRequest::new(p.page, p.per_page))
+        .list_plaques(&user.ctx(), &f, PageRequest::parse(p.page, p.per_page)?)
         .await?;
     Ok(Json(PageOut::from_page(page, PlaqueOut::from)))
 }
@@ -303,11 +308,16 @@ pub async fn remove(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TaskParams {
     /// `open` (default), `overdue`, `closed` or `all`.
     status: Option<String>,
     unit_id: Option<i64>,
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
 }
 
@@ -325,7 +335,7 @@ pub async fn tasks(
     };
     let page = s
         .app
-        .list_removal_tasks(&user.ctx(), &f, PageRequest::new(p.page, p.per_page))
+        .list_removal_tasks(&user.ctx(), &f, PageRequest::parse(p.page, p.per_page)?)
         .await?;
     Ok(Json(PageOut::from_page(page, RemovalTaskOut::from)))
 }
@@ -439,8 +449,13 @@ impl From<CampaignView> for CampaignOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
 }
 
@@ -454,7 +469,7 @@ pub async fn campaigns(
 ) -> Result<Json<PageOut<CampaignSummaryOut>>, ApiError> {
     let page = s
         .app
-        .list_campaigns(&user.ctx(), PageRequest::new(p.page, p.per_page))
+        .list_campaigns(&user.ctx(), PageRequest::parse(p.page, p.per_page)?)
         .await?;
     Ok(Json(PageOut::from_page(page, CampaignSummaryOut::from)))
 }

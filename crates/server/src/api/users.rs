@@ -1,7 +1,7 @@
 //! `/api/v1/users` and `/api/v1/grants`: accounts and role grants.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jianfu_domain::accounts::{AccountEdit, AccountQuery, AccountView, NewAccount};
 use jianfu_domain::authz::Role;
@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::access::CurrentUser;
 use crate::api::{GrantOut, PageOut};
 use crate::error::{ApiError, Problem};
-use crate::extract::Json as Body;
+use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -56,10 +56,15 @@ impl From<AccountView> for UserOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Part of the username or display name.
     q: Option<String>,
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
 }
 
@@ -75,7 +80,7 @@ pub async fn list(
         .list_accounts(
             &user.ctx(),
             &AccountQuery { q: p.q },
-            PageRequest::new(p.page, p.per_page),
+            PageRequest::parse(p.page, p.per_page)?,
         )
         .await?;
     Ok(Json(PageOut {

@@ -1,7 +1,7 @@
 //! The audit administrator's pages: the filtered, paged log, its Excel export, and the chain
 //! check.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jianfu_domain::audit_log::{AuditFilter, AuditView};
@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
+use crate::extract::Query;
 use crate::state::AppState;
 use crate::views::{Chrome, FormError, render};
 

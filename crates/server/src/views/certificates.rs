@@ -4,7 +4,7 @@
 //! the holiday calendar.
 
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::authz::Action;
@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use crate::access::{ClientIp, CurrentUser, MaybeUser};
 use crate::error::PageError;
-use crate::extract::Form;
+use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render};
 

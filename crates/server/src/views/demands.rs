@@ -2,7 +2,7 @@
 //! its viewer may take (submit, admit, reject, revoke), the public lookup and published lists,
 //! the community's refusal report, supervision cases and the burden ledger.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::authz::Action;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::access::{CurrentUser, MaybeUser};
 use crate::error::PageError;
-use crate::extract::Form;
+use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
 

@@ -1,7 +1,7 @@
 //! The logged-in user's own things: changing the password (required when it expired or was set
 //! by an administrator) and API tokens for machine clients.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_store::entity::api_token;
@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
-use crate::extract::Form;
+use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
 

@@ -1,7 +1,7 @@
 //! The system administrator's forms for places and departments.
 
-use crate::extract::Form;
-use axum::extract::{Path, Query, State};
+use crate::extract::{Form, Path, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::division::{DISTRICT_SUBTYPES, DepartmentFunction};

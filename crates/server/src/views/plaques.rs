@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::DomainError;
@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
-use crate::extract::Form;
+use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::{Chrome, FormError, form_status, is_form_error, render};
 

@@ -1,7 +1,7 @@
 //! The security administrator's page: password and lockout policy.
 
-use crate::extract::Form;
-use axum::extract::{Query, State};
+use crate::extract::{Form, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::auth::SecurityPolicy;

@@ -1,7 +1,7 @@
 //! Browsing the tree: the whole visible forest as a nested list (or search results), and one
 //! node with its ancestors and children.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use jianfu_domain::Action;
 use jianfu_domain::tree::NodeView;
@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
+use crate::extract::{Path, Query};
 use crate::state::AppState;
 use crate::views::{Chrome, DoneQuery, ok};
 

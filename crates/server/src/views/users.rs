@@ -2,8 +2,8 @@
 //! the forms each administrator may use on it (edit and reset: system administrator; roles and
 //! locking: security administrator).
 
-use crate::extract::Form;
-use axum::extract::{Path, Query, State};
+use crate::extract::{Form, Path, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::accounts::{AccountEdit, AccountQuery, AccountView, NewAccount};

@@ -9,6 +9,7 @@ mod audit_chain;
 mod auth;
 mod bad_input;
 mod certificates;
+mod contract;
 mod demand_kinds;
 mod demands;
 mod import;

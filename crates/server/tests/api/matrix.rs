@@ -202,6 +202,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/reports/new", COMMUNITY, false),
         ("POST", "/reports", COMMUNITY, false),
         ("GET", "/reports/{id}/filed", COMMUNITY, false),
+        ("POST", "/api/v1/reports", COMMUNITY, false),
         ("GET", "/cases", SUPERVISORS, false),
         ("GET", "/ledger", LEDGER, false),
         ("GET", "/ledger/export.xlsx", LEDGER, false),
@@ -244,6 +245,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/certificates/apply", CERT_HOLDER, false),
         ("POST", "/certificates/apply", CERT_HOLDER, false),
         ("GET", "/certificates/mine", CERT_HOLDER, false),
+        ("GET", "/api/v1/certificates/mine", CERT_HOLDER, false),
         ("POST", "/api/v1/certificates", CERT_HOLDER, false),
         // The demo public-interest application of 示例和平社区 (by the resident).
         ("GET", "/certificates", CERT_VIEW, false),
@@ -262,6 +264,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/certificates/{id}/issue", COMMUNITY, false),
         ("POST", "/api/v1/certificates/{id}/issue", COMMUNITY, false),
         ("POST", "/certificates/{id}/refuse", COMMUNITY, false),
+        ("POST", "/api/v1/certificates/{id}/refuse", COMMUNITY, false),
         // The demo certificate issued by 示例和平社区 to the resident.
         ("GET", "/issued/{id}/pdf", CERT_HOLDER, false),
         ("GET", "/issued/{id}/json", CERT_HOLDER, false),
@@ -281,6 +284,12 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             false,
         ),
         ("POST", "/catalogue/{district}/local", CATALOGUE, false),
+        (
+            "POST",
+            "/api/v1/catalogue/{district_id}/local",
+            CATALOGUE,
+            false,
+        ),
         ("GET", "/admin/holidays", SYS, false),
         ("POST", "/admin/holidays", SYS, false),
         // Plaques (4.1, 4.4, plaques.rs): 示例和平社区's registry, its plaque “综合治理工作站”

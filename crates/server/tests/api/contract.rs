@@ -1,0 +1,525 @@
+//! The API contract: every rejection an extractor makes (path, query, JSON, form) is
+//! problem+json with a stable code and a Chinese detail on the API and the error page on HTML;
+//! control characters and invisible-only texts are refused on every input; the OpenAPI
+//! document says what the server does; and what a page can do, the API can do.
+
+use reqwest::header::CONTENT_TYPE;
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::auth::{problem, scalar, texts};
+use crate::helpers::{Browser, TestApp, client, spawn_app};
+
+async fn post(b: &Browser, path: &str, v: &Value) -> Response {
+    b.json(Method::POST, path).json(v).send().await.unwrap()
+}
+
+async fn get(b: &Browser, path: &str) -> Response {
+    b.json(Method::GET, path).send().await.unwrap()
+}
+
+/// The English of serde, axum and the URL parser must not reach people.
+fn assert_chinese(what: &str, detail: &str) {
+    for english in [
+        "invalid",
+        "Invalid",
+        "Failed",
+        "Cannot",
+        "expected",
+        "missing",
+        "deserialize",
+    ] {
+        assert!(!detail.contains(english), "{what}: {detail}");
+    }
+    assert!(
+        detail
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{what}: {detail}"
+    );
+}
+
+async fn api_rejects(r: Response, status: StatusCode, code: &str, field: Option<&str>) -> Value {
+    let (s, p) = problem(r).await;
+    assert_eq!((s, p["code"].as_str()), (status, Some(code)), "{p}");
+    assert_eq!(p["field"].as_str(), field, "{p}");
+    assert_chinese(code, p["detail"].as_str().unwrap());
+    p
+}
+
+async fn page_rejects(r: Response, status: StatusCode, code: &str) {
+    assert_eq!(r.status(), status);
+    let ct = r.headers()[CONTENT_TYPE].to_str().unwrap().to_owned();
+    assert!(ct.starts_with("text/html"), "{ct}");
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"lang="zh-CN""#), "{html}");
+    assert!(
+        html.contains(&format!("<code>{code}</code>")),
+        "{code}: {html}"
+    );
+    let message = texts(&html, ".flash.error");
+    assert_eq!(message.len(), 1, "{html}");
+    assert_chinese(code, &message[0]);
+}
+
+#[tokio::test]
+async fn extractor_rejections_are_problem_json_on_the_api_and_the_error_page_on_pages() {
+    let t = spawn_app().await;
+    let admin = t.login("sysadmin").await;
+    let dept = t.login("district_dept").await;
+
+    // Path: `abc` is not an id.
+    let r = get(&admin, "/api/v1/nodes/abc").await;
+    api_rejects(r, StatusCode::BAD_REQUEST, "path_invalid", Some("id")).await;
+    page_rejects(
+        dept.get("/demands/abc").await,
+        StatusCode::BAD_REQUEST,
+        "path_invalid",
+    )
+    .await;
+
+    // Query: a page that is no number, a missing required field.
+    let r = get(&dept, "/api/v1/demands?page=abc").await;
+    api_rejects(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "query_invalid",
+        Some("page"),
+    )
+    .await;
+    let r = client()
+        .get(t.url("/api/v1/verify?serial=ZM-2026-000001"))
+        .send()
+        .await
+        .unwrap();
+    api_rejects(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "query_invalid",
+        Some("code"),
+    )
+    .await;
+    page_rejects(
+        dept.get("/demands?page=abc").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "query_invalid",
+    )
+    .await;
+
+    // JSON of the wrong type, and a missing field, name the field in Chinese.
+    let street = t.node_id("示例一街道").await;
+    let before = scalar(&t, "SELECT COUNT(*) FROM node").await;
+    let r = post(
+        &admin,
+        "/api/v1/nodes",
+        &json!({ "parent_id": street.to_string(), "kind": "community", "name": "示例社区" }),
+    )
+    .await;
+    let p = api_rejects(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "json_invalid_data",
+        Some("parent_id"),
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("parent_id"), "{p}");
+    let r = post(
+        &admin,
+        "/api/v1/nodes",
+        &json!({ "parent_id": street, "kind": "community" }),
+    )
+    .await;
+    let p = api_rejects(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "json_invalid_data",
+        Some("name"),
+    )
+    .await;
+    assert!(
+        p["detail"].as_str().unwrap().contains("缺少必填字段 name"),
+        "{p}"
+    );
+    assert_eq!(scalar(&t, "SELECT COUNT(*) FROM node").await, before);
+
+    // Paging beyond its bounds is refused, not clamped.
+    let r = get(&dept, "/api/v1/demands?per_page=201").await;
+    api_rejects(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "per_page_invalid",
+        Some("per_page"),
+    )
+    .await;
+    let r = get(&dept, "/api/v1/demands?page=0").await;
+    api_rejects(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "page_invalid",
+        Some("page"),
+    )
+    .await;
+    let r = get(&dept, "/api/v1/demands?per_page=200").await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_on_every_input_and_nothing_is_stored() {
+    let t = spawn_app().await;
+    let admin = t.login("sysadmin").await;
+    let worker = t.login("worker").await;
+    let street = t.node_id("示例一街道").await;
+    let peace = t.node_id("示例和平社区").await;
+    let nodes = || scalar(&t, "SELECT COUNT(*) FROM node");
+    let cases = || scalar(&t, "SELECT COUNT(*) FROM supervision_case");
+    let (n0, c0) = (nodes().await, cases().await);
+
+    // JSON: a NUL in a name (PostgreSQL answered 500, SQLite stored it).
+    for bad in ["示例\u{0}社区", "示例\u{1b}[31m社区", "示例\u{7f}社区"] {
+        let r = post(
+            &admin,
+            "/api/v1/nodes",
+            &json!({ "parent_id": street, "kind": "community", "name": bad, "division_code": "210302091009" }),
+        )
+        .await;
+        api_rejects(
+            r,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_characters",
+            Some("name"),
+        )
+        .await;
+    }
+    // Inside a nested value too.
+    let r = post(
+        &worker,
+        "/api/v1/reports",
+        &json!({ "community_id": peace, "demanding_unit": "某局", "description": "x", "claimed_number": "\u{0}" }),
+    )
+    .await;
+    api_rejects(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_characters",
+        Some("claimed_number"),
+    )
+    .await;
+    // A form.
+    let r = admin
+        .post_form(
+            "/admin/nodes",
+            &[
+                ("parent_id", &street.to_string()),
+                ("kind", "community"),
+                ("name", "示例\u{0}社区"),
+                ("division_code", "210302091009"),
+                ("subtype", ""),
+            ],
+        )
+        .await;
+    page_rejects(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_characters").await;
+    // A query string.
+    let r = get(&admin, "/api/v1/users?q=%00").await;
+    api_rejects(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_characters",
+        Some("q"),
+    )
+    .await;
+    assert_eq!((nodes().await, cases().await), (n0, c0));
+
+    // A text area keeps its newlines and tabs.
+    let r = post(
+        &worker,
+        "/api/v1/reports",
+        &json!({ "community_id": peace, "demanding_unit": "某区某局（示例）", "description": "第一项\n\t第二项" }),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id: Value = r.json().await.unwrap();
+    assert!(id["id"].as_i64().is_some(), "{id}");
+    assert_eq!(cases().await, c0 + 1);
+}
+
+#[tokio::test]
+async fn texts_of_invisible_characters_only_count_as_empty() {
+    let t = spawn_app().await;
+    let admin = t.login("sysadmin").await;
+    let worker = t.login("worker").await;
+    let street = t.node_id("示例一街道").await;
+    let peace = t.node_id("示例和平社区").await;
+    let nodes = scalar(&t, "SELECT COUNT(*) FROM node").await;
+    let cases = scalar(&t, "SELECT COUNT(*) FROM supervision_case").await;
+    for blank in [
+        "\u{200B}",
+        "\u{FEFF}\u{3000}",
+        "\u{2060} \u{200D}",
+        "\u{3164}",
+    ] {
+        let r = post(
+            &admin,
+            "/api/v1/nodes",
+            &json!({ "parent_id": street, "kind": "community", "name": blank, "division_code": "210302091009" }),
+        )
+        .await;
+        api_rejects(
+            r,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "name_required",
+            Some("name"),
+        )
+        .await;
+        let r = post(
+            &worker,
+            "/api/v1/reports",
+            &json!({ "community_id": peace, "demanding_unit": blank, "description": "要求社区每周报送商户台账" }),
+        )
+        .await;
+        api_rejects(
+            r,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "demanding_unit_required",
+            Some("demanding_unit"),
+        )
+        .await;
+    }
+    assert_eq!(scalar(&t, "SELECT COUNT(*) FROM node").await, nodes);
+    assert_eq!(
+        scalar(&t, "SELECT COUNT(*) FROM supervision_case").await,
+        cases
+    );
+    // Zero-width characters around a name are dropped, not stored.
+    let r = post(
+        &admin,
+        "/api/v1/nodes",
+        &json!({ "parent_id": street, "kind": "community", "name": "\u{200B}示例零宽社区\u{FEFF}", "division_code": "210302091009" }),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let n: Value = r.json().await.unwrap();
+    assert_eq!(n["name"], "示例零宽社区");
+}
+
+#[tokio::test]
+async fn openapi_document_puts_query_parameters_in_the_query_and_declares_problem_json() {
+    let t = spawn_app().await;
+    let doc: Value = client()
+        .get(t.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let what = format!("{method} {path}");
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                let templated = path.contains(&format!("{{{name}}}"));
+                assert_eq!(
+                    p["in"] == "path",
+                    templated,
+                    "{what}: parameter {name} is {}",
+                    p["in"]
+                );
+                if name == "per_page" {
+                    assert_eq!(p["schema"]["maximum"], 200, "{what}");
+                    assert_eq!(p["required"], false, "{what}");
+                }
+            }
+            for (status, r) in op["responses"].as_object().unwrap() {
+                if status.starts_with('4') {
+                    let content = r["content"].as_object().unwrap();
+                    assert!(
+                        content.contains_key("application/problem+json")
+                            && !content.contains_key("application/json"),
+                        "{what} {status}: {content:?}"
+                    );
+                }
+            }
+            let declared = |s: &str| op["responses"].get(s).is_some();
+            if path.contains('{') {
+                assert!(declared("400") && declared("404"), "{what}");
+            }
+            if op.get("requestBody").is_some() {
+                assert!(declared("415") && declared("422"), "{what}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "{checked} operations");
+}
+
+#[tokio::test]
+async fn a_community_refuses_and_reports_a_demand_through_the_api() {
+    let t = spawn_app().await;
+    let worker = t.login("worker").await;
+    let peace = t.node_id("示例和平社区").await;
+    let other = t.node_id("示例繁荣社区").await;
+    let cases = || scalar(&t, "SELECT COUNT(*) FROM supervision_case");
+    let c0 = cases().await;
+    let r = post(
+        &worker,
+        "/api/v1/reports",
+        &json!({ "community_id": other, "demanding_unit": "某局", "description": "x" }),
+    )
+    .await;
+    api_rejects(r, StatusCode::FORBIDDEN, "forbidden", None).await;
+    let r = post(
+        &worker,
+        "/api/v1/reports",
+        &json!({ "community_id": peace, "demanding_unit": "某区某局（示例）", "description": "要求社区每周报送商户台账" }),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let out: Value = r.json().await.unwrap();
+    assert_eq!(cases().await, c0 + 1);
+    // The supervisors find it among their cases.
+    let sup = t.login("district_supervisor").await;
+    let list: Value = get(&sup, "/api/v1/cases").await.json().await.unwrap();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == out["id"]),
+        "{list}"
+    );
+}
+
+async fn mine(t: &TestApp, b: &Browser) -> Vec<i64> {
+    let r = get(b, "/api/v1/certificates/mine").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    let _ = t;
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_resident_lists_their_own_applications_and_staff_refuse_one_through_the_api() {
+    let t = spawn_app().await;
+    let resident = t.login("resident").await;
+    let own = scalar(
+        &t,
+        "SELECT COUNT(*) FROM certificate_application a JOIN account u ON u.id = a.applicant_account_id \
+         WHERE u.username = 'resident'",
+    )
+    .await;
+    let before = mine(&t, &resident).await;
+    assert_eq!(before.len() as i64, own);
+    let body = json!({
+        "type_code": "residence",
+        "applicant_name": "示例居民张三",
+        "id_number": jianfu_domain::bootstrap::DEMO_ID_NUMBER,
+        "purpose": "子女入学",
+        "details": "自2019年3月起居住于和平街1号。",
+    });
+    let r = post(&resident, "/api/v1/certificates", &body).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let a: Value = r.json().await.unwrap();
+    let id = a["id"].as_i64().unwrap();
+    let after = mine(&t, &resident).await;
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after[0], id, "newest first");
+    // Someone else's list does not hold it.
+    let worker = t.login("worker").await;
+    assert!(!mine(&t, &worker).await.contains(&id));
+
+    // The community refuses it with a reason, through the API as on the page.
+    let path = format!("/api/v1/certificates/{id}/refuse");
+    let r = post(&worker, &path, &json!({ "reason": "\u{200B}" })).await;
+    api_rejects(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "required",
+        Some("reason"),
+    )
+    .await;
+    let r = post(
+        &worker,
+        &path,
+        &json!({ "reason": "材料不全，请补充租房合同" }),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["status"], "refused", "{v}");
+    assert_eq!(v["refuse_reason"], "材料不全，请补充租房合同");
+    assert_eq!(t.audit_count("certificate.refuse").await, 1);
+}
+
+#[tokio::test]
+async fn a_district_adds_a_local_certificate_type_through_the_api() {
+    let t = spawn_app().await;
+    let approver = t.login("district_approver").await;
+    let tiedong = t.node_id("铁东区").await;
+    let tiexi = t.node_id("铁西区").await;
+    let types = || scalar(&t, "SELECT COUNT(*) FROM certificate_type");
+    let n0 = types().await;
+    let complete = json!({
+        "code": "tiedong_api_local",
+        "name": "接口本地证明",
+        "basis_kind": "regulation",
+        "basis_title": "《辽宁省某条例》（示例）",
+        "basis_article": "第十条",
+        "within_duty": true,
+        "conditions": "本社区居民。",
+        "materials": "居民身份证",
+        "template": "兹证明{姓名}居住在{社区}。此证明仅用于{用途}。",
+        "processing_days": 3,
+        "purpose": "测试。",
+        "steps": "提交申请\n核实\n出具",
+    });
+    // Without a basis the rules refuse it (4.5-3); nothing is stored.
+    let mut no_basis = complete.clone();
+    no_basis["basis_kind"] = json!("");
+    no_basis["basis_title"] = json!("");
+    no_basis["basis_article"] = json!("");
+    let path = format!("/api/v1/catalogue/{tiedong}/local");
+    let (s, p) = problem(post(&approver, &path, &no_basis).await).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("4.5-3"), "{p}");
+    assert_eq!(types().await, n0);
+    // Another district's catalogue is not theirs.
+    let r = post(
+        &approver,
+        &format!("/api/v1/catalogue/{tiexi}/local"),
+        &complete,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(types().await, n0);
+    // The complete type is added and listed in the public catalogue.
+    let r = post(&approver, &path, &complete).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let ty: Value = r.json().await.unwrap();
+    assert_eq!(
+        (ty["code"].as_str(), ty["local"].as_bool()),
+        (Some("tiedong_api_local"), Some(true)),
+        "{ty}"
+    );
+    assert_eq!(types().await, n0 + 1);
+    let cat: Value = client()
+        .get(t.url(&format!("/api/v1/catalogue/{tiedong}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        cat["types"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["code"] == "tiedong_api_local"),
+        "{cat}"
+    );
+}
