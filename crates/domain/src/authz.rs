@@ -702,7 +702,11 @@ mod tests {
         for target in ADMINS {
             for requester in ADMINS {
                 let asked = dual_control(target, requester, None);
-                assert_eq!(asked.is_ok(), requester != target, "{requester:?} asks for {target:?}");
+                assert_eq!(
+                    asked.is_ok(),
+                    requester != target,
+                    "{requester:?} asks for {target:?}"
+                );
                 for approver in ADMINS {
                     let ok = requester != target && approver != target && approver != requester;
                     assert_eq!(

@@ -13,8 +13,8 @@
 use jianfu_store::entity::{account, credential_reset, node, session};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationDef,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationDef,
 };
 use serde::{Deserialize, Serialize};
 
@@ -323,15 +323,12 @@ impl App {
         }
         // The roles as they are now: if the target's or the requester's role changed since the
         // request, the check is made against what holds today.
-        let target_role = self
-            .admin_role_of(a.id)
-            .await?
-            .ok_or_else(|| {
-                DomainError::conflict(
-                    "admin_reset_target_not_admin",
-                    "该账号已不是管理员账号，由系统管理员直接重置即可",
-                )
-            })?;
+        let target_role = self.admin_role_of(a.id).await?.ok_or_else(|| {
+            DomainError::conflict(
+                "admin_reset_target_not_admin",
+                "该账号已不是管理员账号，由系统管理员直接重置即可",
+            )
+        })?;
         let requested_role = r
             .requested_role
             .as_deref()
@@ -499,7 +496,10 @@ impl App {
         credential_reset::ActiveModel {
             account_id: Set(a.id),
             kind: Set(kind.as_str().to_owned()),
-            target_role: Set(self.admin_role_of(a.id).await?.map(|r| r.as_str().to_owned())),
+            target_role: Set(self
+                .admin_role_of(a.id)
+                .await?
+                .map(|r| r.as_str().to_owned())),
             state: Set(state::SHELL.to_owned()),
             requested_by: Set(None),
             requested_by_name: Set(crate::bootstrap::OPERATOR.to_owned()),

@@ -46,7 +46,10 @@ async fn a_locked_account_answers_like_an_unknown_username() {
     let locked_right = refused(&t, "resident", DEMO_PASSWORD).await;
     let unknown = refused(&t, "nobody-here", "Wrong#Pass2026").await;
     assert_eq!(locked, unknown, "locked vs unknown");
-    assert_eq!(locked_right, unknown, "locked with the right password vs unknown");
+    assert_eq!(
+        locked_right, unknown,
+        "locked with the right password vs unknown"
+    );
     assert_eq!(unknown.0, StatusCode::UNAUTHORIZED);
     assert!(unknown.1.contains(FAILED_LOGIN), "{}", unknown.1);
     // The refusals while locked count against the address like any failure.
@@ -89,7 +92,11 @@ async fn none_of_the_last_five_passwords_may_be_reused() {
     let r = change(&b, &current, "Own#Choice6x").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = change(&b, "Own#Choice6x", DEMO_PASSWORD).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "six changes ago is allowed");
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "six changes ago is allowed"
+    );
     // Only the newest five are kept.
     let id = t.account_id("worker").await;
     assert_eq!(
@@ -149,7 +156,11 @@ async fn no_administrator_alone_resets_an_administrators_password() {
         .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "api, {target}");
         assert_eq!(p["code"], "admin_reset_needs_dual_control", "{target}");
-        assert_eq!(account_row(&t, target).await.password_hash, hash, "{target}");
+        assert_eq!(
+            account_row(&t, target).await.password_hash,
+            hash,
+            "{target}"
+        );
         let (status, _) = refused(&t, target, "Temp#Reset2026").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{target}");
     }
@@ -171,8 +182,10 @@ async fn no_administrator_alone_resets_an_administrators_password() {
 #[tokio::test]
 async fn an_administrators_reset_needs_one_request_and_the_thirds_approval() {
     let t = spawn_app().await;
-    let mut passwords: HashMap<&str, String> =
-        ADMINS.iter().map(|a| (*a, DEMO_PASSWORD.to_owned())).collect();
+    let mut passwords: HashMap<&str, String> = ADMINS
+        .iter()
+        .map(|a| (*a, DEMO_PASSWORD.to_owned()))
+        .collect();
     let mut n = 0;
     for target in ADMINS {
         for requester in ADMINS {
@@ -185,11 +198,18 @@ async fn an_administrators_reset_needs_one_request_and_the_thirds_approval() {
                 assert_eq!(p["code"], "admin_reset_own_account");
                 continue;
             }
-            assert_eq!(r.status(), StatusCode::CREATED, "{requester} asks for {target}");
+            assert_eq!(
+                r.status(),
+                StatusCode::CREATED,
+                "{requester} asks for {target}"
+            );
             let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
             // A second request for the same account waits for the first.
             let (s, p) = problem(api_reset(&rb, "/api/v1/credential-resets", body).await).await;
-            assert_eq!((s, p["code"].as_str()), (StatusCode::CONFLICT, Some("admin_reset_pending")));
+            assert_eq!(
+                (s, p["code"].as_str()),
+                (StatusCode::CONFLICT, Some("admin_reset_pending"))
+            );
             let hash = account_row(&t, target).await.password_hash;
             let target_session = enter(&t, target, &passwords[target]).await;
             let third = ADMINS
@@ -204,7 +224,11 @@ async fn an_administrators_reset_needs_one_request_and_the_thirds_approval() {
                 let b = enter(&t, who, &passwords[who]).await;
                 let url = format!("/api/v1/credential-resets/{id}/approve");
                 let (s, p) = problem(api_reset(&b, &url, json!({})).await).await;
-                assert_eq!(s, StatusCode::FORBIDDEN, "{who} approves {requester}→{target}");
+                assert_eq!(
+                    s,
+                    StatusCode::FORBIDDEN,
+                    "{who} approves {requester}→{target}"
+                );
                 assert_eq!(p["code"], code);
                 let r = b
                     .post_form(&format!("/admin/resets/{id}/approve"), &[])
@@ -220,11 +244,18 @@ async fn an_administrators_reset_needs_one_request_and_the_thirds_approval() {
             // The third approves on the page and sees the temporary password once.
             let tb = enter(&t, third, &passwords[third]).await;
             let (_, list) = tb.get_text("/admin/resets").await;
-            assert!(list.contains("批准并重置"), "{third} is offered the approval");
+            assert!(
+                list.contains("批准并重置"),
+                "{third} is offered the approval"
+            );
             let r = tb
                 .post_form(&format!("/admin/resets/{id}/approve"), &[])
                 .await;
-            assert_eq!(r.status(), StatusCode::OK, "{third} approves {requester}→{target}");
+            assert_eq!(
+                r.status(),
+                StatusCode::OK,
+                "{third} approves {requester}→{target}"
+            );
             assert_eq!(r.headers()["cache-control"], "no-store");
             let html = r.text().await.unwrap();
             let temporary = texts(&html, "#temporary-password").pop().unwrap();
@@ -238,11 +269,18 @@ async fn an_administrators_reset_needs_one_request_and_the_thirds_approval() {
             );
             // Deciding twice does nothing more.
             let (s, p) = problem(
-                api_reset(&tb, &format!("/api/v1/credential-resets/{id}/approve"), json!({}))
-                    .await,
+                api_reset(
+                    &tb,
+                    &format!("/api/v1/credential-resets/{id}/approve"),
+                    json!({}),
+                )
+                .await,
             )
             .await;
-            assert_eq!((s, p["code"].as_str()), (StatusCode::CONFLICT, Some("admin_reset_decided")));
+            assert_eq!(
+                (s, p["code"].as_str()),
+                (StatusCode::CONFLICT, Some("admin_reset_decided"))
+            );
             // The owner logs in with the temporary password, must change it, and sees who did it.
             let (ob, to) = login_to(&t, target, &temporary).await;
             assert_eq!(to, "/password");
@@ -251,7 +289,10 @@ async fn an_administrators_reset_needs_one_request_and_the_thirds_approval() {
             assert!(page.contains(requester) && page.contains(third), "{page}");
             n += 1;
             let new = format!("Neu#Pass{n}x");
-            assert_eq!(change(&ob, &temporary, &new).await.status(), StatusCode::SEE_OTHER);
+            assert_eq!(
+                change(&ob, &temporary, &new).await.status(),
+                StatusCode::SEE_OTHER
+            );
             passwords.insert(target, new);
         }
     }
@@ -260,10 +301,16 @@ async fn an_administrators_reset_needs_one_request_and_the_thirds_approval() {
     assert_eq!(t.audit_count("credential_reset.approve").await, 6);
     // The audit administrator reads every step in the audit log.
     let auditor = enter(&t, "auditor", &passwords["auditor"]).await;
-    let (s, log) = auditor.get_text("/audit?action=credential_reset.approve").await;
+    let (s, log) = auditor
+        .get_text("/audit?action=credential_reset.approve")
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(log.contains("批准重置管理员凭据"), "{log}");
-    let temporaries = scalar(&t, "SELECT COUNT(*) FROM credential_reset WHERE state = 'approved'").await;
+    let temporaries = scalar(
+        &t,
+        "SELECT COUNT(*) FROM credential_reset WHERE state = 'approved'",
+    )
+    .await;
     assert_eq!(temporaries, 6);
 }
 
@@ -288,7 +335,9 @@ async fn a_rejected_or_lapsed_request_changes_nothing() {
         }
     };
     let id = ask(&sys).await;
-    let r = sec.post_form(&format!("/admin/resets/{id}/reject"), &[]).await;
+    let r = sec
+        .post_form(&format!("/admin/resets/{id}/reject"), &[])
+        .await;
     assert_eq!(location(&r), "/admin/resets?done=reset_rejected");
     assert_eq!(account_row(&t, "auditor").await.password_hash, hash);
     assert_eq!(t.audit_count("credential_reset.reject").await, 1);
@@ -300,10 +349,18 @@ async fn a_rejected_or_lapsed_request_changes_nothing() {
     let sys = t.login("sysadmin").await;
     let sec = t.login("secadmin").await;
     let (s, p) = problem(
-        api_reset(&sec, &format!("/api/v1/credential-resets/{id}/approve"), json!({})).await,
+        api_reset(
+            &sec,
+            &format!("/api/v1/credential-resets/{id}/approve"),
+            json!({}),
+        )
+        .await,
     )
     .await;
-    assert_eq!((s, p["code"].as_str()), (StatusCode::CONFLICT, Some("admin_reset_expired")));
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("admin_reset_expired"))
+    );
     assert_eq!(account_row(&t, "auditor").await.password_hash, hash);
     // …and no longer blocks a new one.
     ask(&sys).await;
@@ -311,17 +368,35 @@ async fn a_rejected_or_lapsed_request_changes_nothing() {
     // Bad input: a clear message next to the field, a stable code, nothing stored.
     let before = scalar(&t, "SELECT COUNT(*) FROM credential_reset").await;
     for (body, code) in [
-        (json!({ "username": "", "kind": "password" }), "username_required"),
-        (json!({ "username": "ghost", "kind": "password" }), "account_not_found"),
-        (json!({ "username": "worker", "kind": "password" }), "admin_reset_target_not_admin"),
-        (json!({ "username": "auditor", "kind": "everything" }), "reset_kind_unknown"),
+        (
+            json!({ "username": "", "kind": "password" }),
+            "username_required",
+        ),
+        (
+            json!({ "username": "ghost", "kind": "password" }),
+            "account_not_found",
+        ),
+        (
+            json!({ "username": "worker", "kind": "password" }),
+            "admin_reset_target_not_admin",
+        ),
+        (
+            json!({ "username": "auditor", "kind": "everything" }),
+            "reset_kind_unknown",
+        ),
     ] {
         let (s, p) = problem(api_reset(&sys, "/api/v1/credential-resets", body).await).await;
-        assert!(s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::CONFLICT, "{code}: {s}");
+        assert!(
+            s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::CONFLICT,
+            "{code}: {s}"
+        );
         assert_eq!(p["code"], code);
     }
     let r = sys
-        .post_form("/admin/resets", &[("username", "worker"), ("kind", "password")])
+        .post_form(
+            "/admin/resets",
+            &[("username", "worker"), ("kind", "password")],
+        )
         .await;
     let html = r.text().await.unwrap();
     assert!(
@@ -330,7 +405,10 @@ async fn a_rejected_or_lapsed_request_changes_nothing() {
             .contains("不是管理员账号"),
         "{html}"
     );
-    assert_eq!(scalar(&t, "SELECT COUNT(*) FROM credential_reset").await, before);
+    assert_eq!(
+        scalar(&t, "SELECT COUNT(*) FROM credential_reset").await,
+        before
+    );
     // A second system administrator (铁西区) cannot ask for the city's: same role, and
     // outside their jurisdiction.
     let tiexi = t.login("tiexi_admin").await;
