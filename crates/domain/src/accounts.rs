@@ -304,14 +304,26 @@ impl App {
     }
 
     /// Sets a temporary password the owner must change at next login; ends their sessions.
+    /// Not for administrator accounts: theirs are reset under dual control
+    /// ([`crate::credential_reset`]) or from the shell.
     pub async fn reset_password(&self, ctx: &Ctx, id: i64, temporary: &str) -> Result<()> {
         let (a, home) = self.load_account(id).await?;
         self.check(ctx, Action::ManageAccounts, &home.target())
             .await?;
+        if self.is_admin_account(a.id).await? {
+            self.record_denial(ctx, Action::ManageAccounts, Some(home.id))
+                .await;
+            return Err(DomainError::new(
+                crate::ErrorKind::Forbidden,
+                "admin_reset_needs_dual_control",
+                "管理员账号的密码不能由一人重置：须由另一类管理员申请、第三类管理员批准（见“管理员凭据重置”），或由运维人员在服务器上用 jianfu user passwd 重置",
+            ));
+        }
         check_password_strength(temporary, &a.username)?;
         let hash = self.hasher.hash(temporary)?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
+        self.retire_password(&tx, &a, now).await?;
         account::Entity::update_many()
             .col_expr(account::Column::PasswordHash, Expr::value(hash))
             .col_expr(account::Column::PasswordChangedAt, Expr::value(now))

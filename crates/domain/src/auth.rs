@@ -4,11 +4,13 @@
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine as _;
-use jianfu_store::entity::{account, api_token, login_attempt, node, role_grant, session, setting};
+use jianfu_store::entity::{
+    account, api_token, login_attempt, node, password_history, role_grant, session, setting,
+};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::{Deserialize, Serialize};
@@ -235,7 +237,11 @@ pub struct SessionInfo {
     pub csrf_token: String,
 }
 
-const FAILED_LOGIN: &str = "用户名或密码错误";
+/// The one answer to every refused password login: an unknown username, a wrong password and a
+/// locked account read the same, so that the answer does not tell which usernames exist.
+pub const FAILED_LOGIN: &str = "用户名或密码错误；连续失败多次的账号会被暂时锁定，请稍后再试";
+/// How many of an account's previous passwords its owner may not reuse (besides the current).
+pub const PASSWORD_HISTORY: u64 = 5;
 const TOUCH_EVERY_MS: i64 = 60_000;
 
 impl App {
@@ -410,21 +416,28 @@ impl App {
         if let Some(until) = account.locked_until
             && until > now
         {
-            self.store
-                .audit_only(Self::login_entry(
-                    username,
-                    Some(account.id),
-                    ip,
-                    AuditOutcome::Denied,
-                    "locked",
-                ))
-                .await?;
-            let minutes = (until - now + 59_999) / 60_000;
-            return Err(DomainError::new(
-                ErrorKind::Unauthenticated,
-                "account_locked",
-                format!("连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"),
-            ));
+            // Answered exactly like a wrong password (same code, text and effort, and it counts
+            // against the address like one): a distinct "locked" answer would tell a guesser
+            // that the username exists. The audit log keeps the real reason.
+            let _ = std::hint::black_box(self.hasher.verify(password, &account.password_hash));
+            let mut tx = self.store.begin_write().await?;
+            login_attempt::ActiveModel {
+                ip: Set(ip_key.to_owned()),
+                at: Set(now),
+                ..Default::default()
+            }
+            .insert(tx.conn())
+            .await?;
+            tx.audit(Self::login_entry(
+                username,
+                Some(account.id),
+                ip,
+                AuditOutcome::Denied,
+                "locked",
+            ))
+            .await?;
+            tx.commit().await?;
+            return Err(DomainError::unauthenticated("login_failed", FAILED_LOGIN));
         }
         if !self.hasher.verify(password, &account.password_hash) {
             self.record_failure(
@@ -651,9 +664,26 @@ impl App {
                 "新密码不能与当前密码相同",
             ));
         }
+        let history = password_history::Entity::find()
+            .filter(password_history::Column::AccountId.eq(a.id))
+            .order_by_desc(password_history::Column::Id)
+            .limit(PASSWORD_HISTORY)
+            .all(self.store.db())
+            .await?;
+        if history
+            .iter()
+            .any(|h| self.hasher.verify(new, &h.password_hash))
+        {
+            return Err(DomainError::field(
+                "password",
+                "password_reused",
+                format!("新密码不能与最近 {PASSWORD_HISTORY} 次使用过的密码相同"),
+            ));
+        }
         let hash = self.hasher.hash(new)?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
+        self.retire_password(&tx, &a, now).await?;
         account::Entity::update_many()
             .col_expr(account::Column::PasswordHash, Expr::value(hash))
             .col_expr(account::Column::PasswordChangedAt, Expr::value(now))
@@ -675,6 +705,42 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// Keeps the password an account is about to leave behind in its history, unless it was a
+    /// temporary one set by someone else (the owner never chose it), and drops the rows beyond
+    /// the [`PASSWORD_HISTORY`] newest. Call inside the transaction that replaces the hash.
+    pub(crate) async fn retire_password(
+        &self,
+        tx: &jianfu_store::WriteTx,
+        a: &account::Model,
+        now: i64,
+    ) -> Result<()> {
+        if !a.must_change_password {
+            password_history::ActiveModel {
+                account_id: Set(a.id),
+                password_hash: Set(a.password_hash.clone()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(tx.conn())
+            .await?;
+        }
+        let keep: Vec<i64> = password_history::Entity::find()
+            .filter(password_history::Column::AccountId.eq(a.id))
+            .order_by_desc(password_history::Column::Id)
+            .limit(PASSWORD_HISTORY)
+            .all(tx.conn())
+            .await?
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        password_history::Entity::delete_many()
+            .filter(password_history::Column::AccountId.eq(a.id))
+            .filter(password_history::Column::Id.is_not_in(keep))
+            .exec(tx.conn())
+            .await?;
         Ok(())
     }
 

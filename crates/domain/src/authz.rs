@@ -213,10 +213,15 @@ pub enum Action {
     LaunchCampaign,
     /// Complete one's street's or town's self-inspection (4.1-7).
     CompleteSelfInspection,
+    /// Ask for a reset of another administrator's password or second factor (dual control,
+    /// see [`dual_control`]).
+    RequestAdminReset,
+    /// Approve or reject such a request (dual control, see [`dual_control`]).
+    ApproveAdminReset,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -248,6 +253,8 @@ impl Action {
         Self::ApproveTemporaryPlaque,
         Self::LaunchCampaign,
         Self::CompleteSelfInspection,
+        Self::RequestAdminReset,
+        Self::ApproveAdminReset,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -283,6 +290,8 @@ impl Action {
             Self::ApproveTemporaryPlaque => "审批临时加挂牌子",
             Self::LaunchCampaign => "部署挂牌自检自查",
             Self::CompleteSelfInspection => "完成挂牌自检自查",
+            Self::RequestAdminReset => "申请重置管理员凭据",
+            Self::ApproveAdminReset => "批准重置管理员凭据",
         }
     }
 }
@@ -351,7 +360,67 @@ pub fn permits(role: Role, action: Action) -> bool {
         // 4.1-3: the district's Party committee answers for it; 4.1-8: the supervising
         // departments (organisation, staffing, civil affairs, agriculture) watch over it.
         A::LaunchCampaign => matches!(role, R::DistrictApprover | R::Supervisor),
+        // Which administrator may take part in which reset is narrowed by `dual_control`.
+        A::RequestAdminReset | A::ApproveAdminReset => role.is_admin(),
     }
+}
+
+/// Dual control over the administrators' own credentials (三员分立): no single administrator
+/// may reset another's password or second factor, or one person could end up holding two of the
+/// three powers. A reset of an account holding administrator role `target` is requested by a
+/// holder of one of the two other administrator roles and approved by a holder of the third;
+/// `approver` is `None` while only the request is checked. (Accounts themselves are kept apart
+/// by the caller: nobody takes part in a reset of their own account, nor approves their own
+/// request.) The shell's `jianfu user passwd` is the other way, for whoever runs the server.
+pub fn dual_control(target: Role, requester: Role, approver: Option<Role>) -> Result<()> {
+    let not_admin = |r: Role| {
+        DomainError::new(
+            crate::error::ErrorKind::Forbidden,
+            "admin_reset_not_admin",
+            format!("{}不参与管理员凭据的重置", r.label_zh()),
+        )
+    };
+    if !target.is_admin() {
+        return Err(DomainError::conflict(
+            "admin_reset_target_not_admin",
+            "该账号不是管理员账号，由系统管理员直接重置即可",
+        ));
+    }
+    if !requester.is_admin() {
+        return Err(not_admin(requester));
+    }
+    if requester == target {
+        return Err(DomainError::new(
+            crate::error::ErrorKind::Forbidden,
+            "admin_reset_same_role",
+            format!(
+                "{}的凭据须由另外两类管理员中的一位申请、第三位批准",
+                target.label_zh()
+            ),
+        ));
+    }
+    if let Some(approver) = approver {
+        if !approver.is_admin() {
+            return Err(not_admin(approver));
+        }
+        if approver == target || approver == requester {
+            let third = [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin]
+                .into_iter()
+                .find(|r| *r != target && *r != requester)
+                .unwrap_or(Role::AuditAdmin);
+            return Err(DomainError::new(
+                crate::error::ErrorKind::Forbidden,
+                "admin_reset_wrong_approver",
+                format!(
+                    "{}申请重置{}的凭据，须由{}批准",
+                    requester.label_zh(),
+                    target.label_zh(),
+                    third.label_zh()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One role held at one node, with the path of the subtree it covers.
@@ -388,6 +457,11 @@ pub struct Target<'a> {
 impl Principal {
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
+    }
+
+    /// The administrator role the user holds, if any (one account holds at most one kind).
+    pub fn admin_role(&self) -> Option<Role> {
+        self.grants.iter().map(|g| g.role).find(|r| r.is_admin())
     }
 
     /// Whether any of the user's roles allows `action` somewhere (the coarse gate for routes).
@@ -581,6 +655,8 @@ mod tests {
                     A::ManageAccounts,
                     A::ManageSeals,
                     A::ManageHolidays,
+                    A::RequestAdminReset,
+                    A::ApproveAdminReset,
                 ],
             ),
             (
@@ -591,9 +667,19 @@ mod tests {
                     A::GrantRoles,
                     A::LockAccounts,
                     A::EditSecurityPolicy,
+                    A::RequestAdminReset,
+                    A::ApproveAdminReset,
                 ],
             ),
-            (R::AuditAdmin, &[A::ViewTree, A::ReadAudit]),
+            (
+                R::AuditAdmin,
+                &[
+                    A::ViewTree,
+                    A::ReadAudit,
+                    A::RequestAdminReset,
+                    A::ApproveAdminReset,
+                ],
+            ),
         ];
         assert_eq!(expected.len(), Role::ALL.len());
         for (role, actions) in expected {
@@ -605,6 +691,44 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every administrator against every other, alone and with each approver: only the two
+    /// other roles may ask, and only the third may approve.
+    #[test]
+    fn dual_control_over_administrator_resets() {
+        use Role as R;
+        const ADMINS: [Role; 3] = [R::SystemAdmin, R::SecurityAdmin, R::AuditAdmin];
+        for target in ADMINS {
+            for requester in ADMINS {
+                let asked = dual_control(target, requester, None);
+                assert_eq!(
+                    asked.is_ok(),
+                    requester != target,
+                    "{requester:?} asks for {target:?}"
+                );
+                for approver in ADMINS {
+                    let ok = requester != target && approver != target && approver != requester;
+                    assert_eq!(
+                        dual_control(target, requester, Some(approver)).is_ok(),
+                        ok,
+                        "{requester:?} asks, {approver:?} approves, for {target:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            dual_control(R::SystemAdmin, R::CityApprover, None)
+                .unwrap_err()
+                .code,
+            "admin_reset_not_admin"
+        );
+        assert_eq!(
+            dual_control(R::Resident, R::SystemAdmin, None)
+                .unwrap_err()
+                .code,
+            "admin_reset_target_not_admin"
+        );
     }
 
     #[test]

@@ -1110,6 +1110,7 @@ impl App {
         let hash = self.hasher.hash(password)?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
+        self.retire_password(&tx, &a, now).await?;
         account::Entity::update_many()
             .col_expr(account::Column::PasswordHash, Expr::value(hash))
             .col_expr(account::Column::PasswordChangedAt, Expr::value(now))
@@ -1117,6 +1118,14 @@ impl App {
             .col_expr(account::Column::UpdatedAt, Expr::value(now))
             .filter(account::Column::Id.eq(a.id))
             .exec(tx.conn())
+            .await?;
+        // Whoever held the old password is out at once.
+        jianfu_store::entity::session::Entity::delete_many()
+            .filter(jianfu_store::entity::session::Column::AccountId.eq(a.id))
+            .exec(tx.conn())
+            .await?;
+        // The owner (and the audit administrator) see this reset among the account's resets.
+        self.record_shell_reset(&tx, &a, crate::credential_reset::ResetKind::Password, now)
             .await?;
         tx.audit(operator_entry(
             "account.password_reset",

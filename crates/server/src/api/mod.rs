@@ -8,6 +8,7 @@ pub mod demands;
 pub mod import;
 pub mod nodes;
 pub mod plaques;
+pub mod resets;
 pub mod users;
 
 use axum::Json;
@@ -166,6 +167,7 @@ impl Modify for Contract {
         nodes::list, nodes::create, nodes::get, nodes::update, nodes::delete,
         users::list, users::create, users::get, users::update, users::reset_password,
         users::lock, users::unlock, users::grant, users::revoke,
+        resets::list, resets::request, resets::approve, resets::reject,
         audit::list, audit::verify,
         demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::reject, demands::revoke,
         demands::lookup, demands::report, demands::cases, demands::ledger,

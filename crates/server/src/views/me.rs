@@ -4,6 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jianfu_domain::credential_reset::CredentialResetView;
 use jianfu_store::entity::api_token;
 use serde::Deserialize;
 
@@ -19,31 +20,51 @@ struct PasswordPage {
     chrome: Chrome,
     forced: bool,
     error: FormError,
+    /// Resets of this account's credentials by others (the owner sees every one), with times.
+    resets: Vec<(CredentialResetView, String)>,
 }
 
-fn password_page(
+async fn password_page(
+    state: &AppState,
     user: &CurrentUser,
     error: FormError,
     status: StatusCode,
     done: Option<&str>,
 ) -> Response {
+    let resets = match state.app.own_credential_resets(&user.ctx()).await {
+        Ok(r) => r
+            .into_iter()
+            .map(|r| {
+                let at = when(r.decided_at.unwrap_or(r.requested_at));
+                (r, at)
+            })
+            .collect(),
+        Err(e) => return PageError(e).into_response(),
+    };
     render(
         status,
         &PasswordPage {
             chrome: Chrome::new("修改密码", Some(user), "/password").with_done(done),
             forced: user.principal.must_change_password,
             error,
+            resets,
         },
     )
 }
 
-pub async fn password_form(user: CurrentUser, Query(done): Query<DoneQuery>) -> Response {
+pub async fn password_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(done): Query<DoneQuery>,
+) -> Response {
     password_page(
+        &state,
         &user,
         FormError::default(),
         StatusCode::OK,
         done.done.as_deref(),
     )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -63,6 +84,7 @@ pub async fn password_submit(
 ) -> Response {
     if f.password != f.password_again {
         return password_page(
+            &state,
             &user,
             FormError {
                 field: "password_again".into(),
@@ -70,7 +92,8 @@ pub async fn password_submit(
             },
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
-        );
+        )
+        .await;
     }
     match state
         .app
@@ -84,7 +107,14 @@ pub async fn password_submit(
     {
         Ok(()) => Redirect::to("/password?done=password_changed").into_response(),
         Err(e) if is_form_error(&e) => {
-            password_page(&user, FormError::from_domain(&e), form_status(&e), None)
+            password_page(
+                &state,
+                &user,
+                FormError::from_domain(&e),
+                form_status(&e),
+                None,
+            )
+            .await
         }
         Err(e) => PageError(e).into_response(),
     }

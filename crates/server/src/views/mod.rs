@@ -12,6 +12,7 @@ pub mod me;
 pub mod nodes;
 pub mod plaques;
 pub mod policy;
+pub mod resets;
 pub mod security;
 pub mod system;
 pub mod tree;
@@ -85,6 +86,11 @@ impl Chrome {
                     p.may(Action::EditSecurityPolicy),
                 ),
                 ("/audit", "审计日志", p.may(Action::ReadAudit)),
+                (
+                    "/admin/resets",
+                    "凭据重置",
+                    p.may(Action::ApproveAdminReset),
+                ),
                 ("/tokens", "API 令牌", !p.must_change_password),
             ];
             items.push(("/policy", "政策原文", true));
@@ -169,6 +175,9 @@ fn done_message(code: &str) -> Option<&'static str> {
         "policy_saved" => "已保存安全策略",
         "password_changed" => "密码已修改",
         "token_revoked" => "已吊销令牌",
+        "reset_requested" => "已提交重置申请，待第三类管理员批准",
+        "reset_approved" => "已批准，密码已重置",
+        "reset_rejected" => "已拒绝该重置申请",
         _ => return None,
     })
 }

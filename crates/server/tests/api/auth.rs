@@ -195,7 +195,7 @@ async fn get_with_session(t: &TestApp, path: &str, session: &str) -> Response {
 }
 
 /// Logs in through the form and returns the browser and where the login redirected to.
-async fn login_to(t: &TestApp, username: &str, password: &str) -> (Browser, String) {
+pub(crate) async fn login_to(t: &TestApp, username: &str, password: &str) -> (Browser, String) {
     let c = client();
     let page = c
         .get(t.url("/login"))
@@ -238,7 +238,7 @@ async fn login_to(t: &TestApp, username: &str, password: &str) -> (Browser, Stri
 }
 
 /// A failed login: the response must be the login page again, with this status and message.
-async fn refused(t: &TestApp, username: &str, password: &str) -> (StatusCode, String) {
+pub(crate) async fn refused(t: &TestApp, username: &str, password: &str) -> (StatusCode, String) {
     let res = t
         .login_with(username, password)
         .await
@@ -254,7 +254,7 @@ async fn refused(t: &TestApp, username: &str, password: &str) -> (StatusCode, St
     (status, flash)
 }
 
-async fn sessions_of(t: &TestApp, username: &str) -> i64 {
+pub(crate) async fn sessions_of(t: &TestApp, username: &str) -> i64 {
     let id = t.account_id(username).await;
     scalar(
         t,
@@ -393,11 +393,12 @@ async fn five_failures_lock_the_account_even_against_the_right_password() {
     let now = t.app.now_ms();
     assert!(locked_until > now + 14 * MINUTE && locked_until <= now + 15 * MINUTE);
 
-    // Sixth attempt, right password: still refused, and told why.
+    // Sixth attempt, right password: still refused, with the answer a wrong password gets
+    // (a distinct answer would tell a guesser the username exists).
     let (status, flash) = refused(&t, "resident", DEMO_PASSWORD).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(flash.contains("账号已锁定"), "flash: {flash}");
-    assert!(flash.contains("15 分钟"), "says how long: {flash}");
+    assert!(flash.contains("用户名或密码错误"), "flash: {flash}");
+    assert!(flash.contains("暂时锁定"), "hints at the lockout: {flash}");
     assert_eq!(sessions_of(&t, "resident").await, 0);
     let id = t.account_id("resident").await;
     let denied = scalar(
@@ -478,7 +479,12 @@ async fn parallel_failures_lock_the_account_too() {
     );
     let (status, flash) = refused(&t, "resident", DEMO_PASSWORD).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(flash.contains("账号已锁定"), "{flash}");
+    assert!(flash.contains("用户名或密码错误"), "{flash}");
+    assert_eq!(
+        account_row(&t, "resident").await.failed_attempts,
+        0,
+        "the refusal while locked does not extend the count"
+    );
 }
 
 #[tokio::test]
@@ -1328,7 +1334,12 @@ async fn security_policy_changes_take_effect_and_bad_values_change_nothing() {
     assert!(account_row(&t, "resident").await.locked_until.is_some());
     let (status, flash) = refused(&t, "resident", DEMO_PASSWORD).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(flash.contains("账号已锁定"), "{flash}");
+    assert!(flash.contains("用户名或密码错误"), "{flash}");
+    assert_eq!(
+        account_row(&t, "resident").await.failed_attempts,
+        0,
+        "the refusal while locked does not extend the count"
+    );
 
     // The lockout lasts lockout_minutes (15): 16 minutes later the right password works.
     t.app.clock.advance_ms(16 * MINUTE);

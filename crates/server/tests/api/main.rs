@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod account_security;
 mod audit_chain;
 mod auth;
 mod bad_input;

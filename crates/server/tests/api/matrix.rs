@@ -29,6 +29,8 @@ const SYS: &[&str] = &["sysadmin"];
 const SEC: &[&str] = &["secadmin"];
 const AUD: &[&str] = &["auditor"];
 const ACCOUNTS: &[&str] = &["sysadmin", "secadmin"];
+/// The three administrators: credential resets under dual control.
+const ADMINS: &[&str] = &["sysadmin", "secadmin", "auditor"];
 /// Anyone, logged in or not.
 const PUBLIC: &[&str] = &[];
 /// Roles that see demands (not residents, not the three administrators).
@@ -166,6 +168,24 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/admin/users/{id}/unlock", SEC, false),
         ("POST", "/admin/users/{id}/grants", SEC, false),
         ("POST", "/admin/grants/{id}/delete", SEC, false),
+        ("GET", "/admin/resets", ADMINS, false),
+        ("POST", "/admin/resets", ADMINS, false),
+        ("POST", "/admin/resets/{id}/approve", ADMINS, false),
+        ("POST", "/admin/resets/{id}/reject", ADMINS, false),
+        ("GET", "/api/v1/credential-resets", ADMINS, false),
+        ("POST", "/api/v1/credential-resets", ADMINS, false),
+        (
+            "POST",
+            "/api/v1/credential-resets/{id}/approve",
+            ADMINS,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/credential-resets/{id}/reject",
+            ADMINS,
+            false,
+        ),
         ("GET", "/api/v1/users", ACCOUNTS, false),
         ("POST", "/api/v1/users", SYS, false),
         ("GET", "/api/v1/users/{id}", ACCOUNTS, false),
@@ -464,6 +484,8 @@ fn fill(path: &str, node: i64, ids: &Ids) -> String {
             .replace("{unit_id}", &ids.street.to_string())
     } else if path.contains("/grants/{id}") {
         path.replace("{id}", &ids.victim_grant.to_string())
+    } else if path.contains("/resets/{id}") {
+        path.replace("{id}", "999999")
     } else if path.contains("/users/{id}") {
         path.replace("{id}", &ids.victim_account.to_string())
     } else if path.starts_with("/tokens/") {

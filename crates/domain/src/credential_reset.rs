@@ -1,0 +1,529 @@
+//! Resetting an administrator's credentials under dual control (三员分立, issue 15 item 2).
+//!
+//! A system administrator who could set the audit administrator's password, log in as them and
+//! change it would hold two of the three powers. So a reset of any account holding an
+//! administrator role is asked for by one of the two other administrators and approved by the
+//! third ([`crate::authz::dual_control`]); the approval sets a random temporary password (shown
+//! once, to the approver, who hands it over), ends the account's sessions, and the owner must
+//! choose a new password at next login. The other way is the shell (`jianfu user passwd`),
+//! which is for whoever runs the server and is audited as the operator. Every reset stays in
+//! `credential_reset`: the owner sees the resets of their own account, the administrators the
+//! requests in their jurisdiction, the audit administrator also in the audit log.
+
+use jianfu_store::entity::{account, credential_reset, node, session};
+use jianfu_store::orm::prelude::Expr;
+use jianfu_store::orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationDef,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::authz::{Action, Role, dual_control};
+use crate::error::{DomainError, Result};
+use crate::{App, Ctx};
+
+/// A request not decided within this time lapses; a new one must be made.
+pub const REQUEST_VALID_MS: i64 = 24 * 3_600_000;
+
+/// What is reset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetKind {
+    Password,
+}
+
+impl ResetKind {
+    pub const ALL: [ResetKind; 1] = [Self::Password];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| DomainError::field("kind", "reset_kind_unknown", "重置内容无效"))
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Password => "密码",
+        }
+    }
+}
+
+/// The states of a request, as stored.
+pub mod state {
+    pub const PENDING: &str = "pending";
+    pub const APPROVED: &str = "approved";
+    pub const REJECTED: &str = "rejected";
+    /// Done from the shell with `jianfu user passwd`.
+    pub const SHELL: &str = "shell";
+}
+
+/// A request (or a shell reset) as pages and the API show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CredentialResetView {
+    pub id: i64,
+    pub account_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub kind: String,
+    pub kind_zh: &'static str,
+    pub target_role_zh: String,
+    pub state: String,
+    pub state_zh: &'static str,
+    pub requested_by_name: String,
+    pub requested_role_zh: String,
+    pub requested_at: i64,
+    pub decided_by_name: Option<String>,
+    pub decided_role_zh: Option<String>,
+    pub decided_at: Option<i64>,
+    /// Whether the caller may approve or reject it now.
+    pub can_decide: bool,
+}
+
+/// The outcome of an approval: the temporary password, shown once.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResetDone {
+    pub request: CredentialResetView,
+    pub temporary_password: Option<String>,
+}
+
+fn role_zh(r: Option<&str>) -> String {
+    r.and_then(|r| Role::parse(r).ok())
+        .map(|r| r.label_zh().to_owned())
+        .unwrap_or_default()
+}
+
+fn state_zh(s: &str) -> &'static str {
+    match s {
+        state::PENDING => "待批准",
+        state::APPROVED => "已批准并重置",
+        state::REJECTED => "已拒绝",
+        state::SHELL => "命令行重置",
+        _ => "",
+    }
+}
+
+/// A random temporary password that meets the password policy (four classes, 20 characters).
+pub(crate) fn temporary_password(username: &str) -> String {
+    loop {
+        let p = format!("Jf#{}", crate::auth::random_secret());
+        let p: String = p.chars().take(20).collect();
+        if crate::auth::check_password_strength(&p, username).is_ok() {
+            return p;
+        }
+    }
+}
+
+impl App {
+    /// The administrator role an account holds, if any.
+    async fn admin_role_of(&self, account_id: i64) -> Result<Option<Role>> {
+        let grants = jianfu_store::entity::role_grant::Entity::find()
+            .filter(jianfu_store::entity::role_grant::Column::AccountId.eq(account_id))
+            .all(self.store.db())
+            .await?;
+        Ok(grants
+            .iter()
+            .filter_map(|g| Role::parse(&g.role).ok())
+            .find(|r| r.is_admin()))
+    }
+
+    /// Whether an account holds an administrator role (its credentials are then reset only
+    /// under dual control).
+    pub async fn is_admin_account(&self, account_id: i64) -> Result<bool> {
+        Ok(self.admin_role_of(account_id).await?.is_some())
+    }
+
+    fn reset_view(
+        &self,
+        ctx: Option<&Ctx>,
+        r: credential_reset::Model,
+        a: Option<&account::Model>,
+    ) -> CredentialResetView {
+        let kind = ResetKind::parse(&r.kind).unwrap_or(ResetKind::Password);
+        let can_decide = ctx.is_some_and(|ctx| {
+            let p = &ctx.principal;
+            r.state == state::PENDING
+                && self.now_ms() - r.requested_at <= REQUEST_VALID_MS
+                && p.account_id != r.account_id
+                && Some(p.account_id) != r.requested_by
+                && p.may(Action::ApproveAdminReset)
+                && match (
+                    r.target_role.as_deref().map(Role::parse),
+                    r.requested_role.as_deref().map(Role::parse),
+                    p.admin_role(),
+                ) {
+                    (Some(Ok(t)), Some(Ok(q)), Some(me)) => dual_control(t, q, Some(me)).is_ok(),
+                    _ => false,
+                }
+        });
+        CredentialResetView {
+            id: r.id,
+            account_id: r.account_id,
+            username: a.map(|a| a.username.clone()).unwrap_or_default(),
+            display_name: a.map(|a| a.display_name.clone()).unwrap_or_default(),
+            kind: r.kind.clone(),
+            kind_zh: kind.label_zh(),
+            target_role_zh: role_zh(r.target_role.as_deref()),
+            state_zh: state_zh(&r.state),
+            state: r.state,
+            requested_by_name: r.requested_by_name,
+            requested_role_zh: role_zh(r.requested_role.as_deref()),
+            requested_at: r.requested_at,
+            decided_by_name: r.decided_by_name,
+            decided_role_zh: r.decided_role.as_deref().map(|d| role_zh(Some(d))),
+            decided_at: r.decided_at,
+            can_decide,
+        }
+    }
+
+    /// An administrator asks for a reset of another administrator's credentials.
+    pub async fn request_admin_reset(
+        &self,
+        ctx: &Ctx,
+        username: &str,
+        kind: &str,
+    ) -> Result<CredentialResetView> {
+        let username = username.trim().to_lowercase();
+        if username.is_empty() {
+            return Err(DomainError::field(
+                "username",
+                "username_required",
+                "请输入要重置的管理员账号的用户名",
+            ));
+        }
+        let kind = ResetKind::parse(kind)?;
+        let Some(a) = account::Entity::find()
+            .filter(account::Column::Username.eq(username.clone()))
+            .one(self.store.db())
+            .await?
+        else {
+            return Err(DomainError::field(
+                "username",
+                "account_not_found",
+                format!("账号 {username} 不存在"),
+            ));
+        };
+        let home = self.find_node(a.home_node_id).await?;
+        self.check(ctx, Action::RequestAdminReset, &home.target())
+            .await?;
+        let Some(target_role) = self.admin_role_of(a.id).await? else {
+            return Err(DomainError {
+                field: Some("username"),
+                ..DomainError::conflict(
+                    "admin_reset_target_not_admin",
+                    "该账号不是管理员账号，由系统管理员直接重置即可",
+                )
+            });
+        };
+        if a.id == ctx.principal.account_id {
+            return Err(DomainError::conflict(
+                "admin_reset_own_account",
+                "不能申请重置自己的凭据；忘记密码请联系另外两类管理员",
+            ));
+        }
+        let requester = ctx
+            .principal
+            .admin_role()
+            .ok_or_else(|| DomainError::forbidden("只有管理员可以申请重置管理员凭据"))?;
+        if let Err(e) = dual_control(target_role, requester, None) {
+            self.record_denial(ctx, Action::RequestAdminReset, Some(home.id))
+                .await;
+            return Err(e);
+        }
+        let now = self.now_ms();
+        let pending = credential_reset::Entity::find()
+            .filter(credential_reset::Column::AccountId.eq(a.id))
+            .filter(credential_reset::Column::Kind.eq(kind.as_str()))
+            .filter(credential_reset::Column::State.eq(state::PENDING))
+            .filter(credential_reset::Column::RequestedAt.gte(now - REQUEST_VALID_MS))
+            .one(self.store.db())
+            .await?;
+        if pending.is_some() {
+            return Err(DomainError::conflict(
+                "admin_reset_pending",
+                "该账号已有一个待批准的重置申请",
+            ));
+        }
+        let mut tx = self.store.begin_write().await?;
+        let row = credential_reset::ActiveModel {
+            account_id: Set(a.id),
+            kind: Set(kind.as_str().to_owned()),
+            target_role: Set(Some(target_role.as_str().to_owned())),
+            state: Set(state::PENDING.to_owned()),
+            requested_by: Set(Some(ctx.principal.account_id)),
+            requested_by_name: Set(ctx.principal.username.clone()),
+            requested_role: Set(Some(requester.as_str().to_owned())),
+            requested_at: Set(now),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        tx.audit(ctx.entry(
+            "credential_reset.request",
+            "account",
+            Some(a.id.to_string()),
+            serde_json::json!({
+                "request": row.id, "username": a.username, "kind": kind,
+                "target_role": target_role, "requested_role": requester,
+            }),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(self.reset_view(Some(ctx), row, Some(&a)))
+    }
+
+    /// The third administrator approves (the reset is done at once) or rejects a request.
+    pub async fn decide_admin_reset(&self, ctx: &Ctx, id: i64, approve: bool) -> Result<ResetDone> {
+        let r = credential_reset::Entity::find_by_id(id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("重置申请"))?;
+        let (a, home) = {
+            let a = account::Entity::find_by_id(r.account_id)
+                .one(self.store.db())
+                .await?
+                .ok_or_else(|| DomainError::not_found("账号"))?;
+            let home = self.find_node(a.home_node_id).await?;
+            (a, home)
+        };
+        self.check(ctx, Action::ApproveAdminReset, &home.target())
+            .await?;
+        if r.state != state::PENDING {
+            return Err(DomainError::conflict(
+                "admin_reset_decided",
+                "该申请已处理，不能再批准或拒绝",
+            ));
+        }
+        let now = self.now_ms();
+        if now - r.requested_at > REQUEST_VALID_MS {
+            return Err(DomainError::conflict(
+                "admin_reset_expired",
+                "该申请已超过 24 小时未处理，已失效；请重新申请",
+            ));
+        }
+        if a.id == ctx.principal.account_id {
+            return Err(DomainError::new(
+                crate::ErrorKind::Forbidden,
+                "admin_reset_own_account",
+                "不能批准重置自己凭据的申请",
+            ));
+        }
+        if r.requested_by == Some(ctx.principal.account_id) {
+            return Err(DomainError::new(
+                crate::ErrorKind::Forbidden,
+                "admin_reset_own_request",
+                "申请人不能批准自己的申请，须由第三位管理员批准",
+            ));
+        }
+        // The roles as they are now: if the target's or the requester's role changed since the
+        // request, the check is made against what holds today.
+        let target_role = self.admin_role_of(a.id).await?.ok_or_else(|| {
+            DomainError::conflict(
+                "admin_reset_target_not_admin",
+                "该账号已不是管理员账号，由系统管理员直接重置即可",
+            )
+        })?;
+        let requested_role = r
+            .requested_role
+            .as_deref()
+            .map(Role::parse)
+            .transpose()?
+            .ok_or_else(DomainError::internal)?;
+        let approver = ctx
+            .principal
+            .admin_role()
+            .ok_or_else(|| DomainError::forbidden("只有管理员可以批准重置管理员凭据"))?;
+        if let Err(e) = dual_control(target_role, requested_role, Some(approver)) {
+            self.record_denial(ctx, Action::ApproveAdminReset, Some(home.id))
+                .await;
+            return Err(e);
+        }
+        let kind = ResetKind::parse(&r.kind)?;
+        let mut temporary = None;
+        let mut tx = self.store.begin_write().await?;
+        if approve {
+            match kind {
+                ResetKind::Password => {
+                    let p = temporary_password(&a.username);
+                    let hash = self.hasher.hash(&p)?;
+                    self.retire_password(&tx, &a, now).await?;
+                    account::Entity::update_many()
+                        .col_expr(account::Column::PasswordHash, Expr::value(hash))
+                        .col_expr(account::Column::PasswordChangedAt, Expr::value(now))
+                        .col_expr(account::Column::MustChangePassword, Expr::value(true))
+                        .col_expr(account::Column::UpdatedAt, Expr::value(now))
+                        .filter(account::Column::Id.eq(a.id))
+                        .exec(tx.conn())
+                        .await?;
+                    temporary = Some(p);
+                }
+            }
+            session::Entity::delete_many()
+                .filter(session::Column::AccountId.eq(a.id))
+                .exec(tx.conn())
+                .await?;
+        }
+        let new_state = if approve {
+            state::APPROVED
+        } else {
+            state::REJECTED
+        };
+        // Only a still-pending row is decided: two approvers at once cannot both reset.
+        let updated = credential_reset::Entity::update_many()
+            .col_expr(credential_reset::Column::State, Expr::value(new_state))
+            .col_expr(
+                credential_reset::Column::DecidedBy,
+                Expr::value(Some(ctx.principal.account_id)),
+            )
+            .col_expr(
+                credential_reset::Column::DecidedByName,
+                Expr::value(Some(ctx.principal.username.clone())),
+            )
+            .col_expr(
+                credential_reset::Column::DecidedRole,
+                Expr::value(Some(approver.as_str().to_owned())),
+            )
+            .col_expr(credential_reset::Column::DecidedAt, Expr::value(Some(now)))
+            .filter(credential_reset::Column::Id.eq(r.id))
+            .filter(credential_reset::Column::State.eq(state::PENDING))
+            .exec(tx.conn())
+            .await?;
+        if updated.rows_affected != 1 {
+            return Err(DomainError::conflict(
+                "admin_reset_decided",
+                "该申请已处理，不能再批准或拒绝",
+            ));
+        }
+        tx.audit(ctx.entry(
+            if approve {
+                "credential_reset.approve"
+            } else {
+                "credential_reset.reject"
+            },
+            "account",
+            Some(a.id.to_string()),
+            serde_json::json!({
+                "request": r.id, "username": a.username, "kind": kind,
+                "target_role": target_role, "requested_by": r.requested_by_name,
+                "requested_role": requested_role, "decided_role": approver,
+            }),
+        ))
+        .await?;
+        tx.commit().await?;
+        let row = credential_reset::Entity::find_by_id(r.id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(DomainError::internal)?;
+        Ok(ResetDone {
+            request: self.reset_view(Some(ctx), row, Some(&a)),
+            temporary_password: temporary,
+        })
+    }
+
+    /// Requests and shell resets of administrator accounts in the caller's jurisdiction, newest
+    /// first.
+    pub async fn list_admin_resets(&self, ctx: &Ctx) -> Result<Vec<CredentialResetView>> {
+        let mut scopes = ctx.principal.scopes(Action::RequestAdminReset);
+        scopes.extend(ctx.principal.scopes(Action::ApproveAdminReset));
+        if scopes.is_empty() {
+            self.record_denial(ctx, Action::ApproveAdminReset, None)
+                .await;
+            return Err(DomainError::forbidden("您没有权限查看管理员凭据重置申请"));
+        }
+        let mut in_scope = Condition::any();
+        for s in &scopes {
+            in_scope = in_scope.add(node::Column::Path.starts_with(*s));
+        }
+        let of: RelationDef = credential_reset::Entity::belongs_to(account::Entity)
+            .from(credential_reset::Column::AccountId)
+            .to(account::Column::Id)
+            .into();
+        let home: RelationDef = account::Entity::belongs_to(node::Entity)
+            .from(account::Column::HomeNodeId)
+            .to(node::Column::Id)
+            .into();
+        let rows = credential_reset::Entity::find()
+            .join(JoinType::InnerJoin, of)
+            .join(JoinType::InnerJoin, home)
+            .filter(in_scope)
+            .order_by_desc(credential_reset::Column::Id)
+            .limit(100)
+            .all(self.store.db())
+            .await?;
+        self.views_of(Some(ctx), rows).await
+    }
+
+    /// The resets of the caller's own account (the owner sees every one), newest first.
+    pub async fn own_credential_resets(&self, ctx: &Ctx) -> Result<Vec<CredentialResetView>> {
+        let rows = credential_reset::Entity::find()
+            .filter(credential_reset::Column::AccountId.eq(ctx.principal.account_id))
+            .order_by_desc(credential_reset::Column::Id)
+            .limit(20)
+            .all(self.store.db())
+            .await?;
+        self.views_of(None, rows).await
+    }
+
+    async fn views_of(
+        &self,
+        ctx: Option<&Ctx>,
+        rows: Vec<credential_reset::Model>,
+    ) -> Result<Vec<CredentialResetView>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let a = account::Entity::find_by_id(r.account_id)
+                .one(self.store.db())
+                .await?;
+            out.push(self.reset_view(ctx, r, a.as_ref()));
+        }
+        Ok(out)
+    }
+
+    /// Records a reset made from the shell, inside its transaction (see `jianfu user passwd`).
+    pub(crate) async fn record_shell_reset(
+        &self,
+        tx: &jianfu_store::WriteTx,
+        a: &account::Model,
+        kind: ResetKind,
+        now: i64,
+    ) -> Result<()> {
+        credential_reset::ActiveModel {
+            account_id: Set(a.id),
+            kind: Set(kind.as_str().to_owned()),
+            target_role: Set(self
+                .admin_role_of(a.id)
+                .await?
+                .map(|r| r.as_str().to_owned())),
+            state: Set(state::SHELL.to_owned()),
+            requested_by: Set(None),
+            requested_by_name: Set(crate::bootstrap::OPERATOR.to_owned()),
+            requested_role: Set(None),
+            requested_at: Set(now),
+            decided_at: Set(Some(now)),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_passwords_meet_the_policy_and_differ() {
+        let a = temporary_password("sysadmin");
+        let b = temporary_password("sysadmin");
+        assert_ne!(a, b);
+        assert_eq!(a.chars().count(), 20);
+        assert!(crate::auth::check_password_strength(&a, "sysadmin").is_ok());
+    }
+}
