@@ -46,7 +46,7 @@ impl Modify for Security {
         users::list, users::create, users::get, users::update, users::reset_password,
         users::lock, users::unlock, users::grant, users::revoke,
         audit::list, audit::verify,
-        demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::reject, demands::revoke,
+        demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::overrule_wording, demands::reject, demands::revoke,
         demands::lookup, demands::cases, demands::ledger,
         demands::request_temporary_plaque, demands::create_agency_requirement,
         import::import_demands,

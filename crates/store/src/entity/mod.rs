@@ -15,6 +15,7 @@ pub mod certificate_type;
 pub mod counter;
 pub mod demand;
 pub mod demand_target;
+pub mod demand_wording_overrule;
 pub mod holiday_year;
 pub mod login_attempt;
 pub mod node;
