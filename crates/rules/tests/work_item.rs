@@ -1005,13 +1005,24 @@ fn category_file_validation() {
     );
 }
 
-/// 4.2-6 read in the work item's own words: case, text, category picked, role, expected
-/// outcome, reason codes of 4.2-6 and the words the finding must name.
+/// Case, text, category picked, role, expected outcome, reason codes of 4.2-6 and the words the
+/// findings must name.
+type WordingCase = (
+    &'static str,
+    &'static str,
+    &'static str,
+    CommunityRole,
+    Outcome,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// 4.2-6 read in the work item's own words.
 #[test]
 fn banned_wordings_in_title_or_description_reject_as_the_category_would() {
     use CommunityRole::{Assisting, Responsible};
     let lists = Lists::official().unwrap();
-    let cases: &[(&str, &str, &str, CommunityRole, Outcome, &[&str], &[&str])] = &[
+    let cases: &[WordingCase] = &[
         (
             "招商引资任务 filed as 其他",
             "招商引资任务：每个社区每年引进项目2个",
