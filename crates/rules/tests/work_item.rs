@@ -1179,3 +1179,10 @@ fn check_work_item_text_adds_the_wording_finding_to_the_rest() {
     let clauses: Vec<&str> = read.decision.clauses.iter().map(|c| c.as_str()).collect();
     assert_eq!(clauses, ["4.2-2", "4.2-4", "4.2-6"]);
 }
+
+#[test]
+fn legal_basis_kinds_are_shown_in_the_words_of_4_2_4() {
+    assert_eq!(LegalBasisKind::Law.label_zh(), "法律");
+    assert_eq!(LegalBasisKind::Regulation.label_zh(), "法规");
+    assert_eq!(LegalBasisKind::Rule.label_zh(), "规章");
+}
