@@ -11,6 +11,15 @@ use crate::error::{DomainError, Result};
 #[serde(transparent)]
 pub struct AdmissionNumber(String);
 
+/// A code as a person typed it, read as it looks: Unicode NFKC folds full-width letters,
+/// digits and hyphens (`ＡＺ－２０２６`, what a Chinese input method produces) into their ASCII
+/// forms, then surrounding spaces go. Every parser of typed numbers (admission numbers, ID
+/// numbers, certificate serials and check codes) starts here.
+pub fn typed(input: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    input.nfkc().collect::<String>().trim().to_owned()
+}
+
 /// ISO 7064 MOD 11-2 check character over ASCII digits.
 fn check_char(digits: &str) -> char {
     let p = digits
@@ -38,7 +47,7 @@ impl AdmissionNumber {
     }
 
     /// Parses what a person typed: case and surrounding spaces do not matter, `鞍准` may stand
-    /// for `AZ`, and full-width hyphens are accepted.
+    /// for `AZ`, and full-width letters, digits and hyphens are read as [`typed`] reads them.
     pub fn parse(input: &str) -> Result<Self> {
         let malformed = || {
             DomainError::field(
@@ -47,8 +56,7 @@ impl AdmissionNumber {
                 "准入编号格式不正确，应形如 AZ-2026-000123-7",
             )
         };
-        let s = input
-            .trim()
+        let s = typed(input)
             .replace('鞍', "")
             .replace('准', "AZ")
             .replace(['－', '—', '–'], "-")
@@ -102,6 +110,24 @@ mod tests {
         );
         let chinese = n.as_str().replacen("AZ", "鞍准", 1).replace('-', "－");
         assert_eq!(AdmissionNumber::parse(&chinese).unwrap(), n);
+    }
+
+    #[test]
+    fn full_width_admission_number_reads_as_typed_on_screen() {
+        // What a Chinese input method in full-width mode produces for AZ-2026-000008-1.
+        let n = AdmissionNumber::new(2026, 8).unwrap();
+        let full_width: String = n
+            .as_str()
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect();
+        assert!(full_width.starts_with("ＡＺ－２０２６－０００００８－"));
+        assert_eq!(AdmissionNumber::parse(&full_width).unwrap(), n);
+        assert_eq!(
+            AdmissionNumber::parse(&format!("\u{3000}{}\u{3000}", full_width.to_lowercase()))
+                .unwrap(),
+            n
+        );
     }
 
     #[test]

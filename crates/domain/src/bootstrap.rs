@@ -570,27 +570,40 @@ impl App {
                 day(-10),
             ),
         ] {
-            let d = self
-                .request_temporary_plaque(
-                    &street,
-                    &TemporaryPlaqueForm {
-                        unit_id: 0,
-                        task: task.into(),
-                        plaque_text: text.into(),
-                        placement: "outdoor".into(),
-                        start: start.clone(),
-                        end: end.clone(),
-                    },
+            // Requested and approved on the task's first day, as it happened: an approval may
+            // not end before the day it is given, so the clock is set back to that day for the
+            // two steps and restored whatever they return.
+            let back_ms = (today
+                - chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d")
+                    .map_err(|_| DomainError::internal())?)
+            .num_milliseconds();
+            self.clock.advance_ms(-back_ms);
+            let requested = async {
+                let d = self
+                    .request_temporary_plaque(
+                        &street,
+                        &TemporaryPlaqueForm {
+                            unit_id: 0,
+                            task: task.into(),
+                            plaque_text: text.into(),
+                            placement: "outdoor".into(),
+                            start: start.clone(),
+                            end: end.clone(),
+                        },
+                    )
+                    .await?;
+                self.admit_demand(
+                    &staffing,
+                    d.id,
+                    &start,
+                    &end,
+                    "同意临时加挂，任务结束后立即清理",
                 )
-                .await?;
-            self.admit_demand(
-                &staffing,
-                d.id,
-                &start,
-                &end,
-                "同意临时加挂，任务结束后立即清理",
-            )
-            .await?;
+                .await
+            }
+            .await;
+            self.clock.advance_ms(back_ms);
+            let d = requested?;
             // Hung the day after the task began, as the registry records it.
             let hung = (chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d")
                 .map_err(|_| DomainError::internal())?

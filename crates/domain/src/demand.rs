@@ -10,7 +10,9 @@ use crate::text;
 use std::collections::HashMap;
 
 use jianfu_rules::{Decision, Outcome};
-use jianfu_store::entity::{counter, demand, demand_target, node, supervision_case};
+use jianfu_store::entity::{
+    account, counter, demand, demand_target, demand_wording_overrule, node, supervision_case,
+};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::sea_query::Query;
 use jianfu_store::orm::{
@@ -244,6 +246,17 @@ pub(crate) fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Resul
     })
 }
 
+/// A reviewer's recorded overrule of banned-wording findings (4.2-6).
+#[derive(Clone, Debug, Serialize)]
+pub struct WordingOverrule {
+    /// The findings judged false, with the words they matched.
+    pub findings: Vec<ReasonView>,
+    pub reason: String,
+    /// Display name of the reviewer.
+    pub overruled_by: String,
+    pub overruled_at: String,
+}
+
 /// The clean, validated draft.
 #[derive(Clone, Debug)]
 struct Draft {
@@ -352,6 +365,8 @@ pub struct DemandView {
     pub reviewed_at: Option<i64>,
     pub revoked_at: Option<i64>,
     pub targets: Vec<(i64, String)>,
+    /// A reviewer's overrule of banned-wording findings (4.2-6), when one was made.
+    pub wording_overrule: Option<WordingOverrule>,
 }
 
 impl DemandView {
@@ -518,9 +533,32 @@ use crate::clock::rules_date;
 
 /// Runs the kind's rules on a validated draft. The one place that dispatches on the kind.
 fn rule(d: &Draft, on: chrono::NaiveDate) -> Result<Decision> {
+    let text = [d.title.as_str(), d.description.as_str()].join("\n");
+    rule_of(
+        &RuleInput {
+            level: d.level,
+            details: &d.details,
+            legal_basis: d.legal_basis.as_ref(),
+            funding: d.funding.as_ref(),
+        },
+        Some(&text),
+        on,
+    )
+}
+
+/// What the work-item rules read of a demand, from a draft or from a stored demand.
+struct RuleInput<'a> {
+    level: Level,
+    details: &'a WorkItemDetails,
+    legal_basis: Option<&'a (String, String, String)>,
+    funding: Option<&'a (i64, String)>,
+}
+
+/// The rules of 4.2 on `d`; with `text` (title and description) also its banned wordings.
+fn rule_of(d: &RuleInput<'_>, text: Option<&str>, on: chrono::NaiveDate) -> Result<Decision> {
     use jianfu_rules as r;
     let lists = r::Lists::official().map_err(|_| DomainError::internal())?;
-    let legal_basis = d.legal_basis.as_ref().map(|(k, t, a)| r::LegalBasis {
+    let legal_basis = d.legal_basis.map(|(k, t, a)| r::LegalBasis {
         kind: match k.as_str() {
             "law" => r::LegalBasisKind::Law,
             "regulation" => r::LegalBasisKind::Regulation,
@@ -542,7 +580,7 @@ fn rule(d: &Draft, on: chrono::NaiveDate) -> Result<Decision> {
         },
         within_own_duty: d.details.within_own_duty,
         legal_basis,
-        funding: d.funding.as_ref().map(|(amount_fen, source)| r::Funding {
+        funding: d.funding.map(|(amount_fen, source)| r::Funding {
             amount_fen: *amount_fen,
             source,
         }),
@@ -552,7 +590,11 @@ fn rule(d: &Draft, on: chrono::NaiveDate) -> Result<Decision> {
             technical: d.details.technical,
         },
     };
-    Ok(r::check_work_item(&facts, lists, rules_date(on)?).decision)
+    let on = rules_date(on)?;
+    Ok(match text {
+        Some(text) => r::check_work_item_text(&facts, text, lists, on).decision,
+        None => r::check_work_item(&facts, lists, on).decision,
+    })
 }
 
 impl App {
@@ -995,7 +1037,6 @@ impl App {
     }
 
     async fn demand_view(&self, row: demand::Model) -> Result<DemandView> {
-        let today = self.today().to_string();
         let kind = DemandKind::parse(&row.kind)?;
         let details: WorkItemDetails = if kind == DemandKind::WorkItem {
             serde_json::from_str(&row.details).unwrap_or_default()
@@ -1024,12 +1065,7 @@ impl App {
         let requester = self.find_node(row.requester_node_id).await?;
         let scope = self.find_node(row.scope_node_id).await?;
         let level = Level::parse(&row.level);
-        let mut status = DemandStatus::stored(&row.status);
-        if status == DemandStatus::Admitted
-            && row.valid_to.as_deref().is_some_and(|v| v < today.as_str())
-        {
-            status = DemandStatus::Expired;
-        }
+        let status = stored_status_on(&row, self.today());
         let category_name = jianfu_rules::Lists::official()
             .ok()
             .and_then(|l| {
@@ -1041,6 +1077,11 @@ impl App {
             .unwrap_or_else(|| details.category.clone());
         let hours =
             f64::from(row.minutes_per_occurrence) * f64::from(row.occurrences_per_year) / 60.0;
+        let wording_overrule = if kind == DemandKind::WorkItem {
+            self.wording_overrule(row.id).await?
+        } else {
+            None
+        };
         Ok(DemandView {
             id: row.id,
             kind,
@@ -1085,6 +1126,7 @@ impl App {
             reviewed_at: row.reviewed_at,
             revoked_at: row.revoked_at,
             targets: names,
+            wording_overrule,
         })
     }
 
@@ -1305,7 +1347,7 @@ impl App {
                 "demand_not_submitted",
                 format!(
                     "该事项当前为“{}”，只有待审批的事项可以准入",
-                    DemandStatus::stored(&row.status).label_zh()
+                    stored_status_on(&row, self.today()).label_zh()
                 ),
             ));
         }
@@ -1326,6 +1368,13 @@ impl App {
                 "有效期结束日期不能早于开始日期",
             ));
         }
+        check_validity(
+            from,
+            to,
+            parse_date(&row.period_start, "valid_from")?,
+            parse_date(&row.period_end, "valid_to")?,
+            self.today(),
+        )?;
         let now = self.now_ms();
         let year = crate::clock::cst_date(now)
             .map(|d| chrono::Datelike::year(&d))
@@ -1373,6 +1422,136 @@ impl App {
         .await?;
         tx.commit().await?;
         self.demand_detail(ctx, id).await
+    }
+
+    /// Overrules the banned-wording findings (4.2-6) of a demand rejected on its words: the
+    /// authority that admits it judges the match false (招商银行 is no 招商引资) and says why.
+    /// Only that authority, only with a reason, and only when the words were the sole ground:
+    /// the rest of the rules, run again without reading the text, must not reject. The demand
+    /// then waits in the authority's queue with the rest of the decision; the overruled findings,
+    /// the reason, who and when are kept ([`WordingOverrule`]) and shown on the demand.
+    pub async fn overrule_wording(&self, ctx: &Ctx, id: i64, reason: &str) -> Result<DemandView> {
+        let row = self.demand_row(id).await?;
+        self.authority_check(ctx, &row).await?;
+        let reason = reason.trim();
+        let length = reason.chars().count();
+        if !(5..=500).contains(&length) {
+            return Err(DomainError::field(
+                "reason",
+                "overrule_reason_required",
+                "请写明认定为误判的理由（5–500 字）",
+            ));
+        }
+        let stored: Option<DecisionView> = row
+            .decision
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok());
+        let findings: Vec<ReasonView> = stored
+            .iter()
+            .flat_map(|d| d.reasons.iter())
+            .filter(|r| r.code.starts_with("banned_wording_"))
+            .cloned()
+            .collect();
+        if row.status != DemandStatus::Rejected.as_str() || findings.is_empty() {
+            return Err(DomainError::conflict(
+                "no_wording_match",
+                "只有因事项名称或内容命中 4.2-6 取消事项的用语而不予准入的事项可以复核",
+            ));
+        }
+        let view = self.demand_view(row.clone()).await?;
+        let legal_basis = view.legal_basis_kind.clone().map(|k| {
+            (
+                k,
+                view.legal_basis_title.clone().unwrap_or_default(),
+                view.legal_basis_article.clone().unwrap_or_default(),
+            )
+        });
+        let funding = view
+            .funding_fen
+            .map(|f| (f, view.funding_source.clone().unwrap_or_default()));
+        let rest = rule_of(
+            &RuleInput {
+                level: view.level,
+                details: &view.details,
+                legal_basis: legal_basis.as_ref(),
+                funding: funding.as_ref(),
+            },
+            None,
+            self.today(),
+        )?;
+        if rest.outcome == Outcome::Reject {
+            return Err(DomainError::conflict(
+                "rejected_on_other_grounds",
+                "该事项除用语命中外另有不予准入的结论，复核用语不能改变",
+            ));
+        }
+        let rest = DecisionView::from_decision(&rest);
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let updated = demand::Entity::update_many()
+            .col_expr(
+                demand::Column::Status,
+                Expr::value(DemandStatus::Submitted.as_str()),
+            )
+            .col_expr(
+                demand::Column::Decision,
+                Expr::value(serde_json::to_string(&rest).map_err(|_| DomainError::internal())?),
+            )
+            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
+            .filter(demand::Column::Id.eq(id))
+            .filter(demand::Column::Status.eq(DemandStatus::Rejected.as_str()))
+            .exec(tx.conn())
+            .await?;
+        if updated.rows_affected != 1 {
+            return Err(DomainError::conflict(
+                "no_wording_match",
+                "该事项已被他人处理，请刷新",
+            ));
+        }
+        demand_wording_overrule::ActiveModel {
+            demand_id: Set(id),
+            findings: Set(serde_json::to_string(&findings).map_err(|_| DomainError::internal())?),
+            reason: Set(reason.to_owned()),
+            overruled_by: Set(ctx.principal.account_id),
+            overruled_at: Set(now),
+        }
+        .insert(tx.conn())
+        .await?;
+        tx.audit(ctx.entry(
+            "demand.overrule_wording",
+            "demand",
+            Some(id.to_string()),
+            serde_json::json!({
+                "reason": reason,
+                "overruled": findings.iter().map(|f| &f.message).collect::<Vec<_>>(),
+                "clauses": ["4.2-6"],
+                "outcome": rest.outcome,
+            }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.demand_detail(ctx, id).await
+    }
+
+    /// The recorded overrule of `id`'s banned-wording findings, if a reviewer made one.
+    async fn wording_overrule(&self, id: i64) -> Result<Option<WordingOverrule>> {
+        let Some(row) = demand_wording_overrule::Entity::find_by_id(id)
+            .one(self.store.db())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let by = account::Entity::find_by_id(row.overruled_by)
+            .one(self.store.db())
+            .await?
+            .map(|a| a.display_name)
+            .unwrap_or_default();
+        Ok(Some(WordingOverrule {
+            findings: serde_json::from_str(&row.findings).unwrap_or_default(),
+            reason: row.reason,
+            overruled_by: by,
+            overruled_at: crate::clock::fmt_ms(row.overruled_at),
+        }))
     }
 
     /// Rejects a submitted demand with a reason (and, optionally, the clause it offends).
@@ -2116,6 +2295,75 @@ pub(crate) async fn raise_counter<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A demand's status on `today`: the stored one, except that an admitted demand whose validity
+/// ended before `today` is expired (never stored, so expiry needs no background job).
+fn stored_status_on(row: &demand::Model, today: chrono::NaiveDate) -> DemandStatus {
+    let status = DemandStatus::stored(&row.status);
+    let ended = row
+        .valid_to
+        .as_deref()
+        .is_some_and(|v| v < today.to_string().as_str());
+    if status == DemandStatus::Admitted && ended {
+        DemandStatus::Expired
+    } else {
+        status
+    }
+}
+
+/// The validity an authority gives on admission (`from`..=`to`) must lie within the demand's
+/// own period — an admission cannot reach beyond what was asked for and checked — and must not
+/// end before `today`, or the admission number would be expired the moment it is issued.
+fn check_validity(
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    period_start: chrono::NaiveDate,
+    period_end: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    if from < period_start {
+        return Err(DomainError::field(
+            "valid_from",
+            "validity_outside_period",
+            format!(
+                "有效期须在事项期限（{period_start} 至 {period_end}）之内：开始日期早于事项开始日期"
+            ),
+        ));
+    }
+    if to > period_end {
+        return Err(DomainError::field(
+            "valid_to",
+            "validity_outside_period",
+            format!(
+                "有效期须在事项期限（{period_start} 至 {period_end}）之内：结束日期晚于事项结束日期"
+            ),
+        ));
+    }
+    if to < today {
+        return Err(DomainError::field(
+            "valid_to",
+            "validity_in_past",
+            format!("有效期结束日期（{to}）早于今天（{today}），准入编号一经生成即已过期"),
+        ));
+    }
+    Ok(())
+}
+
+/// A demand whose period ended before `today` cannot be submitted: there is nothing left to
+/// admit, and an admission would be expired at birth.
+pub(crate) fn check_period_not_past(
+    period_end: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    if period_end < today {
+        return Err(DomainError::field(
+            "period_end",
+            "period_in_past",
+            format!("事项期限已于 {period_end} 结束，早于今天（{today}），不能提交已过去的期限"),
+        ));
+    }
+    Ok(())
+}
+
 /// Runs the rules on a draft and stores the decision: rejected, or submitted to the authority.
 async fn submit_in(
     tx: &mut jianfu_store::WriteTx,
@@ -2125,6 +2373,7 @@ async fn submit_in(
     now: i64,
     on: chrono::NaiveDate,
 ) -> Result<()> {
+    check_period_not_past(d.period_end, on)?;
     let decision = rule(d, on)?;
     let view = DecisionView::from_decision(&decision);
     let status = if decision.outcome == Outcome::Reject {

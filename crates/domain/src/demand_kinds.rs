@@ -390,6 +390,7 @@ impl App {
                 "结束日期不能早于开始日期",
             ));
         }
+        crate::demand::check_period_not_past(end, self.today())?;
         let targets = self
             .resolve_targets(ctx, &scope, &f.target_mode, &f.target_ids)
             .await?;

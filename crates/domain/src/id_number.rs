@@ -22,10 +22,11 @@ const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const CHECK: [u8; 11] = *b"10X98765432";
 
 impl IdNumber {
-    /// Parses and validates `s` (surrounding spaces ignored, a lower-case `x` accepted).
+    /// Parses and validates `s` (surrounding spaces ignored, full-width digits read as digits, a
+    /// lower-case `x` accepted).
     /// `today` bounds the birth date: nobody is born in the future.
     pub fn parse(s: &str, today: Date) -> Result<IdNumber> {
-        let s = s.trim().to_ascii_uppercase();
+        let s = crate::admission::typed(s).to_ascii_uppercase();
         let err = |code: &'static str, msg: &str| DomainError::field("id_number", code, msg);
         if s.chars().count() != 18 {
             return Err(err("id_number_length", "身份证号码应为18位"));
@@ -128,6 +129,19 @@ mod tests {
         assert!(IdNumber::parse("11010519491231002x", today()).is_ok());
         assert!(IdNumber::parse(&with_check("21030219900101123"), today()).is_ok());
         assert!(IdNumber::parse(&with_check("21030220000229001"), today()).is_ok());
+    }
+
+    #[test]
+    fn full_width_id_number_reads_as_typed_on_screen() {
+        let ascii = "11010519491231002X";
+        let full_width: String = ascii
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect();
+        assert_eq!(full_width, "１１０１０５１９４９１２３１００２Ｘ");
+        let parsed = IdNumber::parse(&full_width, today()).unwrap();
+        assert_eq!(parsed, IdNumber::parse(ascii, today()).unwrap());
+        assert!(IdNumber::parse("１１０１０５１９４９１２３１００２ｘ", today()).is_ok());
     }
 
     #[test]

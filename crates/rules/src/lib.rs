@@ -56,5 +56,5 @@ pub use plaque::{
 pub use policy::{Policy, PolicyError};
 pub use work_item::{
     Authority, CommunityRole, Funding, LegalBasis, LegalBasisKind, Level, ServiceNature,
-    WorkItemFacts, WorkItemRuling, check_work_item,
+    WorkItemFacts, WorkItemRuling, check_work_item, check_work_item_text,
 };

@@ -25,6 +25,7 @@ const WORK_ITEM_CATEGORIES: &str = include_str!("../../../data/work_item_categor
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Lists {
     categories: Vec<Category>,
+    responsible_markers: Vec<String>,
 }
 
 /// One work-item category (工作事项类别) the demand form offers.
@@ -42,6 +43,10 @@ pub struct Category {
     pub effective_to: Option<Date>,
     /// The document that puts the category in force, e.g. `鞍民发〔2021〕18号 四(二)`.
     pub reference: String,
+    /// Wordings that name the banned matter in a work item's title or description (e.g.
+    /// 招商引资, 违法建筑), so that 4.2-6 holds whatever category the drafter picks. Only the
+    /// banned kinds have them; they are in force with their category.
+    pub wordings: Vec<String>,
 }
 
 /// What 4.2-6 says about a category.
@@ -107,6 +112,10 @@ pub enum ListError {
     BannedWithoutClause { key: String },
     /// A `clause` that is not `4.2-6` on a banned kind, or any `clause` on an ordinary one.
     WrongClause { key: String, clause: String },
+    /// `wordings` on an ordinary category (only what 4.2-6 bans is searched for in texts).
+    WordingsOnOrdinary { key: String },
+    /// A blank wording, or a blank responsible-subject marker (`key` is empty for a marker).
+    EmptyWording { key: String },
 }
 
 impl fmt::Display for ListError {
@@ -140,6 +149,15 @@ impl fmt::Display for ListError {
                 f,
                 "category {key:?}: clause {clause:?} is wrong; only banned kinds cite a clause, and it is \"4.2-6\""
             ),
+            ListError::WordingsOnOrdinary { key } => {
+                write!(f, "category {key:?}: only banned kinds have `wordings`")
+            }
+            ListError::EmptyWording { key } if key.is_empty() => {
+                write!(f, "`responsible_markers` has a blank entry")
+            }
+            ListError::EmptyWording { key } => {
+                write!(f, "category {key:?}: `wordings` has a blank entry")
+            }
         }
     }
 }
@@ -150,6 +168,8 @@ impl std::error::Error for ListError {}
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
+    #[serde(default)]
+    responsible_markers: Vec<String>,
     #[serde(default)]
     category: Vec<RawCategory>,
 }
@@ -164,6 +184,8 @@ struct RawCategory {
     effective_to: Option<String>,
     reference: String,
     clause: Option<String>,
+    #[serde(default)]
+    wordings: Vec<String>,
 }
 
 static OFFICIAL: OnceLock<Result<Lists, ListError>> = OnceLock::new();
@@ -195,7 +217,21 @@ impl Lists {
             }
             categories.push(category);
         }
-        Ok(Lists { categories })
+        if raw.responsible_markers.iter().any(|m| m.trim().is_empty()) {
+            return Err(ListError::EmptyWording { key: String::new() });
+        }
+        Ok(Lists {
+            categories,
+            responsible_markers: raw.responsible_markers,
+        })
+    }
+
+    /// Phrases that make the community the responsible subject of what a text describes (e.g.
+    /// 社区负责), whatever role the drafter picked: a responsible-subject wording next to one of
+    /// these is read as the community being responsible (4.2-6).
+    #[must_use]
+    pub fn responsible_markers(&self) -> &[String] {
+        &self.responsible_markers
     }
 
     /// Every category, in force or not, in file order.
@@ -262,6 +298,12 @@ fn validate(c: RawCategory) -> Result<Category, ListError> {
         (false, Some(clause)) => return Err(ListError::WrongClause { key, clause }),
         _ => {}
     }
+    if !kind.is_banned() && !c.wordings.is_empty() {
+        return Err(ListError::WordingsOnOrdinary { key });
+    }
+    if c.wordings.iter().any(|w| w.trim().is_empty()) {
+        return Err(ListError::EmptyWording { key });
+    }
     Ok(Category {
         key,
         name: c.name,
@@ -269,5 +311,6 @@ fn validate(c: RawCategory) -> Result<Category, ListError> {
         effective_from,
         effective_to,
         reference: c.reference,
+        wordings: c.wordings,
     })
 }

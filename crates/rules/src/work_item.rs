@@ -188,6 +188,27 @@ pub fn check_work_item(facts: &WorkItemFacts<'_>, lists: &Lists, on: Date) -> Wo
     }
 }
 
+/// Applies [`check_work_item`] and also reads the work item's own words: `text` (its title and
+/// description) is searched for the wordings of the banned categories ([`banned_wording`]), so
+/// that 4.2-6 holds whatever category the drafter picked.
+#[must_use]
+pub fn check_work_item_text(
+    facts: &WorkItemFacts<'_>,
+    text: &str,
+    lists: &Lists,
+    on: Date,
+) -> WorkItemRuling {
+    let mut ruling = check_work_item(facts, lists, on);
+    ruling.decision.merge(banned_wording(
+        text,
+        facts.category,
+        facts.community_role,
+        lists,
+        on,
+    ));
+    ruling
+}
+
 /// **4.2-2** 根据国家法律、法规和地方性法规有关规定,社区(村)工作事项内容实行清单管理,建立社区(村)工作准入制度。
 ///
 /// The admission system itself: every work-item decision cites this clause. 清单管理 means a
@@ -373,6 +394,97 @@ pub fn banned_category(category: &Category, role: CommunityRole) -> Decision {
         ),
     };
     Decision::allow().with(Reason::new(clause!("4.2-6"), code, message), outcome)
+}
+
+/// **4.2-6** 社区(村)承担的招商引资、协税护税、经济创收等任务指标,以及社区(村)作为责任主体的执法、拆迁拆违、环境整治、城市管理等事项,原则上一律取消。
+///
+/// The same ban, read in the work item's own words: 4.2-6 bans the matter, not the category
+/// label, so `text` (title and description) is searched for the `wordings` of every banned
+/// category in force on `on` (data, see [`crate::lists`]). A match is treated as the category
+/// would be by [`banned_category`], naming the words found: a task indicator is rejected
+/// (`banned_wording_task_indicator`); a responsible-subject matter is rejected
+/// (`banned_wording_responsible_subject`) when the community is responsible — by the role
+/// picked, or because the text itself says so with one of the list's responsible markers
+/// (社区负责…) — and otherwise allowed with a reminder (`assisting_only`). The category the
+/// drafter picked is [`banned_category`]'s to judge and is skipped here, so one matter gives one
+/// finding. A false match is for a reviewer to overrule, with a recorded reason.
+#[must_use]
+pub fn banned_wording(
+    text: &str,
+    picked: &str,
+    role: CommunityRole,
+    lists: &Lists,
+    on: Date,
+) -> Decision {
+    let marker = lists
+        .responsible_markers()
+        .iter()
+        .find(|m| text.contains(m.as_str()));
+    let mut decision = Decision::allow();
+    for category in lists.categories_on(on) {
+        if category.key == picked {
+            continue;
+        }
+        let Some(wording) = category.wordings.iter().find(|w| text.contains(w.as_str())) else {
+            continue;
+        };
+        let (wording, name) = (wording.as_str(), category.name.as_str());
+        let (code, message, outcome) = match (category.kind, role, marker) {
+            (CategoryKind::Ordinary, _, _) => continue,
+            (CategoryKind::TaskIndicator, _, _) => (
+                "banned_wording_task_indicator",
+                [
+                    "事项名称或内容中的“",
+                    wording,
+                    "”属于",
+                    name,
+                    "，为社区(村)承担的招商引资、协税护税、经济创收等任务指标，已一律取消",
+                ]
+                .concat(),
+                Outcome::Reject,
+            ),
+            (CategoryKind::ResponsibleSubject, CommunityRole::Responsible, _) => (
+                "banned_wording_responsible_subject",
+                [
+                    "事项名称或内容中的“",
+                    wording,
+                    "”属于",
+                    name,
+                    "事项，社区(村)不得作为其责任主体，已一律取消",
+                ]
+                .concat(),
+                Outcome::Reject,
+            ),
+            (CategoryKind::ResponsibleSubject, CommunityRole::Assisting, Some(marker)) => (
+                "banned_wording_responsible_subject",
+                [
+                    "事项名称或内容中的“",
+                    wording,
+                    "”属于",
+                    name,
+                    "事项，且写明“",
+                    marker.as_str(),
+                    "”，即社区(村)作为责任主体，已一律取消",
+                ]
+                .concat(),
+                Outcome::Reject,
+            ),
+            (CategoryKind::ResponsibleSubject, CommunityRole::Assisting, None) => (
+                "assisting_only",
+                [
+                    "事项名称或内容中的“",
+                    wording,
+                    "”属于",
+                    name,
+                    "事项，其责任主体须为提出部门，社区(村)只能协助，不得作为责任主体",
+                ]
+                .concat(),
+                Outcome::Allow,
+            ),
+        };
+        decision.push(Reason::new(clause!("4.2-6"), code, message), outcome);
+    }
+    decision
 }
 
 /// **4.2-7** 委托社区(村)承接和办理的公益性、专业性、技术性服务等相关事项,可通过政府购买服务方式,交由社会组织、企事业单位、社工机构等社会力量承担。

@@ -555,6 +555,22 @@ fn application_messages() {
     };
     let refused = message(not_listed(None), "not_in_catalogue");
     assert!(refused.ends_with("社区(村)组织不予出具"), "{refused}");
+    for (route, explained) in [
+        (
+            AlternativeRoute::DataCheck,
+            "由办事部门通过信息共享、数据比对自行核查",
+        ),
+        (
+            AlternativeRoute::WrittenPromise,
+            "由申请人书面承诺符合条件，办事部门事后核查",
+        ),
+        (
+            AlternativeRoute::DepartmentVerification,
+            "由办事部门自行调查核实",
+        ),
+    ] {
+        assert_eq!(route.explain_zh(), explained);
+    }
     for (route, words) in [
         (AlternativeRoute::DataCheck, "部门核查"),
         (AlternativeRoute::WrittenPromise, "告知承诺制"),

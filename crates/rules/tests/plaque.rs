@@ -2369,3 +2369,58 @@ fn official_is_the_data_files() {
         *lists()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Exact boundaries (mutation testing: `<` against `<=` on the day itself)
+// ---------------------------------------------------------------------------------------------
+
+fn codes(d: &Decision) -> Vec<&'static str> {
+    d.reasons.iter().map(|r| r.code).collect()
+}
+
+#[test]
+fn temporary_plaque_removed_on_the_day_it_was_hung_is_no_recording_error() {
+    let removed = |day: &str| {
+        codes(&check_temporary_plaque(&TemporaryPlaqueFacts {
+            removed_on: Some(date(day)),
+            ..temporary()
+        }))
+    };
+    // Hung 2024-05-01.
+    assert!(
+        !removed("2024-05-01").contains(&"temporary_removed_before_hung"),
+        "same day"
+    );
+    assert!(removed("2024-04-30").contains(&"temporary_removed_before_hung"));
+    assert!(!removed("2024-05-02").contains(&"temporary_removed_before_hung"));
+}
+
+#[test]
+fn temporary_plaque_task_of_one_day_is_no_date_error() {
+    let ending = |day: &str| {
+        codes(&check_temporary_plaque(&TemporaryPlaqueFacts {
+            end: date(day),
+            hung_on: None,
+            ..temporary()
+        }))
+    };
+    // The task starts 2024-05-01.
+    assert!(!ending("2024-05-01").contains(&"temporary_end_before_start"));
+    assert!(ending("2024-04-30").contains(&"temporary_end_before_start"));
+}
+
+#[test]
+fn self_inspection_completed_on_the_launch_day_is_no_recording_error() {
+    let completed = |day: &str| {
+        codes(&check_self_inspection(
+            &SelfInspectionFacts {
+                launched_on: date("2024-06-03"),
+                completed_on: Some(date(day)),
+                today: date("2024-06-05"),
+            },
+            lists(),
+        ))
+    };
+    assert!(!completed("2024-06-03").contains(&"self_inspection_dates_inconsistent"));
+    assert!(completed("2024-06-02").contains(&"self_inspection_dates_inconsistent"));
+}

@@ -6,12 +6,14 @@
 use std::collections::BTreeSet;
 
 use jianfu_rules::work_item::{
-    admission_system, banned_category, funding_follows_task, legal_basis_or_approval, own_duty,
-    revocation_reason, service_purchase, unadmitted_demand_finding,
+    admission_system, banned_category, banned_wording, funding_follows_task,
+    legal_basis_or_approval, own_duty, revocation_reason, service_purchase,
+    unadmitted_demand_finding,
 };
 use jianfu_rules::{
     Authority, CategoryKind, CommunityRole, Date, Funding, LegalBasis, LegalBasisKind, Level,
     ListError, Lists, Outcome, Policy, ServiceNature, WorkItemFacts, check_work_item,
+    check_work_item_text,
 };
 
 const OFFICIAL: &str = include_str!("../../../data/work_item_categories.toml");
@@ -820,8 +822,14 @@ fn official_categories() {
             "effective_from": "2021-08-10",
             "effective_to": null,
             "reference": "鞍民发〔2021〕18号 四(二)",
+            "wordings": ["招商引资", "引进项目", "招商任务", "招商指标", "引资"],
         })
     );
+    // Every banned category can be found in a text by its own name or a wording; ordinary ones
+    // have none.
+    for c in lists.categories() {
+        assert_eq!(c.kind.is_banned(), !c.wordings.is_empty(), "{}", c.key);
+    }
 
     let test = test_lists();
     let on_2022: Vec<&str> = test
@@ -942,6 +950,24 @@ fn category_file_validation() {
                 field: "reference",
             },
         ),
+        (
+            "wordings on an ordinary category",
+            one("a", "wordings = [\"党建\"]"),
+            ListError::WordingsOnOrdinary { key: key("a") },
+        ),
+        (
+            "blank wording",
+            one(
+                "a",
+                "kind = \"task_indicator\"\nclause = \"4.2-6\"\nwordings = [\"招商\", \" \"]",
+            ),
+            ListError::EmptyWording { key: key("a") },
+        ),
+        (
+            "blank responsible marker",
+            format!("responsible_markers = [\"\"]\n{}", one("a", "")),
+            ListError::EmptyWording { key: key("") },
+        ),
     ];
     for (name, text, expected) in cases {
         assert_eq!(Lists::parse(&text), Err(expected), "{name}:\n{text}");
@@ -977,4 +1003,186 @@ fn category_file_validation() {
         ListError::BannedWithoutClause { key: key("a") }.to_string(),
         "category \"a\": a banned kind must cite the clause that bans it (\"4.2-6\")"
     );
+}
+
+/// Case, text, category picked, role, expected outcome, reason codes of 4.2-6 and the words the
+/// findings must name.
+type WordingCase = (
+    &'static str,
+    &'static str,
+    &'static str,
+    CommunityRole,
+    Outcome,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// 4.2-6 read in the work item's own words.
+#[test]
+fn banned_wordings_in_title_or_description_reject_as_the_category_would() {
+    use CommunityRole::{Assisting, Responsible};
+    let lists = Lists::official().unwrap();
+    let cases: &[WordingCase] = &[
+        (
+            "招商引资任务 filed as 其他",
+            "招商引资任务：每个社区每年引进项目2个",
+            "other",
+            Assisting,
+            Reject,
+            &["banned_wording_task_indicator"],
+            &["招商引资"],
+        ),
+        (
+            "社区负责拆除 filed as 其他, role assisting: the text makes the community responsible",
+            "社区负责拆除辖区违法建筑",
+            "other",
+            Assisting,
+            Reject,
+            &["banned_wording_responsible_subject"],
+            &["违法建筑", "社区负责"],
+        ),
+        (
+            "违法建筑 with the community responsible by role",
+            "清理辖区违法建筑",
+            "other",
+            Responsible,
+            Reject,
+            &["banned_wording_responsible_subject"],
+            &["违法建筑"],
+        ),
+        (
+            "违法建筑 assisting, no marker: a reminder only",
+            "协助区城管局排查辖区违法建筑",
+            "other",
+            Assisting,
+            Allow,
+            &["assisting_only", "assisting_only"],
+            &["违法建筑", "城管"],
+        ),
+        (
+            "several matters, one finding each",
+            "协税护税和经济创收指标",
+            "civil_affairs",
+            Assisting,
+            Reject,
+            &[
+                "banned_wording_task_indicator",
+                "banned_wording_task_indicator",
+            ],
+            &["协税护税", "经济创收"],
+        ),
+        (
+            "the picked category is banned_category's finding, not a second one",
+            "招商引资任务",
+            "investment_attraction",
+            Assisting,
+            Allow,
+            &[],
+            &[],
+        ),
+        (
+            "nothing banned in the text",
+            "协助开展流感疫苗接种通知",
+            "health",
+            Responsible,
+            Allow,
+            &[],
+            &[],
+        ),
+        (
+            "almost the wording: 招商 alone is not 招商引资",
+            "招商银行代发工资卡信息核对",
+            "other",
+            Assisting,
+            Allow,
+            &[],
+            &[],
+        ),
+    ];
+    for (name, text, picked, role, outcome, codes, words) in cases {
+        let d = banned_wording(text, picked, *role, lists, today());
+        assert_eq!(d.outcome, *outcome, "{name}");
+        let got: Vec<&str> = d.reasons.iter().map(|r| r.code).collect();
+        assert_eq!(got, *codes, "{name}");
+        for w in *words {
+            assert!(
+                d.reasons.iter().any(|r| r.message.contains(w)),
+                "{name}: no finding names {w}: {:?}",
+                d.reasons
+            );
+        }
+        let cited: Vec<&str> = d.clauses.iter().map(|c| c.as_str()).collect();
+        let expected: &[&str] = if codes.is_empty() { &[] } else { &["4.2-6"] };
+        assert_eq!(cited, expected, "{name}");
+    }
+}
+
+#[test]
+fn banned_wordings_follow_their_categorys_effective_dates() {
+    let text = r#"
+responsible_markers = ["社区负责"]
+
+[[category]]
+key = "retired_indicator"
+name = "已取消的指标"
+kind = "task_indicator"
+effective_from = "2021-08-10"
+effective_to = "2024-01-01"
+reference = "测试用"
+clause = "4.2-6"
+wordings = ["旧指标"]
+
+[[category]]
+key = "other"
+name = "其他"
+kind = "ordinary"
+effective_from = "2021-08-10"
+reference = "测试用"
+"#;
+    let lists = Lists::parse(text).unwrap();
+    let before = banned_wording(
+        "完成旧指标",
+        "other",
+        CommunityRole::Assisting,
+        &lists,
+        date("2023-12-31"),
+    );
+    assert_eq!(before.outcome, Outcome::Reject);
+    let after = banned_wording(
+        "完成旧指标",
+        "other",
+        CommunityRole::Assisting,
+        &lists,
+        date("2024-01-01"),
+    );
+    assert_eq!(after, jianfu_rules::Decision::allow());
+}
+
+#[test]
+fn check_work_item_text_adds_the_wording_finding_to_the_rest() {
+    let lists = Lists::official().unwrap();
+    let facts = item("other");
+    let plain = check_work_item(&facts, lists, today());
+    assert_eq!(plain.decision.outcome, Outcome::Allow);
+    let read = check_work_item_text(
+        &facts,
+        "招商引资任务：每个社区每年引进项目2个",
+        lists,
+        today(),
+    );
+    assert_eq!(read.decision.outcome, Outcome::Reject);
+    let codes: Vec<&str> = read.decision.reasons.iter().map(|r| r.code).collect();
+    assert_eq!(
+        codes,
+        ["legal_basis_cited", "banned_wording_task_indicator"]
+    );
+    let clauses: Vec<&str> = read.decision.clauses.iter().map(|c| c.as_str()).collect();
+    assert_eq!(clauses, ["4.2-2", "4.2-4", "4.2-6"]);
+}
+
+#[test]
+fn legal_basis_kinds_are_shown_in_the_words_of_4_2_4() {
+    assert_eq!(LegalBasisKind::Law.label_zh(), "法律");
+    assert_eq!(LegalBasisKind::Regulation.label_zh(), "法规");
+    assert_eq!(LegalBasisKind::Rule.label_zh(), "规章");
 }

@@ -437,6 +437,12 @@ pub fn route_table() -> Vec<RouteSpec> {
         ),
         r(
             post.clone(),
+            "/demands/{id}/overrule-wording",
+            AnyOf(ADMIT),
+            views::demands::overrule_wording,
+        ),
+        r(
+            post.clone(),
             "/demands/{id}/revoke",
             Act(A::RevokeDemand),
             views::demands::revoke,
@@ -531,6 +537,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/demands/{id}/reject",
             AnyOf(ADMIT),
             api::demands::reject,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/demands/{id}/overrule-wording",
+            AnyOf(ADMIT),
+            api::demands::overrule_wording,
         ),
         r(
             post.clone(),

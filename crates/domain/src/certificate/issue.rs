@@ -1239,8 +1239,8 @@ impl App {
     /// Public verification by serial and check code. Malformed input is an error (the server
     /// rate-limits failures); a wrong code looks exactly like an unknown serial.
     pub async fn verify_certificate(&self, serial: &str, code: &str) -> Result<VerifyView> {
-        let serial = serial.trim().to_ascii_uppercase();
-        let code = code.trim().to_ascii_uppercase();
+        let serial = crate::admission::typed(serial).to_ascii_uppercase();
+        let code = crate::admission::typed(code).to_ascii_uppercase();
         if !super::serial_is_well_formed(&serial) {
             return Err(DomainError::field(
                 "serial",

@@ -49,6 +49,17 @@ pub struct DemandOut {
     pub target_ids: Vec<i64>,
     pub revoke_reason: Option<String>,
     pub review_note: Option<String>,
+    /// A reviewer's overrule of banned-wording findings (4.2-6): the findings judged false,
+    /// the recorded reason, who and when.
+    pub wording_overrule: Option<WordingOverruleOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WordingOverruleOut {
+    pub findings: Vec<FindingOut>,
+    pub reason: String,
+    pub overruled_by: String,
+    pub overruled_at: String,
 }
 
 impl From<DemandView> for DemandOut {
@@ -88,6 +99,20 @@ impl From<DemandView> for DemandOut {
             target_ids: d.targets.into_iter().map(|t| t.0).collect(),
             revoke_reason: d.revoke_reason,
             review_note: d.review_note,
+            wording_overrule: d.wording_overrule.map(|o| WordingOverruleOut {
+                findings: o
+                    .findings
+                    .into_iter()
+                    .map(|r| FindingOut {
+                        clause: r.clause,
+                        code: r.code,
+                        message: r.message,
+                    })
+                    .collect(),
+                reason: o.reason,
+                overruled_by: o.overruled_by,
+                overruled_at: o.overruled_at,
+            }),
         }
     }
 }
@@ -287,6 +312,31 @@ pub async fn reject(
     Ok(Json(
         s.app
             .reject_demand(&user.ctx(), id, &b.reason, &b.clause)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct OverruleIn {
+    /// Why the banned-wording match is false (5–500 characters); recorded and shown.
+    pub reason: String,
+}
+
+/// Overrules the banned-wording findings (4.2-6) of a demand rejected on its words, with a
+/// recorded reason (the authority of its level); the demand goes to that authority's queue.
+#[utoipa::path(post, path = "/api/v1/demands/{id}/overrule-wording", params(("id" = i64, Path)), request_body = OverruleIn,
+    responses((status = 200, body = DemandOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn overrule_wording(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<OverruleIn>,
+) -> Result<Json<DemandOut>, ApiError> {
+    Ok(Json(
+        s.app
+            .overrule_wording(&user.ctx(), id, &b.reason)
             .await?
             .into(),
     ))

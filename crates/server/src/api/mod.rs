@@ -169,7 +169,7 @@ impl Modify for Contract {
         users::lock, users::unlock, users::grant, users::revoke,
         resets::list, resets::request, resets::approve, resets::reject,
         audit::list, audit::verify,
-        demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::reject, demands::revoke,
+        demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::overrule_wording, demands::reject, demands::revoke,
         demands::lookup, demands::report, demands::cases, demands::ledger,
         demands::request_temporary_plaque, demands::create_agency_requirement,
         import::import_demands,

@@ -236,6 +236,8 @@ struct DetailPage {
     can_edit: bool,
     can_review: bool,
     can_revoke: bool,
+    /// The authority may overrule the banned-wording findings of a demand rejected on its words.
+    can_overrule: bool,
     error: FormError,
     created: String,
     reviewed: String,
@@ -267,6 +269,16 @@ async fn detail_page(
                 && jianfu_domain::authz::permits(g.role, admit)
         });
     let can_revoke = d.status == DemandStatus::Admitted && p.may(Action::RevokeDemand);
+    let can_overrule = d.status == DemandStatus::Rejected
+        && d.decision.as_ref().is_some_and(|v| {
+            v.reasons
+                .iter()
+                .any(|r| r.code.starts_with("banned_wording_"))
+        })
+        && p.grants.iter().any(|g| {
+            (g.node_id == d.scope_node_id || g.scope_node_id == d.scope_node_id)
+                && jianfu_domain::authz::permits(g.role, admit)
+        });
     render(
         status,
         &DetailPage {
@@ -278,6 +290,7 @@ async fn detail_page(
             can_edit,
             can_review,
             can_revoke,
+            can_overrule,
             error,
         },
     )
@@ -363,6 +376,16 @@ pub async fn reject(
         .app
         .reject_demand(&user.ctx(), id, &f.reason, &f.clause)
         .await;
+    after(&state, &user, id, r).await
+}
+
+pub async fn overrule_wording(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    let r = state.app.overrule_wording(&user.ctx(), id, &f.reason).await;
     after(&state, &user, id, r).await
 }
 

@@ -2081,3 +2081,26 @@ async fn rows_edited_in_the_database_are_checked_afresh() {
     );
     assert_eq!(certificate_state(&t).await, before, "nothing stored");
 }
+
+#[tokio::test]
+async fn full_width_serial_and_check_code_verify() {
+    let t = spawn_app().await;
+    let worker = t.login("worker").await;
+    let (_, issued) = get(&worker, "/api/v1/certificates?status=issued").await;
+    let demo = &issued["items"][0];
+    let full_width = |s: &str| -> String {
+        s.chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect()
+    };
+    let serial = full_width(demo["serial"].as_str().unwrap());
+    let code = full_width(&check_code(demo));
+    let r = client()
+        .get(t.url("/api/v1/verify"))
+        .query(&[("serial", serial.as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["state"], "authentic");
+}

@@ -735,3 +735,333 @@ async fn ledger_export_is_an_audited_workbook() {
     let (_, page) = b.get_text("/ledger?sort=name").await;
     assert!(page.contains("示例和平社区") && page.contains("铁东区卫生健康局"));
 }
+
+/// [`body`] with a period of `start`..=`end` days from today.
+async fn body_around_today(t: &TestApp, start: i64, end: i64) -> Value {
+    let day = |d: i64| (t.today() + chrono::Duration::days(d)).to_string();
+    let mut v = body(t).await;
+    v["period_start"] = json!(day(start));
+    v["period_end"] = json!(day(end));
+    v
+}
+
+#[tokio::test]
+async fn admission_validity_outside_the_period_or_ended_is_refused() {
+    let t = spawn_app().await;
+    let day = |d: i64| (t.today() + chrono::Duration::days(d)).to_string();
+    let dept = t.login("district_dept").await;
+    let approver = t.login("district_approver").await;
+    let (s, d) = post(
+        &dept,
+        "/api/v1/demands",
+        &body_around_today(&t, -30, 60).await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let admit = |from: String, to: String| {
+        let approver = &approver;
+        async move {
+            post(
+                approver,
+                &format!("/api/v1/demands/{id}/admit"),
+                &json!({ "valid_from": from, "valid_to": to }),
+            )
+            .await
+        }
+    };
+    for (name, from, to, field, code) in [
+        (
+            "starts before the period",
+            day(-31),
+            day(60),
+            "valid_from",
+            "validity_outside_period",
+        ),
+        (
+            "ends after the period",
+            day(-30),
+            day(61),
+            "valid_to",
+            "validity_outside_period",
+        ),
+        (
+            "lies entirely before the period",
+            day(-400),
+            day(-380),
+            "valid_from",
+            "validity_outside_period",
+        ),
+        (
+            "ended yesterday",
+            day(-30),
+            day(-1),
+            "valid_to",
+            "validity_in_past",
+        ),
+    ] {
+        let (s, p) = admit(from, to).await;
+        assert_eq!(
+            (s, p["code"].as_str(), p["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code), Some(field)),
+            "{name}: {p}"
+        );
+        let (_, now) = get(&dept, &format!("/api/v1/demands/{id}")).await;
+        assert_eq!(now["status"], "submitted", "{name}: nothing changed");
+        assert!(now["admission_number"].is_null(), "{name}");
+    }
+    // The exact bounds are allowed: from the period's first day until today.
+    let (s, a) = admit(day(-30), day(0)).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!(a["valid_to"], day(0).as_str());
+}
+
+#[tokio::test]
+async fn admitting_an_expired_demand_again_says_it_expired() {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    let approver = t.login("district_approver").await;
+    let (_, d) = post(
+        &dept,
+        "/api/v1/demands",
+        &body_around_today(&t, 0, 10).await,
+    )
+    .await;
+    let id = d["id"].as_i64().unwrap();
+    let path = format!("/api/v1/demands/{id}/admit");
+    let (s, a) = post(&approver, &path, &json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    t.app.clock.advance_ms(11 * 86_400_000);
+    let approver = t.login("district_approver").await;
+    let (s, p) = post(&approver, &path, &json!({})).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("demand_not_submitted"))
+    );
+    let detail = p["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("已过期") && !detail.contains("已准入"),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
+async fn a_period_that_already_ended_is_refused_on_submit() {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    let before = demand_count(&t).await;
+    let last_year = body_around_today(&t, -400, -35).await;
+    let (s, p) = post(&dept, "/api/v1/demands", &last_year).await;
+    assert_eq!(
+        (s, p["code"].as_str(), p["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("period_in_past"),
+            Some("period_end")
+        ),
+        "{p}"
+    );
+    assert_eq!(demand_count(&t).await, before, "nothing stored");
+    // Saved as a draft it may be corrected, but not submitted as it stands.
+    let mut draft = last_year.clone();
+    draft["submit"] = json!(false);
+    let (s, d) = post(&dept, "/api/v1/demands", &draft).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let (s, p) = post(&dept, &format!("/api/v1/demands/{id}/submit"), &json!({})).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("period_in_past"))
+    );
+    let (_, now) = get(&dept, &format!("/api/v1/demands/{id}")).await;
+    assert_eq!(now["status"], "draft");
+    // A period that ends today is still open.
+    let (s, d) = post(
+        &dept,
+        "/api/v1/demands",
+        &body_around_today(&t, -10, 0).await,
+    )
+    .await;
+    assert_eq!(
+        (s, d["status"].as_str()),
+        (StatusCode::CREATED, Some("submitted")),
+        "{d}"
+    );
+}
+
+#[tokio::test]
+async fn full_width_admission_number_is_looked_up() {
+    let t = spawn_app().await;
+    let year = jianfu_domain::clock::cst_date(t.app.now_ms())
+        .map(chrono_year)
+        .unwrap();
+    let number = jianfu_domain::admission::AdmissionNumber::new(year, 1)
+        .unwrap()
+        .to_string();
+    let full_width: String = number
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect();
+    let r = client()
+        .get(t.url(&format!("/api/v1/lookup/{full_width}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let l: Value = r.json().await.unwrap();
+    assert_eq!(l["state"], "valid", "{l}");
+    let page = client()
+        .get(t.url("/lookup"))
+        .query(&[("number", full_width.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"data-state="valid""#), "{page}");
+}
+
+#[tokio::test]
+async fn banned_wording_in_the_title_rejects_whatever_the_category() {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    for (title, description, code, words) in [
+        (
+            "招商引资任务：每个社区每年引进项目2个",
+            "完成年度指标",
+            "banned_wording_task_indicator",
+            "招商引资",
+        ),
+        (
+            "辖区违法建筑治理",
+            "社区负责拆除辖区违法建筑",
+            "banned_wording_responsible_subject",
+            "违法建筑",
+        ),
+    ] {
+        let mut v = body(&t).await;
+        v["title"] = json!(title);
+        v["description"] = json!(description);
+        v["category"] = json!("other");
+        let (s, d) = post(&dept, "/api/v1/demands", &v).await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        assert_eq!(
+            (d["status"].as_str(), d["outcome"].as_str()),
+            (Some("rejected"), Some("reject")),
+            "{title}: {d}"
+        );
+        let finding = d["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code)
+            .unwrap_or_else(|| panic!("{title}: no {code} in {d}"));
+        assert_eq!(finding["clause"], "4.2-6");
+        assert!(
+            finding["message"].as_str().unwrap().contains(words),
+            "{finding}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_false_wording_match_is_overruled_only_by_the_authority_with_a_reason() {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    let mut v = body(&t).await;
+    v["title"] = json!("协助核对社区老年人城管岗位公益性就业信息");
+    v["category"] = json!("social_security");
+    v["community_role"] = json!("assisting");
+    v["description"] = json!("由社区协助人社局核对名单");
+    let (s, d) = post(&dept, "/api/v1/demands", &v).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    assert_eq!(d["status"], "rejected", "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let path = format!("/api/v1/demands/{id}/overrule-wording");
+    // The department that drafted it cannot overrule its own finding.
+    let (s, _) = post(
+        &dept,
+        &path,
+        &json!({ "reason": "用语为岗位名称，并非城市管理事项" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // The authority must give a reason; a bad request changes nothing.
+    let approver = t.login("district_approver").await;
+    let (s, p) = post(&approver, &path, &json!({ "reason": " " })).await;
+    assert_eq!(
+        (s, p["code"].as_str(), p["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("overrule_reason_required"),
+            Some("reason")
+        )
+    );
+    let (_, still) = get(&dept, &format!("/api/v1/demands/{id}")).await;
+    assert_eq!(still["status"], "rejected");
+    assert!(still["wording_overrule"].is_null());
+    // With a reason it goes to the authority's queue; the overrule is recorded and shown.
+    let reason = "“城管岗位”是公益性岗位名称，社区仅协助核对名单，并非城市管理事项";
+    let (s, o) = post(&approver, &path, &json!({ "reason": reason })).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["status"], "submitted");
+    assert_eq!(o["wording_overrule"]["reason"], reason);
+    let overruled = o["wording_overrule"]["findings"].as_array().unwrap();
+    assert!(
+        overruled
+            .iter()
+            .any(|f| f["message"].as_str().unwrap().contains("城管")),
+        "{o}"
+    );
+    assert!(
+        o["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"] != "banned_wording_responsible_subject")
+    );
+    let page = approver
+        .get(&format!("/demands/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"id="wording-overrule""#) && page.contains("公益性岗位名称"),
+        "overrule not shown"
+    );
+    // Once only.
+    let (s, p) = post(&approver, &path, &json!({ "reason": reason })).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("no_wording_match"))
+    );
+}
+
+#[tokio::test]
+async fn a_wording_match_cannot_be_overruled_when_the_category_itself_is_banned_or_other_grounds_reject()
+ {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    let approver = t.login("district_approver").await;
+    let mut v = body(&t).await;
+    v["title"] = json!("招商引资任务");
+    v["category"] = json!("other");
+    v["within_own_duty"] = json!(true);
+    let (_, d) = post(&dept, "/api/v1/demands", &v).await;
+    assert_eq!(d["status"], "rejected", "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let (s, p) = post(
+        &approver,
+        &format!("/api/v1/demands/{id}/overrule-wording"),
+        &json!({ "reason": "认为不是招商引资任务" }),
+    )
+    .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("rejected_on_other_grounds"))
+    );
+    let (_, still) = get(&dept, &format!("/api/v1/demands/{id}")).await;
+    assert_eq!(still["status"], "rejected");
+}

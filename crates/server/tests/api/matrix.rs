@@ -216,6 +216,12 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/demands/{id}/submit", OWN_DEPT, false),
         ("POST", "/demands/{id}/admit", DISTRICT_AUTHORITY, false),
         ("POST", "/demands/{id}/reject", DISTRICT_AUTHORITY, false),
+        (
+            "POST",
+            "/demands/{id}/overrule-wording",
+            DISTRICT_AUTHORITY,
+            false,
+        ),
         ("POST", "/demands/{id}/revoke", REVOKERS, false),
         ("GET", "/lookup", PUBLIC, true),
         ("GET", "/communities/{id}/work-items", PUBLIC, true),
@@ -240,6 +246,12 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         (
             "POST",
             "/api/v1/demands/{id}/reject",
+            DISTRICT_AUTHORITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/demands/{id}/overrule-wording",
             DISTRICT_AUTHORITY,
             false,
         ),

@@ -16,6 +16,7 @@ pub mod counter;
 pub mod credential_reset;
 pub mod demand;
 pub mod demand_target;
+pub mod demand_wording_overrule;
 pub mod holiday_year;
 pub mod login_attempt;
 pub mod node;

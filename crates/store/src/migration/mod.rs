@@ -8,6 +8,7 @@ mod m20261128_000002_demand;
 mod m20261128_000003_certificate;
 mod m20261128_000004_plaque;
 mod m20261205_000030_account_security;
+mod m20261205_000040_wording_overrule;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_certificate::Migration),
             Box::new(m20261128_000004_plaque::Migration),
             Box::new(m20261205_000030_account_security::Migration),
+            Box::new(m20261205_000040_wording_overrule::Migration),
         ]
     }
 }
