@@ -7,6 +7,7 @@ mod m20261128_000001_spine;
 mod m20261128_000002_demand;
 mod m20261128_000003_certificate;
 mod m20261128_000004_plaque;
+mod m20261205_000050_personal_data;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_demand::Migration),
             Box::new(m20261128_000003_certificate::Migration),
             Box::new(m20261128_000004_plaque::Migration),
+            Box::new(m20261205_000050_personal_data::Migration),
         ]
     }
 }
