@@ -92,6 +92,9 @@ enum Command {
     /// Audit log tools.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Keys of personal data at rest.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Copy the SQLite database to FILE while the server runs (prints the pg_dump command for
     /// PostgreSQL).
     Backup { file: PathBuf },
@@ -135,7 +138,24 @@ enum UserCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Check the whole SM3 hash chain and the signed checkpoint; name the first broken entry.
-    Verify,
+    Verify {
+        /// Also check the chain against the checkpoints published outside the database (the
+        /// anchor file, `audit.anchor` in the data directory, or lines a witness kept from
+        /// `jianfu audit anchor`): detects a rollback of the whole database.
+        #[arg(long)]
+        anchor: Option<PathBuf>,
+    },
+    /// Print the current checkpoint as an anchor line (JSON), after checking the chain, for an
+    /// external witness to keep; give it back to `audit verify --anchor`.
+    Anchor,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Add a new data key, re-encrypt every stored ID number under it, then drop the old keys
+    /// from the key file (they stay readable until every row is under the new key). Servers
+    /// pick up the new key file by themselves.
+    RotateData,
 }
 
 /// The optional configuration file.
@@ -147,6 +167,8 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     trust_forwarded_for: Option<bool>,
     audit_key_file: Option<PathBuf>,
+    audit_anchor_file: Option<PathBuf>,
+    data_key_file: Option<PathBuf>,
     public_url: Option<String>,
 }
 
@@ -226,6 +248,8 @@ fn audit_key(s: &Settings) -> Result<AuditKey, String> {
         write_private(&path, hex::encode(key).as_bytes())
             .map_err(|e| format!("无法写入审计密钥 {}：{e}", path.display()))?;
     }
+    jianfu_store::private_files::restrict(&path)
+        .map_err(|e| format!("无法把审计密钥 {} 设为仅属主可读写：{e}", path.display()))?;
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("无法读取审计密钥 {}：{e}", path.display()))?;
     let bytes = hex::decode(text.trim())
@@ -234,14 +258,10 @@ fn audit_key(s: &Settings) -> Result<AuditKey, String> {
 }
 
 fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)?.write_all(data)
+    jianfu_store::private_files::open_options()
+        .create_new(true)
+        .open(path)?
+        .write_all(data)
 }
 
 fn read_password(from_stdin: bool) -> Result<String, String> {
@@ -269,7 +289,38 @@ async fn open_app(s: &Settings, migrate: bool) -> Result<App, String> {
         Store::connect(&s.database, key).await
     }
     .map_err(|e| e.to_string())?;
-    Ok(App::new(store, Clock::system(), PasswordHasher::default()))
+    // Every checkpoint this process commits is published outside the database too.
+    let anchor = s
+        .file
+        .audit_anchor_file
+        .clone()
+        .unwrap_or_else(|| s.data_dir.join("audit.anchor"));
+    if let Some(dir) = anchor.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建目录 {}：{e}", dir.display()))?;
+    }
+    store.publish_anchors(&anchor).map_err(|e| e.to_string())?;
+    let data_keys = data_key_file(s);
+    let keys =
+        jianfu_store::personal::DataKeys::load_or_create(&data_keys).map_err(|e| e.to_string())?;
+    store.use_data_keys(keys, Some(data_keys));
+    let app = App::new(store, Clock::system(), PasswordHasher::default());
+    if migrate {
+        // Rows of an installation from before encryption (or left under an old key by an
+        // interrupted rotation) are brought under the current key before anything else runs.
+        let n = app.seal_personal_data().await.map_err(|e| e.to_string())?;
+        if n > 0 {
+            eprintln!("  · 已加密 {n} 条申请中的身份证号");
+        }
+    }
+    Ok(app)
+}
+
+/// The data-key file: the configured one, or `data.key` in the data directory.
+fn data_key_file(s: &Settings) -> PathBuf {
+    s.file
+        .data_key_file
+        .clone()
+        .unwrap_or_else(|| s.data_dir.join("data.key"))
 }
 
 fn progress(step: &str) {
@@ -415,11 +466,24 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Verify { anchor }) => {
+            let anchors = match &anchor {
+                Some(f) => {
+                    let text = std::fs::read_to_string(f)
+                        .map_err(|e| format!("无法读取审计锚点文件 {}：{e}", f.display()))?;
+                    let list = jianfu_store::Anchor::parse_lines(&text)
+                        .map_err(|e| format!("审计锚点文件 {} 有误：{e}", f.display()))?;
+                    if list.is_empty() {
+                        return Err(format!("审计锚点文件 {} 中没有锚点", f.display()));
+                    }
+                    list
+                }
+                None => Vec::new(),
+            };
             let app = open_app(&s, false).await?;
             let report = app
                 .store
-                .verify_audit(|n| {
+                .verify_audit_with_anchors(&anchors, |n| {
                     if n > 0 && n % 10_000 == 0 {
                         eprintln!("  · 已校验 {n} 条");
                     }
@@ -427,15 +491,71 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             match report.broken {
+                None if anchor.is_some() => {
+                    println!(
+                        "审计日志完整：共 {} 条，哈希链、签名检查点与 {} 个外部锚点一致，未被回滚",
+                        report.entries, report.anchors
+                    );
+                    Ok(())
+                }
                 None => {
                     println!(
-                        "审计日志完整：共 {} 条，哈希链与签名检查点一致",
+                        "审计日志完整：共 {} 条，哈希链与签名检查点一致（用 --anchor 还可查出整库回滚）",
                         report.entries
                     );
                     Ok(())
                 }
                 Some(b) => Err(format!("审计日志被篡改：{}", b.describe())),
             }
+        }
+        Command::Audit(AuditCommand::Anchor) => {
+            let app = open_app(&s, false).await?;
+            match app
+                .store
+                .current_anchor()
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                Some(a) => {
+                    println!("{}", a.line());
+                    Ok(())
+                }
+                None => Err("审计日志为空，还没有可发布的锚点".into()),
+            }
+        }
+        Command::Keys(KeysCommand::RotateData) => {
+            let app = open_app(&s, true).await?;
+            let path = data_key_file(&s);
+            let old = app.store.data_keys();
+            let new = old.rotated();
+            // First the file with the new key and the old ones (so that nothing is unreadable
+            // whatever happens next), then every row under the new key, then the old keys go.
+            new.save(&path).map_err(|e| e.to_string())?;
+            app.store.use_data_keys(new.clone(), Some(path.clone()));
+            let mut n = app.seal_personal_data().await.map_err(|e| e.to_string())?;
+            // A server that encrypted under the old key while the rows were re-encrypted.
+            while app
+                .personal_data_not_under_current_key()
+                .await
+                .map_err(|e| e.to_string())?
+                > 0
+            {
+                n += app.seal_personal_data().await.map_err(|e| e.to_string())?;
+            }
+            new.without_old_keys()
+                .save(&path)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "已轮换数据密钥：新密钥编号 {}，{n} 条记录已重新加密，旧密钥（编号 {}）已从 {} 删除",
+                new.current_id(),
+                old.ids()
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                path.display()
+            );
+            Ok(())
         }
         Command::Backup { file } => {
             if s.database.starts_with("postgres") {

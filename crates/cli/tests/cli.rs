@@ -286,3 +286,120 @@ fn verify_without_a_key_outside_a_data_directory_creates_nothing_and_says_how_to
     );
     assert!(!bare.join("audit.key").exists());
 }
+
+/// Issue 15: the database, its log, the backups and the keys hold personal data and secrets;
+/// they were created with the umask's mode (0644, readable by every local user).
+#[cfg(unix)]
+#[test]
+fn database_backups_and_keys_are_readable_by_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let d = tempfile::tempdir().unwrap();
+    let o = jianfu(d.path(), &["init", "--demo"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let backup = d.path().join("backup.db");
+    let o = jianfu(d.path(), &["backup", backup.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let db = d.path().join("jianfu.db");
+    for f in [db.clone(), d.path().join("audit.key"), backup] {
+        assert_eq!(mode(&f), 0o600, "{} has mode {:o}", f.display(), mode(&f));
+    }
+    // An installation from before: its files were 0644; the next start takes the other
+    // users' access away.
+    for f in [&db, &d.path().join("audit.key")] {
+        std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let o = jianfu(d.path(), &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    for f in [db, d.path().join("audit.key")] {
+        assert_eq!(mode(&f), 0o600, "{} has mode {:o}", f.display(), mode(&f));
+    }
+}
+
+/// Issue 15 item 6: putting back an old copy of the database (chain and checkpoint row
+/// together) passes the in-database check; the anchors published outside the database catch it.
+#[test]
+fn audit_verify_with_anchor_detects_a_rollback_of_the_table_and_checkpoint() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(jianfu(d.path(), &["init", "--demo"], None).status.success());
+    let anchors = d.path().join("audit.anchor");
+    let anchor_arg = anchors.to_str().unwrap();
+    let lines = std::fs::read_to_string(&anchors).unwrap();
+    assert!(
+        lines.lines().count() > 1 && lines.contains("jianfu-audit-anchor/1"),
+        "every checkpoint is published: {lines}"
+    );
+    // A witness keeps what `audit anchor` prints.
+    let o = jianfu(d.path(), &["audit", "anchor"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let witness = d.path().join("witness.txt");
+    std::fs::write(&witness, &o.stdout).unwrap();
+    let o = jianfu(
+        d.path(),
+        &["audit", "verify", "--anchor", witness.to_str().unwrap()],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("未被回滚"), "{}", text(&o));
+
+    // The old copy: the whole database, its checkpoint row included.
+    let old = d.path().join("old.db");
+    assert!(
+        jianfu(d.path(), &["backup", old.to_str().unwrap()], None)
+            .status
+            .success()
+    );
+    assert!(
+        jianfu(d.path(), &["user", "lock", "worker"], None)
+            .status
+            .success()
+    );
+    let o = jianfu(d.path(), &["audit", "anchor"], None);
+    std::fs::write(&witness, &o.stdout).unwrap();
+    let db = d.path().join("jianfu.db");
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    std::fs::copy(&old, &db).unwrap();
+
+    // The rolled-back database is consistent in itself…
+    let o = jianfu(d.path(), &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    // …but not with the anchor file, nor with the witness's line.
+    for file in [anchor_arg, witness.to_str().unwrap()] {
+        let o = jianfu(d.path(), &["audit", "verify", "--anchor", file], None);
+        assert!(!o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("被回滚"), "{}", text(&o));
+    }
+    // Written again after the rollback: the chain's entries differ from the anchors there.
+    assert!(
+        jianfu(d.path(), &["user", "unlock", "worker"], None)
+            .status
+            .success()
+    );
+    let o = jianfu(
+        d.path(),
+        &["audit", "verify", "--anchor", witness.to_str().unwrap()],
+        None,
+    );
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("被回滚"), "{}", text(&o));
+    let o = jianfu(d.path(), &["audit", "verify", "--anchor", anchor_arg], None);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("被回滚后又写入"), "{}", text(&o));
+
+    // An edited anchor file is refused, not trusted.
+    let forged = d.path().join("forged.txt");
+    let line = String::from_utf8(jianfu(d.path(), &["audit", "anchor"], None).stdout).unwrap();
+    let hash_at = line.find("\"hash\":\"").unwrap() + 8;
+    let mut bytes = line.into_bytes();
+    bytes[hash_at] = if bytes[hash_at] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&forged, bytes).unwrap();
+    let o = jianfu(
+        d.path(),
+        &["audit", "verify", "--anchor", forged.to_str().unwrap()],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("锚点签名不符"), "{}", text(&o));
+}

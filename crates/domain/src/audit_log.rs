@@ -70,6 +70,7 @@ pub fn action_label(action: &str) -> &'static str {
         "audit.export" => "导出审计日志",
         "audit.verify" => "校验审计日志",
         "system.init" => "系统初始化",
+        "personal_data.encrypt" => "加密个人信息",
         _ => "其他操作",
     }
 }

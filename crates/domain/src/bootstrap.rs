@@ -22,7 +22,7 @@ pub const DEMO_PASSWORD: &str = "Jianfu@2026";
 /// The actor recorded for command-line operations.
 pub const OPERATOR: &str = "系统运维(命令行)";
 
-fn operator_entry(
+pub(crate) fn operator_entry(
     action: &str,
     target_type: &str,
     target_id: Option<String>,

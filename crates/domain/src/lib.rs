@@ -17,6 +17,7 @@ pub mod error;
 pub mod id_number;
 pub mod import;
 pub mod page;
+pub mod personal_data;
 pub mod plaque;
 pub mod text;
 pub mod tree;

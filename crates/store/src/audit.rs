@@ -10,7 +10,10 @@ use sea_orm::{
 use serde::Serialize;
 use sm3::{Digest, Sm3};
 
+use std::collections::BTreeMap;
+
 use crate::StoreError;
+use crate::anchor::Anchor;
 use crate::entity::{audit_checkpoint, audit_entry};
 
 /// `prev_hash` of the first entry.
@@ -42,7 +45,7 @@ impl AuditKey {
         out
     }
 
-    fn tag(&self, seq: i64, hash: &str) -> String {
+    pub(crate) fn tag(&self, seq: i64, hash: &str) -> String {
         // SimpleHmac accepts a key of any length, so this cannot fail.
         let Ok(mut mac) = <SimpleHmac<Sm3> as KeyInit>::new_from_slice(&self.0) else {
             return String::new();
@@ -227,6 +230,8 @@ pub(crate) async fn save_head<C: ConnectionTrait>(
 pub struct VerifyReport {
     /// Entries checked.
     pub entries: i64,
+    /// Anchors (checkpoints published outside the database) checked against the chain.
+    pub anchors: usize,
     /// `None` when the chain and checkpoint are intact.
     pub broken: Option<ChainBreak>,
 }
@@ -251,6 +256,15 @@ pub enum BreakKind {
     TailMissing,
     /// The checkpoint's head does not match the last entry, or its tag is wrong (it was forged).
     CheckpointMismatch,
+    /// An anchor published outside the database names a later entry than the chain has: the
+    /// database (chain and checkpoint together) was rolled back.
+    RolledBack,
+    /// The chain's entry at an anchor's seq is not the one the anchor recorded: the database
+    /// was rolled back and has been written since.
+    AnchorMismatch,
+    /// An anchor's tag is wrong: the anchor file was edited, or the audit key is not this
+    /// deployment's.
+    AnchorForged,
 }
 
 impl ChainBreak {
@@ -267,18 +281,55 @@ impl ChainBreak {
             BreakKind::CheckpointMismatch => {
                 format!("第 {s} 条与签名检查点不符：检查点被篡改或密钥不对")
             }
+            BreakKind::RolledBack => format!(
+                "外部锚点记录到第 {s} 条，但数据库中的日志没有这么多：数据库（连同检查点）被回滚"
+            ),
+            BreakKind::AnchorMismatch => {
+                format!("第 {s} 条与外部锚点不符：数据库被回滚后又写入了新记录")
+            }
+            BreakKind::AnchorForged => {
+                format!("第 {s} 条的外部锚点签名不符：锚点文件被改动或密钥不对")
+            }
         }
     }
 }
 
 const PAGE: u64 = 1000;
 
-/// Walks the chain in pages (bounded memory) and checks it against the checkpoint.
+/// Walks the chain in pages (bounded memory) and checks it against the checkpoint and against
+/// the anchors published outside the database, if any are given.
 pub async fn verify(
     db: &DatabaseConnection,
     key: &AuditKey,
+    anchors: &[Anchor],
     mut progress: impl FnMut(i64),
 ) -> Result<VerifyReport, StoreError> {
+    // Anchors by seq; every one of them must carry this deployment's tag.
+    let mut by_seq: BTreeMap<i64, &str> = BTreeMap::new();
+    for a in anchors {
+        if a.mac != key.tag(a.seq, &a.hash) {
+            return Ok(VerifyReport {
+                entries: 0,
+                anchors: 0,
+                broken: Some(ChainBreak {
+                    seq: a.seq,
+                    problem: BreakKind::AnchorForged,
+                }),
+            });
+        }
+        // Two anchors for one seq with different hashes: the chain was rolled back past it
+        // and written again.
+        if by_seq.insert(a.seq, &a.hash).is_some_and(|h| h != a.hash) {
+            return Ok(VerifyReport {
+                entries: 0,
+                anchors: 0,
+                broken: Some(ChainBreak {
+                    seq: a.seq,
+                    problem: BreakKind::AnchorMismatch,
+                }),
+            });
+        }
+    }
     let mut prev = GENESIS_HASH.to_owned();
     let mut expected_seq = 1i64;
     loop {
@@ -296,12 +347,15 @@ pub async fn verify(
                 Some(BreakKind::PrevMismatch)
             } else if entry_hash(&prev, &e) != e.hash {
                 Some(BreakKind::HashMismatch)
+            } else if by_seq.get(&e.seq).is_some_and(|h| *h != e.hash) {
+                Some(BreakKind::AnchorMismatch)
             } else {
                 None
             };
             if let Some(problem) = problem {
                 return Ok(VerifyReport {
                     entries: expected_seq - 1,
+                    anchors: by_seq.range(..expected_seq).count(),
                     broken: Some(ChainBreak {
                         seq: expected_seq,
                         problem,
@@ -321,6 +375,7 @@ pub async fn verify(
         .one(db)
         .await?
         .ok_or_else(|| StoreError::Integrity("审计检查点缺失".into()))?;
+    let beyond = by_seq.range(last + 1..).next_back().map(|(s, _)| *s);
     let broken = if cp.seq > last {
         Some(ChainBreak {
             seq: cp.seq,
@@ -333,10 +388,14 @@ pub async fn verify(
             problem: BreakKind::CheckpointMismatch,
         })
     } else {
-        None
+        beyond.map(|seq| ChainBreak {
+            seq,
+            problem: BreakKind::RolledBack,
+        })
     };
     Ok(VerifyReport {
         entries: last,
+        anchors: by_seq.len(),
         broken,
     })
 }

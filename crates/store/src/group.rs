@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
+use crate::anchor::Anchors;
 use crate::audit::{self, ChainHead};
 use crate::{AuditKey, StoreError, WRITE_WAIT, now_ms};
 
@@ -32,6 +33,7 @@ pub(crate) struct Writer {
     /// The open group, if any; holding the lock is having the turn to write.
     slot: Arc<Mutex<Option<Group>>>,
     key: Arc<AuditKey>,
+    anchors: Arc<Anchors>,
     writes: AtomicU64,
     commits: AtomicU64,
 }
@@ -77,10 +79,11 @@ impl std::fmt::Debug for Writer {
 }
 
 impl Writer {
-    pub(crate) fn new(key: Arc<AuditKey>) -> Self {
+    pub(crate) fn new(key: Arc<AuditKey>, anchors: Arc<Anchors>) -> Self {
         Self {
             slot: Default::default(),
             key,
+            anchors,
             writes: AtomicU64::new(0),
             commits: AtomicU64::new(0),
         }
@@ -124,12 +127,17 @@ impl Writer {
         let Some(Group { txn, head, waiting }) = guard.take() else {
             return;
         };
+        let at = now_ms();
         let result = async {
-            audit::save_head(&txn, &self.key, &head, now_ms()).await?;
+            audit::save_head(&txn, &self.key, &head, at).await?;
             txn.commit().await?;
             Ok::<_, StoreError>(())
         }
         .await;
+        if result.is_ok() {
+            // Before the turn is given back, so that the anchor lines come in chain order.
+            self.anchors.publish(&self.key, &head, at);
+        }
         drop(guard);
         if result.is_ok() {
             self.commits.fetch_add(1, Ordering::Relaxed);

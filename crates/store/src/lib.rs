@@ -1,11 +1,14 @@
 //! jianfu's persistence: one `Store` over SQLite (embedded, default) or PostgreSQL, the schema
 //! migrations, and the audit chain that every write transaction must extend before it commits.
 
+pub mod anchor;
 pub mod audit;
 mod checkpoint;
 pub mod entity;
 mod group;
 mod migration;
+pub mod personal;
+pub mod private_files;
 pub mod reads;
 
 use std::str::FromStr;
@@ -18,6 +21,7 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
+pub use anchor::Anchor;
 pub use audit::{AuditKey, AuditOutcome, NewAuditEntry, VerifyReport};
 pub use group::WriteStats;
 /// The ORM, re-exported so that the domain uses exactly this version through the store.
@@ -74,6 +78,11 @@ pub fn redact_url(url: &str) -> String {
 pub struct Store {
     db: DatabaseConnection,
     key: Arc<AuditKey>,
+    /// Where committed checkpoints are published outside the database ([`anchor`]).
+    anchors: Arc<anchor::Anchors>,
+    /// The keys of personal data at rest ([`personal`]) and the file they were read from.
+    /// (The keys, the file, its modification time when read.)
+    data_keys: Arc<std::sync::RwLock<DataKeySlot>>,
     /// Inline read-only access for the hottest public reads (SQLite files only).
     reads: Option<reads::SqliteReads>,
     /// SQLite: the write transactions of this process take turns here, first come first
@@ -85,6 +94,12 @@ pub struct Store {
     /// SQLite files: the thread that checkpoints the write-ahead log (see [`checkpoint`]).
     checkpointer: Option<Arc<checkpoint::Checkpointer>>,
 }
+
+type DataKeySlot = (
+    Arc<personal::DataKeys>,
+    Option<std::path::PathBuf>,
+    Option<std::time::SystemTime>,
+);
 
 /// How long a write waits for its turn before it is refused (SQLite's busy timeout too).
 const WRITE_WAIT: Duration = Duration::from_secs(10);
@@ -126,6 +141,7 @@ impl Store {
             })?;
             let file = parsed.get_filename().to_string_lossy().into_owned();
             if !file.is_empty() && !file.contains(":memory:") && !url.contains("mode=memory") {
+                private_files::sqlite(std::path::Path::new(&file))?;
                 sqlite_file = Some(file);
             }
             // No ping before handing out a pooled connection: an embedded database has no
@@ -152,6 +168,7 @@ impl Store {
             opts.max_connections(16);
         }
         let key = Arc::new(key);
+        let anchors = Arc::new(anchor::Anchors::default());
         let db = Database::connect(opts)
             .await
             .map_err(|e| StoreError::Connect {
@@ -161,9 +178,15 @@ impl Store {
         let mut store = Self {
             db,
             key: key.clone(),
+            anchors: anchors.clone(),
+            data_keys: Arc::new(std::sync::RwLock::new((
+                Arc::new(personal::DataKeys::derived(&key)),
+                None,
+                None,
+            ))),
             reads: sqlite_file.as_deref().map(reads::SqliteReads::new),
             writer: (backend == DbBackend::Sqlite)
-                .then(|| Arc::new(group::Writer::new(key.clone()))),
+                .then(|| Arc::new(group::Writer::new(key.clone(), anchors.clone()))),
             checkpointer: None,
         };
         if backend == DbBackend::Sqlite {
@@ -254,7 +277,8 @@ impl Store {
                 let txn = self.db.begin().await?;
                 let head = audit::lock_head(&txn).await?;
                 let key = self.key.clone();
-                (Txn::Own { txn, key }, head)
+                let anchors = self.anchors.clone();
+                (Txn::Own { txn, key, anchors }, head)
             }
         };
         Ok(WriteTx {
@@ -282,7 +306,121 @@ impl Store {
         &self,
         progress: impl FnMut(i64),
     ) -> Result<VerifyReport, StoreError> {
-        audit::verify(&self.db, &self.key, progress).await
+        audit::verify(&self.db, &self.key, &[], progress).await
+    }
+
+    /// [`Store::verify_audit`], and the chain checked against anchors published outside the
+    /// database (see [`anchor`]): detects a rollback of the database.
+    pub async fn verify_audit_with_anchors(
+        &self,
+        anchors: &[Anchor],
+        progress: impl FnMut(i64),
+    ) -> Result<VerifyReport, StoreError> {
+        audit::verify(&self.db, &self.key, anchors, progress).await
+    }
+
+    /// Uses `keys` (read from `file`, which is read again when a value names a key this
+    /// process does not have: another process rotated them) for personal data at rest.
+    pub fn use_data_keys(&self, keys: personal::DataKeys, file: Option<std::path::PathBuf>) {
+        let modified = file
+            .as_ref()
+            .and_then(|f| std::fs::metadata(f).and_then(|m| m.modified()).ok());
+        if let Ok(mut slot) = self.data_keys.write() {
+            *slot = (Arc::new(keys), file, modified);
+        }
+    }
+
+    /// Reads the data-key file again if it changed since it was read (another process
+    /// rotated the keys), so that new values are encrypted under the newest key.
+    pub fn refresh_data_keys(&self) -> Result<(), StoreError> {
+        let (file, seen) = match self.data_keys.read() {
+            Ok(s) => (s.1.clone(), s.2),
+            Err(_) => return Ok(()),
+        };
+        let Some(file) = file else {
+            return Ok(());
+        };
+        let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
+        if modified != seen {
+            let keys = personal::DataKeys::load(&file)?;
+            self.use_data_keys(keys, Some(file));
+        }
+        Ok(())
+    }
+
+    /// The current data keys.
+    pub fn data_keys(&self) -> Arc<personal::DataKeys> {
+        match self.data_keys.read() {
+            Ok(slot) => slot.0.clone(),
+            Err(poisoned) => poisoned.into_inner().0.clone(),
+        }
+    }
+
+    /// Decrypts `field` of row `row_id`. A value under a key this process lacks makes it read
+    /// its key file again once (keys rotated by `jianfu keys rotate-data` meanwhile).
+    pub fn open_personal(
+        &self,
+        field: personal::Field,
+        row_id: i64,
+        stored: &str,
+    ) -> Result<String, StoreError> {
+        let keys = self.data_keys();
+        let result = match keys.decrypt(field, row_id, stored) {
+            Err(personal::DecryptError::UnknownKey(_)) => {
+                let file = self.data_keys.read().ok().and_then(|s| s.1.clone());
+                match file.map(|f| personal::DataKeys::load(&f).map(|k| (k, f))) {
+                    Some(Ok((fresh, f))) => {
+                        let r = fresh.decrypt(field, row_id, stored);
+                        self.use_data_keys(fresh, Some(f));
+                        r
+                    }
+                    Some(Err(e)) => return Err(e),
+                    None => keys.decrypt(field, row_id, stored),
+                }
+            }
+            r => r,
+        };
+        result.map_err(|e| {
+            StoreError::Integrity(format!(
+                "{} 第 {row_id} 行的 {} 无法读取：{e}",
+                field.table, field.column
+            ))
+        })
+    }
+
+    /// From now on, appends every committed checkpoint to the file `path` (created with mode
+    /// 0600 if missing) and logs it (target `jianfu_audit_anchor`).
+    pub fn publish_anchors(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        self.anchors.open(path).map_err(|e| {
+            StoreError::Config(format!("无法打开审计锚点文件 {}：{e}", path.display()))
+        })
+    }
+
+    /// The current checkpoint as an anchor line for an external witness, after checking the
+    /// chain it closes; `None` while the chain is empty. A broken chain is refused.
+    pub async fn current_anchor(&self) -> Result<Option<Anchor>, StoreError> {
+        let report = self.verify_audit(|_| {}).await?;
+        if let Some(b) = report.broken {
+            return Err(StoreError::Integrity(format!(
+                "审计日志被篡改，不能发布锚点：{}",
+                b.describe()
+            )));
+        }
+        use sea_orm::EntityTrait;
+        let cp = entity::audit_checkpoint::Entity::find_by_id(1)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::Integrity("审计检查点缺失".into()))?;
+        if cp.seq == 0 {
+            return Ok(None);
+        }
+        Ok(Some(Anchor {
+            format: anchor::FORMAT.to_owned(),
+            seq: cp.seq,
+            hash: cp.hash,
+            at: cp.updated_at,
+            mac: cp.mac,
+        }))
     }
 
     /// Copies a consistent snapshot of a SQLite database to `path` (`VACUUM INTO`, which works
@@ -293,18 +431,32 @@ impl Store {
                 "只有 SQLite 数据库能用此命令备份".into(),
             ));
         }
-        if std::path::Path::new(path).exists() {
-            return Err(StoreError::Config(format!(
-                "备份文件 {path} 已存在，不会覆盖"
-            )));
+        // The copy holds everything the database does: it is created empty, readable by the
+        // owner only, before SQLite writes into it (VACUUM INTO accepts an empty file).
+        // `create_new` also makes "never overwrite" atomic.
+        match private_files::create_new(std::path::Path::new(path)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::Config(format!(
+                    "备份文件 {path} 已存在，不会覆盖"
+                )));
+            }
+            Err(e) => {
+                return Err(StoreError::Config(format!("无法创建备份文件 {path}：{e}")));
+            }
         }
-        self.db
+        let copied = self
+            .db
             .execute_raw(Statement::from_sql_and_values(
                 DbBackend::Sqlite,
                 "VACUUM INTO ?",
                 [path.into()],
             ))
-            .await?;
+            .await;
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(path);
+            return Err(e.into());
+        }
         Ok(())
     }
 
@@ -327,6 +479,7 @@ enum Txn {
     Own {
         txn: DatabaseTransaction,
         key: Arc<AuditKey>,
+        anchors: Arc<anchor::Anchors>,
     },
     /// SQLite: part of a group of writes committed together ([`group`]). The member is
     /// declared first so that a dropped write rolls back before the turn is given back.
@@ -366,9 +519,11 @@ impl WriteTx {
             ));
         }
         match self.txn {
-            Txn::Own { txn, key } => {
-                audit::save_head(&txn, &key, &self.head, now_ms()).await?;
+            Txn::Own { txn, key, anchors } => {
+                let at = now_ms();
+                audit::save_head(&txn, &key, &self.head, at).await?;
                 txn.commit().await?;
+                anchors.publish(&key, &self.head, at);
                 Ok(())
             }
             Txn::Group { member, turn } => turn.release(member, self.head).await,

@@ -439,7 +439,10 @@ impl App {
             requested_name: Set(requested_name.clone()),
             applicant_account_id: Set(applicant_account),
             applicant_name: Set(applicant_name.clone()),
-            applicant_id_number: Set(id.full().to_owned()),
+            // Encrypted below, once the row has the id its ciphertext is bound to.
+            applicant_id_number: Set(String::new()),
+            applicant_id_masked: Set(id.masked()),
+            applicant_id_index: Set(Some(self.id_number_index(id.full()))),
             purpose: Set(purpose),
             details: Set(details),
             status: Set(if refused {
@@ -474,6 +477,7 @@ impl App {
         }
         .insert(tx.conn())
         .await?;
+        self.seal_id_number(&tx, row.id, id.full()).await?;
         for (u, kind) in uploads.iter().zip(kinds) {
             attachment::ActiveModel {
                 application_id: Set(row.id),
@@ -504,11 +508,14 @@ impl App {
         self.application_view(row).await
     }
 
+    /// The application with its ID number decrypted (in memory only).
     async fn application_row(&self, id: i64) -> Result<certificate_application::Model> {
-        certificate_application::Entity::find_by_id(id)
+        let mut row = certificate_application::Entity::find_by_id(id)
             .one(self.store.db())
             .await?
-            .ok_or_else(|| DomainError::not_found("证明申请"))
+            .ok_or_else(|| DomainError::not_found("证明申请"))?;
+        row.applicant_id_number = self.open_id_number(row.id, &row.applicant_id_number)?;
+        Ok(row)
     }
 
     /// Who may read an application: its applicant, the community's staff, and the street,
@@ -621,7 +628,12 @@ impl App {
             q = q.filter(
                 Condition::any()
                     .add(certificate_application::Column::ApplicantName.contains(needle))
-                    .add(certificate_application::Column::RequestedName.contains(needle)),
+                    .add(certificate_application::Column::RequestedName.contains(needle))
+                    // A full ID number finds its applications through the blind index.
+                    .add(
+                        certificate_application::Column::ApplicantIdIndex
+                            .eq(self.id_number_index(&needle.to_ascii_uppercase())),
+                    ),
             );
         }
         let (total, rows) = page
@@ -717,7 +729,7 @@ impl App {
             type_name: r.requested_name,
             applicant_name: r.applicant_name,
             applicant_account_id: r.applicant_account_id,
-            id_number_masked: mask(&r.applicant_id_number),
+            id_number_masked: r.applicant_id_masked,
             purpose: r.purpose,
             details: r.details,
             status: r.status,

@@ -2104,3 +2104,106 @@ async fn full_width_serial_and_check_code_verify() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap()["state"], "authentic");
 }
+
+/// Issue 15 item 3: the applicant's full ID number was plain text in `certificate_application`.
+/// Now a raw read of the table shows only ciphertext and the masked form; the applicant still
+/// sees the full number, a worker still finds the application by it, rotation keeps it
+/// readable, plaintext rows of an older installation are encrypted at start-up, and a
+/// ciphertext moved into another row does not decrypt.
+#[tokio::test]
+async fn id_numbers_are_encrypted_at_rest_yet_shown_found_and_rotated() {
+    let t = spawn_app().await;
+    let resident = t.login("resident").await;
+    let worker = t.login("worker").await;
+    let first = apply(&resident, &application("residence")).await["id"]
+        .as_i64()
+        .unwrap();
+    let raw = || dump(&t, "SELECT * FROM certificate_application");
+    let table = raw().await;
+    assert!(!table.contains(DEMO_ID_NUMBER), "{table}");
+    assert!(
+        table.contains(MASKED_ID) && table.contains("jf1:1:"),
+        "{table}"
+    );
+
+    shows_full(&resident, first).await;
+    shows_full(&worker, first).await;
+    finds(&worker, first).await;
+
+    // Rotation: every row under the new key; the old one still reads until then.
+    let rotated = t.app.store.data_keys().rotated();
+    t.app.store.use_data_keys(rotated, None);
+    let rows = count(&t, "certificate_application").await as u64;
+    assert_eq!(
+        t.app.personal_data_not_under_current_key().await.unwrap(),
+        rows
+    );
+    shows_full(&resident, first).await;
+    assert_eq!(t.app.seal_personal_data().await.unwrap(), rows);
+    assert_eq!(
+        t.app.personal_data_not_under_current_key().await.unwrap(),
+        0
+    );
+    let table = raw().await;
+    assert!(
+        table.contains("jf1:2:") && !table.contains("jf1:1:"),
+        "{table}"
+    );
+    let only_new = t.app.store.data_keys().without_old_keys();
+    t.app.store.use_data_keys(only_new, None);
+    shows_full(&resident, first).await;
+    finds(&worker, first).await;
+
+    // A row written before encryption (an older installation): encrypted at start-up.
+    t.sql(&format!(
+        "UPDATE certificate_application SET applicant_id_number = '{DEMO_ID_NUMBER}', \
+         applicant_id_masked = '', applicant_id_index = NULL WHERE id = {first}"
+    ))
+    .await;
+    assert_eq!(t.app.seal_personal_data().await.unwrap(), 1);
+    assert!(!raw().await.contains(DEMO_ID_NUMBER));
+    shows_full(&resident, first).await;
+    finds(&worker, first).await;
+    assert!(t.audit_count("personal_data.encrypt").await >= 2);
+
+    // A ciphertext copied into another row is refused with a clear error, not shown.
+    let second = apply(&resident, &application("residence")).await["id"]
+        .as_i64()
+        .unwrap();
+    t.sql(&format!(
+        "UPDATE certificate_application SET applicant_id_number = \
+         (SELECT applicant_id_number FROM certificate_application WHERE id = {first}) \
+         WHERE id = {second}"
+    ))
+    .await;
+    let err = t
+        .app
+        .reveal_id_number(&t.ctx("resident").await, second)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "personal_data_unreadable");
+    assert!(err.message.contains("无法解密"), "{}", err.message);
+    shows_full(&resident, first).await;
+}
+
+async fn shows_full(b: &Browser, id: i64) {
+    let r = b
+        .post_form(&format!("/certificates/{id}/reveal-id"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        texts(&r.text().await.unwrap(), "#id-full"),
+        [DEMO_ID_NUMBER]
+    );
+}
+
+async fn finds(worker: &Browser, id: i64) {
+    let (s, v) = get(worker, &format!("/api/v1/certificates?q={DEMO_ID_NUMBER}")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(
+        v["items"].as_array().unwrap().iter().any(|a| a["id"] == id),
+        "{v}"
+    );
+    let (_, none) = get(worker, "/api/v1/certificates?q=210302199001011234").await;
+    assert_eq!(none["total"], 0, "{none}");
+}

@@ -12,6 +12,7 @@ pub struct Model {
     pub requested_name: String,
     pub applicant_account_id: Option<i64>,
     pub applicant_name: String,
+    /// Encrypted (`jianfu_store::personal`, bound to this row): never the number in clear.
     pub applicant_id_number: String,
     pub purpose: String,
     pub details: String,
@@ -32,6 +33,10 @@ pub struct Model {
     pub created_by: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The ID number masked for display (`2103**********1234`).
+    pub applicant_id_masked: String,
+    /// HMAC-SM3 blind index of the full ID number, for exact search.
+    pub applicant_id_index: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ mod m20261128_000003_certificate;
 mod m20261128_000004_plaque;
 mod m20261205_000030_account_security;
 mod m20261205_000040_wording_overrule;
+mod m20261205_000050_personal_data;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_plaque::Migration),
             Box::new(m20261205_000030_account_security::Migration),
             Box::new(m20261205_000040_wording_overrule::Migration),
+            Box::new(m20261205_000050_personal_data::Migration),
         ]
     }
 }
