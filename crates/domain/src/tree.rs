@@ -440,7 +440,23 @@ impl App {
             ));
         }
         let mut tx = self.store.begin_write().await?;
-        node::Entity::delete_by_id(id).exec(tx.conn()).await?;
+        // Work items, certificates, plaques and seals keep the places they name; the foreign
+        // keys refuse the delete, and that refusal is the user's answer, not a server error.
+        if let Err(e) = node::Entity::delete_by_id(id).exec(tx.conn()).await {
+            if matches!(
+                e.sql_err(),
+                Some(jianfu_store::orm::SqlErr::ForeignKeyConstraintViolation(_))
+            ) {
+                return Err(DomainError::conflict(
+                    "node_in_use",
+                    format!(
+                        "“{}”仍被工作事项、证明、牌子或印章等业务记录引用，不能删除；如已撤并，可修改其名称",
+                        node.name
+                    ),
+                ));
+            }
+            return Err(e.into());
+        }
         tx.audit(ctx.entry(
             "node.delete",
             "node",

@@ -296,6 +296,9 @@ async fn nodes_in_use_and_the_root_cannot_be_deleted() {
     let cases = [
         ("铁东区", "node_has_children", "下级节点"),
         ("示例和平社区", "node_has_users", "所属账号"),
+        // Issue 15 (schemathesis): a place that work items still target answered 500 from
+        // the foreign key; it is a conflict the user can read.
+        ("示例光明社区", "node_in_use", "业务记录引用"),
         ("鞍山市", "node_is_root", "根节点不能删除"),
     ];
     for (name, code, message) in cases {
