@@ -443,10 +443,7 @@ impl App {
         // Work items, certificates, plaques and seals keep the places they name; the foreign
         // keys refuse the delete, and that refusal is the user's answer, not a server error.
         if let Err(e) = node::Entity::delete_by_id(id).exec(tx.conn()).await {
-            if matches!(
-                e.sql_err(),
-                Some(jianfu_store::orm::SqlErr::ForeignKeyConstraintViolation(_))
-            ) {
+            if jianfu_store::is_foreign_key_violation(&e) {
                 return Err(DomainError::conflict(
                     "node_in_use",
                     format!(

@@ -622,3 +622,13 @@ mod tests {
         assert_eq!(redact_url("sqlite://a.db"), "sqlite://a.db");
     }
 }
+
+/// Whether a statement was refused by a foreign key, on either database. SeaORM's `sql_err`
+/// knows PostgreSQL's 23503 and SQLite's 787, but SQLite reports an `ON DELETE RESTRICT` key as
+/// 1811 (SQLITE_CONSTRAINT_TRIGGER) with the same message.
+pub fn is_foreign_key_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
+    ) || e.to_string().contains("FOREIGN KEY constraint failed")
+}
