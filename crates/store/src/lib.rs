@@ -568,6 +568,16 @@ impl Drop for TestDir {
     }
 }
 
+/// Whether a statement was refused by a foreign key, on either database. SeaORM's `sql_err`
+/// knows PostgreSQL's 23503 and SQLite's 787, but SQLite reports an `ON DELETE RESTRICT` key as
+/// 1811 (SQLITE_CONSTRAINT_TRIGGER) with the same message.
+pub fn is_foreign_key_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
+    ) || e.to_string().contains("FOREIGN KEY constraint failed")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -621,14 +631,4 @@ mod tests {
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite://a.db"), "sqlite://a.db");
     }
-}
-
-/// Whether a statement was refused by a foreign key, on either database. SeaORM's `sql_err`
-/// knows PostgreSQL's 23503 and SQLite's 787, but SQLite reports an `ON DELETE RESTRICT` key as
-/// 1811 (SQLITE_CONSTRAINT_TRIGGER) with the same message.
-pub fn is_foreign_key_violation(e: &sea_orm::DbErr) -> bool {
-    matches!(
-        e.sql_err(),
-        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
-    ) || e.to_string().contains("FOREIGN KEY constraint failed")
 }
