@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use jianfu_rules::{
     CommunityRole, Date, Decision, Funding, LegalBasis, LegalBasisKind, Level, Lists, Outcome,
-    Placement, PlaqueFacts, PlaqueLists, Reason, ServiceNature, UnitKind, WorkItemFacts,
-    check_plaque, check_work_item, clause,
+    Placement, PlaqueFacts, PlaqueLists, Reason, ServiceNature, UnitKind, UnitPlaces,
+    WorkItemFacts, check_plaque, check_work_item, clause,
 };
 
 const WARM_UP: Duration = Duration::from_millis(300);
@@ -184,10 +184,19 @@ fn plaques() -> Vec<PlaqueFacts<'static>> {
         unit_name: "和平社区",
         kind: None,
         temporary_approved: false,
+        places: UnitPlaces {
+            city: "鞍山市",
+            district: "铁东区",
+            street: "和平街道",
+        },
     };
     let street = |name, placement| PlaqueFacts {
         unit: UnitKind::Street,
         unit_name: "和平街道",
+        places: UnitPlaces {
+            street: "",
+            ..community(name, placement).places
+        },
         ..community(name, placement)
     };
     vec![

@@ -50,8 +50,8 @@ pub use plaque::{
     AgencyDemands, AgencyRequirementFacts, Mandate, MandateLevel, Placement, PlaqueEntry,
     PlaqueFacts, PlaqueFile, PlaqueKind, PlaqueListError, PlaqueListProblem, PlaqueLists,
     PlaqueRuling, SelfInspectionFacts, StaffingApproval, TemporaryPlaqueFacts, UnitKind,
-    check_agency_requirement, check_plaque, check_self_inspection, check_temporary_plaque,
-    self_inspection_deadline,
+    UnitPlaces, check_agency_requirement, check_plaque, check_self_inspection,
+    check_temporary_plaque, self_inspection_deadline,
 };
 pub use policy::{Policy, PolicyError};
 pub use work_item::{

@@ -26,6 +26,16 @@
 //! 中共{unit}委员会; 胜利社区党群服务中心 hung in 和平社区) is *recognised* as that entry and rejected
 //! with `name_prefix_mismatch`: it is the plaque of another body.
 //!
+//! The places themselves are then read against where the unit sits ([`PlaqueFacts::places`]:
+//! the tree's names of its city, district and street or town). A place word naming somewhere
+//! else (中共鞍山市铁西区示例社区委员会 at a community in 铁东区; another street of the same
+//! district) makes the plaque another place's, rejected with `place_mismatch` under the clause
+//! the other name findings cite (the entry's clause for communities and villages, 4.1-4 for
+//! streets and towns). The places are split into words the way that leaves the least unaccounted
+//! for, so a place word inside a longer word (铁东新区, a community called 铁西路社区) is not
+//! taken for it. Accepted as the unit's own: the tree's names, 鞍山 for 鞍山市 at the start, an
+//! autonomous county's short name (岫岩县), and a province (above what the tree knows).
+//!
 //! # Decisions the policy text leaves open, and how they are taken here
 //!
 //! - **The four outdoor names indoors.** 4.4-5 says 室内只悬挂 … 等牌子,其余牌子一律取消 and does
@@ -59,6 +69,7 @@
 //! Temporary plaques cite 4.1-5, self-inspection 4.1-3 and 4.1-7, agency demands 4.4-3.
 
 use std::borrow::Cow;
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::sync::OnceLock;
@@ -1024,30 +1035,170 @@ impl Naming {
             })
     }
 
-    /// Whether `middle` (what a form's slot holds) refers to this unit.
-    fn refers_to_unit(
+    /// Whether `middle` (what a form's slot holds) refers to this unit: `Some(places)` with the
+    /// place words written before the unit's own name (empty when there are none).
+    fn refers_to_unit<'m>(
         &self,
-        middle: &str,
+        middle: &'m str,
         optional: bool,
         unit: UnitKind,
         unit_name: &str,
-    ) -> bool {
+    ) -> Option<&'m str> {
         if middle.is_empty() {
-            return optional;
+            return optional.then_some("");
         }
         if self.words(unit).iter().any(|w| w == middle) {
+            return Some("");
+        }
+        if unit_name.is_empty() {
+            return None;
+        }
+        middle
+            .strip_suffix(unit_name)
+            .filter(|places| self.is_places(places))
+    }
+
+    /// The place suffix `place` ends in, the longest if several do.
+    fn suffix_of<'p>(&self, place: &'p str) -> Option<&'p str> {
+        self.place_suffixes
+            .iter()
+            .filter(|s| place.ends_with(s.as_str()) && place.len() > s.len())
+            .max_by_key(|s| s.len())
+            .map(|s| &place[place.len() - s.len()..])
+    }
+
+    /// Whether the place word `written` names the place `own`: the same name, or its short
+    /// form without an autonomous county's people (岫岩县 for 岫岩满族自治县; the short name keeps
+    /// at least two characters, so 岫县 is not it).
+    fn names_place(&self, written: &str, own: &str) -> bool {
+        if own.is_empty() {
+            return false;
+        }
+        if written == own {
             return true;
         }
-        !unit_name.is_empty()
-            && middle
-                .strip_suffix(unit_name)
-                .is_some_and(|places| self.is_places(places))
+        let (Some(ws), Some(os)) = (self.suffix_of(written), self.suffix_of(own)) else {
+            return false;
+        };
+        let w_stem = &written[..written.len() - ws.len()];
+        let o_stem = &own[..own.len() - os.len()];
+        ws == os
+            && o_stem
+                .strip_prefix(w_stem)
+                .is_some_and(|people| people.ends_with("族自治") && w_stem.chars().count() >= 2)
+    }
+
+    /// The level a place word names, read from its suffix; `next` is the place word after it.
+    /// 省 and unknown suffixes are above what the tree knows.
+    fn level(&self, place: &str, next: Option<&str>) -> Option<PlaceLevel> {
+        match self.suffix_of(place)? {
+            "街道" | "镇" | "乡" => Some(PlaceLevel::Street),
+            "区" | "县" | "旗" => Some(PlaceLevel::District),
+            "市" => {
+                let before_district = next.is_some_and(|n| {
+                    matches!(
+                        self.level(n, None),
+                        Some(PlaceLevel::District | PlaceLevel::City)
+                    )
+                });
+                Some(if before_district {
+                    PlaceLevel::City
+                } else {
+                    PlaceLevel::District
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The place words of `places` (what a name writes before the unit's own name) that name
+    /// somewhere other than where the unit sits, each with the unit's own place at that level.
+    /// `places` is split into place words the way that leaves the fewest characters unaccounted
+    /// for, in the most words, so 鞍山市铁西区 reads as 鞍山市 + 铁西区, 立山区胜利街道 as two
+    /// words, and a place word is never found inside a longer word. A word is accounted for when it names one of the unit's
+    /// places (or is a bare 鞍山 of 鞍山市 at the start); a level the facts leave empty is not checked.
+    fn foreign_places(&self, places: &str, own: &UnitPlaces<'_>) -> Vec<(String, String)> {
+        if places.is_empty() || own.is_empty() {
+            return Vec::new();
+        }
+        let chain = [own.city, own.district, own.street];
+        // 鞍山 for 鞍山市, at the start only (鞍山铁东区).
+        let city_stem = self
+            .suffix_of(own.city)
+            .map_or("", |s| &own.city[..own.city.len() - s.len()]);
+        let stem = |i: usize, w: &str| i == 0 && !city_stem.is_empty() && w == city_stem;
+        let ok = |w: &str| chain.iter().any(|p| self.names_place(w, p));
+        let unchecked = |w: &str| match self.level(w, None) {
+            None => true,
+            Some(PlaceLevel::Street) => own.street.is_empty(),
+            Some(PlaceLevel::District) => {
+                own.district.is_empty() && (self.suffix_of(w) != Some("市") || own.city.is_empty())
+            }
+            Some(PlaceLevel::City) => own.city.is_empty(),
+        };
+        // best[i]: (length unaccounted for, words unaccounted for, end of the first word) for
+        // places[i..]; less length first, then more words.
+        let bounds: Vec<usize> = places
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([places.len()])
+            .collect();
+        let mut best: Vec<Option<(usize, usize, usize)>> = vec![None; places.len() + 1];
+        best[places.len()] = Some((0, 0, places.len()));
+        for &i in bounds.iter().rev().skip(1) {
+            for &j in bounds.iter().filter(|&&j| j > i) {
+                let Some((len, n, _)) = best[j] else { continue };
+                let w = &places[i..j];
+                let cost = if stem(i, w) || (self.is_place(w) && (ok(w) || unchecked(w))) {
+                    (len, n)
+                } else if self.is_place(w) {
+                    (len + w.len(), n + 1)
+                } else {
+                    continue;
+                };
+                if best[i].is_none_or(|(bl, bn, _)| (cost.0, Reverse(cost.1)) < (bl, Reverse(bn))) {
+                    best[i] = Some((cost.0, cost.1, j));
+                }
+            }
+        }
+        let mut words = Vec::new();
+        let mut i = 0;
+        while i < places.len() {
+            let Some((_, _, j)) = best[i] else {
+                return Vec::new();
+            };
+            words.push(&places[i..j]);
+            i = j;
+        }
+        let mut out = Vec::new();
+        for (k, w) in words.iter().enumerate() {
+            if (k == 0 && stem(0, w)) || ok(w) || unchecked(w) {
+                continue;
+            }
+            let next = words.get(k + 1).copied();
+            let at = match self.level(w, next) {
+                Some(PlaceLevel::Street) => own.street,
+                Some(PlaceLevel::District) if !own.district.is_empty() => own.district,
+                Some(PlaceLevel::City | PlaceLevel::District) => own.city,
+                None => continue,
+            };
+            out.push(((*w).to_owned(), at.to_owned()));
+        }
+        out
     }
 }
 
-/// How a name fits an entry: fully, or by lead and tail with a slot that is not this unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PlaceLevel {
+    City,
+    District,
+    Street,
+}
+
+/// How a name fits an entry: fully (with the place words before the unit's name), or by lead
+/// and tail with a slot that is not this unit.
 enum Fit<'n> {
-    Full,
+    Full(&'n str),
     Partial(&'n str),
 }
 
@@ -1059,7 +1210,7 @@ fn fit<'n>(
     naming: &Naming,
 ) -> Option<Fit<'n>> {
     if entry.any_name {
-        return (entry.kind.is_some() && facts.kind == entry.kind).then_some(Fit::Full);
+        return (entry.kind.is_some() && facts.kind == entry.kind).then_some(Fit::Full(""));
     }
     let mut partial = None;
     for form in &entry.patterns {
@@ -1069,8 +1220,8 @@ fn fit<'n>(
         else {
             continue;
         };
-        if naming.refers_to_unit(middle, form.optional, facts.unit, unit_name) {
-            return Some(Fit::Full);
+        if let Some(places) = naming.refers_to_unit(middle, form.optional, facts.unit, unit_name) {
+            return Some(Fit::Full(places));
         }
         partial.get_or_insert(middle);
     }
@@ -1086,6 +1237,9 @@ struct Candidate<'l, 'n> {
     wrong_placement: bool,
     /// The name's unit slot does not name this unit (`Some(slot)`).
     foreign_unit: Option<&'n str>,
+    /// Place words of the name that are not where the unit sits, each with the unit's own
+    /// place at that level.
+    foreign_places: Vec<(String, String)>,
 }
 
 impl Candidate<'_, '_> {
@@ -1094,7 +1248,9 @@ impl Candidate<'_, '_> {
         if self.wrong_unit {
             1
         } else {
-            usize::from(self.wrong_placement) + usize::from(self.foreign_unit.is_some())
+            usize::from(self.wrong_placement)
+                + usize::from(self.foreign_unit.is_some())
+                + usize::from(!self.foreign_places.is_empty())
         }
     }
 }
@@ -1112,15 +1268,17 @@ fn recognise<'l, 'n>(
         let Some(fit) = fit(entry, name, facts, unit_name, naming) else {
             continue;
         };
-        let full = matches!(fit, Fit::Full);
+        let full = matches!(fit, Fit::Full(_));
+        let (foreign_unit, foreign_places) = match fit {
+            Fit::Full(places) => (None, naming.foreign_places(places, &facts.places)),
+            Fit::Partial(middle) => (Some(middle), Vec::new()),
+        };
         let candidate = Candidate {
             entry,
             wrong_unit: !entry.units.contains(&facts.unit),
             wrong_placement: entry.placement != facts.placement,
-            foreign_unit: match fit {
-                Fit::Full => None,
-                Fit::Partial(middle) => Some(middle),
-            },
+            foreign_unit,
+            foreign_places,
         };
         if candidate.problems() == 0 {
             return Some(candidate);
@@ -1155,6 +1313,26 @@ pub struct PlaqueFacts<'a> {
     /// The district staffing office approved the plaque as temporary (4.1-5); read only for
     /// streets and towns. Whether the approval is in order is [`check_temporary_plaque`]'s job.
     pub temporary_approved: bool,
+    /// Where the unit sits; place words the name writes before the unit's name are checked
+    /// against it (`place_mismatch`).
+    pub places: UnitPlaces<'a>,
+}
+
+/// Where a unit sits, by the names the tree gives its city, district (区, 县, 县级市) and, for a
+/// community or village, its street or town. A level left empty is not known and not checked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct UnitPlaces<'a> {
+    pub city: &'a str,
+    pub district: &'a str,
+    pub street: &'a str,
+}
+
+impl UnitPlaces<'_> {
+    /// No level known.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.city.is_empty() && self.district.is_empty() && self.street.is_empty()
+    }
 }
 
 /// The result of [`check_plaque`].
@@ -1211,8 +1389,9 @@ fn allowed_names(lists: &PlaqueLists, unit: UnitKind, placement: Placement, on: 
 /// recognised; `indoor_name_outdoors` (4.4-4) or `outdoor_name_indoors` (4.4-5) when it is an
 /// entry of the other placement, with `move_to`; `village_only_name` or `community_only_name`
 /// (the entry's clause) when the entry is for the other unit kind; `name_prefix_mismatch` (the
-/// entry's clause) when the name fits an entry but its unit part names another body. See the
-/// module docs for the readings taken.
+/// entry's clause) when the name fits an entry but its unit part names another body;
+/// `place_mismatch` (the entry's clause) when its place words name somewhere the unit does not
+/// sit. See the module docs for the readings taken.
 #[must_use]
 pub fn check_community_plaque<'l>(
     facts: &PlaqueFacts<'_>,
@@ -1315,13 +1494,19 @@ pub fn check_community_plaque<'l>(
             };
             decision.push(Reason::new(here, code, message), Outcome::Reject);
             decision.cite(entry.clause);
-            if c.foreign_unit.is_none() {
+            if c.foreign_unit.is_none() && c.foreign_places.is_empty() {
                 move_to = Some(entry.placement);
             }
         }
         if let Some(slot) = c.foreign_unit {
             decision.push(
                 prefix_reason(entry, facts, &shown, slot, entry.clause),
+                Outcome::Reject,
+            );
+        }
+        for (written, own) in &c.foreign_places {
+            decision.push(
+                place_reason(facts, &shown, written, own, entry.clause),
                 Outcome::Reject,
             );
         }
@@ -1374,6 +1559,31 @@ fn prefix_reason(
     Reason::new(clause, "name_prefix_mismatch", message)
 }
 
+/// `place_mismatch`: the name writes a place the unit does not sit in.
+fn place_reason(
+    facts: &PlaqueFacts<'_>,
+    shown: &str,
+    written: &str,
+    own: &str,
+    clause: ClauseId,
+) -> Reason {
+    Reason::new(
+        clause,
+        "place_mismatch",
+        [
+            shown,
+            "中的",
+            &quoted(written),
+            "与本",
+            facts.unit.label_zh(),
+            "所在的",
+            &quoted(own),
+            "不符",
+        ]
+        .concat(),
+    )
+}
+
 /// **4.1-2** 按照依法依规、精简总量、规范名称、便捷服务的原则,对街道(乡镇)室外的工作机构挂牌、功能性挂牌,室内的综合办事机构挂牌、荣誉性挂牌进行集中清理规范。
 ///
 /// **4.1-4** 挂牌应当符合规范、庄重要求,不得随意悬挂、摆放。
@@ -1385,7 +1595,7 @@ fn prefix_reason(
 /// temporary (4.1-5, `temporary_plaque_approved`); otherwise it is rejected under 4.1-4: off the
 /// list (`not_on_street_list`), or a listed plaque in the wrong place (`street_wrong_placement`,
 /// with `move_to`), at the wrong kind of unit (`street_only_name`, `town_only_name`) or naming
-/// another unit (`name_prefix_mismatch`). Whether a plaque is 规范、庄重 to look at is for people
+/// another unit (`name_prefix_mismatch`) or another place (`place_mismatch`). Whether a plaque is 规范、庄重 to look at is for people
 /// to judge.
 #[must_use]
 pub fn check_street_plaque<'l>(
@@ -1471,13 +1681,19 @@ pub fn check_street_plaque<'l>(
                 ),
                 Outcome::Reject,
             );
-            if c.foreign_unit.is_none() {
+            if c.foreign_unit.is_none() && c.foreign_places.is_empty() {
                 move_to = Some(entry.placement);
             }
         }
         if let Some(slot) = c.foreign_unit {
             decision.push(
                 prefix_reason(entry, facts, &shown, slot, clause!("4.1-4")),
+                Outcome::Reject,
+            );
+        }
+        for (written, own) in &c.foreign_places {
+            decision.push(
+                place_reason(facts, &shown, written, own, clause!("4.1-4")),
                 Outcome::Reject,
             );
         }

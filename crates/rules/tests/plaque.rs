@@ -13,8 +13,8 @@ use jianfu_rules::{
     AgencyDemands, AgencyRequirementFacts, Date, Decision, Mandate, MandateLevel, Outcome,
     Placement, PlaqueFacts, PlaqueFile, PlaqueKind, PlaqueListError, PlaqueListProblem,
     PlaqueLists, Policy, SelfInspectionFacts, StaffingApproval, TemporaryPlaqueFacts, UnitKind,
-    check_agency_requirement, check_plaque, check_self_inspection, check_temporary_plaque,
-    self_inspection_deadline,
+    UnitPlaces, check_agency_requirement, check_plaque, check_self_inspection,
+    check_temporary_plaque, self_inspection_deadline,
 };
 
 use Outcome::{Allow, NeedsApproval, Reject};
@@ -75,6 +75,7 @@ fn plaque(
         unit_name,
         kind: None,
         temporary_approved: false,
+        places: UnitPlaces::default(),
     }
 }
 
@@ -1051,6 +1052,7 @@ fn every_whitelist_form_in_every_spelling() {
                         unit_name: own,
                         kind: None,
                         temporary_approved: false,
+                        places: TIEDONG,
                     };
                     let ruling = check_plaque(&facts, lists, today());
                     let d = &ruling.decision;
@@ -2423,4 +2425,231 @@ fn self_inspection_completed_on_the_launch_day_is_no_recording_error() {
     };
     assert!(!completed("2024-06-03").contains(&"self_inspection_dates_inconsistent"));
     assert!(completed("2024-06-02").contains(&"self_inspection_dates_inconsistent"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Place words (issue 15): the places a name writes are where the unit sits
+// ---------------------------------------------------------------------------------------------
+
+const TIEDONG: UnitPlaces<'static> = UnitPlaces {
+    city: "鞍山市",
+    district: "铁东区",
+    street: "和平街道",
+};
+
+fn placed(facts: PlaqueFacts<'static>, places: UnitPlaces<'static>) -> PlaqueFacts<'static> {
+    PlaqueFacts { places, ..facts }
+}
+
+fn place_findings(facts: PlaqueFacts<'_>) -> (Outcome, Vec<&'static str>, Vec<String>) {
+    let d = check_plaque(&facts, lists(), today()).decision;
+    let messages = d
+        .reasons
+        .iter()
+        .filter(|r| r.code == "place_mismatch")
+        .map(|r| r.message.clone().into_owned())
+        .collect();
+    (d.outcome, codes(&d), messages)
+}
+
+#[test]
+fn place_mismatch_another_district_in_a_community_name_is_refused() {
+    let facts = placed(
+        plaque(
+            Community,
+            "示例社区",
+            "中共鞍山市铁西区示例社区委员会",
+            Outdoor,
+        ),
+        TIEDONG,
+    );
+    let d = check_plaque(&facts, lists(), today());
+    assert_eq!(d.decision.outcome, Reject);
+    assert_eq!(codes(&d.decision), ["place_mismatch"]);
+    // Cited as the other name findings of the entry (its clause, here 4.4-4).
+    let r = &d.decision.reasons[0];
+    assert_eq!(r.clause.as_str(), "4.4-4");
+    assert_eq!(
+        r.message,
+        "“中共鞍山市铁西区示例社区委员会”中的“铁西区”与本社区所在的“铁东区”不符"
+    );
+    assert_eq!(
+        d.matched.map(|e| e.key.as_str()),
+        Some("party_organization")
+    );
+    assert_eq!(d.move_to, None);
+}
+
+#[test]
+fn place_mismatch_same_name_in_its_own_district_is_allowed() {
+    let tiexi = UnitPlaces {
+        district: "铁西区",
+        street: "",
+        ..TIEDONG
+    };
+    for name in [
+        "中共鞍山市铁西区示例社区委员会",
+        "中共铁西区示例社区委员会",
+        "中共鞍山铁西区示例社区委员会",
+        "中共示例社区委员会",
+        "中共社区委员会",
+    ] {
+        let facts = placed(plaque(Community, "示例社区", name, Outdoor), tiexi);
+        assert_eq!(place_findings(facts).0, Allow, "{name}");
+    }
+    // No places known: nothing to check (as before).
+    let facts = plaque(
+        Community,
+        "示例社区",
+        "中共鞍山市铁西区示例社区委员会",
+        Outdoor,
+    );
+    assert_eq!(place_findings(facts).0, Allow);
+}
+
+#[test]
+fn place_mismatch_streets_towns_and_counties() {
+    // Another street in the right district.
+    let (o, c, m) = place_findings(placed(
+        community("鞍山市铁东区胜利街道和平社区党群服务中心", Outdoor),
+        TIEDONG,
+    ));
+    assert_eq!((o, c), (Reject, vec!["place_mismatch"]));
+    assert_eq!(
+        m,
+        ["“鞍山市铁东区胜利街道和平社区党群服务中心”中的“胜利街道”与本社区所在的“和平街道”不符"]
+    );
+    // Its own street and district, spelled in full.
+    let (o, _, _) = place_findings(placed(
+        community("鞍山市铁东区和平街道和平社区党群服务中心", Outdoor),
+        TIEDONG,
+    ));
+    assert_eq!(o, Allow);
+    // Two wrong places: both named.
+    let (_, c, m) = place_findings(placed(
+        community("中共鞍山市立山区胜利街道和平社区委员会", Outdoor),
+        TIEDONG,
+    ));
+    assert_eq!(c, ["place_mismatch", "place_mismatch"]);
+    assert!(m[0].contains("“立山区”与本社区所在的“铁东区”不符"), "{m:?}");
+    assert!(
+        m[1].contains("“胜利街道”与本社区所在的“和平街道”不符"),
+        "{m:?}"
+    );
+    // A street plaque naming another district; the street's own district is fine (4.1-4).
+    let street_places = UnitPlaces {
+        street: "",
+        ..TIEDONG
+    };
+    let facts = placed(
+        street("中共鞍山市千山区和平街道工作委员会", Outdoor),
+        street_places,
+    );
+    let d = check_plaque(&facts, lists(), today()).decision;
+    if d.outcome == Reject {
+        assert_eq!(codes(&d), ["place_mismatch"]);
+        assert_eq!(d.reasons[0].clause.as_str(), "4.1-4");
+        assert!(
+            d.reasons[0]
+                .message
+                .contains("“千山区”与本街道所在的“铁东区”不符")
+        );
+    } else {
+        panic!("{d:?}");
+    }
+    let facts = placed(
+        street("中共鞍山市铁东区和平街道工作委员会", Outdoor),
+        street_places,
+    );
+    assert_eq!(
+        check_plaque(&facts, lists(), today()).decision.outcome,
+        Allow
+    );
+    // A county-level city and a town; the county's short form is its own place.
+    let haicheng = UnitPlaces {
+        city: "鞍山市",
+        district: "海城市",
+        street: "腾鳌镇",
+    };
+    let v = |name| placed(plaque(Village, "和平村", name, Outdoor), haicheng);
+    assert_eq!(place_findings(v("中共海城市腾鳌镇和平村委员会")).0, Allow);
+    assert_eq!(place_findings(v("中共鞍山市海城市和平村委员会")).0, Allow);
+    let (_, c, m) = place_findings(v("中共台安县腾鳌镇和平村委员会"));
+    assert_eq!(c, ["place_mismatch"]);
+    assert!(m[0].contains("“台安县”与本村所在的“海城市”不符"), "{m:?}");
+    let (_, _, m) = place_findings(v("中共鞍山市海城市西柳镇和平村委员会"));
+    assert!(m[0].contains("“西柳镇”与本村所在的“腾鳌镇”不符"), "{m:?}");
+    let xiuyan = UnitPlaces {
+        city: "鞍山市",
+        district: "岫岩满族自治县",
+        street: "",
+    };
+    let v = |name| placed(plaque(Village, "和平村", name, Outdoor), xiuyan);
+    assert_eq!(place_findings(v("中共岫岩满族自治县和平村委员会")).0, Allow);
+    assert_eq!(place_findings(v("中共岫岩县和平村委员会")).0, Allow);
+    let (_, c, _) = place_findings(v("中共岫县和平村委员会"));
+    assert_eq!(c, ["place_mismatch"]);
+}
+
+#[test]
+fn place_mismatch_near_misses_and_words_inside_words() {
+    // Place words inside the unit's own name are the unit's name, not a place.
+    let facts = placed(
+        plaque(
+            Community,
+            "铁西路社区",
+            "中共鞍山市铁东区铁西路社区委员会",
+            Outdoor,
+        ),
+        TIEDONG,
+    );
+    assert_eq!(place_findings(facts).0, Allow);
+    let facts = placed(
+        plaque(
+            Community,
+            "立山区街社区",
+            "立山区街社区党群服务中心",
+            Outdoor,
+        ),
+        TIEDONG,
+    );
+    assert_eq!(place_findings(facts).0, Allow);
+    // 铁东新区 is not 铁东区; 铁东 alone is no place word (name_prefix_mismatch, as before).
+    let (_, c, m) = place_findings(placed(
+        community("中共鞍山市铁东新区和平社区委员会", Outdoor),
+        TIEDONG,
+    ));
+    assert_eq!(c, ["place_mismatch"]);
+    assert!(
+        m[0].contains("“铁东新区”与本社区所在的“铁东区”不符"),
+        "{m:?}"
+    );
+    let (_, c, _) = place_findings(placed(
+        community("中共鞍山市铁东和平社区委员会", Outdoor),
+        TIEDONG,
+    ));
+    assert_eq!(c, ["name_prefix_mismatch"]);
+    // Another city is another place; a province is above what the tree knows.
+    let (_, c, m) = place_findings(placed(
+        community("中共大连市铁东区和平社区委员会", Outdoor),
+        TIEDONG,
+    ));
+    assert_eq!(c, ["place_mismatch"]);
+    assert!(m[0].contains("“大连市”与本社区所在的“鞍山市”不符"), "{m:?}");
+    let facts = placed(
+        community("中共辽宁省鞍山市铁东区和平社区委员会", Outdoor),
+        TIEDONG,
+    );
+    assert_eq!(place_findings(facts).0, Allow);
+    // A place hung in the wrong place is not to be moved: it is another unit's plaque.
+    let d = check_plaque(
+        &placed(community("鞍山市铁西区和平社区居民委员会", Indoor), TIEDONG),
+        lists(),
+        today(),
+    );
+    assert_eq!(
+        codes(&d.decision),
+        ["outdoor_name_indoors", "place_mismatch"]
+    );
+    assert_eq!(d.move_to, None);
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use jianfu_rules::plaque::{
     Placement, PlaqueFacts, PlaqueKind, StaffingApproval, TemporaryPlaqueFacts, UnitKind,
-    check_plaque, check_temporary_plaque, normalise_name,
+    UnitPlaces, check_plaque, check_temporary_plaque, normalise_name,
 };
 use jianfu_rules::{Decision, Outcome};
 use jianfu_store::entity::{account, campaign, node, plaque, removal_task};
@@ -25,6 +25,7 @@ use super::{
 use crate::authz::{Action, authorize};
 use crate::demand::{DecisionView, parse_date};
 use crate::demand_kinds::TemporaryPlaqueGrant;
+use crate::division::NodeKind;
 use crate::error::{DomainError, ErrorKind, Result};
 use crate::page::{Page, PageRequest};
 use crate::tree::NodeView;
@@ -260,11 +261,31 @@ fn text(s: &str, field: &'static str, label: &str, max: usize) -> Result<String>
     Ok(t.to_owned())
 }
 
-/// Runs the rules on one plaque: the street list or the whitelist (4.1, 4.4), and for a
-/// temporary street plaque also 4.1-5 (approved, not past its task's end).
+/// Where a unit sits: the names of its city, district and street or town in the tree.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Places {
+    city: String,
+    district: String,
+    street: String,
+}
+
+impl Places {
+    fn rules(&self) -> UnitPlaces<'_> {
+        UnitPlaces {
+            city: &self.city,
+            district: &self.district,
+            street: &self.street,
+        }
+    }
+}
+
+/// Runs the rules on one plaque: the street list or the whitelist (4.1, 4.4), with the place
+/// words of its name checked against where the unit sits, and for a temporary street plaque
+/// also 4.1-5 (approved, not past its task's end).
 fn judge(
     unit: &NodeView,
     uk: UnitKind,
+    places: &Places,
     p: &Facts<'_>,
     temporary: Option<&TemporaryPlaqueGrant>,
     today: NaiveDate,
@@ -285,6 +306,7 @@ fn judge(
             unit_name: &unit.name,
             kind: kind.filter(|_| uk.is_subdistrict()),
             temporary_approved: temporary.is_some(),
+            places: places.rules(),
         },
         lists,
         on,
@@ -411,6 +433,34 @@ impl App {
         };
         let uk = unit_kind(n.kind).ok_or_else(bad)?;
         Ok((n, uk))
+    }
+
+    /// The city, district and street or town `unit` sits in, read from its ancestors.
+    pub(crate) async fn unit_places(&self, unit: &NodeView) -> Result<Places> {
+        let ids: Vec<i64> = unit
+            .path
+            .split('/')
+            .filter_map(|s| s.parse().ok())
+            .filter(|i| *i != unit.id)
+            .collect();
+        let mut places = Places::default();
+        if ids.is_empty() {
+            return Ok(places);
+        }
+        let rows = node::Entity::find()
+            .filter(node::Column::Id.is_in(ids))
+            .all(self.store.db())
+            .await?;
+        for n in rows {
+            let slot = match NodeKind::parse(&n.kind)? {
+                NodeKind::City => &mut places.city,
+                NodeKind::District => &mut places.district,
+                NodeKind::Street | NodeKind::Town => &mut places.street,
+                NodeKind::Community | NodeKind::Village | NodeKind::Department => continue,
+            };
+            *slot = n.name;
+        }
+        Ok(places)
     }
 
     pub(crate) async fn plaque_row(&self, id: i64) -> Result<plaque::Listed> {
@@ -626,7 +676,8 @@ impl App {
                 Some(b) => Some(check_photo(b, "photo")?),
                 None => None,
             };
-            let j = judge(unit, uk, &v.facts(), v.temporary.as_ref(), today)?;
+            let places = self.unit_places(unit).await?;
+            let j = judge(unit, uk, &places, &v.facts(), v.temporary.as_ref(), today)?;
             let deadline = if j.finding.is_some() {
                 self.task_deadline(unit, today, &j).await?
             } else {
@@ -721,7 +772,8 @@ impl App {
             Some(b) => Some(check_photo(b, "photo")?),
             None => None,
         };
-        let j = judge(&unit, uk, &v.facts(), v.temporary.as_ref(), today)?;
+        let places = self.unit_places(&unit).await?;
+        let j = judge(&unit, uk, &places, &v.facts(), v.temporary.as_ref(), today)?;
         let deadline = self.task_deadline(&unit, today, &j).await?;
         let decision = DecisionView::from_decision(&j.decision);
         let now = self.now_ms();
@@ -833,13 +885,15 @@ impl App {
         action: &str,
     ) -> Result<(usize, usize)> {
         let today = self.today();
-        let mut units: HashMap<i64, (NodeView, UnitKind)> = HashMap::new();
+        let mut units: HashMap<i64, (NodeView, UnitKind, Places)> = HashMap::new();
         let mut plans = Vec::with_capacity(rows.len());
         for r in &rows {
             if let std::collections::hash_map::Entry::Vacant(e) = units.entry(r.unit_node_id) {
-                e.insert(self.plaque_unit(r.unit_node_id).await?);
+                let (unit, uk) = self.plaque_unit(r.unit_node_id).await?;
+                let places = self.unit_places(&unit).await?;
+                e.insert((unit, uk, places));
             }
-            let Some((unit, uk)) = units.get(&r.unit_node_id) else {
+            let Some((unit, uk, places)) = units.get(&r.unit_node_id) else {
                 return Err(DomainError::internal());
             };
             let grant = match r.temporary_demand_id {
@@ -855,7 +909,7 @@ impl App {
                 kind: r.kind.as_deref().and_then(parse_kind),
                 since,
             };
-            let j = judge(unit, *uk, &facts, grant.as_ref(), today)?;
+            let j = judge(unit, *uk, places, &facts, grant.as_ref(), today)?;
             let deadline = if j.finding.is_some() {
                 self.task_deadline(unit, today, &j).await?
             } else {

@@ -938,3 +938,108 @@ async fn demo_registries_and_the_units_overview() {
         assert!(html.contains("挂牌"), "{path}");
     }
 }
+
+/// Issue 15: a plaque name's place words are checked against where the unit sits. The issue's
+/// example, 中共鞍山市铁西区示例社区委员会 for a community in 铁东区, is recorded as another place's
+/// plaque (`place_mismatch`, cited as the entry's clause 4.4-4) with a removal task, like the
+/// other name findings; the same name in 铁西区 is compliant; another street is caught too.
+#[tokio::test]
+async fn place_mismatch_a_plaque_naming_another_district_or_street_is_flagged() {
+    let t = spawn_app().await;
+    let heping = t.node_id("示例和平社区").await;
+    let worker = t.login("worker").await;
+    let tasks = count(&t, "removal_task").await;
+
+    let (s, p) = post(
+        &worker,
+        "/api/v1/plaques",
+        &plaque(heping, "中共鞍山市铁西区示例和平社区委员会", "outdoor"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    assert_eq!(p["compliant"], false, "{p}");
+    assert_eq!(p["findings"].as_array().unwrap().len(), 1, "{p}");
+    assert_eq!(p["findings"][0]["code"], "place_mismatch", "{p}");
+    assert_eq!(p["findings"][0]["clause"], "4.4-4", "{p}");
+    assert_eq!(
+        p["findings"][0]["message"],
+        "“中共鞍山市铁西区示例和平社区委员会”中的“铁西区”与本社区所在的“铁东区”不符"
+    );
+    assert_eq!(p["matched_key"], "party_organization", "{p}");
+    assert_eq!(p["open_task"]["clause"], "4.4-4", "{p}");
+    assert!(p["open_task"]["move_to"].is_null(), "{p}");
+    assert_eq!(count(&t, "removal_task").await, tasks + 1);
+
+    // Another street of the same district.
+    let (s, p) = post(
+        &worker,
+        "/api/v1/plaques",
+        &plaque(
+            heping,
+            "鞍山市铁东区示例二街道示例和平社区党群服务中心",
+            "outdoor",
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    assert_eq!(p["findings"][0]["code"], "place_mismatch", "{p}");
+    assert!(
+        p["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("“示例二街道”与本社区所在的“示例一街道”不符"),
+        "{p}"
+    );
+
+    // Its own places, written in full: compliant, no task.
+    let (s, p) = post(
+        &worker,
+        "/api/v1/plaques",
+        &plaque(
+            heping,
+            "中共鞍山市铁东区示例一街道示例和平社区委员会",
+            "outdoor",
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    assert_eq!(p["compliant"], true, "{p}");
+    assert!(p["open_task"].is_null(), "{p}");
+
+    // The same district word for a community that does sit in 铁西区: compliant.
+    let fanrong = t.node_id("示例繁荣社区").await;
+    let tiexi = add_and_login(&t, "fanrong_worker", "210303091001", Role::CommunityWorker).await;
+    let (s, p) = post(
+        &tiexi,
+        "/api/v1/plaques",
+        &plaque(fanrong, "中共鞍山市铁西区示例繁荣社区委员会", "outdoor"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    assert_eq!(p["compliant"], true, "{p}");
+    assert!(p["findings"].as_array().unwrap().is_empty(), "{p}");
+
+    // Re-checking the unit's plaques reads its places too: the finding stays, the rest pass.
+    let r = worker
+        .post_form(&format!("/plaques/units/{heping}/recheck"), &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id = scalar(
+        &t,
+        "SELECT id FROM plaque WHERE name = '中共鞍山市铁西区示例和平社区委员会'",
+    )
+    .await;
+    let (_, p) = get(&worker, &format!("/api/v1/plaques/{id}")).await;
+    assert_eq!(p["findings"][0]["code"], "place_mismatch", "{p}");
+    assert_eq!(
+        scalar(
+            &t,
+            &format!(
+                "SELECT COUNT(*) FROM plaque WHERE unit_node_id = {heping} AND compliant = false \
+                 AND name LIKE '%鞍山市%'"
+            ),
+        )
+        .await,
+        2
+    );
+}
