@@ -200,3 +200,136 @@ impl VerifyError {
         self.to_string()
     }
 }
+
+/// Failure while issuing, reading or verifying X.509 certificates ([`crate::pki`]) and
+/// GB/T 38540 seals and signatures ([`crate::ses`]). Verification stops at the first failure,
+/// and each reason has its own variant, so that a person is told what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PkiError {
+    /// The bytes are not the DER structure expected; the string names what was being read.
+    #[error("数据格式错误，无法读取{0}")]
+    Malformed(&'static str),
+    /// A PEM text without the expected label (e.g. `CERTIFICATE`) or with broken Base64.
+    #[error("PEM 格式错误：应为 {0}")]
+    Pem(&'static str),
+    /// A signature algorithm other than SM3withSM2 (1.2.156.10197.1.501); the string is the OID.
+    #[error("签名算法 {0} 不受支持（应为 SM3withSM2，1.2.156.10197.1.501）")]
+    UnsupportedAlgorithm(String),
+    /// The certificate's public key is not an SM2 key (id-ecPublicKey with the SM2 curve).
+    #[error("证书中的公钥不是 SM2 公钥")]
+    NotSm2Key,
+    /// A serial number that is zero, negative or longer than 20 bytes.
+    #[error("证书序列号无效（应为 1 至 20 字节的正整数）")]
+    InvalidSerial,
+    /// A time outside what the encoding can hold, or a validity that ends before it starts.
+    #[error("时间无效：{0}")]
+    InvalidTime(&'static str),
+    /// A subject name part is empty or not printable in a certificate.
+    #[error("证书主体名称无效：{0}")]
+    InvalidName(&'static str),
+    /// The private key given does not belong to the certificate it should sign as.
+    #[error("私钥与证书中的公钥不一致")]
+    KeyMismatch,
+    /// The root certificate is not a usable trust anchor: not self-issued, its self-signature
+    /// fails, or it lacks the CA basic constraint or the keyCertSign usage.
+    #[error("根证书无效：不是可签发证书的自签名机构证书")]
+    InvalidRoot,
+    /// The certificate was not issued by the trusted root: another issuer, or a signature the
+    /// root's key does not verify (a certificate from another authority, or one altered after).
+    #[error("证书 {0} 不是本电子印章管理机构签发的（签发者不符或证书签名无效）")]
+    ForeignAuthority(String),
+    /// The certificate (or the root) is not valid at the time that counts.
+    #[error("证书 {serial} 在 {at} 不在有效期内（{not_before} 至 {not_after}）")]
+    CertificateOutsideValidity {
+        /// Serial number (hex).
+        serial: String,
+        /// The time checked, UTC.
+        at: String,
+        /// Start of validity, UTC.
+        not_before: String,
+        /// End of validity, UTC.
+        not_after: String,
+    },
+    /// The certificate was revoked at or before the time that counts.
+    #[error("证书 {serial} 已于 {revoked_at} 注销")]
+    Revoked {
+        /// Serial number (hex).
+        serial: String,
+        /// When it was revoked, UTC.
+        revoked_at: String,
+    },
+    /// The certificate's key usage or basic constraints do not allow this use (a CA certificate
+    /// used to sign a seal, or an end-entity certificate without digitalSignature/nonRepudiation).
+    #[error("证书 {0} 的密钥用途不允许用于电子印章或签章")]
+    WrongKeyUsage(String),
+    /// Not a GB/T 38540 v4 structure: the header is not `ES`/4, or `TBS_Sign` is not version 4.
+    #[error("电子印章数据版本不受支持：{0}（应为 GB/T 38540-2020 第 4 版）")]
+    UnsupportedVersion(String),
+    /// The seal picture is not a PNG image, or its size in millimetres is zero.
+    #[error("印章图片无效：应为 PNG 图片，宽高为正的毫米数")]
+    InvalidPicture,
+    /// The seal maker's signature over `SES_SealInfo` does not verify: the seal's data or its
+    /// picture was changed after the seal was made.
+    #[error("电子印章的制章签名无效：印章信息或印章图片已被改动")]
+    SealSignatureInvalid,
+    /// The picture stamped on the document is not the picture signed in the seal.
+    #[error("盖印的印章图片与电子印章中经签名的图片不一致：图片已被替换或改动")]
+    PictureMismatch,
+    /// The signing time lies outside the seal's validity (validStart..validEnd).
+    #[error("签章时间 {at} 不在印章有效期内（{valid_start} 至 {valid_end}）")]
+    SealOutsideValidity {
+        /// The signing time, UTC.
+        at: String,
+        /// Start of the seal's validity, UTC.
+        valid_start: String,
+        /// End of the seal's validity, UTC.
+        valid_end: String,
+    },
+    /// The signer's certificate is not among the seal's signer certificates (certList).
+    #[error("签章人证书 {0} 不在该电子印章的签章人证书列表中，无权使用该印章")]
+    SignerNotInSeal(String),
+    /// The signature over `TBS_Sign` does not verify with the signer's certificate.
+    #[error("电子签章的签名值无效：签章信息已被改动，或不是该签章人所签")]
+    BadSignature,
+    /// The SM3 hash of the document differs from the hash signed in the signature.
+    #[error("原文杂凑值不符：被签章的文件已被改动")]
+    DataHashMismatch,
+    /// Making a certificate or structure failed inside the encoder (for logs).
+    #[error("生成证书或电子印章数据失败：{0}")]
+    Encoding(String),
+}
+
+impl PkiError {
+    /// Stable snake_case code of the error, for APIs, logs and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PkiError::Malformed(_) => "malformed",
+            PkiError::Pem(_) => "pem",
+            PkiError::UnsupportedAlgorithm(_) => "unsupported_algorithm",
+            PkiError::NotSm2Key => "not_sm2_key",
+            PkiError::InvalidSerial => "invalid_serial",
+            PkiError::InvalidTime(_) => "invalid_time",
+            PkiError::InvalidName(_) => "invalid_name",
+            PkiError::KeyMismatch => "key_mismatch",
+            PkiError::InvalidRoot => "invalid_root",
+            PkiError::ForeignAuthority(_) => "foreign_authority",
+            PkiError::CertificateOutsideValidity { .. } => "certificate_outside_validity",
+            PkiError::Revoked { .. } => "revoked",
+            PkiError::WrongKeyUsage(_) => "wrong_key_usage",
+            PkiError::UnsupportedVersion(_) => "unsupported_version",
+            PkiError::InvalidPicture => "invalid_picture",
+            PkiError::SealSignatureInvalid => "seal_signature_invalid",
+            PkiError::PictureMismatch => "picture_mismatch",
+            PkiError::SealOutsideValidity { .. } => "seal_outside_validity",
+            PkiError::SignerNotInSeal(_) => "signer_not_in_seal",
+            PkiError::BadSignature => "bad_signature",
+            PkiError::DataHashMismatch => "data_hash_mismatch",
+            PkiError::Encoding(_) => "encoding",
+        }
+    }
+
+    /// Chinese message for the user (the same text as `Display`).
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+}

@@ -7,7 +7,7 @@ use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{Aead, Generate, KeyInit, Payload};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sm2::dsa::signature::{Signer, Verifier};
-use sm2::dsa::{Signature, SigningKey, VerifyingKey};
+use sm2::dsa::{DerSignature, Signature, SigningKey, VerifyingKey};
 use sm2::elliptic_curve::sec1::ToSec1Point;
 use sm3::{Digest, Sm3};
 use sm4::Sm4;
@@ -106,6 +106,17 @@ impl SealKey {
         signature.to_bytes().into()
     }
 
+    /// The same signature as [`SealKey::sign_raw`], encoded as DER `SEQUENCE { r, s }` (the
+    /// form X.509 and GB/T 38540 structures carry, GM/T 0009).
+    pub(crate) fn sign_der(&self, message: &[u8]) -> Vec<u8> {
+        let signature: Signature = self.signing.sign(message);
+        DerSignature::from(signature).to_vec()
+    }
+
+    pub(crate) fn signing_key(&self) -> &SigningKey {
+        &self.signing
+    }
+
     /// The private key encrypted with SM4-GCM under a 16-byte key-encryption key (KEK), with a
     /// fresh random 96-bit nonce. Layout (65 bytes): `"JFSK"`, version byte `1`, 12-byte nonce,
     /// 32-byte ciphertext of the scalar, 16-byte tag; the 5 header bytes are authenticated as
@@ -192,11 +203,7 @@ impl PublicKey {
     /// Parse hex (either case) of an uncompressed point, checking that it lies on the SM2 curve.
     pub fn from_hex(s: &str) -> Result<PublicKey, SealError> {
         let bytes = hex::decode(s.trim()).map_err(|_| SealError::InvalidPublicKey)?;
-        if bytes.len() != 65 || bytes[0] != 0x04 {
-            return Err(SealError::InvalidPublicKey);
-        }
-        VerifyingKey::from_sec1_bytes(DISTID, &bytes).map_err(|_| SealError::InvalidPublicKey)?;
-        Ok(PublicKey { sec1: bytes })
+        PublicKey::from_sec1(&bytes)
     }
 
     /// Whether `signature_hex` (128 hex characters `r || s`) is a valid SM2 signature by this
@@ -216,6 +223,38 @@ impl PublicKey {
             return false;
         };
         key.verify(message, &signature).is_ok()
+    }
+
+    /// Whether `signature` is a valid SM2 signature by this key over `message` (distid
+    /// [`DISTID`]), given either as the 64 bytes `r || s` or as DER `SEQUENCE { r, s }`: both
+    /// occur in GB/T 38540 structures made by different vendors. `message` is verified exactly
+    /// as given; nothing is re-encoded.
+    pub fn verify_raw_or_der(&self, message: &[u8], signature: &[u8]) -> bool {
+        if signature.len() == 64 {
+            return self.verify_raw(message, signature);
+        }
+        let Ok(der) = DerSignature::from_bytes(signature) else {
+            return false;
+        };
+        let Ok(signature) = Signature::try_from(der) else {
+            return false;
+        };
+        self.verify_raw(message, &signature.to_bytes())
+    }
+
+    /// Parse the 65-byte uncompressed point `04 || x || y`, checking that it lies on the curve.
+    pub(crate) fn from_sec1(bytes: &[u8]) -> Result<PublicKey, SealError> {
+        if bytes.len() != 65 || bytes[0] != 0x04 {
+            return Err(SealError::InvalidPublicKey);
+        }
+        VerifyingKey::from_sec1_bytes(DISTID, bytes).map_err(|_| SealError::InvalidPublicKey)?;
+        Ok(PublicKey {
+            sec1: bytes.to_vec(),
+        })
+    }
+
+    pub(crate) fn verifying_key(&self) -> Result<VerifyingKey, SealError> {
+        VerifyingKey::from_sec1_bytes(DISTID, &self.sec1).map_err(|_| SealError::InvalidPublicKey)
     }
 }
 

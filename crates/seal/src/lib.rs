@@ -14,26 +14,34 @@
 //!   checking, the certificate JSON embedded, and an SM2 signature over the whole file;
 //!   [`verify_file`] accepts that PDF or the JSON.
 //! * [`seal_svg`]: the same seal drawing for web pages.
+//! * [`pki`]: SM2 X.509 certificates after GM/T 0015 (the seal authority's root, seal makers,
+//!   signers), verified against the root with validity and a revocation list.
+//! * [`ses`]: seals and signatures as GB/T 38540-2020 v4 `SESeal` / `SES_Signature` DER,
+//!   verified with each failure reason of its own. Not yet used by issuing: the certificates
+//!   above still carry the JSON seal record.
 //!
 //! All text is printed with a GB 2312 subset of Noto Serif CJK SC shipped in the crate
 //! (`fonts/`); text the font cannot print is refused with [`SealError::UnsupportedCharacters`].
 
 #![warn(missing_docs)]
 
+mod asn1;
 mod cert;
 mod error;
 mod file;
 mod keys;
 mod layout;
+pub mod pki;
 mod render;
 mod seal;
+pub mod ses;
 
 pub use cert::{
     CERTIFICATE_DOMAIN, CertificateContent, SEAL_RECORD_DOMAIN, SealRecord, SealedCertificate,
     SignedSealRecord, issuer_owns_seal, seal_certificate, sign_seal_record, verify_seal_record,
     verify_sealed,
 };
-pub use error::{SealError, VerifyError};
+pub use error::{PkiError, SealError, VerifyError};
 pub use file::verify_file;
 pub use keys::{ALGORITHM, DISTID, PublicKey, SealKey, generate_check_code, sm3_hex};
 pub use render::{

@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use jianfu_seal::*;
 
 #[test]
@@ -84,25 +86,6 @@ fn spki_der(public: &PublicKey) -> Vec<u8> {
     der
 }
 
-fn der_integer(v: &[u8]) -> Vec<u8> {
-    let mut v: Vec<u8> = v.iter().copied().skip_while(|&b| b == 0).collect();
-    if v.first().is_none_or(|&b| b & 0x80 != 0) {
-        v.insert(0, 0);
-    }
-    let mut out = vec![0x02, v.len() as u8];
-    out.extend(v);
-    out
-}
-
-/// Raw r || s → DER `SEQUENCE { INTEGER r, INTEGER s }`.
-fn sig_to_der(raw: &[u8]) -> Vec<u8> {
-    let mut body = der_integer(&raw[..32]);
-    body.extend(der_integer(&raw[32..]));
-    let mut out = vec![0x30, body.len() as u8];
-    out.extend(body);
-    out
-}
-
 /// DER `SEQUENCE { INTEGER r, INTEGER s }` → raw r || s.
 fn der_to_sig(der: &[u8]) -> Vec<u8> {
     assert_eq!(der[0], 0x30);
@@ -120,47 +103,21 @@ fn der_to_sig(der: &[u8]) -> Vec<u8> {
     out
 }
 
-fn openssl_has_sm2() -> bool {
-    std::process::Command::new("openssl")
-        .args([
-            "genpkey",
-            "-algorithm",
-            "EC",
-            "-pkeyopt",
-            "ec_paramgen_curve:SM2",
-        ])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 #[test]
 fn cross_check_with_openssl() {
-    if !openssl_has_sm2() {
-        eprintln!("SKIPPED: openssl with SM2 not available");
+    if !common::pki::openssl_available() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("jianfu-seal-openssl-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::pki::Scratch::new("seal-openssl");
     let msg = "兹证明张小明系本社区居民。".as_bytes();
-    std::fs::write(dir.join("msg"), msg).unwrap();
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new("openssl")
-            .current_dir(&dir)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).to_string()
-                + &String::from_utf8_lossy(&out.stderr),
-        )
-    };
+    dir.write("msg", msg);
+    let run = |args: &[&str]| dir.openssl(args);
 
     // Ours → OpenSSL.
     let key = SealKey::generate();
-    std::fs::write(dir.join("pub.der"), spki_der(&key.public_key())).unwrap();
+    dir.write("pub.der", spki_der(&key.public_key()));
     let sig = hex::decode(key.sign_hex(msg)).unwrap();
-    std::fs::write(dir.join("sig.der"), sig_to_der(&sig)).unwrap();
+    dir.write("sig.der", common::pki::raw_to_der(&sig));
     let verify = [
         "dgst",
         "-sm3",
@@ -191,10 +148,10 @@ fn cross_check_with_openssl() {
         "msg",
     ]);
     assert!(!ok);
-    std::fs::write(dir.join("msg"), b"other").unwrap();
+    dir.write("msg", b"other");
     let (ok, _) = run(&verify);
     assert!(!ok);
-    std::fs::write(dir.join("msg"), msg).unwrap();
+    dir.write("msg", msg);
 
     // OpenSSL → ours.
     let (ok, out) = run(&[
@@ -223,10 +180,9 @@ fn cross_check_with_openssl() {
         "msg",
     ]);
     assert!(ok, "{out}");
-    let spki = std::fs::read(dir.join("opub.der")).unwrap();
+    let spki = dir.read("opub.der");
     let public = PublicKey::from_hex(&hex::encode(&spki[spki.len() - 65..])).unwrap();
-    let raw = der_to_sig(&std::fs::read(dir.join("osig.der")).unwrap());
+    let raw = der_to_sig(&dir.read("osig.der"));
     assert!(public.verify_hex(msg, &hex::encode(&raw)));
     assert!(!public.verify_hex(b"other", &hex::encode(&raw)));
-    let _ = std::fs::remove_dir_all(&dir);
 }

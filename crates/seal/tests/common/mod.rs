@@ -2,6 +2,8 @@
 //! and a certificate.
 #![allow(dead_code)]
 
+pub mod pki;
+
 use jianfu_seal::*;
 
 pub struct Community {
