@@ -33,6 +33,8 @@ pub struct AccountView {
     pub password_changed_at: i64,
     pub created_at: i64,
     pub grants: Vec<GrantView>,
+    /// A confirmed second factor (TOTP) is asked for at login.
+    pub second_factor: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -119,6 +121,7 @@ impl App {
             });
         }
         let now = self.now_ms();
+        let second_factor = self.second_factor_enrolled(a.id).await?;
         Ok(AccountView {
             id: a.id,
             username: a.username,
@@ -131,6 +134,7 @@ impl App {
             password_changed_at: a.password_changed_at,
             created_at: a.created_at,
             grants: gv,
+            second_factor,
         })
     }
 

@@ -5,7 +5,8 @@ use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine as _;
 use jianfu_store::entity::{
-    account, api_token, login_attempt, node, password_history, role_grant, session, setting,
+    account, api_token, login_attempt, login_challenge, node, password_history, role_grant,
+    session, setting,
 };
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
@@ -230,6 +231,16 @@ pub struct NewSession {
     pub principal: Principal,
 }
 
+/// Where a login stands after the password.
+#[derive(Clone, Debug)]
+pub enum LoginStep {
+    /// Logged in.
+    Session(NewSession),
+    /// The password was right and the account has a second factor: the code is asked for next,
+    /// on the login challenge this token names (a cookie, shown once).
+    SecondFactor { challenge: String },
+}
+
 /// A session found by its cookie.
 #[derive(Clone, Debug)]
 pub struct SessionInfo {
@@ -336,12 +347,16 @@ impl App {
         let expired = policy.password_max_age_days > 0
             && self.now_ms() - account.password_changed_at
                 > policy.password_max_age_days * 86_400_000;
+        let roles: Vec<Role> = out.iter().map(|g| g.role).collect();
+        let must_enrol = self.second_factor_required_for(&roles).await?
+            && !self.second_factor_enrolled(account.id).await?;
         Ok(Principal {
             account_id: account.id,
             username: account.username.clone(),
             display_name: account.display_name.clone(),
             grants: out,
             must_change_password: account.must_change_password || expired,
+            must_enrol_second_factor: must_enrol,
         })
     }
 
@@ -364,21 +379,16 @@ impl App {
         }
     }
 
-    /// Checks a username and password and opens a session. Every attempt is audited; failures
-    /// count towards the account lockout and the per-address limit.
-    pub async fn login(
+    /// Refuses an address with too many recent failures (audited).
+    async fn refuse_busy_address(
         &self,
         username: &str,
-        password: &str,
+        ip_key: &str,
         ip: Option<&str>,
-    ) -> Result<NewSession> {
-        let now = self.now_ms();
-        let policy = self.security_policy().await?;
+        now: i64,
+        policy: &SecurityPolicy,
+    ) -> Result<()> {
         let window_start = now - policy.lockout_minutes * 60_000;
-        let ip_key = ip.unwrap_or("unknown");
-        // One login at a time per address (within this process), so that a burst of parallel
-        // guesses cannot all pass the limit check before any failure is recorded.
-        let _one_at_a_time = self.login_lock(ip_key).lock().await;
         let recent_failures = login_attempt::Entity::find()
             .filter(login_attempt::Column::Ip.eq(ip_key))
             .filter(login_attempt::Column::At.gte(window_start))
@@ -403,6 +413,26 @@ impl App {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// Checks a username and password. Without a second factor this opens a session; with one
+    /// it opens a login challenge for the code ([`App::login_second_factor`]). Every attempt is
+    /// audited; failures count towards the account lockout and the per-address limit.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        ip: Option<&str>,
+    ) -> Result<LoginStep> {
+        let now = self.now_ms();
+        let policy = self.security_policy().await?;
+        let ip_key = ip.unwrap_or("unknown");
+        // One login at a time per address (within this process), so that a burst of parallel
+        // guesses cannot all pass the limit check before any failure is recorded.
+        let _one_at_a_time = self.login_lock(ip_key).lock().await;
+        self.refuse_busy_address(username, ip_key, ip, now, &policy)
+            .await?;
         let account = account::Entity::find()
             .filter(account::Column::Username.eq(username.trim()))
             .one(self.store.db())
@@ -468,10 +498,64 @@ impl App {
                 "账号已被停用，请联系安全管理员",
             ));
         }
-        let principal = self.principal(&account).await?;
+        if self.second_factor_enrolled(account.id).await? {
+            // The failure count is left as it is: it is cleared only once the code is right, so
+            // that typing a known password again does not buy fresh guesses at the code.
+            let challenge = random_token("");
+            let mut tx = self.store.begin_write().await?;
+            login_challenge::ActiveModel {
+                token_hash: Set(token_digest(&challenge)),
+                account_id: Set(account.id),
+                created_at: Set(now),
+                expires_at: Set(now + crate::second_factor::CHALLENGE_VALID_MS),
+                ip: Set(ip.map(|i| i.chars().take(64).collect())),
+            }
+            .insert(tx.conn())
+            .await?;
+            tx.audit(Self::login_entry(
+                username,
+                Some(account.id),
+                ip,
+                AuditOutcome::Ok,
+                "password_ok_second_factor_next",
+            ))
+            .await?;
+            tx.commit().await?;
+            return Ok(LoginStep::SecondFactor { challenge });
+        }
+        let mut tx = self.store.begin_write().await?;
+        let s = self.open_session(&tx, &account, ip, now, &policy).await?;
+        let reason = if s.principal.must_change_password {
+            "ok_must_change_password"
+        } else if s.principal.must_enrol_second_factor {
+            "ok_must_enrol_second_factor"
+        } else {
+            "ok"
+        };
+        tx.audit(Self::login_entry(
+            username,
+            Some(account.id),
+            ip,
+            AuditOutcome::Ok,
+            reason,
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(LoginStep::Session(s))
+    }
+
+    /// Clears the account's failure count and opens a session, inside the login's write.
+    async fn open_session(
+        &self,
+        tx: &jianfu_store::WriteTx,
+        account: &account::Model,
+        ip: Option<&str>,
+        now: i64,
+        policy: &SecurityPolicy,
+    ) -> Result<NewSession> {
+        let principal = self.principal(account).await?;
         let token = random_token("");
         let csrf_token = random_token("");
-        let mut tx = self.store.begin_write().await?;
         account::Entity::update_many()
             .col_expr(account::Column::FailedAttempts, Expr::value(0))
             .col_expr(
@@ -492,25 +576,143 @@ impl App {
         }
         .insert(tx.conn())
         .await?;
-        let reason = if principal.must_change_password {
-            "ok_must_change_password"
-        } else {
-            "ok"
-        };
-        tx.audit(Self::login_entry(
-            username,
-            Some(account.id),
-            ip,
-            AuditOutcome::Ok,
-            reason,
-        ))
-        .await?;
-        tx.commit().await?;
         Ok(NewSession {
             token,
             csrf_token,
             principal,
         })
+    }
+
+    /// The second step of a login: the code from the authenticator app, or a recovery code, on
+    /// the challenge the password step opened. A wrong code counts like a wrong password (the
+    /// account's lockout and the address's limit); the session exists only after a right one.
+    pub async fn login_second_factor(
+        &self,
+        challenge: &str,
+        code: &str,
+        ip: Option<&str>,
+    ) -> Result<NewSession> {
+        let now = self.now_ms();
+        let policy = self.security_policy().await?;
+        let ip_key = ip.unwrap_or("unknown");
+        let _one_at_a_time = self.login_lock(ip_key).lock().await;
+        let gone = || {
+            DomainError::unauthenticated(
+                "login_challenge_expired",
+                "登录已超时或已结束，请重新输入用户名和密码",
+            )
+        };
+        let digest = token_digest(challenge);
+        let Some(c) = login_challenge::Entity::find_by_id(digest.clone())
+            .one(self.store.db())
+            .await?
+        else {
+            return Err(gone());
+        };
+        let Some(account) = account::Entity::find_by_id(c.account_id)
+            .one(self.store.db())
+            .await?
+        else {
+            return Err(gone());
+        };
+        self.refuse_busy_address(&account.username, ip_key, ip, now, &policy)
+            .await?;
+        let drop_challenge = |reason: &'static str, outcome: AuditOutcome| {
+            let account_id = account.id;
+            let username = account.username.clone();
+            let digest = digest.clone();
+            async move {
+                let mut tx = self.store.begin_write().await?;
+                login_challenge::Entity::delete_by_id(digest)
+                    .exec(tx.conn())
+                    .await?;
+                tx.audit(Self::login_entry(
+                    &username,
+                    Some(account_id),
+                    ip,
+                    outcome,
+                    reason,
+                ))
+                .await?;
+                tx.commit().await?;
+                Result::<()>::Ok(())
+            }
+        };
+        if now > c.expires_at {
+            drop_challenge("second_factor_expired", AuditOutcome::Denied).await?;
+            return Err(gone());
+        }
+        if account.disabled {
+            drop_challenge("disabled", AuditOutcome::Denied).await?;
+            return Err(gone());
+        }
+        if account.locked_until.is_some_and(|u| u > now) {
+            // Locked meanwhile (by failures or by the security administrator): start over,
+            // where the answer is the one for every refused login.
+            drop_challenge("locked", AuditOutcome::Denied).await?;
+            return Err(DomainError::unauthenticated("login_failed", FAILED_LOGIN));
+        }
+        let passed = self.check_second_factor(&account, code).await?;
+        if let Some(passed) = passed {
+            let mut tx = self.store.begin_write().await?;
+            if let Some(left) = self.take_passed(&tx, account.id, passed).await? {
+                login_challenge::Entity::delete_by_id(digest.clone())
+                    .exec(tx.conn())
+                    .await?;
+                let s = self.open_session(&tx, &account, ip, now, &policy).await?;
+                let factor = match passed {
+                    crate::second_factor::Passed::Code(_) => "totp",
+                    crate::second_factor::Passed::RecoveryCode(_) => "recovery_code",
+                };
+                let mut entry = Self::login_entry(
+                    &account.username,
+                    Some(account.id),
+                    ip,
+                    AuditOutcome::Ok,
+                    "ok",
+                );
+                entry.summary = serde_json::json!({ "result": "ok", "factor": factor });
+                tx.audit(entry).await?;
+                if let Some(left) = left {
+                    let mut used = Self::login_entry(
+                        &account.username,
+                        Some(account.id),
+                        ip,
+                        AuditOutcome::Ok,
+                        "recovery_code_used",
+                    );
+                    used.action = "second_factor.recovery_code_used".into();
+                    used.summary = serde_json::json!({ "recovery_codes_left": left });
+                    tx.audit(used).await?;
+                }
+                tx.commit().await?;
+                return Ok(s);
+            }
+            // Another login took this code first: a replay, answered as a wrong code.
+        }
+        self.record_failure(
+            Some(&account),
+            &account.username,
+            ip_key,
+            ip,
+            "bad_second_factor",
+            now,
+            &policy,
+        )
+        .await?;
+        let locked = account::Entity::find_by_id(account.id)
+            .one(self.store.db())
+            .await?
+            .is_some_and(|a| a.locked_until.is_some_and(|u| u > now));
+        if locked {
+            drop_challenge("second_factor_locked", AuditOutcome::Denied).await?;
+            return Err(DomainError::unauthenticated("login_failed", FAILED_LOGIN));
+        }
+        Err(DomainError::field(
+            "code",
+            "second_factor_invalid",
+            crate::second_factor::WRONG_CODE,
+        ))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -561,16 +763,16 @@ impl App {
                 .await?;
         }
         let reason = if locked {
-            "bad_password_now_locked"
+            format!("{reason}_now_locked")
         } else {
-            reason
+            reason.to_owned()
         };
         tx.audit(Self::login_entry(
             username,
             account.map(|a| a.id),
             ip,
             AuditOutcome::Failed,
-            reason,
+            &reason,
         ))
         .await?;
         tx.commit().await?;

@@ -7,12 +7,12 @@
 //! administrator keeps the tree and accounts, the security administrator keeps the password and
 //! lockout policy, unlocks and grants roles, and only the audit administrator reads the audit log.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::division::{DepartmentFunction, NodeKind};
 use crate::error::{DomainError, Result};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Resident,
@@ -218,10 +218,13 @@ pub enum Action {
     RequestAdminReset,
     /// Approve or reject such a request (dual control, see [`dual_control`]).
     ApproveAdminReset,
+    /// Reset the second factor of an account that holds no administrator role (an
+    /// administrator's goes through [`dual_control`]).
+    ResetSecondFactor,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -255,6 +258,7 @@ impl Action {
         Self::CompleteSelfInspection,
         Self::RequestAdminReset,
         Self::ApproveAdminReset,
+        Self::ResetSecondFactor,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -292,6 +296,7 @@ impl Action {
             Self::CompleteSelfInspection => "完成挂牌自检自查",
             Self::RequestAdminReset => "申请重置管理员凭据",
             Self::ApproveAdminReset => "批准重置管理员凭据",
+            Self::ResetSecondFactor => "重置动态口令",
         }
     }
 }
@@ -304,7 +309,9 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::ViewTree => true,
         A::ManageTree | A::ManageAccounts => role == R::SystemAdmin,
         A::ViewAccounts => matches!(role, R::SystemAdmin | R::SecurityAdmin),
-        A::GrantRoles | A::LockAccounts | A::EditSecurityPolicy => role == R::SecurityAdmin,
+        A::GrantRoles | A::LockAccounts | A::EditSecurityPolicy | A::ResetSecondFactor => {
+            role == R::SecurityAdmin
+        }
         A::ReadAudit => role == R::AuditAdmin,
         A::DraftDemand => matches!(role, R::CityDepartment | R::DistrictDepartment),
         A::AdmitCityDemand => role == R::CityApprover,
@@ -445,6 +452,9 @@ pub struct Principal {
     pub grants: Vec<Grant>,
     /// Must choose a new password before doing anything else.
     pub must_change_password: bool,
+    /// A role the account holds requires a second factor and none is enrolled yet: must enrol
+    /// (after any password change) before doing anything else.
+    pub must_enrol_second_factor: bool,
 }
 
 /// The node an action is aimed at: its id and materialized path.
@@ -464,14 +474,34 @@ impl Principal {
         self.grants.iter().map(|g| g.role).find(|r| r.is_admin())
     }
 
+    /// What the account must do before anything else: change its password, then enrol a
+    /// second factor. `None` when it may act.
+    pub fn blocked(&self) -> Option<DomainError> {
+        if self.must_change_password {
+            Some(DomainError::new(
+                crate::error::ErrorKind::Forbidden,
+                "password_change_required",
+                "请先修改密码",
+            ))
+        } else if self.must_enrol_second_factor {
+            Some(DomainError::new(
+                crate::error::ErrorKind::Forbidden,
+                "second_factor_required",
+                "您的角色须使用动态口令（第二因素）登录，请先在“动态口令”页面完成绑定",
+            ))
+        } else {
+            None
+        }
+    }
+
     /// Whether any of the user's roles allows `action` somewhere (the coarse gate for routes).
     pub fn may(&self, action: Action) -> bool {
-        !self.must_change_password && self.grants.iter().any(|g| permits(g.role, action))
+        self.blocked().is_none() && self.grants.iter().any(|g| permits(g.role, action))
     }
 
     /// Paths of the subtrees where the user may take `action`.
     pub fn scopes(&self, action: Action) -> Vec<&str> {
-        if self.must_change_password {
+        if self.blocked().is_some() {
             return Vec::new();
         }
         let mut v: Vec<&str> = self
@@ -488,12 +518,8 @@ impl Principal {
 
 /// The one authorization decision: may `p` take `action` on `target`?
 pub fn authorize(p: &Principal, action: Action, target: &Target<'_>) -> Result<()> {
-    if p.must_change_password {
-        return Err(DomainError::new(
-            crate::error::ErrorKind::Forbidden,
-            "password_change_required",
-            "请先修改密码",
-        ));
+    if let Some(e) = p.blocked() {
+        return Err(e);
     }
     let allowed = p
         .grants
@@ -528,6 +554,7 @@ mod tests {
                 scope_node_id: 9,
             }],
             must_change_password: false,
+            must_enrol_second_factor: false,
         }
     }
 
@@ -669,6 +696,7 @@ mod tests {
                     A::EditSecurityPolicy,
                     A::RequestAdminReset,
                     A::ApproveAdminReset,
+                    A::ResetSecondFactor,
                 ],
             ),
             (
@@ -777,6 +805,31 @@ mod tests {
             "password_change_required"
         );
         assert!(!p.may(Action::ViewTree));
+    }
+
+    /// An account that must enrol a second factor may do nothing else; a password change
+    /// comes first.
+    #[test]
+    fn must_enrol_second_factor_blocks_everything() {
+        let mut p = principal(Role::SecurityAdmin, "/1/");
+        p.must_enrol_second_factor = true;
+        let t = Target {
+            node_id: 1,
+            path: "/1/",
+        };
+        assert_eq!(
+            authorize(&p, Action::EditSecurityPolicy, &t)
+                .unwrap_err()
+                .code,
+            "second_factor_required"
+        );
+        assert!(!p.may(Action::ViewTree));
+        assert!(p.scopes(Action::ViewTree).is_empty());
+        p.must_change_password = true;
+        assert_eq!(
+            authorize(&p, Action::ViewTree, &t).unwrap_err().code,
+            "password_change_required"
+        );
     }
 
     #[test]

@@ -412,8 +412,22 @@ impl App {
             serde_json::json!({ "demo": true, "nodes": count }),
         ))
         .await?;
+        // The demo accounts share one published password and log in without a second factor;
+        // a real installation requires it of the administrators and approvers
+        // (`SecondFactorPolicy::default`). Pages say so while this setting stands.
+        let demo_policy = crate::second_factor::SecondFactorPolicy::demo();
+        let value = serde_json::to_string(&demo_policy).map_err(|_| DomainError::internal())?;
+        self.put_second_factor_policy(&tx, value).await?;
+        tx.audit(operator_entry(
+            "second_factor_policy.update",
+            "setting",
+            Some(crate::second_factor::SecondFactorPolicy::KEY.to_owned()),
+            serde_json::json!({ "after": demo_policy }),
+        ))
+        .await?;
         tx.commit().await?;
         progress(&format!("已创建 {count} 个节点"));
+        progress("演示数据：动态口令（第二因素）要求已关闭；正式安装中管理员和审批角色必须使用");
         let hash = self.hasher.hash(DEMO_PASSWORD)?;
         for (username, display, role, node_name) in DEMO_ACCOUNTS {
             progress(&format!("创建演示账号 {username}（{}）", role.label_zh()));

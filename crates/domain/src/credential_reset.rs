@@ -30,14 +30,18 @@ pub const REQUEST_VALID_MS: i64 = 24 * 3_600_000;
 #[serde(rename_all = "snake_case")]
 pub enum ResetKind {
     Password,
+    /// The TOTP second factor: the approval removes it (and its recovery codes); the owner
+    /// enrols again at next login.
+    SecondFactor,
 }
 
 impl ResetKind {
-    pub const ALL: [ResetKind; 1] = [Self::Password];
+    pub const ALL: [ResetKind; 2] = [Self::Password, Self::SecondFactor];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Password => "password",
+            Self::SecondFactor => "second_factor",
         }
     }
 
@@ -51,6 +55,7 @@ impl ResetKind {
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::Password => "密码",
+            Self::SecondFactor => "动态口令",
         }
     }
 }
@@ -62,6 +67,8 @@ pub mod state {
     pub const REJECTED: &str = "rejected";
     /// Done from the shell with `jianfu user passwd`.
     pub const SHELL: &str = "shell";
+    /// A non-administrator's second factor reset by the security administrator alone.
+    pub const DIRECT: &str = "direct";
 }
 
 /// A request (or a shell reset) as pages and the API show it.
@@ -105,6 +112,7 @@ fn state_zh(s: &str) -> &'static str {
         state::APPROVED => "已批准并重置",
         state::REJECTED => "已拒绝",
         state::SHELL => "命令行重置",
+        state::DIRECT => "安全管理员重置",
         _ => "",
     }
 }
@@ -236,6 +244,12 @@ impl App {
                 .await;
             return Err(e);
         }
+        if kind == ResetKind::SecondFactor && !self.second_factor_enrolled(a.id).await? {
+            return Err(DomainError::conflict(
+                "second_factor_not_enrolled",
+                "该账号尚未绑定动态口令，无需重置",
+            ));
+        }
         let now = self.now_ms();
         let pending = credential_reset::Entity::find()
             .filter(credential_reset::Column::AccountId.eq(a.id))
@@ -363,6 +377,7 @@ impl App {
                         .await?;
                     temporary = Some(p);
                 }
+                ResetKind::SecondFactor => self.remove_second_factor(&tx, a.id).await?,
             }
             session::Entity::delete_many()
                 .filter(session::Column::AccountId.eq(a.id))

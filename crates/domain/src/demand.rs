@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::admission::AdmissionNumber;
 use crate::authz::{Action, Role, Target, authorize};
 use crate::division::NodeKind;
-use crate::error::{DomainError, ErrorKind, Result};
+use crate::error::{DomainError, Result};
 use crate::page::{Page, PageRequest};
 use crate::tree::NodeView;
 use crate::{App, Ctx};
@@ -617,12 +617,8 @@ impl App {
                 "只有本部门人员能以本部门名义起草或修改事项",
             ));
         };
-        if ctx.principal.must_change_password {
-            return Err(DomainError::new(
-                ErrorKind::Forbidden,
-                "password_change_required",
-                "请先修改密码",
-            ));
+        if let Some(e) = ctx.principal.blocked() {
+            return Err(e);
         }
         let level = if g.role == Role::CityDepartment {
             Level::City
@@ -1141,7 +1137,7 @@ impl App {
         target_paths: &[String],
     ) -> bool {
         let p = &ctx.principal;
-        if p.must_change_password {
+        if p.blocked().is_some() {
             return false;
         }
         let own = p.grants.iter().any(|g| {
@@ -1321,7 +1317,7 @@ impl App {
             crate::authz::permits(g.role, action)
                 && (g.node_id == scope.id || g.scope_node_id == scope.id)
         });
-        if !holds || ctx.principal.must_change_password {
+        if !holds || ctx.principal.blocked().is_some() {
             self.record_denial(ctx, action, Some(scope.id)).await;
             return Err(DomainError::forbidden(format!(
                 "该事项须由{}（{}）审批",

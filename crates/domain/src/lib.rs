@@ -19,6 +19,7 @@ pub mod import;
 pub mod page;
 pub mod personal_data;
 pub mod plaque;
+pub mod second_factor;
 pub mod text;
 pub mod tree;
 pub(crate) mod upload;

@@ -45,7 +45,7 @@ pub use error::{PkiError, SealError, VerifyError};
 pub use file::verify_file;
 pub use keys::{ALGORITHM, DISTID, PublicKey, SealKey, generate_check_code, sm3_hex};
 pub use render::{
-    EMBEDDED_FILE_NAME, FILE_SIGNATURE_PREFIX, PDF_DOMAIN, RenderOptions, render_pdf,
+    EMBEDDED_FILE_NAME, FILE_SIGNATURE_PREFIX, PDF_DOMAIN, RenderOptions, qr_svg, render_pdf,
     seal_and_render,
 };
 

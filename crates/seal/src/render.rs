@@ -266,23 +266,18 @@ fn draw_seal(surface: &mut Surface, metrics: &Metrics, font: &Font, record: &Sea
     surface.set_fill(None);
 }
 
-/// Draw the QR code of `url` with its top-left corner at (`x`, `y`), `size` points wide.
-///
-/// Drawn in a coordinate system of one unit per module, so that each horizontal run of dark
-/// modules is a rectangle of small integers (`3 5 2 1 re`): a third of the bytes of the same
-/// rectangles in page coordinates, for the page's content stream to compress.
-fn draw_qr(surface: &mut Surface, url: &str, x: f32, y: f32, size: f32) -> Result<(), SealError> {
+/// The QR code of `text` (error correction M) as its width in modules and its horizontal runs
+/// of dark modules, `(row, first column, length)`.
+fn qr_runs(text: &str) -> Result<(usize, Vec<(usize, usize, usize)>), SealError> {
     // No mask given: the builder chooses the one with the lowest penalty (ISO/IEC 18004 7.8).
-    let code = fast_qr::QRBuilder::new(url.as_bytes())
+    let code = fast_qr::QRBuilder::new(text.as_bytes())
         .ecl(fast_qr::ECL::M)
         .build()
         .map_err(|_| SealError::QrCode)?;
     let width = code.size;
-    let module = size / width as f32;
-    let mut pb = PathBuilder::new();
+    let mut runs = Vec::new();
     for row in 0..width {
         let modules = &code[row];
-        // One rectangle per horizontal run of dark modules.
         let mut col = 0;
         while col < width {
             if modules[col].value() {
@@ -290,14 +285,43 @@ fn draw_qr(surface: &mut Surface, url: &str, x: f32, y: f32, size: f32) -> Resul
                 while col < width && modules[col].value() {
                     col += 1;
                 }
-                if let Some(rect) =
-                    Rect::from_xywh(start as f32, row as f32, (col - start) as f32, 1.0)
-                {
-                    pb.push_rect(rect);
-                }
+                runs.push((row, start, col - start));
             } else {
                 col += 1;
             }
+        }
+    }
+    Ok((width, runs))
+}
+
+/// The QR code of `text` as a standalone SVG image (one path of unit squares, a four-module
+/// quiet zone), `pixels` wide, for a web page to show inline (e.g. an `otpauth://` URI to scan).
+pub fn qr_svg(text: &str, pixels: u32) -> Result<String, SealError> {
+    let (width, runs) = qr_runs(text)?;
+    let side = width + 8;
+    let mut d = String::with_capacity(runs.len() * 16);
+    for (row, start, len) in runs {
+        d.push_str(&format!("M{} {}h{len}v1h-{len}z", start + 4, row + 4));
+    }
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" width=\"{pixels}\" \
+         height=\"{pixels}\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"二维码\">\
+         <rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path d=\"{d}\" fill=\"#000\"/></svg>"
+    ))
+}
+
+/// Draw the QR code of `url` with its top-left corner at (`x`, `y`), `size` points wide.
+///
+/// Drawn in a coordinate system of one unit per module, so that each horizontal run of dark
+/// modules is a rectangle of small integers (`3 5 2 1 re`): a third of the bytes of the same
+/// rectangles in page coordinates, for the page's content stream to compress.
+fn draw_qr(surface: &mut Surface, url: &str, x: f32, y: f32, size: f32) -> Result<(), SealError> {
+    let (width, runs) = qr_runs(url)?;
+    let module = size / width as f32;
+    let mut pb = PathBuilder::new();
+    for (row, start, len) in runs {
+        if let Some(rect) = Rect::from_xywh(start as f32, row as f32, len as f32, 1.0) {
+            pb.push_rect(rect);
         }
     }
     surface.push_transform(&Transform::from_row(module, 0.0, 0.0, module, x, y));

@@ -25,8 +25,12 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub enum Access {
     /// Anyone, without logging in.
     Public,
-    /// Logged in, even when the password must be changed first (change password, log out).
+    /// Logged in, even when the password must be changed or a second factor enrolled first
+    /// (change password, log out).
     Login,
+    /// Logged in with a current password, even when a second factor must be enrolled first
+    /// (the enrolment itself, and who am I).
+    Enrol,
     /// Logged in with a current password; what is shown is then filtered by jurisdiction.
     User,
     /// Logged in and holding a role that permits this action (the use case then checks the
@@ -276,19 +280,28 @@ pub async fn gate(
             Redirect::to("/login").into_response()
         };
     };
-    if user.principal.must_change_password && access != Access::Login {
-        return if api {
-            deny(
-                true,
-                DomainError::new(
-                    jianfu_domain::ErrorKind::Forbidden,
-                    "password_change_required",
-                    "密码已过期或为临时密码，请先修改密码",
-                ),
-            )
-        } else {
-            Redirect::to("/password").into_response()
+    if let Some(e) = user.principal.blocked() {
+        let password_first = user.principal.must_change_password;
+        let passes = match access {
+            Access::Login => true,
+            Access::Enrol => !password_first,
+            _ => false,
         };
+        if !passes {
+            return match (api, password_first) {
+                (true, true) => deny(
+                    true,
+                    DomainError::new(
+                        jianfu_domain::ErrorKind::Forbidden,
+                        "password_change_required",
+                        "密码已过期或为临时密码，请先修改密码",
+                    ),
+                ),
+                (true, false) => deny(true, e),
+                (false, true) => Redirect::to("/password").into_response(),
+                (false, false) => Redirect::to("/me/second-factor").into_response(),
+            };
+        }
     }
     let required: &[Action] = match &access {
         Access::Act(a) => std::slice::from_ref(a),

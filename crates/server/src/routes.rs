@@ -58,13 +58,25 @@ const CERT_HOLDER: &[Action] = &[Action::ApplyCertificate, Action::ProcessCertif
 
 /// Every route, in one list.
 pub fn route_table() -> Vec<RouteSpec> {
-    use Access::{Act, AnyOf, Login, Public, User};
+    use Access::{Act, AnyOf, Enrol, Login, Public, User};
     use Action as A;
     let (get, post, put, delete) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
     vec![
         // Public pages and machine endpoints.
         r(get.clone(), "/login", Public, views::login::form),
         r(post.clone(), "/login", Public, views::login::submit),
+        r(
+            get.clone(),
+            "/login/second-factor",
+            Public,
+            views::login::code_form,
+        ),
+        r(
+            post.clone(),
+            "/login/second-factor",
+            Public,
+            views::login::code_submit,
+        ),
         r(get.clone(), "/policy", Public, views::policy::page),
         r(get.clone(), "/healthz", Public, views::system::healthz),
         r(get.clone(), "/livez", Public, views::system::livez),
@@ -84,7 +96,68 @@ pub fn route_table() -> Vec<RouteSpec> {
             User,
             views::me::token_revoke,
         ),
-        r(get.clone(), "/api/v1/me", User, api::me),
+        r(get.clone(), "/api/v1/me", Enrol, api::me),
+        // The second factor: enrolment is open to accounts that must enrol; the rest is not.
+        r(
+            get.clone(),
+            "/me/second-factor",
+            Enrol,
+            views::second_factor::show,
+        ),
+        r(
+            post.clone(),
+            "/me/second-factor/start",
+            Enrol,
+            views::second_factor::start,
+        ),
+        r(
+            post.clone(),
+            "/me/second-factor/confirm",
+            Enrol,
+            views::second_factor::confirm,
+        ),
+        r(
+            post.clone(),
+            "/me/second-factor/recovery-codes",
+            User,
+            views::second_factor::recovery_codes,
+        ),
+        r(
+            post.clone(),
+            "/me/second-factor/disable",
+            User,
+            views::second_factor::disable,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/me/second-factor",
+            Enrol,
+            api::second_factor::status,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/me/second-factor/enrolment",
+            Enrol,
+            api::second_factor::start,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/me/second-factor/enrolment/confirm",
+            Enrol,
+            api::second_factor::confirm,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/me/second-factor/recovery-codes",
+            User,
+            api::second_factor::recovery_codes,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/me/second-factor/disable",
+            User,
+            api::second_factor::disable,
+        ),
         // The administrative tree.
         r(get.clone(), "/tree", Act(A::ViewTree), views::tree::page),
         r(
@@ -189,6 +262,18 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/admin/users/{id}/password",
             Act(A::ManageAccounts),
             views::users::reset_password,
+        ),
+        r(
+            post.clone(),
+            "/admin/users/{id}/second-factor/reset",
+            Act(A::ResetSecondFactor),
+            views::users::reset_second_factor,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/users/{id}/second-factor/reset",
+            Act(A::ResetSecondFactor),
+            api::second_factor::reset,
         ),
         r(
             post.clone(),
@@ -574,6 +659,24 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/admin/security",
             Act(A::EditSecurityPolicy),
             views::security::submit,
+        ),
+        r(
+            post.clone(),
+            "/admin/security/second-factor",
+            Act(A::EditSecurityPolicy),
+            views::security::second_factor,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/second-factor-policy",
+            Act(A::EditSecurityPolicy),
+            api::second_factor::policy,
+        ),
+        r(
+            put.clone(),
+            "/api/v1/second-factor-policy",
+            Act(A::EditSecurityPolicy),
+            api::second_factor::set_policy,
         ),
         // Audit.
         r(get.clone(), "/audit", Act(A::ReadAudit), views::audit::list),

@@ -223,25 +223,7 @@ impl DataKeys {
         let Some(key) = self.keys.get(&id) else {
             return String::new();
         };
-        let cipher = Sm4Gcm::new(key.into());
-        let nonce: [u8; NONCE_LEN] = rand::random();
-        let Ok(n) = aes_gcm::Nonce::<U12>::try_from(&nonce[..]) else {
-            return String::new();
-        };
-        let aad = Self::aad(field, row_id, id);
-        // GCM encryption fails only past 64 GiB; an empty result would fail to decrypt loudly.
-        let sealed = cipher
-            .encrypt(
-                &n,
-                Payload {
-                    msg: plain.as_bytes(),
-                    aad: &aad,
-                },
-            )
-            .unwrap_or_default();
-        let mut blob = Vec::with_capacity(NONCE_LEN + sealed.len());
-        blob.extend_from_slice(&nonce);
-        blob.extend_from_slice(&sealed);
+        let blob = seal_bytes(key, &Self::aad(field, row_id, id), plain.as_bytes());
         format!("{PREFIX}{id}:{}", STANDARD_NO_PAD.encode(blob))
     }
 
@@ -260,15 +242,7 @@ impl DataKeys {
         let blob = STANDARD_NO_PAD
             .decode(body)
             .map_err(|_| DecryptError::Malformed)?;
-        if blob.len() < NONCE_LEN + 16 {
-            return Err(DecryptError::Malformed);
-        }
-        let (nonce, ct) = blob.split_at(NONCE_LEN);
-        let nonce = aes_gcm::Nonce::<U12>::try_from(nonce).map_err(|_| DecryptError::Malformed)?;
-        let aad = Self::aad(field, row_id, id);
-        let plain = Sm4Gcm::new(key.into())
-            .decrypt(&nonce, Payload { msg: ct, aad: &aad })
-            .map_err(|_| DecryptError::Mismatch)?;
+        let plain = open_bytes(key, &Self::aad(field, row_id, id), &blob)?;
         String::from_utf8(plain).map_err(|_| DecryptError::Mismatch)
     }
 
@@ -282,6 +256,35 @@ impl DataKeys {
         mac.update(plain.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
+}
+
+/// SM4-GCM of `msg` under `key` with associated data `aad` and a fresh random 96-bit nonce:
+/// `nonce ‖ ciphertext ‖ tag`. The one sealing routine of the store's data at rest (personal
+/// data here; the domain's second-factor secrets with their own key and associated data).
+pub fn seal_bytes(key: &[u8; 16], aad: &[u8], msg: &[u8]) -> Vec<u8> {
+    let cipher = Sm4Gcm::new(key.into());
+    let nonce: [u8; NONCE_LEN] = rand::random();
+    let Ok(n) = aes_gcm::Nonce::<U12>::try_from(&nonce[..]) else {
+        return Vec::new();
+    };
+    // GCM encryption fails only past 64 GiB; an empty result would fail to decrypt loudly.
+    let sealed = cipher.encrypt(&n, Payload { msg, aad }).unwrap_or_default();
+    let mut blob = Vec::with_capacity(NONCE_LEN + sealed.len());
+    blob.extend_from_slice(&nonce);
+    blob.extend_from_slice(&sealed);
+    blob
+}
+
+/// Opens a blob made by [`seal_bytes`] with the same key and associated data.
+pub fn open_bytes(key: &[u8; 16], aad: &[u8], blob: &[u8]) -> Result<Vec<u8>, DecryptError> {
+    if blob.len() < NONCE_LEN + 16 {
+        return Err(DecryptError::Malformed);
+    }
+    let (nonce, ct) = blob.split_at(NONCE_LEN);
+    let nonce = aes_gcm::Nonce::<U12>::try_from(nonce).map_err(|_| DecryptError::Malformed)?;
+    Sm4Gcm::new(key.into())
+        .decrypt(&nonce, Payload { msg: ct, aad })
+        .map_err(|_| DecryptError::Mismatch)
 }
 
 #[cfg(test)]

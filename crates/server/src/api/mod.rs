@@ -9,6 +9,7 @@ pub mod import;
 pub mod nodes;
 pub mod plaques;
 pub mod resets;
+pub mod second_factor;
 pub mod users;
 
 use axum::Json;
@@ -168,6 +169,9 @@ impl Modify for Contract {
         users::list, users::create, users::get, users::update, users::reset_password,
         users::lock, users::unlock, users::grant, users::revoke,
         resets::list, resets::request, resets::approve, resets::reject,
+        second_factor::status, second_factor::start, second_factor::confirm,
+        second_factor::recovery_codes, second_factor::disable, second_factor::reset,
+        second_factor::policy, second_factor::set_policy,
         audit::list, audit::verify,
         demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::overrule_wording, demands::reject, demands::revoke,
         demands::lookup, demands::report, demands::cases, demands::ledger,
@@ -216,6 +220,9 @@ pub struct MeOut {
     pub username: String,
     pub display_name: String,
     pub must_change_password: bool,
+    /// A role requires a second factor and none is enrolled: only the enrolment endpoints
+    /// (`/api/v1/me/second-factor…`) answer until it is.
+    pub must_enrol_second_factor: bool,
     pub grants: Vec<GrantOut>,
 }
 
@@ -228,6 +235,7 @@ pub async fn me(user: CurrentUser) -> Json<MeOut> {
         username: p.username,
         display_name: p.display_name,
         must_change_password: p.must_change_password,
+        must_enrol_second_factor: p.must_enrol_second_factor,
         grants: p
             .grants
             .into_iter()

@@ -18,9 +18,10 @@ pub struct ResetOut {
     pub id: i64,
     pub account_id: i64,
     pub username: String,
-    /// `password`.
+    /// `password` or `second_factor`.
     pub kind: String,
-    /// `pending`, `approved`, `rejected` or `shell`.
+    /// `pending`, `approved`, `rejected`, `shell` or `direct` (a non-administrator's second
+    /// factor reset by the security administrator).
     pub state: String,
     pub requested_by: String,
     pub requested_at: i64,
@@ -63,7 +64,7 @@ pub struct ResetIn {
     /// The administrator account to reset.
     #[serde(default)]
     pub username: String,
-    /// `password`.
+    /// `password` or `second_factor`.
     #[serde(default)]
     pub kind: String,
 }
@@ -87,7 +88,8 @@ pub async fn request(
 #[derive(Serialize, ToSchema)]
 pub struct ApprovedOut {
     pub request: ResetOut,
-    /// The temporary password, returned this once; the owner must change it at next login.
+    /// The temporary password (kind `password`), returned this once; the owner must change it
+    /// at next login. None for `second_factor`: the owner enrols again at next login.
     pub temporary_password: Option<String>,
 }
 

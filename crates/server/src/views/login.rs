@@ -1,5 +1,7 @@
-//! Logging in and out. The login form is protected against cross-site posting by a
+//! Logging in and out. The login forms are protected against cross-site posting by a
 //! double-submit token (cookie + hidden field), since there is no session yet to hold one.
+//! An account with a second factor logs in in two steps: the password opens a login challenge
+//! (its token in a cookie), and only the right code on the second form opens the session.
 
 use crate::extract::Form;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -11,8 +13,10 @@ use crate::state::AppState;
 use crate::views::{Chrome, render};
 use axum::extract::State;
 use axum::http::StatusCode;
+use jianfu_domain::auth::LoginStep;
 
 const LOGIN_CSRF_COOKIE: &str = "jianfu_login_csrf";
+const CHALLENGE_COOKIE: &str = "jianfu_login_challenge";
 
 #[derive(askama::Template)]
 #[template(path = "login.html")]
@@ -20,6 +24,16 @@ struct LoginPage {
     chrome: Chrome,
     login_csrf: String,
     username: String,
+    error: Option<String>,
+    /// The demo data has the second-factor requirement off: say so where everyone logs in.
+    demo_second_factor_off: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "login_code.html")]
+struct CodePage {
+    chrome: Chrome,
+    login_csrf: String,
     error: Option<String>,
 }
 
@@ -32,7 +46,7 @@ fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static
         .build()
 }
 
-fn page(
+async fn page(
     state: &AppState,
     jar: CookieJar,
     status: StatusCode,
@@ -41,13 +55,61 @@ fn page(
 ) -> Response {
     let token = jianfu_domain::auth::random_secret();
     let jar = jar.add(cookie(state, LOGIN_CSRF_COOKIE, token.clone()));
+    let demo_second_factor_off = state
+        .app
+        .second_factor_policy()
+        .await
+        .is_ok_and(|p| p.demo_off);
     let t = LoginPage {
         chrome: Chrome::new("登录", None, "/login"),
         login_csrf: token,
         username,
         error,
+        demo_second_factor_off,
     };
     (jar, render(status, &t)).into_response()
+}
+
+fn code_page(
+    state: &AppState,
+    jar: CookieJar,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let token = jianfu_domain::auth::random_secret();
+    let jar = jar.add(cookie(state, LOGIN_CSRF_COOKIE, token.clone()));
+    let t = CodePage {
+        chrome: Chrome::new("输入动态口令", None, "/login"),
+        login_csrf: token,
+        error,
+    };
+    (jar, render(status, &t)).into_response()
+}
+
+/// Whether the form's double-submit token matches its cookie.
+fn login_csrf_ok(jar: &CookieJar, sent: &str) -> bool {
+    jar.get(LOGIN_CSRF_COOKIE)
+        .is_some_and(|c| !c.value().is_empty() && same_secret(c.value(), sent))
+}
+
+/// Where a fresh session goes first.
+fn landing(p: &jianfu_domain::Principal) -> &'static str {
+    if p.must_change_password {
+        "/password"
+    } else if p.must_enrol_second_factor {
+        "/me/second-factor"
+    } else {
+        "/"
+    }
+}
+
+/// Sets the session cookie (a new session id at every login) and goes on.
+fn logged_in(state: &AppState, jar: CookieJar, s: jianfu_domain::auth::NewSession) -> Response {
+    let jar = jar
+        .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/"))
+        .remove(Cookie::build(CHALLENGE_COOKIE).path("/"))
+        .add(cookie(state, SESSION_COOKIE, s.token));
+    (jar, Redirect::to(landing(&s.principal))).into_response()
 }
 
 pub async fn form(
@@ -58,7 +120,7 @@ pub async fn form(
     if user.is_some() {
         return Redirect::to("/").into_response();
     }
-    page(&state, jar, StatusCode::OK, String::new(), None)
+    page(&state, jar, StatusCode::OK, String::new(), None).await
 }
 
 #[derive(Deserialize)]
@@ -77,15 +139,15 @@ pub async fn submit(
     jar: CookieJar,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned());
-    if !expected.is_some_and(|e| !e.is_empty() && same_secret(&e, &f.csrf_token)) {
+    if !login_csrf_ok(&jar, &f.csrf_token) {
         return page(
             &state,
             jar,
             StatusCode::FORBIDDEN,
             f.username,
             Some("登录页面已过期，请重新输入用户名和密码".into()),
-        );
+        )
+        .await;
     }
     if f.username.trim().is_empty() || f.password.is_empty() {
         return page(
@@ -94,28 +156,89 @@ pub async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
             f.username,
             Some("请输入用户名和密码".into()),
-        );
+        )
+        .await;
     }
     match state
         .app
         .login(&f.username, &f.password, ip.as_deref())
         .await
     {
-        Ok(s) => {
-            // A new session id at every login; the old cookie (if any) is replaced.
-            let jar = jar
-                .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/"))
-                .add(cookie(&state, SESSION_COOKIE, s.token));
-            let to = if s.principal.must_change_password {
-                "/password"
-            } else {
-                "/"
-            };
-            (jar, Redirect::to(to)).into_response()
+        Ok(LoginStep::Session(s)) => logged_in(&state, jar, s),
+        Ok(LoginStep::SecondFactor { challenge }) => {
+            let jar = jar.add(cookie(&state, CHALLENGE_COOKIE, challenge));
+            (jar, Redirect::to("/login/second-factor")).into_response()
         }
         Err(e) => {
             let status = crate::error::status_for(e.kind);
-            page(&state, jar, status, f.username, Some(e.message))
+            page(&state, jar, status, f.username, Some(e.message)).await
+        }
+    }
+}
+
+/// The second step's form; without a login challenge there is nothing to ask.
+pub async fn code_form(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    jar: CookieJar,
+) -> Response {
+    if user.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    if jar.get(CHALLENGE_COOKIE).is_none() {
+        return Redirect::to("/login").into_response();
+    }
+    code_page(&state, jar, StatusCode::OK, None)
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn code_submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    jar: CookieJar,
+    Form(f): Form<CodeForm>,
+) -> Response {
+    let Some(challenge) = jar.get(CHALLENGE_COOKIE).map(|c| c.value().to_owned()) else {
+        return Redirect::to("/login").into_response();
+    };
+    if !login_csrf_ok(&jar, &f.csrf_token) {
+        return code_page(
+            &state,
+            jar,
+            StatusCode::FORBIDDEN,
+            Some("页面已过期，请重新输入动态口令".into()),
+        );
+    }
+    if f.code.trim().is_empty() {
+        return code_page(
+            &state,
+            jar,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("请输入验证器中显示的 6 位动态口令，或一个恢复码".into()),
+        );
+    }
+    match state
+        .app
+        .login_second_factor(&challenge, &f.code, ip.as_deref())
+        .await
+    {
+        Ok(s) => logged_in(&state, jar, s),
+        Err(e) if e.code == "second_factor_invalid" || e.code == "ip_rate_limited" => {
+            let status = crate::error::status_for(e.kind);
+            code_page(&state, jar, status, Some(e.message))
+        }
+        // The challenge is gone (timed out, locked, ended): start over at the password.
+        Err(e) => {
+            let status = crate::error::status_for(e.kind);
+            let jar = jar.remove(Cookie::build(CHALLENGE_COOKIE).path("/"));
+            page(&state, jar, status, String::new(), Some(e.message)).await
         }
     }
 }

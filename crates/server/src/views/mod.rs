@@ -13,6 +13,7 @@ pub mod nodes;
 pub mod plaques;
 pub mod policy;
 pub mod resets;
+pub mod second_factor;
 pub mod security;
 pub mod system;
 pub mod tree;
@@ -91,7 +92,8 @@ impl Chrome {
                     "凭据重置",
                     p.may(Action::ApproveAdminReset),
                 ),
-                ("/tokens", "API 令牌", !p.must_change_password),
+                ("/tokens", "API 令牌", p.blocked().is_none()),
+                ("/me/second-factor", "动态口令", !p.must_change_password),
             ];
             items.push(("/policy", "政策原文", true));
             for (href, label, show) in items {
@@ -178,6 +180,11 @@ fn done_message(code: &str) -> Option<&'static str> {
         "reset_requested" => "已提交重置申请，待第三类管理员批准",
         "reset_approved" => "已批准，密码已重置",
         "reset_rejected" => "已拒绝该重置申请",
+        "second_factor_reset" => {
+            "已重置动态口令：原动态口令和恢复码作废，该账号的会话已全部结束，本人登录后须重新绑定"
+        }
+        "second_factor_policy_saved" => "已保存动态口令要求",
+        "second_factor_disabled" => "已停用动态口令",
         _ => return None,
     })
 }

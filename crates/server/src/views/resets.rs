@@ -1,5 +1,5 @@
 //! The administrators' page for credential resets under dual control: ask for a reset of
-//! another administrator's password, approve or reject the requests one may decide, and see
+//! another administrator's password or second factor, approve or reject the requests one may decide, and see
 //! the approval's temporary password once.
 
 use axum::extract::{Path, Query, State};
@@ -143,6 +143,8 @@ async fn decide(state: AppState, user: CurrentUser, id: i64, approve: bool) -> R
             )
             .await
         }
+        // A second factor's reset has no temporary password: the owner enrols again.
+        Ok(_) if approve => Redirect::to("/admin/resets?done=second_factor_reset").into_response(),
         Ok(_) => Redirect::to("/admin/resets?done=reset_rejected").into_response(),
         Err(e) if is_form_error(&e) => {
             let status = form_status(&e);

@@ -177,6 +177,7 @@ struct DetailPage {
     can_grant: bool,
     can_lock: bool,
     can_manage: bool,
+    can_reset_second_factor: bool,
     roles: Vec<(&'static str, &'static str)>,
     grant_nodes: Vec<(i64, String)>,
     home_nodes: Vec<(i64, String)>,
@@ -201,6 +202,7 @@ async fn detail_page(
         p.may(Action::LockAccounts),
         p.may(Action::ManageAccounts),
     );
+    let can_reset_second_factor = p.may(Action::ResetSecondFactor) && a.second_factor;
     let grant_nodes = if can_grant {
         node_options(state, user, Action::GrantRoles).await
     } else {
@@ -223,6 +225,7 @@ async fn detail_page(
             can_grant,
             can_lock,
             can_manage,
+            can_reset_second_factor,
             roles: Role::ALL
                 .iter()
                 .map(|r| (r.as_str(), r.label_zh()))
@@ -321,6 +324,17 @@ pub async fn lock(
 ) -> Response {
     let r = state.app.set_account_locked(&user.ctx(), id, true).await;
     after(&state, &user, id, r, "locked").await
+}
+
+/// The security administrator resets a non-administrator's second factor (an administrator's
+/// goes through dual control at `/admin/resets`).
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let r = state.app.reset_second_factor(&user.ctx(), id).await;
+    after(&state, &user, id, r, "second_factor_reset").await
 }
 
 pub async fn unlock(

@@ -16,6 +16,7 @@ mod demands;
 mod import;
 mod matrix;
 mod plaques;
+mod second_factor;
 mod stories;
 
 /// The suite must run on the database CI asked for: with `JIANFU_TEST_REQUIRE_POSTGRES=1` and

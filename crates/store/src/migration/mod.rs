@@ -10,6 +10,7 @@ mod m20261128_000004_plaque;
 mod m20261205_000030_account_security;
 mod m20261205_000040_wording_overrule;
 mod m20261205_000050_personal_data;
+mod m20261206_000010_second_factor;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000030_account_security::Migration),
             Box::new(m20261205_000040_wording_overrule::Migration),
             Box::new(m20261205_000050_personal_data::Migration),
+            Box::new(m20261206_000010_second_factor::Migration),
         ]
     }
 }
