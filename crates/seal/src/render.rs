@@ -266,9 +266,12 @@ fn draw_seal(surface: &mut Surface, metrics: &Metrics, font: &Font, record: &Sea
     surface.set_fill(None);
 }
 
-/// The QR code of `text` (error correction M) as its width in modules and its horizontal runs
-/// of dark modules, `(row, first column, length)`.
-fn qr_runs(text: &str) -> Result<(usize, Vec<(usize, usize, usize)>), SealError> {
+/// A horizontal run of dark modules of a QR code: row, first column, length.
+type QrRun = (usize, usize, usize);
+
+/// The QR code of `text` (error correction M) as its width in modules and its runs of dark
+/// modules.
+fn qr_runs(text: &str) -> Result<(usize, Vec<QrRun>), SealError> {
     // No mask given: the builder chooses the one with the lowest penalty (ISO/IEC 18004 7.8).
     let code = fast_qr::QRBuilder::new(text.as_bytes())
         .ecl(fast_qr::ECL::M)
@@ -294,7 +297,7 @@ fn qr_runs(text: &str) -> Result<(usize, Vec<(usize, usize, usize)>), SealError>
     Ok((width, runs))
 }
 
-/// The QR code of `text` as a standalone SVG image (one path of unit squares, a four-module
+/// The QR code of `text` as a standalone SVG image (one path of the dark runs, a four-module
 /// quiet zone), `pixels` wide, for a web page to show inline (e.g. an `otpauth://` URI to scan).
 pub fn qr_svg(text: &str, pixels: u32) -> Result<String, SealError> {
     let (width, runs) = qr_runs(text)?;
@@ -617,4 +620,31 @@ fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, Sea
         pdf.push(b'\n');
     }
     Ok(pdf)
+}
+
+#[cfg(test)]
+mod qr_tests {
+    use super::*;
+
+    /// The SVG draws every dark module of the code once, inside a four-module quiet zone.
+    #[test]
+    fn qr_svg_draws_every_dark_module() {
+        let uri =
+            "otpauth://totp/jianfu:worker?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=jianfu";
+        let code = fast_qr::QRBuilder::new(uri.as_bytes())
+            .ecl(fast_qr::ECL::M)
+            .build()
+            .unwrap();
+        let dark: usize = (0..code.size)
+            .map(|r| (0..code.size).filter(|c| code[r][*c].value()).count())
+            .sum();
+        let (width, runs) = qr_runs(uri).unwrap();
+        assert_eq!(width, code.size);
+        assert_eq!(runs.iter().map(|r| r.2).sum::<usize>(), dark);
+        let svg = qr_svg(uri, 220).unwrap();
+        let side = width + 8;
+        assert!(svg.starts_with("<svg "), "{svg}");
+        assert!(svg.contains(&format!("viewBox=\"0 0 {side} {side}\"")));
+        assert_eq!(svg.matches('z').count(), runs.len(), "one subpath per run");
+    }
 }
