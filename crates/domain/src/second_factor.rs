@@ -432,8 +432,15 @@ impl App {
         Ok(enrolment)
     }
 
-    /// Replaces the account's recovery codes with a fresh set; returns them (shown once).
-    async fn new_recovery_set(&self, tx: &WriteTx, account_id: i64) -> Result<Vec<String>> {
+    /// Replaces the caller's recovery codes with a fresh set, audits it as `action` and commits
+    /// the write; returns the codes (shown once).
+    async fn commit_recovery_set(
+        &self,
+        mut tx: WriteTx,
+        ctx: &Ctx,
+        action: &str,
+    ) -> Result<Vec<String>> {
+        let account_id = ctx.principal.account_id;
         let codes = new_recovery_codes();
         recovery_code::Entity::delete_many()
             .filter(recovery_code::Column::AccountId.eq(account_id))
@@ -452,6 +459,14 @@ impl App {
             .insert(tx.conn())
             .await?;
         }
+        tx.audit(ctx.entry(
+            action,
+            "account",
+            Some(account_id.to_string()),
+            serde_json::json!({ "recovery_codes": codes.len() }),
+        ))
+        .await?;
+        tx.commit().await?;
         Ok(codes)
     }
 
@@ -476,63 +491,46 @@ impl App {
     /// (returned once).
     pub async fn confirm_second_factor(&self, ctx: &Ctx, code: &str) -> Result<Vec<String>> {
         let id = ctx.principal.account_id;
-        let Some(row) = second_factor::Entity::find_by_id(id)
-            .one(self.store.db())
-            .await?
-            .filter(|f| f.confirmed_at.is_none())
-        else {
-            return Err(DomainError::conflict(
-                "second_factor_not_started",
-                "没有待确认的动态口令绑定，请先开始绑定",
-            ));
-        };
-        let secret = open_secret(&self.totp_kek(), id, &row.secret)?;
-        let t = totp(&secret, &ctx.principal.username)?;
-        let Some(step) = accept_code(&t, code, self.unix_seconds(), row.last_step) else {
-            let mut entry = ctx.entry(
-                "second_factor.enrol",
-                "account",
-                Some(id.to_string()),
-                serde_json::json!({ "result": "bad_code" }),
-            );
-            entry.outcome = AuditOutcome::Failed;
-            self.store.audit_only(entry).await?;
-            return Err(code_field_error());
-        };
-        let now = self.now_ms();
-        let mut tx = self.store.begin_write().await?;
-        if !self.take_step(&tx, id, step).await? {
-            return Err(code_field_error());
-        }
+        let tx = self
+            .owner_code(ctx, code, false, "second_factor.enrol")
+            .await?;
         second_factor::Entity::update_many()
-            .col_expr(second_factor::Column::ConfirmedAt, Expr::value(Some(now)))
+            .col_expr(
+                second_factor::Column::ConfirmedAt,
+                Expr::value(Some(self.now_ms())),
+            )
             .filter(second_factor::Column::AccountId.eq(id))
             .exec(tx.conn())
             .await?;
-        let codes = self.new_recovery_set(&tx, id).await?;
-        tx.audit(ctx.entry(
-            "second_factor.enrol",
-            "account",
-            Some(id.to_string()),
-            serde_json::json!({ "recovery_codes": codes.len() }),
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(codes)
+        self.commit_recovery_set(tx, ctx, "second_factor.enrol")
+            .await
     }
 
-    /// Checks a current TOTP code of the caller's confirmed factor and records its step.
-    async fn owner_code(&self, ctx: &Ctx, code: &str, what: &str) -> Result<WriteTx> {
+    /// Checks a current TOTP code of the caller's factor — the confirmed one, or with
+    /// `confirmed` false the enrolment waiting for its first code — and records its step in a
+    /// write it returns for the change to go on in. A wrong or replayed code is audited as a
+    /// failure of `what`.
+    async fn owner_code(
+        &self,
+        ctx: &Ctx,
+        code: &str,
+        confirmed: bool,
+        what: &str,
+    ) -> Result<WriteTx> {
         let id = ctx.principal.account_id;
         let Some(row) = second_factor::Entity::find_by_id(id)
             .one(self.store.db())
             .await?
-            .filter(|f| f.confirmed_at.is_some())
+            .filter(|f| f.confirmed_at.is_some() == confirmed)
         else {
-            return Err(DomainError::conflict(
-                "second_factor_not_enrolled",
-                "您尚未绑定动态口令",
-            ));
+            return Err(if confirmed {
+                DomainError::conflict("second_factor_not_enrolled", "您尚未绑定动态口令")
+            } else {
+                DomainError::conflict(
+                    "second_factor_not_started",
+                    "没有待确认的动态口令绑定，请先开始绑定",
+                )
+            });
         };
         let secret = open_secret(&self.totp_kek(), id, &row.secret)?;
         let t = totp(&secret, &ctx.principal.username)?;
@@ -567,20 +565,11 @@ impl App {
     /// The owner makes a new set of recovery codes (the old ones stop working), with a current
     /// code.
     pub async fn regenerate_recovery_codes(&self, ctx: &Ctx, code: &str) -> Result<Vec<String>> {
-        let id = ctx.principal.account_id;
-        let mut tx = self
-            .owner_code(ctx, code, "second_factor.recovery_codes")
+        let tx = self
+            .owner_code(ctx, code, true, "second_factor.recovery_codes")
             .await?;
-        let codes = self.new_recovery_set(&tx, id).await?;
-        tx.audit(ctx.entry(
-            "second_factor.recovery_codes",
-            "account",
-            Some(id.to_string()),
-            serde_json::json!({ "recovery_codes": codes.len() }),
-        ))
-        .await?;
-        tx.commit().await?;
-        Ok(codes)
+        self.commit_recovery_set(tx, ctx, "second_factor.recovery_codes")
+            .await
     }
 
     /// The owner switches the second factor off, with a current code, when no role of theirs
@@ -594,7 +583,9 @@ impl App {
             ));
         }
         let id = ctx.principal.account_id;
-        let mut tx = self.owner_code(ctx, code, "second_factor.disable").await?;
+        let mut tx = self
+            .owner_code(ctx, code, true, "second_factor.disable")
+            .await?;
         self.remove_second_factor(&tx, id).await?;
         tx.audit(ctx.entry(
             "second_factor.disable",

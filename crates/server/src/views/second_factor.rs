@@ -4,7 +4,7 @@
 //! password and may use nothing else until they have.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::second_factor::{Enrolment, SecondFactorStatus};
 use serde::Deserialize;
@@ -60,7 +60,9 @@ async fn page(state: &AppState, user: &CurrentUser, shown: Shown) -> Response {
         Ok(p) => p.demo_off,
         Err(e) => return PageError(e).into_response(),
     };
-    let mut res = render(
+    // The page may carry the secret or recovery codes: like every page without its own
+    // Cache-Control, it is sent `no-store` (routes.rs).
+    render(
         shown.status.unwrap_or(StatusCode::OK),
         &SecondFactorPage {
             chrome: Chrome::new("动态口令", Some(user), "/me/second-factor")
@@ -74,11 +76,7 @@ async fn page(state: &AppState, user: &CurrentUser, shown: Shown) -> Response {
             error_form: shown.error_form,
             error: shown.error,
         },
-    );
-    // The page may carry the secret or recovery codes: never keep it in a cache.
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    )
 }
 
 pub async fn show(

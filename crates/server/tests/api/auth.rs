@@ -194,8 +194,13 @@ async fn get_with_session(t: &TestApp, path: &str, session: &str) -> Response {
         .unwrap()
 }
 
-/// Logs in through the form and returns the browser and where the login redirected to.
-pub(crate) async fn login_to(t: &TestApp, username: &str, password: &str) -> (Browser, String) {
+/// Posts the login form on a fresh client; returns the client (with its cookies) and the
+/// answer.
+pub(crate) async fn post_login(
+    t: &TestApp,
+    username: &str,
+    password: &str,
+) -> (reqwest::Client, Response) {
     let c = client();
     let page = c
         .get(t.url("/login"))
@@ -216,8 +221,24 @@ pub(crate) async fn login_to(t: &TestApp, username: &str, password: &str) -> (Br
         .send()
         .await
         .unwrap();
+    (c, res)
+}
+
+/// Logs in through the form and returns the browser and where the login redirected to.
+pub(crate) async fn login_to(t: &TestApp, username: &str, password: &str) -> (Browser, String) {
+    let (c, res) = post_login(t, username, password).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} logs in");
-    let to = location(&res);
+    logged_in(t, c, &res).await
+}
+
+/// The browser a successful login leaves (its CSRF token read from the page it lands on), and
+/// where it landed.
+pub(crate) async fn logged_in(
+    t: &TestApp,
+    c: reqwest::Client,
+    res: &Response,
+) -> (Browser, String) {
+    let to = location(res);
     let html = c
         .get(t.url(&to))
         .send()

@@ -8,7 +8,7 @@ use jianfu_domain::second_factor::SecondFactorPolicy;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::auth::{dump, location, problem, scalar, texts};
+use crate::auth::{dump, location, logged_in, post_login, problem, scalar, texts};
 use crate::helpers::{Browser, TestApp, client, csrf_in, spawn_app};
 
 /// The code an authenticator app shows now, on the server's clock.
@@ -66,29 +66,9 @@ async fn enrol(t: &TestApp, b: &Browser) -> (String, Vec<String>) {
     (secret, codes)
 }
 
-/// The password step: the response to `POST /login` and the client holding its cookies.
+/// The password step: the client holding its cookies and the response to `POST /login`.
 async fn password_step(t: &TestApp, username: &str) -> (reqwest::Client, reqwest::Response) {
-    let c = client();
-    let page = c
-        .get(t.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_in(&page).unwrap();
-    let res = c
-        .post(t.url("/login"))
-        .form(&[
-            ("username", username),
-            ("password", DEMO_PASSWORD),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
-    (c, res)
+    post_login(t, username, DEMO_PASSWORD).await
 }
 
 /// The code step on a client that passed the password step.
@@ -109,26 +89,24 @@ async fn code_step(t: &TestApp, c: &reqwest::Client, typed: &str) -> reqwest::Re
         .unwrap()
 }
 
+/// `POST /api/v1/users/{id}/second-factor/reset` as `b`.
+async fn api_reset(b: &Browser, id: i64) -> reqwest::Response {
+    b.json(
+        Method::POST,
+        &format!("/api/v1/users/{id}/second-factor/reset"),
+    )
+    .send()
+    .await
+    .unwrap()
+}
+
 /// Both steps; panics unless they log in.
 async fn login_2fa(t: &TestApp, username: &str, typed: &str) -> Browser {
     let (c, res) = password_step(t, username).await;
     assert_eq!(location(&res), "/login/second-factor", "{username}");
     let res = code_step(t, &c, typed).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{username} code step");
-    let to = location(&res);
-    let html = c
-        .get(t.url(&to))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    Browser {
-        client: c,
-        base: t.base.clone(),
-        csrf: csrf_in(&html).unwrap_or_default(),
-    }
+    logged_in(t, c, &res).await.0
 }
 
 fn flash(html: &str) -> String {
@@ -142,6 +120,11 @@ async fn login_is_two_steps_and_a_code_is_accepted_once() {
     // Enrolment through the page: the QR code and the secret as text.
     let r = b.post_form("/me/second-factor/start", &[]).await;
     assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["cache-control"],
+        "no-store",
+        "the secret is never cached"
+    );
     let html = r.text().await.unwrap();
     assert!(html.contains("<svg"), "the QR code is drawn inline");
     let secret = texts(&html, "#enrol-secret").concat();
@@ -306,13 +289,8 @@ async fn must_enrol_blocks_pages_and_the_api_until_enrolled() {
         .await
         .unwrap();
     assert_eq!(me["must_enrol_second_factor"], true);
-    let status: Value = bearer("/api/v1/me/second-factor")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r = bearer("/api/v1/me/second-factor").send().await.unwrap();
+    let status: Value = r.json().await.unwrap();
     assert_eq!(status["required"], true);
     assert_eq!(status["enrolled"], false);
 
@@ -412,14 +390,7 @@ async fn an_administrators_second_factor_is_reset_only_under_dual_control() {
     let sec = t.login("secadmin").await;
     let aud = t.login("auditor").await;
 
-    let r = sec
-        .json(
-            Method::POST,
-            &format!("/api/v1/users/{sys_id}/second-factor/reset"),
-        )
-        .send()
-        .await
-        .unwrap();
+    let r = api_reset(&sec, sys_id).await;
     let (status, p) = problem(r).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(p["code"], "second_factor_reset_dual_control");
@@ -480,14 +451,7 @@ async fn the_security_administrator_resets_a_non_administrator_directly() {
     enrol(&t, &w).await;
     let id = t.account_id("worker").await;
     let sys = t.login("sysadmin").await;
-    let r = sys
-        .json(
-            Method::POST,
-            &format!("/api/v1/users/{id}/second-factor/reset"),
-        )
-        .send()
-        .await
-        .unwrap();
+    let r = api_reset(&sys, id).await;
     assert_eq!(
         r.status(),
         StatusCode::FORBIDDEN,
@@ -513,14 +477,7 @@ async fn the_security_administrator_resets_a_non_administrator_directly() {
     let (_, html) = w.get_text("/password").await;
     assert!(html.contains("安全管理员重置"), "the owner sees the reset");
     // Nothing left to reset.
-    let r = sec
-        .json(
-            Method::POST,
-            &format!("/api/v1/users/{id}/second-factor/reset"),
-        )
-        .send()
-        .await
-        .unwrap();
+    let r = api_reset(&sec, id).await;
     let (status, p) = problem(r).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(p["code"], "second_factor_not_enrolled");
