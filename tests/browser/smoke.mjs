@@ -73,6 +73,10 @@ const steps = [
       assert.ok(labels.length > 0, `input[name=${name}] has no associated <label>`);
       assert.ok(labels.some((t) => t.length > 0), `the <label> of input[name=${name}] is empty`);
     }
+    // The demo data logs in without a second factor, and the login page says so.
+    const note = page.locator('#demo-second-factor-off');
+    assert.equal(await note.count(), 1, 'the demo login page has no note that the second factor is off');
+    assert.ok((await note.innerText()).includes('动态口令'), 'the note names the second factor (动态口令)');
     await suite.shot(page, 'login.png');
   }],
 

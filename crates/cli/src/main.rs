@@ -129,6 +129,10 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Remove an account's second factor (TOTP) and recovery codes and end its sessions; the
+    /// owner enrols again at next login. For when too few administrators can log in for the
+    /// dual-control reset at /admin/resets.
+    ResetSecondFactor { username: String },
     /// Lock (disable) an account and end its sessions.
     Lock { username: String },
     /// Unlock an account (also clears a failed-login lockout).
@@ -450,6 +454,12 @@ async fn run(cli: Cli) -> Result<(), String> {
                         .await
                         .map_err(|e| e.to_string())?;
                     println!("已为 {username} 设置临时密码，下次登录须修改");
+                }
+                UserCommand::ResetSecondFactor { username } => {
+                    app.reset_second_factor_as_operator(&username)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    println!("已重置 {username} 的动态口令，下次登录须重新绑定");
                 }
                 UserCommand::Lock { username } => {
                     app.set_locked_as_operator(&username, true)

@@ -403,3 +403,59 @@ fn audit_verify_with_anchor_detects_a_rollback_of_the_table_and_checkpoint() {
     assert!(!o.status.success());
     assert!(text(&o).contains("锚点签名不符"), "{}", text(&o));
 }
+
+async fn count(dir: &Path, q: &str) -> i64 {
+    let url = format!("sqlite://{}", dir.join("jianfu.db").display());
+    let db = Database::connect(&url).await.unwrap();
+    let row = db
+        .query_one_raw(Statement::from_string(DbBackend::Sqlite, q.to_owned()))
+        .await
+        .unwrap()
+        .unwrap();
+    let n = row.try_get_by_index::<i64>(0).unwrap();
+    db.close().await.unwrap();
+    n
+}
+
+/// The way out when too few administrators can log in for dual control: the operator removes
+/// an account's second factor from the shell; recorded as a shell reset and audited.
+#[tokio::test]
+async fn the_shell_resets_a_second_factor() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(jianfu(d.path(), &["init", "--demo"], None).status.success());
+    let id = "(SELECT id FROM account WHERE username = 'sysadmin')";
+    sql(
+        d.path(),
+        &format!(
+            "INSERT INTO second_factor (account_id, secret, confirmed_at, last_step, created_at, updated_at) \
+             VALUES ({id}, 'tk1:x', 1, 1, 1, 1)"
+        ),
+    )
+    .await;
+    sql(
+        d.path(),
+        &format!(
+            "INSERT INTO recovery_code (account_id, code_hash, used_at, created_at) VALUES ({id}, 'h', NULL, 1)"
+        ),
+    )
+    .await;
+    let o = jianfu(d.path(), &["user", "reset-second-factor", "sysadmin"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("重新绑定"));
+    for table in ["second_factor", "recovery_code"] {
+        let q = format!("SELECT COUNT(*) FROM {table} WHERE account_id = {id}");
+        assert_eq!(count(d.path(), &q).await, 0, "{table}");
+    }
+    let q = format!(
+        "SELECT COUNT(*) FROM credential_reset WHERE account_id = {id} \
+         AND kind = 'second_factor' AND state = 'shell'"
+    );
+    assert_eq!(count(d.path(), &q).await, 1);
+    let q = "SELECT COUNT(*) FROM audit_entry WHERE action = 'second_factor.reset'";
+    assert_eq!(count(d.path(), q).await, 1);
+    assert!(
+        !jianfu(d.path(), &["user", "reset-second-factor", "nobody"], None)
+            .status
+            .success()
+    );
+}

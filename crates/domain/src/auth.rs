@@ -503,6 +503,11 @@ impl App {
             // that typing a known password again does not buy fresh guesses at the code.
             let challenge = random_token("");
             let mut tx = self.store.begin_write().await?;
+            // Challenges left behind (the code never typed) lapse; drop them as we go.
+            login_challenge::Entity::delete_many()
+                .filter(login_challenge::Column::ExpiresAt.lt(now))
+                .exec(tx.conn())
+                .await?;
             login_challenge::ActiveModel {
                 token_hash: Set(token_digest(&challenge)),
                 account_id: Set(account.id),

@@ -1165,6 +1165,36 @@ impl App {
         Ok(())
     }
 
+    /// `jianfu user reset-second-factor`: removes an account's second factor from the command
+    /// line (the way out when too few administrators can log in for dual control); the owner
+    /// enrols again at next login.
+    pub async fn reset_second_factor_as_operator(&self, username: &str) -> Result<()> {
+        let a = account::Entity::find()
+            .filter(account::Column::Username.eq(username.trim()))
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("账号"))?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        self.remove_second_factor(&tx, a.id).await?;
+        self.record_shell_reset(
+            &tx,
+            &a,
+            crate::credential_reset::ResetKind::SecondFactor,
+            now,
+        )
+        .await?;
+        tx.audit(operator_entry(
+            "second_factor.reset",
+            "account",
+            Some(a.id.to_string()),
+            serde_json::json!({ "username": a.username }),
+        ))
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// `jianfu user lock|unlock`.
     pub async fn set_locked_as_operator(&self, username: &str, locked: bool) -> Result<()> {
         let a = account::Entity::find()

@@ -20,6 +20,8 @@ use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, ren
 struct SecondFactorPage {
     chrome: Chrome,
     status: SecondFactorStatus,
+    /// The account name the authenticator shows (the username, as in the QR code).
+    username: String,
     confirmed: String,
     must_enrol: bool,
     demo_off: bool,
@@ -67,6 +69,7 @@ async fn page(state: &AppState, user: &CurrentUser, shown: Shown) -> Response {
         &SecondFactorPage {
             chrome: Chrome::new("动态口令", Some(user), "/me/second-factor")
                 .with_done(shown.done.as_deref()),
+            username: user.principal.username.clone(),
             confirmed: status.confirmed_at.map(when).unwrap_or_default(),
             status,
             must_enrol: user.principal.must_enrol_second_factor,

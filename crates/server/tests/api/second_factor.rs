@@ -127,6 +127,10 @@ async fn login_is_two_steps_and_a_code_is_accepted_once() {
     );
     let html = r.text().await.unwrap();
     assert!(html.contains("<svg"), "the QR code is drawn inline");
+    assert!(
+        html.contains("<code>worker</code>"),
+        "manual entry names the account as the QR code does"
+    );
     let secret = texts(&html, "#enrol-secret").concat();
     assert_eq!(secret.len(), 32, "160 bits in base32");
     assert!(texts(&html, "#enrol-uri").concat().contains(&secret));
