@@ -1243,10 +1243,13 @@ struct Candidate<'l, 'n> {
 }
 
 impl Candidate<'_, '_> {
-    /// Problems counted for choosing the best reading; a wrong unit kind hides the rest.
+    /// Problems counted for choosing the best reading. A wrong unit kind hides placement and
+    /// place words (the plaque is not this kind of unit's at all), but not a unit slot that names
+    /// another unit: an entry of another kind whose lead and tail the name merely shares
+    /// (中共…委员会) must not outrank the entry the name fully fits.
     fn problems(&self) -> usize {
         if self.wrong_unit {
-            1
+            1 + usize::from(self.foreign_unit.is_some())
         } else {
             usize::from(self.wrong_placement)
                 + usize::from(self.foreign_unit.is_some())

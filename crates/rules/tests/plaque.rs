@@ -2591,6 +2591,44 @@ fn place_mismatch_streets_towns_and_counties() {
     assert_eq!(c, ["place_mismatch"]);
 }
 
+/// A street's own plaque hung indoors and naming another district is read as the street entry
+/// it fully fits (two problems: placement and place), not as the town entry whose lead and tail
+/// it happens to share (中共…委员会) — that reading would say only 只在乡镇悬挂 and hide both
+/// real problems.
+#[test]
+fn place_mismatch_street_plaque_indoors_is_not_taken_for_the_town_entry() {
+    let street_places = UnitPlaces {
+        street: "",
+        ..TIEDONG
+    };
+    let d = check_plaque(
+        &placed(
+            street("中共鞍山市千山区和平街道工作委员会", Indoor),
+            street_places,
+        ),
+        lists(),
+        today(),
+    );
+    assert_eq!(
+        codes(&d.decision),
+        ["street_wrong_placement", "place_mismatch"],
+        "{d:?}"
+    );
+    // Its own district, indoors: only the placement.
+    let d = check_plaque(
+        &placed(
+            street("中共鞍山市铁东区和平街道工作委员会", Indoor),
+            street_places,
+        ),
+        lists(),
+        today(),
+    );
+    assert_eq!(codes(&d.decision), ["street_wrong_placement"], "{d:?}");
+    // A town's committee name at a street is still the town entry (it fits the street fully).
+    let d = check_plaque(&street("中共和平街道委员会", Outdoor), lists(), today());
+    assert_eq!(codes(&d.decision), ["town_only_name"], "{d:?}");
+}
+
 #[test]
 fn place_mismatch_near_misses_and_words_inside_words() {
     // Place words inside the unit's own name are the unit's name, not a place.
