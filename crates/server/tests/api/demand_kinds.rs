@@ -5,7 +5,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Browser, TestApp, spawn_app};
+use crate::helpers::{Browser, TestApp, spawn_app, this_year, this_year_on};
 
 async fn post(b: &Browser, path: &str, v: &Value) -> (StatusCode, Value) {
     let r = b.json(Method::POST, path).json(v).send().await.unwrap();
@@ -22,7 +22,7 @@ fn plaque(end: &str) -> Value {
         "task": "第七次全国人口普查入户登记",
         "plaque_text": "示例一街道人口普查办公室",
         "placement": "indoor",
-        "start": "2026-11-01",
+        "start": this_year_on("01-01"),
         "end": end,
     })
 }
@@ -31,7 +31,12 @@ fn plaque(end: &str) -> Value {
 async fn temporary_plaque_goes_to_the_staffing_office_and_gets_a_number() {
     let t = spawn_app().await;
     let street = t.login("street").await;
-    let (s, d) = post(&street, "/api/v1/temporary-plaques", &plaque("2026-12-31")).await;
+    let (s, d) = post(
+        &street,
+        "/api/v1/temporary-plaques",
+        &plaque(&this_year_on("12-31")),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     assert_eq!(d["kind"], "temporary_plaque");
     assert_eq!(d["status"], "submitted");
@@ -84,7 +89,7 @@ async fn temporary_plaque_goes_to_the_staffing_office_and_gets_a_number() {
     .await;
     assert_eq!(s, StatusCode::OK, "{a}");
     let number = a["admission_number"].as_str().unwrap().to_owned();
-    assert_eq!(a["valid_to"], "2026-12-31");
+    assert_eq!(a["valid_to"], this_year_on("12-31"));
     // Approving twice is refused.
     let (s, _) = post(
         &staffing,
@@ -104,7 +109,7 @@ async fn temporary_plaque_goes_to_the_staffing_office_and_gets_a_number() {
     // Now the registry may record it.
     let g = t.app.admitted_temporary_plaque(id).await.unwrap();
     assert_eq!(g.unit_node_id, t.node_id("示例一街道").await);
-    assert_eq!(g.end, "2026-12-31");
+    assert_eq!(g.end, this_year_on("12-31"));
     assert_eq!(g.plaque_text, "示例一街道人口普查办公室");
     assert!(t.audit_count("demand.request_temporary_plaque").await >= 1);
 
@@ -120,12 +125,17 @@ async fn temporary_plaque_bad_input_changes_nothing() {
     let before = demand_count(&t).await;
     let street = t.login("street").await;
     // End before start.
-    let (s, p) = post(&street, "/api/v1/temporary-plaques", &plaque("2026-10-01")).await;
+    let (s, p) = post(
+        &street,
+        "/api/v1/temporary-plaques",
+        &plaque(&format!("{}-12-31", this_year() - 1)),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
     assert_eq!(p["code"], "temporary_end_before_start");
     assert_eq!(p["field"], "end");
     // No task named.
-    let mut v = plaque("2026-12-31");
+    let mut v = plaque(&this_year_on("12-31"));
     v["task"] = json!("  ");
     let (s, p) = post(&street, "/api/v1/temporary-plaques", &v).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
@@ -134,7 +144,7 @@ async fn temporary_plaque_bad_input_changes_nothing() {
     let mut v = plaque("2026-13-01");
     let (s, _) = post(&street, "/api/v1/temporary-plaques", &v).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    v = plaque("2026-12-31");
+    v = plaque(&this_year_on("12-31"));
     v["placement"] = json!("roof");
     let (s, p) = post(&street, "/api/v1/temporary-plaques", &v).await;
     assert_eq!(
@@ -142,12 +152,17 @@ async fn temporary_plaque_bad_input_changes_nothing() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("placement_invalid"))
     );
     // A street cannot ask in another unit's name; a community cannot ask at all.
-    let mut v = plaque("2026-12-31");
+    let mut v = plaque(&this_year_on("12-31"));
     v["unit_id"] = json!(t.node_id("示例二街道").await);
     let (s, _) = post(&street, "/api/v1/temporary-plaques", &v).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let worker = t.login("worker").await;
-    let (s, _) = post(&worker, "/api/v1/temporary-plaques", &plaque("2026-12-31")).await;
+    let (s, _) = post(
+        &worker,
+        "/api/v1/temporary-plaques",
+        &plaque(&this_year_on("12-31")),
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(demand_count(&t).await, before);
 }
@@ -158,8 +173,8 @@ fn agency(t_mandate: Value) -> Value {
         "description": "每个社区设立工作站并配备专职人员",
         "work_agency": true,
         "full_time_staff": true,
-        "period_start": "2026-01-01",
-        "period_end": "2026-12-31",
+        "period_start": this_year_on("01-01"),
+        "period_end": this_year_on("12-31"),
         "target_mode": "scope",
     });
     for (k, x) in t_mandate.as_object().unwrap() {

@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Browser, TestApp, client, spawn_app};
+use crate::helpers::{Browser, TestApp, client, spawn_app, this_year_on};
 
 async fn demand_count(t: &TestApp) -> u64 {
     use jianfu_store::entity::demand;
@@ -36,8 +36,8 @@ async fn body(t: &TestApp) -> Value {
         "funding_source": "区级财政专项资金",
         "minutes_per_occurrence": 30,
         "occurrences_per_year": 12,
-        "period_start": "2026-01-01",
-        "period_end": "2026-12-31",
+        "period_start": this_year_on("01-01"),
+        "period_end": this_year_on("12-31"),
         "target_mode": "communities",
         "target_ids": [t.node_id("示例和平社区").await, t.node_id("示例光明社区").await],
         "submit": true,
@@ -95,7 +95,7 @@ async fn lifecycle_submit_admit_lookup_list_revoke() {
     assert_eq!(s, StatusCode::OK, "{a}");
     let number = a["admission_number"].as_str().unwrap().to_owned();
     assert!(number.starts_with("AZ-") && number.len() == 16, "{number}");
-    assert_eq!(a["valid_to"], "2026-12-31");
+    assert_eq!(a["valid_to"], this_year_on("12-31"));
 
     // Admitting twice: conflict, number unchanged.
     let (s, p) = post(
@@ -522,8 +522,8 @@ async fn only_the_requesting_department_edits_its_draft_and_communities_see_only
                 ("community_role", "assisting"),
                 ("minutes_per_occurrence", "1"),
                 ("occurrences_per_year", "1"),
-                ("period_start", "2026-01-01"),
-                ("period_end", "2026-01-02"),
+                ("period_start", &this_year_on("01-01")),
+                ("period_end", &this_year_on("01-02")),
                 ("target_mode", "scope"),
             ],
         )

@@ -284,6 +284,20 @@ impl TestApp {
     }
 }
 
+/// This year in Beijing on the system clock, for test data whose dates must stay in the present
+/// (a period that ended last year is refused on submit, 4.2-4): `this_year()` is "2026" in 2026.
+pub fn this_year() -> i32 {
+    use chrono::Datelike;
+    jianfu_domain::clock::cst_date(chrono::Utc::now().timestamp_millis())
+        .unwrap()
+        .year()
+}
+
+/// A day of this year as `YYYY-MM-DD`: `this_year_on("12-31")`.
+pub fn this_year_on(month_day: &str) -> String {
+    format!("{}-{month_day}", this_year())
+}
+
 impl Browser {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)

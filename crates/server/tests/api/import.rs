@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 use serde_json::Value;
 
-use crate::helpers::{Browser, TestApp, spawn_app};
+use crate::helpers::{Browser, TestApp, spawn_app, this_year, this_year_on};
 
 /// The header row, in the order the sample uses.
 const HEADERS: [&str; 19] = [
@@ -38,6 +38,11 @@ const REQUESTER: &str = "铁东区卫生健康局";
 /// A row that imports cleanly (and is admissible: legal basis, assisting), with some cells
 /// replaced.
 fn row(changes: &[(&str, &str)]) -> Vec<String> {
+    // Next year, so that the period never lies in the past (4.2-4 refuses that on submit).
+    let (start, end) = (
+        format!("{}-01-01", this_year() + 1),
+        format!("{}-12-31", this_year() + 1),
+    );
     let good = [
         ("事项名称", "协助开展居民健康档案信息核对"),
         ("事项内容", "入户核对辖区居民健康档案基本信息"),
@@ -54,8 +59,8 @@ fn row(changes: &[(&str, &str)]) -> Vec<String> {
         ("技术性", "否"),
         ("每次耗时(分钟)", "30"),
         ("每年次数", "12"),
-        ("开始日期", "2027-01-01"),
-        ("结束日期", "2027-12-31"),
+        ("开始日期", start.as_str()),
+        ("结束日期", end.as_str()),
         ("派发范围", "社区"),
         ("派发对象", "示例和平社区、示例光明社区"),
     ];
@@ -563,7 +568,7 @@ async fn bad_rows_are_reported_by_row_and_column_and_the_rest_go_in() {
         vec![String::new(); 19],                                  // 9 blank: skipped
         row(&[("派发对象", "210302092001")]),                     // 10 good
         row(&[("事项类别", "招商")]),                             // 11
-        row(&[("结束日期", "2026-12-31")]),                       // 12
+        row(&[("结束日期", &this_year_on("12-31"))]),             // 12
         row(&[("每次耗时(分钟)", "半小时")]),                     // 13
         row(&[("派发范围", "社区"), ("派发对象", "示例一街道")]), // 14
         row(&[("派发对象", "铁东区")]),                           // 15: the district itself
