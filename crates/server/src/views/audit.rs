@@ -2,17 +2,17 @@
 //! check.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jianfu_domain::audit_log::{AuditFilter, AuditView};
 use jianfu_domain::page::{Page, PageRequest};
-use rust_xlsxwriter::{Format, Workbook};
 use serde::Deserialize;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::Query;
 use crate::state::AppState;
+use crate::views::list::{self, Cell, Column, Export};
 use crate::views::{Chrome, FormError, render};
 
 #[derive(Deserialize, Default)]
@@ -52,7 +52,7 @@ async fn page_with(
             &AuditPage {
                 chrome: Chrome::new("审计日志", Some(user), "/audit"),
                 query: query_string(&q.filter),
-                pager_base: format!("/audit?{}&", query_string(&q.filter)),
+                pager_base: list::pager_base("/audit", &q.filter),
                 f: q.filter,
                 page,
                 error: FormError::default(),
@@ -111,61 +111,24 @@ pub async fn export(
         Ok(r) => r,
         Err(e) => return PageError(e).into_response(),
     };
-    match workbook(&rows) {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"audit-log.xlsx\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "xlsx export failed");
-            PageError(jianfu_domain::DomainError::internal()).into_response()
-        }
-    }
+    list::xlsx(workbook(&rows), "audit-log.xlsx")
 }
 
+/// The audit log's columns in its Excel export.
+const COLUMNS: [Column<AuditView>; 9] = [
+    Column::new("序号", |r| Cell::Number(r.seq as f64)),
+    Column::wide("时间", 20.0, |r| Cell::Text(&r.at_text)),
+    Column::new("操作人", |r| Cell::Text(&r.actor_name)),
+    Column::new("操作", |r| Cell::Text(r.action_zh)),
+    Column::new("操作代码", |r| Cell::Text(&r.action)),
+    Column::new("结果", |r| Cell::Text(r.outcome_zh)),
+    Column::new("对象", |r| Cell::Text(&r.target)),
+    Column::wide("摘要", 60.0, |r| Cell::Text(&r.summary)),
+    Column::new("来源地址", |r| Cell::Text(&r.ip)),
+];
+
 fn workbook(rows: &[AuditView]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut wb = Workbook::new();
-    let sheet = wb.add_worksheet();
-    sheet.set_name("审计日志")?;
-    let bold = Format::new().set_bold();
-    let headers = [
-        "序号",
-        "时间",
-        "操作人",
-        "操作",
-        "操作代码",
-        "结果",
-        "对象",
-        "摘要",
-        "来源地址",
-    ];
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let row = (i + 1) as u32;
-        sheet.write_number(row, 0, r.seq as f64)?;
-        sheet.write_string(row, 1, &r.at_text)?;
-        sheet.write_string(row, 2, &r.actor_name)?;
-        sheet.write_string(row, 3, r.action_zh)?;
-        sheet.write_string(row, 4, &r.action)?;
-        sheet.write_string(row, 5, r.outcome_zh)?;
-        sheet.write_string(row, 6, &r.target)?;
-        sheet.write_string(row, 7, &r.summary)?;
-        sheet.write_string(row, 8, &r.ip)?;
-    }
-    sheet.set_column_width(1, 20)?;
-    sheet.set_column_width(7, 60)?;
-    sheet.set_freeze_panes(1, 0)?;
-    wb.save_to_buffer()
+    let mut x = Export::new();
+    x.sheet("审计日志", &[], &COLUMNS, rows)?;
+    x.finish()
 }

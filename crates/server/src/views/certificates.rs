@@ -5,7 +5,7 @@
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::authz::Action;
 use jianfu_domain::certificate::{
@@ -16,13 +16,13 @@ use jianfu_domain::certificate::{
 use jianfu_domain::page::{Page, PageRequest};
 use jianfu_domain::tree::NodeView;
 use jianfu_domain::{DomainError, ErrorKind};
-use rust_xlsxwriter::{Format, Workbook};
 use serde::Deserialize;
 
 use crate::access::{ClientIp, CurrentUser, MaybeUser};
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
+use crate::views::list::{self, Cell, Column, Export};
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render};
 
 /// Request body limit of the application upload: five attachments of 5 MB and the fields.
@@ -113,33 +113,7 @@ pub async fn guide_sample(State(state): State<AppState>, Path(code): Path<String
 }
 
 fn pdf_response(bytes: Vec<u8>, file_name: &str, inline: bool) -> Response {
-    let disposition = format!(
-        "{}; filename*=UTF-8''{}",
-        if inline { "inline" } else { "attachment" },
-        percent_encode(file_name)
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-/// RFC 5987 encoding of a file name for `Content-Disposition`.
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    list::download(bytes, "application/pdf", file_name, inline)
 }
 
 // ---------------------------------------------------------------- public verification
@@ -444,10 +418,9 @@ pub async fn list(
             StatusCode::OK,
             &ListPage {
                 chrome: Chrome::new("证明办理", Some(&user), "/certificates"),
-                pager_base: format!(
-                    "/certificates?status={}&q={}&",
-                    percent_encode(&f.status),
-                    percent_encode(&f.q)
+                pager_base: list::pager_base(
+                    "/certificates",
+                    &[("status", &f.status), ("q", &f.q)],
                 ),
                 f,
                 page,
@@ -648,18 +621,7 @@ pub async fn attachment(
     Path((id, aid)): Path<(i64, i64)>,
 ) -> Response {
     match state.app.attachment(&user.ctx(), id, aid).await {
-        Ok((name, content_type, bytes)) => (
-            [
-                (header::CONTENT_TYPE, content_type),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename*=UTF-8''{}", percent_encode(&name)),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok((name, content_type, bytes)) => list::download(bytes, &content_type, &name, false),
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -681,18 +643,12 @@ pub async fn issued_json(
     Path(cid): Path<i64>,
 ) -> Response {
     match state.app.certificate_document(&user.ctx(), cid).await {
-        Ok((serial, json, _)) => (
-            [
-                (header::CONTENT_TYPE, "application/json".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{serial}.json\""),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            json,
-        )
-            .into_response(),
+        Ok((serial, json, _)) => list::download(
+            json.into(),
+            "application/json",
+            &format!("{serial}.json"),
+            false,
+        ),
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -793,11 +749,9 @@ pub async fn seal_uses(
         status,
         &SealUsesPage {
             chrome: Chrome::new("用印登记", Some(&user), "/seal-uses"),
-            pager_base: format!(
-                "/seal-uses?q={}&from={}&to={}&",
-                percent_encode(&f.q),
-                percent_encode(&f.from),
-                percent_encode(&f.to)
+            pager_base: list::pager_base(
+                "/seal-uses",
+                &[("q", &f.q), ("from", &f.from), ("to", &f.to)],
             ),
             f,
             page,
@@ -858,61 +812,24 @@ pub async fn seal_uses_export(
     {
         return PageError(e.into()).into_response();
     }
-    match seal_workbook(&rows) {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename*=UTF-8''{}",
-                        percent_encode("用印登记.xlsx")
-                    ),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "seal ledger workbook failed");
-            PageError(DomainError::internal()).into_response()
-        }
-    }
+    list::xlsx(seal_workbook(&rows), "用印登记.xlsx")
 }
 
+/// The seal-use ledger's columns in its Excel export.
+const SEAL_USE_COLUMNS: [Column<SealUseView>; 7] = [
+    Column::wide("时间", 20.0, |r| Cell::Text(&r.at_text)),
+    Column::new("印章编号", |r| Cell::Text(&r.seal_code)),
+    Column::new("社区(村)", |r| Cell::Text(&r.community_name)),
+    Column::new("证明编号", |r| Cell::Text(&r.serial)),
+    Column::new("证明事项", |r| Cell::Text(&r.type_name)),
+    Column::new("用印人", |r| Cell::Text(&r.account)),
+    Column::wide("用印依据", 60.0, |r| Cell::Text(&r.approval)),
+];
+
 fn seal_workbook(rows: &[SealUseView]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("用印登记")?;
-    let bold = Format::new().set_bold();
-    let headers = [
-        "时间",
-        "印章编号",
-        "社区(村)",
-        "证明编号",
-        "证明事项",
-        "用印人",
-        "用印依据",
-    ];
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let row = (i + 1) as u32;
-        ws.write_string(row, 0, &r.at_text)?;
-        ws.write_string(row, 1, &r.seal_code)?;
-        ws.write_string(row, 2, &r.community_name)?;
-        ws.write_string(row, 3, &r.serial)?;
-        ws.write_string(row, 4, &r.type_name)?;
-        ws.write_string(row, 5, &r.account)?;
-        ws.write_string(row, 6, &r.approval)?;
-    }
-    ws.set_column_width(0, 20)?;
-    ws.set_column_width(6, 60)?;
-    wb.save_to_buffer()
+    let mut x = Export::new();
+    x.sheet("用印登记", &[], &SEAL_USE_COLUMNS, rows)?;
+    x.finish()
 }
 
 #[derive(askama::Template)]

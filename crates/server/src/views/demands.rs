@@ -3,22 +3,22 @@
 //! the community's refusal report, supervision cases and the burden ledger.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::authz::Action;
 use jianfu_domain::demand::{
-    CaseView, DemandFilter, DemandForm, DemandStatus, DemandView, Ledger, LookupResult, ReportForm,
-    form_of,
+    CaseView, DemandFilter, DemandForm, DemandStatus, DemandView, Ledger, LedgerRow, LookupResult,
+    ReportForm, form_of,
 };
 use jianfu_domain::page::{Page, PageRequest};
 use jianfu_domain::tree::NodeView;
-use rust_xlsxwriter::{Format, Workbook};
 use serde::Deserialize;
 
 use crate::access::{CurrentUser, MaybeUser};
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
+use crate::views::list::{self, Cell, Column, Export};
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
 
 // ---------------------------------------------------------------- list
@@ -59,10 +59,7 @@ pub async fn list(
         StatusCode::OK,
         &ListPage {
             chrome: Chrome::new("事项", Some(&user), "/demands"),
-            pager_base: format!(
-                "/demands?{}&",
-                serde_urlencoded::to_string(&q.f).unwrap_or_default()
-            ),
+            pager_base: list::pager_base("/demands", &q.f),
             f: q.f,
             page,
             can_draft: user.principal.may(Action::DraftDemand),
@@ -721,59 +718,33 @@ pub async fn ledger_export(
     {
         return PageError(e.into()).into_response();
     }
-    match ledger_workbook(&l) {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"burden-ledger.xlsx\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "ledger export failed");
-            PageError(jianfu_domain::DomainError::internal()).into_response()
-        }
-    }
+    list::xlsx(ledger_workbook(&l), "burden-ledger.xlsx")
+}
+
+/// The ledger's columns in its Excel export; `parent` heads the second column.
+fn ledger_columns(parent: &'static str) -> [Column<LedgerRow>; 4] {
+    [
+        Column::wide("名称", 28.0, |r| Cell::Text(&r.name)),
+        Column::wide(parent, 20.0, |r| Cell::Text(&r.parent)),
+        Column::new("事项数", |r| Cell::Number(r.demands as f64)),
+        Column::new("年负担(小时)", |r| Cell::Decimal(r.hours_per_year)),
+    ]
 }
 
 fn ledger_workbook(l: &Ledger) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let hours = Format::new().set_num_format("0.0");
-    for (name, parent_label, rows) in [
-        ("按社区", "所属街道(乡镇)", &l.by_community),
-        ("按部门", "所属层级", &l.by_department),
-    ] {
-        let sheet = wb.add_worksheet();
-        sheet.set_name(name)?;
-        sheet.write_string_with_format(
-            0,
-            0,
-            format!("{} 负担台账（截至 {}）", l.scope.name, l.as_of),
-            &bold,
-        )?;
-        for (c, h) in ["名称", parent_label, "事项数", "年负担(小时)"]
-            .iter()
-            .enumerate()
-        {
-            sheet.write_string_with_format(1, c as u16, *h, &bold)?;
-        }
-        for (i, r) in rows.iter().enumerate() {
-            let row = (i + 2) as u32;
-            sheet.write_string(row, 0, &r.name)?;
-            sheet.write_string(row, 1, &r.parent)?;
-            sheet.write_number(row, 2, r.demands as f64)?;
-            sheet.write_number_with_format(row, 3, r.hours_per_year, &hours)?;
-        }
-        sheet.set_column_width(0, 28)?;
-        sheet.set_column_width(1, 20)?;
-    }
-    wb.save_to_buffer()
+    let title = [format!("{} 负担台账（截至 {}）", l.scope.name, l.as_of)];
+    let mut x = Export::new();
+    x.sheet(
+        "按社区",
+        &title,
+        &ledger_columns("所属街道(乡镇)"),
+        &l.by_community,
+    )?
+    .sheet(
+        "按部门",
+        &title,
+        &ledger_columns("所属层级"),
+        &l.by_department,
+    )?;
+    x.finish()
 }

@@ -7,6 +7,7 @@ pub mod demand_kinds;
 pub mod demands;
 pub mod home;
 pub mod import;
+pub mod list;
 pub mod login;
 pub mod me;
 pub mod nodes;

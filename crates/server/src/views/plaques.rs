@@ -12,35 +12,23 @@ use jianfu_domain::DomainError;
 use jianfu_domain::authz::Action;
 use jianfu_domain::page::{Page, PageRequest};
 use jianfu_domain::plaque::{
-    CampaignForm, CampaignSummary, CampaignView, PLAQUE_KINDS, PlaqueForm, PlaqueView,
-    RemovalTaskView, TaskFilter, UnitRegistry, UnitSummary, UnitSummaryFilter,
+    CampaignForm, CampaignSummary, CampaignUnitView, CampaignView, PLAQUE_KINDS, PlaqueForm,
+    PlaqueView, RemovalTaskView, TaskFilter, UnitRegistry, UnitSummary, UnitSummaryFilter,
 };
 use jianfu_domain::tree::NodeView;
-use rust_xlsxwriter::{Format, Workbook};
 use serde::Deserialize;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
+use crate::views::list::{self, Cell, Column, Export};
 use crate::views::{Chrome, FormError, form_status, is_form_error, render};
 
 /// Request body limit of a photo upload: one photo of 5 MB and the form's fields.
 pub const PHOTO_BODY_LIMIT: usize = jianfu_domain::plaque::MAX_PHOTO_BYTES + 256 * 1024;
 
 /// RFC 3986 encoding of a query value or file name.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 fn done_text(code: &str) -> &'static str {
     match code {
         "added" => "已登记；规则检查结果见下方",
@@ -172,10 +160,9 @@ pub async fn units(
             StatusCode::OK,
             &UnitsPage {
                 chrome: Chrome::new("挂牌登记", Some(&user), "/plaques"),
-                pager_base: format!(
-                    "/plaques?q={}&compliance={}&",
-                    enc(&f.q),
-                    enc(&f.compliance)
+                pager_base: list::pager_base(
+                    "/plaques",
+                    &[("q", &f.q), ("compliance", &f.compliance)],
                 ),
                 f,
                 page,
@@ -592,10 +579,12 @@ async fn tasks_page(
         status,
         &TasksPage {
             chrome,
-            pager_base: format!(
-                "/removal-tasks?status={}{}&",
-                enc(&q.status),
-                q.unit.map(|u| format!("&unit={u}")).unwrap_or_default()
+            pager_base: list::pager_base(
+                "/removal-tasks",
+                &[
+                    ("status", Some(q.status.clone())),
+                    ("unit", q.unit.map(|u| u.to_string())),
+                ],
             ),
             status: q.status,
             page,
@@ -874,107 +863,66 @@ pub async fn export(
     {
         return PageError(e.into()).into_response();
     }
-    match campaign_workbook(&c) {
-        Ok(bytes) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename*=UTF-8''{}",
-                        enc(&format!("{}-自检自查进度.xlsx", c.district_name))
-                    ),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "campaign workbook failed");
-            PageError(DomainError::internal()).into_response()
-        }
-    }
+    list::xlsx(
+        campaign_workbook(&c),
+        &format!("{}-自检自查进度.xlsx", c.district_name),
+    )
 }
 
+/// A campaign's progress per street or town, in its Excel export.
+const CAMPAIGN_UNIT_COLUMNS: [Column<CampaignUnitView>; 9] = [
+    Column::wide("街道(乡镇)", 18.0, |u| Cell::Text(&u.unit_name)),
+    Column::new("状态", |u| Cell::Text(u.state_zh)),
+    Column::new("完成日期", |u| {
+        Cell::Text(u.completed_on.as_deref().unwrap_or(""))
+    }),
+    Column::new("报告人", |u| {
+        Cell::Text(u.completed_by.as_deref().unwrap_or(""))
+    }),
+    Column::new("在挂牌子", |u| Cell::Number(u.counts.hanging as f64)),
+    Column::new("已复核", |u| Cell::Number(u.rechecked as f64)),
+    Column::new("不合规", |u| Cell::Number(u.counts.noncompliant as f64)),
+    Column::new("待清理任务", |u| {
+        Cell::Number(u.counts.open_tasks as f64)
+    }),
+    Column::wide("说明", 40.0, |u| {
+        Cell::Text(u.note.as_deref().unwrap_or(""))
+    }),
+];
+
+/// A campaign's noncompliant plaques, with the first reason and the task's deadline.
+const NONCOMPLIANT_COLUMNS: [Column<PlaqueView>; 7] = [
+    Column::wide("单位", 16.0, |p| Cell::Text(&p.unit_name)),
+    Column::wide("牌子名称", 28.0, |p| Cell::Text(&p.name)),
+    Column::new("位置", |p| Cell::Text(p.placement_zh)),
+    Column::new("悬挂地点", |p| Cell::Text(&p.location)),
+    Column::wide("问题", 60.0, |p| {
+        Cell::Text(
+            p.decision
+                .reasons
+                .first()
+                .map_or("", |r| r.message.as_str()),
+        )
+    }),
+    Column::new("条款", |p| {
+        Cell::Text(p.decision.reasons.first().map_or("", |r| r.clause.as_str()))
+    }),
+    Column::new("清理期限", |p| {
+        Cell::Text(p.open_task.as_ref().map_or("", |t| t.deadline.as_str()))
+    }),
+];
+
 fn campaign_workbook(c: &CampaignView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let ws = wb.add_worksheet();
-    ws.set_name("进度")?;
-    ws.write_string_with_format(0, 0, &c.title, &bold)?;
-    ws.write_string(
-        1,
-        0,
+    let lines = [
+        c.title.clone(),
         format!(
             "部署日期 {}，截止日期 {}（4.1-3、4.1-7）",
             c.launched_on, c.deadline
         ),
-    )?;
-    let headers = [
-        "街道(乡镇)",
-        "状态",
-        "完成日期",
-        "报告人",
-        "在挂牌子",
-        "已复核",
-        "不合规",
-        "待清理任务",
-        "说明",
+        String::new(),
     ];
-    for (i, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(3, i as u16, *h, &bold)?;
-    }
-    for (i, u) in c.units.iter().enumerate() {
-        let r = (i + 4) as u32;
-        ws.write_string(r, 0, &u.unit_name)?;
-        ws.write_string(r, 1, u.state_zh)?;
-        ws.write_string(r, 2, u.completed_on.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 3, u.completed_by.as_deref().unwrap_or(""))?;
-        ws.write_number(r, 4, u.counts.hanging as f64)?;
-        ws.write_number(r, 5, u.rechecked as f64)?;
-        ws.write_number(r, 6, u.counts.noncompliant as f64)?;
-        ws.write_number(r, 7, u.counts.open_tasks as f64)?;
-        ws.write_string(r, 8, u.note.as_deref().unwrap_or(""))?;
-    }
-    ws.set_column_width(0, 18)?;
-    ws.set_column_width(8, 40)?;
-    let ws = wb.add_worksheet();
-    ws.set_name("不合规挂牌")?;
-    let headers = [
-        "单位",
-        "牌子名称",
-        "位置",
-        "悬挂地点",
-        "问题",
-        "条款",
-        "清理期限",
-    ];
-    for (i, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *h, &bold)?;
-    }
-    for (i, p) in c.noncompliant.iter().enumerate() {
-        let r = (i + 1) as u32;
-        let reason = p.decision.reasons.first();
-        ws.write_string(r, 0, &p.unit_name)?;
-        ws.write_string(r, 1, &p.name)?;
-        ws.write_string(r, 2, p.placement_zh)?;
-        ws.write_string(r, 3, &p.location)?;
-        ws.write_string(r, 4, reason.map(|r| r.message.as_str()).unwrap_or(""))?;
-        ws.write_string(r, 5, reason.map(|r| r.clause.as_str()).unwrap_or(""))?;
-        ws.write_string(
-            r,
-            6,
-            p.open_task
-                .as_ref()
-                .map(|t| t.deadline.as_str())
-                .unwrap_or(""),
-        )?;
-    }
-    ws.set_column_width(0, 16)?;
-    ws.set_column_width(1, 28)?;
-    ws.set_column_width(4, 60)?;
-    wb.save_to_buffer()
+    let mut x = Export::new();
+    x.sheet("进度", &lines, &CAMPAIGN_UNIT_COLUMNS, &c.units)?
+        .sheet("不合规挂牌", &[], &NONCOMPLIANT_COLUMNS, &c.noncompliant)?;
+    x.finish()
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::state::AppState;
+use crate::views::list;
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
 
 #[derive(askama::Template)]
@@ -49,10 +50,7 @@ pub async fn list(
         Ok(p) => p,
         Err(e) => return PageError(e).into_response(),
     };
-    let pager_base = format!(
-        "/admin/users?{}&",
-        serde_urlencoded::to_string([("q", &q)]).unwrap_or_default()
-    );
+    let pager_base = list::pager_base("/admin/users", &[("q", &q)]);
     render(
         StatusCode::OK,
         &ListPage {
