@@ -173,6 +173,10 @@ pub enum Action {
     AdmitCityDemand,
     /// Admit or reject a district department's demand (区(市、县)党(工)委、政府(管委会), 4.2-4).
     AdmitDistrictDemand,
+    /// Register (备案) a work item that cites a law, regulation or rule, or return it to its
+    /// drafter: the list keeper of the demand's level (民政, 4.2-2 and 4.2-4). Only the keeper of
+    /// that very level: the city's does not keep a district's list (see [`authorize`]).
+    RegisterDemand,
     /// Revoke or terminate an admitted demand (4.2-5).
     RevokeDemand,
     /// See demands in one's jurisdiction (what exactly is filtered by role).
@@ -224,7 +228,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 35] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -236,6 +240,7 @@ impl Action {
         Self::DraftDemand,
         Self::AdmitCityDemand,
         Self::AdmitDistrictDemand,
+        Self::RegisterDemand,
         Self::RevokeDemand,
         Self::ViewDemands,
         Self::ReportUnadmitted,
@@ -274,6 +279,7 @@ impl Action {
             Self::DraftDemand => "起草和提交事项",
             Self::AdmitCityDemand => "审批市级部门事项",
             Self::AdmitDistrictDemand => "审批区级部门事项",
+            Self::RegisterDemand => "备案工作事项",
             Self::RevokeDemand => "撤销事项",
             Self::ViewDemands => "查看事项",
             Self::ReportUnadmitted => "拒收并举报未准入事项",
@@ -316,6 +322,9 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::DraftDemand => matches!(role, R::CityDepartment | R::DistrictDepartment),
         A::AdmitCityDemand => role == R::CityApprover,
         A::AdmitDistrictDemand => role == R::DistrictApprover,
+        // 4.2-2 清单管理: the list of each level is kept by its civil-affairs department (民政),
+        // which holds the supervisor role; it registers the items a law provides for (4.2-4).
+        A::RegisterDemand => role == R::Supervisor,
         A::RevokeDemand => matches!(role, R::Supervisor | R::CityApprover | R::DistrictApprover),
         // Business data is not the administrators' (三员 see accounts and logs, not demands);
         // residents read the published lists, which need no login.
@@ -517,14 +526,25 @@ impl Principal {
 }
 
 /// The one authorization decision: may `p` take `action` on `target`?
+///
+/// A grant covers its subtree, except for [`Action::RegisterDemand`]: each level keeps its own
+/// list (4.2-2), so the keeper's scope must be the demand's scope itself — the city's keeper
+/// does not register a district department's items, nor a district's keeper another district's.
 pub fn authorize(p: &Principal, action: Action, target: &Target<'_>) -> Result<()> {
     if let Some(e) = p.blocked() {
         return Err(e);
     }
+    let covers = |g: &Grant| {
+        if action == Action::RegisterDemand {
+            target.path == g.scope_path
+        } else {
+            target.path.starts_with(&g.scope_path)
+        }
+    };
     let allowed = p
         .grants
         .iter()
-        .any(|g| permits(g.role, action) && target.path.starts_with(&g.scope_path));
+        .any(|g| permits(g.role, action) && covers(g));
     if allowed {
         Ok(())
     } else {
@@ -662,6 +682,7 @@ mod tests {
                 R::Supervisor,
                 &[
                     A::ViewTree,
+                    A::RegisterDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
                     A::ViewCases,
@@ -790,6 +811,24 @@ mod tests {
             assert_eq!(e.code, "forbidden");
         }
         assert!(authorize(&p, Action::ReadAudit, &same).is_err());
+    }
+
+    /// 备案 is kept per level (4.2-2): a keeper registers only the demands of its own city or
+    /// district, not those of a district below it, nor of another district.
+    #[test]
+    fn a_keeper_registers_only_its_own_levels_list() {
+        let city = principal(Role::Supervisor, "/1/");
+        let district = principal(Role::Supervisor, "/1/2/");
+        let at = |path| Target { node_id: 0, path };
+        assert!(authorize(&city, Action::RegisterDemand, &at("/1/")).is_ok());
+        assert!(authorize(&city, Action::RegisterDemand, &at("/1/2/")).is_err());
+        assert!(authorize(&district, Action::RegisterDemand, &at("/1/2/")).is_ok());
+        assert!(authorize(&district, Action::RegisterDemand, &at("/1/3/")).is_err());
+        assert!(authorize(&district, Action::RegisterDemand, &at("/1/")).is_err());
+        // Revoking still covers the subtree.
+        assert!(authorize(&city, Action::RevokeDemand, &at("/1/2/")).is_ok());
+        let approver = principal(Role::DistrictApprover, "/1/2/");
+        assert!(authorize(&approver, Action::RegisterDemand, &at("/1/2/")).is_err());
     }
 
     #[test]

@@ -904,7 +904,8 @@ impl App {
     }
 
     /// A few demands through the real lifecycle and rules, so that every list has content:
-    /// admitted items with numbers, one awaiting approval, one refused by 4.2-6, one revoked.
+    /// admitted items with numbers (registered by the keeper where a law provides for them,
+    /// approved otherwise), one awaiting approval, one refused by 4.2-6, one revoked.
     async fn seed_demo_demands(&self) -> Result<()> {
         use crate::demand::DemandForm;
         let dept = self.demo_ctx("district_dept").await?;
@@ -963,10 +964,17 @@ impl App {
                 "第七十二条",
             ),
         ];
+        // Items a law provides for are registered by the district's list keeper (民政, 4.2-4);
+        // the others are approved by the district.
         for f in admitted {
             let d = self.create_demand(&dept, &f, true).await?;
-            self.admit_demand(&approver, d.id, "", "", "示例：同意准入")
-                .await?;
+            if d.status == crate::demand::DemandStatus::ForRegistration {
+                self.register_demand(&supervisor, d.id, true, "示例：已核对所引条款，予以备案")
+                    .await?;
+            } else {
+                self.admit_demand(&approver, d.id, "", "", "示例：同意准入")
+                    .await?;
+            }
         }
         let revoked = funded(
             base("示例：协助收集辖区商户卫生许可材料", "health", "45", "6"),

@@ -2,6 +2,11 @@
 //! through — draft → submitted → (rules) → admitted | rejected → expired | revoked — with
 //! admission numbers, public lookup, community refusal reports and the burden ledger.
 //!
+//! A work item that a law, regulation or rule clearly provides for needs no approval (4.2-4);
+//! it enters the list (清单管理, 4.2-2) by registration (备案) instead: draft → for_registration
+//! → admitted (the list keeper of its level, 民政, checked the cited article and gave the
+//! number) | back to draft (returned: the article does not exist or does not apply).
+//!
 //! The lifecycle is generic over the kind; a kind adds its details (a JSON column), its form
 //! fields and its rules (a function in the rules crate). The first kind is the work item
 //! (工作事项, clause 4.2).
@@ -98,6 +103,9 @@ impl DemandKind {
 pub enum DemandStatus {
     Draft,
     Submitted,
+    /// A work item with a legal basis, waiting for the list keeper's registration (备案,
+    /// 4.2-2, 4.2-4). Stored as `for_registration` (the status column holds 16 characters).
+    ForRegistration,
     Admitted,
     Rejected,
     Revoked,
@@ -111,6 +119,7 @@ impl DemandStatus {
         match self {
             Self::Draft => "draft",
             Self::Submitted => "submitted",
+            Self::ForRegistration => "for_registration",
             Self::Admitted => "admitted",
             Self::Rejected => "rejected",
             Self::Revoked => "revoked",
@@ -121,6 +130,7 @@ impl DemandStatus {
         match self {
             Self::Draft => "草稿",
             Self::Submitted => "待审批",
+            Self::ForRegistration => "待备案",
             Self::Admitted => "已准入",
             Self::Rejected => "不予准入",
             Self::Revoked => "已撤销",
@@ -135,6 +145,7 @@ impl DemandStatus {
     fn stored(s: &str) -> Self {
         match s {
             "submitted" => Self::Submitted,
+            "for_registration" => Self::ForRegistration,
             "admitted" => Self::Admitted,
             "rejected" => Self::Rejected,
             "revoked" => Self::Revoked,
@@ -184,6 +195,80 @@ impl Level {
             Self::District => "区(市、县)党(工)委、政府(管委会)",
         }
     }
+    /// Who keeps the work-item list of this level and registers (备案) the items a law provides
+    /// for (4.2-2, 4.2-4): the civil-affairs department of the city or district, through its
+    /// supervisor role.
+    pub fn keeper_zh(self) -> &'static str {
+        match self {
+            Self::City => "市民政局",
+            Self::District => "区(市、县)民政局",
+        }
+    }
+}
+
+/// Where the rules send a submitted work item: refused; registered by the list keeper when a
+/// law, regulation or rule provides for it (4.2-4 exempts it from approval; it enters the list,
+/// 4.2-2); otherwise approved by the Party committee and government of its level (4.2-4).
+pub fn route_of(outcome: Outcome, has_legal_basis: bool) -> DemandStatus {
+    match outcome {
+        Outcome::Reject => DemandStatus::Rejected,
+        Outcome::Allow if has_legal_basis => DemandStatus::ForRegistration,
+        _ => DemandStatus::Submitted,
+    }
+}
+
+/// Why a keeper sends a work item back instead of registering it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnGround {
+    /// The cited article exists but does not provide for this item.
+    BasisNotApplicable,
+    /// The cited law, regulation or rule has no such article.
+    ArticleNotFound,
+}
+
+impl ReturnGround {
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim() {
+            "basis_not_applicable" => Ok(Self::BasisNotApplicable),
+            "article_not_found" => Ok(Self::ArticleNotFound),
+            _ => Err(DomainError::field(
+                "ground",
+                "return_ground_invalid",
+                "请选择退回理由：所引条款不适用（basis_not_applicable）或查无所引条款（article_not_found）",
+            )),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BasisNotApplicable => "basis_not_applicable",
+            Self::ArticleNotFound => "article_not_found",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::BasisNotApplicable => "所引条款不适用于该事项",
+            Self::ArticleNotFound => "查无所引条款",
+        }
+    }
+}
+
+/// The keeper's registration (备案) of a work item, or its return, as the decision records it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RegistrationView {
+    /// `registered` or `returned`.
+    pub outcome: String,
+    /// The keeper, e.g. 区(市、县)民政局 · 铁东区.
+    pub keeper: String,
+    /// Display name of the person who registered or returned it.
+    pub by: String,
+    pub at: String,
+    /// A return's ground (`basis_not_applicable`, `article_not_found`) and its words.
+    pub ground: Option<String>,
+    pub ground_zh: Option<String>,
+    /// The keeper's opinion (registration) or reason (return).
+    pub note: Option<String>,
+    pub clauses: Vec<String>,
 }
 
 /// The work item's own fields (the `details` JSON).
@@ -287,6 +372,9 @@ pub struct DecisionView {
     pub outcome: String,
     pub clauses: Vec<String>,
     pub reasons: Vec<ReasonView>,
+    /// The list keeper's registration or return (work items with a legal basis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<RegistrationView>,
 }
 
 impl DecisionView {
@@ -315,6 +403,7 @@ impl DecisionView {
                     message: r.message.to_string(),
                 })
                 .collect(),
+            registration: None,
         }
     }
 }
@@ -354,7 +443,12 @@ pub struct DemandView {
     pub period_start: String,
     pub period_end: String,
     pub decision: Option<DecisionView>,
+    /// Who admits it: the approving authority, or for a work item with a legal basis the list
+    /// keeper who registers it (备案机关, see `by_registration`).
     pub authority_zh: &'static str,
+    /// The demand goes (or went) through registration (备案) by the list keeper rather than
+    /// approval (4.2-4).
+    pub by_registration: bool,
     pub admission_number: Option<String>,
     pub valid_from: Option<String>,
     pub valid_to: Option<String>,
@@ -1078,6 +1172,8 @@ impl App {
         } else {
             None
         };
+        let by_registration = kind == DemandKind::WorkItem
+            && row.authority.as_deref() == Some(Role::Supervisor.as_str());
         Ok(DemandView {
             id: row.id,
             kind,
@@ -1111,7 +1207,12 @@ impl App {
                 .decision
                 .as_deref()
                 .and_then(|d| serde_json::from_str(d).ok()),
-            authority_zh: kind.authority(level).2,
+            authority_zh: if by_registration {
+                level.keeper_zh()
+            } else {
+                kind.authority(level).2
+            },
+            by_registration,
             admission_number: row.admission_number,
             valid_from: row.valid_from,
             valid_to: row.valid_to,
@@ -1285,7 +1386,7 @@ impl App {
                     .filter(demand::Column::Status.eq("admitted"))
                     .filter(demand::Column::ValidTo.gte(self.today().to_string()));
             }
-            s @ ("draft" | "submitted" | "rejected" | "revoked") => {
+            s @ ("draft" | "submitted" | "for_registration" | "rejected" | "revoked") => {
                 q = q.filter(demand::Column::Status.eq(s))
             }
             _ => {
@@ -1338,6 +1439,7 @@ impl App {
     ) -> Result<DemandView> {
         let row = self.demand_row(id).await?;
         self.authority_check(ctx, &row).await?;
+        not_for_registration(&row)?;
         if row.status != DemandStatus::Submitted.as_str() {
             return Err(DomainError::conflict(
                 "demand_not_submitted",
@@ -1372,48 +1474,211 @@ impl App {
             self.today(),
         )?;
         let now = self.now_ms();
-        let year = crate::clock::cst_date(now)
-            .map(|d| chrono::Datelike::year(&d))
-            .unwrap_or(2026);
         let mut tx = self.store.begin_write().await?;
-        let seq = next_counter(tx.conn(), &format!("admission:{year}")).await?;
-        let number = AdmissionNumber::new(year, seq)?;
-        let updated = demand::Entity::update_many()
-            .col_expr(
-                demand::Column::Status,
-                Expr::value(DemandStatus::Admitted.as_str()),
-            )
-            .col_expr(
-                demand::Column::AdmissionNumber,
-                Expr::value(number.as_str()),
-            )
-            .col_expr(demand::Column::ValidFrom, Expr::value(from.to_string()))
-            .col_expr(demand::Column::ValidTo, Expr::value(to.to_string()))
-            .col_expr(
-                demand::Column::ReviewedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(demand::Column::ReviewedAt, Expr::value(now))
-            .col_expr(
-                demand::Column::ReviewNote,
-                Expr::value(Some(text::visible(note).to_owned()).filter(|n| !n.is_empty())),
-            )
-            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
-            .filter(demand::Column::Id.eq(id))
-            .filter(demand::Column::Status.eq(DemandStatus::Submitted.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if updated.rows_affected != 1 {
-            return Err(DomainError::conflict(
-                "demand_not_submitted",
-                "该事项已被他人处理，请刷新",
-            ));
-        }
+        let number = give_number(
+            &mut tx,
+            ctx,
+            &row,
+            NumberGiven {
+                from,
+                to,
+                note,
+                waiting: DemandStatus::Submitted,
+                decision: None,
+                now,
+            },
+        )
+        .await?;
         tx.audit(ctx.entry(
             "demand.admit",
             "demand",
             Some(id.to_string()),
             serde_json::json!({ "admission_number": number, "valid_from": from.to_string(), "valid_to": to.to_string(), "clauses": DemandKind::parse(&row.kind)?.admission_clauses() }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.demand_detail(ctx, id).await
+    }
+
+    /// The list keeper of the demand's level (民政, 4.2-2): exactly that level and place, as
+    /// [`authorize`] decides for [`Action::RegisterDemand`].
+    async fn keeper_check(&self, ctx: &Ctx, row: &demand::Model) -> Result<NodeView> {
+        let scope = self.find_node(row.scope_node_id).await?;
+        if crate::authz::authorize(&ctx.principal, Action::RegisterDemand, &scope.target()).is_err()
+        {
+            self.record_denial(ctx, Action::RegisterDemand, Some(scope.id))
+                .await;
+            if let Some(e) = ctx.principal.blocked() {
+                return Err(e);
+            }
+            return Err(DomainError::forbidden(format!(
+                "该事项由{}（{}）备案",
+                Level::parse(&row.level).keeper_zh(),
+                scope.name
+            )));
+        }
+        Ok(scope)
+    }
+
+    /// Registers (备案) a work item that cites a law, regulation or rule (4.2-4: no approval; it
+    /// enters the list, 4.2-2). The keeper of its level confirms that the cited article exists
+    /// and applies (`basis_checked`); the admission number is then given as on admission, for
+    /// the demand's own period, and the decision records the clauses and who registered it.
+    pub async fn register_demand(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        basis_checked: bool,
+        opinion: &str,
+    ) -> Result<DemandView> {
+        let row = self.demand_row(id).await?;
+        let scope = self.keeper_check(ctx, &row).await?;
+        awaiting_registration(&row, self.today())?;
+        if !basis_checked {
+            return Err(DomainError::field(
+                "basis_checked",
+                "basis_not_checked",
+                "请确认已核对所引法律法规条款存在且适用",
+            ));
+        }
+        let opinion = text::visible(opinion);
+        if opinion.chars().count() > 500 {
+            return Err(DomainError::field(
+                "opinion",
+                "opinion_too_long",
+                "备案意见不能超过 500 字",
+            ));
+        }
+        let from = parse_date(&row.period_start, "valid_from")?;
+        let to = parse_date(&row.period_end, "valid_to")?;
+        check_validity(from, to, from, to, self.today())?;
+        let now = self.now_ms();
+        let level = Level::parse(&row.level);
+        let clauses = DemandKind::WorkItem.admission_clauses();
+        let mut decision = stored_decision(&row);
+        for c in &clauses {
+            if !decision.clauses.iter().any(|x| x == c.as_str()) {
+                decision.clauses.push(c.as_str().to_owned());
+            }
+        }
+        decision.registration = Some(RegistrationView {
+            outcome: "registered".into(),
+            keeper: format!("{} · {}", level.keeper_zh(), scope.name),
+            by: ctx.principal.display_name.clone(),
+            at: crate::clock::fmt_ms(now),
+            ground: None,
+            ground_zh: None,
+            note: Some(opinion.to_owned()).filter(|o| !o.is_empty()),
+            clauses: clauses.iter().map(|c| c.as_str().to_owned()).collect(),
+        });
+        let mut tx = self.store.begin_write().await?;
+        let number = give_number(
+            &mut tx,
+            ctx,
+            &row,
+            NumberGiven {
+                from,
+                to,
+                note: opinion,
+                waiting: DemandStatus::ForRegistration,
+                decision: Some(&decision),
+                now,
+            },
+        )
+        .await?;
+        tx.audit(ctx.entry(
+            "demand.register",
+            "demand",
+            Some(id.to_string()),
+            serde_json::json!({
+                "admission_number": number,
+                "valid_from": from.to_string(),
+                "valid_to": to.to_string(),
+                "basis": [row.legal_basis_title, row.legal_basis_article],
+                "basis_checked": true,
+                "clauses": clauses,
+            }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.demand_detail(ctx, id).await
+    }
+
+    /// Returns a work item waiting for registration to its drafter: the cited article does not
+    /// exist (`article_not_found`) or does not apply (`basis_not_applicable`). It goes back to
+    /// draft, so the department can correct the citation, or drop it and seek approval with
+    /// funding (4.2-4); the ground and reason stay on the decision and in the audit log.
+    pub async fn return_registration(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        ground: &str,
+        reason: &str,
+    ) -> Result<DemandView> {
+        let row = self.demand_row(id).await?;
+        let scope = self.keeper_check(ctx, &row).await?;
+        awaiting_registration(&row, self.today())?;
+        let ground = ReturnGround::parse(ground)?;
+        let reason = text::visible(reason);
+        if reason.is_empty() || reason.chars().count() > 2000 {
+            return Err(DomainError::field(
+                "reason",
+                "reason_required",
+                "请写明退回理由（不超过 2000 字）",
+            ));
+        }
+        let now = self.now_ms();
+        let level = Level::parse(&row.level);
+        let mut decision = stored_decision(&row);
+        decision.reasons.push(ReasonView {
+            clause: "4.2-4".into(),
+            code: format!("registration_returned_{}", ground.as_str()),
+            message: format!("备案退回：{}。{}", ground.label_zh(), reason),
+        });
+        decision.registration = Some(RegistrationView {
+            outcome: "returned".into(),
+            keeper: format!("{} · {}", level.keeper_zh(), scope.name),
+            by: ctx.principal.display_name.clone(),
+            at: crate::clock::fmt_ms(now),
+            ground: Some(ground.as_str().to_owned()),
+            ground_zh: Some(ground.label_zh().to_owned()),
+            note: Some(reason.to_owned()),
+            clauses: vec!["4.2-2".into(), "4.2-4".into()],
+        });
+        let mut tx = self.store.begin_write().await?;
+        let updated = demand::Entity::update_many()
+            .col_expr(
+                demand::Column::Status,
+                Expr::value(DemandStatus::Draft.as_str()),
+            )
+            .col_expr(
+                demand::Column::Decision,
+                Expr::value(serde_json::to_string(&decision).map_err(|_| DomainError::internal())?),
+            )
+            .col_expr(
+                demand::Column::ReviewedBy,
+                Expr::value(ctx.principal.account_id),
+            )
+            .col_expr(demand::Column::ReviewedAt, Expr::value(now))
+            .col_expr(demand::Column::ReviewNote, Expr::value(reason.to_owned()))
+            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
+            .filter(demand::Column::Id.eq(id))
+            .filter(demand::Column::Status.eq(DemandStatus::ForRegistration.as_str()))
+            .exec(tx.conn())
+            .await?;
+        if updated.rows_affected != 1 {
+            return Err(not_awaiting_registration("该事项已被他人处理，请刷新"));
+        }
+        tx.audit(ctx.entry(
+            "demand.return_registration",
+            "demand",
+            Some(id.to_string()),
+            serde_json::json!({
+                "ground": ground.as_str(),
+                "reason": reason,
+                "basis": [row.legal_basis_title, row.legal_basis_article],
+                "clauses": ["4.2-2", "4.2-4"],
+            }),
         ))
         .await?;
         tx.commit().await?;
@@ -1426,9 +1691,17 @@ impl App {
     /// the rest of the rules, run again without reading the text, must not reject. The demand
     /// then waits in the authority's queue with the rest of the decision; the overruled findings,
     /// the reason, who and when are kept ([`WordingOverrule`]) and shown on the demand.
+    ///
+    /// A work item that cites a legal basis is not the approver's but the list keeper's (4.2-4):
+    /// the keeper of its level overrules, and the item then waits for registration.
     pub async fn overrule_wording(&self, ctx: &Ctx, id: i64, reason: &str) -> Result<DemandView> {
         let row = self.demand_row(id).await?;
-        self.authority_check(ctx, &row).await?;
+        let has_basis = row.kind == DemandKind::WorkItem.as_str() && row.legal_basis_kind.is_some();
+        if has_basis {
+            self.keeper_check(ctx, &row).await?;
+        } else {
+            self.authority_check(ctx, &row).await?;
+        }
         let reason = reason.trim();
         let length = reason.chars().count();
         if !(5..=500).contains(&length) {
@@ -1481,14 +1754,18 @@ impl App {
                 "该事项除用语命中外另有不予准入的结论，复核用语不能改变",
             ));
         }
+        let next = route_of(rest.outcome, has_basis);
+        let authority = if next == DemandStatus::ForRegistration {
+            Role::Supervisor.as_str()
+        } else {
+            view.level.authority().0.as_str()
+        };
         let rest = DecisionView::from_decision(&rest);
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         let updated = demand::Entity::update_many()
-            .col_expr(
-                demand::Column::Status,
-                Expr::value(DemandStatus::Submitted.as_str()),
-            )
+            .col_expr(demand::Column::Status, Expr::value(next.as_str()))
+            .col_expr(demand::Column::Authority, Expr::value(authority))
             .col_expr(
                 demand::Column::Decision,
                 Expr::value(serde_json::to_string(&rest).map_err(|_| DomainError::internal())?),
@@ -1560,6 +1837,7 @@ impl App {
     ) -> Result<DemandView> {
         let row = self.demand_row(id).await?;
         self.authority_check(ctx, &row).await?;
+        not_for_registration(&row)?;
         if row.status != DemandStatus::Submitted.as_str() {
             return Err(DomainError::conflict(
                 "demand_not_submitted",
@@ -1591,6 +1869,7 @@ impl App {
                 outcome: "reject".into(),
                 clauses: vec![],
                 reasons: vec![],
+                registration: None,
             });
         decision.outcome = "reject".into();
         if let Some(c) = clause {
@@ -2291,6 +2570,115 @@ pub(crate) async fn raise_counter<C: ConnectionTrait>(
     Ok(())
 }
 
+/// What [`give_number`] writes: the validity, the reviewer's note, the status the demand must
+/// still be in, and (registration) the decision with the keeper's record.
+struct NumberGiven<'a> {
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    note: &'a str,
+    waiting: DemandStatus,
+    decision: Option<&'a DecisionView>,
+    now: i64,
+}
+
+/// Gives a waiting demand its admission number and validity, the one way admission and
+/// registration both do it; refuses if someone else moved it meanwhile.
+async fn give_number(
+    tx: &mut jianfu_store::WriteTx,
+    ctx: &Ctx,
+    row: &demand::Model,
+    g: NumberGiven<'_>,
+) -> Result<AdmissionNumber> {
+    let year = crate::clock::cst_date(g.now)
+        .map(|d| chrono::Datelike::year(&d))
+        .unwrap_or(2026);
+    let seq = next_counter(tx.conn(), &format!("admission:{year}")).await?;
+    let number = AdmissionNumber::new(year, seq)?;
+    let mut update = demand::Entity::update_many()
+        .col_expr(
+            demand::Column::Status,
+            Expr::value(DemandStatus::Admitted.as_str()),
+        )
+        .col_expr(
+            demand::Column::AdmissionNumber,
+            Expr::value(number.as_str()),
+        )
+        .col_expr(demand::Column::ValidFrom, Expr::value(g.from.to_string()))
+        .col_expr(demand::Column::ValidTo, Expr::value(g.to.to_string()))
+        .col_expr(
+            demand::Column::ReviewedBy,
+            Expr::value(ctx.principal.account_id),
+        )
+        .col_expr(demand::Column::ReviewedAt, Expr::value(g.now))
+        .col_expr(
+            demand::Column::ReviewNote,
+            Expr::value(Some(text::visible(g.note).to_owned()).filter(|n| !n.is_empty())),
+        )
+        .col_expr(demand::Column::UpdatedAt, Expr::value(g.now));
+    if let Some(d) = g.decision {
+        update = update.col_expr(
+            demand::Column::Decision,
+            Expr::value(serde_json::to_string(d).map_err(|_| DomainError::internal())?),
+        );
+    }
+    let updated = update
+        .filter(demand::Column::Id.eq(row.id))
+        .filter(demand::Column::Status.eq(g.waiting.as_str()))
+        .exec(tx.conn())
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(if g.waiting == DemandStatus::ForRegistration {
+            not_awaiting_registration("该事项已被他人处理，请刷新")
+        } else {
+            DomainError::conflict("demand_not_submitted", "该事项已被他人处理，请刷新")
+        });
+    }
+    Ok(number)
+}
+
+fn not_awaiting_registration(message: impl Into<String>) -> DomainError {
+    DomainError::conflict("demand_not_awaiting_registration", message)
+}
+
+/// Registration and its return act only on a demand waiting for registration.
+fn awaiting_registration(row: &demand::Model, today: chrono::NaiveDate) -> Result<()> {
+    if row.status == DemandStatus::ForRegistration.as_str() {
+        return Ok(());
+    }
+    Err(not_awaiting_registration(format!(
+        "该事项当前为“{}”，只有待备案的事项可以备案或退回",
+        stored_status_on(row, today).label_zh()
+    )))
+}
+
+/// An approver's admission or rejection does not reach a work item waiting for registration:
+/// a law provides for it, so it needs no approval (4.2-4); its level's list keeper registers it.
+fn not_for_registration(row: &demand::Model) -> Result<()> {
+    if row.status != DemandStatus::ForRegistration.as_str() {
+        return Ok(());
+    }
+    Err(DomainError::conflict(
+        "demand_awaiting_registration",
+        format!(
+            "该事项有法律法规规章依据，无须审批（4.2-4），由{}备案",
+            Level::parse(&row.level).keeper_zh()
+        ),
+    ))
+}
+
+/// The decision stored on submission (an empty allow when there is none).
+fn stored_decision(row: &demand::Model) -> DecisionView {
+    row.decision
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or(DecisionView {
+            outcome: "allow".into(),
+            clauses: vec![],
+            reasons: vec![],
+            registration: None,
+        })
+}
+
 /// A demand's status on `today`: the stored one, except that an admitted demand whose validity
 /// ended before `today` is expired (never stored, so expiry needs no background job).
 fn stored_status_on(row: &demand::Model, today: chrono::NaiveDate) -> DemandStatus {
@@ -2372,12 +2760,12 @@ async fn submit_in(
     check_period_not_past(d.period_end, on)?;
     let decision = rule(d, on)?;
     let view = DecisionView::from_decision(&decision);
-    let status = if decision.outcome == Outcome::Reject {
-        DemandStatus::Rejected
+    let status = route_of(decision.outcome, d.legal_basis.is_some());
+    let authority = if status == DemandStatus::ForRegistration {
+        Role::Supervisor.as_str()
     } else {
-        DemandStatus::Submitted
+        d.level.authority().0.as_str()
     };
-    let authority = d.level.authority().0.as_str();
     demand::Entity::update_many()
         .col_expr(demand::Column::Status, Expr::value(status.as_str()))
         .col_expr(
@@ -2403,6 +2791,44 @@ async fn submit_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 4.2-4: a work item a law provides for goes to registration, one without a basis to
+    /// approval, a refused one nowhere; a basis does not save a refused item.
+    #[test]
+    fn the_rules_outcome_routes_to_registration_or_approval() {
+        let cases = [
+            (Outcome::Allow, true, DemandStatus::ForRegistration),
+            (Outcome::Allow, false, DemandStatus::Submitted),
+            (Outcome::NeedsApproval, false, DemandStatus::Submitted),
+            (Outcome::NeedsApproval, true, DemandStatus::Submitted),
+            (Outcome::Reject, true, DemandStatus::Rejected),
+            (Outcome::Reject, false, DemandStatus::Rejected),
+        ];
+        for (outcome, basis, want) in cases {
+            assert_eq!(route_of(outcome, basis), want, "{outcome:?} basis={basis}");
+        }
+    }
+
+    #[test]
+    fn registration_status_fits_its_column_and_reads_back() {
+        let s = DemandStatus::ForRegistration;
+        assert!(s.as_str().len() <= 16, "status column is VARCHAR(16)");
+        assert_eq!(DemandStatus::stored(s.as_str()), s);
+        assert_eq!(DemandStatus::stored_label("for_registration"), "待备案");
+        assert_eq!(Level::City.keeper_zh(), "市民政局");
+        assert_eq!(Level::District.keeper_zh(), "区(市、县)民政局");
+    }
+
+    #[test]
+    fn return_grounds_are_the_two_named_ones() {
+        for g in [ReturnGround::BasisNotApplicable, ReturnGround::ArticleNotFound] {
+            assert_eq!(ReturnGround::parse(g.as_str()).unwrap(), g);
+            assert!(!g.label_zh().is_empty());
+        }
+        let e = ReturnGround::parse("other").unwrap_err();
+        assert_eq!(e.code, "return_ground_invalid");
+        assert_eq!(e.field, Some("ground"));
+    }
 
     #[test]
     fn yuan_parsing() {

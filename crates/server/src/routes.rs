@@ -51,6 +51,15 @@ const ADMIT: &[Action] = &[
     Action::ApproveTemporaryPlaque,
 ];
 
+/// Overruling a banned-wording match (4.2-6): the authority that admits the demand, or for a
+/// work item with a legal basis the list keeper who registers it (4.2-4).
+const REVIEW_WORDING: &[Action] = &[
+    Action::AdmitCityDemand,
+    Action::AdmitDistrictDemand,
+    Action::ApproveTemporaryPlaque,
+    Action::RegisterDemand,
+];
+
 /// Reading an application: its applicant (who can apply) or an official who sees certificates.
 const CERT_READ: &[Action] = &[Action::ApplyCertificate, Action::ViewCertificates];
 /// The documents carry the full ID number: the applicant, or the issuing community's staff.
@@ -523,8 +532,20 @@ pub fn route_table() -> Vec<RouteSpec> {
         r(
             post.clone(),
             "/demands/{id}/overrule-wording",
-            AnyOf(ADMIT),
+            AnyOf(REVIEW_WORDING),
             views::demands::overrule_wording,
+        ),
+        r(
+            post.clone(),
+            "/demands/{id}/register",
+            Act(A::RegisterDemand),
+            views::demands::register,
+        ),
+        r(
+            post.clone(),
+            "/demands/{id}/return-registration",
+            Act(A::RegisterDemand),
+            views::demands::return_registration,
         ),
         r(
             post.clone(),
@@ -626,8 +647,20 @@ pub fn route_table() -> Vec<RouteSpec> {
         r(
             post.clone(),
             "/api/v1/demands/{id}/overrule-wording",
-            AnyOf(ADMIT),
+            AnyOf(REVIEW_WORDING),
             api::demands::overrule_wording,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/demands/{id}/register",
+            Act(A::RegisterDemand),
+            api::demands::register,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/demands/{id}/return-registration",
+            Act(A::RegisterDemand),
+            api::demands::return_registration,
         ),
         r(
             post.clone(),

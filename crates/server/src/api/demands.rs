@@ -33,8 +33,16 @@ pub struct DemandOut {
     pub requester_name: String,
     /// `city` or `district`.
     pub level: String,
-    /// `draft`, `submitted`, `admitted`, `rejected`, `revoked` or `expired`.
+    /// `draft`, `submitted` (待审批), `for_registration` (待备案), `admitted`, `rejected`,
+    /// `revoked` or `expired`.
     pub status: String,
+    /// Who admits it: the approving authority (审批机关), or for a work item with a legal basis
+    /// the list keeper who registers it (备案机关, `by_registration`).
+    pub authority_zh: String,
+    /// Goes (or went) through registration (备案) by the list keeper instead of approval (4.2-4).
+    pub by_registration: bool,
+    /// The keeper's registration or return, once made.
+    pub registration: Option<RegistrationOut>,
     pub category: String,
     pub admission_number: Option<String>,
     pub valid_from: Option<String>,
@@ -55,6 +63,24 @@ pub struct DemandOut {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct RegistrationOut {
+    /// `registered` or `returned`.
+    pub outcome: String,
+    /// The keeper, e.g. `区(市、县)民政局 · 铁东区`.
+    pub keeper: String,
+    /// Who registered or returned it.
+    pub by: String,
+    pub at: String,
+    /// A return's ground: `basis_not_applicable` or `article_not_found`.
+    pub ground: Option<String>,
+    pub ground_zh: Option<String>,
+    /// The keeper's opinion or the return's reason.
+    pub note: Option<String>,
+    /// The clauses registration applies: `4.2-2`, `4.2-4`.
+    pub clauses: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct WordingOverruleOut {
     pub findings: Vec<FindingOut>,
     pub reason: String,
@@ -64,7 +90,7 @@ pub struct WordingOverruleOut {
 
 impl From<DemandView> for DemandOut {
     fn from(d: DemandView) -> Self {
-        let (outcome, clauses, findings) = match d.decision {
+        let (outcome, clauses, findings, registration) = match d.decision {
             Some(dec) => (
                 Some(dec.outcome),
                 dec.clauses,
@@ -76,8 +102,18 @@ impl From<DemandView> for DemandOut {
                         message: r.message,
                     })
                     .collect(),
+                dec.registration.map(|r| RegistrationOut {
+                    outcome: r.outcome,
+                    keeper: r.keeper,
+                    by: r.by,
+                    at: r.at,
+                    ground: r.ground,
+                    ground_zh: r.ground_zh,
+                    note: r.note,
+                    clauses: r.clauses,
+                }),
             ),
-            None => (None, vec![], vec![]),
+            None => (None, vec![], vec![], None),
         };
         Self {
             id: d.id,
@@ -87,6 +123,9 @@ impl From<DemandView> for DemandOut {
             requester_name: d.requester_name,
             level: d.level.as_str().into(),
             status: d.status.as_str().into(),
+            authority_zh: d.authority_zh.into(),
+            by_registration: d.by_registration,
+            registration,
             category: d.details.category,
             admission_number: d.admission_number,
             valid_from: d.valid_from,
@@ -337,6 +376,63 @@ pub async fn overrule_wording(
     Ok(Json(
         s.app
             .overrule_wording(&user.ctx(), id, &b.reason)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct RegisterIn {
+    /// Must be `true`: the keeper confirms that the cited article exists and applies to the
+    /// item (else 422 `basis_not_checked`).
+    pub basis_checked: bool,
+    /// Optional opinion (up to 500 characters), shown on the demand.
+    pub opinion: String,
+}
+
+/// Registers (备案) a work item that cites a law, regulation or rule (4.2-2, 4.2-4): the list
+/// keeper of its level (民政) confirms the article; the admission number is given for the
+/// demand's period. 409 `demand_not_awaiting_registration` when it is not waiting for it.
+#[utoipa::path(post, path = "/api/v1/demands/{id}/register", params(("id" = i64, Path)), request_body = RegisterIn,
+    responses((status = 200, body = DemandOut), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn register(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<RegisterIn>,
+) -> Result<Json<DemandOut>, ApiError> {
+    Ok(Json(
+        s.app
+            .register_demand(&user.ctx(), id, b.basis_checked, &b.opinion)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ReturnIn {
+    /// `basis_not_applicable` (the article does not provide for this item) or
+    /// `article_not_found` (no such article).
+    pub ground: String,
+    /// Required: what the drafter should correct.
+    pub reason: String,
+}
+
+/// Returns a work item waiting for registration to its drafter (status `draft`), with a ground
+/// and a reason, recorded on the decision (list keeper of its level).
+#[utoipa::path(post, path = "/api/v1/demands/{id}/return-registration", params(("id" = i64, Path)), request_body = ReturnIn,
+    responses((status = 200, body = DemandOut), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn return_registration(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<ReturnIn>,
+) -> Result<Json<DemandOut>, ApiError> {
+    Ok(Json(
+        s.app
+            .return_registration(&user.ctx(), id, &b.ground, &b.reason)
             .await?
             .into(),
     ))

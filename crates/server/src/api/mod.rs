@@ -174,6 +174,7 @@ impl Modify for Contract {
         second_factor::policy, second_factor::set_policy,
         audit::list, audit::verify,
         demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::overrule_wording, demands::reject, demands::revoke,
+        demands::register, demands::return_registration,
         demands::lookup, demands::report, demands::cases, demands::ledger,
         demands::request_temporary_plaque, demands::create_agency_requirement,
         import::import_demands,

@@ -1,5 +1,5 @@
 //! Demand pages: the list, the draft form, one demand with its rule findings and the actions
-//! its viewer may take (submit, admit, reject, revoke), the public lookup and published lists,
+//! its viewer may take (submit, admit, reject, register, return, revoke), the public lookup and published lists,
 //! the community's refusal report, supervision cases and the burden ledger.
 
 use axum::extract::State;
@@ -40,6 +40,8 @@ pub struct ListQuery {
     f: DemandFilter,
     page: Option<u64>,
     per_page: Option<u64>,
+    /// A success message after a redirect (by code).
+    done: Option<String>,
 }
 
 pub async fn list(
@@ -58,7 +60,7 @@ pub async fn list(
     render(
         StatusCode::OK,
         &ListPage {
-            chrome: Chrome::new("事项", Some(&user), "/demands"),
+            chrome: Chrome::new("事项", Some(&user), "/demands").with_done(q.done.as_deref()),
             pager_base: list::pager_base("/demands", &q.f),
             f: q.f,
             page,
@@ -235,6 +237,8 @@ struct DetailPage {
     can_revoke: bool,
     /// The authority may overrule the banned-wording findings of a demand rejected on its words.
     can_overrule: bool,
+    /// The list keeper of the demand's level may register it or return it (备案, 4.2-4).
+    can_register: bool,
     error: FormError,
     created: String,
     reviewed: String,
@@ -266,16 +270,32 @@ async fn detail_page(
                 && jianfu_domain::authz::permits(g.role, admit)
         });
     let can_revoke = d.status == DemandStatus::Admitted && p.may(Action::RevokeDemand);
+    // The list keeper of exactly the demand's level and place (authorize decides).
+    let keeper = d.kind == jianfu_domain::demand::DemandKind::WorkItem
+        && state
+            .app
+            .find_node(d.scope_node_id)
+            .await
+            .is_ok_and(|scope| {
+                jianfu_domain::authz::authorize(p, Action::RegisterDemand, &scope.target()).is_ok()
+            });
+    let can_register = d.status == DemandStatus::ForRegistration && keeper;
+    let has_basis = d.kind == jianfu_domain::demand::DemandKind::WorkItem
+        && d.legal_basis_kind.is_some();
     let can_overrule = d.status == DemandStatus::Rejected
         && d.decision.as_ref().is_some_and(|v| {
             v.reasons
                 .iter()
                 .any(|r| r.code.starts_with("banned_wording_"))
         })
-        && p.grants.iter().any(|g| {
-            (g.node_id == d.scope_node_id || g.scope_node_id == d.scope_node_id)
-                && jianfu_domain::authz::permits(g.role, admit)
-        });
+        && if has_basis {
+            keeper
+        } else {
+            p.grants.iter().any(|g| {
+                (g.node_id == d.scope_node_id || g.scope_node_id == d.scope_node_id)
+                    && jianfu_domain::authz::permits(g.role, admit)
+            })
+        };
     render(
         status,
         &DetailPage {
@@ -288,6 +308,7 @@ async fn detail_page(
             can_review,
             can_revoke,
             can_overrule,
+            can_register,
             error,
         },
     )
@@ -384,6 +405,53 @@ pub async fn overrule_wording(
 ) -> Response {
     let r = state.app.overrule_wording(&user.ctx(), id, &f.reason).await;
     after(&state, &user, id, r).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RegisterForm {
+    /// The checkbox: present (`on`) when ticked.
+    basis_checked: String,
+    opinion: String,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<RegisterForm>,
+) -> Response {
+    let checked = matches!(f.basis_checked.as_str(), "on" | "true" | "1");
+    let r = state
+        .app
+        .register_demand(&user.ctx(), id, checked, &f.opinion)
+        .await;
+    after(&state, &user, id, r).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReturnForm {
+    ground: String,
+    reason: String,
+}
+
+pub async fn return_registration(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReturnForm>,
+) -> Response {
+    let r = state
+        .app
+        .return_registration(&user.ctx(), id, &f.ground, &f.reason)
+        .await;
+    // Back in draft, the demand is its department's alone: the keeper returns to the queue.
+    match r {
+        Ok(_) => Redirect::to("/demands?status=for_registration&done=registration_returned")
+            .into_response(),
+        r => after(&state, &user, id, r).await,
+    }
 }
 
 pub async fn revoke(

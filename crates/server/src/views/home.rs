@@ -102,6 +102,13 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
             "街道(乡镇)报请的临时挂牌，同意后赋准入编号",
         ));
     }
+    if p.may(Action::RegisterDemand) {
+        links.push((
+            "/demands?status=for_registration",
+            "工作事项备案",
+            "有法律法规规章依据的工作事项：核对所引条款后备案赋号，或退回（4.2-2、4.2-4）",
+        ));
+    }
     if p.may(Action::ViewLedger) && !p.may(Action::ReportUnadmitted) {
         links.push(("/ledger", "负担台账", "辖区各社区、各部门的年负担小时数"));
     }

@@ -166,6 +166,7 @@ impl Chrome {
 fn done_message(code: &str) -> Option<&'static str> {
     Some(match code {
         "node_created" => "已新增节点",
+        "registration_returned" => "已退回起草部门",
         "node_updated" => "已保存修改",
         "node_deleted" => "已删除节点",
         "account_created" => "已创建账号；初始密码须在首次登录时修改",

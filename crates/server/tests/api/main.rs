@@ -16,6 +16,7 @@ mod demands;
 mod import;
 mod matrix;
 mod plaques;
+mod registration;
 mod second_factor;
 mod stories;
 

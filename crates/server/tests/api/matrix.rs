@@ -52,6 +52,9 @@ const STREET_OFFICIAL: &[&str] = &["street"];
 /// The demo demand's own department (铁东区卫生健康局) and its authority (铁东区).
 const OWN_DEPT: &[&str] = &["district_dept"];
 const DISTRICT_AUTHORITY: &[&str] = &["district_approver"];
+/// The keeper of 铁东区's work-item list (its 民政局): registers the demo demand, which cites a
+/// law (4.2-4), and reviews its wording; the city's keeper does not keep a district's list.
+const DISTRICT_KEEPER: &[&str] = &["district_supervisor"];
 const REVOKERS: &[&str] = &[
     "city_approver",
     "supervisor",
@@ -243,10 +246,12 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/demands/{id}/submit", OWN_DEPT, false),
         ("POST", "/demands/{id}/admit", DISTRICT_AUTHORITY, false),
         ("POST", "/demands/{id}/reject", DISTRICT_AUTHORITY, false),
+        ("POST", "/demands/{id}/overrule-wording", DISTRICT_KEEPER, false),
+        ("POST", "/demands/{id}/register", DISTRICT_KEEPER, false),
         (
             "POST",
-            "/demands/{id}/overrule-wording",
-            DISTRICT_AUTHORITY,
+            "/demands/{id}/return-registration",
+            DISTRICT_KEEPER,
             false,
         ),
         ("POST", "/demands/{id}/revoke", REVOKERS, false),
@@ -279,7 +284,14 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         (
             "POST",
             "/api/v1/demands/{id}/overrule-wording",
-            DISTRICT_AUTHORITY,
+            DISTRICT_KEEPER,
+            false,
+        ),
+        ("POST", "/api/v1/demands/{id}/register", DISTRICT_KEEPER, false),
+        (
+            "POST",
+            "/api/v1/demands/{id}/return-registration",
+            DISTRICT_KEEPER,
             false,
         ),
         ("POST", "/api/v1/demands/{id}/revoke", REVOKERS, false),
@@ -530,7 +542,8 @@ fn fill(path: &str, node: i64, ids: &Ids) -> String {
     } else if path.starts_with("/tokens/") {
         path.replace("{id}", "999999")
     } else if path.contains("/demands/{id}") || path.starts_with("/reports/") {
-        // Demo demand 1: admitted, from 铁东区卫生健康局 to every community of 铁东区.
+        // Demo demand 1: admitted (registered: it cites a law), from 铁东区卫生健康局 to every
+        // community of 铁东区.
         path.replace("{id}", "1")
     } else if path.starts_with("/certificates/{id}")
         || path.starts_with("/api/v1/certificates/{id}")
