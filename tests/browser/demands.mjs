@@ -12,7 +12,8 @@
 // admits it and it gets an admission number; anybody can look the number up; a community
 // worker finds it in the community's work-item list and reports another, unadmitted demand;
 // the district supervisor sees the case and revokes the demand; a banned demand is refused by
-// the rules (4.2-6); a bad form is re-rendered with a field error; the ledger adds it all up.
+// the rules (4.2-6); a bad form is re-rendered with a field error; the ledger adds it all up;
+// a demand that cites a law waits for registration (备案) by 铁东区's 民政局, not for approval.
 //
 // Like smoke.mjs it prints one line per step, stops at the first failure, and finally prints
 // exactly one line `N passed, M failed`; the exit code is 0 only when nothing failed. Its files
@@ -94,7 +95,13 @@ async function fillDemandForm(p, d) {
   const catLabel = (await p.locator('#category option:checked').innerText()).trim();
   assert.ok(catLabel.includes(d.categoryZh), `category ${d.category} is labelled "${catLabel}", expected ${d.categoryZh}`);
   await p.getByRole('radio', { name: d.role, exact: true }).check();
-  await p.locator('#legal_basis_kind').selectOption(''); // 无明确依据
+  if (d.basis) {
+    await p.locator('#legal_basis_kind').selectOption('law');
+    await p.getByLabel('依据名称').fill(d.basis.title);
+    await p.getByLabel('条款').fill(d.basis.article);
+  } else {
+    await p.locator('#legal_basis_kind').selectOption(''); // 无明确依据
+  }
   await p.getByLabel('随事项下拨经费（元）').fill(d.funding);
   await p.getByLabel('经费来源渠道').fill(d.fundingSource);
   await p.getByLabel('每次耗时（分钟）').fill(d.minutes);
@@ -131,6 +138,8 @@ const TITLE = `浏览器测试：协助开展居民健康随访通知 ${STAMP}`;
 const BANNED_TITLE = `浏览器测试：社区负责辖区环境整治 ${STAMP}`;
 const REVOKE_REASON = `浏览器测试：经核查属于部门职责，予以撤销（${STAMP}）`;
 const UNKNOWN_NUMBER = admissionNumber(YEAR, 999999);
+const BASIS_TITLE = `浏览器测试：协助核对儿童预防接种信息 ${STAMP}`;
+let basisId; // id of the demand that cites a law (registered, not approved)
 let demandId; // id of the demand of step 2
 let number; // its admission number
 let workItemHours; // #total-hours of 示例和平社区 while the demand was in force
@@ -362,6 +371,51 @@ const steps = [
       `the ledger gives 示例和平社区 ${hours} h/yr; its work-item list said ${workItemHours} before the 6.0 h demand was revoked`,
     );
     await suite.shot(page, '15-ledger.png');
+  }],
+
+  ['district_dept submits a demand citing a law: 待备案, 备案机关 区(市、县)民政局 (4.2-4)', async () => {
+    await loginAs('district_dept');
+    await goto(page, '/demands/new');
+    await fillDemandForm(page, {
+      ...plainDemand(BASIS_TITLE),
+      funding: '',
+      fundingSource: '',
+      basis: { title: '《中华人民共和国疫苗管理法》', article: '第四十七条' },
+    });
+    const resp = await submit(page, page.getByRole('button', { name: '提交审核' }), '/demands');
+    await expectStatus(page, resp, 303);
+    const m = pathOf(page.url()).match(/^\/demands\/(\d+)$/);
+    assert.ok(m, `after 提交审核 the browser is at ${page.url()}, expected /demands/{id}`);
+    basisId = Number(m[1]);
+    assert.equal(await statusBadge(page), '待备案', '#status of a demand citing a law');
+    assert.equal(await text(page.locator('#authority-label')), '备案机关', '#authority-label');
+    const authority = await text(page.locator('#authority'));
+    assert.ok(authority.includes('区(市、县)民政局'), `#authority says "${authority}"`);
+    await suite.shot(page, '16-for-registration.png');
+  }],
+
+  ['district_supervisor finds it among 待备案, ticks the check and registers it: 已准入 with a number', async () => {
+    await loginAs('district_supervisor');
+    await goto(page, '/demands?status=for_registration');
+    const row = page.locator('table.data tbody tr', { hasText: BASIS_TITLE });
+    assert.equal(await row.count(), 1, 'the keeper\'s 待备案 list does not show the demand');
+    await goto(page, `/demands/${basisId}`);
+    await page.getByLabel('已核对所引法律法规条款存在且适用').check();
+    await page.getByLabel('备案意见（可选）').fill('条款属实');
+    const resp = await submit(
+      page,
+      page.getByRole('button', { name: '备案并赋号' }),
+      `/demands/${basisId}/register`,
+    );
+    await expectStatus(page, resp, 303);
+    assert.equal(await statusBadge(page), '已准入', '#status after 备案并赋号');
+    const n = await text(page.locator('#admission-number'));
+    assert.match(n, NUMBER_RE, `#admission-number is "${n}"`);
+    const reg = page.locator('#registration');
+    assert.equal(await reg.getAttribute('data-outcome'), 'registered', '#registration[data-outcome]');
+    const hrefs = await reg.locator('a.clause').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(hrefs.includes('/policy#4.2-4') && hrefs.includes('/policy#4.2-2'), `#registration cites ${hrefs.join(', ')}`);
+    await suite.shot(page, '17-registered.png');
   }],
 ];
 

@@ -478,7 +478,7 @@ async fn sample_file_imports_through_the_page_with_targets_and_burden() {
     };
     let d = get(ids[0]).await;
     assert_eq!(d["title"], "协助开展居民健康档案信息核对");
-    assert_eq!(d["status"], "submitted");
+    assert_eq!(d["status"], "for_registration");
     assert_eq!(d["category"], "health");
     assert_eq!(targets(&d), sorted(vec![heping, guangming]));
     assert_eq!(d["hours_per_community"], 6.0); // 30 min × 12 / 60
@@ -657,7 +657,7 @@ async fn a_banned_category_row_is_imported_as_rejected_with_its_clause() {
     let report = import(&b, requester, &file(vec![row(&[]), banned]), true).await;
     assert_eq!(report["failed"], serde_json::json!([]));
     let good = &report["imported"][0];
-    assert_eq!(good["status"], "submitted");
+    assert_eq!(good["status"], "for_registration");
     let bad = &report["imported"][1];
     assert_eq!(bad["row"], 3);
     assert_eq!(bad["status"], "rejected");
