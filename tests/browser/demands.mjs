@@ -98,7 +98,7 @@ async function fillDemandForm(p, d) {
   if (d.basis) {
     await p.locator('#legal_basis_kind').selectOption('law');
     await p.getByLabel('依据名称').fill(d.basis.title);
-    await p.getByLabel('条款').fill(d.basis.article);
+    await p.getByLabel('条款', { exact: true }).fill(d.basis.article);
   } else {
     await p.locator('#legal_basis_kind').selectOption(''); // 无明确依据
   }

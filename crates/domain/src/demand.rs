@@ -1682,7 +1682,9 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
-        self.demand_detail(ctx, id).await
+        // Back in draft it is its department's alone (`may_see`); the keeper who returned it
+        // still gets the result of the return.
+        self.demand_view(self.demand_row(id).await?).await
     }
 
     /// Overrules the banned-wording findings (4.2-6) of a demand rejected on its words: the
@@ -2821,7 +2823,10 @@ mod tests {
 
     #[test]
     fn return_grounds_are_the_two_named_ones() {
-        for g in [ReturnGround::BasisNotApplicable, ReturnGround::ArticleNotFound] {
+        for g in [
+            ReturnGround::BasisNotApplicable,
+            ReturnGround::ArticleNotFound,
+        ] {
             assert_eq!(ReturnGround::parse(g.as_str()).unwrap(), g);
             assert!(!g.label_zh().is_empty());
         }

@@ -168,6 +168,7 @@ pub(super) fn type_view(
         outcome: "allow".into(),
         clauses: Vec::new(),
         reasons: Vec::new(),
+        registration: None,
     });
     let basis_zh = basis_of(&t)
         .map(|b| b.describe_zh())

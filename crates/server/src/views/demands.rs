@@ -280,8 +280,8 @@ async fn detail_page(
                 jianfu_domain::authz::authorize(p, Action::RegisterDemand, &scope.target()).is_ok()
             });
     let can_register = d.status == DemandStatus::ForRegistration && keeper;
-    let has_basis = d.kind == jianfu_domain::demand::DemandKind::WorkItem
-        && d.legal_basis_kind.is_some();
+    let has_basis =
+        d.kind == jianfu_domain::demand::DemandKind::WorkItem && d.legal_basis_kind.is_some();
     let can_overrule = d.status == DemandStatus::Rejected
         && d.decision.as_ref().is_some_and(|v| {
             v.reasons

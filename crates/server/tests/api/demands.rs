@@ -275,7 +275,10 @@ async fn rules_reject_banned_and_own_duty_with_clauses() {
     b["funding_source"] = json!("");
     b["professional"] = json!(true);
     let (_, d) = post(&dept, "/api/v1/demands", &b).await;
-    assert_eq!(d["status"], "for_registration", "a law provides for it: registration, not approval (4.2-4)");
+    assert_eq!(
+        d["status"], "for_registration",
+        "a law provides for it: registration, not approval (4.2-4)"
+    );
     assert_eq!(d["outcome"], "allow");
     assert!(
         d["findings"]

@@ -246,7 +246,12 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/demands/{id}/submit", OWN_DEPT, false),
         ("POST", "/demands/{id}/admit", DISTRICT_AUTHORITY, false),
         ("POST", "/demands/{id}/reject", DISTRICT_AUTHORITY, false),
-        ("POST", "/demands/{id}/overrule-wording", DISTRICT_KEEPER, false),
+        (
+            "POST",
+            "/demands/{id}/overrule-wording",
+            DISTRICT_KEEPER,
+            false,
+        ),
         ("POST", "/demands/{id}/register", DISTRICT_KEEPER, false),
         (
             "POST",
@@ -287,7 +292,12 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             DISTRICT_KEEPER,
             false,
         ),
-        ("POST", "/api/v1/demands/{id}/register", DISTRICT_KEEPER, false),
+        (
+            "POST",
+            "/api/v1/demands/{id}/register",
+            DISTRICT_KEEPER,
+            false,
+        ),
         (
             "POST",
             "/api/v1/demands/{id}/return-registration",

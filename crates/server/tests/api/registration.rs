@@ -75,7 +75,12 @@ async fn tiexi_keeper(t: &TestApp) -> Browser {
 async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved() {
     let t = spawn_app().await;
     let dept = t.login("district_dept").await;
-    let (s, d) = post(&dept, "/api/v1/demands", &with_basis(&t, "铁东区卫生健康局").await).await;
+    let (s, d) = post(
+        &dept,
+        "/api/v1/demands",
+        &with_basis(&t, "铁东区卫生健康局").await,
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     assert_eq!(d["outcome"], "allow");
     assert_eq!(d["status"], "for_registration", "{d}");
@@ -132,11 +137,18 @@ async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved()
     let keeper = t.login("district_supervisor").await;
     let (_, queue) = get(&keeper, "/api/v1/demands?status=for_registration").await;
     assert!(
-        queue["items"].as_array().unwrap().iter().any(|x| x["id"] == id),
+        queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == id),
         "{queue}"
     );
     let (_, home) = keeper.get_text("/").await;
-    assert!(home.contains("/demands?status=for_registration"), "inbox link");
+    assert!(
+        home.contains("/demands?status=for_registration"),
+        "inbox link"
+    );
     let (_, list) = keeper.get_text("/demands?status=for_registration").await;
     assert!(list.contains("协助开展预防接种信息核对"));
 
@@ -170,20 +182,30 @@ async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved()
     let year = chrono::Datelike::year(&t.today());
     assert_eq!(r["valid_to"], format!("{year}-12-31"));
     let clauses = strings(&r["clauses"]);
-    assert!(clauses.contains(&"4.2-2") && clauses.contains(&"4.2-4"), "{r}");
+    assert!(
+        clauses.contains(&"4.2-2") && clauses.contains(&"4.2-4"),
+        "{r}"
+    );
     let reg = &r["registration"];
     assert_eq!(reg["outcome"], "registered");
     assert_eq!(reg["by"], "示例铁东区民政局监督员");
     assert_eq!(reg["keeper"], "区(市、县)民政局 · 铁东区");
     assert_eq!(reg["note"], "第四十七条规定属实");
     assert_eq!(strings(&reg["clauses"]), ["4.2-2", "4.2-4"]);
-    assert_eq!(t.audit_count("demand.register").await, 1 + 2, "2 from the demo");
+    assert_eq!(
+        t.audit_count("demand.register").await,
+        1 + 2,
+        "2 from the demo"
+    );
 
     // Once only; and the number is looked up like any admission's.
     let (s, p) = post(&keeper, &path, &json!({ "basis_checked": true })).await;
     assert_eq!(
         (s, code(&p)),
-        (StatusCode::CONFLICT, Some("demand_not_awaiting_registration"))
+        (
+            StatusCode::CONFLICT,
+            Some("demand_not_awaiting_registration")
+        )
     );
     let l: Value = client()
         .get(t.url(&format!("/api/v1/lookup/{number}")))
@@ -231,7 +253,10 @@ async fn the_city_keeper_registers_a_city_item_on_the_page_with_csrf() {
 
     let keeper = t.login("supervisor").await;
     let (_, page) = keeper.get_text(&format!("/demands/{id}")).await;
-    assert!(page.contains(r#"id="register-panel""#), "keeper sees the form");
+    assert!(
+        page.contains(r#"id="register-panel""#),
+        "keeper sees the form"
+    );
     assert!(page.contains("市民政局 · 鞍山市"));
 
     // Without the CSRF token: refused, nothing changed.
@@ -246,7 +271,12 @@ async fn the_city_keeper_registers_a_city_item_on_the_page_with_csrf() {
     // Without the box ticked: the form again, with the message.
     let r = keeper.post_form(&form, &[("opinion", "同意")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("请确认已核对所引法律法规条款存在且适用"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("请确认已核对所引法律法规条款存在且适用")
+    );
     let (_, still) = get(&keeper, &format!("/api/v1/demands/{id}")).await;
     assert_eq!(still["status"], "for_registration");
 
@@ -266,7 +296,12 @@ async fn the_city_keeper_registers_a_city_item_on_the_page_with_csrf() {
 async fn a_keeper_returns_an_item_to_its_drafter_with_a_ground() {
     let t = spawn_app().await;
     let dept = t.login("district_dept").await;
-    let (_, d) = post(&dept, "/api/v1/demands", &with_basis(&t, "铁东区卫生健康局").await).await;
+    let (_, d) = post(
+        &dept,
+        "/api/v1/demands",
+        &with_basis(&t, "铁东区卫生健康局").await,
+    )
+    .await;
     let id = d["id"].as_i64().unwrap();
     let keeper = t.login("district_supervisor").await;
     let path = format!("/api/v1/demands/{id}/return-registration");
@@ -310,12 +345,9 @@ async fn a_keeper_returns_an_item_to_its_drafter_with_a_ground() {
     assert_eq!(r["registration"]["note"], reason);
     assert!(r["admission_number"].is_null());
     assert!(
-        r["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f["code"] == "registration_returned_basis_not_applicable"
-                && f["clause"] == "4.2-4"),
+        r["findings"].as_array().unwrap().iter().any(|f| f["code"]
+            == "registration_returned_basis_not_applicable"
+            && f["clause"] == "4.2-4"),
         "{r}"
     );
     assert_eq!(t.audit_count("demand.return_registration").await, 1);
@@ -334,7 +366,10 @@ async fn a_keeper_returns_an_item_to_its_drafter_with_a_ground() {
         let (s, p) = post(&keeper, &format!("/api/v1/demands/{id}/{action}"), &body).await;
         assert_eq!(
             (s, code(&p)),
-            (StatusCode::CONFLICT, Some("demand_not_awaiting_registration")),
+            (
+                StatusCode::CONFLICT,
+                Some("demand_not_awaiting_registration")
+            ),
             "{action}: {p}"
         );
     }
@@ -364,7 +399,10 @@ async fn a_false_wording_match_on_a_legal_basis_item_is_overruled_by_the_keeper(
     let t = spawn_app().await;
     let dept = t.login("district_dept").await;
     let mut v = with_basis(&t, "铁东区卫生健康局").await;
-    v["title"] = json!("协助核对社区城管岗位人员预防接种信息");
+    // The words of the wording test in demands.rs, with a legal basis.
+    v["title"] = json!("协助核对社区老年人城管岗位公益性就业信息");
+    v["category"] = json!("social_security");
+    v["description"] = json!("由社区协助人社局核对名单");
     let (_, d) = post(&dept, "/api/v1/demands", &v).await;
     assert_eq!(d["status"], "rejected", "{d}");
     let id = d["id"].as_i64().unwrap();
@@ -377,7 +415,10 @@ async fn a_false_wording_match_on_a_legal_basis_item_is_overruled_by_the_keeper(
     let (s, o) = post(&keeper, &path, &json!({ "reason": reason })).await;
     assert_eq!(s, StatusCode::OK, "{o}");
     assert_eq!(o["status"], "for_registration");
-    assert_eq!(o["wording_overrule"]["overruled_by"], "示例铁东区民政局监督员");
+    assert_eq!(
+        o["wording_overrule"]["overruled_by"],
+        "示例铁东区民政局监督员"
+    );
     assert_eq!(o["authority_zh"], "区(市、县)民政局");
 }
 
