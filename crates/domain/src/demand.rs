@@ -1475,7 +1475,7 @@ impl App {
         )?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let number = give_number(
+        give_number(
             &mut tx,
             ctx,
             &row,
@@ -1486,15 +1486,12 @@ impl App {
                 waiting: DemandStatus::Submitted,
                 decision: None,
                 now,
+                audit: (
+                    "demand.admit",
+                    serde_json::json!({ "clauses": DemandKind::parse(&row.kind)?.admission_clauses() }),
+                ),
             },
         )
-        .await?;
-        tx.audit(ctx.entry(
-            "demand.admit",
-            "demand",
-            Some(id.to_string()),
-            serde_json::json!({ "admission_number": number, "valid_from": from.to_string(), "valid_to": to.to_string(), "clauses": DemandKind::parse(&row.kind)?.admission_clauses() }),
-        ))
         .await?;
         tx.commit().await?;
         self.demand_detail(ctx, id).await
@@ -1572,7 +1569,7 @@ impl App {
             clauses: clauses.iter().map(|c| c.as_str().to_owned()).collect(),
         });
         let mut tx = self.store.begin_write().await?;
-        let number = give_number(
+        give_number(
             &mut tx,
             ctx,
             &row,
@@ -1583,22 +1580,16 @@ impl App {
                 waiting: DemandStatus::ForRegistration,
                 decision: Some(&decision),
                 now,
+                audit: (
+                    "demand.register",
+                    serde_json::json!({
+                        "basis": [row.legal_basis_title, row.legal_basis_article],
+                        "basis_checked": true,
+                        "clauses": clauses,
+                    }),
+                ),
             },
         )
-        .await?;
-        tx.audit(ctx.entry(
-            "demand.register",
-            "demand",
-            Some(id.to_string()),
-            serde_json::json!({
-                "admission_number": number,
-                "valid_from": from.to_string(),
-                "valid_to": to.to_string(),
-                "basis": [row.legal_basis_title, row.legal_basis_article],
-                "basis_checked": true,
-                "clauses": clauses,
-            }),
-        ))
         .await?;
         tx.commit().await?;
         self.demand_detail(ctx, id).await
@@ -2573,7 +2564,8 @@ pub(crate) async fn raise_counter<C: ConnectionTrait>(
 }
 
 /// What [`give_number`] writes: the validity, the reviewer's note, the status the demand must
-/// still be in, and (registration) the decision with the keeper's record.
+/// still be in, (registration) the decision with the keeper's record, and the audit entry's
+/// action and details (the number and validity are added to them).
 struct NumberGiven<'a> {
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
@@ -2581,10 +2573,11 @@ struct NumberGiven<'a> {
     waiting: DemandStatus,
     decision: Option<&'a DecisionView>,
     now: i64,
+    audit: (&'static str, serde_json::Value),
 }
 
 /// Gives a waiting demand its admission number and validity, the one way admission and
-/// registration both do it; refuses if someone else moved it meanwhile.
+/// registration both do it, and audits it; refuses if someone else moved it meanwhile.
 async fn give_number(
     tx: &mut jianfu_store::WriteTx,
     ctx: &Ctx,
@@ -2635,6 +2628,14 @@ async fn give_number(
             DomainError::conflict("demand_not_submitted", "该事项已被他人处理，请刷新")
         });
     }
+    let (action, mut details) = g.audit;
+    if let Some(d) = details.as_object_mut() {
+        d.insert("admission_number".into(), serde_json::json!(number));
+        d.insert("valid_from".into(), serde_json::json!(g.from.to_string()));
+        d.insert("valid_to".into(), serde_json::json!(g.to.to_string()));
+    }
+    tx.audit(ctx.entry(action, "demand", Some(row.id.to_string()), details))
+        .await?;
     Ok(number)
 }
 

@@ -363,6 +363,29 @@ impl Browser {
             .unwrap()
     }
 
+    /// POSTs `body` as JSON (session-authenticated) and reads the answer's JSON (null if none).
+    pub async fn post_api(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let r = self
+            .json(reqwest::Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// GETs `path` and reads the answer's JSON (null if none).
+    pub async fn get_api(&self, path: &str) -> (StatusCode, serde_json::Value) {
+        let r = self.json(reqwest::Method::GET, path).send().await.unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// A JSON request with the CSRF header (session-authenticated API use).
     pub fn json(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.client

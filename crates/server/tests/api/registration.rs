@@ -3,7 +3,7 @@
 //! the Party committee's and government's approval; it enters the list (清单管理, 4.2-2) when
 //! the list keeper of its level (民政, the supervisor role) has checked the cited article.
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{Browser, TestApp, client, spawn_app};
@@ -28,18 +28,6 @@ async fn with_basis(t: &TestApp, requester: &str) -> Value {
         "target_ids": [],
         "submit": true,
     })
-}
-
-async fn post(b: &Browser, path: &str, v: &Value) -> (StatusCode, Value) {
-    let r = b.json(Method::POST, path).json(v).send().await.unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(b: &Browser, path: &str) -> (StatusCode, Value) {
-    let r = b.json(Method::GET, path).send().await.unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
 }
 
 fn code(p: &Value) -> Option<&str> {
@@ -75,12 +63,9 @@ async fn tiexi_keeper(t: &TestApp) -> Browser {
 async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved() {
     let t = spawn_app().await;
     let dept = t.login("district_dept").await;
-    let (s, d) = post(
-        &dept,
-        "/api/v1/demands",
-        &with_basis(&t, "铁东区卫生健康局").await,
-    )
-    .await;
+    let (s, d) = dept
+        .post_api("/api/v1/demands", &with_basis(&t, "铁东区卫生健康局").await)
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     assert_eq!(d["outcome"], "allow");
     assert_eq!(d["status"], "for_registration", "{d}");
@@ -100,12 +85,12 @@ async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved()
     // It is not the approver's: admitting or rejecting it is a conflict, and changes nothing.
     let approver = t.login("district_approver").await;
     for action in ["admit", "reject"] {
-        let (s, p) = post(
-            &approver,
-            &format!("/api/v1/demands/{id}/{action}"),
-            &json!({ "reason": "不同意" }),
-        )
-        .await;
+        let (s, p) = approver
+            .post_api(
+                &format!("/api/v1/demands/{id}/{action}"),
+                &json!({ "reason": "不同意" }),
+            )
+            .await;
         assert_eq!(
             (s, code(&p)),
             (StatusCode::CONFLICT, Some("demand_awaiting_registration")),
@@ -117,25 +102,27 @@ async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved()
     let city_keeper = t.login("supervisor").await;
     let keeper_elsewhere = tiexi_keeper(&t).await;
     for outsider in [&city_keeper, &keeper_elsewhere] {
-        let (s, p) = post(
-            outsider,
-            &format!("/api/v1/demands/{id}/register"),
-            &json!({ "basis_checked": true }),
-        )
-        .await;
+        let (s, p) = outsider
+            .post_api(
+                &format!("/api/v1/demands/{id}/register"),
+                &json!({ "basis_checked": true }),
+            )
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{p}");
-        let (s, _) = post(
-            outsider,
-            &format!("/api/v1/demands/{id}/return-registration"),
-            &json!({ "ground": "article_not_found", "reason": "查无此条" }),
-        )
-        .await;
+        let (s, _) = outsider
+            .post_api(
+                &format!("/api/v1/demands/{id}/return-registration"),
+                &json!({ "ground": "article_not_found", "reason": "查无此条" }),
+            )
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
     }
 
     // The district's keeper finds it in the queue of items 待备案.
     let keeper = t.login("district_supervisor").await;
-    let (_, queue) = get(&keeper, "/api/v1/demands?status=for_registration").await;
+    let (_, queue) = keeper
+        .get_api("/api/v1/demands?status=for_registration")
+        .await;
     assert!(
         queue["items"]
             .as_array()
@@ -154,7 +141,7 @@ async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved()
 
     // The article must be confirmed as checked.
     let path = format!("/api/v1/demands/{id}/register");
-    let (s, p) = post(&keeper, &path, &json!({ "opinion": "同意" })).await;
+    let (s, p) = keeper.post_api(&path, &json!({ "opinion": "同意" })).await;
     assert_eq!(
         (s, code(&p), p["field"].as_str()),
         (
@@ -165,16 +152,16 @@ async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved()
         "{p}"
     );
     assert!(p["detail"].as_str().unwrap().contains("请确认已核对"));
-    let (_, still) = get(&keeper, &format!("/api/v1/demands/{id}")).await;
+    let (_, still) = keeper.get_api(&format!("/api/v1/demands/{id}")).await;
     assert_eq!(still["status"], "for_registration");
 
     // Registered: the number is given, the decision records the clauses and the keeper.
-    let (s, r) = post(
-        &keeper,
-        &path,
-        &json!({ "basis_checked": true, "opinion": "第四十七条规定属实" }),
-    )
-    .await;
+    let (s, r) = keeper
+        .post_api(
+            &path,
+            &json!({ "basis_checked": true, "opinion": "第四十七条规定属实" }),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(r["status"], "admitted");
     let number = r["admission_number"].as_str().unwrap().to_owned();
@@ -199,7 +186,9 @@ async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved()
     );
 
     // Once only; and the number is looked up like any admission's.
-    let (s, p) = post(&keeper, &path, &json!({ "basis_checked": true })).await;
+    let (s, p) = keeper
+        .post_api(&path, &json!({ "basis_checked": true }))
+        .await;
     assert_eq!(
         (s, code(&p)),
         (
@@ -229,12 +218,12 @@ async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved()
 async fn the_city_keeper_registers_a_city_item_on_the_page_with_csrf() {
     let t = spawn_app().await;
     let dept = t.login("city_dept").await;
-    let (s, d) = post(
-        &dept,
-        "/api/v1/demands",
-        &with_basis(&t, "鞍山市卫生健康委员会").await,
-    )
-    .await;
+    let (s, d) = dept
+        .post_api(
+            "/api/v1/demands",
+            &with_basis(&t, "鞍山市卫生健康委员会").await,
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{d}");
     assert_eq!(d["status"], "for_registration");
     assert_eq!(d["authority_zh"], "市民政局");
@@ -277,14 +266,14 @@ async fn the_city_keeper_registers_a_city_item_on_the_page_with_csrf() {
             .unwrap()
             .contains("请确认已核对所引法律法规条款存在且适用")
     );
-    let (_, still) = get(&keeper, &format!("/api/v1/demands/{id}")).await;
+    let (_, still) = keeper.get_api(&format!("/api/v1/demands/{id}")).await;
     assert_eq!(still["status"], "for_registration");
 
     let r = keeper
         .post_form(&form, &[("basis_checked", "on"), ("opinion", "条款属实")])
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, done) = get(&keeper, &format!("/api/v1/demands/{id}")).await;
+    let (_, done) = keeper.get_api(&format!("/api/v1/demands/{id}")).await;
     assert_eq!(done["status"], "admitted");
     assert_eq!(done["registration"]["by"], "示例市民政局监督员");
     assert!(done["admission_number"].is_string());
@@ -296,17 +285,16 @@ async fn the_city_keeper_registers_a_city_item_on_the_page_with_csrf() {
 async fn a_keeper_returns_an_item_to_its_drafter_with_a_ground() {
     let t = spawn_app().await;
     let dept = t.login("district_dept").await;
-    let (_, d) = post(
-        &dept,
-        "/api/v1/demands",
-        &with_basis(&t, "铁东区卫生健康局").await,
-    )
-    .await;
+    let (_, d) = dept
+        .post_api("/api/v1/demands", &with_basis(&t, "铁东区卫生健康局").await)
+        .await;
     let id = d["id"].as_i64().unwrap();
     let keeper = t.login("district_supervisor").await;
     let path = format!("/api/v1/demands/{id}/return-registration");
 
-    let (s, p) = post(&keeper, &path, &json!({ "ground": "other", "reason": "x" })).await;
+    let (s, p) = keeper
+        .post_api(&path, &json!({ "ground": "other", "reason": "x" }))
+        .await;
     assert_eq!(
         (s, code(&p), p["field"].as_str()),
         (
@@ -315,12 +303,12 @@ async fn a_keeper_returns_an_item_to_its_drafter_with_a_ground() {
             Some("ground")
         )
     );
-    let (s, p) = post(
-        &keeper,
-        &path,
-        &json!({ "ground": "article_not_found", "reason": "  " }),
-    )
-    .await;
+    let (s, p) = keeper
+        .post_api(
+            &path,
+            &json!({ "ground": "article_not_found", "reason": "  " }),
+        )
+        .await;
     assert_eq!(
         (s, code(&p), p["field"].as_str()),
         (
@@ -331,12 +319,12 @@ async fn a_keeper_returns_an_item_to_its_drafter_with_a_ground() {
     );
 
     let reason = "《疫苗管理法》第四十七条未规定社区核对接种信息，请核对条款";
-    let (s, r) = post(
-        &keeper,
-        &path,
-        &json!({ "ground": "basis_not_applicable", "reason": reason }),
-    )
-    .await;
+    let (s, r) = keeper
+        .post_api(
+            &path,
+            &json!({ "ground": "basis_not_applicable", "reason": reason }),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     // Back to the drafter as a draft, with the ground recorded on the decision.
     assert_eq!(r["status"], "draft");
@@ -363,7 +351,9 @@ async fn a_keeper_returns_an_item_to_its_drafter_with_a_ground() {
             json!({ "ground": "article_not_found", "reason": "查无此条" }),
         ),
     ] {
-        let (s, p) = post(&keeper, &format!("/api/v1/demands/{id}/{action}"), &body).await;
+        let (s, p) = keeper
+            .post_api(&format!("/api/v1/demands/{id}/{action}"), &body)
+            .await;
         assert_eq!(
             (s, code(&p)),
             (
@@ -377,7 +367,7 @@ async fn a_keeper_returns_an_item_to_its_drafter_with_a_ground() {
     // The drafter may edit the draft and submit it again: back in the keeper's queue.
     let r = dept.post_form(&format!("/demands/{id}/submit"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let (_, again) = get(&dept, &format!("/api/v1/demands/{id}")).await;
+    let (_, again) = dept.get_api(&format!("/api/v1/demands/{id}")).await;
     assert_eq!(again["status"], "for_registration");
 
     // A return through the page leads the keeper back to the queue.
@@ -403,16 +393,16 @@ async fn a_false_wording_match_on_a_legal_basis_item_is_overruled_by_the_keeper(
     v["title"] = json!("协助核对社区老年人城管岗位公益性就业信息");
     v["category"] = json!("social_security");
     v["description"] = json!("由社区协助人社局核对名单");
-    let (_, d) = post(&dept, "/api/v1/demands", &v).await;
+    let (_, d) = dept.post_api("/api/v1/demands", &v).await;
     assert_eq!(d["status"], "rejected", "{d}");
     let id = d["id"].as_i64().unwrap();
     let path = format!("/api/v1/demands/{id}/overrule-wording");
     let reason = "“城管岗位”是岗位名称，社区仅协助核对接种信息，并非城市管理事项";
     let approver = t.login("district_approver").await;
-    let (s, _) = post(&approver, &path, &json!({ "reason": reason })).await;
+    let (s, _) = approver.post_api(&path, &json!({ "reason": reason })).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "not the approver's to review");
     let keeper = t.login("district_supervisor").await;
-    let (s, o) = post(&keeper, &path, &json!({ "reason": reason })).await;
+    let (s, o) = keeper.post_api(&path, &json!({ "reason": reason })).await;
     assert_eq!(s, StatusCode::OK, "{o}");
     assert_eq!(o["status"], "for_registration");
     assert_eq!(
@@ -426,7 +416,9 @@ async fn a_false_wording_match_on_a_legal_basis_item_is_overruled_by_the_keeper(
 async fn the_demo_registers_its_legal_basis_items() {
     let t = spawn_app().await;
     let keeper = t.login("district_supervisor").await;
-    let (_, all) = get(&keeper, "/api/v1/demands?status=admitted&per_page=100").await;
+    let (_, all) = keeper
+        .get_api("/api/v1/demands?status=admitted&per_page=100")
+        .await;
     let items = all["items"].as_array().unwrap();
     let registered: Vec<&Value> = items
         .iter()
