@@ -6,11 +6,10 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Browser, TestApp, client, spawn_app};
+use crate::helpers::{Browser, TestApp, client, spawn_app, this_year_on};
 
 /// A work item from `requester` that cites a law, submitted at once.
 async fn with_basis(t: &TestApp, requester: &str) -> Value {
-    let year = chrono::Datelike::year(&t.today());
     json!({
         "requester_node_id": t.node_id(requester).await,
         "title": "协助开展预防接种信息核对",
@@ -22,8 +21,8 @@ async fn with_basis(t: &TestApp, requester: &str) -> Value {
         "legal_basis_article": "第四十七条",
         "minutes_per_occurrence": 30,
         "occurrences_per_year": 4,
-        "period_start": format!("{year}-01-01"),
-        "period_end": format!("{year}-12-31"),
+        "period_start": this_year_on("01-01"),
+        "period_end": this_year_on("12-31"),
         "target_mode": "scope",
         "target_ids": [],
         "submit": true,
@@ -166,8 +165,7 @@ async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved()
     assert_eq!(r["status"], "admitted");
     let number = r["admission_number"].as_str().unwrap().to_owned();
     assert!(number.starts_with("AZ-"), "{number}");
-    let year = chrono::Datelike::year(&t.today());
-    assert_eq!(r["valid_to"], format!("{year}-12-31"));
+    assert_eq!(r["valid_to"], this_year_on("12-31"));
     let clauses = strings(&r["clauses"]);
     assert!(
         clauses.contains(&"4.2-2") && clauses.contains(&"4.2-4"),
