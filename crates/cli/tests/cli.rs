@@ -556,10 +556,13 @@ async fn rotate_data_covers_certificates_and_attachments() {
         .await
         .unwrap()
         .unwrap();
-    let (id, content): (i64, Vec<u8>) =
-        (r.try_get_by_index(0).unwrap(), r.try_get_by_index(1).unwrap());
+    let (id, content): (i64, Vec<u8>) = (
+        r.try_get_by_index(0).unwrap(),
+        r.try_get_by_index(1).unwrap(),
+    );
     assert_eq!(
-        keys.decrypt_bytes(ATTACHMENT_CONTENT, id, &content).unwrap(),
+        keys.decrypt_bytes(ATTACHMENT_CONTENT, id, &content)
+            .unwrap(),
         clear
     );
     db.close().await.unwrap();

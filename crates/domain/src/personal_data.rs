@@ -8,7 +8,7 @@
 //! is brought under it, in audited batches.
 
 use jianfu_store::entity::{attachment, certificate, certificate_application};
-use jianfu_store::orm::sea_query::Func;
+use jianfu_store::orm::sea_query::{ExprTrait, Func};
 use jianfu_store::orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     prelude::Expr,
@@ -50,17 +50,28 @@ fn unreadable(what: String) -> impl FnOnce(StoreError) -> DomainError {
 fn certificate_not_under(key_id: u32) -> Condition {
     Condition::any()
         .add(certificate::Column::Document.not_like(format!("{PREFIX}{key_id}:%")))
-        .add(binary_head(certificate::Column::Pdf).ne(binary_header(key_id)))
+        .add(ExprTrait::ne(
+            binary_head(certificate::Column::Pdf),
+            binary_header(key_id),
+        ))
 }
 
 fn attachment_not_under(key_id: u32) -> Condition {
-    Condition::any().add(binary_head(attachment::Column::Content).ne(binary_header(key_id)))
+    Condition::any().add(ExprTrait::ne(
+        binary_head(attachment::Column::Content),
+        binary_header(key_id),
+    ))
 }
 
 /// The first eight bytes of a binary column (`substr` reads bytes of a BLOB on SQLite and of a
 /// `bytea` on PostgreSQL).
 fn binary_head(column: impl jianfu_store::orm::sea_query::IntoColumnRef) -> Expr {
-    Expr::expr(Func::cust("substr").arg(Expr::col(column)).arg(1i32).arg(8i32))
+    Expr::expr(
+        Func::cust("substr")
+            .arg(Expr::col(column))
+            .arg(1i32)
+            .arg(8i32),
+    )
 }
 
 impl App {
@@ -149,7 +160,12 @@ impl App {
     }
 
     /// Stores the content of the new attachment `row_id` encrypted, in its transaction.
-    pub(crate) async fn seal_attachment(&self, tx: &WriteTx, row_id: i64, bytes: &[u8]) -> Result<()> {
+    pub(crate) async fn seal_attachment(
+        &self,
+        tx: &WriteTx,
+        row_id: i64,
+        bytes: &[u8],
+    ) -> Result<()> {
         self.store.refresh_data_keys()?;
         let sealed = self
             .store
@@ -228,7 +244,13 @@ impl App {
             }
             let ids = rows.iter().map(|r| r.0);
             changed += tally
-                .audit(&mut tx, &keys, "certificate_application", "applicant_id_number", ids)
+                .audit(
+                    &mut tx,
+                    &keys,
+                    "certificate_application",
+                    "applicant_id_number",
+                    ids,
+                )
                 .await?;
             tx.commit().await?;
         }
@@ -354,7 +376,10 @@ impl App {
         let id = self.store.data_keys().current_id();
         let db = self.store.db();
         Ok(certificate_application::Entity::find()
-            .filter(certificate_application::Column::ApplicantIdNumber.not_like(format!("{PREFIX}{id}:%")))
+            .filter(
+                certificate_application::Column::ApplicantIdNumber
+                    .not_like(format!("{PREFIX}{id}:%")),
+            )
             .count(db)
             .await?
             + certificate::Entity::find()

@@ -279,7 +279,12 @@ impl DataKeys {
 
     /// The binary form of [`DataKeys::encrypt`]: `jf1\0`, the key id (four bytes, big-endian),
     /// `nonce ‖ ciphertext ‖ tag`.
-    pub fn encrypt_bytes(&self, field: Field, row: impl std::fmt::Display, plain: &[u8]) -> Vec<u8> {
+    pub fn encrypt_bytes(
+        &self,
+        field: Field,
+        row: impl std::fmt::Display,
+        plain: &[u8],
+    ) -> Vec<u8> {
         let id = self.current_id();
         let Some(key) = self.keys.get(&id) else {
             return Vec::new();
@@ -305,7 +310,11 @@ impl DataKeys {
     ) -> Result<Vec<u8>, DecryptError> {
         let id = Self::key_id_of_bytes(stored).ok_or(DecryptError::Malformed)?;
         let key = self.keys.get(&id).ok_or(DecryptError::UnknownKey(id))?;
-        open_bytes(key, &Self::aad(field, &row, id), &stored[BINARY_PREFIX.len() + 4..])
+        open_bytes(
+            key,
+            &Self::aad(field, &row, id),
+            &stored[BINARY_PREFIX.len() + 4..],
+        )
     }
 
     /// The key id a stored value is encrypted under; `None` for a value in clear.
@@ -470,7 +479,8 @@ mod tests {
             Err(DecryptError::Mismatch)
         );
         assert_eq!(
-            k2.without_old_keys().decrypt_bytes(CERTIFICATE_PDF, &row, &c),
+            k2.without_old_keys()
+                .decrypt_bytes(CERTIFICATE_PDF, &row, &c),
             Err(DecryptError::UnknownKey(1))
         );
         let mut flipped = c.clone();

@@ -1358,7 +1358,8 @@ impl App {
         let checked = match self.verified_documents.get(&cert_id) {
             Some(d) if d.text == cert.document => d,
             _ => {
-                let plain = self.open_certificate_document(application_id, &serial, &cert.document)?;
+                let plain =
+                    self.open_certificate_document(application_id, &serial, &cert.document)?;
                 let doc: SealedCertificate =
                     serde_json::from_str(&plain).map_err(|_| DomainError::internal())?;
                 let authority = self

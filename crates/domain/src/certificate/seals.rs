@@ -422,7 +422,7 @@ impl App {
         let cert_ids: Vec<i64> = rows.iter().map(|r| r.certificate_id).collect();
         // Serial, status and type of each certificate; the type is read from the stored
         // document, decrypted (never the PDF).
-        let rows: Vec<(i64, i64, String, String, String)> = certificate::Entity::find()
+        let cert_rows: Vec<(i64, i64, String, String, String)> = certificate::Entity::find()
             .select_only()
             .columns([
                 certificate::Column::Id,
@@ -436,7 +436,7 @@ impl App {
             .all(self.store.db())
             .await?;
         let mut certs = std::collections::HashMap::new();
-        for (id, application, serial, status, document) in rows {
+        for (id, application, serial, status, document) in cert_rows {
             let document = self.open_certificate_document(application, &serial, &document)?;
             let type_name = serde_json::from_str::<jianfu_seal::SealedCertificate>(&document)
                 .map(|d| d.content.type_name)

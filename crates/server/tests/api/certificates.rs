@@ -2130,7 +2130,10 @@ async fn id_numbers_are_encrypted_at_rest_yet_shown_found_and_rotated() {
     // Rotation: every row under the new key; the old one still reads until then.
     let rotated = t.app.store.data_keys().rotated();
     t.app.store.use_data_keys(rotated, None);
-    let rows = count(&t, "certificate_application").await as u64;
+    // Applications, and the demo's issued certificates (document and PDF encrypted too).
+    let rows = (count(&t, "certificate_application").await
+        + count(&t, "certificate").await
+        + count(&t, "attachment").await) as u64;
     assert_eq!(
         t.app.personal_data_not_under_current_key().await.unwrap(),
         rows
@@ -2266,7 +2269,7 @@ async fn issued_certificates_are_encrypted_at_rest() {
     let mut body = application("residence");
     body["attachments"] = json!([{
         "file_name": "租赁合同.png",
-        "content_base64": base64::engine::general_purpose::STANDARD.encode(PNG),
+        "content_base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, PNG),
     }]);
     let first = apply(&resident, &body).await["id"].as_i64().unwrap();
     let i = issue_ok(&worker, first).await;
@@ -2300,10 +2303,19 @@ async fn issued_certificates_are_encrypted_at_rest() {
     }
     assert!(tables.contains("document=jf1:1:"), "{tables}");
     let pdf_at_rest = raw_bytes(&t, &format!("SELECT pdf FROM certificate WHERE id = {cid}")).await;
-    assert!(pdf_at_rest.starts_with(b"jf1\0\0\0\0\x01"), "the binary form");
-    let png_at_rest =
-        raw_bytes(&t, &format!("SELECT content FROM attachment WHERE id = {aid}")).await;
-    assert!(png_at_rest.starts_with(b"jf1\0\0\0\0\x01"), "the binary form");
+    assert!(
+        pdf_at_rest.starts_with(b"jf1\0\0\0\0\x01"),
+        "the binary form"
+    );
+    let png_at_rest = raw_bytes(
+        &t,
+        &format!("SELECT content FROM attachment WHERE id = {aid}"),
+    )
+    .await;
+    assert!(
+        png_at_rest.starts_with(b"jf1\0\0\0\0\x01"),
+        "the binary form"
+    );
     assert_ne!(&png_at_rest[8..], PNG);
 
     // Everything that reads them still works.
@@ -2321,7 +2333,10 @@ async fn issued_certificates_are_encrypted_at_rest() {
     let applications = count(&t, "certificate_application").await as u64;
     assert_eq!(not_current, applications + certificates + attachments);
     assert_eq!(t.app.seal_personal_data().await.unwrap(), not_current);
-    assert_eq!(t.app.personal_data_not_under_current_key().await.unwrap(), 0);
+    assert_eq!(
+        t.app.personal_data_not_under_current_key().await.unwrap(),
+        0
+    );
     let only_new = t.app.store.data_keys().without_old_keys();
     t.app.store.use_data_keys(only_new, None);
     let tables = raw().await;
@@ -2337,8 +2352,14 @@ async fn issued_certificates_are_encrypted_at_rest() {
     // Rows of an installation from before: clear document, PDF and attachment are encrypted
     // at start-up (here: the same step, called directly), in audited batches.
     put_back_in_clear(&t, cid, aid).await;
-    assert!(raw().await.contains(DEMO_ID_NUMBER), "the rows are in clear now");
-    assert_eq!(t.app.personal_data_not_under_current_key().await.unwrap(), 2);
+    assert!(
+        raw().await.contains(DEMO_ID_NUMBER),
+        "the rows are in clear now"
+    );
+    assert_eq!(
+        t.app.personal_data_not_under_current_key().await.unwrap(),
+        2
+    );
     assert_eq!(t.app.seal_personal_data().await.unwrap(), 2);
     assert!(!raw().await.contains(DEMO_ID_NUMBER));
     assert_eq!(t.audit_count("personal_data.encrypt").await, encrypted + 2);
@@ -2357,14 +2378,24 @@ async fn issued_certificates_are_encrypted_at_rest() {
     )
     .await;
     readable_everywhere(&t, &resident, &worker, cid2, &serial2, &code2, second, aid2).await;
-    let own_document = dump(&t, &format!("SELECT document FROM certificate WHERE id = {cid2}"))
-        .await
-        .trim()
-        .trim_start_matches("document=")
-        .to_owned();
-    let own_pdf = raw_bytes(&t, &format!("SELECT pdf FROM certificate WHERE id = {cid2}")).await;
-    let own_content =
-        raw_bytes(&t, &format!("SELECT content FROM attachment WHERE id = {aid2}")).await;
+    let own_document = dump(
+        &t,
+        &format!("SELECT document FROM certificate WHERE id = {cid2}"),
+    )
+    .await
+    .trim()
+    .trim_start_matches("document=")
+    .to_owned();
+    let own_pdf = raw_bytes(
+        &t,
+        &format!("SELECT pdf FROM certificate WHERE id = {cid2}"),
+    )
+    .await;
+    let own_content = raw_bytes(
+        &t,
+        &format!("SELECT content FROM attachment WHERE id = {aid2}"),
+    )
+    .await;
     t.sql(&format!(
         "UPDATE certificate SET document = (SELECT document FROM certificate WHERE id = {cid}), \
          pdf = (SELECT pdf FROM certificate WHERE id = {cid}) WHERE id = {cid2}"
@@ -2383,7 +2414,10 @@ async fn issued_certificates_are_encrypted_at_rest() {
         let (s, c, detail) = api_error(r).await;
         assert_eq!(
             (s, c.as_str()),
-            (StatusCode::INTERNAL_SERVER_ERROR, "personal_data_unreadable"),
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "personal_data_unreadable"
+            ),
             "{path}: {detail}"
         );
         assert!(detail.contains("无法解密"), "{detail}");
@@ -2527,7 +2561,10 @@ async fn put_back_in_clear(t: &TestApp, cid: i64, aid: i64) {
         )
         .col_expr(
             certificate::Column::Pdf,
-            Expr::value(keys.decrypt_bytes(CERTIFICATE_PDF, &row, &cert.pdf).unwrap()),
+            Expr::value(
+                keys.decrypt_bytes(CERTIFICATE_PDF, &row, &cert.pdf)
+                    .unwrap(),
+            ),
         )
         .filter(certificate::Column::Id.eq(cid))
         .exec(db)
@@ -2541,7 +2578,10 @@ async fn put_back_in_clear(t: &TestApp, cid: i64, aid: i64) {
     attachment::Entity::update_many()
         .col_expr(
             attachment::Column::Content,
-            Expr::value(keys.decrypt_bytes(ATTACHMENT_CONTENT, aid, &a.content).unwrap()),
+            Expr::value(
+                keys.decrypt_bytes(ATTACHMENT_CONTENT, aid, &a.content)
+                    .unwrap(),
+            ),
         )
         .filter(attachment::Column::Id.eq(aid))
         .exec(db)
