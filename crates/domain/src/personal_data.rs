@@ -197,69 +197,90 @@ impl App {
             + self.seal_attachments().await?)
     }
 
-    async fn seal_id_numbers(&self) -> Result<u64> {
+    /// Runs `reseal` on every row `fetch` finds not under the current key (in batches of
+    /// rows it limits itself to), one audited write transaction per batch, until none is
+    /// left. `reseal` answers whether the row was in clear (else under an older key).
+    async fn in_batches<R>(
+        &self,
+        table: &str,
+        columns: &str,
+        fetch: impl AsyncFn(u32) -> Result<Vec<(i64, R)>>,
+        reseal: impl AsyncFn(&WriteTx, &DataKeys, i64, &R) -> Result<bool>,
+    ) -> Result<u64> {
         let mut changed = 0u64;
         loop {
             let keys = self.store.data_keys();
-            let current = format!("{PREFIX}{}:%", keys.current_id());
-            let rows: Vec<(i64, String)> = certificate_application::Entity::find()
-                .select_only()
-                .column(certificate_application::Column::Id)
-                .column(certificate_application::Column::ApplicantIdNumber)
-                .filter(certificate_application::Column::ApplicantIdNumber.not_like(&current))
-                .order_by_asc(certificate_application::Column::Id)
-                .limit(BATCH)
-                .into_tuple()
-                .all(self.store.db())
-                .await?;
+            let rows = fetch(keys.current_id()).await?;
             if rows.is_empty() {
                 return Ok(changed);
             }
             let mut tx = self.store.begin_write().await?;
             let mut tally = Tally::default();
-            for (id, stored) in &rows {
-                let full = if DataKeys::key_id_of(stored).is_some() {
-                    tally.rekeyed += 1;
-                    self.open_id_number(*id, stored)?
-                } else {
+            for (id, row) in &rows {
+                if reseal(&tx, &keys, *id, row).await? {
                     tally.plaintext += 1;
-                    stored.trim().to_ascii_uppercase()
-                };
-                certificate_application::Entity::update_many()
-                    .col_expr(
-                        certificate_application::Column::ApplicantIdNumber,
-                        Expr::value(keys.encrypt(APPLICANT_ID_NUMBER, *id, &full)),
-                    )
-                    .col_expr(
-                        certificate_application::Column::ApplicantIdMasked,
-                        Expr::value(mask(&full)),
-                    )
-                    .col_expr(
-                        certificate_application::Column::ApplicantIdIndex,
-                        Expr::value(keys.blind_index(APPLICANT_ID_NUMBER, &full)),
-                    )
-                    .filter(certificate_application::Column::Id.eq(*id))
-                    .exec(tx.conn())
-                    .await?;
+                } else {
+                    tally.rekeyed += 1;
+                }
             }
             let ids = rows.iter().map(|r| r.0);
-            changed += tally
-                .audit(
-                    &mut tx,
-                    &keys,
-                    "certificate_application",
-                    "applicant_id_number",
-                    ids,
-                )
-                .await?;
+            changed += tally.audit(&mut tx, &keys, table, columns, ids).await?;
             tx.commit().await?;
         }
     }
 
+    async fn seal_id_numbers(&self) -> Result<u64> {
+        let fetch = async |key_id: u32| -> Result<Vec<(i64, String)>> {
+            Ok(certificate_application::Entity::find()
+                .select_only()
+                .column(certificate_application::Column::Id)
+                .column(certificate_application::Column::ApplicantIdNumber)
+                .filter(
+                    certificate_application::Column::ApplicantIdNumber
+                        .not_like(format!("{PREFIX}{key_id}:%")),
+                )
+                .order_by_asc(certificate_application::Column::Id)
+                .limit(BATCH)
+                .into_tuple()
+                .all(self.store.db())
+                .await?)
+        };
+        let reseal = async |tx: &WriteTx, keys: &DataKeys, id: i64, stored: &String| {
+            let clear = DataKeys::key_id_of(stored).is_none();
+            let full = if clear {
+                stored.trim().to_ascii_uppercase()
+            } else {
+                self.open_id_number(id, stored)?
+            };
+            certificate_application::Entity::update_many()
+                .col_expr(
+                    certificate_application::Column::ApplicantIdNumber,
+                    Expr::value(keys.encrypt(APPLICANT_ID_NUMBER, id, &full)),
+                )
+                .col_expr(
+                    certificate_application::Column::ApplicantIdMasked,
+                    Expr::value(mask(&full)),
+                )
+                .col_expr(
+                    certificate_application::Column::ApplicantIdIndex,
+                    Expr::value(keys.blind_index(APPLICANT_ID_NUMBER, &full)),
+                )
+                .filter(certificate_application::Column::Id.eq(id))
+                .exec(tx.conn())
+                .await?;
+            Ok(clear)
+        };
+        self.in_batches(
+            "certificate_application",
+            "applicant_id_number",
+            fetch,
+            reseal,
+        )
+        .await
+    }
+
     async fn seal_certificates(&self) -> Result<u64> {
-        let mut changed = 0u64;
-        loop {
-            let keys = self.store.data_keys();
+        let fetch = async |key_id: u32| -> Result<Vec<(i64, (i64, String, String, Vec<u8>))>> {
             let rows: Vec<(i64, i64, String, String, Vec<u8>)> = certificate::Entity::find()
                 .select_only()
                 .columns([
@@ -269,105 +290,88 @@ impl App {
                     certificate::Column::Document,
                     certificate::Column::Pdf,
                 ])
-                .filter(certificate_not_under(keys.current_id()))
+                .filter(certificate_not_under(key_id))
                 .order_by_asc(certificate::Column::Id)
                 .limit(CERTIFICATE_BATCH)
                 .into_tuple()
                 .all(self.store.db())
                 .await?;
-            if rows.is_empty() {
-                return Ok(changed);
-            }
-            let mut tx = self.store.begin_write().await?;
-            let mut tally = Tally::default();
-            for (id, application, serial, document, pdf) in &rows {
-                let (document, pdf) = match (
-                    DataKeys::key_id_of(document).is_some(),
-                    DataKeys::key_id_of_bytes(pdf).is_some(),
-                ) {
-                    (false, false) => {
-                        tally.plaintext += 1;
-                        (document.clone(), pdf.clone())
-                    }
-                    (doc_sealed, pdf_sealed) => {
-                        tally.rekeyed += 1;
-                        (
-                            if doc_sealed {
-                                self.open_certificate_document(*application, serial, document)?
-                            } else {
-                                document.clone()
-                            },
-                            if pdf_sealed {
-                                self.open_certificate_pdf(*application, serial, pdf)?
-                            } else {
-                                pdf.clone()
-                            },
-                        )
-                    }
-                };
-                let row = certificate_row(*application, serial);
-                certificate::Entity::update_many()
-                    .col_expr(
-                        certificate::Column::Document,
-                        Expr::value(keys.encrypt(CERTIFICATE_DOCUMENT, &row, &document)),
-                    )
-                    .col_expr(
-                        certificate::Column::Pdf,
-                        Expr::value(keys.encrypt_bytes(CERTIFICATE_PDF, &row, &pdf)),
-                    )
-                    .filter(certificate::Column::Id.eq(*id))
-                    .exec(tx.conn())
-                    .await?;
-            }
-            let ids = rows.iter().map(|r| r.0);
-            changed += tally
-                .audit(&mut tx, &keys, "certificate", "document, pdf", ids)
+            Ok(rows
+                .into_iter()
+                .map(|(id, a, s, d, p)| (id, (a, s, d, p)))
+                .collect())
+        };
+        let reseal = async |tx: &WriteTx,
+                            keys: &DataKeys,
+                            id: i64,
+                            (application, serial, document, pdf): &(
+            i64,
+            String,
+            String,
+            Vec<u8>,
+        )| {
+            let doc_sealed = DataKeys::key_id_of(document).is_some();
+            let pdf_sealed = DataKeys::key_id_of_bytes(pdf).is_some();
+            let document = if doc_sealed {
+                self.open_certificate_document(*application, serial, document)?
+            } else {
+                document.clone()
+            };
+            let pdf = if pdf_sealed {
+                self.open_certificate_pdf(*application, serial, pdf)?
+            } else {
+                pdf.clone()
+            };
+            let row = certificate_row(*application, serial);
+            certificate::Entity::update_many()
+                .col_expr(
+                    certificate::Column::Document,
+                    Expr::value(keys.encrypt(CERTIFICATE_DOCUMENT, &row, &document)),
+                )
+                .col_expr(
+                    certificate::Column::Pdf,
+                    Expr::value(keys.encrypt_bytes(CERTIFICATE_PDF, &row, &pdf)),
+                )
+                .filter(certificate::Column::Id.eq(id))
+                .exec(tx.conn())
                 .await?;
-            tx.commit().await?;
-        }
+            Ok(!doc_sealed && !pdf_sealed)
+        };
+        self.in_batches("certificate", "document, pdf", fetch, reseal)
+            .await
     }
 
     async fn seal_attachments(&self) -> Result<u64> {
-        let mut changed = 0u64;
-        loop {
-            let keys = self.store.data_keys();
-            let rows: Vec<(i64, Vec<u8>)> = attachment::Entity::find()
+        let fetch = async |key_id: u32| -> Result<Vec<(i64, Vec<u8>)>> {
+            Ok(attachment::Entity::find()
                 .select_only()
                 .columns([attachment::Column::Id, attachment::Column::Content])
-                .filter(attachment_not_under(keys.current_id()))
+                .filter(attachment_not_under(key_id))
                 .order_by_asc(attachment::Column::Id)
                 .limit(ATTACHMENT_BATCH)
                 .into_tuple()
                 .all(self.store.db())
+                .await?)
+        };
+        let reseal = async |tx: &WriteTx, keys: &DataKeys, id: i64, stored: &Vec<u8>| {
+            let clear = DataKeys::key_id_of_bytes(stored).is_none();
+            let plain = if clear {
+                stored.clone()
+            } else {
+                self.open_attachment(id, stored)?
+            };
+            attachment::Entity::update_many()
+                .col_expr(
+                    attachment::Column::Content,
+                    Expr::value(keys.encrypt_bytes(ATTACHMENT_CONTENT, id, &plain)),
+                )
+                .filter(attachment::Column::Id.eq(id))
+                .exec(tx.conn())
                 .await?;
-            if rows.is_empty() {
-                return Ok(changed);
-            }
-            let mut tx = self.store.begin_write().await?;
-            let mut tally = Tally::default();
-            for (id, stored) in &rows {
-                let plain = if DataKeys::key_id_of_bytes(stored).is_some() {
-                    tally.rekeyed += 1;
-                    self.open_attachment(*id, stored)?
-                } else {
-                    tally.plaintext += 1;
-                    stored.clone()
-                };
-                attachment::Entity::update_many()
-                    .col_expr(
-                        attachment::Column::Content,
-                        Expr::value(keys.encrypt_bytes(ATTACHMENT_CONTENT, *id, &plain)),
-                    )
-                    .filter(attachment::Column::Id.eq(*id))
-                    .exec(tx.conn())
-                    .await?;
-            }
-            let ids = rows.iter().map(|r| r.0);
-            changed += tally
-                .audit(&mut tx, &keys, "attachment", "content", ids)
-                .await?;
-            tx.commit().await?;
-        }
+            Ok(clear)
+        };
+        self.in_batches("attachment", "content", fetch, reseal)
+            .await
     }
 
     /// Rows of personal data at rest not under the current data key (0 once

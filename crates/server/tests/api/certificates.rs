@@ -2266,21 +2266,7 @@ async fn issued_certificates_are_encrypted_at_rest() {
     let t = spawn_app().await;
     let resident = t.login("resident").await;
     let worker = t.login("worker").await;
-    let mut body = application("residence");
-    body["attachments"] = json!([{
-        "file_name": "租赁合同.png",
-        "content_base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, PNG),
-    }]);
-    let first = apply(&resident, &body).await["id"].as_i64().unwrap();
-    let i = issue_ok(&worker, first).await;
-    let cid = i["certificate_id"].as_i64().unwrap();
-    let serial = i["serial"].as_str().unwrap().to_owned();
-    let code = check_code(&i);
-    let aid = scalar(
-        &t,
-        &format!("SELECT id FROM attachment WHERE application_id = {first}"),
-    )
-    .await;
+    let (first, cid, serial, code, aid) = issued_with_attachment(&t, &resident, &worker).await;
 
     // A raw read of the tables: no ID number, no document, no PDF, no image.
     let raw = || async {
@@ -2367,16 +2353,7 @@ async fn issued_certificates_are_encrypted_at_rest() {
 
     // A ciphertext moved into another row does not decrypt: the certificate's document and
     // PDF into another certificate of the same resident, the attachment into another one.
-    let second = apply(&resident, &body).await["id"].as_i64().unwrap();
-    let j = issue_ok(&worker, second).await;
-    let cid2 = j["certificate_id"].as_i64().unwrap();
-    let serial2 = j["serial"].as_str().unwrap().to_owned();
-    let code2 = check_code(&j);
-    let aid2 = scalar(
-        &t,
-        &format!("SELECT id FROM attachment WHERE application_id = {second}"),
-    )
-    .await;
+    let (second, cid2, serial2, code2, aid2) = issued_with_attachment(&t, &resident, &worker).await;
     readable_everywhere(&t, &resident, &worker, cid2, &serial2, &code2, second, aid2).await;
     let own_document = dump(
         &t,
@@ -2462,6 +2439,34 @@ async fn issued_certificates_are_encrypted_at_rest() {
     }
     readable_everywhere(&t, &resident, &worker, cid2, &serial2, &code2, second, aid2).await;
     works().await;
+}
+
+/// An application with a PNG attachment, issued: (application, certificate id, serial, check
+/// code, attachment id).
+async fn issued_with_attachment(
+    t: &TestApp,
+    resident: &Browser,
+    worker: &Browser,
+) -> (i64, i64, String, String, i64) {
+    let mut body = application("residence");
+    body["attachments"] = json!([{
+        "file_name": "租赁合同.png",
+        "content_base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, PNG),
+    }]);
+    let app = apply(resident, &body).await["id"].as_i64().unwrap();
+    let i = issue_ok(worker, app).await;
+    let aid = scalar(
+        t,
+        &format!("SELECT id FROM attachment WHERE application_id = {app}"),
+    )
+    .await;
+    (
+        app,
+        i["certificate_id"].as_i64().unwrap(),
+        i["serial"].as_str().unwrap().to_owned(),
+        check_code(&i),
+        aid,
+    )
 }
 
 /// The certificate `cid` of application `app` (with attachment `aid`) downloads as a PDF and a
