@@ -280,7 +280,7 @@ impl App {
     }
 
     async fn seal_certificates(&self) -> Result<u64> {
-        let fetch = async |key_id: u32| -> Result<Vec<(i64, (i64, String, String, Vec<u8>))>> {
+        let fetch = async |key_id: u32| -> Result<Vec<(i64, StoredCertificate)>> {
             let rows: Vec<(i64, i64, String, String, Vec<u8>)> = certificate::Entity::find()
                 .select_only()
                 .columns([
@@ -396,6 +396,9 @@ impl App {
                 .await?)
     }
 }
+
+/// A certificate's application, serial, stored document and stored PDF.
+type StoredCertificate = (i64, String, String, Vec<u8>);
 
 /// What one batch of [`App::seal_personal_data`] changed.
 #[derive(Default)]
