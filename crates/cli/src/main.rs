@@ -313,10 +313,26 @@ async fn open_app(s: &Settings, migrate: bool) -> Result<App, String> {
         // interrupted rotation) are brought under the current key before anything else runs.
         let n = app.seal_personal_data().await.map_err(|e| e.to_string())?;
         if n > 0 {
-            eprintln!("  · 已加密 {n} 条申请中的身份证号");
+            eprintln!("  · 已加密 {n} 条记录中的个人信息（身份证号、证明文档与 PDF、附件）");
         }
     }
     Ok(app)
+}
+
+/// Re-encrypts under the current key, until no row of personal data at rest is left under
+/// another (rows written meanwhile under an older key by a server included). Returns the rows
+/// changed.
+async fn finish_rotation(app: &App) -> Result<u64, String> {
+    let mut n = 0;
+    while app
+        .personal_data_not_under_current_key()
+        .await
+        .map_err(|e| e.to_string())?
+        > 0
+    {
+        n += app.seal_personal_data().await.map_err(|e| e.to_string())?;
+    }
+    Ok(n)
 }
 
 /// The data-key file: the configured one, or `data.key` in the data directory.
@@ -543,18 +559,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             new.save(&path).map_err(|e| e.to_string())?;
             app.store.use_data_keys(new.clone(), Some(path.clone()));
             let mut n = app.seal_personal_data().await.map_err(|e| e.to_string())?;
-            // A server that encrypted under the old key while the rows were re-encrypted.
-            while app
-                .personal_data_not_under_current_key()
-                .await
-                .map_err(|e| e.to_string())?
-                > 0
-            {
-                n += app.seal_personal_data().await.map_err(|e| e.to_string())?;
-            }
+            // A server that encrypted under the old key while the rows were re-encrypted
+            // (it reads the key file again before each write): until none is left.
+            n += finish_rotation(&app).await?;
             new.without_old_keys()
                 .save(&path)
                 .map_err(|e| e.to_string())?;
+            // A write that read the old key just before the file changed and committed after
+            // the last check: this process still holds the old keys and re-encrypts it.
+            n += finish_rotation(&app).await?;
             println!(
                 "已轮换数据密钥：新密钥编号 {}，{n} 条记录已重新加密，旧密钥（编号 {}）已从 {} 删除",
                 new.current_id(),

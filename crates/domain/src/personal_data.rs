@@ -1,23 +1,78 @@
 //! Personal data at rest in the domain's terms: the applicant's full ID number is written
 //! encrypted and bound to its row, read back only where the product shows it in full (the
 //! applicant, the issuing worker, the certificate), found by exact search through its blind
-//! index, and — at start-up and on key rotation — every row not yet under the current data key
-//! (plaintext rows of an older installation included) is brought under it.
+//! index. The documents that carry it — an issued certificate's JSON and PDF, and the files
+//! attached to an application — are encrypted the same way and decrypted on every read
+//! (downloads, public verification, the seal ledger). At start-up and on key rotation every
+//! row not yet under the current data key (plaintext rows of an older installation included)
+//! is brought under it, in audited batches.
 
-use jianfu_store::WriteTx;
-use jianfu_store::entity::certificate_application;
+use jianfu_store::entity::{attachment, certificate, certificate_application};
+use jianfu_store::orm::sea_query::{ExprTrait, Func};
 use jianfu_store::orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, prelude::Expr,
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    prelude::Expr,
 };
-use jianfu_store::personal::{APPLICANT_ID_NUMBER, DataKeys, PREFIX};
+use jianfu_store::personal::{
+    APPLICANT_ID_NUMBER, ATTACHMENT_CONTENT, CERTIFICATE_DOCUMENT, CERTIFICATE_PDF, DataKeys,
+    PREFIX, binary_header, certificate_row,
+};
+use jianfu_store::{StoreError, WriteTx};
 
 use crate::App;
 use crate::bootstrap::operator_entry;
 use crate::error::{DomainError, ErrorKind, Result};
 use crate::id_number::mask;
 
-/// Rows brought under the current key per write transaction.
+/// Rows brought under the current key per write transaction: applications (an ID number
+/// each), certificates (a document and a PDF of some tens of KiB each), attachments (up to
+/// 5 MiB each).
 const BATCH: u64 = 500;
+const CERTIFICATE_BATCH: u64 = 100;
+const ATTACHMENT_BATCH: u64 = 10;
+
+/// The error of a stored value that does not decrypt: logged, and a 500 with a stable code.
+fn unreadable(what: String) -> impl FnOnce(StoreError) -> DomainError {
+    move |e| {
+        tracing::error!(error = %e, "personal data could not be decrypted");
+        DomainError::new(
+            ErrorKind::Internal,
+            "personal_data_unreadable",
+            format!(
+                "{what}无法解密：密文与所在记录不符（被调换或改动）或数据密钥不对，请联系系统管理员"
+            ),
+        )
+    }
+}
+
+/// Certificates whose document or PDF is not under key `key_id` (in clear, or under an older
+/// key): the document does not begin with `jf1:<id>:`, or the PDF with `jf1\0` and the id.
+fn certificate_not_under(key_id: u32) -> Condition {
+    Condition::any()
+        .add(certificate::Column::Document.not_like(format!("{PREFIX}{key_id}:%")))
+        .add(ExprTrait::ne(
+            binary_head(certificate::Column::Pdf),
+            binary_header(key_id),
+        ))
+}
+
+fn attachment_not_under(key_id: u32) -> Condition {
+    Condition::any().add(ExprTrait::ne(
+        binary_head(attachment::Column::Content),
+        binary_header(key_id),
+    ))
+}
+
+/// The first eight bytes of a binary column (`substr` reads bytes of a BLOB on SQLite and of a
+/// `bytea` on PostgreSQL).
+fn binary_head(column: impl jianfu_store::orm::sea_query::IntoColumnRef) -> Expr {
+    Expr::expr(
+        Func::cust("substr")
+            .arg(Expr::col(column))
+            .arg(1i32)
+            .arg(8i32),
+    )
+}
 
 impl App {
     /// The blind index of a full ID number.
@@ -50,94 +105,334 @@ impl App {
     pub(crate) fn open_id_number(&self, row_id: i64, stored: &str) -> Result<String> {
         self.store
             .open_personal(APPLICANT_ID_NUMBER, row_id, stored)
-            .map_err(|e| {
-                tracing::error!(error = %e, "personal data could not be decrypted");
-                DomainError::new(
-                    ErrorKind::Internal,
-                    "personal_data_unreadable",
-                    format!(
-                        "第 {row_id} 号申请的身份证号无法解密：密文与该申请不符（被调换或改动）或数据密钥不对，请联系系统管理员"
-                    ),
-                )
-            })
+            .map_err(unreadable(format!("第 {row_id} 号申请的身份证号")))
     }
 
-    /// Brings every application's ID number under the current data key: encrypts plaintext
-    /// rows (an installation from before encryption) and re-encrypts rows under older keys
-    /// (after `jianfu keys rotate-data`), filling the masked form and the blind index. Each
-    /// batch is one audited write. Returns the number of rows changed.
+    /// An issued certificate's JSON document and PDF encrypted for the certificate of
+    /// application `application_id` numbered `serial` (bound to both, not to the row id: see
+    /// `jianfu_store::personal`). Done before the write transaction that inserts them.
+    pub(crate) fn seal_certificate_files(
+        &self,
+        application_id: i64,
+        serial: &str,
+        document: &str,
+        pdf: &[u8],
+    ) -> Result<(String, Vec<u8>)> {
+        self.store.refresh_data_keys()?;
+        let keys = self.store.data_keys();
+        let row = certificate_row(application_id, serial);
+        Ok((
+            keys.encrypt(CERTIFICATE_DOCUMENT, &row, document),
+            keys.encrypt_bytes(CERTIFICATE_PDF, &row, pdf),
+        ))
+    }
+
+    /// The JSON document of certificate `serial` from its stored form.
+    pub(crate) fn open_certificate_document(
+        &self,
+        application_id: i64,
+        serial: &str,
+        stored: &str,
+    ) -> Result<String> {
+        self.store
+            .open_personal(
+                CERTIFICATE_DOCUMENT,
+                certificate_row(application_id, serial),
+                stored,
+            )
+            .map_err(unreadable(format!("证明 {serial} 的文档")))
+    }
+
+    /// The PDF of certificate `serial` from its stored form.
+    pub(crate) fn open_certificate_pdf(
+        &self,
+        application_id: i64,
+        serial: &str,
+        stored: &[u8],
+    ) -> Result<Vec<u8>> {
+        self.store
+            .open_personal_bytes(
+                CERTIFICATE_PDF,
+                certificate_row(application_id, serial),
+                stored,
+            )
+            .map_err(unreadable(format!("证明 {serial} 的 PDF")))
+    }
+
+    /// Stores the content of the new attachment `row_id` encrypted, in its transaction.
+    pub(crate) async fn seal_attachment(
+        &self,
+        tx: &WriteTx,
+        row_id: i64,
+        bytes: &[u8],
+    ) -> Result<()> {
+        self.store.refresh_data_keys()?;
+        let sealed = self
+            .store
+            .data_keys()
+            .encrypt_bytes(ATTACHMENT_CONTENT, row_id, bytes);
+        attachment::Entity::update_many()
+            .col_expr(attachment::Column::Content, Expr::value(sealed))
+            .filter(attachment::Column::Id.eq(row_id))
+            .exec(tx.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// The bytes of attachment `row_id` from its stored form.
+    pub(crate) fn open_attachment(&self, row_id: i64, stored: &[u8]) -> Result<Vec<u8>> {
+        self.store
+            .open_personal_bytes(ATTACHMENT_CONTENT, row_id, stored)
+            .map_err(unreadable(format!("第 {row_id} 号附件")))
+    }
+
+    /// Brings all personal data at rest under the current data key: encrypts plaintext rows
+    /// (an installation from before encryption) and re-encrypts rows under older keys (after
+    /// `jianfu keys rotate-data`) — applications' ID numbers (filling the masked form and the
+    /// blind index), issued certificates' documents and PDFs, attachments. Each batch is one
+    /// audited write. Returns the number of rows changed.
     pub async fn seal_personal_data(&self) -> Result<u64> {
+        Ok(self.seal_id_numbers().await?
+            + self.seal_certificates().await?
+            + self.seal_attachments().await?)
+    }
+
+    /// Runs `reseal` on every row `fetch` finds not under the current key (in batches of
+    /// rows it limits itself to), one audited write transaction per batch, until none is
+    /// left. `reseal` answers whether the row was in clear (else under an older key).
+    async fn in_batches<R>(
+        &self,
+        table: &str,
+        columns: &str,
+        fetch: impl AsyncFn(u32) -> Result<Vec<(i64, R)>>,
+        reseal: impl AsyncFn(&WriteTx, &DataKeys, i64, &R) -> Result<bool>,
+    ) -> Result<u64> {
         let mut changed = 0u64;
         loop {
             let keys = self.store.data_keys();
-            let current = format!("{PREFIX}{}:%", keys.current_id());
-            let rows: Vec<(i64, String)> = certificate_application::Entity::find()
-                .select_only()
-                .column(certificate_application::Column::Id)
-                .column(certificate_application::Column::ApplicantIdNumber)
-                .filter(certificate_application::Column::ApplicantIdNumber.not_like(&current))
-                .order_by_asc(certificate_application::Column::Id)
-                .limit(BATCH)
-                .into_tuple()
-                .all(self.store.db())
-                .await?;
+            let rows = fetch(keys.current_id()).await?;
             if rows.is_empty() {
                 return Ok(changed);
             }
             let mut tx = self.store.begin_write().await?;
-            let (mut plaintext, mut rekeyed) = (0u64, 0u64);
-            for (id, stored) in &rows {
-                let full = if DataKeys::key_id_of(stored).is_some() {
-                    rekeyed += 1;
-                    self.open_id_number(*id, stored)?
+            let mut tally = Tally::default();
+            for (id, row) in &rows {
+                if reseal(&tx, &keys, *id, row).await? {
+                    tally.plaintext += 1;
                 } else {
-                    plaintext += 1;
-                    stored.trim().to_ascii_uppercase()
-                };
-                certificate_application::Entity::update_many()
-                    .col_expr(
-                        certificate_application::Column::ApplicantIdNumber,
-                        Expr::value(keys.encrypt(APPLICANT_ID_NUMBER, *id, &full)),
-                    )
-                    .col_expr(
-                        certificate_application::Column::ApplicantIdMasked,
-                        Expr::value(mask(&full)),
-                    )
-                    .col_expr(
-                        certificate_application::Column::ApplicantIdIndex,
-                        Expr::value(keys.blind_index(APPLICANT_ID_NUMBER, &full)),
-                    )
-                    .filter(certificate_application::Column::Id.eq(*id))
-                    .exec(tx.conn())
-                    .await?;
+                    tally.rekeyed += 1;
+                }
             }
-            tx.audit(operator_entry(
-                "personal_data.encrypt",
-                "certificate_application",
-                None,
-                serde_json::json!({
-                    "column": "applicant_id_number",
-                    "key_id": keys.current_id(),
-                    "from_plaintext": plaintext,
-                    "from_older_key": rekeyed,
-                    "first_id": rows.first().map(|r| r.0),
-                    "last_id": rows.last().map(|r| r.0),
-                }),
-            ))
-            .await?;
+            let ids = rows.iter().map(|r| r.0);
+            changed += tally.audit(&mut tx, &keys, table, columns, ids).await?;
             tx.commit().await?;
-            changed += plaintext + rekeyed;
         }
     }
 
-    /// Applications whose ID number is not under the current data key (0 once
+    async fn seal_id_numbers(&self) -> Result<u64> {
+        let fetch = async |key_id: u32| -> Result<Vec<(i64, String)>> {
+            Ok(certificate_application::Entity::find()
+                .select_only()
+                .column(certificate_application::Column::Id)
+                .column(certificate_application::Column::ApplicantIdNumber)
+                .filter(
+                    certificate_application::Column::ApplicantIdNumber
+                        .not_like(format!("{PREFIX}{key_id}:%")),
+                )
+                .order_by_asc(certificate_application::Column::Id)
+                .limit(BATCH)
+                .into_tuple()
+                .all(self.store.db())
+                .await?)
+        };
+        let reseal = async |tx: &WriteTx, keys: &DataKeys, id: i64, stored: &String| {
+            let clear = DataKeys::key_id_of(stored).is_none();
+            let full = if clear {
+                stored.trim().to_ascii_uppercase()
+            } else {
+                self.open_id_number(id, stored)?
+            };
+            certificate_application::Entity::update_many()
+                .col_expr(
+                    certificate_application::Column::ApplicantIdNumber,
+                    Expr::value(keys.encrypt(APPLICANT_ID_NUMBER, id, &full)),
+                )
+                .col_expr(
+                    certificate_application::Column::ApplicantIdMasked,
+                    Expr::value(mask(&full)),
+                )
+                .col_expr(
+                    certificate_application::Column::ApplicantIdIndex,
+                    Expr::value(keys.blind_index(APPLICANT_ID_NUMBER, &full)),
+                )
+                .filter(certificate_application::Column::Id.eq(id))
+                .exec(tx.conn())
+                .await?;
+            Ok(clear)
+        };
+        self.in_batches(
+            "certificate_application",
+            "applicant_id_number",
+            fetch,
+            reseal,
+        )
+        .await
+    }
+
+    async fn seal_certificates(&self) -> Result<u64> {
+        let fetch = async |key_id: u32| -> Result<Vec<(i64, StoredCertificate)>> {
+            let rows: Vec<(i64, i64, String, String, Vec<u8>)> = certificate::Entity::find()
+                .select_only()
+                .columns([
+                    certificate::Column::Id,
+                    certificate::Column::ApplicationId,
+                    certificate::Column::Serial,
+                    certificate::Column::Document,
+                    certificate::Column::Pdf,
+                ])
+                .filter(certificate_not_under(key_id))
+                .order_by_asc(certificate::Column::Id)
+                .limit(CERTIFICATE_BATCH)
+                .into_tuple()
+                .all(self.store.db())
+                .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(id, a, s, d, p)| (id, (a, s, d, p)))
+                .collect())
+        };
+        let reseal = async |tx: &WriteTx,
+                            keys: &DataKeys,
+                            id: i64,
+                            (application, serial, document, pdf): &(
+            i64,
+            String,
+            String,
+            Vec<u8>,
+        )| {
+            let doc_sealed = DataKeys::key_id_of(document).is_some();
+            let pdf_sealed = DataKeys::key_id_of_bytes(pdf).is_some();
+            let document = if doc_sealed {
+                self.open_certificate_document(*application, serial, document)?
+            } else {
+                document.clone()
+            };
+            let pdf = if pdf_sealed {
+                self.open_certificate_pdf(*application, serial, pdf)?
+            } else {
+                pdf.clone()
+            };
+            let row = certificate_row(*application, serial);
+            certificate::Entity::update_many()
+                .col_expr(
+                    certificate::Column::Document,
+                    Expr::value(keys.encrypt(CERTIFICATE_DOCUMENT, &row, &document)),
+                )
+                .col_expr(
+                    certificate::Column::Pdf,
+                    Expr::value(keys.encrypt_bytes(CERTIFICATE_PDF, &row, &pdf)),
+                )
+                .filter(certificate::Column::Id.eq(id))
+                .exec(tx.conn())
+                .await?;
+            Ok(!doc_sealed && !pdf_sealed)
+        };
+        self.in_batches("certificate", "document, pdf", fetch, reseal)
+            .await
+    }
+
+    async fn seal_attachments(&self) -> Result<u64> {
+        let fetch = async |key_id: u32| -> Result<Vec<(i64, Vec<u8>)>> {
+            Ok(attachment::Entity::find()
+                .select_only()
+                .columns([attachment::Column::Id, attachment::Column::Content])
+                .filter(attachment_not_under(key_id))
+                .order_by_asc(attachment::Column::Id)
+                .limit(ATTACHMENT_BATCH)
+                .into_tuple()
+                .all(self.store.db())
+                .await?)
+        };
+        let reseal = async |tx: &WriteTx, keys: &DataKeys, id: i64, stored: &Vec<u8>| {
+            let clear = DataKeys::key_id_of_bytes(stored).is_none();
+            let plain = if clear {
+                stored.clone()
+            } else {
+                self.open_attachment(id, stored)?
+            };
+            attachment::Entity::update_many()
+                .col_expr(
+                    attachment::Column::Content,
+                    Expr::value(keys.encrypt_bytes(ATTACHMENT_CONTENT, id, &plain)),
+                )
+                .filter(attachment::Column::Id.eq(id))
+                .exec(tx.conn())
+                .await?;
+            Ok(clear)
+        };
+        self.in_batches("attachment", "content", fetch, reseal)
+            .await
+    }
+
+    /// Rows of personal data at rest not under the current data key (0 once
     /// [`App::seal_personal_data`] has run).
     pub async fn personal_data_not_under_current_key(&self) -> Result<u64> {
-        use jianfu_store::orm::PaginatorTrait;
-        let current = format!("{PREFIX}{}:%", self.store.data_keys().current_id());
+        let id = self.store.data_keys().current_id();
+        let db = self.store.db();
         Ok(certificate_application::Entity::find()
-            .filter(certificate_application::Column::ApplicantIdNumber.not_like(&current))
-            .count(self.store.db())
-            .await?)
+            .filter(
+                certificate_application::Column::ApplicantIdNumber
+                    .not_like(format!("{PREFIX}{id}:%")),
+            )
+            .count(db)
+            .await?
+            + certificate::Entity::find()
+                .filter(certificate_not_under(id))
+                .count(db)
+                .await?
+            + attachment::Entity::find()
+                .filter(attachment_not_under(id))
+                .count(db)
+                .await?)
+    }
+}
+
+/// A certificate's application, serial, stored document and stored PDF.
+type StoredCertificate = (i64, String, String, Vec<u8>);
+
+/// What one batch of [`App::seal_personal_data`] changed.
+#[derive(Default)]
+struct Tally {
+    plaintext: u64,
+    rekeyed: u64,
+}
+
+impl Tally {
+    /// The batch's audit entry; returns the number of rows changed.
+    async fn audit(
+        &self,
+        tx: &mut WriteTx,
+        keys: &DataKeys,
+        table: &str,
+        columns: &str,
+        mut ids: impl Iterator<Item = i64>,
+    ) -> Result<u64> {
+        let first = ids.next();
+        let last = ids.last().or(first);
+        tx.audit(operator_entry(
+            "personal_data.encrypt",
+            table,
+            None,
+            serde_json::json!({
+                "column": columns,
+                "key_id": keys.current_id(),
+                "from_plaintext": self.plaintext,
+                "from_older_key": self.rekeyed,
+                "first_id": first,
+                "last_id": last,
+            }),
+        ))
+        .await?;
+        Ok(self.plaintext + self.rekeyed)
     }
 }

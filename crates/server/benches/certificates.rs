@@ -531,15 +531,20 @@ fn run() -> Result<()> {
     let views = rt.block_on(views_per_second(&app, &worker, measured))?;
 
     // c. The stages alone, on this thread (the runtime is idle).
-    let stored = rt
+    let last = rt
         .block_on(async {
             certificate::Entity::find()
                 .order_by_desc(certificate::Column::Id)
                 .one(app.store.db())
                 .await
         })?
-        .ok_or("no certificate was issued")?
-        .document;
+        .ok_or("no certificate was issued")?;
+    // Stored encrypted (personal data at rest): the stages work on the document in clear.
+    let stored = app.store.open_personal(
+        jianfu_store::personal::CERTIFICATE_DOCUMENT,
+        jianfu_store::personal::certificate_row(last.application_id, &last.serial),
+        &last.document,
+    )?;
     println!(
         "\nstages alone, one thread, {} s each:",
         STAGE_MEASURE.as_secs()

@@ -356,33 +356,53 @@ impl Store {
         }
     }
 
-    /// Decrypts `field` of row `row_id`. A value under a key this process lacks makes it read
-    /// its key file again once (keys rotated by `jianfu keys rotate-data` meanwhile).
+    /// Decrypts `field` of `row` (its id, or [`personal::certificate_row`]). A value under a
+    /// key this process lacks makes it read its key file again once (keys rotated by
+    /// `jianfu keys rotate-data` meanwhile).
     pub fn open_personal(
         &self,
         field: personal::Field,
-        row_id: i64,
+        row: impl std::fmt::Display,
         stored: &str,
     ) -> Result<String, StoreError> {
+        self.with_fresh_keys(field, &row, |keys| keys.decrypt(field, &row, stored))
+    }
+
+    /// [`Store::open_personal`] for a binary column.
+    pub fn open_personal_bytes(
+        &self,
+        field: personal::Field,
+        row: impl std::fmt::Display,
+        stored: &[u8],
+    ) -> Result<Vec<u8>, StoreError> {
+        self.with_fresh_keys(field, &row, |keys| keys.decrypt_bytes(field, &row, stored))
+    }
+
+    fn with_fresh_keys<T>(
+        &self,
+        field: personal::Field,
+        row: &dyn std::fmt::Display,
+        open: impl Fn(&personal::DataKeys) -> Result<T, personal::DecryptError>,
+    ) -> Result<T, StoreError> {
         let keys = self.data_keys();
-        let result = match keys.decrypt(field, row_id, stored) {
+        let result = match open(&keys) {
             Err(personal::DecryptError::UnknownKey(_)) => {
                 let file = self.data_keys.read().ok().and_then(|s| s.1.clone());
                 match file.map(|f| personal::DataKeys::load(&f).map(|k| (k, f))) {
                     Some(Ok((fresh, f))) => {
-                        let r = fresh.decrypt(field, row_id, stored);
+                        let r = open(&fresh);
                         self.use_data_keys(fresh, Some(f));
                         r
                     }
                     Some(Err(e)) => return Err(e),
-                    None => keys.decrypt(field, row_id, stored),
+                    None => open(&keys),
                 }
             }
             r => r,
         };
         result.map_err(|e| {
             StoreError::Integrity(format!(
-                "{} 第 {row_id} 行的 {} 无法读取：{e}",
+                "{} 第 {row} 行的 {} 无法读取：{e}",
                 field.table, field.column
             ))
         })

@@ -9,6 +9,20 @@
 //! key id, so a value copied into another row or column does not decrypt. Keys have ids so
 //! that rotation (`jianfu keys rotate-data`) can re-encrypt rows under a new key while rows
 //! under the old ones stay readable.
+//!
+//! Binary columns (an issued certificate's PDF, an application's attachments) use the binary
+//! form of the same construction: `jf1\0`, the key id as four big-endian bytes, then
+//! `nonce ‖ ciphertext ‖ tag` ([`DataKeys::encrypt_bytes`]). Text columns that hold whole
+//! documents (the issued certificate's JSON) use the text form.
+//!
+//! The row in the associated data is the row's id where the value is written after the row
+//! has one (an application's ID number, an attachment: both written in the transaction that
+//! inserts the row). An issued certificate's document and PDF are bound instead to
+//! `"<application id>/<serial>"` ([`certificate_row`]): both are unique, in clear in the same row
+//! and never change, and they are known before the row is inserted, so the document and the
+//! PDF are encrypted before the write transaction begins (no encryption of a PDF while the
+//! database's writer waits) and a certificate's ciphertext copied into another certificate's
+//! row does not decrypt. The two forms cannot collide (an id has no `/`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -30,6 +44,9 @@ type Sm4Gcm = AesGcm<Sm4, U12>;
 
 /// Prefix of an encrypted value, with the format version.
 pub const PREFIX: &str = "jf1:";
+/// Prefix of an encrypted binary value, with the format version; the key id follows as four
+/// big-endian bytes.
+pub const BINARY_PREFIX: &[u8; 4] = b"jf1\0";
 const NONCE_LEN: usize = 12;
 
 /// A column that holds encrypted personal data; its names go into the associated data.
@@ -44,6 +61,38 @@ pub const APPLICANT_ID_NUMBER: Field = Field {
     table: "certificate_application",
     column: "applicant_id_number",
 };
+
+/// The JSON document of an issued certificate (it carries the full ID number).
+pub const CERTIFICATE_DOCUMENT: Field = Field {
+    table: "certificate",
+    column: "document",
+};
+
+/// The PDF of an issued certificate.
+pub const CERTIFICATE_PDF: Field = Field {
+    table: "certificate",
+    column: "pdf",
+};
+
+/// A file attached to an application.
+pub const ATTACHMENT_CONTENT: Field = Field {
+    table: "attachment",
+    column: "content",
+};
+
+/// The row an issued certificate's document and PDF are bound to: its application and serial
+/// (see the module documentation).
+pub fn certificate_row(application_id: i64, serial: &str) -> String {
+    format!("{application_id}/{serial}")
+}
+
+/// The first bytes of every binary value encrypted under key `key_id` (for finding the rows
+/// not yet under the current key).
+pub fn binary_header(key_id: u32) -> Vec<u8> {
+    let mut h = BINARY_PREFIX.to_vec();
+    h.extend_from_slice(&key_id.to_be_bytes());
+    h
+}
 
 /// The data keys: SM4 keys by id (the highest is current) and the blind-index key.
 #[derive(Clone)]
@@ -209,22 +258,63 @@ impl DataKeys {
             .map_err(|e| StoreError::Config(format!("无法替换数据密钥 {}：{e}", path.display())))
     }
 
-    fn aad(field: Field, row_id: i64, key_id: u32) -> Vec<u8> {
+    fn aad(field: Field, row: &dyn std::fmt::Display, key_id: u32) -> Vec<u8> {
         format!(
-            "jianfu-personal-data/1|{}|{}|{row_id}|{key_id}",
+            "jianfu-personal-data/1|{}|{}|{row}|{key_id}",
             field.table, field.column
         )
         .into_bytes()
     }
 
-    /// Encrypts `plain` for `field` of row `row_id` under the current key.
-    pub fn encrypt(&self, field: Field, row_id: i64, plain: &str) -> String {
+    /// Encrypts `plain` for `field` of `row` (its id, or [`certificate_row`]) under the
+    /// current key.
+    pub fn encrypt(&self, field: Field, row: impl std::fmt::Display, plain: &str) -> String {
         let id = self.current_id();
         let Some(key) = self.keys.get(&id) else {
             return String::new();
         };
-        let blob = seal_bytes(key, &Self::aad(field, row_id, id), plain.as_bytes());
+        let blob = seal_bytes(key, &Self::aad(field, &row, id), plain.as_bytes());
         format!("{PREFIX}{id}:{}", STANDARD_NO_PAD.encode(blob))
+    }
+
+    /// The binary form of [`DataKeys::encrypt`]: `jf1\0`, the key id (four bytes, big-endian),
+    /// `nonce ‖ ciphertext ‖ tag`.
+    pub fn encrypt_bytes(
+        &self,
+        field: Field,
+        row: impl std::fmt::Display,
+        plain: &[u8],
+    ) -> Vec<u8> {
+        let id = self.current_id();
+        let Some(key) = self.keys.get(&id) else {
+            return Vec::new();
+        };
+        let mut out = binary_header(id);
+        out.extend_from_slice(&seal_bytes(key, &Self::aad(field, &row, id), plain));
+        out
+    }
+
+    /// The key id a stored binary value is encrypted under; `None` for a value in clear.
+    pub fn key_id_of_bytes(stored: &[u8]) -> Option<u32> {
+        let rest = stored.strip_prefix(&BINARY_PREFIX[..])?;
+        let id: [u8; 4] = rest.get(..4)?.try_into().ok()?;
+        Some(u32::from_be_bytes(id))
+    }
+
+    /// Decrypts a value made by [`DataKeys::encrypt_bytes`] for the same field and row.
+    pub fn decrypt_bytes(
+        &self,
+        field: Field,
+        row: impl std::fmt::Display,
+        stored: &[u8],
+    ) -> Result<Vec<u8>, DecryptError> {
+        let id = Self::key_id_of_bytes(stored).ok_or(DecryptError::Malformed)?;
+        let key = self.keys.get(&id).ok_or(DecryptError::UnknownKey(id))?;
+        open_bytes(
+            key,
+            &Self::aad(field, &row, id),
+            &stored[BINARY_PREFIX.len() + 4..],
+        )
     }
 
     /// The key id a stored value is encrypted under; `None` for a value in clear.
@@ -234,7 +324,12 @@ impl DataKeys {
     }
 
     /// Decrypts a value made by [`DataKeys::encrypt`] for the same field and row.
-    pub fn decrypt(&self, field: Field, row_id: i64, stored: &str) -> Result<String, DecryptError> {
+    pub fn decrypt(
+        &self,
+        field: Field,
+        row: impl std::fmt::Display,
+        stored: &str,
+    ) -> Result<String, DecryptError> {
         let rest = stored.strip_prefix(PREFIX).ok_or(DecryptError::Malformed)?;
         let (id, body) = rest.split_once(':').ok_or(DecryptError::Malformed)?;
         let id: u32 = id.parse().map_err(|_| DecryptError::Malformed)?;
@@ -242,7 +337,7 @@ impl DataKeys {
         let blob = STANDARD_NO_PAD
             .decode(body)
             .map_err(|_| DecryptError::Malformed)?;
-        let plain = open_bytes(key, &Self::aad(field, row_id, id), &blob)?;
+        let plain = open_bytes(key, &Self::aad(field, &row, id), &blob)?;
         String::from_utf8(plain).map_err(|_| DecryptError::Mismatch)
     }
 
@@ -331,6 +426,88 @@ mod tests {
             k.decrypt(APPLICANT_ID_NUMBER, 7, "210302199001011234"),
             Err(DecryptError::Malformed)
         );
+    }
+
+    #[test]
+    fn binary_form_round_trips_and_is_bound_to_row_column_and_key() {
+        let k = DataKeys::generate();
+        let pdf = b"%PDF-1.7 210302199001011234 \x00\xff".to_vec();
+        let row = certificate_row(3, "ZM-2026-000001");
+        let c = k.encrypt_bytes(CERTIFICATE_PDF, &row, &pdf);
+        assert_eq!(&c[..8], b"jf1\0\0\0\0\x01");
+        assert_eq!(DataKeys::key_id_of_bytes(&c), Some(1));
+        assert_eq!(DataKeys::key_id_of_bytes(&pdf), None);
+        assert!(!c.windows(8).any(|w| w == b"21030219" || w == b"%PDF-1.7"));
+        assert_eq!(k.decrypt_bytes(CERTIFICATE_PDF, &row, &c).unwrap(), pdf);
+        assert_ne!(c, k.encrypt_bytes(CERTIFICATE_PDF, &row, &pdf));
+        // Another certificate (application or serial), another column, another table.
+        for other in [
+            certificate_row(4, "ZM-2026-000001"),
+            certificate_row(3, "ZM-2026-000002"),
+        ] {
+            assert_eq!(
+                k.decrypt_bytes(CERTIFICATE_PDF, &other, &c),
+                Err(DecryptError::Mismatch)
+            );
+        }
+        let as_attachment = Field {
+            table: "attachment",
+            column: "pdf",
+        };
+        assert_eq!(
+            k.decrypt_bytes(as_attachment, &row, &c),
+            Err(DecryptError::Mismatch)
+        );
+        let other_column = Field {
+            table: "certificate",
+            column: "content",
+        };
+        assert_eq!(
+            k.decrypt_bytes(other_column, &row, &c),
+            Err(DecryptError::Mismatch)
+        );
+        // Another key, a renumbered key id, a flipped byte, a cut value, a value in clear.
+        assert_eq!(
+            DataKeys::generate().decrypt_bytes(CERTIFICATE_PDF, &row, &c),
+            Err(DecryptError::Mismatch)
+        );
+        let k2 = k.rotated();
+        let mut renumbered = c.clone();
+        renumbered[7] = 2;
+        assert_eq!(
+            k2.decrypt_bytes(CERTIFICATE_PDF, &row, &renumbered),
+            Err(DecryptError::Mismatch)
+        );
+        assert_eq!(
+            k2.without_old_keys()
+                .decrypt_bytes(CERTIFICATE_PDF, &row, &c),
+            Err(DecryptError::UnknownKey(1))
+        );
+        let mut flipped = c.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert_eq!(
+            k.decrypt_bytes(CERTIFICATE_PDF, &row, &flipped),
+            Err(DecryptError::Mismatch)
+        );
+        assert_eq!(
+            k.decrypt_bytes(CERTIFICATE_PDF, &row, &c[..20]),
+            Err(DecryptError::Malformed)
+        );
+        assert_eq!(
+            k.decrypt_bytes(CERTIFICATE_PDF, &row, &pdf),
+            Err(DecryptError::Malformed)
+        );
+        // Rows by id and by application/serial are distinct; an empty value round-trips.
+        let by_id = k.encrypt_bytes(ATTACHMENT_CONTENT, 7, b"");
+        assert_eq!(k.decrypt_bytes(ATTACHMENT_CONTENT, 7, &by_id).unwrap(), b"");
+        assert_eq!(
+            k.decrypt_bytes(ATTACHMENT_CONTENT, "7/", &by_id),
+            Err(DecryptError::Mismatch)
+        );
+        // Under the rotated key, the header names key 2.
+        let c2 = k2.encrypt_bytes(CERTIFICATE_PDF, &row, &pdf);
+        assert_eq!(&c2[..8], &binary_header(2)[..]);
+        assert_eq!(k2.decrypt_bytes(CERTIFICATE_PDF, &row, &c2).unwrap(), pdf);
     }
 
     #[test]

@@ -479,19 +479,21 @@ impl App {
         .await?;
         self.seal_id_number(&tx, row.id, id.full()).await?;
         for (u, kind) in uploads.iter().zip(kinds) {
-            attachment::ActiveModel {
+            let a = attachment::ActiveModel {
                 application_id: Set(row.id),
                 file_name: Set(u.file_name.trim().to_owned()),
                 content_type: Set(kind.into()),
                 size_bytes: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
                 sm3: Set(jianfu_seal::sm3_hex(&u.bytes)),
-                content: Set(u.bytes.clone()),
+                // Encrypted below, once the row has the id its ciphertext is bound to.
+                content: Set(Vec::new()),
                 created_by: Set(ctx.principal.account_id),
                 created_at: Set(now),
                 ..Default::default()
             }
             .insert(tx.conn())
             .await?;
+            self.seal_attachment(&tx, a.id, &u.bytes).await?;
         }
         tx.audit(ctx.entry(
             if refused { "certificate.apply_refused" } else { "certificate.apply" },
@@ -774,7 +776,8 @@ impl App {
             .one(self.store.db())
             .await?
             .ok_or_else(|| DomainError::not_found("附件"))?;
-        Ok((a.file_name, a.content_type, a.content))
+        let content = self.open_attachment(a.id, &a.content)?;
+        Ok((a.file_name, a.content_type, content))
     }
 
     /// The community's staff records a step on a submitted application: the investigation
@@ -1089,6 +1092,13 @@ impl App {
             let stored = crate::demand::counter_value(self.store.db(), &counter_key).await?;
             let mut ticket = self.serials.take(&counter_key, stored);
             let (sealed, pdf) = seal_and_render(open.clone(), content_for(ticket.seq())).await?;
+            // Both carry the full ID number: stored encrypted, bound to application and serial.
+            let (document, pdf) = self.seal_certificate_files(
+                id,
+                &sealed.content.serial,
+                &serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?,
+                &pdf,
+            )?;
             let mut tx = self.store.begin_write().await?;
             // The application must still be open, and the seal still the active one.
             let now = self.now_ms();
@@ -1112,7 +1122,7 @@ impl App {
                 serial: Set(serial.clone()),
                 check_code: Set(code),
                 seal_id: Set(seal_row.id),
-                document: Set(serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?),
+                document: Set(document),
                 pdf: Set(pdf),
                 status: Set("issued".into()),
                 issued_by: Set(ctx.principal.account_id),
@@ -1196,7 +1206,10 @@ impl App {
                 serde_json::json!({ "serial": cert.serial, "id_number": mask(&row.applicant_id_number) }),
             ))
             .await?;
-        Ok((cert.serial, cert.document, cert.pdf))
+        let document =
+            self.open_certificate_document(cert.application_id, &cert.serial, &cert.document)?;
+        let pdf = self.open_certificate_pdf(cert.application_id, &cert.serial, &cert.pdf)?;
+        Ok((cert.serial, document, pdf))
     }
 
     /// Revokes an issued certificate with a reason: the issuing community's staff or a
@@ -1283,16 +1296,23 @@ impl App {
         };
         // Only the columns verification reads (never the PDF); on a SQLite file inline on
         // this thread's read-only connection (a public read at any rate, like the lookup).
-        let found: Option<(i64, String, String, String, Option<String>)> =
+        let found: Option<(i64, i64, String, String, String, Option<String>)> =
             if let Some(reads) = self.store.sqlite_reads() {
                 use jianfu_store::reads::rusqlite::OptionalExtension;
                 reads.query(|c| {
                     c.prepare_cached(
-                        "SELECT id, check_code, document, status, revoke_reason \
+                        "SELECT id, application_id, check_code, document, status, revoke_reason \
                          FROM certificate WHERE serial = ?1",
                     )?
                     .query_row([serial.as_str()], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                        ))
                     })
                     .optional()
                 })?
@@ -1301,17 +1321,19 @@ impl App {
                     .select_only()
                     .columns([
                         certificate::Column::Id,
+                        certificate::Column::ApplicationId,
                         certificate::Column::CheckCode,
                         certificate::Column::Document,
                         certificate::Column::Status,
                         certificate::Column::RevokeReason,
                     ])
                     .filter(certificate::Column::Serial.eq(serial.as_str()))
-                    .into_tuple::<(i64, String, String, String, Option<String>)>()
+                    .into_tuple::<(i64, i64, String, String, String, Option<String>)>()
                     .one(self.store.db())
                     .await?
             };
-        let Some((cert_id, check_code, document, status, revoke_reason)) = found else {
+        let Some((cert_id, application_id, check_code, document, status, revoke_reason)) = found
+        else {
             return Ok(unknown);
         };
         let cert = VerifyRow {
@@ -1331,12 +1353,15 @@ impl App {
             return Ok(unknown);
         }
         // The signatures of a stored document never change: once checked, a document is
-        // remembered with the exact text it was checked on (an edited row is checked afresh).
+        // remembered with the exact stored text (the ciphertext) it was decrypted and checked
+        // from (an edited or re-encrypted row is decrypted and checked afresh).
         let checked = match self.verified_documents.get(&cert_id) {
             Some(d) if d.text == cert.document => d,
             _ => {
+                let plain =
+                    self.open_certificate_document(application_id, &serial, &cert.document)?;
                 let doc: SealedCertificate =
-                    serde_json::from_str(&cert.document).map_err(|_| DomainError::internal())?;
+                    serde_json::from_str(&plain).map_err(|_| DomainError::internal())?;
                 let authority = self
                     .seal_authority_key()
                     .await?
@@ -1391,8 +1416,8 @@ impl App {
     }
 }
 
-/// A stored certificate document whose signatures were checked, with the text it was parsed
-/// from (see [`App::verify_certificate`]).
+/// A stored certificate document whose signatures were checked, with the stored (encrypted)
+/// text it was decrypted and parsed from (see [`App::verify_certificate`]).
 #[derive(Debug)]
 pub(crate) struct VerifiedDocument {
     text: String,

@@ -420,13 +420,29 @@ impl App {
             .fetch(q.order_by_desc(seal_use::Column::Id), self.store.db())
             .await?;
         let cert_ids: Vec<i64> = rows.iter().map(|r| r.certificate_id).collect();
-        let certs: std::collections::HashMap<i64, certificate::Model> = certificate::Entity::find()
+        // Serial, status and type of each certificate; the type is read from the stored
+        // document, decrypted (never the PDF).
+        let cert_rows: Vec<(i64, i64, String, String, String)> = certificate::Entity::find()
+            .select_only()
+            .columns([
+                certificate::Column::Id,
+                certificate::Column::ApplicationId,
+                certificate::Column::Serial,
+                certificate::Column::Status,
+                certificate::Column::Document,
+            ])
             .filter(certificate::Column::Id.is_in(cert_ids))
+            .into_tuple()
             .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+            .await?;
+        let mut certs = std::collections::HashMap::new();
+        for (id, application, serial, status, document) in cert_rows {
+            let document = self.open_certificate_document(application, &serial, &document)?;
+            let type_name = serde_json::from_str::<jianfu_seal::SealedCertificate>(&document)
+                .map(|d| d.content.type_name)
+                .unwrap_or_default();
+            certs.insert(id, (serial, status, type_name));
+        }
         let acc_ids: Vec<i64> = rows.iter().map(|r| r.account_id).collect();
         let accounts: std::collections::HashMap<i64, String> = account::Entity::find()
             .filter(account::Column::Id.is_in(acc_ids))
@@ -454,12 +470,6 @@ impl App {
             .map(|r| {
                 let s = seals.get(&r.seal_id);
                 let c = certs.get(&r.certificate_id);
-                let type_name = c
-                    .and_then(|c| {
-                        serde_json::from_str::<jianfu_seal::SealedCertificate>(&c.document).ok()
-                    })
-                    .map(|d| d.content.type_name)
-                    .unwrap_or_default();
                 SealUseView {
                     id: r.id,
                     at: r.at,
@@ -468,10 +478,10 @@ impl App {
                     community_name: s
                         .and_then(|s| names.get(&s.community_node_id).cloned())
                         .unwrap_or_default(),
-                    serial: c.map(|c| c.serial.clone()).unwrap_or_default(),
-                    certificate_status: c.map(|c| c.status.clone()).unwrap_or_default(),
+                    serial: c.map(|c| c.0.clone()).unwrap_or_default(),
+                    certificate_status: c.map(|c| c.1.clone()).unwrap_or_default(),
                     certificate_id: r.certificate_id,
-                    type_name,
+                    type_name: c.map(|c| c.2.clone()).unwrap_or_default(),
                     account: accounts.get(&r.account_id).cloned().unwrap_or_default(),
                     approval: r.approval,
                 }

@@ -55,6 +55,10 @@ pub(crate) async fn dump(t: &TestApp, sql: &str) -> String {
                 format!("{v:?}")
             } else if let Ok(v) = row.try_get_by_index::<Option<bool>>(i) {
                 format!("{v:?}")
+            } else if let Ok(v) = row.try_get_by_index::<Option<Vec<u8>>>(i) {
+                // Bytes (a PDF, an attachment) as text where they are text.
+                v.map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_else(|| "NULL".into())
             } else {
                 panic!("column {col} of `{sql}` has a type the dump does not read");
             };

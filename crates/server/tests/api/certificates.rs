@@ -2057,12 +2057,9 @@ async fn rows_edited_in_the_database_are_checked_afresh() {
     assert_eq!(state().await, "authentic");
     assert_eq!(state().await, "authentic", "from memory, still authentic");
 
-    // Someone with access to the database changes the applicant's name in the stored document.
-    t.sql(&format!(
-        "UPDATE certificate SET document = replace(document, '示例居民张三', '示例居民李四') \
-         WHERE serial = '{serial}'"
-    ))
-    .await;
+    // Someone with access to the database and the data key changes the applicant's name in the
+    // stored document.
+    edit_document(&t, &serial, |d| d.replace("示例居民张三", "示例居民李四")).await;
     assert_eq!(
         state().await,
         "invalid",
@@ -2133,7 +2130,10 @@ async fn id_numbers_are_encrypted_at_rest_yet_shown_found_and_rotated() {
     // Rotation: every row under the new key; the old one still reads until then.
     let rotated = t.app.store.data_keys().rotated();
     t.app.store.use_data_keys(rotated, None);
-    let rows = count(&t, "certificate_application").await as u64;
+    // Applications, and the demo's issued certificates (document and PDF encrypted too).
+    let rows = (count(&t, "certificate_application").await
+        + count(&t, "certificate").await
+        + count(&t, "attachment").await) as u64;
     assert_eq!(
         t.app.personal_data_not_under_current_key().await.unwrap(),
         rows
@@ -2206,4 +2206,390 @@ async fn finds(worker: &Browser, id: i64) {
     );
     let (_, none) = get(worker, "/api/v1/certificates?q=210302199001011234").await;
     assert_eq!(none["total"], 0, "{none}");
+}
+
+/// Edits the stored JSON document of certificate `serial` as someone with the database and the
+/// data key could: decrypts it, applies `edit`, encrypts it again for the same row.
+async fn edit_document(t: &TestApp, serial: &str, edit: impl FnOnce(&str) -> String) {
+    use jianfu_store::entity::certificate;
+    use jianfu_store::orm::{ColumnTrait, EntityTrait, QueryFilter, prelude::Expr};
+    use jianfu_store::personal::{CERTIFICATE_DOCUMENT, certificate_row};
+    let db = t.app.store.db();
+    let cert = certificate::Entity::find()
+        .filter(certificate::Column::Serial.eq(serial))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let row = certificate_row(cert.application_id, &cert.serial);
+    let keys = t.app.store.data_keys();
+    let plain = keys
+        .decrypt(CERTIFICATE_DOCUMENT, &row, &cert.document)
+        .unwrap();
+    let edited = edit(&plain);
+    assert_ne!(edited, plain, "the edit changes the document");
+    certificate::Entity::update_many()
+        .col_expr(
+            certificate::Column::Document,
+            Expr::value(keys.encrypt(CERTIFICATE_DOCUMENT, &row, &edited)),
+        )
+        .filter(certificate::Column::Id.eq(cert.id))
+        .exec(db)
+        .await
+        .unwrap();
+}
+
+/// The raw bytes of a binary column of one row.
+async fn raw_bytes(t: &TestApp, sql: &str) -> Vec<u8> {
+    use jianfu_store::orm::{ConnectionTrait, Statement};
+    let db = t.app.store.db();
+    db.query_one_raw(Statement::from_string(
+        db.get_database_backend(),
+        sql.to_owned(),
+    ))
+    .await
+    .unwrap()
+    .unwrap()
+    .try_get_by_index::<Vec<u8>>(0)
+    .unwrap()
+}
+
+/// Issue 15 item 3, the rest: the issued certificate's JSON document and PDF and the files
+/// attached to the application carried the full ID number (and the whole document) in clear.
+/// Now a raw read of the tables shows ciphertext only, on SQLite and PostgreSQL; the
+/// downloads, the public verification (page and API), offline verification of the downloaded
+/// files, the seal ledger and the attachment download still work; rotation and start-up
+/// encryption of clear rows cover them; a ciphertext moved into another row is refused with
+/// `personal_data_unreadable`, not served.
+#[tokio::test]
+async fn issued_certificates_are_encrypted_at_rest() {
+    let t = spawn_app().await;
+    let resident = t.login("resident").await;
+    let worker = t.login("worker").await;
+    let (first, cid, serial, code, aid) = issued_with_attachment(&t, &resident, &worker).await;
+
+    // A raw read of the tables: no ID number, no document, no PDF, no image.
+    let raw = || async {
+        format!(
+            "{}{}",
+            dump(&t, "SELECT * FROM certificate").await,
+            dump(&t, "SELECT * FROM attachment").await
+        )
+    };
+    let tables = raw().await;
+    for clear in [
+        DEMO_ID_NUMBER,
+        "示例居民张三",
+        "applicant_id_number",
+        "%PDF",
+        "IHDR",
+        "居住情况证明",
+    ] {
+        assert!(!tables.contains(clear), "{clear} in clear: {tables}");
+    }
+    assert!(tables.contains("document=jf1:1:"), "{tables}");
+    let pdf_at_rest = raw_bytes(&t, &format!("SELECT pdf FROM certificate WHERE id = {cid}")).await;
+    assert!(
+        pdf_at_rest.starts_with(b"jf1\0\0\0\0\x01"),
+        "the binary form"
+    );
+    let png_at_rest = raw_bytes(
+        &t,
+        &format!("SELECT content FROM attachment WHERE id = {aid}"),
+    )
+    .await;
+    assert!(
+        png_at_rest.starts_with(b"jf1\0\0\0\0\x01"),
+        "the binary form"
+    );
+    assert_ne!(&png_at_rest[8..], PNG);
+
+    // Everything that reads them still works.
+    let works = || async {
+        readable_everywhere(&t, &resident, &worker, cid, &serial, &code, first, aid).await
+    };
+    works().await;
+
+    // Rotation brings the certificate and the attachment under the new key too.
+    let rotated = t.app.store.data_keys().rotated();
+    t.app.store.use_data_keys(rotated, None);
+    let not_current = t.app.personal_data_not_under_current_key().await.unwrap();
+    let certificates = count(&t, "certificate").await as u64;
+    let attachments = count(&t, "attachment").await as u64;
+    let applications = count(&t, "certificate_application").await as u64;
+    assert_eq!(not_current, applications + certificates + attachments);
+    assert_eq!(t.app.seal_personal_data().await.unwrap(), not_current);
+    assert_eq!(
+        t.app.personal_data_not_under_current_key().await.unwrap(),
+        0
+    );
+    let only_new = t.app.store.data_keys().without_old_keys();
+    t.app.store.use_data_keys(only_new, None);
+    let tables = raw().await;
+    assert!(
+        tables.contains("document=jf1:2:") && !tables.contains("jf1:1:"),
+        "{tables}"
+    );
+    let pdf_at_rest = raw_bytes(&t, &format!("SELECT pdf FROM certificate WHERE id = {cid}")).await;
+    assert!(pdf_at_rest.starts_with(b"jf1\0\0\0\0\x02"));
+    works().await;
+    let encrypted = t.audit_count("personal_data.encrypt").await;
+
+    // Rows of an installation from before: clear document, PDF and attachment are encrypted
+    // at start-up (here: the same step, called directly), in audited batches.
+    put_back_in_clear(&t, cid, aid).await;
+    assert!(
+        raw().await.contains(DEMO_ID_NUMBER),
+        "the rows are in clear now"
+    );
+    assert_eq!(
+        t.app.personal_data_not_under_current_key().await.unwrap(),
+        2
+    );
+    assert_eq!(t.app.seal_personal_data().await.unwrap(), 2);
+    assert!(!raw().await.contains(DEMO_ID_NUMBER));
+    assert_eq!(t.audit_count("personal_data.encrypt").await, encrypted + 2);
+    works().await;
+
+    // A ciphertext moved into another row does not decrypt: the certificate's document and
+    // PDF into another certificate of the same resident, the attachment into another one.
+    let (second, cid2, serial2, code2, aid2) = issued_with_attachment(&t, &resident, &worker).await;
+    readable_everywhere(&t, &resident, &worker, cid2, &serial2, &code2, second, aid2).await;
+    let own_document = dump(
+        &t,
+        &format!("SELECT document FROM certificate WHERE id = {cid2}"),
+    )
+    .await
+    .trim()
+    .trim_start_matches("document=")
+    .to_owned();
+    let own_pdf = raw_bytes(
+        &t,
+        &format!("SELECT pdf FROM certificate WHERE id = {cid2}"),
+    )
+    .await;
+    let own_content = raw_bytes(
+        &t,
+        &format!("SELECT content FROM attachment WHERE id = {aid2}"),
+    )
+    .await;
+    t.sql(&format!(
+        "UPDATE certificate SET document = (SELECT document FROM certificate WHERE id = {cid}), \
+         pdf = (SELECT pdf FROM certificate WHERE id = {cid}) WHERE id = {cid2}"
+    ))
+    .await;
+    t.sql(&format!(
+        "UPDATE attachment SET content = (SELECT content FROM attachment WHERE id = {aid}) \
+         WHERE id = {aid2}"
+    ))
+    .await;
+    for path in [
+        format!("/api/v1/verify?serial={serial2}&code={code2}"),
+        "/api/v1/seal-uses".to_owned(),
+    ] {
+        let r = worker.json(Method::GET, &path).send().await.unwrap();
+        let (s, c, detail) = api_error(r).await;
+        assert_eq!(
+            (s, c.as_str()),
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "personal_data_unreadable"
+            ),
+            "{path}: {detail}"
+        );
+        assert!(detail.contains("无法解密"), "{detail}");
+    }
+    for path in [
+        format!("/issued/{cid2}/pdf"),
+        format!("/issued/{cid2}/json"),
+        format!("/certificates/{second}/attachments/{aid2}"),
+        format!("/verify?serial={serial2}&code={code2}"),
+        "/seal-uses".to_owned(),
+    ] {
+        let r = worker.get(&path).await;
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        let page = r.text().await.unwrap();
+        assert!(!page.contains(DEMO_ID_NUMBER), "{path}: {page}");
+    }
+    let err = t
+        .app
+        .certificate_document(&t.ctx("worker").await, cid2)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "personal_data_unreadable");
+    assert!(err.message.contains(&serial2), "{}", err.message);
+    // Their own ciphertexts put back, both read again; the first was never affected.
+    {
+        use jianfu_store::entity::{attachment, certificate};
+        use jianfu_store::orm::{ColumnTrait, EntityTrait, QueryFilter, prelude::Expr};
+        let db = t.app.store.db();
+        certificate::Entity::update_many()
+            .col_expr(certificate::Column::Document, Expr::value(own_document))
+            .col_expr(certificate::Column::Pdf, Expr::value(own_pdf))
+            .filter(certificate::Column::Id.eq(cid2))
+            .exec(db)
+            .await
+            .unwrap();
+        attachment::Entity::update_many()
+            .col_expr(attachment::Column::Content, Expr::value(own_content))
+            .filter(attachment::Column::Id.eq(aid2))
+            .exec(db)
+            .await
+            .unwrap();
+    }
+    readable_everywhere(&t, &resident, &worker, cid2, &serial2, &code2, second, aid2).await;
+    works().await;
+}
+
+/// An application with a PNG attachment, issued: (application, certificate id, serial, check
+/// code, attachment id).
+async fn issued_with_attachment(
+    t: &TestApp,
+    resident: &Browser,
+    worker: &Browser,
+) -> (i64, i64, String, String, i64) {
+    let mut body = application("residence");
+    body["attachments"] = json!([{
+        "file_name": "租赁合同.png",
+        "content_base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, PNG),
+    }]);
+    let app = apply(resident, &body).await["id"].as_i64().unwrap();
+    let i = issue_ok(worker, app).await;
+    let aid = scalar(
+        t,
+        &format!("SELECT id FROM attachment WHERE application_id = {app}"),
+    )
+    .await;
+    (
+        app,
+        i["certificate_id"].as_i64().unwrap(),
+        i["serial"].as_str().unwrap().to_owned(),
+        check_code(&i),
+        aid,
+    )
+}
+
+/// The certificate `cid` of application `app` (with attachment `aid`) downloads as a PDF and a
+/// JSON that verify offline, verifies publicly (page and API), shows in the seal ledger, and
+/// its attachment downloads as it was uploaded.
+#[allow(clippy::too_many_arguments)]
+async fn readable_everywhere(
+    t: &TestApp,
+    resident: &Browser,
+    worker: &Browser,
+    cid: i64,
+    serial: &str,
+    code: &str,
+    app: i64,
+    aid: i64,
+) {
+    let authority: Value = client()
+        .get(t.url("/api/v1/seal-authority"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = jianfu_seal::PublicKey::from_hex(authority["public_key"].as_str().unwrap()).unwrap();
+    for (b, kind) in [(resident, "pdf"), (resident, "json"), (worker, "pdf")] {
+        let r = b.get(&format!("/issued/{cid}/{kind}")).await;
+        assert_eq!(r.status(), StatusCode::OK, "{kind}");
+        let bytes = r.bytes().await.unwrap().to_vec();
+        if kind == "pdf" {
+            assert!(bytes.starts_with(b"%PDF"));
+        }
+        let doc = jianfu_seal::verify_file(&bytes, &key).expect("the download verifies offline");
+        assert_eq!(doc.content.serial, serial);
+        assert_eq!(doc.content.applicant_id_number, DEMO_ID_NUMBER);
+    }
+    let anon = client();
+    let v: Value = anon
+        .get(t.url(&format!("/api/v1/verify?serial={serial}&code={code}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["state"], "authentic", "{v}");
+    assert_eq!(v["id_number"], MASKED_ID);
+    let page = anon
+        .get(t.url(&format!("/verify?serial={serial}&code={code}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("真实有效"), "{page}");
+    let (s, ledger) = get(worker, "/api/v1/seal-uses").await;
+    assert_eq!(s, StatusCode::OK, "{ledger}");
+    assert!(
+        ledger["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["serial"] == serial && u["type_name"] == "居住情况证明"),
+        "{ledger}"
+    );
+    let r = worker
+        .get(&format!("/certificates/{app}/attachments/{aid}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(&r.bytes().await.unwrap()[..], PNG);
+}
+
+/// Writes certificate `cid`'s document and PDF and attachment `aid`'s content back in clear, as
+/// an installation from before their encryption holds them.
+async fn put_back_in_clear(t: &TestApp, cid: i64, aid: i64) {
+    use jianfu_store::entity::{attachment, certificate};
+    use jianfu_store::orm::{ColumnTrait, EntityTrait, QueryFilter, prelude::Expr};
+    use jianfu_store::personal::{
+        ATTACHMENT_CONTENT, CERTIFICATE_DOCUMENT, CERTIFICATE_PDF, certificate_row,
+    };
+    let db = t.app.store.db();
+    let keys = t.app.store.data_keys();
+    let cert = certificate::Entity::find_by_id(cid)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let row = certificate_row(cert.application_id, &cert.serial);
+    certificate::Entity::update_many()
+        .col_expr(
+            certificate::Column::Document,
+            Expr::value(
+                keys.decrypt(CERTIFICATE_DOCUMENT, &row, &cert.document)
+                    .unwrap(),
+            ),
+        )
+        .col_expr(
+            certificate::Column::Pdf,
+            Expr::value(
+                keys.decrypt_bytes(CERTIFICATE_PDF, &row, &cert.pdf)
+                    .unwrap(),
+            ),
+        )
+        .filter(certificate::Column::Id.eq(cid))
+        .exec(db)
+        .await
+        .unwrap();
+    let a = attachment::Entity::find_by_id(aid)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    attachment::Entity::update_many()
+        .col_expr(
+            attachment::Column::Content,
+            Expr::value(
+                keys.decrypt_bytes(ATTACHMENT_CONTENT, aid, &a.content)
+                    .unwrap(),
+            ),
+        )
+        .filter(attachment::Column::Id.eq(aid))
+        .exec(db)
+        .await
+        .unwrap();
 }
