@@ -92,6 +92,7 @@ pub async fn list(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UserIn {
     pub username: String,
     pub display_name: String,
@@ -134,6 +135,7 @@ pub async fn get(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UserEditIn {
     pub display_name: String,
     pub home_node_id: i64,
@@ -163,6 +165,7 @@ pub async fn update(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordIn {
     pub password: String,
 }
@@ -203,8 +206,10 @@ pub async fn unlock(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GrantIn {
     /// Role code, e.g. `community_head`.
+    #[schema(schema_with = crate::api::texts::role)]
     pub role: String,
     pub node_id: i64,
 }
