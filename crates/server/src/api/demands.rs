@@ -152,7 +152,11 @@ pub struct DemandIn {
     pub professional: bool,
     #[serde(default)]
     pub technical: bool,
+    /// Minutes each time, 1–2400.
+    #[schema(minimum = 1, maximum = 2400)]
     pub minutes_per_occurrence: i64,
+    /// Times a year, 1–366.
+    #[schema(minimum = 1, maximum = 366)]
     pub occurrences_per_year: i64,
     /// `YYYY-MM-DD`.
     #[schema(format = Date)]

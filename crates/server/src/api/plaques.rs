@@ -292,7 +292,7 @@ pub async fn confirm(
 pub struct RemovalIn {
     /// YYYY-MM-DD: required, not before the plaque went up, not in the future.
     #[serde(default)]
-    #[schema(format = Date)]
+    #[schema(format = Date, required = true)]
     pub removed_on: String,
     #[serde(default)]
     pub photo_base64: Option<String>,

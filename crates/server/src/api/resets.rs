@@ -64,10 +64,11 @@ pub async fn list(
 pub struct ResetIn {
     /// The administrator account to reset.
     #[serde(default)]
+    #[schema(required = true)]
     pub username: String,
     /// `password` or `second_factor`.
     #[serde(default)]
-    #[schema(schema_with = crate::api::texts::reset_kind)]
+    #[schema(schema_with = crate::api::texts::reset_kind, required = true)]
     pub kind: String,
 }
 

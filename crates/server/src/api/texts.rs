@@ -183,9 +183,10 @@ fn is_free_text(s: &serde_json::Map<String, Value>) -> bool {
         Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
         _ => false,
     };
-    is_string && !["format", "enum", "pattern", "const", "contentMediaType"]
-        .iter()
-        .any(|k| s.contains_key(*k))
+    is_string
+        && !["format", "enum", "pattern", "const", "contentMediaType"]
+            .iter()
+            .any(|k| s.contains_key(*k))
 }
 
 /// Gives every free-text string schema under `v` its pattern; `required` says whether `v` itself
@@ -223,12 +224,43 @@ fn constrain(v: &mut Value, required: bool) {
     }
 }
 
-/// Applies the text patterns to the whole document: component schemas, request bodies and
-/// parameters of every operation.
+/// The names of the component schemas `v` refers to, directly or through other components.
+fn referenced(v: &Value, doc: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(name) = o
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                if !out.iter().any(|n| n == name) {
+                    out.push(name.to_owned());
+                    referenced(&doc["components"]["schemas"][name], doc, out);
+                }
+            }
+            o.values().for_each(|x| referenced(x, doc, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| referenced(x, doc, out)),
+        _ => {}
+    }
+}
+
+/// Applies the text patterns to what the server takes: the parameters and request bodies of
+/// every operation and the component schemas they use (not the answers, whose texts the
+/// server wrote itself and which may be empty).
 pub fn apply(doc: &mut Value) {
+    let mut inputs = Vec::new();
+    for (_, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (_, op) in item.as_object().into_iter().flatten() {
+            referenced(&op["requestBody"], doc, &mut inputs);
+            referenced(&op["parameters"], doc, &mut inputs);
+        }
+    }
     if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
-        for (_, s) in schemas.iter_mut() {
-            constrain(s, false);
+        for (name, s) in schemas.iter_mut() {
+            if inputs.contains(name) {
+                constrain(s, false);
+            }
         }
     }
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
@@ -246,9 +278,8 @@ pub fn apply(doc: &mut Value) {
                     }
                 }
             }
-            if let Some(Value::Object(content)) = op
-                .get_mut("requestBody")
-                .and_then(|b| b.get_mut("content"))
+            if let Some(Value::Object(content)) =
+                op.get_mut("requestBody").and_then(|b| b.get_mut("content"))
             {
                 for (_, media) in content.iter_mut() {
                     if let Some(s) = media.get_mut("schema") {

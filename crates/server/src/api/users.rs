@@ -238,7 +238,7 @@ pub async fn grant(
 }
 
 /// Revokes a role grant.
-#[utoipa::path(delete, path = "/api/v1/grants/{id}", params(("id" = i64, Path)), responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(delete, path = "/api/v1/grants/{id}", params(("id" = i64, Path)), responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, description = "The caller's own grant (`self_revoke`)", body = Problem)))]
 pub async fn revoke(
     State(s): State<AppState>,
     user: CurrentUser,

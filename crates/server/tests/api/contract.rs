@@ -542,8 +542,8 @@ async fn openapi_gives_each_response_type_its_own_schema_name() {
     let t = spawn_app().await;
     let doc = openapi(&t).await;
     let schema_of = |path: &str| {
-        let r = &doc["paths"][path]["post"]["responses"]["200"]["content"]["application/json"]
-            ["schema"]["$ref"];
+        let r = &doc["paths"][path]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+            ["$ref"];
         let r = if r.is_null() {
             &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
                 ["$ref"]
@@ -562,8 +562,14 @@ async fn openapi_gives_each_response_type_its_own_schema_name() {
     let (audit, audit_props) = schema_of("/api/v1/audit/verify");
     let (cert, cert_props) = schema_of("/api/v1/verify");
     assert_ne!(audit, cert);
-    assert!(audit_props.contains(&"broken_seq".to_owned()), "{audit_props:?}");
-    assert!(!cert_props.contains(&"broken_seq".to_owned()), "{cert_props:?}");
+    assert!(
+        audit_props.contains(&"broken_seq".to_owned()),
+        "{audit_props:?}"
+    );
+    assert!(
+        !cert_props.contains(&"broken_seq".to_owned()),
+        "{cert_props:?}"
+    );
 
     // What the server sends has the fields the document names.
     let auditor = t.login("auditor").await;
@@ -683,7 +689,9 @@ async fn every_string_the_api_takes_has_a_format_an_enum_or_a_pattern() {
             return walk(&doc["components"]["schemas"][name], doc, at, out, seen);
         }
         let is_string = o.get("type").is_some_and(|t| {
-            t == "string" || t.as_array().is_some_and(|a| a.iter().any(|x| x == "string"))
+            t == "string"
+                || t.as_array()
+                    .is_some_and(|a| a.iter().any(|x| x == "string"))
         });
         if is_string
             && !["format", "enum", "pattern"]
@@ -717,7 +725,11 @@ async fn every_string_the_api_takes_has_a_format_an_enum_or_a_pattern() {
                 let at = format!("{method} {path} ?{}", p["name"]);
                 walk(&p["schema"], &doc, &at, &mut free, &mut Vec::new());
             }
-            for (_, media) in op["requestBody"]["content"].as_object().into_iter().flatten() {
+            for (_, media) in op["requestBody"]["content"]
+                .as_object()
+                .into_iter()
+                .flatten()
+            {
                 let at = format!("{method} {path} body");
                 walk(&media["schema"], &doc, &at, &mut free, &mut Vec::new());
             }
