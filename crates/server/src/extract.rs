@@ -94,11 +94,15 @@ fn forbidden_json(v: &serde_json::Value, path: &str) -> Option<String> {
 /// The field a serde error points at: its path, or the name of a missing field.
 fn serde_field<E: std::fmt::Display>(e: &serde_path_to_error::Error<E>) -> Option<String> {
     let msg = e.inner().to_string();
+    let path = e.path().to_string();
+    // An unknown field's path already ends with its name.
+    if msg.starts_with("unknown field `") && !matches!(path.as_str(), "." | "") {
+        return Some(path);
+    }
     let missing = msg
         .strip_prefix("missing field `")
         .or_else(|| msg.strip_prefix("unknown field `"))
         .and_then(|r| r.split('`').next());
-    let path = e.path().to_string();
     match (missing, path.as_str()) {
         (Some(m), "." | "") => Some(m.to_owned()),
         (Some(m), p) => Some(format!("{p}.{m}")),

@@ -793,3 +793,38 @@ async fn empty_date_filters_are_refused_as_the_document_says() {
         }
     }
 }
+
+/// The document closes every request object (`additionalProperties: false`), and the server
+/// refuses a field it does not know, naming it, instead of dropping it silently (a typo such as
+/// `titel` lost the title; schemathesis' extra properties were refused only when they held a
+/// control character).
+#[tokio::test]
+async fn unknown_json_fields_are_refused_and_the_document_closes_request_objects() {
+    let t = spawn_app().await;
+    let doc = openapi(&t).await;
+    for name in ["NodeIn", "DemandIn", "PlaqueIn", "ReportIn", "AdmitIn"] {
+        assert_eq!(
+            doc["components"]["schemas"][name]["additionalProperties"],
+            json!(false),
+            "{name}"
+        );
+    }
+    let admin = t.login("sysadmin").await;
+    let street = t.node_id("示例一街道").await;
+    let before = scalar(&t, "SELECT COUNT(*) FROM node").await;
+    let r = post(
+        &admin,
+        "/api/v1/nodes",
+        &json!({ "parent_id": street, "kind": "community", "name": "示例新社区", "division_code": "210302091009", "nmae": "x" }),
+    )
+    .await;
+    let p = api_rejects(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "json_invalid_data",
+        Some("nmae"),
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("nmae"), "{p}");
+    assert_eq!(scalar(&t, "SELECT COUNT(*) FROM node").await, before);
+}
