@@ -232,11 +232,10 @@ fn referenced(v: &Value, doc: &Value, out: &mut Vec<String>) {
                 .get("$ref")
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                && !out.iter().any(|n| n == name)
             {
-                if !out.iter().any(|n| n == name) {
-                    out.push(name.to_owned());
-                    referenced(&doc["components"]["schemas"][name], doc, out);
-                }
+                out.push(name.to_owned());
+                referenced(&doc["components"]["schemas"][name], doc, out);
             }
             o.values().for_each(|x| referenced(x, doc, out));
         }
