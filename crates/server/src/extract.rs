@@ -94,10 +94,15 @@ fn forbidden_json(v: &serde_json::Value, path: &str) -> Option<String> {
 /// The field a serde error points at: its path, or the name of a missing field.
 fn serde_field<E: std::fmt::Display>(e: &serde_path_to_error::Error<E>) -> Option<String> {
     let msg = e.inner().to_string();
+    let path = e.path().to_string();
+    // An unknown field's path already ends with its name.
+    if msg.starts_with("unknown field `") && !matches!(path.as_str(), "." | "") {
+        return Some(path);
+    }
     let missing = msg
         .strip_prefix("missing field `")
+        .or_else(|| msg.strip_prefix("unknown field `"))
         .and_then(|r| r.split('`').next());
-    let path = e.path().to_string();
     match (missing, path.as_str()) {
         (Some(m), "." | "") => Some(m.to_owned()),
         (Some(m), p) => Some(format!("{p}.{m}")),
@@ -106,8 +111,11 @@ fn serde_field<E: std::fmt::Display>(e: &serde_path_to_error::Error<E>) -> Optio
     }
 }
 
-fn serde_detail(what: &str, field: Option<&str>, missing: bool) -> String {
+fn serde_detail(what: &str, field: Option<&str>, missing: bool, unknown: bool) -> String {
     match (field, missing) {
+        (Some(f), _) if unknown => {
+            format!("{what}含有接口不认识的字段 {f}（字段名是否写错？），本次请求未执行")
+        }
         (Some(f), true) => format!("{what}缺少必填字段 {f}，本次请求未执行"),
         (Some(f), false) => format!("{what}字段 {f} 的类型或取值不符，本次请求未执行"),
         (None, _) => format!("{what}的结构不符（字段缺失或类型不符），本次请求未执行"),
@@ -123,12 +131,13 @@ fn serde_rejection<E: std::fmt::Display>(
 ) -> Response {
     let field = serde_field(e);
     let missing = e.inner().to_string().starts_with("missing field");
+    let unknown = e.inner().to_string().starts_with("unknown field");
     tracing::info!(error = %e, "{code}");
     reject(
         api,
         StatusCode::UNPROCESSABLE_ENTITY,
         code,
-        &serde_detail(what, field.as_deref(), missing),
+        &serde_detail(what, field.as_deref(), missing, unknown),
         field.as_deref(),
     )
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::CurrentUser;
-use crate::api::PageOut;
+use crate::api::{PageOut, texts};
 use crate::error::{ApiError, Problem};
 use crate::extract::Query;
 use crate::state::AppState;
@@ -34,10 +34,14 @@ pub struct AuditParams {
     actor: Option<String>,
     /// Action code prefix, e.g. `node.`.
     action: Option<String>,
+    /// `ok`, `denied` or `failed`.
+    #[param(schema_with = crate::api::texts::audit_outcome)]
     outcome: Option<String>,
     /// First day, `YYYY-MM-DD` (Beijing time).
+    #[param(schema_with = crate::api::texts::day)]
     from: Option<String>,
     /// Last day, inclusive.
+    #[param(schema_with = crate::api::texts::day)]
     to: Option<String>,
     /// 1-based page number.
     #[param(minimum = 1, maximum = 1000000)]
@@ -58,8 +62,8 @@ pub async fn list(
         actor: p.actor,
         action: p.action,
         outcome: p.outcome,
-        from: p.from,
-        to: p.to,
+        from: Some(texts::day_filter(p.from, "from")?).filter(|d| !d.is_empty()),
+        to: Some(texts::day_filter(p.to, "to")?).filter(|d| !d.is_empty()),
     };
     let page = s
         .app
@@ -91,7 +95,7 @@ pub async fn list(
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct VerifyOut {
+pub struct AuditVerifyOut {
     pub entries: i64,
     pub intact: bool,
     /// First broken entry, when not intact.
@@ -101,13 +105,13 @@ pub struct VerifyOut {
 }
 
 /// Walks the SM3 hash chain and checks the signed checkpoint.
-#[utoipa::path(post, path = "/api/v1/audit/verify", responses((status = 200, body = VerifyOut), (status = 403, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/audit/verify", responses((status = 200, body = AuditVerifyOut), (status = 403, body = Problem)))]
 pub async fn verify(
     State(s): State<AppState>,
     user: CurrentUser,
-) -> Result<Json<VerifyOut>, ApiError> {
+) -> Result<Json<AuditVerifyOut>, ApiError> {
     let r = s.app.verify_audit(&user.ctx()).await?;
-    Ok(Json(VerifyOut {
+    Ok(Json(AuditVerifyOut {
         entries: r.entries,
         intact: r.broken.is_none(),
         broken_seq: r.broken.as_ref().map(|b| b.seq),

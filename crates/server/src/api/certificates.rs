@@ -43,8 +43,10 @@ pub struct VerifyOut {
 #[into_params(parameter_in = Query)]
 pub struct VerifyParams {
     /// e.g. `ZM-2026-000001`.
+    #[param(pattern = r"^[Zz][Mm]-[0-9]{4}-[0-9]{6,8}$")]
     pub serial: String,
-    /// The 10-character check code printed on the certificate.
+    /// The 10-character check code printed on the certificate (no 0, 1, I, L or O).
+    #[param(pattern = r"^[A-HJKMNP-Za-hjkmnp-z2-9]{10}$")]
     pub code: String,
 }
 
@@ -168,6 +170,7 @@ pub async fn catalogue(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LocalTypeIn {
     /// Lower-case letters, digits and `_`, unique in the district.
     pub code: String,
@@ -175,6 +178,7 @@ pub struct LocalTypeIn {
     /// `law`, `regulation`, `rule` or `retained_list`; empty when there is none (then 4.5-3
     /// refuses the type).
     #[serde(default)]
+    #[schema(schema_with = crate::api::texts::certificate_basis_kind)]
     pub basis_kind: String,
     #[serde(default)]
     pub basis_title: String,
@@ -312,6 +316,7 @@ impl From<ApplicationView> for ApplicationOut {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AttachmentIn {
     pub file_name: String,
     /// The file, base64 (standard alphabet).
@@ -320,6 +325,7 @@ pub struct AttachmentIn {
 
 /// An application as the API takes it.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ApplicationIn {
     /// Defaults to the caller's own community.
     pub community_id: Option<i64>,
@@ -334,6 +340,7 @@ pub struct ApplicationIn {
     pub details: String,
     /// For a discontinued type: `policy_gap` or `counterparty_requires`.
     #[serde(default)]
+    #[schema(schema_with = crate::api::texts::certificate_need)]
     pub need: String,
     #[serde(default)]
     pub attachments: Vec<AttachmentIn>,
@@ -386,7 +393,8 @@ pub async fn apply(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// `submitted`, `overdue`, `issued` or `refused`.
+    /// `submitted`, `overdue`, `issued` or `refused`; empty: all.
+    #[param(schema_with = crate::api::texts::application_status)]
     status: Option<String>,
     q: Option<String>,
     /// 1-based page number.
@@ -452,6 +460,7 @@ pub async fn issue(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReasonIn {
     pub reason: String,
 }
@@ -504,7 +513,11 @@ pub struct SealUseOut {
 #[into_params(parameter_in = Query)]
 pub struct SealUseParams {
     q: Option<String>,
+    /// First day, `YYYY-MM-DD`.
+    #[param(schema_with = crate::api::texts::day)]
     from: Option<String>,
+    /// Last day, inclusive.
+    #[param(schema_with = crate::api::texts::day)]
     to: Option<String>,
     /// 1-based page number.
     #[param(minimum = 1, maximum = 1000000)]
@@ -524,8 +537,8 @@ pub async fn seal_uses(
 ) -> Result<Json<PageOut<SealUseOut>>, ApiError> {
     let f = SealUseFilter {
         q: p.q.unwrap_or_default(),
-        from: p.from.unwrap_or_default(),
-        to: p.to.unwrap_or_default(),
+        from: crate::api::texts::day_filter(p.from, "from")?,
+        to: crate::api::texts::day_filter(p.to, "to")?,
     };
     let page = s
         .app

@@ -159,6 +159,7 @@ impl From<DemandView> for DemandOut {
 /// A work-item demand as the API takes it. Numbers are strings or numbers; booleans default
 /// to false.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DemandIn {
     pub requester_node_id: i64,
     pub title: String,
@@ -167,11 +168,13 @@ pub struct DemandIn {
     /// Category key (see the draft form), e.g. `civil_affairs_service`.
     pub category: String,
     /// `responsible` or `assisting`.
+    #[schema(schema_with = crate::api::texts::community_role)]
     pub community_role: String,
     #[serde(default)]
     pub within_own_duty: bool,
     /// `law`, `regulation`, `rule`, or empty for none.
     #[serde(default)]
+    #[schema(schema_with = crate::api::texts::legal_basis_kind)]
     pub legal_basis_kind: String,
     #[serde(default)]
     pub legal_basis_title: String,
@@ -188,12 +191,19 @@ pub struct DemandIn {
     pub professional: bool,
     #[serde(default)]
     pub technical: bool,
+    /// Minutes each time, 1–2400.
+    #[schema(minimum = 1, maximum = 2400)]
     pub minutes_per_occurrence: i64,
+    /// Times a year, 1–366.
+    #[schema(minimum = 1, maximum = 366)]
     pub occurrences_per_year: i64,
     /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
     pub period_start: String,
+    #[schema(format = Date)]
     pub period_end: String,
     /// `scope`, `streets` or `communities`.
+    #[schema(schema_with = crate::api::texts::target_mode)]
     pub target_mode: String,
     #[serde(default)]
     pub target_ids: Vec<i64>,
@@ -237,6 +247,8 @@ impl DemandIn {
 pub struct ListParams {
     /// Part of the title or admission number.
     q: Option<String>,
+    /// `draft`, `submitted`, `admitted`, `expired`, `rejected` or `revoked`; empty: all.
+    #[param(schema_with = crate::api::texts::demand_status)]
     status: Option<String>,
     /// 1-based page number.
     #[param(minimum = 1, maximum = 1000000)]
@@ -296,7 +308,7 @@ pub async fn get(
 }
 
 /// Submits a draft: the rules decide, and it goes to the authority.
-#[utoipa::path(post, path = "/api/v1/demands/{id}/submit", params(("id" = i64, Path)), responses((status = 200, body = DemandOut), (status = 403, body = Problem), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/demands/{id}/submit", params(("id" = i64, Path)), responses((status = 200, body = DemandOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, description = "The draft cannot be submitted as it stands (e.g. its period has ended); `field` names the draft's field", body = Problem)))]
 pub async fn submit(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -306,10 +318,12 @@ pub async fn submit(
 }
 
 #[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AdmitIn {
-    /// `YYYY-MM-DD`; default: the demand's period.
+    /// `YYYY-MM-DD`; empty or left out: the demand's period.
+    #[schema(schema_with = crate::api::texts::day_or_empty)]
     pub valid_from: String,
+    #[schema(schema_with = crate::api::texts::day_or_empty)]
     pub valid_to: String,
     pub note: String,
 }
@@ -332,7 +346,7 @@ pub async fn admit(
 }
 
 #[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ReasonIn {
     pub reason: String,
     /// Optional clause ID the reason rests on.
@@ -357,7 +371,7 @@ pub async fn reject(
 }
 
 #[derive(Deserialize, ToSchema, Default)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct OverruleIn {
     /// Why the banned-wording match is false (5–500 characters); recorded and shown.
     pub reason: String,
@@ -472,7 +486,7 @@ pub struct LookupOut {
 }
 
 /// Public lookup of an admission number (no login).
-#[utoipa::path(get, path = "/api/v1/lookup/{number}", params(("number" = String, Path, description = "e.g. AZ-2026-000123-7")), security(()),
+#[utoipa::path(get, path = "/api/v1/lookup/{number}", params(("number" = String, Path, description = "e.g. AZ-2026-000123-7; the last character is the ISO 7064 MOD 11-2 check character", pattern = r"^[Aa][Zz]-[0-9]{4}-[0-9]{6}-[0-9Xx]$")), security(()),
     responses((status = 200, body = LookupOut), (status = 422, body = Problem)))]
 pub async fn lookup(
     State(s): State<AppState>,
@@ -507,6 +521,7 @@ pub struct CaseOut {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReportIn {
     /// The community (village) reporting; it must be the caller's own.
     pub community_id: i64,
@@ -613,7 +628,7 @@ pub struct LedgerParams {
 }
 
 /// The burden ledger per community and per requesting department.
-#[utoipa::path(get, path = "/api/v1/ledger", params(LedgerParams), responses((status = 200, body = LedgerOut), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/ledger", params(LedgerParams), responses((status = 200, body = LedgerOut), (status = 403, body = Problem), (status = 404, description = "No place with id `scope`", body = Problem)))]
 pub async fn ledger(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -642,6 +657,7 @@ pub async fn ledger(
 
 /// A temporary plaque request as the API takes it (4.1-5).
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TemporaryPlaqueIn {
     /// The street or town asking; the caller's own when omitted.
     #[serde(default)]
@@ -649,10 +665,13 @@ pub struct TemporaryPlaqueIn {
     pub task: String,
     pub plaque_text: String,
     /// `outdoor` or `indoor`.
+    #[schema(schema_with = crate::api::texts::placement)]
     pub placement: String,
     /// YYYY-MM-DD.
+    #[schema(format = Date)]
     pub start: String,
     /// YYYY-MM-DD; the plaque must be gone the day after.
+    #[schema(format = Date)]
     pub end: String,
 }
 
@@ -678,6 +697,7 @@ pub async fn request_temporary_plaque(
 
 /// An agency, venue, staff or plaque requirement as the API takes it (4.4-3).
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AgencyIn {
     pub requester_node_id: i64,
     pub title: String,
@@ -693,6 +713,7 @@ pub struct AgencyIn {
     pub plaque: bool,
     /// `law`, `regulation`, `rule`, or empty.
     #[serde(default)]
+    #[schema(schema_with = crate::api::texts::legal_basis_kind)]
     pub legal_basis_kind: String,
     #[serde(default)]
     pub legal_basis_title: String,
@@ -700,12 +721,16 @@ pub struct AgencyIn {
     pub legal_basis_article: String,
     /// `central`, `provincial`, `city`, `district`, or empty.
     #[serde(default)]
+    #[schema(schema_with = crate::api::texts::mandate_level)]
     pub mandate_level: String,
     #[serde(default)]
     pub mandate_document: String,
+    #[schema(format = Date)]
     pub period_start: String,
+    #[schema(format = Date)]
     pub period_end: String,
     /// `scope`, `streets` or `communities`.
+    #[schema(schema_with = crate::api::texts::target_mode)]
     pub target_mode: String,
     #[serde(default)]
     pub target_ids: Vec<i64>,

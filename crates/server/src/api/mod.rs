@@ -10,6 +10,7 @@ pub mod nodes;
 pub mod plaques;
 pub mod resets;
 pub mod second_factor;
+pub mod texts;
 pub mod users;
 
 use axum::Json;
@@ -194,7 +195,9 @@ pub struct ApiDoc;
 
 /// The OpenAPI document as JSON text (also used by tests and `jianfu` tooling).
 pub fn openapi_json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    texts::apply(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
 pub async fn openapi() -> Response {

@@ -41,8 +41,10 @@ impl From<NodeView> for NodeOut {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NodeIn {
     pub parent_id: i64,
+    #[schema(schema_with = crate::api::texts::node_kind)]
     pub kind: String,
     pub name: String,
     pub division_code: Option<String>,
@@ -50,6 +52,7 @@ pub struct NodeIn {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NodeEditIn {
     pub name: String,
     pub division_code: Option<String>,

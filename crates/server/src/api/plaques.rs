@@ -152,8 +152,10 @@ pub struct PlaqueParams {
     /// One unit's plaques; otherwise every unit in the caller's jurisdiction.
     unit_id: Option<i64>,
     /// `compliant` or `noncompliant`.
+    #[param(schema_with = crate::api::texts::plaque_compliance)]
     compliance: Option<String>,
     /// `hanging` (default), `removed` or `all`.
+    #[param(schema_with = crate::api::texts::plaque_status)]
     status: Option<String>,
     /// Name contains.
     q: Option<String>,
@@ -167,7 +169,7 @@ pub struct PlaqueParams {
 
 /// Plaques in the caller's jurisdiction, with the rules' findings.
 #[utoipa::path(get, path = "/api/v1/plaques", params(PlaqueParams),
-    responses((status = 200, body = PageOut<PlaqueOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = PageOut<PlaqueOut>), (status = 403, body = Problem), (status = 404, description = "No unit with `unit_id`", body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -188,18 +190,22 @@ pub async fn list(
 
 /// A plaque as the API takes it.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PlaqueIn {
     /// The street, town, community or village (ignored on update).
     #[serde(default)]
     pub unit_id: i64,
     pub name: String,
     /// `outdoor` or `indoor`.
+    #[schema(schema_with = crate::api::texts::placement)]
     pub placement: String,
     /// Streets and towns only.
     #[serde(default)]
+    #[schema(schema_with = crate::api::texts::plaque_kind)]
     pub kind: String,
     pub location: String,
     /// YYYY-MM-DD.
+    #[schema(format = Date)]
     pub since: String,
     /// A temporary street plaque: its admitted request (4.1-5). Ignored on update.
     #[serde(default)]
@@ -282,9 +288,11 @@ pub async fn confirm(
 
 /// The day a plaque came down, with an optional photo.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RemovalIn {
     /// YYYY-MM-DD: required, not before the plaque went up, not in the future.
     #[serde(default)]
+    #[schema(format = Date, required = true)]
     pub removed_on: String,
     #[serde(default)]
     pub photo_base64: Option<String>,
@@ -311,6 +319,7 @@ pub async fn remove(
 #[into_params(parameter_in = Query)]
 pub struct TaskParams {
     /// `open` (default), `overdue`, `closed` or `all`.
+    #[param(schema_with = crate::api::texts::task_status)]
     status: Option<String>,
     unit_id: Option<i64>,
     /// 1-based page number.
@@ -323,7 +332,7 @@ pub struct TaskParams {
 
 /// Removal tasks in the caller's jurisdiction.
 #[utoipa::path(get, path = "/api/v1/removal-tasks", params(TaskParams),
-    responses((status = 200, body = PageOut<RemovalTaskOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = PageOut<RemovalTaskOut>), (status = 403, body = Problem), (status = 404, description = "No unit with `unit_id`", body = Problem), (status = 422, body = Problem)))]
 pub async fn tasks(
     State(s): State<AppState>,
     user: CurrentUser,
@@ -475,6 +484,7 @@ pub async fn campaigns(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CampaignIn {
     pub district_id: i64,
     #[serde(default)]
@@ -514,6 +524,7 @@ pub async fn campaign(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CompleteIn {
     #[serde(default)]
     pub note: String,

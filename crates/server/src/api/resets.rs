@@ -2,7 +2,7 @@
 //! same as the page `/admin/resets`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jianfu_domain::credential_reset::CredentialResetView;
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::access::CurrentUser;
 use crate::error::{ApiError, Problem};
-use crate::extract::Json as Body;
+use crate::extract::{Json as Body, Path};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -60,12 +60,15 @@ pub async fn list(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResetIn {
     /// The administrator account to reset.
     #[serde(default)]
+    #[schema(required = true)]
     pub username: String,
     /// `password` or `second_factor`.
     #[serde(default)]
+    #[schema(schema_with = crate::api::texts::reset_kind, required = true)]
     pub kind: String,
 }
 

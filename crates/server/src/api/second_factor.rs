@@ -82,6 +82,7 @@ pub async fn start(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CodeIn {
     /// The 6-digit code the authenticator app shows now.
     pub code: String,
@@ -150,6 +151,7 @@ pub async fn reset(
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PolicyIo {
     /// Role codes that must log in with a second factor; the three administrator roles
     /// (`system_admin`, `security_admin`, `audit_admin`) must be among them.

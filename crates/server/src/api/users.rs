@@ -92,6 +92,7 @@ pub async fn list(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UserIn {
     pub username: String,
     pub display_name: String,
@@ -134,6 +135,7 @@ pub async fn get(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UserEditIn {
     pub display_name: String,
     pub home_node_id: i64,
@@ -163,6 +165,7 @@ pub async fn update(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordIn {
     pub password: String,
 }
@@ -203,8 +206,10 @@ pub async fn unlock(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GrantIn {
     /// Role code, e.g. `community_head`.
+    #[schema(schema_with = crate::api::texts::role)]
     pub role: String,
     pub node_id: i64,
 }
@@ -233,7 +238,7 @@ pub async fn grant(
 }
 
 /// Revokes a role grant.
-#[utoipa::path(delete, path = "/api/v1/grants/{id}", params(("id" = i64, Path)), responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(delete, path = "/api/v1/grants/{id}", params(("id" = i64, Path)), responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, description = "The caller's own grant (`self_revoke`)", body = Problem)))]
 pub async fn revoke(
     State(s): State<AppState>,
     user: CurrentUser,

@@ -2,7 +2,7 @@
 //! another administrator's password or second factor, approve or reject the requests one may decide, and see
 //! the approval's temporary password once.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::credential_reset::{CredentialResetView, ResetDone, ResetKind};
@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
-use crate::extract::Form;
+use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
 
