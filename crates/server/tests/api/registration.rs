@@ -83,12 +83,12 @@ async fn a_legal_basis_item_is_registered_by_its_districts_keeper_not_approved()
 
     // It is not the approver's: admitting or rejecting it is a conflict, and changes nothing.
     let approver = t.login("district_approver").await;
-    for action in ["admit", "reject"] {
+    for (action, body) in [
+        ("admit", json!({ "note": "同意" })),
+        ("reject", json!({ "reason": "不同意" })),
+    ] {
         let (s, p) = approver
-            .post_api(
-                &format!("/api/v1/demands/{id}/{action}"),
-                &json!({ "reason": "不同意" }),
-            )
+            .post_api(&format!("/api/v1/demands/{id}/{action}"), &body)
             .await;
         assert_eq!(
             (s, code(&p)),
