@@ -757,10 +757,41 @@ mod tests {
         for (name, input, expected) in cases {
             let got = Policy::parse(input);
             assert_eq!(got, Err(expected.clone()), "{name}");
+            // `line()` reports the line the variant carries, and the message leads with it.
+            let debug = format!("{expected:?}");
+            let carried: usize = debug
+                .split("line: ")
+                .nth(1)
+                .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|digits| digits.parse().ok())
+                .unwrap();
+            assert_eq!(expected.line(), carried, "{name}");
             assert!(
-                expected.to_string().starts_with("policy line "),
+                expected
+                    .to_string()
+                    .starts_with(&format!("policy line {carried}: ")),
                 "{name}: {expected}"
             );
+        }
+    }
+
+    #[test]
+    fn part_and_item_numbers_are_canonical_small_numbers() {
+        for (input, expected) in [
+            ("0", Some(0)),
+            ("7", Some(7)),
+            ("10", Some(10)),
+            ("255", Some(255)),
+            ("256", None),
+            ("", None),
+            ("07", None),
+            ("00", None),
+            ("1a", None),
+            ("a1", None),
+            ("+1", None),
+            ("４", None),
+        ] {
+            assert_eq!(parse_small(input), expected, "{input:?}");
         }
     }
 

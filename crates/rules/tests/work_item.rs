@@ -972,6 +972,15 @@ fn category_file_validation() {
     for (name, text, expected) in cases {
         assert_eq!(Lists::parse(&text), Err(expected), "{name}:\n{text}");
     }
+    // The two kinds of blank entry say which list holds them.
+    assert_eq!(
+        ListError::EmptyWording { key: key("") }.to_string(),
+        "`responsible_markers` has a blank entry"
+    );
+    assert_eq!(
+        ListError::EmptyWording { key: key("a") }.to_string(),
+        "category \"a\": `wordings` has a blank entry"
+    );
 
     // Shape errors come from the TOML reader.
     let syntax: &[(&str, String)] = &[
