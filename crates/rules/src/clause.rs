@@ -344,6 +344,12 @@ mod tests {
             ("4-2.4", None),
             ("a.b-c", None),
             ("", None),
+            ("4", None),
+            ("4x2-1", None),
+            ("4.2x1", None),
+            ("4.12-1", Some((4, 12, 1))),
+            ("12.34-56789", Some((12, 34, 56789))),
+            ("4.2-123456", None),
         ];
         for (input, expected) in cases {
             let got = parse_id(input).map(|k| (k.part, k.item, k.sentence));
@@ -377,6 +383,41 @@ mod tests {
         assert_eq!(parsed, scanned);
     }
 
+    /// The scanner over texts other than the policy: a mark on the very first byte, a mark
+    /// cut off at the end of the text, and marks not at the start of a line.
+    #[test]
+    fn scan_takes_marks_that_open_a_line_and_are_closed() {
+        let ids = |text: &str| -> Vec<String> {
+            let t = scan(text.as_bytes());
+            t.entries[..t.len]
+                .iter()
+                .map(|e| text[e.start..e.end].to_owned())
+                .collect()
+        };
+        assert_eq!(ids("[1.1-1] 甲\n[1.1-2] 乙"), ["1.1-1", "1.1-2"]);
+        assert_eq!(ids("文 [1.1-1] 甲\n [1.1-2]\n[1.1-3]"), ["1.1-3"]);
+        assert_eq!(ids("[1.1-1"), Vec::<String>::new());
+        assert_eq!(ids("\n[1.1-1]"), ["1.1-1"]);
+        assert_eq!(ids("[1.1-1)"), Vec::<String>::new());
+    }
+
+    /// `find` looks at the filled entries only: the empty slots after them never match.
+    #[test]
+    fn find_sees_only_filled_entries() {
+        let table = scan(b"[1.1-1] x\n[2.3-4] y");
+        let key = |part, item, sentence| IdKey {
+            part,
+            item,
+            sentence,
+        };
+        assert!(find(&table, key(2, 3, 4)).is_some());
+        assert!(find(&table, key(1, 1, 1)).is_some());
+        assert!(find(&table, key(0, 0, 0)).is_none());
+        assert!(find(&table, key(2, 3, 5)).is_none());
+        assert!(find(&table, key(2, 4, 4)).is_none());
+        assert!(find(&table, key(3, 3, 4)).is_none());
+    }
+
     #[test]
     fn macro_display_href_and_parts() {
         let id = clause!("3.5-3");
@@ -408,5 +449,12 @@ mod tests {
         assert_eq!(back, id);
         let err = serde_json::from_str::<ClauseId>("\"4.2-99\"").unwrap_err();
         assert!(err.to_string().contains("unknown clause ID"), "{err}");
+        // A value that is no string says what was expected.
+        let err = serde_json::from_str::<ClauseId>("42").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("a clause ID of 鞍民发〔2021〕18号"),
+            "{err}"
+        );
     }
 }
