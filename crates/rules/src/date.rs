@@ -330,6 +330,8 @@ mod tests {
             ("2021-8-10", None),
             ("21-08-10", None),
             ("2021/08/10", None),
+            ("2021-08/10", None),
+            ("2021/08-10", None),
             ("2021-08-10 ", None),
             ("+021-08-10", None),
             ("2021-0a-10", None),
@@ -428,6 +430,34 @@ mod tests {
             assert!(next > day);
             day = next;
         }
+        // Across the days where the Gregorian rules turn: century years that are not leap
+        // years, the 400-year leap day that ends an era, and the ends of the range.
+        for start in [
+            "0001-01-01",
+            "0399-12-01",
+            "1599-12-01",
+            "1699-12-01",
+            "1899-12-01",
+            "1999-12-01",
+            "2099-12-01",
+            "2399-12-01",
+            "9999-10-01",
+        ] {
+            let mut day = d(start);
+            while let Some(next) = day.next_day() {
+                assert_eq!(day.add_days(1), Some(next), "{day} + 1");
+                assert_eq!(next.add_days(-1), Some(day), "{next} - 1");
+                assert_eq!(Date::days_between(day, next), 1, "{day}..{next}");
+                if Date::days_between(d(start), next) > 120 {
+                    break;
+                }
+                day = next;
+            }
+        }
+        assert_eq!(d("2000-02-28").add_days(2), Some(d("2000-03-01")));
+        assert_eq!(d("1900-02-28").add_days(1), Some(d("1900-03-01")));
+        assert_eq!(d("1600-01-01").add_days(146_097), Some(d("2000-01-01")));
+        assert_eq!(d("2000-02-29").add_days(-146_097), Some(d("1600-02-29")));
         assert_eq!(d("9999-12-31").next_day(), None);
         assert_eq!(d("0001-01-01").previous_day(), None);
         assert_eq!(d("2026-03-01").previous_day(), Some(d("2026-02-28")));
