@@ -90,7 +90,7 @@ fn check_display_name(n: &str) -> Result<String> {
     Ok(n.to_owned())
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct AccountQuery {
     /// Matches username or display name.
     pub q: Option<String>,

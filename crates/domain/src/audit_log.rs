@@ -44,35 +44,95 @@ pub struct AuditView {
     pub ip: String,
 }
 
-/// Chinese names of audit actions, for people reading the log.
+/// Every audit action the system records, with its Chinese name for people reading the log.
+/// A test reads the sources and fails when an action is recorded that this table does not name.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("auth.login", "登录"),
+    ("auth.logout", "退出登录"),
+    ("permission.denied", "越权访问被拒绝"),
+    ("node.create", "新增区划/部门"),
+    ("node.update", "修改区划/部门"),
+    ("node.delete", "删除区划/部门"),
+    ("account.create", "新建账号"),
+    ("account.update", "修改账号"),
+    ("account.password_change", "修改密码"),
+    ("account.password_reset", "重置密码"),
+    ("account.lock", "锁定账号"),
+    ("account.unlock", "解锁账号"),
+    ("credential_reset.request", "申请重置管理员凭据"),
+    ("credential_reset.approve", "批准重置管理员凭据"),
+    ("credential_reset.reject", "拒绝重置管理员凭据"),
+    ("role.grant", "授予角色"),
+    ("role.revoke", "撤销角色"),
+    ("security_policy.update", "修改安全策略"),
+    ("second_factor_policy.update", "修改双因素认证要求"),
+    ("second_factor.enrol_start", "开始绑定身份验证器"),
+    ("second_factor.enrol", "绑定身份验证器"),
+    ("second_factor.disable", "停用双因素认证"),
+    ("second_factor.reset", "重置双因素认证"),
+    ("second_factor.recovery_codes", "生成恢复码"),
+    ("second_factor.recovery_code_used", "使用恢复码登录"),
+    ("api_token.create", "创建 API 令牌"),
+    ("api_token.revoke", "吊销 API 令牌"),
+    ("audit.export", "导出审计日志"),
+    ("audit.verify", "校验审计日志"),
+    ("system.init", "系统初始化"),
+    ("personal_data.encrypt", "加密个人信息"),
+    ("demand.create", "起草事项"),
+    ("demand.update", "修改事项草稿"),
+    ("demand.import", "批量导入事项"),
+    ("demand.submit", "提交事项"),
+    ("demand.admit", "准入事项"),
+    ("demand.reject", "不予准入"),
+    ("demand.register", "备案事项"),
+    ("demand.return_registration", "退回备案"),
+    ("demand.overrule_wording", "复核禁止类用语"),
+    ("demand.revoke", "撤销准入"),
+    ("demand.create_agency_requirement", "提出设立机构要求"),
+    ("demand.request_temporary_plaque", "申请临时挂牌"),
+    ("demand.export", "导出事项清单"),
+    ("ledger.export", "导出负担台账"),
+    ("case.detect", "发现问题线索"),
+    ("case.report", "举报问题"),
+    ("case.export", "导出问题线索"),
+    ("catalogue.load", "载入证明事项目录"),
+    ("catalogue.adopt", "采用证明事项"),
+    ("catalogue.drop", "停用证明事项"),
+    ("catalogue.create_local", "新增本区证明事项"),
+    ("holidays.import", "导入节假日安排"),
+    ("certificate.apply", "申请证明"),
+    ("certificate.apply_refused", "证明申请被拒"),
+    ("certificate.record", "记录办理环节"),
+    ("certificate.head_sign", "负责人签批"),
+    ("certificate.issue", "出具证明"),
+    ("certificate.refuse", "不予出具证明"),
+    ("certificate.revoke", "撤销证明"),
+    ("certificate.download", "下载证明"),
+    ("certificate.reveal_id_number", "查看完整身份证号"),
+    ("certificate.export", "导出证明申请"),
+    ("seal.make", "刻制印章"),
+    ("seal_ledger.export", "导出用印登记"),
+    ("plaque.add", "登记挂牌"),
+    ("plaque.edit", "修改挂牌"),
+    ("plaque.confirm", "确认挂牌"),
+    ("plaque.remove", "摘除挂牌"),
+    ("plaque.recheck_all", "重新检查全部挂牌"),
+    ("plaque.recheck_overdue", "检查逾期临时挂牌"),
+    ("plaque.export", "导出挂牌情况"),
+    ("removal_task.close", "完成清理任务"),
+    ("removal_task.export", "导出清理任务"),
+    ("campaign.launch", "部署自检自查"),
+    ("campaign.complete", "报告自检自查完成"),
+    ("campaign.export", "导出自检自查进度"),
+    ("account.export", "导出账号"),
+];
+
+/// The Chinese name of an audit action, for people reading the log.
 pub fn action_label(action: &str) -> &'static str {
-    match action {
-        "auth.login" => "登录",
-        "auth.logout" => "退出登录",
-        "permission.denied" => "越权访问被拒绝",
-        "node.create" => "新增区划/部门",
-        "node.update" => "修改区划/部门",
-        "node.delete" => "删除区划/部门",
-        "account.create" => "新建账号",
-        "account.update" => "修改账号",
-        "account.password_change" => "修改密码",
-        "account.password_reset" => "重置密码",
-        "credential_reset.request" => "申请重置管理员凭据",
-        "credential_reset.approve" => "批准重置管理员凭据",
-        "credential_reset.reject" => "拒绝重置管理员凭据",
-        "account.lock" => "锁定账号",
-        "account.unlock" => "解锁账号",
-        "role.grant" => "授予角色",
-        "role.revoke" => "撤销角色",
-        "security_policy.update" => "修改安全策略",
-        "api_token.create" => "创建 API 令牌",
-        "api_token.revoke" => "吊销 API 令牌",
-        "audit.export" => "导出审计日志",
-        "audit.verify" => "校验审计日志",
-        "system.init" => "系统初始化",
-        "personal_data.encrypt" => "加密个人信息",
-        _ => "其他操作",
-    }
+    ACTIONS
+        .iter()
+        .find(|(code, _)| *code == action)
+        .map_or("其他操作", |(_, label)| label)
 }
 
 pub fn outcome_label(outcome: &str) -> &'static str {
@@ -170,6 +230,29 @@ fn view(e: audit_entry::Model) -> AuditView {
 pub const EXPORT_LIMIT: u64 = 100_000;
 
 impl App {
+    /// Records that `ctx` exported a list: the action (one of [`ACTIONS`], `*.export`), what
+    /// kind of record it lists (and the one record it is of, if any), how many rows left the system and the filter that chose them.
+    /// Exports carry personal data and the burden picture of whole districts, so each is audited.
+    pub async fn record_export(
+        &self,
+        ctx: &Ctx,
+        action: &'static str,
+        target: (&str, Option<i64>),
+        rows: usize,
+        filter: serde_json::Value,
+    ) -> Result<()> {
+        debug_assert!(action.ends_with(".export") && action_label(action) != "其他操作");
+        self.store
+            .audit_only(ctx.entry(
+                action,
+                target.0,
+                target.1.map(|id| id.to_string()),
+                serde_json::json!({ "rows": rows, "filter": filter }),
+            ))
+            .await?;
+        Ok(())
+    }
+
     async fn check_audit_reader(&self, ctx: &Ctx) -> Result<()> {
         let root = self.root_node().await?;
         self.check(ctx, Action::ReadAudit, &root.target()).await
@@ -238,6 +321,68 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `"area.verb"` literal of an audited area in the sources of the crates that record
+    /// audit entries is an action with a Chinese name (file names such as `audit.key` aside).
+    #[test]
+    fn every_recorded_action_has_a_chinese_name() {
+        let areas: std::collections::BTreeSet<&str> = ACTIONS
+            .iter()
+            .map(|(code, _)| code.split('.').next().unwrap_or_default())
+            .collect();
+        let not_actions = ["audit.key", "audit.anchor"];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        let mut dirs = vec![
+            root.join("domain/src"),
+            root.join("server/src"),
+            root.join("cli/src"),
+        ];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for literal in text.split('"').skip(1).step_by(2) {
+                    let Some((area, verb)) = literal.split_once('.') else {
+                        continue;
+                    };
+                    let word = |w: &str| {
+                        !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                    };
+                    if !areas.contains(area) || !word(verb) || verb == "html" {
+                        continue;
+                    }
+                    if not_actions.contains(&literal) {
+                        continue;
+                    }
+                    seen += 1;
+                    if action_label(literal) == "其他操作" {
+                        missing.push(format!("{}: {literal}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 50, "the scan found only {seen} actions");
+        assert!(
+            missing.is_empty(),
+            "actions without a Chinese name: {missing:#?}"
+        );
+        let mut codes: Vec<&str> = ACTIONS.iter().map(|(c, _)| *c).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ACTIONS.len(), "an action is named twice");
+        assert!(ACTIONS.iter().all(|(_, label)| !label.is_empty()));
+        assert_eq!(action_label("demand.admit"), "准入事项");
+        assert_eq!(action_label("no.such"), "其他操作");
+    }
 
     #[test]
     fn filter_validation() {

@@ -323,7 +323,8 @@ impl App {
 
     /// A department requires communities to set up an agency, venue, post or plaque (4.4-3):
     /// rejected at once without a legal basis or a mandate of the three levels with its
-    /// document number; otherwise it goes to the authority of the department's level.
+    /// document number; with a legal basis it goes to registration by the list keeper of its
+    /// level; on a mandate alone, to the authority of the department's level.
     pub async fn create_agency_requirement(&self, ctx: &Ctx, f: &AgencyForm) -> Result<DemandView> {
         let (requester, level, scope) = self.requester_for(ctx, f.requester_node_id).await?;
         let title = text::visible(&f.title);
@@ -404,10 +405,14 @@ impl App {
             mandate,
         });
         let view = DecisionView::from_decision(&decision);
-        let status = if decision.outcome == Outcome::Reject {
-            DemandStatus::Rejected
+        // One a law, regulation or rule provides for enters the list by registration (备案) with
+        // the keeper of its level, like a work item (4.2-2, 4.2-4); one resting on a mandate of
+        // the three levels goes to the authority of the department's level, who confirms it.
+        let status = crate::demand::route_of(decision.outcome, basis_kind.is_some());
+        let authority = if status == DemandStatus::ForRegistration {
+            Role::Supervisor.as_str()
         } else {
-            DemandStatus::Submitted
+            level.authority().0.as_str()
         };
         let details = AgencyDetails {
             work_agency: f.work_agency,
@@ -442,7 +447,7 @@ impl App {
             decision: Set(Some(
                 serde_json::to_string(&view).map_err(|_| DomainError::internal())?,
             )),
-            authority: Set(Some(level.authority().0.as_str().to_owned())),
+            authority: Set(Some(authority.to_owned())),
             submitted_at: Set(Some(now)),
             created_at: Set(now),
             updated_at: Set(now),

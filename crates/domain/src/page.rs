@@ -104,9 +104,67 @@ impl PageRequest {
     }
 }
 
+/// At most this many pages of the largest size go into one export: the export of a filtered
+/// list, not a dump of the database (10,000 rows).
+pub const EXPORT_PAGES: u64 = 50;
+
+/// Every row of a list for its export: asks `fetch` for page after page of the largest size
+/// until the list's total (at most [`EXPORT_PAGES`] pages) is read. The list's own query decides
+/// what the user may see, so an export never holds more than its pages would show.
+pub async fn every_row<T, F, Fut>(mut fetch: F) -> crate::Result<Vec<T>>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = crate::Result<Page<T>>>,
+{
+    let mut rows = Vec::new();
+    let mut n = 1;
+    loop {
+        let page = fetch(PageRequest::new(Some(n), Some(MAX_PER_PAGE))).await?;
+        let last = page.total.div_ceil(MAX_PER_PAGE).clamp(1, EXPORT_PAGES);
+        let empty = page.items.is_empty();
+        rows.extend(page.items);
+        if n >= last || empty {
+            return Ok(rows);
+        }
+        n += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A list of `total` numbered rows, served a page at a time; counts the pages asked for.
+    fn rows_of(total: u64) -> (Vec<u64>, u64) {
+        let asked = std::cell::Cell::new(0);
+        let rows = every_row(|r: PageRequest| {
+            asked.set(asked.get() + 1);
+            let items: Vec<u64> = (r.offset()..total.min(r.offset() + r.per_page)).collect();
+            std::future::ready(Ok(r.page(items, total)))
+        });
+        let rows = block_on(rows).unwrap();
+        (rows, asked.get())
+    }
+
+    fn block_on<F: Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn every_row_reads_each_page_once_up_to_the_export_cap() {
+        assert_eq!(rows_of(0), (vec![], 1));
+        let (rows, asked) = rows_of(MAX_PER_PAGE);
+        assert_eq!((rows.len() as u64, asked), (MAX_PER_PAGE, 1));
+        let (rows, asked) = rows_of(MAX_PER_PAGE + 1);
+        assert_eq!((rows.len() as u64, asked), (MAX_PER_PAGE + 1, 2));
+        assert_eq!(rows, (0..=MAX_PER_PAGE).collect::<Vec<_>>());
+        let cap = EXPORT_PAGES * MAX_PER_PAGE;
+        let (rows, asked) = rows_of(cap + 500);
+        assert_eq!((rows.len() as u64, asked), (cap, EXPORT_PAGES));
+    }
 
     #[test]
     fn clamps_and_counts() {

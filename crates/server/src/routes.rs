@@ -244,6 +244,12 @@ pub fn route_table() -> Vec<RouteSpec> {
         ),
         r(
             get.clone(),
+            "/admin/users/export.xlsx",
+            Act(A::ViewAccounts),
+            views::users::export,
+        ),
+        r(
+            get.clone(),
             "/admin/users/new",
             Act(A::ManageAccounts),
             views::users::new_form,
@@ -416,6 +422,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/demands",
             Act(A::ViewDemands),
             views::demands::list,
+        ),
+        r(
+            get.clone(),
+            "/demands/export.xlsx",
+            Act(A::ViewDemands),
+            views::demands::export,
         ),
         r(
             get.clone(),
@@ -592,6 +604,12 @@ pub fn route_table() -> Vec<RouteSpec> {
         ),
         r(
             get.clone(),
+            "/cases/export.xlsx",
+            Act(A::ViewCases),
+            views::demands::cases_export,
+        ),
+        r(
+            get.clone(),
             "/ledger",
             Act(A::ViewLedger),
             views::demands::ledger,
@@ -734,6 +752,12 @@ pub fn route_table() -> Vec<RouteSpec> {
         ),
         r(
             get.clone(),
+            "/plaques/export.xlsx",
+            Act(A::ViewPlaques),
+            views::plaques::units_export,
+        ),
+        r(
+            get.clone(),
             "/plaques/units/{id}",
             Act(A::ViewPlaques),
             views::plaques::unit,
@@ -785,6 +809,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/removal-tasks",
             Act(A::ViewPlaques),
             views::plaques::tasks,
+        ),
+        r(
+            get.clone(),
+            "/removal-tasks/export.xlsx",
+            Act(A::ViewPlaques),
+            views::plaques::tasks_export,
         ),
         r(
             post.clone(),
@@ -975,6 +1005,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/certificates",
             Act(A::ViewCertificates),
             views::certificates::list,
+        ),
+        r(
+            get.clone(),
+            "/certificates/export.xlsx",
+            Act(A::ViewCertificates),
+            views::certificates::export,
         ),
         r(
             get.clone(),

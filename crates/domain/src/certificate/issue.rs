@@ -79,7 +79,7 @@ pub struct DeliberationForm {
     pub minutes: String,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ApplicationFilter {
     /// submitted | refused | issued | overdue

@@ -79,7 +79,7 @@ pub struct SealUseView {
 }
 
 /// Filter for the seal ledger.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct SealUseFilter {
     /// Serial number or account name contains this.

@@ -13,7 +13,7 @@ use jianfu_domain::certificate::{
     CertificateTypeView, HolidayYearView, LocalTypeForm, RecordForm, SealUseFilter, SealUseView,
     SealView, VerifyView,
 };
-use jianfu_domain::page::{Page, PageRequest};
+use jianfu_domain::page::{Page, PageRequest, every_row};
 use jianfu_domain::tree::NodeView;
 use jianfu_domain::{DomainError, ErrorKind};
 use serde::Deserialize;
@@ -22,7 +22,7 @@ use crate::access::{ClientIp, CurrentUser, MaybeUser};
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
-use crate::views::list::{self, Cell, Column, Export};
+use crate::views::list::{self, Cell, Column, ListExport};
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render};
 
 /// Request body limit of the application upload: five attachments of 5 MB and the fields.
@@ -388,6 +388,7 @@ struct ListPage {
     f: ApplicationFilter,
     page: Page<ApplicationView>,
     pager_base: String,
+    export_href: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -418,18 +419,57 @@ pub async fn list(
             StatusCode::OK,
             &ListPage {
                 chrome: Chrome::new("证明办理", Some(&user), "/certificates"),
-                pager_base: list::pager_base(
-                    "/certificates",
-                    &[("status", &f.status), ("q", &f.q)],
-                ),
+                pager_base: list::pager_base("/certificates", &f),
+                export_href: list::export_href("/certificates/export.xlsx", &f),
                 f,
                 page,
             },
         ),
-        Err(e) if e.kind == ErrorKind::Invalid => PageError(e).into_response(),
         Err(e) => PageError(e).into_response(),
     }
 }
+
+/// The applications as the user filtered them, every page, as a workbook (audited). ID
+/// numbers stay masked as on the page.
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let ctx = user.ctx();
+    let f = ApplicationFilter {
+        status: q.status,
+        q: q.q,
+    };
+    let rows = every_row(|r| state.app.list_applications(&ctx, &f, r)).await;
+    APPLICATION_EXPORT.answer(&state, &user, &f, rows).await
+}
+
+const APPLICATION_EXPORT: ListExport<'static, ApplicationView> = ListExport {
+    action: "certificate.export",
+    target_type: "certificate_application",
+    sheet: "证明办理",
+    file_name: "证明办理.xlsx",
+    columns: &[
+        Column::new("申请", |a| Cell::Number(a.id as f64)),
+        Column::wide("证明事项", 28.0, |a| Cell::Text(&a.type_name)),
+        Column::new("申请人", |a| Cell::Text(&a.applicant_name)),
+        Column::wide("身份证号", 20.0, |a| Cell::Text(&a.id_number_masked)),
+        Column::wide("社区(村)", 20.0, |a| Cell::Text(&a.community_name)),
+        Column::wide("用途", 24.0, |a| Cell::Text(&a.purpose)),
+        Column::new("受理日期", |a| Cell::Text(&a.received_on)),
+        Column::new("办理时限", |a| {
+            Cell::Text(a.due_on.as_deref().unwrap_or(""))
+        }),
+        Column::new("超时限", |a| {
+            Cell::Text(if a.overdue { "是" } else { "" })
+        }),
+        Column::new("状态", |a| Cell::Text(a.status_zh)),
+        Column::new("证明编号", |a| {
+            Cell::Text(a.certificate.as_ref().map_or("", |c| c.serial.as_str()))
+        }),
+    ],
+};
 
 #[derive(askama::Template)]
 #[template(path = "cert_detail.html")]
@@ -696,6 +736,7 @@ struct SealUsesPage {
     f: SealUseFilter,
     page: Page<SealUseView>,
     pager_base: String,
+    export_href: String,
     error: String,
 }
 
@@ -749,10 +790,8 @@ pub async fn seal_uses(
         status,
         &SealUsesPage {
             chrome: Chrome::new("用印登记", Some(&user), "/seal-uses"),
-            pager_base: list::pager_base(
-                "/seal-uses",
-                &[("q", &f.q), ("from", &f.from), ("to", &f.to)],
-            ),
+            pager_base: list::pager_base("/seal-uses", &f),
+            export_href: list::export_href("/seal-uses/export.xlsx", &f),
             f,
             page,
             error,
@@ -767,70 +806,26 @@ pub async fn seal_uses_export(
 ) -> Response {
     let ctx = user.ctx();
     let f = q.filter();
-    let page = match state
-        .app
-        .seal_ledger(
-            &ctx,
-            &f,
-            PageRequest::new(Some(1), Some(jianfu_domain::page::MAX_PER_PAGE)),
-        )
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return PageError(e).into_response(),
-    };
-    // Up to 50 pages of the largest size: the export of a filtered ledger, not a dump.
-    let mut rows = page.items;
-    let pages = page
-        .total
-        .div_ceil(jianfu_domain::page::MAX_PER_PAGE)
-        .min(50);
-    for n in 2..=pages {
-        match state
-            .app
-            .seal_ledger(
-                &ctx,
-                &f,
-                PageRequest::new(Some(n), Some(jianfu_domain::page::MAX_PER_PAGE)),
-            )
-            .await
-        {
-            Ok(p) => rows.extend(p.items),
-            Err(e) => return PageError(e).into_response(),
-        }
-    }
-    if let Err(e) = state
-        .app
-        .store
-        .audit_only(ctx.entry(
-            "seal_ledger.export",
-            "seal_use",
-            None,
-            serde_json::json!({ "rows": rows.len(), "q": f.q, "from": f.from, "to": f.to }),
-        ))
-        .await
-    {
-        return PageError(e.into()).into_response();
-    }
-    list::xlsx(seal_workbook(&rows), "用印登记.xlsx")
+    let rows = every_row(|r| state.app.seal_ledger(&ctx, &f, r)).await;
+    SEAL_USE_EXPORT.answer(&state, &user, &f, rows).await
 }
 
-/// The seal-use ledger's columns in its Excel export.
-const SEAL_USE_COLUMNS: [Column<SealUseView>; 7] = [
-    Column::wide("时间", 20.0, |r| Cell::Text(&r.at_text)),
-    Column::new("印章编号", |r| Cell::Text(&r.seal_code)),
-    Column::new("社区(村)", |r| Cell::Text(&r.community_name)),
-    Column::new("证明编号", |r| Cell::Text(&r.serial)),
-    Column::new("证明事项", |r| Cell::Text(&r.type_name)),
-    Column::new("用印人", |r| Cell::Text(&r.account)),
-    Column::wide("用印依据", 60.0, |r| Cell::Text(&r.approval)),
-];
-
-fn seal_workbook(rows: &[SealUseView]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut x = Export::new();
-    x.sheet("用印登记", &[], &SEAL_USE_COLUMNS, rows)?;
-    x.finish()
-}
+/// The seal-use ledger's Excel export.
+const SEAL_USE_EXPORT: ListExport<'static, SealUseView> = ListExport {
+    action: "seal_ledger.export",
+    target_type: "seal_use",
+    sheet: "用印登记",
+    file_name: "用印登记.xlsx",
+    columns: &[
+        Column::wide("时间", 20.0, |r| Cell::Text(&r.at_text)),
+        Column::new("印章编号", |r| Cell::Text(&r.seal_code)),
+        Column::new("社区(村)", |r| Cell::Text(&r.community_name)),
+        Column::new("证明编号", |r| Cell::Text(&r.serial)),
+        Column::new("证明事项", |r| Cell::Text(&r.type_name)),
+        Column::new("用印人", |r| Cell::Text(&r.account)),
+        Column::wide("用印依据", 60.0, |r| Cell::Text(&r.approval)),
+    ],
+};
 
 #[derive(askama::Template)]
 #[template(path = "seals.html")]

@@ -10,7 +10,7 @@ use jianfu_domain::demand::{
     CaseView, DemandFilter, DemandForm, DemandStatus, DemandView, Ledger, LedgerRow, LookupResult,
     ReportForm, form_of,
 };
-use jianfu_domain::page::{Page, PageRequest};
+use jianfu_domain::page::{Page, PageRequest, every_row};
 use jianfu_domain::tree::NodeView;
 use serde::Deserialize;
 
@@ -18,7 +18,7 @@ use crate::access::{CurrentUser, MaybeUser};
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
-use crate::views::list::{self, Cell, Column, Export};
+use crate::views::list::{self, Cell, Column, Export, ListExport};
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
 
 // ---------------------------------------------------------------- list
@@ -30,6 +30,7 @@ struct ListPage {
     f: DemandFilter,
     page: Page<DemandView>,
     pager_base: String,
+    export_href: String,
     can_draft: bool,
     can_request_plaque: bool,
 }
@@ -62,6 +63,7 @@ pub async fn list(
         &ListPage {
             chrome: Chrome::new("事项", Some(&user), "/demands").with_done(q.done.as_deref()),
             pager_base: list::pager_base("/demands", &q.f),
+            export_href: list::export_href("/demands/export.xlsx", &q.f),
             f: q.f,
             page,
             can_draft: user.principal.may(Action::DraftDemand),
@@ -69,6 +71,52 @@ pub async fn list(
         },
     )
 }
+
+/// The demand list as the user filtered it, every page, as a workbook (audited).
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let ctx = user.ctx();
+    let rows = every_row(|r| state.app.list_demands(&ctx, &q.f, r)).await;
+    DEMAND_EXPORT.answer(&state, &user, &q.f, rows).await
+}
+
+const DEMAND_EXPORT: ListExport<'static, DemandView> = ListExport {
+    action: "demand.export",
+    target_type: "demand",
+    sheet: "事项清单",
+    file_name: "事项清单.xlsx",
+    columns: &[
+        Column::new("准入编号", |d| {
+            Cell::Text(d.admission_number.as_deref().unwrap_or(""))
+        }),
+        Column::wide("事项名称", 36.0, |d| Cell::Text(&d.title)),
+        Column::new("类别", |d| Cell::Text(d.kind_zh)),
+        Column::wide("提出部门", 20.0, |d| Cell::Text(&d.requester_name)),
+        Column::new("层级", |d| Cell::Text(d.level_zh)),
+        Column::new("状态", |d| Cell::Text(d.status_zh)),
+        Column::new("社区数", |d| Cell::Number(d.targets.len() as f64)),
+        Column::new("每社区年负担(小时)", |d| {
+            Cell::Decimal(d.hours_per_community)
+        }),
+        Column::new("合计年负担(小时)", |d| Cell::Decimal(d.total_hours)),
+        Column::new("开始日期", |d| Cell::Text(&d.period_start)),
+        Column::new("结束日期", |d| Cell::Text(&d.period_end)),
+        Column::new("准入有效期至", |d| {
+            Cell::Text(d.valid_to.as_deref().unwrap_or(""))
+        }),
+        Column::new("依据条款", |d| {
+            Cell::Owned(
+                d.decision
+                    .as_ref()
+                    .map(|v| v.clauses.join("、"))
+                    .unwrap_or_default(),
+            )
+        }),
+    ],
+};
 
 // ---------------------------------------------------------------- form
 
@@ -664,6 +712,36 @@ struct CasesPage {
     page: Page<CaseView>,
 }
 
+/// The supervision cases the user sees, every page, as a workbook (audited).
+pub async fn cases_export(State(state): State<AppState>, user: CurrentUser) -> Response {
+    let ctx = user.ctx();
+    let rows = every_row(|r| state.app.list_cases(&ctx, r)).await;
+    CASE_EXPORT.answer(&state, &user, &(), rows).await
+}
+
+const CASE_EXPORT: ListExport<'static, CaseView> = ListExport {
+    action: "case.export",
+    target_type: "case",
+    sheet: "问题线索",
+    file_name: "问题线索.xlsx",
+    columns: &[
+        Column::new("编号", |c| Cell::Number(c.id as f64)),
+        Column::wide("时间", 20.0, |c| Cell::Owned(when(c.created_at))),
+        Column::new("类型", |c| Cell::Text(c.kind_zh)),
+        Column::wide("单位", 20.0, |c| Cell::Text(&c.community_name)),
+        Column::wide("下派单位或责任单位", 20.0, |c| {
+            Cell::Text(&c.demanding_unit)
+        }),
+        Column::wide("情况", 40.0, |c| Cell::Text(&c.description)),
+        Column::new("所称准入编号", |c| {
+            Cell::Text(c.claimed_number.as_deref().unwrap_or(""))
+        }),
+        Column::new("依据条款", |c| Cell::Text(&c.finding.clause)),
+        Column::wide("认定", 40.0, |c| Cell::Text(&c.finding.message)),
+        Column::new("状态", |c| Cell::Text(c.status_zh)),
+    ],
+};
+
 impl CasesPage {
     fn when(&self, ms: &i64) -> String {
         when(*ms)
@@ -773,18 +851,15 @@ pub async fn ledger_export(
         Ok(l) => l,
         Err(e) => return PageError(e).into_response(),
     };
+    let rows = l.by_community.len() + l.by_department.len();
+    let filter = serde_json::json!({ "scope": l.scope.name });
+    let target = ("node", Some(l.scope.id));
     if let Err(e) = state
         .app
-        .store
-        .audit_only(ctx.entry(
-            "ledger.export",
-            "node",
-            Some(l.scope.id.to_string()),
-            serde_json::json!({ "scope": l.scope.name }),
-        ))
+        .record_export(&ctx, "ledger.export", target, rows, filter)
         .await
     {
-        return PageError(e.into()).into_response();
+        return PageError(e).into_response();
     }
     list::xlsx(ledger_workbook(&l), "burden-ledger.xlsx")
 }

@@ -12,7 +12,9 @@ use jianfu_domain::DomainError;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::Serialize;
 
+use crate::access::CurrentUser;
 use crate::error::PageError;
+use crate::state::AppState;
 
 /// The base URL the pager appends `page=N` to: `path?filters&`, or `path?` without filters.
 /// `filters` is anything `serde_urlencoded` encodes: a filter struct, or `[("q", &q)]`.
@@ -73,10 +75,67 @@ pub fn xlsx(workbook: Result<Vec<u8>, XlsxError>, file_name: &str) -> Response {
 /// One cell of an exported row.
 pub enum Cell<'a> {
     Text(&'a str),
+    /// Text put together for the export (a list joined, a time formatted).
+    Owned(String),
     /// A count or another whole number.
     Number(f64),
     /// A number shown with one decimal (hours).
     Decimal(f64),
+}
+
+/// An export of a list page: its audit action (a `*.export` of the audit log's table), the
+/// kind of record it lists, the sheet and file names, and the columns.
+pub struct ListExport<'a, T> {
+    pub action: &'static str,
+    pub target_type: &'static str,
+    pub sheet: &'static str,
+    pub file_name: &'static str,
+    pub columns: &'a [Column<T>],
+}
+
+impl<T> ListExport<'_, T> {
+    /// Answers the export of `rows` (every row the list shows under `filter`, read with
+    /// [`jianfu_domain::page::every_row`]): the error page if reading failed, otherwise the
+    /// audit entry (what, how many rows, which filter) and then the workbook.
+    pub async fn answer<F: Serialize>(
+        &self,
+        state: &AppState,
+        user: &CurrentUser,
+        filter: &F,
+        rows: Result<Vec<T>, DomainError>,
+    ) -> Response {
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(e) => return PageError(e).into_response(),
+        };
+        let filter = serde_json::to_value(filter).unwrap_or_default();
+        if let Err(e) = state
+            .app
+            .record_export(
+                &user.ctx(),
+                self.action,
+                (self.target_type, None),
+                rows.len(),
+                filter,
+            )
+            .await
+        {
+            return PageError(e).into_response();
+        }
+        let mut x = Export::new();
+        if let Err(e) = x.sheet(self.sheet, &[], self.columns, &rows) {
+            return xlsx(Err(e), self.file_name);
+        }
+        xlsx(x.finish(), self.file_name)
+    }
+}
+
+/// The link of a list's "导出 Excel" button: the export path with the list's current filters.
+pub fn export_href<F: Serialize + ?Sized>(path: &str, filters: &F) -> String {
+    match serde_urlencoded::to_string(filters).unwrap_or_default() {
+        q if q.is_empty() => path.to_owned(),
+        q => format!("{path}?{q}"),
+    }
 }
 
 /// One column of an export: its header, its width (characters; `None` leaves Excel's default)
@@ -161,6 +220,7 @@ impl Export {
                 let c = c as u16;
                 match (col.value)(item) {
                     Cell::Text(s) => ws.write_string(r, c, s)?,
+                    Cell::Owned(s) => ws.write_string(r, c, &s)?,
                     Cell::Number(n) => ws.write_number(r, c, n)?,
                     Cell::Decimal(n) => ws.write_number_with_format(r, c, n, &self.decimal)?,
                 };

@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::DomainError;
 use jianfu_domain::authz::Action;
-use jianfu_domain::page::{Page, PageRequest};
+use jianfu_domain::page::{Page, PageRequest, every_row};
 use jianfu_domain::plaque::{
     CampaignForm, CampaignSummary, CampaignUnitView, CampaignView, PLAQUE_KINDS, PlaqueForm,
     PlaqueView, RemovalTaskView, TaskFilter, UnitRegistry, UnitSummary, UnitSummaryFilter,
@@ -22,7 +22,7 @@ use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
-use crate::views::list::{self, Cell, Column, Export};
+use crate::views::list::{self, Cell, Column, Export, ListExport};
 use crate::views::{Chrome, FormError, form_status, is_form_error, render};
 
 /// Request body limit of a photo upload: one photo of 5 MB and the form's fields.
@@ -129,6 +129,7 @@ struct UnitsPage {
     f: UnitSummaryFilter,
     page: Page<UnitSummary>,
     pager_base: String,
+    export_href: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -160,10 +161,8 @@ pub async fn units(
             StatusCode::OK,
             &UnitsPage {
                 chrome: Chrome::new("挂牌登记", Some(&user), "/plaques"),
-                pager_base: list::pager_base(
-                    "/plaques",
-                    &[("q", &f.q), ("compliance", &f.compliance)],
-                ),
+                pager_base: list::pager_base("/plaques", &f),
+                export_href: list::export_href("/plaques/export.xlsx", &f),
                 f,
                 page,
             },
@@ -171,6 +170,38 @@ pub async fn units(
         Err(e) => PageError(e).into_response(),
     }
 }
+
+/// The units overview as the user filtered it, every page, as a workbook (audited).
+pub async fn units_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<UnitsQuery>,
+) -> Response {
+    let ctx = user.ctx();
+    let f = UnitSummaryFilter {
+        q: q.q,
+        compliance: q.compliance,
+    };
+    let rows = every_row(|r| state.app.plaque_units(&ctx, &f, r)).await;
+    UNIT_EXPORT.answer(&state, &user, &f, rows).await
+}
+
+const UNIT_EXPORT: ListExport<'static, UnitSummary> = ListExport {
+    action: "plaque.export",
+    target_type: "node",
+    sheet: "挂牌登记",
+    file_name: "挂牌登记.xlsx",
+    columns: &[
+        Column::wide("单位", 28.0, |u| Cell::Text(&u.name)),
+        Column::new("类型", |u| Cell::Text(u.kind_zh)),
+        Column::wide("上级", 20.0, |u| Cell::Text(&u.parent_name)),
+        Column::new("在挂牌子", |u| Cell::Number(u.counts.hanging as f64)),
+        Column::new("不合规", |u| Cell::Number(u.counts.noncompliant as f64)),
+        Column::new("待清理任务", |u| {
+            Cell::Number(u.counts.open_tasks as f64)
+        }),
+    ],
+};
 
 // ---------------------------------------------------------------- one unit
 
@@ -525,6 +556,7 @@ struct TasksPage {
     status: String,
     page: Page<RemovalTaskView>,
     pager_base: String,
+    export_href: String,
     /// The task whose close form failed, and why.
     error_task: i64,
     error: FormError,
@@ -579,13 +611,8 @@ async fn tasks_page(
         status,
         &TasksPage {
             chrome,
-            pager_base: list::pager_base(
-                "/removal-tasks",
-                &[
-                    ("status", Some(q.status.clone())),
-                    ("unit", q.unit.map(|u| u.to_string())),
-                ],
-            ),
+            pager_base: list::pager_base("/removal-tasks", &tasks_filter(&q)),
+            export_href: list::export_href("/removal-tasks/export.xlsx", &tasks_filter(&q)),
             status: q.status,
             page,
             error_task,
@@ -601,6 +628,57 @@ impl TasksPage {
         self.manageable.contains(id)
     }
 }
+
+/// The task list's filters as its links carry them (`unit`, not the filter's `unit_id`).
+fn tasks_filter(q: &TasksQuery) -> [(&'static str, Option<String>); 2] {
+    [
+        ("status", Some(q.status.clone())),
+        ("unit", q.unit.map(|u| u.to_string())),
+    ]
+}
+
+/// The removal tasks as the user filtered them, every page, as a workbook (audited).
+pub async fn tasks_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<TasksQuery>,
+) -> Response {
+    let ctx = user.ctx();
+    let f = TaskFilter {
+        status: q.status.clone(),
+        unit_id: q.unit,
+    };
+    let rows = every_row(|r| state.app.list_removal_tasks(&ctx, &f, r)).await;
+    TASK_EXPORT.answer(&state, &user, &f, rows).await
+}
+
+const TASK_EXPORT: ListExport<'static, RemovalTaskView> = ListExport {
+    action: "removal_task.export",
+    target_type: "removal_task",
+    sheet: "清理任务",
+    file_name: "挂牌清理任务.xlsx",
+    columns: &[
+        Column::wide("单位", 24.0, |t| Cell::Text(&t.unit_name)),
+        Column::wide("牌子", 36.0, |t| Cell::Text(&t.plaque_name)),
+        Column::new("位置", |t| Cell::Text(t.plaque_placement_zh)),
+        Column::new("挂牌日期", |t| Cell::Text(&t.plaque_since)),
+        Column::new("依据条款", |t| Cell::Text(&t.clause)),
+        Column::wide("问题", 40.0, |t| Cell::Text(&t.message)),
+        Column::new("应移至", |t| Cell::Text(t.move_to_zh.unwrap_or(""))),
+        Column::new("期限", |t| Cell::Text(&t.deadline)),
+        Column::new("状态", |t| Cell::Text(t.status_zh)),
+        Column::new("逾期", |t| Cell::Text(if t.overdue { "是" } else { "" })),
+        Column::new("处理结果", |t| {
+            Cell::Text(t.resolution_zh.unwrap_or(""))
+        }),
+        Column::new("完成日期", |t| {
+            Cell::Text(t.closed_on.as_deref().unwrap_or(""))
+        }),
+        Column::new("经办人", |t| {
+            Cell::Text(t.closed_by.as_deref().unwrap_or(""))
+        }),
+    ],
+};
 
 pub async fn tasks(
     State(state): State<AppState>,
@@ -850,18 +928,20 @@ pub async fn export(
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
     };
+    let rows = c.units.len() + c.noncompliant.len();
+    let filter = serde_json::json!({ "district": c.district_name });
     if let Err(e) = state
         .app
-        .store
-        .audit_only(ctx.entry(
+        .record_export(
+            &ctx,
             "campaign.export",
-            "campaign",
-            Some(id.to_string()),
-            serde_json::json!({ "district": c.district_name, "units": c.units.len(), "noncompliant": c.noncompliant.len() }),
-        ))
+            ("campaign", Some(id)),
+            rows,
+            filter,
+        )
         .await
     {
-        return PageError(e.into()).into_response();
+        return PageError(e).into_response();
     }
     list::xlsx(
         campaign_workbook(&c),

@@ -257,14 +257,39 @@ async fn agency_requirement_needs_a_basis_or_a_mandate_with_its_document() {
     .await;
     assert_eq!(s, StatusCode::OK, "{a}");
     assert!(a["admission_number"].as_str().unwrap().starts_with("AZ-"));
-    // A legal basis with its article also suffices.
+    // A legal basis with its article also suffices; 4.2-4 spares it the approval: it goes to
+    // the district's list keeper (民政) for registration, not to the approver.
     let (_, d) = post(
         &dept,
         "/api/v1/agency-requirements",
         &with(json!({"legal_basis_kind": "law", "legal_basis_title": "《中华人民共和国基本医疗卫生与健康促进法》", "legal_basis_article": "第三十五条"})),
     )
     .await;
-    assert_eq!(d["status"], "submitted", "{d}");
+    assert_eq!(d["status"], "for_registration", "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let (s, _) = post(
+        &approver,
+        &format!("/api/v1/demands/{id}/admit"),
+        &json!({}),
+    )
+    .await;
+    assert_ne!(
+        s,
+        StatusCode::OK,
+        "the approver does not admit what the keeper registers"
+    );
+    let keeper = t.login("district_supervisor").await;
+    let (s, r) = post(
+        &keeper,
+        &format!("/api/v1/demands/{id}/register"),
+        &json!({ "basis_checked": true }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert!(
+        r["admission_number"].as_str().unwrap().starts_with("AZ-"),
+        "{r}"
+    );
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ mod certificates;
 mod contract;
 mod demand_kinds;
 mod demands;
+mod exports;
 mod import;
 mod matrix;
 mod plaques;

@@ -189,6 +189,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("PUT", "/api/v1/nodes/{id}", SYS, false),
         ("DELETE", "/api/v1/nodes/{id}", SYS, false),
         ("GET", "/admin/users", ACCOUNTS, false),
+        ("GET", "/admin/users/export.xlsx", ACCOUNTS, false),
         ("GET", "/admin/users/new", SYS, false),
         ("POST", "/admin/users", SYS, false),
         ("GET", "/admin/users/{id}", ACCOUNTS, false),
@@ -226,6 +227,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/api/v1/users/{id}/grants", SEC, false),
         ("DELETE", "/api/v1/grants/{id}", SEC, false),
         ("GET", "/demands", VIEW_DEMANDS, false),
+        ("GET", "/demands/export.xlsx", VIEW_DEMANDS, false),
         ("GET", "/demands/new", DRAFT, false),
         ("POST", "/demands", DRAFT, false),
         ("GET", "/demands/{id}", VIEW_DEMANDS, false),
@@ -267,6 +269,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/reports/{id}/filed", COMMUNITY, false),
         ("POST", "/api/v1/reports", COMMUNITY, false),
         ("GET", "/cases", SUPERVISORS, false),
+        ("GET", "/cases/export.xlsx", SUPERVISORS, false),
         ("GET", "/ledger", LEDGER, false),
         ("GET", "/ledger/export.xlsx", LEDGER, false),
         ("GET", "/api/v1/lookup/{number}", PUBLIC, true),
@@ -330,6 +333,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/api/v1/certificates", CERT_HOLDER, false),
         // The demo public-interest application of 示例和平社区 (by the resident).
         ("GET", "/certificates", CERT_VIEW, false),
+        ("GET", "/certificates/export.xlsx", CERT_VIEW, false),
         ("GET", "/api/v1/certificates", CERT_VIEW, false),
         ("GET", "/certificates/{id}", CERT_READ, false),
         ("GET", "/api/v1/certificates/{id}", CERT_READ, false),
@@ -376,6 +380,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         // Plaques (4.1, 4.4, plaques.rs): 示例和平社区's registry, its plaque “综合治理工作站”
         // and that plaque's removal task, 铁东区's demo campaign and 示例一街道 in it.
         ("GET", "/plaques", PLAQUE_VIEW, false),
+        ("GET", "/plaques/export.xlsx", PLAQUE_VIEW, false),
         ("GET", "/plaques/units/{id}", PLAQUE_VIEW, false),
         ("POST", "/plaques/units/{id}", PLAQUE_MANAGE, false),
         ("POST", "/plaques/units/{id}/recheck", PLAQUE_MANAGE, false),
@@ -385,6 +390,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/plaques/{id}/remove", PLAQUE_MANAGE, false),
         ("GET", "/plaques/{id}/photo", PLAQUE_VIEW, false),
         ("GET", "/removal-tasks", PLAQUE_VIEW, false),
+        ("GET", "/removal-tasks/export.xlsx", PLAQUE_VIEW, false),
         ("POST", "/removal-tasks/{id}/close", PLAQUE_MANAGE, false),
         ("GET", "/removal-tasks/{id}/evidence", PLAQUE_VIEW, false),
         ("GET", "/campaigns", PLAQUE_VIEW, false),

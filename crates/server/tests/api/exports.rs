@@ -1,0 +1,198 @@
+//! Every list page exports what it shows: the same rows (every page, under the same filters and
+//! the same scope) as an Excel workbook, never cached, with an audit entry naming the export.
+
+use calamine::Reader;
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+/// The first sheet of an exported workbook, as text cells, header row first.
+async fn sheet(r: reqwest::Response) -> Vec<Vec<String>> {
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect()
+}
+
+/// The "共 N 条" of a list page's pager.
+async fn page_total(c: &Browser, path: &str) -> usize {
+    let (s, html) = c.get_text(path).await;
+    assert_eq!(s, StatusCode::OK, "{path}");
+    let at = html
+        .find("共 ")
+        .unwrap_or_else(|| panic!("{path}: no pager"));
+    html[at + "共 ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
+    let t = spawn_app().await;
+    let cases = [
+        ("district_dept", "/demands", "demand.export", "事项名称"),
+        (
+            "district_dept",
+            "/demands?status=admitted",
+            "demand.export",
+            "事项名称",
+        ),
+        ("city_dept", "/demands", "demand.export", "事项名称"),
+        ("supervisor", "/cases", "case.export", "依据条款"),
+        ("worker", "/certificates", "certificate.export", "身份证号"),
+        (
+            "worker",
+            "/certificates?status=issued",
+            "certificate.export",
+            "证明编号",
+        ),
+        ("district_approver", "/plaques", "plaque.export", "在挂牌子"),
+        (
+            "district_approver",
+            "/plaques?compliance=noncompliant",
+            "plaque.export",
+            "不合规",
+        ),
+        (
+            "worker",
+            "/removal-tasks?status=all",
+            "removal_task.export",
+            "问题",
+        ),
+        ("sysadmin", "/admin/users", "account.export", "角色"),
+        (
+            "sysadmin",
+            "/admin/users?q=district",
+            "account.export",
+            "角色",
+        ),
+        ("worker", "/seal-uses", "seal_ledger.export", "用印依据"),
+    ];
+    let mut seen_rows = 0;
+    for (who, list, action, header) in cases {
+        let c = t.login(who).await;
+        let shown = page_total(&c, list).await;
+        // The page links to its export, carrying the list's filters; follow that link.
+        let (_, html) = c.get_text(list).await;
+        let path = list.split('?').next().unwrap();
+        let marker = format!("href=\"{path}/export.xlsx");
+        let at = html
+            .find(&marker)
+            .unwrap_or_else(|| panic!("{who} {list}: no export link"));
+        let href = &html[at + "href=\"".len()..];
+        // As a browser reads the attribute (askama writes `&` as `&#38;`).
+        let export = href[..href.find('"').unwrap()]
+            .replace("&#38;", "&")
+            .replace("&amp;", "&");
+        if let Some((_, query)) = list.split_once('?') {
+            assert!(export.contains(query), "{list}: {export}");
+        }
+        let before = t.audit_count(action).await;
+        let cells = sheet(c.get(&export).await).await;
+        assert!(
+            cells[0].iter().any(|h| h == header),
+            "{list}: {:?}",
+            cells[0]
+        );
+        assert_eq!(
+            cells.len() - 1,
+            shown,
+            "{who} {list}: rows exported vs shown"
+        );
+        assert_eq!(t.audit_count(action).await, before + 1, "{who} {list}");
+        seen_rows += shown;
+    }
+    assert!(seen_rows > 20, "the demo lists are not empty: {seen_rows}");
+}
+
+#[tokio::test]
+async fn an_export_is_scoped_like_its_list_and_keeps_id_numbers_masked() {
+    let t = spawn_app().await;
+    // A department of the city sees other demands than a district's department: each export
+    // holds its own list, titles included.
+    let mut titles = Vec::new();
+    for who in ["district_dept", "city_dept"] {
+        let c = t.login(who).await;
+        let cells = sheet(c.get("/demands/export.xlsx").await).await;
+        let col = cells[0].iter().position(|h| h == "事项名称").unwrap();
+        let mut mine: Vec<String> = cells[1..].iter().map(|r| r[col].clone()).collect();
+        mine.sort();
+        let (_, body) = c.get_api("/api/v1/demands?per_page=200").await;
+        let mut api: Vec<String> = body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["title"].as_str().unwrap().to_owned())
+            .collect();
+        api.sort();
+        assert_eq!(mine, api, "{who}");
+        titles.push(mine);
+    }
+    assert_ne!(titles[0], titles[1]);
+
+    // Applications: the ID numbers leave the system masked, as on the page.
+    let worker = t.login("worker").await;
+    let cells = sheet(worker.get("/certificates/export.xlsx").await).await;
+    let col = cells[0].iter().position(|h| h == "身份证号").unwrap();
+    assert!(cells.len() > 1);
+    for row in &cells[1..] {
+        let id = &row[col];
+        assert!(id.contains('*'), "unmasked: {id}");
+        assert!(
+            id.chars().filter(char::is_ascii_digit).nth(10).is_none(),
+            "more than ten digits shown: {id}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_export_refused_or_with_a_bad_filter_records_no_export() {
+    let t = spawn_app().await;
+    // Not allowed to see the list: no export either.
+    let resident = t.login("resident").await;
+    for path in [
+        "/demands/export.xlsx",
+        "/cases/export.xlsx",
+        "/certificates/export.xlsx",
+        "/admin/users/export.xlsx",
+    ] {
+        assert_eq!(
+            resident.get(path).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let worker = t.login("worker").await;
+    assert_eq!(
+        worker.get("/cases/export.xlsx").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    for action in [
+        "demand.export",
+        "case.export",
+        "certificate.export",
+        "account.export",
+    ] {
+        assert_eq!(t.audit_count(action).await, 0, "{action}");
+    }
+    // A filter the list refuses is refused by its export, with the page's message.
+    let (s, html) = worker
+        .get_text("/seal-uses/export.xlsx?from=2026-02-30")
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("日期"), "{html}");
+    assert_eq!(t.audit_count("seal_ledger.export").await, 0);
+}
