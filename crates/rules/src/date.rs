@@ -365,6 +365,12 @@ mod tests {
         assert_eq!(json, "\"2021-08-10\"");
         assert_eq!(serde_json::from_str::<Date>(&json).unwrap(), d);
         assert!(serde_json::from_str::<Date>("\"2021-02-30\"").is_err());
+        // A value that is no string says what was expected.
+        let err = serde_json::from_str::<Date>("20210210").unwrap_err();
+        assert!(
+            err.to_string().contains("a date of the form YYYY-MM-DD"),
+            "{err}"
+        );
         assert_eq!(
             "x".parse::<Date>().unwrap_err().to_string(),
             "\"x\" is not a date of the form YYYY-MM-DD"

@@ -2198,6 +2198,25 @@ fn whitelist_validation() {
         let err = PlaqueLists::parse(text, NAMING_STREET).unwrap_err();
         assert!(matches!(err.problem, P::BadNaming(_)), "{name}: {err:?}");
     }
+    // The message names the missing kind as the data file spells it.
+    let err = PlaqueLists::parse(
+        "[naming]\nplace_suffixes = [\"市\"]\nnot_places = [\"社区\"]\nunit_words = { community = [\"社区\"] }\n",
+        NAMING_STREET,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.problem,
+        P::BadNaming("unit_words.village is missing".into())
+    );
+    let err = PlaqueLists::parse(
+        NAMING_COMMUNITY,
+        "[naming]\nplace_suffixes = [\"市\"]\nnot_places = [\"社区\"]\nunit_words = { town = [\"镇\"] }\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.problem,
+        P::BadNaming("unit_words.street is missing".into())
+    );
 
     assert_eq!(
         PlaqueListError {
@@ -2318,6 +2337,26 @@ fn street_list_validation() {
         si("days = 10\neffective_from = \"2025-01-01\"\nreference = \"测试用：延长\"")
     );
     let lists = parse("", &periods).unwrap();
+    // The same periods written later one first: touching is no overlap, one day more is.
+    let reversed = format!(
+        "{}{}",
+        si("days = 10\neffective_from = \"2025-01-01\"\nreference = \"测试用：延长\""),
+        si("effective_to = \"2025-01-01\"")
+    );
+    assert!(
+        parse("", &reversed).is_ok(),
+        "touching periods, later first"
+    );
+    let reversed_overlapping = format!(
+        "{}{}",
+        si("days = 10\neffective_from = \"2024-12-31\"\nreference = \"测试用：延长\""),
+        si("effective_to = \"2025-01-01\"")
+    );
+    assert_eq!(
+        parse("", &reversed_overlapping).err().map(|e| e.problem),
+        Some(P::OverlappingSelfInspection),
+        "overlapping by one day, later first"
+    );
     assert_eq!(lists.self_inspection_days(date("2024-12-31")), Some(7));
     assert_eq!(lists.self_inspection_days(date("2025-01-01")), Some(10));
     assert_eq!(
