@@ -12,7 +12,7 @@
 // `N passed, M failed`; the exit code is 0 only when nothing failed.
 
 import assert from 'node:assert/strict';
-import { ARTIFACTS, BASE, PASSWORD, Suite, launch, pathOf, url } from './lib.mjs';
+import { ARTIFACTS, BASE, PASSWORD, Suite, goto, launch, logIn, pathOf, url } from './lib.mjs';
 
 const suite = new Suite({ header: `jianfu browser smoke test against ${BASE} (screenshots in ${ARTIFACTS})` });
 
@@ -156,6 +156,42 @@ const steps = [
     const width = await p.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 375, `document.documentElement.scrollWidth is ${width}px at 375px viewport`);
     await phone.close();
+  }],
+
+  ['phone width 375px: each list page fits and its 导出 Excel button downloads a workbook', async () => {
+    const lists = [
+      ['worker', ['/demands', '/certificates?status=issued', '/seal-uses', '/plaques', '/removal-tasks?status=all']],
+      ['supervisor', ['/cases']],
+      ['sysadmin', ['/admin/users']],
+    ];
+    for (const [who, paths] of lists) {
+      const phone = await browser.newContext({ locale: 'zh-CN', viewport: { width: 375, height: 740 }, isMobile: true });
+      const p = await suite.newPage(phone);
+      await logIn(p, who);
+      for (const where of paths) {
+        await goto(p, where);
+        const width = await p.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 375, `${who} ${where}: the page is ${width}px wide at a 375px viewport`);
+        const button = p.getByRole('link', { name: '导出 Excel' });
+        assert.equal(await button.count(), 1, `${who} ${where}: no single 导出 Excel link`);
+        assert.ok(await button.isVisible(), `${who} ${where}: the 导出 Excel link is not visible`);
+        const href = await button.getAttribute('href');
+        const query = where.split('?')[1];
+        if (query) assert.ok(href.includes(query), `${who} ${where}: the export ${href} drops the filter`);
+        // The same request the click makes, with the page's cookies.
+        const file = await p.request.get(url(href));
+        assert.equal(file.status(), 200, `${who} GET ${href} answered ${file.status()}`);
+        assert.equal(
+          file.headers()['content-type'],
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          `${who} ${href}`,
+        );
+        const body = await file.body();
+        assert.equal(body.subarray(0, 2).toString(), 'PK', `${who} ${href}: not a zip/xlsx`);
+      }
+      await suite.shot(p, `list-phone-${who}.png`);
+      await phone.close();
+    }
   }],
 ];
 
