@@ -143,13 +143,57 @@ impl DemandStatus {
     }
 
     fn stored(s: &str) -> Self {
-        match s {
-            "submitted" => Self::Submitted,
-            "for_registration" => Self::ForRegistration,
-            "admitted" => Self::Admitted,
-            "rejected" => Self::Rejected,
-            "revoked" => Self::Revoked,
-            _ => Self::Draft,
+        match Self::parse(s) {
+            Some(Self::Expired) | None => Self::Draft,
+            Some(status) => status,
+        }
+    }
+
+    /// The status its stable text names (`expired` included, for filters), if any.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+
+    pub const ALL: [Self; 7] = [
+        Self::Draft,
+        Self::Submitted,
+        Self::ForRegistration,
+        Self::Admitted,
+        Self::Rejected,
+        Self::Revoked,
+        Self::Expired,
+    ];
+}
+
+/// Where a supervision case stands (stored as `as_str`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Filed, waiting for the supervisors.
+    Open,
+    /// Dealt with.
+    Closed,
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Open => "待处理",
+            Self::Closed => "已办结",
+        }
+    }
+    /// The status of a stored row (anything but `open` is closed).
+    pub fn stored(s: &str) -> Self {
+        if s == Self::Open.as_str() {
+            Self::Open
+        } else {
+            Self::Closed
         }
     }
 }
@@ -1374,28 +1418,29 @@ impl App {
                     .add(demand::Column::AdmissionNumber.contains(text.to_uppercase())),
             );
         }
+        let admitted = demand::Column::Status.eq(DemandStatus::Admitted.as_str());
+        let today = self.today().to_string();
         match filter.status.as_deref().unwrap_or("") {
             "" => {}
-            "expired" => {
-                q = q
-                    .filter(demand::Column::Status.eq("admitted"))
-                    .filter(demand::Column::ValidTo.lt(self.today().to_string()));
-            }
-            "admitted" => {
-                q = q
-                    .filter(demand::Column::Status.eq("admitted"))
-                    .filter(demand::Column::ValidTo.gte(self.today().to_string()));
-            }
-            s @ ("draft" | "submitted" | "for_registration" | "rejected" | "revoked") => {
-                q = q.filter(demand::Column::Status.eq(s))
-            }
-            _ => {
-                return Err(DomainError::field(
-                    "status",
-                    "status_invalid",
-                    "状态筛选无效",
-                ));
-            }
+            s => match DemandStatus::parse(s) {
+                // Expiry is derived from the date, never stored.
+                Some(DemandStatus::Expired) => {
+                    q = q.filter(admitted).filter(demand::Column::ValidTo.lt(today));
+                }
+                Some(DemandStatus::Admitted) => {
+                    q = q
+                        .filter(admitted)
+                        .filter(demand::Column::ValidTo.gte(today));
+                }
+                Some(stored) => q = q.filter(demand::Column::Status.eq(stored.as_str())),
+                None => {
+                    return Err(DomainError::field(
+                        "status",
+                        "status_invalid",
+                        "状态筛选无效",
+                    ));
+                }
+            },
         }
         let (total, rows) = page
             .fetch(q.order_by_desc(demand::Column::Id), self.store.db())
@@ -2229,7 +2274,7 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         let row = supervision_case::ActiveModel {
             kind: Set("unadmitted_demand".into()),
-            status: Set("open".into()),
+            status: Set(CaseStatus::Open.as_str().into()),
             community_node_id: Set(c.id),
             reported_by: Set(ctx.principal.account_id),
             demanding_unit: Set(unit.to_owned()),
@@ -2292,11 +2337,7 @@ impl App {
                     "temporary_plaque_overdue" => "临时挂牌逾期未清理",
                     _ => "未经准入事项",
                 },
-                status_zh: if r.status == "open" {
-                    "待处理"
-                } else {
-                    "已办结"
-                },
+                status_zh: CaseStatus::stored(&r.status).label_zh(),
                 community_id: community.id,
                 community_name: community.name,
                 reporter,

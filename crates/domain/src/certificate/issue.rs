@@ -21,7 +21,7 @@ use jianfu_store::orm::{
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{alternative_of, processing_of};
-use super::{ApplicationStatus, OpenSeal, mask_name, new_check_code, serial};
+use super::{ApplicationStatus, CertificateStatus, OpenSeal, mask_name, new_check_code, serial};
 use crate::authz::{Action, Role};
 use crate::clock::rules_date;
 use crate::demand::DecisionView;
@@ -617,7 +617,10 @@ impl App {
             "" => {}
             "overdue" => {
                 q = q
-                    .filter(certificate_application::Column::Status.eq("submitted"))
+                    .filter(
+                        certificate_application::Column::Status
+                            .eq(ApplicationStatus::Submitted.as_str()),
+                    )
                     .filter(certificate_application::Column::DueOn.lt(self.today().to_string()));
             }
             s @ ("submitted" | "refused" | "issued") => {
@@ -718,7 +721,9 @@ impl App {
             None => None,
         };
         let status = ApplicationStatus::stored(&r.status);
-        let revoked = cert.as_ref().is_some_and(|c| c.status == "revoked");
+        let revoked = cert
+            .as_ref()
+            .is_some_and(|c| CertificateStatus::stored(&c.status) == CertificateStatus::Revoked);
         let overdue = status == ApplicationStatus::Submitted
             && r.due_on
                 .as_deref()
@@ -886,7 +891,9 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         let n = update
             .filter(certificate_application::Column::Id.eq(id))
-            .filter(certificate_application::Column::Status.eq("submitted"))
+            .filter(
+                certificate_application::Column::Status.eq(ApplicationStatus::Submitted.as_str()),
+            )
             .exec(tx.conn())
             .await?;
         if n.rows_affected != 1 {
@@ -929,7 +936,9 @@ impl App {
             )
             .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now))
             .filter(certificate_application::Column::Id.eq(id))
-            .filter(certificate_application::Column::Status.eq("submitted"))
+            .filter(
+                certificate_application::Column::Status.eq(ApplicationStatus::Submitted.as_str()),
+            )
             .filter(certificate_application::Column::HeadApprovedBy.is_null())
             .exec(tx.conn())
             .await?;
@@ -1104,7 +1113,7 @@ impl App {
             let now = self.now_ms();
             close_application(tx.conn(), id, ApplicationStatus::Issued, ctx, now, None).await?;
             seal::Entity::find_by_id(seal_row.id)
-                .filter(seal::Column::Status.eq("active"))
+                .filter(seal::Column::Status.eq(super::SealStatus::Active.as_str()))
                 .one(tx.conn())
                 .await?
                 .ok_or_else(|| {
@@ -1124,7 +1133,7 @@ impl App {
                 seal_id: Set(seal_row.id),
                 document: Set(document),
                 pdf: Set(pdf),
-                status: Set("issued".into()),
+                status: Set(CertificateStatus::Issued.as_str().into()),
                 issued_by: Set(ctx.principal.account_id),
                 issued_at: Set(now),
                 ..Default::default()
@@ -1232,7 +1241,10 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         let n = certificate::Entity::update_many()
-            .col_expr(certificate::Column::Status, Expr::value("revoked"))
+            .col_expr(
+                certificate::Column::Status,
+                Expr::value(CertificateStatus::Revoked.as_str()),
+            )
             .col_expr(
                 certificate::Column::RevokedBy,
                 Expr::value(ctx.principal.account_id),
@@ -1243,7 +1255,7 @@ impl App {
                 Expr::value(reason.clone()),
             )
             .filter(certificate::Column::Id.eq(certificate_id))
-            .filter(certificate::Column::Status.eq("issued"))
+            .filter(certificate::Column::Status.eq(CertificateStatus::Issued.as_str()))
             .exec(tx.conn())
             .await?;
         if n.rows_affected != 1 {
@@ -1401,7 +1413,7 @@ impl App {
             revoke_reason: None,
             clauses: Vec::new(),
         };
-        if cert.status == "revoked" {
+        if CertificateStatus::stored(&cert.status) == CertificateStatus::Revoked {
             v.state = "revoked";
             v.state_zh = "已撤销";
             v.revoke_reason = cert.revoke_reason;
@@ -1502,7 +1514,7 @@ async fn close_application<C: jianfu_store::orm::ConnectionTrait>(
 }
 
 fn open_for_processing(row: &certificate_application::Model) -> Result<()> {
-    if row.status != "submitted" {
+    if ApplicationStatus::stored(&row.status) != ApplicationStatus::Submitted {
         return Err(DomainError::conflict(
             "application_closed",
             format!(

@@ -132,6 +132,50 @@ impl ApplicationStatus {
     }
 }
 
+/// Whether a community's seal is the one in use (stored as `as_str`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SealStatus {
+    Active,
+    /// Replaced by a newer seal; its certificates still verify.
+    Retired,
+}
+
+impl SealStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Retired => "retired",
+        }
+    }
+}
+
+/// Whether an issued certificate still stands (stored as `as_str`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateStatus {
+    Issued,
+    /// Revoked by the issuing community or a supervisor over it, with a reason.
+    Revoked,
+}
+
+impl CertificateStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Issued => "issued",
+            Self::Revoked => "revoked",
+        }
+    }
+    /// The status of a stored row (anything but `revoked` stands).
+    pub fn stored(s: &str) -> Self {
+        if s == Self::Revoked.as_str() {
+            Self::Revoked
+        } else {
+            Self::Issued
+        }
+    }
+}
+
 /// The check code alphabet: no 0/O, 1/I/L, so a code read off paper is typed right.
 const CHECK_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 /// Length of a check code: 31^10 ≈ 8·10^14 possibilities, and guesses are rate-limited.

@@ -15,6 +15,7 @@ use jianfu_store::orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::SealStatus;
 use crate::authz::{Action, Role};
 use crate::error::{DomainError, Result};
 use crate::page::{Page, PageRequest};
@@ -230,14 +231,14 @@ impl App {
         seal::Entity::update_many()
             .col_expr(
                 seal::Column::Status,
-                jianfu_store::orm::prelude::Expr::value("retired"),
+                jianfu_store::orm::prelude::Expr::value(SealStatus::Retired.as_str()),
             )
             .col_expr(
                 seal::Column::UpdatedAt,
                 jianfu_store::orm::prelude::Expr::value(now),
             )
             .filter(seal::Column::CommunityNodeId.eq(c.id))
-            .filter(seal::Column::Status.eq("active"))
+            .filter(seal::Column::Status.eq(SealStatus::Active.as_str()))
             .exec(conn)
             .await?;
         let row = seal::ActiveModel {
@@ -245,7 +246,7 @@ impl App {
             seal_code: Set(code),
             record: Set(serde_json::to_string(&signed).map_err(|_| DomainError::internal())?),
             key_blob: Set(hex::encode(key.seal_at_rest(&self.seal_kek()))),
-            status: Set("active".into()),
+            status: Set(SealStatus::Active.as_str().into()),
             valid_from: Set(signed.record.valid_from.clone()),
             valid_to: Set(signed.record.valid_to.clone()),
             created_at: Set(now),
@@ -268,7 +269,7 @@ impl App {
         let db = self.store.db();
         let row = seal::Entity::find()
             .filter(seal::Column::CommunityNodeId.eq(community_id))
-            .filter(seal::Column::Status.eq("active"))
+            .filter(seal::Column::Status.eq(SealStatus::Active.as_str()))
             .one(db)
             .await?
             .ok_or_else(|| {

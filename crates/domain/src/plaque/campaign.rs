@@ -16,7 +16,7 @@ use jianfu_store::orm::{
 use serde::{Deserialize, Serialize};
 
 use super::registry::nodes_in;
-use super::{Counts, PlaqueView, lists, rules_date};
+use super::{Counts, PlaqueStatus, PlaqueView, lists, rules_date};
 use crate::authz::{Action, authorize};
 use crate::division::NodeKind;
 use crate::error::{DomainError, ErrorKind, Result};
@@ -320,7 +320,7 @@ impl App {
             .select_only()
             .column(plaque::Column::UnitNodeId)
             .column_as(Expr::col(plaque::Column::Id).count(), "n")
-            .filter(plaque::Column::Status.eq("hanging"))
+            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
             .filter(plaque::Column::CheckedAt.gte(row.created_at))
             .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(&[district.path.as_str()])))
             .group_by(plaque::Column::UnitNodeId)
@@ -401,7 +401,7 @@ impl App {
         }
         units.sort_by(|a, b| a.unit_name.cmp(&b.unit_name));
         let noncompliant_rows = plaque::Entity::find()
-            .filter(plaque::Column::Status.eq("hanging"))
+            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
             .filter(plaque::Column::Compliant.eq(false))
             .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(&[district.path.as_str()])))
             .order_by_asc(plaque::Column::UnitNodeId)
@@ -467,7 +467,7 @@ impl App {
         let pending: Vec<String> = plaque::Entity::find()
             .select_only()
             .column(plaque::Column::Name)
-            .filter(plaque::Column::Status.eq("hanging"))
+            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
             .filter(plaque::Column::CheckedAt.lt(row.created_at))
             .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(&[unit.path.as_str()])))
             .order_by_asc(plaque::Column::Id)

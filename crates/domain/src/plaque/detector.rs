@@ -15,7 +15,7 @@ use jianfu_store::orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
 use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::Serialize;
 
-use super::rules_date;
+use super::{PlaqueStatus, rules_date};
 use crate::App;
 use crate::demand::ReasonView;
 use crate::division::NodeKind;
@@ -55,7 +55,7 @@ impl App {
                 plaque::Column::Since,
                 plaque::Column::TemporaryDemandId,
             ])
-            .filter(plaque::Column::Status.eq("hanging"))
+            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
             .filter(plaque::Column::TemporaryDemandId.is_not_null())
             .into_tuple()
             .all(self.store.db())
@@ -134,7 +134,7 @@ impl App {
             let mut tx = self.store.begin_write().await?;
             let inserted = supervision_case::Entity::insert(supervision_case::ActiveModel {
                 kind: Set(OVERDUE_KIND.into()),
-                status: Set("open".into()),
+                status: Set(crate::demand::CaseStatus::Open.as_str().into()),
                 community_node_id: Set(unit.id),
                 reported_by: Set(reporter),
                 demanding_unit: Set(unit.name.clone()),

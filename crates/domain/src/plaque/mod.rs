@@ -177,6 +177,104 @@ impl Actor<'_> {
     }
 }
 
+/// Whether a registered plaque still hangs (stored as `as_str`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaqueStatus {
+    Hanging,
+    /// Taken down (removal recorded); kept in the registry as history.
+    Removed,
+}
+
+impl PlaqueStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hanging => "hanging",
+            Self::Removed => "removed",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Hanging => "悬挂中",
+            Self::Removed => "已清理",
+        }
+    }
+    /// The status of a stored row (anything but `removed` hangs).
+    pub fn stored(s: &str) -> Self {
+        if s == Self::Removed.as_str() {
+            Self::Removed
+        } else {
+            Self::Hanging
+        }
+    }
+}
+
+/// How a removal task was closed (stored as `as_str`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// The plaque was taken down.
+    Removed,
+    /// The plaque was corrected and a recheck found it compliant.
+    Corrected,
+}
+
+impl Resolution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Removed => "removed",
+            Self::Corrected => "corrected",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Removed => "已清理",
+            Self::Corrected => "已纠正（复核符合规定）",
+        }
+    }
+    /// The resolution of a stored row (anything but `corrected` was a removal).
+    pub fn stored(s: &str) -> Self {
+        if s == Self::Corrected.as_str() {
+            Self::Corrected
+        } else {
+            Self::Removed
+        }
+    }
+}
+
+/// Where a removal task stands (stored as `as_str`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    /// The plaque still has to come down (or be corrected) by the deadline.
+    Open,
+    /// Removal or correction recorded.
+    Closed,
+}
+
+impl TaskStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Open => "待清理",
+            Self::Closed => "已办结",
+        }
+    }
+    /// The status of a stored row (anything but `open` is closed).
+    pub fn stored(s: &str) -> Self {
+        if s == Self::Open.as_str() {
+            Self::Open
+        } else {
+            Self::Closed
+        }
+    }
+}
+
 /// A count for pages and the export.
 #[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Counts {

@@ -20,7 +20,8 @@ use jianfu_store::orm::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Actor, Counts, check_photo, kind_str, lists, parse_kind, placement_zh, rules_date, unit_kind,
+    Actor, Counts, PlaqueStatus, Resolution, TaskStatus, check_photo, kind_str, lists, parse_kind,
+    placement_zh, rules_date, unit_kind,
 };
 use crate::authz::{Action, authorize};
 use crate::demand::{DecisionView, parse_date};
@@ -409,11 +410,7 @@ pub(crate) fn nodes_in(scopes: &[&str]) -> SelectStatement {
 }
 
 fn status_zh(s: &str) -> &'static str {
-    if s == "removed" {
-        "已清理"
-    } else {
-        "悬挂中"
-    }
+    PlaqueStatus::stored(s).label_zh()
 }
 
 impl App {
@@ -697,7 +694,7 @@ impl App {
                 kind: Set(v.kind.map(|k| kind_str(k).to_owned())),
                 location: Set(v.location.clone()),
                 since: Set(v.since.to_string()),
-                status: Set("hanging".into()),
+                status: Set(PlaqueStatus::Hanging.as_str().into()),
                 removed_on: Set(None),
                 photo: Set(photo.map(<[u8]>::to_vec)),
                 photo_type: Set(photo_type.map(str::to_owned)),
@@ -751,7 +748,7 @@ impl App {
         let (unit, uk) = self.plaque_unit(row.unit_node_id).await?;
         self.check(ctx, Action::ManagePlaques, &unit.target())
             .await?;
-        if row.status != "hanging" {
+        if row.status != PlaqueStatus::Hanging.as_str() {
             return Err(DomainError::conflict(
                 "plaque_removed",
                 format!(
@@ -812,7 +809,7 @@ impl App {
         }
         let n = update
             .filter(plaque::Column::Id.eq(id))
-            .filter(plaque::Column::Status.eq("hanging"))
+            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
             .exec(tx.conn())
             .await?;
         if n.rows_affected != 1 {
@@ -844,7 +841,7 @@ impl App {
         let (unit, _) = self.plaque_unit(row.unit_node_id).await?;
         self.check(ctx, Action::ManagePlaques, &unit.target())
             .await?;
-        if row.status != "hanging" {
+        if row.status != PlaqueStatus::Hanging.as_str() {
             return Err(DomainError::conflict(
                 "plaque_removed",
                 "该牌子已清理，无需复核",
@@ -865,7 +862,7 @@ impl App {
         self.check(ctx, Action::ManagePlaques, &unit.target())
             .await?;
         let rows = plaque::Entity::find()
-            .filter(plaque::Column::Status.eq("hanging"))
+            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
             .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(&[unit.path.as_str()])))
             .order_by_asc(plaque::Column::Id)
             .into_partial_model::<plaque::Listed>()
@@ -942,7 +939,7 @@ impl App {
                 .col_expr(plaque::Column::CheckedAt, Expr::value(now))
                 .col_expr(plaque::Column::UpdatedAt, Expr::value(now))
                 .filter(plaque::Column::Id.eq(*id))
-                .filter(plaque::Column::Status.eq("hanging"))
+                .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
                 .exec(tx.conn())
                 .await?;
             let t = sync_task(tx.conn(), *id, *unit_id, j, deadline, actor, today, now).await?;
@@ -979,7 +976,7 @@ impl App {
         let (unit, _) = self.plaque_unit(row.unit_node_id).await?;
         self.check(ctx, Action::ManagePlaques, &unit.target())
             .await?;
-        if row.status != "hanging" {
+        if row.status != PlaqueStatus::Hanging.as_str() {
             return Err(DomainError::conflict(
                 "plaque_already_removed",
                 "该牌子已清理",
@@ -1025,7 +1022,7 @@ impl App {
         let (unit, _) = self.plaque_unit(task.unit_node_id).await?;
         self.check(ctx, Action::ManagePlaques, &unit.target())
             .await?;
-        if task.status != "open" {
+        if TaskStatus::stored(&task.status) != TaskStatus::Open {
             return Err(DomainError::conflict(
                 "task_closed",
                 format!(
@@ -1141,17 +1138,20 @@ impl App {
         let plaques = self.plaque_views(rows).await?;
         let tasks = removal_task::Entity::find()
             .filter(removal_task::Column::UnitNodeId.eq(unit.id))
-            .filter(removal_task::Column::Status.eq("open"))
+            .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
             .order_by_asc(removal_task::Column::Deadline)
             .into_partial_model::<removal_task::Listed>()
             .all(self.store.db())
             .await?;
         let open_tasks = self.task_views(tasks).await?;
         let counts = Counts {
-            hanging: plaques.iter().filter(|p| p.status == "hanging").count() as u64,
+            hanging: plaques
+                .iter()
+                .filter(|p| p.status == PlaqueStatus::Hanging.as_str())
+                .count() as u64,
             noncompliant: plaques
                 .iter()
-                .filter(|p| p.status == "hanging" && !p.compliant)
+                .filter(|p| p.status == PlaqueStatus::Hanging.as_str() && !p.compliant)
                 .count() as u64,
             open_tasks: open_tasks.len() as u64,
         };
@@ -1214,7 +1214,7 @@ impl App {
             .column(plaque::Column::UnitNodeId)
             .column(plaque::Column::Compliant)
             .column_as(Expr::col(plaque::Column::Id).count(), "n")
-            .filter(plaque::Column::Status.eq("hanging"))
+            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
             .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(scopes)))
             .group_by(plaque::Column::UnitNodeId)
             .group_by(plaque::Column::Compliant)
@@ -1233,7 +1233,7 @@ impl App {
             .select_only()
             .column(removal_task::Column::UnitNodeId)
             .column_as(Expr::col(removal_task::Column::Id).count(), "n")
-            .filter(removal_task::Column::Status.eq("open"))
+            .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
             .filter(removal_task::Column::UnitNodeId.in_subquery(nodes_in(scopes)))
             .group_by(removal_task::Column::UnitNodeId)
             .into_tuple()
@@ -1329,8 +1329,10 @@ impl App {
             }
         }
         match f.status.trim() {
-            "" | "hanging" => q = q.filter(plaque::Column::Status.eq("hanging")),
-            "removed" => q = q.filter(plaque::Column::Status.eq("removed")),
+            "" | "hanging" => {
+                q = q.filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
+            }
+            "removed" => q = q.filter(plaque::Column::Status.eq(PlaqueStatus::Removed.as_str())),
             "all" => {}
             _ => {
                 return Err(DomainError::field(
@@ -1397,14 +1399,14 @@ impl App {
         let today = self.today().to_string();
         q = match f.status.trim() {
             "" | "open" => q
-                .filter(removal_task::Column::Status.eq("open"))
+                .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
                 .order_by_asc(removal_task::Column::Deadline),
             "overdue" => q
-                .filter(removal_task::Column::Status.eq("open"))
+                .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
                 .filter(removal_task::Column::Deadline.lt(today))
                 .order_by_asc(removal_task::Column::Deadline),
             "closed" => q
-                .filter(removal_task::Column::Status.eq("closed"))
+                .filter(removal_task::Column::Status.eq(TaskStatus::Closed.as_str()))
                 .order_by_desc(removal_task::Column::UpdatedAt),
             "all" => q.order_by_desc(removal_task::Column::Id),
             _ => {
@@ -1446,7 +1448,7 @@ impl App {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let tasks = removal_task::Entity::find()
             .filter(removal_task::Column::PlaqueId.is_in(ids))
-            .filter(removal_task::Column::Status.eq("open"))
+            .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
             .into_partial_model::<removal_task::Listed>()
             .all(self.store.db())
             .await?;
@@ -1559,19 +1561,13 @@ impl App {
                     unit_node_id: r.unit_node_id,
                     unit_name: units.get(&r.unit_node_id).cloned().unwrap_or_default(),
                     move_to_zh: r.move_to.as_deref().map(placement_zh),
-                    overdue: r.status == "open" && r.deadline < today,
-                    status_zh: if r.status == "open" {
-                        "待清理"
-                    } else {
-                        "已办结"
-                    },
-                    resolution_zh: r.resolution.as_deref().map(|s| {
-                        if s == "corrected" {
-                            "已纠正（复核符合规定）"
-                        } else {
-                            "已清理"
-                        }
-                    }),
+                    overdue: TaskStatus::stored(&r.status) == TaskStatus::Open
+                        && r.deadline < today,
+                    status_zh: TaskStatus::stored(&r.status).label_zh(),
+                    resolution_zh: r
+                        .resolution
+                        .as_deref()
+                        .map(|s| Resolution::stored(s).label_zh()),
                     closed_by: r
                         .closed_by
                         .map(|a| accounts.get(&a).cloned().unwrap_or_else(|| a.to_string())),
@@ -1634,7 +1630,7 @@ async fn sync_task<C: ConnectionTrait>(
         .select_only()
         .column(removal_task::Column::Id)
         .filter(removal_task::Column::PlaqueId.eq(plaque_id))
-        .filter(removal_task::Column::Status.eq("open"))
+        .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
         .into_tuple()
         .one(conn)
         .await?;
@@ -1649,7 +1645,7 @@ async fn sync_task<C: ConnectionTrait>(
                 message: Set(f.message.clone()),
                 move_to: Set(move_to),
                 deadline: Set(deadline.to_owned()),
-                status: Set("open".into()),
+                status: Set(TaskStatus::Open.as_str().into()),
                 resolution: Set(None),
                 closed_on: Set(None),
                 closed_by: Set(None),
@@ -1684,8 +1680,14 @@ async fn sync_task<C: ConnectionTrait>(
         }
         (None, Some(id)) => {
             removal_task::Entity::update_many()
-                .col_expr(removal_task::Column::Status, Expr::value("closed"))
-                .col_expr(removal_task::Column::Resolution, Expr::value("corrected"))
+                .col_expr(
+                    removal_task::Column::Status,
+                    Expr::value(TaskStatus::Closed.as_str()),
+                )
+                .col_expr(
+                    removal_task::Column::Resolution,
+                    Expr::value(Resolution::Corrected.as_str()),
+                )
                 .col_expr(
                     removal_task::Column::ClosedOn,
                     Expr::value(today.to_string()),
@@ -1715,11 +1717,14 @@ async fn take_down<C: ConnectionTrait>(
     now: i64,
 ) -> Result<Option<i64>> {
     let n = plaque::Entity::update_many()
-        .col_expr(plaque::Column::Status, Expr::value("removed"))
+        .col_expr(
+            plaque::Column::Status,
+            Expr::value(PlaqueStatus::Removed.as_str()),
+        )
         .col_expr(plaque::Column::RemovedOn, Expr::value(date.to_owned()))
         .col_expr(plaque::Column::UpdatedAt, Expr::value(now))
         .filter(plaque::Column::Id.eq(plaque_id))
-        .filter(plaque::Column::Status.eq("hanging"))
+        .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
         .exec(conn)
         .await?;
     if n.rows_affected != 1 {
@@ -1732,7 +1737,7 @@ async fn take_down<C: ConnectionTrait>(
         .select_only()
         .column(removal_task::Column::Id)
         .filter(removal_task::Column::PlaqueId.eq(plaque_id))
-        .filter(removal_task::Column::Status.eq("open"))
+        .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
         .into_tuple()
         .one(conn)
         .await?;
@@ -1740,8 +1745,14 @@ async fn take_down<C: ConnectionTrait>(
         return Ok(None);
     };
     let mut update = removal_task::Entity::update_many()
-        .col_expr(removal_task::Column::Status, Expr::value("closed"))
-        .col_expr(removal_task::Column::Resolution, Expr::value("removed"))
+        .col_expr(
+            removal_task::Column::Status,
+            Expr::value(TaskStatus::Closed.as_str()),
+        )
+        .col_expr(
+            removal_task::Column::Resolution,
+            Expr::value(Resolution::Removed.as_str()),
+        )
         .col_expr(removal_task::Column::ClosedOn, Expr::value(date.to_owned()))
         .col_expr(
             removal_task::Column::ClosedBy,

@@ -9,9 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::authz::Action;
 use jianfu_domain::certificate::{
-    ApplicationFilter, ApplicationForm, ApplicationView, AttachmentUpload, CatalogueView,
-    CertificateTypeView, HolidayYearView, LocalTypeForm, RecordForm, SealUseFilter, SealUseView,
-    SealView, VerifyView,
+    ApplicationFilter, ApplicationForm, ApplicationStatus, ApplicationView, AttachmentUpload,
+    CatalogueView, CertificateTypeView, HolidayYearView, LocalTypeForm, RecordForm, SealUseFilter,
+    SealUseView, SealView, VerifyView,
 };
 use jianfu_domain::page::{Page, PageRequest, every_row};
 use jianfu_domain::tree::NodeView;
@@ -339,7 +339,7 @@ pub async fn apply_submit(
         .await
     {
         Ok(v) => {
-            let done = if v.status == "refused" {
+            let done = if ApplicationStatus::stored(&v.status) == ApplicationStatus::Refused {
                 "applied_refused"
             } else {
                 "applied"
