@@ -172,6 +172,17 @@ const steps = [
         await goto(p, where);
         const width = await p.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= 375, `${who} ${where}: the page is ${width}px wide at a 375px viewport`);
+        // Rows are cards: every cell of the first row, the last (status, action) included,
+        // lies within the phone's width.
+        const cells = p.locator('table.data tbody tr').first().locator('td');
+        if (await cells.count()) {
+          assert.equal(await p.locator('table.data.cards').count() > 0, true, `${who} ${where}: the list is no card list`);
+          for (let i = 0; i < await cells.count(); i += 1) {
+            const box = await cells.nth(i).boundingBox();
+            assert.ok(box && box.x >= 0 && box.x + box.width <= 375,
+              `${who} ${where}: cell ${i + 1} of the first row spans ${box?.x}..${box ? box.x + box.width : '?'} px`);
+          }
+        }
         const button = p.getByRole('link', { name: '导出 Excel' });
         assert.equal(await button.count(), 1, `${who} ${where}: no single 导出 Excel link`);
         assert.ok(await button.isVisible(), `${who} ${where}: the 导出 Excel link is not visible`);

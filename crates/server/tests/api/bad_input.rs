@@ -768,6 +768,7 @@ async fn security_headers_are_on_every_kind_of_response() {
         "/api/v1/nope",
         "/static/app.css",
         "/static/htmx.min.js",
+        "/static/app.js",
         "/healthz",
         "/metrics",
         "/tree",

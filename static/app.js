@@ -1,0 +1,41 @@
+// jianfu's own script (no dependencies): lists become cards on narrow screens.
+//
+// Every list is a `table.data` with a header row. Each body cell is labelled with its column's
+// header (`data-label`) and the table gets the class `cards`; below 640 px app.css then shows
+// each row as a card of "header: value" lines instead of a table wider than the phone. Without
+// the script the table stays a table that scrolls inside its wrapper.
+(function () {
+  'use strict';
+
+  function label(table) {
+    if (table.classList.contains('cards') || !table.tHead) return;
+    const heads = [];
+    for (const th of table.tHead.rows[0]?.cells ?? []) {
+      for (let i = 0; i < (th.colSpan || 1); i += 1) heads.push(th.textContent.trim());
+    }
+    if (heads.length === 0) return;
+    for (const body of table.tBodies) {
+      for (const row of body.rows) {
+        let col = 0;
+        for (const cell of row.cells) {
+          const head = heads[col];
+          if (head) cell.dataset.label = head;
+          col += cell.colSpan || 1;
+        }
+      }
+    }
+    table.classList.add('cards');
+  }
+
+  function labelAll(root) {
+    root.querySelectorAll('table.data').forEach(label);
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', () => labelAll(document));
+  } else {
+    labelAll(document);
+  }
+  // Parts of a page replaced by htmx bring their own tables.
+  document.addEventListener('htmx:afterSwap', (e) => labelAll(e.target));
+})();
