@@ -960,6 +960,79 @@ fn street_rows() -> Vec<Row> {
             &["not_on_street_list"],
             None,
         ),
+        // A listed plaque with one problem does not pass the list: the approval counts.
+        row(
+            "listed plaque in the wrong place, approved as temporary",
+            PlaqueFacts {
+                temporary_approved: true,
+                ..street("和平街道党群服务中心", Indoor)
+            },
+            Allow,
+            TEMPORARY,
+            &["temporary_plaque_approved"],
+            None,
+        ),
+        row(
+            "another street's plaque, approved as temporary",
+            PlaqueFacts {
+                temporary_approved: true,
+                ..street("胜利街道党群服务中心", Outdoor)
+            },
+            Allow,
+            TEMPORARY,
+            &["temporary_plaque_approved"],
+            None,
+        ),
+        // Hung in the wrong place and naming another body: rejected, but not to be moved.
+        row(
+            "another street's plaque hung indoors",
+            street("胜利街道党群服务中心", Indoor),
+            Reject,
+            STREET_REJECTED,
+            &["street_wrong_placement", "name_prefix_mismatch"],
+            Some("party_mass_service_center"),
+        ),
+        row(
+            "street plaque naming another district hung indoors",
+            placed(
+                street("中共鞍山市千山区和平街道工作委员会", Indoor),
+                UnitPlaces {
+                    street: "",
+                    ..TIEDONG
+                },
+            ),
+            Reject,
+            STREET_REJECTED,
+            &["street_wrong_placement", "place_mismatch"],
+            Some("street_party_working_committee"),
+        ),
+        // Choosing between entries a name fits: fewest problems, then a full fit, then file
+        // order. 中共{unit}工作委员会 (streets) comes before 中共{unit}委员会 (towns) in the file.
+        row(
+            "another town's committee: the town entry (one problem) over the street entry (two)",
+            town("中共胜利镇工作委员会", Outdoor),
+            Reject,
+            STREET_REJECTED,
+            &["name_prefix_mismatch"],
+            Some("town_party_committee"),
+        ),
+        row(
+            "another town's committee indoors: two problems each, the first in the file",
+            town("中共胜利镇工作委员会", Indoor),
+            Reject,
+            STREET_REJECTED,
+            &["street_only_name"],
+            Some("street_party_working_committee"),
+        ),
+        misplaced(
+            "honorary plaque outdoors sharing a listed tail: the full fit over the earlier partial one",
+            PlaqueFacts {
+                kind: Some(PlaqueKind::Honorary),
+                ..street("全省五星级党群服务中心", Outdoor)
+            },
+            "honorary",
+            Indoor,
+        ),
         on(
             "2021-08-09",
             row(
@@ -2729,4 +2802,248 @@ fn place_mismatch_near_misses_and_words_inside_words() {
         ["outdoor_name_indoors", "place_mismatch"]
     );
     assert_eq!(d.move_to, None);
+}
+
+/// A place word needs a name before its suffix: 区, 市 or 街道 alone before the community's name
+/// is no place, so the name does not fit the form and names another body.
+#[test]
+fn place_word_that_is_only_the_suffix_is_no_place() {
+    for places in [UnitPlaces::default(), TIEDONG] {
+        for (name, slot) in [
+            ("中共区和平社区委员会", "区和平社区"),
+            ("中共市和平社区委员会", "市和平社区"),
+            ("中共街道和平社区委员会", "街道和平社区"),
+        ] {
+            let d = check_plaque(&placed(community(name, Outdoor), places), lists(), today());
+            assert_eq!(
+                (d.decision.outcome, codes(&d.decision)),
+                (Reject, vec!["name_prefix_mismatch"]),
+                "{name} {places:?}"
+            );
+            assert_eq!(d.decision.reasons[0].clause.as_str(), "4.4-4");
+            assert!(
+                d.decision.reasons[0]
+                    .message
+                    .contains(&format!("但“{slot}”不是本社区“和平社区”的名称")),
+                "{name}: {:?}",
+                d.decision.reasons[0].message
+            );
+            assert_eq!(
+                d.matched.map(|e| e.key.as_str()),
+                Some("party_organization")
+            );
+        }
+    }
+    // One character before the suffix is enough.
+    let facts = placed(
+        community("中共东区和平社区委员会", Outdoor),
+        UnitPlaces::default(),
+    );
+    assert_eq!(place_findings(facts).0, Allow);
+}
+
+/// The suffix a place word ends in is the longest one *shorter than the word*: with both 区 and
+/// 新区 as suffixes, 高新区 ends in 新区 (a level the tree does not know: not checked), but the
+/// word 新区 ends in 区, a district, and is checked against the unit's district.
+#[test]
+fn place_suffix_is_never_the_whole_place_word() {
+    let naming = "[naming]\nplace_suffixes = [\"市\", \"区\", \"新区\"]\nnot_places = [\"社区\"]\nunit_words = { community = [\"社区\"], village = [\"村\"] }\n";
+    let entry = w("party", "forms = [\"中共{unit}委员会\"]");
+    let lists = PlaqueLists::parse(&format!("{naming}\n{entry}"), NAMING_STREET).unwrap();
+    let decide = |name: &'static str| {
+        check_plaque(
+            &placed(plaque(Community, "和平社区", name, Outdoor), TIEDONG),
+            &lists,
+            today(),
+        )
+        .decision
+    };
+    let d = decide("中共高新区和平社区委员会");
+    assert_eq!((d.outcome, codes(&d)), (Allow, vec![]), "{d:?}");
+    let d = decide("中共新区和平社区委员会");
+    assert_eq!(
+        (d.outcome, codes(&d)),
+        (Reject, vec!["place_mismatch"]),
+        "{d:?}"
+    );
+    assert_eq!(d.reasons[0].clause.as_str(), "4.4-4");
+    assert_eq!(
+        d.reasons[0].message,
+        "“中共新区和平社区委员会”中的“新区”与本社区所在的“铁东区”不符"
+    );
+}
+
+/// Where the tree does not know the district, a district word is not checked, but a city word
+/// still is, against the city (not against the empty district).
+#[test]
+fn place_mismatch_district_unknown_checks_only_the_city() {
+    let city_only = UnitPlaces {
+        city: "鞍山市",
+        district: "",
+        street: "",
+    };
+    let (o, c, _) = place_findings(placed(
+        community("中共鞍山市铁西区和平社区委员会", Outdoor),
+        city_only,
+    ));
+    assert_eq!((o, c), (Allow, vec![]));
+    let (o, c, m) = place_findings(placed(
+        community("中共大连市和平社区委员会", Outdoor),
+        city_only,
+    ));
+    assert_eq!((o, c), (Reject, vec!["place_mismatch"]));
+    assert_eq!(
+        m,
+        ["“中共大连市和平社区委员会”中的“大连市”与本社区所在的“鞍山市”不符"]
+    );
+}
+
+/// BUG, left open: a place word the facts cannot check (the district, or the street, left
+/// empty) swallows a foreign place written before it, because 大连市铁西区 read as *one*
+/// unchecked district word leaves nothing unaccounted for, while 大连市 + 铁西区 leaves 大连市.
+/// So 中共大连市和平社区委员会 is refused where the district is unknown, but
+/// 中共大连市铁西区和平社区委员会 is allowed; likewise another district glued to an unknown
+/// street (千山区胜利街道). No small fix: refusing unchecked words that split into several place
+/// words would also split real single names such as 东乡族自治县 (东乡 + 族自治县).
+#[test]
+#[ignore = "bug: an unchecked place word swallows a foreign place written before it"]
+fn place_mismatch_foreign_place_before_an_unchecked_place_is_still_refused() {
+    let city_only = UnitPlaces {
+        city: "鞍山市",
+        district: "",
+        street: "",
+    };
+    let (o, c, m) = place_findings(placed(
+        community("中共大连市铁西区和平社区委员会", Outdoor),
+        city_only,
+    ));
+    assert_eq!((o, c), (Reject, vec!["place_mismatch"]), "{m:?}");
+    assert!(m[0].contains("“大连市”与本社区所在的“鞍山市”不符"), "{m:?}");
+    let no_street = UnitPlaces {
+        street: "",
+        ..TIEDONG
+    };
+    let (o, c, m) = place_findings(placed(
+        community("中共鞍山市千山区胜利街道和平社区委员会", Outdoor),
+        no_street,
+    ));
+    assert_eq!((o, c), (Reject, vec!["place_mismatch"]), "{m:?}");
+    assert!(m[0].contains("“千山区”与本社区所在的“铁东区”不符"), "{m:?}");
+}
+
+/// Where the tree knows the district but not the city, the district is still checked.
+#[test]
+fn place_mismatch_city_unknown_still_checks_the_district() {
+    let district_only = UnitPlaces {
+        city: "",
+        district: "铁东区",
+        street: "",
+    };
+    let (o, c, m) = place_findings(placed(
+        community("中共铁西区和平社区委员会", Outdoor),
+        district_only,
+    ));
+    assert_eq!((o, c), (Reject, vec!["place_mismatch"]));
+    assert_eq!(
+        m,
+        ["“中共铁西区和平社区委员会”中的“铁西区”与本社区所在的“铁东区”不符"]
+    );
+    let (o, _, _) = place_findings(placed(
+        community("中共铁东区和平社区委员会", Outdoor),
+        district_only,
+    ));
+    assert_eq!(o, Allow);
+    // Likewise the street alone.
+    let street_only = UnitPlaces {
+        city: "",
+        district: "",
+        street: "和平街道",
+    };
+    let (o, c, _) = place_findings(placed(
+        community("中共胜利街道和平社区委员会", Outdoor),
+        street_only,
+    ));
+    assert_eq!((o, c), (Reject, vec!["place_mismatch"]));
+}
+
+#[test]
+fn unit_places_are_empty_only_when_no_level_is_known() {
+    assert!(UnitPlaces::default().is_empty());
+    assert!(!TIEDONG.is_empty());
+    for one in [
+        UnitPlaces {
+            city: "鞍山市",
+            ..UnitPlaces::default()
+        },
+        UnitPlaces {
+            district: "铁东区",
+            ..UnitPlaces::default()
+        },
+        UnitPlaces {
+            street: "和平街道",
+            ..UnitPlaces::default()
+        },
+    ] {
+        assert!(!one.is_empty(), "{one:?}");
+    }
+}
+
+/// A 市 word written last, just before the unit's name, is a county-level city: compared with
+/// the district (海城市 at a community of 铁东区), not with the city.
+#[test]
+fn place_mismatch_county_level_city_before_the_unit_is_read_as_a_district() {
+    let (o, c, m) = place_findings(placed(
+        community("中共海城市和平社区委员会", Outdoor),
+        TIEDONG,
+    ));
+    assert_eq!((o, c), (Reject, vec!["place_mismatch"]));
+    assert_eq!(
+        m,
+        ["“中共海城市和平社区委员会”中的“海城市”与本社区所在的“铁东区”不符"]
+    );
+}
+
+/// 济南市市中区 splits two ways into two words of the same length (济南市 + 市中区 and
+/// 济南市市 + 中区); the first word ends at the first suffix, so the reading is the real one.
+#[test]
+fn place_mismatch_district_named_with_the_city_suffix_splits_after_the_city() {
+    let (o, c, m) = place_findings(placed(
+        community("中共济南市市中区和平社区委员会", Outdoor),
+        TIEDONG,
+    ));
+    assert_eq!((o, c), (Reject, vec!["place_mismatch", "place_mismatch"]));
+    assert_eq!(
+        m,
+        [
+            "“中共济南市市中区和平社区委员会”中的“济南市”与本社区所在的“鞍山市”不符",
+            "“中共济南市市中区和平社区委员会”中的“市中区”与本社区所在的“铁东区”不符",
+        ]
+    );
+}
+
+/// The city's name without 市 is its own only as the first word; that holds also where the
+/// short name itself ends in a place suffix (新乡 of 新乡市 ends in 乡, a town's suffix) and would
+/// otherwise be read as a town against the unit's street.
+#[test]
+fn city_short_name_ending_in_a_place_suffix_is_the_city() {
+    let xinxiang = UnitPlaces {
+        city: "新乡市",
+        district: "红旗区",
+        street: "渠东街道",
+    };
+    for name in [
+        "中共新乡和平社区委员会",
+        "中共新乡红旗区和平社区委员会",
+        "中共新乡市红旗区渠东街道和平社区委员会",
+    ] {
+        let (o, c, _) = place_findings(placed(community(name, Outdoor), xinxiang));
+        assert_eq!((o, c), (Allow, vec![]), "{name}");
+    }
+    // Not the first word: a place word like any other.
+    let (o, c, m) = place_findings(placed(
+        community("中共红旗区新乡和平社区委员会", Outdoor),
+        xinxiang,
+    ));
+    assert_eq!((o, c), (Reject, vec!["place_mismatch"]));
+    assert!(m[0].contains("“新乡”与本社区所在的“渠东街道”不符"), "{m:?}");
 }
