@@ -31,6 +31,8 @@ struct ListPage {
     page: Page<DemandView>,
     pager_base: String,
     export_href: String,
+    /// The status filter's choices, in the order of the lifecycle.
+    statuses: [DemandStatus; 7],
     can_draft: bool,
     can_request_plaque: bool,
 }
@@ -64,6 +66,7 @@ pub async fn list(
             chrome: Chrome::new("事项", Some(&user), "/demands").with_done(q.done.as_deref()),
             pager_base: list::pager_base("/demands", &q.f),
             export_href: list::export_href("/demands/export.xlsx", &q.f),
+            statuses: DemandStatus::ALL,
             f: q.f,
             page,
             can_draft: user.principal.may(Action::DraftDemand),
