@@ -1128,30 +1128,23 @@ impl Naming {
             .map_or("", |s| &own.city[..own.city.len() - s.len()]);
         let stem = |i: usize, w: &str| i == 0 && !city_stem.is_empty() && w == city_stem;
         let ok = |w: &str| chain.iter().any(|p| self.names_place(w, p));
-        let checked = |level: PlaceLevel| match level {
-            PlaceLevel::City => !own.city.is_empty(),
-            PlaceLevel::District => !own.district.is_empty(),
-            PlaceLevel::Street => !own.street.is_empty(),
-        };
         // A word of a level the facts leave empty is not checked, but it does not hide a place
-        // of a higher level that is checked written at its start: with the district unknown,
-        // 大连市铁西区 still names 大连市, which is checked against the city (and with the
-        // street unknown, 千山区胜利街道 names 千山区). A lower level at its start is part of
-        // the name (东乡族自治县).
-        let hides_foreign = |i: usize, w: &str, level: PlaceLevel| {
+        // of a higher level written at its start that is not the unit's own: with the district
+        // unknown, 大连市铁西区 is read as 大连市 (checked against the city) + 铁西区, and with
+        // the street unknown, 千山区胜利街道 as 千山区 + 胜利街道. A lower level at its start is
+        // part of the name (东乡族自治县); the unit's own place at its start is no reason to split
+        // (鞍山市区). Splitting where the head's level is not checked either changes nothing.
+        let hides_foreign = |w: &str, level: PlaceLevel| {
             w.char_indices().skip(1).any(|(k, _)| {
                 let (head, rest) = w.split_at(k);
                 self.is_place(head)
-                    && !stem(i, head)
                     && !ok(head)
-                    && self
-                        .level(head, Some(rest))
-                        .is_some_and(|l| l > level && checked(l))
+                    && self.level(head, Some(rest)).is_some_and(|l| l > level)
             })
         };
-        let unchecked = |i: usize, w: &str| match self.level(w, None) {
+        let unchecked = |w: &str| match self.level(w, None) {
             None => true,
-            Some(level) if hides_foreign(i, w, level) => false,
+            Some(level) if hides_foreign(w, level) => false,
             Some(PlaceLevel::Street) => own.street.is_empty(),
             Some(PlaceLevel::District) => {
                 own.district.is_empty() && (self.suffix_of(w) != Some("市") || own.city.is_empty())
@@ -1171,7 +1164,7 @@ impl Naming {
             for &j in bounds.iter().filter(|&&j| j > i) {
                 let Some((len, n, _)) = best[j] else { continue };
                 let w = &places[i..j];
-                let cost = if stem(i, w) || (self.is_place(w) && (ok(w) || unchecked(i, w))) {
+                let cost = if stem(i, w) || (self.is_place(w) && (ok(w) || unchecked(w))) {
                     (len, n)
                 } else if self.is_place(w) {
                     (len + w.len(), n + 1)
@@ -1189,22 +1182,22 @@ impl Naming {
             let Some((_, _, j)) = best[i] else {
                 return Vec::new();
             };
-            words.push((i, &places[i..j]));
+            words.push(&places[i..j]);
             i = j;
         }
         let mut out = Vec::new();
-        for (k, &(i, w)) in words.iter().enumerate() {
-            if stem(i, w) || ok(w) || unchecked(i, w) {
+        for (k, w) in words.iter().enumerate() {
+            if (k == 0 && stem(0, w)) || ok(w) || unchecked(w) {
                 continue;
             }
-            let next = words.get(k + 1).map(|&(_, n)| n);
+            let next = words.get(k + 1).copied();
             let at = match self.level(w, next) {
                 Some(PlaceLevel::Street) => own.street,
                 Some(PlaceLevel::District) if !own.district.is_empty() => own.district,
                 Some(PlaceLevel::City | PlaceLevel::District) => own.city,
                 None => continue,
             };
-            out.push((w.to_owned(), at.to_owned()));
+            out.push(((*w).to_owned(), at.to_owned()));
         }
         out
     }

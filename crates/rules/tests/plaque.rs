@@ -2930,6 +2930,7 @@ fn place_mismatch_foreign_place_before_an_unchecked_place_is_still_refused() {
     // that begins with a lower level's word.
     for (name, places) in [
         ("中共鞍山市铁西区和平社区委员会", city_only),
+        ("中共鞍山市区和平社区委员会", city_only),
         ("中共鞍山市铁东区胜利街道和平社区委员会", no_street),
         (
             "中共东乡族自治县和平社区委员会",
