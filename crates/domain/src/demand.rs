@@ -1216,8 +1216,7 @@ impl App {
         } else {
             None
         };
-        let by_registration = kind == DemandKind::WorkItem
-            && row.authority.as_deref() == Some(Role::Supervisor.as_str());
+        let by_registration = row.authority.as_deref() == Some(Role::Supervisor.as_str());
         Ok(DemandView {
             id: row.id,
             kind,
@@ -1596,7 +1595,14 @@ impl App {
         check_validity(from, to, from, to, self.today())?;
         let now = self.now_ms();
         let level = Level::parse(&row.level);
-        let clauses = DemandKind::WorkItem.admission_clauses();
+        // The kind's own clauses (4.4-3 for an agency requirement), and those of the list it
+        // enters by registration (4.2-2, 4.2-4).
+        let mut clauses = DemandKind::parse(&row.kind)?.admission_clauses();
+        for c in DemandKind::WorkItem.admission_clauses() {
+            if !clauses.contains(&c) {
+                clauses.push(c);
+            }
+        }
         let mut decision = stored_decision(&row);
         for c in &clauses {
             if !decision.clauses.iter().any(|x| x == c.as_str()) {
@@ -1665,6 +1671,14 @@ impl App {
         }
         let now = self.now_ms();
         let level = Level::parse(&row.level);
+        // A work item goes back to its drafter as a draft to correct; the other kinds have no
+        // draft (they are checked when filed), so a returned one ends refused and its department
+        // files it again with the right basis.
+        let back_to = if DemandKind::parse(&row.kind)? == DemandKind::WorkItem {
+            DemandStatus::Draft
+        } else {
+            DemandStatus::Rejected
+        };
         let mut decision = stored_decision(&row);
         decision.reasons.push(ReasonView {
             clause: "4.2-4".into(),
@@ -1683,10 +1697,7 @@ impl App {
         });
         let mut tx = self.store.begin_write().await?;
         let updated = demand::Entity::update_many()
-            .col_expr(
-                demand::Column::Status,
-                Expr::value(DemandStatus::Draft.as_str()),
-            )
+            .col_expr(demand::Column::Status, Expr::value(back_to.as_str()))
             .col_expr(
                 demand::Column::Decision,
                 Expr::value(serde_json::to_string(&decision).map_err(|_| DomainError::internal())?),

@@ -290,6 +290,35 @@ async fn agency_requirement_needs_a_basis_or_a_mandate_with_its_document() {
         r["admission_number"].as_str().unwrap().starts_with("AZ-"),
         "{r}"
     );
+    assert_eq!(r["by_registration"], true, "{r}");
+    let cited: Vec<&str> = r["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for c in ["4.4-3", "4.2-2", "4.2-4"] {
+        assert!(cited.contains(&c), "{c} in {cited:?}");
+    }
+    // One the keeper returns has no draft to correct: it ends refused, with the return shown,
+    // and the department files it again.
+    let (_, d) = post(
+        &dept,
+        "/api/v1/agency-requirements",
+        &with(json!({"legal_basis_kind": "law", "legal_basis_title": "《中华人民共和国城乡规划法》", "legal_basis_article": "第一百条"})),
+    )
+    .await;
+    assert_eq!(d["status"], "for_registration", "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let (s, r) = post(
+        &keeper,
+        &format!("/api/v1/demands/{id}/return-registration"),
+        &json!({ "ground": "article_not_found", "reason": "该法无第一百条" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["status"], "rejected", "{r}");
+    assert_eq!(r["by_registration"], true, "{r}");
 }
 
 #[tokio::test]
