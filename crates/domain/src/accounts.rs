@@ -5,8 +5,8 @@ use crate::text;
 use jianfu_store::entity::{account, node, role_grant, session};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -145,22 +145,10 @@ impl App {
         query: &AccountQuery,
         page: PageRequest,
     ) -> Result<Page<AccountView>> {
-        let scopes = ctx.principal.scopes(Action::ViewAccounts);
-        if scopes.is_empty() {
-            self.record_denial(ctx, Action::ViewAccounts, None).await;
-            return Err(DomainError::forbidden("您没有权限查看账号"));
-        }
-        let mut in_scope = Condition::any();
-        for s in &scopes {
-            in_scope = in_scope.add(node::Column::Path.starts_with(*s));
-        }
-        let home: RelationDef = account::Entity::belongs_to(node::Entity)
-            .from(account::Column::HomeNodeId)
-            .to(node::Column::Id)
-            .into();
-        let mut q = account::Entity::find()
-            .join(JoinType::InnerJoin, home)
-            .filter(in_scope);
+        let scope = self
+            .visible_or_deny(ctx, Action::ViewAccounts, "您没有权限查看账号")
+            .await?;
+        let mut q = account::Entity::find().filter(scope.holds(account::Column::HomeNodeId));
         if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             q = q.filter(
                 Condition::any()

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::division::{DepartmentFunction, NodeKind};
 use crate::error::{DomainError, Result};
+pub use jianfu_store::Scope;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -179,8 +180,12 @@ pub enum Action {
     RegisterDemand,
     /// Revoke or terminate an admitted demand (4.2-5).
     RevokeDemand,
-    /// See demands in one's jurisdiction (what exactly is filtered by role).
+    /// See the admitted demands placed on communities in one's jurisdiction (and, for the
+    /// requesting unit, its own; see `demand::DemandVisibility`).
     ViewDemands,
+    /// See every demand submitted in one's jurisdiction, whatever its state after submission:
+    /// the authorities that admit and the supervisors that revoke (4.2-4, 4.2-5).
+    ReviewDemands,
     /// Refuse a demand without a valid admission number and report it (community).
     ReportUnadmitted,
     /// See supervision cases.
@@ -228,7 +233,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 36] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -243,6 +248,7 @@ impl Action {
         Self::RegisterDemand,
         Self::RevokeDemand,
         Self::ViewDemands,
+        Self::ReviewDemands,
         Self::ReportUnadmitted,
         Self::ViewCases,
         Self::ViewLedger,
@@ -282,6 +288,7 @@ impl Action {
             Self::RegisterDemand => "备案工作事项",
             Self::RevokeDemand => "撤销事项",
             Self::ViewDemands => "查看事项",
+            Self::ReviewDemands => "审阅辖区内已提交的事项",
             Self::ReportUnadmitted => "拒收并举报未准入事项",
             Self::ViewCases => "查看监督问题线索",
             Self::ViewLedger => "查看负担台账",
@@ -325,7 +332,9 @@ pub fn permits(role: Role, action: Action) -> bool {
         // 4.2-2 清单管理: the list of each level is kept by its civil-affairs department (民政),
         // which holds the supervisor role; it registers the items a law provides for (4.2-4).
         A::RegisterDemand => role == R::Supervisor,
-        A::RevokeDemand => matches!(role, R::Supervisor | R::CityApprover | R::DistrictApprover),
+        A::RevokeDemand | A::ReviewDemands => {
+            matches!(role, R::Supervisor | R::CityApprover | R::DistrictApprover)
+        }
         // Business data is not the administrators' (三员 see accounts and logs, not demands);
         // residents read the published lists, which need no login.
         A::ViewDemands => !role.is_admin() && role != R::Resident,
@@ -507,45 +516,55 @@ impl Principal {
     pub fn may(&self, action: Action) -> bool {
         self.blocked().is_none() && self.grants.iter().any(|g| permits(g.role, action))
     }
+}
 
-    /// Paths of the subtrees where the user may take `action`.
-    pub fn scopes(&self, action: Action) -> Vec<&str> {
-        if self.blocked().is_some() {
-            return Vec::new();
-        }
-        let mut v: Vec<&str> = self
-            .grants
-            .iter()
-            .filter(|g| permits(g.role, action))
-            .map(|g| g.scope_path.as_str())
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+/// Where `p` may take `action`: the one table behind both single targets ([`authorize`]) and
+/// lists (a repository turns the [`Scope`] into SQL with [`Scope::holds`]). A grant covers its
+/// subtree, except for [`Action::RegisterDemand`]: each level keeps its own list (4.2-2), so the
+/// keeper's scope is the node of its level itself — the city's keeper does not register a
+/// district department's items, nor a district's keeper another district's. Empty when the
+/// account must first change its password or enrol a second factor.
+pub fn visible(p: &Principal, action: Action) -> Scope {
+    if p.blocked().is_some() {
+        return Scope::nothing();
+    }
+    let paths = p
+        .grants
+        .iter()
+        .filter(|g| permits(g.role, action))
+        .map(|g| g.scope_path.clone())
+        .collect();
+    if action == Action::RegisterDemand {
+        Scope::new(Vec::new(), paths)
+    } else {
+        Scope::new(paths, Vec::new())
     }
 }
 
-/// The one authorization decision: may `p` take `action` on `target`?
-///
-/// A grant covers its subtree, except for [`Action::RegisterDemand`]: each level keeps its own
-/// list (4.2-2), so the keeper's scope must be the demand's scope itself — the city's keeper
-/// does not register a district department's items, nor a district's keeper another district's.
+/// The units `p` acts for with `action` (the node of each grant that permits it, not the
+/// subtree): a department drafting demands owns the demands it drafted. Empty when blocked.
+pub fn own_units(p: &Principal, action: Action) -> Vec<i64> {
+    if p.blocked().is_some() {
+        return Vec::new();
+    }
+    let mut v: Vec<i64> = p
+        .grants
+        .iter()
+        .filter(|g| permits(g.role, action))
+        .map(|g| g.node_id)
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The one authorization decision: may `p` take `action` on `target`? Exactly when the target
+/// lies in [`visible`]`(p, action)`.
 pub fn authorize(p: &Principal, action: Action, target: &Target<'_>) -> Result<()> {
     if let Some(e) = p.blocked() {
         return Err(e);
     }
-    let covers = |g: &Grant| {
-        if action == Action::RegisterDemand {
-            target.path == g.scope_path
-        } else {
-            target.path.starts_with(&g.scope_path)
-        }
-    };
-    let allowed = p
-        .grants
-        .iter()
-        .any(|g| permits(g.role, action) && covers(g));
-    if allowed {
+    if visible(p, action).covers(target.path) {
         Ok(())
     } else {
         Err(DomainError::forbidden(format!(
@@ -652,6 +671,7 @@ mod tests {
                     A::AdmitDistrictDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
+                    A::ReviewDemands,
                     A::ViewLedger,
                     A::ViewCertificates,
                     A::ViewSealLedger,
@@ -671,6 +691,7 @@ mod tests {
                     A::AdmitCityDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
+                    A::ReviewDemands,
                     A::ViewLedger,
                     A::ViewCertificates,
                     A::ViewSealLedger,
@@ -685,6 +706,7 @@ mod tests {
                     A::RegisterDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
+                    A::ReviewDemands,
                     A::ViewCases,
                     A::ViewLedger,
                     A::RevokeCertificate,
@@ -863,7 +885,7 @@ mod tests {
             "second_factor_required"
         );
         assert!(!p.may(Action::ViewTree));
-        assert!(p.scopes(Action::ViewTree).is_empty());
+        assert!(visible(&p, Action::ViewTree).is_empty());
         p.must_change_password = true;
         assert_eq!(
             authorize(&p, Action::ViewTree, &t).unwrap_err().code,

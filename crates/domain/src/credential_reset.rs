@@ -10,10 +10,10 @@
 //! `credential_reset`: the owner sees the resets of their own account, the administrators the
 //! requests in their jurisdiction, the audit administrator also in the audit log.
 
-use jianfu_store::entity::{account, credential_reset, node, session};
+use jianfu_store::entity::{account, credential_reset, session};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, JoinType, QueryFilter,
     QueryOrder, QuerySelect, RelationDef,
 };
 use serde::{Deserialize, Serialize};
@@ -444,29 +444,21 @@ impl App {
     /// Requests and shell resets of administrator accounts in the caller's jurisdiction, newest
     /// first.
     pub async fn list_admin_resets(&self, ctx: &Ctx) -> Result<Vec<CredentialResetView>> {
-        let mut scopes = ctx.principal.scopes(Action::RequestAdminReset);
-        scopes.extend(ctx.principal.scopes(Action::ApproveAdminReset));
-        if scopes.is_empty() {
+        let scope = crate::authz::visible(&ctx.principal, Action::RequestAdminReset).union(
+            &crate::authz::visible(&ctx.principal, Action::ApproveAdminReset),
+        );
+        if scope.is_empty() {
             self.record_denial(ctx, Action::ApproveAdminReset, None)
                 .await;
             return Err(DomainError::forbidden("您没有权限查看管理员凭据重置申请"));
-        }
-        let mut in_scope = Condition::any();
-        for s in &scopes {
-            in_scope = in_scope.add(node::Column::Path.starts_with(*s));
         }
         let of: RelationDef = credential_reset::Entity::belongs_to(account::Entity)
             .from(credential_reset::Column::AccountId)
             .to(account::Column::Id)
             .into();
-        let home: RelationDef = account::Entity::belongs_to(node::Entity)
-            .from(account::Column::HomeNodeId)
-            .to(node::Column::Id)
-            .into();
         let rows = credential_reset::Entity::find()
             .join(JoinType::InnerJoin, of)
-            .join(JoinType::InnerJoin, home)
-            .filter(in_scope)
+            .filter(scope.holds(account::Column::HomeNodeId))
             .order_by_desc(credential_reset::Column::Id)
             .limit(100)
             .all(self.store.db())

@@ -19,7 +19,7 @@ use jianfu_store::entity::{
     account, counter, demand, demand_target, demand_wording_overrule, node, supervision_case,
 };
 use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::sea_query::Query;
+use jianfu_store::orm::sea_query::{ExprTrait, Query};
 use jianfu_store::orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder,
@@ -27,7 +27,7 @@ use jianfu_store::orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::admission::AdmissionNumber;
-use crate::authz::{Action, Role, Target, authorize};
+use crate::authz::{self, Action, Principal, Role, Scope, Target, authorize};
 use crate::division::NodeKind;
 use crate::error::{DomainError, Result};
 use crate::page::{Page, PageRequest};
@@ -667,6 +667,102 @@ pub fn parse_yuan(s: &str) -> Result<Option<i64>> {
     Ok(Some(yuan * 100 + fen))
 }
 
+/// Who sees which demands, from the authorization table ([`authz::visible`],
+/// [`authz::own_units`]). One value answers a single demand ([`DemandVisibility::admits`]) and
+/// becomes the list's SQL ([`DemandVisibility::condition`]), so the list shows exactly the
+/// demands a direct fetch allows.
+pub(crate) struct DemandVisibility {
+    /// The units the caller drafts or requests for: their demands, in any state.
+    own: Vec<i64>,
+    /// Every demand submitted in these jurisdictions (the authorities and supervisors).
+    reviewing: Scope,
+    /// Temporary plaque requests submitted in these jurisdictions (the staffing offices, 4.1-5).
+    approving_plaques: Scope,
+    /// Admitted demands (and those expired or revoked since) placed on a community in these
+    /// subtrees.
+    placed: Scope,
+}
+
+/// What decides whether a demand is visible: who requested it, its kind and state, the
+/// jurisdiction it belongs to and the communities it is placed on.
+pub(crate) struct DemandPlace<'a> {
+    pub requester_node_id: i64,
+    pub kind: DemandKind,
+    pub status: DemandStatus,
+    pub scope_path: &'a str,
+    pub target_paths: &'a [String],
+}
+
+impl DemandVisibility {
+    pub(crate) fn of(p: &Principal) -> Self {
+        let mut own = authz::own_units(p, Action::DraftDemand);
+        own.extend(authz::own_units(p, Action::RequestTemporaryPlaque));
+        Self {
+            own,
+            reviewing: authz::visible(p, Action::ReviewDemands),
+            approving_plaques: authz::visible(p, Action::ApproveTemporaryPlaque),
+            placed: authz::visible(p, Action::ViewDemands),
+        }
+    }
+
+    /// Whether the demand is visible.
+    pub(crate) fn admits(&self, d: &DemandPlace<'_>) -> bool {
+        if self.own.contains(&d.requester_node_id) {
+            return true;
+        }
+        if d.status == DemandStatus::Draft {
+            return false;
+        }
+        self.reviewing.covers(d.scope_path)
+            || (d.kind == DemandKind::TemporaryPlaque
+                && self.approving_plaques.covers(d.scope_path))
+            || (matches!(
+                d.status,
+                DemandStatus::Admitted | DemandStatus::Expired | DemandStatus::Revoked
+            ) && d.target_paths.iter().any(|t| self.placed.covers(t)))
+    }
+
+    /// The same, as a condition on `demand` rows (expired demands are stored as admitted).
+    pub(crate) fn condition(&self) -> Condition {
+        let submitted = || demand::Column::Status.ne(DemandStatus::Draft.as_str());
+        let mut any = Condition::any().add(ExprTrait::eq(Expr::val(1), 0));
+        if !self.own.is_empty() {
+            any = any.add(demand::Column::RequesterNodeId.is_in(self.own.clone()));
+        }
+        if !self.reviewing.is_empty() {
+            any = any.add(
+                Condition::all()
+                    .add(self.reviewing.holds(demand::Column::ScopeNodeId))
+                    .add(submitted()),
+            );
+        }
+        if !self.approving_plaques.is_empty() {
+            any = any.add(
+                Condition::all()
+                    .add(self.approving_plaques.holds(demand::Column::ScopeNodeId))
+                    .add(demand::Column::Kind.eq(DemandKind::TemporaryPlaque.as_str()))
+                    .add(submitted()),
+            );
+        }
+        if !self.placed.is_empty() {
+            let placed_here = Query::select()
+                .column(demand_target::Column::DemandId)
+                .from(demand_target::Entity)
+                .cond_where(self.placed.holds(demand_target::Column::CommunityNodeId))
+                .to_owned();
+            any = any.add(
+                Condition::all()
+                    .add(demand::Column::Id.in_subquery(placed_here))
+                    .add(demand::Column::Status.is_in([
+                        DemandStatus::Admitted.as_str(),
+                        DemandStatus::Revoked.as_str(),
+                    ])),
+            );
+        }
+        any
+    }
+}
+
 use crate::clock::rules_date;
 
 /// Runs the kind's rules on a validated draft. The one place that dispatches on the kind.
@@ -746,7 +842,7 @@ impl App {
             .principal
             .grants
             .iter()
-            .filter(|g| matches!(g.role, Role::CityDepartment | Role::DistrictDepartment))
+            .filter(|g| authz::permits(g.role, Action::DraftDemand))
             .find(|g| g.node_id == requester_node_id || requester_node_id == 0);
         let Some(g) = grant else {
             self.record_denial(ctx, Action::DraftDemand, Some(requester_node_id))
@@ -1270,60 +1366,6 @@ impl App {
         })
     }
 
-    /// Who may see a demand: its own department (any status); the authorities and supervisors
-    /// whose jurisdiction holds it (once submitted); and the streets and communities it is
-    /// placed on (once admitted).
-    fn may_see(
-        &self,
-        ctx: &Ctx,
-        v: &DemandView,
-        scope_path: &str,
-        target_paths: &[String],
-    ) -> bool {
-        let p = &ctx.principal;
-        if p.blocked().is_some() {
-            return false;
-        }
-        let own = p.grants.iter().any(|g| {
-            g.node_id == v.requester_node_id
-                && (crate::authz::permits(g.role, Action::DraftDemand)
-                    || crate::authz::permits(g.role, Action::RequestTemporaryPlaque))
-        });
-        if own {
-            return true;
-        }
-        if v.status == DemandStatus::Draft {
-            return false;
-        }
-        let overseer = p.grants.iter().any(|g| {
-            matches!(
-                g.role,
-                Role::CityApprover | Role::DistrictApprover | Role::Supervisor
-            ) && scope_path.starts_with(&g.scope_path)
-        });
-        if overseer {
-            return true;
-        }
-        // The staffing office sees the temporary plaques it is to approve.
-        let approver = v.kind == DemandKind::TemporaryPlaque
-            && p.grants.iter().any(|g| {
-                crate::authz::permits(g.role, Action::ApproveTemporaryPlaque)
-                    && scope_path.starts_with(&g.scope_path)
-            });
-        if approver {
-            return true;
-        }
-        let placed = matches!(
-            v.status,
-            DemandStatus::Admitted | DemandStatus::Expired | DemandStatus::Revoked
-        );
-        placed
-            && p.grants.iter().any(|g| {
-                crate::authz::permits(g.role, Action::ViewDemands)
-                    && target_paths.iter().any(|t| t.starts_with(&g.scope_path))
-            })
-    }
-
     pub async fn demand_detail(&self, ctx: &Ctx, id: i64) -> Result<DemandView> {
         let row = self.demand_row(id).await?;
         let v = self.demand_view(row).await?;
@@ -1335,7 +1377,14 @@ impl App {
             .into_iter()
             .map(|n| n.path)
             .collect();
-        if !self.may_see(ctx, &v, &scope.path, &target_paths) {
+        let seen = DemandVisibility::of(&ctx.principal).admits(&DemandPlace {
+            requester_node_id: v.requester_node_id,
+            kind: v.kind,
+            status: v.status,
+            scope_path: &scope.path,
+            target_paths: &target_paths,
+        });
+        if !seen {
             self.record_denial(ctx, Action::ViewDemands, Some(v.scope_node_id))
                 .await;
             return Err(DomainError::forbidden("您无权查看该事项"));
@@ -1355,61 +1404,8 @@ impl App {
             self.record_denial(ctx, Action::ViewDemands, None).await;
             return Err(DomainError::forbidden("您的角色不能查看事项"));
         }
-        let mut visible = Condition::any();
-        let own: Vec<i64> = p
-            .grants
-            .iter()
-            .filter(|g| {
-                crate::authz::permits(g.role, Action::DraftDemand)
-                    || crate::authz::permits(g.role, Action::RequestTemporaryPlaque)
-            })
-            .map(|g| g.node_id)
-            .collect();
-        if !own.is_empty() {
-            visible = visible.add(demand::Column::RequesterNodeId.is_in(own));
-        }
-        for g in &p.grants {
-            let nodes_under = Query::select()
-                .column(node::Column::Id)
-                .from(node::Entity)
-                .and_where(node::Column::Path.starts_with(&g.scope_path))
-                .to_owned();
-            if crate::authz::permits(g.role, Action::ApproveTemporaryPlaque) {
-                visible = visible.add(
-                    Condition::all()
-                        .add(demand::Column::ScopeNodeId.in_subquery(nodes_under.clone()))
-                        .add(demand::Column::Kind.eq(DemandKind::TemporaryPlaque.as_str()))
-                        .add(demand::Column::Status.ne(DemandStatus::Draft.as_str())),
-                );
-            }
-            if matches!(
-                g.role,
-                Role::CityApprover | Role::DistrictApprover | Role::Supervisor
-            ) {
-                visible = visible.add(
-                    Condition::all()
-                        .add(demand::Column::ScopeNodeId.in_subquery(nodes_under))
-                        .add(demand::Column::Status.ne(DemandStatus::Draft.as_str())),
-                );
-            } else if crate::authz::permits(g.role, Action::ViewDemands)
-                && !crate::authz::permits(g.role, Action::DraftDemand)
-            {
-                let placed_here = Query::select()
-                    .column(demand_target::Column::DemandId)
-                    .from(demand_target::Entity)
-                    .and_where(demand_target::Column::CommunityNodeId.in_subquery(nodes_under))
-                    .to_owned();
-                visible = visible.add(
-                    Condition::all()
-                        .add(demand::Column::Id.in_subquery(placed_here))
-                        .add(demand::Column::Status.is_in([
-                            DemandStatus::Admitted.as_str(),
-                            DemandStatus::Revoked.as_str(),
-                        ])),
-                );
-            }
-        }
-        let mut q = demand::Entity::find().filter(visible);
+        let visible = DemandVisibility::of(p);
+        let mut q = demand::Entity::find().filter(visible.condition());
         if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             q = q.filter(
                 Condition::any()
@@ -2312,22 +2308,11 @@ impl App {
 
     /// Supervision cases in the caller's jurisdiction, newest first.
     pub async fn list_cases(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<CaseView>> {
-        let scopes = ctx.principal.scopes(Action::ViewCases);
-        if scopes.is_empty() {
-            self.record_denial(ctx, Action::ViewCases, None).await;
-            return Err(DomainError::forbidden("只有监督人员能查看问题线索"));
-        }
-        let mut cond = Condition::any();
-        for s in &scopes {
-            cond = cond.add(node::Column::Path.starts_with(*s));
-        }
-        let communities = Query::select()
-            .column(node::Column::Id)
-            .from(node::Entity)
-            .cond_where(cond)
-            .to_owned();
+        let scope = self
+            .visible_or_deny(ctx, Action::ViewCases, "只有监督人员能查看问题线索")
+            .await?;
         let q = supervision_case::Entity::find()
-            .filter(supervision_case::Column::CommunityNodeId.in_subquery(communities));
+            .filter(scope.holds(supervision_case::Column::CommunityNodeId));
         let (total, rows) = page
             .fetch(
                 q.order_by_desc(supervision_case::Column::Id),
@@ -2373,16 +2358,17 @@ impl App {
     /// The burden ledger of a district or the city: admitted demands in force, hours per year
     /// per community and per requesting department (Standard Cost Model).
     pub async fn ledger(&self, ctx: &Ctx, scope_id: Option<i64>) -> Result<Ledger> {
-        let scopes = ctx.principal.scopes(Action::ViewLedger);
-        let Some(first) = scopes.first() else {
-            self.record_denial(ctx, Action::ViewLedger, None).await;
+        let visible = self
+            .visible_or_deny(ctx, Action::ViewLedger, "您的角色不能查看负担台账")
+            .await?;
+        let Some(first) = visible.subtrees().first() else {
             return Err(DomainError::forbidden("您的角色不能查看负担台账"));
         };
         let scope = match scope_id {
             Some(id) => self.find_node(id).await?,
             None => {
                 let row = node::Entity::find()
-                    .filter(node::Column::Path.eq(*first))
+                    .filter(node::Column::Path.eq(first.as_str()))
                     .one(self.store.db())
                     .await?
                     .ok_or_else(|| DomainError::not_found("节点"))?;
@@ -2512,15 +2498,11 @@ impl App {
     /// communities/villages of their scope).
     pub async fn drafting_context(&self, ctx: &Ctx) -> Result<(Vec<NodeView>, Vec<NodeView>)> {
         let mut depts = Vec::new();
-        let mut scopes = Vec::new();
-        for g in &ctx.principal.grants {
-            if matches!(g.role, Role::CityDepartment | Role::DistrictDepartment) {
-                depts.push(self.find_node(g.node_id).await?);
-                scopes.push(g.scope_path.as_str());
-            }
+        for id in authz::own_units(&ctx.principal, Action::DraftDemand) {
+            depts.push(self.find_node(id).await?);
         }
         let places = self
-            .nodes_under(&scopes)
+            .nodes_under(&authz::visible(&ctx.principal, Action::DraftDemand))
             .await?
             .into_iter()
             .filter(|n| n.kind.is_subdistrict() || n.kind.is_community())

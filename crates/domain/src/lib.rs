@@ -187,6 +187,26 @@ impl App {
         }
     }
 
+    /// Where the caller may take `action` ([`authz::visible`]), for a list. When that is
+    /// nowhere, records the denial in the audit log and refuses with `refusal` (or with what the
+    /// account must do first, when it is blocked).
+    pub async fn visible_or_deny(
+        &self,
+        ctx: &Ctx,
+        action: Action,
+        refusal: &str,
+    ) -> Result<authz::Scope> {
+        let scope = authz::visible(&ctx.principal, action);
+        if scope.is_empty() {
+            self.record_denial(ctx, action, None).await;
+            return Err(ctx
+                .principal
+                .blocked()
+                .unwrap_or_else(|| DomainError::forbidden(refusal)));
+        }
+        Ok(scope)
+    }
+
     /// Records that `ctx` was refused `action`. Failure to record is logged, not raised: the
     /// user gets the refusal either way.
     pub async fn record_denial(&self, ctx: &Ctx, action: Action, node_id: Option<i64>) {

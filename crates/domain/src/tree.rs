@@ -5,8 +5,8 @@ use crate::text;
 use jianfu_store::entity::{account, node, role_grant};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -219,17 +219,23 @@ impl App {
         NodeView::from_row(n)
     }
 
-    /// Every node under any of the given subtree paths, in tree order.
-    pub async fn nodes_under(&self, scopes: &[&str]) -> Result<Vec<NodeView>> {
-        if scopes.is_empty() {
+    /// Every node where `p` may take `action` ([`crate::authz::visible`]), in tree order: the
+    /// places a form offers.
+    pub async fn nodes_where(
+        &self,
+        p: &crate::authz::Principal,
+        action: Action,
+    ) -> Result<Vec<NodeView>> {
+        self.nodes_under(&crate::authz::visible(p, action)).await
+    }
+
+    /// Every node in `scope`, in tree order.
+    pub async fn nodes_under(&self, scope: &crate::authz::Scope) -> Result<Vec<NodeView>> {
+        if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let mut cond = Condition::any();
-        for s in scopes {
-            cond = cond.add(node::Column::Path.starts_with(*s));
-        }
         let rows = node::Entity::find()
-            .filter(cond)
+            .filter(scope.path_condition())
             .order_by_asc(node::Column::Path)
             .all(self.store.db())
             .await?;
@@ -244,7 +250,7 @@ impl App {
     /// The part of the tree the user may see, in tree order (parents before children, siblings
     /// by kind then division code then name).
     pub async fn visible_tree(&self, ctx: &Ctx) -> Result<Vec<NodeView>> {
-        self.nodes_under(&ctx.principal.scopes(Action::ViewTree))
+        self.nodes_under(&crate::authz::visible(&ctx.principal, Action::ViewTree))
             .await
     }
 

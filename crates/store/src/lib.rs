@@ -10,6 +10,7 @@ mod migration;
 pub mod personal;
 pub mod private_files;
 pub mod reads;
+pub mod scope;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use sea_orm_migration::MigratorTrait;
 pub use anchor::Anchor;
 pub use audit::{AuditKey, AuditOutcome, NewAuditEntry, VerifyReport};
 pub use group::WriteStats;
+pub use scope::Scope;
 /// The ORM, re-exported so that the domain uses exactly this version through the store.
 pub use sea_orm as orm;
 

@@ -11,7 +11,7 @@ use jianfu_rules::{Outcome, clause};
 use jianfu_seal::{CertificateContent, RenderOptions, SealedCertificate};
 use jianfu_store::entity::{
     account, attachment, catalogue_entry, certificate, certificate_application, certificate_type,
-    node, seal, seal_use,
+    seal, seal_use,
 };
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
@@ -594,25 +594,11 @@ impl App {
         f: &ApplicationFilter,
         page: PageRequest,
     ) -> Result<Page<ApplicationView>> {
-        let scopes = ctx.principal.scopes(Action::ViewCertificates);
-        if scopes.is_empty() {
-            self.record_denial(ctx, Action::ViewCertificates, None)
-                .await;
-            return Err(DomainError::forbidden("您的角色不能查看证明申请"));
-        }
-        let mut cond = Condition::any();
-        for s in &scopes {
-            cond = cond.add(node::Column::Path.starts_with(*s));
-        }
-        let ids: Vec<i64> = node::Entity::find()
-            .select_only()
-            .column(node::Column::Id)
-            .filter(cond)
-            .into_tuple()
-            .all(self.store.db())
+        let scope = self
+            .visible_or_deny(ctx, Action::ViewCertificates, "您的角色不能查看证明申请")
             .await?;
         let mut q = certificate_application::Entity::find()
-            .filter(certificate_application::Column::CommunityNodeId.is_in(ids));
+            .filter(scope.holds(certificate_application::Column::CommunityNodeId));
         match f.status.as_str() {
             "" => {}
             "overdue" => {

@@ -317,20 +317,14 @@ impl App {
 
     /// Seals of the communities in the caller's jurisdiction (administrators and communities).
     pub async fn list_seals(&self, ctx: &Ctx) -> Result<Vec<SealView>> {
-        let scopes: Vec<String> = ctx
-            .principal
-            .scopes(Action::ManageSeals)
-            .into_iter()
-            .chain(ctx.principal.scopes(Action::ViewSealLedger))
-            .map(str::to_owned)
-            .collect();
-        if scopes.is_empty() {
+        let scope = crate::authz::visible(&ctx.principal, Action::ManageSeals).union(
+            &crate::authz::visible(&ctx.principal, Action::ViewSealLedger),
+        );
+        if scope.is_empty() {
             self.record_denial(ctx, Action::ViewSealLedger, None).await;
             return Err(DomainError::forbidden("您的角色不能查看电子印章"));
         }
-        let communities = self
-            .nodes_under(&scopes.iter().map(String::as_str).collect::<Vec<_>>())
-            .await?;
+        let communities = self.nodes_under(&scope).await?;
         let names: std::collections::HashMap<i64, String> = communities
             .into_iter()
             .filter(|n| n.kind.is_community())
@@ -358,19 +352,13 @@ impl App {
         f: &SealUseFilter,
         page: PageRequest,
     ) -> Result<Page<SealUseView>> {
-        let scopes = ctx.principal.scopes(Action::ViewSealLedger);
-        if scopes.is_empty() {
-            self.record_denial(ctx, Action::ViewSealLedger, None).await;
-            return Err(DomainError::forbidden("您的角色不能查看用印登记"));
-        }
-        let mut cond = jianfu_store::orm::Condition::any();
-        for s in &scopes {
-            cond = cond.add(node::Column::Path.starts_with(*s));
-        }
+        let scope = self
+            .visible_or_deny(ctx, Action::ViewSealLedger, "您的角色不能查看用印登记")
+            .await?;
         let community_ids: Vec<i64> = node::Entity::find()
             .select_only()
             .column(node::Column::Id)
-            .filter(cond)
+            .filter(scope.path_condition())
             .into_tuple()
             .all(self.store.db())
             .await?;

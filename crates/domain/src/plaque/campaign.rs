@@ -15,9 +15,8 @@ use jianfu_store::orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::registry::nodes_in;
 use super::{Counts, PlaqueStatus, PlaqueView, lists, rules_date};
-use crate::authz::{Action, authorize};
+use crate::authz::{Action, Scope, authorize};
 use crate::division::NodeKind;
 use crate::error::{DomainError, ErrorKind, Result};
 use crate::page::{Page, PageRequest};
@@ -94,10 +93,7 @@ pub struct CampaignView {
 /// Whether `ctx` sees campaigns of `district`: plaque viewers over it, and the staff of its
 /// streets and communities.
 fn sees_district(ctx: &Ctx, district: &NodeView) -> bool {
-    ctx.principal
-        .scopes(Action::ViewPlaques)
-        .iter()
-        .any(|s| district.path.starts_with(s) || s.starts_with(district.path.as_str()))
+    crate::authz::visible(&ctx.principal, Action::ViewPlaques).meets(&district.path)
 }
 
 impl App {
@@ -201,9 +197,11 @@ impl App {
 
     /// The districts where the user may launch a campaign.
     pub async fn campaign_districts(&self, ctx: &Ctx) -> Result<Vec<NodeView>> {
-        let scopes = ctx.principal.scopes(Action::LaunchCampaign);
         Ok(self
-            .nodes_under(&scopes)
+            .nodes_under(&crate::authz::visible(
+                &ctx.principal,
+                Action::LaunchCampaign,
+            ))
             .await?
             .into_iter()
             .filter(|n| n.kind == NodeKind::District)
@@ -216,11 +214,8 @@ impl App {
         ctx: &Ctx,
         page: PageRequest,
     ) -> Result<Page<CampaignSummary>> {
-        let scopes = ctx.principal.scopes(Action::ViewPlaques);
-        if scopes.is_empty() {
-            self.record_denial(ctx, Action::ViewPlaques, None).await;
-            return Err(DomainError::forbidden("您的角色不能查看挂牌自检自查"));
-        }
+        self.visible_or_deny(ctx, Action::ViewPlaques, "您的角色不能查看挂牌自检自查")
+            .await?;
         let districts: HashMap<i64, NodeView> = node::Entity::find()
             .filter(node::Column::Kind.eq(NodeKind::District.as_str()))
             .all(self.store.db())
@@ -313,8 +308,8 @@ impl App {
             .into_iter()
             .map(|a| (a.id, a.display_name))
             .collect();
-        let counts = self.unit_counts(&[district.path.as_str()]).await?;
-        let district_nodes = self.nodes_under(&[district.path.as_str()]).await?;
+        let counts = self.unit_counts(&Scope::subtree(&district.path)).await?;
+        let district_nodes = self.nodes_under(&Scope::subtree(&district.path)).await?;
         // Hanging plaques checked since the launch, per unit.
         let rechecked: Vec<(i64, i64)> = plaque::Entity::find()
             .select_only()
@@ -322,7 +317,7 @@ impl App {
             .column_as(Expr::col(plaque::Column::Id).count(), "n")
             .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
             .filter(plaque::Column::CheckedAt.gte(row.created_at))
-            .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(&[district.path.as_str()])))
+            .filter(Scope::subtree(&district.path).holds(plaque::Column::UnitNodeId))
             .group_by(plaque::Column::UnitNodeId)
             .into_tuple()
             .all(self.store.db())
@@ -403,7 +398,7 @@ impl App {
         let noncompliant_rows = plaque::Entity::find()
             .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
             .filter(plaque::Column::Compliant.eq(false))
-            .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(&[district.path.as_str()])))
+            .filter(Scope::subtree(&district.path).holds(plaque::Column::UnitNodeId))
             .order_by_asc(plaque::Column::UnitNodeId)
             .order_by_asc(plaque::Column::Id)
             .limit(500)
@@ -469,7 +464,7 @@ impl App {
             .column(plaque::Column::Name)
             .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
             .filter(plaque::Column::CheckedAt.lt(row.created_at))
-            .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(&[unit.path.as_str()])))
+            .filter(Scope::subtree(&unit.path).holds(plaque::Column::UnitNodeId))
             .order_by_asc(plaque::Column::Id)
             .into_tuple()
             .all(self.store.db())

@@ -12,10 +12,10 @@ use jianfu_rules::plaque::{
 use jianfu_rules::{Decision, Outcome};
 use jianfu_store::entity::{account, campaign, node, plaque, removal_task};
 use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::sea_query::{ExprTrait, Query, SelectStatement};
+use jianfu_store::orm::sea_query::ExprTrait;
 use jianfu_store::orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +23,7 @@ use super::{
     Actor, Counts, PlaqueStatus, Resolution, TaskStatus, check_photo, kind_str, lists, parse_kind,
     placement_zh, rules_date, unit_kind,
 };
-use crate::authz::{Action, authorize};
+use crate::authz::{Action, Scope, authorize};
 use crate::demand::{DecisionView, parse_date};
 use crate::demand_kinds::TemporaryPlaqueGrant;
 use crate::division::NodeKind;
@@ -394,19 +394,6 @@ fn removal_date(s: &str, since: &str, today: NaiveDate) -> Result<NaiveDate> {
         ));
     }
     Ok(d)
-}
-
-/// Ids of the nodes under any of `scopes`, as a subquery.
-pub(crate) fn nodes_in(scopes: &[&str]) -> SelectStatement {
-    let mut cond = Condition::any();
-    for s in scopes {
-        cond = cond.add(node::Column::Path.starts_with(*s));
-    }
-    Query::select()
-        .column(node::Column::Id)
-        .from(node::Entity)
-        .cond_where(cond)
-        .to_owned()
 }
 
 fn status_zh(s: &str) -> &'static str {
@@ -863,7 +850,7 @@ impl App {
             .await?;
         let rows = plaque::Entity::find()
             .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-            .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(&[unit.path.as_str()])))
+            .filter(Scope::subtree(&unit.path).holds(plaque::Column::UnitNodeId))
             .order_by_asc(plaque::Column::Id)
             .into_partial_model::<plaque::Listed>()
             .all(self.store.db())
@@ -1172,7 +1159,7 @@ impl App {
                 .into_iter()
                 .map(NodeView::from_row)
                 .collect::<Result<_>>()?;
-            let counts = self.unit_counts(&[unit.path.as_str()]).await?;
+            let counts = self.unit_counts(&Scope::subtree(&unit.path)).await?;
             kids.into_iter()
                 .filter(|k| k.kind.is_community())
                 .map(|k| UnitSummary {
@@ -1206,8 +1193,8 @@ impl App {
         })
     }
 
-    /// Counts per unit under `scopes`: hanging, non-compliant and open tasks.
-    pub(crate) async fn unit_counts(&self, scopes: &[&str]) -> Result<HashMap<i64, Counts>> {
+    /// Counts per unit in `scope`: hanging, non-compliant and open tasks.
+    pub(crate) async fn unit_counts(&self, scope: &Scope) -> Result<HashMap<i64, Counts>> {
         let mut out: HashMap<i64, Counts> = HashMap::new();
         let rows: Vec<(i64, bool, i64)> = plaque::Entity::find()
             .select_only()
@@ -1215,7 +1202,7 @@ impl App {
             .column(plaque::Column::Compliant)
             .column_as(Expr::col(plaque::Column::Id).count(), "n")
             .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-            .filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(scopes)))
+            .filter(scope.holds(plaque::Column::UnitNodeId))
             .group_by(plaque::Column::UnitNodeId)
             .group_by(plaque::Column::Compliant)
             .into_tuple()
@@ -1234,7 +1221,7 @@ impl App {
             .column(removal_task::Column::UnitNodeId)
             .column_as(Expr::col(removal_task::Column::Id).count(), "n")
             .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
-            .filter(removal_task::Column::UnitNodeId.in_subquery(nodes_in(scopes)))
+            .filter(scope.holds(removal_task::Column::UnitNodeId))
             .group_by(removal_task::Column::UnitNodeId)
             .into_tuple()
             .all(self.store.db())
@@ -1252,11 +1239,9 @@ impl App {
         f: &UnitSummaryFilter,
         page: PageRequest,
     ) -> Result<Page<UnitSummary>> {
-        let scopes = ctx.principal.scopes(Action::ViewPlaques);
-        if scopes.is_empty() {
-            self.record_denial(ctx, Action::ViewPlaques, None).await;
-            return Err(DomainError::forbidden("您的角色不能查看挂牌"));
-        }
+        let scope = self
+            .visible_or_deny(ctx, Action::ViewPlaques, "您的角色不能查看挂牌")
+            .await?;
         let compliance = f.compliance.trim();
         if !matches!(compliance, "" | "compliant" | "noncompliant") {
             return Err(DomainError::field(
@@ -1265,7 +1250,7 @@ impl App {
                 "筛选条件无效",
             ));
         }
-        let nodes = self.nodes_under(&scopes).await?;
+        let nodes = self.nodes_under(&scope).await?;
         // Parents too, also those above the user's jurisdiction (a community's street).
         let names: HashMap<i64, String> = node::Entity::find()
             .filter(node::Column::Id.is_in(nodes.iter().filter_map(|n| n.parent_id)))
@@ -1274,7 +1259,7 @@ impl App {
             .into_iter()
             .map(|n| (n.id, n.name))
             .collect();
-        let counts = self.unit_counts(&scopes).await?;
+        let counts = self.unit_counts(&scope).await?;
         let needle = f.q.trim();
         let all: Vec<UnitSummary> = nodes
             .into_iter()
@@ -1312,11 +1297,9 @@ impl App {
         f: &PlaqueFilter,
         page: PageRequest,
     ) -> Result<Page<PlaqueView>> {
-        let scopes = ctx.principal.scopes(Action::ViewPlaques);
-        if scopes.is_empty() {
-            self.record_denial(ctx, Action::ViewPlaques, None).await;
-            return Err(DomainError::forbidden("您的角色不能查看挂牌"));
-        }
+        let scope = self
+            .visible_or_deny(ctx, Action::ViewPlaques, "您的角色不能查看挂牌")
+            .await?;
         let mut q = plaque::Entity::find();
         match f.unit_id {
             Some(id) => {
@@ -1325,7 +1308,7 @@ impl App {
                 q = q.filter(plaque::Column::UnitNodeId.eq(id));
             }
             None => {
-                q = q.filter(plaque::Column::UnitNodeId.in_subquery(nodes_in(&scopes)));
+                q = q.filter(scope.holds(plaque::Column::UnitNodeId));
             }
         }
         match f.status.trim() {
@@ -1380,11 +1363,9 @@ impl App {
         f: &TaskFilter,
         page: PageRequest,
     ) -> Result<Page<RemovalTaskView>> {
-        let scopes = ctx.principal.scopes(Action::ViewPlaques);
-        if scopes.is_empty() {
-            self.record_denial(ctx, Action::ViewPlaques, None).await;
-            return Err(DomainError::forbidden("您的角色不能查看挂牌清理任务"));
-        }
+        let scope = self
+            .visible_or_deny(ctx, Action::ViewPlaques, "您的角色不能查看挂牌清理任务")
+            .await?;
         let mut q = removal_task::Entity::find();
         match f.unit_id {
             Some(id) => {
@@ -1393,7 +1374,7 @@ impl App {
                 q = q.filter(removal_task::Column::UnitNodeId.eq(id));
             }
             None => {
-                q = q.filter(removal_task::Column::UnitNodeId.in_subquery(nodes_in(&scopes)));
+                q = q.filter(scope.holds(removal_task::Column::UnitNodeId));
             }
         }
         let today = self.today().to_string();

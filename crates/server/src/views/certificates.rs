@@ -851,8 +851,11 @@ async fn seals_page(
     };
     let can_make = user.principal.may(Action::ManageSeals);
     let communities = if can_make {
-        let scopes = user.principal.scopes(Action::ManageSeals);
-        match state.app.nodes_under(&scopes).await {
+        match state
+            .app
+            .nodes_where(&user.principal, Action::ManageSeals)
+            .await
+        {
             Ok(n) => n.into_iter().filter(|n| n.kind.is_community()).collect(),
             Err(e) => return PageError(e).into_response(),
         }
@@ -926,8 +929,11 @@ async fn catalogue_page(
     status: StatusCode,
     done: Option<&str>,
 ) -> Response {
-    let scopes = user.principal.scopes(Action::ManageCatalogue);
-    let districts: Vec<NodeView> = match state.app.nodes_under(&scopes).await {
+    let districts: Vec<NodeView> = match state
+        .app
+        .nodes_where(&user.principal, Action::ManageCatalogue)
+        .await
+    {
         Ok(n) => n
             .into_iter()
             .filter(|n| n.kind == jianfu_domain::division::NodeKind::District)

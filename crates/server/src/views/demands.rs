@@ -641,8 +641,11 @@ async fn report_page(
     error: FormError,
     status: StatusCode,
 ) -> Response {
-    let scopes = user.principal.scopes(Action::ReportUnadmitted);
-    let communities = match state.app.nodes_under(&scopes).await {
+    let communities = match state
+        .app
+        .nodes_where(&user.principal, Action::ReportUnadmitted)
+        .await
+    {
         Ok(n) => n.into_iter().filter(|n| n.kind.is_community()).collect(),
         Err(e) => return PageError(e).into_response(),
     };
@@ -820,7 +823,7 @@ pub async fn ledger(
     // Places one may switch to: the city and districts within the user's ledger scopes.
     let scopes = state
         .app
-        .nodes_under(&user.principal.scopes(Action::ViewLedger))
+        .nodes_where(&user.principal, Action::ViewLedger)
         .await
         .unwrap_or_default()
         .into_iter()

@@ -119,8 +119,11 @@ const ACCOUNT_EXPORT: ListExport<'static, AccountView> = ListExport {
 
 /// Nodes where the user may take `action`, as (id, indented label) for a select.
 async fn node_options(state: &AppState, user: &CurrentUser, action: Action) -> Vec<(i64, String)> {
-    let scopes = user.principal.scopes(action);
-    let nodes = state.app.nodes_under(&scopes).await.unwrap_or_default();
+    let nodes = state
+        .app
+        .nodes_where(&user.principal, action)
+        .await
+        .unwrap_or_default();
     let rows = crate::views::tree::nest(nodes);
     let mut depth = 0usize;
     let mut out = Vec::with_capacity(rows.len());

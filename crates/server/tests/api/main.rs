@@ -20,6 +20,7 @@ mod plaques;
 mod registration;
 mod second_factor;
 mod stories;
+mod visibility;
 
 /// The suite must run on the database CI asked for: with `JIANFU_TEST_REQUIRE_POSTGRES=1` and
 /// no (or an unusable) `JIANFU_TEST_POSTGRES`, this fails instead of quietly using SQLite.

@@ -1,0 +1,364 @@
+//! Lists show exactly what a direct fetch allows. For every demo account and every listable
+//! aggregate, the ids its lists return (every page) are the ids whose single fetch succeeds; and
+//! the SQL a scope becomes selects exactly the nodes `authorize` allows, for every account and
+//! every action. Both run on SQLite and, in CI, on PostgreSQL.
+
+use std::collections::BTreeSet;
+use std::future::Future;
+
+use jianfu_domain::accounts::AccountQuery;
+use jianfu_domain::authz::{self, Action, Target};
+use jianfu_domain::bootstrap::DEMO_ACCOUNTS;
+use jianfu_domain::certificate::ApplicationFilter;
+use jianfu_domain::demand::{DemandFilter, DemandForm};
+use jianfu_domain::page::{Page, PageRequest, every_row};
+use jianfu_domain::plaque::{PlaqueFilter, TaskFilter};
+use jianfu_domain::{Ctx, Result};
+use jianfu_store::entity::{
+    account, certificate_application, demand, node, plaque, removal_task, supervision_case,
+};
+use jianfu_store::orm::{EntityTrait, QueryFilter, QuerySelect};
+
+use crate::helpers::{TestApp, spawn_app, this_year_on};
+
+/// Every id of a table.
+async fn all_ids<E>(t: &TestApp, id: E::Column) -> Vec<i64>
+where
+    E: EntityTrait,
+{
+    E::find()
+        .select_only()
+        .column(id)
+        .into_tuple()
+        .all(t.app.store.db())
+        .await
+        .unwrap()
+}
+
+/// The ids a list shows over all its pages; a refused list shows none.
+async fn listed<T, F, Fut>(fetch: F, id: impl Fn(&T) -> i64) -> BTreeSet<i64>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    match every_row(fetch).await {
+        Ok(rows) => rows.iter().map(id).collect(),
+        Err(e) => {
+            assert_eq!(
+                e.code, "forbidden",
+                "a list is refused only as forbidden: {e:?}"
+            );
+            BTreeSet::new()
+        }
+    }
+}
+
+/// The ids among `ids` whose single fetch succeeds; any refusal must be forbidden.
+async fn fetchable<F, Fut, T>(ids: &[i64], mut fetch: F) -> BTreeSet<i64>
+where
+    F: FnMut(i64) -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut out = BTreeSet::new();
+    for &id in ids {
+        match fetch(id).await {
+            Ok(_) => {
+                out.insert(id);
+            }
+            Err(e) => assert_eq!(e.code, "forbidden", "fetch {id}: {e:?}"),
+        }
+    }
+    out
+}
+
+/// Demands that the demo lacks, so that every branch of demand visibility has a row on each
+/// side: a city department's draft and its submitted item (city level), and a district item
+/// admitted for 示例新华社区 only (not seen by 示例和平社区's staff nor 示例一街道's).
+async fn more_demands(t: &TestApp) {
+    let city_dept = t.ctx("city_dept").await;
+    let form = |requester: i64, title: &str, targets: Vec<i64>| DemandForm {
+        requester_node_id: requester,
+        title: title.into(),
+        description: format!("{title}（可见性测试）"),
+        category: "health".into(),
+        community_role: "assisting".into(),
+        funding_yuan: "1000".into(),
+        funding_source: "市级财政专项资金".into(),
+        minutes_per_occurrence: "30".into(),
+        occurrences_per_year: "4".into(),
+        period_start: this_year_on("01-01"),
+        period_end: this_year_on("12-31"),
+        target_mode: "communities".into(),
+        target_ids: targets,
+        ..Default::default()
+    };
+    let xinhua = t.node_id("示例新华社区").await;
+    let city_health = t.node_id("鞍山市卫生健康委员会").await;
+    t.app
+        .create_demand(
+            &city_dept,
+            &form(city_health, "市级草稿：协助核对慢病档案", vec![xinhua]),
+            false,
+        )
+        .await
+        .unwrap();
+    t.app
+        .create_demand(
+            &city_dept,
+            &form(city_health, "市级待审批：协助开展健康讲座", vec![xinhua]),
+            true,
+        )
+        .await
+        .unwrap();
+    let dept = t.ctx("district_dept").await;
+    let d = t
+        .app
+        .create_demand(
+            &dept,
+            &form(
+                t.node_id("铁东区卫生健康局").await,
+                "区级已准入：协助新华社区开展义诊通知",
+                vec![xinhua],
+            ),
+            true,
+        )
+        .await
+        .unwrap();
+    t.app
+        .admit_demand(&t.ctx("district_approver").await, d.id, "", "", "同意")
+        .await
+        .unwrap();
+}
+
+async fn check_account(t: &TestApp, username: &str, ids: &Ids) {
+    let ctx: Ctx = t.ctx(username).await;
+    let app = &t.app;
+
+    let no_filter = DemandFilter::default();
+    let shown = listed(|p| app.list_demands(&ctx, &no_filter, p), |d| d.id).await;
+    let allowed = fetchable(&ids.demands, |id| app.demand_detail(&ctx, id)).await;
+    assert_eq!(
+        shown, allowed,
+        "{username}: demands listed ≠ demands readable"
+    );
+
+    let no_filter = ApplicationFilter::default();
+    let mut shown = listed(|p| app.list_applications(&ctx, &no_filter, p), |a| a.id).await;
+    if let Ok(mine) = app.my_applications(&ctx).await {
+        shown.extend(mine.iter().map(|a| a.id));
+    }
+    let allowed = fetchable(&ids.applications, |id| app.application(&ctx, id)).await;
+    assert_eq!(shown, allowed, "{username}: applications listed ≠ readable");
+
+    let all = PlaqueFilter {
+        status: "all".into(),
+        ..Default::default()
+    };
+    let shown = listed(|p| app.list_plaques(&ctx, &all, p), |v| v.id).await;
+    let allowed = fetchable(&ids.plaques, |id| app.plaque(&ctx, id)).await;
+    assert_eq!(shown, allowed, "{username}: plaques listed ≠ readable");
+
+    let all = TaskFilter {
+        status: "all".into(),
+        unit_id: None,
+    };
+    let shown = listed(|p| app.list_removal_tasks(&ctx, &all, p), |v| v.id).await;
+    let allowed = fetchable(&ids.tasks, |id| app.removal_task(&ctx, id)).await;
+    assert_eq!(
+        shown, allowed,
+        "{username}: removal tasks listed ≠ readable"
+    );
+
+    let no_filter = AccountQuery::default();
+    let shown = listed(|p| app.list_accounts(&ctx, &no_filter, p), |v| v.id).await;
+    let allowed = fetchable(&ids.accounts, |id| app.account_detail(&ctx, id)).await;
+    assert_eq!(shown, allowed, "{username}: accounts listed ≠ readable");
+
+    // Cases have no page of their own: a case is the supervisor's where its community is.
+    let shown = listed(|p| app.list_cases(&ctx, p), |c| c.id).await;
+    let mut allowed = BTreeSet::new();
+    for (id, community) in &ids.cases {
+        let c = app.find_node(*community).await.unwrap();
+        let target = Target {
+            node_id: c.id,
+            path: &c.path,
+        };
+        if authz::authorize(&ctx.principal, Action::ViewCases, &target).is_ok() {
+            allowed.insert(*id);
+        }
+    }
+    assert_eq!(
+        shown, allowed,
+        "{username}: cases listed ≠ cases in jurisdiction"
+    );
+}
+
+async fn demand_titled(t: &TestApp, title: &str) -> i64 {
+    demand::Entity::find()
+        .filter(jianfu_store::orm::ColumnTrait::eq(
+            &demand::Column::Title,
+            title,
+        ))
+        .one(t.app.store.db())
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+struct Ids {
+    demands: Vec<i64>,
+    applications: Vec<i64>,
+    plaques: Vec<i64>,
+    tasks: Vec<i64>,
+    accounts: Vec<i64>,
+    cases: Vec<(i64, i64)>,
+}
+
+#[tokio::test]
+async fn every_list_shows_exactly_what_its_single_fetch_allows() {
+    let t = spawn_app().await;
+    more_demands(&t).await;
+    // A case, so that the supervisors' list is not empty.
+    let worker = t.login("worker").await;
+    let community = t.node_id("示例和平社区").await;
+    let (status, _) = worker
+        .post_api(
+            "/api/v1/reports",
+            &serde_json::json!({
+                "community_id": community,
+                "demanding_unit": "某区某局",
+                "description": "要求社区每周报送台账，未出示准入编号",
+                "claimed_number": "",
+            }),
+        )
+        .await;
+    assert!(status.is_success(), "report: {status}");
+
+    let cases: Vec<(i64, i64)> = supervision_case::Entity::find()
+        .select_only()
+        .column(supervision_case::Column::Id)
+        .column(supervision_case::Column::CommunityNodeId)
+        .into_tuple()
+        .all(t.app.store.db())
+        .await
+        .unwrap();
+    let ids = Ids {
+        demands: all_ids::<demand::Entity>(&t, demand::Column::Id).await,
+        applications: all_ids::<certificate_application::Entity>(
+            &t,
+            certificate_application::Column::Id,
+        )
+        .await,
+        plaques: all_ids::<plaque::Entity>(&t, plaque::Column::Id).await,
+        tasks: all_ids::<removal_task::Entity>(&t, removal_task::Column::Id).await,
+        accounts: all_ids::<account::Entity>(&t, account::Column::Id).await,
+        cases,
+    };
+    // The demo must give each side rows, or the comparison proves nothing.
+    assert!(ids.demands.len() >= 9, "{:?}", ids.demands);
+    assert!(!ids.applications.is_empty());
+    assert!(!ids.plaques.is_empty());
+    assert!(!ids.tasks.is_empty());
+    assert!(!ids.cases.is_empty());
+    let mut seen_some = 0;
+    let mut refused_some = 0;
+    let no_filter = DemandFilter::default();
+    for (username, ..) in DEMO_ACCOUNTS {
+        check_account(&t, username, &ids).await;
+        let ctx = t.ctx(username).await;
+        let n = listed(|p| t.app.list_demands(&ctx, &no_filter, p), |d| d.id)
+            .await
+            .len();
+        if n > 0 {
+            seen_some += 1;
+        }
+        if n < ids.demands.len() {
+            refused_some += 1;
+        }
+    }
+    assert!(
+        seen_some >= 8 && refused_some >= 8,
+        "{seen_some} {refused_some}"
+    );
+    // Particular rows, by hand: the city draft is its department's alone; the item placed on
+    // 示例新华社区 is not 示例和平社区's worker's.
+    let draft = demand_titled(&t, "市级草稿：协助核对慢病档案").await;
+    let xinhua = demand_titled(&t, "区级已准入：协助新华社区开展义诊通知").await;
+    assert!(
+        t.app
+            .demand_detail(&t.ctx("city_dept").await, draft)
+            .await
+            .is_ok()
+    );
+    for who in ["city_approver", "supervisor", "district_dept"] {
+        assert!(
+            t.app.demand_detail(&t.ctx(who).await, draft).await.is_err(),
+            "{who}"
+        );
+    }
+    assert!(
+        t.app
+            .demand_detail(&t.ctx("worker").await, xinhua)
+            .await
+            .is_err()
+    );
+    assert!(
+        t.app
+            .demand_detail(&t.ctx("street").await, xinhua)
+            .await
+            .is_err()
+    );
+    assert!(
+        t.app
+            .demand_detail(&t.ctx("city_dept").await, xinhua)
+            .await
+            .is_ok()
+    );
+}
+
+/// The SQL a scope becomes (`Scope::path_condition`) selects exactly the nodes that
+/// `authorize` allows, for every demo account and every action.
+#[tokio::test]
+async fn a_scope_selects_exactly_the_nodes_authorize_allows() {
+    let t = spawn_app().await;
+    let nodes: Vec<node::Model> = node::Entity::find().all(t.app.store.db()).await.unwrap();
+    assert!(nodes.len() > 20);
+    let mut non_empty = 0;
+    for (username, ..) in DEMO_ACCOUNTS {
+        let ctx = t.ctx(username).await;
+        for action in Action::ALL {
+            let scope = authz::visible(&ctx.principal, action);
+            let selected: BTreeSet<i64> = node::Entity::find()
+                .select_only()
+                .column(node::Column::Id)
+                .filter(scope.path_condition())
+                .into_tuple()
+                .all(t.app.store.db())
+                .await
+                .unwrap()
+                .into_iter()
+                .collect();
+            let allowed: BTreeSet<i64> = nodes
+                .iter()
+                .filter(|n| {
+                    let target = Target {
+                        node_id: n.id,
+                        path: &n.path,
+                    };
+                    authz::authorize(&ctx.principal, action, &target).is_ok()
+                })
+                .map(|n| n.id)
+                .collect();
+            assert_eq!(selected, allowed, "{username} {action:?}");
+            // `covers` agrees with both, node by node.
+            for n in &nodes {
+                assert_eq!(scope.covers(&n.path), allowed.contains(&n.id));
+            }
+            if !allowed.is_empty() && allowed.len() < nodes.len() {
+                non_empty += 1;
+            }
+        }
+    }
+    assert!(non_empty > 40, "{non_empty}");
+}
