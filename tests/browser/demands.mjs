@@ -189,9 +189,24 @@ const steps = [
     await suite.shot(page, '03-submitted.png');
   }],
 
-  ['district_approver admits it (准入并赋号): 已准入 with a well-formed #admission-number', async () => {
+  ['district_approver finds it in the inbox (待办, with the count in the header) and opens it from there', async () => {
     await loginAs('district_approver');
-    await goto(page, `/demands/${demandId}`);
+    // The home page lists it among the 待办, and the header's 待办 link gets its count badge.
+    const homeItem = page.locator('ul.todo li', { hasText: TITLE });
+    assert.equal(await homeItem.count(), 1, `the home page's 待办 does not list "${TITLE}"`);
+    await page.locator('.nav a[href="/inbox"] .count').waitFor({ timeout: 5000 });
+    const count = Number(await text(page.locator('.nav a[href="/inbox"] .count')));
+    assert.ok(count >= 1, `the header's 待办 badge says ${count}`);
+    await goto(page, '/inbox');
+    const item = page.locator('ul.todo li', { hasText: TITLE });
+    assert.equal(await item.count(), 1, `/inbox does not list "${TITLE}"`);
+    assert.equal(await text(item.locator('.badge')), '待审批', 'the inbox item is not marked 待审批');
+    await suite.shot(page, '03b-inbox.png');
+    await Promise.all([page.waitForURL((u) => pathOf(u.toString()) === `/demands/${demandId}`), item.locator('a').click()]);
+  }],
+
+  ['district_approver admits it (准入并赋号): 已准入 with a well-formed #admission-number', async () => {
+    assert.equal(pathOf(page.url()), `/demands/${demandId}`, 'the inbox link did not lead to the demand');
     assert.equal(await statusBadge(page), '待审批', '#status before admission');
     const resp = await submit(
       page,
@@ -207,6 +222,8 @@ const steps = [
     assert.equal(Number(y), YEAR, `the admission number ${number} is not of ${YEAR}`);
     assert.equal(check, mod11_2(y + seq), `the check character of ${number} is not ISO 7064 MOD 11-2`);
     await suite.shot(page, '04-admitted.png');
+    await goto(page, '/inbox');
+    assert.equal(await page.locator('ul.todo li', { hasText: TITLE }).count(), 0, 'the admitted demand is still in the inbox');
   }],
 
   ['logged out: /lookup finds the number valid (data-state="valid") and shows the title', async () => {

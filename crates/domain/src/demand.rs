@@ -22,7 +22,7 @@ use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::sea_query::{ExprTrait, Query};
 use jianfu_store::orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,7 @@ use crate::admission::AdmissionNumber;
 use crate::authz::{self, Action, Principal, Role, Scope, Target, authorize};
 use crate::division::NodeKind;
 use crate::error::{DomainError, Result};
+use crate::inbox::{PER_PROVIDER, TodoFuture, TodoItem, TodoProvider};
 use crate::page::{Page, PageRequest};
 use crate::tree::NodeView;
 use crate::{App, Ctx};
@@ -764,6 +765,49 @@ impl DemandVisibility {
 }
 
 use crate::clock::rules_date;
+use chrono::NaiveDate;
+
+/// Whether `p` is the authority of the demand's level and place for `action`: a city approver's
+/// jurisdiction covers the districts, but district demands are the district's to admit (4.2-4);
+/// a staffing office is a department, whose grant's scope is its district (4.1-5).
+fn holds_authority(p: &Principal, action: Action, scope_node_id: i64) -> bool {
+    p.blocked().is_none()
+        && p.grants.iter().any(|g| {
+            authz::permits(g.role, action)
+                && (g.node_id == scope_node_id || g.scope_node_id == scope_node_id)
+        })
+}
+
+/// The demand module's to-dos: decisions waiting for the caller (admission 4.2-4, registration
+/// 4.2-2, a temporary plaque 4.1-5), the caller's own drafts (a returned one says so), and its
+/// admitted items whose validity ends within [`EXPIRY_NOTICE_DAYS`].
+pub(crate) struct DemandTodos;
+
+/// How long before the end of its validity a department is reminded of an admitted item.
+pub const EXPIRY_NOTICE_DAYS: i64 = 30;
+
+impl TodoProvider for DemandTodos {
+    fn items<'a>(&'a self, app: &'a App, ctx: &'a Ctx, today: NaiveDate) -> TodoFuture<'a> {
+        Box::pin(app.demand_todos(ctx, today))
+    }
+}
+
+/// What a case is about, in Chinese, from its stored kind.
+fn case_kind_zh(kind: &str) -> &'static str {
+    match kind {
+        "temporary_plaque_overdue" => "临时挂牌逾期未清理",
+        _ => "未经准入事项",
+    }
+}
+
+/// The supervisors' to-dos: open cases in their jurisdiction (4.2-5, 5.3).
+pub(crate) struct CaseTodos;
+
+impl TodoProvider for CaseTodos {
+    fn items<'a>(&'a self, app: &'a App, ctx: &'a Ctx, _today: NaiveDate) -> TodoFuture<'a> {
+        Box::pin(app.case_todos(ctx))
+    }
+}
 
 /// Runs the kind's rules on a validated draft. The one place that dispatches on the kind.
 fn rule(d: &Draft, on: chrono::NaiveDate) -> Result<Decision> {
@@ -1392,6 +1436,138 @@ impl App {
         Ok(v)
     }
 
+    async fn demand_todos(&self, ctx: &Ctx, today: NaiveDate) -> Result<Vec<TodoItem>> {
+        let p = &ctx.principal;
+        let db = self.store.db();
+        let mut out = Vec::new();
+        let mut nodes: HashMap<i64, NodeView> = HashMap::new();
+        let waiting = demand::Entity::find()
+            .filter(DemandVisibility::of(p).condition())
+            .filter(demand::Column::Status.is_in([
+                DemandStatus::Submitted.as_str(),
+                DemandStatus::ForRegistration.as_str(),
+            ]))
+            .order_by_asc(demand::Column::SubmittedAt)
+            .order_by_asc(demand::Column::Id)
+            .limit(PER_PROVIDER)
+            .all(db)
+            .await?;
+        for r in waiting {
+            for id in [r.scope_node_id, r.requester_node_id] {
+                if let std::collections::hash_map::Entry::Vacant(e) = nodes.entry(id) {
+                    e.insert(self.find_node(id).await?);
+                }
+            }
+            let scope = &nodes[&r.scope_node_id];
+            let kind_zh = if r.status == DemandStatus::ForRegistration.as_str() {
+                if authorize(p, Action::RegisterDemand, &scope.target()).is_err() {
+                    continue;
+                }
+                "待备案"
+            } else {
+                let (_, action, _) = DemandKind::parse(&r.kind)?.authority(Level::parse(&r.level));
+                if !holds_authority(p, action, scope.id) {
+                    continue;
+                }
+                "待审批"
+            };
+            out.push(TodoItem::new(
+                "事项",
+                kind_zh,
+                r.title,
+                format!(
+                    "{} · {} 提交",
+                    nodes[&r.requester_node_id].name,
+                    crate::clock::fmt_ms(r.submitted_at.unwrap_or(r.created_at))
+                ),
+                format!("/demands/{}", r.id),
+            ));
+        }
+        let mut own = authz::own_units(p, Action::DraftDemand);
+        own.extend(authz::own_units(p, Action::RequestTemporaryPlaque));
+        if own.is_empty() {
+            return Ok(out);
+        }
+        let drafts = demand::Entity::find()
+            .filter(demand::Column::RequesterNodeId.is_in(own.clone()))
+            .filter(demand::Column::Status.eq(DemandStatus::Draft.as_str()))
+            .order_by_desc(demand::Column::UpdatedAt)
+            .limit(PER_PROVIDER)
+            .all(db)
+            .await?;
+        for r in drafts {
+            let returned = r.review_note.as_deref().is_some_and(|n| !n.is_empty());
+            out.push(TodoItem::new(
+                "事项",
+                if returned { "已退回" } else { "待提交" },
+                r.title,
+                if returned {
+                    format!("退回理由：{}", r.review_note.unwrap_or_default())
+                } else {
+                    format!("草稿 · {} 保存", crate::clock::fmt_ms(r.updated_at))
+                },
+                format!("/demands/{}", r.id),
+            ));
+        }
+        let horizon = today + chrono::Duration::days(EXPIRY_NOTICE_DAYS);
+        let ending = demand::Entity::find()
+            .filter(demand::Column::RequesterNodeId.is_in(own))
+            .filter(demand::Column::Status.eq(DemandStatus::Admitted.as_str()))
+            .filter(demand::Column::ValidTo.gte(today.to_string()))
+            .filter(demand::Column::ValidTo.lte(horizon.to_string()))
+            .order_by_asc(demand::Column::ValidTo)
+            .limit(PER_PROVIDER)
+            .all(db)
+            .await?;
+        for r in ending {
+            let due = r.valid_to.as_deref().and_then(|d| d.parse().ok());
+            out.push(
+                TodoItem::new(
+                    "事项",
+                    "即将到期",
+                    r.title,
+                    format!(
+                        "准入编号 {}：到期后如需继续，须重新申请准入",
+                        r.admission_number.unwrap_or_default()
+                    ),
+                    format!("/demands/{}", r.id),
+                )
+                .due_on(due, today),
+            );
+        }
+        Ok(out)
+    }
+
+    async fn case_todos(&self, ctx: &Ctx) -> Result<Vec<TodoItem>> {
+        let scope = authz::visible(&ctx.principal, Action::ViewCases);
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = supervision_case::Entity::find()
+            .filter(scope.holds(supervision_case::Column::CommunityNodeId))
+            .filter(supervision_case::Column::Status.eq(CaseStatus::Open.as_str()))
+            .order_by_asc(supervision_case::Column::Id)
+            .limit(PER_PROVIDER)
+            .all(self.store.db())
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let community = self.find_node(r.community_node_id).await?;
+            out.push(TodoItem::new(
+                "问题线索",
+                "待处理",
+                format!("{}：{}", community.name, case_kind_zh(&r.kind)),
+                format!(
+                    "{} · {} 报告",
+                    r.demanding_unit,
+                    crate::clock::fmt_ms(r.created_at)
+                ),
+                "/cases".into(),
+            ));
+        }
+        Ok(out)
+    }
+
     /// Demands the caller may see, newest first.
     pub async fn list_demands(
         &self,
@@ -1454,11 +1630,7 @@ impl App {
         // Exactly the authority of the demand's level and place: a city approver's jurisdiction
         // covers the districts, but district demands are the district's to admit (4.2-4). A
         // staffing office is a department: its grant's scope is its district (4.1-5).
-        let holds = ctx.principal.grants.iter().any(|g| {
-            crate::authz::permits(g.role, action)
-                && (g.node_id == scope.id || g.scope_node_id == scope.id)
-        });
-        if !holds || ctx.principal.blocked().is_some() {
+        if !holds_authority(&ctx.principal, action, scope.id) {
             self.record_denial(ctx, action, Some(scope.id)).await;
             return Err(DomainError::forbidden(format!(
                 "该事项须由{}（{}）审批",
@@ -2329,10 +2501,7 @@ impl App {
                 .unwrap_or_default();
             items.push(CaseView {
                 id: r.id,
-                kind_zh: match r.kind.as_str() {
-                    "temporary_plaque_overdue" => "临时挂牌逾期未清理",
-                    _ => "未经准入事项",
-                },
+                kind_zh: case_kind_zh(&r.kind),
                 status_zh: CaseStatus::stored(&r.status).label_zh(),
                 community_id: community.id,
                 community_name: community.name,

@@ -16,6 +16,7 @@ pub mod division;
 pub mod error;
 pub mod id_number;
 pub mod import;
+pub mod inbox;
 pub mod page;
 pub mod personal_data;
 pub mod plaque;

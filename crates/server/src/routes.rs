@@ -97,6 +97,8 @@ pub fn route_table() -> Vec<RouteSpec> {
         r(get.clone(), "/password", Login, views::me::password_form),
         r(post.clone(), "/password", Login, views::me::password_submit),
         r(get.clone(), "/", User, views::home::page),
+        r(get.clone(), "/inbox", User, views::inbox::page),
+        r(get.clone(), "/inbox/badge", User, views::inbox::badge),
         r(get.clone(), "/tokens", User, views::me::tokens),
         r(post.clone(), "/tokens", User, views::me::token_create),
         r(

@@ -1634,6 +1634,104 @@ impl App {
     }
 }
 
+/// The certificate module's to-dos: applications the community must still decide, by their
+/// due day (4.5-9); and, for residents, news of their own applications decided in the last
+/// [`NOTICE_DAYS`] days.
+pub(crate) struct CertificateTodos;
+
+/// How long a resident's inbox shows that an application was decided.
+pub const NOTICE_DAYS: i64 = 30;
+
+impl crate::inbox::TodoProvider for CertificateTodos {
+    fn items<'a>(
+        &'a self,
+        app: &'a App,
+        ctx: &'a Ctx,
+        today: chrono::NaiveDate,
+    ) -> crate::inbox::TodoFuture<'a> {
+        Box::pin(app.certificate_todos(ctx, today))
+    }
+}
+
+impl App {
+    async fn certificate_todos(
+        &self,
+        ctx: &Ctx,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<crate::inbox::TodoItem>> {
+        use crate::inbox::{PER_PROVIDER, TodoItem};
+        let db = self.store.db();
+        let mut out = Vec::new();
+        let scope = crate::authz::visible(&ctx.principal, Action::ProcessCertificate);
+        if !scope.is_empty() {
+            let rows = certificate_application::Entity::find()
+                .filter(scope.holds(certificate_application::Column::CommunityNodeId))
+                .filter(
+                    certificate_application::Column::Status
+                        .eq(ApplicationStatus::Submitted.as_str()),
+                )
+                .order_by_asc(certificate_application::Column::DueOn)
+                .order_by_asc(certificate_application::Column::Id)
+                .limit(PER_PROVIDER)
+                .all(db)
+                .await?;
+            for r in rows {
+                let due = r.due_on.as_deref().and_then(|d| d.parse().ok());
+                out.push(
+                    TodoItem::new(
+                        "证明",
+                        "待办理",
+                        format!("{}（{}）", r.requested_name, mask_name(&r.applicant_name)),
+                        format!("{} 受理", r.received_on),
+                        format!("/certificates/{}", r.id),
+                    )
+                    .due_on(due, today),
+                );
+            }
+        }
+        if ctx.principal.may(Action::ApplyCertificate) {
+            let since = self.now_ms() - NOTICE_DAYS * 86_400_000;
+            let rows = certificate_application::Entity::find()
+                .filter(
+                    certificate_application::Column::ApplicantAccountId
+                        .eq(ctx.principal.account_id),
+                )
+                .filter(certificate_application::Column::Status.is_in([
+                    ApplicationStatus::Issued.as_str(),
+                    ApplicationStatus::Refused.as_str(),
+                ]))
+                .filter(certificate_application::Column::UpdatedAt.gte(since))
+                .order_by_desc(certificate_application::Column::UpdatedAt)
+                .limit(PER_PROVIDER)
+                .all(db)
+                .await?;
+            for r in rows {
+                let status = ApplicationStatus::stored(&r.status);
+                out.push(
+                    TodoItem::new(
+                        "证明",
+                        status.label_zh(),
+                        r.requested_name,
+                        match status {
+                            ApplicationStatus::Issued => format!(
+                                "{} 已出具，可在申请页面下载证明",
+                                crate::clock::fmt_ms(r.updated_at)
+                            ),
+                            _ => format!(
+                                "不予出具的理由：{}",
+                                r.refuse_reason.unwrap_or_else(|| "见申请页面".into())
+                            ),
+                        },
+                        format!("/certificates/{}", r.id),
+                    )
+                    .notice(),
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

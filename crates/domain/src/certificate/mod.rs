@@ -17,11 +17,11 @@ use serde::{Deserialize, Serialize};
 pub(crate) use catalogue::load_catalogue;
 pub use catalogue::{CatalogueView, CertificateTypeView, LocalTypeForm};
 pub use issue::MAX_ATTACHMENT_BYTES;
-pub(crate) use issue::VerifiedDocument;
 pub use issue::{
     ApplicationFilter, ApplicationForm, ApplicationView, AttachmentUpload, AttachmentView,
     DeliberationForm, IssuedView, RecordForm, VerifyView, verify_url,
 };
+pub(crate) use issue::{CertificateTodos, VerifiedDocument};
 pub(crate) use seals::OpenSeal;
 pub use seals::{AUTHORITY_NAME, HolidayYearView, SealUseFilter, SealUseView, SealView};
 

@@ -44,6 +44,7 @@ use crate::error::{DomainError, Result};
 
 pub use campaign::{CampaignForm, CampaignSummary, CampaignUnitView, CampaignView};
 pub use detector::{DETECTOR_ACTOR, DetectorReport};
+pub(crate) use registry::PlaqueTodos;
 pub use registry::{
     PlaqueFilter, PlaqueForm, PlaqueView, RemovalTaskView, TaskFilter, UnitRegistry, UnitSummary,
     UnitSummaryFilter,

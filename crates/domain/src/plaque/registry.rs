@@ -10,7 +10,7 @@ use jianfu_rules::plaque::{
     UnitPlaces, check_plaque, check_temporary_plaque, normalise_name,
 };
 use jianfu_rules::{Decision, Outcome};
-use jianfu_store::entity::{account, campaign, node, plaque, removal_task};
+use jianfu_store::entity::{account, campaign, campaign_unit, node, plaque, removal_task};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::sea_query::ExprTrait;
 use jianfu_store::orm::{
@@ -1750,6 +1750,88 @@ async fn take_down<C: ConnectionTrait>(
         .exec(conn)
         .await?;
     Ok(Some(task))
+}
+
+/// The plaque module's to-dos: open removal tasks at the units one keeps (4.1-2, 4.1-4), by
+/// deadline; and a street's or town's self-inspections not yet completed (4.1-7).
+pub(crate) struct PlaqueTodos;
+
+impl crate::inbox::TodoProvider for PlaqueTodos {
+    fn items<'a>(
+        &'a self,
+        app: &'a App,
+        ctx: &'a Ctx,
+        today: NaiveDate,
+    ) -> crate::inbox::TodoFuture<'a> {
+        Box::pin(app.plaque_todos(ctx, today))
+    }
+}
+
+impl App {
+    async fn plaque_todos(
+        &self,
+        ctx: &Ctx,
+        today: NaiveDate,
+    ) -> Result<Vec<crate::inbox::TodoItem>> {
+        use crate::inbox::{PER_PROVIDER, TodoItem};
+        let db = self.store.db();
+        let mut out = Vec::new();
+        let scope = crate::authz::visible(&ctx.principal, Action::ManagePlaques);
+        if !scope.is_empty() {
+            let tasks = removal_task::Entity::find()
+                .filter(scope.holds(removal_task::Column::UnitNodeId))
+                .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
+                .order_by_asc(removal_task::Column::Deadline)
+                .order_by_asc(removal_task::Column::Id)
+                .limit(PER_PROVIDER)
+                .into_partial_model::<removal_task::Listed>()
+                .all(db)
+                .await?;
+            for t in tasks {
+                let name = plaque::Entity::find_by_id(t.plaque_id)
+                    .one(db)
+                    .await?
+                    .map(|p| p.name)
+                    .unwrap_or_default();
+                let unit = self.find_node(t.unit_node_id).await?;
+                out.push(
+                    TodoItem::new(
+                        "挂牌",
+                        "待清理",
+                        format!("{}：{}", unit.name, name),
+                        format!("{}（{}）", t.message, t.clause),
+                        format!("/plaques/units/{}", t.unit_node_id),
+                    )
+                    .due_on(t.deadline.parse().ok(), today),
+                );
+            }
+        }
+        let units = crate::authz::own_units(&ctx.principal, Action::CompleteSelfInspection);
+        if !units.is_empty() {
+            let pending = campaign_unit::Entity::find()
+                .filter(campaign_unit::Column::UnitNodeId.is_in(units))
+                .filter(campaign_unit::Column::CompletedOn.is_null())
+                .limit(PER_PROVIDER)
+                .all(db)
+                .await?;
+            for u in pending {
+                let Some(c) = campaign::Entity::find_by_id(u.campaign_id).one(db).await? else {
+                    continue;
+                };
+                out.push(
+                    TodoItem::new(
+                        "挂牌",
+                        "待自检自查",
+                        c.title,
+                        format!("{} 部署", c.launched_on),
+                        format!("/campaigns/{}", c.id),
+                    )
+                    .due_on(c.deadline.parse().ok(), today),
+                );
+            }
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

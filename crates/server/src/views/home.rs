@@ -1,14 +1,18 @@
-//! The home page: who I am, where my roles apply, what lies in my jurisdiction, where to go.
+//! The home page: what waits for me (the inbox's first items), who I am, where my roles apply,
+//! where to go.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use jianfu_domain::Action;
-use jianfu_domain::division::NodeKind;
+use jianfu_domain::inbox::Inbox;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::state::AppState;
 use crate::views::{Chrome, ok};
+
+/// How many of the inbox's items the home page shows (the rest are one click away).
+const HOME_ITEMS: usize = 8;
 
 #[derive(askama::Template)]
 #[template(path = "home.html")]
@@ -19,8 +23,11 @@ struct HomePage {
     password_days_left: i64,
     /// (role, node id, node name, scope description)
     grants: Vec<(String, i64, String, String)>,
-    /// (label, count)
-    counts: Vec<(String, usize)>,
+    /// The first items of the user's inbox.
+    inbox: Inbox,
+    /// How many things wait in all, and how many of them are overdue.
+    to_do: usize,
+    overdue: usize,
     /// (href, label, description)
     links: Vec<(&'static str, &'static str, &'static str)>,
     /// (community id, name) for community roles.
@@ -37,7 +44,6 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Response 
 async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<HomePage> {
     let ctx = user.ctx();
     let p = &user.principal;
-    let tree = state.app.visible_tree(&ctx).await?;
     let mut grants = Vec::new();
     for g in &p.grants {
         let scope = state.app.find_node(g.scope_node_id).await?;
@@ -48,19 +54,9 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
             format!("{}及其下级", scope.name),
         ));
     }
-    let count = |k: &[NodeKind]| tree.iter().filter(|n| k.contains(&n.kind)).count();
-    let counts = vec![
-        ("区(县、市)".to_owned(), count(&[NodeKind::District])),
-        (
-            "街道、乡镇".to_owned(),
-            count(&[NodeKind::Street, NodeKind::Town]),
-        ),
-        (
-            "社区、村".to_owned(),
-            count(&[NodeKind::Community, NodeKind::Village]),
-        ),
-        ("职能部门".to_owned(), count(&[NodeKind::Department])),
-    ];
+    let mut inbox = state.app.inbox(&ctx).await?;
+    let (to_do, overdue) = (inbox.to_do(), inbox.overdue());
+    inbox.items.truncate(HOME_ITEMS);
     let mut links = vec![("/tree", "行政区划", "浏览管辖范围内的区划和部门")];
     if p.may(Action::ManageTree) {
         links.push(("/tree", "维护区划和部门", "在节点页面新增、修改、删除下级"));
@@ -192,7 +188,9 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
         place_line,
         password_days_left,
         grants,
-        counts,
+        inbox,
+        to_do,
+        overdue,
         links,
     })
 }

@@ -7,6 +7,7 @@ pub mod demand_kinds;
 pub mod demands;
 pub mod home;
 pub mod import;
+pub mod inbox;
 pub mod list;
 pub mod login;
 pub mod me;
@@ -57,6 +58,7 @@ impl Chrome {
             let p = &u.principal;
             let mut items: Vec<(&'static str, &'static str, bool)> = vec![
                 ("/", "首页", true),
+                ("/inbox", "待办", p.blocked().is_none()),
                 ("/demands", "事项", p.may(Action::ViewDemands)),
                 (
                     "/ledger",

@@ -15,6 +15,7 @@ mod demand_kinds;
 mod demands;
 mod exports;
 mod import;
+mod inbox;
 mod matrix;
 mod plaques;
 mod registration;

@@ -147,6 +147,8 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/password", ALL, false),
         ("POST", "/password", ALL, false),
         ("GET", "/", ALL, false),
+        ("GET", "/inbox", ALL, false),
+        ("GET", "/inbox/badge", ALL, false),
         ("GET", "/tokens", ALL, false),
         ("POST", "/tokens", ALL, false),
         ("POST", "/tokens/{id}/revoke", ALL, false),
