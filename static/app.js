@@ -1,4 +1,5 @@
-// jianfu's own script (no dependencies): lists become cards on narrow screens.
+// jianfu's own script (no dependencies): lists become cards on narrow screens, and the header's
+// 菜单 button folds the navigation there.
 //
 // Every list is a `table.data` with a header row. Each body cell is labelled with its column's
 // header (`data-label`) and the table gets the class `cards`; below 640 px app.css then shows
@@ -38,4 +39,15 @@
   }
   // Parts of a page replaced by htmx bring their own tables.
   document.addEventListener('htmx:afterSwap', (e) => labelAll(e.target));
+
+  // On a phone the header shows 首页 and 待办; 菜单 opens the rest (app.css hides it only when
+  // this script runs, so that without it every link stays in view).
+  document.documentElement.classList.add('js');
+  document.addEventListener('click', (e) => {
+    const button = e.target.closest('.menu-toggle');
+    if (!button) return;
+    const nav = button.closest('.nav');
+    const open = nav.classList.toggle('open');
+    button.setAttribute('aria-expanded', String(open));
+  });
 })();

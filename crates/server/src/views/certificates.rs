@@ -389,6 +389,8 @@ struct ListPage {
     page: Page<ApplicationView>,
     pager_base: String,
     export_href: String,
+    /// Community staff apply on a resident's behalf; streets and supervisors only watch.
+    can_apply: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -421,6 +423,7 @@ pub async fn list(
                 chrome: Chrome::new("证明办理", Some(&user), "/certificates"),
                 pager_base: list::pager_base("/certificates", &f),
                 export_href: list::export_href("/certificates/export.xlsx", &f),
+                can_apply: user.principal.may(Action::ApplyCertificate),
                 f,
                 page,
             },

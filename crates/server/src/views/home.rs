@@ -98,6 +98,13 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
             "街道(乡镇)报请的临时挂牌，同意后赋准入编号",
         ));
     }
+    if p.may(Action::AdmitCityDemand) || p.may(Action::AdmitDistrictDemand) {
+        links.push((
+            "/demands?status=submitted",
+            "审批事项",
+            "部门提交的工作事项：准入并赋号，或不予准入（4.2-4）",
+        ));
+    }
     if p.may(Action::RegisterDemand) {
         links.push((
             "/demands?status=for_registration",

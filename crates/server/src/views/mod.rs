@@ -47,6 +47,9 @@ pub struct Chrome {
     pub user_roles: String,
     pub csrf: String,
     pub nav: Vec<NavItem>,
+    /// How many of `nav` stay in view on a phone (首页 and 待办 for a user, all for the
+    /// public); the rest fold behind the 菜单 button there.
+    pub primary: usize,
     pub flash: Option<Flash>,
 }
 
@@ -142,6 +145,13 @@ impl Chrome {
             user_name: user.map(|u| u.principal.display_name.clone()),
             user_roles: roles,
             csrf: user.map(|u| u.csrf().to_owned()).unwrap_or_default(),
+            primary: if user.is_some() {
+                nav.iter()
+                    .take_while(|i| matches!(i.href, "/" | "/inbox"))
+                    .count()
+            } else {
+                nav.len()
+            },
             nav,
             flash: None,
         }
