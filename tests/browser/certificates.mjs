@@ -258,10 +258,9 @@ const steps = [
     for (const part of ['设定依据', '申请材料', '出具时限', '当场办结', '证明式样']) {
       assert.ok(guide.includes(part), `the guide (#guide) does not mention ${part}`);
     }
-    assert.ok(
-      (await page.locator('main').innerText()).includes('居民登录后可在线申请'),
-      'a logged-out visitor is not told to log in to apply',
-    );
+    const apply = page.getByRole('link', { name: '登录后在线申请' });
+    assert.equal(await apply.count(), 1, 'a logged-out visitor is not offered 登录后在线申请');
+    assert.equal(await apply.getAttribute('href'), '/certificates/apply?type=residence', 'the 登录后在线申请 link');
     const link = page.getByRole('link', { name: '下载证明样本（PDF）' });
     assert.equal(await link.count(), 1, 'no 下载证明样本（PDF） link on the guide');
     const href = await link.getAttribute('href');

@@ -122,21 +122,30 @@ const steps = [
     await suite.shot(page, 'policy.png');
   }],
 
-  ['logout: back at /login, and / then redirects to /login', async () => {
+  ['logout: back at /login; / is then the public portal, and /inbox redirects to /login', async () => {
     const buttons = page.locator('form[action="/logout"] button');
     assert.ok((await buttons.count()) > 0, 'no form[action="/logout"] button on the page');
     await buttons.first().click();
     await page.waitForURL((u) => u.pathname === '/login');
     await page.waitForLoadState('load');
-    const resp = await page.goto(url('/'));
-    assert.equal(pathOf(page.url()), '/login', `GET / after logout ended at ${page.url()}`);
-    assert.ok(resp?.request().redirectedFrom(), 'GET / after logout was not a redirect');
+    const portal = await page.goto(url('/'));
+    assert.equal(portal?.status(), 200, `GET / after logout answered ${portal?.status()}`);
+    assert.equal(pathOf(page.url()), '/', `GET / after logout ended at ${page.url()}`);
+    const h1 = (await page.locator('h1').first().innerText()).trim();
+    assert.equal(h1, '基层减负 · 公共服务', 'the public front page has the wrong <h1>');
+    for (const href of ['/guides', '/verify', '/lookup', '/policy']) {
+      assert.ok((await page.locator(`a.card.service[href="${href}"]`).count()) === 1, `the portal has no card linking ${href}`);
+    }
+    await suite.shot(page, 'portal.png');
+    const resp = await page.goto(url('/inbox'));
+    assert.equal(pathOf(page.url()), '/login', `GET /inbox after logout ended at ${page.url()}`);
+    assert.ok(resp?.request().redirectedFrom(), 'GET /inbox after logout was not a redirect');
     await suite.shot(page, 'logged-out.png');
   }],
 
-  ['auditor logs in: /audit table lists a 登录 event', async () => {
+  ['auditor logs in and is returned to /inbox, the page asked for; /audit lists a 登录 event', async () => {
     await submitLogin(page, 'auditor', PASSWORD);
-    assert.equal(pathOf(page.url()), '/', `after auditor login the browser is at ${page.url()}`);
+    assert.equal(pathOf(page.url()), '/inbox', `after auditor login the browser is at ${page.url()}, not the /inbox it asked for`);
     const resp = await page.goto(url('/audit'));
     assert.equal(resp?.status(), 200, `GET /audit answered ${resp?.status()}`);
     assert.ok((await page.locator('table.data').count()) > 0, 'no table.data on /audit');

@@ -6,7 +6,7 @@ use jianfu_store::entity::{account, node, role_grant};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -208,6 +208,40 @@ impl App {
             .await?
             .ok_or_else(|| DomainError::not_found("节点"))?;
         NodeView::from_row(n)
+    }
+
+    /// Communities and villages whose name contains `needle`, with the street or town above
+    /// each, for the public's way to a community's published work-item list (4.2-2). Names of
+    /// places are public; at most `limit`, by name. An empty needle finds nothing.
+    pub async fn find_communities(
+        &self,
+        needle: &str,
+        limit: u64,
+    ) -> Result<Vec<(NodeView, String)>> {
+        let needle = needle.trim();
+        if needle.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = node::Entity::find()
+            .filter(node::Column::Name.contains(needle))
+            .filter(
+                node::Column::Kind
+                    .is_in([NodeKind::Community.as_str(), NodeKind::Village.as_str()]),
+            )
+            .order_by_asc(node::Column::Name)
+            .limit(limit)
+            .all(self.store.db())
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let v = NodeView::from_row(r)?;
+            let parent = match v.parent_id {
+                Some(p) => self.find_node(p).await?.name,
+                None => String::new(),
+            };
+            out.push((v, parent));
+        }
+        Ok(out)
     }
 
     pub async fn find_node_by_code(&self, code: &str) -> Result<NodeView> {

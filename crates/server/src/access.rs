@@ -17,6 +17,8 @@ use crate::error::{ApiError, PageError, error_page, problem};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "jianfu_session";
+/// Where an anonymous visitor was going when sent to log in (a local path with its query).
+pub const NEXT_COOKIE: &str = "jianfu_next";
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -249,6 +251,42 @@ async fn csrf_token_of(req: Request) -> Result<(Request, Option<String>), Respon
     Ok((Request::from_parts(parts, Body::from(bytes)), token))
 }
 
+/// The login page, remembering the page an anonymous visitor asked for (a GET), so that logging
+/// in returns there instead of to the home page.
+fn to_login(state: &AppState, req: &Request) -> Response {
+    let mut res = Redirect::to("/login").into_response();
+    let next = req.uri().path_and_query().map(|p| p.as_str());
+    if req.method() == Method::GET
+        && let Some(next) = next.filter(|p| is_local_page(p))
+    {
+        let value: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        let cookie = axum_extra::extract::cookie::Cookie::build((NEXT_COOKIE, value))
+            .path("/")
+            .http_only(true)
+            .same_site(axum_extra::extract::cookie::SameSite::Lax)
+            .secure(state.config.secure_cookies)
+            .build();
+        if let Ok(v) = header::HeaderValue::from_str(&cookie.to_string()) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// A page of this server worth returning to after logging in: an absolute local path (not
+/// `//host` nor `/\host`, which browsers read as another site), short, without control
+/// characters, and neither the home page nor the login pages themselves.
+pub fn is_local_page(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && p.len() <= 512
+        && !p.chars().any(|c| c.is_control() || c == '\\')
+        && p != "/"
+        && !p.starts_with("/login")
+        && !p.starts_with("/logout")
+        && !p.starts_with("/api/")
+}
+
 pub async fn gate(
     State((state, access)): State<(AppState, Access)>,
     req: Request,
@@ -277,7 +315,7 @@ pub async fn gate(
                 DomainError::unauthenticated("login_required", "请先登录或提供 API 令牌"),
             )
         } else {
-            Redirect::to("/login").into_response()
+            to_login(&state, &req)
         };
     };
     if let Some(e) = user.principal.blocked() {

@@ -2,12 +2,13 @@
 //! where to go.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::Action;
 use jianfu_domain::inbox::Inbox;
 
-use crate::access::CurrentUser;
+use crate::access::{CurrentUser, MaybeUser};
 use crate::error::PageError;
+use crate::extract::Query;
 use crate::state::AppState;
 use crate::views::{Chrome, ok};
 
@@ -34,9 +35,69 @@ struct HomePage {
     community_lists: Vec<(i64, String)>,
 }
 
-pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Response {
+/// `/`: a logged-in user's home page; for the public, the service portal.
+pub async fn page(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> Response {
+    let Some(user) = user else {
+        return ok(&PortalPage {
+            chrome: Chrome::new("首页", None, "/"),
+            q: String::new(),
+            found: None,
+        });
+    };
+    // What the account must do first comes before its home page (the gate does this for
+    // every page that needs a login; `/` is public).
+    if user.principal.must_change_password {
+        return Redirect::to("/password").into_response();
+    }
+    if user.principal.must_enrol_second_factor {
+        return Redirect::to("/me/second-factor").into_response();
+    }
     match build(&state, &user).await {
         Ok(p) => ok(&p),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+/// The public's front page: the services that need no login, the way to a community's
+/// published work-item list, and the way in for officials and residents.
+#[derive(askama::Template)]
+#[template(path = "portal.html")]
+struct PortalPage {
+    chrome: Chrome,
+    q: String,
+    /// Communities found by name: (id, name, street or town), or `None` before a search.
+    found: Option<Vec<(i64, String, String)>>,
+}
+
+/// How many communities a search lists.
+const FOUND_MAX: u64 = 50;
+
+#[derive(serde::Deserialize)]
+pub struct CommunityQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// `/communities?q=`: communities and villages by name, each linking to its published
+/// work-item list (4.2-2).
+pub async fn communities(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(query): Query<CommunityQuery>,
+) -> Response {
+    let q = query.q.trim().chars().take(50).collect::<String>();
+    match state.app.find_communities(&q, FOUND_MAX).await {
+        Ok(found) => ok(&PortalPage {
+            chrome: Chrome::new("社区(村)工作事项清单", user.as_ref(), "/"),
+            // Without a name there is nothing to show but the search box.
+            found: (!q.is_empty()).then(|| {
+                found
+                    .into_iter()
+                    .map(|(n, parent)| (n.id, n.name, parent))
+                    .collect()
+            }),
+            q,
+        }),
         Err(e) => PageError(e).into_response(),
     }
 }

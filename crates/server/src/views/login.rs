@@ -8,7 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 
-use crate::access::{ClientIp, CurrentUser, MaybeUser, SESSION_COOKIE, same_secret};
+use crate::access::{
+    ClientIp, CurrentUser, MaybeUser, NEXT_COOKIE, SESSION_COOKIE, is_local_page, same_secret,
+};
 use crate::state::AppState;
 use crate::views::{Chrome, render};
 use axum::extract::State;
@@ -103,13 +105,27 @@ fn landing(p: &jianfu_domain::Principal) -> &'static str {
     }
 }
 
-/// Sets the session cookie (a new session id at every login) and goes on.
+/// Sets the session cookie (a new session id at every login) and goes on: to the page the
+/// visitor asked for before logging in (when it is a local page and nothing must come first),
+/// else to the landing page.
 fn logged_in(state: &AppState, jar: CookieJar, s: jianfu_domain::auth::NewSession) -> Response {
+    let asked: Option<String> = jar.get(NEXT_COOKIE).and_then(|c| {
+        form_urlencoded::parse(format!("v={}", c.value()).as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .filter(|p| is_local_page(p))
+    });
+    let landing = landing(&s.principal);
+    let to = match asked {
+        Some(p) if landing == "/" => p,
+        _ => landing.to_owned(),
+    };
     let jar = jar
         .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/"))
         .remove(Cookie::build(CHALLENGE_COOKIE).path("/"))
+        .remove(Cookie::build(NEXT_COOKIE).path("/"))
         .add(cookie(state, SESSION_COOKIE, s.token));
-    (jar, Redirect::to(landing(&s.principal))).into_response()
+    (jar, Redirect::to(&to)).into_response()
 }
 
 pub async fn form(

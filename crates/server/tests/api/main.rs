@@ -18,6 +18,7 @@ mod import;
 mod inbox;
 mod matrix;
 mod plaques;
+mod portal;
 mod registration;
 mod second_factor;
 mod stories;

@@ -177,7 +177,7 @@ async fn login_is_two_steps_and_a_code_is_accepted_once() {
             .all(|v| !v.to_str().unwrap().starts_with("jianfu_session=")),
         "no session before the code"
     );
-    let home = c.get(t.url("/")).send().await.unwrap();
+    let home = c.get(t.url("/inbox")).send().await.unwrap();
     assert_eq!(location(&home), "/login");
     // The code used at enrolment, in the same time step, is a replay.
     let res = code_step(&t, &c, &code(&t, &secret)).await;
@@ -188,9 +188,10 @@ async fn login_is_two_steps_and_a_code_is_accepted_once() {
     let now = code(&t, &secret);
     let res = code_step(&t, &c, &now).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), "/");
+    // Back to the page asked for before logging in (the probe of /inbox above).
+    assert_eq!(location(&res), "/inbox");
     assert_eq!(
-        c.get(t.url("/")).send().await.unwrap().status(),
+        c.get(t.url("/inbox")).send().await.unwrap().status(),
         StatusCode::OK
     );
     let (c2, _) = password_step(&t, "worker").await;
@@ -254,7 +255,7 @@ async fn wrong_codes_lock_the_account_and_the_password_does_not_reset_the_count(
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     t.advance_clock_ms(16 * 60_000);
     let b = login_2fa(&t, "head", &code(&t, &secret)).await;
-    assert_eq!(b.get("/").await.status(), StatusCode::OK);
+    assert_eq!(b.get("/inbox").await.status(), StatusCode::OK);
 }
 
 /// An account whose role requires a second factor may, after its password, only enrol: pages
@@ -319,11 +320,11 @@ async fn must_enrol_blocks_pages_and_the_api_until_enrolled() {
     // Next login: two steps, and the landing page is home.
     next_step(&t);
     let b = login_2fa(&t, "district_approver", &code(&t, &secret)).await;
-    assert_eq!(b.get("/").await.status(), StatusCode::OK);
+    assert_eq!(b.get("/inbox").await.status(), StatusCode::OK);
 
     // A role the policy does not name is unaffected.
     let w = t.login("worker").await;
-    assert_eq!(w.get("/").await.status(), StatusCode::OK);
+    assert_eq!(w.get("/inbox").await.status(), StatusCode::OK);
 }
 
 /// The security administrator sets the roles; the administrator roles cannot be dropped, and a
@@ -438,7 +439,11 @@ async fn an_administrators_second_factor_is_reset_only_under_dual_control() {
             "{table}"
         );
     }
-    assert_eq!(location(&sys.get("/").await), "/login", "sessions ended");
+    assert_eq!(
+        location(&sys.get("/inbox").await),
+        "/login",
+        "sessions ended"
+    );
     // Next login: the password alone, and (as on a real installation) enrol again.
     require_as_installed(&t).await;
     let (_, res) = password_step(&t, "sysadmin").await;
@@ -473,7 +478,7 @@ async fn the_security_administrator_resets_a_non_administrator_directly() {
     );
     assert_eq!(t.audit_count("second_factor.reset").await, 1);
     assert_eq!(
-        location(&w.get("/").await),
+        location(&w.get("/inbox").await),
         "/login",
         "the owner's sessions ended"
     );
