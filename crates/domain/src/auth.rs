@@ -255,6 +255,33 @@ pub const FAILED_LOGIN: &str = "用户名或密码错误；连续失败多次的
 pub const PASSWORD_HISTORY: u64 = 5;
 const TOUCH_EVERY_MS: i64 = 60_000;
 
+/// An API token as its owner sees it: name, the first characters, dates; not its digest.
+#[derive(Clone, Debug, Serialize)]
+pub struct ApiTokenView {
+    pub id: i64,
+    pub name: String,
+    /// The first characters of the token (`jf_…`), to tell tokens apart.
+    pub prefix: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+impl From<api_token::Model> for ApiTokenView {
+    fn from(t: api_token::Model) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
 impl App {
     pub async fn security_policy(&self) -> Result<SecurityPolicy> {
         let row = setting::Entity::find_by_id(SecurityPolicy::KEY)
@@ -958,7 +985,7 @@ impl App {
         ctx: &Ctx,
         name: &str,
         days: Option<i64>,
-    ) -> Result<(api_token::Model, String)> {
+    ) -> Result<(ApiTokenView, String)> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(DomainError::field(
@@ -998,15 +1025,19 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
-        Ok((row, token))
+        Ok((ApiTokenView::from(row), token))
     }
 
-    pub async fn list_api_tokens(&self, ctx: &Ctx) -> Result<Vec<api_token::Model>> {
+    /// The caller's own API tokens, newest first (never their digests).
+    pub async fn list_api_tokens(&self, ctx: &Ctx) -> Result<Vec<ApiTokenView>> {
         Ok(api_token::Entity::find()
             .filter(api_token::Column::AccountId.eq(ctx.principal.account_id))
             .order_by_desc(api_token::Column::Id)
             .all(self.store.db())
-            .await?)
+            .await?
+            .into_iter()
+            .map(ApiTokenView::from)
+            .collect())
     }
 
     pub async fn revoke_api_token(&self, ctx: &Ctx, id: i64) -> Result<()> {

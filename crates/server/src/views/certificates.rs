@@ -348,11 +348,9 @@ pub async fn apply_submit(
         }
         Err(e) if is_form_error(&e) => {
             let status = form_status(&e);
-            // Never echo the ID number back into the page.
-            let form = ApplicationForm {
-                id_number: String::new(),
-                ..form
-            };
+            // The applicant's own entry comes back into the form (so that a typo is corrected
+            // rather than retyped); the page is `no-store`, the field `autocomplete="off"`, and
+            // nothing else ever shows the full number.
             apply_page(&state, &user, form, FormError::from_domain(&e), status).await
         }
         Err(e) => PageError(e).into_response(),

@@ -4,8 +4,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jianfu_domain::auth::ApiTokenView;
 use jianfu_domain::credential_reset::CredentialResetView;
-use jianfu_store::entity::api_token;
 use serde::Deserialize;
 
 use crate::access::CurrentUser;
@@ -121,7 +121,7 @@ pub async fn password_submit(
 }
 
 pub struct TokenRow {
-    pub t: api_token::Model,
+    pub t: ApiTokenView,
     pub created: String,
     pub expires: String,
     pub last_used: String,

@@ -1016,11 +1016,18 @@ async fn invalid_id_numbers_are_refused_and_nothing_is_stored() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The entry is kept for correcting (issue 16), in a page no cache keeps.
+    assert_eq!(r.headers()["cache-control"], "no-store");
     let html = r.text().await.unwrap();
     assert!(html.contains("身份证号码中的出生日期不存在"));
     assert!(
-        !html.contains(&bad),
-        "the ID number is not echoed into the page"
+        html.contains(&format!("value=\"{bad}\"")),
+        "the applicant's entry is kept in the field"
+    );
+    assert_eq!(
+        html.matches(bad.as_str()).count(),
+        1,
+        "and shown nowhere else"
     );
     assert_eq!(certificate_state(&t).await, before);
 }
