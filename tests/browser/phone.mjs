@@ -167,6 +167,8 @@ const steps = [
       page = await suite.newPage(desk);
       await logIn(page, who);
       await suite.shot(page, `home-${who}-1366.png`);
+      assert.ok(!(await page.getByRole('button', { name: '菜单' }).isVisible()), `${who}: 菜单 shows on a 1366px screen`);
+      assert.ok(await page.locator('.nav a[href="/policy"]').isVisible(), `${who}: the full navigation is not in view at 1366px`);
       await desk.close();
       const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: WIDTH, height: 740 }, isMobile: true });
       page = await suite.newPage(ctx);

@@ -668,6 +668,19 @@ pub fn parse_yuan(s: &str) -> Result<Option<i64>> {
     Ok(Some(yuan * 100 + fen))
 }
 
+/// One step of a demand's history: when, who, what was done, the opinion or reason given and
+/// the clauses it applied.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineEntry {
+    pub at: i64,
+    pub who: String,
+    pub what: &'static str,
+    /// The state it led to, where the step decided one by rule (a submission).
+    pub outcome: Option<&'static str>,
+    pub opinion: Option<String>,
+    pub clauses: Vec<String>,
+}
+
 /// Who sees which demands, from the authorization table ([`authz::visible`],
 /// [`authz::own_units`]). One value answers a single demand ([`DemandVisibility::admits`]) and
 /// becomes the list's SQL ([`DemandVisibility::condition`]), so the list shows exactly the
@@ -1564,6 +1577,80 @@ impl App {
                 ),
                 "/cases".into(),
             ));
+        }
+        Ok(out)
+    }
+
+    /// The demand's history, oldest first: every change recorded in the audit log (who, when,
+    /// what), with the opinion or reason given and the clauses applied. Takes the view that
+    /// [`App::demand_detail`] returned, so only those who may see the demand see its history.
+    pub async fn demand_timeline(&self, d: &DemandView) -> Result<Vec<TimelineEntry>> {
+        let rows = jianfu_store::entity::audit_entry::Entity::find()
+            .filter(jianfu_store::entity::audit_entry::Column::TargetType.eq("demand"))
+            .filter(jianfu_store::entity::audit_entry::Column::TargetId.eq(d.id.to_string()))
+            .filter(
+                jianfu_store::entity::audit_entry::Column::Outcome
+                    .eq(jianfu_store::AuditOutcome::Ok.as_str()),
+            )
+            .filter(jianfu_store::entity::audit_entry::Column::Action.starts_with("demand."))
+            .order_by_asc(jianfu_store::entity::audit_entry::Column::Seq)
+            .limit(200)
+            .all(self.store.db())
+            .await?;
+        let mut names: HashMap<i64, String> = HashMap::new();
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let who = match r.actor_id {
+                Some(id) => {
+                    if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
+                        let name = jianfu_store::entity::account::Entity::find_by_id(id)
+                            .one(self.store.db())
+                            .await?
+                            .map(|a| a.display_name)
+                            .unwrap_or_else(|| r.actor_name.clone());
+                        e.insert(name);
+                    }
+                    names[&id].clone()
+                }
+                None => r.actor_name.clone(),
+            };
+            let details: serde_json::Value =
+                serde_json::from_str(&r.summary).unwrap_or(serde_json::Value::Null);
+            let mut clauses: Vec<String> = details["clauses"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(c) = details["clause"].as_str() {
+                clauses.push(c.to_owned());
+            }
+            // The opinion of an admission or registration is the demand's own review note.
+            let opinion =
+                details["reason"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .or_else(|| match r.action.as_str() {
+                        "demand.admit" | "demand.register" => {
+                            d.review_note.clone().filter(|n| !n.is_empty())
+                        }
+                        _ => None,
+                    });
+            // A submission says where the rules sent it (待审批, 待备案, 不予准入).
+            let outcome = match (r.action.as_str(), details["status"].as_str()) {
+                ("demand.submit", Some(status)) => Some(DemandStatus::stored_label(status)),
+                _ => None,
+            };
+            out.push(TimelineEntry {
+                at: r.at,
+                who,
+                outcome,
+                what: crate::audit_log::action_label(&r.action),
+                opinion,
+                clauses,
+            });
         }
         Ok(out)
     }

@@ -294,6 +294,8 @@ struct DetailPage {
     created: String,
     reviewed: String,
     revoked: String,
+    /// The demand's history: (time, step).
+    timeline: Vec<(String, jianfu_domain::demand::TimelineEntry)>,
 }
 
 async fn detail_page(
@@ -347,10 +349,15 @@ async fn detail_page(
                     && jianfu_domain::authz::permits(g.role, admit)
             })
         };
+    let timeline = match state.app.demand_timeline(&d).await {
+        Ok(t) => t.into_iter().map(|e| (when(e.at), e)).collect(),
+        Err(e) => return PageError(e).into_response(),
+    };
     render(
         status,
         &DetailPage {
             chrome: Chrome::new(d.title.clone(), Some(user), "/demands").with_done(done),
+            timeline,
             created: when(d.created_at),
             reviewed: d.reviewed_at.map(when).unwrap_or_default(),
             revoked: d.revoked_at.map(when).unwrap_or_default(),

@@ -73,11 +73,44 @@ async fn the_approver_finds_a_submitted_demand_in_the_inbox_and_it_leaves_once_a
 
     // Acted on from the inbox's link: gone from the inbox.
     let (s, _) = approver
-        .post_api(&format!("/api/v1/demands/{id}/admit"), &json!({}))
+        .post_api(
+            &format!("/api/v1/demands/{id}/admit"),
+            &json!({ "note": "同意，请按期开展并控制入户频次" }),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     let (_, html) = approver.get_text("/inbox").await;
     assert!(!html.contains("协助开展儿童疫苗补种通知"));
+    // The demand's page tells its history: drafted and submitted by the department, admitted
+    // by the approver with the opinion, each with the clauses applied.
+    let (_, page) = dept.get_text(&href).await;
+    let doc = scraper::Html::parse_document(&page);
+    let steps: Vec<String> = doc
+        .select(&scraper::Selector::parse("#timeline li").unwrap())
+        .map(|li| li.text().collect::<String>())
+        .collect();
+    assert_eq!(steps.len(), 3, "{steps:?}");
+    assert!(steps[0].contains("起草事项") && steps[0].contains("示例铁东区卫健局科员"));
+    assert!(steps[1].contains("提交事项") && steps[1].contains("→ 待审批"));
+    assert!(steps[2].contains("准入事项") && steps[2].contains("示例铁东区政府审批人"));
+    assert!(
+        steps[2].contains("意见：同意，请按期开展并控制入户频次"),
+        "{}",
+        steps[2]
+    );
+    assert!(steps[2].contains("4.2-4"), "{}", steps[2]);
+    // Who may not see the demand does not see its history either.
+    let other = t.login("city_dept").await;
+    let (s, _) = other.get_text(&href).await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "admitted and placed in the city: visible"
+    );
+    let resident = t.login("resident").await;
+    let (s, page) = resident.get_text(&href).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(!page.contains("timeline"));
     let after = t
         .app
         .inbox(&t.ctx("district_approver").await)
