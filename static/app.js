@@ -40,6 +40,13 @@
   // Parts of a page replaced by htmx bring their own tables.
   document.addEventListener('htmx:afterSwap', (e) => labelAll(e.target));
 
+  // An irreversible action asks first: a submit button with `data-confirm` submits only after
+  // the user agrees (without the script it submits at once, as before).
+  document.addEventListener('submit', (e) => {
+    const message = e.submitter?.dataset.confirm;
+    if (message && !window.confirm(message)) e.preventDefault();
+  });
+
   // On a phone the header shows 首页 and 待办; 菜单 opens the rest (app.css hides it only when
   // this script runs, so that without it every link stays in view).
   document.documentElement.classList.add('js');

@@ -208,6 +208,19 @@ const steps = [
   ['district_approver admits it (准入并赋号): 已准入 with a well-formed #admission-number', async () => {
     assert.equal(pathOf(page.url()), `/demands/${demandId}`, 'the inbox link did not lead to the demand');
     assert.equal(await statusBadge(page), '待审批', '#status before admission');
+    // Answering 取消 to the confirmation sends nothing.
+    suite.cancelDialogs = true;
+    let posted = false;
+    const watchPost = (r) => {
+      if (r.method() === 'POST') posted = true;
+    };
+    page.on('request', watchPost);
+    await page.getByRole('button', { name: '准入并赋号' }).click();
+    await page.waitForTimeout(300);
+    page.off('request', watchPost);
+    suite.cancelDialogs = false;
+    assert.ok(!posted, 'cancelling the confirmation still posted the admission');
+    assert.equal(await statusBadge(page), '待审批', '#status after cancelling 准入并赋号');
     const resp = await submit(
       page,
       page.getByRole('button', { name: '准入并赋号' }),
@@ -216,6 +229,10 @@ const steps = [
     await expectStatus(page, resp, 303);
     assert.equal(pathOf(page.url()), `/demands/${demandId}`, `after admission the browser is at ${page.url()}`);
     assert.equal(await statusBadge(page), '已准入', '#status after 准入并赋号');
+    assert.ok(
+      suite.confirmed.some((m) => m.includes('确定准入')),
+      `准入并赋号 did not ask for confirmation first (dialogs: ${JSON.stringify(suite.confirmed)})`,
+    );
     number = await text(page.locator('#admission-number'));
     assert.match(number, NUMBER_RE, `#admission-number is "${number}"`);
     const [, y, seq, check] = number.match(/^AZ-(\d{4})-(\d{6})-(.)$/);

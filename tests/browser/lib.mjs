@@ -61,6 +61,10 @@ export class Suite {
     // Console errors and uncaught page errors only: [{page, text, url}] with the URL the
     // message is about. A suite that wants a clean console checks these itself.
     this.errors = [];
+    // The confirmation dialogs accepted, in order (see newPage).
+    this.confirmed = [];
+    // Set to answer them 取消 instead (to check that cancelling changes nothing).
+    this.cancelDialogs = false;
   }
 
   async shot(p, name) {
@@ -95,6 +99,11 @@ export class Suite {
   // A watched page with the suites' default timeout.
   async newPage(ctx) {
     const p = this.watch(await ctx.newPage());
+    // Irreversible actions ask for confirmation (data-confirm): the stories agree, and note it.
+    p.on('dialog', (d) => {
+      this.confirmed.push(d.message());
+      return this.cancelDialogs ? d.dismiss() : d.accept();
+    });
     p.setDefaultTimeout(15_000);
     return p;
   }
