@@ -281,6 +281,12 @@ async fn account_list_pages_and_searches() {
         p1.contains("第 1 / 3 页") && p1.contains("共 15 条"),
         "{p1}"
     );
+    // A page beyond the last says so and leads back, instead of "第 9 / 3 页".
+    let (s, p9) = admin.get_text("/admin/users?per_page=5&page=9").await;
+    assert_eq!(s, reqwest::StatusCode::OK);
+    assert!(p9.contains("第 9 页超出范围（共 3 页）"), "{p9}");
+    assert!(p9.contains("page=3\">回到最后一页"), "{p9}");
+    assert!(!p9.contains("第 9 / 3 页"));
     let (_, s) = admin.get_text("/admin/users?q=%E5%BC%A0%E4%B8%89").await; // 张三
     assert!(s.contains("resident") && !s.contains("sysadmin</a>"), "{s}");
     let page: serde_json::Value = admin
