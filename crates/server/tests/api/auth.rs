@@ -206,6 +206,17 @@ pub(crate) async fn post_login(
     password: &str,
 ) -> (reqwest::Client, Response) {
     let c = client();
+    let res = post_login_with(t, &c, username, password).await;
+    (c, res)
+}
+
+/// Posts the login form with `c`'s cookies (a page asked for before is among them).
+pub(crate) async fn post_login_with(
+    t: &TestApp,
+    c: &reqwest::Client,
+    username: &str,
+    password: &str,
+) -> Response {
     let page = c
         .get(t.url("/login"))
         .send()
@@ -215,8 +226,7 @@ pub(crate) async fn post_login(
         .await
         .unwrap();
     let token = csrf_in(&page).unwrap();
-    let res = c
-        .post(t.url("/login"))
+    c.post(t.url("/login"))
         .form(&[
             ("username", username),
             ("password", password),
@@ -224,8 +234,7 @@ pub(crate) async fn post_login(
         ])
         .send()
         .await
-        .unwrap();
-    (c, res)
+        .unwrap()
 }
 
 /// Logs in through the form and returns the browser and where the login redirected to.

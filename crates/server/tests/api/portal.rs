@@ -63,25 +63,7 @@ async fn the_public_front_page_offers_the_services_and_finds_communities() {
 
 /// Logs in with `c`'s cookies and returns where the login sends the browser.
 async fn log_in(t: &TestApp, c: &reqwest::Client, username: &str) -> String {
-    let page = c
-        .get(t.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_in(&page).unwrap();
-    let res = c
-        .post(t.url("/login"))
-        .form(&[
-            ("username", username),
-            ("password", DEMO_PASSWORD),
-            ("csrf_token", token.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = crate::auth::post_login_with(t, c, username, DEMO_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     res.headers()["location"].to_str().unwrap().to_owned()
 }
