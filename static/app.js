@@ -57,4 +57,16 @@
     const open = nav.classList.toggle('open');
     button.setAttribute('aria-expanded', String(open));
   });
+
+  // A field that only one choice needs (`data-shown-for="type_code=other"`: shown while the
+  // form's select `type_code` has the value `other`) follows that select. The server renders it
+  // hidden unless chosen, and shown when a form comes back with an error.
+  document.addEventListener('change', (e) => {
+    const select = e.target;
+    if (!(select instanceof HTMLSelectElement) || !select.form) return;
+    select.form.querySelectorAll('[data-shown-for]').forEach((field) => {
+      const [name, value] = field.dataset.shownFor.split('=');
+      if (name === select.name) field.hidden = value !== select.value;
+    });
+  });
 })();

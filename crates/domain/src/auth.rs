@@ -17,7 +17,7 @@ use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::{Deserialize, Serialize};
 use sm3::{Digest, Sm3};
 
-use crate::authz::{Grant, Principal, Role};
+use crate::authz::{Action, Grant, Principal, Role};
 use crate::division::NodeKind;
 use crate::error::{DomainError, ErrorKind, Result};
 use crate::{App, Ctx};
@@ -281,6 +281,9 @@ impl From<api_token::Model> for ApiTokenView {
         }
     }
 }
+
+/// Why a resident may not keep API tokens.
+const TOKENS_REFUSED: &str = "API 令牌供对接系统的工作人员使用，居民账号不能创建或查看令牌";
 
 impl App {
     pub async fn security_policy(&self) -> Result<SecurityPolicy> {
@@ -986,6 +989,8 @@ impl App {
         name: &str,
         days: Option<i64>,
     ) -> Result<(ApiTokenView, String)> {
+        self.visible_or_deny(ctx, Action::ManageApiTokens, TOKENS_REFUSED)
+            .await?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(DomainError::field(
@@ -1030,6 +1035,8 @@ impl App {
 
     /// The caller's own API tokens, newest first (never their digests).
     pub async fn list_api_tokens(&self, ctx: &Ctx) -> Result<Vec<ApiTokenView>> {
+        self.visible_or_deny(ctx, Action::ManageApiTokens, TOKENS_REFUSED)
+            .await?;
         Ok(api_token::Entity::find()
             .filter(api_token::Column::AccountId.eq(ctx.principal.account_id))
             .order_by_desc(api_token::Column::Id)
@@ -1041,6 +1048,8 @@ impl App {
     }
 
     pub async fn revoke_api_token(&self, ctx: &Ctx, id: i64) -> Result<()> {
+        self.visible_or_deny(ctx, Action::ManageApiTokens, TOKENS_REFUSED)
+            .await?;
         let Some(t) = api_token::Entity::find_by_id(id)
             .one(self.store.db())
             .await?

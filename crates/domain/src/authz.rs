@@ -230,10 +230,12 @@ pub enum Action {
     /// Reset the second factor of an account that holds no administrator role (an
     /// administrator's goes through [`dual_control`]).
     ResetSecondFactor,
+    /// Create and revoke one's own API tokens for a connected system (staff, not residents).
+    ManageApiTokens,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -270,6 +272,7 @@ impl Action {
         Self::RequestAdminReset,
         Self::ApproveAdminReset,
         Self::ResetSecondFactor,
+        Self::ManageApiTokens,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -310,6 +313,7 @@ impl Action {
             Self::RequestAdminReset => "申请重置管理员凭据",
             Self::ApproveAdminReset => "批准重置管理员凭据",
             Self::ResetSecondFactor => "重置动态口令",
+            Self::ManageApiTokens => "管理本人 API 令牌",
         }
     }
 }
@@ -319,7 +323,9 @@ pub fn permits(role: Role, action: Action) -> bool {
     use Action as A;
     use Role as R;
     match action {
-        A::ViewTree => true,
+        // Residents come for their certificates: the tree of places and departments and the
+        // tokens of connected systems are the staff's (issue 16).
+        A::ViewTree | A::ManageApiTokens => role != R::Resident,
         A::ManageTree | A::ManageAccounts => role == R::SystemAdmin,
         A::ViewAccounts => matches!(role, R::SystemAdmin | R::SecurityAdmin),
         A::GrantRoles | A::LockAccounts | A::EditSecurityPolicy | A::ResetSecondFactor => {
@@ -603,11 +609,12 @@ mod tests {
         use Action as A;
         use Role as R;
         let expected: &[(Role, &[Action])] = &[
-            (R::Resident, &[A::ViewTree, A::ApplyCertificate]),
+            (R::Resident, &[A::ApplyCertificate]),
             (
                 R::CommunityWorker,
                 &[
                     A::ViewTree,
+                    A::ManageApiTokens,
                     A::ViewDemands,
                     A::ReportUnadmitted,
                     A::ViewLedger,
@@ -624,6 +631,7 @@ mod tests {
                 R::CommunityHead,
                 &[
                     A::ViewTree,
+                    A::ManageApiTokens,
                     A::ViewDemands,
                     A::ReportUnadmitted,
                     A::ViewLedger,
@@ -641,6 +649,7 @@ mod tests {
                 R::StreetOfficial,
                 &[
                     A::ViewTree,
+                    A::ManageApiTokens,
                     A::ViewDemands,
                     A::ViewLedger,
                     A::ViewCertificates,
@@ -653,12 +662,18 @@ mod tests {
             ),
             (
                 R::DistrictDepartment,
-                &[A::ViewTree, A::DraftDemand, A::ViewDemands],
+                &[
+                    A::ViewTree,
+                    A::ManageApiTokens,
+                    A::DraftDemand,
+                    A::ViewDemands,
+                ],
             ),
             (
                 R::StaffingOffice,
                 &[
                     A::ViewTree,
+                    A::ManageApiTokens,
                     A::ViewDemands,
                     A::ViewPlaques,
                     A::ApproveTemporaryPlaque,
@@ -668,6 +683,7 @@ mod tests {
                 R::DistrictApprover,
                 &[
                     A::ViewTree,
+                    A::ManageApiTokens,
                     A::AdmitDistrictDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
@@ -682,12 +698,18 @@ mod tests {
             ),
             (
                 R::CityDepartment,
-                &[A::ViewTree, A::DraftDemand, A::ViewDemands],
+                &[
+                    A::ViewTree,
+                    A::ManageApiTokens,
+                    A::DraftDemand,
+                    A::ViewDemands,
+                ],
             ),
             (
                 R::CityApprover,
                 &[
                     A::ViewTree,
+                    A::ManageApiTokens,
                     A::AdmitCityDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
@@ -703,6 +725,7 @@ mod tests {
                 R::Supervisor,
                 &[
                     A::ViewTree,
+                    A::ManageApiTokens,
                     A::RegisterDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
@@ -720,6 +743,7 @@ mod tests {
                 R::SystemAdmin,
                 &[
                     A::ViewTree,
+                    A::ManageApiTokens,
                     A::ManageTree,
                     A::ViewAccounts,
                     A::ManageAccounts,
@@ -733,6 +757,7 @@ mod tests {
                 R::SecurityAdmin,
                 &[
                     A::ViewTree,
+                    A::ManageApiTokens,
                     A::ViewAccounts,
                     A::GrantRoles,
                     A::LockAccounts,
@@ -746,6 +771,7 @@ mod tests {
                 R::AuditAdmin,
                 &[
                     A::ViewTree,
+                    A::ManageApiTokens,
                     A::ReadAudit,
                     A::RequestAdminReset,
                     A::ApproveAdminReset,

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use jianfu_rules::{Decision, Outcome};
 use jianfu_store::entity::{
-    account, counter, demand, demand_target, demand_wording_overrule, node, supervision_case,
+    account, demand, demand_target, demand_wording_overrule, node, supervision_case,
 };
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::sea_query::{ExprTrait, Query};
@@ -24,6 +24,7 @@ use jianfu_store::orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
+use jianfu_store::repo::demands::BurdenBy;
 use serde::{Deserialize, Serialize};
 
 use crate::admission::AdmissionNumber;
@@ -32,6 +33,8 @@ use crate::division::NodeKind;
 use crate::error::{DomainError, Result};
 use crate::inbox::{PER_PROVIDER, TodoFuture, TodoItem, TodoProvider};
 use crate::page::{Page, PageRequest};
+use crate::timeline::Annotation;
+pub use crate::timeline::TimelineEntry;
 use crate::tree::NodeView;
 use crate::{App, Ctx};
 
@@ -537,23 +540,6 @@ pub struct LookupResult {
     pub clauses: Vec<String>,
 }
 
-/// The columns of a demand the public lookup reads (see `App::lookup_row`).
-struct LookupRow {
-    kind: String,
-    title: String,
-    status: String,
-    valid_from: Option<String>,
-    valid_to: Option<String>,
-    revoke_reason: Option<String>,
-    minutes_per_occurrence: i32,
-    occurrences_per_year: i32,
-    decision: Option<String>,
-    requester_name: Option<String>,
-    target_count: i64,
-    /// The first 20 target communities (by id), in tree order.
-    target_names: Vec<String>,
-}
-
 /// Filters of the demand list.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 pub struct DemandFilter {
@@ -666,19 +652,6 @@ pub fn parse_yuan(s: &str) -> Result<Option<i64>> {
     }
     let fen: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
     Ok(Some(yuan * 100 + fen))
-}
-
-/// One step of a demand's history: when, who, what was done, the opinion or reason given and
-/// the clauses it applied.
-#[derive(Clone, Debug, Serialize)]
-pub struct TimelineEntry {
-    pub at: i64,
-    pub who: String,
-    pub what: &'static str,
-    /// The state it led to, where the step decided one by rule (a submission).
-    pub outcome: Option<&'static str>,
-    pub opinion: Option<String>,
-    pub clauses: Vec<String>,
 }
 
 /// Who sees which demands, from the authorization table ([`authz::visible`],
@@ -927,9 +900,11 @@ impl App {
     /// requester's jurisdiction.
     async fn validate_draft(&self, ctx: &Ctx, f: &DemandForm) -> Result<Draft> {
         let (requester, level, scope) = self.requester_for(ctx, f.requester_node_id).await?;
+        // Every problem of the form at once (issue 16), in the order of its fields.
+        let mut problems = crate::Problems::new();
         let title = text::visible(&f.title).to_owned();
         if title.is_empty() || title.chars().count() > 200 {
-            return Err(DomainError::field(
+            problems.push(DomainError::field(
                 "title",
                 "title_invalid",
                 "请填写事项名称（不超过 200 字）",
@@ -937,21 +912,21 @@ impl App {
         }
         let description = text::visible(&f.description).to_owned();
         if description.chars().count() > 5000 {
-            return Err(DomainError::field(
+            problems.push(DomainError::field(
                 "description",
                 "description_too_long",
                 "事项内容不超过 5000 字",
             ));
         }
         if text::visible(&f.category).is_empty() {
-            return Err(DomainError::field(
+            problems.push(DomainError::field(
                 "category",
                 "category_required",
                 "请选择事项类别",
             ));
         }
         if !["responsible", "assisting"].contains(&f.community_role.as_str()) {
-            return Err(DomainError::field(
+            problems.push(DomainError::field(
                 "community_role",
                 "community_role_invalid",
                 "请选择社区(村)在该事项中的角色：责任主体或协助",
@@ -960,7 +935,7 @@ impl App {
         let legal_basis = match f.legal_basis_kind.trim() {
             "" => {
                 if !text::visible(&f.legal_basis_title).is_empty() {
-                    return Err(DomainError::field(
+                    problems.push(DomainError::field(
                         "legal_basis_kind",
                         "legal_basis_kind_required",
                         "填写了依据名称，请选择依据类别（法律、法规或规章）",
@@ -974,61 +949,70 @@ impl App {
                 text::visible(&f.legal_basis_article).to_owned(),
             )),
             _ => {
-                return Err(DomainError::field(
+                problems.push(DomainError::field(
                     "legal_basis_kind",
                     "legal_basis_kind_invalid",
                     "依据类别只能是法律、法规或规章",
                 ));
+                None
             }
         };
-        let amount = parse_yuan(&f.funding_yuan)?;
+        let amount = problems.take(parse_yuan(&f.funding_yuan)).flatten();
         let source = text::visible(&f.funding_source).to_owned();
         if amount.is_some() && source.is_empty() {
-            return Err(DomainError::field(
+            problems.push(DomainError::field(
                 "funding_source",
                 "funding_source_required",
                 "填写了经费金额，请同时写明经费来源渠道（费随事转）",
             ));
         }
-        if amount.is_none() && !source.is_empty() {
-            return Err(DomainError::field(
+        if amount.is_none() && !problems.has("funding_yuan") && !source.is_empty() {
+            problems.push(DomainError::field(
                 "funding_yuan",
                 "funding_amount_required",
                 "写明了经费来源，请同时填写金额",
             ));
         }
         let funding = amount.map(|a| (a, source));
-        let minutes = parse_int(
+        let minutes = problems.take(parse_int(
             &f.minutes_per_occurrence,
             "minutes_per_occurrence",
             "每次耗时（分钟）",
             MAX_MINUTES,
-        )?;
-        let occurrences = parse_int(
+        ));
+        let occurrences = problems.take(parse_int(
             &f.occurrences_per_year,
             "occurrences_per_year",
             "每年次数",
             MAX_OCCURRENCES,
-        )?;
-        let period_start = parse_date(&f.period_start, "period_start")?;
-        let period_end = parse_date(&f.period_end, "period_end")?;
-        if period_end < period_start {
-            return Err(DomainError::field(
-                "period_end",
-                "period_end_before_start",
-                "结束日期不能早于开始日期",
-            ));
+        ));
+        let period_start = problems.take(parse_date(&f.period_start, "period_start"));
+        let period_end = problems.take(parse_date(&f.period_end, "period_end"));
+        if let (Some(start), Some(end)) = (period_start, period_end) {
+            if end < start {
+                problems.push(DomainError::field(
+                    "period_end",
+                    "period_end_before_start",
+                    "结束日期不能早于开始日期",
+                ));
+            } else if (end - start).num_days() > 366 * 5 {
+                problems.push(DomainError::field(
+                    "period_end",
+                    "period_too_long",
+                    "事项期限最长 5 年",
+                ));
+            }
         }
-        if (period_end - period_start).num_days() > 366 * 5 {
-            return Err(DomainError::field(
-                "period_end",
-                "period_too_long",
-                "事项期限最长 5 年",
-            ));
-        }
-        let targets = self
-            .resolve_targets(ctx, &scope, &f.target_mode, &f.target_ids)
-            .await?;
+        let targets = problems.take(
+            self.resolve_targets(ctx, &scope, &f.target_mode, &f.target_ids)
+                .await,
+        );
+        problems.finish()?;
+        let (Some(minutes), Some(occurrences), Some(period_start), Some(period_end), Some(targets)) =
+            (minutes, occurrences, period_start, period_end, targets)
+        else {
+            return Err(DomainError::internal());
+        };
         Ok(Draft {
             requester,
             level,
@@ -1585,74 +1569,24 @@ impl App {
     /// what), with the opinion or reason given and the clauses applied. Takes the view that
     /// [`App::demand_detail`] returned, so only those who may see the demand see its history.
     pub async fn demand_timeline(&self, d: &DemandView) -> Result<Vec<TimelineEntry>> {
-        let rows = jianfu_store::entity::audit_entry::Entity::find()
-            .filter(jianfu_store::entity::audit_entry::Column::TargetType.eq("demand"))
-            .filter(jianfu_store::entity::audit_entry::Column::TargetId.eq(d.id.to_string()))
-            .filter(
-                jianfu_store::entity::audit_entry::Column::Outcome
-                    .eq(jianfu_store::AuditOutcome::Ok.as_str()),
-            )
-            .filter(jianfu_store::entity::audit_entry::Column::Action.starts_with("demand."))
-            .order_by_asc(jianfu_store::entity::audit_entry::Column::Seq)
-            .limit(200)
-            .all(self.store.db())
-            .await?;
-        let mut names: HashMap<i64, String> = HashMap::new();
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let who = match r.actor_id {
-                Some(id) => {
-                    if let std::collections::hash_map::Entry::Vacant(e) = names.entry(id) {
-                        let name = jianfu_store::entity::account::Entity::find_by_id(id)
-                            .one(self.store.db())
-                            .await?
-                            .map(|a| a.display_name)
-                            .unwrap_or_else(|| r.actor_name.clone());
-                        e.insert(name);
+        let actions = crate::timeline::actions_of("demand.", &["demand.export"]);
+        self.timeline(&[("demand", d.id.to_string())], &actions, |s| {
+            Annotation {
+                // A submission says where the rules sent it (待审批, 待备案, 不予准入).
+                outcome: match (s.action.as_str(), s.details["status"].as_str()) {
+                    ("demand.submit", Some(status)) => Some(DemandStatus::stored_label(status)),
+                    _ => None,
+                },
+                // The opinion of an admission or registration is the demand's own review note.
+                opinion: match s.action.as_str() {
+                    "demand.admit" | "demand.register" => {
+                        d.review_note.clone().filter(|n| !n.is_empty())
                     }
-                    names[&id].clone()
-                }
-                None => r.actor_name.clone(),
-            };
-            let details: serde_json::Value =
-                serde_json::from_str(&r.summary).unwrap_or(serde_json::Value::Null);
-            let mut clauses: Vec<String> = details["clauses"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|c| c.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            if let Some(c) = details["clause"].as_str() {
-                clauses.push(c.to_owned());
+                    _ => None,
+                },
             }
-            // The opinion of an admission or registration is the demand's own review note.
-            let opinion =
-                details["reason"]
-                    .as_str()
-                    .map(str::to_owned)
-                    .or_else(|| match r.action.as_str() {
-                        "demand.admit" | "demand.register" => {
-                            d.review_note.clone().filter(|n| !n.is_empty())
-                        }
-                        _ => None,
-                    });
-            // A submission says where the rules sent it (待审批, 待备案, 不予准入).
-            let outcome = match (r.action.as_str(), details["status"].as_str()) {
-                ("demand.submit", Some(status)) => Some(DemandStatus::stored_label(status)),
-                _ => None,
-            };
-            out.push(TimelineEntry {
-                at: r.at,
-                who,
-                outcome,
-                what: crate::audit_log::action_label(&r.action),
-                opinion,
-                clauses,
-            });
-        }
-        Ok(out)
+        })
+        .await
     }
 
     /// Demands the caller may see, newest first.
@@ -2270,7 +2204,7 @@ impl App {
     /// Public lookup of an admission number (no login).
     pub async fn lookup(&self, number: &str) -> Result<LookupResult> {
         let n = AdmissionNumber::parse(number)?;
-        let row = self.lookup_row(&n).await?;
+        let row = jianfu_store::repo::demands::lookup(&self.store, n.as_str()).await?;
         let Some(row) = row else {
             return Ok(LookupResult {
                 number: n.to_string(),
@@ -2334,111 +2268,6 @@ impl App {
                 c
             },
         })
-    }
-
-    /// Everything the public lookup shows of the demand behind an admission number — its
-    /// requester's name, its number of target communities and the names of the first 20 (by
-    /// id, in tree order) — in one statement: the lookup is the hottest public read, and each
-    /// statement is a round trip to a database connection.
-    ///
-    /// Raw SQL rather than `.one()`: that binds `LIMIT ?`, and SQLite (since 3.47) re-prepares
-    /// a statement whose LIMIT is a bound parameter on every execution, which was most of a
-    /// lookup's cost (`cargo bench -p jianfu-server --bench lookup`).
-    async fn lookup_row(&self, n: &AdmissionNumber) -> Result<Option<LookupRow>> {
-        let db = self.store.db();
-        let backend = db.get_database_backend();
-        // The names as a JSON array of [name, path] pairs, in tree order: PostgreSQL sorts by
-        // its collation as before; for SQLite, whose BINARY collation is byte order, sorting
-        // the few pairs here is the same order and cheaper than a sorter in the statement.
-        let postgres = backend == jianfu_store::orm::DbBackend::Postgres;
-        let names = if postgres {
-            "json_agg(json_build_array(x.name, x.path) ORDER BY x.path)"
-        } else {
-            "json_group_array(json_array(x.name, x.path))"
-        };
-        let sql = format!(
-            "SELECT d.kind, d.title, d.status, d.valid_from, d.valid_to, d.revoke_reason, \
-             d.minutes_per_occurrence, d.occurrences_per_year, d.decision, \
-             r.name AS requester_name, \
-             (SELECT COUNT(*) FROM demand_target t WHERE t.demand_id = d.id) AS target_count, \
-             (SELECT CAST({names} AS TEXT) FROM \
-               (SELECT c.name, c.path FROM demand_target t \
-                JOIN node c ON c.id = t.community_node_id \
-                WHERE t.demand_id = d.id ORDER BY t.community_node_id LIMIT 20) x) AS target_names \
-             FROM demand d LEFT JOIN node r ON r.id = d.requester_node_id \
-             WHERE d.admission_number = $1"
-        );
-        // The names come back as JSON [name, path] pairs; tree order is path order.
-        let names_in_order = |names: Option<String>| -> Result<Vec<String>> {
-            let mut pairs: Vec<(String, String)> = match names {
-                Some(json) => serde_json::from_str(&json).map_err(|_| DomainError::internal())?,
-                None => Vec::new(),
-            };
-            if !postgres {
-                pairs.sort_by(|a, b| a.1.cmp(&b.1));
-            }
-            Ok(pairs.into_iter().map(|(name, _)| name).collect())
-        };
-        // On a SQLite file, the statement runs inline on this thread's read-only connection:
-        // the lookup is the hottest public read (`cargo bench -p jianfu-server --bench lookup`).
-        if let Some(reads) = self.store.sqlite_reads() {
-            use jianfu_store::reads::rusqlite::OptionalExtension;
-            let raw = reads.query(|c| {
-                let mut st = c.prepare_cached(&sql)?;
-                st.query_row([n.as_str()], |r| {
-                    Ok((
-                        LookupRow {
-                            kind: r.get("kind")?,
-                            title: r.get("title")?,
-                            status: r.get("status")?,
-                            valid_from: r.get("valid_from")?,
-                            valid_to: r.get("valid_to")?,
-                            revoke_reason: r.get("revoke_reason")?,
-                            minutes_per_occurrence: r.get("minutes_per_occurrence")?,
-                            occurrences_per_year: r.get("occurrences_per_year")?,
-                            decision: r.get("decision")?,
-                            requester_name: r.get("requester_name")?,
-                            target_count: r.get("target_count")?,
-                            target_names: Vec::new(),
-                        },
-                        r.get::<_, Option<String>>("target_names")?,
-                    ))
-                })
-                .optional()
-            })?;
-            return match raw {
-                Some((mut row, names)) => {
-                    row.target_names = names_in_order(names)?;
-                    Ok(Some(row))
-                }
-                None => Ok(None),
-            };
-        }
-        let Some(r) = db
-            .query_one_raw(jianfu_store::orm::Statement::from_sql_and_values(
-                backend,
-                sql,
-                [n.as_str().into()],
-            ))
-            .await?
-        else {
-            return Ok(None);
-        };
-        let target_names = names_in_order(r.try_get("", "target_names")?)?;
-        Ok(Some(LookupRow {
-            kind: r.try_get("", "kind")?,
-            title: r.try_get("", "title")?,
-            status: r.try_get("", "status")?,
-            valid_from: r.try_get("", "valid_from")?,
-            valid_to: r.try_get("", "valid_to")?,
-            revoke_reason: r.try_get("", "revoke_reason")?,
-            minutes_per_occurrence: r.try_get("", "minutes_per_occurrence")?,
-            occurrences_per_year: r.try_get("", "occurrences_per_year")?,
-            decision: r.try_get("", "decision")?,
-            requester_name: r.try_get("", "requester_name")?,
-            target_count: r.try_get("", "target_count")?,
-            target_names,
-        }))
     }
 
     /// The published work-item list of one community: demands admitted and in force (public).
@@ -2634,27 +2463,14 @@ impl App {
         self.check(ctx, Action::ViewLedger, &scope.target()).await?;
         let today = self.today().to_string();
         let db = self.store.db();
-        let backend = db.get_database_backend();
-        // Aggregates in SQL so that a million demands do not travel to the server.
-        let sql = "SELECT t.community_node_id AS id, COUNT(*) AS n, \
-                   CAST(SUM(CAST(d.minutes_per_occurrence AS BIGINT) * d.occurrences_per_year) AS BIGINT) AS minutes \
-                   FROM demand_target t JOIN demand d ON d.id = t.demand_id JOIN node c ON c.id = t.community_node_id \
-                   WHERE d.status = 'admitted' AND d.valid_to >= $1 AND d.valid_from <= $1 AND c.path LIKE $2 \
-                   GROUP BY t.community_node_id";
-        let like = format!("{}%", scope.path);
-        let rows = db
-            .query_all_raw(jianfu_store::orm::Statement::from_sql_and_values(
-                backend,
-                sql,
-                [today.clone().into(), like.clone().into()],
-            ))
-            .await?;
+        let in_force = DemandStatus::Admitted.as_str();
+        let burden = |by| {
+            jianfu_store::repo::demands::burden(&self.store, by, in_force, &today, &scope.path)
+        };
+        let rows = burden(BurdenBy::Community).await?;
         let mut per_community: HashMap<i64, (i64, i64)> = HashMap::new();
         for r in rows {
-            let id: i64 = r.try_get("", "id")?;
-            let n: i64 = r.try_get("", "n")?;
-            let m: i64 = r.try_get("", "minutes")?;
-            per_community.insert(id, (n, m));
+            per_community.insert(r.node_id, (r.demands, r.minutes_per_year));
         }
         let communities = node::Entity::find()
             .filter(node::Column::Path.starts_with(&scope.path))
@@ -2684,23 +2500,10 @@ impl App {
                 .total_cmp(&a.hours_per_year)
                 .then(a.name.cmp(&b.name))
         });
-        let dsql = "SELECT d.requester_node_id AS id, COUNT(DISTINCT d.id) AS n, \
-                    CAST(SUM(CAST(d.minutes_per_occurrence AS BIGINT) * d.occurrences_per_year) AS BIGINT) AS minutes \
-                    FROM demand d JOIN demand_target t ON t.demand_id = d.id JOIN node c ON c.id = t.community_node_id \
-                    WHERE d.status = 'admitted' AND d.valid_to >= $1 AND d.valid_from <= $1 AND c.path LIKE $2 \
-                    GROUP BY d.requester_node_id";
-        let rows = db
-            .query_all_raw(jianfu_store::orm::Statement::from_sql_and_values(
-                backend,
-                dsql,
-                [today.clone().into(), like.into()],
-            ))
-            .await?;
+        let rows = burden(BurdenBy::Requester).await?;
         let mut by_department = Vec::new();
         for r in rows {
-            let id: i64 = r.try_get("", "id")?;
-            let n: i64 = r.try_get("", "n")?;
-            let m: i64 = r.try_get("", "minutes")?;
+            let (id, n, m) = (r.node_id, r.demands, r.minutes_per_year);
             let dept = self.find_node(id).await?;
             let parent = match dept.parent_id {
                 Some(p) => self.find_node(p).await?.name,
@@ -2812,47 +2615,6 @@ pub(crate) async fn write_targets<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Takes the next value of a named counter inside the caller's transaction.
-pub(crate) async fn next_counter<C: ConnectionTrait>(conn: &C, key: &str) -> Result<i64> {
-    let next = counter_value(conn, key).await? + 1;
-    raise_counter(conn, key, next).await?;
-    Ok(next)
-}
-
-/// The counter's current value (0 before its first use).
-pub(crate) async fn counter_value<C: ConnectionTrait>(conn: &C, key: &str) -> Result<i64> {
-    Ok(counter::Entity::find_by_id(key.to_owned())
-        .one(conn)
-        .await?
-        .map_or(0, |c| c.value))
-}
-
-/// Raises the counter to `value` if it is lower (it holds the highest number used): one
-/// upsert.
-pub(crate) async fn raise_counter<C: ConnectionTrait>(
-    conn: &C,
-    key: &str,
-    value: i64,
-) -> Result<()> {
-    use jianfu_store::orm::sea_query::OnConflict;
-    let greatest = match conn.get_database_backend() {
-        jianfu_store::orm::DbBackend::Postgres => "GREATEST(counter.value, excluded.value)",
-        _ => "MAX(counter.value, excluded.value)",
-    };
-    counter::Entity::insert(counter::ActiveModel {
-        key: Set(key.to_owned()),
-        value: Set(value),
-    })
-    .on_conflict(
-        OnConflict::column(counter::Column::Key)
-            .value(counter::Column::Value, Expr::cust(greatest))
-            .to_owned(),
-    )
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
-}
-
 /// What [`give_number`] writes: the validity, the reviewer's note, the status the demand must
 /// still be in, (registration) the decision with the keeper's record, and the audit entry's
 /// action and details (the number and validity are added to them).
@@ -2877,7 +2639,7 @@ async fn give_number(
     let year = crate::clock::cst_date(g.now)
         .map(|d| chrono::Datelike::year(&d))
         .unwrap_or(2026);
-    let seq = next_counter(tx.conn(), &format!("admission:{year}")).await?;
+    let seq = jianfu_store::repo::counters::next(tx.conn(), &format!("admission:{year}")).await?;
     let number = AdmissionNumber::new(year, seq)?;
     let mut update = demand::Entity::update_many()
         .col_expr(

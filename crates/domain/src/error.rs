@@ -28,6 +28,9 @@ pub struct DomainError {
     pub message: String,
     /// The form field the message belongs next to, when there is one.
     pub field: Option<&'static str>,
+    /// The other fields at fault in the same form, found together with this one so that the
+    /// user sees every error at once ([`Problems`]); empty for most errors.
+    pub more: Vec<DomainError>,
 }
 
 impl DomainError {
@@ -37,6 +40,7 @@ impl DomainError {
             code,
             message: message.into(),
             field: None,
+            more: Vec::new(),
         }
     }
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
@@ -67,6 +71,69 @@ impl DomainError {
             "internal",
             "系统内部错误，操作未完成；请稍后重试或联系管理员",
         )
+    }
+}
+
+impl DomainError {
+    /// This error and the others found with it, in the order the form lists its fields.
+    pub fn all(&self) -> impl Iterator<Item = &DomainError> {
+        std::iter::once(self).chain(self.more.iter())
+    }
+}
+
+/// Every problem of one form, collected so that the user is told them all at once instead of
+/// one per submission. Checks push their field errors; [`Problems::finish`] answers the first
+/// with the rest in its `more`. An error that is not about the input (no permission, a database
+/// failure) wins over field errors and is answered alone.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<DomainError>);
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The value, or `None` after recording why there is none.
+    pub fn take<T>(&mut self, r: Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.push(e);
+                None
+            }
+        }
+    }
+
+    /// Records a problem (the first one per field: a field shows one message).
+    pub fn push(&mut self, e: DomainError) {
+        let seen = e.field.is_some() && self.0.iter().any(|p| p.field == e.field);
+        if !seen {
+            self.0.push(e);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `field` already has a problem (a later check that depends on it is skipped).
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|p| p.field == Some(field))
+    }
+
+    /// `Ok` when nothing was recorded; else the first problem carrying the others.
+    pub fn finish(mut self) -> Result<()> {
+        if let Some(i) = self.0.iter().position(|e| e.kind != ErrorKind::Invalid) {
+            return Err(self.0.swap_remove(i));
+        }
+        let mut all = self.0.into_iter();
+        match all.next() {
+            None => Ok(()),
+            Some(mut first) => {
+                first.more = all.collect();
+                Err(first)
+            }
+        }
     }
 }
 

@@ -22,6 +22,7 @@ pub mod personal_data;
 pub mod plaque;
 pub mod second_factor;
 pub mod text;
+pub mod timeline;
 pub mod tree;
 pub(crate) mod upload;
 
@@ -29,7 +30,7 @@ use jianfu_store::{AuditOutcome, NewAuditEntry, Store};
 
 pub use authz::{Action, Principal, Role};
 pub use clock::Clock;
-pub use error::{DomainError, ErrorKind, Result};
+pub use error::{DomainError, ErrorKind, Problems, Result};
 
 /// Who is acting, and from where: what every use case needs for authorization and audit.
 #[derive(Clone, Debug)]

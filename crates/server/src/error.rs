@@ -36,9 +36,36 @@ pub struct Problem {
     /// The input field at fault, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The other input errors found with this one (every error of the request at once); absent
+    /// when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One more input error of the same request.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    /// Stable snake_case code.
+    pub code: String,
+    /// Chinese explanation for people.
+    pub detail: String,
+    /// The input field at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 pub fn problem(status: StatusCode, code: &str, detail: &str, field: Option<&str>) -> Response {
+    problem_with(status, code, detail, field, Vec::new())
+}
+
+/// [`problem`] with the request's other input errors.
+pub fn problem_with(
+    status: StatusCode,
+    code: &str,
+    detail: &str,
+    field: Option<&str>,
+    errors: Vec<FieldProblem>,
+) -> Response {
     let body = Problem {
         type_: "about:blank".into(),
         title: status.canonical_reason().unwrap_or("Error").into(),
@@ -46,6 +73,7 @@ pub fn problem(status: StatusCode, code: &str, detail: &str, field: Option<&str>
         code: code.into(),
         detail: detail.into(),
         field: field.map(str::to_owned),
+        errors,
     };
     let json = serde_json::to_string(&body).unwrap_or_default();
     (
@@ -69,7 +97,16 @@ impl From<DomainError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = self.0;
-        problem(status_for(e.kind), e.code, &e.message, e.field)
+        let more = e
+            .more
+            .iter()
+            .map(|m| FieldProblem {
+                code: m.code.to_owned(),
+                detail: m.message.clone(),
+                field: m.field.map(str::to_owned),
+            })
+            .collect();
+        problem_with(status_for(e.kind), e.code, &e.message, e.field, more)
     }
 }
 

@@ -10,6 +10,7 @@ mod migration;
 pub mod personal;
 pub mod private_files;
 pub mod reads;
+pub mod repo;
 pub mod scope;
 
 use std::str::FromStr;

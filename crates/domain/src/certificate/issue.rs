@@ -543,6 +543,52 @@ impl App {
         self.application_view(row).await
     }
 
+    /// The application's history, oldest first (申请 → 调查核实/议事协商/签批 → 出具或不予出具 →
+    /// 撤销): who, when, the opinion or reason and the clauses. Takes the view that
+    /// [`App::application`] returned, so only those who may read the application see it.
+    pub async fn application_timeline(
+        &self,
+        a: &ApplicationView,
+    ) -> Result<Vec<crate::timeline::TimelineEntry>> {
+        let mut targets = vec![("certificate_application", a.id.to_string())];
+        if let Some(c) = &a.certificate {
+            targets.push(("certificate", c.id.to_string()));
+        }
+        let actions = crate::timeline::actions_of(
+            "certificate.",
+            &[
+                "certificate.download",
+                "certificate.reveal_id_number",
+                "certificate.export",
+            ],
+        );
+        self.timeline(&targets, &actions, |s| crate::timeline::Annotation {
+            outcome: match s.action.as_str() {
+                "certificate.apply" => Some(match s.details["outcome"].as_str() {
+                    Some("needs_approval") => "按过渡程序办理",
+                    _ => "已受理",
+                }),
+                "certificate.apply_refused" => Some("不予受理"),
+                "certificate.record" => match s.details["step"].as_str() {
+                    Some("investigation") => Some("调查核实"),
+                    Some("deliberation") => Some(match s.details["outcome"].as_str() {
+                        Some("consented") => "议事协商：讨论同意",
+                        _ => "议事协商：未同意",
+                    }),
+                    Some("risk") => Some("风险评估"),
+                    Some("delay") => Some("延期办理"),
+                    _ => None,
+                },
+                "certificate.issue" => Some(ApplicationStatus::Issued.label_zh()),
+                "certificate.refuse" => Some(ApplicationStatus::Refused.label_zh()),
+                "certificate.revoke" => Some("已撤销"),
+                _ => None,
+            },
+            opinion: None,
+        })
+        .await
+    }
+
     /// The full ID number, for the applicant or a worker of the issuing community; every
     /// look is written to the audit log.
     pub async fn reveal_id_number(&self, ctx: &Ctx, id: i64) -> Result<String> {
@@ -1084,7 +1130,7 @@ impl App {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let stored = crate::demand::counter_value(self.store.db(), &counter_key).await?;
+            let stored = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await?;
             let mut ticket = self.serials.take(&counter_key, stored);
             let (sealed, pdf) = seal_and_render(open.clone(), content_for(ticket.seq())).await?;
             // Both carry the full ID number: stored encrypted, bound to application and serial.
@@ -1108,7 +1154,7 @@ impl App {
                         "本社区电子印章刚刚被更换或停用，请重新出具",
                     )
                 })?;
-            crate::demand::raise_counter(tx.conn(), &counter_key, ticket.seq()).await?;
+            jianfu_store::repo::counters::raise(tx.conn(), &counter_key, ticket.seq()).await?;
             let serial = sealed.content.serial.clone();
             let code = sealed.content.check_code.clone();
             let verify = sealed.content.verify_url.clone();
@@ -1292,54 +1338,11 @@ impl App {
             revoke_reason: None,
             clauses: Vec::new(),
         };
-        // Only the columns verification reads (never the PDF); on a SQLite file inline on
-        // this thread's read-only connection (a public read at any rate, like the lookup).
-        let found: Option<(i64, i64, String, String, String, Option<String>)> =
-            if let Some(reads) = self.store.sqlite_reads() {
-                use jianfu_store::reads::rusqlite::OptionalExtension;
-                reads.query(|c| {
-                    c.prepare_cached(
-                        "SELECT id, application_id, check_code, document, status, revoke_reason \
-                         FROM certificate WHERE serial = ?1",
-                    )?
-                    .query_row([serial.as_str()], |r| {
-                        Ok((
-                            r.get(0)?,
-                            r.get(1)?,
-                            r.get(2)?,
-                            r.get(3)?,
-                            r.get(4)?,
-                            r.get(5)?,
-                        ))
-                    })
-                    .optional()
-                })?
-            } else {
-                certificate::Entity::find()
-                    .select_only()
-                    .columns([
-                        certificate::Column::Id,
-                        certificate::Column::ApplicationId,
-                        certificate::Column::CheckCode,
-                        certificate::Column::Document,
-                        certificate::Column::Status,
-                        certificate::Column::RevokeReason,
-                    ])
-                    .filter(certificate::Column::Serial.eq(serial.as_str()))
-                    .into_tuple::<(i64, i64, String, String, String, Option<String>)>()
-                    .one(self.store.db())
-                    .await?
-            };
-        let Some((cert_id, application_id, check_code, document, status, revoke_reason)) = found
+        let Some(cert) = jianfu_store::repo::certificates::verify_row(&self.store, &serial).await?
         else {
             return Ok(unknown);
         };
-        let cert = VerifyRow {
-            check_code,
-            document,
-            status,
-            revoke_reason,
-        };
+        let (cert_id, application_id) = (cert.id, cert.application_id);
         let same = cert.check_code.len() == code.len()
             && cert
                 .check_code
@@ -1420,14 +1423,6 @@ impl App {
 pub(crate) struct VerifiedDocument {
     text: String,
     doc: SealedCertificate,
-}
-
-/// The columns of a certificate that verification reads.
-struct VerifyRow {
-    check_code: String,
-    document: String,
-    status: String,
-    revoke_reason: Option<String>,
 }
 
 /// Form for recording a step.

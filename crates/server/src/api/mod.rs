@@ -20,7 +20,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::access::CurrentUser;
-use crate::error::Problem;
+use crate::error::{FieldProblem, Problem};
 
 struct Security;
 
@@ -187,7 +187,7 @@ impl Modify for Contract {
         plaques::tasks, plaques::close_task,
         plaques::campaigns, plaques::launch, plaques::campaign, plaques::complete,
     ),
-    components(schemas(Problem)),
+    components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),
     security(("token" = []), ("session" = [])),
 )]

@@ -206,6 +206,9 @@ struct ApplyPage {
     form: ApplicationForm,
     error: FormError,
     on_behalf: bool,
+    /// The chosen type is one communities no longer issue (4.5-12): the select offers it, and
+    /// the form asks why it is still needed.
+    discontinued_chosen: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -246,6 +249,10 @@ async fn apply_page(
         &ApplyPage {
             chrome: Chrome::new("申请开具证明", Some(user), "/certificates/apply"),
             on_behalf: grant.role != jianfu_domain::Role::Resident,
+            discontinued_chosen: catalogue
+                .discontinued
+                .iter()
+                .any(|t| t.code == form.type_code),
             catalogue,
             community,
             form,
@@ -479,6 +486,8 @@ struct DetailPage {
     a: ApplicationView,
     error: FormError,
     revealed: Option<String>,
+    /// 办理过程.
+    timeline: Vec<(String, jianfu_domain::timeline::TimelineEntry)>,
     can_process: bool,
     can_sign: bool,
     can_revoke: bool,
@@ -504,6 +513,10 @@ async fn detail_page(
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
     };
+    let timeline = match state.app.application_timeline(&a).await {
+        Ok(t) => super::timeline(t),
+        Err(e) => return PageError(e).into_response(),
+    };
     let may_here = |action| {
         jianfu_domain::authz::authorize(&user.principal, action, &community.target()).is_ok()
     };
@@ -526,6 +539,7 @@ async fn detail_page(
             a,
             error,
             revealed,
+            timeline,
         },
     )
 }

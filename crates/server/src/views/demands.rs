@@ -295,7 +295,7 @@ struct DetailPage {
     reviewed: String,
     revoked: String,
     /// The demand's history: (time, step).
-    timeline: Vec<(String, jianfu_domain::demand::TimelineEntry)>,
+    timeline: Vec<(String, jianfu_domain::timeline::TimelineEntry)>,
 }
 
 async fn detail_page(
@@ -350,7 +350,7 @@ async fn detail_page(
             })
         };
     let timeline = match state.app.demand_timeline(&d).await {
-        Ok(t) => t.into_iter().map(|e| (when(e.at), e)).collect(),
+        Ok(t) => super::timeline(t),
         Err(e) => return PageError(e).into_response(),
     };
     render(

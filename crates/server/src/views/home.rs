@@ -22,8 +22,8 @@ struct HomePage {
     user_name: String,
     place_line: String,
     password_days_left: i64,
-    /// (role, node id, node name, scope description)
-    grants: Vec<(String, i64, String, String)>,
+    /// (role, node id when the user may open it in the tree, node name, scope description)
+    grants: Vec<(String, Option<i64>, String, String)>,
     /// The first items of the user's inbox.
     inbox: Inbox,
     /// How many things wait in all, and how many of them are overdue.
@@ -110,7 +110,7 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
         let scope = state.app.find_node(g.scope_node_id).await?;
         grants.push((
             g.role.label_zh().to_owned(),
-            g.node_id,
+            p.may(Action::ViewTree).then_some(g.node_id),
             g.node_name.clone(),
             format!("{}及其下级", scope.name),
         ));
@@ -118,7 +118,10 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
     let mut inbox = state.app.inbox(&ctx).await?;
     let (to_do, overdue) = (inbox.to_do(), inbox.overdue());
     inbox.items.truncate(HOME_ITEMS);
-    let mut links = vec![("/tree", "行政区划", "浏览管辖范围内的区划和部门")];
+    let mut links = Vec::new();
+    if p.may(Action::ViewTree) {
+        links.push(("/tree", "行政区划", "浏览管辖范围内的区划和部门"));
+    }
     if p.may(Action::ManageTree) {
         links.push(("/tree", "维护区划和部门", "在节点页面新增、修改、删除下级"));
     }
@@ -228,7 +231,9 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
     links.push(("/verify", "证明核验", "核对证明是否真实有效"));
     links.push(("/lookup", "准入编号查询", "核对部门下派事项的准入编号"));
     links.push(("/policy", "政策原文", "鞍民发〔2021〕18号，按条款编号"));
-    links.push(("/tokens", "API 令牌", "为对接系统创建访问令牌"));
+    if p.may(Action::ManageApiTokens) {
+        links.push(("/tokens", "API 令牌", "为对接系统创建访问令牌"));
+    }
     let policy = state.app.security_policy().await?;
     let account = state.app.account_detail_self(&ctx).await?;
     let password_days_left = if policy.password_max_age_days > 0 {

@@ -193,10 +193,7 @@ pub async fn submit(
         ),
         Err(e) if is_form_error(&e) => {
             let status = form_status(&e);
-            let error = FormError {
-                field: "file".into(),
-                message: e.message,
-            };
+            let error = FormError::field("file", &e.message);
             form_page(&state, &user, requester, up.submit, error, status).await
         }
         Err(e) => PageError(e).into_response(),

@@ -86,10 +86,7 @@ pub async fn password_submit(
         return password_page(
             &state,
             &user,
-            FormError {
-                field: "password_again".into(),
-                message: "两次输入的新密码不一致".into(),
-            },
+            FormError::field("password_again", "两次输入的新密码不一致"),
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
         )
@@ -205,10 +202,7 @@ pub async fn token_create(
         d => match d.parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => {
-                let e = FormError {
-                    field: "days".into(),
-                    message: "有效期应为整数天".into(),
-                };
+                let e = FormError::field("days", "有效期应为整数天");
                 return tokens_page(
                     &state,
                     &user,

@@ -98,7 +98,7 @@ impl Chrome {
                     "凭据重置",
                     p.may(Action::ApproveAdminReset),
                 ),
-                ("/tokens", "API 令牌", p.blocked().is_none()),
+                ("/tokens", "API 令牌", p.may(Action::ManageApiTokens)),
                 ("/me/second-factor", "动态口令", !p.must_change_password),
             ];
             items.push(("/policy", "政策原文", true));
@@ -223,11 +223,14 @@ pub fn ok(t: &impl askama::Template) -> Response {
     render(StatusCode::OK, t)
 }
 
-/// A form error: which field, and what to say next to it.
+/// A form error: which field, and what to say next to it — and the form's other errors found
+/// with it ([`DomainError::more`]), so that the page shows every error at once.
 #[derive(Default, Clone, Debug)]
 pub struct FormError {
     pub field: String,
     pub message: String,
+    /// The other fields at fault, as (field, message).
+    pub others: Vec<(String, String)>,
 }
 
 impl FormError {
@@ -235,15 +238,39 @@ impl FormError {
         Self {
             field: e.field.unwrap_or("").to_owned(),
             message: e.message.clone(),
+            others: e
+                .more
+                .iter()
+                .map(|m| (m.field.unwrap_or("").to_owned(), m.message.clone()))
+                .collect(),
         }
     }
-    /// The message when it belongs to `field`, else empty (for `.field-error`).
+    /// One error about one field.
+    pub fn field(field: &str, message: &str) -> Self {
+        Self {
+            field: field.to_owned(),
+            message: message.to_owned(),
+            others: Vec::new(),
+        }
+    }
+    /// The message that belongs to `field`, else empty (for `.field-error`).
     pub fn for_field(&self, field: &str) -> &str {
         if self.field == field {
-            &self.message
-        } else {
-            ""
+            return &self.message;
         }
+        self.others
+            .iter()
+            .find(|(f, _)| f == field)
+            .map_or("", |(_, m)| m.as_str())
+    }
+    /// Every error, as (field, message), for the summary at the top of the form.
+    pub fn all(&self) -> Vec<(&str, &str)> {
+        let mut all = Vec::with_capacity(1 + self.others.len());
+        if !self.message.is_empty() {
+            all.push((self.field.as_str(), self.message.as_str()));
+        }
+        all.extend(self.others.iter().map(|(f, m)| (f.as_str(), m.as_str())));
+        all
     }
 }
 
@@ -261,6 +288,13 @@ pub fn is_form_error(e: &DomainError) -> bool {
 }
 
 /// Formats Unix ms for pages.
+/// A timeline (办理过程) as `templates/timeline.html` shows it: each step with its time as text.
+pub fn timeline(
+    entries: Vec<jianfu_domain::timeline::TimelineEntry>,
+) -> Vec<(String, jianfu_domain::timeline::TimelineEntry)> {
+    entries.into_iter().map(|e| (when(e.at), e)).collect()
+}
+
 pub fn when(ms: i64) -> String {
     jianfu_domain::clock::fmt_ms(ms)
 }

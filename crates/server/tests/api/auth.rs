@@ -467,7 +467,7 @@ async fn five_failures_lock_the_account_even_against_the_right_password() {
     ))
     .await;
     let b = t.login("resident").await;
-    assert_eq!(b.get("/tree").await.status(), StatusCode::OK);
+    assert_eq!(b.get("/inbox").await.status(), StatusCode::OK);
     let a = account_row(&t, "resident").await;
     assert_eq!(
         (a.failed_attempts, a.locked_until),

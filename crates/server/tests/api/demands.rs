@@ -303,6 +303,35 @@ async fn rules_reject_banned_and_own_duty_with_clauses() {
     );
 }
 
+/// The HTML draft form, posted with `title` and a period that ends before it starts.
+async fn post_form_ending_before_start(
+    t: &TestApp,
+    dept: &Browser,
+    title: &str,
+) -> reqwest::Response {
+    dept.client
+        .post(dept.url("/demands?submit=1"))
+        .form(&[
+            ("csrf_token", dept.csrf.as_str()),
+            (
+                "requester_node_id",
+                &t.node_id("铁东区卫生健康局").await.to_string(),
+            ),
+            ("title", title),
+            ("category", "health"),
+            ("community_role", "assisting"),
+            ("minutes_per_occurrence", "30"),
+            ("occurrences_per_year", "12"),
+            ("period_start", "2026-06-01"),
+            ("period_end", "2026-05-01"),
+            ("target_mode", "scope"),
+            ("within_own_duty", "true"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn bad_input_is_refused_and_changes_nothing() {
     let t = spawn_app().await;
@@ -397,7 +426,40 @@ async fn bad_input_is_refused_and_changes_nothing() {
         assert_eq!(p["code"], code, "{name}: {p}");
         assert_eq!(p["field"].as_str(), field, "{name}");
         assert!(!p["detail"].as_str().unwrap().is_empty());
+        assert!(p.get("errors").is_none(), "{name}: one error, no list: {p}");
     }
+
+    // Every error at once (issue 16): the first is the problem's code and field, the others
+    // follow in `errors`, in the order of the form's fields.
+    let mut b = body(&t).await;
+    b["title"] = json!(" ");
+    b["minutes_per_occurrence"] = json!(0);
+    b["period_start"] = json!("2026-06-01");
+    b["period_end"] = json!("2026-05-01");
+    b["target_ids"] = json!([]);
+    let (s, p) = post(&dept, "/api/v1/demands", &b).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(
+        (p["code"].as_str(), p["field"].as_str()),
+        (Some("title_invalid"), Some("title"))
+    );
+    let rest: Vec<(&str, &str)> = p["errors"]
+        .as_array()
+        .expect("the other errors")
+        .iter()
+        .map(|e| {
+            assert!(!e["detail"].as_str().unwrap().is_empty(), "{e}");
+            (e["field"].as_str().unwrap(), e["code"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        rest,
+        [
+            ("minutes_per_occurrence", "burden_out_of_range"),
+            ("period_end", "period_end_before_start"),
+            ("target_ids", "targets_required"),
+        ]
+    );
     assert_eq!(
         demand_count(&t).await,
         before,
@@ -405,28 +467,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
     );
 
     // The HTML form shows the message next to the field and keeps what was typed.
-    let page = dept
-        .client
-        .post(dept.url("/demands?submit=1"))
-        .form(&[
-            ("csrf_token", dept.csrf.as_str()),
-            (
-                "requester_node_id",
-                &t.node_id("铁东区卫生健康局").await.to_string(),
-            ),
-            ("title", "保留我输入的标题"),
-            ("category", "health"),
-            ("community_role", "assisting"),
-            ("minutes_per_occurrence", "30"),
-            ("occurrences_per_year", "12"),
-            ("period_start", "2026-06-01"),
-            ("period_end", "2026-05-01"),
-            ("target_mode", "scope"),
-            ("within_own_duty", "true"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let page = post_form_ending_before_start(&t, &dept, "保留我输入的标题").await;
     assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = page.text().await.unwrap();
     assert!(
@@ -434,6 +475,25 @@ async fn bad_input_is_refused_and_changes_nothing() {
         "{}",
         html.split("<main").nth(1).unwrap_or("")
     );
+    assert_eq!(demand_count(&t).await, before);
+
+    // Two errors in the form: a summary at its top links to both fields, and both fields say
+    // what is wrong with them.
+    let page = post_form_ending_before_start(&t, &dept, "").await;
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = page.text().await.unwrap();
+    let summary = html
+        .split("id=\"form-error\"")
+        .nth(1)
+        .and_then(|s| s.split("</div>").next())
+        .unwrap_or_else(|| panic!("no error summary: {html}"));
+    assert!(summary.contains("有 2 处需要修改"), "{summary}");
+    assert!(
+        summary.contains("<a href=\"#title\">请填写事项名称")
+            && summary.contains("<a href=\"#period_end\">结束日期不能早于开始日期"),
+        "{summary}"
+    );
+    assert_eq!(html.matches("class=\"field-error\"").count(), 2, "{html}");
     assert_eq!(demand_count(&t).await, before);
 }
 

@@ -1,0 +1,93 @@
+//! The layers hold (docs/ARCHITECTURE.md, issue 11): the domain never names a database backend
+//! nor writes raw SQL — dialect differences and hot inline reads live in the store's
+//! repositories (`jianfu_store::repo`) — and the server does not use the store at all.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("source directory") {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every `(file, line)` of the crate's sources under `src` containing one of `words`.
+fn occurrences(crate_dir: &Path, words: &[&str]) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(&crate_dir.join("src"), &mut files);
+    assert!(
+        files.len() > 5,
+        "found the sources of {}",
+        crate_dir.display()
+    );
+    let mut found = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("readable source");
+        for (i, line) in text.lines().enumerate() {
+            for w in words {
+                if line.contains(w) {
+                    found.push(format!("{}:{}: {w}", f.display(), i + 1));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn crates_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("crates directory")
+        .to_path_buf()
+}
+
+#[test]
+fn the_domain_names_no_backend_and_writes_no_raw_sql() {
+    let found = occurrences(
+        &crates_dir().join("domain"),
+        &[
+            "DbBackend",
+            "get_database_backend",
+            "rusqlite",
+            "sqlite_reads",
+            "query_one_raw",
+            "query_all_raw",
+            "execute_raw",
+            "Statement::from",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "move these into a repository of crates/store/src/repo:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_server_does_not_use_the_store() {
+    let server = crates_dir().join("server");
+    let found = occurrences(&server, &["jianfu_store"]);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    let manifest = std::fs::read_to_string(server.join("Cargo.toml")).expect("server manifest");
+    let deps = manifest
+        .split("[dev-dependencies]")
+        .next()
+        .expect("the part before dev-dependencies");
+    assert!(
+        !deps.contains("jianfu-store"),
+        "jianfu-server depends on jianfu-store outside its tests"
+    );
+}
+
+#[test]
+fn the_guard_sees_what_it_looks_for() {
+    // The store's repositories do name the backend: a guard that found nothing there would be
+    // looking in the wrong place.
+    let found = occurrences(&crates_dir().join("store"), &["DbBackend", "rusqlite"]);
+    assert!(found.len() >= 3, "{found:?}");
+}

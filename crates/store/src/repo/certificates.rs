@@ -1,0 +1,69 @@
+//! Certificates: the public verification read.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::entity::certificate;
+use crate::{Store, StoreError};
+
+/// The columns verification reads of a certificate (never the PDF).
+#[derive(Clone, Debug)]
+pub struct VerifyRow {
+    pub id: i64,
+    pub application_id: i64,
+    pub check_code: String,
+    /// The sealed document as stored (encrypted).
+    pub document: String,
+    pub status: String,
+    pub revoke_reason: Option<String>,
+}
+
+/// The certificate with this serial, for verification; on a SQLite file inline on this
+/// thread's read-only connection (a public read at any rate, like the lookup).
+pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>, StoreError> {
+    type Tuple = (i64, i64, String, String, String, Option<String>);
+    let found: Option<Tuple> = if let Some(reads) = store.sqlite_reads() {
+        use rusqlite::OptionalExtension;
+        reads.query(|c| {
+            c.prepare_cached(
+                "SELECT id, application_id, check_code, document, status, revoke_reason \
+                 FROM certificate WHERE serial = ?1",
+            )?
+            .query_row([serial], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .optional()
+        })?
+    } else {
+        certificate::Entity::find()
+            .select_only()
+            .columns([
+                certificate::Column::Id,
+                certificate::Column::ApplicationId,
+                certificate::Column::CheckCode,
+                certificate::Column::Document,
+                certificate::Column::Status,
+                certificate::Column::RevokeReason,
+            ])
+            .filter(certificate::Column::Serial.eq(serial))
+            .into_tuple::<Tuple>()
+            .one(store.db())
+            .await?
+    };
+    Ok(found.map(
+        |(id, application_id, check_code, document, status, revoke_reason)| VerifyRow {
+            id,
+            application_id,
+            check_code,
+            document,
+            status,
+            revoke_reason,
+        },
+    ))
+}
