@@ -125,6 +125,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("campaign.complete", "报告自检自查完成"),
     ("campaign.export", "导出自检自查进度"),
     ("account.export", "导出账号"),
+    ("form_draft.save", "暂存草稿"),
+    ("form_draft.discard", "删除暂存草稿"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

@@ -599,15 +599,24 @@ const MAX_OCCURRENCES: i64 = 366;
 const MAX_FUNDING_YUAN: i64 = 10_000_000_000;
 
 pub(crate) fn parse_date(s: &str, field: &'static str) -> Result<chrono::NaiveDate> {
+    let message = if s.trim().is_empty() {
+        "请填写日期（YYYY-MM-DD）"
+    } else {
+        "日期格式应为 YYYY-MM-DD"
+    };
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| DomainError::field(field, "date_invalid", "日期格式应为 YYYY-MM-DD"))
+        .map_err(|_| DomainError::field(field, "date_invalid", message))
 }
 
 fn parse_int(s: &str, field: &'static str, label: &str, max: i64) -> Result<i32> {
-    let n: i64 = s
-        .trim()
-        .parse()
-        .map_err(|_| DomainError::field(field, "burden_invalid", format!("{label}应为整数")))?;
+    let n: i64 = s.trim().parse().map_err(|_| {
+        let message = if s.trim().is_empty() {
+            format!("请填写{label}")
+        } else {
+            format!("{label}应为整数")
+        };
+        DomainError::field(field, "burden_invalid", message)
+    })?;
     if n < 1 || n > max {
         return Err(DomainError::field(
             field,
@@ -1151,6 +1160,12 @@ impl App {
             ));
         }
         Ok(out)
+    }
+
+    /// The problems of a work-item form as saving it would report them (every one at once);
+    /// `Ok` when it would save. Reopening a stashed form (暂存) shows what is still missing.
+    pub async fn check_demand_form(&self, ctx: &Ctx, form: &DemandForm) -> Result<()> {
+        self.validate_draft(ctx, form).await.map(|_| ())
     }
 
     /// Saves a new draft; with `submit`, runs the rules at once.

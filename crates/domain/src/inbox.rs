@@ -88,6 +88,7 @@ pub const PROVIDERS: &[&dyn TodoProvider] = &[
     &crate::demand::CaseTodos,
     &crate::certificate::CertificateTodos,
     &crate::plaque::PlaqueTodos,
+    &crate::form_draft::FormDraftTodos,
 ];
 
 /// The user's inbox: overdue items first, then by due day (items without one after), notices

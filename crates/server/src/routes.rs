@@ -459,6 +459,19 @@ pub fn route_table() -> Vec<RouteSpec> {
             Act(A::DraftDemand),
             views::demands::create,
         ),
+        // Unfinished drafts (暂存), their owner's alone.
+        r(
+            get.clone(),
+            "/demands/drafts/{id}",
+            Act(A::DraftDemand),
+            views::demands::stashed_form,
+        ),
+        r(
+            post.clone(),
+            "/demands/drafts/{id}/discard",
+            Act(A::DraftDemand),
+            views::demands::discard_stash,
+        ),
         r(
             get.clone(),
             "/demands/{id}",

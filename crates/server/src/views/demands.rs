@@ -5,11 +5,13 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jianfu_domain::ErrorKind;
 use jianfu_domain::authz::Action;
 use jianfu_domain::demand::{
     CaseView, DemandFilter, DemandForm, DemandStatus, DemandView, Ledger, LedgerRow, LookupResult,
     ReportForm, form_of,
 };
+use jianfu_domain::form_draft::FormKind;
 use jianfu_domain::page::{Page, PageRequest, every_row};
 use jianfu_domain::tree::NodeView;
 use serde::Deserialize;
@@ -127,7 +129,10 @@ const DEMAND_EXPORT: ListExport<'static, DemandView> = ListExport {
 #[template(path = "demand_form.html")]
 struct FormPage {
     chrome: Chrome,
+    /// Where 保存草稿 posts; 提交审核 posts to the same with `submit=1`.
     action: String,
+    /// The stashed form (暂存) this page continues, and when it was stashed.
+    stash: Option<(i64, String)>,
     form: DemandForm,
     departments: Vec<NodeView>,
     places: Vec<NodeView>,
@@ -139,12 +144,29 @@ impl FormPage {
     fn targeted(&self, id: &i64) -> bool {
         self.form.target_ids.contains(id)
     }
+
+    /// 保存草稿's URL: the action, carrying the stash it continues.
+    fn save_action(&self) -> String {
+        match self.stash {
+            Some((s, _)) => format!("{}?stash={s}", self.action),
+            None => self.action.clone(),
+        }
+    }
+
+    /// 提交审核's URL.
+    fn submit_action(&self) -> String {
+        match self.stash {
+            Some((s, _)) => format!("{}?submit=1&stash={s}", self.action),
+            None => format!("{}?submit=1", self.action),
+        }
+    }
 }
 
 async fn form_page(
     state: &AppState,
     user: &CurrentUser,
     action: String,
+    stash: Option<(i64, String)>,
     form: DemandForm,
     error: FormError,
     status: StatusCode,
@@ -158,6 +180,7 @@ async fn form_page(
         &FormPage {
             chrome: Chrome::new("起草事项", Some(user), "/demands"),
             action,
+            stash,
             form,
             departments,
             places,
@@ -177,6 +200,7 @@ pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Respo
         &state,
         &user,
         "/demands".into(),
+        None,
         form,
         FormError::default(),
         StatusCode::OK,
@@ -186,37 +210,123 @@ pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Respo
 
 /// Which button was pressed: 提交审核 posts to `?submit=1` (its `formaction`), 保存草稿 to the
 /// plain URL. (The choice cannot ride in a flattened form struct: flattening turns the typed
-/// fields into text.)
+/// fields into text.) `stash` is the stashed form (暂存) the page continues.
 #[derive(Deserialize, Default)]
 pub struct SubmitQuery {
     #[serde(default)]
     submit: Option<u8>,
+    #[serde(default)]
+    stash: Option<i64>,
 }
 
+/// 保存草稿 on a new draft: a form that passes its checks becomes a draft demand (and the stash
+/// it continued is removed); one that does not yet is stashed (暂存, issue 16) and reopened
+/// with what is still missing. 提交审核 checks everything and stashes nothing.
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<SubmitQuery>,
     Form(form): Form<DemandForm>,
 ) -> Response {
-    match state
-        .app
-        .create_demand(&user.ctx(), &form, q.submit == Some(1))
-        .await
-    {
-        Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
+    let ctx = user.ctx();
+    let submit = q.submit == Some(1);
+    match state.app.create_demand(&ctx, &form, submit).await {
+        Ok(d) => {
+            if let Some(stash) = q.stash {
+                // The stash became this demand. It is the caller's alone, so a stale or foreign
+                // id finds nothing; the demand is saved either way.
+                let _ = state
+                    .app
+                    .discard_form_draft(&ctx, FormKind::Demand, stash, Some(d.id))
+                    .await;
+            }
+            Redirect::to(&format!("/demands/{}", d.id)).into_response()
+        }
+        Err(e) if !submit && e.kind == ErrorKind::Invalid => {
+            match state
+                .app
+                .save_form_draft(&ctx, FormKind::Demand, q.stash, &form.title, &form)
+                .await
+            {
+                Ok(id) => Redirect::to(&FormKind::Demand.href(id)).into_response(),
+                Err(e) if is_form_error(&e) => {
+                    let status = form_status(&e);
+                    form_page(
+                        &state,
+                        &user,
+                        "/demands".into(),
+                        None,
+                        form,
+                        FormError::from_domain(&e),
+                        status,
+                    )
+                    .await
+                }
+                Err(e) => PageError(e).into_response(),
+            }
+        }
         Err(e) if is_form_error(&e) => {
             let status = form_status(&e);
+            let stash = q.stash.map(|s| (s, String::new()));
             form_page(
                 &state,
                 &user,
                 "/demands".into(),
+                stash,
                 form,
                 FormError::from_domain(&e),
                 status,
             )
             .await
         }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+/// A stashed form, reopened by its owner with every problem still in it.
+pub async fn stashed_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    let ctx = user.ctx();
+    let stash = match state
+        .app
+        .form_draft::<DemandForm>(&ctx, FormKind::Demand, id)
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let error = match state.app.check_demand_form(&ctx, &stash.form).await {
+        Ok(()) => FormError::default(),
+        Err(e) if is_form_error(&e) => FormError::from_domain(&e),
+        Err(e) => return PageError(e).into_response(),
+    };
+    form_page(
+        &state,
+        &user,
+        "/demands".into(),
+        Some((stash.id, when(stash.updated_at))),
+        stash.form,
+        error,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Discards a stashed form.
+pub async fn discard_stash(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    match state
+        .app
+        .discard_form_draft(&user.ctx(), FormKind::Demand, id, None)
+        .await
+    {
+        Ok(()) => Redirect::to("/inbox?done=stash_discarded").into_response(),
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -232,6 +342,7 @@ pub async fn edit_form(
                 &state,
                 &user,
                 format!("/demands/{id}"),
+                None,
                 form_of(&d),
                 FormError::default(),
                 StatusCode::OK,
@@ -266,6 +377,7 @@ pub async fn update(
                 &state,
                 &user,
                 format!("/demands/{id}"),
+                None,
                 form,
                 FormError::from_domain(&e),
                 status,

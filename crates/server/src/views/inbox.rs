@@ -7,8 +7,9 @@ use jianfu_domain::inbox::Inbox;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
+use crate::extract::Query;
 use crate::state::AppState;
-use crate::views::{Chrome, ok};
+use crate::views::{Chrome, DoneQuery, ok};
 
 #[derive(askama::Template)]
 #[template(path = "inbox.html")]
@@ -17,10 +18,14 @@ struct InboxPage {
     inbox: Inbox,
 }
 
-pub async fn page(State(state): State<AppState>, user: CurrentUser) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<DoneQuery>,
+) -> Response {
     match state.app.inbox(&user.ctx()).await {
         Ok(inbox) => ok(&InboxPage {
-            chrome: Chrome::new("待办", Some(&user), "/inbox"),
+            chrome: Chrome::new("待办", Some(&user), "/inbox").with_done(q.done.as_deref()),
             inbox,
         }),
         Err(e) => PageError(e).into_response(),

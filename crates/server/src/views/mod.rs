@@ -199,6 +199,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         }
         "second_factor_policy_saved" => "已保存动态口令要求",
         "second_factor_disabled" => "已停用动态口令",
+        "stash_discarded" => "已删除暂存的草稿",
         _ => return None,
     })
 }

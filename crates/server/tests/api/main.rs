@@ -14,6 +14,7 @@ mod contract;
 mod demand_kinds;
 mod demands;
 mod exports;
+mod form_drafts;
 mod import;
 mod inbox;
 mod matrix;

@@ -249,6 +249,9 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/demands/export.xlsx", VIEW_DEMANDS, false),
         ("GET", "/demands/new", DRAFT, false),
         ("POST", "/demands", DRAFT, false),
+        // An unknown stash (the node id): 404 for those who may draft, 403 for the rest.
+        ("GET", "/demands/drafts/{id}", DRAFT, false),
+        ("POST", "/demands/drafts/{id}/discard", DRAFT, false),
         ("GET", "/demands/{id}", VIEW_DEMANDS, false),
         // The other demand kinds (demand_kinds.rs).
         ("GET", "/demands/temporary-plaque", STREET_OFFICIAL, false),

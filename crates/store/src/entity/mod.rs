@@ -17,6 +17,7 @@ pub mod credential_reset;
 pub mod demand;
 pub mod demand_target;
 pub mod demand_wording_overrule;
+pub mod form_draft;
 pub mod holiday_year;
 pub mod login_attempt;
 pub mod login_challenge;
