@@ -297,61 +297,109 @@ impl App {
         let c = self.application_community(ctx, f.community_id).await?;
         let district = self.district_of(&c.path).await?;
         let today = self.today();
-        let applicant_name =
-            text_field(&f.applicant_name, "applicant_name", "申请人姓名", 50, true)?;
-        let id = IdNumber::parse(&f.id_number, rules_date(today)?)?;
+        // Every problem of the form at once (issue 16), in the order of its fields.
+        let mut problems = crate::Problems::new();
+        let code = f.type_code.trim();
+        let ty = if code.is_empty() {
+            problems.push(DomainError::field(
+                "type_code",
+                "type_required",
+                "请选择证明事项",
+            ));
+            None
+        } else if code == "other" {
+            None
+        } else {
+            match certificate_type::Entity::find()
+                .filter(certificate_type::Column::Code.eq(code))
+                .one(self.store.db())
+                .await?
+            {
+                None => {
+                    problems.push(DomainError::field(
+                        "type_code",
+                        "type_unknown",
+                        "证明事项不存在",
+                    ));
+                    None
+                }
+                Some(t) => {
+                    let city = self.city_node().await?;
+                    if t.scope_node_id != city.id && t.scope_node_id != district.id {
+                        problems.push(DomainError::field(
+                            "type_code",
+                            "type_of_other_district",
+                            format!(
+                                "“{}”是其他区(县、市)的本地证明事项，{}的社区不能出具",
+                                t.name, district.name
+                            ),
+                        ));
+                    }
+                    Some(t)
+                }
+            }
+        };
+        let other_name = if code == "other" {
+            problems.take(text_field(
+                &f.other_name,
+                "other_name",
+                "所需证明名称",
+                100,
+                true,
+            ))
+        } else {
+            None
+        };
+        let applicant_name = problems.take(text_field(
+            &f.applicant_name,
+            "applicant_name",
+            "申请人姓名",
+            50,
+            true,
+        ));
+        let id = problems.take(IdNumber::parse(&f.id_number, rules_date(today)?));
         // Short enough that the certificate stays one page (the seal crate refuses longer text).
-        let purpose = text_field(&f.purpose, "purpose", "办理用途", 100, true)?;
-        let details = text_field(&f.details, "details", "补充说明", 200, false)?;
+        let purpose = problems.take(text_field(&f.purpose, "purpose", "办理用途", 100, true));
+        let details = problems.take(text_field(&f.details, "details", "补充说明", 200, false));
         for (field, text) in [
             ("applicant_name", &applicant_name),
             ("purpose", &purpose),
             ("details", &details),
         ] {
-            jianfu_seal::check_printable(&[text.as_str()])
-                .map_err(|e| DomainError::field(field, "unsupported_characters", e.message()))?;
+            if let Some(text) = text
+                && let Err(e) = jianfu_seal::check_printable(&[text.as_str()])
+            {
+                problems.push(DomainError::field(
+                    field,
+                    "unsupported_characters",
+                    e.message(),
+                ));
+            }
         }
+        let mut kinds = Vec::with_capacity(uploads.len());
         if uploads.len() > MAX_ATTACHMENTS {
-            return Err(DomainError::field(
+            problems.push(DomainError::field(
                 "attachments",
                 "too_many_attachments",
                 "附件最多 5 个",
             ));
-        }
-        let mut kinds = Vec::with_capacity(uploads.len());
-        for u in uploads {
-            kinds.push(check_upload(u)?);
-        }
-        let city = self.city_node().await?;
-        // Which type, and where it stands for this district.
-        let code = f.type_code.trim();
-        let (ty, requested_name) = if code.is_empty() {
-            return Err(DomainError::field(
-                "type_code",
-                "type_required",
-                "请选择证明事项",
-            ));
-        } else if code == "other" {
-            let name = text_field(&f.other_name, "other_name", "所需证明名称", 100, true)?;
-            (None, name)
         } else {
-            let t = certificate_type::Entity::find()
-                .filter(certificate_type::Column::Code.eq(code))
-                .one(self.store.db())
-                .await?
-                .ok_or_else(|| DomainError::field("type_code", "type_unknown", "证明事项不存在"))?;
-            if t.scope_node_id != city.id && t.scope_node_id != district.id {
-                return Err(DomainError::field(
-                    "type_code",
-                    "type_of_other_district",
-                    format!(
-                        "“{}”是其他区(县、市)的本地证明事项，{}的社区不能出具",
-                        t.name, district.name
-                    ),
-                ));
+            for u in uploads {
+                if let Some(kind) = problems.take(check_upload(u)) {
+                    kinds.push(kind);
+                }
             }
-            let name = t.name.clone();
-            (Some(t), name)
+        }
+        problems.finish()?;
+        let (Some(applicant_name), Some(id), Some(purpose), Some(details)) =
+            (applicant_name, id, purpose, details)
+        else {
+            return Err(DomainError::internal());
+        };
+        let requested_name = match (&ty, other_name) {
+            (Some(t), _) => t.name.clone(),
+            (None, Some(name)) => name,
+            (None, None) => return Err(DomainError::internal()),
         };
         let adopted = match &ty {
             Some(t) => catalogue_entry::Entity::find_by_id((district.id, t.id))

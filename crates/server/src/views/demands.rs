@@ -249,38 +249,33 @@ pub async fn create(
                 .await
             {
                 Ok(id) => Redirect::to(&FormKind::Demand.href(id)).into_response(),
-                Err(e) if is_form_error(&e) => {
-                    let status = form_status(&e);
-                    form_page(
-                        &state,
-                        &user,
-                        "/demands".into(),
-                        None,
-                        form,
-                        FormError::from_domain(&e),
-                        status,
-                    )
-                    .await
-                }
+                Err(e) if is_form_error(&e) => refill(&state, &user, None, form, &e).await,
                 Err(e) => PageError(e).into_response(),
             }
         }
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            let stash = q.stash.map(|s| (s, String::new()));
-            form_page(
-                &state,
-                &user,
-                "/demands".into(),
-                stash,
-                form,
-                FormError::from_domain(&e),
-                status,
-            )
-            .await
-        }
+        Err(e) if is_form_error(&e) => refill(&state, &user, q.stash, form, &e).await,
         Err(e) => PageError(e).into_response(),
     }
+}
+
+/// The new-draft form again, with what was typed and `e`'s problems (continuing `stash`).
+async fn refill(
+    state: &AppState,
+    user: &CurrentUser,
+    stash: Option<i64>,
+    form: DemandForm,
+    e: &jianfu_domain::DomainError,
+) -> Response {
+    form_page(
+        state,
+        user,
+        "/demands".into(),
+        stash.map(|s| (s, String::new())),
+        form,
+        FormError::from_domain(e),
+        form_status(e),
+    )
+    .await
 }
 
 /// A stashed form, reopened by its owner with every problem still in it.

@@ -1030,6 +1030,64 @@ async fn invalid_id_numbers_are_refused_and_nothing_is_stored() {
         "and shown nowhere else"
     );
     assert_eq!(certificate_state(&t).await, before);
+
+    // Several problems: all of them at once, in the order of the form's fields, on the API
+    // and in the form's summary.
+    let mut body = application("residence");
+    body["applicant_name"] = json!("");
+    body["id_number"] = json!("210302199001011239");
+    body["purpose"] = json!("");
+    let res = resident
+        .json(Method::POST, "/api/v1/certificates")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let (s, body) = problem(res).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        body["field"], "applicant_name",
+        "the first problem is the document's"
+    );
+    assert_eq!(
+        fields,
+        ["id_number", "purpose"],
+        "the others follow: {body}"
+    );
+    let r = resident
+        .post_multipart(
+            "/certificates/apply",
+            &[
+                ("type_code", "other"),
+                ("other_name", ""),
+                ("applicant_name", "示例居民张三"),
+                ("id_number", bad.as_str()),
+                ("purpose", ""),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("有 3 处需要修改"), "{html}");
+    for field in ["other_name", "id_number", "purpose"] {
+        assert!(
+            html.contains(&format!("<a href=\"#{field}\">")),
+            "{field}: {html}"
+        );
+    }
+    // The field only 其他 needs is shown, since 其他 was chosen.
+    assert!(
+        html.contains("data-shown-for=\"type_code=other\">"),
+        "{html}"
+    );
+    assert_eq!(certificate_state(&t).await, before);
 }
 
 /// 6b. Attachments: too large, disguised, not an image or PDF, a path in the name — each
