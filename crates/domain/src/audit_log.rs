@@ -94,6 +94,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("ledger.export", "导出负担台账"),
     ("case.detect", "发现问题线索"),
     ("case.report", "举报问题"),
+    ("case.verify", "核实问题线索"),
+    ("case.dismiss", "不予立案"),
     ("case.export", "导出问题线索"),
     ("catalogue.load", "载入证明事项目录"),
     ("catalogue.adopt", "采用证明事项"),

@@ -190,6 +190,8 @@ pub enum Action {
     ReportUnadmitted,
     /// See supervision cases.
     ViewCases,
+    /// Verify a supervision case or dismiss it with a reason (5.3-2).
+    DecideCase,
     /// See the burden ledger per community and department.
     ViewLedger,
     /// Apply for a certificate (a resident for themself, community staff on a resident's behalf).
@@ -235,7 +237,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 38] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -253,6 +255,7 @@ impl Action {
         Self::ReviewDemands,
         Self::ReportUnadmitted,
         Self::ViewCases,
+        Self::DecideCase,
         Self::ViewLedger,
         Self::ApplyCertificate,
         Self::ProcessCertificate,
@@ -294,6 +297,7 @@ impl Action {
             Self::ReviewDemands => "审阅辖区内已提交的事项",
             Self::ReportUnadmitted => "拒收并举报未准入事项",
             Self::ViewCases => "查看监督问题线索",
+            Self::DecideCase => "核实问题线索",
             Self::ViewLedger => "查看负担台账",
             Self::ApplyCertificate => "申请证明",
             Self::ProcessCertificate => "办理证明",
@@ -345,7 +349,7 @@ pub fn permits(role: Role, action: Action) -> bool {
         // residents read the published lists, which need no login.
         A::ViewDemands => !role.is_admin() && role != R::Resident,
         A::ReportUnadmitted => matches!(role, R::CommunityWorker | R::CommunityHead),
-        A::ViewCases => role == R::Supervisor,
+        A::ViewCases | A::DecideCase => role == R::Supervisor,
         A::ViewLedger => matches!(
             role,
             R::CityApprover
@@ -731,6 +735,7 @@ mod tests {
                     A::ViewDemands,
                     A::ReviewDemands,
                     A::ViewCases,
+                    A::DecideCase,
                     A::ViewLedger,
                     A::RevokeCertificate,
                     A::ViewCertificates,

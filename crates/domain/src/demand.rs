@@ -173,32 +173,41 @@ impl DemandStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
-    /// Filed, waiting for the supervisors.
+    /// Filed (reported or detected), waiting for a supervisor to verify it.
     Open,
+    /// A supervisor found the facts true (5.3-2); the notice and rectification follow.
+    Verified,
+    /// A supervisor found nothing to pursue, with the reason.
+    Dismissed,
     /// Dealt with.
     Closed,
 }
 
 impl CaseStatus {
+    pub const ALL: [CaseStatus; 4] = [Self::Open, Self::Verified, Self::Dismissed, Self::Closed];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Open => "open",
+            Self::Verified => "verified",
+            Self::Dismissed => "dismissed",
             Self::Closed => "closed",
         }
     }
     pub fn label_zh(self) -> &'static str {
         match self {
-            Self::Open => "待处理",
+            Self::Open => "待核实",
+            Self::Verified => "已核实",
+            Self::Dismissed => "不予立案",
             Self::Closed => "已办结",
         }
     }
-    /// The status of a stored row (anything but `open` is closed).
+    /// The status of a stored row (an unknown text reads as closed).
     pub fn stored(s: &str) -> Self {
-        if s == Self::Open.as_str() {
-            Self::Open
-        } else {
-            Self::Closed
-        }
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .unwrap_or(Self::Closed)
     }
 }
 
@@ -561,6 +570,7 @@ pub struct ReportForm {
 pub struct CaseView {
     pub id: i64,
     pub kind_zh: &'static str,
+    pub status: CaseStatus,
     pub status_zh: &'static str,
     pub community_id: i64,
     pub community_name: String,
@@ -788,7 +798,7 @@ impl TodoProvider for DemandTodos {
 }
 
 /// What a case is about, in Chinese, from its stored kind.
-fn case_kind_zh(kind: &str) -> &'static str {
+pub(crate) fn case_kind_zh(kind: &str) -> &'static str {
     match kind {
         "temporary_plaque_overdue" => "临时挂牌逾期未清理",
         _ => "未经准入事项",
@@ -1567,14 +1577,14 @@ impl App {
             let community = self.find_node(r.community_node_id).await?;
             out.push(TodoItem::new(
                 "问题线索",
-                "待处理",
+                "待核实",
                 format!("{}：{}", community.name, case_kind_zh(&r.kind)),
                 format!(
                     "{} · {} 报告",
                     r.demanding_unit,
                     crate::clock::fmt_ms(r.created_at)
                 ),
-                "/cases".into(),
+                format!("/cases/{}", r.id),
             ));
         }
         Ok(out)
@@ -2409,6 +2419,38 @@ impl App {
         Ok(row.id)
     }
 
+    /// A case row as pages show it.
+    pub(crate) async fn case_view(&self, r: supervision_case::Model) -> Result<CaseView> {
+        let community = self.find_node(r.community_node_id).await?;
+        let reporter = jianfu_store::entity::account::Entity::find_by_id(r.reported_by)
+            .one(self.store.db())
+            .await?
+            .map(|a| a.display_name)
+            .unwrap_or_default();
+        Ok(CaseView {
+            id: r.id,
+            kind_zh: case_kind_zh(&r.kind),
+            status: CaseStatus::stored(&r.status),
+            status_zh: CaseStatus::stored(&r.status).label_zh(),
+            community_id: community.id,
+            community_name: community.name,
+            reporter,
+            demanding_unit: r.demanding_unit,
+            description: r.description,
+            claimed_number: r.claimed_number,
+            link: match r.plaque_id {
+                Some(p) => format!("/plaques/{p}"),
+                None => format!("/communities/{}/work-items", community.id),
+            },
+            finding: serde_json::from_str(&r.finding).unwrap_or(ReasonView {
+                clause: jianfu_rules::clause!("4.2-5").as_str().into(),
+                code: "unadmitted_demand".into(),
+                message: String::new(),
+            }),
+            created_at: r.created_at,
+        })
+    }
+
     /// Supervision cases in the caller's jurisdiction, newest first.
     pub async fn list_cases(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<CaseView>> {
         let scope = self
@@ -2424,33 +2466,7 @@ impl App {
             .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
-            let community = self.find_node(r.community_node_id).await?;
-            let reporter = jianfu_store::entity::account::Entity::find_by_id(r.reported_by)
-                .one(self.store.db())
-                .await?
-                .map(|a| a.display_name)
-                .unwrap_or_default();
-            items.push(CaseView {
-                id: r.id,
-                kind_zh: case_kind_zh(&r.kind),
-                status_zh: CaseStatus::stored(&r.status).label_zh(),
-                community_id: community.id,
-                community_name: community.name,
-                reporter,
-                demanding_unit: r.demanding_unit,
-                description: r.description,
-                claimed_number: r.claimed_number,
-                link: match r.plaque_id {
-                    Some(p) => format!("/plaques/{p}"),
-                    None => format!("/communities/{}/work-items", community.id),
-                },
-                finding: serde_json::from_str(&r.finding).unwrap_or(ReasonView {
-                    clause: jianfu_rules::clause!("4.2-5").as_str().into(),
-                    code: "unadmitted_demand".into(),
-                    message: String::new(),
-                }),
-                created_at: r.created_at,
-            });
+            items.push(self.case_view(r).await?);
         }
         Ok(page.page(items, total))
     }

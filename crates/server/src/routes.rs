@@ -641,6 +641,18 @@ pub fn route_table() -> Vec<RouteSpec> {
         ),
         r(
             get.clone(),
+            "/cases/{id}",
+            Act(A::ViewCases),
+            views::supervision::detail,
+        ),
+        r(
+            post.clone(),
+            "/cases/{id}/decide",
+            Act(A::DecideCase),
+            views::supervision::decide,
+        ),
+        r(
+            get.clone(),
             "/ledger",
             Act(A::ViewLedger),
             views::demands::ledger,
@@ -722,6 +734,18 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/cases",
             Act(A::ViewCases),
             api::demands::cases,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/cases/{id}",
+            Act(A::ViewCases),
+            api::supervision::get,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/cases/{id}/decide",
+            Act(A::DecideCase),
+            api::supervision::decide,
         ),
         r(
             get.clone(),

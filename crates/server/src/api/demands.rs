@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jianfu_domain::demand::{DemandFilter, DemandForm, DemandView, ReportForm};
+use jianfu_domain::demand::{CaseView, DemandFilter, DemandForm, DemandView, ReportForm};
 use jianfu_domain::page::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -517,7 +517,26 @@ pub struct CaseOut {
     pub description: String,
     pub claimed_number: Option<String>,
     pub clause: String,
+    /// `open` (待核实), `verified` (已核实), `dismissed` (不予立案) or `closed`.
+    #[schema(schema_with = crate::api::texts::case_status)]
+    pub status: String,
     pub created_at: i64,
+}
+
+impl From<CaseView> for CaseOut {
+    fn from(c: CaseView) -> Self {
+        Self {
+            id: c.id,
+            community_id: c.community_id,
+            community_name: c.community_name,
+            demanding_unit: c.demanding_unit,
+            description: c.description,
+            claimed_number: c.claimed_number,
+            clause: c.finding.clause,
+            status: c.status.as_str().to_owned(),
+            created_at: c.created_at,
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -582,20 +601,7 @@ pub async fn cases(
         .list_cases(&user.ctx(), PageRequest::parse(p.page, p.per_page)?)
         .await?;
     Ok(Json(PageOut {
-        items: page
-            .items
-            .into_iter()
-            .map(|c| CaseOut {
-                id: c.id,
-                community_id: c.community_id,
-                community_name: c.community_name,
-                demanding_unit: c.demanding_unit,
-                description: c.description,
-                claimed_number: c.claimed_number,
-                clause: c.finding.clause,
-                created_at: c.created_at,
-            })
-            .collect(),
+        items: page.items.into_iter().map(CaseOut::from).collect(),
         total: page.total,
         page: page.page,
         per_page: page.per_page,

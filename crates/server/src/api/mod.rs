@@ -10,6 +10,7 @@ pub mod nodes;
 pub mod plaques;
 pub mod resets;
 pub mod second_factor;
+pub mod supervision;
 pub mod texts;
 pub mod users;
 
@@ -177,6 +178,7 @@ impl Modify for Contract {
         demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::overrule_wording, demands::reject, demands::revoke,
         demands::register, demands::return_registration,
         demands::lookup, demands::report, demands::cases, demands::ledger,
+        supervision::get, supervision::decide,
         demands::request_temporary_plaque, demands::create_agency_requirement,
         import::import_demands,
         certificates::verify, certificates::seal_authority, certificates::catalogue, certificates::create_local_type,

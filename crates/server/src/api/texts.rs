@@ -88,6 +88,16 @@ pub fn plaque_kind() -> Object {
     ])
 }
 
+/// Where a supervision case stands (`jianfu_domain::demand::CaseStatus`).
+pub fn case_status() -> Object {
+    codes(&jianfu_domain::demand::CaseStatus::ALL.map(|c| c.as_str()))
+}
+
+/// A supervisor's decision on an open case.
+pub fn case_decision() -> Object {
+    codes(&["verify", "dismiss"])
+}
+
 /// The community's part in a work item.
 pub fn community_role() -> Object {
     codes(&["responsible", "assisting"])

@@ -17,6 +17,7 @@ pub mod policy;
 pub mod resets;
 pub mod second_factor;
 pub mod security;
+pub mod supervision;
 pub mod system;
 pub mod tree;
 pub mod users;

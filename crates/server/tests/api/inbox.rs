@@ -137,18 +137,7 @@ async fn supervisors_find_a_new_case_and_residents_the_news_of_their_application
     };
     let before = open_cases("district_supervisor").await;
     let worker = t.login("worker").await;
-    let (s, _) = worker
-        .post_api(
-            "/api/v1/reports",
-            &json!({
-                "community_id": t.node_id("示例和平社区").await,
-                "demanding_unit": "某区某局",
-                "description": "要求每周报送照片台账，未出示准入编号",
-                "claimed_number": "",
-            }),
-        )
-        .await;
-    assert!(s.is_success());
+    crate::supervision::report_case(&t, &worker, "要求每周报送照片台账，未出示准入编号").await;
     assert_eq!(open_cases("district_supervisor").await, before + 1);
     assert_eq!(open_cases("supervisor").await, before + 1);
     assert_eq!(open_cases("district_approver").await, 0);

@@ -23,6 +23,7 @@ mod portal;
 mod registration;
 mod second_factor;
 mod stories;
+mod supervision;
 mod visibility;
 
 /// The suite must run on the database CI asked for: with `JIANFU_TEST_REQUIRE_POSTGRES=1` and

@@ -292,6 +292,9 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/api/v1/reports", COMMUNITY, false),
         ("GET", "/cases", SUPERVISORS, false),
         ("GET", "/cases/export.xlsx", SUPERVISORS, false),
+        // An unknown case (the node id): 404 for supervisors, 403 for the rest.
+        ("GET", "/cases/{id}", SUPERVISORS, false),
+        ("POST", "/cases/{id}/decide", SUPERVISORS, false),
         ("GET", "/ledger", LEDGER, false),
         ("GET", "/ledger/export.xlsx", LEDGER, false),
         ("GET", "/api/v1/lookup/{number}", PUBLIC, true),
@@ -331,6 +334,8 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ),
         ("POST", "/api/v1/demands/{id}/revoke", REVOKERS, false),
         ("GET", "/api/v1/cases", SUPERVISORS, false),
+        ("GET", "/api/v1/cases/{id}", SUPERVISORS, false),
+        ("POST", "/api/v1/cases/{id}/decide", SUPERVISORS, false),
         ("GET", "/api/v1/ledger", LEDGER, false),
         ("GET", "/admin/security", SEC, false),
         ("POST", "/admin/security", SEC, false),
