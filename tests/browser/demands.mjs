@@ -317,6 +317,30 @@ const steps = [
     await suite.shot(page, '10-cases.png');
   }],
 
+  ['district_supervisor opens the case from /cases: 待核实 with its 办理过程; 核实属实 asks first, then 已核实 (5.3-2)', async () => {
+    const row = page.locator('table.data tbody tr', { hasText: '某局（测试）' }).filter({ hasText: UNKNOWN_NUMBER });
+    await row.first().locator('a[href^="/cases/"]').first().click();
+    await page.waitForURL((u) => /^\/cases\/\d+$/.test(u.pathname));
+    await page.waitForLoadState('load');
+    const caseUrl = pathOf(page.url());
+    assert.equal(await statusBadge(page), '待核实', '#status of a new case');
+    const steps = page.locator('#timeline li');
+    assert.ok((await steps.count()) >= 1, 'the case has no 办理过程');
+    assert.ok((await text(steps.first())).includes('举报问题'), `the first step says "${await text(steps.first())}"`);
+    await page.getByLabel('核实意见').fill('已电话核实，情况属实（浏览器测试）');
+    const asked = suite.confirmed.length;
+    const resp = await submit(page, page.getByRole('button', { name: '核实属实' }), `${caseUrl}/decide`);
+    await expectStatus(page, resp, 303);
+    assert.equal(suite.confirmed.length, asked + 1, '核实属实 did not ask for confirmation');
+    assert.equal(pathOf(page.url()), caseUrl, `after 核实 the browser is at ${page.url()}`);
+    assert.equal(await statusBadge(page), '已核实', '#status after 核实属实');
+    const last = await text(page.locator('#timeline li').last());
+    assert.ok(last.includes('核实问题线索') && last.includes('已电话核实'), `the last step says "${last}"`);
+    assert.equal(await page.getByRole('button', { name: '核实属实' }).count(), 0, 'a decided case still offers 核实属实');
+    await suite.shot(page, '10b-case-verified.png');
+    await goto(page, '/cases');
+  }],
+
   ['district_supervisor revokes the demand with a reason: 已撤销', async () => {
     await goto(page, `/demands/${demandId}`);
     assert.equal(await statusBadge(page), '已准入', '#status before revocation');
@@ -387,6 +411,42 @@ const steps = [
     };
     assert.equal(await rows(BANNED_TITLE), 1, `/demands?q= does not find "${BANNED_TITLE}"`);
     assert.equal(await rows(title), 0, 'the refused form left a demand behind');
+  }],
+
+  ['district_dept saves a half-filled form (保存草稿): stashed with every missing field listed; the inbox keeps it; completed, it becomes a draft', async () => {
+    await goto(page, '/demands/new');
+    const title = `浏览器测试：暂存 ${STAMP}`;
+    await page.getByLabel('事项名称').fill(title);
+    await page.locator('#category').selectOption('health');
+    let resp = await submit(page, page.getByRole('button', { name: '保存草稿' }), '/demands');
+    await expectStatus(page, resp, 303);
+    assert.match(pathOf(page.url()), /^\/demands\/drafts\/\d+$/, `after 保存草稿 the browser is at ${page.url()}`);
+    const stashUrl = pathOf(page.url());
+    assert.ok((await text(page.locator('#stashed'))).startsWith('已暂存'), 'no 已暂存 notice');
+    const links = await page.locator('#form-error a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const f of ['#minutes_per_occurrence', '#occurrences_per_year', '#period_start', '#period_end']) {
+      assert.ok(links.includes(f), `the summary does not link ${f}: ${links.join(' ')}`);
+    }
+    assert.equal(await page.getByLabel('事项名称').inputValue(), title, 'the stash lost the title');
+    await suite.shot(page, '14b-stashed.png');
+    await goto(page, '/inbox');
+    const item = page.locator('ul.todo li', { hasText: title });
+    assert.equal(await item.count(), 1, `/inbox does not list the stash "${title}"`);
+    assert.ok((await text(item)).includes('未完成草稿'), 'the inbox item is not marked 未完成草稿');
+    await item.locator('a').first().click();
+    await page.waitForURL((u) => u.pathname === stashUrl);
+    await page.waitForLoadState('load');
+    await fillDemandForm(page, plainDemand(title));
+    resp = await submit(page, page.getByRole('button', { name: '保存草稿' }), '/demands');
+    await expectStatus(page, resp, 303);
+    assert.match(pathOf(page.url()), /^\/demands\/\d+$/, `the completed stash went to ${page.url()}`);
+    assert.equal(await statusBadge(page), '草稿', '#status of the saved draft');
+    await goto(page, '/inbox');
+    assert.equal(
+      await page.locator('ul.todo li', { hasText: '未完成草稿' }).filter({ hasText: title }).count(),
+      0,
+      'the completed stash is still in the inbox',
+    );
   }],
 
   ['district_approver: /ledger total > 0; #by-community lists 示例和平社区 without the revoked demand', async () => {

@@ -609,10 +609,19 @@ const MAX_OCCURRENCES: i64 = 366;
 const MAX_FUNDING_YUAN: i64 = 10_000_000_000;
 
 pub(crate) fn parse_date(s: &str, field: &'static str) -> Result<chrono::NaiveDate> {
+    parse_named_date(s, field, "日期")
+}
+
+/// [`parse_date`] for a field whose name the message says (`开始日期`).
+pub(crate) fn parse_named_date(
+    s: &str,
+    field: &'static str,
+    label: &str,
+) -> Result<chrono::NaiveDate> {
     let message = if s.trim().is_empty() {
-        "请填写日期（YYYY-MM-DD）"
+        format!("请填写{label}（YYYY-MM-DD）")
     } else {
-        "日期格式应为 YYYY-MM-DD"
+        format!("{label}格式应为 YYYY-MM-DD")
     };
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| DomainError::field(field, "date_invalid", message))
@@ -1005,8 +1014,12 @@ impl App {
             "每年次数",
             MAX_OCCURRENCES,
         ));
-        let period_start = problems.take(parse_date(&f.period_start, "period_start"));
-        let period_end = problems.take(parse_date(&f.period_end, "period_end"));
+        let period_start = problems.take(parse_named_date(
+            &f.period_start,
+            "period_start",
+            "开始日期",
+        ));
+        let period_end = problems.take(parse_named_date(&f.period_end, "period_end", "结束日期"));
         if let (Some(start), Some(end)) = (period_start, period_end) {
             if end < start {
                 problems.push(DomainError::field(

@@ -127,7 +127,8 @@ impl App {
             serde_json::json!({
                 "reason": opinion,
                 "status": decision.status().as_str(),
-                "clauses": [case.finding.clause.as_str(), "5.3-2"],
+                // The finding's own clause (4.2-5, 4.1-5 …), and the supervision it is part of.
+                "clauses": [case.finding.clause.as_str(), jianfu_rules::clause!("5.3-2").as_str()],
             }),
         ))
         .await?;

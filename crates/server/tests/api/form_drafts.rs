@@ -79,7 +79,7 @@ async fn an_incomplete_draft_is_stashed_for_its_owner_and_completed_later() {
     assert!(html.contains("有 4 处需要修改"), "{html}");
     assert!(
         html.contains("<a href=\"#minutes_per_occurrence\">请填写每次耗时（分钟）</a>")
-            && html.contains("<a href=\"#period_start\">请填写日期（YYYY-MM-DD）</a>"),
+            && html.contains("<a href=\"#period_start\">请填写开始日期（YYYY-MM-DD）</a>"),
         "{html}"
     );
     assert!(
