@@ -211,51 +211,40 @@ impl CaseStatus {
     }
 }
 
-/// Level of the requesting department.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    City,
-    District,
+/// Level of the requesting department: the rules' own type, stored as `as_str`.
+pub use jianfu_rules::work_item::Level;
+
+/// A demand's level as stored (the column holds [`Level::as_str`]).
+fn stored_level(s: &str) -> Result<Level> {
+    Level::parse(s).ok_or_else(DomainError::internal)
 }
 
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::City => "city",
-            Self::District => "district",
-        }
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::City => "市级",
-            Self::District => "区级",
-        }
-    }
-    fn parse(s: &str) -> Self {
-        if s == "city" {
-            Self::City
-        } else {
-            Self::District
-        }
-    }
+/// Who acts for a department's level: the authority that admits its demands (4.2-4) and the
+/// keeper of its work-item list (4.2-2).
+pub trait LevelRoles {
     /// The role that admits demands of this level (4.2-4) and the action it takes.
-    pub fn authority(self) -> (Role, Action) {
+    fn authority(self) -> (Role, Action);
+    fn authority_zh(self) -> &'static str;
+    /// Who keeps the work-item list of this level and registers (备案) the items a law provides
+    /// for (4.2-2, 4.2-4): the civil-affairs department of the city or district, through its
+    /// supervisor role.
+    fn keeper_zh(self) -> &'static str;
+}
+
+impl LevelRoles for Level {
+    fn authority(self) -> (Role, Action) {
         match self {
             Self::City => (Role::CityApprover, Action::AdmitCityDemand),
             Self::District => (Role::DistrictApprover, Action::AdmitDistrictDemand),
         }
     }
-    pub fn authority_zh(self) -> &'static str {
+    fn authority_zh(self) -> &'static str {
         match self {
             Self::City => "市委、市政府",
             Self::District => "区(市、县)党(工)委、政府(管委会)",
         }
     }
-    /// Who keeps the work-item list of this level and registers (备案) the items a law provides
-    /// for (4.2-2, 4.2-4): the civil-affairs department of the city or district, through its
-    /// supervisor role.
-    pub fn keeper_zh(self) -> &'static str {
+    fn keeper_zh(self) -> &'static str {
         match self {
             Self::City => "市民政局",
             Self::District => "区(市、县)民政局",
@@ -850,26 +839,20 @@ struct RuleInput<'a> {
 fn rule_of(d: &RuleInput<'_>, text: Option<&str>, on: chrono::NaiveDate) -> Result<Decision> {
     use jianfu_rules as r;
     let lists = r::Lists::official().map_err(|_| DomainError::internal())?;
-    let legal_basis = d.legal_basis.map(|(k, t, a)| r::LegalBasis {
-        kind: match k.as_str() {
-            "law" => r::LegalBasisKind::Law,
-            "regulation" => r::LegalBasisKind::Regulation,
-            _ => r::LegalBasisKind::Rule,
-        },
-        title: t,
-        article: a,
-    });
+    // Both were checked when the draft was saved; anything else in a stored row is a fault.
+    let legal_basis = match d.legal_basis {
+        Some((k, t, a)) => Some(r::LegalBasis {
+            kind: r::LegalBasisKind::parse(k).ok_or_else(DomainError::internal)?,
+            title: t,
+            article: a,
+        }),
+        None => None,
+    };
     let facts = r::WorkItemFacts {
-        level: match d.level {
-            Level::City => r::Level::City,
-            Level::District => r::Level::District,
-        },
+        level: d.level,
         category: &d.details.category,
-        community_role: if d.details.community_role == "responsible" {
-            r::CommunityRole::Responsible
-        } else {
-            r::CommunityRole::Assisting
-        },
+        community_role: r::CommunityRole::parse(&d.details.community_role)
+            .ok_or_else(DomainError::internal)?,
         within_own_duty: d.details.within_own_duty,
         legal_basis,
         funding: d.funding.map(|(amount_fen, source)| r::Funding {
@@ -953,7 +936,7 @@ impl App {
                 "请选择事项类别",
             ));
         }
-        if !["responsible", "assisting"].contains(&f.community_role.as_str()) {
+        if jianfu_rules::CommunityRole::parse(&f.community_role).is_none() {
             problems.push(DomainError::field(
                 "community_role",
                 "community_role_invalid",
@@ -971,7 +954,7 @@ impl App {
                 }
                 None
             }
-            k @ ("law" | "regulation" | "rule") => Some((
+            k if jianfu_rules::LegalBasisKind::parse(k).is_some() => Some((
                 k.to_owned(),
                 text::visible(&f.legal_basis_title).to_owned(),
                 text::visible(&f.legal_basis_article).to_owned(),
@@ -1373,7 +1356,7 @@ impl App {
             .collect();
         let requester = self.find_node(row.requester_node_id).await?;
         let scope = self.find_node(row.scope_node_id).await?;
-        let level = Level::parse(&row.level);
+        let level = stored_level(&row.level)?;
         let status = stored_status_on(&row, self.today());
         let category_name = jianfu_rules::Lists::official()
             .ok()
@@ -1500,7 +1483,7 @@ impl App {
                 }
                 "待备案"
             } else {
-                let (_, action, _) = DemandKind::parse(&r.kind)?.authority(Level::parse(&r.level));
+                let (_, action, _) = DemandKind::parse(&r.kind)?.authority(stored_level(&r.level)?);
                 if !holds_authority(p, action, scope.id) {
                     continue;
                 }
@@ -1684,7 +1667,7 @@ impl App {
 
     async fn authority_check(&self, ctx: &Ctx, row: &demand::Model) -> Result<()> {
         let kind = DemandKind::parse(&row.kind)?;
-        let (_, action, authority_zh) = kind.authority(Level::parse(&row.level));
+        let (_, action, authority_zh) = kind.authority(stored_level(&row.level)?);
         let scope = self.find_node(row.scope_node_id).await?;
         // Exactly the authority of the demand's level and place: a city approver's jurisdiction
         // covers the districts, but district demands are the district's to admit (4.2-4). A
@@ -1781,7 +1764,7 @@ impl App {
             }
             return Err(DomainError::forbidden(format!(
                 "该事项由{}（{}）备案",
-                Level::parse(&row.level).keeper_zh(),
+                stored_level(&row.level)?.keeper_zh(),
                 scope.name
             )));
         }
@@ -1821,7 +1804,7 @@ impl App {
         let to = parse_date(&row.period_end, "valid_to")?;
         check_validity(from, to, from, to, self.today())?;
         let now = self.now_ms();
-        let level = Level::parse(&row.level);
+        let level = stored_level(&row.level)?;
         // The kind's own clauses (4.4-3 for an agency requirement), and those of the list it
         // enters by registration (4.2-2, 4.2-4).
         let mut clauses = DemandKind::parse(&row.kind)?.admission_clauses();
@@ -1897,7 +1880,7 @@ impl App {
             ));
         }
         let now = self.now_ms();
-        let level = Level::parse(&row.level);
+        let level = stored_level(&row.level)?;
         // A work item goes back to its drafter as a draft to correct; the other kinds have no
         // draft (they are checked when filed), so a returned one ends refused and its department
         // files it again with the right basis.
@@ -2760,7 +2743,7 @@ fn not_for_registration(row: &demand::Model) -> Result<()> {
         "demand_awaiting_registration",
         format!(
             "该事项有法律法规规章依据，无须审批（4.2-4），由{}备案",
-            Level::parse(&row.level).keeper_zh()
+            stored_level(&row.level)?.keeper_zh()
         ),
     ))
 }

@@ -25,7 +25,8 @@ use serde::{Deserialize, Serialize};
 use crate::authz::{Action, Role};
 use crate::clock::rules_date;
 use crate::demand::{
-    DecisionView, DemandKind, DemandStatus, DemandView, Level, parse_date, write_targets,
+    DecisionView, DemandKind, DemandStatus, DemandView, Level, LevelRoles, parse_date,
+    write_targets,
 };
 use crate::division::NodeKind;
 use crate::error::{DomainError, Result};
@@ -358,16 +359,13 @@ impl App {
         }
         let basis_kind = match f.legal_basis_kind.trim() {
             "" => None,
-            "law" => Some(LegalBasisKind::Law),
-            "regulation" => Some(LegalBasisKind::Regulation),
-            "rule" => Some(LegalBasisKind::Rule),
-            _ => {
-                return Err(DomainError::field(
+            k => Some(LegalBasisKind::parse(k).ok_or_else(|| {
+                DomainError::field(
                     "legal_basis_kind",
                     "legal_basis_kind_invalid",
                     "依据类别只能是法律、法规或规章",
-                ));
-            }
+                )
+            })?),
         };
         let mandate = match f.mandate_level.trim() {
             "" => None,

@@ -32,6 +32,34 @@ pub enum Level {
     District,
 }
 
+impl Level {
+    pub const ALL: [Level; 2] = [Level::City, Level::District];
+
+    /// The stable text stored and sent for it (its serde name).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Level::City => "city",
+            Level::District => "district",
+        }
+    }
+
+    /// The word shown to users: 市级, 区级.
+    #[must_use]
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            Level::City => "市级",
+            Level::District => "区级",
+        }
+    }
+
+    /// The level whose [`Level::as_str`] is `s`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
 /// Whether the community would be the responsible subject (责任主体) of the matter, or assists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,6 +68,25 @@ pub enum CommunityRole {
     Responsible,
     /// The community helps a department that remains responsible (协助).
     Assisting,
+}
+
+impl CommunityRole {
+    pub const ALL: [CommunityRole; 2] = [CommunityRole::Responsible, CommunityRole::Assisting];
+
+    /// The stable text stored and sent for it (its serde name).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CommunityRole::Responsible => "responsible",
+            CommunityRole::Assisting => "assisting",
+        }
+    }
+
+    /// The role whose [`CommunityRole::as_str`] is `s`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
 }
 
 /// The rank of a legal basis, in the words of 4.2-4 (法律法规规章).
@@ -55,6 +102,28 @@ pub enum LegalBasisKind {
 }
 
 impl LegalBasisKind {
+    pub const ALL: [LegalBasisKind; 3] = [
+        LegalBasisKind::Law,
+        LegalBasisKind::Regulation,
+        LegalBasisKind::Rule,
+    ];
+
+    /// The stable text stored and sent for it (its serde name).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LegalBasisKind::Law => "law",
+            LegalBasisKind::Regulation => "regulation",
+            LegalBasisKind::Rule => "rule",
+        }
+    }
+
+    /// The kind whose [`LegalBasisKind::as_str`] is `s`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     /// The word shown to users: 法律, 法规, 规章.
     #[must_use]
     pub const fn label_zh(self) -> &'static str {

@@ -1195,3 +1195,28 @@ fn legal_basis_kinds_are_shown_in_the_words_of_4_2_4() {
     assert_eq!(LegalBasisKind::Regulation.label_zh(), "法规");
     assert_eq!(LegalBasisKind::Rule.label_zh(), "规章");
 }
+
+#[test]
+fn stored_texts_are_the_serde_names_and_parse_back() {
+    for l in Level::ALL {
+        assert_eq!(serde_json::to_value(l).unwrap(), l.as_str());
+        assert_eq!(Level::parse(l.as_str()), Some(l));
+    }
+    for r in CommunityRole::ALL {
+        assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
+        assert_eq!(CommunityRole::parse(r.as_str()), Some(r));
+    }
+    for k in LegalBasisKind::ALL {
+        assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        assert_eq!(LegalBasisKind::parse(k.as_str()), Some(k));
+    }
+    assert_eq!(
+        (Level::City.label_zh(), Level::District.label_zh()),
+        ("市级", "区级")
+    );
+    for unknown in ["", "City", "province", " law"] {
+        assert_eq!(Level::parse(unknown), None);
+        assert_eq!(CommunityRole::parse(unknown), None);
+        assert_eq!(LegalBasisKind::parse(unknown), None);
+    }
+}
