@@ -342,18 +342,18 @@ pub struct DemandForm {
     pub description: String,
     pub category: String,
     pub community_role: String,
-    #[serde(deserialize_with = "flag")]
+    #[serde(deserialize_with = "crate::form::flag")]
     pub within_own_duty: bool,
     pub legal_basis_kind: String,
     pub legal_basis_title: String,
     pub legal_basis_article: String,
     pub funding_yuan: String,
     pub funding_source: String,
-    #[serde(deserialize_with = "flag")]
+    #[serde(deserialize_with = "crate::form::flag")]
     pub public_interest: bool,
-    #[serde(deserialize_with = "flag")]
+    #[serde(deserialize_with = "crate::form::flag")]
     pub professional: bool,
-    #[serde(deserialize_with = "flag")]
+    #[serde(deserialize_with = "crate::form::flag")]
     pub technical: bool,
     pub minutes_per_occurrence: String,
     pub occurrences_per_year: String,
@@ -361,20 +361,6 @@ pub struct DemandForm {
     pub period_end: String,
     pub target_mode: String,
     pub target_ids: Vec<i64>,
-}
-
-/// A checkbox: HTML forms send text (`true`, `on`, `1`), JSON sends a boolean.
-pub(crate) fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Flag {
-        Bool(bool),
-        Text(String),
-    }
-    Ok(match Flag::deserialize(d)? {
-        Flag::Bool(b) => b,
-        Flag::Text(t) => matches!(t.as_str(), "true" | "on" | "1" | "是"),
-    })
 }
 
 /// A reviewer's recorded overrule of banned-wording findings (4.2-6).

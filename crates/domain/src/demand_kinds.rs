@@ -114,13 +114,13 @@ pub struct AgencyForm {
     pub requester_node_id: i64,
     pub title: String,
     pub description: String,
-    #[serde(deserialize_with = "crate::demand::flag")]
+    #[serde(deserialize_with = "crate::form::flag")]
     pub work_agency: bool,
-    #[serde(deserialize_with = "crate::demand::flag")]
+    #[serde(deserialize_with = "crate::form::flag")]
     pub venue: bool,
-    #[serde(deserialize_with = "crate::demand::flag")]
+    #[serde(deserialize_with = "crate::form::flag")]
     pub full_time_staff: bool,
-    #[serde(deserialize_with = "crate::demand::flag")]
+    #[serde(deserialize_with = "crate::form::flag")]
     pub plaque: bool,
     pub legal_basis_kind: String,
     pub legal_basis_title: String,

@@ -72,15 +72,15 @@ pub struct LocalTypeForm {
     pub basis_title: String,
     /// The article, or for a retained list its approver: state | province | city.
     pub basis_article: String,
-    #[serde(deserialize_with = "crate::demand::flag")]
+    #[serde(deserialize_with = "crate::form::flag")]
     pub within_duty: bool,
     pub conditions: String,
     pub materials: String,
     pub template: String,
     pub processing_days: String,
-    #[serde(deserialize_with = "crate::demand::flag")]
+    #[serde(deserialize_with = "crate::form::flag")]
     pub needs_investigation: bool,
-    #[serde(deserialize_with = "crate::demand::flag")]
+    #[serde(deserialize_with = "crate::form::flag")]
     pub public_interest: bool,
     pub purpose: String,
     pub steps: String,
