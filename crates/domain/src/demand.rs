@@ -48,6 +48,8 @@ pub enum DemandKind {
     /// A department's requirement that communities set up an agency, venue, post or plaque
     /// (4.4-3).
     AgencyRequirement,
+    /// A department's requirement that communities issue a certificate (4.5-4).
+    CertificateDemand,
 }
 
 impl DemandKind {
@@ -56,6 +58,7 @@ impl DemandKind {
             Self::WorkItem => "work_item",
             Self::TemporaryPlaque => "temporary_plaque",
             Self::AgencyRequirement => "agency_requirement",
+            Self::CertificateDemand => "certificate_demand",
         }
     }
     pub fn label_zh(self) -> &'static str {
@@ -63,6 +66,7 @@ impl DemandKind {
             Self::WorkItem => "工作事项",
             Self::TemporaryPlaque => "临时加挂牌子",
             Self::AgencyRequirement => "机构场所人员要求",
+            Self::CertificateDemand => "出具证明要求",
         }
     }
     /// Who admits a demand of this kind and level, the action they take, and their name.
@@ -73,7 +77,7 @@ impl DemandKind {
                 Action::ApproveTemporaryPlaque,
                 "区(市、县)编制部门",
             ),
-            Self::WorkItem | Self::AgencyRequirement => {
+            Self::WorkItem | Self::AgencyRequirement | Self::CertificateDemand => {
                 let (role, action) = level.authority();
                 (role, action, level.authority_zh())
             }
@@ -89,6 +93,7 @@ impl DemandKind {
             ],
             Self::TemporaryPlaque => vec![jianfu_rules::clause!("4.1-5")],
             Self::AgencyRequirement => vec![jianfu_rules::clause!("4.4-3")],
+            Self::CertificateDemand => vec![jianfu_rules::clause!("4.5-4")],
         }
     }
 
@@ -97,6 +102,7 @@ impl DemandKind {
             "work_item" => Ok(Self::WorkItem),
             "temporary_plaque" => Ok(Self::TemporaryPlaque),
             "agency_requirement" => Ok(Self::AgencyRequirement),
+            "certificate_demand" => Ok(Self::CertificateDemand),
             _ => Err(DomainError::invalid("demand_kind_unknown", "事项类型无效")),
         }
     }
@@ -461,6 +467,8 @@ pub struct DemandView {
     pub temporary_plaque: Option<crate::demand_kinds::TemporaryPlaqueDetails>,
     /// The agency requirement's own fields (kind `agency_requirement`).
     pub agency: Option<crate::demand_kinds::AgencyDetails>,
+    /// The certificate demand's own fields (kind `certificate_demand`).
+    pub certificate: Option<crate::demand_kinds::CertificateDemandDetails>,
     pub category_name: String,
     pub legal_basis_kind: Option<String>,
     pub legal_basis_title: Option<String>,
@@ -1327,6 +1335,9 @@ impl App {
         let agency = (kind == DemandKind::AgencyRequirement)
             .then(|| serde_json::from_str(&row.details).ok())
             .flatten();
+        let certificate = (kind == DemandKind::CertificateDemand)
+            .then(|| serde_json::from_str(&row.details).ok())
+            .flatten();
         let targets = demand_target::Entity::find()
             .filter(demand_target::Column::DemandId.eq(row.id))
             .all(self.store.db())
@@ -1379,6 +1390,7 @@ impl App {
             details,
             temporary_plaque,
             agency,
+            certificate,
             legal_basis_kind: row.legal_basis_kind,
             legal_basis_title: row.legal_basis_title,
             legal_basis_article: row.legal_basis_article,

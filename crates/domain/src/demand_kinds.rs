@@ -7,19 +7,28 @@
 //!   agency, a dedicated venue, a full-time post or its plaque — allowed only with a legal basis
 //!   or an explicit mandate of 党中央/国务院, 省委/省政府 or 市委/市政府 with its document number.
 //!
+//! - a **certificate demand** (4.5-4): a department requires communities to issue a certificate
+//!   — only with the basis that makes the community its issuer, and only for a type retained in
+//!   the catalogue of the communities concerned (4.5-10).
+//!
 //! Each kind adds its form, its details (the demand's JSON column) and its rule; creating one
 //! runs the rule at once (a request is submitted, not drafted). Admission, rejection,
 //! revocation, lookup and expiry are the demand module's, unchanged.
 
 use crate::text;
+use jianfu_rules::certificate::{
+    CertificateBasis, CertificateDemandFacts, RetainedListApprover, check_certificate_demand,
+};
 use jianfu_rules::plaque::{
     AgencyDemands, AgencyRequirementFacts, Mandate, MandateLevel, Placement, TemporaryPlaqueFacts,
     UnitKind, check_agency_requirement, check_temporary_plaque,
 };
 use jianfu_rules::work_item::{LegalBasis, LegalBasisKind};
 use jianfu_rules::{Decision, Outcome};
-use jianfu_store::entity::demand;
-use jianfu_store::orm::{ActiveModelTrait, ActiveValue::Set};
+use jianfu_store::entity::{catalogue_entry, certificate_type, demand};
+use jianfu_store::orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{Action, Role};
@@ -30,7 +39,77 @@ use crate::demand::{
 };
 use crate::division::NodeKind;
 use crate::error::{DomainError, Result};
+use crate::tree::NodeView;
 use crate::{App, Ctx};
+
+/// A certificate demand's own fields (4.5-4).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateDemandDetails {
+    /// The catalogue type's code, or empty for a certificate the catalogue does not know.
+    pub type_code: String,
+    pub type_name: String,
+    /// What the department needs the certificate for.
+    pub purpose: String,
+    /// `law`, `regulation`, `rule`, `retained_list`, or empty for none.
+    pub basis_kind: String,
+    /// The law's or list's title.
+    pub basis_title: String,
+    /// The article, or for a retained list its approver (`state`, `province`, `city`).
+    pub basis_article: String,
+    /// The catalogue of every community concerned retains the type (4.5-10).
+    pub in_catalogue: bool,
+    pub target_mode: String,
+    pub target_ids: Vec<i64>,
+}
+
+impl CertificateDemandDetails {
+    /// The basis in words, or 未提供.
+    pub fn basis_zh(&self) -> String {
+        certificate_basis(&self.basis_kind, &self.basis_title, &self.basis_article)
+            .ok()
+            .flatten()
+            .map_or_else(|| "未提供".to_owned(), |b| b.describe_zh())
+    }
+}
+
+/// The basis a department gives for a certificate demand, from the form's three fields; `None`
+/// when it gives none.
+fn certificate_basis<'a>(
+    kind: &str,
+    title: &'a str,
+    article: &'a str,
+) -> Result<Option<CertificateBasis<'a>>> {
+    let (title, article) = (title.trim(), article.trim());
+    Ok(match kind.trim() {
+        "" => None,
+        "retained_list" => Some(CertificateBasis::RetainedList {
+            approver: match article {
+                "state" => RetainedListApprover::State,
+                "province" => RetainedListApprover::Province,
+                "city" => RetainedListApprover::City,
+                _ => {
+                    return Err(DomainError::field(
+                        "basis_article",
+                        "retained_list_approver_invalid",
+                        "保留证明事项清单须写明批准机关：国家、省或市",
+                    ));
+                }
+            },
+            list: title,
+        }),
+        k => Some(CertificateBasis::Legal(LegalBasis {
+            kind: LegalBasisKind::parse(k).ok_or_else(|| {
+                DomainError::field(
+                    "basis_kind",
+                    "basis_kind_invalid",
+                    "依据类别只能是法律、法规、规章或保留证明事项清单",
+                )
+            })?,
+            title,
+            article,
+        })),
+    })
+}
 
 /// A temporary plaque's own fields.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +206,36 @@ pub struct AgencyForm {
     pub legal_basis_article: String,
     pub mandate_level: String,
     pub mandate_document: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub target_mode: String,
+    pub target_ids: Vec<i64>,
+}
+
+/// An admitted certificate demand as the type's service guide lists it (4.5-4): who requires
+/// the certificate, for what, on what basis, under which admission number (public, as the
+/// lookup is).
+#[derive(Clone, Debug, Serialize)]
+pub struct CertificateRequirement {
+    pub requester: String,
+    pub purpose: String,
+    pub basis_zh: String,
+    pub admission_number: String,
+    pub valid_to: String,
+}
+
+/// The form a department fills to require communities to issue a certificate (4.5-4).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CertificateDemandForm {
+    pub requester_node_id: i64,
+    /// A type of the catalogue (its code), or empty to name one in `type_name`.
+    pub type_code: String,
+    pub type_name: String,
+    pub purpose: String,
+    pub basis_kind: String,
+    pub basis_title: String,
+    pub basis_article: String,
     pub period_start: String,
     pub period_end: String,
     pub target_mode: String,
@@ -423,29 +532,292 @@ impl App {
             target_ids: f.target_ids.clone(),
         };
         let opt = |s: &str| Some(text::visible(s).to_owned()).filter(|s| !s.is_empty());
+        self.store_decided(
+            ctx,
+            Decided {
+                kind: DemandKind::AgencyRequirement,
+                action: "demand.create_agency_requirement",
+                title,
+                description,
+                requester: &requester,
+                level,
+                scope: &scope,
+                status,
+                authority,
+                details: serde_json::to_string(&details).map_err(|_| DomainError::internal())?,
+                legal_basis: (
+                    basis_kind.map(|_| f.legal_basis_kind.trim().to_owned()),
+                    opt(&f.legal_basis_title),
+                    opt(&f.legal_basis_article),
+                ),
+                start,
+                end,
+                decision: &view,
+                targets: &targets,
+            },
+        )
+        .await
+    }
+
+    /// A department requires communities to issue a certificate (4.5-4). The rules decide at
+    /// once: without the basis that makes the community the issuer, or for a type the
+    /// catalogue of a community concerned does not retain (4.5-10), it is refused; otherwise it
+    /// goes to the keeper of its level's list for registration (备案, 4.2-2), who checks the
+    /// basis and gives the number. Every problem of the form is reported at once.
+    pub async fn create_certificate_demand(
+        &self,
+        ctx: &Ctx,
+        f: &CertificateDemandForm,
+    ) -> Result<DemandView> {
+        let (requester, level, scope) = self.requester_for(ctx, f.requester_node_id).await?;
+        let mut problems = crate::Problems::new();
+        let code = f.type_code.trim();
+        let ty = if code.is_empty() {
+            None
+        } else {
+            let city = self.city_node().await?;
+            let t = certificate_type::Entity::find()
+                .filter(certificate_type::Column::Code.eq(code))
+                .filter(certificate_type::Column::ScopeNodeId.is_in([city.id, scope.id]))
+                .one(self.store.db())
+                .await?;
+            if t.is_none() {
+                problems.push(DomainError::field(
+                    "type_code",
+                    "type_unknown",
+                    "证明事项不存在（可不选，在“证明名称”中填写）",
+                ));
+            }
+            t
+        };
+        let type_name = match &ty {
+            Some(t) => t.name.clone(),
+            None => text::visible(&f.type_name).to_owned(),
+        };
+        if ty.is_none()
+            && !problems.has("type_code")
+            && !(1..=100).contains(&type_name.chars().count())
+        {
+            problems.push(DomainError::field(
+                "type_name",
+                "type_name_required",
+                "请选择证明事项，或填写要求出具的证明名称（不超过 100 字）",
+            ));
+        }
+        let purpose = text::visible(&f.purpose).to_owned();
+        if !(1..=200).contains(&purpose.chars().count()) {
+            problems.push(DomainError::field(
+                "purpose",
+                "purpose_required",
+                "请写明要求出具该证明的用途（不超过 200 字）",
+            ));
+        }
+        let basis = problems
+            .take(certificate_basis(
+                &f.basis_kind,
+                &f.basis_title,
+                &f.basis_article,
+            ))
+            .flatten();
+        let start = problems.take(crate::demand::parse_named_date(
+            &f.period_start,
+            "period_start",
+            "开始日期",
+        ));
+        let end = problems.take(crate::demand::parse_named_date(
+            &f.period_end,
+            "period_end",
+            "结束日期",
+        ));
+        if let (Some(start), Some(end)) = (start, end)
+            && end < start
+        {
+            problems.push(DomainError::field(
+                "period_end",
+                "period_end_before_start",
+                "结束日期不能早于开始日期",
+            ));
+        }
+        let targets = problems.take(
+            self.resolve_targets(ctx, &scope, &f.target_mode, &f.target_ids)
+                .await,
+        );
+        problems.finish()?;
+        let (Some(start), Some(end), Some(targets)) = (start, end, targets) else {
+            return Err(DomainError::internal());
+        };
+        crate::demand::check_period_not_past(end, self.today())?;
+        // Retained by the catalogue of every district whose communities are concerned.
+        let in_catalogue = match &ty {
+            Some(t) if t.listing != "discontinued" => {
+                let mut districts = std::collections::BTreeSet::new();
+                for id in &targets {
+                    let n = self.find_node(*id).await?;
+                    districts.insert(self.district_of(&n.path).await?.id);
+                }
+                let mut all = true;
+                for d in districts {
+                    all &= catalogue_entry::Entity::find_by_id((d, t.id))
+                        .one(self.store.db())
+                        .await?
+                        .is_some();
+                }
+                all
+            }
+            _ => false,
+        };
+        let decision = check_certificate_demand(&CertificateDemandFacts {
+            basis,
+            in_catalogue,
+        });
+        let view = DecisionView::from_decision(&decision);
+        // Allowed, it rests on a basis: registration by the list keeper, as a work item with a
+        // legal basis (4.2-2, 4.2-4).
+        let status = crate::demand::route_of(decision.outcome, true);
+        let authority = if status == DemandStatus::ForRegistration {
+            Role::Supervisor.as_str()
+        } else {
+            level.authority().0.as_str()
+        };
+        let details = CertificateDemandDetails {
+            type_code: ty.as_ref().map(|t| t.code.clone()).unwrap_or_default(),
+            type_name: type_name.clone(),
+            purpose,
+            basis_kind: f.basis_kind.trim().to_owned(),
+            basis_title: text::visible(&f.basis_title).to_owned(),
+            basis_article: text::visible(&f.basis_article).to_owned(),
+            in_catalogue,
+            target_mode: f.target_mode.clone(),
+            target_ids: f.target_ids.clone(),
+        };
+        let title = format!("要求社区(村)出具{type_name}");
+        self.store_decided(
+            ctx,
+            Decided {
+                kind: DemandKind::CertificateDemand,
+                action: "demand.create_certificate_demand",
+                title: &title,
+                description: &details.purpose,
+                requester: &requester,
+                level,
+                scope: &scope,
+                status,
+                authority,
+                details: serde_json::to_string(&details).map_err(|_| DomainError::internal())?,
+                legal_basis: (None, None, None),
+                start,
+                end,
+                decision: &view,
+                targets: &targets,
+            },
+        )
+        .await
+    }
+
+    /// The certificate types a department may name in a certificate demand: the city
+    /// catalogue's and its own district's, as (code, name, no longer retained).
+    pub async fn certificate_demand_types(&self, ctx: &Ctx) -> Result<Vec<(String, String, bool)>> {
+        let mut scopes = vec![self.city_node().await?.id];
+        scopes.extend(
+            ctx.principal
+                .grants
+                .iter()
+                .filter(|g| crate::authz::permits(g.role, Action::DraftDemand))
+                .map(|g| g.scope_node_id),
+        );
+        Ok(certificate_type::Entity::find()
+            .filter(certificate_type::Column::ScopeNodeId.is_in(scopes))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|t| {
+                let gone = t.listing == "discontinued";
+                (t.code, t.name, gone)
+            })
+            .collect())
+    }
+
+    /// The admitted certificate demands in force for type `code`, for its service guide.
+    pub async fn certificate_requirements(
+        &self,
+        code: &str,
+    ) -> Result<Vec<CertificateRequirement>> {
+        let today = self.today().to_string();
+        let rows = demand::Entity::find()
+            .filter(demand::Column::Kind.eq(DemandKind::CertificateDemand.as_str()))
+            .filter(demand::Column::Status.eq(DemandStatus::Admitted.as_str()))
+            .filter(demand::Column::ValidTo.gte(today))
+            .all(self.store.db())
+            .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let Ok(details) = serde_json::from_str::<CertificateDemandDetails>(&r.details) else {
+                continue;
+            };
+            if details.type_code != code {
+                continue;
+            }
+            out.push(CertificateRequirement {
+                requester: self.find_node(r.requester_node_id).await?.name,
+                purpose: details.purpose.clone(),
+                basis_zh: details.basis_zh(),
+                admission_number: r.admission_number.unwrap_or_default(),
+                valid_to: r.valid_to.unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// A demand of a kind decided as it is created (no draft): what [`App::store_decided`] writes.
+struct Decided<'a> {
+    kind: DemandKind,
+    /// The audit action of its creation.
+    action: &'static str,
+    title: &'a str,
+    description: &'a str,
+    requester: &'a NodeView,
+    level: Level,
+    scope: &'a NodeView,
+    status: DemandStatus,
+    authority: &'a str,
+    /// The kind's own fields as JSON.
+    details: String,
+    /// The legal basis columns (kind, title, article), where the kind has one.
+    legal_basis: (Option<String>, Option<String>, Option<String>),
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+    decision: &'a DecisionView,
+    targets: &'a [i64],
+}
+
+impl App {
+    /// Stores `d` with its targets and the audit entry of its creation, in one transaction;
+    /// the demand as its requester sees it.
+    async fn store_decided(&self, ctx: &Ctx, d: Decided<'_>) -> Result<DemandView> {
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         let row = demand::ActiveModel {
-            kind: Set(DemandKind::AgencyRequirement.as_str().to_owned()),
-            title: Set(title.to_owned()),
-            description: Set(description.to_owned()),
-            requester_node_id: Set(requester.id),
+            kind: Set(d.kind.as_str().to_owned()),
+            title: Set(d.title.to_owned()),
+            description: Set(d.description.to_owned()),
+            requester_node_id: Set(d.requester.id),
             requester_account_id: Set(ctx.principal.account_id),
-            level: Set(level.as_str().to_owned()),
-            scope_node_id: Set(scope.id),
-            status: Set(status.as_str().to_owned()),
-            details: Set(serde_json::to_string(&details).map_err(|_| DomainError::internal())?),
-            legal_basis_kind: Set(basis_kind.map(|_| f.legal_basis_kind.trim().to_owned())),
-            legal_basis_title: Set(opt(&f.legal_basis_title)),
-            legal_basis_article: Set(opt(&f.legal_basis_article)),
+            level: Set(d.level.as_str().to_owned()),
+            scope_node_id: Set(d.scope.id),
+            status: Set(d.status.as_str().to_owned()),
+            details: Set(d.details),
+            legal_basis_kind: Set(d.legal_basis.0),
+            legal_basis_title: Set(d.legal_basis.1),
+            legal_basis_article: Set(d.legal_basis.2),
             minutes_per_occurrence: Set(0),
             occurrences_per_year: Set(0),
-            period_start: Set(start.to_string()),
-            period_end: Set(end.to_string()),
+            period_start: Set(d.start.to_string()),
+            period_end: Set(d.end.to_string()),
             decision: Set(Some(
-                serde_json::to_string(&view).map_err(|_| DomainError::internal())?,
+                serde_json::to_string(d.decision).map_err(|_| DomainError::internal())?,
             )),
-            authority: Set(Some(authority.to_owned())),
+            authority: Set(Some(d.authority.to_owned())),
             submitted_at: Set(Some(now)),
             created_at: Set(now),
             updated_at: Set(now),
@@ -453,12 +825,18 @@ impl App {
         }
         .insert(tx.conn())
         .await?;
-        write_targets(tx.conn(), row.id, &targets).await?;
+        write_targets(tx.conn(), row.id, d.targets).await?;
         tx.audit(ctx.entry(
-            "demand.create_agency_requirement",
+            d.action,
             "demand",
             Some(row.id.to_string()),
-            serde_json::json!({ "title": title, "requester": requester.name, "targets": targets.len(), "outcome": view.outcome, "clauses": view.clauses }),
+            serde_json::json!({
+                "title": d.title,
+                "requester": d.requester.name,
+                "targets": d.targets.len(),
+                "outcome": d.decision.outcome,
+                "clauses": d.decision.clauses,
+            }),
         ))
         .await?;
         tx.commit().await?;

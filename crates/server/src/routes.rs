@@ -516,6 +516,24 @@ pub fn route_table() -> Vec<RouteSpec> {
             Act(A::DraftDemand),
             api::demands::create_agency_requirement,
         ),
+        r(
+            get.clone(),
+            "/demands/certificate",
+            Act(A::DraftDemand),
+            views::demand_kinds::certificate_demand_form,
+        ),
+        r(
+            post.clone(),
+            "/demands/certificate",
+            Act(A::DraftDemand),
+            views::demand_kinds::certificate_demand_submit,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/certificate-demands",
+            Act(A::DraftDemand),
+            api::demands::create_certificate_demand,
+        ),
         // Batch import from Excel (the upload route takes a 5 MiB body).
         r(
             get.clone(),

@@ -772,3 +772,61 @@ pub async fn create_agency_requirement(
     let d = s.app.create_agency_requirement(&user.ctx(), &f).await?;
     Ok((StatusCode::CREATED, Json(d.into())))
 }
+
+/// A certificate demand as the API takes it (4.5-4).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateDemandIn {
+    pub requester_node_id: i64,
+    /// A type of the catalogue (its code), or empty to name one in `type_name`.
+    #[serde(default)]
+    pub type_code: String,
+    #[serde(default)]
+    pub type_name: String,
+    pub purpose: String,
+    /// `law`, `regulation`, `rule`, `retained_list`, or empty for none.
+    #[serde(default)]
+    #[schema(schema_with = crate::api::texts::certificate_basis_kind)]
+    pub basis_kind: String,
+    #[serde(default)]
+    pub basis_title: String,
+    /// The article, or for a retained list its approver: `state`, `province` or `city`.
+    #[serde(default)]
+    pub basis_article: String,
+    #[schema(format = Date)]
+    pub period_start: String,
+    #[schema(format = Date)]
+    pub period_end: String,
+    /// `scope`, `streets` or `communities`.
+    #[schema(schema_with = crate::api::texts::target_mode)]
+    pub target_mode: String,
+    #[serde(default)]
+    pub target_ids: Vec<i64>,
+}
+
+/// A department requires communities to issue a certificate: rejected at once without the
+/// basis that makes the community its issuer (4.5-4) or for a type the catalogue of a community
+/// concerned does not retain (4.5-10); otherwise it waits for the list keeper's registration.
+#[utoipa::path(post, path = "/api/v1/certificate-demands", request_body = CertificateDemandIn,
+    responses((status = 201, body = DemandOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_certificate_demand(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Body(b): Body<CertificateDemandIn>,
+) -> Result<(StatusCode, Json<DemandOut>), ApiError> {
+    let f = jianfu_domain::demand_kinds::CertificateDemandForm {
+        requester_node_id: b.requester_node_id,
+        type_code: b.type_code,
+        type_name: b.type_name,
+        purpose: b.purpose,
+        basis_kind: b.basis_kind,
+        basis_title: b.basis_title,
+        basis_article: b.basis_article,
+        period_start: b.period_start,
+        period_end: b.period_end,
+        target_mode: b.target_mode,
+        target_ids: b.target_ids,
+    };
+    let d = s.app.create_certificate_demand(&user.ctx(), &f).await?;
+    Ok((StatusCode::CREATED, Json(d.into())))
+}

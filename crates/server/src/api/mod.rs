@@ -179,7 +179,7 @@ impl Modify for Contract {
         demands::register, demands::return_registration,
         demands::lookup, demands::report, demands::cases, demands::ledger,
         supervision::get, supervision::decide,
-        demands::request_temporary_plaque, demands::create_agency_requirement,
+        demands::request_temporary_plaque, demands::create_agency_requirement, demands::create_certificate_demand,
         import::import_demands,
         certificates::verify, certificates::seal_authority, certificates::catalogue, certificates::create_local_type,
         certificates::apply, certificates::mine, certificates::list, certificates::get, certificates::issue,

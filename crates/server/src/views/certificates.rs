@@ -78,6 +78,8 @@ struct GuidePage {
     chrome: Chrome,
     t: CertificateTypeView,
     can_apply: bool,
+    /// The departments that require this certificate, with their basis (4.5-4).
+    required_by: Vec<jianfu_domain::demand_kinds::CertificateRequirement>,
 }
 
 pub async fn guide(
@@ -85,19 +87,25 @@ pub async fn guide(
     MaybeUser(user): MaybeUser,
     Path(code): Path<String>,
 ) -> Response {
-    match state.app.certificate_type(&code).await {
-        Ok(t) => render(
-            StatusCode::OK,
-            &GuidePage {
-                chrome: Chrome::new(format!("办事指南：{}", t.name), user.as_ref(), "/guides"),
-                can_apply: user
-                    .as_ref()
-                    .is_some_and(|u| u.principal.may(Action::ApplyCertificate)),
-                t,
-            },
-        ),
-        Err(e) => PageError(e).into_response(),
-    }
+    let t = match state.app.certificate_type(&code).await {
+        Ok(t) => t,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let required_by = match state.app.certificate_requirements(&t.code).await {
+        Ok(r) => r,
+        Err(e) => return PageError(e).into_response(),
+    };
+    render(
+        StatusCode::OK,
+        &GuidePage {
+            chrome: Chrome::new(format!("办事指南：{}", t.name), user.as_ref(), "/guides"),
+            can_apply: user
+                .as_ref()
+                .is_some_and(|u| u.principal.may(Action::ApplyCertificate)),
+            t,
+            required_by,
+        },
+    )
 }
 
 /// A printable sample of the certificate (样本): not signed, watermarked.

@@ -1,12 +1,13 @@
-//! Forms for the demand kinds beyond work items: a street's temporary plaque request (4.1-5)
-//! and a department's agency, venue, staff or plaque requirement (4.4-3). Once created they are
+//! Forms for the demand kinds beyond work items: a street's temporary plaque request (4.1-5),
+//! a department's agency, venue, staff or plaque requirement (4.4-3) and its demand that
+//! communities issue a certificate (4.5-4). Once created they are
 //! demands like any other: the demand page shows them, and the authority admits them there.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::authz::Action;
-use jianfu_domain::demand_kinds::{AgencyForm, TemporaryPlaqueForm};
+use jianfu_domain::demand_kinds::{AgencyForm, CertificateDemandForm, TemporaryPlaqueForm};
 use jianfu_domain::tree::NodeView;
 
 use crate::access::CurrentUser;
@@ -125,6 +126,70 @@ pub async fn agency_submit(
         Err(e) if is_form_error(&e) => {
             let status = form_status(&e);
             agency_page(&state, &user, f, FormError::from_domain(&e), status).await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "certificate_demand_form.html")]
+struct CertificateDemandPage {
+    chrome: Chrome,
+    departments: Vec<NodeView>,
+    places: Vec<NodeView>,
+    /// (code, name, no longer retained).
+    types: Vec<(String, String, bool)>,
+    form: CertificateDemandForm,
+    error: FormError,
+}
+
+async fn certificate_demand_page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: CertificateDemandForm,
+    error: FormError,
+    status: StatusCode,
+) -> Response {
+    let ctx = user.ctx();
+    let (departments, places) = match state.app.drafting_context(&ctx).await {
+        Ok(x) => x,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let types = match state.app.certificate_demand_types(&ctx).await {
+        Ok(t) => t,
+        Err(e) => return PageError(e).into_response(),
+    };
+    render(
+        status,
+        &CertificateDemandPage {
+            chrome: Chrome::new("出具证明要求", Some(user), "/demands"),
+            departments,
+            places,
+            types,
+            form,
+            error,
+        },
+    )
+}
+
+pub async fn certificate_demand_form(State(state): State<AppState>, user: CurrentUser) -> Response {
+    let form = CertificateDemandForm {
+        target_mode: "scope".into(),
+        ..Default::default()
+    };
+    certificate_demand_page(&state, &user, form, FormError::default(), StatusCode::OK).await
+}
+
+pub async fn certificate_demand_submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<CertificateDemandForm>,
+) -> Response {
+    match state.app.create_certificate_demand(&user.ctx(), &f).await {
+        Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let status = form_status(&e);
+            certificate_demand_page(&state, &user, f, FormError::from_domain(&e), status).await
         }
         Err(e) => PageError(e).into_response(),
     }

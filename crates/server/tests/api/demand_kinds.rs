@@ -1,6 +1,6 @@
 //! The demand kinds beyond work items, on the same lifecycle: a street's temporary plaque
-//! approved by the district staffing office (4.1-5), and a department's agency, venue, staff
-//! or plaque requirement (4.4-3). Good paths, authority, and bad input that changes nothing.
+//! approved by the district staffing office (4.1-5), a department's agency, venue, staff
+//! or plaque requirement (4.4-3), and its demand that communities issue a certificate (4.5-4). Good paths, authority, and bad input that changes nothing.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -372,5 +372,272 @@ async fn agency_requirement_bad_input_changes_nothing() {
     let worker = t.login("worker").await;
     let (s, _) = post(&worker, "/api/v1/agency-requirements", &v).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(demand_count(&t).await, before);
+}
+
+/// A valid certificate demand of 铁东区卫生健康局 on every community of 铁东区, with `extra`.
+async fn certificate_demand(t: &TestApp, extra: Value) -> Value {
+    let mut v = json!({
+        "requester_node_id": t.node_id("铁东区卫生健康局").await,
+        "type_code": "residence",
+        "purpose": "办理家庭医生签约时核实居住情况",
+        "basis_kind": "rule",
+        "basis_title": "《辽宁省基本医疗卫生服务管理办法》",
+        "basis_article": "第十二条",
+        "period_start": this_year_on("01-01"),
+        "period_end": this_year_on("12-31"),
+        "target_mode": "scope",
+    });
+    for (k, x) in extra.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    v
+}
+
+fn codes(d: &Value) -> Vec<String> {
+    d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn certificate_demand_needs_its_basis_and_a_retained_type() {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    // With the basis, for a type 铁东区 retains: registration by the district's keeper, then a
+    // number that looks up.
+    let (s, d) = post(
+        &dept,
+        "/api/v1/certificate-demands",
+        &certificate_demand(&t, json!({})).await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    assert_eq!(
+        (d["kind"].as_str(), d["status"].as_str()),
+        (Some("certificate_demand"), Some("for_registration")),
+        "{d}"
+    );
+    assert!(codes(&d).contains(&"basis_cited".to_owned()), "{d}");
+    assert!(
+        d["clauses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "4.5-4")
+    );
+    assert_eq!(d["title"], "要求社区(村)出具居住情况证明");
+    let id = d["id"].as_i64().unwrap();
+    let keeper = t.login("district_supervisor").await;
+    let (s, r) = post(
+        &keeper,
+        &format!("/api/v1/demands/{id}/register"),
+        &json!({ "basis_checked": true }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let number = r["admission_number"].as_str().unwrap().to_owned();
+    let l: Value = crate::helpers::client()
+        .get(t.url(&format!("/api/v1/lookup/{number}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(l["state"], "valid", "{l}");
+    // The public service guide of the type lists the department, its basis and number.
+    let guide = crate::helpers::client()
+        .get(t.url("/guides/residence"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let listed = guide
+        .split("id=\"required-by\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no 要求提供此证明的部门: {guide}"));
+    assert!(
+        listed.contains("铁东区卫生健康局") && listed.contains(&number),
+        "{listed}"
+    );
+    // The page shows the kind's own fields.
+    let (_, html) = dept.get_text(&format!("/demands/{id}")).await;
+    assert!(
+        html.contains("id=\"certificate-demand\"")
+            && html.contains("《辽宁省基本医疗卫生服务管理办法》 第十二条"),
+        "{html}"
+    );
+
+    // Without a basis: refused with 4.5-4, stored so the department sees why.
+    let (s, d) = post(
+        &dept,
+        "/api/v1/certificate-demands",
+        &certificate_demand(
+            &t,
+            json!({"basis_kind": "", "basis_title": "", "basis_article": ""}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, d["status"].as_str()),
+        (StatusCode::CREATED, Some("rejected")),
+        "{d}"
+    );
+    assert!(codes(&d).contains(&"no_basis_provided".to_owned()), "{d}");
+    // A basis without its article is incomplete.
+    let (_, d) = post(
+        &dept,
+        "/api/v1/certificate-demands",
+        &certificate_demand(&t, json!({"basis_article": ""})).await,
+    )
+    .await;
+    assert!(codes(&d).contains(&"basis_incomplete".to_owned()), "{d}");
+    // A type 铁东区 does not retain (志愿服务记录证明, not adopted; 亲属关系证明, discontinued),
+    // or one the catalogue does not know: refused with 4.5-10 even with a basis.
+    for extra in [
+        json!({"type_code": "volunteer_service"}),
+        json!({"type_code": "kinship"}),
+        json!({"type_code": "", "type_name": "无犯罪记录证明"}),
+    ] {
+        let (s, d) = post(
+            &dept,
+            "/api/v1/certificate-demands",
+            &certificate_demand(&t, extra.clone()).await,
+        )
+        .await;
+        assert_eq!(
+            (s, d["status"].as_str()),
+            (StatusCode::CREATED, Some("rejected")),
+            "{extra}: {d}"
+        );
+        assert!(
+            codes(&d).contains(&"not_in_catalogue".to_owned()),
+            "{extra}: {d}"
+        );
+        assert!(
+            d["clauses"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c == "4.5-10")
+        );
+    }
+    // A retained list is a basis too, with its approver.
+    let (_, d) = post(
+        &dept,
+        "/api/v1/certificate-demands",
+        &certificate_demand(
+            &t,
+            json!({"basis_kind": "retained_list", "basis_title": "《辽宁省保留的证明事项清单》", "basis_article": "province"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(d["status"], "for_registration", "{d}");
+}
+
+#[tokio::test]
+async fn certificate_demand_bad_input_changes_nothing_and_names_every_field() {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    let before = demand_count(&t).await;
+    let cases = [
+        (json!({"type_code": "no_such_type"}), "type_unknown"),
+        (
+            json!({"type_code": "", "type_name": ""}),
+            "type_name_required",
+        ),
+        (json!({"purpose": " "}), "purpose_required"),
+        (json!({"basis_kind": "decree"}), "basis_kind_invalid"),
+        (
+            json!({"basis_kind": "retained_list", "basis_article": "county"}),
+            "retained_list_approver_invalid",
+        ),
+        (json!({"period_end": "2020-13-01"}), "date_invalid"),
+        (
+            json!({"period_start": this_year_on("06-01"), "period_end": this_year_on("05-01")}),
+            "period_end_before_start",
+        ),
+        (
+            json!({"target_mode": "communities", "target_ids": []}),
+            "targets_required",
+        ),
+    ];
+    for (extra, code) in cases {
+        let (s, p) = post(
+            &dept,
+            "/api/v1/certificate-demands",
+            &certificate_demand(&t, extra.clone()).await,
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{extra}: {p}");
+        assert_eq!(p["code"], code, "{extra}: {p}");
+    }
+    // Several at once: the first in the document, the others in `errors`.
+    let (_, p) = post(
+        &dept,
+        "/api/v1/certificate-demands",
+        &certificate_demand(&t, json!({"purpose": "", "period_end": "x"})).await,
+    )
+    .await;
+    assert_eq!(p["field"], "purpose", "{p}");
+    assert_eq!(p["errors"][0]["field"], "period_end", "{p}");
+    // Another district's communities: forbidden. A worker: forbidden.
+    let (s, _) = post(
+        &dept,
+        "/api/v1/certificate-demands",
+        &certificate_demand(
+            &t,
+            json!({"target_mode": "communities", "target_ids": [t.node_id("示例繁荣社区").await]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let worker = t.login("worker").await;
+    let (s, _) = post(
+        &worker,
+        "/api/v1/certificate-demands",
+        &certificate_demand(&t, json!({})).await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(demand_count(&t).await, before);
+
+    // The page: the form keeps what was typed and shows the summary.
+    let (s, html) = dept.get_text("/demands/certificate").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("<option value=\"residence\""), "{html}");
+    let r = dept
+        .post_form(
+            "/demands/certificate",
+            &[
+                (
+                    "requester_node_id",
+                    &t.node_id("铁东区卫生健康局").await.to_string(),
+                ),
+                ("type_code", "residence"),
+                ("purpose", ""),
+                ("basis_kind", "law"),
+                ("basis_title", "《保留我输入的法》"),
+                ("period_start", ""),
+                ("period_end", ""),
+                ("target_mode", "scope"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("有 3 处需要修改") && html.contains("《保留我输入的法》"),
+        "{html}"
+    );
     assert_eq!(demand_count(&t).await, before);
 }

@@ -260,6 +260,9 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/demands/agency", DRAFT, false),
         ("POST", "/demands/agency", DRAFT, false),
         ("POST", "/api/v1/agency-requirements", DRAFT, false),
+        ("GET", "/demands/certificate", DRAFT, false),
+        ("POST", "/demands/certificate", DRAFT, false),
+        ("POST", "/api/v1/certificate-demands", DRAFT, false),
         // Excel import (import.rs).
         ("GET", "/demands/import", DRAFT, false),
         ("POST", "/demands/import", DRAFT, false),
