@@ -10,90 +10,19 @@
 // Prints one line per step and finally `N passed, M failed`; exit code 0 only when all passed.
 
 import assert from 'node:assert/strict';
-import { BASE, Suite, launch, logIn, pathOf, url } from './lib.mjs';
+import { BASE, ROLES, Suite, crawl, launch, logIn, publicPages, url } from './lib.mjs';
 
 const suite = new Suite({ prefix: 'phone-', header: `jianfu pages at 360px against ${BASE}` });
 
 const WIDTH = 360;
-const ROLES = [
-  'resident',
-  'worker',
-  'head',
-  'street',
-  'district_dept',
-  'district_approver',
-  'district_supervisor',
-  'staffing',
-  'city_dept',
-  'city_approver',
-  'supervisor',
-  'sysadmin',
-  'secadmin',
-  'auditor',
-];
-// Pages per account: the navigation and what it links to, not every row of every list.
-const MAX_PAGES = 45;
-// Not pages: downloads, actions, and what would end the session.
-const SKIP = [
-  /^\/logout/,
-  /\.(xlsx|pdf|png|jpg|json|csv)$/,
-  /\/export/,
-  /\/evidence$/,
-  /\/photo$/,
-  /\/attachments\//,
-  /\/document$/,
-  /^\/api\//,
-  /^\/static\//,
-  /^\/inbox\/badge$/,
-];
 
 let browser;
 let page;
 
-// Same-origin GET links of the page, as paths with their query, in document order.
-async function linksOf(p) {
-  const hrefs = await p.$$eval('a[href]', (as) => as.map((a) => a.href));
-  const out = [];
-  for (const h of hrefs) {
-    let u;
-    try {
-      u = new URL(h);
-    } catch {
-      continue;
-    }
-    if (u.origin !== new URL(BASE).origin) continue;
-    const where = u.pathname + u.search;
-    if (SKIP.some((re) => re.test(u.pathname))) continue;
-    out.push(where);
-  }
-  return out;
-}
-
-// Breadth-first from `/`, at most MAX_PAGES pages; each must answer 200 and fit the width.
-// Lists link to many rows of the same shape: one detail per path pattern is enough.
+// Every page the session of `p` reaches must answer 200 and fit the width.
 async function walk(p, who) {
-  const seen = new Set();
-  const shapes = new Set();
-  const queue = ['/'];
   const wide = [];
-  const bad = [];
-  let visited = 0;
-  while (queue.length && visited < MAX_PAGES) {
-    const where = queue.shift();
-    if (seen.has(where)) continue;
-    seen.add(where);
-    const shape = pathOf(url(where)).replace(/\d+/g, '#') + (where.includes('?') ? '?' : '');
-    if (shapes.has(shape)) continue;
-    shapes.add(shape);
-    const resp = await p.goto(url(where));
-    visited += 1;
-    const status = resp?.status();
-    const type = resp?.headers()['content-type'] || '';
-    if (!type.startsWith('text/html')) continue;
-    if (status !== 200) {
-      bad.push(`${where} → ${status}`);
-      continue;
-    }
+  const { visited, bad } = await crawl(p, async (where, n) => {
     const { scroll, inner } = await p.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
       inner: window.innerWidth,
@@ -111,10 +40,9 @@ async function walk(p, who) {
         return worst;
       }, inner);
       wide.push(`${where}: ${scroll}px (${JSON.stringify(culprit)})`);
-      await suite.shot(p, `wide-${who}-${visited}.png`);
+      await suite.shot(p, `wide-${who}-${n}.png`);
     }
-    for (const l of await linksOf(p)) if (!seen.has(l)) queue.push(l);
-  }
+  });
   return { visited, wide, bad };
 }
 
@@ -123,14 +51,9 @@ const steps = [
     browser = await launch();
     const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: WIDTH, height: 740 }, isMobile: true });
     page = await suite.newPage(ctx);
-    const seen = [];
-    for (const where of ['/login', '/lookup', '/guides', '/verify', '/policy']) {
-      await page.goto(url(where));
-      for (const l of await linksOf(page)) if (!l.startsWith('/login')) seen.push(l);
-    }
     const wide = [];
     const bad = [];
-    for (const where of new Set(['/login', '/lookup', '/guides', '/verify', '/policy', ...seen.slice(0, 30)])) {
+    for (const where of await publicPages(page)) {
       const resp = await page.goto(url(where));
       if (!(resp?.headers()['content-type'] || '').startsWith('text/html')) continue;
       if (resp.status() !== 200) bad.push(`${where} → ${resp.status()}`);
