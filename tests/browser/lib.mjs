@@ -160,11 +160,18 @@ export class Suite {
 // ---------------------------------------------------------------------------
 // helpers for the stories told across several accounts (demands.mjs, certificates.mjs)
 
-// A fresh browser context (cookies of one user only, or none) with one watched page;
-// closes `previous` first.
-export async function openContext(suite, browser, previous) {
+// The two widths the role stories are also told at: a laptop and a phone.
+export const SIZES = {
+  desktop: { viewport: { width: 1366, height: 900 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true },
+};
+
+// A fresh browser context (cookies of one user only, or none) with one watched page, 1280×900
+// or one of SIZES; closes `previous` first.
+export async function openContext(suite, browser, previous, size) {
   if (previous) await previous.close().catch(() => {});
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const screen = size ? SIZES[size] : { viewport: { width: 1280, height: 900 } };
+  const context = await browser.newContext({ locale: 'zh-CN', ...screen });
   const page = await suite.newPage(context);
   return { context, page };
 }
@@ -236,6 +243,19 @@ export async function findings(p) {
       text: li.textContent.trim(),
     })),
   );
+}
+
+// The to-do item of `filter` (Playwright's {hasText} or {has}) with the badge `badge`: on the
+// home page the browser is at, then on /inbox, where it is returned (its link acts on it).
+export async function todoItem(p, filter, badge) {
+  const what = filter.hasText ?? String(filter.has);
+  for (const where of ['the home page', '/inbox']) {
+    if (where === '/inbox') await goto(p, '/inbox');
+    const item = p.locator('ul.todo li', filter);
+    assert.equal(await item.count(), 1, `${where} does not list one 待办 of ${what} (${pathOf(p.url())})`);
+    assert.equal(await text(item.locator('.badge')), badge, `the 待办 of ${what} on ${where} is not marked ${badge}`);
+    if (where === '/inbox') return item;
+  }
 }
 
 export const describe = (fs) => fs.map((f) => `${f.code}→${f.clauses.join(',')}`).join('; ') || '(none)';

@@ -2,7 +2,7 @@
 // from the home page (the navigation, then the links on those pages: lists, their first
 // details, forms), at 360×740 like a small Android phone, and asserts that none scrolls
 // sideways (`document.documentElement.scrollWidth <= innerWidth`) and that every page answers
-// 200. Screenshots of each role's home page at 360 and 1366 px go to ARTIFACTS (phone-*).
+// 200. Screenshots of each role's home page at 360, 390 and 1366 px go to ARTIFACTS (phone-*).
 //
 //   JIANFU_URL  base URL of a server started with --demo   (default http://127.0.0.1:8080)
 //   ARTIFACTS   where screenshots are written               (default artifacts/browser)
@@ -10,7 +10,7 @@
 // Prints one line per step and finally `N passed, M failed`; exit code 0 only when all passed.
 
 import assert from 'node:assert/strict';
-import { BASE, ROLES, Suite, crawl, launch, logIn, publicPages, url } from './lib.mjs';
+import { BASE, ROLES, SIZES, Suite, crawl, launch, logIn, publicPages, url } from './lib.mjs';
 
 const suite = new Suite({ prefix: 'phone-', header: `jianfu pages at 360px against ${BASE}` });
 
@@ -84,15 +84,20 @@ const steps = [
     await ctx.close();
   }],
   ...ROLES.map((who) => [
-    `${who}: every page reachable from the home page fits 360px (and the home page at 1366px is shot)`,
+    `${who}: every page reachable from the home page fits 360px (and the home page at 1366 and 390px is shot)`,
     async () => {
-      const desk = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+      const desk = await browser.newContext({ locale: 'zh-CN', ...SIZES.desktop });
       page = await suite.newPage(desk);
       await logIn(page, who);
       await suite.shot(page, `home-${who}-1366.png`);
       assert.ok(!(await page.getByRole('button', { name: '菜单' }).isVisible()), `${who}: 菜单 shows on a 1366px screen`);
       assert.ok(await page.locator('.nav a[href="/policy"]').isVisible(), `${who}: the full navigation is not in view at 1366px`);
       await desk.close();
+      const phone = await browser.newContext({ locale: 'zh-CN', ...SIZES.phone });
+      page = await suite.newPage(phone);
+      await logIn(page, who);
+      await suite.shot(page, `home-${who}-390.png`);
+      await phone.close();
       const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: WIDTH, height: 740 }, isMobile: true });
       page = await suite.newPage(ctx);
       await logIn(page, who);
