@@ -1,9 +1,10 @@
 // Accessibility and weight of every page: the public pages logged out, then for each demo role
-// every page reachable from its home page (the crawler of lib.mjs, GET only), at 1366×900.
-// On each page:
+// every page reachable from its home page (the crawler of lib.mjs, GET only), at 1366×900;
+// at phone width (390×844) axe also runs on the public pages and on each role's home page
+// (with 菜单 closed and open) and /inbox. On each page:
 //
 //   - axe-core (pinned in package.json, read from node_modules, no CDN) runs with its default
-//     rules; any violation of impact `serious` or `critical` fails the step, printed as rule id,
+//     rules and WCAG 2.2's target-size (24px); any violation of impact `serious` or `critical` fails the step, printed as rule id,
 //     page and the target selectors;
 //   - the HTML, CSS and JS transferred for it (the bytes on the wire, `encodedDataLength` of
 //     CDP's Network.loadingFinished, headers included, with the cache off so that every page
@@ -13,14 +14,16 @@
 //   JIANFU_URL  base URL of a server started with --demo   (default http://127.0.0.1:8080)
 //   ARTIFACTS   where screenshots are written               (default artifacts/browser)
 //
-// Writes a11y-weights.txt (every page's bytes, heaviest first) and a11y-<page>.png for a page
-// with a violation. Prints one line per step and finally `N passed, M failed`.
+// Writes a11y-weights.txt (every page's bytes, heaviest first) and a11y-<role>-<page>.png for a
+// page with a violation. axe is run by evaluating its source in the page (the product's CSP
+// would block the inline <script> of page.addScriptTag, and bypassing the CSP would test
+// another page than users get). Prints one line per step and finally `N passed, M failed`.
 
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ARTIFACTS, BASE, ROLES, Suite, crawl, launch, logIn, publicPages, url } from './lib.mjs';
+import { ARTIFACTS, BASE, PUBLIC_PAGES, ROLES, SIZES, Suite, crawl, goto, launch, logIn, publicPages, url } from './lib.mjs';
 
 const suite = new Suite({ prefix: 'a11y-', header: `jianfu accessibility (axe-core) and page weight against ${BASE}` });
 
@@ -38,7 +41,7 @@ const weights = [];
 async function newContext() {
   return browser.newContext({
     locale: 'zh-CN',
-    viewport: { width: 1366, height: 900 },
+    ...SIZES.desktop,
     extraHTTPHeaders: { 'Accept-Encoding': 'gzip' },
   });
 }
@@ -141,6 +144,27 @@ const steps = [
       report(problems, `for ${who}`);
     },
   ]),
+  ["at 390×844: the public pages, and each role's home page (菜单 closed and open) and /inbox, have no serious or critical axe violation", async () => {
+    const problems = [];
+    for (const who of ['public', ...ROLES]) {
+      const ctx = await browser.newContext({ locale: 'zh-CN', ...SIZES.phone });
+      page = await suite.newPage(ctx);
+      if (who !== 'public') await logIn(page, who);
+      for (const where of who === 'public' ? PUBLIC_PAGES : ['/', '/inbox']) {
+        await goto(page, where);
+        const found = await axeFindings(page, where);
+        const menu = page.getByRole('button', { name: '菜单' });
+        if (who !== 'public' && where === '/' && (await menu.isVisible())) {
+          await menu.click();
+          found.push(...(await axeFindings(page, `${where} (菜单 open)`)));
+        }
+        if (found.length) await suite.shot(page, `phone-${who}-${where.replace(/[^a-z0-9]+/gi, '_')}.png`);
+        problems.push(...found.map((f) => `${who}, 390px: ${f}`));
+      }
+      await ctx.close();
+    }
+    report(problems, 'at phone width');
+  }],
   ['the heaviest page stays under 100 KB (a11y-weights.txt lists them all)', async () => {
     weights.sort((a, b) => b.bytes - a.bytes);
     const lines = weights.map((w) => `${(w.bytes / 1024).toFixed(1).padStart(6)} KB  ${w.who}  ${w.where}`);
