@@ -12,7 +12,11 @@
     if (table.classList.contains('cards') || !table.tHead) return;
     const heads = [];
     for (const th of table.tHead.rows[0]?.cells ?? []) {
-      for (let i = 0; i < (th.colSpan || 1); i += 1) heads.push(th.textContent.trim());
+      // A header only screen readers see (`.sr-only`, as 操作 over a column of buttons) labels
+      // no card line.
+      const text = th.textContent.trim();
+      const unseen = text === th.querySelector('.sr-only')?.textContent.trim();
+      for (let i = 0; i < (th.colSpan || 1); i += 1) heads.push(unseen ? '' : text);
     }
     if (heads.length === 0) return;
     for (const body of table.tBodies) {
@@ -28,9 +32,31 @@
     table.classList.add('cards');
   }
 
+  // A list wider than its frame scrolls inside it; keyboard users reach that scrolling only if
+  // the frame takes focus, and a screen reader then names it: a region named by the table's
+  // caption, else the heading above it, else the page's <h1>.
+  function scrollable(wrap) {
+    if (wrap.scrollWidth > wrap.clientWidth) {
+      if (wrap.hasAttribute('tabindex')) return;
+      const table = wrap.querySelector('table');
+      let heading = wrap.previousElementSibling;
+      while (heading && !/^H[1-6]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+      const name = table?.caption?.textContent || heading?.textContent || document.querySelector('h1')?.textContent;
+      wrap.setAttribute('tabindex', '0');
+      wrap.setAttribute('role', 'region');
+      wrap.setAttribute('aria-label', `${(name || '').trim() || '列表'}（可左右滚动）`);
+    } else if (wrap.getAttribute('tabindex') === '0') {
+      wrap.removeAttribute('tabindex');
+      wrap.removeAttribute('role');
+      wrap.removeAttribute('aria-label');
+    }
+  }
+
   function labelAll(root) {
     root.querySelectorAll('table.data').forEach(label);
+    document.querySelectorAll('.table-wrap').forEach(scrollable);
   }
+  window.addEventListener('resize', () => document.querySelectorAll('.table-wrap').forEach(scrollable));
 
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', () => labelAll(document));

@@ -48,6 +48,7 @@ import {
   statusBadge,
   submit,
   text,
+  todoItem,
   url,
 } from './lib.mjs';
 
@@ -128,13 +129,14 @@ let context; // the context of the user currently acting
 let page; // the page the current step works on; saved on failure
 let allowed = []; // [{path, status}] the current step expects to fail
 
-async function freshContext() {
-  ({ context, page } = await openContext(suite, browser, context));
+async function freshContext(size) {
+  ({ context, page } = await openContext(suite, browser, context, size));
   return page;
 }
 
-async function loginAs(username) {
-  await freshContext();
+// Log in as `username` in a fresh context (1280×900, or one of lib's SIZES).
+async function loginAs(username, size) {
+  await freshContext(size);
   await logIn(page, username);
 }
 
@@ -368,6 +370,19 @@ const steps = [
     }
     assert.ok(decoded !== null, 'zbarimg found no QR code on page 1 of the certificate');
     assert.equal(decoded, verifyLink, 'the QR code of the PDF is not the verify link shown on the page');
+  }],
+
+  ['resident sees 已出具 among the 待办 of the home page and /inbox, at 1366 and 390 px', async () => {
+    for (const size of ['desktop', 'phone']) {
+      await loginAs('resident', size);
+      const filter = { has: page.locator(`a[href="/certificates/${applicationId}"]`) };
+      const item = await todoItem(page, filter, '已出具');
+      assert.ok((await item.innerText()).includes('可在申请页面下载证明'), `the ${size} inbox item says: ${await item.innerText()}`);
+      await suite.shot(page, `06b-resident-inbox-${size}.png`);
+      await item.locator(`a[href="/certificates/${applicationId}"]`).click();
+      await page.waitForURL((u) => u.pathname === `/certificates/${applicationId}`);
+      assert.equal(await statusBadge(page), '已出具', `#status of the application opened from the ${size} inbox`);
+    }
   }],
 
   ['logged out: the verify link says 真实有效 (data-state="authentic"), ID number masked', async () => {

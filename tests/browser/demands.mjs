@@ -35,6 +35,7 @@ import {
   statusBadge,
   submit,
   text,
+  todoItem,
 } from './lib.mjs';
 
 const suite = new Suite({
@@ -69,15 +70,15 @@ let browser;
 let context; // the context of the user currently acting
 let page; // the page the current step works on; saved on failure
 
-// A fresh browser context: cookies of one user only, or none.
-async function freshContext() {
-  ({ context, page } = await openContext(suite, browser, context));
+// A fresh browser context: cookies of one user only, or none (1280×900, or one of lib's SIZES).
+async function freshContext(size) {
+  ({ context, page } = await openContext(suite, browser, context, size));
   return page;
 }
 
 // Log in as `username` in a fresh context; ends on the home page.
-async function loginAs(username) {
-  await freshContext();
+async function loginAs(username, size) {
+  await freshContext(size);
   await logIn(page, username);
 }
 
@@ -116,6 +117,85 @@ async function fillDemandForm(p, d) {
   }
 }
 
+// On /demands/new: fill in a plain, funded demand without legal basis and submit it; it must
+// come out 待审批 with a finding citing 4.2-4 and none asking for funding. Returns its id.
+async function submitPlain(title, shot) {
+  await fillDemandForm(page, plainDemand(title));
+  await suite.shot(page, shot);
+  const resp = await submit(page, page.getByRole('button', { name: '提交审核' }), '/demands');
+  await expectStatus(page, resp, 303);
+  const m = pathOf(page.url()).match(/^\/demands\/(\d+)$/);
+  assert.ok(m, `after 提交审核 the browser is at ${page.url()}, expected /demands/{id}`);
+  assert.equal(await text(page.locator('h1').first()), title, 'the demand page shows another title');
+  assert.equal(await statusBadge(page), '待审批', '#status after 提交审核');
+  const fs = await findings(page);
+  assert.ok(
+    fs.some((f) => f.clauses.includes('/policy#4.2-4')),
+    `no ul.findings li with an a.clause to /policy#4.2-4; findings: ${describe(fs)}`,
+  );
+  assert.ok(
+    !fs.some((f) => f.code === 'funding_required'),
+    `the demand is funded, yet a funding_required finding is shown; findings: ${describe(fs)}`,
+  );
+  return Number(m[1]);
+}
+
+// district_approver, just logged in: demand `id` titled `title` is among the 待办 of the home
+// page and of /inbox as 待审批, with the count beside 待办 in the header; opens it from /inbox.
+async function openFromInbox(title, id, shot) {
+  const item = await todoItem(page, { hasText: title }, '待审批');
+  const count = page.locator('.nav a[href="/inbox"] .count');
+  await count.waitFor({ timeout: 5000 });
+  assert.ok(Number(await text(count)) >= 1, `the header's 待办 badge says ${await text(count)}`);
+  await suite.shot(page, shot);
+  await Promise.all([page.waitForURL((u) => pathOf(u.toString()) === `/demands/${id}`), item.locator('a').click()]);
+}
+
+// On the page of demand `id`: 准入并赋号 → 已准入 with a well-formed number, which it returns;
+// the demand is then gone from the approver's /inbox.
+async function admitHere(id, title, shot) {
+  const resp = await submit(page, page.getByRole('button', { name: '准入并赋号' }), `/demands/${id}/admit`);
+  await expectStatus(page, resp, 303);
+  assert.equal(pathOf(page.url()), `/demands/${id}`, `after admission the browser is at ${page.url()}`);
+  assert.equal(await statusBadge(page), '已准入', '#status after 准入并赋号');
+  const n = await text(page.locator('#admission-number'));
+  assert.match(n, NUMBER_RE, `#admission-number is "${n}"`);
+  await suite.shot(page, shot);
+  await goto(page, '/inbox');
+  assert.equal(await page.locator('ul.todo li', { hasText: title }).count(), 0, 'the admitted demand is still in the inbox');
+  return n;
+}
+
+// worker, on a community's work-item list: 拒收并举报未准入事项 for a demand of `unit` that
+// claims UNKNOWN_NUMBER; lands on 已拒收并举报.
+async function reportUnadmitted(unit, shot) {
+  await page.locator('main').getByRole('link', { name: '拒收并举报未准入事项' }).click();
+  await page.waitForURL((u) => u.pathname === '/reports/new');
+  await page.waitForLoadState('load');
+  const community = (await page.locator('#community_id option:checked').innerText()).trim();
+  assert.equal(community, '示例和平社区', `本社区(村) is preselected as "${community}"`);
+  await page.getByLabel('下派单位').fill(unit);
+  await page.getByLabel('事项内容').fill(`要求社区每周上报辖区商铺巡查台账（浏览器测试 ${STAMP}）`);
+  await page.getByLabel('对方声称的准入编号（如有）').fill(UNKNOWN_NUMBER);
+  const resp = await submit(page, page.getByRole('button', { name: '拒收并举报' }), '/reports');
+  await expectStatus(page, resp, 303);
+  assert.match(pathOf(page.url()), /^\/reports\/\d+\/filed$/, `after reporting the browser is at ${page.url()}`);
+  assert.equal(await text(page.locator('h1').first()), '已拒收并举报', 'the filed page has the wrong <h1>');
+  await suite.shot(page, shot);
+}
+
+// district_supervisor at `size`: the case reported about `unit` is among the 待办 (待处理) of the
+// home page and /inbox, whose link leads to /cases with the case's row.
+async function caseInInbox(unit, size) {
+  await loginAs('district_supervisor', size);
+  const item = await todoItem(page, { hasText: unit }, '待处理');
+  assert.ok((await item.innerText()).includes('示例和平社区'), `the case's 待办 does not name 示例和平社区: ${await item.innerText()}`);
+  await suite.shot(page, `10b-supervisor-inbox-${size}.png`);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/cases'), item.locator('a').click()]);
+  const row = page.locator('table.data tbody tr', { hasText: unit });
+  assert.equal(await row.count(), 1, `/cases, opened from the ${size} inbox, has no row of ${unit}`);
+}
+
 const plainDemand = (title) => ({
   title,
   description: `请各社区(村)协助通知辖区居民参加健康随访（浏览器测试 ${STAMP}）。`,
@@ -138,6 +218,10 @@ const TITLE = `浏览器测试：协助开展居民健康随访通知 ${STAMP}`;
 const BANNED_TITLE = `浏览器测试：社区负责辖区环境整治 ${STAMP}`;
 const REVOKE_REASON = `浏览器测试：经核查属于部门职责，予以撤销（${STAMP}）`;
 const UNKNOWN_NUMBER = admissionNumber(YEAR, 999999);
+const UNIT = `某局（测试 ${STAMP}）`; // the demanding unit the worker reports
+const PHONE_TITLE = `浏览器测试：协助开展居民健康随访通知（手机） ${STAMP}`;
+const PHONE_UNIT = `某局（手机测试 ${STAMP}）`;
+let phoneId; // id of the demand of the phone pass
 const BASIS_TITLE = `浏览器测试：协助核对儿童预防接种信息 ${STAMP}`;
 let basisId; // id of the demand that cites a law (registered, not approved)
 let demandId; // id of the demand of step 2
@@ -159,24 +243,7 @@ const steps = [
   }],
 
   ['district_dept submits a funded demand without legal basis: 待审批, finding cites 4.2-4', async () => {
-    await fillDemandForm(page, plainDemand(TITLE));
-    await suite.shot(page, '02-form-filled.png');
-    const resp = await submit(page, page.getByRole('button', { name: '提交审核' }), '/demands');
-    await expectStatus(page, resp, 303);
-    const m = pathOf(page.url()).match(/^\/demands\/(\d+)$/);
-    assert.ok(m, `after 提交审核 the browser is at ${page.url()}, expected /demands/{id}`);
-    demandId = Number(m[1]);
-    assert.equal(await text(page.locator('h1').first()), TITLE, 'the demand page shows another title');
-    assert.equal(await statusBadge(page), '待审批', '#status after 提交审核');
-    const fs = await findings(page);
-    assert.ok(
-      fs.some((f) => f.clauses.includes('/policy#4.2-4')),
-      `no ul.findings li with an a.clause to /policy#4.2-4; findings: ${describe(fs)}`,
-    );
-    assert.ok(
-      !fs.some((f) => f.code === 'funding_required'),
-      `the demand is funded, yet a funding_required finding is shown; findings: ${describe(fs)}`,
-    );
+    demandId = await submitPlain(TITLE, '02-form-filled.png');
     // The target links tell us the communities' ids (used by the worker below).
     for (const name of ['示例和平社区', '示例光明社区']) {
       const link = page.locator('a[href^="/communities/"]', { hasText: name });
@@ -190,19 +257,8 @@ const steps = [
   }],
 
   ['district_approver finds it in the inbox (待办, with the count in the header) and opens it from there', async () => {
-    await loginAs('district_approver');
-    // The home page lists it among the 待办, and the header's 待办 link gets its count badge.
-    const homeItem = page.locator('ul.todo li', { hasText: TITLE });
-    assert.equal(await homeItem.count(), 1, `the home page's 待办 does not list "${TITLE}"`);
-    await page.locator('.nav a[href="/inbox"] .count').waitFor({ timeout: 5000 });
-    const count = Number(await text(page.locator('.nav a[href="/inbox"] .count')));
-    assert.ok(count >= 1, `the header's 待办 badge says ${count}`);
-    await goto(page, '/inbox');
-    const item = page.locator('ul.todo li', { hasText: TITLE });
-    assert.equal(await item.count(), 1, `/inbox does not list "${TITLE}"`);
-    assert.equal(await text(item.locator('.badge')), '待审批', 'the inbox item is not marked 待审批');
-    await suite.shot(page, '03b-inbox.png');
-    await Promise.all([page.waitForURL((u) => pathOf(u.toString()) === `/demands/${demandId}`), item.locator('a').click()]);
+    await loginAs('district_approver', 'desktop');
+    await openFromInbox(TITLE, demandId, '03b-inbox-desktop.png');
   }],
 
   ['district_approver admits it (准入并赋号): 已准入 with a well-formed #admission-number', async () => {
@@ -221,26 +277,14 @@ const steps = [
     suite.cancelDialogs = false;
     assert.ok(!posted, 'cancelling the confirmation still posted the admission');
     assert.equal(await statusBadge(page), '待审批', '#status after cancelling 准入并赋号');
-    const resp = await submit(
-      page,
-      page.getByRole('button', { name: '准入并赋号' }),
-      `/demands/${demandId}/admit`,
-    );
-    await expectStatus(page, resp, 303);
-    assert.equal(pathOf(page.url()), `/demands/${demandId}`, `after admission the browser is at ${page.url()}`);
-    assert.equal(await statusBadge(page), '已准入', '#status after 准入并赋号');
+    number = await admitHere(demandId, TITLE, '04-admitted.png');
     assert.ok(
       suite.confirmed.some((m) => m.includes('确定准入')),
       `准入并赋号 did not ask for confirmation first (dialogs: ${JSON.stringify(suite.confirmed)})`,
     );
-    number = await text(page.locator('#admission-number'));
-    assert.match(number, NUMBER_RE, `#admission-number is "${number}"`);
     const [, y, seq, check] = number.match(/^AZ-(\d{4})-(\d{6})-(.)$/);
     assert.equal(Number(y), YEAR, `the admission number ${number} is not of ${YEAR}`);
     assert.equal(check, mod11_2(y + seq), `the check character of ${number} is not ISO 7064 MOD 11-2`);
-    await suite.shot(page, '04-admitted.png');
-    await goto(page, '/inbox');
-    assert.equal(await page.locator('ul.todo li', { hasText: TITLE }).count(), 0, 'the admitted demand is still in the inbox');
   }],
 
   ['logged out: /lookup finds the number valid (data-state="valid") and shows the title', async () => {
@@ -290,26 +334,18 @@ const steps = [
   }],
 
   ['worker refuses and reports an unadmitted demand: lands on 已拒收并举报', async () => {
-    await page.locator('main').getByRole('link', { name: '拒收并举报未准入事项' }).click();
-    await page.waitForURL((u) => u.pathname === '/reports/new');
-    await page.waitForLoadState('load');
-    const community = (await page.locator('#community_id option:checked').innerText()).trim();
-    assert.equal(community, '示例和平社区', `本社区(村) is preselected as "${community}"`);
-    await page.getByLabel('下派单位').fill('某局（测试）');
-    await page.getByLabel('事项内容').fill(`要求社区每周上报辖区商铺巡查台账（浏览器测试 ${STAMP}）`);
-    await page.getByLabel('对方声称的准入编号（如有）').fill(UNKNOWN_NUMBER);
-    const resp = await submit(page, page.getByRole('button', { name: '拒收并举报' }), '/reports');
-    await expectStatus(page, resp, 303);
-    assert.match(pathOf(page.url()), /^\/reports\/\d+\/filed$/, `after reporting the browser is at ${page.url()}`);
-    assert.equal(await text(page.locator('h1').first()), '已拒收并举报', 'the filed page has the wrong <h1>');
-    await suite.shot(page, '09-report-filed.png');
+    await reportUnadmitted(UNIT, '09-report-filed.png');
+  }],
+
+  ['district_supervisor finds the new case among the 待办 (home page, /inbox) at 1366 px and opens /cases', async () => {
+    await caseInInbox(UNIT, 'desktop');
   }],
 
   ['district_supervisor: /cases lists the report with clause 4.2-5', async () => {
     await loginAs('district_supervisor');
     await goto(page, '/cases');
-    const row = page.locator('table.data tbody tr', { hasText: '某局（测试）' }).filter({ hasText: UNKNOWN_NUMBER });
-    assert.ok((await row.count()) >= 1, `no row of /cases names 某局（测试） with ${UNKNOWN_NUMBER}`);
+    const row = page.locator('table.data tbody tr', { hasText: UNIT }).filter({ hasText: UNKNOWN_NUMBER });
+    assert.ok((await row.count()) >= 1, `no row of /cases names ${UNIT} with ${UNKNOWN_NUMBER}`);
     const clause = row.first().locator('a.clause');
     assert.equal(await text(clause), '4.2-5', 'the case row cites another clause');
     assert.equal(await clause.getAttribute('href'), '/policy#4.2-5', 'the clause link of the case row');
@@ -510,6 +546,29 @@ const steps = [
     const hrefs = await reg.locator('a.clause').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     assert.ok(hrefs.includes('/policy#4.2-4') && hrefs.includes('/policy#4.2-2'), `#registration cites ${hrefs.join(', ')}`);
     await suite.shot(page, '17-registered.png');
+  }],
+
+  // The same stories on a phone (390×844).
+  ['phone: district_dept submits a demand from /demands/new: 待审批', async () => {
+    await loginAs('district_dept', 'phone');
+    await goto(page, '/demands/new');
+    phoneId = await submitPlain(PHONE_TITLE, '18-phone-form-filled.png');
+  }],
+
+  ['phone: district_approver finds it among the 待办 (home page, /inbox, header count) and admits it from there', async () => {
+    await loginAs('district_approver', 'phone');
+    await openFromInbox(PHONE_TITLE, phoneId, '19-phone-inbox.png');
+    await admitHere(phoneId, PHONE_TITLE, '20-phone-admitted.png');
+  }],
+
+  ['phone: worker refuses and reports an unadmitted demand from the work-item list', async () => {
+    await loginAs('worker', 'phone');
+    await goto(page, `/communities/${communityIds['示例和平社区']}/work-items`);
+    await reportUnadmitted(PHONE_UNIT, '21-phone-report-filed.png');
+  }],
+
+  ['phone: district_supervisor finds the new case among the 待办 and opens /cases from there', async () => {
+    await caseInInbox(PHONE_UNIT, 'phone');
   }],
 ];
 

@@ -1,6 +1,7 @@
-// What the browser suites (smoke.mjs, demands.mjs, certificates.mjs, plaques.mjs) share: the
-// settings, launching Chromium, a watcher for console and network trouble, screenshots, logging
-// in, the step runner that prints one line per step and exactly one line `N passed, M failed`,
+// What the browser suites (smoke.mjs, demands.mjs, certificates.mjs, plaques.mjs, phone.mjs,
+// a11y.mjs) share: the settings, launching Chromium, a watcher for console and network trouble,
+// screenshots, logging in, the step runner that prints one line per step and exactly one line
+// `N passed, M failed`, the crawler that walks every page a role reaches (phone.mjs, a11y.mjs),
 // and (for plaques.mjs) starting and restarting a jianfu server of the suite's own.
 //
 //   JIANFU_URL  base URL of the server        (default http://127.0.0.1:8080)
@@ -159,11 +160,18 @@ export class Suite {
 // ---------------------------------------------------------------------------
 // helpers for the stories told across several accounts (demands.mjs, certificates.mjs)
 
-// A fresh browser context (cookies of one user only, or none) with one watched page;
-// closes `previous` first.
-export async function openContext(suite, browser, previous) {
+// The two widths the role stories are also told at: a laptop and a phone.
+export const SIZES = {
+  desktop: { viewport: { width: 1366, height: 900 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true },
+};
+
+// A fresh browser context (cookies of one user only, or none) with one watched page, 1280×900
+// or one of SIZES; closes `previous` first.
+export async function openContext(suite, browser, previous, size) {
   if (previous) await previous.close().catch(() => {});
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const screen = size ? SIZES[size] : { viewport: { width: 1280, height: 900 } };
+  const context = await browser.newContext({ locale: 'zh-CN', ...screen });
   const page = await suite.newPage(context);
   return { context, page };
 }
@@ -237,7 +245,118 @@ export async function findings(p) {
   );
 }
 
+// The to-do item of `filter` (Playwright's {hasText} or {has}) with the badge `badge`: on the
+// home page the browser is at, then on /inbox, where it is returned (its link acts on it).
+export async function todoItem(p, filter, badge) {
+  const what = filter.hasText ?? String(filter.has);
+  for (const where of ['the home page', '/inbox']) {
+    if (where === '/inbox') await goto(p, '/inbox');
+    const item = p.locator('ul.todo li', filter);
+    assert.equal(await item.count(), 1, `${where} does not list one 待办 of ${what} (${pathOf(p.url())})`);
+    assert.equal(await text(item.locator('.badge')), badge, `the 待办 of ${what} on ${where} is not marked ${badge}`);
+    if (where === '/inbox') return item;
+  }
+}
+
 export const describe = (fs) => fs.map((f) => `${f.code}→${f.clauses.join(',')}`).join('; ') || '(none)';
+
+// ---------------------------------------------------------------------------
+// the crawler of every page a role reaches (phone.mjs, a11y.mjs)
+
+// One demo account per role (README, "Demo accounts"; tiexi_admin is a second 系统管理员).
+export const ROLES = [
+  'resident',
+  'worker',
+  'head',
+  'street',
+  'district_dept',
+  'district_approver',
+  'district_supervisor',
+  'staffing',
+  'city_dept',
+  'city_approver',
+  'supervisor',
+  'sysadmin',
+  'secadmin',
+  'auditor',
+];
+// Pages per account: the navigation and what it links to, not every row of every list.
+export const MAX_PAGES = 45;
+// Not pages: downloads, actions, and what would end the session.
+const SKIP = [
+  /^\/logout/,
+  /\.(xlsx|pdf|png|jpg|json|csv)$/,
+  /\/export/,
+  /\/evidence$/,
+  /\/photo$/,
+  /\/attachments\//,
+  /\/document$/,
+  /^\/api\//,
+  /^\/static\//,
+  /^\/inbox\/badge$/,
+];
+// The pages anyone reaches without logging in.
+export const PUBLIC_PAGES = ['/', '/login', '/lookup', '/guides', '/verify', '/policy'];
+
+// Same-origin GET links of the page, as paths with their query, in document order.
+export async function linksOf(p) {
+  const hrefs = await p.$$eval('a[href]', (as) => as.map((a) => a.href));
+  const out = [];
+  for (const h of hrefs) {
+    let u;
+    try {
+      u = new URL(h);
+    } catch {
+      continue;
+    }
+    if (u.origin !== new URL(BASE).origin) continue;
+    if (SKIP.some((re) => re.test(u.pathname))) continue;
+    out.push(u.pathname + u.search);
+  }
+  return out;
+}
+
+// The public pages and the first 30 pages they link to (the login page's links aside), for a
+// page of a context without a session.
+export async function publicPages(p) {
+  const seen = [];
+  for (const where of PUBLIC_PAGES) {
+    await p.goto(url(where));
+    for (const l of await linksOf(p)) if (!l.startsWith('/login')) seen.push(l);
+  }
+  return [...new Set([...PUBLIC_PAGES, ...seen.slice(0, 30)])];
+}
+
+// Breadth-first from `/`, at most MAX_PAGES pages, with the session of page `p`. Lists link to
+// many rows of the same shape: one detail per path pattern is enough. Each HTML page must answer
+// 200 (else it is in `bad`); `check(where, visited)` then looks at it before its links are
+// followed. Returns {visited, bad}.
+export async function crawl(p, check) {
+  const seen = new Set();
+  const shapes = new Set();
+  const queue = ['/'];
+  const bad = [];
+  let visited = 0;
+  while (queue.length && visited < MAX_PAGES) {
+    const where = queue.shift();
+    if (seen.has(where)) continue;
+    seen.add(where);
+    const shape = pathOf(url(where)).replace(/\d+/g, '#') + (where.includes('?') ? '?' : '');
+    if (shapes.has(shape)) continue;
+    shapes.add(shape);
+    const resp = await p.goto(url(where));
+    visited += 1;
+    const type = resp?.headers()['content-type'] || '';
+    if (!type.startsWith('text/html')) continue;
+    if (resp.status() !== 200) {
+      bad.push(`${where} → ${resp.status()}`);
+      continue;
+    }
+    await check(where, visited);
+    for (const l of await linksOf(p)) if (!seen.has(l)) queue.push(l);
+  }
+  return { visited, bad };
+}
 
 // ---------------------------------------------------------------------------
 // a jianfu server of the suite's own (plaques.mjs: it restarts the server with the clock ahead)

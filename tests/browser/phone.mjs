@@ -2,7 +2,7 @@
 // from the home page (the navigation, then the links on those pages: lists, their first
 // details, forms), at 360×740 like a small Android phone, and asserts that none scrolls
 // sideways (`document.documentElement.scrollWidth <= innerWidth`) and that every page answers
-// 200. Screenshots of each role's home page at 360 and 1366 px go to ARTIFACTS (phone-*).
+// 200. Screenshots of each role's home page at 360, 390 and 1366 px go to ARTIFACTS (phone-*).
 //
 //   JIANFU_URL  base URL of a server started with --demo   (default http://127.0.0.1:8080)
 //   ARTIFACTS   where screenshots are written               (default artifacts/browser)
@@ -10,90 +10,19 @@
 // Prints one line per step and finally `N passed, M failed`; exit code 0 only when all passed.
 
 import assert from 'node:assert/strict';
-import { BASE, Suite, launch, logIn, pathOf, url } from './lib.mjs';
+import { BASE, ROLES, SIZES, Suite, crawl, launch, logIn, publicPages, url } from './lib.mjs';
 
 const suite = new Suite({ prefix: 'phone-', header: `jianfu pages at 360px against ${BASE}` });
 
 const WIDTH = 360;
-const ROLES = [
-  'resident',
-  'worker',
-  'head',
-  'street',
-  'district_dept',
-  'district_approver',
-  'district_supervisor',
-  'staffing',
-  'city_dept',
-  'city_approver',
-  'supervisor',
-  'sysadmin',
-  'secadmin',
-  'auditor',
-];
-// Pages per account: the navigation and what it links to, not every row of every list.
-const MAX_PAGES = 45;
-// Not pages: downloads, actions, and what would end the session.
-const SKIP = [
-  /^\/logout/,
-  /\.(xlsx|pdf|png|jpg|json|csv)$/,
-  /\/export/,
-  /\/evidence$/,
-  /\/photo$/,
-  /\/attachments\//,
-  /\/document$/,
-  /^\/api\//,
-  /^\/static\//,
-  /^\/inbox\/badge$/,
-];
 
 let browser;
 let page;
 
-// Same-origin GET links of the page, as paths with their query, in document order.
-async function linksOf(p) {
-  const hrefs = await p.$$eval('a[href]', (as) => as.map((a) => a.href));
-  const out = [];
-  for (const h of hrefs) {
-    let u;
-    try {
-      u = new URL(h);
-    } catch {
-      continue;
-    }
-    if (u.origin !== new URL(BASE).origin) continue;
-    const where = u.pathname + u.search;
-    if (SKIP.some((re) => re.test(u.pathname))) continue;
-    out.push(where);
-  }
-  return out;
-}
-
-// Breadth-first from `/`, at most MAX_PAGES pages; each must answer 200 and fit the width.
-// Lists link to many rows of the same shape: one detail per path pattern is enough.
+// Every page the session of `p` reaches must answer 200 and fit the width.
 async function walk(p, who) {
-  const seen = new Set();
-  const shapes = new Set();
-  const queue = ['/'];
   const wide = [];
-  const bad = [];
-  let visited = 0;
-  while (queue.length && visited < MAX_PAGES) {
-    const where = queue.shift();
-    if (seen.has(where)) continue;
-    seen.add(where);
-    const shape = pathOf(url(where)).replace(/\d+/g, '#') + (where.includes('?') ? '?' : '');
-    if (shapes.has(shape)) continue;
-    shapes.add(shape);
-    const resp = await p.goto(url(where));
-    visited += 1;
-    const status = resp?.status();
-    const type = resp?.headers()['content-type'] || '';
-    if (!type.startsWith('text/html')) continue;
-    if (status !== 200) {
-      bad.push(`${where} → ${status}`);
-      continue;
-    }
+  const { visited, bad } = await crawl(p, async (where, n) => {
     const { scroll, inner } = await p.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
       inner: window.innerWidth,
@@ -111,10 +40,9 @@ async function walk(p, who) {
         return worst;
       }, inner);
       wide.push(`${where}: ${scroll}px (${JSON.stringify(culprit)})`);
-      await suite.shot(p, `wide-${who}-${visited}.png`);
+      await suite.shot(p, `wide-${who}-${n}.png`);
     }
-    for (const l of await linksOf(p)) if (!seen.has(l)) queue.push(l);
-  }
+  });
   return { visited, wide, bad };
 }
 
@@ -123,14 +51,9 @@ const steps = [
     browser = await launch();
     const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: WIDTH, height: 740 }, isMobile: true });
     page = await suite.newPage(ctx);
-    const seen = [];
-    for (const where of ['/login', '/lookup', '/guides', '/verify', '/policy']) {
-      await page.goto(url(where));
-      for (const l of await linksOf(page)) if (!l.startsWith('/login')) seen.push(l);
-    }
     const wide = [];
     const bad = [];
-    for (const where of new Set(['/login', '/lookup', '/guides', '/verify', '/policy', ...seen.slice(0, 30)])) {
+    for (const where of await publicPages(page)) {
       const resp = await page.goto(url(where));
       if (!(resp?.headers()['content-type'] || '').startsWith('text/html')) continue;
       if (resp.status() !== 200) bad.push(`${where} → ${resp.status()}`);
@@ -161,15 +84,20 @@ const steps = [
     await ctx.close();
   }],
   ...ROLES.map((who) => [
-    `${who}: every page reachable from the home page fits 360px (and the home page at 1366px is shot)`,
+    `${who}: every page reachable from the home page fits 360px (and the home page at 1366 and 390px is shot)`,
     async () => {
-      const desk = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+      const desk = await browser.newContext({ locale: 'zh-CN', ...SIZES.desktop });
       page = await suite.newPage(desk);
       await logIn(page, who);
       await suite.shot(page, `home-${who}-1366.png`);
       assert.ok(!(await page.getByRole('button', { name: '菜单' }).isVisible()), `${who}: 菜单 shows on a 1366px screen`);
       assert.ok(await page.locator('.nav a[href="/policy"]').isVisible(), `${who}: the full navigation is not in view at 1366px`);
       await desk.close();
+      const phone = await browser.newContext({ locale: 'zh-CN', ...SIZES.phone });
+      page = await suite.newPage(phone);
+      await logIn(page, who);
+      await suite.shot(page, `home-${who}-390.png`);
+      await phone.close();
       const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: WIDTH, height: 740 }, isMobile: true });
       page = await suite.newPage(ctx);
       await logIn(page, who);

@@ -5,11 +5,13 @@
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, Version, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use jianfu_domain::Action;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::access::{Access, gate};
@@ -1275,6 +1277,26 @@ async fn fallback(uri: axum::http::Uri) -> Response {
     .into_response()
 }
 
+/// Whether a response is text worth gzipping: pages, JSON, CSS, JS, SVG. Downloads that are
+/// already compressed (xlsx and zip, PDF, PNG/JPEG) are not compressed a second time.
+fn is_text(_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions) -> bool {
+    let Some(kind) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = kind.split(';').next().unwrap_or("").trim();
+    essence.starts_with("text/")
+        || matches!(
+            essence,
+            "application/json"
+                | "application/problem+json"
+                | "application/javascript"
+                | "image/svg+xml"
+        )
+}
+
 pub fn build(state: AppState) -> Router {
     let mut router: Router<AppState> = Router::new();
     for spec in route_table() {
@@ -1312,5 +1334,13 @@ pub fn build(state: AppState) -> Router {
             header::CACHE_CONTROL,
             h("no-store"),
         ))
+        // gzip only: what every browser and client accepts, and enough to keep pages small.
+        .layer(
+            CompressionLayer::new()
+                .no_br()
+                .no_deflate()
+                .no_zstd()
+                .compress_when(DefaultPredicate::new().and(is_text)),
+        )
         .with_state(state)
 }
