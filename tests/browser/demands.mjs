@@ -188,12 +188,13 @@ async function reportUnadmitted(unit, shot) {
 // home page and /inbox, whose link leads to /cases with the case's row.
 async function caseInInbox(unit, size) {
   await loginAs('district_supervisor', size);
-  const item = await todoItem(page, { hasText: unit }, '待处理');
+  const item = await todoItem(page, { hasText: unit }, '待核实');
   assert.ok((await item.innerText()).includes('示例和平社区'), `the case's 待办 does not name 示例和平社区: ${await item.innerText()}`);
   await suite.shot(page, `10b-supervisor-inbox-${size}.png`);
-  await Promise.all([page.waitForURL((u) => u.pathname === '/cases'), item.locator('a').click()]);
-  const row = page.locator('table.data tbody tr', { hasText: unit });
-  assert.equal(await row.count(), 1, `/cases, opened from the ${size} inbox, has no row of ${unit}`);
+  await Promise.all([page.waitForURL((u) => /^\/cases\/\d+$/.test(u.pathname)), item.locator('a').click()]);
+  await page.waitForLoadState('load');
+  assert.equal(await statusBadge(page), '待核实', `the case opened from the ${size} inbox is not 待核实`);
+  assert.ok((await text(page.locator('main'))).includes(unit), `the case opened from the ${size} inbox is not ${unit}'s`);
 }
 
 const plainDemand = (title) => ({
@@ -337,7 +338,7 @@ const steps = [
     await reportUnadmitted(UNIT, '09-report-filed.png');
   }],
 
-  ['district_supervisor finds the new case among the 待办 (home page, /inbox) at 1366 px and opens /cases', async () => {
+  ['district_supervisor finds the new case among the 待办 (home page, /inbox) at 1366 px and opens it', async () => {
     await caseInInbox(UNIT, 'desktop');
   }],
 
@@ -354,7 +355,7 @@ const steps = [
   }],
 
   ['district_supervisor opens the case from /cases: 待核实 with its 办理过程; 核实属实 asks first, then 已核实 (5.3-2)', async () => {
-    const row = page.locator('table.data tbody tr', { hasText: '某局（测试）' }).filter({ hasText: UNKNOWN_NUMBER });
+    const row = page.locator('table.data tbody tr', { hasText: UNIT }).filter({ hasText: UNKNOWN_NUMBER });
     await row.first().locator('a[href^="/cases/"]').first().click();
     await page.waitForURL((u) => /^\/cases\/\d+$/.test(u.pathname));
     await page.waitForLoadState('load');
@@ -567,7 +568,7 @@ const steps = [
     await reportUnadmitted(PHONE_UNIT, '21-phone-report-filed.png');
   }],
 
-  ['phone: district_supervisor finds the new case among the 待办 and opens /cases from there', async () => {
+  ['phone: district_supervisor finds the new case among the 待办 and opens it from there', async () => {
     await caseInInbox(PHONE_UNIT, 'phone');
   }],
 ];
