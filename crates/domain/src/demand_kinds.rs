@@ -34,8 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::authz::{Action, Role};
 use crate::clock::rules_date;
 use crate::demand::{
-    DecisionView, DemandKind, DemandStatus, DemandView, Level, LevelRoles, parse_date,
-    write_targets,
+    DecisionView, DemandKind, DemandStatus, DemandView, Level, LevelRoles, write_targets,
 };
 use crate::division::NodeKind;
 use crate::error::{DomainError, Result};
@@ -303,25 +302,35 @@ impl App {
         self.check(ctx, Action::RequestTemporaryPlaque, &unit.target())
             .await?;
         let district = self.district_of_node(&unit).await?;
+        // Every problem of the form at once (issue 16), in the order of its fields.
+        let mut problems = crate::Problems::new();
         let task = text::visible(&f.task);
         let text = text::visible(&f.plaque_text);
-        if text.is_empty() || text.chars().count() > 100 {
-            return Err(DomainError::field(
-                "plaque_text",
-                "plaque_text_required",
-                "请填写牌子名称（不超过 100 字）",
-            ));
-        }
         if task.chars().count() > 200 {
-            return Err(DomainError::field(
+            problems.push(DomainError::field(
                 "task",
                 "task_too_long",
                 "工作任务不超过 200 字",
             ));
         }
-        placement(&f.placement)?;
-        let start = parse_date(&f.start, "start")?;
-        let end = parse_date(&f.end, "end")?;
+        if text.is_empty() || text.chars().count() > 100 {
+            problems.push(DomainError::field(
+                "plaque_text",
+                "plaque_text_required",
+                "请填写牌子名称（不超过 100 字）",
+            ));
+        }
+        problems.take(placement(&f.placement));
+        let start = problems.take(crate::demand::parse_named_date(
+            &f.start,
+            "start",
+            "开始日期",
+        ));
+        let end = problems.take(crate::demand::parse_named_date(&f.end, "end", "结束日期"));
+        problems.finish()?;
+        let (Some(start), Some(end)) = (start, end) else {
+            return Err(DomainError::internal());
+        };
         let decision = check_temporary_plaque(&TemporaryPlaqueFacts {
             name: text,
             unit: if unit.kind == NodeKind::Town {
@@ -437,9 +446,11 @@ impl App {
     /// level; on a mandate alone, to the authority of the department's level.
     pub async fn create_agency_requirement(&self, ctx: &Ctx, f: &AgencyForm) -> Result<DemandView> {
         let (requester, level, scope) = self.requester_for(ctx, f.requester_node_id).await?;
+        // Every problem of the form at once (issue 16), in the order of its fields.
+        let mut problems = crate::Problems::new();
         let title = text::visible(&f.title);
         if title.is_empty() || title.chars().count() > 200 {
-            return Err(DomainError::field(
+            problems.push(DomainError::field(
                 "title",
                 "title_invalid",
                 "请填写要求名称（不超过 200 字）",
@@ -447,7 +458,7 @@ impl App {
         }
         let description = text::visible(&f.description);
         if description.chars().count() > 5000 {
-            return Err(DomainError::field(
+            problems.push(DomainError::field(
                 "description",
                 "description_too_long",
                 "内容不超过 5000 字",
@@ -460,7 +471,7 @@ impl App {
             plaque: f.plaque,
         };
         if !demands.any() {
-            return Err(DomainError::field(
+            problems.push(DomainError::field(
                 "work_agency",
                 "nothing_demanded",
                 "请至少选择一项：设立工作机构、专门场所、专职人员或挂牌",
@@ -468,40 +479,57 @@ impl App {
         }
         let basis_kind = match f.legal_basis_kind.trim() {
             "" => None,
-            k => Some(LegalBasisKind::parse(k).ok_or_else(|| {
+            k => problems.take(LegalBasisKind::parse(k).ok_or_else(|| {
                 DomainError::field(
                     "legal_basis_kind",
                     "legal_basis_kind_invalid",
                     "依据类别只能是法律、法规或规章",
                 )
-            })?),
+            })),
         };
         let mandate = match f.mandate_level.trim() {
             "" => None,
-            l => Some(Mandate {
-                level: mandate_level(l).ok_or_else(|| {
+            l => problems
+                .take(mandate_level(l).ok_or_else(|| {
                     DomainError::field(
                         "mandate_level",
                         "mandate_level_invalid",
                         "请选择发文机关层级",
                     )
-                })?,
-                document: text::visible(&f.mandate_document),
-            }),
+                }))
+                .map(|level| Mandate {
+                    level,
+                    document: text::visible(&f.mandate_document),
+                }),
         };
-        let start = parse_date(&f.period_start, "period_start")?;
-        let end = parse_date(&f.period_end, "period_end")?;
-        if end < start {
-            return Err(DomainError::field(
+        let start = problems.take(crate::demand::parse_named_date(
+            &f.period_start,
+            "period_start",
+            "开始日期",
+        ));
+        let end = problems.take(crate::demand::parse_named_date(
+            &f.period_end,
+            "period_end",
+            "结束日期",
+        ));
+        if let (Some(start), Some(end)) = (start, end)
+            && end < start
+        {
+            problems.push(DomainError::field(
                 "period_end",
                 "period_end_before_start",
                 "结束日期不能早于开始日期",
             ));
         }
+        let targets = problems.take(
+            self.resolve_targets(ctx, &scope, &f.target_mode, &f.target_ids)
+                .await,
+        );
+        problems.finish()?;
+        let (Some(start), Some(end), Some(targets)) = (start, end, targets) else {
+            return Err(DomainError::internal());
+        };
         crate::demand::check_period_not_past(end, self.today())?;
-        let targets = self
-            .resolve_targets(ctx, &scope, &f.target_mode, &f.target_ids)
-            .await?;
         let decision = check_agency_requirement(&AgencyRequirementFacts {
             demands,
             legal_basis: basis_kind.map(|kind| LegalBasis {

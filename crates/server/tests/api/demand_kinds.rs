@@ -368,6 +368,25 @@ async fn agency_requirement_bad_input_changes_nothing() {
             Some("mandate_level_invalid")
         )
     );
+    // Several problems at once: the first in the document, the rest in `errors`, in the
+    // order of the form's fields.
+    let mut many = v.clone();
+    many["title"] = json!("");
+    many["work_agency"] = json!(false);
+    many["venue"] = json!(false);
+    many["full_time_staff"] = json!(false);
+    many["plaque"] = json!(false);
+    many["period_end"] = json!("2026-02-30");
+    let (s, p) = post(&dept, "/api/v1/agency-requirements", &many).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(p["field"], "title", "{p}");
+    let rest: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{p}"))
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(rest, ["work_agency", "period_end"], "{p}");
     // A community worker cannot place requirements.
     let worker = t.login("worker").await;
     let (s, _) = post(&worker, "/api/v1/agency-requirements", &v).await;
