@@ -502,25 +502,7 @@ impl App {
                     document: text::visible(&f.mandate_document),
                 }),
         };
-        let start = problems.take(crate::demand::parse_named_date(
-            &f.period_start,
-            "period_start",
-            "开始日期",
-        ));
-        let end = problems.take(crate::demand::parse_named_date(
-            &f.period_end,
-            "period_end",
-            "结束日期",
-        ));
-        if let (Some(start), Some(end)) = (start, end)
-            && end < start
-        {
-            problems.push(DomainError::field(
-                "period_end",
-                "period_end_before_start",
-                "结束日期不能早于开始日期",
-            ));
-        }
+        let (start, end) = period(&mut problems, &f.period_start, &f.period_end);
         let targets = problems.take(
             self.resolve_targets(ctx, &scope, &f.target_mode, &f.target_ids)
                 .await,
@@ -647,25 +629,7 @@ impl App {
                 &f.basis_article,
             ))
             .flatten();
-        let start = problems.take(crate::demand::parse_named_date(
-            &f.period_start,
-            "period_start",
-            "开始日期",
-        ));
-        let end = problems.take(crate::demand::parse_named_date(
-            &f.period_end,
-            "period_end",
-            "结束日期",
-        ));
-        if let (Some(start), Some(end)) = (start, end)
-            && end < start
-        {
-            problems.push(DomainError::field(
-                "period_end",
-                "period_end_before_start",
-                "结束日期不能早于开始日期",
-            ));
-        }
+        let (start, end) = period(&mut problems, &f.period_start, &f.period_end);
         let targets = problems.take(
             self.resolve_targets(ctx, &scope, &f.target_mode, &f.target_ids)
                 .await,
@@ -870,4 +834,33 @@ impl App {
         tx.commit().await?;
         self.demand_detail(ctx, row.id).await
     }
+}
+
+/// A form's 开始日期 and 结束日期 (`period_start`, `period_end`), each parsed, the end not before
+/// the start; what is wrong goes to `problems`.
+fn period(
+    problems: &mut crate::Problems,
+    start: &str,
+    end: &str,
+) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+    let start = problems.take(crate::demand::parse_named_date(
+        start,
+        "period_start",
+        "开始日期",
+    ));
+    let end = problems.take(crate::demand::parse_named_date(
+        end,
+        "period_end",
+        "结束日期",
+    ));
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        problems.push(DomainError::field(
+            "period_end",
+            "period_end_before_start",
+            "结束日期不能早于开始日期",
+        ));
+    }
+    (start, end)
 }
