@@ -554,7 +554,6 @@ pub struct CaseView {
     pub id: i64,
     pub kind_zh: &'static str,
     pub status: CaseStatus,
-    pub status_zh: &'static str,
     pub community_id: i64,
     pub community_name: String,
     pub reporter: String,
@@ -2414,8 +2413,11 @@ impl App {
     }
 
     /// A case row as pages show it.
-    pub(crate) async fn case_view(&self, r: supervision_case::Model) -> Result<CaseView> {
-        let community = self.find_node(r.community_node_id).await?;
+    pub(crate) async fn case_view(
+        &self,
+        r: supervision_case::Model,
+        community: NodeView,
+    ) -> Result<CaseView> {
         let reporter = jianfu_store::entity::account::Entity::find_by_id(r.reported_by)
             .one(self.store.db())
             .await?
@@ -2425,7 +2427,6 @@ impl App {
             id: r.id,
             kind_zh: case_kind_zh(&r.kind),
             status: CaseStatus::stored(&r.status),
-            status_zh: CaseStatus::stored(&r.status).label_zh(),
             community_id: community.id,
             community_name: community.name,
             reporter,
@@ -2460,7 +2461,8 @@ impl App {
             .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
-            items.push(self.case_view(r).await?);
+            let community = self.find_node(r.community_node_id).await?;
+            items.push(self.case_view(r, community).await?);
         }
         Ok(page.page(items, total))
     }

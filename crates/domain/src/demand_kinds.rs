@@ -642,10 +642,16 @@ impl App {
         // Retained by the catalogue of every district whose communities are concerned.
         let in_catalogue = match &ty {
             Some(t) if t.listing != "discontinued" => {
+                // A district department's targets all lie in its district (resolve_targets
+                // keeps them in its scope); a city department's may span districts.
                 let mut districts = std::collections::BTreeSet::new();
-                for id in &targets {
-                    let n = self.find_node(*id).await?;
-                    districts.insert(self.district_of(&n.path).await?.id);
+                if scope.kind == NodeKind::District {
+                    districts.insert(scope.id);
+                } else {
+                    for id in &targets {
+                        let n = self.find_node(*id).await?;
+                        districts.insert(self.district_of(&n.path).await?.id);
+                    }
                 }
                 let mut all = true;
                 for d in districts {

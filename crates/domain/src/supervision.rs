@@ -54,7 +54,7 @@ impl CaseDecision {
 const MAX_OPINION: usize = 500;
 
 impl App {
-    /// The case row and its view, if `ctx` may take `action` at its community.
+    /// The case's view, if `ctx` may take `action` at its community.
     async fn case_for(&self, ctx: &Ctx, id: i64, action: Action) -> Result<CaseView> {
         let row = supervision_case::Entity::find_by_id(id)
             .one(self.store.db())
@@ -62,7 +62,7 @@ impl App {
             .ok_or_else(|| DomainError::not_found("问题线索"))?;
         let community = self.find_node(row.community_node_id).await?;
         self.check(ctx, action, &community.target()).await?;
-        self.case_view(row).await
+        self.case_view(row, community).await
     }
 
     /// One case, for the supervisors of its community's jurisdiction.

@@ -141,10 +141,6 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn targeted(&self, id: &i64) -> bool {
-        self.form.target_ids.contains(id)
-    }
-
     /// 保存草稿's URL: the action, carrying the stash it continues.
     fn save_action(&self) -> String {
         match self.stash {
@@ -858,7 +854,7 @@ const CASE_EXPORT: ListExport<'static, CaseView> = ListExport {
         }),
         Column::new("依据条款", |c| Cell::Text(&c.finding.clause)),
         Column::wide("认定", 40.0, |c| Cell::Text(&c.finding.message)),
-        Column::new("状态", |c| Cell::Text(c.status_zh)),
+        Column::new("状态", |c| Cell::Text(c.status.label_zh())),
     ],
 };
 
