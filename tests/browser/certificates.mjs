@@ -431,11 +431,11 @@ const steps = [
     expectFailure(`/certificates/${id}/issue`, 422);
     const resp = await clickIssue(id);
     await expectStatus(page, resp, 422);
-    const error = page.locator('#action-error');
-    assert.equal(await error.count(), 1, 'no #action-error after a refused 出具');
+    const error = page.locator('#form-error');
+    assert.equal(await error.count(), 1, 'no #form-error after a refused 出具');
     const msg = await text(error);
-    assert.ok(msg.includes('4.5-5'), `#action-error does not name 4.5-5: "${msg}"`);
-    assert.ok(msg.includes('议事协商'), `#action-error does not mention 议事协商: "${msg}"`);
+    assert.ok(msg.includes('4.5-5'), `#form-error does not name 4.5-5: "${msg}"`);
+    assert.ok(msg.includes('议事协商'), `#form-error does not mention 议事协商: "${msg}"`);
     assert.equal(await statusBadge(page), '办理中', '#status after the refused 出具');
     assert.equal(await page.locator('#certificate').count(), 0, 'a #certificate is shown after the refused 出具');
     await suite.shot(page, '10-public-interest-refused.png');

@@ -209,12 +209,26 @@ impl App {
     }
 
     pub async fn create_account(&self, ctx: &Ctx, new: NewAccount) -> Result<AccountView> {
-        let home = self.home_node_for(new.home_node_id).await?;
-        self.check(ctx, Action::ManageAccounts, &home.target())
-            .await?;
-        let username = check_username(&new.username)?;
-        let display_name = check_display_name(&new.display_name)?;
-        check_password_strength(&new.password, &username)?;
+        // A home that does not exist is one problem among the others (the route's gate already
+        // asked for ManageAccounts somewhere); one that exists is authorized first.
+        let mut p = crate::Problems::new();
+        let home = p.take(self.home_node_for(new.home_node_id).await);
+        if let Some(home) = &home {
+            self.check(ctx, Action::ManageAccounts, &home.target())
+                .await?;
+        }
+        let username = p.take(check_username(&new.username));
+        let display_name = p.take(check_display_name(&new.display_name));
+        p.take(check_password_strength(
+            &new.password,
+            // An invalid username is not compared (it is refused on its own).
+            username.as_deref().unwrap_or(""),
+        ));
+        p.finish()?;
+        let (Some(home), Some(username), Some(display_name)) = (home, username, display_name)
+        else {
+            return Err(DomainError::internal());
+        };
         if account::Entity::find()
             .filter(account::Column::Username.eq(username.clone()))
             .one(self.store.db())

@@ -886,14 +886,18 @@ impl App {
         else {
             return Err(DomainError::not_found("账号"));
         };
+        // The current password and the new one's strength are both reported; the new one is
+        // compared with the current and the history only once both pass.
+        let mut p = crate::Problems::new();
         if !self.hasher.verify(current, &a.password_hash) {
-            return Err(DomainError::field(
+            p.push(DomainError::field(
                 "current_password",
                 "current_password_wrong",
                 "当前密码不正确",
             ));
         }
-        check_password_strength(new, &a.username)?;
+        p.take(check_password_strength(new, &a.username));
+        p.finish()?;
         if current == new {
             return Err(DomainError::field(
                 "password",

@@ -198,14 +198,17 @@ impl App {
         kind: &str,
     ) -> Result<CredentialResetView> {
         let username = username.trim().to_lowercase();
+        let mut p = crate::Problems::new();
         if username.is_empty() {
-            return Err(DomainError::field(
+            p.push(DomainError::field(
                 "username",
                 "username_required",
                 "请输入要重置的管理员账号的用户名",
             ));
         }
-        let kind = ResetKind::parse(kind)?;
+        let kind = p.take(ResetKind::parse(kind));
+        p.finish()?;
+        let kind = kind.ok_or_else(DomainError::internal)?;
         let Some(a) = account::Entity::find()
             .filter(account::Column::Username.eq(username.clone()))
             .one(self.store.db())

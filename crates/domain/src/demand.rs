@@ -1700,15 +1700,21 @@ impl App {
                 ),
             ));
         }
-        let from = if valid_from.trim().is_empty() {
-            parse_date(&row.period_start, "valid_from")?
+        // Both dates are read (each reports its own problem) before they are compared.
+        let mut p = crate::Problems::new();
+        let from = p.take(if valid_from.trim().is_empty() {
+            parse_date(&row.period_start, "valid_from")
         } else {
-            parse_date(valid_from, "valid_from")?
-        };
-        let to = if valid_to.trim().is_empty() {
-            parse_date(&row.period_end, "valid_to")?
+            parse_date(valid_from, "valid_from")
+        });
+        let to = p.take(if valid_to.trim().is_empty() {
+            parse_date(&row.period_end, "valid_to")
         } else {
-            parse_date(valid_to, "valid_to")?
+            parse_date(valid_to, "valid_to")
+        });
+        p.finish()?;
+        let (Some(from), Some(to)) = (from, to) else {
+            return Err(DomainError::internal());
         };
         if to < from {
             return Err(DomainError::field(
@@ -1782,8 +1788,9 @@ impl App {
         let row = self.demand_row(id).await?;
         let scope = self.keeper_check(ctx, &row).await?;
         awaiting_registration(&row, self.today())?;
+        let mut p = crate::Problems::new();
         if !basis_checked {
-            return Err(DomainError::field(
+            p.push(DomainError::field(
                 "basis_checked",
                 "basis_not_checked",
                 "请确认已核对所引法律法规条款存在且适用",
@@ -1791,12 +1798,13 @@ impl App {
         }
         let opinion = text::visible(opinion);
         if opinion.chars().count() > 500 {
-            return Err(DomainError::field(
+            p.push(DomainError::field(
                 "opinion",
                 "opinion_too_long",
                 "备案意见不能超过 500 字",
             ));
         }
+        p.finish()?;
         let from = parse_date(&row.period_start, "valid_from")?;
         let to = parse_date(&row.period_end, "valid_to")?;
         check_validity(from, to, from, to, self.today())?;
@@ -2100,9 +2108,10 @@ impl App {
                 "只有待审批的事项可以驳回",
             ));
         }
+        let mut p = crate::Problems::new();
         let reason = text::visible(reason);
         if reason.is_empty() {
-            return Err(DomainError::field(
+            p.push(DomainError::field(
                 "reason",
                 "reason_required",
                 "请写明不予准入的理由",
@@ -2113,10 +2122,11 @@ impl App {
             if clause.is_empty() {
                 None
             } else {
-                Some(jianfu_rules::ClauseId::lookup(clause).ok_or_else(|| {
+                p.take(jianfu_rules::ClauseId::lookup(clause).ok_or_else(|| {
                     DomainError::field("clause", "clause_unknown", "条款编号不存在")
-                })?)
+                }))
             };
+        p.finish()?;
         let mut decision: DecisionView = row
             .decision
             .as_deref()
@@ -2322,21 +2332,25 @@ impl App {
     /// A community refuses a demand that has no valid admission number and reports it; the
     /// report becomes a supervision case for the district's and city's supervisors.
     pub async fn report_unadmitted(&self, ctx: &Ctx, f: &ReportForm) -> Result<i64> {
+        let mut p = crate::Problems::new();
         let c = match self.find_node(f.community_id).await {
-            Ok(c) if c.kind.is_community() => c,
+            Ok(c) if c.kind.is_community() => {
+                self.check(ctx, Action::ReportUnadmitted, &c.target())
+                    .await?;
+                Some(c)
+            }
             _ => {
-                return Err(DomainError::field(
+                p.push(DomainError::field(
                     "community_id",
                     "community_invalid",
                     "请选择本社区(村)",
                 ));
+                None
             }
         };
-        self.check(ctx, Action::ReportUnadmitted, &c.target())
-            .await?;
         let unit = text::visible(&f.demanding_unit);
         if unit.is_empty() || unit.chars().count() > 200 {
-            return Err(DomainError::field(
+            p.push(DomainError::field(
                 "demanding_unit",
                 "demanding_unit_required",
                 "请写明下派事项的单位",
@@ -2344,7 +2358,7 @@ impl App {
         }
         let description = text::visible(&f.description);
         if description.is_empty() || description.chars().count() > 5000 {
-            return Err(DomainError::field(
+            p.push(DomainError::field(
                 "description",
                 "description_required",
                 "请写明事项内容（不超过 5000 字）",
@@ -2362,14 +2376,17 @@ impl App {
             {
                 demand_id = Some(row.id);
                 let result = self.lookup(n.as_str()).await?;
-                let placed_here = demand_target::Entity::find()
-                    .filter(demand_target::Column::DemandId.eq(row.id))
-                    .filter(demand_target::Column::CommunityNodeId.eq(c.id))
-                    .one(self.store.db())
-                    .await?
-                    .is_some();
+                let placed_here = match &c {
+                    Some(c) => demand_target::Entity::find()
+                        .filter(demand_target::Column::DemandId.eq(row.id))
+                        .filter(demand_target::Column::CommunityNodeId.eq(c.id))
+                        .one(self.store.db())
+                        .await?
+                        .is_some(),
+                    None => false,
+                };
                 if result.state == "valid" && placed_here {
-                    return Err(DomainError::field(
+                    p.push(DomainError::field(
                         "claimed_number",
                         "demand_is_admitted",
                         format!("编号 {n} 有效，且该事项已准入本社区，不属于未经准入事项"),
@@ -2377,6 +2394,8 @@ impl App {
                 }
             }
         }
+        p.finish()?;
+        let c = c.ok_or_else(DomainError::internal)?;
         let finding = jianfu_rules::work_item::unadmitted_demand_finding();
         let finding = ReasonView {
             clause: finding.clause.as_str().to_owned(),

@@ -336,17 +336,36 @@ impl App {
         };
         self.check(ctx, Action::ManageTree, &parent.target())
             .await?;
-        let kind = NodeKind::parse(new.kind.trim())?;
-        if !parent.kind.allowed_children().contains(&kind) {
-            return Err(DomainError::field(
-                "kind",
-                "kind_not_allowed_here",
-                format!("{}之下不能设立{}", parent.kind.label_zh(), kind.label_zh()),
-            ));
-        }
-        let name = clean_name(&new.name)?;
-        let subtype = clean_subtype(kind, new.subtype.as_deref())?;
-        let code = clean_code(kind, new.division_code.as_deref(), Some(&parent))?;
+        // Every problem at once; the subtype and code are checked once the kind is known.
+        let mut p = crate::Problems::new();
+        let kind = p.take(NodeKind::parse(new.kind.trim()).and_then(|kind| {
+            if parent.kind.allowed_children().contains(&kind) {
+                Ok(kind)
+            } else {
+                Err(DomainError::field(
+                    "kind",
+                    "kind_not_allowed_here",
+                    format!("{}之下不能设立{}", parent.kind.label_zh(), kind.label_zh()),
+                ))
+            }
+        }));
+        let name = p.take(clean_name(&new.name));
+        let (subtype, code) = match kind {
+            Some(kind) => (
+                p.take(clean_subtype(kind, new.subtype.as_deref())),
+                p.take(clean_code(
+                    kind,
+                    new.division_code.as_deref(),
+                    Some(&parent),
+                )),
+            ),
+            None => (None, None),
+        };
+        p.finish()?;
+        let (Some(kind), Some(name), Some(subtype), Some(code)) = (kind, name, subtype, code)
+        else {
+            return Err(DomainError::internal());
+        };
         self.ensure_unique(None, parent.id, &name, code.as_deref())
             .await?;
         let now = self.now_ms();
@@ -391,16 +410,28 @@ impl App {
             Some(p) => Some(self.find_node(p).await?),
             None => None,
         };
-        let name = clean_name(&edit.name)?;
-        let subtype = clean_subtype(before.kind, edit.subtype.as_deref())?;
-        let code = clean_code(before.kind, edit.division_code.as_deref(), parent.as_ref())?;
-        if code != before.division_code && self.child_count(id).await? > 0 {
-            return Err(DomainError::field(
+        let mut p = crate::Problems::new();
+        let name = p.take(clean_name(&edit.name));
+        let subtype = p.take(clean_subtype(before.kind, edit.subtype.as_deref()));
+        let code = p.take(clean_code(
+            before.kind,
+            edit.division_code.as_deref(),
+            parent.as_ref(),
+        ));
+        if let Some(code) = &code
+            && *code != before.division_code
+            && self.child_count(id).await? > 0
+        {
+            p.push(DomainError::field(
                 "division_code",
                 "division_code_has_children",
                 "下级节点的区划代码以本代码为前缀，有下级时不能修改区划代码",
             ));
         }
+        p.finish()?;
+        let (Some(name), Some(subtype), Some(code)) = (name, subtype, code) else {
+            return Err(DomainError::internal());
+        };
         self.ensure_unique(
             Some(id),
             before.parent_id.unwrap_or(0),

@@ -394,6 +394,7 @@ impl App {
         }
         self.check(ctx, Action::ManageCatalogue, &district.target())
             .await?;
+        let mut p = crate::Problems::new();
         let code = f.code.trim();
         if code.is_empty()
             || code.len() > 64
@@ -401,7 +402,7 @@ impl App {
                 .bytes()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
         {
-            return Err(DomainError::field(
+            p.push(DomainError::field(
                 "code",
                 "code_invalid",
                 "事项代码只能由小写字母、数字和下划线组成（不超过64位）",
@@ -409,7 +410,7 @@ impl App {
         }
         let name = text::visible(&f.name);
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(DomainError::field(
+            p.push(DomainError::field(
                 "name",
                 "name_required",
                 "请填写证明事项名称（不超过100字）",
@@ -419,28 +420,32 @@ impl App {
             f.basis_kind.as_str(),
             "law" | "regulation" | "rule" | "retained_list" | ""
         ) {
-            return Err(DomainError::field(
+            p.push(DomainError::field(
                 "basis_kind",
                 "basis_kind_invalid",
                 "依据类型无效",
             ));
         }
         let days = if f.processing_days.trim().is_empty() {
-            0
+            Some(0)
         } else {
-            f.processing_days
-                .trim()
-                .parse::<i32>()
-                .ok()
-                .filter(|d| (0..=60).contains(d))
-                .ok_or_else(|| {
-                    DomainError::field(
-                        "processing_days",
-                        "processing_days_invalid",
-                        "办理时限应为 0（当场办结）至 60 个工作日",
-                    )
-                })?
+            p.take(
+                f.processing_days
+                    .trim()
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|d| (0..=60).contains(d))
+                    .ok_or_else(|| {
+                        DomainError::field(
+                            "processing_days",
+                            "processing_days_invalid",
+                            "办理时限应为 0（当场办结）至 60 个工作日",
+                        )
+                    }),
+            )
         };
+        p.finish()?;
+        let days = days.ok_or_else(DomainError::internal)?;
         let now = self.now_ms();
         let opt = |s: &str| Some(text::visible(s).to_owned()).filter(|s| !s.is_empty());
         let mut row = certificate_type::Model {

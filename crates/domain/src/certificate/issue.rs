@@ -886,7 +886,8 @@ impl App {
         let summary;
         match step {
             "investigation" => {
-                let note = text_field(&form.note, "note", "调查核实情况", 2000, true)?;
+                let note =
+                    text_field(&form.note, "investigation_note", "调查核实情况", 2000, true)?;
                 summary = serde_json::json!({ "step": step, "clause": clause!("4.5-9") });
                 update = update
                     .col_expr(
@@ -899,7 +900,7 @@ impl App {
                     );
             }
             "risk" => {
-                let note = text_field(&form.note, "note", "风险评估及防范措施", 2000, true)?;
+                let note = text_field(&form.note, "risk_note", "风险评估及防范措施", 2000, true)?;
                 summary = serde_json::json!({ "step": step, "clause": clause!("4.5-13") });
                 update = update.col_expr(
                     certificate_application::Column::RiskAssessment,
@@ -907,7 +908,7 @@ impl App {
                 );
             }
             "delay" => {
-                let note = text_field(&form.note, "note", "延期原因", 1000, true)?;
+                let note = text_field(&form.note, "delay_note", "延期原因", 1000, true)?;
                 summary = serde_json::json!({ "step": step, "clause": clause!("4.5-9") });
                 update = update.col_expr(
                     certificate_application::Column::DelayNote,
@@ -916,42 +917,56 @@ impl App {
             }
             "deliberation" => {
                 let d = form;
-                let date =
-                    chrono::NaiveDate::parse_from_str(d.date.trim(), "%Y-%m-%d").map_err(|_| {
-                        DomainError::field(
-                            "date",
-                            "date_invalid",
-                            "议事协商日期格式应为 YYYY-MM-DD",
-                        )
-                    })?;
-                if date > self.today() {
-                    return Err(DomainError::field(
-                        "date",
-                        "date_in_future",
-                        "议事协商日期不能晚于今天",
-                    ));
-                }
-                let participants: u32 = d
-                    .participants
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=100_000).contains(n))
-                    .ok_or_else(|| {
-                        DomainError::field(
-                            "participants",
-                            "participants_invalid",
-                            "请填写参加人数（正整数）",
-                        )
-                    })?;
+                let today = self.today();
+                let mut p = crate::Problems::new();
+                let date = p.take(
+                    chrono::NaiveDate::parse_from_str(d.date.trim(), "%Y-%m-%d")
+                        .map_err(|_| {
+                            DomainError::field(
+                                "date",
+                                "date_invalid",
+                                "议事协商日期格式应为 YYYY-MM-DD",
+                            )
+                        })
+                        .and_then(|date| {
+                            if date > today {
+                                Err(DomainError::field(
+                                    "date",
+                                    "date_in_future",
+                                    "议事协商日期不能晚于今天",
+                                ))
+                            } else {
+                                Ok(date)
+                            }
+                        }),
+                );
+                let participants: Option<u32> = p.take(
+                    d.participants
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=100_000).contains(n))
+                        .ok_or_else(|| {
+                            DomainError::field(
+                                "participants",
+                                "participants_invalid",
+                                "请填写参加人数（正整数）",
+                            )
+                        }),
+                );
                 if !matches!(d.outcome.as_str(), "consented" | "not_consented") {
-                    return Err(DomainError::field(
+                    p.push(DomainError::field(
                         "outcome",
                         "outcome_invalid",
                         "请选择协商结果",
                     ));
                 }
-                let minutes = text_field(&d.minutes, "minutes", "会议纪要", 5000, true)?;
+                let minutes = p.take(text_field(&d.minutes, "minutes", "会议纪要", 5000, true));
+                p.finish()?;
+                let (Some(date), Some(participants), Some(minutes)) = (date, participants, minutes)
+                else {
+                    return Err(DomainError::internal());
+                };
                 let record = DeliberationForm {
                     date: date.to_string(),
                     participants: participants.to_string(),

@@ -102,28 +102,32 @@ impl App {
     /// the district gets its self-inspection, due after the 4.1-7 period.
     pub async fn launch_campaign(&self, ctx: &Ctx, f: &CampaignForm) -> Result<CampaignView> {
         let bad = || DomainError::field("district_id", "district_invalid", "请选择区(县、市)");
-        if f.district_id == 0 {
-            return Err(bad());
-        }
+        // The district and the title are both checked before anything is refused (a district
+        // that exists is authorized first).
+        let mut p = crate::Problems::new();
         let district = match self.find_node(f.district_id).await {
-            Ok(d) => d,
-            Err(e) if e.kind == ErrorKind::NotFound => return Err(bad()),
+            Ok(d) => {
+                self.check(ctx, Action::LaunchCampaign, &d.target()).await?;
+                Some(d).filter(|d| d.kind == NodeKind::District)
+            }
+            Err(e) if e.kind == ErrorKind::NotFound => None,
             Err(e) => return Err(e),
         };
-        self.check(ctx, Action::LaunchCampaign, &district.target())
-            .await?;
-        if district.kind != NodeKind::District {
-            return Err(bad());
+        if district.is_none() {
+            p.push(bad());
         }
         let title = text::visible(&f.title);
-        let title = if title.is_empty() {
-            format!("{}街道(乡镇)挂牌自检自查", district.name)
-        } else if title.chars().count() > 200 || title.chars().any(char::is_control) {
-            return Err(DomainError::field(
+        if title.chars().count() > 200 || title.chars().any(char::is_control) {
+            p.push(DomainError::field(
                 "title",
                 "title_invalid",
                 "标题不能超过 200 字",
             ));
+        }
+        p.finish()?;
+        let district = district.ok_or_else(bad)?;
+        let title = if title.is_empty() {
+            format!("{}街道(乡镇)挂牌自检自查", district.name)
         } else {
             title.to_owned()
         };

@@ -396,6 +396,26 @@ fn removal_date(s: &str, since: &str, today: NaiveDate) -> Result<NaiveDate> {
     Ok(d)
 }
 
+/// A photo's bytes with their content type.
+type Photo<'a> = (&'a [u8], &'static str);
+
+/// The date a plaque came down and its photo, both checked (every problem at once).
+fn removal<'a>(
+    removed_on: &str,
+    since: &str,
+    photo: Option<&'a [u8]>,
+    today: NaiveDate,
+) -> Result<(NaiveDate, Option<Photo<'a>>)> {
+    let mut p = crate::Problems::new();
+    let date = p.take(removal_date(removed_on, since, today));
+    let photo = match photo.filter(|b| !b.is_empty()) {
+        Some(b) => p.take(check_photo(b, "photo")).map(|t| (b, t)),
+        None => None,
+    };
+    p.finish()?;
+    Ok((date.ok_or_else(DomainError::internal)?, photo))
+}
+
 fn status_zh(s: &str) -> &'static str {
     PlaqueStatus::stored(s).label_zh()
 }
@@ -455,66 +475,89 @@ impl App {
             .ok_or_else(|| DomainError::not_found("挂牌"))
     }
 
+    /// Every problem of a plaque form at once (a field shows its first); the photo, when one
+    /// came, is checked with the rest and its content type returned.
     async fn validate_plaque(
         &self,
         unit: &NodeView,
         uk: UnitKind,
         f: &PlaqueForm,
+        photo: Option<&[u8]>,
         today: NaiveDate,
-    ) -> Result<Valid> {
-        let name = text(&f.name, "name", "牌子名称（牌面文字）", 100)?;
-        let placement = parse_placement(&f.placement)?;
+    ) -> Result<(Valid, Option<&'static str>)> {
+        let mut p = crate::Problems::new();
+        let name = p.take(text(&f.name, "name", "牌子名称（牌面文字）", 100));
+        let placement = p.take(parse_placement(&f.placement));
         let kind = if uk.is_subdistrict() && !f.kind.trim().is_empty() {
-            Some(parse_kind(f.kind.trim()).ok_or_else(|| {
+            p.take(parse_kind(f.kind.trim()).ok_or_else(|| {
                 DomainError::field("kind", "kind_invalid", "请选择挂牌类别（4.1-2）")
-            })?)
+            }))
         } else {
             None
         };
-        let location = text(
+        let location = p.take(text(
             &f.location,
             "location",
             "悬挂地点（如：办公楼正门东侧）",
             200,
-        )?;
-        if f.since.trim().is_empty() {
-            return Err(DomainError::field(
+        ));
+        let since = if f.since.trim().is_empty() {
+            p.push(DomainError::field(
                 "since",
                 "since_required",
                 "请填写开始悬挂的日期",
             ));
-        }
-        let since = parse_date(&f.since, "since")?;
-        if since > today {
-            return Err(DomainError::field(
-                "since",
-                "since_in_future",
-                "开始悬挂日期不能晚于今天；尚未悬挂的牌子不登记",
-            ));
-        }
-        let temporary = match f.temporary_demand_id {
+            None
+        } else {
+            match p.take(parse_date(&f.since, "since")) {
+                Some(d) if d > today => {
+                    p.push(DomainError::field(
+                        "since",
+                        "since_in_future",
+                        "开始悬挂日期不能晚于今天；尚未悬挂的牌子不登记",
+                    ));
+                    None
+                }
+                d => d,
+            }
+        };
+        let photo_type = match photo.filter(|b| !b.is_empty()) {
+            Some(b) => p.take(check_photo(b, "photo")),
             None => None,
-            Some(id) => Some(self.temporary_grant(unit, uk, id, &name, placement).await?),
+        };
+        // The request is checked against the text and placement given, so only once both are.
+        let temporary = match (f.temporary_demand_id, &name, placement) {
+            (Some(id), Some(name), Some(placement)) => {
+                p.take(self.temporary_grant(unit, uk, id, name, placement).await)
+            }
+            _ => None,
         };
         // A temporary plaque that could not lawfully go up (hung before its approval) is
         // refused; one that hung lawfully but is past its task's end is a fact to record: it is
         // recorded non-compliant, with a removal task, and the detector flags it.
-        if let Some(g) = &temporary {
-            let d = temporary_decision(&name, uk, g, since, today)?;
+        if let (Some(g), Some(name), Some(since)) = (&temporary, &name, since) {
+            let d = temporary_decision(name, uk, g, since, today)?;
             if d.outcome == Outcome::Reject && d.codes().any(|c| c != "temporary_plaque_overdue") {
                 let mut e = crate::certificate::rules_error(&d);
                 e.field = Some("since");
-                return Err(e);
+                p.push(e);
             }
         }
-        Ok(Valid {
-            name,
-            placement,
-            kind,
-            location,
-            since,
-            temporary,
-        })
+        p.finish()?;
+        match (name, placement, location, since) {
+            (Some(name), Some(placement), Some(location), Some(since)) => Ok((
+                Valid {
+                    name,
+                    placement,
+                    kind,
+                    location,
+                    since,
+                    temporary,
+                },
+                photo_type,
+            )),
+            _ => Err(DomainError::internal()),
+        }
     }
 
     /// The admitted request a temporary plaque is recorded under (4.1-5): of this street or
@@ -654,12 +697,8 @@ impl App {
         let today = self.today();
         let mut prepared = Vec::with_capacity(items.len());
         for &(unit, uk, f, photo) in items {
-            let v = self.validate_plaque(unit, uk, f, today).await?;
+            let (v, photo_type) = self.validate_plaque(unit, uk, f, photo, today).await?;
             let photo = photo.filter(|b| !b.is_empty());
-            let photo_type = match photo {
-                Some(b) => Some(check_photo(b, "photo")?),
-                None => None,
-            };
             let places = self.unit_places(unit).await?;
             let j = judge(unit, uk, &places, &v.facts(), v.temporary.as_ref(), today)?;
             let deadline = if j.finding.is_some() {
@@ -750,12 +789,8 @@ impl App {
             temporary_demand_id: row.temporary_demand_id,
             ..f.clone()
         };
-        let v = self.validate_plaque(&unit, uk, &form, today).await?;
+        let (v, photo_type) = self.validate_plaque(&unit, uk, &form, photo, today).await?;
         let photo = photo.filter(|b| !b.is_empty());
-        let photo_type = match photo {
-            Some(b) => Some(check_photo(b, "photo")?),
-            None => None,
-        };
         let places = self.unit_places(&unit).await?;
         let j = judge(&unit, uk, &places, &v.facts(), v.temporary.as_ref(), today)?;
         let deadline = self.task_deadline(&unit, today, &j).await?;
@@ -969,12 +1004,7 @@ impl App {
                 "该牌子已清理",
             ));
         }
-        let date = removal_date(removed_on, &row.since, self.today())?;
-        let photo = photo.filter(|b| !b.is_empty());
-        let photo = match photo {
-            Some(b) => Some((b, check_photo(b, "photo")?)),
-            None => None,
-        };
+        let (date, photo) = removal(removed_on, &row.since, photo, self.today())?;
         let mut tx = self.store.begin_write().await?;
         let task = take_down(
             tx.conn(),
@@ -1019,12 +1049,7 @@ impl App {
             ));
         }
         let p = self.plaque_row(task.plaque_id).await?;
-        let date = removal_date(removed_on, &p.since, self.today())?;
-        let photo = photo.filter(|b| !b.is_empty());
-        let photo = match photo {
-            Some(b) => Some((b, check_photo(b, "photo")?)),
-            None => None,
-        };
+        let (date, photo) = removal(removed_on, &p.since, photo, self.today())?;
         let mut tx = self.store.begin_write().await?;
         take_down(
             tx.conn(),

@@ -494,6 +494,8 @@ struct DetailPage {
     a: ApplicationView,
     error: FormError,
     revealed: Option<String>,
+    /// What a refused step form carried, shown again in its fields.
+    entered: RecordForm,
     /// 办理过程.
     timeline: Vec<(String, jianfu_domain::timeline::TimelineEntry)>,
     can_process: bool,
@@ -503,15 +505,37 @@ struct DetailPage {
     today: String,
 }
 
-async fn detail_page(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
+/// What the application page shows besides the application: a refused form's error and
+/// input, the answer's status, the flash of a step just done, the ID number revealed.
+#[derive(Default)]
+struct Shown<'a> {
     error: FormError,
     status: StatusCode,
-    done: Option<&str>,
+    done: Option<&'a str>,
     revealed: Option<String>,
-) -> Response {
+    entered: RecordForm,
+}
+
+impl Shown<'_> {
+    /// A refused form: its error, the status it answers with, and what it carried.
+    fn refused(e: &jianfu_domain::DomainError, entered: RecordForm) -> Self {
+        Self {
+            error: FormError::from_domain(e),
+            status: form_status(e),
+            entered,
+            ..Self::default()
+        }
+    }
+}
+
+async fn detail_page(state: &AppState, user: &CurrentUser, id: i64, shown: Shown<'_>) -> Response {
+    let Shown {
+        error,
+        status,
+        done,
+        revealed,
+        entered,
+    } = shown;
     let ctx = user.ctx();
     let a = match state.app.application(&ctx, id).await {
         Ok(a) => a,
@@ -547,6 +571,7 @@ async fn detail_page(
             a,
             error,
             revealed,
+            entered,
             timeline,
         },
     )
@@ -571,16 +596,11 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(d): Query<DoneQuery>,
 ) -> Response {
-    detail_page(
-        &state,
-        &user,
-        id,
-        FormError::default(),
-        StatusCode::OK,
-        d.done.as_deref(),
-        None,
-    )
-    .await
+    let shown = Shown {
+        done: d.done.as_deref(),
+        ..Shown::default()
+    };
+    detail_page(&state, &user, id, shown).await
 }
 
 async fn after(
@@ -589,21 +609,12 @@ async fn after(
     id: i64,
     done: &str,
     r: jianfu_domain::Result<impl Sized>,
+    entered: RecordForm,
 ) -> Response {
     match r {
         Ok(_) => Redirect::to(&format!("/certificates/{id}?done={done}")).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            detail_page(
-                state,
-                user,
-                id,
-                FormError::from_domain(&e),
-                status,
-                None,
-                None,
-            )
-            .await
+            detail_page(state, user, id, Shown::refused(&e, entered)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -616,7 +627,7 @@ pub async fn record(
     Form(f): Form<RecordForm>,
 ) -> Response {
     let r = state.app.record_step(&user.ctx(), id, &step, &f).await;
-    after(&state, &user, id, "recorded", r).await
+    after(&state, &user, id, "recorded", r, f).await
 }
 
 pub async fn sign(
@@ -625,7 +636,7 @@ pub async fn sign(
     Path(id): Path<i64>,
 ) -> Response {
     let r = state.app.head_approve(&user.ctx(), id).await;
-    after(&state, &user, id, "signed", r).await
+    after(&state, &user, id, "signed", r, RecordForm::default()).await
 }
 
 pub async fn issue(
@@ -634,7 +645,7 @@ pub async fn issue(
     Path(id): Path<i64>,
 ) -> Response {
     let r = state.app.issue_certificate(&user.ctx(), id).await;
-    after(&state, &user, id, "issued", r).await
+    after(&state, &user, id, "issued", r, RecordForm::default()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -653,7 +664,7 @@ pub async fn refuse(
         .app
         .refuse_application(&user.ctx(), id, &f.reason)
         .await;
-    after(&state, &user, id, "refused", r).await
+    after(&state, &user, id, "refused", r, RecordForm::default()).await
 }
 
 pub async fn reveal_id(
@@ -663,16 +674,11 @@ pub async fn reveal_id(
 ) -> Response {
     match state.app.reveal_id_number(&user.ctx(), id).await {
         Ok(full) => {
-            detail_page(
-                &state,
-                &user,
-                id,
-                FormError::default(),
-                StatusCode::OK,
-                None,
-                Some(full),
-            )
-            .await
+            let shown = Shown {
+                revealed: Some(full),
+                ..Shown::default()
+            };
+            detail_page(&state, &user, id, shown).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -728,24 +734,12 @@ pub async fn revoke(
         .await
     {
         Ok(a) => Redirect::to(&format!("/certificates/{}?done=revoked", a.id)).into_response(),
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            match state.app.application_of_certificate(cid).await {
-                Ok(id) => {
-                    detail_page(
-                        &state,
-                        &user,
-                        id,
-                        FormError::from_domain(&e),
-                        status,
-                        None,
-                        None,
-                    )
-                    .await
-                }
-                Err(e) => PageError(e).into_response(),
+        Err(e) if is_form_error(&e) => match state.app.application_of_certificate(cid).await {
+            Ok(id) => {
+                detail_page(&state, &user, id, Shown::refused(&e, RecordForm::default())).await
             }
-        }
+            Err(e) => PageError(e).into_response(),
+        },
         Err(e) => PageError(e).into_response(),
     }
 }

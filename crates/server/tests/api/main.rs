@@ -14,6 +14,7 @@ mod compression;
 mod contract;
 mod demand_kinds;
 mod demands;
+mod every_problem;
 mod exports;
 mod form_drafts;
 mod import;
