@@ -50,6 +50,8 @@ pub enum DemandKind {
     AgencyRequirement,
     /// A department's requirement that communities issue a certificate (4.5-4).
     CertificateDemand,
+    /// A department's 达标, 检查, 评比, 示范创建 or 督查 activity aimed at communities (4.3).
+    Evaluation,
 }
 
 impl DemandKind {
@@ -59,6 +61,7 @@ impl DemandKind {
             Self::TemporaryPlaque => "temporary_plaque",
             Self::AgencyRequirement => "agency_requirement",
             Self::CertificateDemand => "certificate_demand",
+            Self::Evaluation => "evaluation",
         }
     }
     pub fn label_zh(self) -> &'static str {
@@ -67,6 +70,7 @@ impl DemandKind {
             Self::TemporaryPlaque => "临时加挂牌子",
             Self::AgencyRequirement => "机构场所人员要求",
             Self::CertificateDemand => "出具证明要求",
+            Self::Evaluation => "考核评比",
         }
     }
     /// Who admits a demand of this kind and level, the action they take, and their name.
@@ -77,7 +81,10 @@ impl DemandKind {
                 Action::ApproveTemporaryPlaque,
                 "区(市、县)编制部门",
             ),
-            Self::WorkItem | Self::AgencyRequirement | Self::CertificateDemand => {
+            Self::WorkItem
+            | Self::AgencyRequirement
+            | Self::CertificateDemand
+            | Self::Evaluation => {
                 let (role, action) = level.authority();
                 (role, action, level.authority_zh())
             }
@@ -94,6 +101,10 @@ impl DemandKind {
             Self::TemporaryPlaque => vec![jianfu_rules::clause!("4.1-5")],
             Self::AgencyRequirement => vec![jianfu_rules::clause!("4.4-3")],
             Self::CertificateDemand => vec![jianfu_rules::clause!("4.5-4")],
+            Self::Evaluation => vec![
+                jianfu_rules::clause!("4.3-2"),
+                jianfu_rules::clause!("4.3-5"),
+            ],
         }
     }
 
@@ -103,6 +114,7 @@ impl DemandKind {
             "temporary_plaque" => Ok(Self::TemporaryPlaque),
             "agency_requirement" => Ok(Self::AgencyRequirement),
             "certificate_demand" => Ok(Self::CertificateDemand),
+            "evaluation" => Ok(Self::Evaluation),
             _ => Err(DomainError::invalid("demand_kind_unknown", "事项类型无效")),
         }
     }
@@ -469,6 +481,8 @@ pub struct DemandView {
     pub agency: Option<crate::demand_kinds::AgencyDetails>,
     /// The certificate demand's own fields (kind `certificate_demand`).
     pub certificate: Option<crate::demand_kinds::CertificateDemandDetails>,
+    /// The evaluation's own fields (kind `evaluation`).
+    pub evaluation: Option<crate::evaluation::EvaluationDetails>,
     pub category_name: String,
     pub legal_basis_kind: Option<String>,
     pub legal_basis_title: Option<String>,
@@ -1337,6 +1351,9 @@ impl App {
         let certificate = (kind == DemandKind::CertificateDemand)
             .then(|| serde_json::from_str(&row.details).ok())
             .flatten();
+        let evaluation = (kind == DemandKind::Evaluation)
+            .then(|| serde_json::from_str(&row.details).ok())
+            .flatten();
         let targets = demand_target::Entity::find()
             .filter(demand_target::Column::DemandId.eq(row.id))
             .all(self.store.db())
@@ -1390,6 +1407,7 @@ impl App {
             temporary_plaque,
             agency,
             certificate,
+            evaluation,
             legal_basis_kind: row.legal_basis_kind,
             legal_basis_title: row.legal_basis_title,
             legal_basis_article: row.legal_basis_article,

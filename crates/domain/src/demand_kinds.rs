@@ -155,20 +155,10 @@ impl AgencyDetails {
         v.join("、")
     }
     pub fn mandate_zh(&self) -> String {
-        match mandate_level(&self.mandate_level) {
+        match MandateLevel::parse(&self.mandate_level) {
             Some(l) => format!("{}（{}）", l.label_zh(), self.mandate_document),
             None => "无".into(),
         }
-    }
-}
-
-fn mandate_level(s: &str) -> Option<MandateLevel> {
-    match s {
-        "central" => Some(MandateLevel::Central),
-        "provincial" => Some(MandateLevel::Provincial),
-        "city" => Some(MandateLevel::City),
-        "district" => Some(MandateLevel::District),
-        _ => None,
     }
 }
 
@@ -490,7 +480,7 @@ impl App {
         let mandate = match f.mandate_level.trim() {
             "" => None,
             l => problems
-                .take(mandate_level(l).ok_or_else(|| {
+                .take(MandateLevel::parse(l).ok_or_else(|| {
                     DomainError::field(
                         "mandate_level",
                         "mandate_level_invalid",
@@ -564,6 +554,7 @@ impl App {
                 end,
                 decision: &view,
                 targets: &targets,
+                burden: (0, 0),
             },
         )
         .await
@@ -707,6 +698,7 @@ impl App {
                 end,
                 decision: &view,
                 targets: &targets,
+                burden: (0, 0),
             },
         )
         .await
@@ -768,31 +760,34 @@ impl App {
 }
 
 /// A demand of a kind decided as it is created (no draft): what [`App::store_decided`] writes.
-struct Decided<'a> {
-    kind: DemandKind,
+pub(crate) struct Decided<'a> {
+    pub kind: DemandKind,
     /// The audit action of its creation.
-    action: &'static str,
-    title: &'a str,
-    description: &'a str,
-    requester: &'a NodeView,
-    level: Level,
-    scope: &'a NodeView,
-    status: DemandStatus,
-    authority: &'a str,
+    pub action: &'static str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub requester: &'a NodeView,
+    pub level: Level,
+    pub scope: &'a NodeView,
+    pub status: DemandStatus,
+    pub authority: &'a str,
     /// The kind's own fields as JSON.
-    details: String,
+    pub details: String,
     /// The legal basis columns (kind, title, article), where the kind has one.
-    legal_basis: (Option<String>, Option<String>, Option<String>),
-    start: chrono::NaiveDate,
-    end: chrono::NaiveDate,
-    decision: &'a DecisionView,
-    targets: &'a [i64],
+    pub legal_basis: (Option<String>, Option<String>, Option<String>),
+    pub start: chrono::NaiveDate,
+    pub end: chrono::NaiveDate,
+    pub decision: &'a DecisionView,
+    pub targets: &'a [i64],
+    /// The burden on each target community (the ledger's Standard Cost Model): minutes per
+    /// occurrence and occurrences per year; (0, 0) where the kind costs no recurring work.
+    pub burden: (i32, i32),
 }
 
 impl App {
     /// Stores `d` with its targets and the audit entry of its creation, in one transaction;
     /// the demand as its requester sees it.
-    async fn store_decided(&self, ctx: &Ctx, d: Decided<'_>) -> Result<DemandView> {
+    pub(crate) async fn store_decided(&self, ctx: &Ctx, d: Decided<'_>) -> Result<DemandView> {
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         let row = demand::ActiveModel {
@@ -808,8 +803,8 @@ impl App {
             legal_basis_kind: Set(d.legal_basis.0),
             legal_basis_title: Set(d.legal_basis.1),
             legal_basis_article: Set(d.legal_basis.2),
-            minutes_per_occurrence: Set(0),
-            occurrences_per_year: Set(0),
+            minutes_per_occurrence: Set(d.burden.0),
+            occurrences_per_year: Set(d.burden.1),
             period_start: Set(d.start.to_string()),
             period_end: Set(d.end.to_string()),
             decision: Set(Some(
@@ -844,7 +839,7 @@ impl App {
 
 /// A form's 开始日期 and 结束日期 (`period_start`, `period_end`), each parsed, the end not before
 /// the start; what is wrong goes to `problems`.
-fn period(
+pub(crate) fn period(
     problems: &mut crate::Problems,
     start: &str,
     end: &str,

@@ -22,6 +22,8 @@
 //! - [`certificate`]: certificates issued by communities (出具证明, 4.5): catalogue entries,
 //!   applications, issue and departments' demands, [`check_certificate_type`],
 //!   [`check_application`], [`check_issue`], [`check_certificate_demand`].
+//! - [`evaluation`]: evaluations aimed at communities (考核评比, 4.3): mandate, no separate
+//!   assessment by a department, no one-vote veto, [`check_evaluation`].
 //! - [`calendar`]: working days (工作日) on the State Council's holiday calendar, dated data
 //!   from `data/holidays/`, for the time limits of 4.5-9, [`Calendar::due_date`].
 
@@ -30,6 +32,7 @@ pub mod certificate;
 pub mod clause;
 pub mod date;
 pub mod decision;
+pub mod evaluation;
 pub mod lists;
 pub mod plaque;
 pub mod policy;
@@ -45,6 +48,9 @@ pub use certificate::{
 pub use clause::ClauseId;
 pub use date::{Date, DateError, Weekday};
 pub use decision::{Decision, Outcome, Reason};
+pub use evaluation::{
+    EvaluationFacts, EvaluationKind, Indicator, Organisation, check_evaluation, veto_wording,
+};
 pub use lists::{Category, CategoryKind, ListError, Lists};
 pub use plaque::{
     AgencyDemands, AgencyRequirementFacts, Mandate, MandateLevel, Placement, PlaqueEntry,

@@ -2038,9 +2038,36 @@ pub enum MandateLevel {
     City,
     /// 区(市、县)党委、政府: recorded so that the form can say it is not enough.
     District,
+    /// Any other body (a department's own document …): not enough either.
+    Other,
 }
 
 impl MandateLevel {
+    pub const ALL: [MandateLevel; 5] = [
+        MandateLevel::Central,
+        MandateLevel::Provincial,
+        MandateLevel::City,
+        MandateLevel::District,
+        MandateLevel::Other,
+    ];
+
+    /// The text stored and sent (stable).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MandateLevel::Central => "central",
+            MandateLevel::Provincial => "provincial",
+            MandateLevel::City => "city",
+            MandateLevel::District => "district",
+            MandateLevel::Other => "other",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
     /// The authority in the words of 4.4-3 (and 区(市、县)党委、政府 for districts).
     #[must_use]
     pub const fn label_zh(self) -> &'static str {
@@ -2049,13 +2076,14 @@ impl MandateLevel {
             MandateLevel::Provincial => "省委、省政府",
             MandateLevel::City => "市委、市政府",
             MandateLevel::District => "区(市、县)党委、政府",
+            MandateLevel::Other => "其他机关",
         }
     }
 
     /// True for the three levels 4.4-3 names.
     #[must_use]
     pub const fn suffices(self) -> bool {
-        !matches!(self, MandateLevel::District)
+        !matches!(self, MandateLevel::District | MandateLevel::Other)
     }
 }
 

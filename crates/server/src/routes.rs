@@ -531,6 +531,24 @@ pub fn route_table() -> Vec<RouteSpec> {
             views::demand_kinds::certificate_demand_submit,
         ),
         r(
+            get.clone(),
+            "/demands/evaluation",
+            Act(A::DraftDemand),
+            views::evaluations::evaluation_form,
+        ),
+        r(
+            post.clone(),
+            "/demands/evaluation",
+            Act(A::DraftDemand),
+            views::evaluations::evaluation_submit,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/evaluations",
+            Act(A::DraftDemand),
+            api::evaluations::create,
+        ),
+        r(
             post.clone(),
             "/api/v1/certificate-demands",
             Act(A::DraftDemand),

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod certificates;
 pub mod demands;
+pub mod evaluations;
 pub mod import;
 pub mod nodes;
 pub mod plaques;
@@ -180,6 +181,7 @@ impl Modify for Contract {
         demands::lookup, demands::report, demands::cases, demands::ledger,
         supervision::get, supervision::decide,
         demands::request_temporary_plaque, demands::create_agency_requirement, demands::create_certificate_demand,
+        evaluations::create,
         import::import_demands,
         certificates::verify, certificates::seal_authority, certificates::catalogue, certificates::create_local_type,
         certificates::apply, certificates::mine, certificates::list, certificates::get, certificates::issue,

@@ -113,9 +113,24 @@ pub fn certificate_basis_kind() -> Object {
     codes(&["", "law", "regulation", "rule", "retained_list"])
 }
 
-/// Who mandated an agency requirement; empty for none.
+/// Who mandated an agency requirement or an evaluation; empty for none.
 pub fn mandate_level() -> Object {
-    codes(&["", "central", "provincial", "city", "district"])
+    let mut all = vec![""];
+    all.extend(jianfu_rules::MandateLevel::ALL.map(jianfu_rules::MandateLevel::as_str));
+    codes(&all)
+}
+
+/// The kind of an evaluation aimed at communities (4.3).
+pub fn evaluation_kind() -> Object {
+    codes(&jianfu_rules::EvaluationKind::ALL.map(jianfu_rules::EvaluationKind::as_str))
+}
+
+/// How a department runs an evaluation (4.3-3).
+pub fn organisation() -> Object {
+    codes(&[
+        jianfu_rules::Organisation::Separate.as_str(),
+        jianfu_rules::Organisation::Comprehensive.as_str(),
+    ])
 }
 
 /// Which communities a demand reaches.

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod certificates;
 pub mod demand_kinds;
 pub mod demands;
+pub mod evaluations;
 pub mod home;
 pub mod import;
 pub mod inbox;

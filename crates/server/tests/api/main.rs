@@ -14,6 +14,7 @@ mod compression;
 mod contract;
 mod demand_kinds;
 mod demands;
+mod evaluations;
 mod every_problem;
 mod exports;
 mod form_drafts;

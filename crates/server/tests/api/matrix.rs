@@ -263,6 +263,9 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/demands/certificate", DRAFT, false),
         ("POST", "/demands/certificate", DRAFT, false),
         ("POST", "/api/v1/certificate-demands", DRAFT, false),
+        ("GET", "/demands/evaluation", DRAFT, false),
+        ("POST", "/demands/evaluation", DRAFT, false),
+        ("POST", "/api/v1/evaluations", DRAFT, false),
         // Excel import (import.rs).
         ("GET", "/demands/import", DRAFT, false),
         ("POST", "/demands/import", DRAFT, false),
