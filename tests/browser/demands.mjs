@@ -425,6 +425,39 @@ const steps = [
     await suite.shot(page, '13-banned.png');
   }],
 
+  ['district_dept files an evaluation with a 一票否决 indicator (/demands/evaluation): 不予准入, the finding cites 4.3-5 and names the indicator', async () => {
+    await goto(page, '/demands/evaluation');
+    const title = `浏览器测试：安全社区评比 ${STAMP}`;
+    await page.getByLabel('活动名称').fill(title);
+    await page.getByLabel('活动类型').selectOption('appraisal');
+    await page.getByLabel('组织方式').selectOption('comprehensive');
+    await page.getByLabel('明确要求开展的发文机关').selectOption('city');
+    await page.getByLabel('文件文号').fill('鞍委办发〔2026〕9号');
+    await page.getByLabel('文件标题').fill('关于开展安全社区评比的通知');
+    await page.getByLabel('指标 1 名称').fill('安全生产');
+    await page.getByLabel('权重（%）').first().fill('100');
+    await page.locator('#indicator_method_1').fill('全年无事故得满分');
+    await page.locator('#indicator_veto_1').selectOption('yes');
+    await page.getByLabel('材料 1').fill('安全检查台账');
+    await page.locator('#material_minutes_1').fill('60');
+    await page.getByLabel('开始日期').fill(`${YEAR}-01-01`);
+    await page.getByLabel('结束日期').fill(`${YEAR}-12-31`);
+    await page.getByLabel('所选社区(村)').check();
+    await page.getByLabel(/示例和平社区/).check();
+    await suite.shot(page, '13b-evaluation-form.png');
+    const resp = await submit(page, page.getByRole('button', { name: '提交检查并报批' }), '/demands/evaluation');
+    await expectStatus(page, resp, 303);
+    assert.match(pathOf(page.url()), /^\/demands\/\d+$/, `after 提交 the browser is at ${page.url()}`);
+    assert.equal(await statusBadge(page), '不予准入', '#status of an evaluation with a veto');
+    const fs = await findings(page);
+    const veto = fs.find((f) => f.code === 'veto_flagged');
+    assert.ok(veto, `no li[data-code="veto_flagged"]; findings: ${describe(fs)}`);
+    assert.ok(veto.clauses.includes('/policy#4.3-5'), `that finding links ${veto.clauses.join(', ')}, not /policy#4.3-5`);
+    const rows = await page.locator('#evaluation-indicators tbody tr').count();
+    assert.equal(rows, 1, 'the demand page lists the one indicator');
+    await suite.shot(page, '13c-evaluation-veto.png');
+  }],
+
   ['bad input: 结束日期 before 开始日期 re-renders the form (422) with a .field-error', async () => {
     await goto(page, '/demands/new');
     const title = `浏览器测试：日期倒置 ${STAMP}`;

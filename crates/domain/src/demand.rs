@@ -55,6 +55,14 @@ pub enum DemandKind {
 }
 
 impl DemandKind {
+    pub const ALL: [DemandKind; 5] = [
+        Self::WorkItem,
+        Self::TemporaryPlaque,
+        Self::AgencyRequirement,
+        Self::CertificateDemand,
+        Self::Evaluation,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::WorkItem => "work_item",
@@ -551,6 +559,11 @@ pub struct LookupResult {
 pub struct DemandFilter {
     pub q: Option<String>,
     pub status: Option<String>,
+    /// [`DemandKind::as_str`]; empty: every kind.
+    pub kind: Option<String>,
+    /// A year whose days the demand's period touches (an annual plan: the admitted
+    /// evaluations of a year); empty: any.
+    pub year: Option<String>,
 }
 
 /// A community's refusal report of a demand without a valid admission number.
@@ -1645,6 +1658,35 @@ impl App {
                     .add(demand::Column::Title.contains(text))
                     .add(demand::Column::AdmissionNumber.contains(text.to_uppercase())),
             );
+        }
+        if let Some(k) = filter
+            .kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
+            let kind = DemandKind::parse(k)
+                .map_err(|_| DomainError::field("kind", "kind_invalid", "事项类型筛选无效"))?;
+            q = q.filter(demand::Column::Kind.eq(kind.as_str()));
+        }
+        if let Some(y) = filter
+            .year
+            .as_deref()
+            .map(str::trim)
+            .filter(|y| !y.is_empty())
+        {
+            let year: i32 = y
+                .parse()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+                .ok_or_else(|| {
+                    DomainError::field("year", "year_invalid", "年度应为 2000 至 2100 的年份")
+                })?;
+            // The period touches the year: it starts before the year ends and ends after it
+            // begins (ISO dates compare as text).
+            q = q
+                .filter(demand::Column::PeriodStart.lte(format!("{year}-12-31")))
+                .filter(demand::Column::PeriodEnd.gte(format!("{year}-01-01")));
         }
         let admitted = demand::Column::Status.eq(DemandStatus::Admitted.as_str());
         let today = self.today().to_string();

@@ -250,6 +250,13 @@ pub struct ListParams {
     /// `draft`, `submitted`, `admitted`, `expired`, `rejected` or `revoked`; empty: all.
     #[param(schema_with = crate::api::texts::demand_status)]
     status: Option<String>,
+    /// `work_item`, `temporary_plaque`, `agency_requirement`, `certificate_demand` or
+    /// `evaluation`; empty: every kind.
+    #[param(schema_with = crate::api::texts::demand_kind)]
+    kind: Option<String>,
+    /// Demands whose period touches this year (2000–2100), e.g. an annual evaluation plan.
+    #[param(schema_with = crate::api::texts::year)]
+    year: Option<String>,
     /// 1-based page number.
     #[param(minimum = 1, maximum = 1000000)]
     page: Option<u64>,
@@ -272,6 +279,8 @@ pub async fn list(
             &DemandFilter {
                 q: p.q,
                 status: p.status,
+                kind: p.kind,
+                year: p.year,
             },
             PageRequest::parse(p.page, p.per_page)?,
         )

@@ -37,6 +37,23 @@ pub fn demand_status() -> Object {
     ])
 }
 
+/// `GET /api/v1/demands?kind=`.
+pub fn demand_kind() -> Object {
+    let mut all = vec![""];
+    all.extend(
+        jianfu_domain::demand::DemandKind::ALL.map(jianfu_domain::demand::DemandKind::as_str),
+    );
+    codes(&all)
+}
+
+/// A year filter: empty, or four digits.
+pub fn year() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some("^(|20[0-9]{2}|2100)$"))
+        .build()
+}
+
 /// `GET /api/v1/certificates?status=`.
 pub fn application_status() -> Object {
     codes(&["", "submitted", "overdue", "issued", "refused"])

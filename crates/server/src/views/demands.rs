@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::ErrorKind;
 use jianfu_domain::authz::Action;
 use jianfu_domain::demand::{
-    CaseView, DemandFilter, DemandForm, DemandStatus, DemandView, Ledger, LedgerRow, LookupResult,
-    ReportForm, form_of,
+    CaseView, DemandFilter, DemandForm, DemandKind, DemandStatus, DemandView, Ledger, LedgerRow,
+    LookupResult, ReportForm, form_of,
 };
 use jianfu_domain::form_draft::FormKind;
 use jianfu_domain::page::{Page, PageRequest, every_row};
@@ -35,6 +35,10 @@ struct ListPage {
     export_href: String,
     /// The status filter's choices, in the order of the lifecycle.
     statuses: [DemandStatus; 7],
+    /// The kind filter's choices.
+    kinds: [DemandKind; 5],
+    /// This year, for the annual evaluation plan's link.
+    this_year: i32,
     can_draft: bool,
     can_request_plaque: bool,
 }
@@ -69,6 +73,8 @@ pub async fn list(
             pager_base: list::pager_base("/demands", &q.f),
             export_href: list::export_href("/demands/export.xlsx", &q.f),
             statuses: DemandStatus::ALL,
+            kinds: DemandKind::ALL,
+            this_year: chrono::Datelike::year(&state.app.today()),
             f: q.f,
             page,
             can_draft: user.principal.may(Action::DraftDemand),
@@ -681,6 +687,8 @@ struct CommunityListPage {
     community: NodeView,
     items: Vec<DemandView>,
     hours: f64,
+    /// How many of the items are evaluations (考核评比, 4.3).
+    evaluations: usize,
     can_report: bool,
 }
 
@@ -711,6 +719,7 @@ pub async fn community_list(
                 "/demands",
             ),
             community,
+            evaluations: items.iter().filter(|d| d.evaluation.is_some()).count(),
             items,
             hours,
             can_report,

@@ -148,6 +148,13 @@ async fn build(state: &AppState, user: &CurrentUser) -> jianfu_domain::Result<Ho
             "要求社区(村)设立机构、场所、专职人员或挂牌，须有依据（4.4-3）",
         ));
     }
+    if p.may(Action::DraftDemand) {
+        links.push((
+            "/demands/evaluation",
+            "考核评比活动",
+            "面向社区(村)的达标、检查评比、示范创建须有上级明确要求，不得一票否决（4.3）",
+        ));
+    }
     if p.may(Action::RequestTemporaryPlaque) {
         links.push((
             "/demands/temporary-plaque",

@@ -404,3 +404,101 @@ async fn the_page_files_an_evaluation_from_its_rows_and_keeps_them_on_error() {
         "{to}"
     );
 }
+
+#[tokio::test]
+async fn the_community_sees_admitted_evaluations_and_the_district_keeps_an_annual_plan() {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    let (_, d) = post(
+        &dept,
+        "/api/v1/evaluations",
+        &evaluation(&t, json!({})).await,
+    )
+    .await;
+    let id = d["id"].as_i64().unwrap();
+    let heping = t.node_id("示例和平社区").await;
+    // Before admission the community's list shows none.
+    let anon = crate::helpers::client();
+    let page = |anon: reqwest::Client| {
+        let url = t.url(&format!("/communities/{heping}/work-items"));
+        async move { anon.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(anon.clone()).await;
+    assert_eq!(texts(&html, "#evaluation-count"), ["0"]);
+    let approver = t.login("district_approver").await;
+    let (s, a) = post(
+        &approver,
+        &format!("/api/v1/demands/{id}/admit"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let number = a["admission_number"].as_str().unwrap();
+    let html = page(anon).await;
+    assert_eq!(texts(&html, "#evaluation-count"), ["1"]);
+    let row = texts(&html, "#evaluations tbody tr").join(" ");
+    assert!(
+        row.contains(number)
+            && row.contains("评比")
+            && row.contains("健康教育活动台账")
+            && row.contains("1 天"),
+        "{row}"
+    );
+
+    // The annual plan: the admitted evaluations of a year, on the list and in its export.
+    let year = chrono::Datelike::year(&t.today());
+    let (s, l) = approver
+        .get_api(&format!(
+            "/api/v1/demands?kind=evaluation&status=admitted&year={year}"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{l}");
+    let ids: Vec<i64> = l["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [id], "{l}");
+    let (_, l) = approver
+        .get_api(&format!(
+            "/api/v1/demands?kind=evaluation&year={}",
+            year + 1
+        ))
+        .await;
+    assert_eq!(l["total"], 0, "{l}");
+    let (_, l) = approver
+        .get_api("/api/v1/demands?kind=work_item&status=admitted")
+        .await;
+    assert!(
+        l["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["kind"] == "work_item"),
+        "{l}"
+    );
+    for (q, code) in [
+        ("kind=exam", "kind_invalid"),
+        ("year=1999", "year_invalid"),
+        ("year=abcd", "year_invalid"),
+    ] {
+        let (s, p) = approver.get_api(&format!("/api/v1/demands?{q}")).await;
+        assert_eq!(
+            (s, p["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+            "{q}: {p}"
+        );
+    }
+    let (s, html) = approver.get_text("/demands").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(&format!("{year} 年度考核评比计划")));
+    let r = approver
+        .get(&format!(
+            "/demands/export.xlsx?kind=evaluation&status=admitted&year={year}"
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "an xlsx workbook");
+}
