@@ -175,7 +175,9 @@ impl DemandStatus {
     ];
 }
 
-/// Where a supervision case stands (stored as `as_str`).
+/// Where a supervision case stands (stored as `as_str`): received → verified (or dismissed) →
+/// rectifying (the notice is issued) → rectified (an answer awaits review; sent back, it is
+/// rectifying again) → accepted → closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
@@ -185,18 +187,35 @@ pub enum CaseStatus {
     Verified,
     /// A supervisor found nothing to pursue, with the reason.
     Dismissed,
+    /// The rectification notice is issued (or an answer was sent back): the unit must act (5.3-3).
+    Rectifying,
+    /// The unit answered with its evidence; the supervisor reviews it.
+    Rectified,
+    /// The supervisor accepted the rectification; closing it is the last step.
+    Accepted,
     /// Dealt with.
     Closed,
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 4] = [Self::Open, Self::Verified, Self::Dismissed, Self::Closed];
+    pub const ALL: [CaseStatus; 7] = [
+        Self::Open,
+        Self::Verified,
+        Self::Dismissed,
+        Self::Rectifying,
+        Self::Rectified,
+        Self::Accepted,
+        Self::Closed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Open => "open",
             Self::Verified => "verified",
             Self::Dismissed => "dismissed",
+            Self::Rectifying => "rectifying",
+            Self::Rectified => "rectified",
+            Self::Accepted => "accepted",
             Self::Closed => "closed",
         }
     }
@@ -205,7 +224,18 @@ impl CaseStatus {
             Self::Open => "待核实",
             Self::Verified => "已核实",
             Self::Dismissed => "不予立案",
+            Self::Rectifying => "整改中",
+            Self::Rectified => "已整改（待验收）",
+            Self::Accepted => "已验收",
             Self::Closed => "已办结",
+        }
+    }
+    /// The badge class of the state: waiting on someone (`warn`), finished (`ok`), dropped.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::Open | Self::Rectifying | Self::Rectified => "warn",
+            Self::Dismissed => "muted",
+            Self::Verified | Self::Accepted | Self::Closed => "ok",
         }
     }
     /// The status of a stored row (an unknown text reads as closed).
@@ -214,6 +244,10 @@ impl CaseStatus {
             .into_iter()
             .find(|c| c.as_str() == s)
             .unwrap_or(Self::Closed)
+    }
+    /// The status a filter names, `None` for anything else (no filter).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
 
@@ -557,6 +591,9 @@ pub struct CaseView {
     pub community_id: i64,
     pub community_name: String,
     pub reporter: String,
+    /// The reader is the unit the case is about (its notice names it): who reported the case
+    /// is not shown to it (`reporter` is empty).
+    pub reporter_hidden: bool,
     pub demanding_unit: String,
     pub description: String,
     pub claimed_number: Option<String>,
@@ -796,7 +833,8 @@ pub(crate) fn case_kind_zh(kind: &str) -> &'static str {
     }
 }
 
-/// The supervisors' to-dos: open cases in their jurisdiction (4.2-5, 5.3).
+/// The supervisors' to-dos: cases of their jurisdiction to verify, rectifications to review
+/// (待验收) and accepted cases to close (4.2-5, 5.3).
 pub(crate) struct CaseTodos;
 
 impl TodoProvider for CaseTodos {
@@ -1560,7 +1598,9 @@ impl App {
         }
         let rows = supervision_case::Entity::find()
             .filter(scope.holds(supervision_case::Column::CommunityNodeId))
-            .filter(supervision_case::Column::Status.eq(CaseStatus::Open.as_str()))
+            .filter(supervision_case::Column::Status.is_in(
+                [CaseStatus::Open, CaseStatus::Rectified, CaseStatus::Accepted].map(CaseStatus::as_str),
+            ))
             .order_by_asc(supervision_case::Column::Id)
             .limit(PER_PROVIDER)
             .all(self.store.db())
@@ -1570,7 +1610,11 @@ impl App {
             let community = self.find_node(r.community_node_id).await?;
             out.push(TodoItem::new(
                 "问题线索",
-                "待核实",
+                match CaseStatus::stored(&r.status) {
+                    CaseStatus::Rectified => "待验收",
+                    CaseStatus::Accepted => "待办结",
+                    _ => "待核实",
+                },
                 format!("{}：{}", community.name, case_kind_zh(&r.kind)),
                 format!(
                     "{} · {} 报告",
@@ -2430,6 +2474,7 @@ impl App {
             community_id: community.id,
             community_name: community.name,
             reporter,
+            reporter_hidden: false,
             demanding_unit: r.demanding_unit,
             description: r.description,
             claimed_number: r.claimed_number,
