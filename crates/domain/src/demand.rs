@@ -1598,9 +1598,16 @@ impl App {
         }
         let rows = supervision_case::Entity::find()
             .filter(scope.holds(supervision_case::Column::CommunityNodeId))
-            .filter(supervision_case::Column::Status.is_in(
-                [CaseStatus::Open, CaseStatus::Rectified, CaseStatus::Accepted].map(CaseStatus::as_str),
-            ))
+            .filter(
+                supervision_case::Column::Status.is_in(
+                    [
+                        CaseStatus::Open,
+                        CaseStatus::Rectified,
+                        CaseStatus::Accepted,
+                    ]
+                    .map(CaseStatus::as_str),
+                ),
+            )
             .order_by_asc(supervision_case::Column::Id)
             .limit(PER_PROVIDER)
             .all(self.store.db())

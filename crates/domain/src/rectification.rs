@@ -225,7 +225,10 @@ impl App {
     }
 
     /// The case's notice row, if one was issued.
-    pub(crate) async fn notice_row(&self, case_id: i64) -> Result<Option<rectification_notice::Model>> {
+    pub(crate) async fn notice_row(
+        &self,
+        case_id: i64,
+    ) -> Result<Option<rectification_notice::Model>> {
         Ok(rectification_notice::Entity::find()
             .filter(rectification_notice::Column::CaseId.eq(case_id))
             .one(self.store.db())
@@ -252,7 +255,12 @@ impl App {
             .filter(answerable)
             .map(|n| UnitChoice {
                 id: n.id,
-                label: format!("{}{}（{}）", "　".repeat(n.depth.saturating_sub(1)), n.name, n.kind_zh),
+                label: format!(
+                    "{}{}（{}）",
+                    "　".repeat(n.depth.saturating_sub(1)),
+                    n.name,
+                    n.kind_zh
+                ),
             })
             .collect())
     }
@@ -782,13 +790,15 @@ impl App {
             p.push(conflict_state(
                 "case_not_awaiting_review",
                 status,
-                if review == Review::Accept { "验收" } else { "退回" },
+                if review == Review::Accept {
+                    "验收"
+                } else {
+                    "退回"
+                },
             ));
         }
         let reason = p.take(text_field(reason, "reason", "意见", 500, false));
-        if review == Review::SendBack
-            && reason.as_ref().is_some_and(|r| r.chars().count() < 5)
-        {
+        if review == Review::SendBack && reason.as_ref().is_some_and(|r| r.chars().count() < 5) {
             p.push(DomainError::field(
                 "reason",
                 "send_back_reason_required",
@@ -858,7 +868,11 @@ impl App {
         let status = CaseStatus::stored(&row.status);
         let mut p = Problems::new();
         if status != CaseStatus::Accepted {
-            p.push(conflict_state("case_not_accepted", status, "办结（须先验收整改）"));
+            p.push(conflict_state(
+                "case_not_accepted",
+                status,
+                "办结（须先验收整改）",
+            ));
         }
         let opinion = p.take(text_field(opinion, "reason", "意见", 500, false));
         p.finish()?;
@@ -932,7 +946,10 @@ impl App {
                     format!("整改期限 {} 个工作日，截止 {}", n.deadline_days, n.due_on),
                     format!("/cases/{}", n.case_id),
                 )
-                .due_on(chrono::NaiveDate::parse_from_str(&n.due_on, "%Y-%m-%d").ok(), today),
+                .due_on(
+                    chrono::NaiveDate::parse_from_str(&n.due_on, "%Y-%m-%d").ok(),
+                    today,
+                ),
             );
         }
         Ok(out)

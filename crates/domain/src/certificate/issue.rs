@@ -1793,7 +1793,10 @@ mod tests {
     fn uploads_are_checked_by_content_size_and_name() {
         use crate::upload::samples;
         let png = &samples::png();
-        assert_eq!(check_upload(&upload("a.png", png), "attachments").unwrap(), "image/png");
+        assert_eq!(
+            check_upload(&upload("a.png", png), "attachments").unwrap(),
+            "image/png"
+        );
         assert_eq!(
             check_upload(&upload("a.JPG", &samples::jpeg()), "attachments").unwrap(),
             "image/jpeg"
@@ -1821,7 +1824,8 @@ mod tests {
     /// it as a PDF.
     #[test]
     fn an_attachment_with_a_known_signature_and_garbage_is_refused_as_damaged() {
-        let code = |name: &str, b: &[u8]| check_upload(&upload(name, b), "attachments").unwrap_err();
+        let code =
+            |name: &str, b: &[u8]| check_upload(&upload(name, b), "attachments").unwrap_err();
         let e = code("a.png", b"\x89PNG\r\n\x1a\n0000");
         assert_eq!(e.code, "attachment_damaged");
         assert!(

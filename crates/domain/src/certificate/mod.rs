@@ -16,14 +16,14 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use catalogue::load_catalogue;
 pub use catalogue::{CatalogueView, CertificateTypeView, LocalTypeForm};
-pub use issue::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
 pub use issue::{
     ApplicationFilter, ApplicationForm, ApplicationView, AttachmentUpload, AttachmentView,
     DeliberationForm, IssuedView, RecordForm, VerifyView, verify_url,
 };
 pub(crate) use issue::{CertificateTodos, VerifiedDocument, check_upload, text_field};
-pub(crate) use seals::{NodeSeal, OpenSeal};
+pub use issue::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
 pub use seals::{AUTHORITY_NAME, HolidayYearView, SealUseFilter, SealUseView, SealView};
+pub(crate) use seals::{NodeSeal, OpenSeal};
 
 /// Hands out certificate serial numbers before the issue's write transaction (the number is
 /// signed into the certificate, which is rendered outside the transaction). Per counter key

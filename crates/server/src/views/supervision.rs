@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::authz::{Action, answers_for};
 use jianfu_domain::certificate::AttachmentUpload;
-use jianfu_domain::rectification::{NoticeForm, RectificationView, Review, UnitChoice};
 use jianfu_domain::demand::{CaseStatus, CaseView};
+use jianfu_domain::rectification::{NoticeForm, RectificationView, Review, UnitChoice};
 use jianfu_domain::supervision::CaseDecision;
 use serde::Deserialize;
 
@@ -289,7 +289,11 @@ pub async fn answer(
         Ok(v) => v,
         Err(e) => return again(&state, &user, id, Typed::default(), e).await,
     };
-    match state.app.answer_notice(&user.ctx(), id, &text, &files).await {
+    match state
+        .app
+        .answer_notice(&user.ctx(), id, &text, &files)
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
         Err(e) => {
             let typed = Typed {
