@@ -1361,7 +1361,8 @@ impl App {
     pub async fn verify_certificate(&self, serial: &str, code: &str) -> Result<VerifyView> {
         let serial = crate::admission::typed(serial).to_ascii_uppercase();
         let code = crate::admission::typed(code).to_ascii_uppercase();
-        if !super::serial_is_well_formed(&serial) {
+        let notice = crate::rectification::notice_serial_is_well_formed(&serial);
+        if !super::serial_is_well_formed(&serial) && !notice {
             return Err(DomainError::field(
                 "serial",
                 "serial_malformed",
@@ -1374,6 +1375,9 @@ impl App {
                 "check_code_malformed",
                 "核验码应为 10 位字母或数字（不含 0、1、I、L、O）",
             ));
+        }
+        if notice {
+            return self.verify_notice(serial, &code).await;
         }
         let unknown = VerifyView {
             state: "unknown",

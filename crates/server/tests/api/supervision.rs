@@ -399,6 +399,39 @@ async fn the_rectification_loop_from_notice_to_close() {
     assert!(doc.content.body.contains("立即停止下派该事项"));
     assert!(doc.content.body.contains("4.2-5、5.3-2"));
     assert!(doc.content.verify_url.contains(&serial));
+    // Its QR leads to the public verification page, which checks the stored notice again.
+    let query = doc
+        .content
+        .verify_url
+        .split_once("/verify")
+        .unwrap()
+        .1
+        .to_owned();
+    let c = crate::helpers::client();
+    let html = c
+        .get(t.url(&format!("/verify{query}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-state=\"authentic\"")
+            && html.contains("整改通知书")
+            && html.contains("铁东区卫生健康局"),
+        "{html}"
+    );
+    let wrong = format!("/verify?serial={serial}&code=ABCDEFGHJK");
+    let html = c
+        .get(t.url(&wrong))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-state=\"unknown\""), "{html}");
     let mut bad = pdf.clone();
     let at = bad.len() / 2;
     bad[at] ^= 1;
