@@ -583,6 +583,13 @@ pub struct ReportForm {
     pub claimed_number: String,
 }
 
+/// The case list's filter: a state (`CaseStatus::as_str`), or empty for every case.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CaseFilter {
+    pub status: String,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseView {
     pub id: i64,
@@ -2498,13 +2505,25 @@ impl App {
         })
     }
 
-    /// Supervision cases in the caller's jurisdiction, newest first.
-    pub async fn list_cases(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<CaseView>> {
+    /// Supervision cases in the caller's jurisdiction, newest first; only those in the state
+    /// `f.status` names, when it names one.
+    pub async fn list_cases(
+        &self,
+        ctx: &Ctx,
+        f: &CaseFilter,
+        page: PageRequest,
+    ) -> Result<Page<CaseView>> {
         let scope = self
             .visible_or_deny(ctx, Action::ViewCases, "只有监督人员能查看问题线索")
             .await?;
-        let q = supervision_case::Entity::find()
+        let mut q = supervision_case::Entity::find()
             .filter(scope.holds(supervision_case::Column::CommunityNodeId));
+        if !f.status.is_empty() {
+            let status = CaseStatus::parse(&f.status).ok_or_else(|| {
+                DomainError::field("status", "status_invalid", "请选择有效的问题线索状态")
+            })?;
+            q = q.filter(supervision_case::Column::Status.eq(status.as_str()));
+        }
         let (total, rows) = page
             .fetch(
                 q.order_by_desc(supervision_case::Column::Id),

@@ -567,6 +567,33 @@ async fn the_rectification_loop_from_notice_to_close() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "image/png");
     assert_eq!(&r.bytes().await.unwrap()[..], crate::certificates::PNG);
+    // The list filters by state, on the page, in the API and in the export.
+    let ids = |v: &serde_json::Value| -> Vec<i64> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect()
+    };
+    let (_, v) = sup.get_api("/api/v1/cases?status=closed").await;
+    assert!(ids(&v).contains(&id), "{v}");
+    let (_, v) = sup.get_api("/api/v1/cases?status=rectifying").await;
+    assert!(!ids(&v).contains(&id), "{v}");
+    let (s, p) = sup.get_api("/api/v1/cases?status=bogus").await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("status_invalid"))
+    );
+    let (_, html) = sup.get_text("/cases?status=closed").await;
+    assert!(
+        html.contains(&format!("href=\"{page}\""))
+            && html.contains("<option value=\"closed\" selected>")
+            && html.contains("href=\"/cases/export.xlsx?status=closed\""),
+        "{html}"
+    );
+    let (_, html) = sup.get_text("/cases?status=open").await;
+    assert!(!html.contains(&format!("href=\"{page}\"")), "{html}");
     // Nothing left to do for either.
     let (_, inbox) = dept.get_text("/inbox").await;
     assert!(!inbox.contains(&format!("href=\"{page}\"")));
