@@ -915,6 +915,22 @@ mod tests {
         assert!(authorize(&approver, Action::RegisterDemand, &at("/1/2/")).is_err());
     }
 
+    /// A notice is answered by the unit it names, not by the city or district a department's
+    /// role otherwise covers, nor by a supervisor.
+    #[test]
+    fn a_notice_is_answered_by_its_own_unit_only() {
+        let mut dept = principal(Role::DistrictDepartment, "/1/2/");
+        dept.grants[0].node_id = 7;
+        assert!(answers_for(&dept, 7));
+        assert!(!answers_for(&dept, 9), "not the district it serves");
+        assert!(!answers_for(&dept, 8));
+        let sup = principal(Role::Supervisor, "/1/2/");
+        assert!(!answers_for(&sup, 9));
+        let mut blocked = dept.clone();
+        blocked.must_change_password = true;
+        assert!(!answers_for(&blocked, 7));
+    }
+
     #[test]
     fn must_change_password_blocks_everything() {
         let mut p = principal(Role::SystemAdmin, "/1/");

@@ -786,6 +786,29 @@ async fn only_the_notified_unit_answers_with_real_evidence() {
             "{p}"
         );
     }
+    // The page's form says the same, keeps the text typed, and offers the form again.
+    let r = dept
+        .post_multipart(
+            &format!("/cases/{id}/answer"),
+            &[("answer", "已停止下派")],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("请上传至少一份整改佐证材料") && html.contains(">已停止下派</textarea>"),
+        "{html}"
+    );
+    let r = dept
+        .post_multipart(
+            &format!("/cases/{id}/answer"),
+            &[("answer", "已停止下派")],
+            &[("evidence", "照片.jpg", crate::certificates::PNG)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("扩展名与文件内容不符"));
     // Accepting with nothing to review is a conflict.
     let (s, p) = sup
         .post_api(&format!("/api/v1/cases/{id}/accept"), &json!({}))
