@@ -201,6 +201,20 @@ fn parse_deadline(s: &str) -> Result<u8> {
     }
 }
 
+/// A check that a text can be printed on the notice (the PDF's font covers GB 2312): the
+/// problem is the field's, found with the form's others instead of when the PDF is rendered.
+fn printable(field: &'static str) -> impl Fn(String) -> Result<String> {
+    move |t| match jianfu_seal::check_printable(&[&t]) {
+        Ok(()) => Ok(t),
+        Err(jianfu_seal::SealError::UnsupportedCharacters(chars)) => Err(DomainError::field(
+            field,
+            "text_unprintable",
+            format!("含整改通知书字体不支持的字符：{chars}，请删除或改写"),
+        )),
+        Err(_) => Err(DomainError::internal()),
+    }
+}
+
 /// `2026-12-18` → `2026年12月18日`.
 fn chinese_day(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
@@ -364,7 +378,9 @@ impl App {
                 }
             },
         };
-        let facts = p.take(text_field(&f.facts, "facts", "问题事实", 2000, true));
+        let facts = p.take(
+            text_field(&f.facts, "facts", "问题事实", 2000, true).and_then(printable("facts")),
+        );
         let mut clauses: Vec<String> = Vec::new();
         for c in f.clauses.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
             match ClauseId::lookup(c) {
@@ -388,13 +404,16 @@ impl App {
                 jianfu_rules::clause!("5.3-2").as_str().to_owned(),
             ];
         }
-        let action_required = p.take(text_field(
-            &f.action_required,
-            "action_required",
-            "整改要求",
-            1000,
-            true,
-        ));
+        let action_required = p.take(
+            text_field(
+                &f.action_required,
+                "action_required",
+                "整改要求",
+                1000,
+                true,
+            )
+            .and_then(printable("action_required")),
+        );
         let days = p.take(parse_deadline(&f.deadline_days));
         let today = self.today();
         let due = match days {

@@ -649,8 +649,12 @@ async fn a_bad_notice_is_refused_whole_and_changes_nothing() {
         "{p}"
     );
     assert!(p["detail"].as_str().unwrap().contains("管辖范围"), "{p}");
-    // Each deadline out of range, a missing unit, the district itself as the unit.
+    // Each deadline out of range, a missing unit, the district itself as the unit, a text the
+    // notice's font cannot print.
+    let mut emoji = notice_body(unit, 5);
+    emoji["action_required"] = json!("立即整改😀");
     for (body, field, code) in [
+        (emoji, "action_required", "text_unprintable"),
         (
             notice_body(unit, 0),
             "deadline_days",
