@@ -156,7 +156,22 @@ impl App {
                     outcome: s.details["status"]
                         .as_str()
                         .map(|st| CaseStatus::stored(st).label_zh()),
-                    opinion: None,
+                    // A notice says to whom and by when; an answer, its evidence.
+                    opinion: match s.action.as_str() {
+                        "case.notice" => Some(format!(
+                            "整改通知书 {}：责任单位 {}，{} 个工作日内整改，截止 {}",
+                            s.details["serial"].as_str().unwrap_or_default(),
+                            s.details["unit"].as_str().unwrap_or_default(),
+                            s.details["deadline_days"],
+                            s.details["due_on"].as_str().unwrap_or_default(),
+                        )),
+                        "case.answer" => s.details["evidence"].as_array().map(|files| {
+                            let names: Vec<&str> =
+                                files.iter().filter_map(|f| f.as_str()).collect();
+                            format!("佐证材料：{}", names.join("、"))
+                        }),
+                        _ => None,
+                    },
                 }
             })
             .await?;

@@ -556,6 +556,8 @@ async fn the_rectification_loop_from_notice_to_close() {
         "验收整改",
         "办结",
         "佐证材料不足",
+        "责任单位 铁东区卫生健康局，7 个工作日内整改",
+        "佐证材料：停止通知.png",
     ] {
         assert!(html.contains(step), "{step}: {html}");
     }
