@@ -452,6 +452,10 @@ async fn the_rectification_loop_from_notice_to_close() {
         "the reporter is hidden: {html}"
     );
     assert!(
+        !html.contains(">worker<") && html.contains("（不公开）"),
+        "{html}"
+    );
+    assert!(
         html.contains(&format!("action=\"{page}/answer\"")),
         "{html}"
     );
