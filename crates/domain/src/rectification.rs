@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use jianfu_rules::ClauseId;
-use jianfu_rules::certificate::Processing;
 use jianfu_seal::CertificateContent;
 use jianfu_store::entity::{
     node, rectification_answer, rectification_evidence, rectification_notice, seal,
@@ -399,10 +398,12 @@ impl App {
             }
         }
         if clauses.is_empty() {
-            clauses = vec![
-                case.finding.clause.clone(),
-                jianfu_rules::clause!("5.3-2").as_str().to_owned(),
-            ];
+            let finding =
+                ClauseId::lookup(&case.finding.clause).unwrap_or(jianfu_rules::clause!("4.2-5"));
+            clauses = jianfu_rules::supervision::notice_clauses(finding)
+                .into_iter()
+                .map(|c| c.as_str().to_owned())
+                .collect();
         }
         let action_required = p.take(
             text_field(
@@ -419,7 +420,11 @@ impl App {
         let due = match days {
             Some(n) => {
                 let cal = self.calendar().await?;
-                match cal.due_date(crate::clock::rules_date(today)?, Processing::WorkingDays(n)) {
+                match jianfu_rules::supervision::rectification_due(
+                    &cal,
+                    crate::clock::rules_date(today)?,
+                    n,
+                ) {
                     Ok(d) => Some(
                         chrono::NaiveDate::parse_from_str(&d.to_string(), "%Y-%m-%d")
                             .map_err(|_| DomainError::internal())?,

@@ -33,6 +33,7 @@ pub mod decision;
 pub mod lists;
 pub mod plaque;
 pub mod policy;
+pub mod supervision;
 pub mod work_item;
 
 pub use calendar::{Calendar, CalendarError, Holiday, HolidayCalendar};
