@@ -190,8 +190,13 @@ pub enum Action {
     ReportUnadmitted,
     /// See supervision cases.
     ViewCases,
-    /// Verify a supervision case or dismiss it with a reason (5.3-2).
+    /// Verify a supervision case or dismiss it with a reason (5.3-2); issue its rectification
+    /// notice, accept or send back the answer, and close it (5.3-3).
     DecideCase,
+    /// Answer a rectification notice addressed to one's own unit (整改答复, 5.3-3): the staff of
+    /// the department, street or community the notice names, and no one else (see
+    /// [`answers_for`]: the unit itself, not the subtree it serves).
+    AnswerNotice,
     /// See the burden ledger per community and department.
     ViewLedger,
     /// Apply for a certificate (a resident for themself, community staff on a resident's behalf).
@@ -237,7 +242,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -256,6 +261,7 @@ impl Action {
         Self::ReportUnadmitted,
         Self::ViewCases,
         Self::DecideCase,
+        Self::AnswerNotice,
         Self::ViewLedger,
         Self::ApplyCertificate,
         Self::ProcessCertificate,
@@ -297,7 +303,8 @@ impl Action {
             Self::ReviewDemands => "审阅辖区内已提交的事项",
             Self::ReportUnadmitted => "拒收并举报未准入事项",
             Self::ViewCases => "查看监督问题线索",
-            Self::DecideCase => "核实问题线索",
+            Self::DecideCase => "核实和督促整改问题线索",
+            Self::AnswerNotice => "答复整改通知",
             Self::ViewLedger => "查看负担台账",
             Self::ApplyCertificate => "申请证明",
             Self::ProcessCertificate => "办理证明",
@@ -350,6 +357,17 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::ViewDemands => !role.is_admin() && role != R::Resident,
         A::ReportUnadmitted => matches!(role, R::CommunityWorker | R::CommunityHead),
         A::ViewCases | A::DecideCase => role == R::Supervisor,
+        // 5.3-3 督促整改: the unit found wanting answers for itself — a department, a street or
+        // town, or a community (its staff). Supervisors and approvers do not answer for others.
+        A::AnswerNotice => matches!(
+            role,
+            R::DistrictDepartment
+                | R::CityDepartment
+                | R::StaffingOffice
+                | R::StreetOfficial
+                | R::CommunityHead
+                | R::CommunityWorker
+        ),
         A::ViewLedger => matches!(
             role,
             R::CityApprover
@@ -568,6 +586,13 @@ pub fn own_units(p: &Principal, action: Action) -> Vec<i64> {
     v
 }
 
+/// Whether `p` answers rectification notices for the unit `unit_node_id` (整改答复): a role
+/// that permits [`Action::AnswerNotice`] held at that very node. A department's role covers the
+/// city or district it serves for other actions; the notice is the department's own.
+pub fn answers_for(p: &Principal, unit_node_id: i64) -> bool {
+    own_units(p, Action::AnswerNotice).contains(&unit_node_id)
+}
+
 /// The one authorization decision: may `p` take `action` on `target`? Exactly when the target
 /// lies in [`visible`]`(p, action)`.
 pub fn authorize(p: &Principal, action: Action, target: &Target<'_>) -> Result<()> {
@@ -621,6 +646,7 @@ mod tests {
                     A::ManageApiTokens,
                     A::ViewDemands,
                     A::ReportUnadmitted,
+                    A::AnswerNotice,
                     A::ViewLedger,
                     A::ApplyCertificate,
                     A::ProcessCertificate,
@@ -638,6 +664,7 @@ mod tests {
                     A::ManageApiTokens,
                     A::ViewDemands,
                     A::ReportUnadmitted,
+                    A::AnswerNotice,
                     A::ViewLedger,
                     A::ApplyCertificate,
                     A::ProcessCertificate,
@@ -655,6 +682,7 @@ mod tests {
                     A::ViewTree,
                     A::ManageApiTokens,
                     A::ViewDemands,
+                    A::AnswerNotice,
                     A::ViewLedger,
                     A::ViewCertificates,
                     A::ViewSealLedger,
@@ -671,6 +699,7 @@ mod tests {
                     A::ManageApiTokens,
                     A::DraftDemand,
                     A::ViewDemands,
+                    A::AnswerNotice,
                 ],
             ),
             (
@@ -679,6 +708,7 @@ mod tests {
                     A::ViewTree,
                     A::ManageApiTokens,
                     A::ViewDemands,
+                    A::AnswerNotice,
                     A::ViewPlaques,
                     A::ApproveTemporaryPlaque,
                 ],
@@ -707,6 +737,7 @@ mod tests {
                     A::ManageApiTokens,
                     A::DraftDemand,
                     A::ViewDemands,
+                    A::AnswerNotice,
                 ],
             ),
             (
@@ -882,6 +913,22 @@ mod tests {
         assert!(authorize(&city, Action::RevokeDemand, &at("/1/2/")).is_ok());
         let approver = principal(Role::DistrictApprover, "/1/2/");
         assert!(authorize(&approver, Action::RegisterDemand, &at("/1/2/")).is_err());
+    }
+
+    /// A notice is answered by the unit it names, not by the city or district a department's
+    /// role otherwise covers, nor by a supervisor.
+    #[test]
+    fn a_notice_is_answered_by_its_own_unit_only() {
+        let mut dept = principal(Role::DistrictDepartment, "/1/2/");
+        dept.grants[0].node_id = 7;
+        assert!(answers_for(&dept, 7));
+        assert!(!answers_for(&dept, 9), "not the district it serves");
+        assert!(!answers_for(&dept, 8));
+        let sup = principal(Role::Supervisor, "/1/2/");
+        assert!(!answers_for(&sup, 9));
+        let mut blocked = dept.clone();
+        blocked.must_change_password = true;
+        assert!(!answers_for(&blocked, 7));
     }
 
     #[test]

@@ -195,7 +195,9 @@ impl DemandStatus {
     ];
 }
 
-/// Where a supervision case stands (stored as `as_str`).
+/// Where a supervision case stands (stored as `as_str`): received → verified (or dismissed) →
+/// rectifying (the notice is issued) → rectified (an answer awaits review; sent back, it is
+/// rectifying again) → accepted → closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
@@ -205,18 +207,35 @@ pub enum CaseStatus {
     Verified,
     /// A supervisor found nothing to pursue, with the reason.
     Dismissed,
+    /// The rectification notice is issued (or an answer was sent back): the unit must act (5.3-3).
+    Rectifying,
+    /// The unit answered with its evidence; the supervisor reviews it.
+    Rectified,
+    /// The supervisor accepted the rectification; closing it is the last step.
+    Accepted,
     /// Dealt with.
     Closed,
 }
 
 impl CaseStatus {
-    pub const ALL: [CaseStatus; 4] = [Self::Open, Self::Verified, Self::Dismissed, Self::Closed];
+    pub const ALL: [CaseStatus; 7] = [
+        Self::Open,
+        Self::Verified,
+        Self::Dismissed,
+        Self::Rectifying,
+        Self::Rectified,
+        Self::Accepted,
+        Self::Closed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Open => "open",
             Self::Verified => "verified",
             Self::Dismissed => "dismissed",
+            Self::Rectifying => "rectifying",
+            Self::Rectified => "rectified",
+            Self::Accepted => "accepted",
             Self::Closed => "closed",
         }
     }
@@ -225,7 +244,18 @@ impl CaseStatus {
             Self::Open => "待核实",
             Self::Verified => "已核实",
             Self::Dismissed => "不予立案",
+            Self::Rectifying => "整改中",
+            Self::Rectified => "已整改（待验收）",
+            Self::Accepted => "已验收",
             Self::Closed => "已办结",
+        }
+    }
+    /// The badge class of the state: waiting on someone (`warn`), finished (`ok`), dropped.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::Open | Self::Rectifying | Self::Rectified => "warn",
+            Self::Dismissed => "muted",
+            Self::Verified | Self::Accepted | Self::Closed => "ok",
         }
     }
     /// The status of a stored row (an unknown text reads as closed).
@@ -234,6 +264,10 @@ impl CaseStatus {
             .into_iter()
             .find(|c| c.as_str() == s)
             .unwrap_or(Self::Closed)
+    }
+    /// The status a filter names, `None` for anything else (no filter).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
 
@@ -576,6 +610,13 @@ pub struct ReportForm {
     pub claimed_number: String,
 }
 
+/// The case list's filter: a state (`CaseStatus::as_str`), or empty for every case.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CaseFilter {
+    pub status: String,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseView {
     pub id: i64,
@@ -584,6 +625,9 @@ pub struct CaseView {
     pub community_id: i64,
     pub community_name: String,
     pub reporter: String,
+    /// The reader is the unit the case is about (its notice names it): who reported the case
+    /// is not shown to it (`reporter` is empty).
+    pub reporter_hidden: bool,
     pub demanding_unit: String,
     pub description: String,
     pub claimed_number: Option<String>,
@@ -823,7 +867,8 @@ pub(crate) fn case_kind_zh(kind: &str) -> &'static str {
     }
 }
 
-/// The supervisors' to-dos: open cases in their jurisdiction (4.2-5, 5.3).
+/// The supervisors' to-dos: cases of their jurisdiction to verify, rectifications to review
+/// (待验收) and accepted cases to close (4.2-5, 5.3).
 pub(crate) struct CaseTodos;
 
 impl TodoProvider for CaseTodos {
@@ -1591,7 +1636,16 @@ impl App {
         }
         let rows = supervision_case::Entity::find()
             .filter(scope.holds(supervision_case::Column::CommunityNodeId))
-            .filter(supervision_case::Column::Status.eq(CaseStatus::Open.as_str()))
+            .filter(
+                supervision_case::Column::Status.is_in(
+                    [
+                        CaseStatus::Open,
+                        CaseStatus::Rectified,
+                        CaseStatus::Accepted,
+                    ]
+                    .map(CaseStatus::as_str),
+                ),
+            )
             .order_by_asc(supervision_case::Column::Id)
             .limit(PER_PROVIDER)
             .all(self.store.db())
@@ -1601,7 +1655,11 @@ impl App {
             let community = self.find_node(r.community_node_id).await?;
             out.push(TodoItem::new(
                 "问题线索",
-                "待核实",
+                match CaseStatus::stored(&r.status) {
+                    CaseStatus::Rectified => "待验收",
+                    CaseStatus::Accepted => "待办结",
+                    _ => "待核实",
+                },
                 format!("{}：{}", community.name, case_kind_zh(&r.kind)),
                 format!(
                     "{} · {} 报告",
@@ -2509,6 +2567,7 @@ impl App {
             community_id: community.id,
             community_name: community.name,
             reporter,
+            reporter_hidden: false,
             demanding_unit: r.demanding_unit,
             description: r.description,
             claimed_number: r.claimed_number,
@@ -2525,13 +2584,25 @@ impl App {
         })
     }
 
-    /// Supervision cases in the caller's jurisdiction, newest first.
-    pub async fn list_cases(&self, ctx: &Ctx, page: PageRequest) -> Result<Page<CaseView>> {
+    /// Supervision cases in the caller's jurisdiction, newest first; only those in the state
+    /// `f.status` names, when it names one.
+    pub async fn list_cases(
+        &self,
+        ctx: &Ctx,
+        f: &CaseFilter,
+        page: PageRequest,
+    ) -> Result<Page<CaseView>> {
         let scope = self
             .visible_or_deny(ctx, Action::ViewCases, "只有监督人员能查看问题线索")
             .await?;
-        let q = supervision_case::Entity::find()
+        let mut q = supervision_case::Entity::find()
             .filter(scope.holds(supervision_case::Column::CommunityNodeId));
+        if !f.status.is_empty() {
+            let status = CaseStatus::parse(&f.status).ok_or_else(|| {
+                DomainError::field("status", "status_invalid", "请选择有效的问题线索状态")
+            })?;
+            q = q.filter(supervision_case::Column::Status.eq(status.as_str()));
+        }
         let (total, rows) = page
             .fetch(
                 q.order_by_desc(supervision_case::Column::Id),

@@ -86,6 +86,7 @@ pub trait TodoProvider: Sync {
 pub const PROVIDERS: &[&dyn TodoProvider] = &[
     &crate::demand::DemandTodos,
     &crate::demand::CaseTodos,
+    &crate::rectification::NoticeTodos,
     &crate::certificate::CertificateTodos,
     &crate::plaque::PlaqueTodos,
     &crate::form_draft::FormDraftTodos,

@@ -23,6 +23,7 @@ pub mod inbox;
 pub mod page;
 pub mod personal_data;
 pub mod plaque;
+pub mod rectification;
 pub mod second_factor;
 pub mod supervision;
 pub mod text;

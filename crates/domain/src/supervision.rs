@@ -1,13 +1,13 @@
 //! The supervision case workflow (监督检查, 5.3; issue 14), first slice: a supervisor opens a
 //! case of their jurisdiction, sees its history, and verifies it (the facts hold: 已核实) or
-//! dismisses it with a reason (不予立案). Notices, rectification, escalation and reopening are
-//! the next slices; they add states to `demand::CaseStatus` and steps to the same timeline.
+//! dismisses it with a reason (不予立案). The rectification loop that follows is in
+//! `rectification.rs`; escalation and reopening are the next slices.
 
 use jianfu_store::entity::supervision_case;
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::authz::Action;
+use crate::authz::{self, Action};
 use crate::demand::{CaseStatus, CaseView};
 use crate::error::{DomainError, Result};
 use crate::timeline::{Annotation, TimelineEntry};
@@ -61,6 +61,16 @@ impl App {
             .await?
             .ok_or_else(|| DomainError::not_found("问题线索"))?;
         let community = self.find_node(row.community_node_id).await?;
+        // The unit a notice names sees the case about itself, never who reported it.
+        if action == Action::ViewCases
+            && authz::authorize(&ctx.principal, action, &community.target()).is_err()
+            && self.is_notified_unit(ctx, id).await?
+        {
+            let mut view = self.case_view(row, community).await?;
+            view.reporter = String::new();
+            view.reporter_hidden = true;
+            return Ok(view);
+        }
         self.check(ctx, action, &community.target()).await?;
         self.case_view(row, community).await
     }
@@ -140,14 +150,37 @@ impl App {
     /// view [`App::case_detail`] returned.
     pub async fn case_timeline(&self, c: &CaseView) -> Result<Vec<TimelineEntry>> {
         let actions = crate::timeline::actions_of("case.", &["case.export"]);
-        self.timeline(&[("supervision_case", c.id.to_string())], &actions, |s| {
-            Annotation {
-                outcome: s.details["status"]
-                    .as_str()
-                    .map(|st| CaseStatus::stored(st).label_zh()),
-                opinion: None,
+        let mut steps = self
+            .timeline(&[("supervision_case", c.id.to_string())], &actions, |s| {
+                Annotation {
+                    outcome: s.details["status"]
+                        .as_str()
+                        .map(|st| CaseStatus::stored(st).label_zh()),
+                    // A notice says to whom and by when; an answer, its evidence.
+                    opinion: match s.action.as_str() {
+                        "case.notice" => Some(format!(
+                            "整改通知书 {}：责任单位 {}，{} 个工作日内整改，截止 {}",
+                            s.details["serial"].as_str().unwrap_or_default(),
+                            s.details["unit"].as_str().unwrap_or_default(),
+                            s.details["deadline_days"],
+                            s.details["due_on"].as_str().unwrap_or_default(),
+                        )),
+                        "case.answer" => s.details["evidence"].as_array().map(|files| {
+                            let names: Vec<&str> =
+                                files.iter().filter_map(|f| f.as_str()).collect();
+                            format!("佐证材料：{}", names.join("、"))
+                        }),
+                        _ => None,
+                    },
+                }
+            })
+            .await?;
+        if c.reporter_hidden {
+            let reported = crate::audit_log::action_label("case.report");
+            for s in steps.iter_mut().filter(|s| s.what == reported) {
+                s.who = "（不公开）".into();
             }
-        })
-        .await
+        }
+        Ok(steps)
     }
 }

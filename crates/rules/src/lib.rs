@@ -36,6 +36,7 @@ pub mod evaluation;
 pub mod lists;
 pub mod plaque;
 pub mod policy;
+pub mod supervision;
 pub mod work_item;
 
 pub use calendar::{Calendar, CalendarError, Holiday, HolidayCalendar};

@@ -53,6 +53,10 @@ const ADMIT: &[Action] = &[
     Action::ApproveTemporaryPlaque,
 ];
 
+/// Who may open a case: its supervisors, and the unit its rectification notice names (the
+/// use case narrows it to that case).
+const CASE_READERS: &[Action] = &[Action::ViewCases, Action::AnswerNotice];
+
 /// Overruling a banned-wording match (4.2-6): the authority that admits the demand, or for a
 /// work item with a legal basis the list keeper who registers it (4.2-4).
 const REVIEW_WORDING: &[Action] = &[
@@ -680,7 +684,7 @@ pub fn route_table() -> Vec<RouteSpec> {
         r(
             get.clone(),
             "/cases/{id}",
-            Act(A::ViewCases),
+            AnyOf(CASE_READERS),
             views::supervision::detail,
         ),
         r(
@@ -688,6 +692,48 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/cases/{id}/decide",
             Act(A::DecideCase),
             views::supervision::decide,
+        ),
+        r(
+            post.clone(),
+            "/cases/{id}/notice",
+            Act(A::DecideCase),
+            views::supervision::notice,
+        ),
+        r(
+            get.clone(),
+            "/cases/{id}/notice.pdf",
+            AnyOf(CASE_READERS),
+            views::supervision::notice_pdf,
+        ),
+        r(
+            get.clone(),
+            "/cases/{id}/evidence/{eid}",
+            AnyOf(CASE_READERS),
+            views::supervision::evidence,
+        ),
+        r(
+            post.clone(),
+            "/cases/{id}/answer",
+            Act(A::AnswerNotice),
+            views::supervision::answer,
+        ),
+        r(
+            post.clone(),
+            "/cases/{id}/accept",
+            Act(A::DecideCase),
+            views::supervision::accept,
+        ),
+        r(
+            post.clone(),
+            "/cases/{id}/send-back",
+            Act(A::DecideCase),
+            views::supervision::send_back,
+        ),
+        r(
+            post.clone(),
+            "/cases/{id}/close",
+            Act(A::DecideCase),
+            views::supervision::close,
         ),
         r(
             get.clone(),
@@ -776,7 +822,7 @@ pub fn route_table() -> Vec<RouteSpec> {
         r(
             get.clone(),
             "/api/v1/cases/{id}",
-            Act(A::ViewCases),
+            AnyOf(CASE_READERS),
             api::supervision::get,
         ),
         r(
@@ -784,6 +830,42 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/cases/{id}/decide",
             Act(A::DecideCase),
             api::supervision::decide,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/cases/{id}/notice",
+            Act(A::DecideCase),
+            api::supervision::notice,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/cases/{id}/notice.pdf",
+            AnyOf(CASE_READERS),
+            api::supervision::notice_pdf,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/cases/{id}/answer",
+            Act(A::AnswerNotice),
+            api::supervision::answer,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/cases/{id}/accept",
+            Act(A::DecideCase),
+            api::supervision::accept,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/cases/{id}/send-back",
+            Act(A::DecideCase),
+            api::supervision::send_back,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/cases/{id}/close",
+            Act(A::DecideCase),
+            api::supervision::close,
         ),
         r(
             get.clone(),

@@ -161,9 +161,12 @@ pub fn verify_url(base: &str, serial: &str, code: &str) -> String {
     )
 }
 
-fn check_upload(u: &AttachmentUpload) -> Result<&'static str> {
+/// The kind of an uploaded file (PNG, JPEG or PDF, judged by its content, with a name whose
+/// extension says the same), or the problem with it as an error on `field`. Certificate
+/// attachments and rectification evidence are checked alike.
+pub(crate) fn check_upload(u: &AttachmentUpload, field: &'static str) -> Result<&'static str> {
     let name = u.file_name.trim();
-    let err = |code, msg: String| DomainError::field("attachments", code, msg);
+    let err = |code, msg: String| DomainError::field(field, code, msg);
     if name.is_empty()
         || name.chars().count() > 120
         || name.contains(['/', '\\', '\0'])
@@ -219,7 +222,7 @@ fn check_upload(u: &AttachmentUpload) -> Result<&'static str> {
     Ok(kind)
 }
 
-fn text_field(
+pub(crate) fn text_field(
     s: &str,
     field: &'static str,
     label: &str,
@@ -385,7 +388,7 @@ impl App {
             ));
         } else {
             for u in uploads {
-                if let Some(kind) = problems.take(check_upload(u)) {
+                if let Some(kind) = problems.take(check_upload(u, "attachments")) {
                     kinds.push(kind);
                 }
             }
@@ -1373,7 +1376,8 @@ impl App {
     pub async fn verify_certificate(&self, serial: &str, code: &str) -> Result<VerifyView> {
         let serial = crate::admission::typed(serial).to_ascii_uppercase();
         let code = crate::admission::typed(code).to_ascii_uppercase();
-        if !super::serial_is_well_formed(&serial) {
+        let notice = crate::rectification::notice_serial_is_well_formed(&serial);
+        if !super::serial_is_well_formed(&serial) && !notice {
             return Err(DomainError::field(
                 "serial",
                 "serial_malformed",
@@ -1386,6 +1390,9 @@ impl App {
                 "check_code_malformed",
                 "核验码应为 10 位字母或数字（不含 0、1、I、L、O）",
             ));
+        }
+        if notice {
+            return self.verify_notice(serial, &code).await;
         }
         let unknown = VerifyView {
             state: "unknown",
@@ -1805,16 +1812,19 @@ mod tests {
     fn uploads_are_checked_by_content_size_and_name() {
         use crate::upload::samples;
         let png = &samples::png();
-        assert_eq!(check_upload(&upload("a.png", png)).unwrap(), "image/png");
         assert_eq!(
-            check_upload(&upload("a.JPG", &samples::jpeg())).unwrap(),
+            check_upload(&upload("a.png", png), "attachments").unwrap(),
+            "image/png"
+        );
+        assert_eq!(
+            check_upload(&upload("a.JPG", &samples::jpeg()), "attachments").unwrap(),
             "image/jpeg"
         );
         assert_eq!(
-            check_upload(&upload("a.pdf", &samples::pdf())).unwrap(),
+            check_upload(&upload("a.pdf", &samples::pdf()), "attachments").unwrap(),
             "application/pdf"
         );
-        let code = |u: AttachmentUpload| check_upload(&u).unwrap_err().code;
+        let code = |u: AttachmentUpload| check_upload(&u, "attachments").unwrap_err().code;
         assert_eq!(code(upload("a.png", b"MZ\x90\0")), "attachment_type");
         assert_eq!(
             code(upload("a.png", &samples::pdf())),
@@ -1833,7 +1843,8 @@ mod tests {
     /// it as a PDF.
     #[test]
     fn an_attachment_with_a_known_signature_and_garbage_is_refused_as_damaged() {
-        let code = |name: &str, b: &[u8]| check_upload(&upload(name, b)).unwrap_err();
+        let code =
+            |name: &str, b: &[u8]| check_upload(&upload(name, b), "attachments").unwrap_err();
         let e = code("a.png", b"\x89PNG\r\n\x1a\n0000");
         assert_eq!(e.code, "attachment_damaged");
         assert!(

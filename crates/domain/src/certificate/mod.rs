@@ -16,14 +16,14 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use catalogue::load_catalogue;
 pub use catalogue::{CatalogueView, CertificateTypeView, LocalTypeForm};
-pub use issue::MAX_ATTACHMENT_BYTES;
 pub use issue::{
     ApplicationFilter, ApplicationForm, ApplicationView, AttachmentUpload, AttachmentView,
     DeliberationForm, IssuedView, RecordForm, VerifyView, verify_url,
 };
-pub(crate) use issue::{CertificateTodos, VerifiedDocument};
-pub(crate) use seals::OpenSeal;
+pub(crate) use issue::{CertificateTodos, VerifiedDocument, check_upload, text_field};
+pub use issue::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
 pub use seals::{AUTHORITY_NAME, HolidayYearView, SealUseFilter, SealUseView, SealView};
+pub(crate) use seals::{NodeSeal, OpenSeal};
 
 /// Hands out certificate serial numbers before the issue's write transaction (the number is
 /// signed into the certificate, which is rendered outside the transaction). Per counter key
@@ -181,7 +181,7 @@ const CHECK_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 /// Length of a check code: 31^10 ≈ 8·10^14 possibilities, and guesses are rate-limited.
 const CHECK_LEN: usize = 10;
 
-fn new_check_code() -> String {
+pub(crate) fn new_check_code() -> String {
     use rand::Rng;
     let mut rng = rand::rng();
     (0..CHECK_LEN)

@@ -100,6 +100,18 @@ pub struct HolidayYearView {
     pub origin: &'static str,
 }
 
+/// What a node's seal says and who may use it (see [`App::make_node_seal`]).
+pub(crate) struct NodeSeal {
+    /// The roles whose holders at the node may use the seal.
+    pub(crate) signers: &'static [Role],
+    /// The text along the upper arc.
+    pub(crate) name: String,
+    /// The kind under the star (证明专用章, 监督检查专用章).
+    pub(crate) kind: &'static str,
+    /// The refusal when nobody at the node holds one of `signers`.
+    pub(crate) no_signers: &'static str,
+}
+
 impl App {
     /// The key that encrypts seal keys at rest, derived from the deployment secret.
     fn seal_kek(&self) -> [u8; 16] {
@@ -173,13 +185,29 @@ impl App {
         conn: &C,
         c: &crate::tree::NodeView,
     ) -> Result<SealView> {
+        let seal = NodeSeal {
+            signers: &[Role::CommunityWorker, Role::CommunityHead],
+            name: format!("{}居民委员会", c.name).replace("居民委员会居民委员会", "居民委员会"),
+            kind: "证明专用章",
+            no_signers: "该社区还没有社区工作者或负责人账号，无法确定用印人",
+        };
+        self.make_node_seal(conn, c, seal).await
+    }
+
+    /// Makes (or remakes) the seal of node `c` as `seal` describes: a new SM2 key and a record
+    /// signed by the seal authority listing the accounts holding `seal.signers` roles at `c`;
+    /// the node's previous seal is retired. Communities' seals and supervising departments'
+    /// seals (on rectification notices) are made alike.
+    pub(crate) async fn make_node_seal<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        c: &crate::tree::NodeView,
+        seal: NodeSeal,
+    ) -> Result<SealView> {
         let authority = self.authority_key(conn).await?;
         let signer_ids: Vec<i64> = role_grant::Entity::find()
             .filter(role_grant::Column::NodeId.eq(c.id))
-            .filter(
-                role_grant::Column::Role
-                    .is_in([Role::CommunityWorker.as_str(), Role::CommunityHead.as_str()]),
-            )
+            .filter(role_grant::Column::Role.is_in(seal.signers.iter().map(|r| r.as_str())))
             .all(conn)
             .await?
             .into_iter()
@@ -194,10 +222,7 @@ impl App {
             .collect();
         signers.sort();
         if signers.is_empty() {
-            return Err(DomainError::conflict(
-                "seal_no_signers",
-                "该社区还没有社区工作者或负责人账号，无法确定用印人",
-            ));
+            return Err(DomainError::conflict("seal_no_signers", seal.no_signers));
         }
         let previous = seal::Entity::find()
             .filter(seal::Column::CommunityNodeId.eq(c.id))
@@ -216,9 +241,9 @@ impl App {
         let record = SealRecord {
             version: 1,
             seal_id: code.clone(),
-            name: format!("{}居民委员会", c.name).replace("居民委员会居民委员会", "居民委员会"),
+            name: seal.name,
             owner_code: c.division_code.clone().unwrap_or_default(),
-            kind: "证明专用章".into(),
+            kind: seal.kind.into(),
             public_key: key.public_key(),
             allowed_signers: signers,
             valid_from: today.to_string(),

@@ -323,6 +323,34 @@ pub struct AttachmentIn {
     pub content_base64: String,
 }
 
+/// The files of a body, decoded from base64; a file that is not base64 is a problem of `field`.
+pub(crate) fn decode_uploads(
+    files: Vec<AttachmentIn>,
+    field: &'static str,
+) -> Result<Vec<AttachmentUpload>, DomainError> {
+    files
+        .into_iter()
+        .map(|a| {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(a.content_base64.as_bytes())
+                .map_err(|_| {
+                    DomainError::field(
+                        field,
+                        "attachment_base64",
+                        format!(
+                            "附件“{}”不是有效的 base64",
+                            a.file_name.chars().take(60).collect::<String>()
+                        ),
+                    )
+                })?;
+            Ok(AttachmentUpload {
+                file_name: a.file_name,
+                bytes,
+            })
+        })
+        .collect()
+}
+
 /// An application as the API takes it.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -354,25 +382,7 @@ pub async fn apply(
     user: CurrentUser,
     Body(b): Body<ApplicationIn>,
 ) -> Result<(axum::http::StatusCode, Json<ApplicationOut>), ApiError> {
-    let mut uploads = Vec::with_capacity(b.attachments.len());
-    for a in b.attachments {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(a.content_base64.as_bytes())
-            .map_err(|_| {
-                DomainError::field(
-                    "attachments",
-                    "attachment_base64",
-                    format!(
-                        "附件“{}”不是有效的 base64",
-                        a.file_name.chars().take(60).collect::<String>()
-                    ),
-                )
-            })?;
-        uploads.push(AttachmentUpload {
-            file_name: a.file_name,
-            bytes,
-        });
-    }
+    let uploads = decode_uploads(b.attachments, "attachments")?;
     let form = ApplicationForm {
         community_id: b.community_id,
         type_code: b.type_code,

@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jianfu_domain::demand::{CaseView, DemandFilter, DemandForm, DemandView, ReportForm};
+use jianfu_domain::demand::{
+    CaseFilter, CaseView, DemandFilter, DemandForm, DemandView, ReportForm,
+};
 use jianfu_domain::page::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -596,9 +598,12 @@ pub struct PageParams {
     /// Items per page (default 20).
     #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
+    /// Only the cases in this state.
+    #[param(schema_with = crate::api::texts::case_status)]
+    status: Option<String>,
 }
 
-/// Supervision cases in the caller's jurisdiction (supervisors).
+/// Supervision cases in the caller's jurisdiction (supervisors), optionally of one state.
 #[utoipa::path(get, path = "/api/v1/cases", params(PageParams), responses((status = 200, body = PageOut<CaseOut>), (status = 403, body = Problem)))]
 pub async fn cases(
     State(s): State<AppState>,
@@ -607,7 +612,13 @@ pub async fn cases(
 ) -> Result<Json<PageOut<CaseOut>>, ApiError> {
     let page = s
         .app
-        .list_cases(&user.ctx(), PageRequest::parse(p.page, p.per_page)?)
+        .list_cases(
+            &user.ctx(),
+            &CaseFilter {
+                status: p.status.unwrap_or_default(),
+            },
+            PageRequest::parse(p.page, p.per_page)?,
+        )
         .await?;
     Ok(Json(PageOut {
         items: page.items.into_iter().map(CaseOut::from).collect(),

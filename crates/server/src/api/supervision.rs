@@ -1,13 +1,19 @@
-//! Supervision cases over the API (issue 14, slice 1): one case, and a supervisor's
-//! verification or dismissal — the twins of `/cases/{id}` and its 核实 form.
+//! Supervision cases over the API (issue 14): one case, a supervisor's verification or
+//! dismissal, and the rectification loop (notice and its PDF, answer, accept, send back,
+//! close) — the twins of `/cases/{id}` and its forms.
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use jianfu_domain::DomainError;
+use jianfu_domain::rectification::{NoticeForm, Review};
 use jianfu_domain::supervision::CaseDecision;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::access::CurrentUser;
+use crate::api::certificates::AttachmentIn;
 use crate::api::demands::CaseOut;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path};
@@ -51,5 +57,179 @@ pub async fn decide(
             .decide_case(&user.ctx(), id, decision, &b.opinion)
             .await?
             .into(),
+    ))
+}
+
+/// A rectification notice as the API answers it.
+#[derive(Serialize, ToSchema)]
+pub struct NoticeOut {
+    pub case: CaseOut,
+    /// `ZG-YYYY-NNNNNN`.
+    pub serial: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub issuer_name: String,
+    pub clauses: Vec<String>,
+    pub deadline_days: i32,
+    /// The last working day of the deadline, `YYYY-MM-DD`.
+    pub due_on: String,
+    pub overdue: bool,
+    /// The public verification address printed as a QR code on the PDF.
+    pub verify_url: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeIn {
+    /// The responsible unit: a department, street or community of the caller's jurisdiction.
+    pub unit_id: Option<i64>,
+    pub facts: String,
+    /// Clause IDs of the policy; empty or absent for the case finding's clause and 5.3-2.
+    #[serde(default)]
+    pub clauses: Vec<String>,
+    pub action_required: String,
+    /// The deadline in working days, 1–60 (counted on the holiday calendar).
+    pub deadline_days: Option<i64>,
+}
+
+/// Issues the rectification notice of a verified case (5.3-3; supervisors of its
+/// jurisdiction): a PDF sealed with the supervising department's seal. Every problem of the
+/// body is answered at once (`errors`); a case that is not verified answers 409.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/notice", params(("id" = i64, Path)), request_body = NoticeIn,
+    responses((status = 201, body = NoticeOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn notice(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<NoticeIn>,
+) -> Result<(StatusCode, Json<NoticeOut>), ApiError> {
+    let form = NoticeForm {
+        unit_id: b.unit_id,
+        facts: b.facts,
+        clauses: b.clauses,
+        action_required: b.action_required,
+        deadline_days: b.deadline_days.map(|d| d.to_string()).unwrap_or_default(),
+    };
+    let c = s.app.issue_notice(&user.ctx(), id, &form).await?;
+    let n = s
+        .app
+        .rectification(&c)
+        .await?
+        .notice
+        .ok_or_else(DomainError::internal)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NoticeOut {
+            case: c.into(),
+            serial: n.serial,
+            unit_id: n.unit_id,
+            unit_name: n.unit_name,
+            issuer_name: n.issuer_name,
+            clauses: n.clauses,
+            deadline_days: n.deadline_days,
+            due_on: n.due_on,
+            overdue: n.overdue,
+            verify_url: n.verify_url,
+        }),
+    ))
+}
+
+/// The case's sealed rectification notice (PDF, signed; `jianfu verify` checks it offline),
+/// for the supervisors of the case and the notified unit.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/notice.pdf", params(("id" = i64, Path)),
+    responses((status = 200, description = "整改通知书 PDF", content_type = "application/pdf"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn notice_pdf(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let (name, pdf) = s.app.notice_pdf(&user.ctx(), id).await?;
+    Ok(crate::views::list::download(
+        pdf,
+        "application/pdf",
+        &name,
+        false,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerIn {
+    /// What the unit did (1–2,000 characters).
+    pub answer: String,
+    /// At least one file (PNG, JPEG or PDF, judged by content; at most 5 of 5 MB each).
+    #[serde(default)]
+    pub evidence: Vec<AttachmentIn>,
+}
+
+/// The notified unit answers its rectification notice with evidence (5.3-3): the case awaits
+/// review. Another unit answers 403; a second answer while one awaits review answers 409.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/answer", params(("id" = i64, Path)), request_body = AnswerIn,
+    responses((status = 200, body = CaseOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn answer(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<AnswerIn>,
+) -> Result<Json<CaseOut>, ApiError> {
+    let files = crate::api::certificates::decode_uploads(b.evidence, "evidence")?;
+    Ok(Json(
+        s.app
+            .answer_notice(&user.ctx(), id, &b.answer, &files)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReasonIn {
+    /// The opinion; required (5–500 characters) to send an answer back.
+    pub reason: String,
+}
+
+/// Accepts the rectification awaiting review (已验收; supervisors). 409 when none awaits review.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/accept", params(("id" = i64, Path)), request_body = ReasonIn,
+    responses((status = 200, body = CaseOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn accept(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<ReasonIn>,
+) -> Result<Json<CaseOut>, ApiError> {
+    let c = s
+        .app
+        .review_answer(&user.ctx(), id, Review::Accept, &b.reason)
+        .await?;
+    Ok(Json(c.into()))
+}
+
+/// Sends the rectification awaiting review back with a reason: the unit answers again.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/send-back", params(("id" = i64, Path)), request_body = ReasonIn,
+    responses((status = 200, body = CaseOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn send_back(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<ReasonIn>,
+) -> Result<Json<CaseOut>, ApiError> {
+    let c = s
+        .app
+        .review_answer(&user.ctx(), id, Review::SendBack, &b.reason)
+        .await?;
+    Ok(Json(c.into()))
+}
+
+/// Closes an accepted case (办结). Any other state answers 409.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/close", params(("id" = i64, Path)), request_body = ReasonIn,
+    responses((status = 200, body = CaseOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn close(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<ReasonIn>,
+) -> Result<Json<CaseOut>, ApiError> {
+    Ok(Json(
+        s.app.close_case(&user.ctx(), id, &b.reason).await?.into(),
     ))
 }

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::ErrorKind;
 use jianfu_domain::authz::Action;
 use jianfu_domain::demand::{
-    CaseView, DemandFilter, DemandForm, DemandKind, DemandStatus, DemandView, Ledger, LedgerRow,
-    LookupResult, ReportForm, form_of,
+    CaseFilter, CaseStatus, CaseView, DemandFilter, DemandForm, DemandKind, DemandStatus,
+    DemandView, Ledger, LedgerRow, LookupResult, ReportForm, form_of,
 };
 use jianfu_domain::form_draft::FormKind;
 use jianfu_domain::page::{Page, PageRequest, every_row};
@@ -835,13 +835,21 @@ pub async fn report_filed(user: CurrentUser, Path(id): Path<i64>) -> Response {
 struct CasesPage {
     chrome: Chrome,
     page: Page<CaseView>,
+    filter: CaseFilter,
+    statuses: [CaseStatus; 7],
+    pager: String,
+    export: String,
 }
 
 /// The supervision cases the user sees, every page, as a workbook (audited).
-pub async fn cases_export(State(state): State<AppState>, user: CurrentUser) -> Response {
+pub async fn cases_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(f): Query<CaseFilter>,
+) -> Response {
     let ctx = user.ctx();
-    let rows = every_row(|r| state.app.list_cases(&ctx, r)).await;
-    CASE_EXPORT.answer(&state, &user, &(), rows).await
+    let rows = every_row(|r| state.app.list_cases(&ctx, &f, r)).await;
+    CASE_EXPORT.answer(&state, &user, &f, rows).await
 }
 
 const CASE_EXPORT: ListExport<'static, CaseView> = ListExport {
@@ -874,19 +882,22 @@ impl CasesPage {
 }
 
 #[derive(Deserialize, Default)]
-pub struct PageQuery {
+pub struct CasesQuery {
     page: Option<u64>,
     per_page: Option<u64>,
+    #[serde(default)]
+    status: String,
 }
 
 pub async fn cases(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<CasesQuery>,
 ) -> Response {
+    let filter = CaseFilter { status: q.status };
     match state
         .app
-        .list_cases(&user.ctx(), PageRequest::new(q.page, q.per_page))
+        .list_cases(&user.ctx(), &filter, PageRequest::new(q.page, q.per_page))
         .await
     {
         Ok(page) => render(
@@ -894,6 +905,10 @@ pub async fn cases(
             &CasesPage {
                 chrome: Chrome::new("问题线索", Some(&user), "/cases"),
                 page,
+                pager: list::pager_base("/cases", &filter),
+                export: list::export_href("/cases/export.xlsx", &filter),
+                statuses: CaseStatus::ALL,
+                filter,
             },
         ),
         Err(e) => PageError(e).into_response(),

@@ -1,11 +1,14 @@
-//! Supervision pages (监督检查, 5.3; issue 14): one case with its history, and the
-//! supervisor's verification or dismissal. The case list stays in `demands.rs` for now.
+//! Supervision pages (监督检查, 5.3; issue 14): one case with its history, the supervisor's
+//! verification or dismissal, and the rectification loop (notice, answer, review, close). The case list stays in `demands.rs` for now.
 
-use axum::extract::State;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jianfu_domain::authz::Action;
+use jianfu_domain::authz::{Action, answers_for};
+use jianfu_domain::certificate::AttachmentUpload;
 use jianfu_domain::demand::{CaseStatus, CaseView};
+use jianfu_domain::rectification::{NoticeForm, RectificationView, Review, UnitChoice};
 use jianfu_domain::supervision::CaseDecision;
 use serde::Deserialize;
 
@@ -13,7 +16,7 @@ use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::{Form, Path};
 use crate::state::AppState;
-use crate::views::{Chrome, FormError, form_status, is_form_error, render, when};
+use crate::views::{Chrome, FormError, form_status, is_form_error, list, render, when};
 
 #[derive(askama::Template)]
 #[template(path = "case.html")]
@@ -22,39 +25,107 @@ struct CasePage {
     c: CaseView,
     reported: String,
     timeline: Vec<(String, jianfu_domain::timeline::TimelineEntry)>,
+    rect: RectificationView,
     can_decide: bool,
-    opinion: String,
+    can_notice: bool,
+    can_answer: bool,
+    can_review: bool,
+    can_close: bool,
+    units: Vec<UnitChoice>,
+    typed: Typed,
     error: FormError,
+}
+
+impl CasePage {
+    fn when(&self, ms: &i64) -> String {
+        when(*ms)
+    }
+}
+
+/// What the user typed into the case page's forms, shown again with the problems found.
+#[derive(Default)]
+struct Typed {
+    opinion: String,
+    notice: NoticePageForm,
+    answer: String,
+    reason: String,
 }
 
 async fn case_page(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    opinion: String,
+    mut typed: Typed,
     error: FormError,
     status: StatusCode,
 ) -> Response {
-    let c = match state.app.case_detail(&user.ctx(), id).await {
+    let ctx = user.ctx();
+    let c = match state.app.case_detail(&ctx, id).await {
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
     };
-    let timeline = match state.app.case_timeline(&c).await {
-        Ok(t) => super::timeline(t),
+    let loaded = async {
+        let timeline = state.app.case_timeline(&c).await?;
+        let rect = state.app.rectification(&c).await?;
+        Ok::<_, jianfu_domain::DomainError>((timeline, rect))
+    };
+    let (timeline, rect) = match loaded.await {
+        Ok(v) => v,
         Err(e) => return PageError(e).into_response(),
     };
+    let supervises = !c.reporter_hidden && user.principal.may(Action::DecideCase);
+    let can_notice = c.status == CaseStatus::Verified && supervises;
+    let units = if can_notice {
+        match state.app.notice_units(&ctx).await {
+            Ok(u) => u,
+            Err(e) => return PageError(e).into_response(),
+        }
+    } else {
+        Vec::new()
+    };
+    if can_notice && typed.notice.facts.is_empty() && error.all().is_empty() {
+        typed.notice.facts = c.description.clone();
+        typed.notice.clauses = format!("{} 5.3-2", c.finding.clause);
+    }
+    let can_answer = c.status == CaseStatus::Rectifying
+        && rect
+            .notice
+            .as_ref()
+            .is_some_and(|n| answers_for(&user.principal, n.unit_id));
     render(
         status,
         &CasePage {
             chrome: Chrome::new("问题线索", Some(user), "/cases"),
             reported: when(c.created_at),
-            can_decide: c.status == CaseStatus::Open && user.principal.may(Action::DecideCase),
+            can_decide: c.status == CaseStatus::Open && supervises,
+            can_notice,
+            can_answer,
+            can_review: c.status == CaseStatus::Rectified && supervises,
+            can_close: c.status == CaseStatus::Accepted && supervises,
+            units,
             c,
-            timeline,
-            opinion,
+            timeline: super::timeline(timeline),
+            rect,
+            typed,
             error,
         },
     )
+}
+
+/// The case page again after `e`, with what was typed.
+async fn again(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    typed: Typed,
+    e: jianfu_domain::DomainError,
+) -> Response {
+    if is_form_error(&e) {
+        let status = form_status(&e);
+        case_page(state, user, id, typed, FormError::from_domain(&e), status).await
+    } else {
+        PageError(e).into_response()
+    }
 }
 
 pub async fn detail(
@@ -66,7 +137,7 @@ pub async fn detail(
         &state,
         &user,
         id,
-        String::new(),
+        Typed::default(),
         FormError::default(),
         StatusCode::OK,
     )
@@ -88,47 +159,208 @@ pub async fn decide(
     Path(id): Path<i64>,
     Form(f): Form<DecisionForm>,
 ) -> Response {
-    let decision = match CaseDecision::parse(&f.decision) {
-        Ok(d) => d,
-        Err(e) => return refill(&state, &user, id, f.opinion, &e).await,
+    let typed = Typed {
+        opinion: f.opinion.clone(),
+        ..Typed::default()
     };
-    match state
-        .app
-        .decide_case(&user.ctx(), id, decision, &f.opinion)
-        .await
-    {
+    let decided = match CaseDecision::parse(&f.decision) {
+        Ok(d) => state.app.decide_case(&user.ctx(), id, d, &f.opinion).await,
+        Err(e) => Err(e),
+    };
+    match decided {
         Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            case_page(
-                &state,
-                &user,
-                id,
-                f.opinion,
-                FormError::from_domain(&e),
-                status,
-            )
-            .await
+        Err(e) => again(&state, &user, id, typed, e).await,
+    }
+}
+
+/// The notice form as the page sends it: the clauses as one line of IDs.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct NoticePageForm {
+    unit_id: String,
+    facts: String,
+    clauses: String,
+    action_required: String,
+    deadline_days: String,
+}
+
+impl NoticePageForm {
+    fn selected(&self, id: &i64) -> bool {
+        self.unit_id.trim() == id.to_string()
+    }
+}
+
+/// 下发整改通知.
+pub async fn notice(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<NoticePageForm>,
+) -> Response {
+    let form = NoticeForm {
+        unit_id: f.unit_id.trim().parse().ok(),
+        facts: f.facts.clone(),
+        clauses: f
+            .clauses
+            .split([' ', ',', '，', '、', ';', '；'])
+            .map(str::to_owned)
+            .collect(),
+        action_required: f.action_required.clone(),
+        deadline_days: f.deadline_days.clone(),
+    };
+    match state.app.issue_notice(&user.ctx(), id, &form).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}#notice")).into_response(),
+        Err(e) => {
+            let typed = Typed {
+                notice: f,
+                ..Typed::default()
+            };
+            again(&state, &user, id, typed, e).await
         }
+    }
+}
+
+/// The sealed notice (PDF).
+pub async fn notice_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Response {
+    match state.app.notice_pdf(&user.ctx(), id).await {
+        Ok((name, pdf)) => list::download(pdf, "application/pdf", &name, true),
         Err(e) => PageError(e).into_response(),
     }
 }
 
-/// The case page again, with the opinion typed and `e`'s problem.
-async fn refill(
+/// One evidence file of an answer.
+pub async fn evidence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, eid)): Path<(i64, i64)>,
+) -> Response {
+    match state.app.evidence_file(&user.ctx(), id, eid).await {
+        Ok((name, kind, bytes)) => list::download(bytes, &kind, &name, false),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+/// Reads the multipart answer: its text and the evidence files.
+async fn read_answer(
+    m: Result<Multipart, MultipartRejection>,
+) -> Result<(String, Vec<AttachmentUpload>), jianfu_domain::DomainError> {
+    let unreadable = || {
+        jianfu_domain::DomainError::field(
+            "evidence",
+            "upload_unreadable",
+            "提交的内容无法识别，或佐证材料总大小超过限制（每个不超过 5 MB，最多 5 个）",
+        )
+    };
+    let mut m = m.map_err(|_| unreadable())?;
+    let mut text = String::new();
+    let mut files = Vec::new();
+    while let Some(field) = m.next_field().await.map_err(|_| unreadable())? {
+        match field.name().unwrap_or("") {
+            "evidence" => {
+                let file_name = field.file_name().unwrap_or("").to_owned();
+                let bytes = field.bytes().await.map_err(|_| unreadable())?;
+                // An empty file input submits one nameless empty part: no file.
+                if !(file_name.is_empty() && bytes.is_empty()) {
+                    files.push(AttachmentUpload {
+                        file_name,
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            }
+            "answer" => text = field.text().await.map_err(|_| unreadable())?,
+            _ => {}
+        }
+    }
+    Ok((text, files))
+}
+
+/// 整改答复 (multipart: the text and the evidence files).
+pub async fn answer(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    m: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let (text, files) = match read_answer(m).await {
+        Ok(v) => v,
+        Err(e) => return again(&state, &user, id, Typed::default(), e).await,
+    };
+    match state
+        .app
+        .answer_notice(&user.ctx(), id, &text, &files)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(e) => {
+            let typed = Typed {
+                answer: text,
+                ..Typed::default()
+            };
+            again(&state, &user, id, typed, e).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReasonForm {
+    reason: String,
+}
+
+async fn review(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    opinion: String,
-    e: &jianfu_domain::DomainError,
+    review: Option<Review>,
+    reason: String,
 ) -> Response {
-    case_page(
-        state,
-        user,
-        id,
-        opinion,
-        FormError::from_domain(e),
-        form_status(e),
-    )
-    .await
+    let ctx = user.ctx();
+    let done = match review {
+        Some(r) => state.app.review_answer(&ctx, id, r, &reason).await,
+        None => state.app.close_case(&ctx, id, &reason).await,
+    };
+    match done {
+        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(e) => {
+            let typed = Typed {
+                reason,
+                ..Typed::default()
+            };
+            again(state, user, id, typed, e).await
+        }
+    }
+}
+
+/// 验收.
+pub async fn accept(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    review(&state, &user, id, Some(Review::Accept), f.reason).await
+}
+
+/// 退回整改.
+pub async fn send_back(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    review(&state, &user, id, Some(Review::SendBack), f.reason).await
+}
+
+/// 办结.
+pub async fn close(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    review(&state, &user, id, None, f.reason).await
 }

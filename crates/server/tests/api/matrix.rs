@@ -79,6 +79,28 @@ const REVOKERS: &[&str] = &[
 ];
 const COMMUNITY: &[&str] = &["head", "worker"];
 const SUPERVISORS: &[&str] = &["supervisor", "district_supervisor"];
+/// Who answers rectification notices for their own unit (5.3-3): departments, streets and
+/// community staff.
+const ANSWERERS: &[&str] = &[
+    "city_dept",
+    "district_dept",
+    "staffing",
+    "street",
+    "head",
+    "worker",
+];
+/// Who may open a case: its supervisors and the unit its notice names (the gate lets every
+/// answerer through; the use case narrows it to the notified unit).
+const CASE_READERS: &[&str] = &[
+    "city_dept",
+    "supervisor",
+    "district_dept",
+    "district_supervisor",
+    "staffing",
+    "street",
+    "head",
+    "worker",
+];
 /// Certificates (4.5): who sees applications and the seal ledger (every official over 示例和平社区).
 const CERT_VIEW: &[&str] = &[
     "city_approver",
@@ -298,9 +320,16 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/api/v1/reports", COMMUNITY, false),
         ("GET", "/cases", SUPERVISORS, false),
         ("GET", "/cases/export.xlsx", SUPERVISORS, false),
-        // An unknown case (the node id): 404 for supervisors, 403 for the rest.
-        ("GET", "/cases/{id}", SUPERVISORS, false),
+        // An unknown case (the node id): 404 for its readers, 403 for the rest.
+        ("GET", "/cases/{id}", CASE_READERS, false),
         ("POST", "/cases/{id}/decide", SUPERVISORS, false),
+        ("POST", "/cases/{id}/notice", SUPERVISORS, false),
+        ("GET", "/cases/{id}/notice.pdf", CASE_READERS, false),
+        ("GET", "/cases/{id}/evidence/{eid}", CASE_READERS, false),
+        ("POST", "/cases/{id}/answer", ANSWERERS, false),
+        ("POST", "/cases/{id}/accept", SUPERVISORS, false),
+        ("POST", "/cases/{id}/send-back", SUPERVISORS, false),
+        ("POST", "/cases/{id}/close", SUPERVISORS, false),
         ("GET", "/ledger", LEDGER, false),
         ("GET", "/ledger/export.xlsx", LEDGER, false),
         ("GET", "/api/v1/lookup/{number}", PUBLIC, true),
@@ -340,8 +369,14 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ),
         ("POST", "/api/v1/demands/{id}/revoke", REVOKERS, false),
         ("GET", "/api/v1/cases", SUPERVISORS, false),
-        ("GET", "/api/v1/cases/{id}", SUPERVISORS, false),
+        ("GET", "/api/v1/cases/{id}", CASE_READERS, false),
         ("POST", "/api/v1/cases/{id}/decide", SUPERVISORS, false),
+        ("POST", "/api/v1/cases/{id}/notice", SUPERVISORS, false),
+        ("GET", "/api/v1/cases/{id}/notice.pdf", CASE_READERS, false),
+        ("POST", "/api/v1/cases/{id}/answer", ANSWERERS, false),
+        ("POST", "/api/v1/cases/{id}/accept", SUPERVISORS, false),
+        ("POST", "/api/v1/cases/{id}/send-back", SUPERVISORS, false),
+        ("POST", "/api/v1/cases/{id}/close", SUPERVISORS, false),
         ("GET", "/api/v1/ledger", LEDGER, false),
         ("GET", "/admin/security", SEC, false),
         ("POST", "/admin/security", SEC, false),
@@ -613,6 +648,7 @@ fn fill(path: &str, node: i64, ids: &Ids) -> String {
         path.replace("{number}", "AZ-2026-000001-8")
     } else {
         path.replace("{id}", &node.to_string())
+            .replace("{eid}", "999999")
             .replace("{name}", "app.css")
     }
 }

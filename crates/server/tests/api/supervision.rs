@@ -241,3 +241,621 @@ async fn only_supervisors_whose_jurisdiction_covers_the_case_decide_it() {
         "the dismissal is audited"
     );
 }
+
+// ------------------------------------------------------------------ rectification (slice 2)
+
+/// Rows of a table, for "nothing changed" checks.
+/// (field, code) of every problem of a problem+json answer: the first, then the others.
+fn problems(p: &serde_json::Value) -> Vec<(String, String)> {
+    std::iter::once(p)
+        .chain(p["errors"].as_array().into_iter().flatten())
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap_or_default().to_owned(),
+                e["code"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn rows(t: &TestApp, table: &str) -> i64 {
+    scalar(t, &format!("SELECT COUNT(*) FROM {table}")).await
+}
+
+/// Everything the rectification loop writes, counted: notices, answers, evidence, and the
+/// audit entries of each step.
+async fn footprint(t: &TestApp) -> Vec<i64> {
+    let mut v = Vec::new();
+    for table in [
+        "rectification_notice",
+        "rectification_answer",
+        "rectification_evidence",
+    ] {
+        v.push(rows(t, table).await);
+    }
+    for action in [
+        "case.notice",
+        "case.answer",
+        "case.accept",
+        "case.send_back",
+        "case.close",
+    ] {
+        v.push(i64::try_from(t.audit_count(action).await).unwrap());
+    }
+    v
+}
+
+/// A case reported by the demo worker and verified by 铁东区's supervisor (through the API).
+async fn verified_case(t: &TestApp, sup: &Browser) -> i64 {
+    let worker = t.login("worker").await;
+    let id = report_case(t, &worker, "要求每月报送入户走访照片台账，未出示准入编号").await;
+    let (s, v) = sup
+        .post_api(
+            &format!("/api/v1/cases/{id}/decide"),
+            &json!({"decision": "verify", "opinion": "经电话核实属实"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    id
+}
+
+fn notice_body(unit: i64, days: i64) -> serde_json::Value {
+    json!({
+        "unit_id": unit,
+        "facts": "铁东区卫生健康局要求示例和平社区每月报送入户走访照片台账，该事项未经准入",
+        "action_required": "立即停止下派该事项，并书面说明情况",
+        "deadline_days": days,
+    })
+}
+
+fn evidence(name: &str, bytes: &[u8]) -> serde_json::Value {
+    use base64::Engine;
+    json!({ "file_name": name, "content_base64": base64::engine::general_purpose::STANDARD.encode(bytes) })
+}
+
+/// Moves the server's clock to Friday 2027-01-29, 10:00 in Beijing (before the Spring Festival,
+/// with the make-up workday Sunday 01-31), when that is still ahead. Whether it moved.
+fn to_spring_festival_eve(t: &TestApp) -> bool {
+    let target = chrono::NaiveDate::from_ymd_opt(2027, 1, 29)
+        .unwrap()
+        .and_hms_opt(2, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis();
+    let now = t.app.now_ms();
+    if now < target {
+        t.advance_clock_ms(target - now);
+        true
+    } else {
+        false
+    }
+}
+
+async fn authority_key(t: &TestApp) -> jianfu_seal::PublicKey {
+    let a: serde_json::Value = crate::helpers::client()
+        .get(t.url("/api/v1/seal-authority"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    jianfu_seal::PublicKey::from_hex(a["public_key"].as_str().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn the_rectification_loop_from_notice_to_close() {
+    let t = spawn_app().await;
+    // The clock moves first: sessions opened before would have expired.
+    let moved = to_spring_festival_eve(&t);
+    let sup = t.login("district_supervisor").await;
+    let id = verified_case(&t, &sup).await;
+    let unit = t.node_id("铁东区卫生健康局").await;
+    let api = format!("/api/v1/cases/{id}");
+    let page = format!("/cases/{id}");
+
+    // The notice: 7 working days, default clauses (the finding's 4.2-5 and 5.3-2).
+    let (s, n) = sup
+        .post_api(&format!("{api}/notice"), &notice_body(unit, 7))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    assert_eq!(n["case"]["status"], "rectifying");
+    assert_eq!(n["unit_name"], "铁东区卫生健康局");
+    assert_eq!(n["issuer_name"], "铁东区民政局");
+    assert_eq!(n["clauses"], json!(["4.2-5", "5.3-2"]));
+    let serial = n["serial"].as_str().unwrap().to_owned();
+    assert!(serial.starts_with("ZG-"), "{serial}");
+    // Counted in working days on the holiday calendar: from Friday 01-29, Sunday 01-31 is a
+    // make-up workday (1), 02-01…02-04 (2–5), the Spring Festival 02-05…02-13 is skipped,
+    // Sunday 02-14 is a make-up workday (6), Monday 02-15 is the seventh.
+    let due = n["due_on"].as_str().unwrap().to_owned();
+    if moved {
+        assert_eq!(due, "2027-02-15");
+    }
+    let expected = jianfu_rules::calendar::Calendar::official()
+        .unwrap()
+        .due_date(
+            jianfu_rules::Date::parse(&t.today().to_string()).unwrap(),
+            jianfu_rules::certificate::Processing::WorkingDays(7),
+        )
+        .unwrap()
+        .to_string();
+    assert_eq!(due, expected);
+    assert_eq!(status_of(&t, id).await, "rectifying");
+
+    // The PDF: sealed with the supervising department's seal, and it verifies.
+    let r = sup.get(&format!("{api}/notice.pdf")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap().to_vec();
+    let key = authority_key(&t).await;
+    let doc = jianfu_seal::verify_file(&pdf, &key).expect("the notice verifies");
+    assert_eq!(doc.content.type_name, "整改通知书");
+    assert_eq!(doc.content.serial, serial);
+    assert_eq!(doc.content.applicant_name, "铁东区卫生健康局");
+    assert_eq!(doc.content.community_name, "铁东区民政局");
+    assert_eq!(doc.content.signer, "district_supervisor");
+    assert_eq!(doc.seal.record.kind, "监督检查专用章");
+    assert!(doc.content.body.contains("立即停止下派该事项"));
+    assert!(doc.content.body.contains("4.2-5、5.3-2"));
+    assert!(doc.content.verify_url.contains(&serial));
+    // Its QR leads to the public verification page, which checks the stored notice again.
+    let query = doc
+        .content
+        .verify_url
+        .split_once("/verify")
+        .unwrap()
+        .1
+        .to_owned();
+    let c = crate::helpers::client();
+    let html = c
+        .get(t.url(&format!("/verify{query}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-state=\"authentic\"")
+            && html.contains("整改通知书")
+            && html.contains("铁东区卫生健康局"),
+        "{html}"
+    );
+    let wrong = format!("/verify?serial={serial}&code=ABCDEFGHJK");
+    let html = c
+        .get(t.url(&wrong))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-state=\"unknown\""), "{html}");
+    let mut bad = pdf.clone();
+    let at = bad.len() / 2;
+    bad[at] ^= 1;
+    assert!(jianfu_seal::verify_file(&bad, &key).is_err());
+
+    // The department finds it in its inbox, opens the case without learning who reported it.
+    let dept = t.login("district_dept").await;
+    let (_, inbox) = dept.get_text("/inbox").await;
+    assert!(
+        inbox.contains("待整改答复") && inbox.contains(&format!("href=\"{page}\"")),
+        "{inbox}"
+    );
+    let (s, html) = dept.get_text(&page).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("举报人不向被督办单位公开"), "{html}");
+    assert!(
+        !html.contains("示例和平社区工作者"),
+        "the reporter is hidden: {html}"
+    );
+    assert!(
+        !html.contains(">worker<") && html.contains("（不公开）"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("action=\"{page}/answer\"")),
+        "{html}"
+    );
+    assert!(!html.contains(&format!("action=\"{page}/decide\"")));
+    assert!(html.contains(&format!("href=\"{page}/notice.pdf\"")));
+    assert_eq!(
+        dept.get(&format!("{page}/notice.pdf")).await.status(),
+        StatusCode::OK
+    );
+    let (s, _) = dept.get_api(&api).await;
+    assert_eq!(s, StatusCode::OK);
+
+    // Answer with evidence: awaiting review; a second answer now is a conflict.
+    let answer = json!({"answer": "已停止下派并收回台账表格", "evidence": [evidence("停止通知.png", crate::certificates::PNG)]});
+    let (s, v) = dept.post_api(&format!("{api}/answer"), &answer).await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("rectified")),
+        "{v}"
+    );
+    let (s, p) = dept.post_api(&format!("{api}/answer"), &answer).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("answer_awaiting_review"))
+    );
+
+    // The supervisor: 待验收 in the inbox; closing before acceptance is refused.
+    let (_, inbox) = sup.get_text("/inbox").await;
+    assert!(inbox.contains("待验收"), "{inbox}");
+    let before = footprint(&t).await;
+    let (s, p) = sup.post_api(&format!("{api}/close"), &json!({})).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("case_not_accepted"))
+    );
+    let (s, p) = sup
+        .post_api(&format!("{api}/send-back"), &json!({"reason": "不"}))
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("send_back_reason_required")
+        )
+    );
+    assert_eq!(footprint(&t).await, before, "nothing changed");
+    assert_eq!(status_of(&t, id).await, "rectified");
+
+    // Sent back with a reason: rectifying again; the department answers again on its page,
+    // with a PDF this time.
+    let (s, v) = sup
+        .post_api(
+            &format!("{api}/send-back"),
+            &json!({"reason": "佐证材料不足，请补充收回台账的书面通知"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("rectifying")),
+        "{v}"
+    );
+    let (_, inbox) = dept.get_text("/inbox").await;
+    assert!(
+        inbox.contains("待整改答复"),
+        "back in the department's inbox"
+    );
+    let r = dept
+        .post_multipart(
+            &format!("{page}/answer"),
+            &[("answer", "已补充书面通知")],
+            &[("evidence", "书面通知.pdf", &pdf)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&t, id).await, "rectified");
+
+    // Accepted, then closed.
+    let (s, v) = sup
+        .post_api(&format!("{api}/accept"), &json!({"reason": "整改到位"}))
+        .await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("accepted")),
+        "{v}"
+    );
+    let (_, inbox) = sup.get_text("/inbox").await;
+    assert!(inbox.contains("待办结"), "{inbox}");
+    let r = sup
+        .post_form(&format!("{page}/close"), &[("reason", "")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&t, id).await, "closed");
+
+    // Every step is audited once and on the timeline, with its opinion and clauses; the page
+    // shows both answers with their evidence.
+    assert_eq!(footprint(&t).await[3..], [1, 2, 1, 1, 1]);
+    let (_, html) = sup.get_text(&page).await;
+    for step in [
+        "下发整改通知",
+        "整改答复",
+        "退回整改",
+        "验收整改",
+        "办结",
+        "佐证材料不足",
+        "责任单位 铁东区卫生健康局，7 个工作日内整改",
+        "佐证材料：停止通知.png",
+    ] {
+        assert!(html.contains(step), "{step}: {html}");
+    }
+    assert!(html.contains("href=\"/policy#5.3-3\""), "{html}");
+    assert!(html.contains(">已办结<"), "{html}");
+    assert!(html.contains("停止通知.png") && html.contains("书面通知.pdf"));
+    let first: i64 = scalar(&t, "SELECT MIN(id) FROM rectification_evidence").await;
+    let r = dept.get(&format!("{page}/evidence/{first}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(&r.bytes().await.unwrap()[..], crate::certificates::PNG);
+    // The list filters by state, on the page, in the API and in the export.
+    let ids = |v: &serde_json::Value| -> Vec<i64> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect()
+    };
+    let (_, v) = sup.get_api("/api/v1/cases?status=closed").await;
+    assert!(ids(&v).contains(&id), "{v}");
+    let (_, v) = sup.get_api("/api/v1/cases?status=rectifying").await;
+    assert!(!ids(&v).contains(&id), "{v}");
+    let (s, p) = sup.get_api("/api/v1/cases?status=bogus").await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("status_invalid"))
+    );
+    let (_, html) = sup.get_text("/cases?status=closed").await;
+    assert!(
+        html.contains(&format!("href=\"{page}\""))
+            && html.contains("<option value=\"closed\" selected>")
+            && html.contains("href=\"/cases/export.xlsx?status=closed\""),
+        "{html}"
+    );
+    let (_, html) = sup.get_text("/cases?status=open").await;
+    assert!(!html.contains(&format!("href=\"{page}\"")), "{html}");
+    // Nothing left to do for either.
+    let (_, inbox) = dept.get_text("/inbox").await;
+    assert!(!inbox.contains(&format!("href=\"{page}\"")));
+    let (_, inbox) = sup.get_text("/inbox").await;
+    assert!(!inbox.contains(&format!("href=\"{page}\"")));
+}
+
+#[tokio::test]
+async fn a_bad_notice_is_refused_whole_and_changes_nothing() {
+    let t = spawn_app().await;
+    let sup = t.login("district_supervisor").await;
+    let worker = t.login("worker").await;
+    let open = report_case(&t, &worker, "要求填报未准入的统计表").await;
+    let unit = t.node_id("铁东区卫生健康局").await;
+    let before = footprint(&t).await;
+
+    // A case not yet verified: 409, whatever the body.
+    let (s, p) = sup
+        .post_api(
+            &format!("/api/v1/cases/{open}/notice"),
+            &notice_body(unit, 5),
+        )
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("case_not_verified")),
+        "{p}"
+    );
+
+    let id = verified_case(&t, &sup).await;
+    let url = format!("/api/v1/cases/{id}/notice");
+    // Every problem at once: no deadline, a unit of another district, no facts, an unknown
+    // clause, no required action.
+    let outside = t.node_id("铁西区民政局").await;
+    let (s, p) = sup
+        .post_api(
+            &url,
+            &json!({"unit_id": outside, "facts": " ", "clauses": ["4.2-5", "9.9-9"], "action_required": ""}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    let codes = problems(&p);
+    assert_eq!(
+        codes,
+        [
+            ("unit_id", "unit_outside_jurisdiction"),
+            ("facts", "required"),
+            ("clauses", "clause_unknown"),
+            ("action_required", "required"),
+            ("deadline_days", "deadline_required"),
+        ]
+        .map(|(f, c)| (f.to_owned(), c.to_owned())),
+        "{p}"
+    );
+    assert!(p["detail"].as_str().unwrap().contains("管辖范围"), "{p}");
+    // Each deadline out of range, a missing unit, the district itself as the unit, a text the
+    // notice's font cannot print.
+    let mut emoji = notice_body(unit, 5);
+    emoji["action_required"] = json!("立即整改😀");
+    for (body, field, code) in [
+        (emoji, "action_required", "text_unprintable"),
+        (
+            notice_body(unit, 0),
+            "deadline_days",
+            "deadline_out_of_range",
+        ),
+        (
+            notice_body(unit, 61),
+            "deadline_days",
+            "deadline_out_of_range",
+        ),
+        (
+            json!({"facts": "事实清楚", "action_required": "立即整改", "deadline_days": 5}),
+            "unit_id",
+            "unit_required",
+        ),
+        (
+            notice_body(t.node_id("铁东区").await, 5),
+            "unit_id",
+            "unit_outside_jurisdiction",
+        ),
+    ] {
+        let (s, p) = sup.post_api(&url, &body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        assert_eq!(
+            (p["field"].as_str(), p["code"].as_str()),
+            (Some(field), Some(code)),
+            "{p}"
+        );
+    }
+    // Not a supervisor: refused at the gate; the page's form says every problem in Chinese.
+    let (s, _) = worker.post_api(&url, &notice_body(unit, 5)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let r = sup
+        .post_form(
+            &format!("/cases/{id}/notice"),
+            &[
+                ("unit_id", ""),
+                ("facts", "事实"),
+                ("clauses", ""),
+                ("action_required", ""),
+                ("deadline_days", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("有 3 处需要修改") && html.contains("请选择责任单位"),
+        "{html}"
+    );
+    assert!(html.contains("整改期限应为 1–60 个工作日的整数"), "{html}");
+
+    assert_eq!(footprint(&t).await, before, "nothing changed");
+    assert_eq!(status_of(&t, id).await, "verified");
+    assert_eq!(status_of(&t, open).await, "open");
+    // The verified case offers the notice form with the units of the jurisdiction only.
+    let (_, html) = sup.get_text(&format!("/cases/{id}")).await;
+    assert!(
+        html.contains(&format!("<option value=\"{unit}\"")),
+        "{html}"
+    );
+    assert!(!html.contains(&format!("<option value=\"{outside}\"")));
+    assert!(html.contains("data-confirm=\"确定下发整改通知书"));
+}
+
+#[tokio::test]
+async fn only_the_notified_unit_answers_with_real_evidence() {
+    let t = spawn_app().await;
+    let sup = t.login("district_supervisor").await;
+    let id = verified_case(&t, &sup).await;
+    let unit = t.node_id("铁东区卫生健康局").await;
+    let (s, n) = sup
+        .post_api(
+            &format!("/api/v1/cases/{id}/notice"),
+            &notice_body(unit, 10),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    let url = format!("/api/v1/cases/{id}/answer");
+    let good =
+        json!({"answer": "已整改", "evidence": [evidence("a.png", crate::certificates::PNG)]});
+    let before = footprint(&t).await;
+
+    // Another unit (the city's health commission, a street, the reporting community) may not
+    // answer nor open the case; a supervisor is no answerer at all.
+    for who in ["city_dept", "street", "worker"] {
+        let b = t.login(who).await;
+        let (s, p) = b.post_api(&url, &good).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who}: {p}");
+        assert_eq!(
+            b.get(&format!("/cases/{id}")).await.status(),
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+        let (_, inbox) = b.get_text("/inbox").await;
+        assert!(!inbox.contains("待整改答复"), "{who}");
+    }
+    let (s, _) = sup.post_api(&url, &good).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // The department: no text and no evidence at once; evidence that is not what its name says;
+    // a file that is nothing; not base64.
+    let dept = t.login("district_dept").await;
+    let (s, p) = dept.post_api(&url, &json!({"answer": ""})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    let codes: Vec<String> = problems(&p).into_iter().map(|(_, c)| c).collect();
+    assert_eq!(codes, ["required", "evidence_required"], "{p}");
+    assert!(
+        p["detail"].as_str().unwrap().contains("请填写整改情况"),
+        "{p}"
+    );
+    for (file, code) in [
+        (
+            evidence("照片.pdf", crate::certificates::PNG),
+            "attachment_disguised",
+        ),
+        (
+            evidence("照片.png", b"not a picture at all"),
+            "attachment_type",
+        ),
+        (
+            json!({"file_name": "x.png", "content_base64": "%%%"}),
+            "attachment_base64",
+        ),
+    ] {
+        let (s, p) = dept
+            .post_api(&url, &json!({"answer": "已整改", "evidence": [file]}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+        assert_eq!(
+            (p["field"].as_str(), p["code"].as_str()),
+            (Some("evidence"), Some(code)),
+            "{p}"
+        );
+    }
+    // The page's form says the same, keeps the text typed, and offers the form again.
+    let r = dept
+        .post_multipart(
+            &format!("/cases/{id}/answer"),
+            &[("answer", "已停止下派")],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("请上传至少一份整改佐证材料") && html.contains(">已停止下派</textarea>"),
+        "{html}"
+    );
+    let r = dept
+        .post_multipart(
+            &format!("/cases/{id}/answer"),
+            &[("answer", "已停止下派")],
+            &[("evidence", "照片.jpg", crate::certificates::PNG)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("扩展名与文件内容不符"));
+    // Accepting with nothing to review is a conflict.
+    let (s, p) = sup
+        .post_api(&format!("/api/v1/cases/{id}/accept"), &json!({}))
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("case_not_awaiting_review"))
+    );
+    assert_eq!(footprint(&t).await, before, "nothing changed");
+    assert_eq!(status_of(&t, id).await, "rectifying");
+
+    // Overdue: past the due day the department's item is overdue and comes first.
+    t.advance_clock_ms(30 * 86_400_000);
+    let inbox = t.app.inbox(&t.ctx("district_dept").await).await.unwrap();
+    let at = inbox
+        .items
+        .iter()
+        .position(|i| i.href == format!("/cases/{id}"))
+        .expect("the notice is in the inbox");
+    let item = &inbox.items[at];
+    assert_eq!((item.kind_zh, item.overdue), ("待整改答复", true));
+    assert_eq!(item.due.unwrap().to_string(), n["due_on"].as_str().unwrap());
+    assert!(
+        inbox.items[..at].iter().all(|i| i.overdue),
+        "overdue items come first"
+    );
+    // (A month later: both log in again.)
+    let sup = t.login("district_supervisor").await;
+    let dept = t.login("district_dept").await;
+    let (_, html) = sup.get_text(&format!("/cases/{id}")).await;
+    assert!(html.contains("已逾期"), "{html}");
+    // The unit still answers late; the answer is kept with its evidence.
+    let (s, v) = dept.post_api(&url, &good).await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("rectified")),
+        "{v}"
+    );
+    assert_eq!(rows(&t, "rectification_evidence").await, 1);
+}

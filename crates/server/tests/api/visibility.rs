@@ -175,7 +175,8 @@ async fn check_account(t: &TestApp, username: &str, ids: &Ids) {
     assert_eq!(shown, allowed, "{username}: accounts listed ≠ readable");
 
     // Cases have no page of their own: a case is the supervisor's where its community is.
-    let shown = listed(|p| app.list_cases(&ctx, p), |c| c.id).await;
+    let every = jianfu_domain::demand::CaseFilter::default();
+    let shown = listed(|p| app.list_cases(&ctx, &every, p), |c| c.id).await;
     let mut allowed = BTreeSet::new();
     for (id, community) in &ids.cases {
         let c = app.find_node(*community).await.unwrap();

@@ -12,6 +12,7 @@ mod m20261205_000040_wording_overrule;
 mod m20261205_000050_personal_data;
 mod m20261206_000010_second_factor;
 mod m20261206_000020_form_draft;
+mod m20261206_000030_rectification;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000050_personal_data::Migration),
             Box::new(m20261206_000010_second_factor::Migration),
             Box::new(m20261206_000020_form_draft::Migration),
+            Box::new(m20261206_000030_rectification::Migration),
         ]
     }
 }
