@@ -458,6 +458,24 @@ const steps = [
     await suite.shot(page, '13c-evaluation-veto.png');
   }],
 
+  ['district_dept requires communities to issue a certificate without a basis (/demands/certificate): 不予准入, the finding cites 4.5-4', async () => {
+    await goto(page, '/demands/certificate');
+    await page.getByLabel('证明事项').selectOption('residence');
+    await page.getByLabel('用途').fill(`核实居住情况（浏览器测试 ${STAMP}）`);
+    await page.getByLabel('开始日期').fill(`${YEAR}-01-01`);
+    await page.getByLabel('结束日期').fill(`${YEAR}-12-31`);
+    await page.getByLabel('本辖区全部社区(村)').check();
+    const resp = await submit(page, page.getByRole('button', { name: '提交检查并报备' }), '/demands/certificate');
+    await expectStatus(page, resp, 303);
+    assert.equal(await statusBadge(page), '不予准入', '#status of a certificate demand without a basis');
+    const fs = await findings(page);
+    assert.ok(
+      fs.some((f) => f.clauses.includes('/policy#4.5-4')),
+      `no finding links /policy#4.5-4; findings: ${describe(fs)}`,
+    );
+    await suite.shot(page, '13d-certificate-demand-no-basis.png');
+  }],
+
   ['bad input: 结束日期 before 开始日期 re-renders the form (422) with a .field-error', async () => {
     await goto(page, '/demands/new');
     const title = `浏览器测试：日期倒置 ${STAMP}`;

@@ -225,10 +225,24 @@ pub struct CertificateDemandForm {
     pub basis_kind: String,
     pub basis_title: String,
     pub basis_article: String,
+    /// For a retained list: its approver (`state`, `province`, `city`), chosen on the page;
+    /// the API may give it in `basis_article` instead.
+    pub basis_approver: String,
     pub period_start: String,
     pub period_end: String,
     pub target_mode: String,
     pub target_ids: Vec<i64>,
+}
+
+impl CertificateDemandForm {
+    /// The article, or for a retained list the approver chosen (else the one typed).
+    fn article(&self) -> &str {
+        if self.basis_kind.trim() == "retained_list" && !self.basis_approver.trim().is_empty() {
+            &self.basis_approver
+        } else {
+            &self.basis_article
+        }
+    }
 }
 
 /// An admitted temporary plaque, as the plaque registry needs it to record the plaque hanging.
@@ -617,7 +631,7 @@ impl App {
             .take(certificate_basis(
                 &f.basis_kind,
                 &f.basis_title,
-                &f.basis_article,
+                f.article(),
             ))
             .flatten();
         let (start, end) = period(&mut problems, &f.period_start, &f.period_end);
@@ -674,7 +688,7 @@ impl App {
             purpose,
             basis_kind: f.basis_kind.trim().to_owned(),
             basis_title: text::visible(&f.basis_title).to_owned(),
-            basis_article: text::visible(&f.basis_article).to_owned(),
+            basis_article: text::visible(f.article()).to_owned(),
             in_catalogue,
             target_mode: f.target_mode.clone(),
             target_ids: f.target_ids.clone(),

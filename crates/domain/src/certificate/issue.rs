@@ -51,6 +51,10 @@ pub struct ApplicationForm {
     pub details: String,
     /// For a discontinued type (4.5-12): `policy_gap` or `counterparty_requires`.
     pub need: String,
+    /// The department that asked for the certificate (optional, 4.5-4).
+    pub demanded_by: String,
+    /// The admission number of that department's certificate demand (optional, 4.5-4).
+    pub demand_number: String,
 }
 
 /// An uploaded file, before checking.
@@ -112,6 +116,10 @@ pub struct ApplicationView {
     pub id_number_masked: String,
     pub purpose: String,
     pub details: String,
+    /// The department that asked for the certificate, as the applicant named it (4.5-4).
+    pub demanded_by: Option<String>,
+    /// The admission number of its certificate demand, as given.
+    pub demand_number: Option<String>,
     pub status: String,
     pub status_zh: &'static str,
     /// An issued certificate that was later revoked.
@@ -364,6 +372,29 @@ impl App {
         // Short enough that the certificate stays one page (the seal crate refuses longer text).
         let purpose = problems.take(text_field(&f.purpose, "purpose", "办理用途", 100, true));
         let details = problems.take(text_field(&f.details, "details", "补充说明", 200, false));
+        let demanded_by = problems
+            .take(text_field(
+                &f.demanded_by,
+                "demanded_by",
+                "要求出具的部门",
+                100,
+                false,
+            ))
+            .filter(|s| !s.is_empty());
+        let demand_number = match crate::admission::typed(&f.demand_number) {
+            n if n.trim().is_empty() => None,
+            n => problems.take(
+                crate::admission::AdmissionNumber::parse(&n)
+                    .map(|n| n.as_str().to_owned())
+                    .map_err(|_| {
+                        DomainError::field(
+                            "demand_number",
+                            "demand_number_malformed",
+                            "准入编号格式不正确，应形如 AZ-2026-000123-7",
+                        )
+                    }),
+            ),
+        };
         for (field, text) in [
             ("applicant_name", &applicant_name),
             ("purpose", &purpose),
@@ -496,6 +527,8 @@ impl App {
             applicant_id_index: Set(Some(self.id_number_index(id.full()))),
             purpose: Set(purpose),
             details: Set(details),
+            demanded_by: Set(demanded_by),
+            demand_number: Set(demand_number),
             status: Set(if refused {
                 ApplicationStatus::Refused
             } else {
@@ -822,6 +855,8 @@ impl App {
             id_number_masked: r.applicant_id_masked,
             purpose: r.purpose,
             details: r.details,
+            demanded_by: r.demanded_by,
+            demand_number: r.demand_number,
             status: r.status,
             status_zh: if revoked {
                 "证明已撤销"

@@ -259,6 +259,11 @@ pub struct ApplicationOut {
     /// Always masked.
     pub id_number: String,
     pub purpose: String,
+    /// The department that asked for the certificate, as the applicant named it (4.5-4).
+    pub demanded_by: Option<String>,
+    /// The admission number of that department's certificate demand, as given; look it up
+    /// with `GET /api/v1/lookup/{number}`.
+    pub demand_number: Option<String>,
     /// `submitted`, `refused` or `issued`.
     pub status: String,
     /// `catalogue`, `transitional` or `none`.
@@ -289,6 +294,8 @@ impl From<ApplicationView> for ApplicationOut {
             applicant_name: a.applicant_name,
             id_number: a.id_number_masked,
             purpose: a.purpose,
+            demanded_by: a.demanded_by,
+            demand_number: a.demand_number,
             status: a.status,
             path: a.path,
             received_on: a.received_on,
@@ -370,6 +377,13 @@ pub struct ApplicationIn {
     #[serde(default)]
     #[schema(schema_with = crate::api::texts::certificate_need)]
     pub need: String,
+    /// The department that asked for the certificate (optional, 4.5-4).
+    #[serde(default)]
+    pub demanded_by: String,
+    /// The admission number of that department's certificate demand (optional), e.g.
+    /// AZ-2026-000123-7; a malformed one is refused.
+    #[serde(default)]
+    pub demand_number: String,
     #[serde(default)]
     pub attachments: Vec<AttachmentIn>,
 }
@@ -392,6 +406,8 @@ pub async fn apply(
         purpose: b.purpose,
         details: b.details,
         need: b.need,
+        demanded_by: b.demanded_by,
+        demand_number: b.demand_number,
     };
     let v = s
         .app

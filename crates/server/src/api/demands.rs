@@ -842,6 +842,7 @@ pub async fn create_certificate_demand(
         basis_kind: b.basis_kind,
         basis_title: b.basis_title,
         basis_article: b.basis_article,
+        basis_approver: String::new(),
         period_start: b.period_start,
         period_end: b.period_end,
         target_mode: b.target_mode,

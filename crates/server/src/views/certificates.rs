@@ -496,6 +496,8 @@ struct DetailPage {
     revealed: Option<String>,
     /// What a refused step form carried, shown again in its fields.
     entered: RecordForm,
+    /// The admission number the applicant gave for the department's demand, looked up (4.5-4).
+    demand_lookup: Option<jianfu_domain::demand::LookupResult>,
     /// 办理过程.
     timeline: Vec<(String, jianfu_domain::timeline::TimelineEntry)>,
     can_process: bool,
@@ -545,6 +547,13 @@ async fn detail_page(state: &AppState, user: &CurrentUser, id: i64, shown: Shown
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
     };
+    let demand_lookup = match a.demand_number.as_deref() {
+        Some(n) => match state.app.lookup(n).await {
+            Ok(l) => Some(l),
+            Err(e) => return PageError(e).into_response(),
+        },
+        None => None,
+    };
     let timeline = match state.app.application_timeline(&a).await {
         Ok(t) => super::timeline(t),
         Err(e) => return PageError(e).into_response(),
@@ -572,6 +581,7 @@ async fn detail_page(state: &AppState, user: &CurrentUser, id: i64, shown: Shown
             error,
             revealed,
             entered,
+            demand_lookup,
             timeline,
         },
     )

@@ -660,3 +660,137 @@ async fn certificate_demand_bad_input_changes_nothing_and_names_every_field() {
     );
     assert_eq!(demand_count(&t).await, before);
 }
+
+/// 4.5-4: a resident names the department that asked for the certificate and its number; the
+/// worker's page says whether that number is an admitted certificate demand.
+#[tokio::test]
+async fn an_application_names_the_demanding_department_and_the_worker_sees_its_number_checked() {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    let (_, d) = post(
+        &dept,
+        "/api/v1/certificate-demands",
+        &certificate_demand(&t, json!({})).await,
+    )
+    .await;
+    let id = d["id"].as_i64().unwrap();
+    let keeper = t.login("district_supervisor").await;
+    let (_, r) = post(
+        &keeper,
+        &format!("/api/v1/demands/{id}/register"),
+        &json!({ "basis_checked": true }),
+    )
+    .await;
+    let number = r["admission_number"].as_str().unwrap().to_owned();
+    let resident = t.login("resident").await;
+    let apply = |demand_number: String| {
+        json!({
+            "type_code": "residence",
+            "applicant_name": "示例居民张三",
+            "id_number": jianfu_domain::bootstrap::DEMO_ID_NUMBER,
+            "purpose": "家庭医生签约",
+            "demanded_by": "铁东区卫生健康局",
+            "demand_number": demand_number,
+        })
+    };
+    // Typed in lower case with spaces: read as the number.
+    let (s, a) = post(
+        &resident,
+        "/api/v1/certificates",
+        &apply(format!(" {} ", number.to_lowercase())),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    assert_eq!(
+        (a["demanded_by"].as_str(), a["demand_number"].as_str()),
+        (Some("铁东区卫生健康局"), Some(number.as_str())),
+        "{a}"
+    );
+    let worker = t.login("worker").await;
+    let (_, html) = worker.get_text(&format!("/certificates/{}", a["id"])).await;
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse("#demand-check .badge").unwrap();
+    let badge = doc.select(&sel).next().expect("the number is checked");
+    assert_eq!(badge.value().attr("data-state"), Some("valid"));
+    assert!(badge.value().classes().any(|c| c == "ok"), "{html}");
+
+    // A well-formed number nobody gave: the page says so and points to 4.5-4.
+    let unknown = jianfu_domain::admission::AdmissionNumber::new(2026, 999_999)
+        .unwrap()
+        .to_string();
+    let (s, a) = post(&resident, "/api/v1/certificates", &apply(unknown)).await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let (_, html) = worker.get_text(&format!("/certificates/{}", a["id"])).await;
+    let doc = scraper::Html::parse_document(&html);
+    let badge = doc.select(&sel).next().expect("the number is checked");
+    assert_eq!(badge.value().attr("data-state"), Some("unknown"));
+    assert!(badge.value().classes().any(|c| c == "bad"), "{html}");
+    assert!(html.contains("未经准入的可拒绝出具并举报"), "{html}");
+    // Malformed: refused with the field, nothing stored.
+    let before = crate::auth::scalar(&t, "SELECT COUNT(*) FROM certificate_application").await;
+    let (s, p) = post(&resident, "/api/v1/certificates", &apply("12345".into())).await;
+    assert_eq!(
+        (s, p["code"].as_str(), p["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("demand_number_malformed"),
+            Some("demand_number")
+        ),
+        "{p}"
+    );
+    assert_eq!(
+        crate::auth::scalar(&t, "SELECT COUNT(*) FROM certificate_application").await,
+        before
+    );
+}
+
+/// The page names a retained list's approver with a select (`basis_approver`), not by typing a
+/// code into the article; a list without its approver is refused at the approver.
+#[tokio::test]
+async fn the_certificate_demand_page_chooses_a_retained_lists_approver() {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    let (s, html) = dept.get_text("/demands/certificate").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("id=\"basis_approver\""),
+        "the select is on the page"
+    );
+    let start = this_year_on("01-01");
+    let end = this_year_on("12-31");
+    let fields = |approver: &'static str| {
+        vec![
+            ("requester_node_id", "0".to_owned()),
+            ("type_code", "residence".to_owned()),
+            ("purpose", "核实居住情况".to_owned()),
+            ("basis_kind", "retained_list".to_owned()),
+            ("basis_title", "《辽宁省保留的证明事项清单》".to_owned()),
+            ("basis_article", String::new()),
+            ("basis_approver", approver.to_owned()),
+            ("period_start", start.clone()),
+            ("period_end", end.clone()),
+            ("target_mode", "scope".to_owned()),
+        ]
+    };
+    let f = fields("");
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = dept.post_form("/demands/certificate", &pairs).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("保留证明事项清单须写明批准机关")
+    );
+    let f = fields("province");
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = dept.post_form("/demands/certificate", &pairs).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    let (_, html) = dept.get_text(&to).await;
+    let basis = crate::auth::texts(&html, "#certificate-basis").join("");
+    assert!(
+        basis.contains("辽宁省保留的证明事项清单") && basis.contains("省"),
+        "{basis}"
+    );
+}

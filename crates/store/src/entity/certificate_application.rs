@@ -37,6 +37,10 @@ pub struct Model {
     pub applicant_id_masked: String,
     /// HMAC-SM3 blind index of the full ID number, for exact search.
     pub applicant_id_index: Option<String>,
+    /// The department that asked the resident for the certificate, as the resident names it.
+    pub demanded_by: Option<String>,
+    /// The admission number of that department's certificate demand (4.5-4), as given.
+    pub demand_number: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
