@@ -5,23 +5,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jianfu_domain::audit_log::{AuditFilter, AuditView};
-use jianfu_domain::page::{Page, PageRequest};
-use serde::Deserialize;
+use jianfu_domain::page::Page;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::Query;
 use crate::state::AppState;
-use crate::views::list::{self, Cell, Column, Export};
+use crate::views::list::{self, Cell, Column, Export, ListQuery};
 use crate::views::{Chrome, FormError, render};
 
-#[derive(Deserialize, Default)]
-pub struct AuditQuery {
-    #[serde(flatten)]
-    filter: AuditFilter,
-    page: Option<u64>,
-    per_page: Option<u64>,
-}
+/// The audit log's query: its filter, page and size.
+type AuditQuery = ListQuery<AuditFilter>;
 
 #[derive(askama::Template)]
 #[template(path = "audit.html")]
@@ -45,15 +39,15 @@ async fn page_with(
     q: AuditQuery,
     verify: Option<(bool, String)>,
 ) -> Response {
-    let req = PageRequest::new(q.page, q.per_page);
-    match state.app.list_audit(&user.ctx(), &q.filter, req).await {
+    let req = q.page();
+    match state.app.list_audit(&user.ctx(), &q.f, req).await {
         Ok(page) => render(
             StatusCode::OK,
             &AuditPage {
                 chrome: Chrome::new("审计日志", Some(user), "/audit"),
-                query: query_string(&q.filter),
-                pager_base: list::pager_base("/audit", &q.filter),
-                f: q.filter,
+                query: query_string(&q.f),
+                pager_base: list::pager_base("/audit", &q.f),
+                f: q.f,
                 page,
                 error: FormError::default(),
                 verify,
@@ -65,7 +59,7 @@ async fn page_with(
                 chrome: Chrome::new("审计日志", Some(user), "/audit"),
                 query: String::new(),
                 pager_base: "/audit?".into(),
-                f: q.filter,
+                f: q.f,
                 page: Page {
                     items: vec![],
                     total: 0,
@@ -107,7 +101,7 @@ pub async fn export(
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> Response {
-    let rows = match state.app.export_audit(&user.ctx(), &q.filter).await {
+    let rows = match state.app.export_audit(&user.ctx(), &q.f).await {
         Ok(r) => r,
         Err(e) => return PageError(e).into_response(),
     };

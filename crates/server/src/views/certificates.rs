@@ -13,7 +13,7 @@ use jianfu_domain::certificate::{
     CatalogueView, CertificateTypeView, HolidayYearView, LocalTypeForm, RecordForm, SealUseFilter,
     SealUseView, SealView, VerifyView,
 };
-use jianfu_domain::page::{Page, PageRequest, every_row};
+use jianfu_domain::page::{Page, every_row};
 use jianfu_domain::tree::NodeView;
 use jianfu_domain::{DomainError, ErrorKind};
 use serde::Deserialize;
@@ -22,7 +22,7 @@ use crate::access::{ClientIp, CurrentUser, MaybeUser};
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
-use crate::views::list::{self, Cell, Column, ListExport};
+use crate::views::list::{self, Cell, Column, ListExport, ListQuery};
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render};
 
 /// Request body limit of the application upload: five attachments of 5 MB and the fields.
@@ -406,30 +406,14 @@ struct ListPage {
     can_apply: bool,
 }
 
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    q: String,
-    page: Option<u64>,
-    per_page: Option<u64>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<ListQuery<ApplicationFilter>>,
 ) -> Response {
-    let f = ApplicationFilter {
-        status: q.status,
-        q: q.q,
-    };
-    match state
-        .app
-        .list_applications(&user.ctx(), &f, PageRequest::new(q.page, q.per_page))
-        .await
-    {
+    let req = q.page();
+    let f = q.f;
+    match state.app.list_applications(&user.ctx(), &f, req).await {
         Ok(page) => render(
             StatusCode::OK,
             &ListPage {
@@ -450,13 +434,9 @@ pub async fn list(
 pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<ListQuery>,
+    Query(f): Query<ApplicationFilter>,
 ) -> Response {
     let ctx = user.ctx();
-    let f = ApplicationFilter {
-        status: q.status,
-        q: q.q,
-    };
     let rows = every_row(|r| state.app.list_applications(&ctx, &f, r)).await;
     APPLICATION_EXPORT.answer(&state, &user, &f, rows).await
 }
@@ -767,39 +747,14 @@ struct SealUsesPage {
     error: String,
 }
 
-#[derive(Deserialize, Default)]
-pub struct SealUseQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    page: Option<u64>,
-    per_page: Option<u64>,
-}
-
-impl SealUseQuery {
-    fn filter(&self) -> SealUseFilter {
-        SealUseFilter {
-            q: self.q.clone(),
-            from: self.from.clone(),
-            to: self.to.clone(),
-        }
-    }
-}
-
 pub async fn seal_uses(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<SealUseQuery>,
+    Query(q): Query<ListQuery<SealUseFilter>>,
 ) -> Response {
-    let f = q.filter();
-    let (page, error, status) = match state
-        .app
-        .seal_ledger(&user.ctx(), &f, PageRequest::new(q.page, q.per_page))
-        .await
-    {
+    let req = q.page();
+    let f = q.f;
+    let (page, error, status) = match state.app.seal_ledger(&user.ctx(), &f, req).await {
         Ok(p) => (p, String::new(), StatusCode::OK),
         Err(e) if e.kind == ErrorKind::Invalid => (
             Page {
@@ -829,10 +784,9 @@ pub async fn seal_uses(
 pub async fn seal_uses_export(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<SealUseQuery>,
+    Query(f): Query<SealUseFilter>,
 ) -> Response {
     let ctx = user.ctx();
-    let f = q.filter();
     let rows = every_row(|r| state.app.seal_ledger(&ctx, &f, r)).await;
     SEAL_USE_EXPORT.answer(&state, &user, &f, rows).await
 }

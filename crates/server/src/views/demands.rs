@@ -12,7 +12,7 @@ use jianfu_domain::demand::{
     DemandView, Ledger, LedgerRow, LookupResult, ReportForm, form_of,
 };
 use jianfu_domain::form_draft::FormKind;
-use jianfu_domain::page::{Page, PageRequest, every_row};
+use jianfu_domain::page::{Page, every_row};
 use jianfu_domain::tree::NodeView;
 use serde::Deserialize;
 
@@ -20,7 +20,7 @@ use crate::access::{CurrentUser, MaybeUser};
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
-use crate::views::list::{self, Cell, Column, Export, ListExport};
+use crate::views::list::{self, Cell, Column, Export, ListExport, ListQuery};
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
 
 // ---------------------------------------------------------------- list
@@ -43,26 +43,12 @@ struct ListPage {
     can_request_plaque: bool,
 }
 
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    #[serde(flatten)]
-    f: DemandFilter,
-    page: Option<u64>,
-    per_page: Option<u64>,
-    /// A success message after a redirect (by code).
-    done: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<ListQuery<DemandFilter>>,
 ) -> Response {
-    let page = match state
-        .app
-        .list_demands(&user.ctx(), &q.f, PageRequest::new(q.page, q.per_page))
-        .await
-    {
+    let page = match state.app.list_demands(&user.ctx(), &q.f, q.page()).await {
         Ok(p) => p,
         Err(e) => return PageError(e).into_response(),
     };
@@ -87,7 +73,7 @@ pub async fn list(
 pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<ListQuery<DemandFilter>>,
 ) -> Response {
     let ctx = user.ctx();
     let rows = every_row(|r| state.app.list_demands(&ctx, &q.f, r)).await;
@@ -881,25 +867,14 @@ impl CasesPage {
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct CasesQuery {
-    page: Option<u64>,
-    per_page: Option<u64>,
-    #[serde(default)]
-    status: String,
-}
-
 pub async fn cases(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<CasesQuery>,
+    Query(q): Query<ListQuery<CaseFilter>>,
 ) -> Response {
-    let filter = CaseFilter { status: q.status };
-    match state
-        .app
-        .list_cases(&user.ctx(), &filter, PageRequest::new(q.page, q.per_page))
-        .await
-    {
+    let req = q.page();
+    let filter = q.f;
+    match state.app.list_cases(&user.ctx(), &filter, req).await {
         Ok(page) => render(
             StatusCode::OK,
             &CasesPage {

@@ -1,7 +1,7 @@
-//! One way for what every list page needs beyond its own query: the pager's link base, file
-//! downloads, and "export this list as Excel" by declaring columns.
+//! One way for what every list page needs beyond its own query: the query itself, the pager's
+//! link base, file downloads, and "export this list as Excel" by declaring columns.
 //!
-//! A list page builds its pager base with [`pager_base`] from the filters it was given (one
+//! A list page reads its query as a [`ListQuery`] of its domain filter, builds its pager base with [`pager_base`] from the filters it was given (one
 //! encoder for every list), answers a file with [`download`] (one `Content-Disposition` with the
 //! RFC 5987 file name, never cached), and exports by declaring [`Column`]s of its row type and
 //! handing them to [`Export::sheet`]; [`xlsx`] turns the finished workbook into the response.
@@ -9,12 +9,36 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jianfu_domain::DomainError;
+use jianfu_domain::page::PageRequest;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::state::AppState;
+
+/// A list page's query string: the list's own filter `F` (its fields are the query's own,
+/// flattened — so `F` holds texts, as a query string does), the page and page size, and the
+/// code of a success message after a redirect (`done`).
+#[derive(Deserialize, Default)]
+pub struct ListQuery<F> {
+    #[serde(flatten)]
+    pub f: F,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+    pub done: Option<String>,
+}
+
+impl<F> ListQuery<F> {
+    /// The page asked for (out-of-range values are clamped by [`PageRequest::new`]).
+    pub fn page(&self) -> PageRequest {
+        PageRequest::new(self.page, self.per_page)
+    }
+}
+
+/// A list without filters of its own.
+#[derive(Deserialize, Serialize, Default)]
+pub struct NoFilter {}
 
 /// The base URL the pager appends `page=N` to: `path?filters&`, or `path?` without filters.
 /// `filters` is anything `serde_urlencoded` encodes: a filter struct, or `[("q", &q)]`.

@@ -22,7 +22,7 @@ use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
-use crate::views::list::{self, Cell, Column, Export, ListExport};
+use crate::views::list::{self, Cell, Column, Export, ListExport, ListQuery, NoFilter};
 use crate::views::{Chrome, FormError, form_status, is_form_error, render};
 
 /// Request body limit of a photo upload: one photo of 5 MB and the form's fields.
@@ -132,31 +132,15 @@ struct UnitsPage {
     export_href: String,
 }
 
-#[derive(Deserialize, Default)]
-pub struct UnitsQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    compliance: String,
-    page: Option<u64>,
-    per_page: Option<u64>,
-}
-
 /// The registries the user sees: their own unit's, or every unit in their jurisdiction.
 pub async fn units(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<UnitsQuery>,
+    Query(q): Query<ListQuery<UnitSummaryFilter>>,
 ) -> Response {
-    let f = UnitSummaryFilter {
-        q: q.q,
-        compliance: q.compliance,
-    };
-    match state
-        .app
-        .plaque_units(&user.ctx(), &f, PageRequest::new(q.page, q.per_page))
-        .await
-    {
+    let req = q.page();
+    let f = q.f;
+    match state.app.plaque_units(&user.ctx(), &f, req).await {
         Ok(page) => render(
             StatusCode::OK,
             &UnitsPage {
@@ -175,13 +159,9 @@ pub async fn units(
 pub async fn units_export(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<UnitsQuery>,
+    Query(f): Query<UnitSummaryFilter>,
 ) -> Response {
     let ctx = user.ctx();
-    let f = UnitSummaryFilter {
-        q: q.q,
-        compliance: q.compliance,
-    };
     let rows = every_row(|r| state.app.plaque_units(&ctx, &f, r)).await;
     UNIT_EXPORT.answer(&state, &user, &f, rows).await
 }
@@ -745,11 +725,8 @@ struct CampaignsPage {
     error: FormError,
 }
 
-#[derive(Deserialize, Default)]
-pub struct PageQuery {
-    page: Option<u64>,
-    per_page: Option<u64>,
-}
+/// The campaigns list has no filter of its own.
+type PageQuery = ListQuery<NoFilter>;
 
 async fn campaigns_page(
     state: &AppState,
@@ -760,11 +737,7 @@ async fn campaigns_page(
     status: StatusCode,
 ) -> Response {
     let ctx = user.ctx();
-    let page = match state
-        .app
-        .list_campaigns(&ctx, PageRequest::new(q.page, q.per_page))
-        .await
-    {
+    let page = match state.app.list_campaigns(&ctx, q.page()).await {
         Ok(p) => p,
         Err(e) => return PageError(e).into_response(),
     };

@@ -8,13 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::accounts::{AccountEdit, AccountQuery, AccountView, NewAccount};
 use jianfu_domain::authz::{Action, Role};
-use jianfu_domain::page::{Page, PageRequest, every_row};
+use jianfu_domain::page::{Page, every_row};
 use serde::Deserialize;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::state::AppState;
-use crate::views::list::{self, Cell, Column, ListExport};
+use crate::views::list::{self, Cell, Column, ListExport, ListQuery};
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
 
 #[derive(askama::Template)]
@@ -28,26 +28,14 @@ struct ListPage {
     export_href: String,
 }
 
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    q: Option<String>,
-    page: Option<u64>,
-    per_page: Option<u64>,
-    done: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(lq): Query<ListQuery>,
+    Query(lq): Query<ListQuery<AccountQuery>>,
 ) -> Response {
-    let q = lq.q.clone().unwrap_or_default();
-    let query = AccountQuery { q: lq.q.clone() };
-    let page = match state
-        .app
-        .list_accounts(&user.ctx(), &query, PageRequest::new(lq.page, lq.per_page))
-        .await
-    {
+    let q = lq.f.q.clone().unwrap_or_default();
+    let query = &lq.f;
+    let page = match state.app.list_accounts(&user.ctx(), query, lq.page()).await {
         Ok(p) => p,
         Err(e) => return PageError(e).into_response(),
     };
@@ -71,10 +59,9 @@ pub async fn list(
 pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(lq): Query<ListQuery>,
+    Query(query): Query<AccountQuery>,
 ) -> Response {
     let ctx = user.ctx();
-    let query = AccountQuery { q: lq.q };
     let rows = every_row(|r| state.app.list_accounts(&ctx, &query, r)).await;
     ACCOUNT_EXPORT.answer(&state, &user, &query, rows).await
 }
