@@ -24,12 +24,15 @@
 //!   [`check_application`], [`check_issue`], [`check_certificate_demand`].
 //! - [`evaluation`]: evaluations aimed at communities (考核评比, 4.3): mandate, no separate
 //!   assessment by a department, no one-vote veto, [`check_evaluation`].
+//! - [`comprehensive`]: the district's comprehensive evaluation of communities (4.3-4): the
+//!   design's weights, resident satisfaction, totals and ranking, [`comprehensive::check_design`].
 //! - [`calendar`]: working days (工作日) on the State Council's holiday calendar, dated data
 //!   from `data/holidays/`, for the time limits of 4.5-9, [`Calendar::due_date`].
 
 pub mod calendar;
 pub mod certificate;
 pub mod clause;
+pub mod comprehensive;
 pub mod date;
 pub mod decision;
 pub mod evaluation;
