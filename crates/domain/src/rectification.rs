@@ -248,15 +248,6 @@ impl App {
             .await?)
     }
 
-    /// Whether `ctx` answers for the unit a notice of case `case_id` names (so may see the
-    /// case, without its reporter).
-    pub(crate) async fn is_notified_unit(&self, ctx: &Ctx, case_id: i64) -> Result<bool> {
-        Ok(self
-            .notice_row(case_id)
-            .await?
-            .is_some_and(|n| authz::answers_for(&ctx.principal, n.unit_node_id)))
-    }
-
     /// The units a supervisor may name in a notice of case `id`: departments, streets and
     /// communities of their jurisdiction, in tree order.
     pub async fn notice_units(&self, ctx: &Ctx) -> Result<Vec<UnitChoice>> {
@@ -341,7 +332,7 @@ impl App {
     /// once; a case that is not verified answers 409.
     pub async fn issue_notice(&self, ctx: &Ctx, id: i64, f: &NoticeForm) -> Result<CaseView> {
         let (row, community) = self.supervised_case(ctx, id, Action::DecideCase).await?;
-        let case = self.case_view(row, community.clone()).await?;
+        let case = self.case_view(row, community.clone(), true).await?;
         let mut p = Problems::new();
         if case.status != CaseStatus::Verified {
             p.push(conflict_state(
@@ -578,8 +569,7 @@ impl App {
             .into_iter()
             .map(|r| (r.id, r.name))
             .collect();
-        let today = self.today().to_string();
-        let waiting = matches!(c.status, CaseStatus::Rectifying);
+        let today = self.today();
         let notice = NoticeView {
             id: n.id,
             serial: n.serial.clone(),
@@ -590,7 +580,7 @@ impl App {
             clauses: serde_json::from_str(&n.clauses).unwrap_or_default(),
             action_required: n.action_required,
             deadline_days: n.deadline_days,
-            overdue: waiting && n.due_on < today,
+            overdue: crate::escalation::is_overdue(c.status, &n.due_on, today),
             due_on: n.due_on,
             issued_at: n.issued_at,
             verify_url: crate::certificate::verify_url(

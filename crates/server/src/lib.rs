@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 pub use access::Access;
 pub use api::openapi_json;
 pub use routes::{RouteSpec, route_table};
-pub use state::{AppState, ServerConfig};
+pub use state::{AppState, DEFAULT_ESCALATION_PERIOD, ServerConfig};
 
 /// Requests larger than this are refused with 413 before any handler runs.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -36,12 +36,43 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let detector = tokio::spawn(run_detectors(state.app.clone()));
+    let escalation = tokio::spawn(run_escalation(
+        state.app.clone(),
+        state
+            .config
+            .escalation_period
+            .unwrap_or(state::DEFAULT_ESCALATION_PERIOD),
+    ));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     detector.abort();
+    escalation.abort();
     served
+}
+
+/// The scheduled escalation of overdue rectifications (5.3-3), at start and then every
+/// `period`: each run is recorded in `job_run` by the use case itself (with its error, if it
+/// failed); a failed run is logged and retried at the next tick, never stopping the server. Safe
+/// with several server processes (see `jianfu_domain::escalation`).
+async fn run_escalation(app: jianfu_domain::App, period: std::time::Duration) {
+    let mut tick = tokio::time::interval(period.max(std::time::Duration::from_secs(1)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match app.escalate_overdue().await {
+            Ok(r) if r.escalated > 0 => {
+                tracing::info!(
+                    escalated = r.escalated,
+                    examined = r.examined,
+                    "overdue rectifications escalated"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "escalation run failed"),
+        }
+    }
 }
 
 /// How often the background detectors run (the first run is at start).

@@ -532,6 +532,12 @@ pub struct CaseOut {
     #[schema(schema_with = crate::api::texts::case_status)]
     pub status: String,
     pub created_at: i64,
+    /// 逾期: `rectifying` past the notice's due day.
+    pub overdue: bool,
+    /// 已上报: the overdue rectification was escalated to the next level's supervisors.
+    pub escalated: bool,
+    /// The node it was escalated to (e.g. 鞍山市), empty until then.
+    pub escalated_to: String,
 }
 
 impl From<CaseView> for CaseOut {
@@ -546,6 +552,9 @@ impl From<CaseView> for CaseOut {
             clause: c.finding.clause,
             status: c.status.as_str().to_owned(),
             created_at: c.created_at,
+            overdue: c.overdue,
+            escalated: c.escalated,
+            escalated_to: c.escalated_to,
         }
     }
 }
@@ -598,12 +607,14 @@ pub struct PageParams {
     /// Items per page (default 20).
     #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
-    /// Only the cases in this state.
-    #[param(schema_with = crate::api::texts::case_status)]
+    /// Only the cases in this state, or `overdue` ones (整改中 past the notice's due day).
+    #[param(schema_with = crate::api::texts::case_filter)]
     status: Option<String>,
 }
 
-/// Supervision cases in the caller's jurisdiction (supervisors), optionally of one state.
+/// The supervision cases the caller sees, newest first: those of its jurisdiction
+/// (supervisors), or those whose rectification notice names its unit (a department, street or
+/// community; without who reported them). Optionally of one state, or overdue.
 #[utoipa::path(get, path = "/api/v1/cases", params(PageParams), responses((status = 200, body = PageOut<CaseOut>), (status = 403, body = Problem)))]
 pub async fn cases(
     State(s): State<AppState>,

@@ -13,6 +13,7 @@ mod m20261205_000050_personal_data;
 mod m20261206_000010_second_factor;
 mod m20261206_000020_form_draft;
 mod m20261206_000030_rectification;
+mod m20261206_000040_escalation;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_second_factor::Migration),
             Box::new(m20261206_000020_form_draft::Migration),
             Box::new(m20261206_000030_rectification::Migration),
+            Box::new(m20261206_000040_escalation::Migration),
         ]
     }
 }
