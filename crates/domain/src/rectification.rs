@@ -3,7 +3,7 @@
 //! working days; the unit answers with its rectification and evidence (整改答复); the supervisor
 //! accepts it (验收) or sends it back with a reason (退回), and closes the accepted case (办结).
 //! Each step moves `demand::CaseStatus` and is audited on the case, so it shows on the case's
-//! timeline. Escalation of overdue notices and reopening are the next slices.
+//! timeline. Overdue notices escalate (`escalation.rs`); reopening is the next slice.
 
 use std::sync::Arc;
 

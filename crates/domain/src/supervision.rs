@@ -1,7 +1,7 @@
 //! The supervision case workflow (监督检查, 5.3; issue 14), first slice: a supervisor opens a
 //! case of their jurisdiction, sees its history, and verifies it (the facts hold: 已核实) or
 //! dismisses it with a reason (不予立案). The rectification loop that follows is in
-//! `rectification.rs`; escalation and reopening are the next slices.
+//! `rectification.rs`, the escalation of overdue ones in `escalation.rs`; reopening is next.
 
 use jianfu_store::entity::{rectification_notice, supervision_case};
 use jianfu_store::orm::prelude::Expr;

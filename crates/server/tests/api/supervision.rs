@@ -316,19 +316,7 @@ pub(crate) fn evidence(name: &str, bytes: &[u8]) -> serde_json::Value {
 /// Moves the server's clock to Friday 2027-01-29, 10:00 in Beijing (before the Spring Festival,
 /// with the make-up workday Sunday 01-31), when that is still ahead. Whether it moved.
 fn to_spring_festival_eve(t: &TestApp) -> bool {
-    let target = chrono::NaiveDate::from_ymd_opt(2027, 1, 29)
-        .unwrap()
-        .and_hms_opt(2, 0, 0)
-        .unwrap()
-        .and_utc()
-        .timestamp_millis();
-    let now = t.app.now_ms();
-    if now < target {
-        t.advance_clock_ms(target - now);
-        true
-    } else {
-        false
-    }
+    t.move_clock_to(chrono::NaiveDate::from_ymd_opt(2027, 1, 29).unwrap())
 }
 
 async fn authority_key(t: &TestApp) -> jianfu_seal::PublicKey {

@@ -12,15 +12,8 @@ use crate::supervision::{evidence, notice_body, verified_case};
 
 /// Moves the clock to 10:00 in Beijing on `day` (`YYYY-MM-DD`), which must be ahead.
 fn to_day(t: &TestApp, day: &str) {
-    let target = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .unwrap()
-        .and_hms_opt(2, 0, 0)
-        .unwrap()
-        .and_utc()
-        .timestamp_millis();
-    let now = t.app.now_ms();
-    assert!(target > now, "{day} is ahead");
-    t.advance_clock_ms(target - now);
+    let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+    assert!(t.move_clock_to(day), "{day} is ahead");
 }
 
 async fn escalation(t: &TestApp, id: i64) -> (Option<i64>, Option<i64>) {

@@ -242,19 +242,12 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
 
     // A second case, verified, whose notice names 铁东区卫生健康局: its department's staff see
     // it (and only it), without who reported it.
-    let (status, second) = worker
-        .post_api(
-            "/api/v1/reports",
-            &serde_json::json!({
-                "community_id": community,
-                "demanding_unit": "铁东区卫生健康局",
-                "description": "要求社区每月报送入户走访照片，未出示准入编号",
-                "claimed_number": "",
-            }),
-        )
-        .await;
-    assert!(status.is_success(), "report: {status}");
-    let notified = second["id"].as_i64().unwrap();
+    let notified = crate::supervision::report_case(
+        &t,
+        &worker,
+        "要求社区每月报送入户走访照片，未出示准入编号",
+    )
+    .await;
     let sup = t.ctx("district_supervisor").await;
     t.app
         .decide_case(&sup, notified, CaseDecision::Verify, "经核实属实")
