@@ -23,6 +23,7 @@ use crate::demand::{CaseStatus, case_kind_zh};
 use crate::error::Result;
 use crate::inbox::{PER_PROVIDER, TodoFuture, TodoItem, TodoProvider};
 use crate::page::{Page, PageRequest};
+use crate::rectification::notice_todo;
 use crate::{App, Ctx};
 
 /// The name of the escalation job in `job_run`.
@@ -252,29 +253,23 @@ impl App {
             };
             let community = self.find_node(r.community_node_id).await?;
             let unit = self.find_node(n.unit_node_id).await?;
-            out.push(
-                TodoItem::new(
-                    "问题线索",
-                    "逾期未整改（已上报）",
-                    format!(
-                        "{}：{}（{}）",
-                        community.name,
-                        case_kind_zh(&r.kind),
-                        n.serial
-                    ),
-                    format!(
-                        "责任单位 {} 逾期未整改，整改期限截止 {}，{} 上报",
-                        unit.name,
-                        n.due_on,
-                        r.escalated_at.map(crate::clock::fmt_ms).unwrap_or_default()
-                    ),
-                    format!("/cases/{}", r.id),
-                )
-                .due_on(
-                    chrono::NaiveDate::parse_from_str(&n.due_on, "%Y-%m-%d").ok(),
-                    today,
+            out.push(notice_todo(
+                "逾期未整改（已上报）",
+                format!(
+                    "{}：{}（{}）",
+                    community.name,
+                    case_kind_zh(&r.kind),
+                    n.serial
                 ),
-            );
+                format!(
+                    "责任单位 {} 逾期未整改，整改期限截止 {}，{} 上报",
+                    unit.name,
+                    n.due_on,
+                    r.escalated_at.map(crate::clock::fmt_ms).unwrap_or_default()
+                ),
+                &n,
+                today,
+            ));
         }
         Ok(out)
     }
@@ -286,5 +281,28 @@ pub(crate) struct EscalationTodos;
 impl TodoProvider for EscalationTodos {
     fn items<'a>(&'a self, app: &'a App, ctx: &'a Ctx, today: chrono::NaiveDate) -> TodoFuture<'a> {
         Box::pin(app.escalation_todos(ctx, today))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overdue_is_after_the_due_day_while_the_unit_owes_an_answer() {
+        let today = chrono::NaiveDate::from_ymd_opt(2027, 2, 16).unwrap();
+        assert!(is_overdue(CaseStatus::Rectifying, "2027-02-15", today));
+        assert!(
+            !is_overdue(CaseStatus::Rectifying, "2027-02-16", today),
+            "due today"
+        );
+        assert!(!is_overdue(CaseStatus::Rectifying, "2027-02-17", today));
+        for answered in [
+            CaseStatus::Rectified,
+            CaseStatus::Accepted,
+            CaseStatus::Closed,
+        ] {
+            assert!(!is_overdue(answered, "2027-02-15", today), "{answered:?}");
+        }
     }
 }

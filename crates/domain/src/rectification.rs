@@ -1017,22 +1017,37 @@ impl App {
                 break;
             }
             let issuer = self.find_node(n.issuer_node_id).await?;
-            out.push(
-                TodoItem::new(
-                    "问题线索",
-                    "待整改答复",
-                    format!("{}{}（{}）", issuer.name, NOTICE_TITLE, n.serial),
-                    format!("整改期限 {} 个工作日，截止 {}", n.deadline_days, n.due_on),
-                    format!("/cases/{}", n.case_id),
-                )
-                .due_on(
-                    chrono::NaiveDate::parse_from_str(&n.due_on, "%Y-%m-%d").ok(),
-                    today,
-                ),
-            );
+            out.push(notice_todo(
+                "待整改答复",
+                format!("{}{}（{}）", issuer.name, NOTICE_TITLE, n.serial),
+                format!("整改期限 {} 个工作日，截止 {}", n.deadline_days, n.due_on),
+                &n,
+                today,
+            ));
         }
         Ok(out)
     }
+}
+
+/// A to-do about a notice's case (its page acts on it), due on the notice's due day.
+pub(crate) fn notice_todo(
+    kind_zh: &'static str,
+    title: String,
+    detail: String,
+    n: &rectification_notice::Model,
+    today: chrono::NaiveDate,
+) -> TodoItem {
+    TodoItem::new(
+        "问题线索",
+        kind_zh,
+        title,
+        detail,
+        format!("/cases/{}", n.case_id),
+    )
+    .due_on(
+        chrono::NaiveDate::parse_from_str(&n.due_on, "%Y-%m-%d").ok(),
+        today,
+    )
 }
 
 /// The notified units' to-dos (待整改答复).
