@@ -85,11 +85,14 @@ impl App {
     /// [`ESCALATION_ACTOR`] citing 5.3-3. Running it again escalates nothing twice.
     pub async fn escalate_overdue(&self) -> Result<EscalationReport> {
         let started = self.now_ms();
-        let outcome = self.escalate_each().await;
-        let (examined, changed, error) = match &outcome {
-            Ok(r) => (r.examined, r.escalated, None),
-            Err(e) => (0, 0, Some(format!("{}: {}", e.code, e.message))),
-        };
+        // What a failed run did before failing is kept: its escalations are committed.
+        let mut report = EscalationReport::default();
+        let outcome = self.escalate_each(&mut report).await;
+        let (examined, changed) = (report.examined, report.escalated);
+        let error = outcome
+            .as_ref()
+            .err()
+            .map(|e| format!("{}: {}", e.code, e.message));
         // One row when the run is over (its escalations are audited each on its own): every
         // write carries its audit entry, and a run that left nothing behind is not half-recorded.
         let finished = self.now_ms();
@@ -124,14 +127,13 @@ impl App {
         })
         .await?;
         tx.commit().await?;
-        outcome.map(|r| EscalationReport {
+        outcome.map(|()| EscalationReport {
             run_id: run.id,
-            ..r
+            ..report
         })
     }
 
-    async fn escalate_each(&self) -> Result<EscalationReport> {
-        let mut report = EscalationReport::default();
+    async fn escalate_each(&self, report: &mut EscalationReport) -> Result<()> {
         let today = self.today();
         let overdue_notices = Query::select()
             .column(rectification_notice::Column::CaseId)
@@ -207,7 +209,7 @@ impl App {
             tx.commit().await?;
             report.escalated += 1;
         }
-        Ok(report)
+        Ok(())
     }
 
     /// The runs of the server's scheduled jobs, newest first (the system administrator).

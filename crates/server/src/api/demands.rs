@@ -528,7 +528,8 @@ pub struct CaseOut {
     pub description: String,
     pub claimed_number: Option<String>,
     pub clause: String,
-    /// `open` (待核实), `verified` (已核实), `dismissed` (不予立案) or `closed`.
+    /// `open` (待核实), `verified` (已核实), `dismissed` (不予立案), `rectifying` (整改中),
+    /// `rectified` (已整改, 待验收), `accepted` (已验收) or `closed` (已办结).
     #[schema(schema_with = crate::api::texts::case_status)]
     pub status: String,
     pub created_at: i64,
