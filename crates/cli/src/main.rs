@@ -61,7 +61,13 @@ enum Command {
             allow_hyphen_values = true
         )]
         clock_offset_days: Option<i64>,
+        /// How often, in seconds, the escalation of overdue rectifications runs (default 3600).
+        #[arg(long, env = "JIANFU_ESCALATION_INTERVAL_SECS")]
+        escalation_interval_secs: Option<u64>,
     },
+    /// Escalate overdue rectifications once now (what the server does hourly), recorded as a
+    /// job run; prints how many were escalated.
+    Escalate,
     /// Verify a certificate offline, from its PDF or its JSON: the SM2 signatures of the
     /// document, of the seal record and of the whole file, against the city's seal-authority
     /// public key. Exit status 0 only when authentic.
@@ -174,6 +180,7 @@ struct FileConfig {
     audit_anchor_file: Option<PathBuf>,
     data_key_file: Option<PathBuf>,
     public_url: Option<String>,
+    escalation_interval_secs: Option<u64>,
 }
 
 struct Settings {
@@ -355,6 +362,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             demo,
             public_url,
             clock_offset_days,
+            escalation_interval_secs,
         } => {
             let listen = listen
                 .or(s.file.listen.clone())
@@ -386,6 +394,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             let config = ServerConfig {
                 secure_cookies: s.file.secure_cookies.unwrap_or(false),
                 trust_forwarded_for: s.file.trust_forwarded_for.unwrap_or(false),
+                escalation_period: escalation_interval_secs
+                    .or(s.file.escalation_interval_secs)
+                    .map(std::time::Duration::from_secs),
             };
             eprintln!(
                 "减负 正在运行：http://{}",
@@ -604,6 +615,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             file,
             authority_key,
         } => verify_offline(&s, &file, authority_key.as_deref()).await,
+        Command::Escalate => {
+            let app = open_app(&s, true).await?;
+            let r = app.escalate_overdue().await.map_err(|e| e.to_string())?;
+            println!(
+                "逾期上报：检查 {} 件，上报 {} 件（第 {} 次运行）",
+                r.examined, r.escalated, r.run_id
+            );
+            Ok(())
+        }
         Command::Openapi => {
             println!("{}", jianfu_server::openapi_json());
             Ok(())

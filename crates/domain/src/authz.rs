@@ -217,6 +217,9 @@ pub enum Action {
     ManageSeals,
     /// Import the year's holiday calendar.
     ManageHolidays,
+    /// See the runs of the server's scheduled jobs (e.g. the escalation of overdue
+    /// rectifications): when each started and finished, and what it changed.
+    ViewJobs,
     /// See plaque registries, removal tasks and campaigns in one's jurisdiction.
     ViewPlaques,
     /// Keep one's own unit's plaque registry; close removal tasks with the removal date.
@@ -242,7 +245,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -272,6 +275,7 @@ impl Action {
         Self::ManageCatalogue,
         Self::ManageSeals,
         Self::ManageHolidays,
+        Self::ViewJobs,
         Self::ViewPlaques,
         Self::ManagePlaques,
         Self::RequestTemporaryPlaque,
@@ -315,6 +319,7 @@ impl Action {
             Self::ManageCatalogue => "维护证明事项目录",
             Self::ManageSeals => "制作电子印章",
             Self::ManageHolidays => "导入节假日安排",
+            Self::ViewJobs => "查看定时任务运行记录",
             Self::ViewPlaques => "查看挂牌",
             Self::ManagePlaques => "登记和清理挂牌",
             Self::RequestTemporaryPlaque => "申请临时加挂牌子",
@@ -393,7 +398,7 @@ pub fn permits(role: Role, action: Action) -> bool {
                 | R::CityApprover
         ),
         A::ManageCatalogue => matches!(role, R::DistrictApprover | R::CityApprover),
-        A::ManageSeals | A::ManageHolidays => role == R::SystemAdmin,
+        A::ManageSeals | A::ManageHolidays | A::ViewJobs => role == R::SystemAdmin,
         A::ViewPlaques => matches!(
             role,
             R::CommunityWorker
@@ -785,6 +790,7 @@ mod tests {
                     A::ManageAccounts,
                     A::ManageSeals,
                     A::ManageHolidays,
+                    A::ViewJobs,
                     A::RequestAdminReset,
                     A::ApproveAdminReset,
                 ],

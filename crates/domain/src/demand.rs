@@ -16,7 +16,8 @@ use std::collections::HashMap;
 
 use jianfu_rules::{Decision, Outcome};
 use jianfu_store::entity::{
-    account, demand, demand_target, demand_wording_overrule, node, supervision_case,
+    account, demand, demand_target, demand_wording_overrule, node, rectification_notice,
+    supervision_case,
 };
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::sea_query::{ExprTrait, Query};
@@ -33,6 +34,7 @@ use crate::division::NodeKind;
 use crate::error::{DomainError, Result};
 use crate::inbox::{PER_PROVIDER, TodoFuture, TodoItem, TodoProvider};
 use crate::page::{Page, PageRequest};
+use crate::supervision::CaseVisibility;
 use crate::timeline::Annotation;
 pub use crate::timeline::TimelineEntry;
 use crate::tree::NodeView;
@@ -610,12 +612,16 @@ pub struct ReportForm {
     pub claimed_number: String,
 }
 
-/// The case list's filter: a state (`CaseStatus::as_str`), or empty for every case.
+/// The case list's filter: a state (`CaseStatus::as_str`), `overdue` (整改中 past the notice's
+/// due day, escalated or not), or empty for every case.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct CaseFilter {
     pub status: String,
 }
+
+/// The case list's filter value for overdue rectifications (not a state of its own).
+pub const CASE_FILTER_OVERDUE: &str = "overdue";
 
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseView {
@@ -635,6 +641,12 @@ pub struct CaseView {
     pub created_at: i64,
     /// Where the case leads: the plaque for a plaque case, the unit's published list otherwise.
     pub link: String,
+    /// 逾期: the notice's due day has passed while the case is 整改中.
+    pub overdue: bool,
+    /// 已上报: the overdue rectification was escalated to the next level's supervisors.
+    pub escalated: bool,
+    /// The node it was escalated to (the city), empty until then.
+    pub escalated_to: String,
 }
 
 /// One row of the burden ledger.
@@ -2549,25 +2561,43 @@ impl App {
         Ok(row.id)
     }
 
-    /// A case row as pages show it.
+    /// A case row as pages show it; without who reported it unless `with_reporter` (the unit
+    /// its notice names reads it so).
     pub(crate) async fn case_view(
         &self,
         r: supervision_case::Model,
         community: NodeView,
+        with_reporter: bool,
     ) -> Result<CaseView> {
-        let reporter = jianfu_store::entity::account::Entity::find_by_id(r.reported_by)
-            .one(self.store.db())
-            .await?
-            .map(|a| a.display_name)
-            .unwrap_or_default();
+        let reporter = if with_reporter {
+            jianfu_store::entity::account::Entity::find_by_id(r.reported_by)
+                .one(self.store.db())
+                .await?
+                .map(|a| a.display_name)
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let status = CaseStatus::stored(&r.status);
+        let overdue = match self.notice_row(r.id).await? {
+            Some(n) => crate::escalation::is_overdue(status, &n.due_on, self.today()),
+            None => false,
+        };
+        let escalated_to = match r.escalated_to_node_id {
+            Some(n) => self.find_node(n).await?.name,
+            None => String::new(),
+        };
         Ok(CaseView {
             id: r.id,
             kind_zh: case_kind_zh(&r.kind),
-            status: CaseStatus::stored(&r.status),
+            status,
             community_id: community.id,
             community_name: community.name,
             reporter,
-            reporter_hidden: false,
+            reporter_hidden: !with_reporter,
+            overdue,
+            escalated: r.escalated_at.is_some(),
+            escalated_to,
             demanding_unit: r.demanding_unit,
             description: r.description,
             claimed_number: r.claimed_number,
@@ -2584,20 +2614,33 @@ impl App {
         })
     }
 
-    /// Supervision cases in the caller's jurisdiction, newest first; only those in the state
-    /// `f.status` names, when it names one.
+    /// The supervision cases the caller sees ([`CaseVisibility`]: those of its jurisdiction,
+    /// or, for a notified unit, those whose notice names it, without their reporter), newest
+    /// first; only those in the state `f.status` names, or overdue ones, when it names one.
     pub async fn list_cases(
         &self,
         ctx: &Ctx,
         f: &CaseFilter,
         page: PageRequest,
     ) -> Result<Page<CaseView>> {
-        let scope = self
-            .visible_or_deny(ctx, Action::ViewCases, "只有监督人员能查看问题线索")
-            .await?;
-        let mut q = supervision_case::Entity::find()
-            .filter(scope.holds(supervision_case::Column::CommunityNodeId));
-        if !f.status.is_empty() {
+        let visibility = CaseVisibility::of(&ctx.principal);
+        if visibility.is_empty() {
+            self.record_denial(ctx, Action::ViewCases, None).await;
+            return Err(ctx.principal.blocked().unwrap_or_else(|| {
+                DomainError::forbidden("只有监督人员和被通知整改的单位能查看问题线索")
+            }));
+        }
+        let mut q = supervision_case::Entity::find().filter(visibility.condition());
+        if f.status == CASE_FILTER_OVERDUE {
+            let overdue = Query::select()
+                .column(rectification_notice::Column::CaseId)
+                .from(rectification_notice::Entity)
+                .and_where(rectification_notice::Column::DueOn.lt(self.today().to_string()))
+                .to_owned();
+            q = q
+                .filter(supervision_case::Column::Status.eq(CaseStatus::Rectifying.as_str()))
+                .filter(supervision_case::Column::Id.in_subquery(overdue));
+        } else if !f.status.is_empty() {
             let status = CaseStatus::parse(&f.status).ok_or_else(|| {
                 DomainError::field("status", "status_invalid", "请选择有效的问题线索状态")
             })?;
@@ -2612,7 +2655,8 @@ impl App {
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             let community = self.find_node(r.community_node_id).await?;
-            items.push(self.case_view(r, community).await?);
+            let whole = visibility.supervises(&community.path);
+            items.push(self.case_view(r, community, whole).await?);
         }
         Ok(page.page(items, total))
     }

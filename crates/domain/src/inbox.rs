@@ -87,6 +87,7 @@ pub const PROVIDERS: &[&dyn TodoProvider] = &[
     &crate::demand::DemandTodos,
     &crate::demand::CaseTodos,
     &crate::rectification::NoticeTodos,
+    &crate::escalation::EscalationTodos,
     &crate::certificate::CertificateTodos,
     &crate::plaque::PlaqueTodos,
     &crate::form_draft::FormDraftTodos,

@@ -14,6 +14,7 @@ pub mod demand;
 pub mod demand_kinds;
 pub mod division;
 pub mod error;
+pub mod escalation;
 pub mod evaluation;
 pub(crate) mod form;
 pub mod form_draft;

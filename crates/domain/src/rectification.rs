@@ -3,7 +3,7 @@
 //! working days; the unit answers with its rectification and evidence (整改答复); the supervisor
 //! accepts it (验收) or sends it back with a reason (退回), and closes the accepted case (办结).
 //! Each step moves `demand::CaseStatus` and is audited on the case, so it shows on the case's
-//! timeline. Escalation of overdue notices and reopening are the next slices.
+//! timeline. Overdue notices escalate (`escalation.rs`); reopening is the next slice.
 
 use std::sync::Arc;
 
@@ -248,15 +248,6 @@ impl App {
             .await?)
     }
 
-    /// Whether `ctx` answers for the unit a notice of case `case_id` names (so may see the
-    /// case, without its reporter).
-    pub(crate) async fn is_notified_unit(&self, ctx: &Ctx, case_id: i64) -> Result<bool> {
-        Ok(self
-            .notice_row(case_id)
-            .await?
-            .is_some_and(|n| authz::answers_for(&ctx.principal, n.unit_node_id)))
-    }
-
     /// The units a supervisor may name in a notice of case `id`: departments, streets and
     /// communities of their jurisdiction, in tree order.
     pub async fn notice_units(&self, ctx: &Ctx) -> Result<Vec<UnitChoice>> {
@@ -341,7 +332,7 @@ impl App {
     /// once; a case that is not verified answers 409.
     pub async fn issue_notice(&self, ctx: &Ctx, id: i64, f: &NoticeForm) -> Result<CaseView> {
         let (row, community) = self.supervised_case(ctx, id, Action::DecideCase).await?;
-        let case = self.case_view(row, community.clone()).await?;
+        let case = self.case_view(row, community.clone(), true).await?;
         let mut p = Problems::new();
         if case.status != CaseStatus::Verified {
             p.push(conflict_state(
@@ -578,8 +569,7 @@ impl App {
             .into_iter()
             .map(|r| (r.id, r.name))
             .collect();
-        let today = self.today().to_string();
-        let waiting = matches!(c.status, CaseStatus::Rectifying);
+        let today = self.today();
         let notice = NoticeView {
             id: n.id,
             serial: n.serial.clone(),
@@ -590,7 +580,7 @@ impl App {
             clauses: serde_json::from_str(&n.clauses).unwrap_or_default(),
             action_required: n.action_required,
             deadline_days: n.deadline_days,
-            overdue: waiting && n.due_on < today,
+            overdue: crate::escalation::is_overdue(c.status, &n.due_on, today),
             due_on: n.due_on,
             issued_at: n.issued_at,
             verify_url: crate::certificate::verify_url(
@@ -1027,22 +1017,37 @@ impl App {
                 break;
             }
             let issuer = self.find_node(n.issuer_node_id).await?;
-            out.push(
-                TodoItem::new(
-                    "问题线索",
-                    "待整改答复",
-                    format!("{}{}（{}）", issuer.name, NOTICE_TITLE, n.serial),
-                    format!("整改期限 {} 个工作日，截止 {}", n.deadline_days, n.due_on),
-                    format!("/cases/{}", n.case_id),
-                )
-                .due_on(
-                    chrono::NaiveDate::parse_from_str(&n.due_on, "%Y-%m-%d").ok(),
-                    today,
-                ),
-            );
+            out.push(notice_todo(
+                "待整改答复",
+                format!("{}{}（{}）", issuer.name, NOTICE_TITLE, n.serial),
+                format!("整改期限 {} 个工作日，截止 {}", n.deadline_days, n.due_on),
+                &n,
+                today,
+            ));
         }
         Ok(out)
     }
+}
+
+/// A to-do about a notice's case (its page acts on it), due on the notice's due day.
+pub(crate) fn notice_todo(
+    kind_zh: &'static str,
+    title: String,
+    detail: String,
+    n: &rectification_notice::Model,
+    today: chrono::NaiveDate,
+) -> TodoItem {
+    TodoItem::new(
+        "问题线索",
+        kind_zh,
+        title,
+        detail,
+        format!("/cases/{}", n.case_id),
+    )
+    .due_on(
+        chrono::NaiveDate::parse_from_str(&n.due_on, "%Y-%m-%d").ok(),
+        today,
+    )
 }
 
 /// The notified units' to-dos (待整改答复).

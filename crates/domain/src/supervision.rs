@@ -1,13 +1,14 @@
 //! The supervision case workflow (监督检查, 5.3; issue 14), first slice: a supervisor opens a
 //! case of their jurisdiction, sees its history, and verifies it (the facts hold: 已核实) or
 //! dismisses it with a reason (不予立案). The rectification loop that follows is in
-//! `rectification.rs`; escalation and reopening are the next slices.
+//! `rectification.rs`, the escalation of overdue ones in `escalation.rs`; reopening is next.
 
-use jianfu_store::entity::supervision_case;
+use jianfu_store::entity::{rectification_notice, supervision_case};
 use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{ColumnTrait, EntityTrait, QueryFilter};
+use jianfu_store::orm::sea_query::{ExprTrait, Query};
+use jianfu_store::orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
-use crate::authz::{self, Action};
+use crate::authz::{self, Action, Principal, Scope};
 use crate::demand::{CaseStatus, CaseView};
 use crate::error::{DomainError, Result};
 use crate::timeline::{Annotation, TimelineEntry};
@@ -53,6 +54,81 @@ impl CaseDecision {
 /// The longest opinion or reason.
 const MAX_OPINION: usize = 500;
 
+/// Who sees which cases, from the authorization table: the supervisors of the case's community
+/// ([`authz::visible`] for [`Action::ViewCases`]) see it whole; the unit its notice names
+/// ([`authz::own_units`] for [`Action::AnswerNotice`]: a department, street or community itself)
+/// sees it without who reported it. One value answers a single case
+/// ([`CaseVisibility::admits`]) and becomes the list's SQL ([`CaseVisibility::condition`]), so
+/// the list shows exactly the cases a direct fetch allows.
+pub(crate) struct CaseVisibility {
+    supervised: Scope,
+    notified: Vec<i64>,
+}
+
+/// How a visible case is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CaseReader {
+    /// A supervisor of its community: the whole case.
+    Supervisor,
+    /// The unit its notice names: the case without its reporter.
+    NotifiedUnit,
+}
+
+impl CaseVisibility {
+    pub(crate) fn of(p: &Principal) -> Self {
+        Self {
+            supervised: authz::visible(p, Action::ViewCases),
+            notified: authz::own_units(p, Action::AnswerNotice),
+        }
+    }
+
+    /// Whether the caller sees no case at all.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.supervised.is_empty() && self.notified.is_empty()
+    }
+
+    /// How the caller reads a case at `community_path` whose notice names `notice_unit`
+    /// (`None` before a notice is issued); `None` when it may not.
+    pub(crate) fn admits(
+        &self,
+        community_path: &str,
+        notice_unit: Option<i64>,
+    ) -> Option<CaseReader> {
+        if self.supervised.covers(community_path) {
+            Some(CaseReader::Supervisor)
+        } else if notice_unit.is_some_and(|u| self.notified.contains(&u)) {
+            Some(CaseReader::NotifiedUnit)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a case listed with [`CaseVisibility::condition`] is read as a supervisor.
+    pub(crate) fn supervises(&self, community_path: &str) -> bool {
+        self.supervised.covers(community_path)
+    }
+
+    /// The same, as a condition on `supervision_case` rows.
+    pub(crate) fn condition(&self) -> Condition {
+        let mut any = Condition::any().add(ExprTrait::eq(Expr::val(1), 0));
+        if !self.supervised.is_empty() {
+            any = any.add(
+                self.supervised
+                    .holds(supervision_case::Column::CommunityNodeId),
+            );
+        }
+        if !self.notified.is_empty() {
+            let named = Query::select()
+                .column(rectification_notice::Column::CaseId)
+                .from(rectification_notice::Entity)
+                .and_where(rectification_notice::Column::UnitNodeId.is_in(self.notified.clone()))
+                .to_owned();
+            any = any.add(supervision_case::Column::Id.in_subquery(named));
+        }
+        any
+    }
+}
+
 impl App {
     /// The case's view, if `ctx` may take `action` at its community.
     async fn case_for(&self, ctx: &Ctx, id: i64, action: Action) -> Result<CaseView> {
@@ -62,17 +138,15 @@ impl App {
             .ok_or_else(|| DomainError::not_found("问题线索"))?;
         let community = self.find_node(row.community_node_id).await?;
         // The unit a notice names sees the case about itself, never who reported it.
-        if action == Action::ViewCases
-            && authz::authorize(&ctx.principal, action, &community.target()).is_err()
-            && self.is_notified_unit(ctx, id).await?
-        {
-            let mut view = self.case_view(row, community).await?;
-            view.reporter = String::new();
-            view.reporter_hidden = true;
-            return Ok(view);
+        if action == Action::ViewCases {
+            let unit = self.notice_row(id).await?.map(|n| n.unit_node_id);
+            let reader = CaseVisibility::of(&ctx.principal).admits(&community.path, unit);
+            if reader == Some(CaseReader::NotifiedUnit) {
+                return self.case_view(row, community, false).await;
+            }
         }
         self.check(ctx, action, &community.target()).await?;
-        self.case_view(row, community).await
+        self.case_view(row, community, true).await
     }
 
     /// One case, for the supervisors of its community's jurisdiction.
@@ -146,16 +220,21 @@ impl App {
         self.case_detail(ctx, id).await
     }
 
-    /// The case's history (办理过程): reported or detected, verified or dismissed. Takes the
+    /// The case's history (办理过程): reported or detected, verified or dismissed, the notice,
+    /// answers and reviews, and an escalation (逾期 · 已上报). Takes the
     /// view [`App::case_detail`] returned.
     pub async fn case_timeline(&self, c: &CaseView) -> Result<Vec<TimelineEntry>> {
         let actions = crate::timeline::actions_of("case.", &["case.export"]);
         let mut steps = self
             .timeline(&[("supervision_case", c.id.to_string())], &actions, |s| {
                 Annotation {
-                    outcome: s.details["status"]
-                        .as_str()
-                        .map(|st| CaseStatus::stored(st).label_zh()),
+                    outcome: if s.action == "case.escalate" {
+                        Some("逾期 · 已上报")
+                    } else {
+                        s.details["status"]
+                            .as_str()
+                            .map(|st| CaseStatus::stored(st).label_zh())
+                    },
                     // A notice says to whom and by when; an answer, its evidence.
                     opinion: match s.action.as_str() {
                         "case.notice" => Some(format!(
@@ -170,6 +249,12 @@ impl App {
                                 files.iter().filter_map(|f| f.as_str()).collect();
                             format!("佐证材料：{}", names.join("、"))
                         }),
+                        "case.escalate" => Some(format!(
+                            "责任单位 {} 逾期未整改（截止 {}），已上报{}监督人员（5.3-3）",
+                            s.details["unit"].as_str().unwrap_or_default(),
+                            s.details["due_on"].as_str().unwrap_or_default(),
+                            s.details["escalated_to"].as_str().unwrap_or_default(),
+                        )),
                         _ => None,
                     },
                 }

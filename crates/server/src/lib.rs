@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 pub use access::Access;
 pub use api::openapi_json;
 pub use routes::{RouteSpec, route_table};
-pub use state::{AppState, ServerConfig};
+pub use state::{AppState, DEFAULT_ESCALATION_PERIOD, ServerConfig};
 
 /// Requests larger than this are refused with 413 before any handler runs.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -35,36 +35,62 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let detector = tokio::spawn(run_detectors(state.app.clone()));
+    let app = state.app.clone();
+    let detector = tokio::spawn(periodically(
+        DETECTOR_PERIOD,
+        "overdue temporary plaques flagged",
+        move || {
+            let app = app.clone();
+            async move {
+                app.run_plaque_detectors()
+                    .await
+                    .map(|r| i64::try_from(r.flagged).unwrap_or(i64::MAX))
+            }
+        },
+    ));
+    // The escalation of overdue rectifications (5.3-3): each run is recorded in `job_run` by
+    // the use case itself, with its error if it failed. Safe with several server processes
+    // (see `jianfu_domain::escalation`).
+    let app = state.app.clone();
+    let escalation = tokio::spawn(periodically(
+        state
+            .config
+            .escalation_period
+            .unwrap_or(state::DEFAULT_ESCALATION_PERIOD),
+        "overdue rectifications escalated",
+        move || {
+            let app = app.clone();
+            async move { app.escalate_overdue().await.map(|r| r.escalated) }
+        },
+    ));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     detector.abort();
+    escalation.abort();
     served
 }
 
 /// How often the background detectors run (the first run is at start).
 const DETECTOR_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// The background job: the overdue-temporary-plaque detector (4.1-5) at start and then every
-/// minute. A failed run is logged and retried at the next tick; it never stops the server.
-/// Safe with several server processes: the detector inserts each case at most once.
-async fn run_detectors(app: jianfu_domain::App) {
-    let mut tick = tokio::time::interval(DETECTOR_PERIOD);
+/// A background job inside the server: `run` at start and then every `period` (at least a
+/// second), logging what it changed when it changed something (`what` says what that is). A
+/// failed run is logged and retried at the next tick; it never stops the server.
+async fn periodically<F, Fut>(period: std::time::Duration, what: &'static str, run: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = jianfu_domain::Result<i64>>,
+{
+    let mut tick = tokio::time::interval(period.max(std::time::Duration::from_secs(1)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match app.run_plaque_detectors().await {
-            Ok(r) if r.flagged > 0 => {
-                tracing::info!(
-                    flagged = r.flagged,
-                    checked = r.checked,
-                    "overdue temporary plaques flagged"
-                );
-            }
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "plaque detector run failed"),
+        match run().await {
+            Ok(0) => {}
+            Ok(changed) => tracing::info!(changed, "{what}"),
+            Err(e) => tracing::error!(error = %e, job = what, "a background job's run failed"),
         }
     }
 }

@@ -672,13 +672,13 @@ pub fn route_table() -> Vec<RouteSpec> {
         r(
             get.clone(),
             "/cases",
-            Act(A::ViewCases),
+            AnyOf(CASE_READERS),
             views::demands::cases,
         ),
         r(
             get.clone(),
             "/cases/export.xlsx",
-            Act(A::ViewCases),
+            AnyOf(CASE_READERS),
             views::demands::cases_export,
         ),
         r(
@@ -816,7 +816,7 @@ pub fn route_table() -> Vec<RouteSpec> {
         r(
             get.clone(),
             "/api/v1/cases",
-            Act(A::ViewCases),
+            AnyOf(CASE_READERS),
             api::demands::cases,
         ),
         r(
@@ -824,6 +824,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/cases/{id}",
             AnyOf(CASE_READERS),
             api::supervision::get,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/cases/{id}/evidence/{eid}",
+            AnyOf(CASE_READERS),
+            api::supervision::evidence,
         ),
         r(
             post.clone(),
@@ -1331,6 +1337,18 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/catalogue/{district_id}/local",
             Act(A::ManageCatalogue),
             api::certificates::create_local_type,
+        ),
+        r(
+            get.clone(),
+            "/admin/jobs",
+            Act(A::ViewJobs),
+            views::jobs::jobs,
+        ),
+        r(
+            get.clone(),
+            "/admin/jobs/export.xlsx",
+            Act(A::ViewJobs),
+            views::jobs::jobs_export,
         ),
         r(
             get.clone(),

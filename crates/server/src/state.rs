@@ -13,7 +13,14 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// How often the escalation of overdue rectifications runs; `None` for
+    /// [`DEFAULT_ESCALATION_PERIOD`] (hourly).
+    pub escalation_period: Option<std::time::Duration>,
 }
+
+/// The escalation job's default period: a notice becomes overdue at midnight, so an hour's
+/// delay is immaterial and the job stays cheap.
+pub const DEFAULT_ESCALATION_PERIOD: std::time::Duration = std::time::Duration::from_secs(3600);
 
 #[derive(Clone)]
 pub struct AppState {

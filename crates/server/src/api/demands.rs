@@ -528,10 +528,17 @@ pub struct CaseOut {
     pub description: String,
     pub claimed_number: Option<String>,
     pub clause: String,
-    /// `open` (待核实), `verified` (已核实), `dismissed` (不予立案) or `closed`.
+    /// `open` (待核实), `verified` (已核实), `dismissed` (不予立案), `rectifying` (整改中),
+    /// `rectified` (已整改, 待验收), `accepted` (已验收) or `closed` (已办结).
     #[schema(schema_with = crate::api::texts::case_status)]
     pub status: String,
     pub created_at: i64,
+    /// 逾期: `rectifying` past the notice's due day.
+    pub overdue: bool,
+    /// 已上报: the overdue rectification was escalated to the next level's supervisors.
+    pub escalated: bool,
+    /// The node it was escalated to (e.g. 鞍山市), empty until then.
+    pub escalated_to: String,
 }
 
 impl From<CaseView> for CaseOut {
@@ -546,6 +553,9 @@ impl From<CaseView> for CaseOut {
             clause: c.finding.clause,
             status: c.status.as_str().to_owned(),
             created_at: c.created_at,
+            overdue: c.overdue,
+            escalated: c.escalated,
+            escalated_to: c.escalated_to,
         }
     }
 }
@@ -598,12 +608,14 @@ pub struct PageParams {
     /// Items per page (default 20).
     #[param(minimum = 1, maximum = 200)]
     per_page: Option<u64>,
-    /// Only the cases in this state.
-    #[param(schema_with = crate::api::texts::case_status)]
+    /// Only the cases in this state, or `overdue` ones (整改中 past the notice's due day).
+    #[param(schema_with = crate::api::texts::case_filter)]
     status: Option<String>,
 }
 
-/// Supervision cases in the caller's jurisdiction (supervisors), optionally of one state.
+/// The supervision cases the caller sees, newest first: those of its jurisdiction
+/// (supervisors), or those whose rectification notice names its unit (a department, street or
+/// community; without who reported them). Optionally of one state, or overdue.
 #[utoipa::path(get, path = "/api/v1/cases", params(PageParams), responses((status = 200, body = PageOut<CaseOut>), (status = 403, body = Problem)))]
 pub async fn cases(
     State(s): State<AppState>,

@@ -179,7 +179,7 @@ impl Modify for Contract {
         demands::list, demands::create, demands::get, demands::submit, demands::admit, demands::overrule_wording, demands::reject, demands::revoke,
         demands::register, demands::return_registration,
         demands::lookup, demands::report, demands::cases, demands::ledger,
-        supervision::get, supervision::decide, supervision::notice, supervision::notice_pdf,
+        supervision::get, supervision::evidence, supervision::decide, supervision::notice, supervision::notice_pdf,
         supervision::answer, supervision::accept, supervision::send_back, supervision::close,
         demands::request_temporary_plaque, demands::create_agency_requirement, demands::create_certificate_demand,
         evaluations::create,

@@ -1,13 +1,15 @@
-//! Supervision cases over the API (issue 14): one case, a supervisor's verification or
-//! dismissal, and the rectification loop (notice and its PDF, answer, accept, send back,
-//! close) — the twins of `/cases/{id}` and its forms.
+//! Supervision cases over the API (issue 14): one case with its notice and answers, a
+//! supervisor's verification or dismissal, and the rectification loop (notice and its PDF,
+//! answer and its evidence files, accept, send back, close) — the twins of `/cases/{id}` and its
+//! forms.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use jianfu_domain::DomainError;
-use jianfu_domain::rectification::{NoticeForm, Review};
+use jianfu_domain::demand::CaseView;
+use jianfu_domain::rectification::{AnswerView, NoticeForm, NoticeView, Review};
 use jianfu_domain::supervision::CaseDecision;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,15 +21,137 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path};
 use crate::state::AppState;
 
-/// One supervision case of the caller's jurisdiction.
+/// A case with its rectification: the notice (absent before one is issued) and the unit's
+/// answers, oldest first, with their evidence.
+#[derive(Serialize, ToSchema)]
+pub struct CaseDetailOut {
+    #[serde(flatten)]
+    pub case: CaseOut,
+    pub notice: Option<NoticeInfoOut>,
+    pub answers: Vec<AnswerOut>,
+}
+
+/// What a rectification notice says, and where it stands.
+#[derive(Serialize, ToSchema)]
+pub struct NoticeInfoOut {
+    /// `ZG-YYYY-NNNNNN`.
+    pub serial: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub issuer_name: String,
+    pub clauses: Vec<String>,
+    pub deadline_days: i32,
+    /// The last working day of the deadline, `YYYY-MM-DD`.
+    pub due_on: String,
+    /// 逾期: the due day has passed while the case is `rectifying`.
+    pub overdue: bool,
+    /// 已上报: the overdue rectification was escalated to the next level's supervisors.
+    pub escalated: bool,
+    pub issued_at: i64,
+    /// The public verification address printed as a QR code on the PDF.
+    pub verify_url: String,
+    /// The sealed PDF (`GET`, the case's readers).
+    pub pdf_url: String,
+}
+
+impl NoticeInfoOut {
+    fn of(case: &CaseView, n: NoticeView) -> Self {
+        Self {
+            pdf_url: format!("/api/v1/cases/{}/notice.pdf", case.id),
+            escalated: case.escalated,
+            serial: n.serial,
+            unit_id: n.unit_id,
+            unit_name: n.unit_name,
+            issuer_name: n.issuer_name,
+            clauses: n.clauses,
+            deadline_days: n.deadline_days,
+            due_on: n.due_on,
+            overdue: n.overdue,
+            issued_at: n.issued_at,
+            verify_url: n.verify_url,
+        }
+    }
+}
+
+/// One answer of the unit, with its review and evidence.
+#[derive(Serialize, ToSchema)]
+pub struct AnswerOut {
+    pub id: i64,
+    pub body: String,
+    pub answered_by: String,
+    pub answered_at: i64,
+    /// `null` while awaiting review, else `accepted` or `sent_back`.
+    pub review: Option<String>,
+    pub review_reason: Option<String>,
+    pub reviewed_at: Option<i64>,
+    pub evidence: Vec<EvidenceOut>,
+}
+
+/// One evidence file of an answer.
+#[derive(Serialize, ToSchema)]
+pub struct EvidenceOut {
+    pub id: i64,
+    pub file_name: String,
+    /// `image/png`, `image/jpeg` or `application/pdf` (judged by content on upload).
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// The file itself (`GET`, the case's readers).
+    pub download_url: String,
+}
+
+fn answer_out(case_id: i64, a: AnswerView) -> AnswerOut {
+    AnswerOut {
+        id: a.id,
+        body: a.body,
+        answered_by: a.answered_by,
+        answered_at: a.answered_at,
+        review: a.review,
+        review_reason: a.review_reason,
+        reviewed_at: a.reviewed_at,
+        evidence: a
+            .evidence
+            .into_iter()
+            .map(|e| EvidenceOut {
+                download_url: format!("/api/v1/cases/{case_id}/evidence/{}", e.id),
+                id: e.id,
+                file_name: e.file_name,
+                content_type: e.content_type,
+                size_bytes: e.size_bytes,
+            })
+            .collect(),
+    }
+}
+
+/// One supervision case: for the supervisors of its jurisdiction, and for the unit its notice
+/// names (without who reported it). With the notice (serial, due day, overdue, escalated) and
+/// the answers with their evidence.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = i64, Path)),
-    responses((status = 200, body = CaseOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = CaseDetailOut), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-) -> Result<Json<CaseOut>, ApiError> {
-    Ok(Json(s.app.case_detail(&user.ctx(), id).await?.into()))
+) -> Result<Json<CaseDetailOut>, ApiError> {
+    let c = s.app.case_detail(&user.ctx(), id).await?;
+    let r = s.app.rectification(&c).await?;
+    Ok(Json(CaseDetailOut {
+        notice: r.notice.map(|n| NoticeInfoOut::of(&c, n)),
+        answers: r.answers.into_iter().map(|a| answer_out(id, a)).collect(),
+        case: c.into(),
+    }))
+}
+
+/// One evidence file of a case's answers, for the case's readers (the supervisors and the
+/// notified unit).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/evidence/{eid}", params(("id" = i64, Path), ("eid" = i64, Path)),
+    responses((status = 200, description = "佐证材料（PNG、JPEG 或 PDF）"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn evidence(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((id, eid)): Path<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let (name, kind, bytes) = s.app.evidence_file(&user.ctx(), id, eid).await?;
+    Ok(crate::views::list::download(bytes, &kind, &name, false))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -60,22 +184,12 @@ pub async fn decide(
     ))
 }
 
-/// A rectification notice as the API answers it.
+/// A rectification notice as the API answers it when issued: the case, and the notice.
 #[derive(Serialize, ToSchema)]
 pub struct NoticeOut {
     pub case: CaseOut,
-    /// `ZG-YYYY-NNNNNN`.
-    pub serial: String,
-    pub unit_id: i64,
-    pub unit_name: String,
-    pub issuer_name: String,
-    pub clauses: Vec<String>,
-    pub deadline_days: i32,
-    /// The last working day of the deadline, `YYYY-MM-DD`.
-    pub due_on: String,
-    pub overdue: bool,
-    /// The public verification address printed as a QR code on the PDF.
-    pub verify_url: String,
+    #[serde(flatten)]
+    pub notice: NoticeInfoOut,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -120,16 +234,8 @@ pub async fn notice(
     Ok((
         StatusCode::CREATED,
         Json(NoticeOut {
+            notice: NoticeInfoOut::of(&c, n),
             case: c.into(),
-            serial: n.serial,
-            unit_id: n.unit_id,
-            unit_name: n.unit_name,
-            issuer_name: n.issuer_name,
-            clauses: n.clauses,
-            deadline_days: n.deadline_days,
-            due_on: n.due_on,
-            overdue: n.overdue,
-            verify_url: n.verify_url,
         }),
     ))
 }

@@ -111,6 +111,16 @@ pub fn case_status() -> Object {
 }
 
 /// A supervisor's decision on an open case.
+/// The case list's filter: a state, or `overdue` (整改中 past the notice's due day).
+pub fn case_filter() -> Object {
+    let mut v: Vec<&str> = jianfu_domain::demand::CaseStatus::ALL
+        .map(|c| c.as_str())
+        .to_vec();
+    v.push(jianfu_domain::demand::CASE_FILTER_OVERDUE);
+    codes(&v)
+}
+
+/// A supervisor's decision on an open case.
 pub fn case_decision() -> Object {
     codes(&["verify", "dismiss"])
 }

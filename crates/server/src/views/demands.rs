@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::ErrorKind;
 use jianfu_domain::authz::Action;
 use jianfu_domain::demand::{
-    CaseFilter, CaseStatus, CaseView, DemandFilter, DemandForm, DemandKind, DemandStatus,
-    DemandView, Ledger, LedgerRow, LookupResult, ReportForm, form_of,
+    CASE_FILTER_OVERDUE, CaseFilter, CaseStatus, CaseView, DemandFilter, DemandForm, DemandKind,
+    DemandStatus, DemandView, Ledger, LedgerRow, LookupResult, ReportForm, form_of,
 };
 use jianfu_domain::form_draft::FormKind;
 use jianfu_domain::page::{Page, every_row};
@@ -823,6 +823,8 @@ struct CasesPage {
     page: Page<CaseView>,
     filter: CaseFilter,
     statuses: [CaseStatus; 7],
+    /// The filter value of overdue rectifications.
+    overdue: &'static str,
     pager: String,
     export: String,
 }
@@ -858,6 +860,10 @@ const CASE_EXPORT: ListExport<'static, CaseView> = ListExport {
         Column::new("依据条款", |c| Cell::Text(&c.finding.clause)),
         Column::wide("认定", 40.0, |c| Cell::Text(&c.finding.message)),
         Column::new("状态", |c| Cell::Text(c.status.label_zh())),
+        Column::new("逾期", |c| {
+            Cell::Text(if c.overdue { "逾期" } else { "" })
+        }),
+        Column::wide("逾期上报", 12.0, |c| Cell::Text(&c.escalated_to)),
     ],
 };
 
@@ -883,6 +889,7 @@ pub async fn cases(
                 pager: list::pager_base("/cases", &filter),
                 export: list::export_href("/cases/export.xlsx", &filter),
                 statuses: CaseStatus::ALL,
+                overdue: CASE_FILTER_OVERDUE,
                 filter,
             },
         ),

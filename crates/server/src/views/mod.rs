@@ -9,6 +9,7 @@ pub mod evaluations;
 pub mod home;
 pub mod import;
 pub mod inbox;
+pub mod jobs;
 pub mod list;
 pub mod login;
 pub mod me;
@@ -70,7 +71,11 @@ impl Chrome {
                     "负担台账",
                     p.may(Action::ViewLedger) && !p.may(Action::ReportUnadmitted),
                 ),
-                ("/cases", "问题线索", p.may(Action::ViewCases)),
+                (
+                    "/cases",
+                    "问题线索",
+                    p.may(Action::ViewCases) || p.may(Action::AnswerNotice),
+                ),
                 ("/certificates", "证明办理", p.may(Action::ViewCertificates)),
                 (
                     "/certificates/mine",
@@ -84,6 +89,7 @@ impl Chrome {
                 ("/catalogue", "证明目录", p.may(Action::ManageCatalogue)),
                 ("/seals", "电子印章", p.may(Action::ManageSeals)),
                 ("/admin/holidays", "节假日", p.may(Action::ManageHolidays)),
+                ("/admin/jobs", "定时任务", p.may(Action::ViewJobs)),
                 ("/guides", "办事指南", true),
                 ("/verify", "证明核验", true),
                 ("/lookup", "编号查询", true),

@@ -42,6 +42,7 @@ async fn page_total(c: &Browser, path: &str) -> usize {
 #[tokio::test]
 async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
     let t = spawn_app().await;
+    t.app.escalate_overdue().await.unwrap();
     let cases = [
         ("district_dept", "/demands", "demand.export", "事项名称"),
         (
@@ -80,6 +81,8 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
             "角色",
         ),
         ("worker", "/seal-uses", "seal_ledger.export", "用印依据"),
+        // The escalation job's runs (one at the server's start at least).
+        ("sysadmin", "/admin/jobs", "job.export", "处理"),
     ];
     let mut seen_rows = 0;
     for (who, list, action, header) in cases {
@@ -175,11 +178,13 @@ async fn an_export_refused_or_with_a_bad_filter_records_no_export() {
             "{path}"
         );
     }
-    let worker = t.login("worker").await;
+    // An approver is neither a supervisor nor a unit a notice can name.
+    let approver = t.login("city_approver").await;
     assert_eq!(
-        worker.get("/cases/export.xlsx").await.status(),
+        approver.get("/cases/export.xlsx").await.status(),
         StatusCode::FORBIDDEN
     );
+    let worker = t.login("worker").await;
     for action in [
         "demand.export",
         "case.export",

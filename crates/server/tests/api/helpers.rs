@@ -267,6 +267,21 @@ impl TestApp {
         self.app.clock.advance_ms(ms);
     }
 
+    /// Moves the server's clock forward to 10:00 in Beijing on `day`, when that is still ahead.
+    /// Whether it moved.
+    pub fn move_clock_to(&self, day: chrono::NaiveDate) -> bool {
+        let target = day
+            .and_hms_opt(2, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp_millis();
+        let now = self.app.now_ms();
+        if now < target {
+            self.advance_clock_ms(target - now);
+        }
+        now < target
+    }
+
     /// Today's date in Beijing on the server's clock.
     pub fn today(&self) -> chrono::NaiveDate {
         jianfu_domain::clock::cst_date(self.app.now_ms()).unwrap()

@@ -27,6 +27,7 @@ mod registration;
 mod second_factor;
 mod stories;
 mod supervision;
+mod supervision_escalation;
 mod visibility;
 
 /// The suite must run on the database CI asked for: with `JIANFU_TEST_REQUIRE_POSTGRES=1` and

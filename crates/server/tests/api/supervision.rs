@@ -286,7 +286,7 @@ async fn footprint(t: &TestApp) -> Vec<i64> {
 }
 
 /// A case reported by the demo worker and verified by 铁东区's supervisor (through the API).
-async fn verified_case(t: &TestApp, sup: &Browser) -> i64 {
+pub(crate) async fn verified_case(t: &TestApp, sup: &Browser) -> i64 {
     let worker = t.login("worker").await;
     let id = report_case(t, &worker, "要求每月报送入户走访照片台账，未出示准入编号").await;
     let (s, v) = sup
@@ -299,7 +299,7 @@ async fn verified_case(t: &TestApp, sup: &Browser) -> i64 {
     id
 }
 
-fn notice_body(unit: i64, days: i64) -> serde_json::Value {
+pub(crate) fn notice_body(unit: i64, days: i64) -> serde_json::Value {
     json!({
         "unit_id": unit,
         "facts": "铁东区卫生健康局要求示例和平社区每月报送入户走访照片台账，该事项未经准入",
@@ -308,7 +308,7 @@ fn notice_body(unit: i64, days: i64) -> serde_json::Value {
     })
 }
 
-fn evidence(name: &str, bytes: &[u8]) -> serde_json::Value {
+pub(crate) fn evidence(name: &str, bytes: &[u8]) -> serde_json::Value {
     use base64::Engine;
     json!({ "file_name": name, "content_base64": base64::engine::general_purpose::STANDARD.encode(bytes) })
 }
@@ -316,19 +316,7 @@ fn evidence(name: &str, bytes: &[u8]) -> serde_json::Value {
 /// Moves the server's clock to Friday 2027-01-29, 10:00 in Beijing (before the Spring Festival,
 /// with the make-up workday Sunday 01-31), when that is still ahead. Whether it moved.
 fn to_spring_festival_eve(t: &TestApp) -> bool {
-    let target = chrono::NaiveDate::from_ymd_opt(2027, 1, 29)
-        .unwrap()
-        .and_hms_opt(2, 0, 0)
-        .unwrap()
-        .and_utc()
-        .timestamp_millis();
-    let now = t.app.now_ms();
-    if now < target {
-        t.advance_clock_ms(target - now);
-        true
-    } else {
-        false
-    }
+    t.move_clock_to(chrono::NaiveDate::from_ymd_opt(2027, 1, 29).unwrap())
 }
 
 async fn authority_key(t: &TestApp) -> jianfu_seal::PublicKey {

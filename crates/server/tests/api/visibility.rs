@@ -13,6 +13,8 @@ use jianfu_domain::certificate::ApplicationFilter;
 use jianfu_domain::demand::{DemandFilter, DemandForm};
 use jianfu_domain::page::{Page, PageRequest, every_row};
 use jianfu_domain::plaque::{PlaqueFilter, TaskFilter};
+use jianfu_domain::rectification::NoticeForm;
+use jianfu_domain::supervision::CaseDecision;
 use jianfu_domain::{Ctx, Result};
 use jianfu_store::entity::{
     account, certificate_application, demand, node, plaque, removal_task, supervision_case,
@@ -174,24 +176,26 @@ async fn check_account(t: &TestApp, username: &str, ids: &Ids) {
     let allowed = fetchable(&ids.accounts, |id| app.account_detail(&ctx, id)).await;
     assert_eq!(shown, allowed, "{username}: accounts listed ≠ readable");
 
-    // Cases have no page of their own: a case is the supervisor's where its community is.
+    // Cases: the supervisors' where its community is, and the notified unit's (without its
+    // reporter) once a notice names it.
     let every = jianfu_domain::demand::CaseFilter::default();
-    let shown = listed(|p| app.list_cases(&ctx, &every, p), |c| c.id).await;
-    let mut allowed = BTreeSet::new();
-    for (id, community) in &ids.cases {
-        let c = app.find_node(*community).await.unwrap();
-        let target = Target {
-            node_id: c.id,
-            path: &c.path,
-        };
-        if authz::authorize(&ctx.principal, Action::ViewCases, &target).is_ok() {
-            allowed.insert(*id);
-        }
+    let rows = every_row(|p| app.list_cases(&ctx, &every, p))
+        .await
+        .unwrap_or_default();
+    let shown: BTreeSet<i64> = rows.iter().map(|c| c.id).collect();
+    let case_ids: Vec<i64> = ids.cases.iter().map(|c| c.0).collect();
+    let allowed = fetchable(&case_ids, |id| app.case_detail(&ctx, id)).await;
+    assert_eq!(shown, allowed, "{username}: cases listed ≠ cases readable");
+    // A case reads the same in the list as alone: the reporter hidden alike.
+    for c in &rows {
+        let one = app.case_detail(&ctx, c.id).await.unwrap();
+        assert_eq!(
+            (c.reporter_hidden, &c.reporter),
+            (one.reporter_hidden, &one.reporter),
+            "{username}: case {}",
+            c.id
+        );
     }
-    assert_eq!(
-        shown, allowed,
-        "{username}: cases listed ≠ cases in jurisdiction"
-    );
 }
 
 async fn demand_titled(t: &TestApp, title: &str) -> i64 {
@@ -235,6 +239,44 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
         )
         .await;
     assert!(status.is_success(), "report: {status}");
+
+    // A second case, verified, whose notice names 铁东区卫生健康局: its department's staff see
+    // it (and only it), without who reported it.
+    let notified = crate::supervision::report_case(
+        &t,
+        &worker,
+        "要求社区每月报送入户走访照片，未出示准入编号",
+    )
+    .await;
+    let sup = t.ctx("district_supervisor").await;
+    t.app
+        .decide_case(&sup, notified, CaseDecision::Verify, "经核实属实")
+        .await
+        .unwrap();
+    t.app
+        .issue_notice(
+            &sup,
+            notified,
+            &NoticeForm {
+                unit_id: Some(t.node_id("铁东区卫生健康局").await),
+                facts: "要求社区每月报送入户走访照片，该事项未经准入".into(),
+                clauses: Vec::new(),
+                action_required: "停止下派并书面说明".into(),
+                deadline_days: "5".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let dept = t.ctx("district_dept").await;
+    let every = jianfu_domain::demand::CaseFilter::default();
+    let theirs = every_row(|p| t.app.list_cases(&dept, &every, p))
+        .await
+        .unwrap();
+    assert_eq!(
+        theirs.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![notified]
+    );
+    assert!(theirs[0].reporter_hidden && theirs[0].reporter.is_empty());
 
     let cases: Vec<(i64, i64)> = supervision_case::Entity::find()
         .select_only()

@@ -19,6 +19,7 @@ pub mod demand_target;
 pub mod demand_wording_overrule;
 pub mod form_draft;
 pub mod holiday_year;
+pub mod job_run;
 pub mod login_attempt;
 pub mod login_challenge;
 pub mod node;

@@ -23,6 +23,10 @@ pub struct Model {
     pub plaque_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When an overdue rectification was escalated (逾期上报); NULL until then. Set once.
+    pub escalated_at: Option<i64>,
+    /// The node whose supervisors it was escalated to (the city, for a district's notice).
+    pub escalated_to_node_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

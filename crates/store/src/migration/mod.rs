@@ -14,6 +14,7 @@ mod m20261206_000010_second_factor;
 mod m20261206_000020_form_draft;
 mod m20261206_000030_rectification;
 mod m20261206_000040_application_demand;
+mod m20261206_000050_escalation;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_form_draft::Migration),
             Box::new(m20261206_000030_rectification::Migration),
             Box::new(m20261206_000040_application_demand::Migration),
+            Box::new(m20261206_000050_escalation::Migration),
         ]
     }
 }
