@@ -118,6 +118,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("certificate.head_sign", "负责人签批"),
     ("certificate.issue", "出具证明"),
     ("certificate.refuse", "不予出具证明"),
+    ("certificate.request_material", "告知补充材料"),
+    ("certificate.supplement", "补充申请材料"),
     ("certificate.revoke", "撤销证明"),
     ("certificate.download", "下载证明"),
     ("certificate.reveal_id_number", "查看完整身份证号"),

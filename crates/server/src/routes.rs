@@ -1260,6 +1260,30 @@ pub fn route_table() -> Vec<RouteSpec> {
             api::certificates::refuse,
         ),
         r(
+            post.clone(),
+            "/certificates/{id}/request-material",
+            Act(A::ProcessCertificate),
+            views::certificates::request_material,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/certificates/{id}/request-material",
+            Act(A::ProcessCertificate),
+            api::certificates::request_material,
+        ),
+        r(
+            post.clone(),
+            "/certificates/{id}/supplement",
+            Act(A::ApplyCertificate),
+            views::certificates::supplement,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/certificates/{id}/supplement",
+            Act(A::ApplyCertificate),
+            api::certificates::supplement,
+        ),
+        r(
             get.clone(),
             "/issued/{id}/pdf",
             AnyOf(CERT_HOLDER),

@@ -15,8 +15,8 @@ use jianfu_store::entity::{
 };
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 
@@ -120,6 +120,8 @@ pub struct ApplicationView {
     pub demanded_by: Option<String>,
     /// The admission number of its certificate demand, as given.
     pub demand_number: Option<String>,
+    /// What a worker asked the applicant to add, until it is added (补正材料).
+    pub material_request: Option<String>,
     pub status: String,
     pub status_zh: &'static str,
     /// An issued certificate that was later revoked.
@@ -857,6 +859,7 @@ impl App {
             details: r.details,
             demanded_by: r.demanded_by,
             demand_number: r.demand_number,
+            material_request: r.material_request,
             status: r.status,
             status_zh: if revoked {
                 "证明已撤销"
@@ -1086,6 +1089,147 @@ impl App {
             "certificate_application",
             Some(id.to_string()),
             serde_json::json!({ "clause": clause!("4.5-5") }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.application(ctx, id).await
+    }
+
+    /// A worker asks the applicant for more material (一次性告知补正材料): what is missing, all
+    /// at once, shown to the applicant (in the inbox too) until they add it. The application
+    /// stays in progress; asking again replaces the request. Audited with 4.5-9.
+    pub async fn request_material(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        note: &str,
+    ) -> Result<ApplicationView> {
+        let row = self.application_row(id).await?;
+        let c = self.find_node(row.community_node_id).await?;
+        self.check(ctx, Action::ProcessCertificate, &c.target())
+            .await?;
+        open_for_processing(&row)?;
+        let note = text_field(note, "material_note", "需补充的材料", 500, true)?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        certificate_application::Entity::update_many()
+            .col_expr(
+                certificate_application::Column::MaterialRequest,
+                Expr::value(note.clone()),
+            )
+            .col_expr(
+                certificate_application::Column::MaterialRequestedAt,
+                Expr::value(now),
+            )
+            .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now))
+            .filter(certificate_application::Column::Id.eq(id))
+            .exec(tx.conn())
+            .await?;
+        tx.audit(ctx.entry(
+            "certificate.request_material",
+            "certificate_application",
+            Some(id.to_string()),
+            serde_json::json!({ "note": note, "clause": clause!("4.5-9") }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.application(ctx, id).await
+    }
+
+    /// The applicant (or a worker on their behalf) adds the material asked for: at least one
+    /// file, checked by content like the application's own, within the limit of attachments
+    /// per application. The request is then answered.
+    pub async fn supplement_application(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        uploads: &[AttachmentUpload],
+    ) -> Result<ApplicationView> {
+        let row = self.application_row(id).await?;
+        let own = row.applicant_account_id == Some(ctx.principal.account_id);
+        if !own {
+            let c = self.find_node(row.community_node_id).await?;
+            self.check(ctx, Action::ProcessCertificate, &c.target())
+                .await?;
+        }
+        open_for_processing(&row)?;
+        if row.material_request.is_none() {
+            return Err(DomainError::conflict(
+                "no_material_requested",
+                "该申请没有待补充的材料",
+            ));
+        }
+        let existing = attachment::Entity::find()
+            .filter(attachment::Column::ApplicationId.eq(id))
+            .count(self.store.db())
+            .await?;
+        let mut p = crate::Problems::new();
+        let mut kinds = Vec::with_capacity(uploads.len());
+        if uploads.is_empty() {
+            p.push(DomainError::field(
+                "attachments",
+                "attachments_required",
+                "请选择要补充的材料文件",
+            ));
+        } else if usize::try_from(existing).unwrap_or(usize::MAX) + uploads.len() > MAX_ATTACHMENTS
+        {
+            p.push(DomainError::field(
+                "attachments",
+                "too_many_attachments",
+                format!("每份申请的附件最多 {MAX_ATTACHMENTS} 个，已有 {existing} 个"),
+            ));
+        } else {
+            for u in uploads {
+                if let Some(kind) = p.take(check_upload(u, "attachments")) {
+                    kinds.push(kind);
+                }
+            }
+        }
+        p.finish()?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        for (u, kind) in uploads.iter().zip(kinds) {
+            let a = attachment::ActiveModel {
+                application_id: Set(id),
+                file_name: Set(u.file_name.trim().to_owned()),
+                content_type: Set(kind.into()),
+                size_bytes: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
+                sm3: Set(jianfu_seal::sm3_hex(&u.bytes)),
+                // Encrypted below, once the row has the id its ciphertext is bound to.
+                content: Set(Vec::new()),
+                created_by: Set(ctx.principal.account_id),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(tx.conn())
+            .await?;
+            self.seal_attachment(&tx, a.id, &u.bytes).await?;
+        }
+        let n = certificate_application::Entity::update_many()
+            .col_expr(
+                certificate_application::Column::MaterialRequest,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                certificate_application::Column::MaterialRequestedAt,
+                Expr::value(Option::<i64>::None),
+            )
+            .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now))
+            .filter(certificate_application::Column::Id.eq(id))
+            .filter(certificate_application::Column::MaterialRequest.is_not_null())
+            .exec(tx.conn())
+            .await?;
+        if n.rows_affected != 1 {
+            return Err(DomainError::conflict(
+                "no_material_requested",
+                "该申请没有待补充的材料，请刷新",
+            ));
+        }
+        tx.audit(ctx.entry(
+            "certificate.supplement",
+            "certificate_application",
+            Some(id.to_string()),
+            serde_json::json!({ "attachments": uploads.len(), "request": row.material_request }),
         ))
         .await?;
         tx.commit().await?;
@@ -1790,6 +1934,30 @@ impl App {
             }
         }
         if ctx.principal.may(Action::ApplyCertificate) {
+            // Material asked for: something for the applicant to do.
+            let asked = certificate_application::Entity::find()
+                .filter(
+                    certificate_application::Column::ApplicantAccountId
+                        .eq(ctx.principal.account_id),
+                )
+                .filter(
+                    certificate_application::Column::Status
+                        .eq(ApplicationStatus::Submitted.as_str()),
+                )
+                .filter(certificate_application::Column::MaterialRequest.is_not_null())
+                .order_by_asc(certificate_application::Column::MaterialRequestedAt)
+                .limit(PER_PROVIDER)
+                .all(db)
+                .await?;
+            for r in asked {
+                out.push(TodoItem::new(
+                    "证明",
+                    "需补充材料",
+                    r.requested_name,
+                    format!("请补充：{}", r.material_request.unwrap_or_default()),
+                    format!("/certificates/{}#supplement", r.id),
+                ));
+            }
             let since = self.now_ms() - NOTICE_DAYS * 86_400_000;
             let rows = certificate_application::Entity::find()
                 .filter(

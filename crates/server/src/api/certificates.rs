@@ -505,6 +505,57 @@ pub async fn refuse(
     Ok(Json(s.app.application(&ctx, id).await?.into()))
 }
 
+/// What the applicant must add (一次性告知).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialIn {
+    pub note: String,
+}
+
+/// Asks the applicant for more material, all at once; the application stays in progress and the
+/// applicant sees the request in the inbox (the community's staff).
+#[utoipa::path(post, path = "/api/v1/certificates/{id}/request-material", params(("id" = i64, Path)), request_body = MaterialIn,
+    responses((status = 200, body = ApplicationOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn request_material(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<MaterialIn>,
+) -> Result<Json<ApplicationOut>, ApiError> {
+    Ok(Json(
+        s.app
+            .request_material(&user.ctx(), id, &b.note)
+            .await?
+            .into(),
+    ))
+}
+
+/// The material asked for.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupplementIn {
+    pub attachments: Vec<AttachmentIn>,
+}
+
+/// Adds the material asked for (the applicant, or the community's staff for them); each file is
+/// checked by content; 409 when nothing was asked.
+#[utoipa::path(post, path = "/api/v1/certificates/{id}/supplement", params(("id" = i64, Path)), request_body = SupplementIn,
+    responses((status = 200, body = ApplicationOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn supplement(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<SupplementIn>,
+) -> Result<Json<ApplicationOut>, ApiError> {
+    let uploads = decode_uploads(b.attachments, "attachments")?;
+    Ok(Json(
+        s.app
+            .supplement_application(&user.ctx(), id, &uploads)
+            .await?
+            .into(),
+    ))
+}
+
 /// Revokes an issued certificate.
 #[utoipa::path(post, path = "/api/v1/issued/{id}/revoke", params(("id" = i64, Path, description = "certificate id")), request_body = ReasonIn,
     responses((status = 200, body = ApplicationOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]

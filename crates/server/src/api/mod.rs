@@ -186,7 +186,7 @@ impl Modify for Contract {
         import::import_demands,
         certificates::verify, certificates::seal_authority, certificates::catalogue, certificates::create_local_type,
         certificates::apply, certificates::mine, certificates::list, certificates::get, certificates::issue,
-        certificates::refuse, certificates::revoke,
+        certificates::refuse, certificates::request_material, certificates::supplement, certificates::revoke,
         certificates::seal_uses,
         plaques::list, plaques::create, plaques::get, plaques::update, plaques::confirm, plaques::remove,
         plaques::tasks, plaques::close_task,

@@ -323,6 +323,8 @@ async fn read_application(
             "purpose" => f.purpose = value,
             "details" => f.details = value,
             "need" => f.need = value,
+            "demanded_by" => f.demanded_by = value,
+            "demand_number" => f.demand_number = value,
             _ => {}
         }
     }
@@ -484,6 +486,8 @@ struct DetailPage {
     can_sign: bool,
     can_revoke: bool,
     can_download: bool,
+    /// The applicant, or the community's staff for them, may add material asked for.
+    can_supplement: bool,
     today: String,
 }
 
@@ -553,6 +557,8 @@ async fn detail_page(state: &AppState, user: &CurrentUser, id: i64, shown: Shown
             can_sign: may_here(Action::SignCertificate),
             can_revoke: may_here(Action::RevokeCertificate),
             can_download: can_process || a.applicant_account_id == Some(user.principal.account_id),
+            can_supplement: can_process
+                || a.applicant_account_id == Some(user.principal.account_id),
             can_process,
             today: jianfu_domain::clock::cst_date(state.app.now_ms())
                 .map(|d| d.to_string())
@@ -576,6 +582,8 @@ fn done_text(code: &str) -> &'static str {
         "issued" => "证明已出具，已登记用印",
         "refused" => "已不予出具，申请人可在线查看理由",
         "revoked" => "证明已撤销，核验将显示已撤销",
+        "material_requested" => "已告知申请人补充材料",
+        "supplemented" => "材料已补充，等待社区办理",
         _ => "已完成",
     }
 }
@@ -655,6 +663,53 @@ pub async fn refuse(
         .refuse_application(&user.ctx(), id, &f.reason)
         .await;
     after(&state, &user, id, "refused", r, RecordForm::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MaterialForm {
+    material_note: String,
+}
+
+/// 告知补充材料: the worker says what the applicant must add.
+pub async fn request_material(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<MaterialForm>,
+) -> Response {
+    let r = state
+        .app
+        .request_material(&user.ctx(), id, &f.material_note)
+        .await;
+    after(
+        &state,
+        &user,
+        id,
+        "material_requested",
+        r,
+        RecordForm::default(),
+    )
+    .await
+}
+
+/// 补充材料: the applicant (or a worker for them) adds the files asked for.
+pub async fn supplement(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    m: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let r = match read_application(m).await {
+        Ok((_, files)) => {
+            state
+                .app
+                .supplement_application(&user.ctx(), id, &files)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after(&state, &user, id, "supplemented", r, RecordForm::default()).await
 }
 
 pub async fn reveal_id(

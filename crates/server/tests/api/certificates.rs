@@ -2658,3 +2658,119 @@ async fn put_back_in_clear(t: &TestApp, cid: i64, aid: i64) {
         .await
         .unwrap();
 }
+
+/// 补正材料: the worker asks for more material all at once; the resident sees it among the 待办
+/// and adds a file (checked by content); asked nothing, adding is refused; the request and the
+/// addition are audited; who does not process the community's applications cannot ask.
+#[tokio::test]
+async fn a_worker_asks_for_material_and_the_resident_adds_it() {
+    let t = spawn_app().await;
+    let resident = t.login("resident").await;
+    let worker = t.login("worker").await;
+    let a = apply(&resident, &application("residence")).await;
+    let id = a["id"].as_i64().unwrap();
+    use base64::Engine as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let supplement =
+        json!({ "attachments": [{ "file_name": "租赁合同.png", "content_base64": b64(PNG) }] });
+
+    // Nothing asked yet: adding is refused.
+    let (s, p) = post(
+        &resident,
+        &format!("/api/v1/certificates/{id}/supplement"),
+        &supplement,
+    )
+    .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("no_material_requested")),
+        "{p}"
+    );
+    // A request needs its note; another community's staff cannot ask.
+    let path = format!("/api/v1/certificates/{id}/request-material");
+    let (s, p) = post(&worker, &path, &json!({ "note": " " })).await;
+    assert_eq!(
+        (s, p["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("material_note")),
+        "{p}"
+    );
+    let (s, _) = post(
+        &t.login("street").await,
+        &path,
+        &json!({ "note": "请补充" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, a) = post(&worker, &path, &json!({ "note": "请补充租赁合同复印件" })).await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    assert_eq!(a["status"], "submitted");
+    assert_eq!(t.audit_count("certificate.request_material").await, 1);
+
+    // The resident's 待办 says so and links to the form; the page shows the request.
+    let (_, inbox) = resident.get_text("/inbox").await;
+    assert!(
+        inbox.contains("需补充材料") && inbox.contains("请补充租赁合同复印件"),
+        "{inbox}"
+    );
+    assert!(inbox.contains(&format!("/certificates/{id}#supplement")));
+    let (_, page) = resident.get_text(&format!("/certificates/{id}")).await;
+    assert_eq!(texts(&page, "#material-request"), ["请补充租赁合同复印件"]);
+
+    // Not what it claims: refused, nothing kept, the request stands.
+    let bad = json!({ "attachments": [{ "file_name": "合同.png", "content_base64": b64(b"not an image") }] });
+    let (s, p) = post(
+        &resident,
+        &format!("/api/v1/certificates/{id}/supplement"),
+        &bad,
+    )
+    .await;
+    assert_eq!(
+        (s, p["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("attachments")),
+        "{p}"
+    );
+    let (s, p) = post(
+        &resident,
+        &format!("/api/v1/certificates/{id}/supplement"),
+        &json!({ "attachments": [] }),
+    )
+    .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("attachments_required")
+        ),
+        "{p}"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM attachment WHERE application_id = {id}");
+    let files = || scalar(&t, &count_sql);
+    assert_eq!(files().await, 0);
+
+    // Through the page's form: the file is kept, the request answered, the worker is told.
+    let r = resident
+        .post_multipart(
+            &format!("/certificates/{id}/supplement"),
+            &[],
+            &[("attachments", "租赁合同.png", PNG)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(files().await, 1);
+    assert_eq!(t.audit_count("certificate.supplement").await, 1);
+    let (_, a) = worker.get_api(&format!("/api/v1/certificates/{id}")).await;
+    assert!(
+        a["material_request"].is_null() || a.get("material_request").is_none(),
+        "{a}"
+    );
+    let (_, inbox) = resident.get_text("/inbox").await;
+    assert!(!inbox.contains("需补充材料"), "the item is gone once added");
+    // Twice: nothing asked any more.
+    let (s, _) = post(
+        &resident,
+        &format!("/api/v1/certificates/{id}/supplement"),
+        &supplement,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+}

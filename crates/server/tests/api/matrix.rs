@@ -424,6 +424,25 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/api/v1/certificates/{id}/issue", COMMUNITY, false),
         ("POST", "/certificates/{id}/refuse", COMMUNITY, false),
         ("POST", "/api/v1/certificates/{id}/refuse", COMMUNITY, false),
+        (
+            "POST",
+            "/certificates/{id}/request-material",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/certificates/{id}/request-material",
+            COMMUNITY,
+            false,
+        ),
+        ("POST", "/certificates/{id}/supplement", CERT_HOLDER, false),
+        (
+            "POST",
+            "/api/v1/certificates/{id}/supplement",
+            CERT_HOLDER,
+            false,
+        ),
         // The demo certificate issued by 示例和平社区 to the resident.
         ("GET", "/issued/{id}/pdf", CERT_HOLDER, false),
         ("GET", "/issued/{id}/json", CERT_HOLDER, false),

@@ -41,6 +41,9 @@ pub struct Model {
     pub demanded_by: Option<String>,
     /// The admission number of that department's certificate demand (4.5-4), as given.
     pub demand_number: Option<String>,
+    /// What a worker asked the applicant to add (补正材料), until it is added.
+    pub material_request: Option<String>,
+    pub material_requested_at: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ mod m20261206_000020_form_draft;
 mod m20261206_000030_rectification;
 mod m20261206_000040_application_demand;
 mod m20261206_000050_escalation;
+mod m20261206_000060_material_request;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000030_rectification::Migration),
             Box::new(m20261206_000040_application_demand::Migration),
             Box::new(m20261206_000050_escalation::Migration),
+            Box::new(m20261206_000060_material_request::Migration),
         ]
     }
 }
