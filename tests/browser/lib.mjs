@@ -1,4 +1,4 @@
-// What the browser suites (smoke.mjs, demands.mjs, certificates.mjs, plaques.mjs, phone.mjs,
+// What the browser suites (smoke.mjs, demands.mjs, certificates.mjs, cases.mjs, plaques.mjs, phone.mjs,
 // a11y.mjs) share: the settings, launching Chromium, a watcher for console and network trouble,
 // screenshots, logging in, the step runner that prints one line per step and exactly one line
 // `N passed, M failed`, the crawler that walks every page a role reaches (phone.mjs, a11y.mjs),

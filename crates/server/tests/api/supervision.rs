@@ -443,8 +443,13 @@ async fn the_rectification_loop_from_notice_to_close() {
         !html.contains(">worker<") && html.contains("（不公开）"),
         "{html}"
     );
+    // A multipart form: the server reads its CSRF token from the query string, not the body
+    // (the browser's answer was refused as CSRF while the action lacked it).
     assert!(
-        html.contains(&format!("action=\"{page}/answer\"")),
+        html.contains(&format!(
+            "action=\"{page}/answer?csrf_token={}\"",
+            dept.csrf
+        )),
         "{html}"
     );
     assert!(!html.contains(&format!("action=\"{page}/decide\"")));
