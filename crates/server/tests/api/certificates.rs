@@ -451,6 +451,7 @@ async fn html_form_application_with_an_attachment() {
                 ("applicant_name", "示例居民张三"),
                 ("id_number", DEMO_ID_NUMBER),
                 ("purpose", "办理居住证"),
+                ("demanded_by", "铁东区公安分局"),
             ],
             &[("attachments", "租赁合同.png", PNG)],
         )
@@ -474,6 +475,9 @@ async fn html_form_application_with_an_attachment() {
     let (s, page) = resident.get_text(&loc).await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("申请已提交") && page.contains("租赁合同.png"));
+    // The department that asked, as the resident named it on the form (4.5-4).
+    let check = texts(&page, "#demand-check").join("");
+    assert!(check.contains("铁东区公安分局"), "{check}");
     assert!(page.contains(MASKED_ID) && !page.contains(DEMO_ID_NUMBER));
     let aid = scalar(
         &t,
