@@ -28,13 +28,14 @@
 // first page ARTIFACTS/certificate-1.png.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import {
   ARTIFACTS,
+  pdfQr,
+  pngBytes,
+  which,
   BASE,
   Suite,
   describe,
@@ -68,57 +69,7 @@ const ID_MASKED = '2103**********1238';
 const STAMP = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
 const SERIAL_RE = /^ZM-\d{4}-\d{6,8}$/;
 
-// Which tool is on PATH (null if none).
-function which(tool) {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-}
 
-// A small, valid PNG (16×16, RGB, a red square with a white cross) made from scratch.
-function pngBytes() {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc32 = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const size = 16;
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type: RGB
-  const rows = [];
-  for (let y = 0; y < size; y++) {
-    const row = [0]; // filter: none
-    for (let x = 0; x < size; x++) {
-      const white = x === 7 || x === 8 || y === 7 || y === 8;
-      row.push(white ? 255 : 200, white ? 255 : 16, white ? 255 : 32);
-    }
-    rows.push(Buffer.from(row));
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'jianfu-certificates-'));
 const ATTACHMENT = path.join(scratch, '户口簿首页.png');
@@ -339,34 +290,10 @@ const steps = [
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-', 'the download is not a PDF');
 
     const pngBase = path.join(ARTIFACTS, 'certificate');
-    rmSync(`${pngBase}-1.png`, { force: true });
-    execFileSync(pdftoppm, ['-png', '-r', '80', '-f', '1', '-l', '1', pdfPath, pngBase], { timeout: 60_000 });
-    const png = readFileSync(`${pngBase}-1.png`);
-    assert.ok(png.length > 1000, `${pngBase}-1.png is only ${png.length} bytes`);
-
-    const zbarimg = which('zbarimg');
-    if (!zbarimg) {
+    const decoded = pdfQr(pdftoppm, pdfPath, pngBase, scratch);
+    if (decoded === undefined) {
       console.log('     note: zbarimg is not installed (zbar-tools); the QR code was not decoded');
       return;
-    }
-    // The QR code is read from the 80 dpi artefact; should that be too coarse for zbarimg,
-    // from a 200 dpi rendering.
-    const scan = (png) => {
-      try {
-        return execFileSync(zbarimg, ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', png], {
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'pipe'], // zbarimg complains about D-Bus on stderr
-          timeout: 60_000,
-        }).trim();
-      } catch {
-        return null;
-      }
-    };
-    let decoded = scan(`${pngBase}-1.png`);
-    if (decoded === null) {
-      const fine = path.join(scratch, 'scan');
-      execFileSync(pdftoppm, ['-png', '-r', '200', '-f', '1', '-l', '1', pdfPath, fine], { timeout: 60_000 });
-      decoded = scan(`${fine}-1.png`);
     }
     assert.ok(decoded !== null, 'zbarimg found no QR code on page 1 of the certificate');
     assert.equal(decoded, verifyLink, 'the QR code of the PDF is not the verify link shown on the page');

@@ -11,10 +11,11 @@
 //               repository's target/debug/jianfu)
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -449,4 +450,86 @@ export class JianfuServer {
     clearTimeout(timer);
     this.child = null;
   }
+}
+
+// Which tool is on PATH (null if none).
+export function which(tool) {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+// A small, valid PNG (16×16, RGB, a square of `colour` with a white cross) made from scratch.
+export function pngBytes(colour = [200, 16, 32]) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const size = 16;
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // colour type: RGB
+  const rows = [];
+  for (let y = 0; y < size; y++) {
+    const row = [0]; // filter: none
+    for (let x = 0; x < size; x++) {
+      const white = x === 7 || x === 8 || y === 7 || y === 8;
+      row.push(...(white ? [255, 255, 255] : colour));
+    }
+    rows.push(Buffer.from(row));
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+// Page 1 of `pdfPath` rendered at 80 dpi as `${pngBase}-1.png` (kept as an artefact), and the QR
+// code on it read with zbarimg — from a 200 dpi rendering in `scratchDir` should the first be
+// too coarse. The decoded text; null when no QR code was found; undefined without zbarimg.
+export function pdfQr(pdftoppm, pdfPath, pngBase, scratchDir) {
+  rmSync(`${pngBase}-1.png`, { force: true });
+  execFileSync(pdftoppm, ['-png', '-r', '80', '-f', '1', '-l', '1', pdfPath, pngBase], { timeout: 60_000 });
+  const png = readFileSync(`${pngBase}-1.png`);
+  assert.ok(png.length > 1000, `${pngBase}-1.png is only ${png.length} bytes`);
+  const zbarimg = which('zbarimg');
+  if (!zbarimg) return undefined;
+  const scan = (file) => {
+    try {
+      return execFileSync(zbarimg, ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', file], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'], // zbarimg complains about D-Bus on stderr
+        timeout: 60_000,
+      }).trim();
+    } catch {
+      return null;
+    }
+  };
+  let decoded = scan(`${pngBase}-1.png`);
+  if (decoded === null) {
+    const fine = path.join(scratchDir, 'scan');
+    execFileSync(pdftoppm, ['-png', '-r', '200', '-f', '1', '-l', '1', pdfPath, fine], { timeout: 60_000 });
+    decoded = scan(`${fine}-1.png`);
+  }
+  return decoded;
 }

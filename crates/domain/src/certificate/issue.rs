@@ -564,23 +564,8 @@ impl App {
         .insert(tx.conn())
         .await?;
         self.seal_id_number(&tx, row.id, id.full()).await?;
-        for (u, kind) in uploads.iter().zip(kinds) {
-            let a = attachment::ActiveModel {
-                application_id: Set(row.id),
-                file_name: Set(u.file_name.trim().to_owned()),
-                content_type: Set(kind.into()),
-                size_bytes: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
-                sm3: Set(jianfu_seal::sm3_hex(&u.bytes)),
-                // Encrypted below, once the row has the id its ciphertext is bound to.
-                content: Set(Vec::new()),
-                created_by: Set(ctx.principal.account_id),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
+        self.keep_attachments(&tx, ctx, row.id, uploads, &kinds, now)
             .await?;
-            self.seal_attachment(&tx, a.id, &u.bytes).await?;
-        }
         tx.audit(ctx.entry(
             if refused { "certificate.apply_refused" } else { "certificate.apply" },
             "certificate_application",
@@ -594,6 +579,51 @@ impl App {
         .await?;
         tx.commit().await?;
         self.application_view(row).await
+    }
+
+    /// Stores checked uploads of application `id` (content type from [`check_upload`]),
+    /// each encrypted once its row has the id the ciphertext is bound to.
+    async fn keep_attachments(
+        &self,
+        tx: &jianfu_store::WriteTx,
+        ctx: &Ctx,
+        id: i64,
+        uploads: &[AttachmentUpload],
+        kinds: &[&'static str],
+        now: i64,
+    ) -> Result<()> {
+        for (u, kind) in uploads.iter().zip(kinds) {
+            let a = attachment::ActiveModel {
+                application_id: Set(id),
+                file_name: Set(u.file_name.trim().to_owned()),
+                content_type: Set((*kind).into()),
+                size_bytes: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
+                sm3: Set(jianfu_seal::sm3_hex(&u.bytes)),
+                content: Set(Vec::new()),
+                created_by: Set(ctx.principal.account_id),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(tx.conn())
+            .await?;
+            self.seal_attachment(tx, a.id, &u.bytes).await?;
+        }
+        Ok(())
+    }
+
+    /// An application still in progress and its community, if `ctx` may take `action` there
+    /// (the first steps of every processing use case).
+    async fn in_progress(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        action: Action,
+    ) -> Result<(certificate_application::Model, NodeView)> {
+        let row = self.application_row(id).await?;
+        let c = self.find_node(row.community_node_id).await?;
+        self.check(ctx, action, &c.target()).await?;
+        open_for_processing(&row)?;
+        Ok((row, c))
     }
 
     /// The application with its ID number decrypted (in memory only).
@@ -916,11 +946,8 @@ impl App {
         step: &str,
         form: &RecordForm,
     ) -> Result<ApplicationView> {
-        let row = self.application_row(id).await?;
-        let c = self.find_node(row.community_node_id).await?;
-        self.check(ctx, Action::ProcessCertificate, &c.target())
+        self.in_progress(ctx, id, Action::ProcessCertificate)
             .await?;
-        open_for_processing(&row)?;
         let now = self.now_ms();
         let mut update = certificate_application::Entity::update_many()
             .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now));
@@ -1051,11 +1078,7 @@ impl App {
 
     /// The community head signs (社区负责人签字, 4.5-5). Only a head of that community.
     pub async fn head_approve(&self, ctx: &Ctx, id: i64) -> Result<ApplicationView> {
-        let row = self.application_row(id).await?;
-        let c = self.find_node(row.community_node_id).await?;
-        self.check(ctx, Action::SignCertificate, &c.target())
-            .await?;
-        open_for_processing(&row)?;
+        let (row, _) = self.in_progress(ctx, id, Action::SignCertificate).await?;
         if row.head_approved_by.is_some() {
             return Err(DomainError::conflict("already_signed", "负责人已签字"));
         }
@@ -1104,15 +1127,12 @@ impl App {
         id: i64,
         note: &str,
     ) -> Result<ApplicationView> {
-        let row = self.application_row(id).await?;
-        let c = self.find_node(row.community_node_id).await?;
-        self.check(ctx, Action::ProcessCertificate, &c.target())
+        self.in_progress(ctx, id, Action::ProcessCertificate)
             .await?;
-        open_for_processing(&row)?;
         let note = text_field(note, "material_note", "需补充的材料", 500, true)?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        certificate_application::Entity::update_many()
+        let n = certificate_application::Entity::update_many()
             .col_expr(
                 certificate_application::Column::MaterialRequest,
                 Expr::value(note.clone()),
@@ -1123,8 +1143,17 @@ impl App {
             )
             .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now))
             .filter(certificate_application::Column::Id.eq(id))
+            .filter(
+                certificate_application::Column::Status.eq(ApplicationStatus::Submitted.as_str()),
+            )
             .exec(tx.conn())
             .await?;
+        if n.rows_affected != 1 {
+            return Err(DomainError::conflict(
+                "application_closed",
+                "该申请已办结，请刷新",
+            ));
+        }
         tx.audit(ctx.entry(
             "certificate.request_material",
             "certificate_application",
@@ -1188,23 +1217,8 @@ impl App {
         p.finish()?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        for (u, kind) in uploads.iter().zip(kinds) {
-            let a = attachment::ActiveModel {
-                application_id: Set(id),
-                file_name: Set(u.file_name.trim().to_owned()),
-                content_type: Set(kind.into()),
-                size_bytes: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
-                sm3: Set(jianfu_seal::sm3_hex(&u.bytes)),
-                // Encrypted below, once the row has the id its ciphertext is bound to.
-                content: Set(Vec::new()),
-                created_by: Set(ctx.principal.account_id),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
+        self.keep_attachments(&tx, ctx, id, uploads, &kinds, now)
             .await?;
-            self.seal_attachment(&tx, a.id, &u.bytes).await?;
-        }
         let n = certificate_application::Entity::update_many()
             .col_expr(
                 certificate_application::Column::MaterialRequest,
@@ -1243,11 +1257,8 @@ impl App {
         id: i64,
         reason: &str,
     ) -> Result<ApplicationView> {
-        let row = self.application_row(id).await?;
-        let c = self.find_node(row.community_node_id).await?;
-        self.check(ctx, Action::ProcessCertificate, &c.target())
+        self.in_progress(ctx, id, Action::ProcessCertificate)
             .await?;
-        open_for_processing(&row)?;
         let reason = text_field(reason, "reason", "不予出具的理由", 1000, true)?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
@@ -1287,11 +1298,9 @@ impl App {
     /// handed out again; only a crash between the two can leave a gap). The year's counter
     /// holds the highest number used.
     pub async fn issue_certificate(&self, ctx: &Ctx, id: i64) -> Result<IssuedView> {
-        let row = self.application_row(id).await?;
-        let c = self.find_node(row.community_node_id).await?;
-        self.check(ctx, Action::ProcessCertificate, &c.target())
+        let (row, c) = self
+            .in_progress(ctx, id, Action::ProcessCertificate)
             .await?;
-        open_for_processing(&row)?;
         let ty = match row.type_id {
             Some(t) => certificate_type::Entity::find_by_id(t)
                 .one(self.store.db())
