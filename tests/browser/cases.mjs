@@ -19,10 +19,8 @@
 // back with a reason, the department answers again, the supervisor accepts and closes the case;
 // the case's 办理过程 lists every step.
 //
-// Not told here: a notice whose deadline passes and is escalated to the city's supervisor. Only
-// `serve` can run the clock ahead (`--clock-offset-days N`, as plaques.mjs does with a server of
-// its own); `jianfu escalate` takes no offset, so the story would restart a server of its own
-// ahead with a short `--escalation-interval-secs`. Left for later.
+// A notice whose deadline passes and is escalated to the city's supervisor is told by
+// escalation.mjs, which runs a server of its own so that it can restart it with the clock ahead.
 //
 // Like the other suites it prints one line per step, stops at the first failure, and finally
 // prints exactly one line `N passed, M failed`; the exit code is 0 only when nothing failed. Its
