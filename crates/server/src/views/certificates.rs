@@ -23,7 +23,7 @@ use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::list::{self, Cell, Column, ListExport, ListQuery};
-use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render};
+use crate::views::{Chrome, DoneQuery, FormError, Shown, form_status, is_form_error, render};
 
 /// Request body limit of the application upload: five attachments of 5 MB and the fields.
 pub const APPLY_BODY_LIMIT: usize =
@@ -228,10 +228,10 @@ pub struct ApplyQuery {
 async fn apply_page(
     state: &AppState,
     user: &CurrentUser,
-    form: ApplicationForm,
-    error: FormError,
-    status: StatusCode,
+    mut shown: Shown<'_, ApplicationForm>,
 ) -> Response {
+    let form = shown.entered_or_default();
+    let Shown { error, status, .. } = shown;
     let Some(grant) = user
         .principal
         .grants
@@ -281,7 +281,7 @@ pub async fn apply_form(
     if user.principal.has_role(jianfu_domain::Role::Resident) {
         form.applicant_name = user.principal.display_name.clone();
     }
-    apply_page(&state, &user, form, FormError::default(), StatusCode::OK).await
+    apply_page(&state, &user, Shown::fresh(None).with(form)).await
 }
 
 /// Reads the multipart application: text fields into the form, files into uploads.
@@ -338,17 +338,7 @@ pub async fn apply_submit(
 ) -> Response {
     let (form, files) = match read_application(m).await {
         Ok(x) => x,
-        Err(e) => {
-            let status = form_status(&e);
-            return apply_page(
-                &state,
-                &user,
-                ApplicationForm::default(),
-                FormError::from_domain(&e),
-                status,
-            )
-            .await;
-        }
+        Err(e) => return apply_page(&state, &user, Shown::refused(&e, None)).await,
     };
     match state
         .app
@@ -363,13 +353,10 @@ pub async fn apply_submit(
             };
             Redirect::to(&format!("/certificates/{}?done={done}", v.id)).into_response()
         }
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            // The applicant's own entry comes back into the form (so that a typo is corrected
-            // rather than retyped); the page is `no-store`, the field `autocomplete="off"`, and
-            // nothing else ever shows the full number.
-            apply_page(&state, &user, form, FormError::from_domain(&e), status).await
-        }
+        // The applicant's own entry comes back into the form (so that a typo is corrected
+        // rather than retyped); the page is `no-store`, the field `autocomplete="off"`, and
+        // nothing else ever shows the full number.
+        Err(e) if is_form_error(&e) => apply_page(&state, &user, Shown::refused(&e, form)).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -491,36 +478,21 @@ struct DetailPage {
     today: String,
 }
 
-/// What the application page shows besides the application: a refused form's error and
-/// input, the answer's status, the flash of a step just done, the ID number revealed.
-#[derive(Default)]
-struct Shown<'a> {
-    error: FormError,
-    status: StatusCode,
-    done: Option<&'a str>,
+/// The application page: besides the application, a refused step form's error and input, the
+/// flash of a step just done (`shown`), and the ID number when its holder asked to reveal it.
+async fn detail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    mut shown: Shown<'_, RecordForm>,
     revealed: Option<String>,
-    entered: RecordForm,
-}
-
-impl Shown<'_> {
-    /// A refused form: its error, the status it answers with, and what it carried.
-    fn refused(e: &jianfu_domain::DomainError, entered: RecordForm) -> Self {
-        Self {
-            error: FormError::from_domain(e),
-            status: form_status(e),
-            entered,
-            ..Self::default()
-        }
-    }
-}
-
-async fn detail_page(state: &AppState, user: &CurrentUser, id: i64, shown: Shown<'_>) -> Response {
+) -> Response {
+    let entered = shown.entered_or_default();
     let Shown {
         error,
         status,
         done,
-        revealed,
-        entered,
+        ..
     } = shown;
     let ctx = user.ctx();
     let a = match state.app.application(&ctx, id).await {
@@ -594,11 +566,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(d): Query<DoneQuery>,
 ) -> Response {
-    let shown = Shown {
-        done: d.done.as_deref(),
-        ..Shown::default()
-    };
-    detail_page(&state, &user, id, shown).await
+    detail_page(&state, &user, id, Shown::fresh(d.done.as_deref()), None).await
 }
 
 async fn after(
@@ -612,7 +580,7 @@ async fn after(
     match r {
         Ok(_) => Redirect::to(&format!("/certificates/{id}?done={done}")).into_response(),
         Err(e) if is_form_error(&e) => {
-            detail_page(state, user, id, Shown::refused(&e, entered)).await
+            detail_page(state, user, id, Shown::refused(&e, entered), None).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -718,13 +686,7 @@ pub async fn reveal_id(
     Path(id): Path<i64>,
 ) -> Response {
     match state.app.reveal_id_number(&user.ctx(), id).await {
-        Ok(full) => {
-            let shown = Shown {
-                revealed: Some(full),
-                ..Shown::default()
-            };
-            detail_page(&state, &user, id, shown).await
-        }
+        Ok(full) => detail_page(&state, &user, id, Shown::fresh(None), Some(full)).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -780,9 +742,7 @@ pub async fn revoke(
     {
         Ok(a) => Redirect::to(&format!("/certificates/{}?done=revoked", a.id)).into_response(),
         Err(e) if is_form_error(&e) => match state.app.application_of_certificate(cid).await {
-            Ok(id) => {
-                detail_page(&state, &user, id, Shown::refused(&e, RecordForm::default())).await
-            }
+            Ok(id) => detail_page(&state, &user, id, Shown::refused(&e, None), None).await,
             Err(e) => PageError(e).into_response(),
         },
         Err(e) => PageError(e).into_response(),
@@ -960,11 +920,15 @@ async fn catalogue_page(
     state: &AppState,
     user: &CurrentUser,
     district: Option<i64>,
-    form: LocalTypeForm,
-    error: FormError,
-    status: StatusCode,
-    done: Option<&str>,
+    mut shown: Shown<'_, LocalTypeForm>,
 ) -> Response {
+    let form = shown.entered_or_default();
+    let Shown {
+        error,
+        status,
+        done,
+        ..
+    } = shown;
     let districts: Vec<NodeView> = match state
         .app
         .nodes_where(&user.principal, Action::ManageCatalogue)
@@ -1020,16 +984,7 @@ pub async fn catalogue(
     user: CurrentUser,
     Query(q): Query<CatalogueQuery>,
 ) -> Response {
-    catalogue_page(
-        &state,
-        &user,
-        q.district,
-        LocalTypeForm::default(),
-        FormError::default(),
-        StatusCode::OK,
-        q.done.as_deref(),
-    )
-    .await
+    catalogue_page(&state, &user, q.district, Shown::fresh(q.done.as_deref())).await
 }
 
 #[derive(Deserialize, Default)]
@@ -1053,17 +1008,7 @@ pub async fn catalogue_entry(
             Redirect::to(&format!("/catalogue?district={district}&done=updated")).into_response()
         }
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            catalogue_page(
-                &state,
-                &user,
-                Some(district),
-                LocalTypeForm::default(),
-                FormError::from_domain(&e),
-                status,
-                None,
-            )
-            .await
+            catalogue_page(&state, &user, Some(district), Shown::refused(&e, None)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -1080,17 +1025,7 @@ pub async fn catalogue_local(
             Redirect::to(&format!("/catalogue?district={district}&done=created")).into_response()
         }
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            catalogue_page(
-                &state,
-                &user,
-                Some(district),
-                f,
-                FormError::from_domain(&e),
-                status,
-                None,
-            )
-            .await
+            catalogue_page(&state, &user, Some(district), Shown::refused(&e, f)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -1110,17 +1045,21 @@ struct HolidaysPage {
 async fn holidays_page(
     state: &AppState,
     user: &CurrentUser,
-    text: String,
-    error: FormError,
-    status: StatusCode,
-    done: bool,
+    mut shown: Shown<'_, String>,
 ) -> Response {
+    let text = shown.entered_or_default();
+    let Shown {
+        error,
+        status,
+        done,
+        ..
+    } = shown;
     let years = match state.app.holiday_years().await {
         Ok(y) => y,
         Err(e) => return PageError(e).into_response(),
     };
     let mut chrome = Chrome::new("节假日安排", Some(user), "/admin/holidays");
-    if done {
+    if done.is_some() {
         chrome = chrome.with_flash(true, "已导入节假日安排；此后受理的申请按新安排计算办理时限");
     }
     render(
@@ -1139,15 +1078,7 @@ pub async fn holidays(
     user: CurrentUser,
     Query(d): Query<DoneQuery>,
 ) -> Response {
-    holidays_page(
-        &state,
-        &user,
-        String::new(),
-        FormError::default(),
-        StatusCode::OK,
-        d.done.is_some(),
-    )
-    .await
+    holidays_page(&state, &user, Shown::fresh(d.done.as_deref())).await
 }
 
 #[derive(Deserialize, Default)]
@@ -1164,16 +1095,7 @@ pub async fn holidays_import(
     match state.app.import_holidays(&user.ctx(), &f.text).await {
         Ok(_) => Redirect::to("/admin/holidays?done=imported").into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            holidays_page(
-                &state,
-                &user,
-                f.text,
-                FormError::from_domain(&e),
-                status,
-                false,
-            )
-            .await
+            holidays_page(&state, &user, Shown::refused(&e, f.text)).await
         }
         Err(e) => PageError(e).into_response(),
     }

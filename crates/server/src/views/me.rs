@@ -2,7 +2,6 @@
 //! by an administrator) and API tokens for machine clients.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::auth::ApiTokenView;
 use jianfu_domain::credential_reset::CredentialResetView;
@@ -12,7 +11,7 @@ use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
-use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
+use crate::views::{Chrome, DoneQuery, FormError, Shown, is_form_error, render, when};
 
 #[derive(askama::Template)]
 #[template(path = "password.html")]
@@ -24,13 +23,13 @@ struct PasswordPage {
     resets: Vec<(CredentialResetView, String)>,
 }
 
-async fn password_page(
-    state: &AppState,
-    user: &CurrentUser,
-    error: FormError,
-    status: StatusCode,
-    done: Option<&str>,
-) -> Response {
+async fn password_page(state: &AppState, user: &CurrentUser, shown: Shown<'_, ()>) -> Response {
+    let Shown {
+        error,
+        status,
+        done,
+        ..
+    } = shown;
     let resets = match state.app.own_credential_resets(&user.ctx()).await {
         Ok(r) => r
             .into_iter()
@@ -57,14 +56,7 @@ pub async fn password_form(
     user: CurrentUser,
     Query(done): Query<DoneQuery>,
 ) -> Response {
-    password_page(
-        &state,
-        &user,
-        FormError::default(),
-        StatusCode::OK,
-        done.done.as_deref(),
-    )
-    .await
+    password_page(&state, &user, Shown::fresh(done.done.as_deref())).await
 }
 
 #[derive(Deserialize)]
@@ -83,14 +75,8 @@ pub async fn password_submit(
     Form(f): Form<PasswordForm>,
 ) -> Response {
     if f.password != f.password_again {
-        return password_page(
-            &state,
-            &user,
-            FormError::field("password_again", "两次输入的新密码不一致"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-        )
-        .await;
+        let shown = Shown::invalid(FormError::field("password_again", "两次输入的新密码不一致"));
+        return password_page(&state, &user, shown).await;
     }
     match state
         .app
@@ -103,16 +89,7 @@ pub async fn password_submit(
         .await
     {
         Ok(()) => Redirect::to("/password?done=password_changed").into_response(),
-        Err(e) if is_form_error(&e) => {
-            password_page(
-                &state,
-                &user,
-                FormError::from_domain(&e),
-                form_status(&e),
-                None,
-            )
-            .await
-        }
+        Err(e) if is_form_error(&e) => password_page(&state, &user, Shown::refused(&e, None)).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -137,10 +114,14 @@ async fn tokens_page(
     state: &AppState,
     user: &CurrentUser,
     new_token: Option<String>,
-    error: FormError,
-    status: StatusCode,
-    done: Option<&str>,
+    shown: Shown<'_, ()>,
 ) -> Response {
+    let Shown {
+        error,
+        status,
+        done,
+        ..
+    } = shown;
     let tokens = match state.app.list_api_tokens(&user.ctx()).await {
         Ok(t) => t,
         Err(e) => return PageError(e).into_response(),
@@ -173,15 +154,7 @@ pub async fn tokens(
     user: CurrentUser,
     Query(done): Query<DoneQuery>,
 ) -> Response {
-    tokens_page(
-        &state,
-        &user,
-        None,
-        FormError::default(),
-        StatusCode::OK,
-        done.done.as_deref(),
-    )
-    .await
+    tokens_page(&state, &user, None, Shown::fresh(done.done.as_deref())).await
 }
 
 #[derive(Deserialize)]
@@ -203,42 +176,15 @@ pub async fn token_create(
             Ok(n) => Some(n),
             Err(_) => {
                 let e = FormError::field("days", "有效期应为整数天");
-                return tokens_page(
-                    &state,
-                    &user,
-                    None,
-                    e,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                )
-                .await;
+                return tokens_page(&state, &user, None, Shown::invalid(e)).await;
             }
         },
     };
     match state.app.create_api_token(&user.ctx(), &f.name, days).await {
         // Shown once, on this response only.
-        Ok((_, token)) => {
-            tokens_page(
-                &state,
-                &user,
-                Some(token),
-                FormError::default(),
-                StatusCode::OK,
-                None,
-            )
-            .await
-        }
+        Ok((_, token)) => tokens_page(&state, &user, Some(token), Shown::fresh(None)).await,
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            tokens_page(
-                &state,
-                &user,
-                None,
-                FormError::from_domain(&e),
-                status,
-                None,
-            )
-            .await
+            tokens_page(&state, &user, None, Shown::refused(&e, None)).await
         }
         Err(e) => PageError(e).into_response(),
     }

@@ -288,6 +288,67 @@ pub fn form_status(e: &DomainError) -> StatusCode {
     crate::error::status_for(e.kind)
 }
 
+/// How a page that holds a form is shown: fresh — with the flash of what was just done
+/// (`?done=`) — or again after its form was refused, with the error, the status the refusal
+/// answers with and what was entered (`F`: the form as typed, or for a list of small forms the
+/// row whose form failed). Every such page function takes one, so that a handler re-renders
+/// with one line: `Err(e) if is_form_error(&e) => x_page(&state, &user, Shown::refused(&e,
+/// form)).await`.
+#[derive(Debug)]
+pub struct Shown<'a, F> {
+    pub entered: Option<F>,
+    pub error: FormError,
+    pub status: StatusCode,
+    pub done: Option<&'a str>,
+}
+
+impl<'a, F> Shown<'a, F> {
+    /// The page as a GET shows it, with the flash of `done` if any.
+    pub fn fresh(done: Option<&'a str>) -> Self {
+        Self {
+            entered: None,
+            error: FormError::default(),
+            status: StatusCode::OK,
+            done,
+        }
+    }
+
+    /// The page again after `e` refused its form; `entered` is what came with it (or `None`
+    /// where the page's own defaults should show).
+    pub fn refused(e: &DomainError, entered: impl Into<Option<F>>) -> Self {
+        Self {
+            entered: entered.into(),
+            error: FormError::from_domain(e),
+            status: form_status(e),
+            done: None,
+        }
+    }
+
+    /// A form refused by the page itself (before any use case): 422 with `error`.
+    pub fn invalid(error: FormError) -> Self {
+        Self {
+            entered: None,
+            error,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            done: None,
+        }
+    }
+
+    /// The form to show filled in (a GET that pre-fills it, as a parent chosen in the link).
+    pub fn with(mut self, entered: F) -> Self {
+        self.entered = Some(entered);
+        self
+    }
+
+    /// What was entered, else the form's default.
+    pub fn entered_or_default(&mut self) -> F
+    where
+        F: Default,
+    {
+        self.entered.take().unwrap_or_default()
+    }
+}
+
 /// Errors that are not about the form's input (no permission, gone, broken) get the error page.
 pub fn is_form_error(e: &DomainError) -> bool {
     matches!(

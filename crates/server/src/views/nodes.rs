@@ -2,7 +2,6 @@
 
 use crate::extract::{Form, Path, Query};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::division::{DISTRICT_SUBTYPES, DepartmentFunction};
 use jianfu_domain::tree::{NewNode, NodeEdit};
@@ -11,7 +10,7 @@ use serde::Deserialize;
 use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::state::AppState;
-use crate::views::{Chrome, FormError, form_status, is_form_error, render};
+use crate::views::{Chrome, FormError, Shown, is_form_error, render};
 
 #[derive(Deserialize, Default, Clone)]
 pub struct NodeForm {
@@ -62,10 +61,10 @@ pub struct NewQuery {
 async fn new_page(
     state: &AppState,
     user: &CurrentUser,
-    form: NodeForm,
-    error: FormError,
-    status: StatusCode,
+    mut shown: Shown<'_, NodeForm>,
 ) -> Response {
+    let form = shown.entered_or_default();
+    let Shown { error, status, .. } = shown;
     let parent = match state.app.find_node(form.parent_id).await {
         Ok(p) => p,
         Err(e) => return PageError(e).into_response(),
@@ -110,7 +109,7 @@ pub async fn new_form(
         parent_id: q.parent,
         ..Default::default()
     };
-    new_page(&state, &user, form, FormError::default(), StatusCode::OK).await
+    new_page(&state, &user, Shown::fresh(None).with(form)).await
 }
 
 pub async fn create(
@@ -127,10 +126,7 @@ pub async fn create(
     };
     match state.app.create_node(&user.ctx(), new).await {
         Ok(n) => Redirect::to(&format!("/tree/{}?done=node_created", n.id)).into_response(),
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            new_page(&state, &user, form, FormError::from_domain(&e), status).await
-        }
+        Err(e) if is_form_error(&e) => new_page(&state, &user, Shown::refused(&e, form)).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -139,10 +135,14 @@ async fn edit_page(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    form: Option<NodeForm>,
-    error: FormError,
-    status: StatusCode,
+    shown: Shown<'_, NodeForm>,
 ) -> Response {
+    let Shown {
+        entered: form,
+        error,
+        status,
+        ..
+    } = shown;
     let node = match state.app.find_node(id).await {
         Ok(n) => n,
         Err(e) => return PageError(e).into_response(),
@@ -193,15 +193,7 @@ pub async fn edit_form(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Response {
-    edit_page(
-        &state,
-        &user,
-        id,
-        None,
-        FormError::default(),
-        StatusCode::OK,
-    )
-    .await
+    edit_page(&state, &user, id, Shown::fresh(None)).await
 }
 
 pub async fn update(
@@ -217,18 +209,7 @@ pub async fn update(
     };
     match state.app.update_node(&user.ctx(), id, edit).await {
         Ok(_) => Redirect::to(&format!("/tree/{id}?done=node_updated")).into_response(),
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            edit_page(
-                &state,
-                &user,
-                id,
-                Some(form),
-                FormError::from_domain(&e),
-                status,
-            )
-            .await
-        }
+        Err(e) if is_form_error(&e) => edit_page(&state, &user, id, Shown::refused(&e, form)).await,
         Err(e) => PageError(e).into_response(),
     }
 }

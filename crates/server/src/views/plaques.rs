@@ -23,7 +23,7 @@ use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::list::{self, Cell, Column, Export, ListExport, ListQuery, NoFilter};
-use crate::views::{Chrome, FormError, form_status, is_form_error, render};
+use crate::views::{Chrome, DoneQuery, FormError, Shown, is_form_error, render};
 
 /// Request body limit of a photo upload: one photo of 5 MB and the form's fields.
 pub const PHOTO_BODY_LIMIT: usize = jianfu_domain::plaque::MAX_PHOTO_BYTES + 256 * 1024;
@@ -199,11 +199,14 @@ async fn unit_page(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    form: Option<PlaqueForm>,
-    error: FormError,
-    status: StatusCode,
-    done: Option<&str>,
+    shown: Shown<'_, PlaqueForm>,
 ) -> Response {
+    let Shown {
+        entered: form,
+        error,
+        status,
+        done,
+    } = shown;
     let r = match state.app.unit_registry(&user.ctx(), id).await {
         Ok(r) => r,
         Err(e) => return PageError(e).into_response(),
@@ -229,27 +232,13 @@ async fn unit_page(
     )
 }
 
-#[derive(Deserialize, Default)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
 pub async fn unit(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
     Query(d): Query<DoneQuery>,
 ) -> Response {
-    unit_page(
-        &state,
-        &user,
-        id,
-        None,
-        FormError::default(),
-        StatusCode::OK,
-        d.done.as_deref(),
-    )
-    .await
+    unit_page(&state, &user, id, Shown::fresh(d.done.as_deref())).await
 }
 
 /// Adds a plaque to a unit's registry (multipart, with an optional photo).
@@ -261,19 +250,7 @@ pub async fn add(
 ) -> Response {
     let up = match read_upload(m).await {
         Ok(u) => u,
-        Err(e) => {
-            let status = form_status(&e);
-            return unit_page(
-                &state,
-                &user,
-                id,
-                None,
-                FormError::from_domain(&e),
-                status,
-                None,
-            )
-            .await;
-        }
+        Err(e) => return unit_page(&state, &user, id, Shown::refused(&e, None)).await,
     };
     let form = up.plaque_form(id);
     match state
@@ -291,19 +268,7 @@ pub async fn add(
             p.id
         ))
         .into_response(),
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            unit_page(
-                &state,
-                &user,
-                id,
-                Some(form),
-                FormError::from_domain(&e),
-                status,
-                None,
-            )
-            .await
-        }
+        Err(e) if is_form_error(&e) => unit_page(&state, &user, id, Shown::refused(&e, form)).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -350,11 +315,14 @@ async fn detail_page(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    form: Option<PlaqueForm>,
-    error: FormError,
-    status: StatusCode,
-    done: Option<&str>,
+    shown: Shown<'_, PlaqueForm>,
 ) -> Response {
+    let Shown {
+        entered: form,
+        error,
+        status,
+        done,
+    } = shown;
     let ctx = user.ctx();
     let p = match state.app.plaque(&ctx, id).await {
         Ok(p) => p,
@@ -398,16 +366,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(d): Query<DoneQuery>,
 ) -> Response {
-    detail_page(
-        &state,
-        &user,
-        id,
-        None,
-        FormError::default(),
-        StatusCode::OK,
-        d.done.as_deref(),
-    )
-    .await
+    detail_page(&state, &user, id, Shown::fresh(d.done.as_deref())).await
 }
 
 /// Edits a plaque (multipart; a new photo replaces the old one).
@@ -419,19 +378,7 @@ pub async fn edit(
 ) -> Response {
     let up = match read_upload(m).await {
         Ok(u) => u,
-        Err(e) => {
-            let status = form_status(&e);
-            return detail_page(
-                &state,
-                &user,
-                id,
-                None,
-                FormError::from_domain(&e),
-                status,
-                None,
-            )
-            .await;
-        }
+        Err(e) => return detail_page(&state, &user, id, Shown::refused(&e, None)).await,
     };
     let form = up.plaque_form(0);
     match state
@@ -441,17 +388,7 @@ pub async fn edit(
     {
         Ok(_) => Redirect::to(&format!("/plaques/{id}?done=edited")).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            detail_page(
-                &state,
-                &user,
-                id,
-                Some(form),
-                FormError::from_domain(&e),
-                status,
-                None,
-            )
-            .await
+            detail_page(&state, &user, id, Shown::refused(&e, form)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -465,17 +402,7 @@ pub async fn confirm(
     match state.app.confirm_plaque(&user.ctx(), id).await {
         Ok(_) => Redirect::to(&format!("/plaques/{id}?done=confirmed")).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            detail_page(
-                &state,
-                &user,
-                id,
-                None,
-                FormError::from_domain(&e),
-                status,
-                None,
-            )
-            .await
+            detail_page(&state, &user, id, Shown::refused(&e, None)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -500,17 +427,7 @@ pub async fn remove(
     match r {
         Ok(_) => Redirect::to(&format!("/plaques/{id}?done=removed")).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            detail_page(
-                &state,
-                &user,
-                id,
-                None,
-                FormError::from_domain(&e),
-                status,
-                None,
-            )
-            .await
+            detail_page(&state, &user, id, Shown::refused(&e, None)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -558,10 +475,14 @@ async fn tasks_page(
     state: &AppState,
     user: &CurrentUser,
     q: TasksQuery,
-    error_task: i64,
-    error: FormError,
-    status: StatusCode,
+    shown: Shown<'_, i64>,
 ) -> Response {
+    let Shown {
+        entered: error_task,
+        error,
+        status,
+        ..
+    } = shown;
     let ctx = user.ctx();
     let f = TaskFilter {
         status: q.status.clone(),
@@ -595,7 +516,7 @@ async fn tasks_page(
             export_href: list::export_href("/removal-tasks/export.xlsx", &tasks_filter(&q)),
             status: q.status,
             page,
-            error_task,
+            error_task: error_task.unwrap_or(0),
             error,
             manageable,
             today: today(state),
@@ -665,7 +586,7 @@ pub async fn tasks(
     user: CurrentUser,
     Query(q): Query<TasksQuery>,
 ) -> Response {
-    tasks_page(&state, &user, q, 0, FormError::default(), StatusCode::OK).await
+    tasks_page(&state, &user, q, Shown::fresh(None)).await
 }
 
 /// Closes a removal task with the removal date and an optional photo (multipart).
@@ -687,16 +608,7 @@ pub async fn close_task(
     match r {
         Ok(_) => Redirect::to("/removal-tasks?done=closed").into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            tasks_page(
-                &state,
-                &user,
-                TasksQuery::default(),
-                id,
-                FormError::from_domain(&e),
-                status,
-            )
-            .await
+            tasks_page(&state, &user, TasksQuery::default(), Shown::refused(&e, id)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -732,9 +644,7 @@ async fn campaigns_page(
     state: &AppState,
     user: &CurrentUser,
     q: PageQuery,
-    form: CampaignForm,
-    error: FormError,
-    status: StatusCode,
+    mut shown: Shown<'_, CampaignForm>,
 ) -> Response {
     let ctx = user.ctx();
     let page = match state.app.list_campaigns(&ctx, q.page()).await {
@@ -750,13 +660,13 @@ async fn campaigns_page(
         Vec::new()
     };
     render(
-        status,
+        shown.status,
         &CampaignsPage {
             chrome: Chrome::new("挂牌自检自查", Some(user), "/campaigns"),
             page,
             districts,
-            form,
-            error,
+            form: shown.entered_or_default(),
+            error: shown.error,
         },
     )
 }
@@ -766,15 +676,7 @@ pub async fn campaigns(
     user: CurrentUser,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    campaigns_page(
-        &state,
-        &user,
-        q,
-        CampaignForm::default(),
-        FormError::default(),
-        StatusCode::OK,
-    )
-    .await
+    campaigns_page(&state, &user, q, Shown::fresh(None)).await
 }
 
 pub async fn launch(
@@ -785,16 +687,7 @@ pub async fn launch(
     match state.app.launch_campaign(&user.ctx(), &f).await {
         Ok(c) => Redirect::to(&format!("/campaigns/{}?done=launched", c.id)).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            campaigns_page(
-                &state,
-                &user,
-                PageQuery::default(),
-                f,
-                FormError::from_domain(&e),
-                status,
-            )
-            .await
+            campaigns_page(&state, &user, PageQuery::default(), Shown::refused(&e, f)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -813,11 +706,14 @@ async fn campaign_page(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    error_unit: i64,
-    error: FormError,
-    status: StatusCode,
-    done: Option<&str>,
+    shown: Shown<'_, i64>,
 ) -> Response {
+    let Shown {
+        entered: error_unit,
+        error,
+        status,
+        done,
+    } = shown;
     let c = match state.app.campaign(&user.ctx(), id).await {
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
@@ -831,7 +727,7 @@ async fn campaign_page(
         &CampaignPage {
             chrome,
             c,
-            error_unit,
+            error_unit: error_unit.unwrap_or(0),
             error,
         },
     )
@@ -843,16 +739,7 @@ pub async fn campaign(
     Path(id): Path<i64>,
     Query(d): Query<DoneQuery>,
 ) -> Response {
-    campaign_page(
-        &state,
-        &user,
-        id,
-        0,
-        FormError::default(),
-        StatusCode::OK,
-        d.done.as_deref(),
-    )
-    .await
+    campaign_page(&state, &user, id, Shown::fresh(d.done.as_deref())).await
 }
 
 #[derive(Deserialize, Default)]
@@ -874,17 +761,7 @@ pub async fn complete(
     {
         Ok(_) => Redirect::to(&format!("/campaigns/{id}?done=completed")).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            campaign_page(
-                &state,
-                &user,
-                id,
-                unit,
-                FormError::from_domain(&e),
-                status,
-                None,
-            )
-            .await
+            campaign_page(&state, &user, id, Shown::refused(&e, unit)).await
         }
         Err(e) => PageError(e).into_response(),
     }

@@ -3,7 +3,6 @@
 
 use crate::extract::{Form, Query};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::Role;
 use jianfu_domain::auth::SecurityPolicy;
@@ -13,7 +12,7 @@ use serde::Deserialize;
 use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::state::AppState;
-use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render};
+use crate::views::{Chrome, DoneQuery, FormError, Shown, is_form_error, render};
 
 #[derive(askama::Template)]
 #[template(path = "security.html")]
@@ -32,10 +31,14 @@ async fn page(
     state: &AppState,
     user: &CurrentUser,
     p: SecurityPolicy,
-    error: FormError,
-    status: StatusCode,
-    done: Option<&str>,
+    shown: Shown<'_, ()>,
 ) -> Response {
+    let Shown {
+        error,
+        status,
+        done,
+        ..
+    } = shown;
     let sf = match state.app.second_factor_policy().await {
         Ok(sf) => sf,
         Err(e) => return PageError(e).into_response(),
@@ -66,17 +69,7 @@ pub async fn form(
     Query(done): Query<DoneQuery>,
 ) -> Response {
     match state.app.security_policy().await {
-        Ok(p) => {
-            page(
-                &state,
-                &user,
-                p,
-                FormError::default(),
-                StatusCode::OK,
-                done.done.as_deref(),
-            )
-            .await
-        }
+        Ok(p) => page(&state, &user, p, Shown::fresh(done.done.as_deref())).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -88,17 +81,7 @@ pub async fn submit(
 ) -> Response {
     match state.app.set_security_policy(&user.ctx(), p.clone()).await {
         Ok(()) => Redirect::to("/admin/security?done=policy_saved").into_response(),
-        Err(e) if is_form_error(&e) => {
-            page(
-                &state,
-                &user,
-                p,
-                FormError::from_domain(&e),
-                form_status(&e),
-                None,
-            )
-            .await
-        }
+        Err(e) if is_form_error(&e) => page(&state, &user, p, Shown::refused(&e, None)).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -124,17 +107,7 @@ pub async fn second_factor(
     match r {
         Ok(()) => Redirect::to("/admin/security?done=second_factor_policy_saved").into_response(),
         Err(e) if is_form_error(&e) => match state.app.security_policy().await {
-            Ok(p) => {
-                page(
-                    &state,
-                    &user,
-                    p,
-                    FormError::from_domain(&e),
-                    form_status(&e),
-                    None,
-                )
-                .await
-            }
+            Ok(p) => page(&state, &user, p, Shown::refused(&e, None)).await,
             Err(e) => PageError(e).into_response(),
         },
         Err(e) => PageError(e).into_response(),

@@ -15,7 +15,7 @@ use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::state::AppState;
 use crate::views::list::{self, Cell, Column, ListExport, ListQuery};
-use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
+use crate::views::{Chrome, DoneQuery, FormError, Shown, is_form_error, render, when};
 
 #[derive(askama::Template)]
 #[template(path = "users.html")]
@@ -153,13 +153,9 @@ struct NewPage {
     error: FormError,
 }
 
-async fn new_page(
-    state: &AppState,
-    user: &CurrentUser,
-    mut form: NewForm,
-    error: FormError,
-    status: StatusCode,
-) -> Response {
+async fn new_page(state: &AppState, user: &CurrentUser, mut shown: Shown<'_, NewForm>) -> Response {
+    let mut form = shown.entered_or_default();
+    let Shown { error, status, .. } = shown;
     form.password.clear();
     let home_nodes = node_options(state, user, Action::ManageAccounts).await;
     render(
@@ -174,14 +170,7 @@ async fn new_page(
 }
 
 pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Response {
-    new_page(
-        &state,
-        &user,
-        NewForm::default(),
-        FormError::default(),
-        StatusCode::OK,
-    )
-    .await
+    new_page(&state, &user, Shown::fresh(None)).await
 }
 
 pub async fn create(
@@ -199,10 +188,7 @@ pub async fn create(
         Ok(a) => {
             Redirect::to(&format!("/admin/users/{}?done=account_created", a.id)).into_response()
         }
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            new_page(&state, &user, form, FormError::from_domain(&e), status).await
-        }
+        Err(e) if is_form_error(&e) => new_page(&state, &user, Shown::refused(&e, form)).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -229,10 +215,14 @@ async fn detail_page(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    chrome_done: Option<&str>,
-    error: FormError,
-    status: StatusCode,
+    shown: Shown<'_, ()>,
 ) -> Response {
+    let Shown {
+        error,
+        status,
+        done: chrome_done,
+        ..
+    } = shown;
     let a = match state.app.account_detail(&user.ctx(), id).await {
         Ok(a) => a,
         Err(e) => return PageError(e).into_response(),
@@ -284,15 +274,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(done): Query<DoneQuery>,
 ) -> Response {
-    detail_page(
-        &state,
-        &user,
-        id,
-        done.done.as_deref(),
-        FormError::default(),
-        StatusCode::OK,
-    )
-    .await
+    detail_page(&state, &user, id, Shown::fresh(done.done.as_deref())).await
 }
 
 /// After a form on the account page: redirect on success, re-render with the error otherwise.
@@ -305,10 +287,7 @@ async fn after(
 ) -> Response {
     match r {
         Ok(()) => Redirect::to(&format!("/admin/users/{id}?done={done}")).into_response(),
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            detail_page(state, user, id, None, FormError::from_domain(&e), status).await
-        }
+        Err(e) if is_form_error(&e) => detail_page(state, user, id, Shown::refused(&e, None)).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -424,8 +403,7 @@ pub async fn revoke(
             Redirect::to(&format!("/admin/users/{aid}?done=revoked")).into_response()
         }
         (Err(e), Ok(aid)) if is_form_error(&e) => {
-            let status = form_status(&e);
-            detail_page(&state, &user, aid, None, FormError::from_domain(&e), status).await
+            detail_page(&state, &user, aid, Shown::refused(&e, None)).await
         }
         (Err(e), _) | (Ok(()), Err(e)) => PageError(e).into_response(),
     }
