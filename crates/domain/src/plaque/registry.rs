@@ -12,11 +12,11 @@ use jianfu_rules::plaque::{
 use jianfu_rules::{Decision, Outcome};
 use jianfu_store::entity::{account, campaign, campaign_unit, node, plaque, removal_task};
 use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::sea_query::ExprTrait;
 use jianfu_store::orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
+use jianfu_store::repo::plaques as repo;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -1221,19 +1221,8 @@ impl App {
     /// Counts per unit in `scope`: hanging, non-compliant and open tasks.
     pub(crate) async fn unit_counts(&self, scope: &Scope) -> Result<HashMap<i64, Counts>> {
         let mut out: HashMap<i64, Counts> = HashMap::new();
-        let rows: Vec<(i64, bool, i64)> = plaque::Entity::find()
-            .select_only()
-            .column(plaque::Column::UnitNodeId)
-            .column(plaque::Column::Compliant)
-            .column_as(Expr::col(plaque::Column::Id).count(), "n")
-            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-            .filter(scope.holds(plaque::Column::UnitNodeId))
-            .group_by(plaque::Column::UnitNodeId)
-            .group_by(plaque::Column::Compliant)
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
-        for (unit, compliant, n) in rows {
+        let hanging = PlaqueStatus::Hanging.as_str();
+        for (unit, compliant, n) in repo::hanging_by_unit(&self.store, scope, hanging).await? {
             let c = out.entry(unit).or_default();
             let n = u64::try_from(n).unwrap_or(0);
             c.hanging += n;
@@ -1241,17 +1230,8 @@ impl App {
                 c.noncompliant += n;
             }
         }
-        let tasks: Vec<(i64, i64)> = removal_task::Entity::find()
-            .select_only()
-            .column(removal_task::Column::UnitNodeId)
-            .column_as(Expr::col(removal_task::Column::Id).count(), "n")
-            .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
-            .filter(scope.holds(removal_task::Column::UnitNodeId))
-            .group_by(removal_task::Column::UnitNodeId)
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
-        for (unit, n) in tasks {
+        let open = TaskStatus::Open.as_str();
+        for (unit, n) in repo::open_tasks_by_unit(&self.store, scope, open).await? {
             out.entry(unit).or_default().open_tasks = u64::try_from(n).unwrap_or(0);
         }
         Ok(out)
@@ -1325,23 +1305,11 @@ impl App {
         let scope = self
             .visible_or_deny(ctx, Action::ViewPlaques, "您的角色不能查看挂牌")
             .await?;
-        let mut q = plaque::Entity::find();
-        match f.unit_id {
-            Some(id) => {
-                let unit = self.find_node(id).await?;
-                self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
-                q = q.filter(plaque::Column::UnitNodeId.eq(id));
-            }
-            None => {
-                q = q.filter(scope.holds(plaque::Column::UnitNodeId));
-            }
-        }
-        match f.status.trim() {
-            "" | "hanging" => {
-                q = q.filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-            }
-            "removed" => q = q.filter(plaque::Column::Status.eq(PlaqueStatus::Removed.as_str())),
-            "all" => {}
+        let place = self.list_place(ctx, f.unit_id, &scope).await?;
+        let status = match f.status.trim() {
+            "" | "hanging" => Some(PlaqueStatus::Hanging.as_str()),
+            "removed" => Some(PlaqueStatus::Removed.as_str()),
+            "all" => None,
             _ => {
                 return Err(DomainError::field(
                     "status",
@@ -1349,11 +1317,11 @@ impl App {
                     "状态应为 hanging、removed 或 all",
                 ));
             }
-        }
-        match f.compliance.trim() {
-            "" => {}
-            "compliant" => q = q.filter(plaque::Column::Compliant.eq(true)),
-            "noncompliant" => q = q.filter(plaque::Column::Compliant.eq(false)),
+        };
+        let compliant = match f.compliance.trim() {
+            "" => None,
+            "compliant" => Some(true),
+            "noncompliant" => Some(false),
             _ => {
                 return Err(DomainError::field(
                     "compliance",
@@ -1361,21 +1329,14 @@ impl App {
                     "合规筛选应为 compliant 或 noncompliant",
                 ));
             }
-        }
-        let needle = f.q.trim();
-        if !needle.is_empty() {
-            q = q.filter(plaque::Column::Name.contains(needle));
-        }
-        let q = q
-            .order_by_asc(plaque::Column::UnitNodeId)
-            .order_by_asc(plaque::Column::Id);
-        let total = q.clone().count(self.store.db()).await?;
-        let rows = q
-            .offset(page.offset())
-            .limit(page.per_page)
-            .into_partial_model::<plaque::Listed>()
-            .all(self.store.db())
-            .await?;
+        };
+        let q = repo::PlaqueQuery {
+            place,
+            status,
+            compliant,
+            name_contains: f.q.trim(),
+        };
+        let (rows, total) = repo::list(&self.store, q, page.offset(), page.per_page).await?;
         let items = self.plaque_views(rows).await?;
         Ok(page.page(items, total))
     }
@@ -1391,30 +1352,19 @@ impl App {
         let scope = self
             .visible_or_deny(ctx, Action::ViewPlaques, "您的角色不能查看挂牌清理任务")
             .await?;
-        let mut q = removal_task::Entity::find();
-        match f.unit_id {
-            Some(id) => {
-                let unit = self.find_node(id).await?;
-                self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
-                q = q.filter(removal_task::Column::UnitNodeId.eq(id));
-            }
-            None => {
-                q = q.filter(scope.holds(removal_task::Column::UnitNodeId));
-            }
-        }
+        let place = self.list_place(ctx, f.unit_id, &scope).await?;
         let today = self.today().to_string();
-        q = match f.status.trim() {
-            "" | "open" => q
-                .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
-                .order_by_asc(removal_task::Column::Deadline),
-            "overdue" => q
-                .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
-                .filter(removal_task::Column::Deadline.lt(today))
-                .order_by_asc(removal_task::Column::Deadline),
-            "closed" => q
-                .filter(removal_task::Column::Status.eq(TaskStatus::Closed.as_str()))
-                .order_by_desc(removal_task::Column::UpdatedAt),
-            "all" => q.order_by_desc(removal_task::Column::Id),
+        let open = TaskStatus::Open.as_str();
+        let which = match f.status.trim() {
+            "" | "open" => repo::TaskSelection::ByDeadline { status: open },
+            "overdue" => repo::TaskSelection::DueBefore {
+                status: open,
+                today: &today,
+            },
+            "closed" => repo::TaskSelection::LastChanged {
+                status: TaskStatus::Closed.as_str(),
+            },
+            "all" => repo::TaskSelection::All,
             _ => {
                 return Err(DomainError::field(
                     "status",
@@ -1423,16 +1373,28 @@ impl App {
                 ));
             }
         };
-        let q = q.order_by_asc(removal_task::Column::Id);
-        let total = q.clone().count(self.store.db()).await?;
-        let rows = q
-            .offset(page.offset())
-            .limit(page.per_page)
-            .into_partial_model::<removal_task::Listed>()
-            .all(self.store.db())
-            .await?;
+        let (rows, total) =
+            repo::tasks(&self.store, place, which, page.offset(), page.per_page).await?;
         let items = self.task_views(rows).await?;
         Ok(page.page(items, total))
+    }
+
+    /// Where a plaque list looks: the one unit asked for (checked like a direct fetch), else
+    /// every unit of the user's scope.
+    async fn list_place<'s>(
+        &self,
+        ctx: &Ctx,
+        unit_id: Option<i64>,
+        scope: &'s Scope,
+    ) -> Result<repo::Where<'s>> {
+        Ok(match unit_id {
+            Some(id) => {
+                let unit = self.find_node(id).await?;
+                self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
+                repo::Where::Unit(id)
+            }
+            None => repo::Where::Scope(scope),
+        })
     }
 
     async fn plaque_view_of(&self, row: plaque::Listed) -> Result<PlaqueView> {

@@ -6,8 +6,9 @@
 //! validated and maps the rows to its own view types.
 //!
 //! Issue 11 moves the aggregates here one at a time: the counters, the demands' public lookup and
-//! burden sums, the certificates' verification read, and the unfinished forms (`form_drafts`,
-//! the first aggregate wholly here) are here; the rest of each aggregate's
+//! burden sums, the certificates' verification read, the unfinished forms (`form_drafts`,
+//! the first aggregate wholly here) and the plaque registries' lists and counts (`plaques`) are
+//! here; the rest of each aggregate's
 //! queries still sit in its domain module (`demand.rs`, `plaque/registry.rs`,
 //! `certificate/issue.rs`) and move in the next slices.
 
@@ -16,3 +17,4 @@ pub mod counters;
 pub mod demands;
 pub mod form_drafts;
 pub mod history;
+pub mod plaques;
