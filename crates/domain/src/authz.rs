@@ -197,6 +197,13 @@ pub enum Action {
     /// the department, street or community the notice names, and no one else (see
     /// [`answers_for`]: the unit itself, not the subtree it serves).
     AnswerNotice,
+    /// Draft a bulletin (通报, 5.3-3) of the closed cases of a period in one's jurisdiction,
+    /// see the bulletins of one's level and publish one once it is signed off.
+    DraftBulletin,
+    /// Sign off a bulletin of one's own level (the district's or the city's approver, 5.3-3):
+    /// only that very level, like [`Action::RegisterDemand`] (the city's approver does not sign
+    /// a district's bulletin); never the account that drafted it.
+    ApproveBulletin,
     /// See the burden ledger per community and department.
     ViewLedger,
     /// Apply for a certificate (a resident for themself, community staff on a resident's behalf).
@@ -245,7 +252,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 42] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -265,6 +272,8 @@ impl Action {
         Self::ViewCases,
         Self::DecideCase,
         Self::AnswerNotice,
+        Self::DraftBulletin,
+        Self::ApproveBulletin,
         Self::ViewLedger,
         Self::ApplyCertificate,
         Self::ProcessCertificate,
@@ -309,6 +318,8 @@ impl Action {
             Self::ViewCases => "查看监督问题线索",
             Self::DecideCase => "核实和督促整改问题线索",
             Self::AnswerNotice => "答复整改通知",
+            Self::DraftBulletin => "起草和发布通报",
+            Self::ApproveBulletin => "签发通报",
             Self::ViewLedger => "查看负担台账",
             Self::ApplyCertificate => "申请证明",
             Self::ProcessCertificate => "办理证明",
@@ -362,6 +373,10 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::ViewDemands => !role.is_admin() && role != R::Resident,
         A::ReportUnadmitted => matches!(role, R::CommunityWorker | R::CommunityHead),
         A::ViewCases | A::DecideCase => role == R::Supervisor,
+        // 5.3-3 通报批评: the supervising department drafts; the head of its level (区委/区政府 or
+        // 市委/市政府) signs off before anything is published.
+        A::DraftBulletin => role == R::Supervisor,
+        A::ApproveBulletin => matches!(role, R::DistrictApprover | R::CityApprover),
         // 5.3-3 督促整改: the unit found wanting answers for itself — a department, a street or
         // town, or a community (its staff). Supervisors and approvers do not answer for others.
         A::AnswerNotice => matches!(
@@ -567,7 +582,7 @@ pub fn visible(p: &Principal, action: Action) -> Scope {
         .filter(|g| permits(g.role, action))
         .map(|g| g.scope_path.clone())
         .collect();
-    if action == Action::RegisterDemand {
+    if matches!(action, Action::RegisterDemand | Action::ApproveBulletin) {
         Scope::new(Vec::new(), paths)
     } else {
         Scope::new(paths, Vec::new())
@@ -589,6 +604,16 @@ pub fn own_units(p: &Principal, action: Action) -> Vec<i64> {
     v.sort_unstable();
     v.dedup();
     v
+}
+
+/// Whether `p` holds a role permitting one of `actions` whose jurisdiction is exactly the
+/// level at `level_path` (a district or the city): the staff of that level, as for a
+/// bulletin's draft (5.3-3), which a higher level's staff do not see. False when blocked.
+pub fn at_level(p: &Principal, actions: &[Action], level_path: &str) -> bool {
+    p.blocked().is_none()
+        && p.grants
+            .iter()
+            .any(|g| g.scope_path == level_path && actions.iter().any(|a| permits(g.role, *a)))
 }
 
 /// Whether `p` answers rectification notices for the unit `unit_node_id` (整改答复): a role
@@ -727,6 +752,7 @@ mod tests {
                     A::RevokeDemand,
                     A::ViewDemands,
                     A::ReviewDemands,
+                    A::ApproveBulletin,
                     A::ViewLedger,
                     A::ViewCertificates,
                     A::ViewSealLedger,
@@ -754,6 +780,7 @@ mod tests {
                     A::RevokeDemand,
                     A::ViewDemands,
                     A::ReviewDemands,
+                    A::ApproveBulletin,
                     A::ViewLedger,
                     A::ViewCertificates,
                     A::ViewSealLedger,
@@ -772,6 +799,7 @@ mod tests {
                     A::ReviewDemands,
                     A::ViewCases,
                     A::DecideCase,
+                    A::DraftBulletin,
                     A::ViewLedger,
                     A::RevokeCertificate,
                     A::ViewCertificates,

@@ -88,6 +88,7 @@ pub const PROVIDERS: &[&dyn TodoProvider] = &[
     &crate::demand::CaseTodos,
     &crate::rectification::NoticeTodos,
     &crate::escalation::EscalationTodos,
+    &crate::bulletin::BulletinTodos,
     &crate::certificate::CertificateTodos,
     &crate::plaque::PlaqueTodos,
     &crate::form_draft::FormDraftTodos,

@@ -1,12 +1,14 @@
 //! jianfu's domain: validated value types, roles and authorization, and the use cases the web
 //! server and the CLI call. It reaches the database only through the store crate.
 
+pub mod accountability;
 pub mod accounts;
 pub mod admission;
 pub mod audit_log;
 pub mod auth;
 pub mod authz;
 pub mod bootstrap;
+pub mod bulletin;
 pub mod certificate;
 pub mod clock;
 pub mod credential_reset;

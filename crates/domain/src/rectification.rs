@@ -287,7 +287,7 @@ impl App {
     /// its first notice: it is then made like a community's (a new SM2 key, a record signed by
     /// the seal authority, listing the department's supervisors), and remade when `signer`
     /// joined after it was made. Audited as `seal.make`.
-    async fn supervision_seal(
+    pub(crate) async fn supervision_seal(
         &self,
         ctx: &Ctx,
         department: &NodeView,

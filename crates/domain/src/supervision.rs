@@ -249,6 +249,19 @@ impl App {
                                 files.iter().filter_map(|f| f.as_str()).collect();
                             format!("佐证材料：{}", names.join("、"))
                         }),
+                        "case.accountability" => Some(format!(
+                            "{}（{}）决定：{}{}，文号 {}，{}（4.1-9）",
+                            s.details["body"].as_str().unwrap_or_default(),
+                            s.details["decider"].as_str().unwrap_or_default(),
+                            s.details["measure_zh"].as_str().unwrap_or_default(),
+                            s.details["measure_text"]
+                                .as_str()
+                                .filter(|t| !t.is_empty())
+                                .map(|t| format!("（{t}）"))
+                                .unwrap_or_default(),
+                            s.details["document_number"].as_str().unwrap_or_default(),
+                            s.details["decided_on"].as_str().unwrap_or_default(),
+                        )),
                         "case.escalate" => Some(format!(
                             "责任单位 {} 逾期未整改（截止 {}），已上报{}监督人员（5.3-3）",
                             s.details["unit"].as_str().unwrap_or_default(),

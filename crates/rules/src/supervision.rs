@@ -4,6 +4,8 @@
 //! |---|---|---|
 //! | [`notice_clauses`] | the clauses a rectification notice cites unless the supervisor names others | the finding's clause, 5.3-2 |
 //! | [`rectification_due`] | the last day of a rectification deadline given in working days | 5.3-3 |
+//! | [`bulletin_period`] | whether a bulletin's period is one that has passed | 5.3-3 |
+//! | [`bulletin_line`] | whether a case may be a line of a bulletin of a period | 5.3-3 |
 //!
 //! The policy names no length for a rectification deadline: the longest a notice may give is
 //! the product's decision (the domain's `MAX_DEADLINE_DAYS`), not a rule of this crate.
@@ -43,4 +45,57 @@ pub fn rectification_due(
     working_days: u8,
 ) -> Result<Date, CalendarError> {
     calendar.due_date(issued_on, Processing::WorkingDays(working_days))
+}
+
+/// Why a bulletin's period or one of its cases is refused (5.3-3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BulletinRefusal {
+    /// The period ends before it begins.
+    PeriodReversed,
+    /// The period ends after today: a bulletin reports what has been done (及时通报), not what
+    /// may still happen.
+    PeriodNotOver,
+    /// The case is not closed (办结): only finished cases are reported, with their outcome.
+    CaseNotClosed,
+    /// The case was closed outside the period.
+    ClosedOutsidePeriod,
+}
+
+/// **5.3-3** 对工作不到位的,及时进行通报批评并督促整改。
+///
+/// A bulletin (通报) reports the cases of a period that is over: from `from` to `to`, both
+/// days included, with `to` no later than `today`. Returns the clause it applies.
+///
+/// # Errors
+/// [`BulletinRefusal::PeriodReversed`] when `to` is before `from`;
+/// [`BulletinRefusal::PeriodNotOver`] when `to` is after `today`.
+pub fn bulletin_period(from: Date, to: Date, today: Date) -> Result<ClauseId, BulletinRefusal> {
+    if to < from {
+        Err(BulletinRefusal::PeriodReversed)
+    } else if to > today {
+        Err(BulletinRefusal::PeriodNotOver)
+    } else {
+        Ok(clause!("5.3-3"))
+    }
+}
+
+/// **5.3-3** 对工作不到位的,及时进行通报批评并督促整改。
+///
+/// A case is a line of the bulletin of `from`–`to` (both included) when it was closed
+/// (`closed_on`, `None` while it is not) on a day of the period: the bulletin names the unit
+/// found wanting together with its rectification, so an unfinished case is not reported yet.
+/// Returns the clause it applies.
+///
+/// # Errors
+/// [`BulletinRefusal::CaseNotClosed`] or [`BulletinRefusal::ClosedOutsidePeriod`].
+pub fn bulletin_line(
+    closed_on: Option<Date>,
+    from: Date,
+    to: Date,
+) -> Result<ClauseId, BulletinRefusal> {
+    match closed_on {
+        None => Err(BulletinRefusal::CaseNotClosed),
+        Some(d) if d < from || d > to => Err(BulletinRefusal::ClosedOutsidePeriod),
+        Some(_) => Ok(clause!("5.3-3")),
+    }
 }

@@ -3,7 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use jianfu_rules::supervision::{notice_clauses, rectification_due};
+use jianfu_rules::supervision::{
+    BulletinRefusal, bulletin_line, bulletin_period, notice_clauses, rectification_due,
+};
 use jianfu_rules::{Calendar, CalendarError, ClauseId, Date};
 
 fn date(s: &str) -> Date {
@@ -51,4 +53,56 @@ fn the_due_day_counts_working_days_after_the_day_of_issue() {
         rectification_due(cal, date("2027-12-20"), 60),
         Err(CalendarError::NotCovered { year: 2028 })
     ));
+}
+
+#[test]
+fn a_bulletin_reports_a_period_that_is_over() {
+    let today = date("2026-12-07");
+    for (from, to, want) in [
+        ("2026-11-01", "2026-11-30", Ok("5.3-3")),
+        // One day, and a period ending today.
+        ("2026-12-07", "2026-12-07", Ok("5.3-3")),
+        ("2026-12-06", "2026-12-07", Ok("5.3-3")),
+        (
+            "2026-12-01",
+            "2026-11-30",
+            Err(BulletinRefusal::PeriodReversed),
+        ),
+        (
+            "2026-12-01",
+            "2026-12-08",
+            Err(BulletinRefusal::PeriodNotOver),
+        ),
+        // Reversed wins over not over.
+        (
+            "2026-12-09",
+            "2026-12-08",
+            Err(BulletinRefusal::PeriodReversed),
+        ),
+    ] {
+        let got = bulletin_period(date(from), date(to), today).map(|c| c.as_str());
+        assert_eq!(got, want, "{from}–{to}");
+    }
+}
+
+#[test]
+fn a_bulletin_lists_cases_closed_in_its_period_only() {
+    let (from, to) = (date("2026-11-01"), date("2026-11-30"));
+    for (closed, want) in [
+        (Some("2026-11-01"), Ok("5.3-3")),
+        (Some("2026-11-15"), Ok("5.3-3")),
+        (Some("2026-11-30"), Ok("5.3-3")),
+        (
+            Some("2026-10-31"),
+            Err(BulletinRefusal::ClosedOutsidePeriod),
+        ),
+        (
+            Some("2026-12-01"),
+            Err(BulletinRefusal::ClosedOutsidePeriod),
+        ),
+        (None, Err(BulletinRefusal::CaseNotClosed)),
+    ] {
+        let got = bulletin_line(closed.map(date), from, to).map(|c| c.as_str());
+        assert_eq!(got, want, "{closed:?}");
+    }
 }

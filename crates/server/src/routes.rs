@@ -57,6 +57,10 @@ const ADMIT: &[Action] = &[
 /// use case narrows it to that case).
 const CASE_READERS: &[Action] = &[Action::ViewCases, Action::AnswerNotice];
 
+/// The staff of a level's bulletins (5.3-3): its supervisors, who draft and publish, and its
+/// approver, who signs off (the use case narrows it to the reader's own level).
+const BULLETIN_STAFF: &[Action] = &[Action::DraftBulletin, Action::ApproveBulletin];
+
 /// Overruling a banned-wording match (4.2-6): the authority that admits the demand, or for a
 /// work item with a legal basis the list keeper who registers it (4.2-4).
 const REVIEW_WORDING: &[Action] = &[
@@ -736,6 +740,109 @@ pub fn route_table() -> Vec<RouteSpec> {
             views::supervision::close,
         ),
         r(
+            post.clone(),
+            "/cases/{id}/accountability",
+            Act(A::DecideCase),
+            views::supervision::accountability,
+        ),
+        // Bulletins (通报, 5.3-3): published ones are public; drafts are the level's staff's.
+        r(
+            get.clone(),
+            "/bulletins",
+            Public,
+            views::bulletins::public_list,
+        ),
+        r(
+            get.clone(),
+            "/bulletins/{id}",
+            Public,
+            views::bulletins::public_detail,
+        ),
+        r(
+            get.clone(),
+            "/bulletins/{id}/pdf",
+            Public,
+            views::bulletins::pdf,
+        ),
+        r(
+            get.clone(),
+            "/bulletin-drafts",
+            AnyOf(BULLETIN_STAFF),
+            views::bulletins::drafts,
+        ),
+        r(
+            post.clone(),
+            "/bulletin-drafts",
+            Act(A::DraftBulletin),
+            views::bulletins::create,
+        ),
+        r(
+            get.clone(),
+            "/bulletin-drafts/{id}",
+            AnyOf(BULLETIN_STAFF),
+            views::bulletins::draft,
+        ),
+        r(
+            post.clone(),
+            "/bulletin-drafts/{id}/sign-off",
+            Act(A::ApproveBulletin),
+            views::bulletins::sign_off,
+        ),
+        r(
+            post.clone(),
+            "/bulletin-drafts/{id}/publish",
+            Act(A::DraftBulletin),
+            views::bulletins::publish,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/bulletins",
+            Public,
+            api::bulletins::list,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/bulletins/{id}",
+            Public,
+            api::bulletins::get,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/bulletins/{id}/pdf",
+            Public,
+            api::bulletins::pdf,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/bulletin-drafts",
+            AnyOf(BULLETIN_STAFF),
+            api::bulletins::drafts,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/bulletin-drafts",
+            Act(A::DraftBulletin),
+            api::bulletins::create,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/bulletin-drafts/{id}",
+            AnyOf(BULLETIN_STAFF),
+            api::bulletins::draft,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/bulletin-drafts/{id}/sign-off",
+            Act(A::ApproveBulletin),
+            api::bulletins::sign_off,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/bulletin-drafts/{id}/publish",
+            Act(A::DraftBulletin),
+            api::bulletins::publish,
+        ),
+        r(
             get.clone(),
             "/ledger",
             Act(A::ViewLedger),
@@ -872,6 +979,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/cases/{id}/close",
             Act(A::DecideCase),
             api::supervision::close,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/cases/{id}/accountability",
+            Act(A::DecideCase),
+            api::supervision::accountability,
         ),
         r(
             get.clone(),

@@ -1565,7 +1565,8 @@ impl App {
         let serial = crate::admission::typed(serial).to_ascii_uppercase();
         let code = crate::admission::typed(code).to_ascii_uppercase();
         let notice = crate::rectification::notice_serial_is_well_formed(&serial);
-        if !super::serial_is_well_formed(&serial) && !notice {
+        let bulletin = crate::bulletin::serial_is_well_formed(&serial);
+        if !super::serial_is_well_formed(&serial) && !notice && !bulletin {
             return Err(DomainError::field(
                 "serial",
                 "serial_malformed",
@@ -1581,6 +1582,9 @@ impl App {
         }
         if notice {
             return self.verify_notice(serial, &code).await;
+        }
+        if bulletin {
+            return self.verify_bulletin(serial, &code).await;
         }
         let unknown = VerifyView {
             state: "unknown",

@@ -3,6 +3,7 @@
 //! OpenAPI document is generated from these handlers' annotations.
 
 pub mod audit;
+pub mod bulletins;
 pub mod certificates;
 pub mod demands;
 pub mod evaluations;
@@ -181,6 +182,9 @@ impl Modify for Contract {
         demands::lookup, demands::report, demands::cases, demands::ledger,
         supervision::get, supervision::evidence, supervision::decide, supervision::notice, supervision::notice_pdf,
         supervision::answer, supervision::accept, supervision::send_back, supervision::close,
+        supervision::accountability,
+        bulletins::list, bulletins::get, bulletins::pdf, bulletins::drafts, bulletins::draft,
+        bulletins::create, bulletins::sign_off, bulletins::publish,
         demands::request_temporary_plaque, demands::create_agency_requirement, demands::create_certificate_demand,
         evaluations::create,
         import::import_demands,

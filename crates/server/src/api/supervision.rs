@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use jianfu_domain::DomainError;
+use jianfu_domain::accountability::{AccountabilityForm, AccountabilityView};
 use jianfu_domain::demand::CaseView;
 use jianfu_domain::rectification::{AnswerView, NoticeForm, NoticeView, Review};
 use jianfu_domain::supervision::CaseDecision;
@@ -29,6 +30,43 @@ pub struct CaseDetailOut {
     pub case: CaseOut,
     pub notice: Option<NoticeInfoOut>,
     pub answers: Vec<AnswerOut>,
+    /// 4.1-9: the accountability decisions people took, as supervisors recorded them.
+    pub accountability: Vec<AccountabilityOut>,
+}
+
+/// An accountability decision (4.1-9), recorded: the platform decides nothing.
+#[derive(Serialize, ToSchema)]
+pub struct AccountabilityOut {
+    pub id: i64,
+    pub decider_name: String,
+    pub decider_body: String,
+    /// `interview` (约谈), `criticism` (通报批评), `admonition` (诫勉), `discipline`
+    /// (党纪政务处分) or `other`.
+    pub measure: String,
+    pub measure_zh: String,
+    pub measure_text: String,
+    pub document_number: String,
+    /// `YYYY-MM-DD`.
+    pub decided_on: String,
+    pub recorded_at: i64,
+    pub clause: String,
+}
+
+impl From<AccountabilityView> for AccountabilityOut {
+    fn from(r: AccountabilityView) -> Self {
+        Self {
+            id: r.id,
+            decider_name: r.decider_name,
+            decider_body: r.decider_body,
+            measure: r.measure.as_str().to_owned(),
+            measure_zh: r.measure_zh.to_owned(),
+            measure_text: r.measure_text,
+            document_number: r.document_number,
+            decided_on: r.decided_on,
+            recorded_at: r.recorded_at,
+            clause: r.clause.to_owned(),
+        }
+    }
 }
 
 /// What a rectification notice says, and where it stands.
@@ -134,7 +172,9 @@ pub async fn get(
 ) -> Result<Json<CaseDetailOut>, ApiError> {
     let c = s.app.case_detail(&user.ctx(), id).await?;
     let r = s.app.rectification(&c).await?;
+    let records = s.app.accountability(&c).await?;
     Ok(Json(CaseDetailOut {
+        accountability: records.into_iter().map(AccountabilityOut::from).collect(),
         notice: r.notice.map(|n| NoticeInfoOut::of(&c, n)),
         answers: r.answers.into_iter().map(|a| answer_out(id, a)).collect(),
         case: c.into(),
@@ -338,4 +378,54 @@ pub async fn close(
     Ok(Json(
         s.app.close_case(&user.ctx(), id, &b.reason).await?.into(),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountabilityIn {
+    /// Who decided: the person.
+    #[serde(default)]
+    pub decider_name: String,
+    /// … and the body they decided for.
+    #[serde(default)]
+    pub decider_body: String,
+    /// `interview`, `criticism`, `admonition`, `discipline` or `other`.
+    #[serde(default)]
+    pub measure: String,
+    /// The measure in words; required for `other`.
+    #[serde(default)]
+    pub measure_text: String,
+    #[serde(default)]
+    pub document_number: String,
+    /// `YYYY-MM-DD`, not after today.
+    #[serde(default)]
+    pub decided_on: String,
+}
+
+/// Records the accountability decision people took about a case (4.1-9; supervisors of its
+/// jurisdiction, on a case at least verified: 409 `case_not_verified`). Every problem at once.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/accountability", params(("id" = i64, Path)), request_body = AccountabilityIn,
+    responses((status = 201, body = AccountabilityOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn accountability(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<AccountabilityIn>,
+) -> Result<(StatusCode, Json<AccountabilityOut>), ApiError> {
+    let form = AccountabilityForm {
+        decider_name: b.decider_name,
+        decider_body: b.decider_body,
+        measure: b.measure,
+        measure_text: b.measure_text,
+        document_number: b.document_number,
+        decided_on: b.decided_on,
+    };
+    let c = s.app.record_accountability(&user.ctx(), id, &form).await?;
+    let last = s
+        .app
+        .accountability(&c)
+        .await?
+        .pop()
+        .ok_or_else(DomainError::internal)?;
+    Ok((StatusCode::CREATED, Json(last.into())))
 }

@@ -2,6 +2,7 @@
 //! flash message, CSRF token) and its own data. Handlers parse, call the domain, render.
 
 pub mod audit;
+pub mod bulletins;
 pub mod certificates;
 pub mod demand_kinds;
 pub mod demands;
@@ -76,6 +77,11 @@ impl Chrome {
                     "问题线索",
                     p.may(Action::ViewCases) || p.may(Action::AnswerNotice),
                 ),
+                (
+                    "/bulletin-drafts",
+                    "通报签发",
+                    p.may(Action::DraftBulletin) || p.may(Action::ApproveBulletin),
+                ),
                 ("/certificates", "证明办理", p.may(Action::ViewCertificates)),
                 (
                     "/certificates/mine",
@@ -93,6 +99,7 @@ impl Chrome {
                 ("/guides", "办事指南", true),
                 ("/verify", "证明核验", true),
                 ("/lookup", "编号查询", true),
+                ("/bulletins", "通报", true),
                 ("/tree", "行政区划", p.may(Action::ViewTree)),
                 ("/admin/users", "账号管理", p.may(Action::ViewAccounts)),
                 (
@@ -141,6 +148,11 @@ impl Chrome {
                 href: "/verify",
                 label: "证明核验",
                 active: active == "/verify",
+            });
+            nav.push(NavItem {
+                href: "/bulletins",
+                label: "通报",
+                active: active == "/bulletins",
             });
             nav.push(NavItem {
                 href: "/policy",

@@ -5,6 +5,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jianfu_domain::accountability::{AccountabilityForm, AccountabilityView, Measure};
 use jianfu_domain::authz::{Action, answers_for};
 use jianfu_domain::certificate::AttachmentUpload;
 use jianfu_domain::demand::{CaseStatus, CaseView};
@@ -31,6 +32,10 @@ struct CasePage {
     can_answer: bool,
     can_review: bool,
     can_close: bool,
+    /// 4.1-9: the accountability records, and whether the reader may add one.
+    records: Vec<AccountabilityView>,
+    can_record: bool,
+    measures: [Measure; 5],
     units: Vec<UnitChoice>,
     typed: Typed,
     error: FormError,
@@ -49,6 +54,7 @@ struct Typed {
     notice: NoticePageForm,
     answer: String,
     reason: String,
+    acc: AccountabilityForm,
 }
 
 async fn case_page(
@@ -67,9 +73,10 @@ async fn case_page(
     let loaded = async {
         let timeline = state.app.case_timeline(&c).await?;
         let rect = state.app.rectification(&c).await?;
-        Ok::<_, jianfu_domain::DomainError>((timeline, rect))
+        let records = state.app.accountability(&c).await?;
+        Ok::<_, jianfu_domain::DomainError>((timeline, rect, records))
     };
-    let (timeline, rect) = match loaded.await {
+    let (timeline, rect, records) = match loaded.await {
         Ok(v) => v,
         Err(e) => return PageError(e).into_response(),
     };
@@ -102,6 +109,9 @@ async fn case_page(
             can_answer,
             can_review: c.status == CaseStatus::Rectified && supervises,
             can_close: c.status == CaseStatus::Accepted && supervises,
+            can_record: supervises && jianfu_domain::accountability::may_record(c.status),
+            records,
+            measures: Measure::ALL,
             units,
             c,
             timeline: super::timeline(timeline),
@@ -363,4 +373,23 @@ pub async fn close(
     Form(f): Form<ReasonForm>,
 ) -> Response {
     review(&state, &user, id, None, f.reason).await
+}
+
+/// 记录责任追究 (4.1-9): the decision people took, as a supervisor records it.
+pub async fn accountability(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<AccountabilityForm>,
+) -> Response {
+    match state.app.record_accountability(&user.ctx(), id, &f).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}#accountability")).into_response(),
+        Err(e) => {
+            let typed = Typed {
+                acc: f,
+                ..Typed::default()
+            };
+            again(&state, &user, id, typed, e).await
+        }
+    }
 }

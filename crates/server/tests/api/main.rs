@@ -9,6 +9,7 @@ mod account_security;
 mod audit_chain;
 mod auth;
 mod bad_input;
+mod bulletins;
 mod certificates;
 mod compression;
 mod contract;

@@ -101,6 +101,15 @@ const CASE_READERS: &[&str] = &[
     "head",
     "worker",
 ];
+/// Bulletins (5.3-3): the level's staff — its supervisors (draft, publish) and approvers
+/// (sign off).
+const BULLETIN_STAFF: &[&str] = &[
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+];
+const APPROVERS: &[&str] = &["city_approver", "district_approver"];
 /// Certificates (4.5): who sees applications and the seal ledger (every official over 示例和平社区).
 const CERT_VIEW: &[&str] = &[
     "city_approver",
@@ -330,6 +339,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/cases/{id}/accept", SUPERVISORS, false),
         ("POST", "/cases/{id}/send-back", SUPERVISORS, false),
         ("POST", "/cases/{id}/close", SUPERVISORS, false),
+        ("POST", "/cases/{id}/accountability", SUPERVISORS, false),
         ("GET", "/ledger", LEDGER, false),
         ("GET", "/ledger/export.xlsx", LEDGER, false),
         ("GET", "/api/v1/lookup/{number}", PUBLIC, true),
@@ -368,6 +378,33 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             false,
         ),
         ("POST", "/api/v1/demands/{id}/revoke", REVOKERS, false),
+        // Bulletins (5.3-3): published ones are public; {id} is the role's node, no bulletin (404).
+        ("GET", "/bulletins", PUBLIC, true),
+        ("GET", "/bulletins/{id}", PUBLIC, true),
+        ("GET", "/bulletins/{id}/pdf", PUBLIC, true),
+        ("GET", "/bulletin-drafts", BULLETIN_STAFF, false),
+        ("POST", "/bulletin-drafts", SUPERVISORS, false),
+        ("GET", "/bulletin-drafts/{id}", BULLETIN_STAFF, false),
+        ("POST", "/bulletin-drafts/{id}/sign-off", APPROVERS, false),
+        ("POST", "/bulletin-drafts/{id}/publish", SUPERVISORS, false),
+        ("GET", "/api/v1/bulletins", PUBLIC, true),
+        ("GET", "/api/v1/bulletins/{id}", PUBLIC, true),
+        ("GET", "/api/v1/bulletins/{id}/pdf", PUBLIC, true),
+        ("GET", "/api/v1/bulletin-drafts", BULLETIN_STAFF, false),
+        ("POST", "/api/v1/bulletin-drafts", SUPERVISORS, false),
+        ("GET", "/api/v1/bulletin-drafts/{id}", BULLETIN_STAFF, false),
+        (
+            "POST",
+            "/api/v1/bulletin-drafts/{id}/sign-off",
+            APPROVERS,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/bulletin-drafts/{id}/publish",
+            SUPERVISORS,
+            false,
+        ),
         ("GET", "/api/v1/cases", CASE_READERS, false),
         ("GET", "/api/v1/cases/{id}", CASE_READERS, false),
         ("POST", "/api/v1/cases/{id}/decide", SUPERVISORS, false),
@@ -383,6 +420,12 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/api/v1/cases/{id}/accept", SUPERVISORS, false),
         ("POST", "/api/v1/cases/{id}/send-back", SUPERVISORS, false),
         ("POST", "/api/v1/cases/{id}/close", SUPERVISORS, false),
+        (
+            "POST",
+            "/api/v1/cases/{id}/accountability",
+            SUPERVISORS,
+            false,
+        ),
         ("GET", "/api/v1/ledger", LEDGER, false),
         ("GET", "/admin/security", SEC, false),
         ("POST", "/admin/security", SEC, false),

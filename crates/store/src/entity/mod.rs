@@ -2,10 +2,13 @@
 //! SQLite and PostgreSQL store, compare and hash them identically.
 
 pub mod account;
+pub mod accountability_record;
 pub mod api_token;
 pub mod attachment;
 pub mod audit_checkpoint;
 pub mod audit_entry;
+pub mod bulletin;
+pub mod bulletin_line;
 pub mod campaign;
 pub mod campaign_unit;
 pub mod catalogue_entry;
