@@ -90,6 +90,7 @@ pub const PROVIDERS: &[&dyn TodoProvider] = &[
     &crate::escalation::EscalationTodos,
     &crate::certificate::CertificateTodos,
     &crate::plaque::PlaqueTodos,
+    &crate::comprehensive::ComprehensiveTodos,
     &crate::form_draft::FormDraftTodos,
 ];
 

@@ -9,6 +9,7 @@ pub mod authz;
 pub mod bootstrap;
 pub mod certificate;
 pub mod clock;
+pub mod comprehensive;
 pub mod credential_reset;
 pub mod demand;
 pub mod demand_kinds;

@@ -10,6 +10,7 @@ mod audit_chain;
 mod auth;
 mod bad_input;
 mod certificates;
+mod comprehensive;
 mod compression;
 mod contract;
 mod demand_kinds;
