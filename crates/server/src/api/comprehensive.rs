@@ -324,21 +324,29 @@ pub struct DesignIndicatorIn {
     pub demand_id: Option<i64>,
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DesignIn {
     /// Defaults to the caller's own district.
     #[serde(default)]
     pub district_id: Option<i64>,
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub year: String,
     /// YYYY-MM-DD.
+    #[serde(default)]
     pub nomination_deadline: String,
+    #[serde(default)]
     pub min_responses: String,
     /// Percent of the total for resident satisfaction: more than any other group (4.3-4).
+    #[serde(default)]
     pub satisfaction_weight: String,
+    #[serde(default)]
     pub questions: Vec<String>,
+    #[serde(default)]
     pub groups: Vec<DesignGroupIn>,
+    #[serde(default)]
     pub indicators: Vec<DesignIndicatorIn>,
 }
 
@@ -513,10 +521,12 @@ pub struct ScoreIn {
     pub score: String,
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ScoresIn {
+    #[serde(default)]
     pub community_id: i64,
+    #[serde(default)]
     pub scores: Vec<ScoreIn>,
 }
 

@@ -67,15 +67,13 @@ fn community<'a>(c: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{name} in {c}"))
 }
 
+/// The codes of every problem: the document's own, then its `errors`.
 fn codes(p: &Value) -> Vec<String> {
-    p["errors"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| e["code"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_else(|| vec![p["code"].as_str().unwrap_or_default().to_owned()])
+    let mut all = vec![p["code"].as_str().unwrap_or_default().to_owned()];
+    for e in p["errors"].as_array().into_iter().flatten() {
+        all.push(e["code"].as_str().unwrap().to_owned());
+    }
+    all
 }
 
 /// Design → nominate with an attachment (API and page) → review (accept, amend, accept) → two
@@ -450,7 +448,7 @@ async fn bad_designs_are_refused_with_every_problem() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(codes(&p), ["name_invalid", "weight_invalid"], "{p}");
     assert!(
-        p["errors"][1]["detail"]
+        p["errors"][0]["detail"]
             .as_str()
             .unwrap()
             .contains("不能为负")
@@ -468,7 +466,7 @@ async fn bad_designs_are_refused_with_every_problem() {
         ["indicator_weights_sum_invalid", "satisfaction_not_largest"],
         "{p}"
     );
-    let sat = &p["errors"][1];
+    let sat = &p["errors"][0];
     assert_eq!(sat["field"], "satisfaction_weight");
     assert!(sat["detail"].as_str().unwrap().contains("4.3-4"));
     assert!(sat["detail"].as_str().unwrap().contains("基层党建"));
