@@ -249,10 +249,24 @@ pub enum Action {
     ResetSecondFactor,
     /// Create and revoke one's own API tokens for a connected system (staff, not residents).
     ManageApiTokens,
+    /// Run a district's comprehensive evaluation of its communities (综合考评, 4.3-4): design
+    /// it, see who is missing, score, close and publish, and read the follow-up list. The
+    /// district's civil-affairs or organisation department (the supervisor role held at a
+    /// district department); like [`Action::RegisterDemand`] only at its own level (see
+    /// [`visible`]): the city's supervisor does not run a district's evaluation.
+    RunComprehensive,
+    /// See comprehensive evaluations and their progress in one's jurisdiction.
+    ViewComprehensive,
+    /// Submit one's community's self-nomination (自荐申报, 4.3-4).
+    NominateComprehensive,
+    /// Review the self-nominations of one's street's communities (accept, or ask to amend).
+    ReviewNomination,
+    /// Rate one's own community in a comprehensive evaluation (居民群众满意度, 4.3-4).
+    RateCommunity,
 }
 
 impl Action {
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 47] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -295,6 +309,11 @@ impl Action {
         Self::ApproveAdminReset,
         Self::ResetSecondFactor,
         Self::ManageApiTokens,
+        Self::RunComprehensive,
+        Self::ViewComprehensive,
+        Self::NominateComprehensive,
+        Self::ReviewNomination,
+        Self::RateCommunity,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -341,6 +360,11 @@ impl Action {
             Self::ApproveAdminReset => "批准重置管理员凭据",
             Self::ResetSecondFactor => "重置动态口令",
             Self::ManageApiTokens => "管理本人 API 令牌",
+            Self::RunComprehensive => "组织社区(村)工作综合考评",
+            Self::ViewComprehensive => "查看社区(村)工作综合考评",
+            Self::NominateComprehensive => "自荐申报",
+            Self::ReviewNomination => "审核自荐申报",
+            Self::RateCommunity => "评价本社区(村)",
         }
     }
 }
@@ -435,6 +459,21 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::LaunchCampaign => matches!(role, R::DistrictApprover | R::Supervisor),
         // Which administrator may take part in which reset is narrowed by `dual_control`.
         A::RequestAdminReset | A::ApproveAdminReset => role.is_admin(),
+        // 4.3-4: the district runs it; its civil-affairs (民政) or organisation (组织) department
+        // holds the supervisor role there (narrowed to its own level in `visible`).
+        A::RunComprehensive => role == R::Supervisor,
+        A::ViewComprehensive => matches!(
+            role,
+            R::Supervisor
+                | R::DistrictApprover
+                | R::CityApprover
+                | R::StreetOfficial
+                | R::CommunityHead
+                | R::CommunityWorker
+        ),
+        A::NominateComprehensive => matches!(role, R::CommunityWorker | R::CommunityHead),
+        A::ReviewNomination => role == R::StreetOfficial,
+        A::RateCommunity => role == R::Resident,
     }
 }
 
@@ -582,7 +621,10 @@ pub fn visible(p: &Principal, action: Action) -> Scope {
         .filter(|g| permits(g.role, action))
         .map(|g| g.scope_path.clone())
         .collect();
-    if matches!(action, Action::RegisterDemand | Action::ApproveBulletin) {
+    if matches!(
+        action,
+        Action::RegisterDemand | Action::ApproveBulletin | Action::RunComprehensive
+    ) {
         Scope::new(Vec::new(), paths)
     } else {
         Scope::new(paths, Vec::new())
@@ -668,7 +710,7 @@ mod tests {
         use Action as A;
         use Role as R;
         let expected: &[(Role, &[Action])] = &[
-            (R::Resident, &[A::ApplyCertificate]),
+            (R::Resident, &[A::ApplyCertificate, A::RateCommunity]),
             (
                 R::CommunityWorker,
                 &[
@@ -685,6 +727,8 @@ mod tests {
                     A::ViewSealLedger,
                     A::ViewPlaques,
                     A::ManagePlaques,
+                    A::ViewComprehensive,
+                    A::NominateComprehensive,
                 ],
             ),
             (
@@ -704,6 +748,8 @@ mod tests {
                     A::ViewSealLedger,
                     A::ViewPlaques,
                     A::ManagePlaques,
+                    A::ViewComprehensive,
+                    A::NominateComprehensive,
                 ],
             ),
             (
@@ -720,6 +766,8 @@ mod tests {
                     A::ManagePlaques,
                     A::RequestTemporaryPlaque,
                     A::CompleteSelfInspection,
+                    A::ViewComprehensive,
+                    A::ReviewNomination,
                 ],
             ),
             (
@@ -759,6 +807,7 @@ mod tests {
                     A::ManageCatalogue,
                     A::ViewPlaques,
                     A::LaunchCampaign,
+                    A::ViewComprehensive,
                 ],
             ),
             (
@@ -786,6 +835,7 @@ mod tests {
                     A::ViewSealLedger,
                     A::ManageCatalogue,
                     A::ViewPlaques,
+                    A::ViewComprehensive,
                 ],
             ),
             (
@@ -806,6 +856,8 @@ mod tests {
                     A::ViewSealLedger,
                     A::ViewPlaques,
                     A::LaunchCampaign,
+                    A::RunComprehensive,
+                    A::ViewComprehensive,
                 ],
             ),
             (

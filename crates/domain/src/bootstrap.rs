@@ -447,7 +447,64 @@ impl App {
         self.seed_demo_plaques().await?;
         progress("创建临时加挂牌子申请（经编制部门同意）");
         self.seed_demo_temporary_plaques().await?;
+        progress("设立铁东区本年度社区(村)工作综合考评");
+        self.seed_demo_comprehensive().await?;
         Ok(true)
+    }
+
+    /// 铁东区's comprehensive evaluation of this year (4.3-4), designed by its 民政局 through
+    /// the design use case: resident satisfaction 40 %, two self-nomination groups.
+    async fn seed_demo_comprehensive(&self) -> Result<()> {
+        use crate::comprehensive::{DesignForm, GroupForm, IndicatorForm};
+        let ctx = self.demo_ctx("district_supervisor").await?;
+        let today = self.today();
+        let ind = |group: &str, name: &str, weight: &str, method: &str| IndicatorForm {
+            group: group.into(),
+            name: name.into(),
+            weight: weight.into(),
+            method: method.into(),
+            demand_id: 0,
+        };
+        self.create_comprehensive(
+            &ctx,
+            &DesignForm {
+                district_id: 0,
+                name: format!(
+                    "铁东区{}年度社区(村)工作综合考评",
+                    chrono::Datelike::year(&today)
+                ),
+                year: chrono::Datelike::year(&today).to_string(),
+                nomination_deadline: (today + chrono::Duration::days(30)).to_string(),
+                min_responses: "30".into(),
+                satisfaction_weight: "40".into(),
+                questions: vec![
+                    "您对社区(村)办事服务是否满意？".into(),
+                    "您对社区(村)环境和秩序是否满意？".into(),
+                ],
+                groups: vec![
+                    GroupForm {
+                        name: "基层党建".into(),
+                        weight: "30".into(),
+                    },
+                    GroupForm {
+                        name: "社区治理与服务".into(),
+                        weight: "30".into(),
+                    },
+                ],
+                indicators: vec![
+                    ind("基层党建", "党组织建设", "100", "对照年度党建任务逐项评分"),
+                    ind(
+                        "社区治理与服务",
+                        "居民议事与自治",
+                        "50",
+                        "议事会召开及落实情况",
+                    ),
+                    ind("社区治理与服务", "便民服务", "50", "服务事项办理及群众反映"),
+                ],
+            },
+        )
+        .await?;
+        Ok(())
     }
 
     /// The example city catalogue and the national discontinued list; every district adopts

@@ -91,6 +91,7 @@ pub const PROVIDERS: &[&dyn TodoProvider] = &[
     &crate::bulletin::BulletinTodos,
     &crate::certificate::CertificateTodos,
     &crate::plaque::PlaqueTodos,
+    &crate::comprehensive::ComprehensiveTodos,
     &crate::form_draft::FormDraftTodos,
 ];
 

@@ -11,6 +11,7 @@ pub mod bootstrap;
 pub mod bulletin;
 pub mod certificate;
 pub mod clock;
+pub mod comprehensive;
 pub mod credential_reset;
 pub mod demand;
 pub mod demand_kinds;

@@ -45,6 +45,10 @@ where
     }
 }
 
+/// Who reads comprehensive evaluations: officials, and residents (their survey and the
+/// published ranking).
+const COMPREHENSIVE_READ: &[Action] = &[Action::ViewComprehensive, Action::RateCommunity];
+
 /// Admitting and rejecting: the city's or a district's authority, by the demand's level; the
 /// district staffing office for temporary plaques (4.1-5).
 const ADMIT: &[Action] = &[
@@ -1226,6 +1230,119 @@ pub fn route_table() -> Vec<RouteSpec> {
             api::plaques::complete,
         ),
         // (end of plaque routes)
+        // The district's comprehensive evaluation of communities (4.3-4).
+        r(
+            get.clone(),
+            "/comprehensive",
+            AnyOf(COMPREHENSIVE_READ),
+            views::comprehensive::list,
+        ),
+        r(
+            post.clone(),
+            "/comprehensive",
+            Act(A::RunComprehensive),
+            views::comprehensive::create,
+        ),
+        r(
+            get.clone(),
+            "/comprehensive/{id}",
+            AnyOf(COMPREHENSIVE_READ),
+            views::comprehensive::detail,
+        ),
+        r(
+            post.clone(),
+            "/comprehensive/{id}/nominations",
+            Act(A::NominateComprehensive),
+            views::comprehensive::nominate.layer(DefaultBodyLimit::max(
+                views::comprehensive::NOMINATION_BODY_LIMIT,
+            )),
+        ),
+        r(
+            post.clone(),
+            "/comprehensive/nominations/{id}/review",
+            Act(A::ReviewNomination),
+            views::comprehensive::review,
+        ),
+        r(
+            post.clone(),
+            "/comprehensive/{id}/responses",
+            Act(A::RateCommunity),
+            views::comprehensive::respond,
+        ),
+        r(
+            post.clone(),
+            "/comprehensive/{id}/scores",
+            Act(A::RunComprehensive),
+            views::comprehensive::score,
+        ),
+        r(
+            post.clone(),
+            "/comprehensive/{id}/close",
+            Act(A::RunComprehensive),
+            views::comprehensive::close,
+        ),
+        r(
+            get.clone(),
+            "/comprehensive/{id}/ranking.xlsx",
+            AnyOf(COMPREHENSIVE_READ),
+            views::comprehensive::export,
+        ),
+        r(
+            get.clone(),
+            "/comprehensive/evidence/{id}",
+            Act(A::ViewComprehensive),
+            views::comprehensive::evidence,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/comprehensive",
+            AnyOf(COMPREHENSIVE_READ),
+            api::comprehensive::list,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/comprehensive",
+            Act(A::RunComprehensive),
+            api::comprehensive::create,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/comprehensive/{id}",
+            AnyOf(COMPREHENSIVE_READ),
+            api::comprehensive::get,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/comprehensive/{id}/nominations",
+            Act(A::NominateComprehensive),
+            api::comprehensive::nominate.layer(DefaultBodyLimit::max(
+                api::comprehensive::NOMINATION_JSON_LIMIT,
+            )),
+        ),
+        r(
+            post.clone(),
+            "/api/v1/comprehensive/nominations/{id}/review",
+            Act(A::ReviewNomination),
+            api::comprehensive::review,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/comprehensive/{id}/responses",
+            Act(A::RateCommunity),
+            api::comprehensive::respond,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/comprehensive/{id}/scores",
+            Act(A::RunComprehensive),
+            api::comprehensive::score,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/comprehensive/{id}/close",
+            Act(A::RunComprehensive),
+            api::comprehensive::close,
+        ),
         // Certificates (4.5): public guides and verification.
         r(get.clone(), "/guides", Public, views::certificates::guides),
         r(

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bulletins;
 pub mod certificates;
+pub mod comprehensive;
 pub mod demands;
 pub mod evaluations;
 pub mod import;
@@ -195,6 +196,8 @@ impl Modify for Contract {
         plaques::list, plaques::create, plaques::get, plaques::update, plaques::confirm, plaques::remove,
         plaques::tasks, plaques::close_task,
         plaques::campaigns, plaques::launch, plaques::campaign, plaques::complete,
+        comprehensive::list, comprehensive::create, comprehensive::get, comprehensive::nominate,
+        comprehensive::review, comprehensive::respond, comprehensive::score, comprehensive::close,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

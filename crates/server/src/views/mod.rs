@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod bulletins;
 pub mod certificates;
+pub mod comprehensive;
 pub mod demand_kinds;
 pub mod demands;
 pub mod evaluations;
@@ -91,6 +92,11 @@ impl Chrome {
                 ("/plaques", "挂牌", p.may(Action::ViewPlaques)),
                 ("/removal-tasks", "挂牌清理", p.may(Action::ViewPlaques)),
                 ("/campaigns", "自检自查", p.may(Action::ViewPlaques)),
+                (
+                    "/comprehensive",
+                    "综合考评",
+                    p.may(Action::ViewComprehensive) || p.may(Action::RateCommunity),
+                ),
                 ("/seal-uses", "用印登记", p.may(Action::ViewSealLedger)),
                 ("/catalogue", "证明目录", p.may(Action::ManageCatalogue)),
                 ("/seals", "电子印章", p.may(Action::ManageSeals)),

@@ -11,6 +11,7 @@ mod auth;
 mod bad_input;
 mod bulletins;
 mod certificates;
+mod comprehensive;
 mod compression;
 mod contract;
 mod demand_kinds;

@@ -166,6 +166,30 @@ const PLAQUE_MANAGE: &[&str] = &["street", "head", "worker"];
 const CAMPAIGN_LAUNCH: &[&str] = &["supervisor", "district_approver", "district_supervisor"];
 /// Who completes 示例一街道's self-inspection (4.1-7).
 const SELF_INSPECTION: &[&str] = &["street"];
+/// The comprehensive evaluation (4.3-4): who reads 铁东区's demo campaign (officials over or
+/// under the district, and its residents), who only officials.
+const COMPREHENSIVE_READ: &[&str] = &[
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+    "street",
+    "head",
+    "worker",
+    "resident",
+];
+const COMPREHENSIVE_VIEW: &[&str] = &[
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+    "street",
+    "head",
+    "worker",
+];
+/// 铁东区's 民政局 runs it; the city's supervisor passes the gate but not its own level.
+const COMPREHENSIVE_RUN: &[&str] = &["district_supervisor"];
+const RESIDENT: &[&str] = &["resident"];
 const LEDGER: &[&str] = &[
     "city_approver",
     "supervisor",
@@ -554,6 +578,79 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             PLAQUE_MANAGE,
             false,
         ),
+        ("GET", "/comprehensive", COMPREHENSIVE_READ, false),
+        ("POST", "/comprehensive", COMPREHENSIVE_RUN, false),
+        ("GET", "/comprehensive/{id}", COMPREHENSIVE_READ, false),
+        ("POST", "/comprehensive/{id}/nominations", COMMUNITY, false),
+        (
+            "POST",
+            "/comprehensive/nominations/{id}/review",
+            STREET_OFFICIAL,
+            false,
+        ),
+        ("POST", "/comprehensive/{id}/responses", RESIDENT, false),
+        (
+            "POST",
+            "/comprehensive/{id}/scores",
+            COMPREHENSIVE_RUN,
+            false,
+        ),
+        (
+            "POST",
+            "/comprehensive/{id}/close",
+            COMPREHENSIVE_RUN,
+            false,
+        ),
+        (
+            "GET",
+            "/comprehensive/{id}/ranking.xlsx",
+            COMPREHENSIVE_READ,
+            false,
+        ),
+        (
+            "GET",
+            "/comprehensive/evidence/{id}",
+            COMPREHENSIVE_VIEW,
+            false,
+        ),
+        ("GET", "/api/v1/comprehensive", COMPREHENSIVE_READ, false),
+        ("POST", "/api/v1/comprehensive", COMPREHENSIVE_RUN, false),
+        (
+            "GET",
+            "/api/v1/comprehensive/{id}",
+            COMPREHENSIVE_READ,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/comprehensive/{id}/nominations",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/comprehensive/nominations/{id}/review",
+            STREET_OFFICIAL,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/comprehensive/{id}/responses",
+            RESIDENT,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/comprehensive/{id}/scores",
+            COMPREHENSIVE_RUN,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/comprehensive/{id}/close",
+            COMPREHENSIVE_RUN,
+            false,
+        ),
         ("GET", "/api/v1/campaigns", PLAQUE_VIEW, false),
         ("POST", "/api/v1/campaigns", CAMPAIGN_LAUNCH, false),
         ("GET", "/api/v1/campaigns/{id}", PLAQUE_VIEW, false),
@@ -627,6 +724,8 @@ struct Ids {
     removal_task: i64,
     campaign: i64,
     street: i64,
+    /// 铁东区's demo comprehensive evaluation (open, before its deadline).
+    comprehensive: i64,
 }
 
 async fn setup(t: &TestApp) -> Ids {
@@ -673,12 +772,17 @@ async fn setup(t: &TestApp) -> Ids {
         .await,
         campaign: scalar(t, "SELECT MIN(id) FROM campaign").await,
         street: t.node_id("示例一街道").await,
+        comprehensive: scalar(t, "SELECT MIN(id) FROM comprehensive_campaign").await,
     }
 }
 
 fn fill(path: &str, node: i64, ids: &Ids) -> String {
     let plaques = |p: &str| p.starts_with("/plaques") || p.starts_with("/api/v1/plaques");
-    if path.contains("/plaques/units/{id}") {
+    if path.contains("/comprehensive/nominations/") || path.contains("/comprehensive/evidence/") {
+        path.replace("{id}", "999999")
+    } else if path.contains("/comprehensive/{id}") {
+        path.replace("{id}", &ids.comprehensive.to_string())
+    } else if path.contains("/plaques/units/{id}") {
         path.replace("{id}", &ids.community.to_string())
     } else if plaques(path) {
         path.replace("{id}", &ids.plaque.to_string())

@@ -17,7 +17,8 @@ use jianfu_domain::rectification::NoticeForm;
 use jianfu_domain::supervision::CaseDecision;
 use jianfu_domain::{Ctx, Result};
 use jianfu_store::entity::{
-    account, certificate_application, demand, node, plaque, removal_task, supervision_case,
+    account, certificate_application, comprehensive_campaign, demand, node, plaque, removal_task,
+    supervision_case,
 };
 use jianfu_store::orm::{EntityTrait, QueryFilter, QuerySelect};
 
@@ -171,6 +172,13 @@ async fn check_account(t: &TestApp, username: &str, ids: &Ids) {
         "{username}: removal tasks listed ≠ readable"
     );
 
+    let shown = listed(|p| app.list_comprehensive(&ctx, p), |v| v.id).await;
+    let allowed = fetchable(&ids.comprehensive, |id| app.comprehensive(&ctx, id)).await;
+    assert_eq!(
+        shown, allowed,
+        "{username}: comprehensive evaluations listed ≠ readable"
+    );
+
     let no_filter = AccountQuery::default();
     let shown = listed(|p| app.list_accounts(&ctx, &no_filter, p), |v| v.id).await;
     let allowed = fetchable(&ids.accounts, |id| app.account_detail(&ctx, id)).await;
@@ -216,6 +224,7 @@ struct Ids {
     applications: Vec<i64>,
     plaques: Vec<i64>,
     tasks: Vec<i64>,
+    comprehensive: Vec<i64>,
     accounts: Vec<i64>,
     cases: Vec<(i64, i64)>,
 }
@@ -295,6 +304,11 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
         .await,
         plaques: all_ids::<plaque::Entity>(&t, plaque::Column::Id).await,
         tasks: all_ids::<removal_task::Entity>(&t, removal_task::Column::Id).await,
+        comprehensive: all_ids::<comprehensive_campaign::Entity>(
+            &t,
+            comprehensive_campaign::Column::Id,
+        )
+        .await,
         accounts: all_ids::<account::Entity>(&t, account::Column::Id).await,
         cases,
     };
@@ -303,6 +317,7 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
     assert!(!ids.applications.is_empty());
     assert!(!ids.plaques.is_empty());
     assert!(!ids.tasks.is_empty());
+    assert!(!ids.comprehensive.is_empty());
     assert!(!ids.cases.is_empty());
     let mut seen_some = 0;
     let mut refused_some = 0;
