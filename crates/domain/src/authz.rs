@@ -242,10 +242,14 @@ pub enum Action {
     ResetSecondFactor,
     /// Create and revoke one's own API tokens for a connected system (staff, not residents).
     ManageApiTokens,
+    /// Read the shared data dictionary (4.8-3).
+    ViewDataDictionary,
+    /// Keep the shared data dictionary: add items, change them (a new version each time).
+    ManageDataDictionary,
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 42] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -286,6 +290,8 @@ impl Action {
         Self::ApproveAdminReset,
         Self::ResetSecondFactor,
         Self::ManageApiTokens,
+        Self::ViewDataDictionary,
+        Self::ManageDataDictionary,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -330,6 +336,8 @@ impl Action {
             Self::ApproveAdminReset => "批准重置管理员凭据",
             Self::ResetSecondFactor => "重置动态口令",
             Self::ManageApiTokens => "管理本人 API 令牌",
+            Self::ViewDataDictionary => "查看数据字典",
+            Self::ManageDataDictionary => "维护数据字典",
         }
     }
 }
@@ -359,7 +367,10 @@ pub fn permits(role: Role, action: Action) -> bool {
         }
         // Business data is not the administrators' (三员 see accounts and logs, not demands);
         // residents read the published lists, which need no login.
-        A::ViewDemands => !role.is_admin() && role != R::Resident,
+        A::ViewDemands | A::ViewDataDictionary => !role.is_admin() && role != R::Resident,
+        // The city's data administrator: the city government keeps the dictionary of what
+        // communities may be asked (4.8-3 规范…共享范围、共享方式和共享标准).
+        A::ManageDataDictionary => role == R::CityApprover,
         A::ReportUnadmitted => matches!(role, R::CommunityWorker | R::CommunityHead),
         A::ViewCases | A::DecideCase => role == R::Supervisor,
         // 5.3-3 督促整改: the unit found wanting answers for itself — a department, a street or
@@ -650,6 +661,7 @@ mod tests {
                     A::ViewTree,
                     A::ManageApiTokens,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::ReportUnadmitted,
                     A::AnswerNotice,
                     A::ViewLedger,
@@ -668,6 +680,7 @@ mod tests {
                     A::ViewTree,
                     A::ManageApiTokens,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::ReportUnadmitted,
                     A::AnswerNotice,
                     A::ViewLedger,
@@ -687,6 +700,7 @@ mod tests {
                     A::ViewTree,
                     A::ManageApiTokens,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::AnswerNotice,
                     A::ViewLedger,
                     A::ViewCertificates,
@@ -704,6 +718,7 @@ mod tests {
                     A::ManageApiTokens,
                     A::DraftDemand,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::AnswerNotice,
                 ],
             ),
@@ -713,6 +728,7 @@ mod tests {
                     A::ViewTree,
                     A::ManageApiTokens,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::AnswerNotice,
                     A::ViewPlaques,
                     A::ApproveTemporaryPlaque,
@@ -726,6 +742,7 @@ mod tests {
                     A::AdmitDistrictDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::ReviewDemands,
                     A::ViewLedger,
                     A::ViewCertificates,
@@ -742,6 +759,7 @@ mod tests {
                     A::ManageApiTokens,
                     A::DraftDemand,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::AnswerNotice,
                 ],
             ),
@@ -753,6 +771,8 @@ mod tests {
                     A::AdmitCityDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
+                    A::ManageDataDictionary,
                     A::ReviewDemands,
                     A::ViewLedger,
                     A::ViewCertificates,
@@ -769,6 +789,7 @@ mod tests {
                     A::RegisterDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::ReviewDemands,
                     A::ViewCases,
                     A::DecideCase,

@@ -10,6 +10,7 @@ pub mod bootstrap;
 pub mod certificate;
 pub mod clock;
 pub mod credential_reset;
+pub mod data_dictionary;
 pub mod demand;
 pub mod demand_kinds;
 pub mod division;

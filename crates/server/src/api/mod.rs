@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod certificates;
 pub mod demands;
+pub mod dictionary;
 pub mod evaluations;
 pub mod import;
 pub mod nodes;
@@ -183,6 +184,7 @@ impl Modify for Contract {
         supervision::answer, supervision::accept, supervision::send_back, supervision::close,
         demands::request_temporary_plaque, demands::create_agency_requirement, demands::create_certificate_demand,
         evaluations::create,
+        dictionary::list, dictionary::get, dictionary::create, dictionary::update,
         import::import_demands,
         certificates::verify, certificates::seal_authority, certificates::catalogue, certificates::create_local_type,
         certificates::apply, certificates::mine, certificates::list, certificates::get, certificates::issue,

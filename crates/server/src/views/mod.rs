@@ -5,6 +5,7 @@ pub mod audit;
 pub mod certificates;
 pub mod demand_kinds;
 pub mod demands;
+pub mod dictionary;
 pub mod evaluations;
 pub mod home;
 pub mod import;
@@ -86,6 +87,7 @@ impl Chrome {
                 ("/removal-tasks", "挂牌清理", p.may(Action::ViewPlaques)),
                 ("/campaigns", "自检自查", p.may(Action::ViewPlaques)),
                 ("/seal-uses", "用印登记", p.may(Action::ViewSealLedger)),
+                ("/dictionary", "数据字典", p.may(Action::ViewDataDictionary)),
                 ("/catalogue", "证明目录", p.may(Action::ManageCatalogue)),
                 ("/seals", "电子印章", p.may(Action::ManageSeals)),
                 ("/admin/holidays", "节假日", p.may(Action::ManageHolidays)),

@@ -14,6 +14,8 @@ pub mod certificate_application;
 pub mod certificate_type;
 pub mod counter;
 pub mod credential_reset;
+pub mod data_item;
+pub mod data_item_version;
 pub mod demand;
 pub mod demand_target;
 pub mod demand_wording_overrule;

@@ -13,6 +13,7 @@
 
 pub mod certificates;
 pub mod counters;
+pub mod data_items;
 pub mod demands;
 pub mod form_drafts;
 pub mod history;
