@@ -247,13 +247,31 @@ fn who_may_read_an_item_of_each_sharing_class() {
     }
 }
 
+/// (case, fields, outcome, reason codes, messages).
+type SharedCase<'a> = (
+    &'static str,
+    &'a [FormField<'static>],
+    Outcome,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// (frequency, rural work, outcome, clauses, reason codes).
+type RuralCase = (
+    Frequency,
+    Option<RuralWork>,
+    Outcome,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
 #[test]
 fn data_is_collected_once_4_8_3() {
     let population = field("户籍人口数", FieldKind::Integer, true);
     let farmland = field("耕地面积", FieldKind::Decimal, true);
     let elderly = field("独居老人名单", FieldKind::PersonRecord, false);
     let note = field("备注", FieldKind::Text, false);
-    let cases: &[(&str, &[FormField<'static>], Outcome, &[&str], &[&str])] = &[
+    let cases: &[SharedCase<'_>] = &[
         ("nothing shared", &[elderly, note], Allow, &[], &[]),
         (
             "one of three shared is pre-filled",
@@ -294,7 +312,7 @@ fn data_is_collected_once_4_8_3() {
 #[test]
 fn rural_dispatch_is_quarterly_or_half_yearly_4_9_3() {
     use RuralWork::{Ecology, LivingEnvironment, Other, Production};
-    let cases: &[(Frequency, Option<RuralWork>, Outcome, &[&str], &[&str])] = &[
+    let cases: &[RuralCase] = &[
         (Monthly, None, Allow, &[], &[]),
         (Weekly, None, Allow, &[], &[]),
         (Monthly, Some(Other), Allow, &[], &[]),

@@ -266,12 +266,21 @@ async fn the_data_administrator_adds_and_changes_an_item_and_every_version_is_ke
     }
 }
 
+/// (what is wrong, the body, the status, codes expected among the problems, the fields at fault).
+type BadCase = (
+    &'static str,
+    Value,
+    StatusCode,
+    Vec<&'static str>,
+    Vec<&'static str>,
+);
+
 #[tokio::test]
 async fn bad_items_are_refused_with_every_problem_and_nothing_is_stored() {
     let t = spawn_app().await;
     let admin = t.login("city_approver").await;
     let (n, vs) = (items(&t).await, versions(&t).await);
-    let cases: Vec<(&str, Value, StatusCode, Vec<&str>, Vec<&str>)> = vec![
+    let cases: Vec<BadCase> = vec![
         (
             "a code already used",
             item(json!({"code": "HJ_RKS"})),
