@@ -263,10 +263,14 @@ pub enum Action {
     ReviewNomination,
     /// Rate one's own community in a comprehensive evaluation (居民群众满意度, 4.3-4).
     RateCommunity,
+    /// Read the shared data dictionary (4.8-3).
+    ViewDataDictionary,
+    /// Keep the shared data dictionary: add items, change them (a new version each time).
+    ManageDataDictionary,
 }
 
 impl Action {
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 49] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -314,6 +318,8 @@ impl Action {
         Self::NominateComprehensive,
         Self::ReviewNomination,
         Self::RateCommunity,
+        Self::ViewDataDictionary,
+        Self::ManageDataDictionary,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -365,6 +371,8 @@ impl Action {
             Self::NominateComprehensive => "自荐申报",
             Self::ReviewNomination => "审核自荐申报",
             Self::RateCommunity => "评价本社区(村)",
+            Self::ViewDataDictionary => "查看数据字典",
+            Self::ManageDataDictionary => "维护数据字典",
         }
     }
 }
@@ -394,7 +402,10 @@ pub fn permits(role: Role, action: Action) -> bool {
         }
         // Business data is not the administrators' (三员 see accounts and logs, not demands);
         // residents read the published lists, which need no login.
-        A::ViewDemands => !role.is_admin() && role != R::Resident,
+        A::ViewDemands | A::ViewDataDictionary => !role.is_admin() && role != R::Resident,
+        // The city's data administrator: the city government keeps the dictionary of what
+        // communities may be asked (4.8-3 规范…共享范围、共享方式和共享标准).
+        A::ManageDataDictionary => role == R::CityApprover,
         A::ReportUnadmitted => matches!(role, R::CommunityWorker | R::CommunityHead),
         A::ViewCases | A::DecideCase => role == R::Supervisor,
         // 5.3-3 通报批评: the supervising department drafts; the head of its level (区委/区政府 or
@@ -717,6 +728,7 @@ mod tests {
                     A::ViewTree,
                     A::ManageApiTokens,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::ReportUnadmitted,
                     A::AnswerNotice,
                     A::ViewLedger,
@@ -737,6 +749,7 @@ mod tests {
                     A::ViewTree,
                     A::ManageApiTokens,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::ReportUnadmitted,
                     A::AnswerNotice,
                     A::ViewLedger,
@@ -758,6 +771,7 @@ mod tests {
                     A::ViewTree,
                     A::ManageApiTokens,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::AnswerNotice,
                     A::ViewLedger,
                     A::ViewCertificates,
@@ -777,6 +791,7 @@ mod tests {
                     A::ManageApiTokens,
                     A::DraftDemand,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::AnswerNotice,
                 ],
             ),
@@ -786,6 +801,7 @@ mod tests {
                     A::ViewTree,
                     A::ManageApiTokens,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::AnswerNotice,
                     A::ViewPlaques,
                     A::ApproveTemporaryPlaque,
@@ -799,6 +815,7 @@ mod tests {
                     A::AdmitDistrictDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::ReviewDemands,
                     A::ApproveBulletin,
                     A::ViewLedger,
@@ -817,6 +834,7 @@ mod tests {
                     A::ManageApiTokens,
                     A::DraftDemand,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::AnswerNotice,
                 ],
             ),
@@ -828,6 +846,8 @@ mod tests {
                     A::AdmitCityDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
+                    A::ManageDataDictionary,
                     A::ReviewDemands,
                     A::ApproveBulletin,
                     A::ViewLedger,
@@ -846,6 +866,7 @@ mod tests {
                     A::RegisterDemand,
                     A::RevokeDemand,
                     A::ViewDemands,
+                    A::ViewDataDictionary,
                     A::ReviewDemands,
                     A::ViewCases,
                     A::DecideCase,

@@ -93,6 +93,7 @@ fn demo_tree() -> Seed {
         dept(F::Agriculture, "鞍山市农业农村局"),
         dept(F::StaffingOffice, "中共鞍山市委机构编制委员会办公室"),
         dept(F::Other, "鞍山市卫生健康委员会"),
+        dept(F::Other, "鞍山市公安局"),
     ];
     let small_district = |subtype, name, code, street: Seed, depts: Vec<Seed>| {
         let mut children = vec![street];
@@ -449,6 +450,8 @@ impl App {
         self.seed_demo_temporary_plaques().await?;
         progress("设立铁东区本年度社区(村)工作综合考评");
         self.seed_demo_comprehensive().await?;
+        progress("创建数据字典（一数一源、共享属性）");
+        self.seed_demo_dictionary().await?;
         Ok(true)
     }
 
@@ -504,6 +507,250 @@ impl App {
             },
         )
         .await?;
+        Ok(())
+    }
+
+    /// A realistic dictionary through the real use case, kept by the city (`city_approver`):
+    /// counts owned by departments (户籍人口数 by the police, 低保户数 by civil affairs, 耕地面积
+    /// by agriculture) and by the community, a person-level list (独居老人名单, personal, 有条件),
+    /// a 不予共享 item with its legal reason; one item changed once, so a history shows.
+    async fn seed_demo_dictionary(&self) -> Result<()> {
+        use crate::data_dictionary::{DataItemForm, SOURCE_COMMUNITY};
+        let admin = self.demo_ctx("city_approver").await?;
+        let node = |name: &'static str| async move {
+            self.find_node_by_name(name).await.map(|n| n.id.to_string())
+        };
+        let police = node("鞍山市公安局").await?;
+        let civil = node("鞍山市民政局").await?;
+        let agri = node("鞍山市农业农村局").await?;
+        let health = node("鞍山市卫生健康委员会").await?;
+        let org = node("中共鞍山市委组织部").await?;
+        let community = SOURCE_COMMUNITY.to_owned();
+        // (code, name, kind, options, unit, definition, source, cycle, class, basis, personal)
+        let items = [
+            (
+                "HJ_RKS",
+                "户籍人口数",
+                "integer",
+                "",
+                "人",
+                "户籍登记在本社区(村)的人口总数，以统计时点公安户籍系统为准",
+                &police,
+                "monthly",
+                "unconditional",
+                "",
+                false,
+            ),
+            (
+                "HJ_HS",
+                "户籍户数",
+                "integer",
+                "",
+                "户",
+                "户籍登记在本社区(村)的户数",
+                &police,
+                "monthly",
+                "unconditional",
+                "",
+                false,
+            ),
+            (
+                "CZ_RKS",
+                "常住人口数",
+                "integer",
+                "",
+                "人",
+                "在本社区(村)居住半年以上的人口数，含户籍和非户籍人口",
+                &community,
+                "quarterly",
+                "unconditional",
+                "",
+                false,
+            ),
+            (
+                "DB_HS",
+                "低保户数",
+                "integer",
+                "",
+                "户",
+                "享受城乡最低生活保障的家庭户数",
+                &civil,
+                "monthly",
+                "unconditional",
+                "",
+                false,
+            ),
+            (
+                "DB_RS",
+                "低保人数",
+                "integer",
+                "",
+                "人",
+                "享受城乡最低生活保障的人数",
+                &civil,
+                "monthly",
+                "unconditional",
+                "",
+                false,
+            ),
+            (
+                "TK_RS",
+                "特困供养人数",
+                "integer",
+                "",
+                "人",
+                "纳入特困人员救助供养的人数",
+                &civil,
+                "monthly",
+                "unconditional",
+                "",
+                false,
+            ),
+            (
+                "DJLR_MD",
+                "独居老人名单",
+                "person_record",
+                "",
+                "",
+                "年满60周岁、独自居住的老年人：姓名、身份证号、住址、联系电话、健康状况",
+                &community,
+                "on_change",
+                "conditional",
+                "仅限民政、卫健部门为开展探访关爱服务使用，须说明用途并经社区(村)同意",
+                true,
+            ),
+            (
+                "LN_RS60",
+                "60周岁以上老年人数",
+                "integer",
+                "",
+                "人",
+                "户籍人口中年满60周岁的人数",
+                &police,
+                "yearly",
+                "unconditional",
+                "",
+                false,
+            ),
+            (
+                "JTYS_QY",
+                "家庭医生签约人数",
+                "integer",
+                "",
+                "人",
+                "与家庭医生团队签订服务协议的居民人数",
+                &health,
+                "monthly",
+                "unconditional",
+                "",
+                false,
+            ),
+            (
+                "GD_MJ",
+                "耕地面积",
+                "decimal",
+                "",
+                "亩",
+                "本村集体所有的耕地面积，以第三次全国国土调查成果及年度变更为准",
+                &agri,
+                "yearly",
+                "unconditional",
+                "",
+                false,
+            ),
+            (
+                "JTNC_S",
+                "家庭农场数",
+                "integer",
+                "",
+                "个",
+                "在本村登记的家庭农场数",
+                &agri,
+                "quarterly",
+                "unconditional",
+                "",
+                false,
+            ),
+            (
+                "HJZZ_JD",
+                "人居环境整治进度",
+                "choice",
+                "未启动\n进行中\n已完成",
+                "",
+                "本社区(村)当期人居环境整治任务的完成情况",
+                &community,
+                "quarterly",
+                "unconditional",
+                "",
+                false,
+            ),
+            (
+                "DY_RS",
+                "党员人数",
+                "integer",
+                "",
+                "人",
+                "组织关系在本社区(村)党组织的党员人数",
+                &org,
+                "quarterly",
+                "conditional",
+                "仅限组织部门和街道(乡镇)党(工)委使用",
+                false,
+            ),
+            (
+                "CJR_MD",
+                "残疾人名单",
+                "person_record",
+                "",
+                "",
+                "持有残疾人证的居民：姓名、身份证号、残疾类别和等级",
+                &community,
+                "on_change",
+                "not_shared",
+                "《中华人民共和国个人信息保护法》第二十八条：残疾信息属敏感个人信息，仅限残联依法办理业务使用，不予共享",
+                true,
+            ),
+            (
+                "SQ_JCRQ",
+                "社区换届日期",
+                "date",
+                "",
+                "",
+                "本届社区(村)民委员会选举产生的日期",
+                &community,
+                "on_change",
+                "unconditional",
+                "",
+                false,
+            ),
+        ];
+        for (code, name, kind, options, unit, definition, source, cycle, class, basis, personal) in
+            items
+        {
+            self.create_data_item(
+                &admin,
+                &DataItemForm {
+                    code: code.to_owned(),
+                    name: name.to_owned(),
+                    kind: kind.to_owned(),
+                    options: options.to_owned(),
+                    unit: unit.to_owned(),
+                    definition: definition.to_owned(),
+                    source: source.clone(),
+                    update_cycle: cycle.to_owned(),
+                    sharing_class: class.to_owned(),
+                    sharing_basis: basis.to_owned(),
+                    personal,
+                    version: String::new(),
+                },
+            )
+            .await?;
+        }
+        // The definition of 独居老人名单 is sharpened once: version 2, version 1 kept.
+        let current = self.data_item(&admin, "DJLR_MD").await?.item;
+        let mut form = current.form();
+        form.definition = "年满60周岁、独自居住或与无生活自理能力的家人同住的老年人：姓名、身份证号、住址、联系电话、健康状况".to_owned();
+        self.update_data_item(&admin, "DJLR_MD", &form).await?;
         Ok(())
     }
 

@@ -13,6 +13,7 @@ pub mod certificate;
 pub mod clock;
 pub mod comprehensive;
 pub mod credential_reset;
+pub mod data_dictionary;
 pub mod demand;
 pub mod demand_kinds;
 pub mod division;

@@ -26,6 +26,10 @@
 //!   assessment by a department, no one-vote veto, [`check_evaluation`].
 //! - [`comprehensive`]: the district's comprehensive evaluation of communities (4.3-4): the
 //!   design's weights, resident satisfaction, totals and ranking, [`comprehensive::check_design`].
+//! - [`report_form`]: report forms asked of communities (填表报数, 4.8-3, 4.9-2 … 4.9-4): data
+//!   collected once, rural-revitalisation dispatches quarterly, the district's cap on weekly and
+//!   monthly agricultural forms, the proper respondent, and the burden,
+//!   [`check_report_form`], [`burden_minutes`].
 //! - [`calendar`]: working days (工作日) on the State Council's holiday calendar, dated data
 //!   from `data/holidays/`, for the time limits of 4.5-9, [`Calendar::due_date`].
 
@@ -39,6 +43,7 @@ pub mod evaluation;
 pub mod lists;
 pub mod plaque;
 pub mod policy;
+pub mod report_form;
 pub mod supervision;
 pub mod work_item;
 
@@ -64,6 +69,10 @@ pub use plaque::{
     check_temporary_plaque, self_inspection_deadline,
 };
 pub use policy::{Policy, PolicyError};
+pub use report_form::{
+    DistrictCap, FieldKind, FormField, Frequency, PeriodError, ProperRespondent, ReportFormFacts,
+    RuralWork, SharingClass, burden_minutes, check_report_form,
+};
 pub use work_item::{
     Authority, CommunityRole, Funding, LegalBasis, LegalBasisKind, Level, ServiceNature,
     WorkItemFacts, WorkItemRuling, check_work_item, check_work_item_text,

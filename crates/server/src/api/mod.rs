@@ -7,6 +7,7 @@ pub mod bulletins;
 pub mod certificates;
 pub mod comprehensive;
 pub mod demands;
+pub mod dictionary;
 pub mod evaluations;
 pub mod import;
 pub mod nodes;
@@ -188,6 +189,7 @@ impl Modify for Contract {
         bulletins::create, bulletins::sign_off, bulletins::publish,
         demands::request_temporary_plaque, demands::create_agency_requirement, demands::create_certificate_demand,
         evaluations::create,
+        dictionary::list, dictionary::get, dictionary::create, dictionary::update,
         import::import_demands,
         certificates::verify, certificates::seal_authority, certificates::catalogue, certificates::create_local_type,
         certificates::apply, certificates::mine, certificates::list, certificates::get, certificates::issue,

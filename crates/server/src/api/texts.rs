@@ -152,6 +152,36 @@ pub fn evaluation_kind() -> Object {
     codes(&jianfu_rules::EvaluationKind::ALL.map(jianfu_rules::EvaluationKind::as_str))
 }
 
+/// The type of a data item of the dictionary (4.8-3).
+pub fn field_kind() -> Object {
+    codes(&jianfu_rules::FieldKind::ALL.map(jianfu_rules::FieldKind::as_str))
+}
+
+/// `GET /api/v1/dictionary?kind=`: a type, or empty for all.
+pub fn field_kind_filter() -> Object {
+    let mut all = vec![""];
+    all.extend(jianfu_rules::FieldKind::ALL.map(jianfu_rules::FieldKind::as_str));
+    codes(&all)
+}
+
+/// The sharing class of a data item (国发〔2016〕51号).
+pub fn sharing_class() -> Object {
+    codes(&jianfu_rules::SharingClass::ALL.map(jianfu_rules::SharingClass::as_str))
+}
+
+/// `GET /api/v1/dictionary?sharing_class=`: a class, or empty for all.
+pub fn sharing_class_filter() -> Object {
+    let mut all = vec![""];
+    all.extend(jianfu_rules::SharingClass::ALL.map(jianfu_rules::SharingClass::as_str));
+    codes(&all)
+}
+
+/// How often a data item's source updates it.
+pub fn update_cycle() -> Object {
+    use jianfu_domain::data_dictionary::UpdateCycle;
+    codes(&UpdateCycle::ALL.map(UpdateCycle::as_str))
+}
+
 /// How a department runs an evaluation (4.3-3).
 pub fn organisation() -> Object {
     codes(&[

@@ -7,6 +7,7 @@ pub mod certificates;
 pub mod comprehensive;
 pub mod demand_kinds;
 pub mod demands;
+pub mod dictionary;
 pub mod evaluations;
 pub mod home;
 pub mod import;
@@ -98,6 +99,7 @@ impl Chrome {
                     p.may(Action::ViewComprehensive) || p.may(Action::RateCommunity),
                 ),
                 ("/seal-uses", "用印登记", p.may(Action::ViewSealLedger)),
+                ("/dictionary", "数据字典", p.may(Action::ViewDataDictionary)),
                 ("/catalogue", "证明目录", p.may(Action::ManageCatalogue)),
                 ("/seals", "电子印章", p.may(Action::ManageSeals)),
                 ("/admin/holidays", "节假日", p.may(Action::ManageHolidays)),

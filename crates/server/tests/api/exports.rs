@@ -81,6 +81,13 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
             "角色",
         ),
         ("worker", "/seal-uses", "seal_ledger.export", "用印依据"),
+        ("city_dept", "/dictionary", "dictionary.export", "共享属性"),
+        (
+            "worker",
+            "/dictionary?sharing_class=conditional",
+            "dictionary.export",
+            "共享条件/不予共享依据",
+        ),
         // The escalation job's runs (one at the server's start at least).
         ("sysadmin", "/admin/jobs", "job.export", "处理"),
     ];

@@ -26,6 +26,7 @@ mod matrix;
 mod plaques;
 mod portal;
 mod registration;
+mod report_forms;
 mod second_factor;
 mod stories;
 mod supervision;

@@ -78,6 +78,8 @@ const REVOKERS: &[&str] = &[
     "district_supervisor",
 ];
 const COMMUNITY: &[&str] = &["head", "worker"];
+/// The city's data administrator keeps the data dictionary (the city government).
+const DATA_ADMIN: &[&str] = &["city_approver"];
 const SUPERVISORS: &[&str] = &["supervisor", "district_supervisor"];
 /// Who answers rectification notices for their own unit (5.3-3): departments, streets and
 /// community staff.
@@ -535,6 +537,18 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             CATALOGUE,
             false,
         ),
+        // The shared data dictionary (4.8-3): read by staff who see demands, kept by the city.
+        ("GET", "/dictionary", VIEW_DEMANDS, false),
+        ("GET", "/dictionary/export.xlsx", VIEW_DEMANDS, false),
+        ("GET", "/dictionary/new", DATA_ADMIN, false),
+        ("POST", "/dictionary", DATA_ADMIN, false),
+        ("GET", "/dictionary/{code}", VIEW_DEMANDS, false),
+        ("GET", "/dictionary/{code}/edit", DATA_ADMIN, false),
+        ("POST", "/dictionary/{code}", DATA_ADMIN, false),
+        ("GET", "/api/v1/dictionary", VIEW_DEMANDS, false),
+        ("POST", "/api/v1/dictionary", DATA_ADMIN, false),
+        ("GET", "/api/v1/dictionary/{code}", VIEW_DEMANDS, false),
+        ("PUT", "/api/v1/dictionary/{code}", DATA_ADMIN, false),
         ("GET", "/admin/jobs", SYS, false),
         ("GET", "/admin/jobs/export.xlsx", SYS, false),
         ("GET", "/admin/holidays", SYS, false),
@@ -813,6 +827,9 @@ fn fill(path: &str, node: i64, ids: &Ids) -> String {
         path.replace("{id}", &ids.certificate.to_string())
     } else if path.starts_with("/seals/") {
         path.replace("{id}", &ids.community.to_string())
+    } else if path.starts_with("/dictionary/") || path.starts_with("/api/v1/dictionary/") {
+        // The demo dictionary's 户籍人口数.
+        path.replace("{code}", "HJ_RKS")
     } else if path.contains("{district") || path.contains("{code}") {
         path.replace("{district_id}", &ids.district.to_string())
             .replace("{district}", &ids.district.to_string())

@@ -23,6 +23,8 @@ pub mod comprehensive_response;
 pub mod comprehensive_score;
 pub mod counter;
 pub mod credential_reset;
+pub mod data_item;
+pub mod data_item_version;
 pub mod demand;
 pub mod demand_target;
 pub mod demand_wording_overrule;

@@ -16,6 +16,7 @@ mod m20261206_000030_rectification;
 mod m20261206_000040_application_demand;
 mod m20261206_000050_escalation;
 mod m20261206_000060_material_request;
+mod m20261207_000110_data_dictionary;
 mod m20261207_000210_comprehensive;
 mod m20261207_000310_bulletin;
 mod m20261207_000320_accountability;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000040_application_demand::Migration),
             Box::new(m20261206_000050_escalation::Migration),
             Box::new(m20261206_000060_material_request::Migration),
+            Box::new(m20261207_000110_data_dictionary::Migration),
             Box::new(m20261207_000210_comprehensive::Migration),
             Box::new(m20261207_000310_bulletin::Migration),
             Box::new(m20261207_000320_accountability::Migration),

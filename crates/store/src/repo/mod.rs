@@ -14,6 +14,7 @@
 
 pub mod certificates;
 pub mod counters;
+pub mod data_items;
 pub mod demands;
 pub mod form_drafts;
 pub mod history;
