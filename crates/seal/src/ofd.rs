@@ -73,7 +73,7 @@ use crate::error::{PkiError, SealError};
 use crate::keys::{SealKey, sm3_bytes};
 use crate::layout::{Metrics, check_printable};
 use crate::pki::{Revocation, Subject, TrustedRoot, X509Certificate};
-use crate::render::{PAGE_SIZE, PlacedLine, chinese_date, page_layout, qr_runs};
+use crate::render::{PAGE_SIZE, PlacedLine, page_layout, qr_runs};
 use crate::ses::{EsSeal, EsSignature, sign};
 
 /// The OFD namespace (GB/T 33190-2016).
@@ -152,7 +152,6 @@ pub fn render_ofd(
         &content.check_code,
         fixed,
     ])?;
-    chinese_date(&content.issued_on)?;
     let metrics = Metrics::load()?;
     let layout = page_layout(content, &metrics)?;
     let picture = stamp.seal.picture();

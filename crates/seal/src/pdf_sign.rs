@@ -405,10 +405,12 @@ fn signed_data(
     .map_err(encoding)
 }
 
-/// Whether `pdf` has a signature dictionary with a byte range (a quick look, for choosing
-/// what to verify; [`verify_pdf_signature`] does the reading).
+/// Whether `pdf` has a signature dictionary with a byte range among its objects (not merely
+/// the word in some text): what decides whether [`verify_pdf_signature`] applies.
 pub fn has_signature_field(pdf: &[u8]) -> bool {
-    pdf.starts_with(b"%PDF-") && pdf.windows(10).any(|w| w == b"/ByteRange")
+    pdf.starts_with(b"%PDF-")
+        && pdf.windows(10).any(|w| w == b"/ByteRange")
+        && signature_dictionary(pdf).is_ok()
 }
 
 /// The bytes that a [`crate::render_pdf`] file signature (`%JIANFU-SM2 …` line) signs,

@@ -98,7 +98,7 @@ pub(crate) fn printed_texts<'a>(
 }
 
 /// `2026-11-28` → `2026年11月28日`.
-pub(crate) fn chinese_date(day: &str) -> Result<String, SealError> {
+fn chinese_date(day: &str) -> Result<String, SealError> {
     let (y, m, d) = date_parts(day).ok_or_else(|| SealError::InvalidDate(day.to_string()))?;
     Ok(format!("{y}年{m}月{d}日"))
 }

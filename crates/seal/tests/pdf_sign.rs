@@ -268,3 +268,18 @@ fn openssl_reads_the_cms_and_verifies_the_sm2_signature_over_the_signed_attribut
     let (ok, out) = dir.sm2_verify("signer.pub", "sig.der", "attrs.der");
     assert!(ok && out.contains("Verified OK"), "{out}");
 }
+
+/// The words of a signature dictionary in the certificate's text do not make a signature
+/// field: the renderer's PDF carries the certificate JSON uncompressed.
+#[test]
+fn the_word_byte_range_in_the_text_is_not_a_signature_field() {
+    let authority = common::authority();
+    let community = common::community(&authority);
+    let mut content = common::content();
+    content.body = "材料编号 /ByteRange [0 1 2 3] /Contents <00> 已核实。".to_string();
+    let doc = seal_certificate(content, &community.seal, &community.key).unwrap();
+    let pdf = render_pdf(&doc, &RenderOptions::signed(&community.key)).unwrap();
+    assert!(pdf.windows(10).any(|w| w == b"/ByteRange"));
+    assert!(!has_signature_field(&pdf));
+    verify_file(&pdf, &authority.public_key()).unwrap();
+}
