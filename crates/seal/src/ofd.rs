@@ -197,11 +197,11 @@ pub fn render_ofd(
             num(y1)
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         objects,
         "<ofd:PathObject ID=\"{}\" Boundary=\"{} {} {} {}\" Fill=\"true\" Stroke=\"false\">\
          <ofd:FillColor Value=\"0 0 0\"/><ofd:AbbreviatedData>{}</ofd:AbbreviatedData>\
-         </ofd:PathObject>\n",
+         </ofd:PathObject>",
         next(),
         num(mm(qr_x)),
         num(mm(qr_y)),
@@ -334,11 +334,11 @@ fn text_object(
         .map(|a| num(*a))
         .collect::<Vec<_>>()
         .join(" ");
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<ofd:TextObject ID=\"{id}\" Boundary=\"{} {} {} {}\" Font=\"{font_id}\" Size=\"{}\">\
          <ofd:FillColor Value=\"{colour}\"/><ofd:TextCode X=\"0\" Y=\"{}\" DeltaX=\"{delta}\">{}\
-         </ofd:TextCode></ofd:TextObject>\n",
+         </ofd:TextCode></ofd:TextObject>",
         num(mm(line.x)),
         num(mm(line.y) - size),
         num(width.max(size)),
