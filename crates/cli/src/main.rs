@@ -68,16 +68,21 @@ enum Command {
     /// Escalate overdue rectifications once now (what the server does hourly), recorded as a
     /// job run; prints how many were escalated.
     Escalate,
-    /// Verify a certificate offline, from its PDF or its JSON: the SM2 signatures of the
+    /// Verify a certificate offline, from its PDF, OFD or JSON: the SM2 signatures of the
     /// document, of the seal record and of the whole file, against the city's seal-authority
-    /// public key. Exit status 0 only when authentic.
+    /// public key; an OFD file (GM/T 0099 signature) and a PDF's signature field (CMS)
+    /// against the seal authority's root certificate. Exit status 0 only when authentic.
     Verify {
-        /// The certificate's PDF or JSON file.
+        /// The certificate's PDF, OFD or JSON file.
         file: PathBuf,
         /// The seal authority's public key: hex, or a file holding the hex or the JSON of
         /// /api/v1/seal-authority. Default: the key in the local database.
         #[arg(long)]
         authority_key: Option<String>,
+        /// The seal authority's root certificate (PEM or DER file), for OFD files and PDF
+        /// signature fields.
+        #[arg(long)]
+        root: Option<PathBuf>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -614,7 +619,8 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Verify {
             file,
             authority_key,
-        } => verify_offline(&s, &file, authority_key.as_deref()).await,
+            root,
+        } => verify_offline(&s, &file, authority_key.as_deref(), root.as_deref()).await,
         Command::Escalate => {
             let app = open_app(&s, true).await?;
             let r = app.escalate_overdue().await.map_err(|e| e.to_string())?;
@@ -691,17 +697,114 @@ async fn authority_from_database(s: &Settings) -> Result<jianfu_seal::PublicKey,
     }
 }
 
+/// The seal authority's root certificate from a PEM or DER file, accepted as trust anchor.
+fn read_root(path: &std::path::Path) -> Result<jianfu_seal::pki::TrustedRoot, String> {
+    use jianfu_seal::pki::{TrustedRoot, X509Certificate};
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("无法读取根证书文件 {}：{e}", path.display()))?;
+    let cert = if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
+        X509Certificate::from_pem(&String::from_utf8_lossy(&bytes))
+    } else {
+        X509Certificate::from_der(&bytes)
+    };
+    cert.and_then(TrustedRoot::new).map_err(|e| {
+        format!(
+            "根证书 {} 无效：{}（{}）",
+            path.display(),
+            e.message(),
+            e.code()
+        )
+    })
+}
+
+/// How to give `jianfu verify` the root certificate, said wherever it is needed and missing.
+const ROOT_HELP: &str =
+    "请用 --root 指定鞍山市电子印章管理机构的根证书（PEM 或 DER 文件，在核验页旁下载）";
+
+/// The note on revocation every offline check of an X.509 signature ends with.
+const OFFLINE_REVOCATION: &str = "离线核验不含证书注销名单：签章人证书是否已注销，请在线核验";
+
+fn verify_ofd_file(bytes: &[u8], root: Option<&std::path::Path>) -> Result<(), String> {
+    let root = read_root(root.ok_or_else(|| format!("这是 OFD 文件。{ROOT_HELP}"))?)?;
+    match jianfu_seal::ofd::verify_ofd(bytes, &root, &[]) {
+        Ok(report) => {
+            println!("核验通过：OFD 文件的电子签章有效，文件未被篡改（GM/T 0099）");
+            for check in &report.checks {
+                println!("  ✓ {check}");
+            }
+            for s in &report.signatures {
+                println!(
+                    "  签章      {}（印章 {}），签章人 {}，{}",
+                    s.seal_name, s.seal_id, s.signer.common_name, s.signer.organization
+                );
+            }
+            if let Some(title) = report.text.first() {
+                println!("  文件标题  {title}");
+            }
+            println!("  {OFFLINE_REVOCATION}");
+            Ok(())
+        }
+        Err(e) => Err(format!(
+            "核验未通过（OFD）：{}（{}）",
+            e.message(),
+            e.code()
+        )),
+    }
+}
+
+/// The PDF's signature field (CMS), when it has one: checked against the root if given.
+fn verify_pdf_signature_field(bytes: &[u8], root: Option<&std::path::Path>) -> Result<(), String> {
+    let Some(root) = root else {
+        println!("PDF 签名域：未核验（{ROOT_HELP}）");
+        return Ok(());
+    };
+    let root = read_root(root)?;
+    match jianfu_seal::pdf_sign::verify_pdf_signature(bytes, &root, &[]) {
+        Ok(report) => {
+            println!(
+                "PDF 签名域核验通过：{} 的签名（{}）覆盖整个文件",
+                report.signer.common_name, report.sub_filter
+            );
+            for check in &report.checks {
+                println!("  ✓ {check}");
+            }
+            println!("  {OFFLINE_REVOCATION}");
+            Ok(())
+        }
+        Err(e) => Err(format!(
+            "核验未通过（PDF 签名域）：{}（{}）",
+            e.message(),
+            e.code()
+        )),
+    }
+}
+
 async fn verify_offline(
     s: &Settings,
     file: &std::path::Path,
     key: Option<&str>,
+    root: Option<&std::path::Path>,
 ) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
+    if jianfu_seal::ofd::is_zip(&bytes) {
+        return verify_ofd_file(&bytes, root);
+    }
+    // A PDF with a signature field: the CMS over the whole file, then the file our renderer
+    // made (the revision its `%JIANFU-SM2` line signs) as before.
+    let mut legacy: &[u8] = &bytes;
+    if jianfu_seal::pdf_sign::has_signature_field(&bytes) {
+        verify_pdf_signature_field(&bytes, root)?;
+        match jianfu_seal::pdf_sign::original_revision(&bytes) {
+            Some(original) => legacy = original,
+            None if root.is_some() => return Ok(()),
+            None => return Err(format!("PDF 签名域未核验。{ROOT_HELP}")),
+        }
+    }
     let authority = match key {
         Some(k) => read_authority_key(k)?,
         None => authority_from_database(s).await?,
     };
-    match jianfu_seal::verify_file(&bytes, &authority) {
+    match jianfu_seal::verify_file(legacy, &authority) {
         Ok(doc) => {
             let c = &doc.content;
             println!("核验通过：签名有效，文件未被篡改");

@@ -579,3 +579,203 @@ async fn rotate_data_covers_certificates_and_attachments() {
     let o = jianfu(d.path(), &["audit", "verify"], None);
     assert!(o.status.success(), "{}", text(&o));
 }
+
+/// Issue 18: `jianfu verify` takes an OFD file (GM/T 0099 signature) and a PDF with a
+/// signature field (CMS) against the root certificate given with `--root` (PEM or DER),
+/// printing each check; the PDF's own file signature is still checked with the authority key.
+#[test]
+fn verify_checks_an_ofd_file_and_a_pdf_signature_field_against_the_root_certificate() {
+    use jianfu_seal::ofd::{OfdStamp, render_ofd};
+    use jianfu_seal::pki::{CertRole, CertificateSpec, Serial, Subject, issue, issue_root};
+    use jianfu_seal::ses::{EsSeal, SealPicture, SealSpec, SealType};
+    use std::time::{Duration, UNIX_EPOCH};
+
+    let jan_2026 = UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+    let day = Duration::from_secs(86_400);
+    let spec = |cn: &str, serial: u64, days: u32| CertificateSpec {
+        subject: Subject::new(cn, "鞍山市电子印章管理机构"),
+        serial: Serial::from_u64(serial).unwrap(),
+        not_before: jan_2026,
+        not_after: jan_2026 + day * days,
+    };
+    let root_key = jianfu_seal::SealKey::generate();
+    let root = issue_root(&spec("鞍山市电子印章管理机构", 1, 7305), &root_key).unwrap();
+    let maker_key = jianfu_seal::SealKey::generate();
+    let maker = issue(
+        &spec("鞍山市电子印章制作中心", 2, 1826),
+        CertRole::SealMaker,
+        &maker_key.public_key(),
+        &root,
+        &root_key,
+    )
+    .unwrap();
+    let signer_key = jianfu_seal::SealKey::generate();
+    let signer = issue(
+        &spec("王丽", 3, 730),
+        CertRole::Signer,
+        &signer_key.public_key(),
+        &root,
+        &root_key,
+    )
+    .unwrap();
+    let png = hex::decode("89504e470d0a1a0a0000000d494844520000000200000002080600000072b60d24000000114944415478da63b8cec0ff1f8419600c0043380795684736810000000049454e44ae426082").unwrap();
+    let seal = EsSeal::make(
+        &SealSpec {
+            es_id: "210302001001-01".to_string(),
+            seal_type: SealType::Organization,
+            name: "鞍山市铁东区示例和平社区居民委员会证明专用章".to_string(),
+            signers: vec![signer.clone()],
+            created: jan_2026,
+            valid_start: jan_2026,
+            valid_end: jan_2026 + day * 365,
+            picture: SealPicture::png(png, 42, 42).unwrap(),
+        },
+        &maker,
+        &maker_key,
+    )
+    .unwrap();
+    let content = jianfu_seal::CertificateContent {
+        version: 1,
+        serial: "ZM-2026-000123".to_string(),
+        check_code: "7KQ2M9XW4B".to_string(),
+        type_code: "kinship".to_string(),
+        type_name: "亲属关系证明".to_string(),
+        community_name: "鞍山市铁东区示例和平社区居民委员会".to_string(),
+        community_code: "210302001001".to_string(),
+        applicant_name: "张小明".to_string(),
+        applicant_id_number: "210302199001011234".to_string(),
+        purpose: "办理户口迁移".to_string(),
+        body: "兹证明张小明与张大山系父子关系。".to_string(),
+        issued_on: "2026-11-28".to_string(),
+        verify_url: "https://jianfu.example.gov.cn/v/ZM-2026-000123?c=7KQ2M9XW4B".to_string(),
+        seal_id: "210302001001-01".to_string(),
+        signer: "wang.li".to_string(),
+    };
+    let signed_at = jan_2026 + day * 331;
+    let ofd = render_ofd(
+        &content,
+        &OfdStamp {
+            seal: &seal,
+            signer: &signer,
+            key: &signer_key,
+            time: signed_at,
+        },
+    )
+    .unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let path = |name: &str| d.path().join(name).to_str().unwrap().to_string();
+    std::fs::write(path("证明.ofd"), &ofd).unwrap();
+    std::fs::write(path("root.pem"), root.to_pem()).unwrap();
+    std::fs::write(path("root.der"), root.der()).unwrap();
+
+    for root_file in ["root.pem", "root.der"] {
+        let o = jianfu(
+            d.path(),
+            &["verify", &path("证明.ofd"), "--root", &path(root_file)],
+            None,
+        );
+        let out = text(&o);
+        assert!(o.status.success(), "{out}");
+        assert!(out.contains("核验通过：OFD 文件的电子签章有效"), "{out}");
+        assert_eq!(out.matches("  ✓ ").count(), 5, "{out}");
+        assert!(out.contains("签章人 王丽"), "{out}");
+        assert!(out.contains("文件标题  亲属关系证明"), "{out}");
+    }
+    // Without a root: how to pass one. Another root: a foreign authority. Tampered: its reason.
+    let o = jianfu(d.path(), &["verify", &path("证明.ofd")], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("--root"), "{}", text(&o));
+    let other_key = jianfu_seal::SealKey::generate();
+    let other = issue_root(&spec("鞍山市电子印章管理机构", 1, 7305), &other_key).unwrap();
+    std::fs::write(path("other.pem"), other.to_pem()).unwrap();
+    let o = jianfu(
+        d.path(),
+        &["verify", &path("证明.ofd"), "--root", &path("other.pem")],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("foreign_authority"), "{}", text(&o));
+    std::fs::write(path("bad.pem"), "not a certificate").unwrap();
+    let o = jianfu(
+        d.path(),
+        &["verify", &path("证明.ofd"), "--root", &path("bad.pem")],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("根证书"), "{}", text(&o));
+
+    // A PDF from the renderer, then signed in a signature field: both signatures verify.
+    let authority = jianfu_seal::SealKey::generate();
+    let community = jianfu_seal::SealKey::generate();
+    let record = jianfu_seal::sign_seal_record(
+        jianfu_seal::SealRecord {
+            version: 1,
+            seal_id: "210302001001-01".to_string(),
+            name: "鞍山市铁东区示例和平社区居民委员会".to_string(),
+            owner_code: "210302001001".to_string(),
+            kind: "证明专用章".to_string(),
+            public_key: community.public_key(),
+            allowed_signers: vec!["wang.li".to_string()],
+            valid_from: "2026-01-01".to_string(),
+            valid_to: "2026-12-31".to_string(),
+            issuer: "鞍山市电子印章管理机构".to_string(),
+            algorithm: "SM2-SM3".to_string(),
+        },
+        &authority,
+    );
+    let (_, pdf) = jianfu_seal::seal_and_render(content, &record, &community).unwrap();
+    let signed = jianfu_seal::pdf_sign::sign_pdf(&pdf, &signer, &signer_key, signed_at).unwrap();
+    std::fs::write(path("证明.pdf"), &signed).unwrap();
+    let key = authority.public_key().to_hex();
+    let o = jianfu(
+        d.path(),
+        &[
+            "verify",
+            &path("证明.pdf"),
+            "--authority-key",
+            &key,
+            "--root",
+            &path("root.pem"),
+        ],
+        None,
+    );
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("PDF 签名域核验通过：王丽"), "{out}");
+    assert!(out.contains("核验通过：签名有效，文件未被篡改"), "{out}");
+    // Without --root the field is reported unchecked and the file signature still checked.
+    let o = jianfu(
+        d.path(),
+        &["verify", &path("证明.pdf"), "--authority-key", &key],
+        None,
+    );
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("PDF 签名域：未核验"), "{out}");
+    // A byte changed in the first revision fails the field's digest first.
+    let mut tampered = signed.clone();
+    tampered[300] ^= 0x01;
+    std::fs::write(path("改.pdf"), &tampered).unwrap();
+    let o = jianfu(
+        d.path(),
+        &[
+            "verify",
+            &path("改.pdf"),
+            "--authority-key",
+            &key,
+            "--root",
+            &path("root.pem"),
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("data_hash_mismatch"), "{}", text(&o));
+    // The old format alone is verified as before.
+    std::fs::write(path("旧.pdf"), &pdf).unwrap();
+    let o = jianfu(
+        d.path(),
+        &["verify", &path("旧.pdf"), "--authority-key", &key],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+}

@@ -82,6 +82,9 @@ pub enum SealError {
     /// The PDF library failed; the string says why (for logs).
     #[error("生成 PDF 失败：{0}")]
     Pdf(String),
+    /// Signing a file (OFD or PDF) with the GB/T 38540 seal or the signer's certificate failed.
+    #[error("{0}")]
+    Pki(#[from] PkiError),
 }
 
 impl SealError {
@@ -107,6 +110,7 @@ impl SealError {
             SealError::TextTooLong => "text_too_long",
             SealError::QrCode => "qr_code",
             SealError::Pdf(_) => "pdf",
+            SealError::Pki(e) => e.code(),
         }
     }
 
@@ -201,8 +205,9 @@ impl VerifyError {
     }
 }
 
-/// Failure while issuing, reading or verifying X.509 certificates ([`crate::pki`]) and
-/// GB/T 38540 seals and signatures ([`crate::ses`]). Verification stops at the first failure,
+/// Failure while issuing, reading or verifying X.509 certificates ([`crate::pki`]),
+/// GB/T 38540 seals and signatures ([`crate::ses`]), signed OFD packages ([`crate::ofd`]) and
+/// PDF signature fields ([`crate::pdf_sign`]). Verification stops at the first failure,
 /// and each reason has its own variant, so that a person is told what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PkiError {
@@ -297,6 +302,33 @@ pub enum PkiError {
     /// Making a certificate or structure failed inside the encoder (for logs).
     #[error("生成证书或电子印章数据失败：{0}")]
     Encoding(String),
+    /// An OFD package (zip and XML) or a PDF that cannot be read as such; the string says
+    /// what is wrong.
+    #[error("文件结构无法读取：{0}")]
+    Package(String),
+    /// The file carries no signature to verify (no `Signatures.xml` entry in the OFD, no
+    /// signature field in the PDF).
+    #[error("文件中没有电子签章")]
+    NotSigned,
+    /// A digest method other than SM3 (1.2.156.10197.1.401); the string is what was named.
+    #[error("摘要算法 {0} 不受支持（应为 SM3，1.2.156.10197.1.401）")]
+    UnsupportedDigest(String),
+    /// A file named in the signature's references is not in the package.
+    #[error("签章保护的文件 {0} 不在文件包中：文件已被删除或改名")]
+    ReferenceMissing(String),
+    /// A file's SM3 digest differs from the check value the signature recorded.
+    #[error("文件 {0} 的杂凑值与签章记录不符：该文件已被改动")]
+    ReferenceMismatch(String),
+    /// A file of the package that no signature protects (GM/T 0099 calls it 夹带, smuggled).
+    #[error("文件 {0} 不受任何签章保护（夹带文件）")]
+    UnprotectedFile(String),
+    /// The seal file (`Seal.esl`) is not the seal carried inside the signature value.
+    #[error("印章文件 Seal.esl 与签章值中的电子印章不一致")]
+    SealFileMismatch,
+    /// A PDF signature whose `/ByteRange` does not cover the whole file except its
+    /// `/Contents`: bytes were added after signing, or the range is forged.
+    #[error("PDF 签名范围无效：签名未覆盖整个文件（签名后又追加或改动了内容）")]
+    ByteRangeInvalid,
 }
 
 impl PkiError {
@@ -325,6 +357,14 @@ impl PkiError {
             PkiError::BadSignature => "bad_signature",
             PkiError::DataHashMismatch => "data_hash_mismatch",
             PkiError::Encoding(_) => "encoding",
+            PkiError::Package(_) => "package",
+            PkiError::NotSigned => "not_signed",
+            PkiError::UnsupportedDigest(_) => "unsupported_digest",
+            PkiError::ReferenceMissing(_) => "reference_missing",
+            PkiError::ReferenceMismatch(_) => "reference_mismatch",
+            PkiError::UnprotectedFile(_) => "unprotected_file",
+            PkiError::SealFileMismatch => "seal_file_mismatch",
+            PkiError::ByteRangeInvalid => "byte_range_invalid",
         }
     }
 

@@ -19,6 +19,10 @@
 //! * [`ses`]: seals and signatures as GB/T 38540-2020 v4 `SESeal` / `SES_Signature` DER,
 //!   verified with each failure reason of its own. Not yet used by issuing: the certificates
 //!   above still carry the JSON seal record.
+//! * [`ofd`]: the same page as an OFD package (GB/T 33190) stamped with a GB/T 38540 seal and
+//!   signed per GM/T 0099-2020 ([`ofd::render_ofd`]), and [`ofd::verify_ofd`].
+//! * [`pdf_sign`]: a PDF signature field readers see (`/Sig`, `/ByteRange`, detached CMS
+//!   SignedData with SM2/SM3) added as an incremental update, and its verification.
 //!
 //! All text is printed with a GB 2312 subset of Noto Serif CJK SC shipped in the crate
 //! (`fonts/`); text the font cannot print is refused with [`SealError::UnsupportedCharacters`].
@@ -31,6 +35,8 @@ mod error;
 mod file;
 mod keys;
 mod layout;
+pub mod ofd;
+pub mod pdf_sign;
 pub mod pki;
 mod render;
 mod seal;

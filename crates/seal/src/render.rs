@@ -271,7 +271,7 @@ type QrRun = (usize, usize, usize);
 
 /// The QR code of `text` (error correction M) as its width in modules and its runs of dark
 /// modules.
-fn qr_runs(text: &str) -> Result<(usize, Vec<QrRun>), SealError> {
+pub(crate) fn qr_runs(text: &str) -> Result<(usize, Vec<QrRun>), SealError> {
     // No mask given: the builder chooses the one with the lowest penalty (ISO/IEC 18004 7.8).
     let code = fast_qr::QRBuilder::new(text.as_bytes())
         .ecl(fast_qr::ECL::M)
@@ -389,44 +389,93 @@ pub fn seal_and_render(
     Ok((doc, pdf))
 }
 
-/// Lays out and draws `doc`; with `key`, a formal certificate (embedded JSON, file signature),
-/// without, a sample. The caller has checked the document against the key.
-fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, SealError> {
-    let content = &doc.content;
-    let record = &doc.seal.record;
-    let sample = key.is_none();
-    check_printable(&printed_texts(content, record))?;
-    let date = chinese_date(&content.issued_on)?;
-    let metrics = Metrics::load()?;
-    let font = pdf_font()?;
+/// One line of text on the page: its baseline start, size and text.
+#[derive(Clone, Debug)]
+pub(crate) struct PlacedLine {
+    /// Left end of the baseline, points from the left edge.
+    pub(crate) x: f32,
+    /// Baseline, points from the top edge.
+    pub(crate) y: f32,
+    /// Font size in points.
+    pub(crate) size: f32,
+    pub(crate) text: String,
+}
 
-    // Lay out everything first, so that overflow is an error before anything is drawn.
+/// Where everything of a certificate goes on the A4 page (points, origin at the top left, y
+/// down): what the PDF draws and the OFD writes, so that both show the same page.
+#[derive(Clone, Debug)]
+pub(crate) struct PageLayout {
+    /// Title, serial, body, community name and date, in black.
+    pub(crate) lines: Vec<PlacedLine>,
+    /// The caption under the QR code, in dark grey.
+    pub(crate) captions: Vec<PlacedLine>,
+    /// Top-left corner of the QR code and its side.
+    pub(crate) qr: (f32, f32, f32),
+    /// Centre of the seal.
+    pub(crate) seal_centre: (f32, f32),
+}
+
+/// The page's width and height in points (A4).
+pub(crate) const PAGE_SIZE: (f32, f32) = (PAGE_W, PAGE_H);
+/// Dark grey of the caption under the QR code.
+pub(crate) const CAPTION_GREY: (u8, u8, u8) = (0x33, 0x33, 0x33);
+
+/// Lay out `content` on the page; [`SealError::TextTooLong`] when it does not fit. The caller
+/// has checked that the font prints every character.
+pub(crate) fn page_layout(
+    content: &CertificateContent,
+    metrics: &Metrics,
+) -> Result<PageLayout, SealError> {
+    let date = chinese_date(&content.issued_on)?;
+    let mut lines = Vec::new();
     let title_lines = wrap(
-        &metrics,
+        metrics,
         &content.type_name,
         TEXT_W / TITLE_SIZE,
         TEXT_W / TITLE_SIZE,
     );
     let title_last = TITLE_BASELINE + (title_lines.len() as f32 - 1.0) * TITLE_SIZE * 1.4;
+    for (i, line) in title_lines.into_iter().enumerate() {
+        let w = metrics.width(&line) * TITLE_SIZE;
+        lines.push(PlacedLine {
+            x: (PAGE_W - w) / 2.0,
+            y: TITLE_BASELINE + i as f32 * TITLE_SIZE * 1.4,
+            size: TITLE_SIZE,
+            text: line,
+        });
+    }
     let serial_text = format!("编号：{}", content.serial);
     let serial_baseline = title_last + 34.0;
-    let mut body_lines: Vec<(f32, String)> = Vec::new();
+    let serial_w = metrics.width(&serial_text) * SERIAL_SIZE;
+    lines.push(PlacedLine {
+        x: PAGE_W - MARGIN_X - serial_w,
+        y: serial_baseline,
+        size: SERIAL_SIZE,
+        text: serial_text,
+    });
+    let body_first = serial_baseline + 46.0;
+    let mut body_count = 0usize;
     for paragraph in content.body.split('\n') {
         let paragraph = paragraph.trim_end_matches('\r').trim();
         if paragraph.is_empty() {
             continue;
         }
         let width = TEXT_W / BODY_SIZE;
-        for (i, line) in wrap(&metrics, paragraph, width - 2.0, width)
+        for (i, line) in wrap(metrics, paragraph, width - 2.0, width)
             .into_iter()
             .enumerate()
         {
             let indent = if i == 0 { 2.0 * BODY_SIZE } else { 0.0 };
-            body_lines.push((indent, line));
+            lines.push(PlacedLine {
+                x: MARGIN_X + indent,
+                y: body_first + body_count as f32 * LINE_H,
+                size: BODY_SIZE,
+                text: line,
+            });
+            body_count += 1;
         }
     }
-    let body_first = serial_baseline + 46.0;
-    let body_last = body_first + (body_lines.len().max(1) as f32 - 1.0) * LINE_H;
+    let body_last = body_first + (body_count.max(1) as f32 - 1.0) * LINE_H;
 
     let right = PAGE_W - MARGIN_X - 2.0 * BODY_SIZE;
     let name_w = metrics.width(&content.community_name) * BODY_SIZE;
@@ -452,9 +501,21 @@ fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, Sea
     if seal_cy + crate::seal::RADIUS > lowest || date_baseline + 6.0 > lowest {
         return Err(SealError::TextTooLong);
     }
+    lines.push(PlacedLine {
+        x: right - name_w,
+        y: name_baseline,
+        size: BODY_SIZE,
+        text: content.community_name.clone(),
+    });
+    lines.push(PlacedLine {
+        x: right - date_w,
+        y: date_baseline,
+        size: BODY_SIZE,
+        text: date,
+    });
     let caption = format!("扫码或访问 {} 核验", content.verify_url);
     let mut caption_lines = wrap(
-        &metrics,
+        metrics,
         &caption,
         TEXT_W / CAPTION_SIZE,
         TEXT_W / CAPTION_SIZE,
@@ -466,6 +527,36 @@ fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, Sea
     if caption_last > footer_baseline - 10.0 {
         return Err(SealError::TextTooLong);
     }
+    let captions = caption_lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| PlacedLine {
+            x: MARGIN_X,
+            y: caption_first + i as f32 * CAPTION_LINE_H,
+            size: CAPTION_SIZE,
+            text,
+        })
+        .collect();
+    Ok(PageLayout {
+        lines,
+        captions,
+        qr: (MARGIN_X, QR_TOP, QR_SIZE),
+        seal_centre: (seal_cx, seal_cy),
+    })
+}
+
+/// Lays out and draws `doc`; with `key`, a formal certificate (embedded JSON, file signature),
+/// without, a sample. The caller has checked the document against the key.
+fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, SealError> {
+    let content = &doc.content;
+    let record = &doc.seal.record;
+    let sample = key.is_none();
+    check_printable(&printed_texts(content, record))?;
+    let metrics = Metrics::load()?;
+    let font = pdf_font()?;
+    // Lay out everything first, so that overflow is an error before anything is drawn.
+    let layout = page_layout(content, &metrics)?;
+    let footer_baseline = PAGE_H - 28.0;
 
     let mut document = Document::new();
     let mut metadata = Metadata::new()
@@ -482,75 +573,33 @@ fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, Sea
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
         surface.set_fill(Some(fill(rgb::Color::black(), 1.0)));
-
-        for (i, line) in title_lines.iter().enumerate() {
-            let w = metrics.width(line) * TITLE_SIZE;
-            let y = TITLE_BASELINE + i as f32 * TITLE_SIZE * 1.4;
+        for line in &layout.lines {
             draw_line(
                 &mut surface,
                 &metrics,
                 &font,
-                (PAGE_W - w) / 2.0,
-                y,
-                TITLE_SIZE,
-                line,
+                line.x,
+                line.y,
+                line.size,
+                &line.text,
             );
         }
-        let serial_w = metrics.width(&serial_text) * SERIAL_SIZE;
-        draw_line(
-            &mut surface,
-            &metrics,
-            &font,
-            PAGE_W - MARGIN_X - serial_w,
-            serial_baseline,
-            SERIAL_SIZE,
-            &serial_text,
-        );
-        for (i, (indent, line)) in body_lines.iter().enumerate() {
-            let y = body_first + i as f32 * LINE_H;
+        let (qr_x, qr_y, qr_size) = layout.qr;
+        draw_qr(&mut surface, &content.verify_url, qr_x, qr_y, qr_size)?;
+        let (r, g, b) = CAPTION_GREY;
+        surface.set_fill(Some(fill(rgb::Color::new(r, g, b), 1.0)));
+        for line in &layout.captions {
             draw_line(
                 &mut surface,
                 &metrics,
                 &font,
-                MARGIN_X + indent,
-                y,
-                BODY_SIZE,
-                line,
+                line.x,
+                line.y,
+                line.size,
+                &line.text,
             );
         }
-        draw_line(
-            &mut surface,
-            &metrics,
-            &font,
-            right - name_w,
-            name_baseline,
-            BODY_SIZE,
-            &content.community_name,
-        );
-        draw_line(
-            &mut surface,
-            &metrics,
-            &font,
-            right - date_w,
-            date_baseline,
-            BODY_SIZE,
-            &date,
-        );
-
-        draw_qr(&mut surface, &content.verify_url, MARGIN_X, QR_TOP, QR_SIZE)?;
-        surface.set_fill(Some(fill(rgb::Color::new(0x33, 0x33, 0x33), 1.0)));
-        for (i, line) in caption_lines.iter().enumerate() {
-            let y = caption_first + i as f32 * CAPTION_LINE_H;
-            draw_line(
-                &mut surface,
-                &metrics,
-                &font,
-                MARGIN_X,
-                y,
-                CAPTION_SIZE,
-                line,
-            );
-        }
+        let (seal_cx, seal_cy) = layout.seal_centre;
 
         let seal = seal_graphic(&metrics, &font, record);
         surface.push_blend_mode(BlendMode::Multiply);
