@@ -121,6 +121,7 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
         listener,
         std::future::pending(),
     ));
+    start_up_jobs_done(&app).await;
     TestApp {
         base: format!("http://{addr}"),
         app,
@@ -128,6 +129,30 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
         pg_drop,
         _dir: dir,
     }
+}
+
+/// `serve` runs its background jobs once at start, on tasks of their own. The escalation run
+/// writes a `job_run` row and a `job.run` audit entry; on a loaded machine it could land in the
+/// middle of a test that counts audit entries to show a refused request changed nothing (CI
+/// saw exactly that: one entry more in `attachments_are_checked_by_size_content_and_name`).
+/// Wait until that run is recorded, at most 30 s, so every test starts after it.
+async fn start_up_jobs_done(app: &App) {
+    let db = app.store.db();
+    for _ in 0..600 {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) FROM job_run".to_owned(),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        if row.try_get_by_index::<i64>(0).unwrap() > 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the start-up escalation run was not recorded within 30 s");
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests assert them).
