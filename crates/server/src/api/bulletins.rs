@@ -128,7 +128,7 @@ pub struct PageParams {
 }
 
 /// The published bulletins, newest first (public, no login).
-#[utoipa::path(get, path = "/api/v1/bulletins", params(PageParams),
+#[utoipa::path(get, path = "/api/v1/bulletins", params(PageParams), security(()),
     responses((status = 200, body = PageOut<BulletinOut>), (status = 422, body = Problem)))]
 pub async fn list(
     State(s): State<AppState>,
@@ -139,7 +139,7 @@ pub async fn list(
 }
 
 /// One published bulletin (public, no login); a draft or an unknown id is not found.
-#[utoipa::path(get, path = "/api/v1/bulletins/{id}", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/bulletins/{id}", params(("id" = i64, Path)), security(()),
     responses((status = 200, body = BulletinOut), (status = 404, body = Problem)))]
 pub async fn get(
     State(s): State<AppState>,
@@ -149,7 +149,7 @@ pub async fn get(
 }
 
 /// The sealed PDF of a published bulletin (public; `jianfu verify` checks it offline).
-#[utoipa::path(get, path = "/api/v1/bulletins/{id}/pdf", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/bulletins/{id}/pdf", params(("id" = i64, Path)), security(()),
     responses((status = 200, description = "通报 PDF", content_type = "application/pdf"), (status = 404, body = Problem)))]
 pub async fn pdf(State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
     let (name, pdf) = s.app.bulletin_pdf(id).await?;
