@@ -874,68 +874,19 @@ impl App {
     /// Public verification of a bulletin by serial and check code (`/verify` sends `TB-`
     /// serials here). A wrong code looks exactly like an unknown serial.
     pub(crate) async fn verify_bulletin(&self, serial: String, code: &str) -> Result<VerifyView> {
-        let unknown = VerifyView {
-            state: "unknown",
-            state_zh: "查无此文书（编号或核验码不正确）",
-            serial,
-            type_name: None,
-            community_name: None,
-            applicant: None,
-            id_number: None,
-            issued_on: None,
-            seal_id: None,
-            seal_valid: None,
-            revoke_reason: None,
-            clauses: Vec::new(),
-        };
-        let Some(b) = bulletin::Entity::find()
-            .filter(bulletin::Column::Serial.eq(unknown.serial.as_str()))
+        let b = bulletin::Entity::find()
+            .filter(bulletin::Column::Serial.eq(serial.as_str()))
             .one(self.store.db())
-            .await?
-        else {
-            return Ok(unknown);
-        };
-        let (Some(stored_code), Some(document)) = (b.check_code, b.document) else {
-            return Ok(unknown);
-        };
-        let same = stored_code.len() == code.len()
-            && stored_code
-                .bytes()
-                .zip(code.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        if !same {
-            return Ok(unknown);
-        }
-        let doc: jianfu_seal::SealedCertificate =
-            serde_json::from_str(&document).map_err(|_| DomainError::internal())?;
-        let authority = self
-            .seal_authority_key()
-            .await?
-            .ok_or_else(DomainError::internal)?;
-        if let Err(e) = jianfu_seal::verify_sealed(&doc, &authority) {
-            tracing::error!(serial = %unknown.serial, code = e.code(), "a stored bulletin fails verification");
-            return Ok(VerifyView {
-                state: "invalid",
-                state_zh: "签名校验未通过，请联系发布单位",
-                ..unknown
-            });
-        }
-        Ok(VerifyView {
-            state: "authentic",
-            state_zh: "真实有效",
-            type_name: Some(doc.content.type_name),
-            community_name: Some(doc.content.community_name),
-            applicant: Some(doc.content.applicant_name),
-            issued_on: Some(doc.content.issued_on),
-            seal_id: Some(doc.seal.record.seal_id),
-            seal_valid: Some(format!(
-                "{} 至 {}",
-                doc.seal.record.valid_from, doc.seal.record.valid_to
-            )),
-            clauses: vec![CLAUSE.to_owned()],
-            ..unknown
-        })
+            .await?;
+        let stored = b.and_then(|b| b.check_code.zip(b.document));
+        self.verify_stored_document(
+            serial,
+            code,
+            stored,
+            vec![CLAUSE.to_owned()],
+            "签名校验未通过，请联系发布单位",
+        )
+        .await
     }
 }
 

@@ -927,48 +927,61 @@ impl App {
     /// `/verify`, which sends `ZG-` serials here): the stored sealed document is checked
     /// against the seal authority again. A wrong code looks exactly like an unknown serial.
     pub(crate) async fn verify_notice(&self, serial: String, code: &str) -> Result<VerifyView> {
-        let unknown = VerifyView {
-            state: "unknown",
-            state_zh: "查无此文书（编号或核验码不正确）",
-            serial,
-            type_name: None,
-            community_name: None,
-            applicant: None,
-            id_number: None,
-            issued_on: None,
-            seal_id: None,
-            seal_valid: None,
-            revoke_reason: None,
-            clauses: Vec::new(),
-        };
-        let Some(n) = rectification_notice::Entity::find()
-            .filter(rectification_notice::Column::Serial.eq(unknown.serial.as_str()))
+        let n = rectification_notice::Entity::find()
+            .filter(rectification_notice::Column::Serial.eq(serial.as_str()))
             .one(self.store.db())
-            .await?
-        else {
-            return Ok(unknown);
+            .await?;
+        let Some(n) = n else {
+            return Ok(VerifyView::unknown(serial));
         };
-        let same = n.check_code.len() == code.len()
-            && n.check_code
+        let clauses = serde_json::from_str(&n.clauses).unwrap_or_default();
+        let stored = Some((n.check_code, n.document));
+        self.verify_stored_document(
+            serial,
+            code,
+            stored,
+            clauses,
+            "签名校验未通过，请联系下发单位",
+        )
+        .await
+    }
+
+    /// The public check of a sealed supervision document (a notice, a bulletin) kept as
+    /// `stored` = (check code, sealed document JSON): unknown unless the code matches
+    /// (compared in constant time), then the seal and signature checked against the seal
+    /// authority again; `invalid_zh` tells whom to contact when that fails.
+    pub(crate) async fn verify_stored_document(
+        &self,
+        serial: String,
+        code: &str,
+        stored: Option<(String, String)>,
+        clauses: Vec<String>,
+        invalid_zh: &'static str,
+    ) -> Result<VerifyView> {
+        let Some((stored_code, document)) = stored else {
+            return Ok(VerifyView::unknown(serial));
+        };
+        let same = stored_code.len() == code.len()
+            && stored_code
                 .bytes()
                 .zip(code.bytes())
                 .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                 == 0;
         if !same {
-            return Ok(unknown);
+            return Ok(VerifyView::unknown(serial));
         }
         let doc: jianfu_seal::SealedCertificate =
-            serde_json::from_str(&n.document).map_err(|_| DomainError::internal())?;
+            serde_json::from_str(&document).map_err(|_| DomainError::internal())?;
         let authority = self
             .seal_authority_key()
             .await?
             .ok_or_else(DomainError::internal)?;
         if let Err(e) = jianfu_seal::verify_sealed(&doc, &authority) {
-            tracing::error!(serial = %n.serial, code = e.code(), "a stored notice fails verification");
+            tracing::error!(serial = %serial, code = e.code(), "a stored sealed document fails verification");
             return Ok(VerifyView {
                 state: "invalid",
-                state_zh: "签名校验未通过，请联系下发单位",
-                ..unknown
+                state_zh: invalid_zh,
+                ..VerifyView::unknown(serial)
             });
         }
         Ok(VerifyView {
@@ -983,8 +996,8 @@ impl App {
                 "{} 至 {}",
                 doc.seal.record.valid_from, doc.seal.record.valid_to
             )),
-            clauses: serde_json::from_str(&n.clauses).unwrap_or_default(),
-            ..unknown
+            clauses,
+            ..VerifyView::unknown(serial)
         })
     }
 

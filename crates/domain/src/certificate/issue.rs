@@ -163,6 +163,27 @@ pub struct VerifyView {
     pub clauses: Vec<String>,
 }
 
+impl VerifyView {
+    /// What a serial and check code that match no sealed document of a supervision body
+    /// show: nothing about it, so a wrong code looks exactly like an unknown serial.
+    pub(crate) fn unknown(serial: String) -> Self {
+        Self {
+            state: "unknown",
+            state_zh: "查无此文书（编号或核验码不正确）",
+            serial,
+            type_name: None,
+            community_name: None,
+            applicant: None,
+            id_number: None,
+            issued_on: None,
+            seal_id: None,
+            seal_valid: None,
+            revoke_reason: None,
+            clauses: Vec::new(),
+        }
+    }
+}
+
 /// The public base URL certificates link to for verification.
 pub fn verify_url(base: &str, serial: &str, code: &str) -> String {
     format!(
