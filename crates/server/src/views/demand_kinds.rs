@@ -4,7 +4,6 @@
 //! demands like any other: the demand page shows them, and the authority admits them there.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::authz::Action;
 use jianfu_domain::demand_kinds::{AgencyForm, CertificateDemandForm, TemporaryPlaqueForm};
@@ -14,7 +13,7 @@ use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::Form;
 use crate::state::AppState;
-use crate::views::{Chrome, FormError, form_status, is_form_error, render};
+use crate::views::{Chrome, FormError, Shown, is_form_error, render};
 
 #[derive(askama::Template)]
 #[template(path = "temporary_plaque_form.html")]
@@ -28,10 +27,15 @@ struct TemporaryPlaquePage {
 async fn temporary_plaque_page(
     state: &AppState,
     user: &CurrentUser,
-    form: TemporaryPlaqueForm,
-    error: FormError,
-    status: StatusCode,
+    shown: Shown<'_, TemporaryPlaqueForm>,
 ) -> Response {
+    let Shown {
+        entered,
+        error,
+        status,
+        ..
+    } = shown;
+    let form = entered.unwrap_or_default();
     let mut units = Vec::new();
     for g in &user.principal.grants {
         if jianfu_domain::authz::permits(g.role, Action::RequestTemporaryPlaque) {
@@ -57,7 +61,7 @@ pub async fn temporary_plaque_form(State(state): State<AppState>, user: CurrentU
         placement: "outdoor".into(),
         ..Default::default()
     };
-    temporary_plaque_page(&state, &user, form, FormError::default(), StatusCode::OK).await
+    temporary_plaque_page(&state, &user, Shown::fresh(None).with(form)).await
 }
 
 pub async fn temporary_plaque_submit(
@@ -68,8 +72,7 @@ pub async fn temporary_plaque_submit(
     match state.app.request_temporary_plaque(&user.ctx(), &f).await {
         Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            temporary_plaque_page(&state, &user, f, FormError::from_domain(&e), status).await
+            temporary_plaque_page(&state, &user, Shown::refused(&e, f)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -88,10 +91,15 @@ struct AgencyPage {
 async fn agency_page(
     state: &AppState,
     user: &CurrentUser,
-    form: AgencyForm,
-    error: FormError,
-    status: StatusCode,
+    shown: Shown<'_, AgencyForm>,
 ) -> Response {
+    let Shown {
+        entered,
+        error,
+        status,
+        ..
+    } = shown;
+    let form = entered.unwrap_or_default();
     let (departments, places) = match state.app.drafting_context(&user.ctx()).await {
         Ok(x) => x,
         Err(e) => return PageError(e).into_response(),
@@ -113,7 +121,7 @@ pub async fn agency_form(State(state): State<AppState>, user: CurrentUser) -> Re
         target_mode: "communities".into(),
         ..Default::default()
     };
-    agency_page(&state, &user, form, FormError::default(), StatusCode::OK).await
+    agency_page(&state, &user, Shown::fresh(None).with(form)).await
 }
 
 pub async fn agency_submit(
@@ -123,10 +131,7 @@ pub async fn agency_submit(
 ) -> Response {
     match state.app.create_agency_requirement(&user.ctx(), &f).await {
         Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            agency_page(&state, &user, f, FormError::from_domain(&e), status).await
-        }
+        Err(e) if is_form_error(&e) => agency_page(&state, &user, Shown::refused(&e, f)).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -146,10 +151,15 @@ struct CertificateDemandPage {
 async fn certificate_demand_page(
     state: &AppState,
     user: &CurrentUser,
-    form: CertificateDemandForm,
-    error: FormError,
-    status: StatusCode,
+    shown: Shown<'_, CertificateDemandForm>,
 ) -> Response {
+    let Shown {
+        entered,
+        error,
+        status,
+        ..
+    } = shown;
+    let form = entered.unwrap_or_default();
     let ctx = user.ctx();
     let (departments, places) = match state.app.drafting_context(&ctx).await {
         Ok(x) => x,
@@ -177,7 +187,7 @@ pub async fn certificate_demand_form(State(state): State<AppState>, user: Curren
         target_mode: "scope".into(),
         ..Default::default()
     };
-    certificate_demand_page(&state, &user, form, FormError::default(), StatusCode::OK).await
+    certificate_demand_page(&state, &user, Shown::fresh(None).with(form)).await
 }
 
 pub async fn certificate_demand_submit(
@@ -188,8 +198,7 @@ pub async fn certificate_demand_submit(
     match state.app.create_certificate_demand(&user.ctx(), &f).await {
         Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            certificate_demand_page(&state, &user, f, FormError::from_domain(&e), status).await
+            certificate_demand_page(&state, &user, Shown::refused(&e, f)).await
         }
         Err(e) => PageError(e).into_response(),
     }

@@ -21,7 +21,7 @@ use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::list::{self, Cell, Column, Export, ListExport, ListQuery};
-use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
+use crate::views::{Chrome, DoneQuery, FormError, Shown, is_form_error, render, when};
 
 // ---------------------------------------------------------------- list
 
@@ -155,10 +155,15 @@ async fn form_page(
     user: &CurrentUser,
     action: String,
     stash: Option<(i64, String)>,
-    form: DemandForm,
-    error: FormError,
-    status: StatusCode,
+    shown: Shown<'_, DemandForm>,
 ) -> Response {
+    let Shown {
+        entered,
+        error,
+        status,
+        ..
+    } = shown;
+    let form = entered.unwrap_or_default();
     let (departments, places) = match state.app.drafting_context(&user.ctx()).await {
         Ok(x) => x,
         Err(e) => return PageError(e).into_response(),
@@ -189,9 +194,7 @@ pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Respo
         &user,
         "/demands".into(),
         None,
-        form,
-        FormError::default(),
-        StatusCode::OK,
+        Shown::fresh(None).with(form),
     )
     .await
 }
@@ -259,9 +262,7 @@ async fn refill(
         user,
         "/demands".into(),
         stash.map(|s| (s, String::new())),
-        form,
-        FormError::from_domain(e),
-        form_status(e),
+        Shown::refused(e, form),
     )
     .await
 }
@@ -291,9 +292,10 @@ pub async fn stashed_form(
         &user,
         "/demands".into(),
         Some((stash.id, when(stash.updated_at))),
-        stash.form,
-        error,
-        StatusCode::OK,
+        Shown {
+            error,
+            ..Shown::fresh(None).with(stash.form)
+        },
     )
     .await
 }
@@ -326,9 +328,7 @@ pub async fn edit_form(
                 &user,
                 format!("/demands/{id}"),
                 None,
-                form_of(&d),
-                FormError::default(),
-                StatusCode::OK,
+                Shown::fresh(None).with(form_of(&d)),
             )
             .await
         }
@@ -355,17 +355,8 @@ pub async fn update(
     {
         Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            form_page(
-                &state,
-                &user,
-                format!("/demands/{id}"),
-                None,
-                form,
-                FormError::from_domain(&e),
-                status,
-            )
-            .await
+            let page = format!("/demands/{id}");
+            form_page(&state, &user, page, None, Shown::refused(&e, form)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -397,10 +388,14 @@ async fn detail_page(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    error: FormError,
-    status: StatusCode,
-    done: Option<&str>,
+    shown: Shown<'_, ()>,
 ) -> Response {
+    let Shown {
+        error,
+        status,
+        done,
+        ..
+    } = shown;
     let d = match state.app.demand_detail(&user.ctx(), id).await {
         Ok(d) => d,
         Err(e) => return PageError(e).into_response(),
@@ -473,15 +468,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(done): Query<DoneQuery>,
 ) -> Response {
-    detail_page(
-        &state,
-        &user,
-        id,
-        FormError::default(),
-        StatusCode::OK,
-        done.done.as_deref(),
-    )
-    .await
+    detail_page(&state, &user, id, Shown::fresh(done.done.as_deref())).await
 }
 
 async fn after(
@@ -492,10 +479,7 @@ async fn after(
 ) -> Response {
     match r {
         Ok(_) => Redirect::to(&format!("/demands/{id}")).into_response(),
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            detail_page(state, user, id, FormError::from_domain(&e), status, None).await
-        }
+        Err(e) if is_form_error(&e) => detail_page(state, user, id, Shown::refused(&e, None)).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -742,10 +726,15 @@ pub struct ReportQuery {
 async fn report_page(
     state: &AppState,
     user: &CurrentUser,
-    form: ReportFormView,
-    error: FormError,
-    status: StatusCode,
+    shown: Shown<'_, ReportFormView>,
 ) -> Response {
+    let Shown {
+        entered,
+        error,
+        status,
+        ..
+    } = shown;
+    let form = entered.unwrap_or_default();
     let communities = match state
         .app
         .nodes_where(&user.principal, Action::ReportUnadmitted)
@@ -775,7 +764,7 @@ pub async fn report_form(
         claimed_number: q.number,
         ..Default::default()
     };
-    report_page(&state, &user, form, FormError::default(), StatusCode::OK).await
+    report_page(&state, &user, Shown::fresh(None).with(form)).await
 }
 
 pub async fn report_submit(
@@ -786,14 +775,13 @@ pub async fn report_submit(
     match state.app.report_unadmitted(&user.ctx(), &f).await {
         Ok(id) => Redirect::to(&format!("/reports/{id}/filed")).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
             let form = ReportFormView {
                 community_id: f.community_id,
                 demanding_unit: f.demanding_unit,
                 description: f.description,
                 claimed_number: f.claimed_number,
             };
-            report_page(&state, &user, form, FormError::from_domain(&e), status).await
+            report_page(&state, &user, Shown::refused(&e, form)).await
         }
         Err(e) => PageError(e).into_response(),
     }

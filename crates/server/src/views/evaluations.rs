@@ -4,7 +4,6 @@
 //! admits it there.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::evaluation::{EvaluationForm, IndicatorForm, MaterialForm, VISIT_DAY_MINUTES};
 use jianfu_domain::tree::NodeView;
@@ -14,7 +13,7 @@ use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::Form;
 use crate::state::AppState;
-use crate::views::{Chrome, FormError, form_status, is_form_error, render};
+use crate::views::{Chrome, FormError, Shown, is_form_error, render};
 
 /// Empty indicator rows the page offers at least.
 const INDICATOR_ROWS: usize = 5;
@@ -114,10 +113,15 @@ fn padded<T: Clone + Default>(rows: &[T], at_least: usize) -> Vec<T> {
 async fn evaluation_page(
     state: &AppState,
     user: &CurrentUser,
-    form: EvaluationForm,
-    error: FormError,
-    status: StatusCode,
+    shown: Shown<'_, EvaluationForm>,
 ) -> Response {
+    let Shown {
+        entered,
+        error,
+        status,
+        ..
+    } = shown;
+    let form = entered.unwrap_or_default();
     use jianfu_rules::plaque::MandateLevel;
     use jianfu_rules::{EvaluationKind, Organisation};
     let (departments, places) = match state.app.drafting_context(&user.ctx()).await {
@@ -156,7 +160,7 @@ pub async fn evaluation_form(State(state): State<AppState>, user: CurrentUser) -
         target_mode: "scope".into(),
         ..Default::default()
     };
-    evaluation_page(&state, &user, form, FormError::default(), StatusCode::OK).await
+    evaluation_page(&state, &user, Shown::fresh(None).with(form)).await
 }
 
 pub async fn evaluation_submit(
@@ -167,10 +171,7 @@ pub async fn evaluation_submit(
     let f = f.into_form();
     match state.app.create_evaluation(&user.ctx(), &f).await {
         Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            evaluation_page(&state, &user, f, FormError::from_domain(&e), status).await
-        }
+        Err(e) if is_form_error(&e) => evaluation_page(&state, &user, Shown::refused(&e, f)).await,
         Err(e) => PageError(e).into_response(),
     }
 }

@@ -3,7 +3,7 @@
 //! the approval's temporary password once.
 
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::credential_reset::{CredentialResetView, ResetDone, ResetKind};
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
-use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render, when};
+use crate::views::{Chrome, DoneQuery, FormError, Shown, is_form_error, render, when};
 
 pub struct Row {
     pub r: CredentialResetView,
@@ -35,12 +35,16 @@ struct ResetsPage {
 async fn page(
     state: &AppState,
     user: &CurrentUser,
-    username: String,
-    error: FormError,
-    status: StatusCode,
-    flash: Option<&str>,
+    shown: Shown<'_, String>,
     done: Option<(String, String)>,
 ) -> Response {
+    let Shown {
+        entered,
+        error,
+        status,
+        done: flash,
+    } = shown;
+    let username = entered.unwrap_or_default();
     let rows = match state.app.list_admin_resets(&user.ctx()).await {
         Ok(r) => r,
         Err(e) => return PageError(e).into_response(),
@@ -78,16 +82,7 @@ pub async fn list(
     user: CurrentUser,
     Query(done): Query<DoneQuery>,
 ) -> Response {
-    page(
-        &state,
-        &user,
-        String::new(),
-        FormError::default(),
-        StatusCode::OK,
-        done.done.as_deref(),
-        None,
-    )
-    .await
+    page(&state, &user, Shown::fresh(done.done.as_deref()), None).await
 }
 
 #[derive(Deserialize)]
@@ -110,17 +105,7 @@ pub async fn request(
     {
         Ok(_) => Redirect::to("/admin/resets?done=reset_requested").into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            page(
-                &state,
-                &user,
-                f.username,
-                FormError::from_domain(&e),
-                status,
-                None,
-                None,
-            )
-            .await
+            page(&state, &user, Shown::refused(&e, f.username), None).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -135,10 +120,7 @@ async fn decide(state: AppState, user: CurrentUser, id: i64, approve: bool) -> R
             page(
                 &state,
                 &user,
-                String::new(),
-                FormError::default(),
-                StatusCode::OK,
-                Some("reset_approved"),
+                Shown::fresh(Some("reset_approved")),
                 Some((request.username, p)),
             )
             .await
@@ -146,19 +128,7 @@ async fn decide(state: AppState, user: CurrentUser, id: i64, approve: bool) -> R
         // A second factor's reset has no temporary password: the owner enrols again.
         Ok(_) if approve => Redirect::to("/admin/resets?done=second_factor_reset").into_response(),
         Ok(_) => Redirect::to("/admin/resets?done=reset_rejected").into_response(),
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            page(
-                &state,
-                &user,
-                String::new(),
-                FormError::from_domain(&e),
-                status,
-                None,
-                None,
-            )
-            .await
-        }
+        Err(e) if is_form_error(&e) => page(&state, &user, Shown::refused(&e, None), None).await,
         Err(e) => PageError(e).into_response(),
     }
 }
