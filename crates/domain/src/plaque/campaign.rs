@@ -6,13 +6,8 @@ use crate::text;
 use std::collections::HashMap;
 
 use jianfu_rules::plaque::{SelfInspectionFacts, check_self_inspection, self_inspection_deadline};
-use jianfu_store::entity::{account, campaign, campaign_unit, node, plaque};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::sea_query::ExprTrait;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use jianfu_store::entity::{campaign, campaign_unit};
+use jianfu_store::repo::{plaques as repo, tree};
 use serde::{Deserialize, Serialize};
 
 use super::{Counts, PlaqueStatus, PlaqueView, lists, rules_date};
@@ -138,11 +133,8 @@ impl App {
                 "当日没有生效的自检自查期限（4.1-7），请先维护挂牌清单数据",
             )
         })?;
-        if let Some(c) = campaign::Entity::find()
-            .filter(campaign::Column::DistrictNodeId.eq(district.id))
-            .filter(campaign::Column::Deadline.gte(today.to_string()))
-            .one(self.store.db())
-            .await?
+        if let Some(c) =
+            repo::latest_campaign(self.store.db(), district.id, &today.to_string()).await?
         {
             return Err(DomainError::conflict(
                 "campaign_in_progress",
@@ -152,12 +144,8 @@ impl App {
                 ),
             ));
         }
-        let units: Vec<node::Model> = node::Entity::find()
-            .filter(node::Column::ParentId.eq(district.id))
-            .filter(node::Column::Kind.is_in([NodeKind::Street.as_str(), NodeKind::Town.as_str()]))
-            .order_by_asc(node::Column::DivisionCode)
-            .all(self.store.db())
-            .await?;
+        let kinds = [NodeKind::Street.as_str(), NodeKind::Town.as_str()];
+        let units = tree::children_of_kinds(self.store.db(), district.id, &kinds).await?;
         if units.is_empty() {
             return Err(DomainError::conflict(
                 "campaign_no_units",
@@ -166,37 +154,26 @@ impl App {
         }
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let row = campaign::ActiveModel {
-            district_node_id: Set(district.id),
-            title: Set(title.clone()),
-            launched_on: Set(today.to_string()),
-            deadline: Set(deadline.to_string()),
-            launched_by: Set(ctx.principal.account_id),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
-        .await?;
-        for u in &units {
-            campaign_unit::ActiveModel {
-                campaign_id: Set(row.id),
-                unit_node_id: Set(u.id),
-                completed_on: Set(None),
-                completed_by: Set(None),
-                note: Set(None),
-            }
-            .insert(tx.conn())
-            .await?;
-        }
+        let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+        let new = repo::NewCampaign {
+            district_id: district.id,
+            title: &title,
+            launched_on: &today.to_string(),
+            deadline: &deadline.to_string(),
+            launched_by: ctx.principal.account_id,
+            now,
+            units: &unit_ids,
+        };
+        let id = repo::insert_campaign(tx.conn(), &new).await?;
         tx.audit(ctx.entry(
             "campaign.launch",
             "campaign",
-            Some(row.id.to_string()),
+            Some(id.to_string()),
             serde_json::json!({ "district": district.name, "title": title, "launched_on": today.to_string(), "deadline": deadline.to_string(), "units": units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), "clauses": ["4.1-3", "4.1-7"] }),
         ))
         .await?;
         tx.commit().await?;
-        self.campaign(ctx, row.id).await
+        self.campaign(ctx, id).await
     }
 
     /// The districts where the user may launch a campaign.
@@ -220,27 +197,21 @@ impl App {
     ) -> Result<Page<CampaignSummary>> {
         self.visible_or_deny(ctx, Action::ViewPlaques, "您的角色不能查看挂牌自检自查")
             .await?;
-        let districts: HashMap<i64, NodeView> = node::Entity::find()
-            .filter(node::Column::Kind.eq(NodeKind::District.as_str()))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|n| NodeView::from_row(n).map(|v| (v.id, v)))
-            .collect::<Result<_>>()?;
+        let districts: HashMap<i64, NodeView> =
+            tree::of_kind(self.store.db(), NodeKind::District.as_str())
+                .await?
+                .into_iter()
+                .map(|n| NodeView::from_row(n).map(|v| (v.id, v)))
+                .collect::<Result<_>>()?;
         let visible: Vec<i64> = districts
             .values()
             .filter(|d| sees_district(ctx, d))
             .map(|d| d.id)
             .collect();
-        let q = campaign::Entity::find()
-            .filter(campaign::Column::DistrictNodeId.is_in(visible))
-            .order_by_desc(campaign::Column::Id);
-        let (total, rows) = page.fetch(q, self.store.db()).await?;
+        let db = self.store.db();
+        let (rows, total) = repo::campaigns(db, visible, page.offset(), page.per_page).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let units = campaign_unit::Entity::find()
-            .filter(campaign_unit::Column::CampaignId.is_in(ids))
-            .all(self.store.db())
-            .await?;
+        let units = repo::campaign_units(db, ids).await?;
         let today = self.today().to_string();
         let items = rows
             .into_iter()
@@ -271,8 +242,7 @@ impl App {
     }
 
     async fn campaign_row(&self, id: i64) -> Result<(campaign::Model, NodeView)> {
-        let row = campaign::Entity::find_by_id(id)
-            .one(self.store.db())
+        let row = repo::campaign(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("自检自查"))?;
         let district = self.find_node(row.district_node_id).await?;
@@ -292,40 +262,23 @@ impl App {
         let today = self.today();
         let launched =
             jianfu_rules::Date::parse(&row.launched_on).ok_or_else(DomainError::internal)?;
-        let unit_rows = campaign_unit::Entity::find()
-            .filter(campaign_unit::Column::CampaignId.eq(id))
-            .all(self.store.db())
-            .await?;
-        let nodes: HashMap<i64, NodeView> = node::Entity::find()
-            .filter(node::Column::Id.is_in(unit_rows.iter().map(|u| u.unit_node_id)))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|n| NodeView::from_row(n).map(|v| (v.id, v)))
-            .collect::<Result<_>>()?;
+        let db = self.store.db();
+        let unit_rows = repo::campaign_units(db, vec![id]).await?;
+        let nodes: HashMap<i64, NodeView> =
+            tree::by_ids(db, unit_rows.iter().map(|u| u.unit_node_id).collect())
+                .await?
+                .into_iter()
+                .map(|n| NodeView::from_row(n).map(|v| (v.id, v)))
+                .collect::<Result<_>>()?;
         let mut people: Vec<i64> = unit_rows.iter().filter_map(|u| u.completed_by).collect();
         people.push(row.launched_by);
-        let names: HashMap<i64, String> = account::Entity::find()
-            .filter(account::Column::Id.is_in(people))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.display_name))
-            .collect();
+        let names = jianfu_store::repo::accounts::display_names(db, people).await?;
         let counts = self.unit_counts(&Scope::subtree(&district.path)).await?;
         let district_nodes = self.nodes_under(&Scope::subtree(&district.path)).await?;
         // Hanging plaques checked since the launch, per unit.
-        let rechecked: Vec<(i64, i64)> = plaque::Entity::find()
-            .select_only()
-            .column(plaque::Column::UnitNodeId)
-            .column_as(Expr::col(plaque::Column::Id).count(), "n")
-            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-            .filter(plaque::Column::CheckedAt.gte(row.created_at))
-            .filter(Scope::subtree(&district.path).holds(plaque::Column::UnitNodeId))
-            .group_by(plaque::Column::UnitNodeId)
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
+        let subtree = Scope::subtree(&district.path);
+        let hanging = PlaqueStatus::Hanging.as_str();
+        let rechecked = repo::checked_since_by_unit(db, &subtree, hanging, row.created_at).await?;
         let rechecked: HashMap<i64, u64> = rechecked
             .into_iter()
             .map(|(u, n)| (u, u64::try_from(n).unwrap_or(0)))
@@ -399,16 +352,13 @@ impl App {
             });
         }
         units.sort_by(|a, b| a.unit_name.cmp(&b.unit_name));
-        let noncompliant_rows = plaque::Entity::find()
-            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-            .filter(plaque::Column::Compliant.eq(false))
-            .filter(Scope::subtree(&district.path).holds(plaque::Column::UnitNodeId))
-            .order_by_asc(plaque::Column::UnitNodeId)
-            .order_by_asc(plaque::Column::Id)
-            .limit(500)
-            .into_partial_model::<plaque::Listed>()
-            .all(self.store.db())
-            .await?;
+        let query = repo::PlaqueQuery {
+            place: repo::Where::Scope(&subtree),
+            status: Some(hanging),
+            compliant: Some(false),
+            name_contains: "",
+        };
+        let (noncompliant_rows, _) = repo::list(&self.store, query, 0, 500).await?;
         let noncompliant = self.plaque_views(noncompliant_rows).await?;
         Ok(CampaignView {
             id: row.id,
@@ -443,8 +393,7 @@ impl App {
         let unit = self.find_node(unit_id).await?;
         self.check(ctx, Action::CompleteSelfInspection, &unit.target())
             .await?;
-        let cu = campaign_unit::Entity::find_by_id((campaign_id, unit_id))
-            .one(self.store.db())
+        let cu = repo::campaign_unit(self.store.db(), campaign_id, unit_id)
             .await?
             .ok_or_else(|| {
                 DomainError::not_found(&format!("{}在本次自检自查中的记录", unit.name))
@@ -463,16 +412,13 @@ impl App {
                 "说明不能超过 1000 字",
             ));
         }
-        let pending: Vec<String> = plaque::Entity::find()
-            .select_only()
-            .column(plaque::Column::Name)
-            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-            .filter(plaque::Column::CheckedAt.lt(row.created_at))
-            .filter(Scope::subtree(&unit.path).holds(plaque::Column::UnitNodeId))
-            .order_by_asc(plaque::Column::Id)
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
+        let pending = repo::names_unchecked_since(
+            self.store.db(),
+            &Scope::subtree(&unit.path),
+            PlaqueStatus::Hanging.as_str(),
+            row.created_at,
+        )
+        .await?;
         if !pending.is_empty() {
             let shown: Vec<&str> = pending.iter().take(5).map(String::as_str).collect();
             return Err(DomainError::conflict(
@@ -500,25 +446,12 @@ impl App {
             .iter()
             .any(|r| r.code == "self_inspection_late");
         let mut tx = self.store.begin_write().await?;
-        let n = campaign_unit::Entity::update_many()
-            .col_expr(
-                campaign_unit::Column::CompletedOn,
-                Expr::value(today.to_string()),
-            )
-            .col_expr(
-                campaign_unit::Column::CompletedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(
-                campaign_unit::Column::Note,
-                Expr::value(Some(note.to_owned()).filter(|s| !s.is_empty())),
-            )
-            .filter(campaign_unit::Column::CampaignId.eq(campaign_id))
-            .filter(campaign_unit::Column::UnitNodeId.eq(unit_id))
-            .filter(campaign_unit::Column::CompletedOn.is_null())
-            .exec(tx.conn())
-            .await?;
-        if n.rows_affected != 1 {
+        let note = Some(note).filter(|s| !s.is_empty());
+        let on = today.to_string();
+        let by = ctx.principal.account_id;
+        let completed =
+            repo::complete_campaign_unit(tx.conn(), campaign_id, unit_id, &on, by, note).await?;
+        if !completed {
             return Err(DomainError::conflict(
                 "self_inspection_completed",
                 format!("{}已完成本次自检自查", unit.name),

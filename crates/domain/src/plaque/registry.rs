@@ -10,13 +10,8 @@ use jianfu_rules::plaque::{
     UnitPlaces, check_plaque, check_temporary_plaque, normalise_name,
 };
 use jianfu_rules::{Decision, Outcome};
-use jianfu_store::entity::{account, campaign, campaign_unit, node, plaque, removal_task};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
-use jianfu_store::repo::plaques as repo;
+use jianfu_store::orm::ConnectionTrait;
+use jianfu_store::repo::plaques::{self as repo, TaskSelection, Where};
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -206,6 +201,22 @@ impl Valid {
             since: self.since,
         }
     }
+
+    /// The plaque as its row stores it (`since` is the date as text, a new photo with its type).
+    fn described<'a>(
+        &'a self,
+        since: &'a str,
+        photo: Option<(&'a [u8], &'a str)>,
+    ) -> repo::Described<'a> {
+        repo::Described {
+            name: &self.name,
+            placement: placement_str(self.placement),
+            kind: self.kind.map(kind_str),
+            location: &self.location,
+            since,
+            photo,
+        }
+    }
 }
 
 /// The finding a removal task records.
@@ -221,6 +232,24 @@ struct Judgement {
     finding: Option<Finding>,
     matched_key: Option<String>,
     move_to: Option<Placement>,
+}
+
+impl Judgement {
+    /// The verdict as the plaque's row stores it, checked at `at`; `decision` is the JSON of
+    /// its [`DecisionView`] (see [`decision_json`]).
+    fn stored<'a>(&'a self, decision: &'a str, at: i64) -> repo::Judged<'a> {
+        repo::Judged {
+            decision,
+            compliant: self.decision.outcome != Outcome::Reject,
+            matched_key: self.matched_key.as_deref(),
+            at,
+        }
+    }
+}
+
+/// The decision as the plaque's row stores it.
+fn decision_json(d: &DecisionView) -> Result<String> {
+    serde_json::to_string(d).map_err(|_| DomainError::internal())
 }
 
 fn placement_str(p: Placement) -> &'static str {
@@ -451,11 +480,7 @@ impl App {
         if ids.is_empty() {
             return Ok(places);
         }
-        let rows = node::Entity::find()
-            .filter(node::Column::Id.is_in(ids))
-            .all(self.store.db())
-            .await?;
-        for n in rows {
+        for n in jianfu_store::repo::tree::by_ids(self.store.db(), ids).await? {
             let slot = match NodeKind::parse(&n.kind)? {
                 NodeKind::City => &mut places.city,
                 NodeKind::District => &mut places.district,
@@ -467,10 +492,8 @@ impl App {
         Ok(places)
     }
 
-    pub(crate) async fn plaque_row(&self, id: i64) -> Result<plaque::Listed> {
-        plaque::Entity::find_by_id(id)
-            .into_partial_model::<plaque::Listed>()
-            .one(self.store.db())
+    pub(crate) async fn plaque_row(&self, id: i64) -> Result<repo::PlaqueRow> {
+        repo::plaque(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("挂牌"))
     }
@@ -638,12 +661,7 @@ impl App {
             return Ok(today_s);
         }
         if let Ok(district) = self.district_of(&unit.path).await
-            && let Some(c) = campaign::Entity::find()
-                .filter(campaign::Column::DistrictNodeId.eq(district.id))
-                .filter(campaign::Column::Deadline.gte(today_s.as_str()))
-                .order_by_desc(campaign::Column::Deadline)
-                .one(self.store.db())
-                .await?
+            && let Some(c) = repo::latest_campaign(self.store.db(), district.id, &today_s).await?
         {
             return Ok(c.deadline);
         }
@@ -713,33 +731,18 @@ impl App {
         let mut ids = Vec::with_capacity(prepared.len());
         for (unit, v, photo, photo_type, j, deadline) in prepared {
             let decision = DecisionView::from_decision(&j.decision);
-            let row = plaque::ActiveModel {
-                unit_node_id: Set(unit.id),
-                name: Set(v.name.clone()),
-                placement: Set(placement_str(v.placement).into()),
-                kind: Set(v.kind.map(|k| kind_str(k).to_owned())),
-                location: Set(v.location.clone()),
-                since: Set(v.since.to_string()),
-                status: Set(PlaqueStatus::Hanging.as_str().into()),
-                removed_on: Set(None),
-                photo: Set(photo.map(<[u8]>::to_vec)),
-                photo_type: Set(photo_type.map(str::to_owned)),
-                temporary_demand_id: Set(v.temporary.as_ref().map(|g| g.demand_id)),
-                decision: Set(
-                    serde_json::to_string(&decision).map_err(|_| DomainError::internal())?
-                ),
-                compliant: Set(j.decision.outcome != Outcome::Reject),
-                matched_key: Set(j.matched_key.clone()),
-                checked_at: Set(now),
-                created_by: Set(actor.account_id()),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            let id = plaque::Entity::insert(row)
-                .exec(tx.conn())
-                .await?
-                .last_insert_id;
+            let since = v.since.to_string();
+            let described = v.described(&since, photo.zip(photo_type));
+            let id = repo::insert_plaque(
+                tx.conn(),
+                unit.id,
+                &described,
+                PlaqueStatus::Hanging.as_str(),
+                v.temporary.as_ref().map(|g| g.demand_id),
+                &j.stored(&decision_json(&decision)?, now),
+                actor.account_id(),
+            )
+            .await?;
             let task = sync_task(tx.conn(), id, unit.id, &j, &deadline, actor, today, now).await?;
             tx.audit(actor.entry(
                 "plaque.add",
@@ -798,43 +801,13 @@ impl App {
         let now = self.now_ms();
         let actor = Actor::User(ctx);
         let mut tx = self.store.begin_write().await?;
-        let mut update = plaque::Entity::update_many()
-            .col_expr(plaque::Column::Name, Expr::value(v.name.clone()))
-            .col_expr(
-                plaque::Column::Placement,
-                Expr::value(placement_str(v.placement)),
-            )
-            .col_expr(
-                plaque::Column::Kind,
-                Expr::value(v.kind.map(|k| kind_str(k).to_owned())),
-            )
-            .col_expr(plaque::Column::Location, Expr::value(v.location.clone()))
-            .col_expr(plaque::Column::Since, Expr::value(v.since.to_string()))
-            .col_expr(
-                plaque::Column::Decision,
-                Expr::value(serde_json::to_string(&decision).map_err(|_| DomainError::internal())?),
-            )
-            .col_expr(
-                plaque::Column::Compliant,
-                Expr::value(j.decision.outcome != Outcome::Reject),
-            )
-            .col_expr(
-                plaque::Column::MatchedKey,
-                Expr::value(j.matched_key.clone()),
-            )
-            .col_expr(plaque::Column::CheckedAt, Expr::value(now))
-            .col_expr(plaque::Column::UpdatedAt, Expr::value(now));
-        if let (Some(b), Some(t)) = (photo, photo_type) {
-            update = update
-                .col_expr(plaque::Column::Photo, Expr::value(b.to_vec()))
-                .col_expr(plaque::Column::PhotoType, Expr::value(t));
-        }
-        let n = update
-            .filter(plaque::Column::Id.eq(id))
-            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if n.rows_affected != 1 {
+        let since = v.since.to_string();
+        let described = v.described(&since, photo.zip(photo_type));
+        let hanging = PlaqueStatus::Hanging.as_str();
+        let json = decision_json(&decision)?;
+        let corrected =
+            repo::correct_plaque(tx.conn(), id, hanging, &described, &j.stored(&json, now)).await?;
+        if !corrected {
             return Err(DomainError::conflict(
                 "plaque_removed",
                 "该牌子已清理，不能再修改；请刷新",
@@ -883,13 +856,9 @@ impl App {
         let (unit, _) = self.plaque_unit(unit_id).await?;
         self.check(ctx, Action::ManagePlaques, &unit.target())
             .await?;
-        let rows = plaque::Entity::find()
-            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-            .filter(Scope::subtree(&unit.path).holds(plaque::Column::UnitNodeId))
-            .order_by_asc(plaque::Column::Id)
-            .into_partial_model::<plaque::Listed>()
-            .all(self.store.db())
-            .await?;
+        let subtree = Scope::subtree(&unit.path);
+        let hanging = PlaqueStatus::Hanging.as_str();
+        let rows = repo::plaques_in(self.store.db(), Where::Scope(&subtree), hanging).await?;
         self.recheck(Actor::User(ctx), &unit, rows, "plaque.recheck_all")
             .await
     }
@@ -900,7 +869,7 @@ impl App {
         &self,
         actor: Actor<'_>,
         scope: &NodeView,
-        rows: Vec<plaque::Listed>,
+        rows: Vec<repo::PlaqueRow>,
         action: &str,
     ) -> Result<(usize, usize)> {
         let today = self.today();
@@ -946,24 +915,9 @@ impl App {
             if !compliant {
                 noncompliant += 1;
             }
-            plaque::Entity::update_many()
-                .col_expr(
-                    plaque::Column::Decision,
-                    Expr::value(
-                        serde_json::to_string(&decision).map_err(|_| DomainError::internal())?,
-                    ),
-                )
-                .col_expr(plaque::Column::Compliant, Expr::value(compliant))
-                .col_expr(
-                    plaque::Column::MatchedKey,
-                    Expr::value(j.matched_key.clone()),
-                )
-                .col_expr(plaque::Column::CheckedAt, Expr::value(now))
-                .col_expr(plaque::Column::UpdatedAt, Expr::value(now))
-                .filter(plaque::Column::Id.eq(*id))
-                .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-                .exec(tx.conn())
-                .await?;
+            let hanging = PlaqueStatus::Hanging.as_str();
+            let json = decision_json(&decision)?;
+            repo::rejudge_plaque(tx.conn(), *id, hanging, &j.stored(&json, now)).await?;
             let t = sync_task(tx.conn(), *id, *unit_id, j, deadline, actor, today, now).await?;
             if let Some(t) = t.opened() {
                 opened.push(t);
@@ -1071,10 +1025,8 @@ impl App {
         self.task_view_of(self.task_row(task_id).await?).await
     }
 
-    async fn task_row(&self, id: i64) -> Result<removal_task::Listed> {
-        removal_task::Entity::find_by_id(id)
-            .into_partial_model::<removal_task::Listed>()
-            .one(self.store.db())
+    async fn task_row(&self, id: i64) -> Result<repo::TaskRow> {
+        repo::task(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("清理任务"))
     }
@@ -1094,13 +1046,12 @@ impl App {
 
     /// A plaque's photo (content type, bytes), through authorization only.
     pub async fn plaque_photo(&self, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>)> {
-        let row = plaque::Entity::find_by_id(id)
-            .one(self.store.db())
+        let (unit_id, photo, photo_type) = repo::plaque_photo(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("挂牌"))?;
-        let unit = self.find_node(row.unit_node_id).await?;
+        let unit = self.find_node(unit_id).await?;
         self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
-        match (row.photo, row.photo_type) {
+        match (photo, photo_type) {
             (Some(b), Some(t)) => Ok((t, b)),
             _ => Err(DomainError::not_found("照片")),
         }
@@ -1108,13 +1059,12 @@ impl App {
 
     /// A closed task's evidence photo, through authorization only.
     pub async fn task_evidence(&self, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>)> {
-        let row = removal_task::Entity::find_by_id(id)
-            .one(self.store.db())
+        let (unit_id, evidence, evidence_type) = repo::task_evidence(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("清理任务"))?;
-        let unit = self.find_node(row.unit_node_id).await?;
+        let unit = self.find_node(unit_id).await?;
         self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
-        match (row.evidence, row.evidence_type) {
+        match (evidence, evidence_type) {
             (Some(b), Some(t)) => Ok((t, b)),
             _ => Err(DomainError::not_found("照片")),
         }
@@ -1139,22 +1089,17 @@ impl App {
             Err(e) => return Err(e),
         };
         self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
-        let rows = plaque::Entity::find()
-            .filter(plaque::Column::UnitNodeId.eq(unit.id))
-            .order_by_asc(plaque::Column::Status)
-            .order_by_desc(plaque::Column::Id)
-            .limit(1000)
-            .into_partial_model::<plaque::Listed>()
-            .all(self.store.db())
-            .await?;
+        let rows = repo::unit_plaques(self.store.db(), unit.id, 1000).await?;
         let plaques = self.plaque_views(rows).await?;
-        let tasks = removal_task::Entity::find()
-            .filter(removal_task::Column::UnitNodeId.eq(unit.id))
-            .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
-            .order_by_asc(removal_task::Column::Deadline)
-            .into_partial_model::<removal_task::Listed>()
-            .all(self.store.db())
-            .await?;
+        let open = TaskStatus::Open.as_str();
+        let (tasks, _) = repo::tasks(
+            &self.store,
+            Where::Unit(unit.id),
+            TaskSelection::ByDeadline { status: open },
+            0,
+            i64::MAX.unsigned_abs(),
+        )
+        .await?;
         let open_tasks = self.task_views(tasks).await?;
         let counts = Counts {
             hanging: plaques
@@ -1176,10 +1121,7 @@ impl App {
             None => String::new(),
         };
         let children = if uk.is_subdistrict() {
-            let kids: Vec<NodeView> = node::Entity::find()
-                .filter(node::Column::ParentId.eq(unit.id))
-                .order_by_asc(node::Column::DivisionCode)
-                .all(self.store.db())
+            let kids: Vec<NodeView> = jianfu_store::repo::tree::children(self.store.db(), unit.id)
                 .await?
                 .into_iter()
                 .map(NodeView::from_row)
@@ -1257,13 +1199,8 @@ impl App {
         }
         let nodes = self.nodes_under(&scope).await?;
         // Parents too, also those above the user's jurisdiction (a community's street).
-        let names: HashMap<i64, String> = node::Entity::find()
-            .filter(node::Column::Id.is_in(nodes.iter().filter_map(|n| n.parent_id)))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|n| (n.id, n.name))
-            .collect();
+        let parents = nodes.iter().filter_map(|n| n.parent_id).collect();
+        let names = jianfu_store::repo::tree::names(self.store.db(), parents).await?;
         let counts = self.unit_counts(&scope).await?;
         let needle = f.q.trim();
         let all: Vec<UnitSummary> = nodes
@@ -1356,15 +1293,15 @@ impl App {
         let today = self.today().to_string();
         let open = TaskStatus::Open.as_str();
         let which = match f.status.trim() {
-            "" | "open" => repo::TaskSelection::ByDeadline { status: open },
-            "overdue" => repo::TaskSelection::DueBefore {
+            "" | "open" => TaskSelection::ByDeadline { status: open },
+            "overdue" => TaskSelection::DueBefore {
                 status: open,
                 today: &today,
             },
-            "closed" => repo::TaskSelection::LastChanged {
+            "closed" => TaskSelection::LastChanged {
                 status: TaskStatus::Closed.as_str(),
             },
-            "all" => repo::TaskSelection::All,
+            "all" => TaskSelection::All,
             _ => {
                 return Err(DomainError::field(
                     "status",
@@ -1391,35 +1328,30 @@ impl App {
             Some(id) => {
                 let unit = self.find_node(id).await?;
                 self.check(ctx, Action::ViewPlaques, &unit.target()).await?;
-                repo::Where::Unit(id)
+                Where::Unit(id)
             }
-            None => repo::Where::Scope(scope),
+            None => Where::Scope(scope),
         })
     }
 
-    async fn plaque_view_of(&self, row: plaque::Listed) -> Result<PlaqueView> {
+    async fn plaque_view_of(&self, row: repo::PlaqueRow) -> Result<PlaqueView> {
         self.plaque_views(vec![row])
             .await?
             .pop()
             .ok_or_else(DomainError::internal)
     }
 
-    pub(crate) async fn plaque_views(&self, rows: Vec<plaque::Listed>) -> Result<Vec<PlaqueView>> {
+    pub(crate) async fn plaque_views(&self, rows: Vec<repo::PlaqueRow>) -> Result<Vec<PlaqueView>> {
         let unit_ids: Vec<i64> = rows.iter().map(|r| r.unit_node_id).collect();
-        let units: HashMap<i64, NodeView> = node::Entity::find()
-            .filter(node::Column::Id.is_in(unit_ids))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|n| NodeView::from_row(n).map(|v| (v.id, v)))
-            .collect::<Result<_>>()?;
+        let units: HashMap<i64, NodeView> =
+            jianfu_store::repo::tree::by_ids(self.store.db(), unit_ids)
+                .await?
+                .into_iter()
+                .map(|n| NodeView::from_row(n).map(|v| (v.id, v)))
+                .collect::<Result<_>>()?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let tasks = removal_task::Entity::find()
-            .filter(removal_task::Column::PlaqueId.is_in(ids))
-            .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
-            .into_partial_model::<removal_task::Listed>()
-            .all(self.store.db())
-            .await?;
+        let open = TaskStatus::Open.as_str();
+        let tasks = repo::tasks_of_plaques(self.store.db(), ids, open).await?;
         let mut tasks: HashMap<i64, RemovalTaskView> = self
             .task_views(tasks)
             .await?
@@ -1472,7 +1404,7 @@ impl App {
         Ok(out)
     }
 
-    async fn task_view_of(&self, row: removal_task::Listed) -> Result<RemovalTaskView> {
+    async fn task_view_of(&self, row: repo::TaskRow) -> Result<RemovalTaskView> {
         self.task_views(vec![row])
             .await?
             .pop()
@@ -1481,40 +1413,20 @@ impl App {
 
     pub(crate) async fn task_views(
         &self,
-        rows: Vec<removal_task::Listed>,
+        rows: Vec<repo::TaskRow>,
     ) -> Result<Vec<RemovalTaskView>> {
         let plaque_ids: Vec<i64> = rows.iter().map(|r| r.plaque_id).collect();
-        let plaques: HashMap<i64, (String, String, String)> = plaque::Entity::find()
-            .select_only()
-            .columns([
-                plaque::Column::Id,
-                plaque::Column::Name,
-                plaque::Column::Placement,
-                plaque::Column::Since,
-            ])
-            .filter(plaque::Column::Id.is_in(plaque_ids))
-            .into_tuple::<(i64, String, String, String)>()
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|(id, n, p, s)| (id, (n, p, s)))
-            .collect();
+        let plaques: HashMap<i64, (String, String, String)> =
+            repo::plaque_briefs(self.store.db(), plaque_ids)
+                .await?
+                .into_iter()
+                .map(|(id, n, p, s)| (id, (n, p, s)))
+                .collect();
         let unit_ids: Vec<i64> = rows.iter().map(|r| r.unit_node_id).collect();
-        let units: HashMap<i64, String> = node::Entity::find()
-            .filter(node::Column::Id.is_in(unit_ids))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|n| (n.id, n.name))
-            .collect();
+        let units = jianfu_store::repo::tree::names(self.store.db(), unit_ids).await?;
         let closers: Vec<i64> = rows.iter().filter_map(|r| r.closed_by).collect();
-        let accounts: HashMap<i64, String> = account::Entity::find()
-            .filter(account::Column::Id.is_in(closers))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a.display_name))
-            .collect();
+        let accounts =
+            jianfu_store::repo::accounts::display_names(self.store.db(), closers).await?;
         let today = self.today().to_string();
         Ok(rows
             .into_iter()
@@ -1594,80 +1506,34 @@ async fn sync_task<C: ConnectionTrait>(
     today: NaiveDate,
     now: i64,
 ) -> Result<TaskChange> {
-    let open: Option<i64> = removal_task::Entity::find()
-        .select_only()
-        .column(removal_task::Column::Id)
-        .filter(removal_task::Column::PlaqueId.eq(plaque_id))
-        .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
-        .into_tuple()
-        .one(conn)
-        .await?;
-    let move_to = j.move_to.map(|p| placement_str(p).to_owned());
-    match (&j.finding, open) {
+    let open_status = TaskStatus::Open.as_str();
+    let open = repo::task_of_plaque(conn, plaque_id, open_status).await?;
+    let move_to = j.move_to.map(placement_str);
+    let finding = j.finding.as_ref().map(|f| repo::Finding {
+        code: &f.code,
+        clause: &f.clause,
+        message: &f.message,
+        move_to,
+    });
+    match (finding, open) {
         (Some(f), None) => {
-            let id = removal_task::Entity::insert(removal_task::ActiveModel {
-                plaque_id: Set(plaque_id),
-                unit_node_id: Set(unit_id),
-                reason_code: Set(f.code.clone()),
-                clause: Set(f.clause.clone()),
-                message: Set(f.message.clone()),
-                move_to: Set(move_to),
-                deadline: Set(deadline.to_owned()),
-                status: Set(TaskStatus::Open.as_str().into()),
-                resolution: Set(None),
-                closed_on: Set(None),
-                closed_by: Set(None),
-                evidence: Set(None),
-                evidence_type: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            })
-            .exec(conn)
-            .await?
-            .last_insert_id;
+            let id =
+                repo::insert_task(conn, plaque_id, unit_id, &f, deadline, open_status, now).await?;
             Ok(TaskChange::Opened(id))
         }
         (Some(f), Some(id)) => {
-            removal_task::Entity::update_many()
-                .col_expr(
-                    removal_task::Column::ReasonCode,
-                    Expr::value(f.code.clone()),
-                )
-                .col_expr(removal_task::Column::Clause, Expr::value(f.clause.clone()))
-                .col_expr(
-                    removal_task::Column::Message,
-                    Expr::value(f.message.clone()),
-                )
-                .col_expr(removal_task::Column::MoveTo, Expr::value(move_to))
-                .col_expr(removal_task::Column::UpdatedAt, Expr::value(now))
-                .filter(removal_task::Column::Id.eq(id))
-                .exec(conn)
-                .await?;
+            repo::refind_task(conn, id, &f, now).await?;
             Ok(TaskChange::Updated(id))
         }
         (None, Some(id)) => {
-            removal_task::Entity::update_many()
-                .col_expr(
-                    removal_task::Column::Status,
-                    Expr::value(TaskStatus::Closed.as_str()),
-                )
-                .col_expr(
-                    removal_task::Column::Resolution,
-                    Expr::value(Resolution::Corrected.as_str()),
-                )
-                .col_expr(
-                    removal_task::Column::ClosedOn,
-                    Expr::value(today.to_string()),
-                )
-                .col_expr(
-                    removal_task::Column::ClosedBy,
-                    Expr::value(actor.account_id()),
-                )
-                .col_expr(removal_task::Column::UpdatedAt, Expr::value(now))
-                .filter(removal_task::Column::Id.eq(id))
-                .exec(conn)
-                .await?;
+            let closing = repo::Closing {
+                status: TaskStatus::Closed.as_str(),
+                resolution: Resolution::Corrected.as_str(),
+                on: &today.to_string(),
+                by: actor.account_id(),
+                evidence: None,
+            };
+            repo::close_task(conn, id, &closing, now).await?;
             Ok(TaskChange::Corrected(id))
         }
         (None, None) => Ok(TaskChange::None),
@@ -1684,58 +1550,26 @@ async fn take_down<C: ConnectionTrait>(
     actor: Actor<'_>,
     now: i64,
 ) -> Result<Option<i64>> {
-    let n = plaque::Entity::update_many()
-        .col_expr(
-            plaque::Column::Status,
-            Expr::value(PlaqueStatus::Removed.as_str()),
-        )
-        .col_expr(plaque::Column::RemovedOn, Expr::value(date.to_owned()))
-        .col_expr(plaque::Column::UpdatedAt, Expr::value(now))
-        .filter(plaque::Column::Id.eq(plaque_id))
-        .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-        .exec(conn)
-        .await?;
-    if n.rows_affected != 1 {
+    let hanging = PlaqueStatus::Hanging.as_str();
+    let removed = PlaqueStatus::Removed.as_str();
+    if !repo::take_down_plaque(conn, plaque_id, hanging, removed, date, now).await? {
         return Err(DomainError::conflict(
             "plaque_already_removed",
             "该牌子已清理，请刷新",
         ));
     }
-    let open: Option<i64> = removal_task::Entity::find()
-        .select_only()
-        .column(removal_task::Column::Id)
-        .filter(removal_task::Column::PlaqueId.eq(plaque_id))
-        .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
-        .into_tuple()
-        .one(conn)
-        .await?;
+    let open = repo::task_of_plaque(conn, plaque_id, TaskStatus::Open.as_str()).await?;
     let Some(task) = open else {
         return Ok(None);
     };
-    let mut update = removal_task::Entity::update_many()
-        .col_expr(
-            removal_task::Column::Status,
-            Expr::value(TaskStatus::Closed.as_str()),
-        )
-        .col_expr(
-            removal_task::Column::Resolution,
-            Expr::value(Resolution::Removed.as_str()),
-        )
-        .col_expr(removal_task::Column::ClosedOn, Expr::value(date.to_owned()))
-        .col_expr(
-            removal_task::Column::ClosedBy,
-            Expr::value(actor.account_id()),
-        )
-        .col_expr(removal_task::Column::UpdatedAt, Expr::value(now));
-    if let Some((bytes, kind)) = photo {
-        update = update
-            .col_expr(removal_task::Column::Evidence, Expr::value(bytes.to_vec()))
-            .col_expr(removal_task::Column::EvidenceType, Expr::value(kind));
-    }
-    update
-        .filter(removal_task::Column::Id.eq(task))
-        .exec(conn)
-        .await?;
+    let closing = repo::Closing {
+        status: TaskStatus::Closed.as_str(),
+        resolution: Resolution::Removed.as_str(),
+        on: date,
+        by: actor.account_id(),
+        evidence: photo,
+    };
+    repo::close_task(conn, task, &closing, now).await?;
     Ok(Some(task))
 }
 
@@ -1765,18 +1599,17 @@ impl App {
         let mut out = Vec::new();
         let scope = crate::authz::visible(&ctx.principal, Action::ManagePlaques);
         if !scope.is_empty() {
-            let tasks = removal_task::Entity::find()
-                .filter(scope.holds(removal_task::Column::UnitNodeId))
-                .filter(removal_task::Column::Status.eq(TaskStatus::Open.as_str()))
-                .order_by_asc(removal_task::Column::Deadline)
-                .order_by_asc(removal_task::Column::Id)
-                .limit(PER_PROVIDER)
-                .into_partial_model::<removal_task::Listed>()
-                .all(db)
-                .await?;
+            let open = TaskStatus::Open.as_str();
+            let (tasks, _) = repo::tasks(
+                &self.store,
+                Where::Scope(&scope),
+                TaskSelection::ByDeadline { status: open },
+                0,
+                PER_PROVIDER,
+            )
+            .await?;
             for t in tasks {
-                let name = plaque::Entity::find_by_id(t.plaque_id)
-                    .one(db)
+                let name = repo::plaque(db, t.plaque_id)
                     .await?
                     .map(|p| p.name)
                     .unwrap_or_default();
@@ -1795,16 +1628,7 @@ impl App {
         }
         let units = crate::authz::own_units(&ctx.principal, Action::CompleteSelfInspection);
         if !units.is_empty() {
-            let pending = campaign_unit::Entity::find()
-                .filter(campaign_unit::Column::UnitNodeId.is_in(units))
-                .filter(campaign_unit::Column::CompletedOn.is_null())
-                .limit(PER_PROVIDER)
-                .all(db)
-                .await?;
-            for u in pending {
-                let Some(c) = campaign::Entity::find_by_id(u.campaign_id).one(db).await? else {
-                    continue;
-                };
+            for c in repo::owed_self_inspections(db, units, PER_PROVIDER).await? {
                 out.push(
                     TodoItem::new(
                         "挂牌",

@@ -5,13 +5,15 @@
 //! domain never names a backend. The domain calls these functions with values it has already
 //! validated and maps the rows to its own view types.
 //!
-//! Issue 11 moves the aggregates here one at a time: the counters, the demands' public lookup and
-//! burden sums, the certificates' verification read, the unfinished forms (`form_drafts`,
-//! the first aggregate wholly here) and the plaque registries' lists and counts (`plaques`) are
-//! here; the rest of each aggregate's
-//! queries still sit in its domain module (`demand.rs`, `plaque/registry.rs`,
-//! `certificate/issue.rs`) and move in the next slices.
+//! Issue 11 moves the aggregates here one at a time. Wholly here: the counters, the unfinished
+//! forms (`form_drafts`), the data dictionary (`data_items`) and the plaque registries with their
+//! removal tasks and self-inspection campaigns (`plaques`). In part: the demands' public lookup
+//! and burden sums, the certificates' verification read, and the reads other modules make of the
+//! tree (`tree`) and of accounts (`accounts`). The rest of each aggregate's queries still sit in
+//! its domain module (`demand.rs`, `certificate/issue.rs`, `supervision.rs`, …) and move in the
+//! next slices.
 
+pub mod accounts;
 pub mod certificates;
 pub mod counters;
 pub mod data_items;
@@ -19,3 +21,4 @@ pub mod demands;
 pub mod form_drafts;
 pub mod history;
 pub mod plaques;
+pub mod tree;

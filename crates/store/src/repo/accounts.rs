@@ -1,0 +1,27 @@
+//! Accounts, as other modules read them (who closed a task, who decided).
+//!
+//! The accounts module's own queries (sign-in, sessions, grants) still sit in
+//! `domain/src/accounts.rs` and `auth.rs` (issue 11 moves them next).
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::StoreError;
+use crate::entity::account;
+
+/// The display names of the accounts `ids`, by id.
+pub async fn display_names<C: ConnectionTrait>(
+    conn: &C,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, String>, StoreError> {
+    let rows: Vec<(i64, String)> = account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::DisplayName)
+        .filter(account::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
