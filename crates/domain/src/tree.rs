@@ -2,12 +2,8 @@
 //! create / edit / delete of places and departments, each validated and audited.
 
 use crate::text;
-use jianfu_store::entity::{account, node, role_grant};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use jianfu_store::entity::node;
+use jianfu_store::repo::tree as repo;
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{Action, Target};
@@ -187,24 +183,18 @@ fn clean_code(
 impl App {
     /// The city: the root of the tree.
     pub async fn root_node(&self) -> Result<NodeView> {
-        let root = node::Entity::find()
-            .filter(node::Column::ParentId.is_null())
-            .order_by_asc(node::Column::Id)
-            .one(self.store.db())
-            .await?
-            .ok_or_else(|| {
-                DomainError::new(
-                    crate::ErrorKind::Internal,
-                    "tree_empty",
-                    "尚未初始化：请先运行 jianfu init",
-                )
-            })?;
+        let root = repo::root(self.store.db()).await?.ok_or_else(|| {
+            DomainError::new(
+                crate::ErrorKind::Internal,
+                "tree_empty",
+                "尚未初始化：请先运行 jianfu init",
+            )
+        })?;
         NodeView::from_row(root)
     }
 
     pub async fn find_node(&self, id: i64) -> Result<NodeView> {
-        let n = node::Entity::find_by_id(id)
-            .one(self.store.db())
+        let n = repo::by_id(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("节点"))?;
         NodeView::from_row(n)
@@ -222,16 +212,8 @@ impl App {
         if needle.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = node::Entity::find()
-            .filter(node::Column::Name.contains(needle))
-            .filter(
-                node::Column::Kind
-                    .is_in([NodeKind::Community.as_str(), NodeKind::Village.as_str()]),
-            )
-            .order_by_asc(node::Column::Name)
-            .limit(limit)
-            .all(self.store.db())
-            .await?;
+        let kinds = [NodeKind::Community.as_str(), NodeKind::Village.as_str()];
+        let rows = repo::named_like(self.store.db(), needle, &kinds, limit).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let v = NodeView::from_row(r)?;
@@ -245,9 +227,7 @@ impl App {
     }
 
     pub async fn find_node_by_code(&self, code: &str) -> Result<NodeView> {
-        let n = node::Entity::find()
-            .filter(node::Column::DivisionCode.eq(code))
-            .one(self.store.db())
+        let n = repo::by_code(self.store.db(), code, None)
             .await?
             .ok_or_else(|| DomainError::not_found("节点"))?;
         NodeView::from_row(n)
@@ -268,11 +248,7 @@ impl App {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = node::Entity::find()
-            .filter(scope.path_condition())
-            .order_by_asc(node::Column::Path)
-            .all(self.store.db())
-            .await?;
+        let rows = repo::under(self.store.db(), scope).await?;
         let mut out: Vec<NodeView> = rows
             .into_iter()
             .map(NodeView::from_row)
@@ -301,18 +277,13 @@ impl App {
         for aid in ancestor_ids {
             ancestors.push(self.find_node(aid).await?);
         }
-        let mut children: Vec<NodeView> = node::Entity::find()
-            .filter(node::Column::ParentId.eq(id))
-            .all(self.store.db())
+        let mut children: Vec<NodeView> = repo::children(self.store.db(), id)
             .await?
             .into_iter()
             .map(NodeView::from_row)
             .collect::<Result<_>>()?;
         sort_tree(&mut children);
-        let account_count = account::Entity::find()
-            .filter(account::Column::HomeNodeId.eq(id))
-            .count(self.store.db())
-            .await?;
+        let (account_count, _) = jianfu_store::repo::accounts::at_node(self.store.db(), id).await?;
         Ok(NodeDetail {
             node,
             ancestors,
@@ -370,27 +341,17 @@ impl App {
             .await?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let row = node::ActiveModel {
-            kind: Set(kind.as_str().to_owned()),
-            subtype: Set(subtype),
-            name: Set(name),
-            division_code: Set(code),
-            parent_id: Set(Some(parent.id)),
-            path: Set(String::new()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
-        .await
-        .map_err(|e| self.map_unique(e))?;
-        let path = format!("{}{}/", parent.path, row.id);
-        node::Entity::update_many()
-            .col_expr(node::Column::Path, Expr::value(path.clone()))
-            .filter(node::Column::Id.eq(row.id))
-            .exec(tx.conn())
-            .await?;
-        let view = NodeView::from_row(node::Model { path, ..row })?;
+        let new = repo::NewNode {
+            kind: kind.as_str(),
+            subtype: subtype.as_deref(),
+            name: &name,
+            division_code: code.as_deref(),
+            parent_id: parent.id,
+            parent_path: &parent.path,
+            now,
+        };
+        let row = repo::insert(tx.conn(), &new).await.map_err(unique)?;
+        let view = NodeView::from_row(row)?;
         tx.audit(ctx.entry(
             "node.create",
             "node",
@@ -440,15 +401,17 @@ impl App {
         )
         .await?;
         let mut tx = self.store.begin_write().await?;
-        node::Entity::update_many()
-            .col_expr(node::Column::Name, Expr::value(name.clone()))
-            .col_expr(node::Column::Subtype, Expr::value(subtype.clone()))
-            .col_expr(node::Column::DivisionCode, Expr::value(code.clone()))
-            .col_expr(node::Column::UpdatedAt, Expr::value(self.now_ms()))
-            .filter(node::Column::Id.eq(id))
-            .exec(tx.conn())
-            .await
-            .map_err(|e| self.map_unique(e))?;
+        let now = self.now_ms();
+        repo::update(
+            tx.conn(),
+            id,
+            &name,
+            subtype.as_deref(),
+            code.as_deref(),
+            now,
+        )
+        .await
+        .map_err(unique)?;
         let after = NodeView {
             name,
             subtype: subtype.clone(),
@@ -493,14 +456,7 @@ impl App {
                 ),
             ));
         }
-        let accounts = account::Entity::find()
-            .filter(account::Column::HomeNodeId.eq(id))
-            .count(self.store.db())
-            .await?;
-        let grants = role_grant::Entity::find()
-            .filter(role_grant::Column::NodeId.eq(id))
-            .count(self.store.db())
-            .await?;
+        let (accounts, grants) = jianfu_store::repo::accounts::at_node(self.store.db(), id).await?;
         if accounts + grants > 0 {
             return Err(DomainError::conflict(
                 "node_has_users",
@@ -513,17 +469,14 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         // Work items, certificates, plaques and seals keep the places they name; the foreign
         // keys refuse the delete, and that refusal is the user's answer, not a server error.
-        if let Err(e) = node::Entity::delete_by_id(id).exec(tx.conn()).await {
-            if jianfu_store::is_foreign_key_violation(&e) {
-                return Err(DomainError::conflict(
-                    "node_in_use",
-                    format!(
-                        "“{}”仍被工作事项、证明、牌子或印章等业务记录引用，不能删除；如已撤并，可修改其名称",
-                        node.name
-                    ),
-                ));
-            }
-            return Err(e.into());
+        if !repo::delete(tx.conn(), id).await? {
+            return Err(DomainError::conflict(
+                "node_in_use",
+                format!(
+                    "“{}”仍被工作事项、证明、牌子或印章等业务记录引用，不能删除；如已撤并，可修改其名称",
+                    node.name
+                ),
+            ));
         }
         tx.audit(ctx.entry(
             "node.delete",
@@ -537,10 +490,7 @@ impl App {
     }
 
     async fn child_count(&self, id: i64) -> Result<u64> {
-        Ok(node::Entity::find()
-            .filter(node::Column::ParentId.eq(id))
-            .count(self.store.db())
-            .await?)
+        Ok(repo::child_count(self.store.db(), id).await?)
     }
 
     /// Duplicate code or sibling name: a clear conflict before the database has to say it.
@@ -551,28 +501,19 @@ impl App {
         name: &str,
         code: Option<&str>,
     ) -> Result<()> {
-        if let Some(code) = code {
-            let mut q = node::Entity::find().filter(node::Column::DivisionCode.eq(code));
-            if let Some(id) = except {
-                q = q.filter(node::Column::Id.ne(id));
-            }
-            if let Some(other) = q.one(self.store.db()).await? {
-                return Err(DomainError {
-                    field: Some("division_code"),
-                    ..DomainError::conflict(
-                        "division_code_taken",
-                        format!("区划代码 {code} 已被“{}”使用", other.name),
-                    )
-                });
-            }
+        let db = self.store.db();
+        if let Some(code) = code
+            && let Some(other) = repo::by_code(db, code, except).await?
+        {
+            return Err(DomainError {
+                field: Some("division_code"),
+                ..DomainError::conflict(
+                    "division_code_taken",
+                    format!("区划代码 {code} 已被“{}”使用", other.name),
+                )
+            });
         }
-        let mut q = node::Entity::find()
-            .filter(node::Column::ParentId.eq(parent_id))
-            .filter(node::Column::Name.eq(name));
-        if let Some(id) = except {
-            q = q.filter(node::Column::Id.ne(id));
-        }
-        if q.one(self.store.db()).await?.is_some() {
+        if repo::sibling_named(db, parent_id, name, except).await? {
             return Err(DomainError {
                 field: Some("name"),
                 ..DomainError::conflict("name_taken", format!("同一上级下已有名为“{name}”的节点"))
@@ -580,16 +521,15 @@ impl App {
         }
         Ok(())
     }
+}
 
-    /// A unique violation that slipped past the pre-check (a concurrent insert) is still a
-    /// conflict for the user, not an internal error.
-    fn map_unique(&self, e: jianfu_store::orm::DbErr) -> DomainError {
-        let se = jianfu_store::StoreError::from(e);
-        if se.is_unique_violation() {
-            DomainError::conflict("duplicate", "名称或区划代码与已有节点重复")
-        } else {
-            se.into()
-        }
+/// A unique violation that slipped past the pre-check (a concurrent insert) is still a
+/// conflict for the user, not an internal error.
+fn unique(e: jianfu_store::StoreError) -> DomainError {
+    if e.is_unique_violation() {
+        DomainError::conflict("duplicate", "名称或区划代码与已有节点重复")
+    } else {
+        e.into()
     }
 }
 

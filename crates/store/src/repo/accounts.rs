@@ -5,10 +5,12 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+};
 
 use crate::StoreError;
-use crate::entity::account;
+use crate::entity::{account, role_grant};
 
 /// The display names of the accounts `ids`, by id.
 pub async fn display_names<C: ConnectionTrait>(
@@ -24,4 +26,17 @@ pub async fn display_names<C: ConnectionTrait>(
         .all(conn)
         .await?;
     Ok(rows.into_iter().collect())
+}
+
+/// How many accounts have `node_id` as their home, and how many role grants name it.
+pub async fn at_node<C: ConnectionTrait>(conn: &C, node_id: i64) -> Result<(u64, u64), StoreError> {
+    let accounts = account::Entity::find()
+        .filter(account::Column::HomeNodeId.eq(node_id))
+        .count(conn)
+        .await?;
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::NodeId.eq(node_id))
+        .count(conn)
+        .await?;
+    Ok((accounts, grants))
 }

@@ -7,9 +7,9 @@
 //!
 //! Issue 11 moves the aggregates here one at a time. Wholly here: the counters, the unfinished
 //! forms (`form_drafts`), the data dictionary (`data_items`) and the plaque registries with their
-//! removal tasks and self-inspection campaigns (`plaques`). In part: the demands' public lookup
-//! and burden sums, the certificates' verification read, and the reads other modules make of the
-//! tree (`tree`) and of accounts (`accounts`). The rest of each aggregate's queries still sit in
+//! removal tasks and self-inspection campaigns (`plaques`) and the administrative tree (`tree`).
+//! In part: the demands' public lookup and burden sums, the certificates' verification read, and
+//! the reads other modules make of accounts (`accounts`). The rest of each aggregate's queries still sit in
 //! its domain module (`demand.rs`, `certificate/issue.rs`, `supervision.rs`, …) and move in the
 //! next slices.
 

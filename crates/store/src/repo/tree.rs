@@ -1,14 +1,18 @@
-//! The administrative tree's nodes, read by id or by parent.
-//!
-//! The tree module's own queries (create, move, delete) still sit in `domain/src/tree.rs`
-//! (issue 11 moves them next); these are the reads other modules make of it.
+//! The administrative tree (cities, districts, streets, communities, departments): its reads,
+//! for the tree module and every module that names a place, and its guarded writes.
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 
-use crate::StoreError;
 use crate::entity::node;
+use crate::scope::Scope;
+use crate::{StoreError, is_foreign_key_violation};
 
 /// The nodes `ids` (those that exist), in no particular order.
 pub async fn by_ids<C: ConnectionTrait>(
@@ -68,4 +72,156 @@ pub async fn of_kind<C: ConnectionTrait>(
         .filter(node::Column::Kind.eq(kind))
         .all(conn)
         .await?)
+}
+
+/// The root of the tree (the city): the first node without a parent.
+pub async fn root<C: ConnectionTrait>(conn: &C) -> Result<Option<node::Model>, StoreError> {
+    Ok(node::Entity::find()
+        .filter(node::Column::ParentId.is_null())
+        .order_by_asc(node::Column::Id)
+        .one(conn)
+        .await?)
+}
+
+/// One node.
+pub async fn by_id<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<node::Model>, StoreError> {
+    Ok(node::Entity::find_by_id(id).one(conn).await?)
+}
+
+/// The node with the division code `code`, except `except` (the node being edited).
+pub async fn by_code<C: ConnectionTrait>(
+    conn: &C,
+    code: &str,
+    except: Option<i64>,
+) -> Result<Option<node::Model>, StoreError> {
+    let mut q = node::Entity::find().filter(node::Column::DivisionCode.eq(code));
+    if let Some(id) = except {
+        q = q.filter(node::Column::Id.ne(id));
+    }
+    Ok(q.one(conn).await?)
+}
+
+/// Whether `parent_id` has a child named `name` other than `except`.
+pub async fn sibling_named<C: ConnectionTrait>(
+    conn: &C,
+    parent_id: i64,
+    name: &str,
+    except: Option<i64>,
+) -> Result<bool, StoreError> {
+    let mut q = node::Entity::find()
+        .filter(node::Column::ParentId.eq(parent_id))
+        .filter(node::Column::Name.eq(name));
+    if let Some(id) = except {
+        q = q.filter(node::Column::Id.ne(id));
+    }
+    Ok(q.one(conn).await?.is_some())
+}
+
+/// Nodes of the stored kinds `kinds` whose name contains `needle`, by name, at most `limit`.
+pub async fn named_like<C: ConnectionTrait>(
+    conn: &C,
+    needle: &str,
+    kinds: &[&str],
+    limit: u64,
+) -> Result<Vec<node::Model>, StoreError> {
+    Ok(node::Entity::find()
+        .filter(node::Column::Name.contains(needle))
+        .filter(node::Column::Kind.is_in(kinds.iter().copied()))
+        .order_by_asc(node::Column::Name)
+        .limit(limit)
+        .all(conn)
+        .await?)
+}
+
+/// Every node in `scope`, by path.
+pub async fn under<C: ConnectionTrait>(
+    conn: &C,
+    scope: &Scope,
+) -> Result<Vec<node::Model>, StoreError> {
+    Ok(node::Entity::find()
+        .filter(scope.path_condition())
+        .order_by_asc(node::Column::Path)
+        .all(conn)
+        .await?)
+}
+
+/// How many children a node has.
+pub async fn child_count<C: ConnectionTrait>(conn: &C, id: i64) -> Result<u64, StoreError> {
+    Ok(node::Entity::find()
+        .filter(node::Column::ParentId.eq(id))
+        .count(conn)
+        .await?)
+}
+
+/// What a new node records (its path follows from the parent's and its own id).
+#[derive(Clone, Copy, Debug)]
+pub struct NewNode<'a> {
+    pub kind: &'a str,
+    pub subtype: Option<&'a str>,
+    pub name: &'a str,
+    pub division_code: Option<&'a str>,
+    pub parent_id: i64,
+    pub parent_path: &'a str,
+    pub now: i64,
+}
+
+/// Stores a node under its parent and sets its path; returns the row as stored. A duplicate
+/// name or code answers the store's unique violation.
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    n: &NewNode<'_>,
+) -> Result<node::Model, StoreError> {
+    let row = node::ActiveModel {
+        kind: Set(n.kind.to_owned()),
+        subtype: Set(n.subtype.map(str::to_owned)),
+        name: Set(n.name.to_owned()),
+        division_code: Set(n.division_code.map(str::to_owned)),
+        parent_id: Set(Some(n.parent_id)),
+        path: Set(String::new()),
+        created_at: Set(n.now),
+        updated_at: Set(n.now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    let path = format!("{}{}/", n.parent_path, row.id);
+    node::Entity::update_many()
+        .col_expr(node::Column::Path, Expr::value(path.clone()))
+        .filter(node::Column::Id.eq(row.id))
+        .exec(conn)
+        .await?;
+    Ok(node::Model { path, ..row })
+}
+
+/// Renames a node and sets its subtype and division code. A duplicate name or code answers the
+/// store's unique violation.
+pub async fn update<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    name: &str,
+    subtype: Option<&str>,
+    division_code: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    node::Entity::update_many()
+        .col_expr(node::Column::Name, Expr::value(name))
+        .col_expr(node::Column::Subtype, Expr::value(subtype))
+        .col_expr(node::Column::DivisionCode, Expr::value(division_code))
+        .col_expr(node::Column::UpdatedAt, Expr::value(now))
+        .filter(node::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes a node; false when records elsewhere still name it (their foreign keys refuse).
+pub async fn delete<C: ConnectionTrait>(conn: &C, id: i64) -> Result<bool, StoreError> {
+    match node::Entity::delete_by_id(id).exec(conn).await {
+        Ok(_) => Ok(true),
+        Err(e) if is_foreign_key_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
