@@ -91,3 +91,46 @@ fn the_guard_sees_what_it_looks_for() {
     let found = occurrences(&crates_dir().join("store"), &["DbBackend", "rusqlite"]);
     assert!(found.len() >= 3, "{found:?}");
 }
+
+/// The domain modules whose aggregates live wholly in a repository build no query themselves
+/// (issue 11 moves one aggregate at a time; add a module here once its queries have moved).
+#[test]
+fn moved_modules_build_no_query() {
+    const MOVED: &[&str] = &[
+        "tree.rs",
+        "data_dictionary.rs",
+        "form_draft.rs",
+        "plaque/registry.rs",
+        "plaque/campaign.rs",
+        "plaque/mod.rs",
+    ];
+    const QUERY_BUILDING: &[&str] = &[
+        "Entity::find",
+        "Entity::insert",
+        "Entity::delete",
+        "update_many",
+        "delete_many",
+        "ActiveModel",
+        "QueryFilter",
+        "col_expr",
+        "into_partial_model",
+    ];
+    let src = crates_dir().join("domain").join("src");
+    let mut found = Vec::new();
+    for m in MOVED {
+        let path = src.join(m);
+        let text = std::fs::read_to_string(&path).expect("a moved module exists");
+        for (i, line) in text.lines().enumerate() {
+            for w in QUERY_BUILDING {
+                if line.contains(w) {
+                    found.push(format!("{}:{}: {w}", path.display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "these modules' queries belong in crates/store/src/repo:\n{}",
+        found.join("\n")
+    );
+}
