@@ -10,12 +10,8 @@
 //! `credential_reset`: the owner sees the resets of their own account, the administrators the
 //! requests in their jurisdiction, the audit administrator also in the audit log.
 
-use jianfu_store::entity::{account, credential_reset, session};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationDef,
-};
+use jianfu_store::entity::account;
+use jianfu_store::repo::{accounts, credential_resets as repo};
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{Action, Role, dual_control};
@@ -131,13 +127,10 @@ pub(crate) fn temporary_password(username: &str) -> String {
 impl App {
     /// The administrator role an account holds, if any.
     async fn admin_role_of(&self, account_id: i64) -> Result<Option<Role>> {
-        let grants = jianfu_store::entity::role_grant::Entity::find()
-            .filter(jianfu_store::entity::role_grant::Column::AccountId.eq(account_id))
-            .all(self.store.db())
-            .await?;
-        Ok(grants
+        let roles = accounts::granted_roles(self.store.db(), account_id).await?;
+        Ok(roles
             .iter()
-            .filter_map(|g| Role::parse(&g.role).ok())
+            .filter_map(|r| Role::parse(r).ok())
             .find(|r| r.is_admin()))
     }
 
@@ -150,7 +143,7 @@ impl App {
     fn reset_view(
         &self,
         ctx: Option<&Ctx>,
-        r: credential_reset::Model,
+        r: repo::ResetRow,
         a: Option<&account::Model>,
     ) -> CredentialResetView {
         let kind = ResetKind::parse(&r.kind).unwrap_or(ResetKind::Password);
@@ -209,11 +202,7 @@ impl App {
         let kind = p.take(ResetKind::parse(kind));
         p.finish()?;
         let kind = kind.ok_or_else(DomainError::internal)?;
-        let Some(a) = account::Entity::find()
-            .filter(account::Column::Username.eq(username.clone()))
-            .one(self.store.db())
-            .await?
-        else {
+        let Some(a) = accounts::by_username(self.store.db(), &username).await? else {
             return Err(DomainError::field(
                 "username",
                 "account_not_found",
@@ -254,33 +243,26 @@ impl App {
             ));
         }
         let now = self.now_ms();
-        let pending = credential_reset::Entity::find()
-            .filter(credential_reset::Column::AccountId.eq(a.id))
-            .filter(credential_reset::Column::Kind.eq(kind.as_str()))
-            .filter(credential_reset::Column::State.eq(state::PENDING))
-            .filter(credential_reset::Column::RequestedAt.gte(now - REQUEST_VALID_MS))
-            .one(self.store.db())
-            .await?;
-        if pending.is_some() {
+        let since = now - REQUEST_VALID_MS;
+        if repo::exists_since(self.store.db(), a.id, kind.as_str(), state::PENDING, since).await? {
             return Err(DomainError::conflict(
                 "admin_reset_pending",
                 "该账号已有一个待批准的重置申请",
             ));
         }
         let mut tx = self.store.begin_write().await?;
-        let row = credential_reset::ActiveModel {
-            account_id: Set(a.id),
-            kind: Set(kind.as_str().to_owned()),
-            target_role: Set(Some(target_role.as_str().to_owned())),
-            state: Set(state::PENDING.to_owned()),
-            requested_by: Set(Some(ctx.principal.account_id)),
-            requested_by_name: Set(ctx.principal.username.clone()),
-            requested_role: Set(Some(requester.as_str().to_owned())),
-            requested_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
-        .await?;
+        let new = repo::NewReset {
+            account_id: a.id,
+            kind: kind.as_str(),
+            target_role: Some(target_role.as_str()),
+            state: state::PENDING,
+            requested_by: Some(ctx.principal.account_id),
+            requested_by_name: &ctx.principal.username,
+            requested_role: Some(requester.as_str()),
+            requested_at: now,
+            decided_at: None,
+        };
+        let row = repo::insert(tx.conn(), &new).await?;
         tx.audit(ctx.entry(
             "credential_reset.request",
             "account",
@@ -297,13 +279,11 @@ impl App {
 
     /// The third administrator approves (the reset is done at once) or rejects a request.
     pub async fn decide_admin_reset(&self, ctx: &Ctx, id: i64, approve: bool) -> Result<ResetDone> {
-        let r = credential_reset::Entity::find_by_id(id)
-            .one(self.store.db())
+        let r = repo::by_id(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("重置申请"))?;
         let (a, home) = {
-            let a = account::Entity::find_by_id(r.account_id)
-                .one(self.store.db())
+            let a = accounts::by_id(self.store.db(), r.account_id)
                 .await?
                 .ok_or_else(|| DomainError::not_found("账号"))?;
             let home = self.find_node(a.home_node_id).await?;
@@ -370,22 +350,12 @@ impl App {
                     let p = temporary_password(&a.username);
                     let hash = self.hasher.hash(&p)?;
                     self.retire_password(&tx, &a, now).await?;
-                    account::Entity::update_many()
-                        .col_expr(account::Column::PasswordHash, Expr::value(hash))
-                        .col_expr(account::Column::PasswordChangedAt, Expr::value(now))
-                        .col_expr(account::Column::MustChangePassword, Expr::value(true))
-                        .col_expr(account::Column::UpdatedAt, Expr::value(now))
-                        .filter(account::Column::Id.eq(a.id))
-                        .exec(tx.conn())
-                        .await?;
+                    accounts::set_temporary_password(tx.conn(), a.id, &hash, now).await?;
                     temporary = Some(p);
                 }
                 ResetKind::SecondFactor => self.remove_second_factor(&tx, a.id).await?,
             }
-            session::Entity::delete_many()
-                .filter(session::Column::AccountId.eq(a.id))
-                .exec(tx.conn())
-                .await?;
+            accounts::end_sessions(tx.conn(), a.id).await?;
         }
         let new_state = if approve {
             state::APPROVED
@@ -393,26 +363,15 @@ impl App {
             state::REJECTED
         };
         // Only a still-pending row is decided: two approvers at once cannot both reset.
-        let updated = credential_reset::Entity::update_many()
-            .col_expr(credential_reset::Column::State, Expr::value(new_state))
-            .col_expr(
-                credential_reset::Column::DecidedBy,
-                Expr::value(Some(ctx.principal.account_id)),
-            )
-            .col_expr(
-                credential_reset::Column::DecidedByName,
-                Expr::value(Some(ctx.principal.username.clone())),
-            )
-            .col_expr(
-                credential_reset::Column::DecidedRole,
-                Expr::value(Some(approver.as_str().to_owned())),
-            )
-            .col_expr(credential_reset::Column::DecidedAt, Expr::value(Some(now)))
-            .filter(credential_reset::Column::Id.eq(r.id))
-            .filter(credential_reset::Column::State.eq(state::PENDING))
-            .exec(tx.conn())
-            .await?;
-        if updated.rows_affected != 1 {
+        let decision = repo::Decision {
+            state: new_state,
+            by: ctx.principal.account_id,
+            by_name: &ctx.principal.username,
+            role: approver.as_str(),
+            at: now,
+        };
+        let decided = repo::decide(tx.conn(), r.id, state::PENDING, &decision).await?;
+        if !decided {
             return Err(DomainError::conflict(
                 "admin_reset_decided",
                 "该申请已处理，不能再批准或拒绝",
@@ -434,8 +393,7 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
-        let row = credential_reset::Entity::find_by_id(r.id)
-            .one(self.store.db())
+        let row = repo::by_id(self.store.db(), r.id)
             .await?
             .ok_or_else(DomainError::internal)?;
         Ok(ResetDone {
@@ -455,41 +413,24 @@ impl App {
                 .await;
             return Err(DomainError::forbidden("您没有权限查看管理员凭据重置申请"));
         }
-        let of: RelationDef = credential_reset::Entity::belongs_to(account::Entity)
-            .from(credential_reset::Column::AccountId)
-            .to(account::Column::Id)
-            .into();
-        let rows = credential_reset::Entity::find()
-            .join(JoinType::InnerJoin, of)
-            .filter(scope.holds(account::Column::HomeNodeId))
-            .order_by_desc(credential_reset::Column::Id)
-            .limit(100)
-            .all(self.store.db())
-            .await?;
+        let rows = repo::in_scope(self.store.db(), &scope, 100).await?;
         self.views_of(Some(ctx), rows).await
     }
 
     /// The resets of the caller's own account (the owner sees every one), newest first.
     pub async fn own_credential_resets(&self, ctx: &Ctx) -> Result<Vec<CredentialResetView>> {
-        let rows = credential_reset::Entity::find()
-            .filter(credential_reset::Column::AccountId.eq(ctx.principal.account_id))
-            .order_by_desc(credential_reset::Column::Id)
-            .limit(20)
-            .all(self.store.db())
-            .await?;
+        let rows = repo::of_account(self.store.db(), ctx.principal.account_id, 20).await?;
         self.views_of(None, rows).await
     }
 
     async fn views_of(
         &self,
         ctx: Option<&Ctx>,
-        rows: Vec<credential_reset::Model>,
+        rows: Vec<repo::ResetRow>,
     ) -> Result<Vec<CredentialResetView>> {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let a = account::Entity::find_by_id(r.account_id)
-                .one(self.store.db())
-                .await?;
+            let a = accounts::by_id(self.store.db(), r.account_id).await?;
             out.push(self.reset_view(ctx, r, a.as_ref()));
         }
         Ok(out)
@@ -503,23 +444,19 @@ impl App {
         kind: ResetKind,
         now: i64,
     ) -> Result<()> {
-        credential_reset::ActiveModel {
-            account_id: Set(a.id),
-            kind: Set(kind.as_str().to_owned()),
-            target_role: Set(self
-                .admin_role_of(a.id)
-                .await?
-                .map(|r| r.as_str().to_owned())),
-            state: Set(state::SHELL.to_owned()),
-            requested_by: Set(None),
-            requested_by_name: Set(crate::bootstrap::OPERATOR.to_owned()),
-            requested_role: Set(None),
-            requested_at: Set(now),
-            decided_at: Set(Some(now)),
-            ..Default::default()
-        }
-        .insert(tx.conn())
-        .await?;
+        let target_role = self.admin_role_of(a.id).await?;
+        let new = repo::NewReset {
+            account_id: a.id,
+            kind: kind.as_str(),
+            target_role: target_role.map(|r| r.as_str()),
+            state: state::SHELL,
+            requested_by: None,
+            requested_by_name: crate::bootstrap::OPERATOR,
+            requested_role: None,
+            requested_at: now,
+            decided_at: Some(now),
+        };
+        repo::insert(tx.conn(), &new).await?;
         Ok(())
     }
 }

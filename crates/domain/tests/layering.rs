@@ -100,6 +100,7 @@ fn moved_modules_build_no_query() {
         "tree.rs",
         "data_dictionary.rs",
         "form_draft.rs",
+        "credential_reset.rs",
         "plaque/registry.rs",
         "plaque/campaign.rs",
         "plaque/mod.rs",

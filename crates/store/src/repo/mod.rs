@@ -16,6 +16,7 @@
 pub mod accounts;
 pub mod certificates;
 pub mod counters;
+pub mod credential_resets;
 pub mod data_items;
 pub mod demands;
 pub mod form_drafts;
