@@ -152,6 +152,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("comprehensive.score", "录入综合考评得分"),
     ("comprehensive.close", "结束综合考评并公布结果"),
     ("comprehensive.export", "导出综合考评排名"),
+    ("comprehensive_campaign.export", "导出综合考评列表"),
     ("account.export", "导出账号"),
     ("form_draft.save", "暂存草稿"),
     ("form_draft.discard", "删除暂存草稿"),

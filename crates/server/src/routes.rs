@@ -1289,6 +1289,12 @@ pub fn route_table() -> Vec<RouteSpec> {
         ),
         r(
             get.clone(),
+            "/comprehensive/export.xlsx",
+            AnyOf(COMPREHENSIVE_READ),
+            views::comprehensive::list_export,
+        ),
+        r(
+            get.clone(),
             "/comprehensive/evidence/{id}",
             Act(A::ViewComprehensive),
             views::comprehensive::evidence,

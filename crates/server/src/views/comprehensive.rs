@@ -25,7 +25,7 @@ use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
-use crate::views::list::{self, Cell, Column, Export, ListQuery, NoFilter};
+use crate::views::list::{self, Cell, Column, Export, ListExport, ListQuery, NoFilter};
 use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render};
 
 /// Request body limit of a self-nomination: five files of 5 MB and the report.
@@ -59,6 +59,7 @@ struct ListPage {
     groups: Vec<GroupForm>,
     indicators: Vec<IndicatorForm>,
     error: FormError,
+    export_href: String,
 }
 
 type PageQuery = ListQuery<NoFilter>;
@@ -106,9 +107,35 @@ async fn list_page(
             indicators: padded(&form.indicators, 5),
             form,
             error,
+            export_href: list::export_href("/comprehensive/export.xlsx", &NoFilter::default()),
         },
     )
 }
+
+/// The campaigns the user sees, every page, as a workbook (audited).
+pub async fn list_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(f): Query<NoFilter>,
+) -> Response {
+    let ctx = user.ctx();
+    let rows = jianfu_domain::page::every_row(|r| state.app.list_comprehensive(&ctx, r)).await;
+    CAMPAIGN_EXPORT.answer(&state, &user, &f, rows).await
+}
+
+const CAMPAIGN_EXPORT: ListExport<'static, CampaignSummary> = ListExport {
+    action: "comprehensive_campaign.export",
+    target_type: "comprehensive_campaign",
+    sheet: "综合考评",
+    file_name: "社区(村)工作综合考评.xlsx",
+    columns: &[
+        Column::wide("考评", 30.0, |c| Cell::Text(&c.name)),
+        Column::wide("区(县、市)", 16.0, |c| Cell::Text(&c.district_name)),
+        Column::new("年度", |c| Cell::Number(f64::from(c.year))),
+        Column::new("自荐申报截止", |c| Cell::Text(&c.nomination_deadline)),
+        Column::new("状态", |c| Cell::Text(c.status_zh)),
+    ],
+};
 
 pub async fn list(
     State(state): State<AppState>,

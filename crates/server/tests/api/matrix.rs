@@ -623,6 +623,12 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ),
         (
             "GET",
+            "/comprehensive/export.xlsx",
+            COMPREHENSIVE_READ,
+            false,
+        ),
+        (
+            "GET",
             "/comprehensive/evidence/{id}",
             COMPREHENSIVE_VIEW,
             false,
