@@ -153,6 +153,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("comprehensive.close", "结束综合考评并公布结果"),
     ("comprehensive.export", "导出综合考评排名"),
     ("comprehensive_campaign.export", "导出综合考评列表"),
+    ("comprehensive.appeal", "对综合考评得分提出申诉"),
+    ("comprehensive.appeal_answer", "答复综合考评申诉"),
     ("account.export", "导出账号"),
     ("form_draft.save", "暂存草稿"),
     ("form_draft.discard", "删除暂存草稿"),

@@ -13,8 +13,8 @@ use jianfu_domain::DomainError;
 use jianfu_domain::authz::Action;
 use jianfu_domain::certificate::AttachmentUpload;
 use jianfu_domain::comprehensive::{
-    CampaignSummary, ComprehensiveView, DesignForm, FoldableDemand, GroupForm, IndicatorForm,
-    RankRow, ResponseForm,
+    AppealAnswer, AppealStatus, AppealView, CampaignSummary, ComprehensiveView, DesignForm,
+    FoldableDemand, GroupForm, IndicatorForm, RankRow, ResponseForm,
 };
 use jianfu_domain::page::Page;
 use jianfu_domain::tree::NodeView;
@@ -41,6 +41,8 @@ fn done_text(code: &str) -> &'static str {
         "responded" => "感谢您的评价！您的回答不会显示给社区，也不会与您的账号关联",
         "scored" => "得分已保存",
         "closed" => "综合考评已结束，排名和各社区(村)得分已公布",
+        "appealed" => "申诉已提交，等待区里答复",
+        "answered" => "申诉已答复",
         _ => "已完成",
     }
 }
@@ -240,6 +242,7 @@ struct DetailPage {
     error: FormError,
     /// What the user typed into the form that failed.
     typed: HashMap<String, String>,
+    appeal_days: u8,
 }
 
 impl DetailPage {
@@ -267,6 +270,9 @@ impl DetailPage {
     }
     fn skey(&self, community: &i64) -> String {
         format!("score-{community}")
+    }
+    fn akey(&self, appeal: &i64) -> String {
+        format!("answer-{appeal}")
     }
     /// The survey's answer to question `q` (1-based) as typed, when the survey failed.
     fn rating_checked(&self, q: &usize, value: &str) -> bool {
@@ -312,6 +318,7 @@ async fn detail_page(
             error_key,
             error,
             typed,
+            appeal_days: jianfu_domain::comprehensive::APPEAL_WORKING_DAYS,
         },
     )
 }
@@ -550,6 +557,85 @@ pub async fn close(
     .await
 }
 
+/// 申诉 (multipart: community, reason, optional evidence files).
+pub async fn appeal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    m: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let (fields, files) = match read_nomination(m).await {
+        Ok(v) => v,
+        Err(e) => {
+            return after::<()>(
+                &state,
+                &user,
+                id,
+                Err(e),
+                "",
+                "appeal".into(),
+                HashMap::new(),
+            )
+            .await;
+        }
+    };
+    let community = fields
+        .get("community_id")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let reason = fields.get("reason").cloned().unwrap_or_default();
+    let r = state
+        .app
+        .file_appeal(&user.ctx(), id, community, &reason, &files)
+        .await;
+    after(&state, &user, id, r, "appealed", "appeal".into(), fields).await
+}
+
+/// The district's answer to an appeal: `decision` (`uphold` or `reject`), `answer`, and for
+/// an upheld one the corrected `score_{indicator}` fields.
+pub async fn answer_appeal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(aid): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let scores: Vec<(i32, String)> = f
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("score_")
+                .and_then(|n| n.parse::<i32>().ok())
+                .map(|n| (n, v.clone()))
+        })
+        .collect();
+    let a = AppealAnswer {
+        uphold: f.get("decision").map(String::as_str) == Some("uphold"),
+        answer: f.get("answer").cloned().unwrap_or_default(),
+        scores,
+    };
+    let campaign = f
+        .get("campaign_id")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let r = state.app.answer_appeal(&user.ctx(), aid, &a).await;
+    let id = match &r {
+        Ok(v) => v.id,
+        Err(_) => campaign,
+    };
+    after(&state, &user, id, r, "answered", format!("answer-{aid}"), f).await
+}
+
+/// One evidence file of an appeal.
+pub async fn appeal_evidence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(eid): Path<i64>,
+) -> Response {
+    match state.app.appeal_evidence(&user.ctx(), eid).await {
+        Ok((name, kind, bytes)) => list::download(bytes, &kind, &name, false),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
 /// One evidence file of a self-nomination.
 pub async fn evidence(
     State(state): State<AppState>,
@@ -629,15 +715,49 @@ const BREAKDOWN_COLUMNS: [Column<BreakdownRow>; 6] = [
     Column::new("总分", |r| Cell::Text(&r.total)),
 ];
 
+const APPEAL_COLUMNS: [Column<AppealView>; 8] = [
+    Column::wide("社区(村)", 18.0, |a| Cell::Text(&a.community)),
+    Column::new("提出日期", |a| Cell::Text(&a.filed_on)),
+    Column::wide("申诉理由", 40.0, |a| Cell::Text(&a.reason)),
+    Column::new("状态", |a| Cell::Text(a.status_zh)),
+    Column::wide("答复", 40.0, |a| {
+        Cell::Text(a.answer.as_deref().unwrap_or_default())
+    }),
+    Column::new("答复日期", |a| {
+        Cell::Text(a.answered_on.as_deref().unwrap_or_default())
+    }),
+    Column::new("原总分", |a| {
+        Cell::Text(a.old_total.as_deref().unwrap_or_default())
+    }),
+    Column::new("更正后总分", |a| {
+        Cell::Text(a.new_total.as_deref().unwrap_or_default())
+    }),
+];
+
 fn workbook(c: &ComprehensiveView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let lines = [
+    let mut lines = vec![
         format!("{}（{} 年度）", c.name, c.year),
         format!(
             "{}；总分 = Σ 指标组权重 × 组得分（4.3-4：以居民群众满意度为主要标准，居民满意度最少有效评价 {} 份）",
             c.district_name, c.min_responses
         ),
-        String::new(),
     ];
+    // The note of every upheld appeal: the ranking below is the corrected one.
+    for a in c
+        .appeals
+        .appeals
+        .iter()
+        .filter(|a| a.status == AppealStatus::Upheld)
+    {
+        lines.push(format!(
+            "注：{}经申诉更正得分（{}，原总分 {}，更正后 {}），排名已按更正后的得分重新公布",
+            a.community,
+            a.answered_on.as_deref().unwrap_or_default(),
+            a.old_total.as_deref().unwrap_or("—"),
+            a.new_total.as_deref().unwrap_or("—"),
+        ));
+    }
+    lines.push(String::new());
     let breakdown: Vec<BreakdownRow> = c
         .communities
         .iter()
@@ -663,5 +783,6 @@ fn workbook(c: &ComprehensiveView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError
         &BREAKDOWN_COLUMNS,
         &breakdown,
     )?;
+    x.sheet("申诉", &[], &APPEAL_COLUMNS, &c.appeals.appeals)?;
     x.finish()
 }
