@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::DomainError;
 use jianfu_domain::authz::Action;
@@ -26,7 +25,7 @@ use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::list::{self, Cell, Column, Export, ListExport, ListQuery, NoFilter};
-use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render};
+use crate::views::{Chrome, DoneQuery, FormError, Shown, is_form_error, render};
 
 /// Request body limit of a self-nomination: five files of 5 MB and the report.
 pub const NOMINATION_BODY_LIMIT: usize = jianfu_domain::certificate::MAX_ATTACHMENTS
@@ -77,10 +76,10 @@ async fn list_page(
     state: &AppState,
     user: &CurrentUser,
     q: PageQuery,
-    form: DesignForm,
-    error: FormError,
-    status: StatusCode,
+    mut shown: Shown<'_, DesignForm>,
 ) -> Response {
+    let form = shown.entered_or_default();
+    let Shown { error, status, .. } = shown;
     let ctx = user.ctx();
     let page = match state.app.list_comprehensive(&ctx, q.page()).await {
         Ok(p) => p,
@@ -148,7 +147,7 @@ pub async fn list(
         min_responses: "30".into(),
         ..DesignForm::default()
     };
-    list_page(&state, &user, q, form, FormError::default(), StatusCode::OK).await
+    list_page(&state, &user, q, Shown::fresh(None).with(form)).await
 }
 
 /// The design form: groups and indicators come as repeated fields, one value per row.
@@ -213,16 +212,7 @@ pub async fn create(
     match state.app.create_comprehensive(&user.ctx(), &f).await {
         Ok(c) => Redirect::to(&format!("/comprehensive/{}?done=created", c.id)).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            list_page(
-                &state,
-                &user,
-                PageQuery::default(),
-                f,
-                FormError::from_domain(&e),
-                status,
-            )
-            .await
+            list_page(&state, &user, PageQuery::default(), Shown::refused(&e, f)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -287,17 +277,31 @@ impl DetailPage {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Which of the page's many small forms failed (`nominate-{community}-{indicator}`,
+/// `review-{nomination}`, `respond`, `score-{community}`, `appeal`, `answer-{appeal}`, `close`)
+/// and what was typed into it.
+#[derive(Default)]
+struct Entered {
+    key: String,
+    typed: HashMap<String, String>,
+}
+
 async fn detail_page(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    error_key: String,
-    error: FormError,
-    typed: HashMap<String, String>,
-    status: StatusCode,
-    done: Option<&str>,
+    mut shown: Shown<'_, Entered>,
 ) -> Response {
+    let Entered {
+        key: error_key,
+        typed,
+    } = shown.entered_or_default();
+    let Shown {
+        error,
+        status,
+        done,
+        ..
+    } = shown;
     let c = match state.app.comprehensive(&user.ctx(), id).await {
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
@@ -329,17 +333,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(d): Query<DoneQuery>,
 ) -> Response {
-    detail_page(
-        &state,
-        &user,
-        id,
-        String::new(),
-        FormError::default(),
-        HashMap::new(),
-        StatusCode::OK,
-        d.done.as_deref(),
-    )
-    .await
+    detail_page(&state, &user, id, Shown::fresh(d.done.as_deref())).await
 }
 
 /// After an action: back to the page with a flash, or the page again with the form's error.
@@ -355,18 +349,7 @@ async fn after<T>(
     match r {
         Ok(_) => Redirect::to(&format!("/comprehensive/{id}?done={done}")).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            detail_page(
-                state,
-                user,
-                id,
-                key,
-                FormError::from_domain(&e),
-                typed,
-                status,
-                None,
-            )
-            .await
+            detail_page(state, user, id, Shown::refused(&e, Entered { key, typed })).await
         }
         Err(e) => PageError(e).into_response(),
     }
