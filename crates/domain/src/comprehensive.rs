@@ -21,6 +21,8 @@
 //!   [`rank`], in whole hundredths, so the same inputs give the same result. Closing freezes the
 //!   inputs and publishes the ranking with each community's calculation.
 
+mod appeal;
+
 use std::collections::{BTreeMap, HashMap};
 
 use jianfu_rules::comprehensive::{
@@ -45,6 +47,8 @@ use crate::error::{DomainError, ErrorKind, Problems, Result};
 use crate::page::{Page, PageRequest};
 use crate::tree::NodeView;
 use crate::{App, Ctx, text};
+
+pub use appeal::{APPEAL_WORKING_DAYS, AppealAnswer, AppealStatus, AppealView, AppealsPart};
 
 /// The clause every decision of this module applies.
 pub const CLAUSE: &str = "4.3-4";
@@ -417,6 +421,8 @@ pub struct ComprehensiveView {
     /// For the district only.
     pub follow_ups: Vec<FollowUp>,
     pub today: String,
+    /// After publication: the appeals the viewer sees, the deadline, where they may appeal.
+    pub appeals: AppealsPart,
 }
 
 /// What a resident answers.
@@ -1304,6 +1310,9 @@ impl App {
         } else {
             Vec::new()
         };
+        let appeals = self
+            .appeals_part(ctx, &row, &district, &communities, &nodes)
+            .await?;
         let created_by = account::Entity::find_by_id(row.created_by)
             .one(db)
             .await?
@@ -1338,6 +1347,7 @@ impl App {
             answered,
             follow_ups,
             today: today.to_string(),
+            appeals,
         })
     }
 
@@ -2006,8 +2016,9 @@ impl App {
         let nominating = crate::authz::own_units(&ctx.principal, Action::NominateComprehensive);
         let review = visible(&ctx.principal, Action::ReviewNomination);
         let rates = !visible(&ctx.principal, Action::RateCommunity).is_empty();
+        let mut items = self.appeal_todos(ctx, &nominating).await?;
         if nominating.is_empty() && review.is_empty() && !rates {
-            return Ok(Vec::new());
+            return Ok(items);
         }
         let db = self.store.db();
         let open = comprehensive_campaign::Entity::find()
@@ -2015,7 +2026,6 @@ impl App {
             .order_by_asc(comprehensive_campaign::Column::Id)
             .all(db)
             .await?;
-        let mut items = Vec::new();
         for row in open {
             let district = self.find_node(row.district_node_id).await?;
             let design: Design =

@@ -1289,9 +1289,35 @@ pub fn route_table() -> Vec<RouteSpec> {
         ),
         r(
             get.clone(),
+            "/comprehensive/export.xlsx",
+            AnyOf(COMPREHENSIVE_READ),
+            views::comprehensive::list_export,
+        ),
+        r(
+            get.clone(),
             "/comprehensive/evidence/{id}",
             Act(A::ViewComprehensive),
             views::comprehensive::evidence,
+        ),
+        r(
+            post.clone(),
+            "/comprehensive/{id}/appeals",
+            Act(A::NominateComprehensive),
+            views::comprehensive::appeal.layer(DefaultBodyLimit::max(
+                views::comprehensive::NOMINATION_BODY_LIMIT,
+            )),
+        ),
+        r(
+            post.clone(),
+            "/comprehensive/appeals/{id}/answer",
+            Act(A::RunComprehensive),
+            views::comprehensive::answer_appeal,
+        ),
+        r(
+            get.clone(),
+            "/comprehensive/appeal-evidence/{id}",
+            Act(A::ViewComprehensive),
+            views::comprehensive::appeal_evidence,
         ),
         r(
             get.clone(),
@@ -1342,6 +1368,20 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/comprehensive/{id}/close",
             Act(A::RunComprehensive),
             api::comprehensive::close,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/comprehensive/{id}/appeals",
+            Act(A::NominateComprehensive),
+            api::comprehensive::appeal.layer(DefaultBodyLimit::max(
+                api::comprehensive::NOMINATION_JSON_LIMIT,
+            )),
+        ),
+        r(
+            post.clone(),
+            "/api/v1/comprehensive/appeals/{id}/answer",
+            Act(A::RunComprehensive),
+            api::comprehensive::answer_appeal,
         ),
         // Certificates (4.5): public guides and verification.
         r(get.clone(), "/guides", Public, views::certificates::guides),

@@ -6,7 +6,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jianfu_domain::comprehensive::{
-    CampaignSummary, ComprehensiveView, DesignForm, GroupForm, IndicatorForm, ResponseForm,
+    AppealAnswer, AppealView, CampaignSummary, ComprehensiveView, DesignForm, GroupForm,
+    IndicatorForm, ResponseForm,
 };
 use jianfu_domain::page::PageRequest;
 use serde::{Deserialize, Serialize};
@@ -158,6 +159,49 @@ pub struct ComprehensiveOut {
     pub can_respond: bool,
     /// The district's follow-up list (回访): low ratings with comments, without who.
     pub follow_ups: Vec<FollowUpOut>,
+    /// After publication: the last day a community may appeal (申诉).
+    pub appeal_deadline: Option<String>,
+    /// The communities the caller may appeal for now.
+    pub may_appeal: Vec<i64>,
+    /// The appeals the caller sees.
+    pub appeals: Vec<AppealOut>,
+}
+
+/// A community's appeal against its published score, and the district's answer.
+#[derive(Serialize, ToSchema)]
+pub struct AppealOut {
+    pub id: i64,
+    pub community_id: i64,
+    pub community: String,
+    pub reason: String,
+    /// `open`, `upheld` (score corrected) or `rejected`.
+    pub status: String,
+    pub filed_on: String,
+    pub answer: Option<String>,
+    pub answered_on: Option<String>,
+    /// The total before and after an upheld appeal.
+    pub old_total: Option<String>,
+    pub new_total: Option<String>,
+    /// Evidence file ids (download at `/comprehensive/appeal-evidence/{id}`).
+    pub evidence: Vec<i64>,
+}
+
+impl From<AppealView> for AppealOut {
+    fn from(a: AppealView) -> Self {
+        Self {
+            id: a.id,
+            community_id: a.community_id,
+            community: a.community,
+            reason: a.reason,
+            status: a.status.as_str().into(),
+            filed_on: a.filed_on,
+            answer: a.answer,
+            answered_on: a.answered_on,
+            old_total: a.old_total,
+            new_total: a.new_total,
+            evidence: a.evidence.iter().map(|e| e.id).collect(),
+        }
+    }
 }
 
 impl From<ComprehensiveView> for ComprehensiveOut {
@@ -268,6 +312,9 @@ impl From<ComprehensiveView> for ComprehensiveOut {
                     comment: f.comment,
                 })
                 .collect(),
+            appeal_deadline: c.appeals.deadline,
+            may_appeal: c.appeals.may_appeal.iter().map(|m| m.0).collect(),
+            appeals: c.appeals.appeals.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -563,4 +610,87 @@ pub async fn close(
     Ok(Json(
         s.app.close_comprehensive(&user.ctx(), id).await?.into(),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppealIn {
+    /// The caller's own community when omitted.
+    #[serde(default)]
+    pub community_id: Option<i64>,
+    pub reason: String,
+    #[serde(default)]
+    pub evidence: Vec<AttachmentIn>,
+}
+
+/// A community appeals its published score (申诉) within 5 working days of publication, with a
+/// reason and optional evidence checked by content; 403 for another community, 409 before
+/// publication, after the deadline or while another appeal of it is open.
+#[utoipa::path(post, path = "/api/v1/comprehensive/{id}/appeals", params(("id" = i64, Path)), request_body = AppealIn,
+    responses((status = 200, body = ComprehensiveOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn appeal(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<AppealIn>,
+) -> Result<Json<ComprehensiveOut>, ApiError> {
+    let files = decode_uploads(b.evidence, "evidence")?;
+    Ok(Json(
+        s.app
+            .file_appeal(
+                &user.ctx(),
+                id,
+                b.community_id.unwrap_or(0),
+                &b.reason,
+                &files,
+            )
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppealAnswerIn {
+    /// `uphold` (the score is corrected) or `reject`.
+    pub decision: String,
+    /// The reason, required either way.
+    pub answer: String,
+    /// Upheld: the corrected indicator scores.
+    #[serde(default)]
+    pub scores: Vec<ScoreIn>,
+}
+
+/// The district answers an appeal: upheld with corrected scores (the total and ranking are
+/// recomputed and re-published) or rejected, each with a reason; 409 once answered.
+#[utoipa::path(post, path = "/api/v1/comprehensive/appeals/{id}/answer", params(("id" = i64, Path)), request_body = AppealAnswerIn,
+    responses((status = 200, body = ComprehensiveOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn answer_appeal(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<AppealAnswerIn>,
+) -> Result<Json<ComprehensiveOut>, ApiError> {
+    let uphold = match b.decision.as_str() {
+        "uphold" => true,
+        "reject" => false,
+        _ => {
+            return Err(jianfu_domain::DomainError::field(
+                "decision",
+                "decision_invalid",
+                "请选择申诉成立（uphold）或不成立（reject）",
+            )
+            .into());
+        }
+    };
+    let a = AppealAnswer {
+        uphold,
+        answer: b.answer,
+        scores: b
+            .scores
+            .into_iter()
+            .map(|x| (x.indicator, x.score))
+            .collect(),
+    };
+    Ok(Json(s.app.answer_appeal(&user.ctx(), id, &a).await?.into()))
 }

@@ -200,6 +200,7 @@ impl Modify for Contract {
         plaques::campaigns, plaques::launch, plaques::campaign, plaques::complete,
         comprehensive::list, comprehensive::create, comprehensive::get, comprehensive::nominate,
         comprehensive::review, comprehensive::respond, comprehensive::score, comprehensive::close,
+        comprehensive::appeal, comprehensive::answer_appeal,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

@@ -7,14 +7,13 @@ use std::collections::HashMap;
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::DomainError;
 use jianfu_domain::authz::Action;
 use jianfu_domain::certificate::AttachmentUpload;
 use jianfu_domain::comprehensive::{
-    CampaignSummary, ComprehensiveView, DesignForm, FoldableDemand, GroupForm, IndicatorForm,
-    RankRow, ResponseForm,
+    AppealAnswer, AppealStatus, AppealView, CampaignSummary, ComprehensiveView, DesignForm,
+    FoldableDemand, GroupForm, IndicatorForm, RankRow, ResponseForm,
 };
 use jianfu_domain::page::Page;
 use jianfu_domain::tree::NodeView;
@@ -25,8 +24,8 @@ use crate::access::CurrentUser;
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
-use crate::views::list::{self, Cell, Column, Export, ListQuery, NoFilter};
-use crate::views::{Chrome, DoneQuery, FormError, form_status, is_form_error, render};
+use crate::views::list::{self, Cell, Column, Export, ListExport, ListQuery, NoFilter};
+use crate::views::{Chrome, DoneQuery, FormError, Shown, is_form_error, render};
 
 /// Request body limit of a self-nomination: five files of 5 MB and the report.
 pub const NOMINATION_BODY_LIMIT: usize = jianfu_domain::certificate::MAX_ATTACHMENTS
@@ -41,6 +40,8 @@ fn done_text(code: &str) -> &'static str {
         "responded" => "感谢您的评价！您的回答不会显示给社区，也不会与您的账号关联",
         "scored" => "得分已保存",
         "closed" => "综合考评已结束，排名和各社区(村)得分已公布",
+        "appealed" => "申诉已提交，等待区里答复",
+        "answered" => "申诉已答复",
         _ => "已完成",
     }
 }
@@ -59,6 +60,7 @@ struct ListPage {
     groups: Vec<GroupForm>,
     indicators: Vec<IndicatorForm>,
     error: FormError,
+    export_href: String,
 }
 
 type PageQuery = ListQuery<NoFilter>;
@@ -74,10 +76,10 @@ async fn list_page(
     state: &AppState,
     user: &CurrentUser,
     q: PageQuery,
-    form: DesignForm,
-    error: FormError,
-    status: StatusCode,
+    mut shown: Shown<'_, DesignForm>,
 ) -> Response {
+    let form = shown.entered_or_default();
+    let Shown { error, status, .. } = shown;
     let ctx = user.ctx();
     let page = match state.app.list_comprehensive(&ctx, q.page()).await {
         Ok(p) => p,
@@ -106,9 +108,35 @@ async fn list_page(
             indicators: padded(&form.indicators, 5),
             form,
             error,
+            export_href: list::export_href("/comprehensive/export.xlsx", &NoFilter::default()),
         },
     )
 }
+
+/// The campaigns the user sees, every page, as a workbook (audited).
+pub async fn list_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(f): Query<NoFilter>,
+) -> Response {
+    let ctx = user.ctx();
+    let rows = jianfu_domain::page::every_row(|r| state.app.list_comprehensive(&ctx, r)).await;
+    CAMPAIGN_EXPORT.answer(&state, &user, &f, rows).await
+}
+
+const CAMPAIGN_EXPORT: ListExport<'static, CampaignSummary> = ListExport {
+    action: "comprehensive_campaign.export",
+    target_type: "comprehensive_campaign",
+    sheet: "综合考评",
+    file_name: "社区(村)工作综合考评.xlsx",
+    columns: &[
+        Column::wide("考评", 30.0, |c| Cell::Text(&c.name)),
+        Column::wide("区(县、市)", 16.0, |c| Cell::Text(&c.district_name)),
+        Column::new("年度", |c| Cell::Number(f64::from(c.year))),
+        Column::new("自荐申报截止", |c| Cell::Text(&c.nomination_deadline)),
+        Column::new("状态", |c| Cell::Text(c.status_zh)),
+    ],
+};
 
 pub async fn list(
     State(state): State<AppState>,
@@ -119,7 +147,7 @@ pub async fn list(
         min_responses: "30".into(),
         ..DesignForm::default()
     };
-    list_page(&state, &user, q, form, FormError::default(), StatusCode::OK).await
+    list_page(&state, &user, q, Shown::fresh(None).with(form)).await
 }
 
 /// The design form: groups and indicators come as repeated fields, one value per row.
@@ -184,16 +212,7 @@ pub async fn create(
     match state.app.create_comprehensive(&user.ctx(), &f).await {
         Ok(c) => Redirect::to(&format!("/comprehensive/{}?done=created", c.id)).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            list_page(
-                &state,
-                &user,
-                PageQuery::default(),
-                f,
-                FormError::from_domain(&e),
-                status,
-            )
-            .await
+            list_page(&state, &user, PageQuery::default(), Shown::refused(&e, f)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -213,6 +232,7 @@ struct DetailPage {
     error: FormError,
     /// What the user typed into the form that failed.
     typed: HashMap<String, String>,
+    appeal_days: u8,
 }
 
 impl DetailPage {
@@ -241,6 +261,9 @@ impl DetailPage {
     fn skey(&self, community: &i64) -> String {
         format!("score-{community}")
     }
+    fn akey(&self, appeal: &i64) -> String {
+        format!("answer-{appeal}")
+    }
     /// The survey's answer to question `q` (1-based) as typed, when the survey failed.
     fn rating_checked(&self, q: &usize, value: &str) -> bool {
         self.typed("respond", &format!("rating_{q}")) == value
@@ -254,17 +277,31 @@ impl DetailPage {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Which of the page's many small forms failed (`nominate-{community}-{indicator}`,
+/// `review-{nomination}`, `respond`, `score-{community}`, `appeal`, `answer-{appeal}`, `close`)
+/// and what was typed into it.
+#[derive(Default)]
+struct Entered {
+    key: String,
+    typed: HashMap<String, String>,
+}
+
 async fn detail_page(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    error_key: String,
-    error: FormError,
-    typed: HashMap<String, String>,
-    status: StatusCode,
-    done: Option<&str>,
+    mut shown: Shown<'_, Entered>,
 ) -> Response {
+    let Entered {
+        key: error_key,
+        typed,
+    } = shown.entered_or_default();
+    let Shown {
+        error,
+        status,
+        done,
+        ..
+    } = shown;
     let c = match state.app.comprehensive(&user.ctx(), id).await {
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
@@ -285,6 +322,7 @@ async fn detail_page(
             error_key,
             error,
             typed,
+            appeal_days: jianfu_domain::comprehensive::APPEAL_WORKING_DAYS,
         },
     )
 }
@@ -295,17 +333,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(d): Query<DoneQuery>,
 ) -> Response {
-    detail_page(
-        &state,
-        &user,
-        id,
-        String::new(),
-        FormError::default(),
-        HashMap::new(),
-        StatusCode::OK,
-        d.done.as_deref(),
-    )
-    .await
+    detail_page(&state, &user, id, Shown::fresh(d.done.as_deref())).await
 }
 
 /// After an action: back to the page with a flash, or the page again with the form's error.
@@ -321,18 +349,7 @@ async fn after<T>(
     match r {
         Ok(_) => Redirect::to(&format!("/comprehensive/{id}?done={done}")).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            detail_page(
-                state,
-                user,
-                id,
-                key,
-                FormError::from_domain(&e),
-                typed,
-                status,
-                None,
-            )
-            .await
+            detail_page(state, user, id, Shown::refused(&e, Entered { key, typed })).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -523,6 +540,85 @@ pub async fn close(
     .await
 }
 
+/// 申诉 (multipart: community, reason, optional evidence files).
+pub async fn appeal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    m: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let (fields, files) = match read_nomination(m).await {
+        Ok(v) => v,
+        Err(e) => {
+            return after::<()>(
+                &state,
+                &user,
+                id,
+                Err(e),
+                "",
+                "appeal".into(),
+                HashMap::new(),
+            )
+            .await;
+        }
+    };
+    let community = fields
+        .get("community_id")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let reason = fields.get("reason").cloned().unwrap_or_default();
+    let r = state
+        .app
+        .file_appeal(&user.ctx(), id, community, &reason, &files)
+        .await;
+    after(&state, &user, id, r, "appealed", "appeal".into(), fields).await
+}
+
+/// The district's answer to an appeal: `decision` (`uphold` or `reject`), `answer`, and for
+/// an upheld one the corrected `score_{indicator}` fields.
+pub async fn answer_appeal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(aid): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let scores: Vec<(i32, String)> = f
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("score_")
+                .and_then(|n| n.parse::<i32>().ok())
+                .map(|n| (n, v.clone()))
+        })
+        .collect();
+    let a = AppealAnswer {
+        uphold: f.get("decision").map(String::as_str) == Some("uphold"),
+        answer: f.get("answer").cloned().unwrap_or_default(),
+        scores,
+    };
+    let campaign = f
+        .get("campaign_id")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let r = state.app.answer_appeal(&user.ctx(), aid, &a).await;
+    let id = match &r {
+        Ok(v) => v.id,
+        Err(_) => campaign,
+    };
+    after(&state, &user, id, r, "answered", format!("answer-{aid}"), f).await
+}
+
+/// One evidence file of an appeal.
+pub async fn appeal_evidence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(eid): Path<i64>,
+) -> Response {
+    match state.app.appeal_evidence(&user.ctx(), eid).await {
+        Ok((name, kind, bytes)) => list::download(bytes, &kind, &name, false),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
 /// One evidence file of a self-nomination.
 pub async fn evidence(
     State(state): State<AppState>,
@@ -602,15 +698,49 @@ const BREAKDOWN_COLUMNS: [Column<BreakdownRow>; 6] = [
     Column::new("总分", |r| Cell::Text(&r.total)),
 ];
 
+const APPEAL_COLUMNS: [Column<AppealView>; 8] = [
+    Column::wide("社区(村)", 18.0, |a| Cell::Text(&a.community)),
+    Column::new("提出日期", |a| Cell::Text(&a.filed_on)),
+    Column::wide("申诉理由", 40.0, |a| Cell::Text(&a.reason)),
+    Column::new("状态", |a| Cell::Text(a.status_zh)),
+    Column::wide("答复", 40.0, |a| {
+        Cell::Text(a.answer.as_deref().unwrap_or_default())
+    }),
+    Column::new("答复日期", |a| {
+        Cell::Text(a.answered_on.as_deref().unwrap_or_default())
+    }),
+    Column::new("原总分", |a| {
+        Cell::Text(a.old_total.as_deref().unwrap_or_default())
+    }),
+    Column::new("更正后总分", |a| {
+        Cell::Text(a.new_total.as_deref().unwrap_or_default())
+    }),
+];
+
 fn workbook(c: &ComprehensiveView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let lines = [
+    let mut lines = vec![
         format!("{}（{} 年度）", c.name, c.year),
         format!(
             "{}；总分 = Σ 指标组权重 × 组得分（4.3-4：以居民群众满意度为主要标准，居民满意度最少有效评价 {} 份）",
             c.district_name, c.min_responses
         ),
-        String::new(),
     ];
+    // The note of every upheld appeal: the ranking below is the corrected one.
+    for a in c
+        .appeals
+        .appeals
+        .iter()
+        .filter(|a| a.status == AppealStatus::Upheld)
+    {
+        lines.push(format!(
+            "注：{}经申诉更正得分（{}，原总分 {}，更正后 {}），排名已按更正后的得分重新公布",
+            a.community,
+            a.answered_on.as_deref().unwrap_or_default(),
+            a.old_total.as_deref().unwrap_or("—"),
+            a.new_total.as_deref().unwrap_or("—"),
+        ));
+    }
+    lines.push(String::new());
     let breakdown: Vec<BreakdownRow> = c
         .communities
         .iter()
@@ -636,5 +766,6 @@ fn workbook(c: &ComprehensiveView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError
         &BREAKDOWN_COLUMNS,
         &breakdown,
     )?;
+    x.sheet("申诉", &[], &APPEAL_COLUMNS, &c.appeals.appeals)?;
     x.finish()
 }

@@ -624,3 +624,298 @@ async fn only_residents_of_the_district_answer_every_question() {
         0
     );
 }
+
+async fn appeals(t: &TestApp) -> i64 {
+    crate::auth::scalar(t, "SELECT COUNT(*) FROM comprehensive_appeal").await
+}
+
+/// Appeals (申诉): after the district closes the campaign, 示例和平社区 appeals its score within
+/// 5 working days — refused before publication, for another community, without a reason, with
+/// a disguised file and while another is open; the district rejects or upholds it (corrected
+/// scores, the total and ranking recomputed, a note on the page and in the export), each
+/// answer once; to-dos on both sides; after the deadline no appeal.
+#[tokio::test]
+async fn a_community_appeals_its_score_and_the_district_answers() {
+    let t = spawn_app().await;
+    let district = t.login("district_supervisor").await;
+    let mut d = due_today(&t, design());
+    d["min_responses"] = json!("1");
+    let (s, c) = district.post_api("/api/v1/comprehensive", &d).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let id = c["id"].as_i64().unwrap();
+    let heping = t.node_id("示例和平社区").await;
+    let guangming = t.node_id("示例光明社区").await;
+    let r1 = resident(&t, "appeal.r1", "210302091001").await;
+    let (s, c) = r1
+        .post_api(
+            &format!("/api/v1/comprehensive/{id}/responses"),
+            &json!({"ratings": ["satisfied", "satisfied"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let (s, c) = district
+        .post_api(
+            &format!("/api/v1/comprehensive/{id}/scores"),
+            &json!({"community_id": heping, "scores": [
+                {"indicator": 1, "score": "90"}, {"indicator": 2, "score": "80"}, {"indicator": 3, "score": "70"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    // Before publication: 409.
+    let (s, p) = t
+        .login("worker")
+        .await
+        .post_api(
+            &format!("/api/v1/comprehensive/{id}/appeals"),
+            &json!({"reason": "便民服务得分有误"}),
+        )
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("comprehensive_not_published")),
+        "{p}"
+    );
+    t.advance_clock_ms(86_400_000);
+    let district = t.login("district_supervisor").await;
+    let worker = t.login("worker").await;
+    let r1 = t.login_with("appeal.r1", PASSWORD).await.unwrap();
+    let appeal = |body: Value| {
+        let worker = &worker;
+        async move {
+            worker
+                .post_api(&format!("/api/v1/comprehensive/{id}/appeals"), &body)
+                .await
+        }
+    };
+    let (s, c) = district
+        .post_api(&format!("/api/v1/comprehensive/{id}/close"), &json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    // 40 % × 80 + 30 % × 90 + 30 % × (80 + 70) / 2 = 81.50.
+    assert_eq!(c["ranking"][0]["total"], "81.50");
+    let deadline = c["appeal_deadline"].as_str().unwrap().to_owned();
+    let (_, c) = worker.get_api(&format!("/api/v1/comprehensive/{id}")).await;
+    assert_eq!(c["may_appeal"], json!([heping]));
+    assert_eq!(c["appeal_deadline"], json!(deadline));
+
+    // Bad input: another community (403), no reason, a file that is not what it says (422).
+    let audits = t.audit_count("comprehensive.appeal").await;
+    let (s, p) = appeal(json!({"community_id": guangming, "reason": "替光明社区申诉"})).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden")),
+        "{p}"
+    );
+    let (s, p) =
+        appeal(json!({"reason": "  ", "evidence": [evidence("截图.png", b"not a png")]})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(codes(&p), ["required", "attachment_type"], "{p}");
+    // The page: the same refusal re-renders the form with the message.
+    let r = worker
+        .post_multipart(
+            &format!("/comprehensive/{id}/appeals"),
+            &[("community_id", &heping.to_string()), ("reason", "")],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("请填写申诉理由"));
+    assert_eq!(appeals(&t).await, 0);
+    assert_eq!(t.audit_count("comprehensive.appeal").await, audits);
+
+    // Through the page with evidence: filed.
+    let r = worker
+        .post_multipart(
+            &format!("/comprehensive/{id}/appeals"),
+            &[
+                ("community_id", &heping.to_string()),
+                ("reason", "便民服务有台账佐证，得分偏低"),
+            ],
+            &[("evidence", "台账.png", PNG)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(appeals(&t).await, 1);
+    assert_eq!(t.audit_count("comprehensive.appeal").await, audits + 1);
+    // A second one while it is open: 409.
+    let (s, p) = appeal(json!({"reason": "再次申诉"})).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("appeal_open")),
+        "{p}"
+    );
+    assert_eq!(appeals(&t).await, 1);
+    let (_, c) = worker.get_api(&format!("/api/v1/comprehensive/{id}")).await;
+    let a = &c["appeals"][0];
+    assert_eq!(
+        (a["status"].as_str(), a["community_id"].as_i64()),
+        (Some("open"), Some(heping))
+    );
+    assert_eq!(c["may_appeal"], json!([]));
+    let aid = a["id"].as_i64().unwrap();
+    let ev = a["evidence"][0].as_i64().unwrap();
+    assert_eq!(
+        worker
+            .get(&format!("/comprehensive/appeal-evidence/{ev}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // A resident does not open the file.
+    assert_eq!(
+        r1.get(&format!("/comprehensive/appeal-evidence/{ev}"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // The district's inbox asks for the answer.
+    let todo = |who: &'static str, kind: &'static str| {
+        let t = &t;
+        async move {
+            t.app
+                .inbox(&t.ctx(who).await)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .filter(|i| {
+                    i.kind_zh == kind && i.href.starts_with(&format!("/comprehensive/{id}"))
+                })
+                .count()
+        }
+    };
+    assert_eq!(todo("district_supervisor", "待答复申诉").await, 1);
+
+    // Answers refused: no reason; upheld without a corrected score; a bad score; not the
+    // district (the gate).
+    let answer = format!("/api/v1/comprehensive/appeals/{aid}/answer");
+    let (s, p) = district
+        .post_api(&answer, &json!({"decision": "reject", "answer": ""}))
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("required")),
+        "{p}"
+    );
+    let (s, p) = district
+        .post_api(
+            &answer,
+            &json!({"decision": "uphold", "answer": "台账属实"}),
+        )
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("scores_required")),
+        "{p}"
+    );
+    let (s, p) = district
+        .post_api(&answer, &json!({"decision": "uphold", "answer": "台账属实", "scores": [{"indicator": 3, "score": "120"}]}))
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("score_invalid")),
+        "{p}"
+    );
+    let (s, p) = district
+        .post_api(&answer, &json!({"decision": "maybe", "answer": "x"}))
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("decision_invalid")),
+        "{p}"
+    );
+    let (s, _) = worker
+        .post_api(
+            &answer,
+            &json!({"decision": "reject", "answer": "自己答复"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(t.audit_count("comprehensive.appeal_answer").await, 0);
+    let (_, c) = district
+        .get_api(&format!("/api/v1/comprehensive/{id}"))
+        .await;
+    assert_eq!(c["ranking"][0]["total"], "81.50", "nothing changed");
+
+    // Upheld through the page: 便民服务 70 → 90, the total 81.50 → 84.50.
+    let r = district
+        .post_form(
+            &format!("/comprehensive/appeals/{aid}/answer"),
+            &[
+                ("campaign_id", &id.to_string()),
+                ("decision", "uphold"),
+                ("answer", "台账属实，便民服务得分更正为 90"),
+                ("score_3", "90"),
+                ("score_1", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, c) = worker.get_api(&format!("/api/v1/comprehensive/{id}")).await;
+    assert_eq!(c["ranking"][0]["total"], "84.50", "{c}");
+    let a = &c["appeals"][0];
+    assert_eq!(a["status"], "upheld");
+    assert_eq!(
+        (a["old_total"].as_str(), a["new_total"].as_str()),
+        (Some("81.50"), Some("84.50"))
+    );
+    assert_eq!(
+        community(&c, "示例和平社区")["nominations"][2]["score"],
+        "90.00"
+    );
+    assert_eq!(t.audit_count("comprehensive.appeal_answer").await, 1);
+    let (_, html) = worker.get_text(&format!("/comprehensive/{id}")).await;
+    assert!(html.contains("经申诉更正得分") && html.contains("申诉成立，得分已更正"));
+    let x = worker
+        .get(&format!("/comprehensive/{id}/ranking.xlsx"))
+        .await;
+    assert_eq!(x.status(), StatusCode::OK);
+    assert!(x.bytes().await.unwrap().starts_with(b"PK"));
+    // Answered once: 409; the inboxes move on.
+    let (s, p) = district
+        .post_api(
+            &answer,
+            &json!({"decision": "reject", "answer": "再答一次"}),
+        )
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("appeal_answered")),
+        "{p}"
+    );
+    assert_eq!(todo("district_supervisor", "待答复申诉").await, 0);
+    assert_eq!(todo("worker", "申诉已答复").await, 1);
+
+    // A second appeal within the period, rejected with a reason.
+    let (s, c) = appeal(json!({"reason": "居民议事得分也偏低"})).await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    let aid2 = c["appeals"][1]["id"].as_i64().unwrap();
+    let (s, c) = district
+        .post_api(
+            &format!("/api/v1/comprehensive/appeals/{aid2}/answer"),
+            &json!({"decision": "reject", "answer": "议事记录不全"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(c["appeals"][1]["status"], "rejected");
+    assert_eq!(c["ranking"][0]["total"], "84.50");
+
+    // After the deadline: 409, nothing filed.
+    let last = chrono::NaiveDate::parse_from_str(&deadline, "%Y-%m-%d").unwrap();
+    t.move_clock_to(last.succ_opt().unwrap());
+    let worker = t.login("worker").await;
+    let (s, p) = worker
+        .post_api(
+            &format!("/api/v1/comprehensive/{id}/appeals"),
+            &json!({"reason": "逾期申诉"}),
+        )
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("appeal_deadline_passed")),
+        "{p}"
+    );
+    assert!(p["detail"].as_str().unwrap().contains(&deadline));
+    assert_eq!(appeals(&t).await, 2);
+}

@@ -88,6 +88,18 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
             "dictionary.export",
             "共享条件/不予共享依据",
         ),
+        (
+            "district_supervisor",
+            "/comprehensive",
+            "comprehensive_campaign.export",
+            "自荐申报截止",
+        ),
+        (
+            "resident",
+            "/comprehensive",
+            "comprehensive_campaign.export",
+            "考评",
+        ),
         // The escalation job's runs (one at the server's start at least).
         ("sysadmin", "/admin/jobs", "job.export", "处理"),
     ];

@@ -191,6 +191,9 @@ const COMPREHENSIVE_VIEW: &[&str] = &[
 ];
 /// 铁东区's 民政局 runs it; the city's supervisor passes the gate but not its own level.
 const COMPREHENSIVE_RUN: &[&str] = &["district_supervisor"];
+/// An appeal that does not exist: the city's supervisor passes the gate and learns that (404,
+/// or 422 for the API's empty body), which it may read anyway; the rest are refused by it.
+const COMPREHENSIVE_RUN_GATE: &[&str] = &["supervisor", "district_supervisor"];
 const RESIDENT: &[&str] = &["resident"];
 const LEDGER: &[&str] = &[
     "city_approver",
@@ -621,6 +624,37 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             COMPREHENSIVE_READ,
             false,
         ),
+        ("POST", "/comprehensive/{id}/appeals", COMMUNITY, false),
+        (
+            "POST",
+            "/comprehensive/appeals/{id}/answer",
+            COMPREHENSIVE_RUN_GATE,
+            false,
+        ),
+        (
+            "GET",
+            "/comprehensive/appeal-evidence/{id}",
+            COMPREHENSIVE_VIEW,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/comprehensive/{id}/appeals",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/comprehensive/appeals/{id}/answer",
+            COMPREHENSIVE_RUN_GATE,
+            false,
+        ),
+        (
+            "GET",
+            "/comprehensive/export.xlsx",
+            COMPREHENSIVE_READ,
+            false,
+        ),
         (
             "GET",
             "/comprehensive/evidence/{id}",
@@ -792,7 +826,11 @@ async fn setup(t: &TestApp) -> Ids {
 
 fn fill(path: &str, node: i64, ids: &Ids) -> String {
     let plaques = |p: &str| p.starts_with("/plaques") || p.starts_with("/api/v1/plaques");
-    if path.contains("/comprehensive/nominations/") || path.contains("/comprehensive/evidence/") {
+    if path.contains("/comprehensive/nominations/")
+        || path.contains("/comprehensive/evidence/")
+        || path.contains("/comprehensive/appeals/")
+        || path.contains("/comprehensive/appeal-evidence/")
+    {
         path.replace("{id}", "999999")
     } else if path.contains("/comprehensive/{id}") {
         path.replace("{id}", &ids.comprehensive.to_string())

@@ -15,6 +15,8 @@ pub mod catalogue_entry;
 pub mod certificate;
 pub mod certificate_application;
 pub mod certificate_type;
+pub mod comprehensive_appeal;
+pub mod comprehensive_appeal_evidence;
 pub mod comprehensive_campaign;
 pub mod comprehensive_evidence;
 pub mod comprehensive_nomination;

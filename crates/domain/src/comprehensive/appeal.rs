@@ -1,0 +1,747 @@
+//! Appeals (申诉) against a published comprehensive evaluation (4.3-4; issue 12 §2).
+//!
+//! After the district closes the campaign and publishes the ranking, a community's staff (who
+//! self-nominate for it, [`Action::NominateComprehensive`]) may appeal its score within
+//! [`APPEAL_WORKING_DAYS`] working days of the closing day, counted on the product's holiday
+//! calendar the way certificate time limits are (the closing day does not count; the last day
+//! is the last working day). One appeal of a community may be open at a time; a reason is
+//! required, evidence files are optional and checked by content like every attachment. The
+//! district ([`Action::RunComprehensive`]) answers each: upheld — the indicator scores it names
+//! are corrected with the recorded reason, the community's total is recomputed and the ranking
+//! re-published (the page and its export show the corrected ranking with a note) — or rejected
+//! with a reason. Every step is audited; the old and new totals stay on the appeal.
+
+use std::collections::BTreeMap;
+
+use jianfu_rules::calendar::Calendar;
+use jianfu_rules::certificate::Processing;
+use jianfu_rules::comprehensive::{Group, rank, total};
+use jianfu_store::entity::{
+    comprehensive_appeal, comprehensive_appeal_evidence, comprehensive_score,
+};
+use jianfu_store::orm::prelude::Expr;
+use jianfu_store::orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+
+use super::{
+    CLAUSE, CampaignStatus, CommunityView, ComprehensiveView, EvidenceView, parse_points, points,
+};
+use crate::authz::{Action, authorize, own_units, visible};
+use crate::certificate::{AttachmentUpload, MAX_ATTACHMENTS};
+use crate::error::{DomainError, ErrorKind, Problems, Result};
+use crate::tree::NodeView;
+use crate::{App, Ctx};
+
+/// How long a community may appeal after the ranking is published: 5 working days, the
+/// period a result notice usually leaves for objections and long enough to gather evidence
+/// across a weekend (the policy sets none).
+pub const APPEAL_WORKING_DAYS: u8 = 5;
+
+/// An appeal's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppealStatus {
+    /// Waiting for the district's answer.
+    Open,
+    /// Upheld: the score was corrected.
+    Upheld,
+    Rejected,
+}
+
+impl AppealStatus {
+    pub const ALL: [Self; 3] = [Self::Open, Self::Upheld, Self::Rejected];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Upheld => "upheld",
+            Self::Rejected => "rejected",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Open => "待区答复",
+            Self::Upheld => "申诉成立，得分已更正",
+            Self::Rejected => "申诉不成立",
+        }
+    }
+    pub fn stored(s: &str) -> Self {
+        match s {
+            "upheld" => Self::Upheld,
+            "rejected" => Self::Rejected,
+            _ => Self::Open,
+        }
+    }
+}
+
+/// An appeal as its readers see it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AppealView {
+    pub id: i64,
+    pub community_id: i64,
+    pub community: String,
+    pub street: String,
+    pub reason: String,
+    pub status: AppealStatus,
+    pub status_zh: &'static str,
+    pub filed_on: String,
+    pub answer: Option<String>,
+    pub answered_on: Option<String>,
+    /// The total before and after an upheld appeal.
+    pub old_total: Option<String>,
+    pub new_total: Option<String>,
+    pub evidence: Vec<EvidenceView>,
+    /// The viewer (the district) may answer it now.
+    pub can_answer: bool,
+}
+
+/// What the appeals part of a campaign's page shows.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct AppealsPart {
+    /// The last day to appeal (after publication), or why it cannot be told.
+    pub deadline: Option<String>,
+    /// The communities the viewer may appeal for now (id, name).
+    pub may_appeal: Vec<(i64, String)>,
+    pub appeals: Vec<AppealView>,
+}
+
+/// The district's answer.
+#[derive(Clone, Debug, Default)]
+pub struct AppealAnswer {
+    pub uphold: bool,
+    pub answer: String,
+    /// Upheld: the corrected indicator scores (indicator number, points as typed).
+    pub scores: Vec<(i32, String)>,
+}
+
+fn appeal_evidence(rows: &[(i64, i64, String, String, i64)], appeal: i64) -> Vec<EvidenceView> {
+    rows.iter()
+        .filter(|e| e.1 == appeal)
+        .map(|e| EvidenceView {
+            id: e.0,
+            file_name: e.2.clone(),
+            content_type: e.3.clone(),
+            size_bytes: e.4,
+        })
+        .collect()
+}
+
+/// The last day to appeal a campaign closed on `closed_on`.
+fn appeal_due(cal: &Calendar, closed_on: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
+    let d = cal
+        .due_date(
+            crate::clock::rules_date(closed_on)?,
+            Processing::WorkingDays(APPEAL_WORKING_DAYS),
+        )
+        .map_err(|_| {
+            DomainError::conflict(
+                "calendar_not_covered",
+                "申诉期所在年份的节假日安排尚未导入，无法计算申诉截止日期，请联系系统管理员导入",
+            )
+        })?;
+    chrono::NaiveDate::parse_from_str(&d.to_string(), "%Y-%m-%d")
+        .map_err(|_| DomainError::internal())
+}
+
+impl App {
+    /// The appeal deadline of a closed campaign.
+    async fn appeal_deadline(
+        &self,
+        row: &jianfu_store::entity::comprehensive_campaign::Model,
+    ) -> Result<Option<chrono::NaiveDate>> {
+        let Some(closed) = row.closed_at.and_then(crate::clock::cst_date) else {
+            return Ok(None);
+        };
+        appeal_due(&self.calendar().await?, closed).map(Some)
+    }
+
+    /// The appeals part of a campaign's page: every appeal the viewer sees (the district all,
+    /// others those of the communities in their jurisdiction), the deadline, and where the
+    /// viewer may appeal now.
+    pub(super) async fn appeals_part(
+        &self,
+        ctx: &Ctx,
+        row: &jianfu_store::entity::comprehensive_campaign::Model,
+        district: &NodeView,
+        communities: &[CommunityView],
+        nodes: &[NodeView],
+    ) -> Result<AppealsPart> {
+        if CampaignStatus::stored(&row.status) != CampaignStatus::Closed {
+            return Ok(AppealsPart::default());
+        }
+        let can_run =
+            authorize(&ctx.principal, Action::RunComprehensive, &district.target()).is_ok();
+        let view_scope = visible(&ctx.principal, Action::ViewComprehensive);
+        let deadline = match self.appeal_deadline(row).await {
+            Ok(d) => d,
+            Err(e) if e.kind == ErrorKind::Conflict => None,
+            Err(e) => return Err(e),
+        };
+        let db = self.store.db();
+        let rows = comprehensive_appeal::Entity::find()
+            .filter(comprehensive_appeal::Column::CampaignId.eq(row.id))
+            .order_by_asc(comprehensive_appeal::Column::Id)
+            .all(db)
+            .await?;
+        let node = |id: i64| nodes.iter().find(|n| n.id == id);
+        let rows: Vec<comprehensive_appeal::Model> = rows
+            .into_iter()
+            .filter(|a| {
+                can_run || node(a.community_node_id).is_some_and(|n| view_scope.covers(&n.path))
+            })
+            .collect();
+        let evidence: Vec<(i64, i64, String, String, i64)> =
+            comprehensive_appeal_evidence::Entity::find()
+                .select_only()
+                .column(comprehensive_appeal_evidence::Column::Id)
+                .column(comprehensive_appeal_evidence::Column::AppealId)
+                .column(comprehensive_appeal_evidence::Column::FileName)
+                .column(comprehensive_appeal_evidence::Column::ContentType)
+                .column(comprehensive_appeal_evidence::Column::SizeBytes)
+                .filter(
+                    comprehensive_appeal_evidence::Column::AppealId
+                        .is_in(rows.iter().map(|a| a.id)),
+                )
+                .order_by_asc(comprehensive_appeal_evidence::Column::Id)
+                .into_tuple()
+                .all(db)
+                .await?;
+        let today = self.today();
+        let open_window = deadline.is_some_and(|d| today <= d);
+        let may_appeal = if open_window {
+            own_units(&ctx.principal, Action::NominateComprehensive)
+                .into_iter()
+                .filter_map(node)
+                .filter(|c| {
+                    c.kind.is_community()
+                        && c.path.starts_with(&district.path)
+                        && !rows.iter().any(|a| {
+                            a.community_node_id == c.id
+                                && AppealStatus::stored(&a.status) == AppealStatus::Open
+                        })
+                })
+                .map(|c| (c.id, c.name.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let appeals = rows
+            .iter()
+            .map(|a| {
+                let status = AppealStatus::stored(&a.status);
+                let c = communities.iter().find(|c| c.id == a.community_node_id);
+                AppealView {
+                    id: a.id,
+                    community_id: a.community_node_id,
+                    community: c.map(|c| c.name.clone()).unwrap_or_default(),
+                    street: c.map(|c| c.street.clone()).unwrap_or_default(),
+                    reason: a.reason.clone(),
+                    status,
+                    status_zh: status.label_zh(),
+                    filed_on: a.filed_on.clone(),
+                    answer: a.answer.clone(),
+                    answered_on: a
+                        .answered_at
+                        .and_then(crate::clock::cst_date)
+                        .map(|d| d.to_string()),
+                    old_total: a.old_total.clone(),
+                    new_total: a.new_total.clone(),
+                    evidence: appeal_evidence(&evidence, a.id),
+                    can_answer: can_run && status == AppealStatus::Open,
+                }
+            })
+            .collect();
+        Ok(AppealsPart {
+            deadline: deadline.map(|d| d.to_string()),
+            may_appeal,
+            appeals,
+        })
+    }
+
+    /// A community appeals its published score (申诉): only its own community (403), only
+    /// after publication and within the appeal period (409), one open appeal at a time (409),
+    /// a reason (422) and up to five evidence files checked by content.
+    pub async fn file_appeal(
+        &self,
+        ctx: &Ctx,
+        campaign_id: i64,
+        community_id: i64,
+        reason: &str,
+        files: &[AttachmentUpload],
+    ) -> Result<ComprehensiveView> {
+        let l = self.load_comprehensive(campaign_id).await?;
+        let community_id = if community_id == 0 {
+            own_units(&ctx.principal, Action::NominateComprehensive)
+                .into_iter()
+                .next()
+                .unwrap_or(0)
+        } else {
+            community_id
+        };
+        let community = match self.find_node(community_id).await {
+            Ok(c) => c,
+            Err(e) if e.kind == ErrorKind::NotFound => {
+                return Err(DomainError::not_found("社区(村)"));
+            }
+            Err(e) => return Err(e),
+        };
+        self.check(ctx, Action::NominateComprehensive, &community.target())
+            .await?;
+        if !community.kind.is_community() || !community.path.starts_with(&l.district.path) {
+            return Err(DomainError::not_found(&format!(
+                "{}在本次综合考评中的记录",
+                community.name
+            )));
+        }
+        if CampaignStatus::stored(&l.row.status) != CampaignStatus::Closed {
+            return Err(DomainError::conflict(
+                "comprehensive_not_published",
+                "综合考评结束并公布结果后，才能对得分提出申诉",
+            ));
+        }
+        let Some(deadline) = self.appeal_deadline(&l.row).await? else {
+            return Err(DomainError::internal());
+        };
+        let today = self.today();
+        if today > deadline {
+            return Err(DomainError::conflict(
+                "appeal_deadline_passed",
+                format!(
+                    "申诉期（结果公布后 {APPEAL_WORKING_DAYS} 个工作日）已于 {deadline} 届满，不能再申诉"
+                ),
+            ));
+        }
+        let open = comprehensive_appeal::Entity::find()
+            .filter(comprehensive_appeal::Column::CampaignId.eq(campaign_id))
+            .filter(comprehensive_appeal::Column::CommunityNodeId.eq(community.id))
+            .filter(comprehensive_appeal::Column::Status.eq(AppealStatus::Open.as_str()))
+            .count(self.store.db())
+            .await?;
+        if open > 0 {
+            return Err(DomainError::conflict(
+                "appeal_open",
+                format!(
+                    "{}已有一项申诉等待区里答复，答复后才能再次申诉",
+                    community.name
+                ),
+            ));
+        }
+        let mut p = Problems::new();
+        let reason = p.take(crate::certificate::text_field(
+            reason,
+            "reason",
+            "申诉理由",
+            2000,
+            true,
+        ));
+        let mut kinds = Vec::with_capacity(files.len());
+        if files.len() > MAX_ATTACHMENTS {
+            p.push(DomainError::field(
+                "evidence",
+                "evidence_too_many",
+                format!("佐证材料最多 {MAX_ATTACHMENTS} 个"),
+            ));
+        } else {
+            for u in files {
+                if let Some(kind) = p.take(crate::certificate::check_upload(u, "evidence")) {
+                    kinds.push(kind);
+                }
+            }
+        }
+        p.finish()?;
+        let reason = reason.unwrap_or_default();
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let appeal = comprehensive_appeal::ActiveModel {
+            campaign_id: Set(campaign_id),
+            community_node_id: Set(community.id),
+            reason: Set(reason.clone()),
+            status: Set(AppealStatus::Open.as_str().into()),
+            filed_by: Set(ctx.principal.account_id),
+            filed_at: Set(now),
+            filed_on: Set(today.to_string()),
+            answer: Set(None),
+            answered_by: Set(None),
+            answered_at: Set(None),
+            old_total: Set(None),
+            new_total: Set(None),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        for (u, kind) in files.iter().zip(&kinds) {
+            comprehensive_appeal_evidence::ActiveModel {
+                appeal_id: Set(appeal.id),
+                file_name: Set(u.file_name.trim().to_owned()),
+                content_type: Set((*kind).into()),
+                size_bytes: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
+                sm3: Set(jianfu_seal::sm3_hex(&u.bytes)),
+                content: Set(u.bytes.clone()),
+                created_by: Set(ctx.principal.account_id),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(tx.conn())
+            .await?;
+        }
+        tx.audit(ctx.entry(
+            "comprehensive.appeal",
+            "comprehensive_campaign",
+            Some(campaign_id.to_string()),
+            serde_json::json!({
+                "appeal": appeal.id, "community": community.name, "reason": reason,
+                "evidence": files.iter().map(|f| f.file_name.trim()).collect::<Vec<_>>(),
+                "deadline": deadline.to_string(), "clauses": [CLAUSE],
+            }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.comprehensive_view(ctx, l).await
+    }
+
+    /// The district answers an appeal: upheld with the corrected indicator scores and the
+    /// reason (the community's total is recomputed and the corrected ranking recorded), or
+    /// rejected with the reason. 409 when it was already answered.
+    pub async fn answer_appeal(
+        &self,
+        ctx: &Ctx,
+        appeal_id: i64,
+        a: &AppealAnswer,
+    ) -> Result<ComprehensiveView> {
+        let appeal = comprehensive_appeal::Entity::find_by_id(appeal_id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("申诉"))?;
+        let l = self.load_comprehensive(appeal.campaign_id).await?;
+        self.check(ctx, Action::RunComprehensive, &l.district.target())
+            .await?;
+        if AppealStatus::stored(&appeal.status) != AppealStatus::Open {
+            return Err(DomainError::conflict("appeal_answered", "该申诉已经答复"));
+        }
+        let mut p = Problems::new();
+        let answer = p.take(crate::certificate::text_field(
+            &a.answer,
+            "answer",
+            if a.uphold {
+                "更正理由"
+            } else {
+                "不予支持的理由"
+            },
+            2000,
+            true,
+        ));
+        let mut parsed: BTreeMap<i32, u32> = BTreeMap::new();
+        let mut bad = Vec::new();
+        for (no, s) in &a.scores {
+            if s.trim().is_empty() {
+                continue;
+            }
+            match (l.design.indicator(*no), parse_points(s)) {
+                (Some(_), Some(v)) => {
+                    parsed.insert(*no, v);
+                }
+                (Some(i), None) => bad.push(format!("“{}”的得分“{}”", i.name, s.trim())),
+                (None, _) => bad.push(format!("第 {no} 项指标不存在")),
+            }
+        }
+        if a.uphold {
+            if !bad.is_empty() {
+                p.push(DomainError::field(
+                    "scores",
+                    "score_invalid",
+                    format!("得分应为 0 至 100 的数（最多两位小数）：{}", bad.join("、")),
+                ));
+            } else if parsed.is_empty() {
+                p.push(DomainError::field(
+                    "scores",
+                    "scores_required",
+                    "申诉成立时请填写更正后的指标得分",
+                ));
+            }
+        }
+        p.finish()?;
+        let answer = answer.unwrap_or_default();
+        // The result as published now, and as corrected.
+        let before = self.comprehensive_view(ctx, l).await?;
+        let Some(c) = before
+            .communities
+            .iter()
+            .find(|c| c.id == appeal.community_node_id)
+        else {
+            return Err(DomainError::internal());
+        };
+        let old_scores: BTreeMap<i32, Option<String>> = c
+            .nominations
+            .iter()
+            .map(|n| (n.indicator, n.score.clone()))
+            .collect();
+        let new_total = if a.uphold {
+            corrected_total(&before, c, &parsed)
+        } else {
+            c.total_centi
+        };
+        let ranking = if a.uphold {
+            let mut totals: Vec<(String, i64, u32)> = before
+                .communities
+                .iter()
+                .filter_map(|m| {
+                    let t = if m.id == c.id {
+                        new_total
+                    } else {
+                        m.total_centi
+                    };
+                    t.map(|t| (m.name.clone(), m.id, t))
+                })
+                .collect();
+            totals.sort();
+            let ids: Vec<(i64, u32)> = totals.iter().map(|(_, id, t)| (*id, *t)).collect();
+            rank(&ids)
+                .into_iter()
+                .map(|(id, t, r)| {
+                    let name = totals
+                        .iter()
+                        .find(|x| x.1 == id)
+                        .map(|x| x.0.clone())
+                        .unwrap_or_default();
+                    serde_json::json!({"rank": r, "community": name, "total": points(t)})
+                })
+                .collect::<Vec<_>>()
+        } else {
+            Vec::new()
+        };
+        let to = if a.uphold {
+            AppealStatus::Upheld
+        } else {
+            AppealStatus::Rejected
+        };
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let done = comprehensive_appeal::Entity::update_many()
+            .col_expr(
+                comprehensive_appeal::Column::Status,
+                Expr::value(to.as_str()),
+            )
+            .col_expr(
+                comprehensive_appeal::Column::Answer,
+                Expr::value(answer.clone()),
+            )
+            .col_expr(
+                comprehensive_appeal::Column::AnsweredBy,
+                Expr::value(ctx.principal.account_id),
+            )
+            .col_expr(comprehensive_appeal::Column::AnsweredAt, Expr::value(now))
+            .col_expr(
+                comprehensive_appeal::Column::OldTotal,
+                Expr::value(c.total.clone()),
+            )
+            .col_expr(
+                comprehensive_appeal::Column::NewTotal,
+                Expr::value(new_total.map(points)),
+            )
+            .filter(comprehensive_appeal::Column::Id.eq(appeal.id))
+            .filter(comprehensive_appeal::Column::Status.eq(AppealStatus::Open.as_str()))
+            .exec(tx.conn())
+            .await?;
+        if done.rows_affected != 1 {
+            return Err(DomainError::conflict(
+                "appeal_answered",
+                "该申诉刚刚已经答复",
+            ));
+        }
+        if a.uphold {
+            let nos: Vec<i32> = parsed.keys().copied().collect();
+            comprehensive_score::Entity::delete_many()
+                .filter(comprehensive_score::Column::CampaignId.eq(appeal.campaign_id))
+                .filter(comprehensive_score::Column::CommunityNodeId.eq(c.id))
+                .filter(comprehensive_score::Column::Indicator.is_in(nos))
+                .exec(tx.conn())
+                .await?;
+            for (no, v) in &parsed {
+                comprehensive_score::ActiveModel {
+                    campaign_id: Set(appeal.campaign_id),
+                    community_node_id: Set(c.id),
+                    indicator: Set(*no),
+                    score: Set(i32::try_from(*v).unwrap_or(0)),
+                    scored_by: Set(ctx.principal.account_id),
+                    scored_at: Set(now),
+                }
+                .insert(tx.conn())
+                .await?;
+            }
+        }
+        tx.audit(ctx.entry(
+            "comprehensive.appeal_answer",
+            "comprehensive_campaign",
+            Some(appeal.campaign_id.to_string()),
+            serde_json::json!({
+                "appeal": appeal.id, "community": c.name, "outcome": to.as_str(),
+                "answer": answer,
+                "corrected": parsed.iter().map(|(no, v)| (no.to_string(), serde_json::json!({
+                    "from": old_scores.get(no).cloned().flatten(), "to": points(*v)
+                }))).collect::<BTreeMap<_, _>>(),
+                "old_total": c.total, "new_total": new_total.map(points),
+                "ranking": ranking,
+                "clauses": [CLAUSE],
+            }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.comprehensive(ctx, appeal.campaign_id).await
+    }
+
+    /// One evidence file of an appeal, for whoever sees that appeal.
+    pub async fn appeal_evidence(
+        &self,
+        ctx: &Ctx,
+        evidence_id: i64,
+    ) -> Result<(String, String, Vec<u8>)> {
+        let not_found = || DomainError::not_found("申诉佐证材料");
+        let e = comprehensive_appeal_evidence::Entity::find_by_id(evidence_id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(not_found)?;
+        let a = comprehensive_appeal::Entity::find_by_id(e.appeal_id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(not_found)?;
+        let l = self.load_comprehensive(a.campaign_id).await?;
+        let community = self.find_node(a.community_node_id).await?;
+        let sees = visible(&ctx.principal, Action::ViewComprehensive).covers(&community.path)
+            || authorize(
+                &ctx.principal,
+                Action::RunComprehensive,
+                &l.district.target(),
+            )
+            .is_ok();
+        if !sees {
+            self.record_denial(ctx, Action::ViewComprehensive, Some(community.id))
+                .await;
+            return Err(DomainError::forbidden("该申诉材料不在您的管辖范围内"));
+        }
+        Ok((e.file_name, e.content_type, e.content))
+    }
+}
+
+/// A community's total with some indicator scores replaced: each group's score recomputed
+/// from its indicators (the satisfaction group's as published), then the total.
+fn corrected_total(
+    v: &ComprehensiveView,
+    c: &CommunityView,
+    corrected: &BTreeMap<i32, u32>,
+) -> Option<u32> {
+    let current: BTreeMap<i32, u32> = c
+        .nominations
+        .iter()
+        .filter_map(|n| {
+            n.score
+                .as_deref()
+                .and_then(parse_points)
+                .map(|s| (n.indicator, s))
+        })
+        .collect();
+    let score = |no: i32| corrected.get(&no).or_else(|| current.get(&no)).copied();
+    let mut group_scores = Vec::with_capacity(v.design.groups.len());
+    for (g, line) in v.design.groups.iter().zip(&c.groups) {
+        if g.satisfaction {
+            group_scores.push(line.score.as_deref().and_then(parse_points));
+            continue;
+        }
+        let ig: Vec<Group<'_>> = g
+            .indicators
+            .iter()
+            .map(|i| Group {
+                name: &i.name,
+                weight: i.weight,
+                satisfaction: false,
+            })
+            .collect();
+        let is: Vec<Option<u32>> = g.indicators.iter().map(|i| score(i.no)).collect();
+        group_scores.push(total(&ig, &is).ok());
+    }
+    total(&v.design.rule_groups(), &group_scores).ok()
+}
+
+impl App {
+    /// The appeals' to-dos: for the district, the open appeals of its campaigns to answer;
+    /// for a community's staff, the answer to their appeal (news, for 30 days).
+    pub(super) async fn appeal_todos(
+        &self,
+        ctx: &Ctx,
+        nominating: &[i64],
+    ) -> Result<Vec<crate::inbox::TodoItem>> {
+        use crate::inbox::TodoItem;
+        use jianfu_store::entity::comprehensive_campaign;
+        let mut items = Vec::new();
+        let run = visible(&ctx.principal, Action::RunComprehensive);
+        let db = self.store.db();
+        if !run.is_empty() {
+            let open = comprehensive_appeal::Entity::find()
+                .filter(comprehensive_appeal::Column::Status.eq(AppealStatus::Open.as_str()))
+                .order_by_asc(comprehensive_appeal::Column::CampaignId)
+                .all(db)
+                .await?;
+            let mut per: BTreeMap<i64, usize> = BTreeMap::new();
+            for a in &open {
+                *per.entry(a.campaign_id).or_default() += 1;
+            }
+            for (campaign, n) in per {
+                let Some(row) = comprehensive_campaign::Entity::find_by_id(campaign)
+                    .one(db)
+                    .await?
+                else {
+                    continue;
+                };
+                let district = self.find_node(row.district_node_id).await?;
+                if authorize(&ctx.principal, Action::RunComprehensive, &district.target()).is_err()
+                {
+                    continue;
+                }
+                items.push(TodoItem::new(
+                    "综合考评",
+                    "待答复申诉",
+                    row.name.clone(),
+                    format!("{n} 项社区(村)对得分的申诉待答复"),
+                    format!("/comprehensive/{}#appeals", row.id),
+                ));
+            }
+        }
+        if !nominating.is_empty() {
+            let since = self.now_ms() - 30 * 86_400_000;
+            let answered = comprehensive_appeal::Entity::find()
+                .filter(comprehensive_appeal::Column::Status.ne(AppealStatus::Open.as_str()))
+                .filter(
+                    comprehensive_appeal::Column::CommunityNodeId.is_in(nominating.iter().copied()),
+                )
+                .filter(comprehensive_appeal::Column::AnsweredAt.gte(since))
+                .order_by_desc(comprehensive_appeal::Column::AnsweredAt)
+                .all(db)
+                .await?;
+            for a in answered {
+                let community = self.find_node(a.community_node_id).await?;
+                if authorize(
+                    &ctx.principal,
+                    Action::NominateComprehensive,
+                    &community.target(),
+                )
+                .is_err()
+                {
+                    continue;
+                }
+                let status = AppealStatus::stored(&a.status);
+                items.push(
+                    TodoItem::new(
+                        "综合考评",
+                        "申诉已答复",
+                        format!("{}的申诉", community.name),
+                        status.label_zh().to_owned(),
+                        format!("/comprehensive/{}#appeal-{}", a.campaign_id, a.id),
+                    )
+                    .notice(),
+                );
+            }
+        }
+        Ok(items)
+    }
+}
