@@ -158,6 +158,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("account.export", "导出账号"),
     ("form_draft.save", "暂存草稿"),
     ("form_draft.discard", "删除暂存草稿"),
+    ("bulletin.export", "导出通报"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

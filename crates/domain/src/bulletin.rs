@@ -763,7 +763,9 @@ impl App {
         }
         let view = self.bulletin_view(Some(ctx), row.clone()).await?;
         let department = self.find_node(row.issuer_node_id).await?;
-        let (seal_row, open) = self.supervision_seal(ctx, &department).await?;
+        let (seal_row, open) = self
+            .supervision_seal(ctx, &department, &format!("发布通报《{}》", row.title))
+            .await?;
         let today = self.today();
         let year = chrono::Datelike::year(&today);
         let counter_key = format!("bulletin:{year}");

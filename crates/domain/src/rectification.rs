@@ -284,13 +284,15 @@ impl App {
     }
 
     /// The supervising department's seal, opened for `signer`. A department has no seal until
-    /// its first notice: it is then made like a community's (a new SM2 key, a record signed by
-    /// the seal authority, listing the department's supervisors), and remade when `signer`
-    /// joined after it was made. Audited as `seal.make`.
+    /// its first sealed document (a notice or a bulletin): it is then made like a community's
+    /// (a new SM2 key, a record signed by the seal authority, listing the department's
+    /// supervisors), and remade when `signer` joined after it was made. Audited as `seal.make`
+    /// with the reason naming `occasion`, the document that needed it (「下发整改通知」).
     pub(crate) async fn supervision_seal(
         &self,
         ctx: &Ctx,
         department: &NodeView,
+        occasion: &str,
     ) -> Result<(seal::Model, Arc<OpenSeal>)> {
         if let Ok((row, open)) = self.active_seal(department.id).await
             && open
@@ -318,7 +320,7 @@ impl App {
             "seal.make",
             "seal",
             Some(made.id.to_string()),
-            serde_json::json!({ "department": department.name, "seal_code": made.seal_code, "allowed_signers": made.allowed_signers, "valid_to": made.valid_to, "reason": "首次下发整改通知时制作监督部门印章" }),
+            serde_json::json!({ "department": department.name, "seal_code": made.seal_code, "allowed_signers": made.allowed_signers, "valid_to": made.valid_to, "reason": format!("{occasion}时制作监督部门印章") }),
         ))
         .await?;
         tx.commit().await?;
@@ -439,7 +441,9 @@ impl App {
             return Err(DomainError::internal());
         };
         let department = self.issuing_department(ctx, &community).await?;
-        let (seal_row, open) = self.supervision_seal(ctx, &department).await?;
+        let (seal_row, open) = self
+            .supervision_seal(ctx, &department, "下发整改通知")
+            .await?;
         let year = chrono::Datelike::year(&today);
         let counter_key = format!("rectification_notice:{year}");
         let seq = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await? + 1;

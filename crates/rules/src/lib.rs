@@ -30,6 +30,9 @@
 //!   collected once, rural-revitalisation dispatches quarterly, the district's cap on weekly and
 //!   monthly agricultural forms, the proper respondent, and the burden,
 //!   [`check_report_form`], [`burden_minutes`].
+//! - [`monitoring`]: monitoring points (减负监测点, 4.1-8): the monthly checklist, each "yes"
+//!   a finding under the clause that cleared it, which months may be answered and which are
+//!   missed, [`monitoring::answerable`], [`monitoring::missed`].
 //! - [`calendar`]: working days (工作日) on the State Council's holiday calendar, dated data
 //!   from `data/holidays/`, for the time limits of 4.5-9, [`Calendar::due_date`].
 
@@ -41,6 +44,7 @@ pub mod date;
 pub mod decision;
 pub mod evaluation;
 pub mod lists;
+pub mod monitoring;
 pub mod plaque;
 pub mod policy;
 pub mod report_form;

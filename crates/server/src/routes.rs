@@ -800,6 +800,12 @@ pub fn route_table() -> Vec<RouteSpec> {
         ),
         r(
             get.clone(),
+            "/bulletin-drafts/export.xlsx",
+            AnyOf(BULLETIN_STAFF),
+            views::bulletins::drafts_export,
+        ),
+        r(
+            get.clone(),
             "/api/v1/bulletins",
             Public,
             api::bulletins::list,

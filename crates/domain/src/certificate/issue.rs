@@ -1591,7 +1591,7 @@ impl App {
             return Err(DomainError::field(
                 "serial",
                 "serial_malformed",
-                "证明编号格式应为 ZM-年份-六位数字，例如 ZM-2026-000001",
+                "编号格式应为 ZM-年份-六位数字（证明）、ZG-年份-六位数字（整改通知书）或 TB-年份-六位数字（通报），例如 ZM-2026-000001",
             ));
         }
         if !super::check_code_is_well_formed(&code) {

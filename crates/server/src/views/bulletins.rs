@@ -8,15 +8,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::authz::Action;
 use jianfu_domain::bulletin::{BulletinCandidate, BulletinForm, BulletinView};
-use jianfu_domain::page::Page;
+use jianfu_domain::page::{Page, every_row};
 use serde::Deserialize;
 
 use crate::access::{CurrentUser, MaybeUser};
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
-use crate::views::list::{ListQuery, NoFilter};
-use crate::views::{Chrome, FormError, form_status, is_form_error, list, render, when};
+use crate::views::list::{Cell, Column, ListExport, ListQuery, NoFilter};
+use crate::views::{Chrome, FormError, Shown, is_form_error, list, render, when};
 
 #[derive(askama::Template)]
 #[template(path = "bulletins.html")]
@@ -111,6 +111,7 @@ struct StaffListPage {
     chrome: Chrome,
     page: Page<BulletinView>,
     pager: String,
+    export: String,
     /// The draft form (supervisors only).
     can_draft: bool,
     candidates: Vec<BulletinCandidate>,
@@ -143,9 +144,7 @@ async fn staff_list(
     state: &AppState,
     user: &CurrentUser,
     q: &ListQuery<NoFilter>,
-    typed: Typed,
-    error: FormError,
-    status: StatusCode,
+    mut shown: Shown<'_, Typed>,
 ) -> Response {
     let ctx = user.ctx();
     let page = match state.app.staff_bulletins(&ctx, q.page()).await {
@@ -161,11 +160,14 @@ async fn staff_list(
     } else {
         Vec::new()
     };
+    let typed = shown.entered_or_default();
+    let Shown { error, status, .. } = shown;
     render(
         status,
         &StaffListPage {
             chrome: Chrome::new("通报起草与签发", Some(user), "/bulletin-drafts"),
             pager: list::pager_base("/bulletin-drafts", &NoFilter {}),
+            export: list::export_href("/bulletin-drafts/export.xlsx", &NoFilter {}),
             page,
             can_draft,
             candidates,
@@ -181,16 +183,55 @@ pub async fn drafts(
     user: CurrentUser,
     Query(q): Query<ListQuery<NoFilter>>,
 ) -> Response {
-    staff_list(
-        &state,
-        &user,
-        &q,
-        Typed::default(),
-        FormError::default(),
-        StatusCode::OK,
-    )
-    .await
+    staff_list(&state, &user, &q, Shown::fresh(None)).await
 }
+
+/// The level's bulletins in every state, as a workbook (audited as `bulletin.export`).
+pub async fn drafts_export(State(state): State<AppState>, user: CurrentUser) -> Response {
+    let ctx = user.ctx();
+    let rows = every_row(|r| state.app.staff_bulletins(&ctx, r)).await;
+    BULLETIN_EXPORT
+        .answer(&state, &user, &NoFilter {}, rows)
+        .await
+}
+
+const BULLETIN_EXPORT: ListExport<'static, BulletinView> = ListExport {
+    action: "bulletin.export",
+    target_type: "bulletin",
+    sheet: "通报",
+    file_name: "通报起草与签发.xlsx",
+    columns: &[
+        Column::new("编号", |b| Cell::Number(b.id as f64)),
+        Column::wide("标题", 30.0, |b| Cell::Text(&b.title)),
+        Column::new("级别", |b| Cell::Text(&b.scope_name)),
+        Column::new("起草部门", |b| Cell::Text(&b.issuer_name)),
+        Column::wide("通报期间", 24.0, |b| {
+            Cell::Owned(format!("{} 至 {}", b.period_from, b.period_to))
+        }),
+        Column::new("件数", |b| Cell::Number(b.lines.len() as f64)),
+        Column::wide("通报单位与问题", 60.0, |b| {
+            Cell::Owned(
+                b.lines
+                    .iter()
+                    .map(|l| format!("{}：{}（{}）", l.unit_name, l.violation, l.outcome))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            )
+        }),
+        Column::new("起草人", |b| Cell::Text(&b.drafted_by)),
+        Column::wide("起草时间", 20.0, |b| Cell::Owned(when(b.drafted_at))),
+        Column::new("状态", |b| Cell::Text(b.status.label_zh())),
+        Column::new("签发人", |b| {
+            Cell::Text(b.signed_off_by.as_deref().unwrap_or(""))
+        }),
+        Column::wide("发布时间", 20.0, |b| {
+            Cell::Owned(b.published_at.map(when).unwrap_or_default())
+        }),
+        Column::wide("编号（TB）", 18.0, |b| {
+            Cell::Text(b.serial.as_deref().unwrap_or(""))
+        }),
+    ],
+};
 
 /// The draft form as the page sends it: `case_ids` repeats, one per case ticked.
 #[derive(Deserialize, Default)]
@@ -239,14 +280,11 @@ pub async fn create(
     match result {
         Ok(b) => Redirect::to(&format!("/bulletin-drafts/{}", b.id)).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
             staff_list(
                 &state,
                 &user,
                 &ListQuery::default(),
-                typed,
-                FormError::from_domain(&e),
-                status,
+                Shown::refused(&e, typed),
             )
             .await
         }
@@ -258,10 +296,10 @@ async fn staff_page(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-    opinion: String,
-    error: FormError,
-    status: StatusCode,
+    mut shown: Shown<'_, String>,
 ) -> Response {
+    let opinion = shown.entered_or_default();
+    let Shown { error, status, .. } = shown;
     match state.app.bulletin_detail(&user.ctx(), id).await {
         Ok(b) => render(
             status,
@@ -283,15 +321,7 @@ pub async fn draft(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Response {
-    staff_page(
-        &state,
-        &user,
-        id,
-        String::new(),
-        FormError::default(),
-        StatusCode::OK,
-    )
-    .await
+    staff_page(&state, &user, id, Shown::fresh(None)).await
 }
 
 #[derive(Deserialize, Default)]
@@ -314,16 +344,7 @@ pub async fn sign_off(
     {
         Ok(_) => Redirect::to(&format!("/bulletin-drafts/{id}")).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            staff_page(
-                &state,
-                &user,
-                id,
-                f.opinion,
-                FormError::from_domain(&e),
-                status,
-            )
-            .await
+            staff_page(&state, &user, id, Shown::refused(&e, f.opinion)).await
         }
         Err(e) => PageError(e).into_response(),
     }
@@ -338,16 +359,7 @@ pub async fn publish(
     match state.app.publish_bulletin(&user.ctx(), id).await {
         Ok(_) => Redirect::to(&format!("/bulletins/{id}")).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            staff_page(
-                &state,
-                &user,
-                id,
-                String::new(),
-                FormError::from_domain(&e),
-                status,
-            )
-            .await
+            staff_page(&state, &user, id, Shown::refused(&e, None)).await
         }
         Err(e) => PageError(e).into_response(),
     }

@@ -473,8 +473,30 @@ async fn the_api_drafts_signs_off_and_publishes_and_refuses_bad_input() {
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 
-    // Published.
-    let (s, v) = sup.post_api(&format!("{api}/publish"), &json!({})).await;
+    // Published, by a supervisor who joined 铁东区民政局 after its seal was made (for the
+    // notice): the seal is remade, and its audit reason names the bulletin, not a notice.
+    grant(
+        &t,
+        t.account_id("staffing").await,
+        jianfu_domain::Role::Supervisor,
+        "铁东区民政局",
+    )
+    .await;
+    let made = t.audit_count("seal.make").await;
+    let newcomer = t.login("staffing").await;
+    let (s, v) = newcomer
+        .post_api(&format!("{api}/publish"), &json!({}))
+        .await;
+    assert_eq!(t.audit_count("seal.make").await, made + 1);
+    let reason = crate::auth::dump(
+        &t,
+        "SELECT summary FROM audit_entry WHERE action = 'seal.make' ORDER BY seq DESC LIMIT 1",
+    )
+    .await;
+    assert!(
+        reason.contains("发布通报《铁东区减负工作通报》时制作监督部门印章"),
+        "{reason}"
+    );
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "published");
     let serial = v["serial"].as_str().unwrap().to_owned();

@@ -1357,7 +1357,13 @@ async fn verify_rejects_malformed_input_and_rate_limits_guessing() {
             (StatusCode::UNPROCESSABLE_ENTITY, "serial_malformed"),
             "{bad}"
         );
-        assert!(detail.contains("证明编号格式"), "{detail}");
+        for part in [
+            "ZM-年份-六位数字（证明）",
+            "ZG-年份-六位数字（整改通知书）",
+            "TB-年份-六位数字（通报）",
+        ] {
+            assert!(detail.contains(part), "{part} in {detail}");
+        }
         failures += 1;
     }
     // The page says the same, with the same status.
@@ -1371,7 +1377,7 @@ async fn verify_rejects_malformed_input_and_rate_limits_guessing() {
         r.text()
             .await
             .unwrap()
-            .contains("证明编号格式应为 ZM-年份-六位数字")
+            .contains("编号格式应为 ZM-年份-六位数字（证明）、ZG-年份-六位数字（整改通知书）或 TB-年份-六位数字（通报）")
     );
     failures += 1;
     for bad in ["abc", "ABCDEFGHJ0", "ABCDEFGHJKM"] {

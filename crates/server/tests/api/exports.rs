@@ -102,6 +102,13 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
         ),
         // The escalation job's runs (one at the server's start at least).
         ("sysadmin", "/admin/jobs", "job.export", "处理"),
+        // The level's bulletins in every state (none in the demo data: the header row alone).
+        (
+            "district_supervisor",
+            "/bulletin-drafts",
+            "bulletin.export",
+            "签发人",
+        ),
     ];
     let mut seen_rows = 0;
     for (who, list, action, header) in cases {

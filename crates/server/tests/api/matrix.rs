@@ -416,6 +416,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/bulletin-drafts/{id}", BULLETIN_STAFF, false),
         ("POST", "/bulletin-drafts/{id}/sign-off", APPROVERS, false),
         ("POST", "/bulletin-drafts/{id}/publish", SUPERVISORS, false),
+        ("GET", "/bulletin-drafts/export.xlsx", BULLETIN_STAFF, false),
         ("GET", "/api/v1/bulletins", PUBLIC, true),
         ("GET", "/api/v1/bulletins/{id}", PUBLIC, true),
         ("GET", "/api/v1/bulletins/{id}/pdf", PUBLIC, true),
