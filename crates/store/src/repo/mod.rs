@@ -19,3 +19,4 @@ pub mod demands;
 pub mod form_drafts;
 pub mod history;
 pub mod plaques;
+pub mod report_forms;
