@@ -54,15 +54,18 @@ pub enum DemandKind {
     CertificateDemand,
     /// A department's 达标, 检查, 评比, 示范创建 or 督查 activity aimed at communities (4.3).
     Evaluation,
+    /// A department's report form communities or villages fill (填表报数, 4.8-3, 4.9).
+    Form,
 }
 
 impl DemandKind {
-    pub const ALL: [DemandKind; 5] = [
+    pub const ALL: [DemandKind; 6] = [
         Self::WorkItem,
         Self::TemporaryPlaque,
         Self::AgencyRequirement,
         Self::CertificateDemand,
         Self::Evaluation,
+        Self::Form,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +75,7 @@ impl DemandKind {
             Self::AgencyRequirement => "agency_requirement",
             Self::CertificateDemand => "certificate_demand",
             Self::Evaluation => "evaluation",
+            Self::Form => "form",
         }
     }
     pub fn label_zh(self) -> &'static str {
@@ -81,6 +85,7 @@ impl DemandKind {
             Self::AgencyRequirement => "机构场所人员要求",
             Self::CertificateDemand => "出具证明要求",
             Self::Evaluation => "考核评比",
+            Self::Form => "报表",
         }
     }
     /// Who admits a demand of this kind and level, the action they take, and their name.
@@ -94,7 +99,8 @@ impl DemandKind {
             Self::WorkItem
             | Self::AgencyRequirement
             | Self::CertificateDemand
-            | Self::Evaluation => {
+            | Self::Evaluation
+            | Self::Form => {
                 let (role, action) = level.authority();
                 (role, action, level.authority_zh())
             }
@@ -115,6 +121,10 @@ impl DemandKind {
                 jianfu_rules::clause!("4.3-2"),
                 jianfu_rules::clause!("4.3-5"),
             ],
+            Self::Form => vec![
+                jianfu_rules::clause!("4.8-3"),
+                jianfu_rules::clause!("4.9-4"),
+            ],
         }
     }
 
@@ -125,6 +135,7 @@ impl DemandKind {
             "agency_requirement" => Ok(Self::AgencyRequirement),
             "certificate_demand" => Ok(Self::CertificateDemand),
             "evaluation" => Ok(Self::Evaluation),
+            "form" => Ok(Self::Form),
             _ => Err(DomainError::invalid("demand_kind_unknown", "事项类型无效")),
         }
     }
@@ -527,6 +538,8 @@ pub struct DemandView {
     pub certificate: Option<crate::demand_kinds::CertificateDemandDetails>,
     /// The evaluation's own fields (kind `evaluation`).
     pub evaluation: Option<crate::evaluation::EvaluationDetails>,
+    /// The report form's own fields (kind `form`).
+    pub report_form: Option<crate::report_form::ReportFormDetails>,
     pub category_name: String,
     pub legal_basis_kind: Option<String>,
     pub legal_basis_title: Option<String>,
@@ -588,6 +601,8 @@ pub struct LookupResult {
     pub targets: Vec<String>,
     pub hours_per_community: Option<f64>,
     pub clauses: Vec<String>,
+    /// A report form's statistics-law corner (表号, 制定机关, 批准文号, 有效期限).
+    pub form_corner: Option<crate::report_form::FormCorner>,
 }
 
 /// Filters of the demand list.
@@ -1424,6 +1439,9 @@ impl App {
         let evaluation = (kind == DemandKind::Evaluation)
             .then(|| serde_json::from_str(&row.details).ok())
             .flatten();
+        let report_form = (kind == DemandKind::Form)
+            .then(|| serde_json::from_str(&row.details).ok())
+            .flatten();
         let targets = demand_target::Entity::find()
             .filter(demand_target::Column::DemandId.eq(row.id))
             .all(self.store.db())
@@ -1478,6 +1496,7 @@ impl App {
             agency,
             certificate,
             evaluation,
+            report_form,
             legal_basis_kind: row.legal_basis_kind,
             legal_basis_title: row.legal_basis_title,
             legal_basis_article: row.legal_basis_article,
@@ -2378,6 +2397,7 @@ impl App {
                 targets: vec![],
                 hours_per_community: None,
                 clauses: vec![jianfu_rules::clause!("4.2-5").as_str().into()],
+                form_corner: None,
             });
         };
         let today = self.today().to_string();
@@ -2402,7 +2422,20 @@ impl App {
             .decision
             .as_deref()
             .and_then(|d| serde_json::from_str(d).ok());
+        let form_corner = match (&row.valid_from, &row.valid_to) {
+            (Some(from), Some(to)) if row.kind == DemandKind::Form.as_str() => {
+                Some(crate::report_form::FormCorner::new(
+                    n.as_str(),
+                    &requester_name,
+                    stored_level(&row.level)?.authority_zh(),
+                    from,
+                    to,
+                ))
+            }
+            _ => None,
+        };
         Ok(LookupResult {
+            form_corner,
             number: n.to_string(),
             state,
             state_zh,

@@ -29,6 +29,7 @@ pub mod page;
 pub mod personal_data;
 pub mod plaque;
 pub mod rectification;
+pub mod report_form;
 pub mod second_factor;
 pub mod supervision;
 pub mod text;

@@ -560,6 +560,37 @@ pub fn route_table() -> Vec<RouteSpec> {
             Act(A::DraftDemand),
             api::evaluations::create,
         ),
+        // Report forms (填表报数, 4.8-3, 4.9-2 … 4.9-4): assessed before filing, then filed.
+        r(
+            get.clone(),
+            "/demands/report-form",
+            Act(A::DraftDemand),
+            views::report_forms::report_form_form,
+        ),
+        r(
+            post.clone(),
+            "/demands/report-form",
+            Act(A::DraftDemand),
+            views::report_forms::report_form_submit,
+        ),
+        r(
+            post.clone(),
+            "/demands/report-form/assess",
+            Act(A::DraftDemand),
+            views::report_forms::report_form_assess,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/report-forms",
+            Act(A::DraftDemand),
+            api::report_forms::create,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/report-forms/assess",
+            Act(A::DraftDemand),
+            api::report_forms::assess,
+        ),
         r(
             post.clone(),
             "/api/v1/certificate-demands",

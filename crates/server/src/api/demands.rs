@@ -62,6 +62,9 @@ pub struct DemandOut {
     /// A reviewer's overrule of banned-wording findings (4.2-6): the findings judged false,
     /// the recorded reason, who and when.
     pub wording_overrule: Option<WordingOverruleOut>,
+    /// A report form's own fields (kind `form`): its fields with the pre-filled ones, and once
+    /// admitted its corner.
+    pub report_form: Option<crate::api::report_forms::ReportFormOut>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -92,6 +95,7 @@ pub struct WordingOverruleOut {
 
 impl From<DemandView> for DemandOut {
     fn from(d: DemandView) -> Self {
+        let report_form = crate::api::report_forms::ReportFormOut::of(&d);
         let (outcome, clauses, findings, registration) = match d.decision {
             Some(dec) => (
                 Some(dec.outcome),
@@ -154,6 +158,7 @@ impl From<DemandView> for DemandOut {
                 overruled_by: o.overruled_by,
                 overruled_at: o.overruled_at,
             }),
+            report_form,
         }
     }
 }
@@ -494,6 +499,38 @@ pub struct LookupOut {
     pub target_count: usize,
     pub targets: Vec<String>,
     pub clauses: Vec<String>,
+    /// A report form's corner (表号, 制定机关, 批准机关, 批准文号, 有效期限); absent for other kinds.
+    pub form_corner: Option<FormCornerOut>,
+}
+
+/// The statistics-law corner of an admitted report form.
+#[derive(Serialize, ToSchema)]
+pub struct FormCornerOut {
+    /// 表号: the admission number.
+    pub form_number: String,
+    /// 制定机关.
+    pub maker: String,
+    /// 批准机关.
+    pub approver: String,
+    /// 批准文号.
+    pub approval_number: String,
+    #[schema(format = Date)]
+    pub valid_from: String,
+    #[schema(format = Date)]
+    pub valid_to: String,
+}
+
+impl From<jianfu_domain::report_form::FormCorner> for FormCornerOut {
+    fn from(c: jianfu_domain::report_form::FormCorner) -> Self {
+        Self {
+            form_number: c.form_number,
+            maker: c.maker,
+            approver: c.approver,
+            approval_number: c.approval_number,
+            valid_from: c.valid_from,
+            valid_to: c.valid_to,
+        }
+    }
 }
 
 /// Public lookup of an admission number (no login).
@@ -516,6 +553,7 @@ pub async fn lookup(
         target_count: r.target_count,
         targets: r.targets,
         clauses: r.clauses,
+        form_corner: r.form_corner.map(Into::into),
     }))
 }
 

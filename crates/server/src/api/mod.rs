@@ -12,6 +12,7 @@ pub mod evaluations;
 pub mod import;
 pub mod nodes;
 pub mod plaques;
+pub mod report_forms;
 pub mod resets;
 pub mod second_factor;
 pub mod supervision;
@@ -189,6 +190,8 @@ impl Modify for Contract {
         bulletins::create, bulletins::sign_off, bulletins::publish,
         demands::request_temporary_plaque, demands::create_agency_requirement, demands::create_certificate_demand,
         evaluations::create,
+        report_forms::assess,
+        report_forms::create,
         dictionary::list, dictionary::get, dictionary::create, dictionary::update,
         import::import_demands,
         certificates::verify, certificates::seal_authority, certificates::catalogue, certificates::create_local_type,

@@ -17,7 +17,7 @@ use utoipa::openapi::schema::{KnownFormat, Object, ObjectBuilder, SchemaFormat, 
 
 /// A closed list of codes (`#[param(schema_with = …)]`). `""` is listed where the server reads an
 /// empty value as "no filter", as the pages' forms send it.
-fn codes(values: &[&str]) -> Object {
+pub(crate) fn codes(values: &[&str]) -> Object {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .enum_values(Some(values.iter().copied()))

@@ -36,7 +36,7 @@ struct ListPage {
     /// The status filter's choices, in the order of the lifecycle.
     statuses: [DemandStatus; 7],
     /// The kind filter's choices.
-    kinds: [DemandKind; 5],
+    kinds: [DemandKind; 6],
     /// This year, for the annual evaluation plan's link.
     this_year: i32,
     can_draft: bool,
@@ -382,6 +382,13 @@ struct DetailPage {
     revoked: String,
     /// The demand's history: (time, step).
     timeline: Vec<(String, jianfu_domain::timeline::TimelineEntry)>,
+}
+
+impl DetailPage {
+    /// A report form's statistics-law corner, once admitted.
+    fn corner(&self) -> Option<jianfu_domain::report_form::FormCorner> {
+        jianfu_domain::report_form::FormCorner::of(&self.d)
+    }
 }
 
 async fn detail_page(

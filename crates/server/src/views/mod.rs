@@ -9,6 +9,7 @@ pub mod demand_kinds;
 pub mod demands;
 pub mod dictionary;
 pub mod evaluations;
+pub mod report_forms;
 pub mod home;
 pub mod import;
 pub mod inbox;

@@ -19,6 +19,7 @@ mod demands;
 mod evaluations;
 mod every_problem;
 mod exports;
+mod form_demands;
 mod form_drafts;
 mod import;
 mod inbox;

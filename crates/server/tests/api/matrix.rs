@@ -326,6 +326,11 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/demands/evaluation", DRAFT, false),
         ("POST", "/demands/evaluation", DRAFT, false),
         ("POST", "/api/v1/evaluations", DRAFT, false),
+        ("GET", "/demands/report-form", DRAFT, false),
+        ("POST", "/demands/report-form", DRAFT, false),
+        ("POST", "/demands/report-form/assess", DRAFT, false),
+        ("POST", "/api/v1/report-forms", DRAFT, false),
+        ("POST", "/api/v1/report-forms/assess", DRAFT, false),
         // Excel import (import.rs).
         ("GET", "/demands/import", DRAFT, false),
         ("POST", "/demands/import", DRAFT, false),

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod accountability_record;
+pub mod agri_form_cap;
 pub mod api_token;
 pub mod attachment;
 pub mod audit_checkpoint;

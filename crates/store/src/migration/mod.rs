@@ -20,6 +20,7 @@ mod m20261207_000110_data_dictionary;
 mod m20261207_000210_comprehensive;
 mod m20261207_000310_bulletin;
 mod m20261207_000320_accountability;
+mod m20261208_000110_report_form;
 mod m20261208_000310_comprehensive_appeal;
 
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000210_comprehensive::Migration),
             Box::new(m20261207_000310_bulletin::Migration),
             Box::new(m20261207_000320_accountability::Migration),
+            Box::new(m20261208_000110_report_form::Migration),
             Box::new(m20261208_000310_comprehensive_appeal::Migration),
         ]
     }

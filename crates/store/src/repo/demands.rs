@@ -8,6 +8,8 @@ use crate::{Store, StoreError};
 #[derive(Clone, Debug)]
 pub struct LookupRow {
     pub kind: String,
+    /// `city` or `district`: whose authority admitted it.
+    pub level: String,
     pub title: String,
     pub status: String,
     pub valid_from: Option<String>,
@@ -44,7 +46,7 @@ pub async fn lookup(store: &Store, number: &str) -> Result<Option<LookupRow>, St
         "json_group_array(json_array(x.name, x.path))"
     };
     let sql = format!(
-        "SELECT d.kind, d.title, d.status, d.valid_from, d.valid_to, d.revoke_reason, \
+        "SELECT d.kind, d.level, d.title, d.status, d.valid_from, d.valid_to, d.revoke_reason, \
          d.minutes_per_occurrence, d.occurrences_per_year, d.decision, \
          r.name AS requester_name, \
          (SELECT COUNT(*) FROM demand_target t WHERE t.demand_id = d.id) AS target_count, \
@@ -74,6 +76,7 @@ pub async fn lookup(store: &Store, number: &str) -> Result<Option<LookupRow>, St
                 Ok((
                     LookupRow {
                         kind: r.get("kind")?,
+                        level: r.get("level")?,
                         title: r.get("title")?,
                         status: r.get("status")?,
                         valid_from: r.get("valid_from")?,
@@ -112,6 +115,7 @@ pub async fn lookup(store: &Store, number: &str) -> Result<Option<LookupRow>, St
     let target_names = names_in_order(r.try_get("", "target_names")?)?;
     Ok(Some(LookupRow {
         kind: r.try_get("", "kind")?,
+        level: r.try_get("", "level")?,
         title: r.try_get("", "title")?,
         status: r.try_get("", "status")?,
         valid_from: r.try_get("", "valid_from")?,

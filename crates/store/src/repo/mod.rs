@@ -22,4 +22,5 @@ pub mod demands;
 pub mod form_drafts;
 pub mod history;
 pub mod plaques;
+pub mod report_forms;
 pub mod tree;
