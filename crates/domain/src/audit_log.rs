@@ -155,6 +155,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("account.export", "导出账号"),
     ("form_draft.save", "暂存草稿"),
     ("form_draft.discard", "删除暂存草稿"),
+    ("pki.create", "建立电子印章根证书"),
+    ("pki.revoke", "撤销签章人证书"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

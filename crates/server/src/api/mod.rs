@@ -11,6 +11,7 @@ pub mod dictionary;
 pub mod evaluations;
 pub mod import;
 pub mod nodes;
+pub mod pki;
 pub mod plaques;
 pub mod resets;
 pub mod second_factor;
@@ -200,6 +201,7 @@ impl Modify for Contract {
         plaques::campaigns, plaques::launch, plaques::campaign, plaques::complete,
         comprehensive::list, comprehensive::create, comprehensive::get, comprehensive::nominate,
         comprehensive::review, comprehensive::respond, comprehensive::score, comprehensive::close,
+        pki::root_pem, pki::root_der, pki::signers, pki::revoke,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),
