@@ -393,6 +393,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             } else if !app.is_initialized().await.map_err(|e| e.to_string())? {
                 return Err("数据库为空：请先运行 `jianfu init` 并用 `jianfu user add` 创建管理员，或用 --demo 载入演示数据".into());
             }
+            // An installation older than the PKI gets its root and seal maker now.
+            app.ensure_pki().await.map_err(|e| e.to_string())?;
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| format!("无法监听 {listen}：{e}"))?;

@@ -160,6 +160,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("form_draft.save", "暂存草稿"),
     ("form_draft.discard", "删除暂存草稿"),
     ("bulletin.export", "导出通报"),
+    ("pki.create", "建立电子印章根证书"),
+    ("pki.revoke", "撤销签章人证书"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

@@ -385,6 +385,7 @@ impl App {
             serde_json::json!({ "city": name, "division_code": code, "discontinued_certificate_types": types }),
         ))
         .await?;
+        self.audit_pki_init(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -413,6 +414,7 @@ impl App {
             serde_json::json!({ "demo": true, "nodes": count }),
         ))
         .await?;
+        self.audit_pki_init(&mut tx).await?;
         // The demo accounts share one published password and log in without a second factor;
         // a real installation requires it of the administrators and approvers
         // (`SecondFactorPolicy::default`). Pages say so while this setting stands.

@@ -1449,6 +1449,30 @@ pub fn route_table() -> Vec<RouteSpec> {
         ),
         r(
             get.clone(),
+            "/api/v1/seal-authority/root.pem",
+            Public,
+            api::pki::root_pem,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/seal-authority/root.der",
+            Public,
+            api::pki::root_der,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/pki/signers",
+            Act(Action::ManageSeals),
+            api::pki::signers,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/pki/signers/{id}/revoke",
+            Act(Action::ManageSeals),
+            api::pki::revoke,
+        ),
+        r(
+            get.clone(),
             "/api/v1/catalogue/{district_id}",
             Public,
             api::certificates::catalogue,

@@ -1377,6 +1377,7 @@ impl App {
                 open.record.record.name
             )));
         }
+        self.check_signer_not_revoked(ctx).await?;
         let year = chrono::Datelike::year(&today);
         let counter_key = format!("certificate:{year}");
         let body = fill_template(&ty.template, &row, &c.name, today);

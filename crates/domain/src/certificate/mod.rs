@@ -10,6 +10,7 @@
 
 mod catalogue;
 mod issue;
+mod pki;
 mod seals;
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,7 @@ pub use issue::{
 };
 pub(crate) use issue::{CertificateTodos, VerifiedDocument, check_upload, text_field};
 pub use issue::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
+pub use pki::{PkiCertificateView, SEAL_MAKER_NAME};
 pub use seals::{AUTHORITY_NAME, HolidayYearView, SealUseFilter, SealUseView, SealView};
 pub(crate) use seals::{NodeSeal, OpenSeal};
 

@@ -114,7 +114,7 @@ pub(crate) struct NodeSeal {
 
 impl App {
     /// The key that encrypts seal keys at rest, derived from the deployment secret.
-    fn seal_kek(&self) -> [u8; 16] {
+    pub(super) fn seal_kek(&self) -> [u8; 16] {
         let k = self.store.audit_key().derive("seal-kek-v1");
         let mut out = [0u8; 16];
         out.copy_from_slice(&k[..16]);
@@ -137,7 +137,7 @@ impl App {
 
     /// Loads the authority's signing key, creating the authority on first use (inside `conn`'s
     /// write transaction, so two processes cannot both create it).
-    async fn authority_key<C: ConnectionTrait>(&self, conn: &C) -> Result<SealKey> {
+    pub(super) async fn authority_key<C: ConnectionTrait>(&self, conn: &C) -> Result<SealKey> {
         if let Some(a) = seal_authority::Entity::find_by_id(1).one(conn).await? {
             return open_blob(&a.key_blob, &self.seal_kek());
         }
@@ -213,13 +213,15 @@ impl App {
             .into_iter()
             .map(|g| g.account_id)
             .collect();
-        let mut signers: Vec<String> = account::Entity::find()
+        let accounts = account::Entity::find()
             .filter(account::Column::Id.is_in(signer_ids))
             .all(conn)
-            .await?
-            .into_iter()
-            .map(|a| a.username)
-            .collect();
+            .await?;
+        // Each signer holds a certificate of the seal authority (issued now if needed).
+        for a in &accounts {
+            self.signer_certificate_in(conn, a, &c.name).await?;
+        }
+        let mut signers: Vec<String> = accounts.into_iter().map(|a| a.username).collect();
         signers.sort();
         if signers.is_empty() {
             return Err(DomainError::conflict("seal_no_signers", seal.no_signers));
@@ -615,7 +617,7 @@ impl App {
     }
 }
 
-fn open_blob(hex_blob: &str, kek: &[u8; 16]) -> Result<SealKey> {
+pub(super) fn open_blob(hex_blob: &str, kek: &[u8; 16]) -> Result<SealKey> {
     let bytes = hex::decode(hex_blob).map_err(|_| DomainError::internal())?;
     SealKey::open_at_rest(&bytes, kek).map_err(|e| {
         tracing::error!(code = e.code(), "a seal key could not be opened");

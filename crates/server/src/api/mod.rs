@@ -11,6 +11,7 @@ pub mod dictionary;
 pub mod evaluations;
 pub mod import;
 pub mod nodes;
+pub mod pki;
 pub mod plaques;
 pub mod report_forms;
 pub mod resets;
@@ -204,6 +205,7 @@ impl Modify for Contract {
         comprehensive::list, comprehensive::create, comprehensive::get, comprehensive::nominate,
         comprehensive::review, comprehensive::respond, comprehensive::score, comprehensive::close,
         comprehensive::appeal, comprehensive::answer_appeal,
+        pki::root_pem, pki::root_der, pki::signers, pki::revoke,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

@@ -24,6 +24,7 @@ mod form_drafts;
 mod import;
 mod inbox;
 mod matrix;
+mod pki;
 mod plaques;
 mod portal;
 mod registration;

@@ -476,6 +476,10 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/verify", PUBLIC, true),
         ("GET", "/api/v1/verify", PUBLIC, true),
         ("GET", "/api/v1/seal-authority", PUBLIC, true),
+        ("GET", "/api/v1/seal-authority/root.pem", PUBLIC, true),
+        ("GET", "/api/v1/seal-authority/root.der", PUBLIC, true),
+        ("GET", "/api/v1/pki/signers", SYS, false),
+        ("POST", "/api/v1/pki/signers/{id}/revoke", SYS, false),
         ("GET", "/api/v1/catalogue/{district_id}", PUBLIC, true),
         // Applying: residents, and community staff on a resident's behalf.
         ("GET", "/certificates/apply", CERT_HOLDER, false),
@@ -869,6 +873,8 @@ fn fill(path: &str, node: i64, ids: &Ids) -> String {
             .replace("{step}", "investigation")
     } else if path.starts_with("/issued/") || path.starts_with("/api/v1/issued/") {
         path.replace("{id}", &ids.certificate.to_string())
+    } else if path.starts_with("/api/v1/pki/") {
+        path.replace("{id}", "999999")
     } else if path.starts_with("/seals/") {
         path.replace("{id}", &ids.community.to_string())
     } else if path.starts_with("/dictionary/") || path.starts_with("/api/v1/dictionary/") {

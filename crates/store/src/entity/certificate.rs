@@ -19,6 +19,10 @@ pub struct Model {
     pub revoked_by: Option<i64>,
     pub revoked_at: Option<i64>,
     pub revoke_reason: Option<String>,
+    /// The signed OFD (encrypted like `pdf`); NULL for `json-v1` certificates.
+    pub ofd: Option<Vec<u8>>,
+    /// `json-v1` (JSON seal record only) or `ses-v4` (also GB/T 38540, PDF `/Sig`, OFD).
+    pub format: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -38,6 +38,7 @@ pub mod login_attempt;
 pub mod login_challenge;
 pub mod node;
 pub mod password_history;
+pub mod pki_certificate;
 pub mod plaque;
 pub mod recovery_code;
 pub mod rectification_answer;

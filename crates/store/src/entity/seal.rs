@@ -16,6 +16,9 @@ pub struct Model {
     pub valid_to: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The GB/T 38540 `SESeal` (DER), made by the seal maker; NULL for seals made before
+    /// migration `m20261208_000410_pki`.
+    pub es_seal: Option<Vec<u8>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ mod m20261207_000310_bulletin;
 mod m20261207_000320_accountability;
 mod m20261208_000110_report_form;
 mod m20261208_000310_comprehensive_appeal;
+mod m20261208_000410_pki;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000320_accountability::Migration),
             Box::new(m20261208_000110_report_form::Migration),
             Box::new(m20261208_000310_comprehensive_appeal::Migration),
+            Box::new(m20261208_000410_pki::Migration),
         ]
     }
 }

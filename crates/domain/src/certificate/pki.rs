@@ -1,0 +1,359 @@
+//! The seal authority's PKI (issue 18): a self-signed SM2 root whose key is the authority's
+//! key (the key that signed every seal record so far), a certificate for the seal maker, and
+//! one for each signer (an account that may apply a seal), all kept in `pki_certificate` with
+//! their keys sealed like the seal keys. A signer who leaves the seal has the certificate
+//! revoked: recorded, audited, refused when issuing and listed for verification.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use jianfu_seal::SealKey;
+use jianfu_seal::pki::{
+    CertRole, CertificateSpec, Revocation, Serial, Subject, X509Certificate, issue, issue_root,
+};
+use jianfu_store::entity::{account, pki_certificate};
+use jianfu_store::orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
+use jianfu_store::repo::pki as repo;
+use serde::Serialize;
+
+use super::issue::text_field;
+use super::seals::{AUTHORITY_NAME, open_blob};
+use crate::authz::Action;
+use crate::error::{DomainError, Result};
+use crate::{App, Ctx};
+
+/// The seal maker's name (CN of its certificate): the authority's seal-making system.
+pub const SEAL_MAKER_NAME: &str = "鞍山市电子印章制作系统";
+const DAY_MS: i64 = 86_400_000;
+const ROOT_DAYS: i64 = 20 * 365;
+const SEAL_MAKER_DAYS: i64 = 10 * 365;
+/// A signer's certificate lasts as long as a seal made today (three years) and a day more.
+const SIGNER_DAYS: i64 = 3 * 366 + 1;
+
+fn time_of(ms: i64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+}
+
+fn pki_error(e: jianfu_seal::PkiError) -> DomainError {
+    tracing::error!(code = e.code(), "the PKI refused an operation");
+    DomainError::internal()
+}
+
+/// A certificate of the PKI as the seal administration sees it (never the key).
+#[derive(Clone, Debug, Serialize)]
+pub struct PkiCertificateView {
+    pub id: i64,
+    /// `root`, `seal_maker` or `signer`.
+    pub role: String,
+    /// Serial number, hex.
+    pub serial: String,
+    pub subject: String,
+    pub account_id: Option<i64>,
+    pub not_before: String,
+    pub not_after: String,
+    pub revoked_at: Option<String>,
+    pub revoke_reason: Option<String>,
+}
+
+fn view(row: pki_certificate::Model) -> PkiCertificateView {
+    PkiCertificateView {
+        id: row.id,
+        role: row.role,
+        serial: row.serial,
+        subject: row.subject,
+        account_id: row.account_id,
+        not_before: crate::clock::fmt_ms(row.not_before),
+        not_after: crate::clock::fmt_ms(row.not_after),
+        revoked_at: row.revoked_at.map(crate::clock::fmt_ms),
+        revoke_reason: row.revoke_reason,
+    }
+}
+
+impl App {
+    async fn store_pki_certificate<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        role: &str,
+        cert: &X509Certificate,
+        account_id: Option<i64>,
+        key: &SealKey,
+        from: i64,
+        days: i64,
+    ) -> Result<()> {
+        pki_certificate::ActiveModel {
+            role: Set(role.into()),
+            serial: Set(cert.serial().to_string()),
+            subject: Set(cert.subject_string()),
+            account_id: Set(account_id),
+            der: Set(cert.der().to_vec()),
+            key_blob: Set(hex::encode(key.seal_at_rest(&self.seal_kek()))),
+            not_before: Set(from / 1000 * 1000),
+            not_after: Set((from + days * DAY_MS) / 1000 * 1000),
+            created_at: Set(self.now_ms()),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+        Ok(())
+    }
+
+    fn spec(subject: Subject, from: i64, days: i64) -> CertificateSpec {
+        CertificateSpec {
+            subject,
+            serial: Serial::random(),
+            not_before: time_of(from),
+            not_after: time_of(from + days * DAY_MS),
+        }
+    }
+
+    /// The root certificate and its key (the seal authority's key), creating the authority
+    /// and the root on first use, inside `conn`'s write transaction.
+    pub(crate) async fn pki_root_in<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+    ) -> Result<(X509Certificate, SealKey)> {
+        let key = self.authority_key(conn).await?;
+        if let Some(row) = repo::newest(conn, repo::ROOT).await? {
+            let cert = X509Certificate::from_der(&row.der).map_err(pki_error)?;
+            if *cert.public_key() == key.public_key() {
+                return Ok((cert, key));
+            }
+        }
+        let now = self.now_ms();
+        let spec = Self::spec(Subject::new(AUTHORITY_NAME, AUTHORITY_NAME), now, ROOT_DAYS);
+        let cert = issue_root(&spec, &key).map_err(pki_error)?;
+        self.store_pki_certificate(conn, repo::ROOT, &cert, None, &key, now, ROOT_DAYS)
+            .await?;
+        Ok((cert, key))
+    }
+
+    /// The seal maker's certificate and key, creating the PKI as far as needed.
+    pub(crate) async fn pki_seal_maker_in<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+    ) -> Result<(X509Certificate, SealKey)> {
+        let (root, root_key) = self.pki_root_in(conn).await?;
+        let now = self.now_ms();
+        if let Some(row) = repo::newest(conn, repo::SEAL_MAKER).await?
+            && row.not_after > now
+        {
+            let cert = X509Certificate::from_der(&row.der).map_err(pki_error)?;
+            if cert.is_signed_by(root.public_key()) {
+                return Ok((cert, open_blob(&row.key_blob, &self.seal_kek())?));
+            }
+        }
+        let key = SealKey::generate();
+        let spec = Self::spec(
+            Subject::new(SEAL_MAKER_NAME, AUTHORITY_NAME),
+            now,
+            SEAL_MAKER_DAYS,
+        );
+        let cert = issue(
+            &spec,
+            CertRole::SealMaker,
+            &key.public_key(),
+            &root,
+            &root_key,
+        )
+        .map_err(pki_error)?;
+        self.store_pki_certificate(
+            conn,
+            repo::SEAL_MAKER,
+            &cert,
+            None,
+            &key,
+            now,
+            SEAL_MAKER_DAYS,
+        )
+        .await?;
+        Ok((cert, key))
+    }
+
+    /// The signer certificate (and key) of account `a`, valid now and not revoked; a new one
+    /// is issued by the root when there is none (`organization`: where the signer works).
+    pub(crate) async fn signer_certificate_in<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        a: &account::Model,
+        organization: &str,
+    ) -> Result<(X509Certificate, SealKey)> {
+        let now = self.now_ms();
+        if let Some(row) = repo::signer_of(conn, a.id, now).await? {
+            let cert = X509Certificate::from_der(&row.der).map_err(pki_error)?;
+            return Ok((cert, open_blob(&row.key_blob, &self.seal_kek())?));
+        }
+        let (root, root_key) = self.pki_root_in(conn).await?;
+        let key = SealKey::generate();
+        let spec = Self::spec(
+            Subject::new(&a.display_name, organization),
+            now,
+            SIGNER_DAYS,
+        );
+        let cert = issue(&spec, CertRole::Signer, &key.public_key(), &root, &root_key)
+            .map_err(pki_error)?;
+        self.store_pki_certificate(
+            conn,
+            repo::SIGNER,
+            &cert,
+            Some(a.id),
+            &key,
+            now,
+            SIGNER_DAYS,
+        )
+        .await?;
+        Ok((cert, key))
+    }
+
+    /// Creates the root and the seal maker's certificate at installation (in `conn`'s
+    /// transaction); nothing when they exist.
+    pub(crate) async fn init_pki_in<C: ConnectionTrait>(&self, conn: &C) -> Result<String> {
+        self.pki_seal_maker_in(conn).await?;
+        let (root, _) = self.pki_root_in(conn).await?;
+        Ok(root.serial().to_string())
+    }
+
+    /// The seal authority's root certificate, for download beside `/verify` and for
+    /// `jianfu verify --root`. Not found before the PKI exists.
+    pub async fn root_certificate(&self) -> Result<X509Certificate> {
+        let row = repo::newest(self.store.db(), repo::ROOT)
+            .await?
+            .ok_or_else(|| DomainError::not_found("电子印章根证书"))?;
+        X509Certificate::from_der(&row.der).map_err(pki_error)
+    }
+
+    /// Every revoked certificate, for verifying signatures.
+    pub async fn pki_revocations(&self) -> Result<Vec<Revocation>> {
+        repo::revoked(self.store.db())
+            .await?
+            .into_iter()
+            .map(|(serial, at)| {
+                let bytes = hex::decode(&serial).map_err(|_| DomainError::internal())?;
+                Ok(Revocation {
+                    serial: Serial::from_bytes(&bytes).map_err(pki_error)?,
+                    revoked_at: time_of(at),
+                })
+            })
+            .collect()
+    }
+
+    /// Refuses `ctx`'s use of a seal when the caller's newest signer certificate is revoked
+    /// (a signer who left the seal; the seal must be made again to list a new certificate).
+    pub(crate) async fn check_signer_not_revoked(&self, ctx: &Ctx) -> Result<()> {
+        let newest = repo::signers(self.store.db())
+            .await?
+            .into_iter()
+            .find(|c| c.account_id == Some(ctx.principal.account_id));
+        if let Some(c) = newest
+            && c.revoked_at.is_some()
+        {
+            self.record_denial(ctx, Action::ProcessCertificate, None)
+                .await;
+            return Err(DomainError::conflict(
+                "signer_certificate_revoked",
+                format!(
+                    "您的签章人证书（序列号 {}）已撤销，不能用印；请系统管理员重新制作本单位印章",
+                    c.serial
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The signers' certificates of the accounts whose home lies where the caller manages
+    /// seals, newest first.
+    pub async fn list_signer_certificates(&self, ctx: &Ctx) -> Result<Vec<PkiCertificateView>> {
+        let scope = self
+            .visible_or_deny(ctx, Action::ManageSeals, "您的角色不能管理电子印章")
+            .await?;
+        let mut out = Vec::new();
+        for row in repo::signers(self.store.db()).await? {
+            let Some(account_id) = row.account_id else {
+                continue;
+            };
+            let Some(a) = account::Entity::find_by_id(account_id)
+                .one(self.store.db())
+                .await?
+            else {
+                continue;
+            };
+            let home = self.find_node(a.home_node_id).await?;
+            if scope.covers(&home.path) {
+                out.push(view(row));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Revokes signer certificate `id` (the signer left the seal) with a reason: an
+    /// administrator managing seals over the signer's home unit. Recorded and audited in one
+    /// transaction; issuing refuses the signer from now on and verification lists it.
+    pub async fn revoke_signer_certificate(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        reason: &str,
+    ) -> Result<PkiCertificateView> {
+        let row = repo::by_id(self.store.db(), id)
+            .await?
+            .filter(|r| r.role == repo::SIGNER)
+            .ok_or_else(|| DomainError::not_found("签章人证书"))?;
+        let account_id = row.account_id.ok_or_else(DomainError::internal)?;
+        let a = account::Entity::find_by_id(account_id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(DomainError::internal)?;
+        let home = self.find_node(a.home_node_id).await?;
+        self.check(ctx, Action::ManageSeals, &home.target()).await?;
+        let reason = text_field(reason, "reason", "撤销理由", 500, true)?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        if !repo::revoke(tx.conn(), id, ctx.principal.account_id, now, &reason).await? {
+            return Err(DomainError::conflict(
+                "already_revoked",
+                "该签章人证书已撤销",
+            ));
+        }
+        tx.audit(ctx.entry(
+            "pki.revoke",
+            "pki_certificate",
+            Some(id.to_string()),
+            serde_json::json!({ "serial": row.serial, "account": a.username, "reason": reason }),
+        ))
+        .await?;
+        tx.commit().await?;
+        let row = repo::by_id(self.store.db(), id)
+            .await?
+            .ok_or_else(DomainError::internal)?;
+        Ok(view(row))
+    }
+}
+
+impl App {
+    /// At installation: the root and the seal maker's certificate, audited in `tx`.
+    pub(crate) async fn audit_pki_init(&self, tx: &mut jianfu_store::WriteTx) -> Result<()> {
+        let root = self.init_pki_in(tx.conn()).await?;
+        tx.audit(crate::bootstrap::operator_entry(
+            "pki.create",
+            "pki_certificate",
+            None,
+            serde_json::json!({ "root_serial": root, "authority": AUTHORITY_NAME, "seal_maker": SEAL_MAKER_NAME }),
+        ))
+        .await?;
+        Ok(())
+    }
+
+    /// Creates the PKI of an installation made before it existed (at `serve`'s start): the
+    /// root for the authority's key and the seal maker's certificate, audited; nothing when
+    /// both exist.
+    pub async fn ensure_pki(&self) -> Result<()> {
+        let db = self.store.db();
+        if repo::newest(db, repo::ROOT).await?.is_some()
+            && repo::newest(db, repo::SEAL_MAKER).await?.is_some()
+        {
+            return Ok(());
+        }
+        let mut tx = self.store.begin_write().await?;
+        self.audit_pki_init(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,283 @@
+//! The seal authority's PKI (issue 18, slice 3): the root certificate published beside
+//! `/verify` (PEM and DER, public), the signers' certificates issued with each seal, and the
+//! revocation of a signer's certificate (recorded, audited, refused when issuing; bad input
+//! changes nothing).
+
+use std::time::SystemTime;
+
+use jianfu_domain::bootstrap::DEMO_ID_NUMBER;
+use jianfu_seal::pki::{TrustedRoot, X509Certificate};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::auth::scalar;
+use crate::helpers::{Browser, TestApp, client, spawn_app};
+
+/// The root as downloaded anonymously in PEM and DER (both must be the same certificate).
+async fn downloaded_root(t: &TestApp) -> X509Certificate {
+    let anon = client();
+    let pem = anon
+        .get(t.url("/api/v1/seal-authority/root.pem"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pem.status(), StatusCode::OK);
+    assert_eq!(pem.headers()["content-type"], "application/x-pem-file");
+    let pem = X509Certificate::from_pem(&pem.text().await.unwrap()).unwrap();
+    let der = anon
+        .get(t.url("/api/v1/seal-authority/root.der"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(der.status(), StatusCode::OK);
+    assert_eq!(der.headers()["content-type"], "application/pkix-cert");
+    let der = X509Certificate::from_der(&der.bytes().await.unwrap()).unwrap();
+    assert_eq!(pem.der(), der.der());
+    der
+}
+
+async fn signers(admin: &Browser) -> Vec<Value> {
+    let (s, v) = admin.get_api("/api/v1/pki/signers").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v.as_array().unwrap().clone()
+}
+
+/// The newest signer certificate of `account` as the list shows it.
+async fn signer_of(t: &TestApp, admin: &Browser, username: &str) -> Value {
+    let id = t.account_id(username).await;
+    signers(admin)
+        .await
+        .into_iter()
+        .find(|c| c["account_id"] == id)
+        .unwrap_or_else(|| panic!("{username} holds no signer certificate"))
+}
+
+async fn stored_der(t: &TestApp, id: i64) -> X509Certificate {
+    use jianfu_store::entity::pki_certificate;
+    use jianfu_store::orm::EntityTrait;
+    let row = pki_certificate::Entity::find_by_id(id)
+        .one(t.app.store.db())
+        .await
+        .unwrap()
+        .unwrap();
+    X509Certificate::from_der(&row.der).unwrap()
+}
+
+#[tokio::test]
+async fn the_root_is_published_and_every_signer_of_a_seal_is_certified_by_it() {
+    let t = spawn_app().await;
+    let root = downloaded_root(&t).await;
+    let trusted = TrustedRoot::new(root.clone()).expect("a self-signed CA root");
+    // The root certifies the very key that signed every seal record so far.
+    let authority: Value = client()
+        .get(t.url("/api/v1/seal-authority"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(root.public_key().to_hex(), authority["public_key"]);
+    assert!(root.subject_string().contains("鞍山市电子印章管理机构"));
+    // Created at installation, audited once.
+    assert_eq!(t.audit_count("pki.create").await, 1);
+
+    // The verify page links both files.
+    let page = client()
+        .get(t.url("/verify"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"href="/api/v1/seal-authority/root.pem""#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"href="/api/v1/seal-authority/root.der""#),
+        "{page}"
+    );
+
+    // The demo seals' signers (the community's worker and head) hold certificates of the
+    // root, good now and not revoked.
+    let admin = t.login("sysadmin").await;
+    for who in ["worker", "head"] {
+        let listed = signer_of(&t, &admin, who).await;
+        assert_eq!(listed["role"], "signer");
+        assert!(listed["revoked_at"].is_null());
+        let cert = stored_der(&t, listed["id"].as_i64().unwrap()).await;
+        assert_eq!(cert.serial().to_string(), listed["serial"]);
+        trusted
+            .verify(&cert, SystemTime::now(), &[])
+            .unwrap_or_else(|e| panic!("{who}: {e}"));
+    }
+
+    // OpenSSL 3 reads and verifies the chain (with the SM2 distinguishing ID).
+    if std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok()
+    {
+        let dir = std::env::temp_dir().join(format!("jianfu-pki-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let worker = signer_of(&t, &admin, "worker").await;
+        let cert = stored_der(&t, worker["id"].as_i64().unwrap()).await;
+        std::fs::write(dir.join("root.pem"), root.to_pem()).unwrap();
+        std::fs::write(dir.join("signer.pem"), cert.to_pem()).unwrap();
+        let out = std::process::Command::new("openssl")
+            .args([
+                "verify",
+                "-x509_strict",
+                "-vfyopt",
+                "distid:1234567812345678",
+            ])
+            .arg("-CAfile")
+            .arg(dir.join("root.pem"))
+            .arg(dir.join("signer.pem"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    } else if std::env::var_os("CI").is_some() {
+        panic!("openssl is missing");
+    } else {
+        eprintln!("openssl is missing: the chain check by OpenSSL is skipped");
+    }
+}
+
+/// An application for the demo resident, made through the API.
+async fn apply(resident: &Browser) -> i64 {
+    let (s, a) = resident
+        .post_api(
+            "/api/v1/certificates",
+            &json!({
+                "type_code": "residence",
+                "applicant_name": "示例居民张三",
+                "id_number": DEMO_ID_NUMBER,
+                "purpose": "子女入学",
+                "details": "自2019年3月起居住于和平街1号。",
+            }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    a["id"].as_i64().unwrap()
+}
+
+async fn pki_state(t: &TestApp) -> [i64; 4] {
+    [
+        scalar(t, "SELECT COUNT(*) FROM pki_certificate").await,
+        scalar(
+            t,
+            "SELECT COUNT(*) FROM pki_certificate WHERE revoked_at IS NOT NULL",
+        )
+        .await,
+        scalar(t, "SELECT COUNT(*) FROM certificate").await,
+        scalar(
+            t,
+            "SELECT COUNT(*) FROM audit_entry WHERE action = 'pki.revoke'",
+        )
+        .await,
+    ]
+}
+
+#[tokio::test]
+async fn a_revoked_signer_cannot_seal_until_the_seal_is_made_again() {
+    let t = spawn_app().await;
+    let admin = t.login("sysadmin").await;
+    let worker = t.login("worker").await;
+    let resident = t.login("resident").await;
+    let cert = signer_of(&t, &admin, "worker").await;
+    let id = cert["id"].as_i64().unwrap();
+    let revoke = |id: i64, reason: &'static str| {
+        let admin = &admin;
+        async move {
+            admin
+                .post_api(
+                    &format!("/api/v1/pki/signers/{id}/revoke"),
+                    &json!({ "reason": reason }),
+                )
+                .await
+        }
+    };
+
+    // Bad input: a clear message, a stable code, nothing changed.
+    let before = pki_state(&t).await;
+    let (s, e) = revoke(id, "   ").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["code"], "required");
+    assert_eq!(e["field"], "reason");
+    assert!(e["detail"].as_str().unwrap().contains("撤销理由"), "{e}");
+    let (s, e) = revoke(999_999, "离职").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{e}");
+    // The root is no signer certificate.
+    let root_id = scalar(&t, "SELECT id FROM pki_certificate WHERE role = 'root'").await;
+    let (s, _) = revoke(root_id, "离职").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, e) = worker
+        .post_api(
+            &format!("/api/v1/pki/signers/{id}/revoke"),
+            &json!({ "reason": "离职" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    assert_eq!(pki_state(&t).await, before);
+
+    // Revoked: recorded and audited once; a second revocation is a conflict.
+    let (s, v) = revoke(id, "调离本社区").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["revoked_at"].is_string(), "{v}");
+    assert_eq!(v["revoke_reason"], "调离本社区");
+    let after = pki_state(&t).await;
+    assert_eq!(after[1], before[1] + 1);
+    assert_eq!(after[3], before[3] + 1);
+    let (s, e) = revoke(id, "调离本社区").await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["code"], "already_revoked");
+    assert_eq!(pki_state(&t).await, after);
+    let revocations = t.app.pki_revocations().await.unwrap();
+    assert!(
+        revocations
+            .iter()
+            .any(|r| r.serial.to_string() == cert["serial"].as_str().unwrap())
+    );
+
+    // The revoked signer may not seal: nothing is issued.
+    let application = apply(&resident).await;
+    let r = worker
+        .json(
+            reqwest::Method::POST,
+            &format!("/api/v1/certificates/{application}/issue"),
+        )
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["code"], "signer_certificate_revoked");
+    assert!(e["detail"].as_str().unwrap().contains("已撤销"), "{e}");
+    assert_eq!(pki_state(&t).await[2], after[2]);
+
+    // The seal made again lists a fresh certificate; the signer seals again.
+    let heping = t.node_id("示例和平社区").await;
+    let r = admin.post_form(&format!("/seals/{heping}/make"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let fresh = signer_of(&t, &admin, "worker").await;
+    assert_ne!(fresh["id"], cert["id"]);
+    assert!(fresh["revoked_at"].is_null());
+    let (s, v) = worker
+        .post_api(
+            &format!("/api/v1/certificates/{application}/issue"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["status"], "issued");
+}

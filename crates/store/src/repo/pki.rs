@@ -1,0 +1,100 @@
+//! The seal authority's PKI: its certificates (root, seal maker, signers) with their sealed
+//! keys, and the revocation of a signer's certificate.
+
+use sea_orm::prelude::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::StoreError;
+use crate::entity::pki_certificate;
+
+/// The text stored in `pki_certificate.role`.
+pub const ROOT: &str = "root";
+/// The seal maker's certificate.
+pub const SEAL_MAKER: &str = "seal_maker";
+/// A signer's certificate.
+pub const SIGNER: &str = "signer";
+
+/// The newest certificate of `role` (the root or the seal maker: there is one of each).
+pub async fn newest<C: ConnectionTrait>(
+    conn: &C,
+    role: &str,
+) -> Result<Option<pki_certificate::Model>, StoreError> {
+    Ok(pki_certificate::Entity::find()
+        .filter(pki_certificate::Column::Role.eq(role))
+        .order_by_desc(pki_certificate::Column::Id)
+        .one(conn)
+        .await?)
+}
+
+/// The newest signer certificate of `account_id` that is not revoked and still valid at `now`
+/// (milliseconds).
+pub async fn signer_of<C: ConnectionTrait>(
+    conn: &C,
+    account_id: i64,
+    now: i64,
+) -> Result<Option<pki_certificate::Model>, StoreError> {
+    Ok(pki_certificate::Entity::find()
+        .filter(pki_certificate::Column::Role.eq(SIGNER))
+        .filter(pki_certificate::Column::AccountId.eq(account_id))
+        .filter(pki_certificate::Column::RevokedAt.is_null())
+        .filter(pki_certificate::Column::NotBefore.lte(now))
+        .filter(pki_certificate::Column::NotAfter.gt(now))
+        .order_by_desc(pki_certificate::Column::Id)
+        .one(conn)
+        .await?)
+}
+
+/// One certificate by its row id.
+pub async fn by_id<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<pki_certificate::Model>, StoreError> {
+    Ok(pki_certificate::Entity::find_by_id(id).one(conn).await?)
+}
+
+/// Every signer certificate, newest first (the authority's register of them).
+pub async fn signers<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<Vec<pki_certificate::Model>, StoreError> {
+    Ok(pki_certificate::Entity::find()
+        .filter(pki_certificate::Column::Role.eq(SIGNER))
+        .order_by_desc(pki_certificate::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// The revocation list: (serial as hex, revoked at in milliseconds) of every revoked
+/// certificate.
+pub async fn revoked<C: ConnectionTrait>(conn: &C) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(pki_certificate::Entity::find()
+        .filter(pki_certificate::Column::RevokedAt.is_not_null())
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|c| c.revoked_at.map(|at| (c.serial, at)))
+        .collect())
+}
+
+/// Records the revocation of signer certificate `id` unless it is already revoked; answers
+/// whether this call revoked it.
+pub async fn revoke<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    by: i64,
+    at: i64,
+    reason: &str,
+) -> Result<bool, StoreError> {
+    let done = pki_certificate::Entity::update_many()
+        .col_expr(pki_certificate::Column::RevokedAt, Expr::value(at))
+        .col_expr(pki_certificate::Column::RevokedBy, Expr::value(by))
+        .col_expr(
+            pki_certificate::Column::RevokeReason,
+            Expr::value(reason.to_string()),
+        )
+        .filter(pki_certificate::Column::Id.eq(id))
+        .filter(pki_certificate::Column::Role.eq(SIGNER))
+        .filter(pki_certificate::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
