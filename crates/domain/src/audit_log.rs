@@ -92,6 +92,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("demand.create_certificate_demand", "提出出具证明要求"),
     ("demand.create_evaluation", "提出考核评比活动"),
     ("demand.create_report_form", "提出报表准入"),
+    ("report_form.set_agri_cap", "设定周、月涉农报表上限"),
     ("demand.request_temporary_plaque", "申请临时挂牌"),
     ("demand.export", "导出事项清单"),
     ("ledger.export", "导出负担台账"),

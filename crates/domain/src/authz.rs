@@ -267,10 +267,13 @@ pub enum Action {
     ViewDataDictionary,
     /// Keep the shared data dictionary: add items, change them (a new version each time).
     ManageDataDictionary,
+    /// Set one's district's cap on weekly and monthly agricultural report forms (4.9-2), as a
+    /// value with the day it takes effect (every value kept).
+    SetAgriFormCap,
 }
 
 impl Action {
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 50] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -320,6 +323,7 @@ impl Action {
         Self::RateCommunity,
         Self::ViewDataDictionary,
         Self::ManageDataDictionary,
+        Self::SetAgriFormCap,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -373,6 +377,7 @@ impl Action {
             Self::RateCommunity => "评价本社区(村)",
             Self::ViewDataDictionary => "查看数据字典",
             Self::ManageDataDictionary => "维护数据字典",
+            Self::SetAgriFormCap => "设定周、月涉农报表上限",
         }
     }
 }
@@ -406,6 +411,8 @@ pub fn permits(role: Role, action: Action) -> bool {
         // The city's data administrator: the city government keeps the dictionary of what
         // communities may be asked (4.8-3 规范…共享范围、共享方式和共享标准).
         A::ManageDataDictionary => role == R::CityApprover,
+        // 4.9-2 各区(市、县)…严格控制周、月报表数量: the district's Party committee and government.
+        A::SetAgriFormCap => role == R::DistrictApprover,
         A::ReportUnadmitted => matches!(role, R::CommunityWorker | R::CommunityHead),
         A::ViewCases | A::DecideCase => role == R::Supervisor,
         // 5.3-3 通报批评: the supervising department drafts; the head of its level (区委/区政府 or
@@ -825,6 +832,7 @@ mod tests {
                     A::ViewPlaques,
                     A::LaunchCampaign,
                     A::ViewComprehensive,
+                    A::SetAgriFormCap,
                 ],
             ),
             (

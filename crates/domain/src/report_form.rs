@@ -273,6 +273,62 @@ struct Assessed {
     assessment: ReportFormAssessment,
 }
 
+/// The weekly and monthly agricultural forms among `running` that reach district `district_id`.
+fn counted_in(running: &[report_forms::RunningTarget], district_id: i64) -> u32 {
+    let marker = format!("/{district_id}/");
+    let counted: BTreeSet<i64> = running
+        .iter()
+        .filter(|r| r.path.contains(&marker))
+        .filter(|r| {
+            serde_json::from_str::<ReportFormDetails>(&r.details)
+                .is_ok_and(|x| x.counts_against_cap())
+        })
+        .map(|r| r.demand_id)
+        .collect();
+    u32::try_from(counted.len()).unwrap_or(u32::MAX)
+}
+
+/// The most a district's cap may be.
+pub const MAX_AGRI_CAP: u32 = 100;
+
+/// A district sets its cap (page and API alike).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AgriCapForm {
+    /// Weekly and monthly agricultural forms allowed at once, 0–[`MAX_AGRI_CAP`].
+    pub cap: String,
+    /// The first day it is in force (`YYYY-MM-DD`), today or later.
+    pub effective_from: String,
+    /// The district's document or reason.
+    pub note: String,
+}
+
+/// One value a district set.
+#[derive(Clone, Debug, Serialize)]
+pub struct AgriCapView {
+    pub cap: i32,
+    pub effective_from: String,
+    pub note: String,
+    pub set_by: String,
+    pub set_at: String,
+    /// The value in force today.
+    pub in_force: bool,
+}
+
+/// A district's cap: the value in force today, the forms counted against it, every value set.
+#[derive(Clone, Debug, Serialize)]
+pub struct AgriCapsView {
+    pub district: NodeView,
+    pub in_force: Option<AgriCapView>,
+    /// Weekly and monthly agricultural forms admitted and running there today.
+    pub counted: u32,
+    /// Every value, the latest effective day first.
+    pub history: Vec<AgriCapView>,
+    /// The reader may set a new value.
+    pub can_set: bool,
+    pub as_of: String,
+}
+
 fn choice<T>(
     p: &mut crate::Problems,
     value: &str,
@@ -394,21 +450,8 @@ impl App {
             let cap = report_forms::cap_in_force(db, d.id, &today)
                 .await?
                 .map(|c| u32::try_from(c.cap).unwrap_or(0));
-            let marker = format!("/{}/", d.id);
-            let counted: BTreeSet<i64> = running
-                .iter()
-                .filter(|r| r.path.contains(&marker))
-                .filter(|r| {
-                    serde_json::from_str::<ReportFormDetails>(&r.details)
-                        .is_ok_and(|x| x.counts_against_cap())
-                })
-                .map(|r| r.demand_id)
-                .collect();
-            out.push((
-                d.name,
-                cap,
-                u32::try_from(counted.len()).unwrap_or(u32::MAX),
-            ));
+            let counted = counted_in(&running, d.id);
+            out.push((d.name, cap, counted));
         }
         Ok(out)
     }
@@ -673,5 +716,183 @@ impl App {
             .list_data_items(ctx, &Default::default(), req)
             .await?
             .items)
+    }
+}
+
+impl App {
+    async fn district_node(&self, district_id: i64) -> Result<NodeView> {
+        let n = self.find_node(district_id).await?;
+        if n.kind != NodeKind::District {
+            return Err(DomainError::not_found("区(市、县)"));
+        }
+        Ok(n)
+    }
+
+    /// District `district_id`'s cap on weekly and monthly agricultural forms (4.9-2): the value
+    /// in force today, the forms it counts, and every value set. Staff who see demands in the
+    /// district or over it read it.
+    pub async fn agri_caps(&self, ctx: &Ctx, district_id: i64) -> Result<AgriCapsView> {
+        let district = self.district_node(district_id).await?;
+        // Staff who see demands anywhere in the district (its streets and communities too) or
+        // over it read the cap that governs the forms reaching it.
+        let scope = self
+            .visible_or_deny(
+                ctx,
+                crate::authz::Action::ViewDemands,
+                "您的角色不能查看报表上限",
+            )
+            .await?;
+        if !scope
+            .subtrees()
+            .iter()
+            .any(|s| district.path.starts_with(s.as_str()) || s.starts_with(&district.path))
+        {
+            self.record_denial(ctx, crate::authz::Action::ViewDemands, Some(district.id))
+                .await;
+            return Err(DomainError::forbidden(format!(
+                "{}不在您的管辖范围内",
+                district.name
+            )));
+        }
+        let db = self.store.db();
+        let today = self.today().to_string();
+        let current = report_forms::cap_in_force(db, district.id, &today).await?;
+        let view = |r: &report_forms::AgriCapRow| AgriCapView {
+            cap: r.cap,
+            effective_from: r.effective_from.clone(),
+            note: r.note.clone(),
+            set_by: r.set_by_name.clone(),
+            set_at: crate::clock::fmt_ms(r.set_at),
+            in_force: current.as_ref().is_some_and(|c| c.id == r.id),
+        };
+        let history = report_forms::cap_history(db, district.id)
+            .await?
+            .iter()
+            .map(view)
+            .collect();
+        let running = report_forms::running_targets(
+            db,
+            DemandKind::Form.as_str(),
+            DemandStatus::Admitted.as_str(),
+            &today,
+        )
+        .await?;
+        Ok(AgriCapsView {
+            in_force: current.as_ref().map(view),
+            counted: counted_in(&running, district.id),
+            history,
+            can_set: crate::authz::authorize(
+                &ctx.principal,
+                crate::authz::Action::SetAgriFormCap,
+                &district.target(),
+            )
+            .is_ok(),
+            district,
+            as_of: today,
+        })
+    }
+
+    /// The district's Party committee and government set its cap (4.9-2): a value in force
+    /// from a day (today or later; a past day would rewrite what the rule read then), one per
+    /// day, every value kept, audited. Every problem of the form at once.
+    pub async fn set_agri_cap(
+        &self,
+        ctx: &Ctx,
+        district_id: i64,
+        f: &AgriCapForm,
+    ) -> Result<AgriCapsView> {
+        let district = self.district_node(district_id).await?;
+        self.check(
+            ctx,
+            crate::authz::Action::SetAgriFormCap,
+            &district.target(),
+        )
+        .await?;
+        let mut p = crate::Problems::new();
+        let cap = p.take(
+            f.cap
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|c| *c <= MAX_AGRI_CAP)
+                .ok_or_else(|| {
+                    DomainError::field(
+                        "cap",
+                        "agri_cap_invalid",
+                        format!("上限应为 0 至 {MAX_AGRI_CAP} 的整数（张）"),
+                    )
+                }),
+        );
+        let from = p.take(crate::demand::parse_named_date(
+            &f.effective_from,
+            "effective_from",
+            "生效日期",
+        ));
+        let today = self.today();
+        if from.is_some_and(|d| d < today) {
+            p.push(DomainError::field(
+                "effective_from",
+                "agri_cap_backdated",
+                format!("生效日期不能早于今天（{today}）：已生效的上限不能追溯修改"),
+            ));
+        }
+        let note = text::visible(&f.note).to_owned();
+        if note.is_empty() || note.chars().count() > 200 {
+            p.push(DomainError::field(
+                "note",
+                "agri_cap_note_required",
+                "请填写设定依据（文件文号或说明，不超过 200 字）",
+            ));
+        }
+        p.finish()?;
+        let (Some(cap), Some(from)) = (cap, from) else {
+            return Err(DomainError::internal());
+        };
+        let day = from.to_string();
+        let db = self.store.db();
+        if report_forms::cap_on_day(db, district.id, &day)
+            .await?
+            .is_some()
+        {
+            return Err(DomainError {
+                field: Some("effective_from"),
+                ..DomainError::conflict(
+                    "agri_cap_day_taken",
+                    format!(
+                        "{}已设定自 {day} 起的上限；如需调整，请另选生效日期",
+                        district.name
+                    ),
+                )
+            });
+        }
+        let before = report_forms::cap_in_force(db, district.id, &day).await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin_write().await?;
+        let id = report_forms::insert_cap(
+            tx.conn(),
+            report_forms::AgriCapRow {
+                id: 0,
+                district_node_id: district.id,
+                cap: i32::try_from(cap).map_err(|_| DomainError::internal())?,
+                effective_from: day.clone(),
+                note: note.clone(),
+                set_by: ctx.principal.account_id,
+                set_by_name: ctx.principal.username.clone(),
+                set_at: now,
+            },
+        )
+        .await?;
+        tx.audit(ctx.entry(
+            "report_form.set_agri_cap",
+            "agri_form_cap",
+            Some(id.to_string()),
+            serde_json::json!({
+                "district": district.name, "cap": cap, "effective_from": day,
+                "previous": before.map(|b| b.cap), "note": note, "clause": "4.9-2",
+            }),
+        ))
+        .await?;
+        tx.commit().await?;
+        self.agri_caps(ctx, district.id).await
     }
 }

@@ -591,6 +591,31 @@ pub fn route_table() -> Vec<RouteSpec> {
             Act(A::DraftDemand),
             api::report_forms::assess,
         ),
+        // A district's cap on weekly and monthly agricultural forms (4.9-2), dated data.
+        r(
+            get.clone(),
+            "/agri-form-caps/{district_id}",
+            Act(A::ViewDemands),
+            views::report_forms::agri_caps,
+        ),
+        r(
+            post.clone(),
+            "/agri-form-caps/{district_id}",
+            Act(A::SetAgriFormCap),
+            views::report_forms::set_agri_cap,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/agri-form-caps/{district_id}",
+            Act(A::ViewDemands),
+            api::report_forms::agri_caps,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/agri-form-caps/{district_id}",
+            Act(A::SetAgriFormCap),
+            api::report_forms::set_agri_cap,
+        ),
         r(
             post.clone(),
             "/api/v1/certificate-demands",

@@ -193,6 +193,8 @@ impl Modify for Contract {
         evaluations::create,
         report_forms::assess,
         report_forms::create,
+        report_forms::agri_caps,
+        report_forms::set_agri_cap,
         dictionary::list, dictionary::get, dictionary::create, dictionary::update,
         import::import_demands,
         certificates::verify, certificates::seal_authority, certificates::catalogue, certificates::create_local_type,

@@ -243,3 +243,107 @@ pub async fn create(
     let d = s.app.create_report_form(&user.ctx(), &b.into()).await?;
     Ok((StatusCode::CREATED, Json(d.into())))
 }
+
+/// One value a district set.
+#[derive(Serialize, ToSchema)]
+pub struct AgriCapOut {
+    pub cap: i32,
+    #[schema(format = Date)]
+    pub effective_from: String,
+    pub note: String,
+    pub set_by: String,
+    pub set_at: String,
+    /// The value in force today.
+    pub in_force: bool,
+}
+
+impl From<jianfu_domain::report_form::AgriCapView> for AgriCapOut {
+    fn from(c: jianfu_domain::report_form::AgriCapView) -> Self {
+        Self {
+            cap: c.cap,
+            effective_from: c.effective_from,
+            note: c.note,
+            set_by: c.set_by,
+            set_at: c.set_at,
+            in_force: c.in_force,
+        }
+    }
+}
+
+/// A district's cap on weekly and monthly agricultural forms (4.9-2).
+#[derive(Serialize, ToSchema)]
+pub struct AgriCapsOut {
+    pub district_id: i64,
+    pub district_name: String,
+    /// The value in force today; absent when none is set (no weekly or monthly agricultural
+    /// form is admitted then).
+    pub in_force: Option<AgriCapOut>,
+    /// Weekly and monthly agricultural forms admitted and running there today.
+    pub counted: u32,
+    /// Every value set, the latest effective day first.
+    pub history: Vec<AgriCapOut>,
+    #[schema(format = Date)]
+    pub as_of: String,
+}
+
+impl From<jianfu_domain::report_form::AgriCapsView> for AgriCapsOut {
+    fn from(v: jianfu_domain::report_form::AgriCapsView) -> Self {
+        Self {
+            district_id: v.district.id,
+            district_name: v.district.name,
+            in_force: v.in_force.map(Into::into),
+            counted: v.counted,
+            history: v.history.into_iter().map(Into::into).collect(),
+            as_of: v.as_of,
+        }
+    }
+}
+
+/// A new value as the API takes it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgriCapIn {
+    /// Weekly and monthly agricultural forms allowed at once, 0–100.
+    #[schema(minimum = 0, maximum = 100)]
+    pub cap: u32,
+    /// The first day in force: today or later.
+    #[schema(format = Date)]
+    pub effective_from: String,
+    /// The district's document or reason.
+    pub note: String,
+}
+
+/// A district's cap on weekly and monthly agricultural forms: the value in force today, the
+/// forms it counts, and every value set (4.9-2).
+#[utoipa::path(get, path = "/api/v1/agri-form-caps/{district_id}",
+    params(("district_id" = i64, Path, description = "The district's node id")),
+    responses((status = 200, body = AgriCapsOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn agri_caps(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    crate::extract::Path(district_id): crate::extract::Path<i64>,
+) -> Result<Json<AgriCapsOut>, ApiError> {
+    Ok(Json(
+        s.app.agri_caps(&user.ctx(), district_id).await?.into(),
+    ))
+}
+
+/// The district's Party committee and government set a new value, in force from a day (today
+/// or later); every value is kept (4.9-2).
+#[utoipa::path(post, path = "/api/v1/agri-form-caps/{district_id}", request_body = AgriCapIn,
+    params(("district_id" = i64, Path, description = "The district's node id")),
+    responses((status = 201, body = AgriCapsOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_agri_cap(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    crate::extract::Path(district_id): crate::extract::Path<i64>,
+    Body(b): Body<AgriCapIn>,
+) -> Result<(StatusCode, Json<AgriCapsOut>), ApiError> {
+    let f = jianfu_domain::report_form::AgriCapForm {
+        cap: b.cap.to_string(),
+        effective_from: b.effective_from,
+        note: b.note,
+    };
+    let v = s.app.set_agri_cap(&user.ctx(), district_id, &f).await?;
+    Ok((StatusCode::CREATED, Json(v.into())))
+}

@@ -9,7 +9,6 @@ pub mod demand_kinds;
 pub mod demands;
 pub mod dictionary;
 pub mod evaluations;
-pub mod report_forms;
 pub mod home;
 pub mod import;
 pub mod inbox;
@@ -20,6 +19,7 @@ pub mod me;
 pub mod nodes;
 pub mod plaques;
 pub mod policy;
+pub mod report_forms;
 pub mod resets;
 pub mod second_factor;
 pub mod security;
@@ -229,6 +229,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "second_factor_policy_saved" => "已保存动态口令要求",
         "second_factor_disabled" => "已停用动态口令",
         "stash_discarded" => "已删除暂存的草稿",
+        "agri_cap_set" => "已设定周、月涉农报表上限",
         _ => return None,
     })
 }

@@ -7,13 +7,15 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::data_dictionary::DataItemView;
-use jianfu_domain::report_form::{ReportFormAssessment, ReportFormForm, RespondentLevel};
+use jianfu_domain::report_form::{
+    AgriCapForm, ReportFormAssessment, ReportFormForm, RespondentLevel,
+};
 use jianfu_domain::tree::NodeView;
 use jianfu_rules::{Frequency, ProperRespondent, RuralWork};
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
-use crate::extract::Form;
+use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::{Chrome, FormError, Shown, is_form_error, render};
 
@@ -121,6 +123,80 @@ pub async fn report_form_submit(
         Ok(d) => Redirect::to(&format!("/demands/{}", d.id)).into_response(),
         Err(e) if is_form_error(&e) => {
             report_form_page(&state, &user, Shown::refused(&e, f), None).await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "agri_caps.html")]
+struct AgriCapsPage {
+    chrome: Chrome,
+    caps: jianfu_domain::report_form::AgriCapsView,
+    form: AgriCapForm,
+    max_cap: u32,
+    error: FormError,
+}
+
+async fn agri_caps_page(
+    state: &AppState,
+    user: &CurrentUser,
+    district_id: i64,
+    shown: Shown<'_, AgriCapForm>,
+) -> Response {
+    let Shown {
+        entered,
+        error,
+        status,
+        done,
+    } = shown;
+    let caps = match state.app.agri_caps(&user.ctx(), district_id).await {
+        Ok(c) => c,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let form = entered.unwrap_or_else(|| AgriCapForm {
+        effective_from: caps.as_of.clone(),
+        ..Default::default()
+    });
+    render(
+        status,
+        &AgriCapsPage {
+            chrome: Chrome::new(
+                format!("{}周、月涉农报表上限", caps.district.name),
+                Some(user),
+                "/demands",
+            )
+            .with_done(done),
+            caps,
+            form,
+            max_cap: jianfu_domain::report_form::MAX_AGRI_CAP,
+            error,
+        },
+    )
+}
+
+/// A district's cap on weekly and monthly agricultural forms (4.9-2): in force, history, and
+/// for the district's approver the form that sets a new value.
+pub async fn agri_caps(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(district_id): Path<i64>,
+    Query(q): Query<crate::views::DoneQuery>,
+) -> Response {
+    agri_caps_page(&state, &user, district_id, Shown::fresh(q.done.as_deref())).await
+}
+
+pub async fn set_agri_cap(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(district_id): Path<i64>,
+    Form(f): Form<AgriCapForm>,
+) -> Response {
+    match state.app.set_agri_cap(&user.ctx(), district_id, &f).await {
+        Ok(_) => Redirect::to(&format!("/agri-form-caps/{district_id}?done=agri_cap_set"))
+            .into_response(),
+        Err(e) if is_form_error(&e) => {
+            agri_caps_page(&state, &user, district_id, Shown::refused(&e, f)).await
         }
         Err(e) => PageError(e).into_response(),
     }

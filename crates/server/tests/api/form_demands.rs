@@ -410,3 +410,205 @@ async fn the_page_computes_the_burden_before_filing_and_files_the_form() {
     assert_eq!(texts(&html, "#report-form-fields tbody tr").len(), 2);
     assert!(texts(&html, "#report-form-basis")[0].contains("统计法"));
 }
+
+async fn caps_rows(t: &TestApp) -> (i64, u64) {
+    (
+        scalar(t, "SELECT COUNT(*) FROM agri_form_cap").await,
+        t.audit_count("report_form.set_agri_cap").await,
+    )
+}
+
+#[tokio::test]
+async fn the_district_sets_its_agricultural_cap_as_dated_data_and_the_rule_reads_it() {
+    let t = spawn_app().await;
+    let district = t.node_id("铁东区").await;
+    let path = format!("/api/v1/agri-form-caps/{district}");
+    let dept = t.login("district_dept").await;
+    let (s, c) = dept.get_api(&path).await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert!(
+        c["in_force"].is_null() && c["history"].as_array().unwrap().is_empty(),
+        "{c}"
+    );
+
+    let approver = t.login("district_approver").await;
+    let today = t.today();
+    let (s, c) = post(
+        &approver,
+        &path,
+        &json!({"cap": 1, "effective_from": today.to_string(), "note": "铁委办发〔2026〕9号"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    assert_eq!(c["in_force"]["cap"], 1, "{c}");
+    assert_eq!(caps_rows(&t).await, (1, 1));
+
+    // A value from tomorrow is kept in the history, not yet in force.
+    let tomorrow = today.succ_opt().unwrap().to_string();
+    let (s, c) = post(
+        &approver,
+        &path,
+        &json!({"cap": 0, "effective_from": tomorrow, "note": "进一步压减"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    assert_eq!(
+        (
+            c["in_force"]["cap"].as_i64(),
+            c["history"].as_array().unwrap().len()
+        ),
+        (Some(1), 2),
+        "{c}"
+    );
+
+    // A monthly agricultural form (其他涉农工作, not a 4.9-3 dispatch) now passes 4.9-2 …
+    let monthly = json!({"frequency": "monthly", "rural_work": "other"});
+    let (s, d) = post(
+        &dept,
+        "/api/v1/report-forms",
+        &form(&t, monthly.clone()).await,
+    )
+    .await;
+    assert_eq!(
+        (s, d["status"].as_str()),
+        (StatusCode::CREATED, Some("submitted")),
+        "{d}"
+    );
+    assert_eq!(strings(&d["clauses"]), ["4.9-4", "4.9-2", "4.8-3"], "{d}");
+    let id = d["id"].as_i64().unwrap();
+    let (s, a) = post(
+        &approver,
+        &format!("/api/v1/demands/{id}/admit"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{a}");
+    let (_, c) = dept.get_api(&path).await;
+    assert_eq!(c["counted"], 1, "{c}");
+    // … and the second one is over the cap of 1.
+    let (s, d) = post(&dept, "/api/v1/report-forms", &form(&t, monthly).await).await;
+    assert_eq!(
+        (s, d["status"].as_str()),
+        (StatusCode::CREATED, Some("rejected")),
+        "{d}"
+    );
+    assert_eq!(
+        findings(&d),
+        ["agri_cap_exceeded", "fields_prefilled"],
+        "{d}"
+    );
+
+    // The page lists the history and, for the approver, the form.
+    let (s, html) = approver
+        .get_text(&format!("/agri-form-caps/{district}"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(texts(&html, "#agri-cap-history tbody tr").len(), 2);
+    assert!(texts(&html, "#agri-cap-in-force")[0].contains("1 张"));
+    assert_eq!(texts(&html, "#agri-cap-form").len(), 1);
+    let (s, html) = dept.get_text(&format!("/agri-form-caps/{district}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        texts(&html, "#agri-cap-form").is_empty(),
+        "only the approver sets it"
+    );
+}
+
+#[tokio::test]
+async fn bad_caps_are_refused_and_nothing_changes() {
+    let t = spawn_app().await;
+    let district = t.node_id("铁东区").await;
+    let path = format!("/api/v1/agri-form-caps/{district}");
+    let approver = t.login("district_approver").await;
+    let today = t.today();
+    let yesterday = today.pred_opt().unwrap().to_string();
+    let ok = json!({"cap": 2, "effective_from": today.to_string(), "note": "铁委办发〔2026〕9号"});
+    let (s, _) = post(&approver, &path, &ok).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let before = caps_rows(&t).await;
+    let cases = [
+        (
+            json!({"cap": 101}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "agri_cap_invalid",
+        ),
+        (
+            json!({"effective_from": yesterday}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "agri_cap_backdated",
+        ),
+        (
+            json!({"effective_from": "2026-02-30"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "date_invalid",
+        ),
+        (
+            json!({"note": " "}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "agri_cap_note_required",
+        ),
+        (json!({}), StatusCode::CONFLICT, "agri_cap_day_taken"),
+    ];
+    for (extra, status, code) in cases {
+        let mut v = ok.clone();
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        let (s, p) = post(&approver, &path, &v).await;
+        assert_eq!((s, codes(&p)[0].as_str()), (status, code), "{extra}: {p}");
+    }
+    // Not a district: 404; another role: 403.
+    let community = t.node_id("示例和平社区").await;
+    let (s, _) = post(
+        &approver,
+        &format!("/api/v1/agri-form-caps/{community}"),
+        &ok,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let dept = t.login("district_dept").await;
+    let (s, _) = post(&dept, &path, &ok).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // The page keeps what was entered.
+    let r = approver
+        .post_form(
+            &format!("/agri-form-caps/{district}"),
+            &[
+                ("cap", "abc"),
+                ("effective_from", &today.to_string()),
+                ("note", "说明"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("value=\"abc\""));
+    assert_eq!(caps_rows(&t).await, before, "nothing stored");
+}
+
+#[tokio::test]
+async fn the_cap_is_read_within_and_over_its_district_only() {
+    let t = spawn_app().await;
+    let district = t.node_id("铁东区").await;
+    for who in ["worker", "street", "city_dept", "district_dept"] {
+        let (s, _) = t
+            .login(who)
+            .await
+            .get_api(&format!("/api/v1/agri-form-caps/{district}"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{who}");
+    }
+    // Another district's cap is not the worker's to read.
+    let other = scalar(
+        &t,
+        "SELECT MIN(id) FROM node WHERE kind = 'district' AND name <> '铁东区'",
+    )
+    .await;
+    assert!(other > 0, "the demo has other districts");
+    let (s, _) = t
+        .login("worker")
+        .await
+        .get_api(&format!("/api/v1/agri-form-caps/{other}"))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}

@@ -331,6 +331,25 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/demands/report-form/assess", DRAFT, false),
         ("POST", "/api/v1/report-forms", DRAFT, false),
         ("POST", "/api/v1/report-forms/assess", DRAFT, false),
+        ("GET", "/agri-form-caps/{district_id}", VIEW_DEMANDS, false),
+        (
+            "POST",
+            "/agri-form-caps/{district_id}",
+            DISTRICT_AUTHORITY,
+            false,
+        ),
+        (
+            "GET",
+            "/api/v1/agri-form-caps/{district_id}",
+            VIEW_DEMANDS,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/agri-form-caps/{district_id}",
+            DISTRICT_AUTHORITY,
+            false,
+        ),
         // Excel import (import.rs).
         ("GET", "/demands/import", DRAFT, false),
         ("POST", "/demands/import", DRAFT, false),
