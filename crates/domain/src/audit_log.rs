@@ -156,6 +156,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("form_draft.save", "暂存草稿"),
     ("form_draft.discard", "删除暂存草稿"),
     ("bulletin.export", "导出通报"),
+    ("monitoring.designate", "指定减负监测点"),
+    ("monitoring.end", "结束减负监测点"),
+    ("monitoring.answer", "报送月度监测情况"),
+    ("monitoring.export", "导出减负监测点"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

@@ -267,10 +267,19 @@ pub enum Action {
     ViewDataDictionary,
     /// Keep the shared data dictionary: add items, change them (a new version each time).
     ManageDataDictionary,
+    /// See the monitoring points (减负监测点, 4.1-8) in one's jurisdiction and their monthly
+    /// answers: the supervisors, and a point's own community staff.
+    ViewMonitoring,
+    /// Designate a community of one's own district as a monitoring point, and end the
+    /// designation (4.1-8): a supervisor of that district's level (checked with
+    /// [`at_level`] in the use case), not the city's.
+    DesignateMonitoringPoint,
+    /// Answer one's own community's monthly monitoring checklist (4.1-8).
+    AnswerMonitoring,
 }
 
 impl Action {
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 52] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -320,6 +329,9 @@ impl Action {
         Self::RateCommunity,
         Self::ViewDataDictionary,
         Self::ManageDataDictionary,
+        Self::ViewMonitoring,
+        Self::DesignateMonitoringPoint,
+        Self::AnswerMonitoring,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -373,6 +385,9 @@ impl Action {
             Self::RateCommunity => "评价本社区(村)",
             Self::ViewDataDictionary => "查看数据字典",
             Self::ManageDataDictionary => "维护数据字典",
+            Self::ViewMonitoring => "查看减负监测点",
+            Self::DesignateMonitoringPoint => "指定减负监测点",
+            Self::AnswerMonitoring => "报送月度监测情况",
         }
     }
 }
@@ -485,6 +500,10 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::NominateComprehensive => matches!(role, R::CommunityWorker | R::CommunityHead),
         A::ReviewNomination => role == R::StreetOfficial,
         A::RateCommunity => role == R::Resident,
+        // 4.1-8 监督管理: the supervising departments watch; the point's community answers.
+        A::ViewMonitoring => matches!(role, R::Supervisor | R::CommunityWorker | R::CommunityHead),
+        A::DesignateMonitoringPoint => role == R::Supervisor,
+        A::AnswerMonitoring => matches!(role, R::CommunityWorker | R::CommunityHead),
     }
 }
 
@@ -741,6 +760,8 @@ mod tests {
                     A::ManagePlaques,
                     A::ViewComprehensive,
                     A::NominateComprehensive,
+                    A::ViewMonitoring,
+                    A::AnswerMonitoring,
                 ],
             ),
             (
@@ -763,6 +784,8 @@ mod tests {
                     A::ManagePlaques,
                     A::ViewComprehensive,
                     A::NominateComprehensive,
+                    A::ViewMonitoring,
+                    A::AnswerMonitoring,
                 ],
             ),
             (
@@ -879,6 +902,8 @@ mod tests {
                     A::LaunchCampaign,
                     A::RunComprehensive,
                     A::ViewComprehensive,
+                    A::ViewMonitoring,
+                    A::DesignateMonitoringPoint,
                 ],
             ),
             (

@@ -23,6 +23,7 @@ mod form_drafts;
 mod import;
 mod inbox;
 mod matrix;
+mod monitoring;
 mod plaques;
 mod portal;
 mod registration;

@@ -20,6 +20,7 @@ mod m20261207_000110_data_dictionary;
 mod m20261207_000210_comprehensive;
 mod m20261207_000310_bulletin;
 mod m20261207_000320_accountability;
+mod m20261208_000210_monitoring;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000210_comprehensive::Migration),
             Box::new(m20261207_000310_bulletin::Migration),
             Box::new(m20261207_000320_accountability::Migration),
+            Box::new(m20261208_000210_monitoring::Migration),
         ]
     }
 }

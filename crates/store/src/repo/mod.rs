@@ -18,4 +18,5 @@ pub mod data_items;
 pub mod demands;
 pub mod form_drafts;
 pub mod history;
+pub mod monitoring;
 pub mod plaques;
