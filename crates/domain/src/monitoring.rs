@@ -215,6 +215,9 @@ pub struct MissedReport {
     pub missed: i64,
 }
 
+/// A question answered and checked: the item, yes or no, the description.
+type Checked = (CheckItem, bool, String);
+
 fn month_refusal(r: MonthRefusal) -> DomainError {
     match r {
         MonthRefusal::InFuture => DomainError::field(
@@ -566,7 +569,7 @@ impl App {
         &self,
         row: &monitoring_point::Model,
         f: &AnswerForm,
-    ) -> Result<(Month, Vec<(CheckItem, bool, String)>)> {
+    ) -> Result<(Month, Vec<Checked>)> {
         let mut p = Problems::new();
         let month = match Month::parse(f.month.trim()) {
             None => {
