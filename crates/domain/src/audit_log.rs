@@ -163,6 +163,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("bulletin.export", "导出通报"),
     ("pki.create", "建立电子印章根证书"),
     ("pki.revoke", "撤销签章人证书"),
+    ("monitoring.designate", "指定减负监测点"),
+    ("monitoring.end", "结束减负监测点"),
+    ("monitoring.answer", "报送月度监测情况"),
+    ("monitoring.export", "导出减负监测点"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

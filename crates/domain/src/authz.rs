@@ -270,10 +270,19 @@ pub enum Action {
     /// Set one's district's cap on weekly and monthly agricultural report forms (4.9-2), as a
     /// value with the day it takes effect (every value kept).
     SetAgriFormCap,
+    /// See the monitoring points (减负监测点, 4.1-8) in one's jurisdiction and their monthly
+    /// answers: the supervisors, and a point's own community staff.
+    ViewMonitoring,
+    /// Designate a community of one's own district as a monitoring point, and end the
+    /// designation (4.1-8): a supervisor of that district's level (checked with
+    /// [`at_level`] in the use case), not the city's.
+    DesignateMonitoringPoint,
+    /// Answer one's own community's monthly monitoring checklist (4.1-8).
+    AnswerMonitoring,
 }
 
 impl Action {
-    pub const ALL: [Action; 50] = [
+    pub const ALL: [Action; 53] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -324,6 +333,9 @@ impl Action {
         Self::ViewDataDictionary,
         Self::ManageDataDictionary,
         Self::SetAgriFormCap,
+        Self::ViewMonitoring,
+        Self::DesignateMonitoringPoint,
+        Self::AnswerMonitoring,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -378,6 +390,9 @@ impl Action {
             Self::ViewDataDictionary => "查看数据字典",
             Self::ManageDataDictionary => "维护数据字典",
             Self::SetAgriFormCap => "设定周、月涉农报表上限",
+            Self::ViewMonitoring => "查看减负监测点",
+            Self::DesignateMonitoringPoint => "指定减负监测点",
+            Self::AnswerMonitoring => "报送月度监测情况",
         }
     }
 }
@@ -492,6 +507,10 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::NominateComprehensive => matches!(role, R::CommunityWorker | R::CommunityHead),
         A::ReviewNomination => role == R::StreetOfficial,
         A::RateCommunity => role == R::Resident,
+        // 4.1-8 监督管理: the supervising departments watch; the point's community answers.
+        A::ViewMonitoring => matches!(role, R::Supervisor | R::CommunityWorker | R::CommunityHead),
+        A::DesignateMonitoringPoint => role == R::Supervisor,
+        A::AnswerMonitoring => matches!(role, R::CommunityWorker | R::CommunityHead),
     }
 }
 
@@ -748,6 +767,8 @@ mod tests {
                     A::ManagePlaques,
                     A::ViewComprehensive,
                     A::NominateComprehensive,
+                    A::ViewMonitoring,
+                    A::AnswerMonitoring,
                 ],
             ),
             (
@@ -770,6 +791,8 @@ mod tests {
                     A::ManagePlaques,
                     A::ViewComprehensive,
                     A::NominateComprehensive,
+                    A::ViewMonitoring,
+                    A::AnswerMonitoring,
                 ],
             ),
             (
@@ -887,6 +910,8 @@ mod tests {
                     A::LaunchCampaign,
                     A::RunComprehensive,
                     A::ViewComprehensive,
+                    A::ViewMonitoring,
+                    A::DesignateMonitoringPoint,
                 ],
             ),
             (

@@ -888,6 +888,9 @@ impl TodoProvider for DemandTodos {
 
 /// What a case is about, in Chinese, from its stored kind.
 pub(crate) fn case_kind_zh(kind: &str) -> &'static str {
+    if let Some(zh) = crate::monitoring::case_kind_zh(kind) {
+        return zh;
+    }
     match kind {
         "temporary_plaque_overdue" => "临时挂牌逾期未清理",
         _ => "未经准入事项",

@@ -93,6 +93,7 @@ pub const PROVIDERS: &[&dyn TodoProvider] = &[
     &crate::plaque::PlaqueTodos,
     &crate::comprehensive::ComprehensiveTodos,
     &crate::form_draft::FormDraftTodos,
+    &crate::monitoring::MonitoringTodos,
 ];
 
 /// The user's inbox: overdue items first, then by due day (items without one after), notices

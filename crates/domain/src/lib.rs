@@ -25,6 +25,7 @@ pub mod form_draft;
 pub mod id_number;
 pub mod import;
 pub mod inbox;
+pub mod monitoring;
 pub mod page;
 pub mod personal_data;
 pub mod plaque;

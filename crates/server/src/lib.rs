@@ -57,10 +57,16 @@ pub async fn serve(
             .config
             .escalation_period
             .unwrap_or(state::DEFAULT_ESCALATION_PERIOD),
-        "overdue rectifications escalated",
+        "overdue rectifications escalated and missed monitoring months recorded",
         move || {
             let app = app.clone();
-            async move { app.escalate_overdue().await.map(|r| r.escalated) }
+            // The monitoring points' missed months (4.1-8) first, on the same tick: each run
+            // is recorded in `job_run` too, before the escalation's, which tests wait for.
+            async move {
+                let missed = app.record_missed_monitoring().await.map(|r| r.missed);
+                let escalated = app.escalate_overdue().await.map(|r| r.escalated)?;
+                Ok(missed? + escalated)
+            }
         },
     ));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();

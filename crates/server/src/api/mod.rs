@@ -10,6 +10,7 @@ pub mod demands;
 pub mod dictionary;
 pub mod evaluations;
 pub mod import;
+pub mod monitoring;
 pub mod nodes;
 pub mod pki;
 pub mod plaques;
@@ -189,6 +190,7 @@ impl Modify for Contract {
         supervision::accountability,
         bulletins::list, bulletins::get, bulletins::pdf, bulletins::drafts, bulletins::draft,
         bulletins::create, bulletins::sign_off, bulletins::publish,
+        monitoring::list, monitoring::get, monitoring::designate, monitoring::end, monitoring::answer,
         demands::request_temporary_plaque, demands::create_agency_requirement, demands::create_certificate_demand,
         evaluations::create,
         report_forms::assess,

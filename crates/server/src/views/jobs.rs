@@ -36,6 +36,7 @@ impl JobsPage {
 fn job_zh(job: &str) -> &'static str {
     match job {
         jianfu_domain::escalation::ESCALATION_JOB => "整改逾期上报",
+        jianfu_domain::monitoring::MISSED_JOB => "监测点逾期未报",
         _ => "其他任务",
     }
 }

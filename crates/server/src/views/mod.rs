@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod list;
 pub mod login;
 pub mod me;
+pub mod monitoring;
 pub mod nodes;
 pub mod plaques;
 pub mod policy;
@@ -230,6 +231,8 @@ fn done_message(code: &str) -> Option<&'static str> {
         "second_factor_disabled" => "已停用动态口令",
         "stash_discarded" => "已删除暂存的草稿",
         "agri_cap_set" => "已设定周、月涉农报表上限",
+        "monitoring_answered" => "已报送本月监测情况；回答“是”的各项已转为问题线索",
+        "monitoring_ended" => "已结束该减负监测点",
         _ => return None,
     })
 }

@@ -142,7 +142,7 @@ async fn start_up_jobs_done(app: &App) {
         let row = db
             .query_one_raw(Statement::from_string(
                 db.get_database_backend(),
-                "SELECT COUNT(*) FROM job_run".to_owned(),
+                "SELECT COUNT(*) FROM job_run WHERE job = 'escalate_overdue'".to_owned(),
             ))
             .await
             .unwrap()

@@ -25,6 +25,7 @@ mod import;
 mod inbox;
 mod matrix;
 mod pki;
+mod monitoring;
 mod plaques;
 mod portal;
 mod registration;

@@ -195,6 +195,8 @@ const COMPREHENSIVE_RUN: &[&str] = &["district_supervisor"];
 /// or 422 for the API's empty body), which it may read anyway; the rest are refused by it.
 const COMPREHENSIVE_RUN_GATE: &[&str] = &["supervisor", "district_supervisor"];
 const RESIDENT: &[&str] = &["resident"];
+/// Who sees monitoring points (4.1-8): the supervisors and the community's staff.
+const MONITORING_VIEW: &[&str] = &["supervisor", "district_supervisor", "head", "worker"];
 const LEDGER: &[&str] = &[
     "city_approver",
     "supervisor",
@@ -735,6 +737,38 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             "POST",
             "/api/v1/campaigns/{id}/units/{unit_id}/complete",
             SELF_INSPECTION,
+            false,
+        ),
+        // Monitoring points (4.1-8): {id} is the role's node, no point (404).
+        ("GET", "/monitoring-points", MONITORING_VIEW, false),
+        ("POST", "/monitoring-points", SUPERVISORS, false),
+        (
+            "GET",
+            "/monitoring-points/export.xlsx",
+            MONITORING_VIEW,
+            false,
+        ),
+        ("GET", "/monitoring-points/{id}", MONITORING_VIEW, false),
+        ("POST", "/monitoring-points/{id}/answers", COMMUNITY, false),
+        ("POST", "/monitoring-points/{id}/end", SUPERVISORS, false),
+        ("GET", "/api/v1/monitoring-points", MONITORING_VIEW, false),
+        ("POST", "/api/v1/monitoring-points", SUPERVISORS, false),
+        (
+            "GET",
+            "/api/v1/monitoring-points/{id}",
+            MONITORING_VIEW,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/monitoring-points/{id}/answers",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/monitoring-points/{id}/end",
+            SUPERVISORS,
             false,
         ),
     ]

@@ -184,6 +184,13 @@ async fn check_account(t: &TestApp, username: &str, ids: &Ids) {
     let allowed = fetchable(&ids.accounts, |id| app.account_detail(&ctx, id)).await;
     assert_eq!(shown, allowed, "{username}: accounts listed ≠ readable");
 
+    let shown = listed(|p| app.list_monitoring_points(&ctx, p), |v| v.id).await;
+    let allowed = fetchable(&ids.monitoring, |id| app.monitoring_point(&ctx, id)).await;
+    assert_eq!(
+        shown, allowed,
+        "{username}: monitoring points listed ≠ readable"
+    );
+
     // Cases: the supervisors' where its community is, and the notified unit's (without its
     // reporter) once a notice names it.
     let every = jianfu_domain::demand::CaseFilter::default();
@@ -227,6 +234,7 @@ struct Ids {
     comprehensive: Vec<i64>,
     accounts: Vec<i64>,
     cases: Vec<(i64, i64)>,
+    monitoring: Vec<i64>,
 }
 
 #[tokio::test]
@@ -287,6 +295,26 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
     );
     assert!(theirs[0].reporter_hidden && theirs[0].reporter.is_empty());
 
+    // Monitoring points (4.1-8) in two communities, one of them ended.
+    let mut monitoring = Vec::new();
+    for (name, end) in [("示例和平社区", false), ("示例新华社区", true)] {
+        let p = t
+            .app
+            .designate_monitoring_point(
+                &sup,
+                &jianfu_domain::monitoring::DesignateForm {
+                    community_id: t.node_id(name).await,
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        if end {
+            t.app.end_monitoring_point(&sup, p.id).await.unwrap();
+        }
+        monitoring.push(p.id);
+    }
+
     let cases: Vec<(i64, i64)> = supervision_case::Entity::find()
         .select_only()
         .column(supervision_case::Column::Id)
@@ -311,6 +339,7 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
         .await,
         accounts: all_ids::<account::Entity>(&t, account::Column::Id).await,
         cases,
+        monitoring,
     };
     // The demo must give each side rows, or the comparison proves nothing.
     assert!(ids.demands.len() >= 9, "{:?}", ids.demands);

@@ -36,6 +36,8 @@ pub mod holiday_year;
 pub mod job_run;
 pub mod login_attempt;
 pub mod login_challenge;
+pub mod monitoring_answer;
+pub mod monitoring_point;
 pub mod node;
 pub mod password_history;
 pub mod pki_certificate;

@@ -27,6 +27,8 @@ pub struct Model {
     pub escalated_at: Option<i64>,
     /// The node whose supervisors it was escalated to (the city, for a district's notice).
     pub escalated_to_node_id: Option<i64>,
+    /// The monitoring point's answer (or missed month) a case was opened from (4.1-8).
+    pub monitoring_answer_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,7 @@ mod m20261207_000210_comprehensive;
 mod m20261207_000310_bulletin;
 mod m20261207_000320_accountability;
 mod m20261208_000110_report_form;
+mod m20261208_000210_monitoring;
 mod m20261208_000310_comprehensive_appeal;
 mod m20261208_000410_pki;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000310_bulletin::Migration),
             Box::new(m20261207_000320_accountability::Migration),
             Box::new(m20261208_000110_report_form::Migration),
+            Box::new(m20261208_000210_monitoring::Migration),
             Box::new(m20261208_000310_comprehensive_appeal::Migration),
             Box::new(m20261208_000410_pki::Migration),
         ]

@@ -21,6 +21,7 @@ pub mod data_items;
 pub mod demands;
 pub mod form_drafts;
 pub mod history;
+pub mod monitoring;
 pub mod pki;
 pub mod plaques;
 pub mod report_forms;
