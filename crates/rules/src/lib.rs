@@ -39,6 +39,7 @@ pub mod clause;
 pub mod comprehensive;
 pub mod date;
 pub mod decision;
+pub mod department_rating;
 pub mod evaluation;
 pub mod lists;
 pub mod plaque;
