@@ -30,11 +30,14 @@ fn facts(admitted: u64, unadmitted: u64, minutes: u64, overdue: u64) -> Facts {
     }
 }
 
+/// A case: its name, the communities' answers, the facts, the rating and the finding codes.
+type Case = (&'static str, Tally, Facts, Option<u32>, Vec<&'static str>);
+
 #[test]
 fn assessments_by_case() {
     use Rating::*;
     // (case, tally, facts, rating, codes)
-    let cases: Vec<(&str, Tally, Facts, Option<u32>, Vec<&str>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "no rater, no facts",
             Tally::default(),
