@@ -42,6 +42,7 @@ pub mod clause;
 pub mod comprehensive;
 pub mod date;
 pub mod decision;
+pub mod department_rating;
 pub mod evaluation;
 pub mod lists;
 pub mod monitoring;
