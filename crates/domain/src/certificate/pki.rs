@@ -235,20 +235,15 @@ impl App {
     /// Refuses `ctx`'s use of a seal when the caller's newest signer certificate is revoked
     /// (a signer who left the seal; the seal must be made again to list a new certificate).
     pub(crate) async fn check_signer_not_revoked(&self, ctx: &Ctx) -> Result<()> {
-        let newest = repo::signers(self.store.db())
-            .await?
-            .into_iter()
-            .find(|c| c.account_id == Some(ctx.principal.account_id));
-        if let Some(c) = newest
-            && c.revoked_at.is_some()
+        if let Some((serial, true)) =
+            repo::newest_signer_revoked(self.store.db(), ctx.principal.account_id).await?
         {
             self.record_denial(ctx, Action::ProcessCertificate, None)
                 .await;
             return Err(DomainError::conflict(
                 "signer_certificate_revoked",
                 format!(
-                    "您的签章人证书（序列号 {}）已撤销，不能用印；请系统管理员重新制作本单位印章",
-                    c.serial
+                    "您的签章人证书（序列号 {serial}）已撤销，不能用印；请系统管理员重新制作本单位印章"
                 ),
             ));
         }
