@@ -524,6 +524,13 @@ async fn rotate_data_covers_certificates_and_attachments() {
                 .to_owned(),
             0,
         ),
+        (
+            format!(
+                "SELECT COUNT(*) FROM certificate WHERE ofd IS NOT NULL \
+                 AND hex(substr(ofd, 1, 8)) <> upper('{k2}')"
+            ),
+            0,
+        ),
     ] {
         assert_eq!(count(d.path(), &q).await, n, "{q}");
     }
@@ -533,7 +540,7 @@ async fn rotate_data_covers_certificates_and_attachments() {
     let rows = db
         .query_all_raw(Statement::from_string(
             DbBackend::Sqlite,
-            "SELECT application_id, serial, pdf FROM certificate".to_owned(),
+            "SELECT application_id, serial, pdf, ofd FROM certificate".to_owned(),
         ))
         .await
         .unwrap();
@@ -543,6 +550,16 @@ async fn rotate_data_covers_certificates_and_attachments() {
             r.try_get_by_index(1).unwrap(),
             r.try_get_by_index(2).unwrap(),
         );
+        if let Some(ofd) = r.try_get_by_index::<Option<Vec<u8>>>(3).unwrap() {
+            let plain = keys
+                .decrypt_bytes(
+                    jianfu_store::personal::CERTIFICATE_OFD,
+                    certificate_row(app, &serial),
+                    &ofd,
+                )
+                .unwrap();
+            assert!(plain.starts_with(b"PK"));
+        }
         let plain = keys
             .decrypt_bytes(CERTIFICATE_PDF, certificate_row(app, &serial), &pdf)
             .unwrap();
@@ -778,4 +795,95 @@ fn verify_checks_an_ofd_file_and_a_pdf_signature_field_against_the_root_certific
         None,
     );
     assert!(o.status.success(), "{}", text(&o));
+}
+
+/// Issue 18, slice 3: a certificate the demo issued (in GB/T 38540 form) is stored with a
+/// signed OFD and a PDF carrying a `/Sig` field; with the root certificate from the database
+/// (the file `/api/v1/seal-authority/root.pem|der` serves), `jianfu verify --root` accepts
+/// both and refuses each with one byte changed; the PDF passes `qpdf --check` and `pdfsig`
+/// lists its signature where those tools are installed.
+#[tokio::test]
+async fn a_product_issued_ofd_and_pdf_verify_offline_against_the_root() {
+    use jianfu_store::personal::{CERTIFICATE_OFD, CERTIFICATE_PDF, DataKeys, certificate_row};
+    let d = tempfile::tempdir().unwrap();
+    assert!(jianfu(d.path(), &["init", "--demo"], None).status.success());
+    let keys = DataKeys::load(&d.path().join("data.key")).unwrap();
+    let url = format!("sqlite://{}", d.path().join("jianfu.db").display());
+    let db = Database::connect(&url).await.unwrap();
+    let r = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT application_id, serial, pdf, ofd, format FROM certificate \
+             WHERE ofd IS NOT NULL ORDER BY id LIMIT 1"
+                .to_owned(),
+        ))
+        .await
+        .unwrap()
+        .expect("the demo issues certificates in GB/T 38540 form");
+    let (app, serial, pdf, ofd, format): (i64, String, Vec<u8>, Vec<u8>, String) = (
+        r.try_get_by_index(0).unwrap(),
+        r.try_get_by_index(1).unwrap(),
+        r.try_get_by_index(2).unwrap(),
+        r.try_get_by_index(3).unwrap(),
+        r.try_get_by_index(4).unwrap(),
+    );
+    assert_eq!(format, "ses-v4");
+    let row = certificate_row(app, &serial);
+    let pdf = keys.decrypt_bytes(CERTIFICATE_PDF, &row, &pdf).unwrap();
+    let ofd = keys.decrypt_bytes(CERTIFICATE_OFD, &row, &ofd).unwrap();
+    let root = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT der FROM pki_certificate WHERE role = 'root'".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<Vec<u8>>(0)
+        .unwrap();
+    db.close().await.unwrap();
+    let root = jianfu_seal::pki::X509Certificate::from_der(&root).unwrap();
+    let path = |name: &str| d.path().join(name).to_str().unwrap().to_string();
+    std::fs::write(path("root.pem"), root.to_pem()).unwrap();
+    std::fs::write(path("证明.ofd"), &ofd).unwrap();
+    std::fs::write(path("证明.pdf"), &pdf).unwrap();
+    for file in ["证明.ofd", "证明.pdf"] {
+        let o = jianfu(
+            d.path(),
+            &["verify", &path(file), "--root", &path("root.pem")],
+            None,
+        );
+        assert!(o.status.success(), "{file}: {}", text(&o));
+    }
+    // One byte changed in the middle of each: refused.
+    for (file, bytes) in [("改.ofd", &ofd), ("改.pdf", &pdf)] {
+        let mut changed = bytes.clone();
+        let at = changed.len() / 2;
+        changed[at] ^= 0x01;
+        std::fs::write(path(file), &changed).unwrap();
+        let o = jianfu(
+            d.path(),
+            &["verify", &path(file), "--root", &path("root.pem")],
+            None,
+        );
+        assert!(!o.status.success(), "{file}: {}", text(&o));
+    }
+    // Tools we did not write, where installed.
+    let tool = |name: &str, args: &[&str]| -> Option<Output> {
+        match Command::new(name).args(args).output() {
+            Ok(o) => Some(o),
+            Err(_) if std::env::var_os("CI").is_some() => panic!("{name} is missing"),
+            Err(_) => {
+                eprintln!("{name} is missing: its check is skipped");
+                None
+            }
+        }
+    };
+    if let Some(o) = tool("qpdf", &["--check", &path("证明.pdf")]) {
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    if let Some(o) = tool("pdfsig", &[&path("证明.pdf")]) {
+        let out = text(&o);
+        assert!(out.contains("Total document signed"), "{out}");
+    }
 }

@@ -14,8 +14,8 @@ use jianfu_store::orm::{
     prelude::Expr,
 };
 use jianfu_store::personal::{
-    APPLICANT_ID_NUMBER, ATTACHMENT_CONTENT, CERTIFICATE_DOCUMENT, CERTIFICATE_PDF, DataKeys,
-    PREFIX, binary_header, certificate_row,
+    APPLICANT_ID_NUMBER, ATTACHMENT_CONTENT, CERTIFICATE_DOCUMENT, CERTIFICATE_OFD,
+    CERTIFICATE_PDF, DataKeys, PREFIX, binary_header, certificate_row,
 };
 use jianfu_store::{StoreError, WriteTx};
 
@@ -54,6 +54,14 @@ fn certificate_not_under(key_id: u32) -> Condition {
             binary_head(certificate::Column::Pdf),
             binary_header(key_id),
         ))
+        .add(
+            Condition::all()
+                .add(certificate::Column::Ofd.is_not_null())
+                .add(ExprTrait::ne(
+                    binary_head(certificate::Column::Ofd),
+                    binary_header(key_id),
+                )),
+        )
 }
 
 fn attachment_not_under(key_id: u32) -> Condition {
@@ -125,6 +133,37 @@ impl App {
             keys.encrypt(CERTIFICATE_DOCUMENT, &row, document),
             keys.encrypt_bytes(CERTIFICATE_PDF, &row, pdf),
         ))
+    }
+
+    /// The OFD of certificate `serial` as it is stored (encrypted like its PDF).
+    pub(crate) fn seal_certificate_ofd(
+        &self,
+        application_id: i64,
+        serial: &str,
+        ofd: &[u8],
+    ) -> Result<Vec<u8>> {
+        self.store.refresh_data_keys()?;
+        Ok(self.store.data_keys().encrypt_bytes(
+            CERTIFICATE_OFD,
+            certificate_row(application_id, serial),
+            ofd,
+        ))
+    }
+
+    /// The OFD of certificate `serial` from its stored form.
+    pub(crate) fn open_certificate_ofd(
+        &self,
+        application_id: i64,
+        serial: &str,
+        stored: &[u8],
+    ) -> Result<Vec<u8>> {
+        self.store
+            .open_personal_bytes(
+                CERTIFICATE_OFD,
+                certificate_row(application_id, serial),
+                stored,
+            )
+            .map_err(unreadable(format!("证明 {serial} 的 OFD")))
     }
 
     /// The JSON document of certificate `serial` from its stored form.
@@ -281,7 +320,7 @@ impl App {
 
     async fn seal_certificates(&self) -> Result<u64> {
         let fetch = async |key_id: u32| -> Result<Vec<(i64, StoredCertificate)>> {
-            let rows: Vec<(i64, i64, String, String, Vec<u8>)> = certificate::Entity::find()
+            let rows: Vec<StoredCertificateRow> = certificate::Entity::find()
                 .select_only()
                 .columns([
                     certificate::Column::Id,
@@ -289,6 +328,7 @@ impl App {
                     certificate::Column::Serial,
                     certificate::Column::Document,
                     certificate::Column::Pdf,
+                    certificate::Column::Ofd,
                 ])
                 .filter(certificate_not_under(key_id))
                 .order_by_asc(certificate::Column::Id)
@@ -298,17 +338,18 @@ impl App {
                 .await?;
             Ok(rows
                 .into_iter()
-                .map(|(id, a, s, d, p)| (id, (a, s, d, p)))
+                .map(|(id, a, s, d, p, o)| (id, (a, s, d, p, o)))
                 .collect())
         };
         let reseal = async |tx: &WriteTx,
                             keys: &DataKeys,
                             id: i64,
-                            (application, serial, document, pdf): &(
+                            (application, serial, document, pdf, ofd): &(
             i64,
             String,
             String,
             Vec<u8>,
+            Option<Vec<u8>>,
         )| {
             let doc_sealed = DataKeys::key_id_of(document).is_some();
             let pdf_sealed = DataKeys::key_id_of_bytes(pdf).is_some();
@@ -322,8 +363,18 @@ impl App {
             } else {
                 pdf.clone()
             };
+            let ofd = match ofd {
+                Some(o) if DataKeys::key_id_of_bytes(o).is_some() => {
+                    Some(self.open_certificate_ofd(*application, serial, o)?)
+                }
+                other => other.clone(),
+            };
             let row = certificate_row(*application, serial);
             certificate::Entity::update_many()
+                .col_expr(
+                    certificate::Column::Ofd,
+                    Expr::value(ofd.map(|o| keys.encrypt_bytes(CERTIFICATE_OFD, &row, &o))),
+                )
                 .col_expr(
                     certificate::Column::Document,
                     Expr::value(keys.encrypt(CERTIFICATE_DOCUMENT, &row, &document)),
@@ -398,7 +449,9 @@ impl App {
 }
 
 /// A certificate's application, serial, stored document and stored PDF.
-type StoredCertificate = (i64, String, String, Vec<u8>);
+type StoredCertificate = (i64, String, String, Vec<u8>, Option<Vec<u8>>);
+/// A certificate row as the re-encryption reads it: its id, then [`StoredCertificate`].
+type StoredCertificateRow = (i64, i64, String, String, Vec<u8>, Option<Vec<u8>>);
 
 /// What one batch of [`App::seal_personal_data`] changed.
 #[derive(Default)]

@@ -17,8 +17,9 @@
 //! * [`pki`]: SM2 X.509 certificates after GM/T 0015 (the seal authority's root, seal makers,
 //!   signers), verified against the root with validity and a revocation list.
 //! * [`ses`]: seals and signatures as GB/T 38540-2020 v4 `SESeal` / `SES_Signature` DER,
-//!   verified with each failure reason of its own. Not yet used by issuing: the certificates
-//!   above still carry the JSON seal record.
+//!   verified with each failure reason of its own. Issuing uses them for seals made since the
+//!   PKI exists (the product keeps it in its database); the certificates above still carry the
+//!   JSON seal record as well, so earlier ones keep verifying.
 //! * [`ofd`]: the same page as an OFD package (GB/T 33190) stamped with a GB/T 38540 seal and
 //!   signed per GM/T 0099-2020 ([`ofd::render_ofd`]), and [`ofd::verify_ofd`].
 //! * [`pdf_sign`]: a PDF signature field readers see (`/Sig`, `/ByteRange`, detached CMS
@@ -60,6 +61,13 @@ pub use render::{
 /// embedded as outlines, so the page needs no Chinese web font.
 pub fn seal_svg(name: &str, kind: &str) -> String {
     seal::svg(name, kind)
+}
+
+/// The seal drawing as a `size`×`size` RGBA image (straight alpha; seal red on transparent,
+/// anti-aliased), 42 mm across at `size` pixels: the picture a GB/T 38540 seal carries
+/// ([`ses::SealPicture`], once encoded as PNG by the caller).
+pub fn seal_raster(name: &str, kind: &str, size: u32) -> Result<Vec<u8>, SealError> {
+    seal::raster(name, kind, size)
 }
 
 /// Check that texts can be printed with the embedded font, e.g. a certificate template or a

@@ -85,7 +85,6 @@ impl Affine {
         }
     }
 
-    #[cfg(test)]
     pub(crate) fn apply(&self, x: f32, y: f32) -> (f32, f32) {
         (
             self.a * x + self.c * y + self.e,
@@ -349,6 +348,205 @@ pub(crate) fn svg(name: &str, kind: &str) -> String {
     out
 }
 
+/// Collects a glyph outline as line segments in seal space: curves flattened, font units'
+/// y up turned down as [`SvgPen`] does, then mapped by the glyph's transform.
+struct RasterPen<'a> {
+    transform: Affine,
+    edges: &'a mut Vec<[f32; 4]>,
+    start: (f32, f32),
+    at: (f32, f32),
+}
+
+impl RasterPen<'_> {
+    fn point(&self, x: f32, y: f32) -> (f32, f32) {
+        self.transform.apply(x, -y)
+    }
+    fn line(&mut self, to: (f32, f32)) {
+        self.edges.push([self.at.0, self.at.1, to.0, to.1]);
+        self.at = to;
+    }
+}
+
+/// Segments a curve is cut into.
+const CURVE_STEPS: usize = 8;
+
+impl OutlinePen for RasterPen<'_> {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.close();
+        self.start = self.point(x, y);
+        self.at = self.start;
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        let to = self.point(x, y);
+        self.line(to);
+    }
+    fn quad_to(&mut self, cx0: f32, cy0: f32, x: f32, y: f32) {
+        let (p0, p1, p2) = (self.at, self.point(cx0, cy0), self.point(x, y));
+        for i in 1..=CURVE_STEPS {
+            let t = i as f32 / CURVE_STEPS as f32;
+            let u = 1.0 - t;
+            let q = (
+                u * u * p0.0 + 2.0 * u * t * p1.0 + t * t * p2.0,
+                u * u * p0.1 + 2.0 * u * t * p1.1 + t * t * p2.1,
+            );
+            self.line(q);
+        }
+    }
+    fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
+        let (p0, p1, p2, p3) = (
+            self.at,
+            self.point(cx0, cy0),
+            self.point(cx1, cy1),
+            self.point(x, y),
+        );
+        for i in 1..=CURVE_STEPS {
+            let t = i as f32 / CURVE_STEPS as f32;
+            let u = 1.0 - t;
+            let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+            let q = (
+                a * p0.0 + b * p1.0 + c * p2.0 + d * p3.0,
+                a * p0.1 + b * p1.1 + c * p2.1 + d * p3.1,
+            );
+            self.line(q);
+        }
+    }
+    fn close(&mut self) {
+        if self.at != self.start {
+            let start = self.start;
+            self.line(start);
+        }
+    }
+}
+
+/// A closed polygon's edges.
+fn polygon(edges: &mut Vec<[f32; 4]>, points: &[(f32, f32)]) {
+    for (i, a) in points.iter().enumerate() {
+        let b = points[(i + 1) % points.len()];
+        edges.push([a.0, a.1, b.0, b.1]);
+    }
+}
+
+/// A circle of radius `r` as a polygon, clockwise or not (the ring is the outer circle one
+/// way and the inner the other, filled by the non-zero rule).
+fn circle(edges: &mut Vec<[f32; 4]>, r: f32, clockwise: bool) {
+    let n = 360;
+    let points: Vec<(f32, f32)> = (0..n)
+        .map(|k| {
+            let angle = (k as f32 / n as f32) * std::f32::consts::TAU;
+            let angle = if clockwise { angle } else { -angle };
+            (r * angle.cos(), r * angle.sin())
+        })
+        .collect();
+    polygon(edges, &points);
+}
+
+/// Vertical samples per pixel row.
+const SUBROWS: usize = 4;
+
+/// The seal drawing as a `size`×`size` RGBA image (straight alpha, seal red on transparent,
+/// edges anti-aliased): the picture of a GB/T 38540 seal. Filled by the non-zero rule from
+/// the same geometry and glyph outlines as the PDF and the SVG.
+pub(crate) fn raster(name: &str, kind: &str, size: u32) -> Result<Vec<u8>, crate::SealError> {
+    let metrics = Metrics::load()?;
+    let drawing = layout_seal(&metrics, name, kind);
+    let mut edges: Vec<[f32; 4]> = Vec::new();
+    circle(
+        &mut edges,
+        drawing.ring_radius + drawing.ring_width / 2.0,
+        true,
+    );
+    circle(
+        &mut edges,
+        drawing.ring_radius - drawing.ring_width / 2.0,
+        false,
+    );
+    polygon(&mut edges, &drawing.star);
+    let outlines = metrics.font.outline_glyphs();
+    for glyph in &drawing.glyphs {
+        let Some(outline) = metrics.glyph(glyph.ch).and_then(|gid| outlines.get(gid)) else {
+            continue;
+        };
+        let mut pen = RasterPen {
+            transform: glyph.transform,
+            edges: &mut edges,
+            start: (0.0, 0.0),
+            at: (0.0, 0.0),
+        };
+        outline
+            .draw(
+                DrawSettings::unhinted(Size::new(glyph.size), LocationRef::default()),
+                &mut pen,
+            )
+            .map_err(|e| crate::SealError::Pdf(format!("印章字形无法绘制：{e}")))?;
+        pen.close();
+    }
+    // Seal space (points, centred) to pixels.
+    let n = size as usize;
+    let half = RADIUS + 0.5;
+    let scale = size as f32 / (2.0 * half);
+    for e in &mut edges {
+        for v in e.iter_mut() {
+            *v = (*v + half) * scale;
+        }
+    }
+    let mut coverage = vec![0f32; n * n];
+    let mut crossings: Vec<(f32, i32)> = Vec::new();
+    for row in 0..n {
+        let line = &mut coverage[row * n..(row + 1) * n];
+        for sub in 0..SUBROWS {
+            let y = row as f32 + (sub as f32 + 0.5) / SUBROWS as f32;
+            crossings.clear();
+            for &[x0, y0, x1, y1] in &edges {
+                if (y0 <= y && y < y1) || (y1 <= y && y < y0) {
+                    let x = x0 + (y - y0) * (x1 - x0) / (y1 - y0);
+                    crossings.push((x, if y1 > y0 { 1 } else { -1 }));
+                }
+            }
+            crossings.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut winding = 0;
+            let mut from = 0f32;
+            for &(x, dir) in &crossings {
+                let before = winding;
+                winding += dir;
+                if before == 0 && winding != 0 {
+                    from = x;
+                } else if before != 0 && winding == 0 {
+                    add_span(line, from, x, 1.0 / SUBROWS as f32);
+                }
+            }
+        }
+    }
+    let (r, g, b) = SEAL_RED;
+    let mut rgba = Vec::with_capacity(n * n * 4);
+    for c in coverage {
+        let alpha = (c.clamp(0.0, 1.0) * 255.0).round() as u8;
+        rgba.extend_from_slice(&[r, g, b, alpha]);
+    }
+    Ok(rgba)
+}
+
+/// Adds `weight` times the part of each pixel that `[from, to)` covers.
+fn add_span(line: &mut [f32], from: f32, to: f32, weight: f32) {
+    let width = line.len() as f32;
+    let (from, to) = (from.clamp(0.0, width), to.clamp(0.0, width));
+    if to <= from {
+        return;
+    }
+    let (first, last) = (from.floor() as usize, to.floor() as usize);
+    if first == last {
+        line[first.min(line.len() - 1)] += (to - from) * weight;
+        return;
+    }
+    line[first] += (first as f32 + 1.0 - from) * weight;
+    let end = last.min(line.len());
+    for px in &mut line[first + 1..end] {
+        *px += weight;
+    }
+    if last < line.len() {
+        line[last] += (to - last as f32) * weight;
+    }
+}
+
 /// A matrix coefficient with four decimals.
 fn fmt_num4(v: f32) -> String {
     let s = format!("{:.4}", v);
@@ -362,6 +560,34 @@ fn fmt_num4(v: f32) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_raster_draws_the_ring_the_star_and_the_name_in_seal_red() {
+        let n = 200usize;
+        let img = raster("鞍山市铁东区示例和平社区居民委员会", "证明专用章", n as u32).unwrap();
+        assert_eq!(img.len(), n * n * 4);
+        let alpha = |x: usize, y: usize| img[(y * n + x) * 4 + 3];
+        // Corners are transparent; the ring's centre line at the left and right is inked.
+        assert_eq!(alpha(0, 0), 0);
+        assert_eq!(alpha(n - 1, n - 1), 0);
+        let half = RADIUS + 0.5;
+        let ring = ((half - (RADIUS - RING_WIDTH / 2.0)) / (2.0 * half) * n as f32) as usize;
+        assert!(alpha(ring, n / 2) > 200, "{}", alpha(ring, n / 2));
+        assert!(alpha(n - 1 - ring, n / 2) > 200);
+        // Inside the ring, away from star and text, nothing; the star's centre is filled.
+        assert_eq!(alpha(ring + 6, n / 2), 0);
+        assert_eq!(alpha(n / 2, n / 2), 255);
+        // The name along the upper arc puts ink between the ring and the star.
+        let inked = (ring + 4..n / 2 - 20)
+            .flat_map(|y| (n / 3..2 * n / 3).map(move |x| (x, y)))
+            .filter(|&(x, y)| alpha(x, y) > 128)
+            .count();
+        assert!(inked > 100, "{inked}");
+        assert!(
+            img.chunks(4)
+                .all(|p| p[..3] == [SEAL_RED.0, SEAL_RED.1, SEAL_RED.2])
+        );
+    }
     use super::*;
 
     #[test]

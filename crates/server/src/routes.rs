@@ -1718,6 +1718,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             views::certificates::issued_json,
         ),
         r(
+            get.clone(),
+            "/issued/{id}/ofd",
+            AnyOf(CERT_HOLDER),
+            views::certificates::issued_ofd,
+        ),
+        r(
             post.clone(),
             "/issued/{id}/revoke",
             Act(A::RevokeCertificate),

@@ -74,6 +74,12 @@ pub const CERTIFICATE_PDF: Field = Field {
     column: "pdf",
 };
 
+/// The signed OFD of an issued certificate (`ses-v4` certificates only).
+pub const CERTIFICATE_OFD: Field = Field {
+    table: "certificate",
+    column: "ofd",
+};
+
 /// A file attached to an application.
 pub const ATTACHMENT_CONTENT: Field = Field {
     table: "attachment",

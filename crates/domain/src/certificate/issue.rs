@@ -101,6 +101,9 @@ pub struct IssuedView {
     pub issued_at: String,
     pub revoke_reason: Option<String>,
     pub verify_url: String,
+    /// `json-v1` or `ses-v4` ([`super::CertificateFormat`]); an OFD exists for `ses-v4`.
+    pub format: &'static str,
+    pub format_zh: &'static str,
 }
 
 /// An application as pages and the API show it. The ID number is masked.
@@ -161,6 +164,8 @@ pub struct VerifyView {
     pub seal_valid: Option<String>,
     pub revoke_reason: Option<String>,
     pub clauses: Vec<String>,
+    /// The signature format of the document, in words (旧格式 / GB/T 38540 签章 …).
+    pub format_zh: Option<&'static str>,
 }
 
 impl VerifyView {
@@ -180,6 +185,7 @@ impl VerifyView {
             seal_valid: None,
             revoke_reason: None,
             clauses: Vec::new(),
+            format_zh: None,
         }
     }
 }
@@ -862,19 +868,24 @@ impl App {
                 certificate::Column::Status,
                 certificate::Column::IssuedAt,
                 certificate::Column::RevokeReason,
+                certificate::Column::Format,
             ])
             .filter(certificate::Column::ApplicationId.eq(r.id))
-            .into_tuple::<(i64, String, String, String, i64, Option<String>)>()
+            .into_tuple::<(i64, String, String, String, i64, Option<String>, String)>()
             .one(self.store.db())
             .await?
-            .map(|(id, serial, code, status, at, reason)| IssuedView {
-                id,
-                verify_url: verify_url(&self.public_base_url(), &serial, &code),
-                serial,
-                status,
-                issued_at: crate::clock::fmt_ms(at),
-                revoke_reason: reason,
-            });
+            .map(
+                |(id, serial, code, status, at, reason, format)| IssuedView {
+                    id,
+                    format: super::CertificateFormat::stored(&format).as_str(),
+                    format_zh: super::CertificateFormat::stored(&format).label_zh(),
+                    verify_url: verify_url(&self.public_base_url(), &serial, &code),
+                    serial,
+                    status,
+                    issued_at: crate::clock::fmt_ms(at),
+                    revoke_reason: reason,
+                },
+            );
         let head = match r.head_approved_by {
             Some(a) => account::Entity::find_by_id(a)
                 .one(self.store.db())
@@ -1378,6 +1389,12 @@ impl App {
             )));
         }
         self.check_signer_not_revoked(ctx).await?;
+        // A seal made since the PKI exists is applied in GB/T 38540 form as well: the PDF's
+        // signature field and the signed OFD, by the caller's signer certificate.
+        let identity = match &open.es_seal {
+            Some(seal) => Some(Arc::new(self.signer_identity(ctx, seal).await?)),
+            None => None,
+        };
         let year = chrono::Datelike::year(&today);
         let counter_key = format!("certificate:{year}");
         let body = fill_template(&ty.template, &row, &c.name, today);
@@ -1408,7 +1425,21 @@ impl App {
             attempt += 1;
             let stored = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await?;
             let mut ticket = self.serials.take(&counter_key, stored);
-            let (sealed, pdf) = seal_and_render(open.clone(), content_for(ticket.seq())).await?;
+            let (sealed, pdf, ofd) = seal_and_render(
+                open.clone(),
+                identity.clone(),
+                content_for(ticket.seq()),
+                super::pki::time_of(self.now_ms()),
+            )
+            .await?;
+            let format = if ofd.is_some() {
+                super::pki::CertificateFormat::Ses
+            } else {
+                super::pki::CertificateFormat::Json
+            };
+            let ofd = ofd
+                .map(|o| self.seal_certificate_ofd(id, &sealed.content.serial, &o))
+                .transpose()?;
             // Both carry the full ID number: stored encrypted, bound to application and serial.
             let (document, pdf) = self.seal_certificate_files(
                 id,
@@ -1441,6 +1472,8 @@ impl App {
                 seal_id: Set(seal_row.id),
                 document: Set(document),
                 pdf: Set(pdf),
+                ofd: Set(ofd),
+                format: Set(format.as_str().into()),
                 status: Set(CertificateStatus::Issued.as_str().into()),
                 issued_by: Set(ctx.principal.account_id),
                 issued_at: Set(now),
@@ -1493,6 +1526,8 @@ impl App {
                 issued_at: crate::clock::fmt_ms(now),
                 revoke_reason: None,
                 verify_url: verify,
+                format: format.as_str(),
+                format_zh: format.label_zh(),
             });
         }
     }
@@ -1527,6 +1562,40 @@ impl App {
             self.open_certificate_document(cert.application_id, &cert.serial, &cert.document)?;
         let pdf = self.open_certificate_pdf(cert.application_id, &cert.serial, &cert.pdf)?;
         Ok((cert.serial, document, pdf))
+    }
+
+    /// The certificate's signed OFD, for whoever may download its PDF; not found for a
+    /// certificate of the old format (issued before its seal was made in GB/T 38540 form).
+    pub async fn certificate_ofd(
+        &self,
+        ctx: &Ctx,
+        certificate_id: i64,
+    ) -> Result<(String, Vec<u8>)> {
+        let cert = certificate::Entity::find_by_id(certificate_id)
+            .one(self.store.db())
+            .await?
+            .ok_or_else(|| DomainError::not_found("证明"))?;
+        let row = self.application_row(cert.application_id).await?;
+        if row.applicant_account_id != Some(ctx.principal.account_id) {
+            let c = self.find_node(row.community_node_id).await?;
+            self.check(ctx, Action::ProcessCertificate, &c.target())
+                .await?;
+        }
+        let Some(stored) = cert.ofd else {
+            return Err(DomainError::not_found(
+                "该证明的 OFD 文件（旧格式证明只有 PDF）",
+            ));
+        };
+        self.store
+            .audit_only(ctx.entry(
+                "certificate.download",
+                "certificate",
+                Some(certificate_id.to_string()),
+                serde_json::json!({ "serial": cert.serial, "format": "ofd", "id_number": mask(&row.applicant_id_number) }),
+            ))
+            .await?;
+        let ofd = self.open_certificate_ofd(cert.application_id, &cert.serial, &stored)?;
+        Ok((cert.serial, ofd))
     }
 
     /// Revokes an issued certificate with a reason: the issuing community's staff or a
@@ -1621,6 +1690,7 @@ impl App {
             seal_valid: None,
             revoke_reason: None,
             clauses: Vec::new(),
+            format_zh: None,
         };
         let Some(cert) = jianfu_store::repo::certificates::verify_row(&self.store, &serial).await?
         else {
@@ -1685,6 +1755,7 @@ impl App {
             )),
             revoke_reason: None,
             clauses: Vec::new(),
+            format_zh: Some(super::pki::CertificateFormat::stored(&cert.format).label_zh()),
         };
         if CertificateStatus::stored(&cert.status) == CertificateStatus::Revoked {
             v.state = "revoked";
@@ -1724,15 +1795,34 @@ pub struct RecordForm {
 /// database takes each one first.
 const SERIAL_ATTEMPTS: u32 = 3;
 
-/// Signs `content` with the seal and renders the PDF, on tokio's blocking pool (CPU work).
+/// Signs `content` with the seal and renders the PDF, on tokio's blocking pool (CPU work);
+/// with a GB/T 38540 seal and its signer, also the PDF's signature field and the signed OFD,
+/// both signed at `time`.
 async fn seal_and_render(
     open: Arc<OpenSeal>,
+    identity: Option<Arc<super::pki::SignerIdentity>>,
     content: CertificateContent,
-) -> Result<(SealedCertificate, Vec<u8>)> {
+    time: std::time::SystemTime,
+) -> Result<(SealedCertificate, Vec<u8>, Option<Vec<u8>>)> {
     tokio::task::spawn_blocking(move || {
-        jianfu_seal::seal_and_render(content, &open.record, &open.key).map_err(|e| {
+        let fail = |e: jianfu_seal::SealError| {
             DomainError::invalid(e.code(), format!("无法用印或生成证明文件：{}", e.message()))
-        })
+        };
+        let (sealed, pdf) =
+            jianfu_seal::seal_and_render(content, &open.record, &open.key).map_err(fail)?;
+        let (Some(id), Some(seal)) = (identity, &open.es_seal) else {
+            return Ok((sealed, pdf, None));
+        };
+        let pdf =
+            jianfu_seal::pdf_sign::sign_pdf(&pdf, &id.certificate, &id.key, time).map_err(fail)?;
+        let stamp = jianfu_seal::ofd::OfdStamp {
+            seal,
+            signer: &id.certificate,
+            key: &id.key,
+            time,
+        };
+        let ofd = jianfu_seal::ofd::render_ofd(&sealed.content, &stamp).map_err(fail)?;
+        Ok((sealed, pdf, Some(ofd)))
     })
     .await
     .map_err(|_| DomainError::internal())?

@@ -29,7 +29,7 @@ const SEAL_MAKER_DAYS: i64 = 10 * 365;
 /// A signer's certificate lasts as long as a seal made today (three years) and a day more.
 const SIGNER_DAYS: i64 = 3 * 366 + 1;
 
-fn time_of(ms: i64) -> SystemTime {
+pub(crate) fn time_of(ms: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0))
 }
 
@@ -76,8 +76,7 @@ impl App {
         cert: &X509Certificate,
         account_id: Option<i64>,
         key: &SealKey,
-        from: i64,
-        days: i64,
+        (from, days): (i64, i64),
     ) -> Result<()> {
         pki_certificate::ActiveModel {
             role: Set(role.into()),
@@ -121,7 +120,7 @@ impl App {
         let now = self.now_ms();
         let spec = Self::spec(Subject::new(AUTHORITY_NAME, AUTHORITY_NAME), now, ROOT_DAYS);
         let cert = issue_root(&spec, &key).map_err(pki_error)?;
-        self.store_pki_certificate(conn, repo::ROOT, &cert, None, &key, now, ROOT_DAYS)
+        self.store_pki_certificate(conn, repo::ROOT, &cert, None, &key, (now, ROOT_DAYS))
             .await?;
         Ok((cert, key))
     }
@@ -161,8 +160,7 @@ impl App {
             &cert,
             None,
             &key,
-            now,
-            SEAL_MAKER_DAYS,
+            (now, SEAL_MAKER_DAYS),
         )
         .await?;
         Ok((cert, key))
@@ -196,8 +194,7 @@ impl App {
             &cert,
             Some(a.id),
             &key,
-            now,
-            SIGNER_DAYS,
+            (now, SIGNER_DAYS),
         )
         .await?;
         Ok((cert, key))
@@ -238,20 +235,15 @@ impl App {
     /// Refuses `ctx`'s use of a seal when the caller's newest signer certificate is revoked
     /// (a signer who left the seal; the seal must be made again to list a new certificate).
     pub(crate) async fn check_signer_not_revoked(&self, ctx: &Ctx) -> Result<()> {
-        let newest = repo::signers(self.store.db())
-            .await?
-            .into_iter()
-            .find(|c| c.account_id == Some(ctx.principal.account_id));
-        if let Some(c) = newest
-            && c.revoked_at.is_some()
+        if let Some((serial, true)) =
+            repo::newest_signer_revoked(self.store.db(), ctx.principal.account_id).await?
         {
             self.record_denial(ctx, Action::ProcessCertificate, None)
                 .await;
             return Err(DomainError::conflict(
                 "signer_certificate_revoked",
                 format!(
-                    "您的签章人证书（序列号 {}）已撤销，不能用印；请系统管理员重新制作本单位印章",
-                    c.serial
+                    "您的签章人证书（序列号 {serial}）已撤销，不能用印；请系统管理员重新制作本单位印章"
                 ),
             ));
         }
@@ -355,5 +347,128 @@ impl App {
         self.audit_pki_init(&mut tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// The seal picture's size: 42 mm across, at 300 dots per inch.
+const PICTURE_MM: u32 = 42;
+const PICTURE_PX: u32 = 496;
+
+impl App {
+    /// The GB/T 38540 `SESeal` (DER) of a seal being made: its record's name, kind and
+    /// validity (`days` from `now`), the signers' certificates, the seal's picture as PNG,
+    /// signed by the seal maker.
+    pub(crate) async fn make_es_seal<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        record: &jianfu_seal::SealRecord,
+        signers: Vec<X509Certificate>,
+        now: i64,
+        days: i64,
+    ) -> Result<Vec<u8>> {
+        let (maker, maker_key) = self.pki_seal_maker_in(conn).await?;
+        let (name, kind) = (record.name.clone(), record.kind.clone());
+        let png = tokio::task::spawn_blocking(move || seal_png(&name, &kind))
+            .await
+            .map_err(|_| DomainError::internal())??;
+        let spec = jianfu_seal::ses::SealSpec {
+            es_id: record.seal_id.clone(),
+            seal_type: jianfu_seal::ses::SealType::Organization,
+            name: format!("{}{}", record.name, record.kind),
+            signers,
+            created: time_of(now),
+            valid_start: time_of(now),
+            valid_end: time_of(now + days.max(1) * DAY_MS),
+            picture: jianfu_seal::ses::SealPicture::png(png, PICTURE_MM, PICTURE_MM)
+                .map_err(pki_error)?,
+        };
+        let seal = jianfu_seal::ses::EsSeal::make(&spec, &maker, &maker_key).map_err(pki_error)?;
+        Ok(seal.der().to_vec())
+    }
+}
+
+/// The seal drawing as a PNG picture.
+fn seal_png(name: &str, kind: &str) -> Result<Vec<u8>> {
+    let rgba = jianfu_seal::seal_raster(name, kind, PICTURE_PX).map_err(|e| {
+        DomainError::invalid(e.code(), format!("无法绘制印章图片：{}", e.message()))
+    })?;
+    let image = image::RgbaImage::from_raw(PICTURE_PX, PICTURE_PX, rgba)
+        .ok_or_else(DomainError::internal)?;
+    let mut png = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|_| DomainError::internal())?;
+    Ok(png)
+}
+
+/// Who signs a certificate in GB/T 38540 form: the signer's certificate (listed in the seal)
+/// and key.
+pub(crate) struct SignerIdentity {
+    pub(crate) certificate: X509Certificate,
+    pub(crate) key: SealKey,
+}
+
+impl App {
+    /// The caller's signer certificate and key for sealing with `seal` (a GB/T 38540 seal):
+    /// valid now, not revoked, and listed in the seal.
+    pub(crate) async fn signer_identity(
+        &self,
+        ctx: &Ctx,
+        seal: &jianfu_seal::ses::EsSeal,
+    ) -> Result<SignerIdentity> {
+        let refused = || {
+            DomainError::conflict(
+                "signer_not_in_seal",
+                "本社区电子印章未列入您当前的签章人证书，请系统管理员重新制作本单位印章后再出具",
+            )
+        };
+        let row = repo::signer_of(self.store.db(), ctx.principal.account_id, self.now_ms())
+            .await?
+            .ok_or_else(refused)?;
+        let certificate = X509Certificate::from_der(&row.der).map_err(pki_error)?;
+        if !seal.lists_signer(&certificate) {
+            return Err(refused());
+        }
+        Ok(SignerIdentity {
+            certificate,
+            key: open_blob(&row.key_blob, &self.seal_kek())?,
+        })
+    }
+}
+
+/// How a certificate is signed (`certificate.format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CertificateFormat {
+    /// `json-v1`: the JSON seal record signed by the authority and the PDF's own file
+    /// signature (certificates issued before the PKI, or under a seal made before it).
+    Json,
+    /// `ses-v4`: also a GB/T 38540 seal, the PDF's `/Sig` field (CMS, SM2) and a signed OFD.
+    Ses,
+}
+
+impl CertificateFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertificateFormat::Json => "json-v1",
+            CertificateFormat::Ses => "ses-v4",
+        }
+    }
+
+    /// The stored text read back; anything unknown is the old format.
+    pub fn stored(s: &str) -> CertificateFormat {
+        if s == CertificateFormat::Ses.as_str() {
+            CertificateFormat::Ses
+        } else {
+            CertificateFormat::Json
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            CertificateFormat::Json => "旧格式（JSON 印章记录，SM2 文件签名）",
+            CertificateFormat::Ses => {
+                "GB/T 38540 签章（PDF 签名域与 GM/T 0099 签章的 OFD，SM2 数字证书）"
+            }
+        }
     }
 }

@@ -33,8 +33,11 @@ pub(crate) struct OpenSeal {
     record_json: String,
     key_blob: String,
     authority_hex: String,
+    es_seal_der: Option<Vec<u8>>,
     pub(crate) record: SignedSealRecord,
     pub(crate) key: SealKey,
+    /// The GB/T 38540 seal, for seals made since the PKI exists.
+    pub(crate) es_seal: Option<jianfu_seal::ses::EsSeal>,
 }
 
 impl std::fmt::Debug for OpenSeal {
@@ -218,8 +221,9 @@ impl App {
             .all(conn)
             .await?;
         // Each signer holds a certificate of the seal authority (issued now if needed).
+        let mut signer_certificates = Vec::with_capacity(accounts.len());
         for a in &accounts {
-            self.signer_certificate_in(conn, a, &c.name).await?;
+            signer_certificates.push(self.signer_certificate_in(conn, a, &c.name).await?.0);
         }
         let mut signers: Vec<String> = accounts.into_iter().map(|a| a.username).collect();
         signers.sort();
@@ -253,8 +257,17 @@ impl App {
             issuer: AUTHORITY_NAME.into(),
             algorithm: "SM2-SM3".into(),
         };
-        let signed = sign_seal_record(record, &authority);
         let now = self.now_ms();
+        let es_seal = self
+            .make_es_seal(
+                conn,
+                &record,
+                signer_certificates,
+                now,
+                (until - today).num_days(),
+            )
+            .await?;
+        let signed = sign_seal_record(record, &authority);
         seal::Entity::update_many()
             .col_expr(
                 seal::Column::Status,
@@ -278,6 +291,7 @@ impl App {
             valid_to: Set(signed.record.valid_to.clone()),
             created_at: Set(now),
             updated_at: Set(now),
+            es_seal: Set(Some(es_seal)),
             ..Default::default()
         }
         .insert(conn)
@@ -315,6 +329,7 @@ impl App {
             && open.record_json == row.record
             && open.key_blob == row.key_blob
             && open.authority_hex == authority_hex
+            && open.es_seal_der == row.es_seal
         {
             return Ok((row, open));
         }
@@ -331,12 +346,24 @@ impl App {
             ));
         }
         let key = open_blob(&row.key_blob, &self.seal_kek())?;
+        let es_seal = match &row.es_seal {
+            Some(der) => Some(jianfu_seal::ses::EsSeal::from_der(der).map_err(|e| {
+                tracing::error!(seal = %row.seal_code, code = e.code(), "a stored SESeal cannot be read");
+                DomainError::conflict(
+                    "seal_record_invalid",
+                    "本社区电子印章记录校验未通过，已停止用印；请联系系统管理员重新制作印章",
+                )
+            })?),
+            None => None,
+        };
         let open = Arc::new(OpenSeal {
             record_json: row.record.clone(),
             key_blob: row.key_blob.clone(),
             authority_hex,
+            es_seal_der: row.es_seal.clone(),
             record,
             key,
+            es_seal,
         });
         self.open_seals.insert(row.id, open.clone());
         Ok((row, open))

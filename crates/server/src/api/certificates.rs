@@ -37,6 +37,8 @@ pub struct VerifyOut {
     pub issued_on: Option<String>,
     pub seal_id: Option<String>,
     pub revoke_reason: Option<String>,
+    /// The signature format in words: 旧格式 (JSON seal record) or GB/T 38540 签章.
+    pub format_zh: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -75,6 +77,7 @@ pub async fn verify(
             issued_on: v.issued_on,
             seal_id: v.seal_id,
             revoke_reason: v.revoke_reason,
+            format_zh: v.format_zh.map(Into::into),
         })
         .into_response(),
         Ok(None) => ApiError(DomainError::field(

@@ -713,6 +713,20 @@ pub async fn issued_pdf(
     }
 }
 
+/// The certificate's signed OFD (GB/T 33190, GM/T 0099), for those who may download its PDF.
+pub async fn issued_ofd(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(cid): Path<i64>,
+) -> Response {
+    match state.app.certificate_ofd(&user.ctx(), cid).await {
+        Ok((serial, ofd)) => {
+            list::download(ofd, "application/ofd", &format!("{serial}.ofd"), false)
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
 pub async fn issued_json(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -146,6 +146,27 @@ fn clauses(a: &Value) -> Vec<String> {
 }
 
 /// The check code in a certificate's verification URL.
+/// Verifies a downloaded certificate file offline as `jianfu verify --root` does: a PDF with a
+/// signature field (issued under a GB/T 38540 seal) has that signature checked against the
+/// root and its first revision's own file signature against the authority key; other files
+/// (old-format PDFs, the JSON) with the key alone.
+fn verify_offline(
+    bytes: &[u8],
+    key: &jianfu_seal::PublicKey,
+    root: &jianfu_seal::pki::TrustedRoot,
+) -> Result<jianfu_seal::SealedCertificate, String> {
+    if jianfu_seal::pdf_sign::has_signature_field(bytes) {
+        jianfu_seal::pdf_sign::verify_pdf_signature(bytes, root, &[]).map_err(|e| e.to_string())?;
+        let first = jianfu_seal::pdf_sign::original_revision(bytes).ok_or("no file signature")?;
+        return jianfu_seal::verify_file(first, key).map_err(|e| e.to_string());
+    }
+    jianfu_seal::verify_file(bytes, key).map_err(|e| e.to_string())
+}
+
+async fn trusted_root(t: &TestApp) -> jianfu_seal::pki::TrustedRoot {
+    jianfu_seal::pki::TrustedRoot::new(t.app.root_certificate().await.unwrap()).unwrap()
+}
+
 fn check_code(a: &Value) -> String {
     let url = a["verify_url"].as_str().unwrap();
     url.split("code=").nth(1).unwrap().to_owned()
@@ -535,7 +556,8 @@ async fn offline_verification_of_the_downloaded_pdf_and_json() {
     assert_eq!(authority["algorithm"], "SM2-SM3");
     let key = jianfu_seal::PublicKey::from_hex(authority["public_key"].as_str().unwrap()).unwrap();
 
-    let doc = jianfu_seal::verify_file(&pdf, &key).expect("the PDF verifies");
+    let root = trusted_root(&t).await;
+    let doc = verify_offline(&pdf, &key, &root).expect("the PDF verifies");
     assert_eq!(doc.content.serial, serial);
     assert_eq!(doc.content.applicant_id_number, DEMO_ID_NUMBER);
     let doc = jianfu_seal::verify_file(&json_doc, &key).expect("the JSON verifies");
@@ -545,7 +567,7 @@ async fn offline_verification_of_the_downloaded_pdf_and_json() {
         let mut bad = pdf.clone();
         bad[at] ^= 0x01;
         assert!(
-            jianfu_seal::verify_file(&bad, &key).is_err(),
+            verify_offline(&bad, &key, &root).is_err(),
             "one byte changed at {at} of {} must fail",
             pdf.len()
         );
@@ -555,7 +577,7 @@ async fn offline_verification_of_the_downloaded_pdf_and_json() {
     assert_ne!(tampered, text);
     assert!(jianfu_seal::verify_file(tampered.as_bytes(), &key).is_err());
     let stranger = jianfu_seal::SealKey::generate().public_key();
-    assert!(jianfu_seal::verify_file(&pdf, &stranger).is_err());
+    assert!(verify_offline(&pdf, &stranger, &root).is_err());
     assert!(jianfu_seal::verify_file(&json_doc, &stranger).is_err());
 }
 
@@ -2574,7 +2596,8 @@ async fn readable_everywhere(
         if kind == "pdf" {
             assert!(bytes.starts_with(b"%PDF"));
         }
-        let doc = jianfu_seal::verify_file(&bytes, &key).expect("the download verifies offline");
+        let root = trusted_root(t).await;
+        let doc = verify_offline(&bytes, &key, &root).expect("the download verifies offline");
         assert_eq!(doc.content.serial, serial);
         assert_eq!(doc.content.applicant_id_number, DEMO_ID_NUMBER);
     }

@@ -549,6 +549,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         // The demo certificate issued by 示例和平社区 to the resident.
         ("GET", "/issued/{id}/pdf", CERT_HOLDER, false),
         ("GET", "/issued/{id}/json", CERT_HOLDER, false),
+        ("GET", "/issued/{id}/ofd", CERT_HOLDER, false),
         ("POST", "/issued/{id}/revoke", CERT_REVOKE, false),
         ("POST", "/api/v1/issued/{id}/revoke", CERT_REVOKE, false),
         // Seals, the seal-use ledger, 铁东区's catalogue, the holiday calendar.

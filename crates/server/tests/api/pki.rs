@@ -281,3 +281,145 @@ async fn a_revoked_signer_cannot_seal_until_the_seal_is_made_again() {
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "issued");
 }
+
+#[tokio::test]
+async fn a_new_certificate_downloads_as_signed_ofd_and_pdf_and_the_old_format_keeps_working() {
+    let t = spawn_app().await;
+    let root = TrustedRoot::new(downloaded_root(&t).await).unwrap();
+    let authority = t.app.seal_authority_key().await.unwrap().unwrap();
+    let resident = t.login("resident").await;
+    let worker = t.login("worker").await;
+    let admin = t.login("sysadmin").await;
+    let signer = signer_of(&t, &admin, "worker").await;
+
+    // Issued under a seal made in GB/T 38540 form.
+    let application = apply(&resident).await;
+    let (s, v) = worker
+        .post_api(
+            &format!("/api/v1/certificates/{application}/issue"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let cid = v["certificate_id"].as_i64().unwrap();
+    let serial = v["serial"].as_str().unwrap().to_owned();
+    for who in [&resident, &worker] {
+        let r = who.get(&format!("/issued/{cid}/ofd")).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "application/ofd");
+        let ofd = r.bytes().await.unwrap().to_vec();
+        let report = jianfu_seal::ofd::verify_ofd(&ofd, &root, &[]).expect("the OFD verifies");
+        assert_eq!(report.signatures.len(), 1);
+        assert_eq!(report.signatures[0].signer_serial, signer["serial"]);
+        assert!(
+            report.text.iter().any(|l| l.contains(&serial)),
+            "{:?}",
+            report.text
+        );
+        // One byte of the package changed: refused.
+        let mut changed = ofd.clone();
+        let at = changed.len() / 2;
+        changed[at] ^= 1;
+        assert!(jianfu_seal::ofd::verify_ofd(&changed, &root, &[]).is_err());
+    }
+    let pdf = worker
+        .get(&format!("/issued/{cid}/pdf"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let report = jianfu_seal::pdf_sign::verify_pdf_signature(&pdf, &root, &[])
+        .expect("the PDF's signature field verifies");
+    assert_eq!(report.signer_serial, signer["serial"]);
+    let old = jianfu_seal::pdf_sign::original_revision(&pdf).unwrap();
+    jianfu_seal::verify_file(old, &authority).expect("its own file signature verifies too");
+    // The verify page and the API say the format; the detail page offers the OFD.
+    let code = v["verify_url"]
+        .as_str()
+        .unwrap()
+        .rsplit("code=")
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, page) = client_text(&t, &format!("/verify?serial={serial}&code={code}")).await;
+    assert!(page.contains("GB/T 38540 签章"), "{page}");
+    let (_, api) = resident
+        .get_api(&format!("/api/v1/verify?serial={serial}&code={code}"))
+        .await;
+    assert_eq!(api["state"], "authentic", "{api}");
+    assert!(
+        api["format_zh"].as_str().unwrap().contains("GB/T 38540"),
+        "{api}"
+    );
+    let (_, detail) = worker
+        .get_text(&format!("/certificates/{application}"))
+        .await;
+    assert!(detail.contains(&format!("/issued/{cid}/ofd")), "{detail}");
+
+    // Someone else's certificate: no OFD for another community's worker; nothing recorded
+    // as a download.
+    let downloads = t.audit_count("certificate.download").await;
+    t.app
+        .add_account_as_operator(
+            "guangming_worker",
+            "示例新增账号",
+            "210302091002",
+            &[jianfu_domain::Role::CommunityWorker],
+            "Shou#ce2026x",
+            false,
+        )
+        .await
+        .unwrap();
+    let stranger = t
+        .login_with("guangming_worker", "Shou#ce2026x")
+        .await
+        .unwrap_or_else(|_| panic!("logs in"));
+    let r = stranger.get(&format!("/issued/{cid}/ofd")).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = worker.get("/issued/999999/ofd").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(t.audit_count("certificate.download").await, downloads);
+
+    // A seal made before the PKI (no SESeal): the old format, which keeps verifying.
+    let heping = t.node_id("示例和平社区").await;
+    t.sql(&format!(
+        "UPDATE seal SET es_seal = NULL WHERE community_node_id = {heping} AND status = 'active'"
+    ))
+    .await;
+    let application = apply(&resident).await;
+    let (s, v) = worker
+        .post_api(
+            &format!("/api/v1/certificates/{application}/issue"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let old_cid = v["certificate_id"].as_i64().unwrap();
+    let old_serial = v["serial"].as_str().unwrap().to_owned();
+    let r = worker.get(&format!("/issued/{old_cid}/ofd")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let pdf = worker
+        .get(&format!("/issued/{old_cid}/pdf"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(!jianfu_seal::pdf_sign::has_signature_field(&pdf));
+    jianfu_seal::verify_file(&pdf, &authority).expect("an old-format PDF verifies");
+    let code = v["verify_url"]
+        .as_str()
+        .unwrap()
+        .rsplit("code=")
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, page) = client_text(&t, &format!("/verify?serial={old_serial}&code={code}")).await;
+    assert!(page.contains("真实有效"), "{page}");
+    assert!(page.contains("旧格式"), "{page}");
+}
+
+async fn client_text(t: &TestApp, path: &str) -> (StatusCode, String) {
+    let r = client().get(t.url(path)).send().await.unwrap();
+    let s = r.status();
+    (s, r.text().await.unwrap())
+}

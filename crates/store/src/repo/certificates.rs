@@ -15,17 +15,19 @@ pub struct VerifyRow {
     pub document: String,
     pub status: String,
     pub revoke_reason: Option<String>,
+    /// `json-v1` or `ses-v4`.
+    pub format: String,
 }
 
 /// The certificate with this serial, for verification; on a SQLite file inline on this
 /// thread's read-only connection (a public read at any rate, like the lookup).
 pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>, StoreError> {
-    type Tuple = (i64, i64, String, String, String, Option<String>);
+    type Tuple = (i64, i64, String, String, String, Option<String>, String);
     let found: Option<Tuple> = if let Some(reads) = store.sqlite_reads() {
         use rusqlite::OptionalExtension;
         reads.query(|c| {
             c.prepare_cached(
-                "SELECT id, application_id, check_code, document, status, revoke_reason \
+                "SELECT id, application_id, check_code, document, status, revoke_reason, format \
                  FROM certificate WHERE serial = ?1",
             )?
             .query_row([serial], |r| {
@@ -36,6 +38,7 @@ pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
+                    r.get(6)?,
                 ))
             })
             .optional()
@@ -50,6 +53,7 @@ pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>
                 certificate::Column::Document,
                 certificate::Column::Status,
                 certificate::Column::RevokeReason,
+                certificate::Column::Format,
             ])
             .filter(certificate::Column::Serial.eq(serial))
             .into_tuple::<Tuple>()
@@ -57,13 +61,14 @@ pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>
             .await?
     };
     Ok(found.map(
-        |(id, application_id, check_code, document, status, revoke_reason)| VerifyRow {
+        |(id, application_id, check_code, document, status, revoke_reason, format)| VerifyRow {
             id,
             application_id,
             check_code,
             document,
             status,
             revoke_reason,
+            format,
         },
     ))
 }

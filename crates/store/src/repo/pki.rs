@@ -2,7 +2,7 @@
 //! keys, and the revocation of a signer's certificate.
 
 use sea_orm::prelude::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::StoreError;
 use crate::entity::pki_certificate;
@@ -42,6 +42,27 @@ pub async fn signer_of<C: ConnectionTrait>(
         .order_by_desc(pki_certificate::Column::Id)
         .one(conn)
         .await?)
+}
+
+/// Whether the newest signer certificate of `account_id` is revoked (none: false). One small
+/// read on the issuing path.
+pub async fn newest_signer_revoked<C: ConnectionTrait>(
+    conn: &C,
+    account_id: i64,
+) -> Result<Option<(String, bool)>, StoreError> {
+    Ok(pki_certificate::Entity::find()
+        .select_only()
+        .columns([
+            pki_certificate::Column::Serial,
+            pki_certificate::Column::RevokedAt,
+        ])
+        .filter(pki_certificate::Column::Role.eq(SIGNER))
+        .filter(pki_certificate::Column::AccountId.eq(account_id))
+        .order_by_desc(pki_certificate::Column::Id)
+        .into_tuple::<(String, Option<i64>)>()
+        .one(conn)
+        .await?
+        .map(|(serial, revoked)| (serial, revoked.is_some())))
 }
 
 /// One certificate by its row id.
