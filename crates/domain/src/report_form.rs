@@ -742,11 +742,7 @@ impl App {
                 "您的角色不能查看报表上限",
             )
             .await?;
-        if !scope
-            .subtrees()
-            .iter()
-            .any(|s| district.path.starts_with(s.as_str()) || s.starts_with(&district.path))
-        {
+        if !reads_cap_of(&scope, &district.path) {
             self.record_denial(ctx, crate::authz::Action::ViewDemands, Some(district.id))
                 .await;
             return Err(DomainError::forbidden(format!(
@@ -790,6 +786,23 @@ impl App {
             district,
             as_of: today,
         })
+    }
+
+    /// The districts whose cap `ctx` may read ([`App::agri_caps`]), by path: the report form
+    /// page links each one's cap. None for a role that sees no demands.
+    pub async fn agri_cap_districts(&self, ctx: &Ctx) -> Result<Vec<(i64, String)>> {
+        let scope = crate::authz::visible(&ctx.principal, crate::authz::Action::ViewDemands);
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(
+            report_forms::nodes_of_kind(self.store.db(), NodeKind::District.as_str())
+                .await?
+                .into_iter()
+                .filter(|d| reads_cap_of(&scope, &d.path))
+                .map(|d| (d.id, d.name))
+                .collect(),
+        )
     }
 
     /// The district's Party committee and government set its cap (4.9-2): a value in force
@@ -895,4 +908,13 @@ impl App {
         tx.commit().await?;
         self.agri_caps(ctx, district.id).await
     }
+}
+
+/// Whether staff who see demands in `scope` read the cap of the district at `path`: the scope
+/// reaches into the district (its streets and communities too) or over it.
+fn reads_cap_of(scope: &crate::authz::Scope, path: &str) -> bool {
+    scope
+        .subtrees()
+        .iter()
+        .any(|s| path.starts_with(s.as_str()) || s.starts_with(path))
 }

@@ -41,6 +41,8 @@ struct ListPage {
     this_year: i32,
     can_draft: bool,
     can_request_plaque: bool,
+    /// The districts whose agricultural form cap the user reads (4.9-2), as (id, name).
+    cap_districts: Vec<(i64, String)>,
 }
 
 pub async fn list(
@@ -50,6 +52,10 @@ pub async fn list(
 ) -> Response {
     let page = match state.app.list_demands(&user.ctx(), &q.f, q.page()).await {
         Ok(p) => p,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let cap_districts = match state.app.agri_cap_districts(&user.ctx()).await {
+        Ok(d) => d,
         Err(e) => return PageError(e).into_response(),
     };
     render(
@@ -65,6 +71,7 @@ pub async fn list(
             page,
             can_draft: user.principal.may(Action::DraftDemand),
             can_request_plaque: user.principal.may(Action::RequestTemporaryPlaque),
+            cap_districts,
         },
     )
 }

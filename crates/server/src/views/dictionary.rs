@@ -18,7 +18,7 @@ use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::list::{self, Cell, Column, ListExport, ListQuery};
-use crate::views::{Chrome, FormError, form_status, is_form_error, render};
+use crate::views::{Chrome, FormError, Shown, form_status, is_form_error, render};
 
 /// (value, label) pairs for the selects.
 type Choices = Vec<(&'static str, &'static str)>;
@@ -193,10 +193,19 @@ async fn form_page(
     state: &AppState,
     user: &CurrentUser,
     code: Option<&str>,
-    form: DataItemForm,
-    error: FormError,
-    status: StatusCode,
+    shown: Shown<'_, DataItemForm>,
 ) -> Response {
+    let Shown {
+        entered,
+        error,
+        status,
+        ..
+    } = shown;
+    // A new item's source is the community itself until chosen.
+    let form = entered.unwrap_or_else(|| DataItemForm {
+        source: SOURCE_COMMUNITY.to_owned(),
+        ..DataItemForm::default()
+    });
     let sources = match state.app.data_item_sources(&user.ctx()).await {
         Ok(s) => s,
         Err(e) => return PageError(e).into_response(),
@@ -233,19 +242,7 @@ async fn form_page(
 }
 
 pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> Response {
-    let form = DataItemForm {
-        source: SOURCE_COMMUNITY.to_owned(),
-        ..DataItemForm::default()
-    };
-    form_page(
-        &state,
-        &user,
-        None,
-        form,
-        FormError::default(),
-        StatusCode::OK,
-    )
-    .await
+    form_page(&state, &user, None, Shown::fresh(None)).await
 }
 
 pub async fn create(
@@ -255,10 +252,7 @@ pub async fn create(
 ) -> Response {
     match state.app.create_data_item(&user.ctx(), &f).await {
         Ok(v) => Redirect::to(&format!("/dictionary/{}?done=created", v.code)).into_response(),
-        Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
-            form_page(&state, &user, None, f, FormError::from_domain(&e), status).await
-        }
+        Err(e) if is_form_error(&e) => form_page(&state, &user, None, Shown::refused(&e, f)).await,
         Err(e) => PageError(e).into_response(),
     }
 }
@@ -274,9 +268,7 @@ pub async fn edit_form(
                 &state,
                 &user,
                 Some(d.item.code.as_str()),
-                d.item.form(),
-                FormError::default(),
-                StatusCode::OK,
+                Shown::fresh(None).with(d.item.form()),
             )
             .await
         }
@@ -293,17 +285,8 @@ pub async fn update(
     match state.app.update_data_item(&user.ctx(), &code, &f).await {
         Ok(v) => Redirect::to(&format!("/dictionary/{}?done=updated", v.code)).into_response(),
         Err(e) if is_form_error(&e) => {
-            let status = form_status(&e);
             f.code.clone_from(&code);
-            form_page(
-                &state,
-                &user,
-                Some(code.as_str()),
-                f,
-                FormError::from_domain(&e),
-                status,
-            )
-            .await
+            form_page(&state, &user, Some(code.as_str()), Shown::refused(&e, f)).await
         }
         Err(e) => PageError(e).into_response(),
     }

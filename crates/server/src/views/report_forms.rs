@@ -34,6 +34,8 @@ struct ReportFormPage {
     /// The burden and decision worked out by 计算负担.
     assessment: Option<ReportFormAssessment>,
     error: FormError,
+    /// The districts whose agricultural form cap the user reads (4.9-2), as (id, name).
+    cap_districts: Vec<(i64, String)>,
 }
 
 async fn report_form_page(
@@ -55,6 +57,10 @@ async fn report_form_page(
         Err(e) => return PageError(e).into_response(),
     };
     let items = match state.app.form_items(&ctx).await {
+        Ok(x) => x,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let cap_districts = match state.app.agri_cap_districts(&ctx).await {
         Ok(x) => x,
         Err(e) => return PageError(e).into_response(),
     };
@@ -84,6 +90,7 @@ async fn report_form_page(
             form,
             assessment,
             error,
+            cap_districts,
         },
     )
 }

@@ -612,3 +612,43 @@ async fn the_cap_is_read_within_and_over_its_district_only() {
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_report_form_and_the_demand_list_link_the_caps_the_user_reads() {
+    let t = spawn_app().await;
+    let district = t.node_id("铁东区").await;
+    let other = scalar(
+        &t,
+        "SELECT MIN(id) FROM node WHERE kind = 'district' AND name <> '铁东区'",
+    )
+    .await;
+    let link = format!("href=\"/agri-form-caps/{district}\"");
+    let other_link = format!("href=\"/agri-form-caps/{other}\"");
+
+    // The department filing a form finds its district's cap beside the form, and the link works.
+    let dept = t.login("district_dept").await;
+    let (s, html) = dept.get_text("/demands/report-form").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        texts(&html, "#agri-cap-links a[href^=\"/agri-form-caps/\"]"),
+        vec!["铁东区".to_owned()]
+    );
+    assert!(
+        html.contains(&link) && !html.contains(&other_link),
+        "{html}"
+    );
+    let (s, page) = dept.get_text(&format!("/agri-form-caps/{district}")).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+
+    // The demand list offers it too, also to roles that read the cap but file no forms (the
+    // approver who sets it, the community worker), never another district's.
+    for who in ["district_dept", "district_approver", "worker"] {
+        let (s, html) = t.login(who).await.get_text("/demands").await;
+        assert_eq!(s, StatusCode::OK, "{who}");
+        assert!(html.contains(&link), "{who}");
+        assert!(!html.contains(&other_link), "{who}");
+    }
+    // Staff over every district find every district's cap.
+    let (_, html) = t.login("city_dept").await.get_text("/demands").await;
+    assert!(html.contains(&link) && html.contains(&other_link));
+}

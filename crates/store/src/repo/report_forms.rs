@@ -173,3 +173,23 @@ pub async fn ancestors_of_kind<C: ConnectionTrait>(
     rows.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(rows)
 }
+
+/// Every node of kind `kind` (the districts whose caps may be read), by path.
+pub async fn nodes_of_kind<C: ConnectionTrait>(
+    conn: &C,
+    kind: &str,
+) -> Result<Vec<PlaceRow>, StoreError> {
+    Ok(node::Entity::find()
+        .filter(node::Column::Kind.eq(kind))
+        .order_by_asc(node::Column::Path)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|n| PlaceRow {
+            id: n.id,
+            name: n.name,
+            kind: n.kind,
+            path: n.path,
+        })
+        .collect())
+}
