@@ -1393,20 +1393,9 @@ impl App {
 
     // ------------------------------------------------------------ self-nomination
 
-    /// A community's staff submit (or, before the deadline or when asked to amend, resubmit)
-    /// the self-nomination for one indicator: a report and at least one evidence file (PNG,
-    /// JPEG or PDF, checked by content). Only for their own community (403 otherwise); after
-    /// the deadline only an amendment the street asked for, marked late.
-    pub async fn submit_nomination(
-        &self,
-        ctx: &Ctx,
-        campaign_id: i64,
-        community_id: i64,
-        indicator: i32,
-        report: &str,
-        files: &[AttachmentUpload],
-    ) -> Result<ComprehensiveView> {
-        let l = self.load_comprehensive(campaign_id).await?;
+    /// The community a nomination or appeal is for: `community_id`, or with 0 the caller's own;
+    /// its staff only (403, recorded), and a community of the campaign's district (404).
+    async fn own_community_in(&self, ctx: &Ctx, l: &Loaded, community_id: i64) -> Result<NodeView> {
         let community_id = if community_id == 0 {
             crate::authz::own_units(&ctx.principal, Action::NominateComprehensive)
                 .into_iter()
@@ -1430,6 +1419,24 @@ impl App {
                 community.name
             )));
         }
+        Ok(community)
+    }
+
+    /// A community's staff submit (or, before the deadline or when asked to amend, resubmit)
+    /// the self-nomination for one indicator: a report and at least one evidence file (PNG,
+    /// JPEG or PDF, checked by content). Only for their own community (403 otherwise); after
+    /// the deadline only an amendment the street asked for, marked late.
+    pub async fn submit_nomination(
+        &self,
+        ctx: &Ctx,
+        campaign_id: i64,
+        community_id: i64,
+        indicator: i32,
+        report: &str,
+        files: &[AttachmentUpload],
+    ) -> Result<ComprehensiveView> {
+        let l = self.load_comprehensive(campaign_id).await?;
+        let community = self.own_community_in(ctx, &l, community_id).await?;
         if CampaignStatus::stored(&l.row.status) == CampaignStatus::Closed {
             return Err(closed_error());
         }

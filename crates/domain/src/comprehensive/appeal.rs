@@ -272,29 +272,7 @@ impl App {
         files: &[AttachmentUpload],
     ) -> Result<ComprehensiveView> {
         let l = self.load_comprehensive(campaign_id).await?;
-        let community_id = if community_id == 0 {
-            own_units(&ctx.principal, Action::NominateComprehensive)
-                .into_iter()
-                .next()
-                .unwrap_or(0)
-        } else {
-            community_id
-        };
-        let community = match self.find_node(community_id).await {
-            Ok(c) => c,
-            Err(e) if e.kind == ErrorKind::NotFound => {
-                return Err(DomainError::not_found("社区(村)"));
-            }
-            Err(e) => return Err(e),
-        };
-        self.check(ctx, Action::NominateComprehensive, &community.target())
-            .await?;
-        if !community.kind.is_community() || !community.path.starts_with(&l.district.path) {
-            return Err(DomainError::not_found(&format!(
-                "{}在本次综合考评中的记录",
-                community.name
-            )));
-        }
+        let community = self.own_community_in(ctx, &l, community_id).await?;
         if CampaignStatus::stored(&l.row.status) != CampaignStatus::Closed {
             return Err(DomainError::conflict(
                 "comprehensive_not_published",
