@@ -490,18 +490,18 @@ pub async fn issue(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReasonIn {
+pub struct RefusalIn {
     pub reason: String,
 }
 
 /// Refuses an application with a written reason (the community's staff).
-#[utoipa::path(post, path = "/api/v1/certificates/{id}/refuse", params(("id" = i64, Path)), request_body = ReasonIn,
+#[utoipa::path(post, path = "/api/v1/certificates/{id}/refuse", params(("id" = i64, Path)), request_body = RefusalIn,
     responses((status = 200, body = ApplicationOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn refuse(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Body(b): Body<ReasonIn>,
+    Body(b): Body<RefusalIn>,
 ) -> Result<Json<ApplicationOut>, ApiError> {
     let ctx = user.ctx();
     s.app.refuse_application(&ctx, id, &b.reason).await?;
@@ -511,19 +511,19 @@ pub async fn refuse(
 /// What the applicant must add (一次性告知).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MaterialIn {
+pub struct MaterialRequestIn {
     pub note: String,
 }
 
 /// Asks the applicant for more material, all at once; the application stays in progress and the
 /// applicant sees the request in the inbox (the community's staff).
-#[utoipa::path(post, path = "/api/v1/certificates/{id}/request-material", params(("id" = i64, Path)), request_body = MaterialIn,
+#[utoipa::path(post, path = "/api/v1/certificates/{id}/request-material", params(("id" = i64, Path)), request_body = MaterialRequestIn,
     responses((status = 200, body = ApplicationOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn request_material(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Body(b): Body<MaterialIn>,
+    Body(b): Body<MaterialRequestIn>,
 ) -> Result<Json<ApplicationOut>, ApiError> {
     Ok(Json(
         s.app
@@ -560,13 +560,13 @@ pub async fn supplement(
 }
 
 /// Revokes an issued certificate.
-#[utoipa::path(post, path = "/api/v1/issued/{id}/revoke", params(("id" = i64, Path, description = "certificate id")), request_body = ReasonIn,
+#[utoipa::path(post, path = "/api/v1/issued/{id}/revoke", params(("id" = i64, Path, description = "certificate id")), request_body = RefusalIn,
     responses((status = 200, body = ApplicationOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn revoke(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Body(b): Body<ReasonIn>,
+    Body(b): Body<RefusalIn>,
 ) -> Result<Json<ApplicationOut>, ApiError> {
     Ok(Json(
         s.app

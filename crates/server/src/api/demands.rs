@@ -363,20 +363,20 @@ pub async fn admit(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default, deny_unknown_fields)]
-pub struct ReasonIn {
+pub struct DemandReasonIn {
     pub reason: String,
     /// Optional clause ID the reason rests on.
     pub clause: String,
 }
 
 /// Rejects a submitted demand with a reason.
-#[utoipa::path(post, path = "/api/v1/demands/{id}/reject", params(("id" = i64, Path)), request_body = ReasonIn,
+#[utoipa::path(post, path = "/api/v1/demands/{id}/reject", params(("id" = i64, Path)), request_body = DemandReasonIn,
     responses((status = 200, body = DemandOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn reject(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Body(b): Body<ReasonIn>,
+    Body(b): Body<DemandReasonIn>,
 ) -> Result<Json<DemandOut>, ApiError> {
     Ok(Json(
         s.app
@@ -469,13 +469,13 @@ pub async fn return_registration(
 }
 
 /// Revokes an admitted demand (4.2-5).
-#[utoipa::path(post, path = "/api/v1/demands/{id}/revoke", params(("id" = i64, Path)), request_body = ReasonIn,
+#[utoipa::path(post, path = "/api/v1/demands/{id}/revoke", params(("id" = i64, Path)), request_body = DemandReasonIn,
     responses((status = 200, body = DemandOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn revoke(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Body(b): Body<ReasonIn>,
+    Body(b): Body<DemandReasonIn>,
 ) -> Result<Json<DemandOut>, ApiError> {
     Ok(Json(
         s.app

@@ -32,7 +32,7 @@ pub struct IndicatorIn {
 /// One material communities must supply, with the minutes it costs each of them.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MaterialIn {
+pub struct EvaluationMaterialIn {
     pub name: String,
     #[schema(minimum = 1, maximum = 10000)]
     pub minutes: u32,
@@ -65,7 +65,7 @@ pub struct EvaluationIn {
     #[serde(default)]
     pub rules_text: String,
     #[serde(default)]
-    pub materials: Vec<MaterialIn>,
+    pub materials: Vec<EvaluationMaterialIn>,
     /// Days of on-site visits in each community, 0–30.
     #[serde(default)]
     #[schema(minimum = 0, maximum = 30)]

@@ -68,7 +68,7 @@ pub struct ItemOut {
 
 /// A month of a point: answered, or recorded missed by the scheduled job.
 #[derive(Serialize, ToSchema)]
-pub struct AnswerOut {
+pub struct MonitoringAnswerOut {
     pub id: i64,
     /// `YYYY-MM`.
     pub month: String,
@@ -82,7 +82,7 @@ pub struct AnswerOut {
     pub case_ids: Vec<i64>,
 }
 
-impl From<AnswerView> for AnswerOut {
+impl From<AnswerView> for MonitoringAnswerOut {
     fn from(a: AnswerView) -> Self {
         Self {
             id: a.id,
@@ -111,14 +111,18 @@ impl From<AnswerView> for AnswerOut {
 #[derive(Serialize, ToSchema)]
 pub struct PointDetailOut {
     pub point: PointOut,
-    pub answers: Vec<AnswerOut>,
+    pub answers: Vec<MonitoringAnswerOut>,
 }
 
 impl From<PointDetail> for PointDetailOut {
     fn from(d: PointDetail) -> Self {
         Self {
             point: d.point.into(),
-            answers: d.answers.into_iter().map(AnswerOut::from).collect(),
+            answers: d
+                .answers
+                .into_iter()
+                .map(MonitoringAnswerOut::from)
+                .collect(),
         }
     }
 }
@@ -224,7 +228,7 @@ pub struct ItemIn {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AnswerIn {
+pub struct MonitoringAnswerIn {
     /// `YYYY-MM`: a month of the designation that has begun.
     pub month: String,
     /// Every question, once.
@@ -237,14 +241,14 @@ pub struct AnswerIn {
 /// `monitoring_item_unanswered`, `monitoring_description_required`; answered already: 409
 /// `monitoring_month_answered`; an ended point: 409 `monitoring_point_ended`; another
 /// community's point: 403.
-#[utoipa::path(post, path = "/api/v1/monitoring-points/{id}/answers", params(("id" = i64, Path)), request_body = AnswerIn,
-    responses((status = 201, body = AnswerOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/monitoring-points/{id}/answers", params(("id" = i64, Path)), request_body = MonitoringAnswerIn,
+    responses((status = 201, body = MonitoringAnswerOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn answer(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Body(b): Body<AnswerIn>,
-) -> Result<(StatusCode, Json<AnswerOut>), ApiError> {
+    Body(b): Body<MonitoringAnswerIn>,
+) -> Result<(StatusCode, Json<MonitoringAnswerOut>), ApiError> {
     let form = AnswerForm {
         month: b.month,
         items: b

@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::access::CurrentUser;
-use crate::api::certificates::ReasonIn;
+use crate::api::certificates::RefusalIn;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path};
 use crate::state::AppState;
@@ -105,13 +105,13 @@ pub async fn signers(
 
 /// Revokes a signer's certificate (the signer left the seal), with a reason. The signer can
 /// no longer apply a seal; signatures verify as revoked from this moment on.
-#[utoipa::path(post, path = "/api/v1/pki/signers/{id}/revoke", params(("id" = i64, Path, description = "certificate id")), request_body = ReasonIn,
+#[utoipa::path(post, path = "/api/v1/pki/signers/{id}/revoke", params(("id" = i64, Path, description = "certificate id")), request_body = RefusalIn,
     responses((status = 200, body = PkiCertificateOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn revoke(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Body(b): Body<ReasonIn>,
+    Body(b): Body<RefusalIn>,
 ) -> Result<Json<PkiCertificateOut>, ApiError> {
     Ok(Json(
         s.app

@@ -828,3 +828,69 @@ async fn unknown_json_fields_are_refused_and_the_document_closes_request_objects
     assert!(p["detail"].as_str().unwrap().contains("nmae"), "{p}");
     assert_eq!(scalar(&t, "SELECT COUNT(*) FROM node").await, before);
 }
+
+/// utoipa names a component after its type: two `ToSchema` types of one name in different API
+/// modules silently become one schema, and an endpoint is described with the other's fields.
+/// (Schemathesis found the monitoring points' `AnswerOut` standing for the case answers';
+/// `MaterialIn` and `ReasonIn` were shared the same way by requests of different shapes.)
+#[test]
+fn every_api_schema_type_has_its_own_name() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() > 10,
+        "read the API modules in {}",
+        dir.display()
+    );
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut clashes = Vec::new();
+    let mut types = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let mut pending = false;
+        let mut renamed: Option<String> = None;
+        for line in text.lines() {
+            let l = line.trim();
+            if l.starts_with("#[derive(") && l.contains("ToSchema") {
+                pending = true;
+                renamed = None;
+                continue;
+            }
+            if !pending {
+                continue;
+            }
+            if let Some(rest) = l.strip_prefix("#[schema(as = ") {
+                renamed = Some(rest.trim_end_matches(")]").trim().to_owned());
+                continue;
+            }
+            let decl = l
+                .strip_prefix("pub struct ")
+                .or_else(|| l.strip_prefix("pub enum "));
+            if let Some(decl) = decl {
+                let name = renamed.take().unwrap_or_else(|| {
+                    decl.split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .next()
+                        .unwrap()
+                        .to_owned()
+                });
+                types += 1;
+                let here = f.file_name().unwrap().to_string_lossy().into_owned();
+                if let Some(there) = seen.insert(name.clone(), here.clone()) {
+                    clashes.push(format!("{name}: {there} and {here}"));
+                }
+                pending = false;
+            }
+        }
+    }
+    assert!(types > 50, "found {types} schema types");
+    assert!(
+        clashes.is_empty(),
+        "schema names used twice:\n{}",
+        clashes.join("\n")
+    );
+}
