@@ -89,16 +89,40 @@ impl App {
         let mut report = EscalationReport::default();
         let outcome = self.escalate_each(&mut report).await;
         let (examined, changed) = (report.examined, report.escalated);
+        let run_id = self
+            .record_job_run(
+                ESCALATION_JOB,
+                ESCALATION_ACTOR,
+                started,
+                examined,
+                changed,
+                &outcome,
+            )
+            .await?;
+        outcome.map(|()| EscalationReport { run_id, ..report })
+    }
+
+    /// Records one run of a scheduled job when it is over: a `job_run` row (started, finished,
+    /// looked at, changed, the error of a failed run) with its `job.run` audit entry by the
+    /// job's system actor, in one transaction. Returns the row's id. Every job records its runs
+    /// this way (`/admin/jobs`); what a failed run did before failing stays committed.
+    pub(crate) async fn record_job_run(
+        &self,
+        job: &str,
+        actor: &str,
+        started: i64,
+        examined: i64,
+        changed: i64,
+        outcome: &Result<()>,
+    ) -> Result<i64> {
         let error = outcome
             .as_ref()
             .err()
             .map(|e| format!("{}: {}", e.code, e.message));
-        // One row when the run is over (its escalations are audited each on its own): every
-        // write carries its audit entry, and a run that left nothing behind is not half-recorded.
         let finished = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         let run = job_run::ActiveModel {
-            job: Set(ESCALATION_JOB.into()),
+            job: Set(job.into()),
             started_at: Set(started),
             finished_at: Set(Some(finished)),
             examined: Set(examined),
@@ -110,7 +134,7 @@ impl App {
         .await?;
         tx.audit(NewAuditEntry {
             actor_id: None,
-            actor_name: ESCALATION_ACTOR.into(),
+            actor_name: actor.into(),
             action: "job.run".into(),
             outcome: if error.is_none() {
                 AuditOutcome::Ok
@@ -120,17 +144,14 @@ impl App {
             target_type: "job_run".into(),
             target_id: Some(run.id.to_string()),
             summary: serde_json::json!({
-                "job": ESCALATION_JOB, "started_at": started, "finished_at": finished,
+                "job": job, "started_at": started, "finished_at": finished,
                 "examined": examined, "changed": changed, "error": error,
             }),
             ip: None,
         })
         .await?;
         tx.commit().await?;
-        outcome.map(|()| EscalationReport {
-            run_id: run.id,
-            ..report
-        })
+        Ok(run.id)
     }
 
     async fn escalate_each(&self, report: &mut EscalationReport) -> Result<()> {

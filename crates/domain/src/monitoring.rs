@@ -7,7 +7,7 @@
 //! of its own (4.1-8). The month due reaches the point's inbox through [`MonitoringTodos`].
 
 use jianfu_rules::monitoring::{self as rules, CheckItem, Month, MonthRefusal};
-use jianfu_store::entity::{job_run, monitoring_answer, monitoring_point, supervision_case};
+use jianfu_store::entity::{monitoring_answer, monitoring_point, supervision_case};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::sea_query::OnConflict;
 use jianfu_store::orm::{
@@ -805,46 +805,18 @@ impl App {
         let started = self.now_ms();
         let mut report = MissedReport::default();
         let outcome = self.record_missed_each(&mut report).await;
-        let error = outcome
-            .as_ref()
-            .err()
-            .map(|e| format!("{}: {}", e.code, e.message));
-        let finished = self.now_ms();
-        let mut tx = self.store.begin_write().await?;
-        let run = job_run::ActiveModel {
-            job: Set(MISSED_JOB.into()),
-            started_at: Set(started),
-            finished_at: Set(Some(finished)),
-            examined: Set(report.examined),
-            changed: Set(report.missed),
-            error: Set(error.clone()),
-            ..Default::default()
-        }
-        .insert(tx.conn())
-        .await?;
-        tx.audit(NewAuditEntry {
-            actor_id: None,
-            actor_name: MISSED_ACTOR.into(),
-            action: "job.run".into(),
-            outcome: if error.is_none() {
-                AuditOutcome::Ok
-            } else {
-                AuditOutcome::Failed
-            },
-            target_type: "job_run".into(),
-            target_id: Some(run.id.to_string()),
-            summary: serde_json::json!({
-                "job": MISSED_JOB, "started_at": started, "finished_at": finished,
-                "examined": report.examined, "changed": report.missed, "error": error,
-            }),
-            ip: None,
-        })
-        .await?;
-        tx.commit().await?;
-        outcome.map(|()| MissedReport {
-            run_id: run.id,
-            ..report
-        })
+        let (examined, changed) = (report.examined, report.missed);
+        let run_id = self
+            .record_job_run(
+                MISSED_JOB,
+                MISSED_ACTOR,
+                started,
+                examined,
+                changed,
+                &outcome,
+            )
+            .await?;
+        outcome.map(|()| MissedReport { run_id, ..report })
     }
 
     async fn record_missed_each(&self, report: &mut MissedReport) -> Result<()> {
