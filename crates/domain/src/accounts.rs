@@ -2,12 +2,9 @@
 //! jurisdiction; the security administrator grants and revokes roles, locks and unlocks.
 
 use crate::text;
-use jianfu_store::entity::{account, node, role_grant, session};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
-};
+use jianfu_store::entity::account;
+use jianfu_store::repo::accounts as repo;
+use jianfu_store::repo::tree;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::check_password_strength;
@@ -98,20 +95,13 @@ pub struct AccountQuery {
 
 impl App {
     async fn account_view(&self, a: account::Model) -> Result<AccountView> {
-        let home = node::Entity::find_by_id(a.home_node_id)
-            .one(self.store.db())
-            .await?;
-        let grants = role_grant::Entity::find()
-            .filter(role_grant::Column::AccountId.eq(a.id))
-            .order_by_asc(role_grant::Column::Id)
-            .all(self.store.db())
-            .await?;
+        let db = self.store.db();
+        let home = tree::by_id(db, a.home_node_id).await?;
+        let grants = repo::grants(db, a.id).await?;
         let mut gv = Vec::with_capacity(grants.len());
         for g in grants {
             let role = Role::parse(&g.role)?;
-            let n = node::Entity::find_by_id(g.node_id)
-                .one(self.store.db())
-                .await?;
+            let n = tree::by_id(db, g.node_id).await?;
             gv.push(GrantView {
                 id: g.id,
                 role,
@@ -148,21 +138,9 @@ impl App {
         let scope = self
             .visible_or_deny(ctx, Action::ViewAccounts, "您没有权限查看账号")
             .await?;
-        let mut q = account::Entity::find().filter(scope.holds(account::Column::HomeNodeId));
-        if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            q = q.filter(
-                Condition::any()
-                    .add(account::Column::Username.contains(text))
-                    .add(account::Column::DisplayName.contains(text)),
-            );
-        }
-        let total = q.clone().count(self.store.db()).await?;
-        let rows = q
-            .order_by_asc(account::Column::Username)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(self.store.db())
-            .await?;
+        let text = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let (rows, total) =
+            repo::list(self.store.db(), &scope, text, page.offset(), page.per_page).await?;
         let mut items = Vec::with_capacity(rows.len());
         for a in rows {
             items.push(self.account_view(a).await?);
@@ -176,8 +154,7 @@ impl App {
     }
 
     async fn load_account(&self, id: i64) -> Result<(account::Model, NodeView)> {
-        let a = account::Entity::find_by_id(id)
-            .one(self.store.db())
+        let a = repo::by_id(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("账号"))?;
         let home = self.find_node(a.home_node_id).await?;
@@ -229,9 +206,7 @@ impl App {
         else {
             return Err(DomainError::internal());
         };
-        if account::Entity::find()
-            .filter(account::Column::Username.eq(username.clone()))
-            .one(self.store.db())
+        if repo::by_username(self.store.db(), &username)
             .await?
             .is_some()
         {
@@ -243,21 +218,16 @@ impl App {
         let hash = self.hasher.hash(&new.password)?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let row = account::ActiveModel {
-            username: Set(username),
-            display_name: Set(display_name),
-            home_node_id: Set(home.id),
-            password_hash: Set(hash),
-            password_changed_at: Set(now),
-            must_change_password: Set(true),
-            failed_attempts: Set(0),
-            locked_until: Set(None),
-            disabled: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let row = repo::insert(
+            tx.conn(),
+            repo::NewAccount {
+                username: &username,
+                display_name: &display_name,
+                home_node_id: home.id,
+                password_hash: &hash,
+            },
+            now,
+        )
         .await?;
         tx.audit(ctx.entry(
             "account.create",
@@ -284,16 +254,7 @@ impl App {
             .await?;
         let display_name = check_display_name(&edit.display_name)?;
         let mut tx = self.store.begin_write().await?;
-        account::Entity::update_many()
-            .col_expr(
-                account::Column::DisplayName,
-                Expr::value(display_name.clone()),
-            )
-            .col_expr(account::Column::HomeNodeId, Expr::value(new_home.id))
-            .col_expr(account::Column::UpdatedAt, Expr::value(self.now_ms()))
-            .filter(account::Column::Id.eq(id))
-            .exec(tx.conn())
-            .await?;
+        repo::update(tx.conn(), id, &display_name, new_home.id, self.now_ms()).await?;
         tx.audit(ctx.entry(
             "account.update",
             "account",
@@ -330,18 +291,8 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         self.retire_password(&tx, &a, now).await?;
-        account::Entity::update_many()
-            .col_expr(account::Column::PasswordHash, Expr::value(hash))
-            .col_expr(account::Column::PasswordChangedAt, Expr::value(now))
-            .col_expr(account::Column::MustChangePassword, Expr::value(true))
-            .col_expr(account::Column::UpdatedAt, Expr::value(now))
-            .filter(account::Column::Id.eq(id))
-            .exec(tx.conn())
-            .await?;
-        session::Entity::delete_many()
-            .filter(session::Column::AccountId.eq(id))
-            .exec(tx.conn())
-            .await?;
+        repo::set_temporary_password(tx.conn(), id, &hash, now).await?;
+        repo::end_sessions(tx.conn(), id).await?;
         tx.audit(ctx.entry(
             "account.password_reset",
             "account",
@@ -363,22 +314,9 @@ impl App {
         }
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        account::Entity::update_many()
-            .col_expr(account::Column::Disabled, Expr::value(locked))
-            .col_expr(account::Column::FailedAttempts, Expr::value(0))
-            .col_expr(
-                account::Column::LockedUntil,
-                Expr::value(Option::<i64>::None),
-            )
-            .col_expr(account::Column::UpdatedAt, Expr::value(now))
-            .filter(account::Column::Id.eq(id))
-            .exec(tx.conn())
-            .await?;
+        repo::set_disabled(tx.conn(), id, locked, now).await?;
         if locked {
-            session::Entity::delete_many()
-                .filter(session::Column::AccountId.eq(id))
-                .exec(tx.conn())
-                .await?;
+            repo::end_sessions(tx.conn(), id).await?;
         }
         tx.audit(ctx.entry(
             if locked { "account.lock" } else { "account.unlock" },
@@ -431,10 +369,7 @@ impl App {
                 ),
             ));
         }
-        let existing = role_grant::Entity::find()
-            .filter(role_grant::Column::AccountId.eq(account_id))
-            .all(self.store.db())
-            .await?;
+        let existing = repo::grants(self.store.db(), account_id).await?;
         if existing
             .iter()
             .any(|g| g.role == role.as_str() && g.node_id == node_id)
@@ -460,15 +395,14 @@ impl App {
             ));
         }
         let mut tx = self.store.begin_write().await?;
-        let row = role_grant::ActiveModel {
-            account_id: Set(account_id),
-            role: Set(role.as_str().to_owned()),
-            node_id: Set(node_id),
-            granted_by: Set(Some(ctx.principal.account_id)),
-            created_at: Set(self.now_ms()),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let row = repo::insert_grant(
+            tx.conn(),
+            account_id,
+            role.as_str(),
+            node_id,
+            ctx.principal.account_id,
+            self.now_ms(),
+        )
         .await?;
         tx.audit(ctx.entry(
             "role.grant",
@@ -489,16 +423,14 @@ impl App {
 
     /// The account a grant belongs to.
     pub async fn grant_account(&self, grant_id: i64) -> Result<i64> {
-        role_grant::Entity::find_by_id(grant_id)
-            .one(self.store.db())
+        repo::grant(self.store.db(), grant_id)
             .await?
             .map(|g| g.account_id)
             .ok_or_else(|| DomainError::not_found("角色授权"))
     }
 
     pub async fn revoke_role(&self, ctx: &Ctx, grant_id: i64) -> Result<()> {
-        let g = role_grant::Entity::find_by_id(grant_id)
-            .one(self.store.db())
+        let g = repo::grant(self.store.db(), grant_id)
             .await?
             .ok_or_else(|| DomainError::not_found("角色授权"))?;
         let node = self.find_node(g.node_id).await?;
@@ -507,9 +439,7 @@ impl App {
             return Err(DomainError::conflict("self_revoke", "不能撤销自己的角色"));
         }
         let mut tx = self.store.begin_write().await?;
-        role_grant::Entity::delete_by_id(grant_id)
-            .exec(tx.conn())
-            .await?;
+        repo::delete_grant(tx.conn(), grant_id).await?;
         tx.audit(ctx.entry(
             "role.revoke",
             "account",

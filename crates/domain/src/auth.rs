@@ -4,15 +4,10 @@
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine as _;
-use jianfu_store::entity::{
-    account, api_token, login_attempt, login_challenge, node, password_history, role_grant,
-    session, setting,
-};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use jianfu_store::entity::{account, api_token};
+use jianfu_store::repo::accounts;
+use jianfu_store::repo::sessions as repo;
+use jianfu_store::repo::tree;
 use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::{Deserialize, Serialize};
 use sm3::{Digest, Sm3};
@@ -287,11 +282,9 @@ const TOKENS_REFUSED: &str = "API 令牌供对接系统的工作人员使用，�
 
 impl App {
     pub async fn security_policy(&self) -> Result<SecurityPolicy> {
-        let row = setting::Entity::find_by_id(SecurityPolicy::KEY)
-            .one(self.store.db())
-            .await?;
-        Ok(row
-            .and_then(|r| serde_json::from_str(&r.value).ok())
+        let value = repo::setting(self.store.db(), SecurityPolicy::KEY).await?;
+        Ok(value
+            .and_then(|v| serde_json::from_str(&v).ok())
             .unwrap_or_default())
     }
 
@@ -310,16 +303,7 @@ impl App {
         let before = self.security_policy().await?;
         let value = serde_json::to_string(&policy).map_err(|_| DomainError::internal())?;
         let mut tx = self.store.begin_write().await?;
-        setting::Entity::delete_by_id(SecurityPolicy::KEY)
-            .exec(tx.conn())
-            .await?;
-        setting::ActiveModel {
-            key: Set(SecurityPolicy::KEY.to_owned()),
-            value: Set(value),
-            updated_at: Set(self.now_ms()),
-        }
-        .insert(tx.conn())
-        .await?;
+        repo::put_setting(tx.conn(), SecurityPolicy::KEY, &value, self.now_ms()).await?;
         tx.audit(ctx.entry(
             "security_policy.update",
             "setting",
@@ -334,27 +318,21 @@ impl App {
     /// Loads the principal (account + grants with their scopes) for an account.
     pub async fn principal(&self, account: &account::Model) -> Result<Principal> {
         let policy = self.security_policy().await?;
-        let grants = role_grant::Entity::find()
-            .filter(role_grant::Column::AccountId.eq(account.id))
-            .order_by_asc(role_grant::Column::Id)
-            .all(self.store.db())
-            .await?;
+        let db = self.store.db();
+        let grants = accounts::grants(db, account.id).await?;
         let mut out = Vec::with_capacity(grants.len());
         for g in grants {
             let Ok(role) = Role::parse(&g.role) else {
                 continue;
             };
-            let Some(n) = node::Entity::find_by_id(g.node_id)
-                .one(self.store.db())
-                .await?
-            else {
+            let Some(n) = tree::by_id(db, g.node_id).await? else {
                 continue;
             };
             let kind = NodeKind::parse(&n.kind)?;
             // A department's jurisdiction is the place it serves.
             let scope = if kind == NodeKind::Department {
                 match n.parent_id {
-                    Some(pid) => node::Entity::find_by_id(pid).one(self.store.db()).await?,
+                    Some(pid) => tree::by_id(db, pid).await?,
                     None => None,
                 }
             } else {
@@ -419,11 +397,7 @@ impl App {
         policy: &SecurityPolicy,
     ) -> Result<()> {
         let window_start = now - policy.lockout_minutes * 60_000;
-        let recent_failures = login_attempt::Entity::find()
-            .filter(login_attempt::Column::Ip.eq(ip_key))
-            .filter(login_attempt::Column::At.gte(window_start))
-            .count(self.store.db())
-            .await?;
+        let recent_failures = repo::failures_since(self.store.db(), ip_key, window_start).await?;
         if recent_failures >= policy.ip_failure_limit {
             self.store
                 .audit_only(Self::login_entry(
@@ -463,10 +437,7 @@ impl App {
         let _one_at_a_time = self.login_lock(ip_key).lock().await;
         self.refuse_busy_address(username, ip_key, ip, now, &policy)
             .await?;
-        let account = account::Entity::find()
-            .filter(account::Column::Username.eq(username.trim()))
-            .one(self.store.db())
-            .await?;
+        let account = accounts::by_username(self.store.db(), username.trim()).await?;
         let Some(account) = account else {
             self.hasher.verify_dummy(password);
             self.record_failure(None, username, ip_key, ip, "unknown_user", now, &policy)
@@ -481,13 +452,7 @@ impl App {
             // that the username exists. The audit log keeps the real reason.
             let _ = std::hint::black_box(self.hasher.verify(password, &account.password_hash));
             let mut tx = self.store.begin_write().await?;
-            login_attempt::ActiveModel {
-                ip: Set(ip_key.to_owned()),
-                at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
-            .await?;
+            repo::record_failure(tx.conn(), ip_key, now).await?;
             tx.audit(Self::login_entry(
                 username,
                 Some(account.id),
@@ -534,18 +499,14 @@ impl App {
             let challenge = random_token("");
             let mut tx = self.store.begin_write().await?;
             // Challenges left behind (the code never typed) lapse; drop them as we go.
-            login_challenge::Entity::delete_many()
-                .filter(login_challenge::Column::ExpiresAt.lt(now))
-                .exec(tx.conn())
-                .await?;
-            login_challenge::ActiveModel {
-                token_hash: Set(token_digest(&challenge)),
-                account_id: Set(account.id),
-                created_at: Set(now),
-                expires_at: Set(now + crate::second_factor::CHALLENGE_VALID_MS),
-                ip: Set(ip.map(|i| i.chars().take(64).collect())),
-            }
-            .insert(tx.conn())
+            repo::open_challenge(
+                tx.conn(),
+                &token_digest(&challenge),
+                account.id,
+                now,
+                now + crate::second_factor::CHALLENGE_VALID_MS,
+                ip.map(|i| i.chars().take(64).collect()),
+            )
             .await?;
             tx.audit(Self::login_entry(
                 username,
@@ -591,25 +552,17 @@ impl App {
         let principal = self.principal(account).await?;
         let token = random_token("");
         let csrf_token = random_token("");
-        account::Entity::update_many()
-            .col_expr(account::Column::FailedAttempts, Expr::value(0))
-            .col_expr(
-                account::Column::LockedUntil,
-                Expr::value(Option::<i64>::None),
-            )
-            .filter(account::Column::Id.eq(account.id))
-            .exec(tx.conn())
-            .await?;
-        session::ActiveModel {
-            token_hash: Set(token_digest(&token)),
-            account_id: Set(account.id),
-            csrf_token: Set(csrf_token.clone()),
-            created_at: Set(now),
-            last_seen_at: Set(now),
-            expires_at: Set(now + policy.session_absolute_hours * 3_600_000),
-            ip: Set(ip.map(str::to_owned)),
-        }
-        .insert(tx.conn())
+        repo::open(
+            tx.conn(),
+            repo::NewSession {
+                digest: &token_digest(&token),
+                account_id: account.id,
+                csrf_token: &csrf_token,
+                now,
+                expires_at: now + policy.session_absolute_hours * 3_600_000,
+                ip,
+            },
+        )
         .await?;
         Ok(NewSession {
             token,
@@ -638,16 +591,10 @@ impl App {
             )
         };
         let digest = token_digest(challenge);
-        let Some(c) = login_challenge::Entity::find_by_id(digest.clone())
-            .one(self.store.db())
-            .await?
-        else {
+        let Some(c) = repo::challenge(self.store.db(), &digest).await? else {
             return Err(gone());
         };
-        let Some(account) = account::Entity::find_by_id(c.account_id)
-            .one(self.store.db())
-            .await?
-        else {
+        let Some(account) = accounts::by_id(self.store.db(), c.account_id).await? else {
             return Err(gone());
         };
         self.refuse_busy_address(&account.username, ip_key, ip, now, &policy)
@@ -658,9 +605,7 @@ impl App {
             let digest = digest.clone();
             async move {
                 let mut tx = self.store.begin_write().await?;
-                login_challenge::Entity::delete_by_id(digest)
-                    .exec(tx.conn())
-                    .await?;
+                repo::drop_challenge(tx.conn(), &digest).await?;
                 tx.audit(Self::login_entry(
                     &username,
                     Some(account_id),
@@ -691,9 +636,7 @@ impl App {
         if let Some(passed) = passed {
             let mut tx = self.store.begin_write().await?;
             if let Some(left) = self.take_passed(&tx, account.id, passed).await? {
-                login_challenge::Entity::delete_by_id(digest.clone())
-                    .exec(tx.conn())
-                    .await?;
+                repo::drop_challenge(tx.conn(), &digest).await?;
                 let s = self.open_session(&tx, &account, ip, now, &policy).await?;
                 let factor = match passed {
                     crate::second_factor::Passed::Code(_) => "totp",
@@ -735,8 +678,7 @@ impl App {
             &policy,
         )
         .await?;
-        let locked = account::Entity::find_by_id(account.id)
-            .one(self.store.db())
+        let locked = accounts::by_id(self.store.db(), account.id)
             .await?
             .is_some_and(|a| a.locked_until.is_some_and(|u| u > now));
         if locked {
@@ -762,18 +704,12 @@ impl App {
         policy: &SecurityPolicy,
     ) -> Result<()> {
         let mut tx = self.store.begin_write().await?;
-        login_attempt::ActiveModel {
-            ip: Set(ip_key.to_owned()),
-            at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
-        .await?;
+        repo::record_failure(tx.conn(), ip_key, now).await?;
         let mut locked = false;
         if let Some(a) = account {
             // Re-read inside the write transaction: writers are serialized by the chain lock,
             // so concurrent failures each see the count the one before left.
-            let Some(a) = account::Entity::find_by_id(a.id).one(tx.conn()).await? else {
+            let Some(a) = accounts::by_id(tx.conn(), a.id).await? else {
                 return Err(DomainError::internal());
             };
             let already_locked = a.locked_until.is_some_and(|u| u > now);
@@ -790,12 +726,7 @@ impl App {
             } else {
                 (failures, None)
             };
-            account::Entity::update_many()
-                .col_expr(account::Column::FailedAttempts, Expr::value(failures))
-                .col_expr(account::Column::LockedUntil, Expr::value(until))
-                .filter(account::Column::Id.eq(a.id))
-                .exec(tx.conn())
-                .await?;
+            repo::set_failures(tx.conn(), a.id, failures, until).await?;
         }
         let reason = if locked {
             format!("{reason}_now_locked")
@@ -818,23 +749,15 @@ impl App {
     pub async fn session(&self, token: &str) -> Result<SessionInfo> {
         let now = self.now_ms();
         let expired = || DomainError::unauthenticated("session_expired", "会话已过期，请重新登录");
-        let Some(s) = session::Entity::find_by_id(token_digest(token))
-            .one(self.store.db())
-            .await?
-        else {
+        let Some(s) = repo::by_digest(self.store.db(), &token_digest(token)).await? else {
             return Err(expired());
         };
         let policy = self.security_policy().await?;
         if now > s.expires_at || now - s.last_seen_at > policy.session_idle_minutes * 60_000 {
-            session::Entity::delete_by_id(s.token_hash.clone())
-                .exec(self.store.db())
-                .await?;
+            repo::end(self.store.db(), &s.token_hash).await?;
             return Err(expired());
         }
-        let Some(account) = account::Entity::find_by_id(s.account_id)
-            .one(self.store.db())
-            .await?
-        else {
+        let Some(account) = accounts::by_id(self.store.db(), s.account_id).await? else {
             return Err(expired());
         };
         if account.disabled {
@@ -842,11 +765,7 @@ impl App {
         }
         if now - s.last_seen_at > TOUCH_EVERY_MS {
             // Bookkeeping, not a change of record: not audited.
-            session::Entity::update_many()
-                .col_expr(session::Column::LastSeenAt, Expr::value(now))
-                .filter(session::Column::TokenHash.eq(s.token_hash.clone()))
-                .exec(self.store.db())
-                .await?;
+            repo::touch(self.store.db(), &s.token_hash, now).await?;
         }
         Ok(SessionInfo {
             principal: self.principal(&account).await?,
@@ -857,9 +776,7 @@ impl App {
     /// Ends a session on the server; the cookie is then worthless.
     pub async fn logout(&self, ctx: &Ctx, token: &str) -> Result<()> {
         let mut tx = self.store.begin_write().await?;
-        session::Entity::delete_by_id(token_digest(token))
-            .exec(tx.conn())
-            .await?;
+        repo::end(tx.conn(), &token_digest(token)).await?;
         tx.audit(ctx.entry(
             "auth.logout",
             "account",
@@ -880,10 +797,7 @@ impl App {
         new: &str,
         keep_session: Option<&str>,
     ) -> Result<()> {
-        let Some(a) = account::Entity::find_by_id(ctx.principal.account_id)
-            .one(self.store.db())
-            .await?
-        else {
+        let Some(a) = accounts::by_id(self.store.db(), ctx.principal.account_id).await? else {
             return Err(DomainError::not_found("账号"));
         };
         // The current password and the new one's strength are both reported; the new one is
@@ -905,16 +819,8 @@ impl App {
                 "新密码不能与当前密码相同",
             ));
         }
-        let history = password_history::Entity::find()
-            .filter(password_history::Column::AccountId.eq(a.id))
-            .order_by_desc(password_history::Column::Id)
-            .limit(PASSWORD_HISTORY)
-            .all(self.store.db())
-            .await?;
-        if history
-            .iter()
-            .any(|h| self.hasher.verify(new, &h.password_hash))
-        {
+        let history = repo::password_history(self.store.db(), a.id, PASSWORD_HISTORY).await?;
+        if history.iter().any(|h| self.hasher.verify(new, h)) {
             return Err(DomainError::field(
                 "password",
                 "password_reused",
@@ -925,19 +831,9 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         self.retire_password(&tx, &a, now).await?;
-        account::Entity::update_many()
-            .col_expr(account::Column::PasswordHash, Expr::value(hash))
-            .col_expr(account::Column::PasswordChangedAt, Expr::value(now))
-            .col_expr(account::Column::MustChangePassword, Expr::value(false))
-            .col_expr(account::Column::UpdatedAt, Expr::value(now))
-            .filter(account::Column::Id.eq(a.id))
-            .exec(tx.conn())
-            .await?;
-        let mut del = session::Entity::delete_many().filter(session::Column::AccountId.eq(a.id));
-        if let Some(keep) = keep_session {
-            del = del.filter(session::Column::TokenHash.ne(token_digest(keep)));
-        }
-        del.exec(tx.conn()).await?;
+        repo::set_password(tx.conn(), a.id, &hash, now).await?;
+        let keep = keep_session.map(token_digest);
+        repo::end_others(tx.conn(), a.id, keep.as_deref()).await?;
         tx.audit(ctx.entry(
             "account.password_change",
             "account",
@@ -958,30 +854,9 @@ impl App {
         a: &account::Model,
         now: i64,
     ) -> Result<()> {
-        if !a.must_change_password {
-            password_history::ActiveModel {
-                account_id: Set(a.id),
-                password_hash: Set(a.password_hash.clone()),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
-            .await?;
-        }
-        let keep: Vec<i64> = password_history::Entity::find()
-            .filter(password_history::Column::AccountId.eq(a.id))
-            .order_by_desc(password_history::Column::Id)
-            .limit(PASSWORD_HISTORY)
-            .all(tx.conn())
-            .await?
-            .into_iter()
-            .map(|h| h.id)
-            .collect();
-        password_history::Entity::delete_many()
-            .filter(password_history::Column::AccountId.eq(a.id))
-            .filter(password_history::Column::Id.is_not_in(keep))
-            .exec(tx.conn())
-            .await?;
+        // A temporary password set by someone else is not kept: the owner never chose it.
+        let chosen = (!a.must_change_password).then_some(a.password_hash.as_str());
+        repo::retire_password(tx.conn(), a.id, chosen, PASSWORD_HISTORY, now).await?;
         Ok(())
     }
 
@@ -1015,16 +890,18 @@ impl App {
         let token = random_token("jf_");
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let row = api_token::ActiveModel {
-            account_id: Set(ctx.principal.account_id),
-            name: Set(name.to_owned()),
-            token_hash: Set(token_digest(&token)),
-            prefix: Set(token.chars().take(10).collect()),
-            created_at: Set(now),
-            expires_at: Set(days.map(|d| now + d * 86_400_000)),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let prefix: String = token.chars().take(10).collect();
+        let row = repo::insert_token(
+            tx.conn(),
+            repo::NewToken {
+                account_id: ctx.principal.account_id,
+                name,
+                digest: &token_digest(&token),
+                prefix: &prefix,
+                now,
+                expires_at: days.map(|d| now + d * 86_400_000),
+            },
+        )
         .await?;
         tx.audit(ctx.entry(
             "api_token.create",
@@ -1041,10 +918,7 @@ impl App {
     pub async fn list_api_tokens(&self, ctx: &Ctx) -> Result<Vec<ApiTokenView>> {
         self.visible_or_deny(ctx, Action::ManageApiTokens, TOKENS_REFUSED)
             .await?;
-        Ok(api_token::Entity::find()
-            .filter(api_token::Column::AccountId.eq(ctx.principal.account_id))
-            .order_by_desc(api_token::Column::Id)
-            .all(self.store.db())
+        Ok(repo::tokens_of(self.store.db(), ctx.principal.account_id)
             .await?
             .into_iter()
             .map(ApiTokenView::from)
@@ -1054,10 +928,7 @@ impl App {
     pub async fn revoke_api_token(&self, ctx: &Ctx, id: i64) -> Result<()> {
         self.visible_or_deny(ctx, Action::ManageApiTokens, TOKENS_REFUSED)
             .await?;
-        let Some(t) = api_token::Entity::find_by_id(id)
-            .one(self.store.db())
-            .await?
-        else {
+        let Some(t) = repo::token(self.store.db(), id).await? else {
             return Err(DomainError::not_found("令牌"));
         };
         if t.account_id != ctx.principal.account_id {
@@ -1071,11 +942,7 @@ impl App {
             ));
         }
         let mut tx = self.store.begin_write().await?;
-        api_token::Entity::update_many()
-            .col_expr(api_token::Column::RevokedAt, Expr::value(self.now_ms()))
-            .filter(api_token::Column::Id.eq(id))
-            .exec(tx.conn())
-            .await?;
+        repo::revoke_token(tx.conn(), id, self.now_ms()).await?;
         tx.audit(ctx.entry(
             "api_token.revoke",
             "api_token",
@@ -1092,31 +959,20 @@ impl App {
         let invalid =
             || DomainError::unauthenticated("token_invalid", "API 令牌无效、已过期或已吊销");
         let now = self.now_ms();
-        let Some(t) = api_token::Entity::find()
-            .filter(api_token::Column::TokenHash.eq(token_digest(token)))
-            .one(self.store.db())
-            .await?
-        else {
+        let Some(t) = repo::token_by_digest(self.store.db(), &token_digest(token)).await? else {
             return Err(invalid());
         };
         if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e < now) {
             return Err(invalid());
         }
-        let Some(account) = account::Entity::find_by_id(t.account_id)
-            .one(self.store.db())
-            .await?
-        else {
+        let Some(account) = accounts::by_id(self.store.db(), t.account_id).await? else {
             return Err(invalid());
         };
         if account.disabled {
             return Err(invalid());
         }
         if t.last_used_at.is_none_or(|u| now - u > TOUCH_EVERY_MS) {
-            api_token::Entity::update_many()
-                .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
-                .filter(api_token::Column::Id.eq(t.id))
-                .exec(self.store.db())
-                .await?;
+            repo::touch_token(self.store.db(), t.id, now).await?;
         }
         self.principal(&account).await
     }

@@ -685,6 +685,19 @@ pub fn own_units(p: &Principal, action: Action) -> Vec<i64> {
     v
 }
 
+/// The jurisdictions (the scope node of each grant) where `p` takes `action`: the levels a
+/// supervisor drafts bulletins for. Empty when blocked.
+pub fn jurisdictions(p: &Principal, action: Action) -> Vec<i64> {
+    if p.blocked().is_some() {
+        return Vec::new();
+    }
+    p.grants
+        .iter()
+        .filter(|g| permits(g.role, action))
+        .map(|g| g.scope_node_id)
+        .collect()
+}
+
 /// Whether `p` holds a role permitting one of `actions` whose jurisdiction is exactly the
 /// level at `level_path` (a district or the city): the staff of that level, as for a
 /// bulletin's draft (5.3-3), which a higher level's staff do not see. False when blocked.
@@ -700,6 +713,29 @@ pub fn at_level(p: &Principal, actions: &[Action], level_path: &str) -> bool {
 /// city or district it serves for other actions; the notice is the department's own.
 pub fn answers_for(p: &Principal, unit_node_id: i64) -> bool {
     own_units(p, Action::AnswerNotice).contains(&unit_node_id)
+}
+
+/// Whether `p` is the authority of exactly the level and place `scope_node_id` for `action`
+/// (准入审批): a grant held at that node, or whose jurisdiction is that node. A city approver's
+/// jurisdiction covers the districts, but district demands are the district's to admit (4.2-4);
+/// a staffing office is a department, whose grant's scope is its district (4.1-5). False when
+/// blocked.
+pub fn holds_authority(p: &Principal, action: Action, scope_node_id: i64) -> bool {
+    p.blocked().is_none()
+        && p.grants.iter().any(|g| {
+            permits(g.role, action)
+                && (g.node_id == scope_node_id || g.scope_node_id == scope_node_id)
+        })
+}
+
+/// The grant with which `p` takes `action` in the name of the unit `unit_node_id` (a
+/// department drafting its own demands), or with `unit_node_id == 0` the first such grant.
+/// `None` when no role held at that unit permits it.
+pub fn acting_for(p: &Principal, action: Action, unit_node_id: i64) -> Option<&Grant> {
+    p.grants
+        .iter()
+        .filter(|g| permits(g.role, action))
+        .find(|g| g.node_id == unit_node_id || unit_node_id == 0)
 }
 
 /// The one authorization decision: may `p` take `action` on `target`? Exactly when the target

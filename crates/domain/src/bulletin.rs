@@ -9,12 +9,8 @@
 
 use jianfu_rules::supervision::{BulletinRefusal, bulletin_line, bulletin_period};
 use jianfu_seal::CertificateContent;
-use jianfu_store::entity::{bulletin, bulletin_line, node, rectification_notice, supervision_case};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use jianfu_store::entity::{bulletin, supervision_case};
+use jianfu_store::repo::bulletins as repo;
 use serde::Serialize;
 
 use crate::authz::{self, Action};
@@ -217,13 +213,8 @@ impl App {
     pub async fn bulletin_candidates(&self, ctx: &Ctx) -> Result<Vec<BulletinCandidate>> {
         let (level, _) = self.drafting_level(ctx).await?;
         let scope = jianfu_store::Scope::subtree(&level.path);
-        let rows = supervision_case::Entity::find()
-            .filter(supervision_case::Column::Status.eq(CaseStatus::Closed.as_str()))
-            .filter(scope.holds(supervision_case::Column::CommunityNodeId))
-            .order_by_desc(supervision_case::Column::UpdatedAt)
-            .limit(200)
-            .all(self.store.db())
-            .await?;
+        let rows =
+            repo::cases_in(self.store.db(), &scope, CaseStatus::Closed.as_str(), 200).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let closed_on = Self::closed_on(&row)
@@ -246,10 +237,7 @@ impl App {
         let closed_on = Self::closed_on(&row)
             .map(|d| d.to_string())
             .unwrap_or_default();
-        let notice = rectification_notice::Entity::find()
-            .filter(rectification_notice::Column::CaseId.eq(row.id))
-            .one(self.store.db())
-            .await?;
+        let notice = repo::notice_of(self.store.db(), row.id).await?;
         let community = self.find_node(row.community_node_id).await?;
         let id = row.id;
         let case = self.case_view(row, community, false).await?;
@@ -363,9 +351,7 @@ impl App {
         }
         let mut lines = Vec::new();
         for id in ids.iter().take(MAX_LINES) {
-            let row = supervision_case::Entity::find_by_id(*id)
-                .one(self.store.db())
-                .await?;
+            let row = repo::case(self.store.db(), *id).await?;
             let community = match &row {
                 Some(r) => Some(self.find_node(r.community_node_id).await?),
                 None => None,
@@ -418,36 +404,38 @@ impl App {
         };
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let b = bulletin::ActiveModel {
-            scope_node_id: Set(level.id),
-            issuer_node_id: Set(department.id),
-            title: Set(title.clone()),
-            period_from: Set(from.to_string()),
-            period_to: Set(to.to_string()),
-            status: Set(BulletinStatus::Draft.as_str().to_owned()),
-            drafted_by: Set(ctx.principal.account_id),
-            drafted_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let clauses = lines
+            .iter()
+            .map(|l| serde_json::to_string(&l.clauses).map_err(|_| DomainError::internal()))
+            .collect::<Result<Vec<_>>>()?;
+        let new_lines: Vec<repo::NewLine<'_>> = lines
+            .iter()
+            .zip(&clauses)
+            .map(|(l, clauses)| repo::NewLine {
+                case_id: l.case_id,
+                unit_name: &l.unit_name,
+                violation: &l.violation,
+                clauses,
+                outcome: &l.outcome,
+                closed_on: &l.closed_on,
+            })
+            .collect();
+        let (from_s, to_s) = (from.to_string(), to.to_string());
+        let b = repo::insert(
+            tx.conn(),
+            repo::NewBulletin {
+                scope_node_id: level.id,
+                issuer_node_id: department.id,
+                title: &title,
+                period_from: &from_s,
+                period_to: &to_s,
+                status: BulletinStatus::Draft.as_str(),
+                drafted_by: ctx.principal.account_id,
+                now,
+            },
+            &new_lines,
+        )
         .await?;
-        for (i, l) in lines.iter().enumerate() {
-            bulletin_line::ActiveModel {
-                bulletin_id: Set(b.id),
-                position: Set(i32::try_from(i + 1).unwrap_or(i32::MAX)),
-                case_id: Set(l.case_id),
-                unit_name: Set(l.unit_name.clone()),
-                violation: Set(l.violation.clone()),
-                clauses: Set(
-                    serde_json::to_string(&l.clauses).map_err(|_| DomainError::internal())?
-                ),
-                outcome: Set(l.outcome.clone()),
-                closed_on: Set(l.closed_on.clone()),
-                ..Default::default()
-            }
-            .insert(tx.conn())
-            .await?;
-        }
         tx.audit(ctx.entry(
             "bulletin.draft",
             "bulletin",
@@ -479,13 +467,7 @@ impl App {
     /// The bulletins of `ctx`'s levels in every state, newest first: the supervisors' and
     /// approvers' list (drafts are never public).
     pub async fn staff_bulletins(&self, ctx: &Ctx, req: PageRequest) -> Result<Page<BulletinView>> {
-        let drafters: Vec<i64> = ctx
-            .principal
-            .grants
-            .iter()
-            .filter(|g| authz::permits(g.role, Action::DraftBulletin))
-            .map(|g| g.scope_node_id)
-            .collect();
+        let drafters = authz::jurisdictions(&ctx.principal, Action::DraftBulletin);
         let approvers = authz::visible(&ctx.principal, Action::ApproveBulletin);
         if ctx.principal.blocked().is_some() || (drafters.is_empty() && approvers.is_empty()) {
             self.record_denial(ctx, Action::DraftBulletin, None).await;
@@ -494,14 +476,14 @@ impl App {
                 .blocked()
                 .unwrap_or_else(|| DomainError::forbidden("您的角色不能查看未发布的通报")));
         }
-        let mut any = Condition::any().add(bulletin::Column::ScopeNodeId.is_in(drafters));
-        if !approvers.is_empty() {
-            any = any.add(approvers.holds(bulletin::Column::ScopeNodeId));
-        }
-        let q = bulletin::Entity::find()
-            .filter(any)
-            .order_by_desc(bulletin::Column::Id);
-        let (total, rows) = req.fetch(q, self.store.db()).await?;
+        let (rows, total) = repo::staff_page(
+            self.store.db(),
+            drafters,
+            &approvers,
+            req.offset(),
+            req.per_page,
+        )
+        .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             items.push(self.bulletin_view(Some(ctx), r).await?);
@@ -511,11 +493,13 @@ impl App {
 
     /// The published bulletins, newest first: the public list (no login).
     pub async fn published_bulletins(&self, req: PageRequest) -> Result<Page<BulletinView>> {
-        let q = bulletin::Entity::find()
-            .filter(bulletin::Column::Status.eq(BulletinStatus::Published.as_str()))
-            .order_by_desc(bulletin::Column::PublishedAt)
-            .order_by_desc(bulletin::Column::Id);
-        let (total, rows) = req.fetch(q, self.store.db()).await?;
+        let (rows, total) = repo::page_in_status(
+            self.store.db(),
+            BulletinStatus::Published.as_str(),
+            req.offset(),
+            req.per_page,
+        )
+        .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             items.push(self.bulletin_view(None, r).await?);
@@ -544,8 +528,7 @@ impl App {
     }
 
     async fn bulletin_row(&self, id: i64) -> Result<bulletin::Model> {
-        bulletin::Entity::find_by_id(id)
-            .one(self.store.db())
+        repo::by_id(self.store.db(), id)
             .await?
             .ok_or_else(not_found)
     }
@@ -569,28 +552,18 @@ impl App {
     }
 
     async fn bulletin_view(&self, ctx: Option<&Ctx>, r: bulletin::Model) -> Result<BulletinView> {
-        let names: std::collections::HashMap<i64, String> = node::Entity::find()
-            .filter(node::Column::Id.is_in([r.scope_node_id, r.issuer_node_id]))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|n| (n.id, n.name))
-            .collect();
-        let accounts: std::collections::HashMap<i64, String> =
-            jianfu_store::entity::account::Entity::find()
-                .filter(
-                    jianfu_store::entity::account::Column::Id
-                        .is_in([Some(r.drafted_by), r.signed_off_by].into_iter().flatten()),
-                )
-                .all(self.store.db())
-                .await?
+        let db = self.store.db();
+        let names =
+            jianfu_store::repo::tree::names(db, vec![r.scope_node_id, r.issuer_node_id]).await?;
+        let accounts = jianfu_store::repo::accounts::display_names(
+            db,
+            [Some(r.drafted_by), r.signed_off_by]
                 .into_iter()
-                .map(|a| (a.id, a.display_name))
-                .collect();
-        let lines = bulletin_line::Entity::find()
-            .filter(bulletin_line::Column::BulletinId.eq(r.id))
-            .order_by_asc(bulletin_line::Column::Position)
-            .all(self.store.db())
+                .flatten()
+                .collect(),
+        )
+        .await?;
+        let lines = repo::lines(db, r.id)
             .await?
             .into_iter()
             .map(|l| BulletinLineView {
@@ -693,25 +666,19 @@ impl App {
         let opinion = opinion.unwrap_or_default();
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let moved = bulletin::Entity::update_many()
-            .col_expr(
-                bulletin::Column::Status,
-                Expr::value(BulletinStatus::SignedOff.as_str()),
-            )
-            .col_expr(
-                bulletin::Column::SignedOffBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(bulletin::Column::SignedOffAt, Expr::value(now))
-            .col_expr(
-                bulletin::Column::SignOffOpinion,
-                Expr::value((!opinion.is_empty()).then(|| opinion.clone())),
-            )
-            .filter(bulletin::Column::Id.eq(id))
-            .filter(bulletin::Column::Status.eq(BulletinStatus::Draft.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if moved.rows_affected != 1 {
+        let moved = repo::sign_off(
+            tx.conn(),
+            id,
+            (
+                BulletinStatus::Draft.as_str(),
+                BulletinStatus::SignedOff.as_str(),
+            ),
+            ctx.principal.account_id,
+            (!opinion.is_empty()).then_some(opinion.as_str()),
+            now,
+        )
+        .await?;
+        if !moved {
             return Err(DomainError::conflict(
                 "bulletin_not_draft",
                 "该通报刚刚已被签发，请刷新",
@@ -832,26 +799,25 @@ impl App {
                 "通报编号分配冲突，未作任何更改，请重新发布",
             ));
         }
-        let moved = bulletin::Entity::update_many()
-            .col_expr(
-                bulletin::Column::Status,
-                Expr::value(BulletinStatus::Published.as_str()),
-            )
-            .col_expr(
-                bulletin::Column::PublishedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(bulletin::Column::PublishedAt, Expr::value(now))
-            .col_expr(bulletin::Column::Serial, Expr::value(serial.clone()))
-            .col_expr(bulletin::Column::CheckCode, Expr::value(code))
-            .col_expr(bulletin::Column::SealId, Expr::value(seal_row.id))
-            .col_expr(bulletin::Column::Document, Expr::value(document))
-            .col_expr(bulletin::Column::Pdf, Expr::value(pdf))
-            .filter(bulletin::Column::Id.eq(id))
-            .filter(bulletin::Column::Status.eq(BulletinStatus::SignedOff.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if moved.rows_affected != 1 {
+        let moved = repo::publish(
+            tx.conn(),
+            id,
+            (
+                BulletinStatus::SignedOff.as_str(),
+                BulletinStatus::Published.as_str(),
+            ),
+            repo::Publication {
+                by: ctx.principal.account_id,
+                now,
+                serial: &serial,
+                check_code: &code,
+                seal_id: seal_row.id,
+                document: &document,
+                pdf: &pdf,
+            },
+        )
+        .await?;
+        if !moved {
             return Err(DomainError::conflict(
                 "bulletin_already_published",
                 "该通报刚刚已被发布，请刷新",
@@ -876,10 +842,7 @@ impl App {
     /// Public verification of a bulletin by serial and check code (`/verify` sends `TB-`
     /// serials here). A wrong code looks exactly like an unknown serial.
     pub(crate) async fn verify_bulletin(&self, serial: String, code: &str) -> Result<VerifyView> {
-        let b = bulletin::Entity::find()
-            .filter(bulletin::Column::Serial.eq(serial.as_str()))
-            .one(self.store.db())
-            .await?;
+        let b = repo::by_serial(self.store.db(), &serial).await?;
         let stored = b.and_then(|b| b.check_code.zip(b.document));
         self.verify_stored_document(
             serial,
@@ -903,14 +866,14 @@ impl App {
         let departments = authz::own_units(&ctx.principal, Action::DraftBulletin);
         let mut out = Vec::new();
         if !approvers.is_empty() {
-            let rows = bulletin::Entity::find()
-                .filter(approvers.holds(bulletin::Column::ScopeNodeId))
-                .filter(bulletin::Column::Status.eq(BulletinStatus::Draft.as_str()))
-                .filter(bulletin::Column::DraftedBy.ne(ctx.principal.account_id))
-                .order_by_asc(bulletin::Column::Id)
-                .limit(PER_PROVIDER)
-                .all(self.store.db())
-                .await?;
+            let rows = repo::waiting_in(
+                self.store.db(),
+                &approvers,
+                BulletinStatus::Draft.as_str(),
+                ctx.principal.account_id,
+                PER_PROVIDER,
+            )
+            .await?;
             out.extend(rows.into_iter().map(|b| {
                 TodoItem::new(
                     "通报",
@@ -922,13 +885,13 @@ impl App {
             }));
         }
         if !departments.is_empty() {
-            let rows = bulletin::Entity::find()
-                .filter(bulletin::Column::IssuerNodeId.is_in(departments))
-                .filter(bulletin::Column::Status.eq(BulletinStatus::SignedOff.as_str()))
-                .order_by_asc(bulletin::Column::Id)
-                .limit(PER_PROVIDER)
-                .all(self.store.db())
-                .await?;
+            let rows = repo::issued_by(
+                self.store.db(),
+                departments,
+                BulletinStatus::SignedOff.as_str(),
+                PER_PROVIDER,
+            )
+            .await?;
             out.extend(rows.into_iter().map(|b| {
                 TodoItem::new(
                     "通报",

@@ -513,6 +513,21 @@ impl DecisionView {
     }
 }
 
+/// What a caller may do next with one demand ([`App::demand_moves`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DemandMoves {
+    /// Edit the draft (its own department).
+    pub edit: bool,
+    /// Admit or reject it (the authority of its level and place, 4.2-4).
+    pub review: bool,
+    /// Revoke the admitted item (4.2-6).
+    pub revoke: bool,
+    /// Register it (备案, the list keeper of its level, 4.2-2).
+    pub register: bool,
+    /// Overrule a rejection that rests on wordings alone.
+    pub overrule: bool,
+}
+
 /// A demand as pages and the API show it.
 #[derive(Clone, Debug, Serialize)]
 pub struct DemandView {
@@ -861,17 +876,6 @@ impl DemandVisibility {
 use crate::clock::rules_date;
 use chrono::NaiveDate;
 
-/// Whether `p` is the authority of the demand's level and place for `action`: a city approver's
-/// jurisdiction covers the districts, but district demands are the district's to admit (4.2-4);
-/// a staffing office is a department, whose grant's scope is its district (4.1-5).
-fn holds_authority(p: &Principal, action: Action, scope_node_id: i64) -> bool {
-    p.blocked().is_none()
-        && p.grants.iter().any(|g| {
-            authz::permits(g.role, action)
-                && (g.node_id == scope_node_id || g.scope_node_id == scope_node_id)
-        })
-}
-
 /// The demand module's to-dos: decisions waiting for the caller (admission 4.2-4, registration
 /// 4.2-2, a temporary plaque 4.1-5), the caller's own drafts (a returned one says so), and its
 /// admitted items whose validity ends within [`EXPIRY_NOTICE_DAYS`].
@@ -974,13 +978,8 @@ impl App {
         ctx: &Ctx,
         requester_node_id: i64,
     ) -> Result<(NodeView, Level, NodeView)> {
-        let grant = ctx
-            .principal
-            .grants
-            .iter()
-            .filter(|g| authz::permits(g.role, Action::DraftDemand))
-            .find(|g| g.node_id == requester_node_id || requester_node_id == 0);
-        let Some(g) = grant else {
+        let Some(g) = authz::acting_for(&ctx.principal, Action::DraftDemand, requester_node_id)
+        else {
             self.record_denial(ctx, Action::DraftDemand, Some(requester_node_id))
                 .await;
             return Err(DomainError::forbidden(
@@ -1591,7 +1590,7 @@ impl App {
                 "待备案"
             } else {
                 let (_, action, _) = DemandKind::parse(&r.kind)?.authority(stored_level(&r.level)?);
-                if !holds_authority(p, action, scope.id) {
+                if !authz::holds_authority(p, action, scope.id) {
                     continue;
                 }
                 "待审批"
@@ -1704,6 +1703,42 @@ impl App {
             ));
         }
         Ok(out)
+    }
+
+    /// What the caller may do next with the demand `d` — the buttons its page shows. Each
+    /// answer is the check of the use case it leads to (`update_demand`, `admit_demand` and
+    /// `reject_demand`, `revoke_demand`, `register_demand`, `overrule_wording`) together with
+    /// the state that use case requires, so a page never offers what would be refused.
+    pub async fn demand_moves(&self, ctx: &Ctx, d: &DemandView) -> Result<DemandMoves> {
+        let p = &ctx.principal;
+        let scope = self.find_node(d.scope_node_id).await?;
+        let (_, admit, _) = d.kind.authority(d.level);
+        let authority = authz::holds_authority(p, admit, scope.id);
+        let work_item = d.kind == DemandKind::WorkItem;
+        let keeper = work_item && authorize(p, Action::RegisterDemand, &scope.target()).is_ok();
+        let wording_only = d.decision.as_ref().is_some_and(|v| {
+            v.reasons
+                .iter()
+                .any(|r| r.code.starts_with("banned_wording_"))
+        });
+        Ok(DemandMoves {
+            edit: d.status == DemandStatus::Draft
+                && work_item
+                && p.blocked().is_none()
+                && d.requester_node_id != 0
+                && authz::acting_for(p, Action::DraftDemand, d.requester_node_id).is_some(),
+            review: d.status == DemandStatus::Submitted && authority,
+            revoke: d.status == DemandStatus::Admitted
+                && authorize(p, Action::RevokeDemand, &scope.target()).is_ok(),
+            register: d.status == DemandStatus::ForRegistration && keeper,
+            overrule: d.status == DemandStatus::Rejected
+                && wording_only
+                && if work_item && d.legal_basis_kind.is_some() {
+                    keeper
+                } else {
+                    authority
+                },
+        })
     }
 
     /// The demand's history, oldest first: every change recorded in the audit log (who, when,
@@ -1821,7 +1856,7 @@ impl App {
         // Exactly the authority of the demand's level and place: a city approver's jurisdiction
         // covers the districts, but district demands are the district's to admit (4.2-4). A
         // staffing office is a department: its grant's scope is its district (4.1-5).
-        if !holds_authority(&ctx.principal, action, scope.id) {
+        if !authz::holds_authority(&ctx.principal, action, scope.id) {
             self.record_denial(ctx, action, Some(scope.id)).await;
             return Err(DomainError::forbidden(format!(
                 "该事项须由{}（{}）审批",

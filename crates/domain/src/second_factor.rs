@@ -31,14 +31,9 @@
 //!   enrols again at next login. Every enrolment, disabling, reset, policy change, recovery-code
 //!   use and wrong code is audited.
 
-use jianfu_store::entity::{
-    account, credential_reset, login_challenge, recovery_code, second_factor, session, setting,
-};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
-    QueryFilter,
-};
+use jianfu_store::entity::account;
+use jianfu_store::repo::second_factors as repo;
+use jianfu_store::repo::{accounts, credential_resets, sessions};
 use jianfu_store::{AuditOutcome, WriteTx};
 use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Builder, Totp};
@@ -280,11 +275,9 @@ impl App {
     }
 
     pub async fn second_factor_policy(&self) -> Result<SecondFactorPolicy> {
-        let row = setting::Entity::find_by_id(SecondFactorPolicy::KEY)
-            .one(self.store.db())
-            .await?;
-        Ok(row
-            .and_then(|r| serde_json::from_str(&r.value).ok())
+        let value = sessions::setting(self.store.db(), SecondFactorPolicy::KEY).await?;
+        Ok(value
+            .and_then(|v| serde_json::from_str(&v).ok())
             .unwrap_or_default())
     }
 
@@ -319,23 +312,13 @@ impl App {
     }
 
     pub(crate) async fn put_second_factor_policy(&self, tx: &WriteTx, value: String) -> Result<()> {
-        setting::Entity::delete_by_id(SecondFactorPolicy::KEY)
-            .exec(tx.conn())
-            .await?;
-        setting::ActiveModel {
-            key: Set(SecondFactorPolicy::KEY.to_owned()),
-            value: Set(value),
-            updated_at: Set(self.now_ms()),
-        }
-        .insert(tx.conn())
-        .await?;
+        sessions::put_setting(tx.conn(), SecondFactorPolicy::KEY, &value, self.now_ms()).await?;
         Ok(())
     }
 
     /// Whether the account has a confirmed second factor.
     pub async fn second_factor_enrolled(&self, account_id: i64) -> Result<bool> {
-        Ok(second_factor::Entity::find_by_id(account_id)
-            .one(self.store.db())
+        Ok(repo::of(self.store.db(), account_id)
             .await?
             .is_some_and(|f| f.confirmed_at.is_some()))
     }
@@ -348,15 +331,9 @@ impl App {
 
     pub async fn second_factor_status(&self, ctx: &Ctx) -> Result<SecondFactorStatus> {
         let id = ctx.principal.account_id;
-        let row = second_factor::Entity::find_by_id(id)
-            .one(self.store.db())
-            .await?;
+        let row = repo::of(self.store.db(), id).await?;
         let roles: Vec<Role> = ctx.principal.grants.iter().map(|g| g.role).collect();
-        let left = recovery_code::Entity::find()
-            .filter(recovery_code::Column::AccountId.eq(id))
-            .filter(recovery_code::Column::UsedAt.is_null())
-            .count(self.store.db())
-            .await?;
+        let left = repo::codes_left(self.store.db(), id).await?;
         Ok(SecondFactorStatus {
             enrolled: row.as_ref().is_some_and(|f| f.confirmed_at.is_some()),
             pending: row.as_ref().is_some_and(|f| f.confirmed_at.is_none()),
@@ -383,8 +360,7 @@ impl App {
     /// The enrolment the owner started and has not confirmed yet, to show again.
     pub async fn pending_enrolment(&self, ctx: &Ctx) -> Result<Option<Enrolment>> {
         let id = ctx.principal.account_id;
-        let Some(row) = second_factor::Entity::find_by_id(id)
-            .one(self.store.db())
+        let Some(row) = repo::of(self.store.db(), id)
             .await?
             .filter(|f| f.confirmed_at.is_none())
         else {
@@ -408,18 +384,12 @@ impl App {
         let enrolment = self.enrolment_of(&ctx.principal.username, &secret)?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        second_factor::Entity::delete_by_id(id)
-            .exec(tx.conn())
-            .await?;
-        second_factor::ActiveModel {
-            account_id: Set(id),
-            secret: Set(seal_secret(&self.totp_kek(), id, &secret)),
-            confirmed_at: Set(None),
-            last_step: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(tx.conn())
+        repo::start(
+            tx.conn(),
+            id,
+            seal_secret(&self.totp_kek(), id, &secret),
+            now,
+        )
         .await?;
         tx.audit(ctx.entry(
             "second_factor.enrol_start",
@@ -442,23 +412,12 @@ impl App {
     ) -> Result<Vec<String>> {
         let account_id = ctx.principal.account_id;
         let codes = new_recovery_codes();
-        recovery_code::Entity::delete_many()
-            .filter(recovery_code::Column::AccountId.eq(account_id))
-            .exec(tx.conn())
-            .await?;
-        let now = self.now_ms();
+        let mut hashes = Vec::with_capacity(codes.len());
         for c in &codes {
             let plain = normalize_recovery_code(c).ok_or_else(DomainError::internal)?;
-            recovery_code::ActiveModel {
-                account_id: Set(account_id),
-                code_hash: Set(self.hasher.hash(&plain)?),
-                used_at: Set(None),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
-            .await?;
+            hashes.push(self.hasher.hash(&plain)?);
         }
+        repo::replace_recovery_codes(tx.conn(), account_id, hashes, self.now_ms()).await?;
         tx.audit(ctx.entry(
             action,
             "account",
@@ -473,18 +432,7 @@ impl App {
     /// Records the acceptance of a TOTP step, only if it is later than the last one: false when
     /// another login used it first.
     async fn take_step(&self, tx: &WriteTx, account_id: i64, step: i64) -> Result<bool> {
-        let r = second_factor::Entity::update_many()
-            .col_expr(second_factor::Column::LastStep, Expr::value(Some(step)))
-            .col_expr(second_factor::Column::UpdatedAt, Expr::value(self.now_ms()))
-            .filter(second_factor::Column::AccountId.eq(account_id))
-            .filter(
-                Condition::any()
-                    .add(second_factor::Column::LastStep.is_null())
-                    .add(second_factor::Column::LastStep.lt(step)),
-            )
-            .exec(tx.conn())
-            .await?;
-        Ok(r.rows_affected == 1)
+        Ok(repo::take_step(tx.conn(), account_id, step, self.now_ms()).await?)
     }
 
     /// The owner types the first code: the factor is confirmed and the recovery codes are made
@@ -494,14 +442,7 @@ impl App {
         let tx = self
             .owner_code(ctx, code, false, "second_factor.enrol")
             .await?;
-        second_factor::Entity::update_many()
-            .col_expr(
-                second_factor::Column::ConfirmedAt,
-                Expr::value(Some(self.now_ms())),
-            )
-            .filter(second_factor::Column::AccountId.eq(id))
-            .exec(tx.conn())
-            .await?;
+        repo::confirm(tx.conn(), id, self.now_ms()).await?;
         self.commit_recovery_set(tx, ctx, "second_factor.enrol")
             .await
     }
@@ -518,8 +459,7 @@ impl App {
         what: &str,
     ) -> Result<WriteTx> {
         let id = ctx.principal.account_id;
-        let Some(row) = second_factor::Entity::find_by_id(id)
-            .one(self.store.db())
+        let Some(row) = repo::of(self.store.db(), id)
             .await?
             .filter(|f| f.confirmed_at.is_some() == confirmed)
         else {
@@ -601,29 +541,13 @@ impl App {
     /// Removes an account's second factor, its recovery codes, its open logins and sessions
     /// (inside the caller's transaction).
     pub(crate) async fn remove_second_factor(&self, tx: &WriteTx, account_id: i64) -> Result<()> {
-        second_factor::Entity::delete_by_id(account_id)
-            .exec(tx.conn())
-            .await?;
-        recovery_code::Entity::delete_many()
-            .filter(recovery_code::Column::AccountId.eq(account_id))
-            .exec(tx.conn())
-            .await?;
-        login_challenge::Entity::delete_many()
-            .filter(login_challenge::Column::AccountId.eq(account_id))
-            .exec(tx.conn())
-            .await?;
-        session::Entity::delete_many()
-            .filter(session::Column::AccountId.eq(account_id))
-            .exec(tx.conn())
-            .await?;
-        Ok(())
+        Ok(repo::remove(tx.conn(), account_id).await?)
     }
 
     /// The security administrator resets the second factor of an account that holds no
     /// administrator role (an administrator's goes through dual control at `/admin/resets`).
     pub async fn reset_second_factor(&self, ctx: &Ctx, account_id: i64) -> Result<()> {
-        let a = account::Entity::find_by_id(account_id)
-            .one(self.store.db())
+        let a = accounts::by_id(self.store.db(), account_id)
             .await?
             .ok_or_else(|| DomainError::not_found("账号"))?;
         let home = self.find_node(a.home_node_id).await?;
@@ -642,10 +566,7 @@ impl App {
                 "不能重置自己的动态口令",
             ));
         }
-        let enrolled = second_factor::Entity::find_by_id(a.id)
-            .one(self.store.db())
-            .await?
-            .is_some();
+        let enrolled = repo::of(self.store.db(), a.id).await?.is_some();
         if !enrolled {
             return Err(DomainError::conflict(
                 "second_factor_not_enrolled",
@@ -655,21 +576,20 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         self.remove_second_factor(&tx, a.id).await?;
-        credential_reset::ActiveModel {
-            account_id: Set(a.id),
-            kind: Set(crate::credential_reset::ResetKind::SecondFactor
-                .as_str()
-                .to_owned()),
-            target_role: Set(None),
-            state: Set(crate::credential_reset::state::DIRECT.to_owned()),
-            requested_by: Set(Some(ctx.principal.account_id)),
-            requested_by_name: Set(ctx.principal.username.clone()),
-            requested_role: Set(ctx.principal.admin_role().map(|r| r.as_str().to_owned())),
-            requested_at: Set(now),
-            decided_at: Set(Some(now)),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        credential_resets::insert(
+            tx.conn(),
+            &credential_resets::NewReset {
+                account_id: a.id,
+                kind: crate::credential_reset::ResetKind::SecondFactor.as_str(),
+                target_role: None,
+                state: crate::credential_reset::state::DIRECT,
+                requested_by: Some(ctx.principal.account_id),
+                requested_by_name: &ctx.principal.username,
+                requested_role: ctx.principal.admin_role().map(|r| r.as_str()),
+                requested_at: now,
+                decided_at: Some(now),
+            },
+        )
         .await?;
         tx.audit(ctx.entry(
             "second_factor.reset",
@@ -689,8 +609,7 @@ impl App {
         a: &account::Model,
         typed: &str,
     ) -> Result<Option<Passed>> {
-        let Some(row) = second_factor::Entity::find_by_id(a.id)
-            .one(self.store.db())
+        let Some(row) = repo::of(self.store.db(), a.id)
             .await?
             .filter(|f| f.confirmed_at.is_some())
         else {
@@ -707,11 +626,7 @@ impl App {
         let Some(plain) = normalize_recovery_code(typed) else {
             return Ok(None);
         };
-        let unused = recovery_code::Entity::find()
-            .filter(recovery_code::Column::AccountId.eq(a.id))
-            .filter(recovery_code::Column::UsedAt.is_null())
-            .all(self.store.db())
-            .await?;
+        let unused = repo::unused_codes(self.store.db(), a.id).await?;
         Ok(unused
             .into_iter()
             .find(|c| self.hasher.verify(&plain, &c.code_hash))
@@ -729,23 +644,10 @@ impl App {
         match passed {
             Passed::Code(step) => Ok(self.take_step(tx, account_id, step).await?.then_some(None)),
             Passed::RecoveryCode(id) => {
-                let r = recovery_code::Entity::update_many()
-                    .col_expr(
-                        recovery_code::Column::UsedAt,
-                        Expr::value(Some(self.now_ms())),
-                    )
-                    .filter(recovery_code::Column::Id.eq(id))
-                    .filter(recovery_code::Column::UsedAt.is_null())
-                    .exec(tx.conn())
-                    .await?;
-                if r.rows_affected != 1 {
+                if !repo::use_code(tx.conn(), id, self.now_ms()).await? {
                     return Ok(None);
                 }
-                let left = recovery_code::Entity::find()
-                    .filter(recovery_code::Column::AccountId.eq(account_id))
-                    .filter(recovery_code::Column::UsedAt.is_null())
-                    .count(tx.conn())
-                    .await?;
+                let left = repo::codes_left(tx.conn(), account_id).await?;
                 Ok(Some(Some(left)))
             }
         }

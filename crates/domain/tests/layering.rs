@@ -104,6 +104,10 @@ fn moved_modules_build_no_query() {
         "plaque/registry.rs",
         "plaque/campaign.rs",
         "plaque/mod.rs",
+        "accounts.rs",
+        "bulletin.rs",
+        "auth.rs",
+        "second_factor.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

@@ -414,45 +414,10 @@ async fn detail_page(
         Ok(d) => d,
         Err(e) => return PageError(e).into_response(),
     };
-    let p = &user.principal;
-    let (_, admit, _) = d.kind.authority(d.level);
-    let can_edit = d.status == DemandStatus::Draft
-        && d.kind == jianfu_domain::demand::DemandKind::WorkItem
-        && p.grants
-            .iter()
-            .any(|g| g.node_id == d.requester_node_id && p.may(Action::DraftDemand));
-    let can_review = d.status == DemandStatus::Submitted
-        && p.grants.iter().any(|g| {
-            (g.node_id == d.scope_node_id || g.scope_node_id == d.scope_node_id)
-                && jianfu_domain::authz::permits(g.role, admit)
-        });
-    let can_revoke = d.status == DemandStatus::Admitted && p.may(Action::RevokeDemand);
-    // The list keeper of exactly the demand's level and place (authorize decides).
-    let keeper = d.kind == jianfu_domain::demand::DemandKind::WorkItem
-        && state
-            .app
-            .find_node(d.scope_node_id)
-            .await
-            .is_ok_and(|scope| {
-                jianfu_domain::authz::authorize(p, Action::RegisterDemand, &scope.target()).is_ok()
-            });
-    let can_register = d.status == DemandStatus::ForRegistration && keeper;
-    let has_basis =
-        d.kind == jianfu_domain::demand::DemandKind::WorkItem && d.legal_basis_kind.is_some();
-    let can_overrule = d.status == DemandStatus::Rejected
-        && d.decision.as_ref().is_some_and(|v| {
-            v.reasons
-                .iter()
-                .any(|r| r.code.starts_with("banned_wording_"))
-        })
-        && if has_basis {
-            keeper
-        } else {
-            p.grants.iter().any(|g| {
-                (g.node_id == d.scope_node_id || g.scope_node_id == d.scope_node_id)
-                    && jianfu_domain::authz::permits(g.role, admit)
-            })
-        };
+    let moves = match state.app.demand_moves(&user.ctx(), &d).await {
+        Ok(m) => m,
+        Err(e) => return PageError(e).into_response(),
+    };
     let timeline = match state.app.demand_timeline(&d).await {
         Ok(t) => super::timeline(t),
         Err(e) => return PageError(e).into_response(),
@@ -466,11 +431,11 @@ async fn detail_page(
             reviewed: d.reviewed_at.map(when).unwrap_or_default(),
             revoked: d.revoked_at.map(when).unwrap_or_default(),
             d,
-            can_edit,
-            can_review,
-            can_revoke,
-            can_overrule,
-            can_register,
+            can_edit: moves.edit,
+            can_review: moves.review,
+            can_revoke: moves.revoke,
+            can_overrule: moves.overrule,
+            can_register: moves.register,
             error,
         },
     )

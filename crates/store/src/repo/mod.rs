@@ -14,6 +14,7 @@
 //! next slices.
 
 pub mod accounts;
+pub mod bulletins;
 pub mod certificates;
 pub mod counters;
 pub mod credential_resets;
@@ -25,4 +26,6 @@ pub mod monitoring;
 pub mod pki;
 pub mod plaques;
 pub mod report_forms;
+pub mod second_factors;
+pub mod sessions;
 pub mod tree;
