@@ -7,16 +7,11 @@
 //! row not yet under the current data key (plaintext rows of an older installation included)
 //! is brought under it, in audited batches.
 
-use jianfu_store::entity::{attachment, certificate, certificate_application};
-use jianfu_store::orm::sea_query::{ExprTrait, Func};
-use jianfu_store::orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    prelude::Expr,
-};
 use jianfu_store::personal::{
     APPLICANT_ID_NUMBER, ATTACHMENT_CONTENT, CERTIFICATE_DOCUMENT, CERTIFICATE_OFD,
-    CERTIFICATE_PDF, DataKeys, PREFIX, binary_header, certificate_row,
+    CERTIFICATE_PDF, DataKeys, certificate_row,
 };
+use jianfu_store::repo::personal_data as repo;
 use jianfu_store::{StoreError, WriteTx};
 
 use crate::App;
@@ -45,43 +40,6 @@ fn unreadable(what: String) -> impl FnOnce(StoreError) -> DomainError {
     }
 }
 
-/// Certificates whose document or PDF is not under key `key_id` (in clear, or under an older
-/// key): the document does not begin with `jf1:<id>:`, or the PDF with `jf1\0` and the id.
-fn certificate_not_under(key_id: u32) -> Condition {
-    Condition::any()
-        .add(certificate::Column::Document.not_like(format!("{PREFIX}{key_id}:%")))
-        .add(ExprTrait::ne(
-            binary_head(certificate::Column::Pdf),
-            binary_header(key_id),
-        ))
-        .add(
-            Condition::all()
-                .add(certificate::Column::Ofd.is_not_null())
-                .add(ExprTrait::ne(
-                    binary_head(certificate::Column::Ofd),
-                    binary_header(key_id),
-                )),
-        )
-}
-
-fn attachment_not_under(key_id: u32) -> Condition {
-    Condition::any().add(ExprTrait::ne(
-        binary_head(attachment::Column::Content),
-        binary_header(key_id),
-    ))
-}
-
-/// The first eight bytes of a binary column (`substr` reads bytes of a BLOB on SQLite and of a
-/// `bytea` on PostgreSQL).
-fn binary_head(column: impl jianfu_store::orm::sea_query::IntoColumnRef) -> Expr {
-    Expr::expr(
-        Func::cust("substr")
-            .arg(Expr::col(column))
-            .arg(1i32)
-            .arg(8i32),
-    )
-}
-
 impl App {
     /// The blind index of a full ID number.
     pub(crate) fn id_number_index(&self, full: &str) -> String {
@@ -98,15 +56,7 @@ impl App {
             .store
             .data_keys()
             .encrypt(APPLICANT_ID_NUMBER, row_id, full);
-        certificate_application::Entity::update_many()
-            .col_expr(
-                certificate_application::Column::ApplicantIdNumber,
-                Expr::value(sealed),
-            )
-            .filter(certificate_application::Column::Id.eq(row_id))
-            .exec(tx.conn())
-            .await?;
-        Ok(())
+        Ok(repo::set_id_number(tx.conn(), row_id, sealed).await?)
     }
 
     /// The full ID number of application `row_id` from its stored (encrypted) form.
@@ -210,12 +160,7 @@ impl App {
             .store
             .data_keys()
             .encrypt_bytes(ATTACHMENT_CONTENT, row_id, bytes);
-        attachment::Entity::update_many()
-            .col_expr(attachment::Column::Content, Expr::value(sealed))
-            .filter(attachment::Column::Id.eq(row_id))
-            .exec(tx.conn())
-            .await?;
-        Ok(())
+        Ok(repo::set_attachment(tx.conn(), row_id, sealed).await?)
     }
 
     /// The bytes of attachment `row_id` from its stored form.
@@ -270,19 +215,7 @@ impl App {
 
     async fn seal_id_numbers(&self) -> Result<u64> {
         let fetch = async |key_id: u32| -> Result<Vec<(i64, String)>> {
-            Ok(certificate_application::Entity::find()
-                .select_only()
-                .column(certificate_application::Column::Id)
-                .column(certificate_application::Column::ApplicantIdNumber)
-                .filter(
-                    certificate_application::Column::ApplicantIdNumber
-                        .not_like(format!("{PREFIX}{key_id}:%")),
-                )
-                .order_by_asc(certificate_application::Column::Id)
-                .limit(BATCH)
-                .into_tuple()
-                .all(self.store.db())
-                .await?)
+            Ok(repo::id_numbers_not_under(self.store.db(), key_id, BATCH).await?)
         };
         let reseal = async |tx: &WriteTx, keys: &DataKeys, id: i64, stored: &String| {
             let clear = DataKeys::key_id_of(stored).is_none();
@@ -291,22 +224,14 @@ impl App {
             } else {
                 self.open_id_number(id, stored)?
             };
-            certificate_application::Entity::update_many()
-                .col_expr(
-                    certificate_application::Column::ApplicantIdNumber,
-                    Expr::value(keys.encrypt(APPLICANT_ID_NUMBER, id, &full)),
-                )
-                .col_expr(
-                    certificate_application::Column::ApplicantIdMasked,
-                    Expr::value(mask(&full)),
-                )
-                .col_expr(
-                    certificate_application::Column::ApplicantIdIndex,
-                    Expr::value(keys.blind_index(APPLICANT_ID_NUMBER, &full)),
-                )
-                .filter(certificate_application::Column::Id.eq(id))
-                .exec(tx.conn())
-                .await?;
+            repo::reseal_id_number(
+                tx.conn(),
+                id,
+                keys.encrypt(APPLICANT_ID_NUMBER, id, &full),
+                mask(&full),
+                keys.blind_index(APPLICANT_ID_NUMBER, &full),
+            )
+            .await?;
             Ok(clear)
         };
         self.in_batches(
@@ -320,22 +245,8 @@ impl App {
 
     async fn seal_certificates(&self) -> Result<u64> {
         let fetch = async |key_id: u32| -> Result<Vec<(i64, StoredCertificate)>> {
-            let rows: Vec<StoredCertificateRow> = certificate::Entity::find()
-                .select_only()
-                .columns([
-                    certificate::Column::Id,
-                    certificate::Column::ApplicationId,
-                    certificate::Column::Serial,
-                    certificate::Column::Document,
-                    certificate::Column::Pdf,
-                    certificate::Column::Ofd,
-                ])
-                .filter(certificate_not_under(key_id))
-                .order_by_asc(certificate::Column::Id)
-                .limit(CERTIFICATE_BATCH)
-                .into_tuple()
-                .all(self.store.db())
-                .await?;
+            let rows =
+                repo::certificates_not_under(self.store.db(), key_id, CERTIFICATE_BATCH).await?;
             Ok(rows
                 .into_iter()
                 .map(|(id, a, s, d, p, o)| (id, (a, s, d, p, o)))
@@ -370,22 +281,14 @@ impl App {
                 other => other.clone(),
             };
             let row = certificate_row(*application, serial);
-            certificate::Entity::update_many()
-                .col_expr(
-                    certificate::Column::Ofd,
-                    Expr::value(ofd.map(|o| keys.encrypt_bytes(CERTIFICATE_OFD, &row, &o))),
-                )
-                .col_expr(
-                    certificate::Column::Document,
-                    Expr::value(keys.encrypt(CERTIFICATE_DOCUMENT, &row, &document)),
-                )
-                .col_expr(
-                    certificate::Column::Pdf,
-                    Expr::value(keys.encrypt_bytes(CERTIFICATE_PDF, &row, &pdf)),
-                )
-                .filter(certificate::Column::Id.eq(id))
-                .exec(tx.conn())
-                .await?;
+            repo::reseal_certificate(
+                tx.conn(),
+                id,
+                keys.encrypt(CERTIFICATE_DOCUMENT, &row, &document),
+                keys.encrypt_bytes(CERTIFICATE_PDF, &row, &pdf),
+                ofd.map(|o| keys.encrypt_bytes(CERTIFICATE_OFD, &row, &o)),
+            )
+            .await?;
             Ok(!doc_sealed && !pdf_sealed)
         };
         self.in_batches("certificate", "document, pdf", fetch, reseal)
@@ -394,15 +297,7 @@ impl App {
 
     async fn seal_attachments(&self) -> Result<u64> {
         let fetch = async |key_id: u32| -> Result<Vec<(i64, Vec<u8>)>> {
-            Ok(attachment::Entity::find()
-                .select_only()
-                .columns([attachment::Column::Id, attachment::Column::Content])
-                .filter(attachment_not_under(key_id))
-                .order_by_asc(attachment::Column::Id)
-                .limit(ATTACHMENT_BATCH)
-                .into_tuple()
-                .all(self.store.db())
-                .await?)
+            Ok(repo::attachments_not_under(self.store.db(), key_id, ATTACHMENT_BATCH).await?)
         };
         let reseal = async |tx: &WriteTx, keys: &DataKeys, id: i64, stored: &Vec<u8>| {
             let clear = DataKeys::key_id_of_bytes(stored).is_none();
@@ -411,14 +306,12 @@ impl App {
             } else {
                 self.open_attachment(id, stored)?
             };
-            attachment::Entity::update_many()
-                .col_expr(
-                    attachment::Column::Content,
-                    Expr::value(keys.encrypt_bytes(ATTACHMENT_CONTENT, id, &plain)),
-                )
-                .filter(attachment::Column::Id.eq(id))
-                .exec(tx.conn())
-                .await?;
+            repo::set_attachment(
+                tx.conn(),
+                id,
+                keys.encrypt_bytes(ATTACHMENT_CONTENT, id, &plain),
+            )
+            .await?;
             Ok(clear)
         };
         self.in_batches("attachment", "content", fetch, reseal)
@@ -429,29 +322,12 @@ impl App {
     /// [`App::seal_personal_data`] has run).
     pub async fn personal_data_not_under_current_key(&self) -> Result<u64> {
         let id = self.store.data_keys().current_id();
-        let db = self.store.db();
-        Ok(certificate_application::Entity::find()
-            .filter(
-                certificate_application::Column::ApplicantIdNumber
-                    .not_like(format!("{PREFIX}{id}:%")),
-            )
-            .count(db)
-            .await?
-            + certificate::Entity::find()
-                .filter(certificate_not_under(id))
-                .count(db)
-                .await?
-            + attachment::Entity::find()
-                .filter(attachment_not_under(id))
-                .count(db)
-                .await?)
+        Ok(repo::count_not_under(self.store.db(), id).await?)
     }
 }
 
 /// A certificate's application, serial, stored document and stored PDF.
 type StoredCertificate = (i64, String, String, Vec<u8>, Option<Vec<u8>>);
-/// A certificate row as the re-encryption reads it: its id, then [`StoredCertificate`].
-type StoredCertificateRow = (i64, i64, String, String, Vec<u8>, Option<Vec<u8>>);
 
 /// What one batch of [`App::seal_personal_data`] changed.
 #[derive(Default)]

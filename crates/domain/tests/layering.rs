@@ -108,6 +108,8 @@ fn moved_modules_build_no_query() {
         "bulletin.rs",
         "auth.rs",
         "second_factor.rs",
+        "personal_data.rs",
+        "certificate/catalogue.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

@@ -7,11 +7,10 @@ use jianfu_rules::certificate::{
     LegalBasisKind, Processing, RetainedListApprover, ServiceGuide,
 };
 use jianfu_rules::{Decision, clause};
-use jianfu_store::entity::{catalogue_entry, certificate_type, node};
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
-};
+use jianfu_store::entity::{certificate_type, node};
+use jianfu_store::orm::ConnectionTrait;
+use jianfu_store::repo::catalogue as repo;
+use jianfu_store::repo::tree;
 use serde::{Deserialize, Serialize};
 
 use crate::authz::Action;
@@ -204,10 +203,7 @@ pub(super) fn type_view(
 impl App {
     /// The city node (root of the tree).
     pub(crate) async fn city_node(&self) -> Result<node::Model> {
-        node::Entity::find()
-            .filter(node::Column::ParentId.is_null())
-            .order_by_asc(node::Column::Id)
-            .one(self.store.db())
+        tree::root(self.store.db())
             .await?
             .ok_or_else(|| DomainError::not_found("市"))
     }
@@ -218,10 +214,7 @@ impl App {
             .split('/')
             .filter_map(|s| s.parse::<i64>().ok())
             .collect();
-        let n = node::Entity::find()
-            .filter(node::Column::Id.is_in(ids))
-            .filter(node::Column::Kind.eq(NodeKind::District.as_str()))
-            .one(self.store.db())
+        let n = repo::among_of_kind(self.store.db(), ids, NodeKind::District.as_str())
             .await?
             .ok_or_else(|| {
                 DomainError::invalid("district_missing", "该单位不属于任何区(县、市)")
@@ -230,15 +223,14 @@ impl App {
     }
 
     async fn scope_names(&self) -> Result<std::collections::HashMap<i64, String>> {
-        Ok(node::Entity::find()
-            .filter(
-                node::Column::Kind.is_in([NodeKind::City.as_str(), NodeKind::District.as_str()]),
-            )
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|n| (n.id, n.name))
-            .collect())
+        Ok(tree::of_kinds(
+            self.store.db(),
+            &[NodeKind::City.as_str(), NodeKind::District.as_str()],
+        )
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect())
     }
 
     /// One district's catalogue, public (the service guides of 4.5-7 need no login).
@@ -249,18 +241,8 @@ impl App {
         }
         let city = self.city_node().await?;
         let names = self.scope_names().await?;
-        let adopted: std::collections::HashSet<i64> = catalogue_entry::Entity::find()
-            .filter(catalogue_entry::Column::DistrictNodeId.eq(district_id))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|e| e.type_id)
-            .collect();
-        let rows = certificate_type::Entity::find()
-            .filter(certificate_type::Column::ScopeNodeId.is_in([city.id, district_id]))
-            .order_by_asc(certificate_type::Column::Id)
-            .all(self.store.db())
-            .await?;
+        let adopted = repo::adopted(self.store.db(), district_id).await?;
+        let rows = repo::types_of(self.store.db(), vec![city.id, district_id]).await?;
         let (mut types, mut not_adopted, mut discontinued) = (Vec::new(), Vec::new(), Vec::new());
         for t in rows {
             let name = names.get(&t.scope_node_id).cloned().unwrap_or_default();
@@ -285,10 +267,7 @@ impl App {
 
     /// Every district, for the public guide index.
     pub async fn districts(&self) -> Result<Vec<NodeView>> {
-        node::Entity::find()
-            .filter(node::Column::Kind.eq(NodeKind::District.as_str()))
-            .order_by_asc(node::Column::DivisionCode)
-            .all(self.store.db())
+        tree::of_kinds(self.store.db(), &[NodeKind::District.as_str()])
             .await?
             .into_iter()
             .map(NodeView::from_row)
@@ -297,9 +276,7 @@ impl App {
 
     /// One type by its code, public.
     pub async fn certificate_type(&self, code: &str) -> Result<CertificateTypeView> {
-        let t = certificate_type::Entity::find()
-            .filter(certificate_type::Column::Code.eq(code))
-            .one(self.store.db())
+        let t = repo::type_by_code(self.store.db(), code)
             .await?
             .ok_or_else(|| DomainError::not_found("证明事项"))?;
         let city = self.city_node().await?;
@@ -326,8 +303,7 @@ impl App {
         }
         self.check(ctx, Action::ManageCatalogue, &district.target())
             .await?;
-        let t = certificate_type::Entity::find_by_id(type_id)
-            .one(self.store.db())
+        let t = repo::type_by_id(self.store.db(), type_id)
             .await?
             .ok_or_else(|| DomainError::not_found("证明事项"))?;
         let city = self.city_node().await?;
@@ -345,25 +321,14 @@ impl App {
                 "不能采用其他区(县、市)的本地证明事项",
             ));
         }
-        let existing = catalogue_entry::Entity::find_by_id((district_id, type_id))
-            .one(self.store.db())
-            .await?;
-        if existing.is_some() == adopt {
+        if repo::is_adopted(self.store.db(), district_id, type_id).await? == adopt {
             return Ok(());
         }
         let mut tx = self.store.begin_write().await?;
         if adopt {
-            catalogue_entry::ActiveModel {
-                district_node_id: Set(district_id),
-                type_id: Set(type_id),
-                created_at: Set(self.now_ms()),
-            }
-            .insert(tx.conn())
-            .await?;
+            repo::adopt(tx.conn(), district_id, type_id, self.now_ms()).await?;
         } else {
-            catalogue_entry::Entity::delete_by_id((district_id, type_id))
-                .exec(tx.conn())
-                .await?;
+            repo::drop(tx.conn(), district_id, type_id).await?;
         }
         tx.audit(ctx.entry(
             if adopt { "catalogue.adopt" } else { "catalogue.drop" },
@@ -479,12 +444,7 @@ impl App {
         }
         row.decision = serde_json::to_string(&DecisionView::from_decision(&decision))
             .map_err(|_| DomainError::internal())?;
-        if certificate_type::Entity::find()
-            .filter(certificate_type::Column::Code.eq(code))
-            .one(self.store.db())
-            .await?
-            .is_some()
-        {
+        if repo::type_by_code(self.store.db(), code).await?.is_some() {
             return Err(DomainError::field(
                 "code",
                 "code_taken",
@@ -493,13 +453,7 @@ impl App {
         }
         let mut tx = self.store.begin_write().await?;
         let id = insert_type(tx.conn(), row).await?;
-        catalogue_entry::ActiveModel {
-            district_node_id: Set(district_id),
-            type_id: Set(id),
-            created_at: Set(now),
-        }
-        .insert(tx.conn())
-        .await?;
+        repo::adopt(tx.conn(), district_id, id, now).await?;
         tx.audit(ctx.entry(
             "catalogue.create_local",
             "certificate_type",
@@ -517,34 +471,7 @@ pub(crate) async fn insert_type<C: ConnectionTrait>(
     conn: &C,
     t: certificate_type::Model,
 ) -> Result<i64> {
-    let row = certificate_type::ActiveModel {
-        scope_node_id: Set(t.scope_node_id),
-        code: Set(t.code),
-        name: Set(t.name),
-        listing: Set(t.listing),
-        basis_kind: Set(t.basis_kind),
-        basis_title: Set(t.basis_title),
-        basis_article: Set(t.basis_article),
-        within_duty: Set(t.within_duty),
-        conditions: Set(t.conditions),
-        materials: Set(t.materials),
-        template: Set(t.template),
-        processing_days: Set(t.processing_days),
-        needs_investigation: Set(t.needs_investigation),
-        public_interest: Set(t.public_interest),
-        purpose: Set(t.purpose),
-        steps: Set(t.steps),
-        alternative_route: Set(t.alternative_route),
-        alternative_note: Set(t.alternative_note),
-        source: Set(t.source),
-        decision: Set(t.decision),
-        created_at: Set(t.created_at),
-        updated_at: Set(t.updated_at),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
-    Ok(row.id)
+    Ok(repo::insert_type(conn, t).await?)
 }
 
 /// The catalogue shipped in `data/certificate_catalogue.toml` (see the file for sources).

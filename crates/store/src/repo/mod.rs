@@ -6,15 +6,17 @@
 //! validated and maps the rows to its own view types.
 //!
 //! Issue 11 moves the aggregates here one at a time. Wholly here: the counters, the unfinished
-//! forms (`form_drafts`), the data dictionary (`data_items`) and the plaque registries with their
-//! removal tasks and self-inspection campaigns (`plaques`) and the administrative tree (`tree`).
-//! In part: the demands' public lookup and burden sums, the certificates' verification read, and
-//! the reads other modules make of accounts (`accounts`). The rest of each aggregate's queries still sit in
+//! forms (`form_drafts`), the data dictionary (`data_items`), the plaque registries with their
+//! removal tasks and self-inspection campaigns (`plaques`), the administrative tree (`tree`),
+//! accounts and grants (`accounts`), signing in and sessions (`sessions`), second factors
+//! (`second_factors`), credential resets and bulletins (`bulletins`).
+//! In part: the demands' public lookup and burden sums, the certificates' verification read. The rest of each aggregate's queries still sit in
 //! its domain module (`demand.rs`, `certificate/issue.rs`, `supervision.rs`, …) and move in the
 //! next slices.
 
 pub mod accounts;
 pub mod bulletins;
+pub mod catalogue;
 pub mod certificates;
 pub mod counters;
 pub mod credential_resets;
@@ -23,6 +25,7 @@ pub mod demands;
 pub mod form_drafts;
 pub mod history;
 pub mod monitoring;
+pub mod personal_data;
 pub mod pki;
 pub mod plaques;
 pub mod report_forms;

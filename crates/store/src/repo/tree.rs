@@ -63,6 +63,18 @@ pub async fn children_of_kinds<C: ConnectionTrait>(
         .await?)
 }
 
+/// Every node of one of the stored kinds `kinds`, by division code.
+pub async fn of_kinds<C: ConnectionTrait>(
+    conn: &C,
+    kinds: &[&str],
+) -> Result<Vec<node::Model>, StoreError> {
+    Ok(node::Entity::find()
+        .filter(node::Column::Kind.is_in(kinds.iter().copied()))
+        .order_by_asc(node::Column::DivisionCode)
+        .all(conn)
+        .await?)
+}
+
 /// Every node of the stored kind `kind`.
 pub async fn of_kind<C: ConnectionTrait>(
     conn: &C,
