@@ -225,6 +225,7 @@ impl App {
                 display_name: &display_name,
                 home_node_id: home.id,
                 password_hash: &hash,
+                must_change_password: true,
             },
             now,
         )
@@ -400,7 +401,7 @@ impl App {
             account_id,
             role.as_str(),
             node_id,
-            ctx.principal.account_id,
+            Some(ctx.principal.account_id),
             self.now_ms(),
         )
         .await?;

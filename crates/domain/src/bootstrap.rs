@@ -2,7 +2,7 @@
 //! (there is no default password outside `--demo`), and the demo data set. These paths act as
 //! the machine operator — who already holds the database — and are audited as such.
 
-use jianfu_store::entity::{account, catalogue_entry, certificate_type, node, role_grant};
+use jianfu_store::entity::{catalogue_entry, certificate_type, node};
 use jianfu_store::orm::prelude::Expr;
 use jianfu_store::orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -1201,9 +1201,7 @@ impl App {
     }
 
     async fn demo_ctx(&self, username: &str) -> Result<crate::Ctx> {
-        let a = account::Entity::find()
-            .filter(account::Column::Username.eq(username))
-            .one(self.store.db())
+        let a = jianfu_store::repo::accounts::by_username(self.store.db(), username)
             .await?
             .ok_or_else(|| DomainError::not_found(username))?;
         Ok(crate::Ctx::new(self.principal(&a).await?, None))
@@ -1373,9 +1371,7 @@ impl App {
                 ));
             }
         }
-        if account::Entity::find()
-            .filter(account::Column::Username.eq(username.clone()))
-            .one(self.store.db())
+        if jianfu_store::repo::accounts::by_username(self.store.db(), &username)
             .await?
             .is_some()
         {
@@ -1400,32 +1396,27 @@ impl App {
     ) -> Result<i64> {
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let a = account::ActiveModel {
-            username: Set(username.to_owned()),
-            display_name: Set(display_name.to_owned()),
-            home_node_id: Set(home.id),
-            password_hash: Set(hash.to_owned()),
-            password_changed_at: Set(now),
-            must_change_password: Set(must_change),
-            failed_attempts: Set(0),
-            locked_until: Set(None),
-            disabled: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let a = jianfu_store::repo::accounts::insert(
+            tx.conn(),
+            jianfu_store::repo::accounts::NewAccount {
+                username,
+                display_name,
+                home_node_id: home.id,
+                password_hash: hash,
+                must_change_password: must_change,
+            },
+            now,
+        )
         .await?;
         for r in roles {
-            role_grant::ActiveModel {
-                account_id: Set(a.id),
-                role: Set(r.as_str().to_owned()),
-                node_id: Set(home.id),
-                granted_by: Set(None),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
+            jianfu_store::repo::accounts::insert_grant(
+                tx.conn(),
+                a.id,
+                r.as_str(),
+                home.id,
+                None,
+                now,
+            )
             .await?;
         }
         tx.audit(operator_entry(
@@ -1442,9 +1433,7 @@ impl App {
     /// `jianfu user passwd`: sets a new password from the command line (e.g. a lost
     /// administrator password); the owner must change it at next login.
     pub async fn set_password_as_operator(&self, username: &str, password: &str) -> Result<()> {
-        let a = account::Entity::find()
-            .filter(account::Column::Username.eq(username.trim()))
-            .one(self.store.db())
+        let a = jianfu_store::repo::accounts::by_username(self.store.db(), username.trim())
             .await?
             .ok_or_else(|| DomainError::not_found("账号"))?;
         check_password_strength(password, &a.username)?;
@@ -1452,19 +1441,9 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         self.retire_password(&tx, &a, now).await?;
-        account::Entity::update_many()
-            .col_expr(account::Column::PasswordHash, Expr::value(hash))
-            .col_expr(account::Column::PasswordChangedAt, Expr::value(now))
-            .col_expr(account::Column::MustChangePassword, Expr::value(true))
-            .col_expr(account::Column::UpdatedAt, Expr::value(now))
-            .filter(account::Column::Id.eq(a.id))
-            .exec(tx.conn())
-            .await?;
+        jianfu_store::repo::accounts::set_temporary_password(tx.conn(), a.id, &hash, now).await?;
         // Whoever held the old password is out at once.
-        jianfu_store::entity::session::Entity::delete_many()
-            .filter(jianfu_store::entity::session::Column::AccountId.eq(a.id))
-            .exec(tx.conn())
-            .await?;
+        jianfu_store::repo::accounts::end_sessions(tx.conn(), a.id).await?;
         // The owner (and the audit administrator) see this reset among the account's resets.
         self.record_shell_reset(&tx, &a, crate::credential_reset::ResetKind::Password, now)
             .await?;
@@ -1483,9 +1462,7 @@ impl App {
     /// line (the way out when too few administrators can log in for dual control); the owner
     /// enrols again at next login.
     pub async fn reset_second_factor_as_operator(&self, username: &str) -> Result<()> {
-        let a = account::Entity::find()
-            .filter(account::Column::Username.eq(username.trim()))
-            .one(self.store.db())
+        let a = jianfu_store::repo::accounts::by_username(self.store.db(), username.trim())
             .await?
             .ok_or_else(|| DomainError::not_found("账号"))?;
         let now = self.now_ms();
@@ -1511,28 +1488,13 @@ impl App {
 
     /// `jianfu user lock|unlock`.
     pub async fn set_locked_as_operator(&self, username: &str, locked: bool) -> Result<()> {
-        let a = account::Entity::find()
-            .filter(account::Column::Username.eq(username.trim()))
-            .one(self.store.db())
+        let a = jianfu_store::repo::accounts::by_username(self.store.db(), username.trim())
             .await?
             .ok_or_else(|| DomainError::not_found("账号"))?;
         let mut tx = self.store.begin_write().await?;
-        account::Entity::update_many()
-            .col_expr(account::Column::Disabled, Expr::value(locked))
-            .col_expr(account::Column::FailedAttempts, Expr::value(0))
-            .col_expr(
-                account::Column::LockedUntil,
-                Expr::value(Option::<i64>::None),
-            )
-            .col_expr(account::Column::UpdatedAt, Expr::value(self.now_ms()))
-            .filter(account::Column::Id.eq(a.id))
-            .exec(tx.conn())
-            .await?;
+        jianfu_store::repo::accounts::set_disabled(tx.conn(), a.id, locked, self.now_ms()).await?;
         if locked {
-            jianfu_store::entity::session::Entity::delete_many()
-                .filter(jianfu_store::entity::session::Column::AccountId.eq(a.id))
-                .exec(tx.conn())
-                .await?;
+            jianfu_store::repo::accounts::end_sessions(tx.conn(), a.id).await?;
         }
         tx.audit(operator_entry(
             if locked {

@@ -134,15 +134,17 @@ pub async fn list<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
-/// What a new account starts with: a password it must change at first sign-in.
+/// What a new account starts with.
 pub struct NewAccount<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
     pub home_node_id: i64,
     pub password_hash: &'a str,
+    /// The password was set by someone else: the owner must change it at first sign-in.
+    pub must_change_password: bool,
 }
 
-/// Creates an account; it must change its password at the first sign-in.
+/// Creates an account.
 pub async fn insert<C: ConnectionTrait>(
     conn: &C,
     new: NewAccount<'_>,
@@ -154,7 +156,7 @@ pub async fn insert<C: ConnectionTrait>(
         home_node_id: Set(new.home_node_id),
         password_hash: Set(new.password_hash.to_owned()),
         password_changed_at: Set(now),
-        must_change_password: Set(true),
+        must_change_password: Set(new.must_change_password),
         failed_attempts: Set(0),
         locked_until: Set(None),
         disabled: Set(false),
@@ -231,14 +233,14 @@ pub async fn insert_grant<C: ConnectionTrait>(
     account_id: i64,
     role: &str,
     node_id: i64,
-    granted_by: i64,
+    granted_by: Option<i64>,
     now: i64,
 ) -> Result<role_grant::Model, StoreError> {
     Ok(role_grant::ActiveModel {
         account_id: Set(account_id),
         role: Set(role.to_owned()),
         node_id: Set(node_id),
-        granted_by: Set(Some(granted_by)),
+        granted_by: Set(granted_by),
         created_at: Set(now),
         ..Default::default()
     }
