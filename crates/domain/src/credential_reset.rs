@@ -56,15 +56,54 @@ impl ResetKind {
     }
 }
 
-/// The states of a request, as stored.
-pub mod state {
-    pub const PENDING: &str = "pending";
-    pub const APPROVED: &str = "approved";
-    pub const REJECTED: &str = "rejected";
+/// Where a request or reset stands (stored as `as_str`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetState {
+    /// Requested, waiting for the third administrator.
+    Pending,
+    Approved,
+    Rejected,
     /// Done from the shell with `jianfu user passwd`.
-    pub const SHELL: &str = "shell";
+    Shell,
     /// A non-administrator's second factor reset by the security administrator alone.
-    pub const DIRECT: &str = "direct";
+    Direct,
+}
+
+impl ResetState {
+    pub const ALL: [ResetState; 5] = [
+        Self::Pending,
+        Self::Approved,
+        Self::Rejected,
+        Self::Shell,
+        Self::Direct,
+    ];
+
+    /// The text stored in the column (stable).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Shell => "shell",
+            Self::Direct => "direct",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Pending => "待批准",
+            Self::Approved => "已批准并重置",
+            Self::Rejected => "已拒绝",
+            Self::Shell => "命令行重置",
+            Self::Direct => "安全管理员重置",
+        }
+    }
+
+    /// The state of a stored row; `None` for a text no version has written.
+    pub fn stored(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
 }
 
 /// A request (or a shell reset) as pages and the API show it.
@@ -103,14 +142,7 @@ fn role_zh(r: Option<&str>) -> String {
 }
 
 fn state_zh(s: &str) -> &'static str {
-    match s {
-        state::PENDING => "待批准",
-        state::APPROVED => "已批准并重置",
-        state::REJECTED => "已拒绝",
-        state::SHELL => "命令行重置",
-        state::DIRECT => "安全管理员重置",
-        _ => "",
-    }
+    ResetState::stored(s).map_or("", ResetState::label_zh)
 }
 
 /// A random temporary password that meets the password policy (four classes, 20 characters).
@@ -149,7 +181,7 @@ impl App {
         let kind = ResetKind::parse(&r.kind).unwrap_or(ResetKind::Password);
         let can_decide = ctx.is_some_and(|ctx| {
             let p = &ctx.principal;
-            r.state == state::PENDING
+            r.state == ResetState::Pending.as_str()
                 && self.now_ms() - r.requested_at <= REQUEST_VALID_MS
                 && p.account_id != r.account_id
                 && Some(p.account_id) != r.requested_by
@@ -244,7 +276,15 @@ impl App {
         }
         let now = self.now_ms();
         let since = now - REQUEST_VALID_MS;
-        if repo::exists_since(self.store.db(), a.id, kind.as_str(), state::PENDING, since).await? {
+        if repo::exists_since(
+            self.store.db(),
+            a.id,
+            kind.as_str(),
+            ResetState::Pending.as_str(),
+            since,
+        )
+        .await?
+        {
             return Err(DomainError::conflict(
                 "admin_reset_pending",
                 "该账号已有一个待批准的重置申请",
@@ -255,7 +295,7 @@ impl App {
             account_id: a.id,
             kind: kind.as_str(),
             target_role: Some(target_role.as_str()),
-            state: state::PENDING,
+            state: ResetState::Pending.as_str(),
             requested_by: Some(ctx.principal.account_id),
             requested_by_name: &ctx.principal.username,
             requested_role: Some(requester.as_str()),
@@ -291,7 +331,7 @@ impl App {
         };
         self.check(ctx, Action::ApproveAdminReset, &home.target())
             .await?;
-        if r.state != state::PENDING {
+        if r.state != ResetState::Pending.as_str() {
             return Err(DomainError::conflict(
                 "admin_reset_decided",
                 "该申请已处理，不能再批准或拒绝",
@@ -358,9 +398,9 @@ impl App {
             accounts::end_sessions(tx.conn(), a.id).await?;
         }
         let new_state = if approve {
-            state::APPROVED
+            ResetState::Approved.as_str()
         } else {
-            state::REJECTED
+            ResetState::Rejected.as_str()
         };
         // Only a still-pending row is decided: two approvers at once cannot both reset.
         let decision = repo::Decision {
@@ -370,7 +410,8 @@ impl App {
             role: approver.as_str(),
             at: now,
         };
-        let decided = repo::decide(tx.conn(), r.id, state::PENDING, &decision).await?;
+        let decided =
+            repo::decide(tx.conn(), r.id, ResetState::Pending.as_str(), &decision).await?;
         if !decided {
             return Err(DomainError::conflict(
                 "admin_reset_decided",
@@ -449,7 +490,7 @@ impl App {
             account_id: a.id,
             kind: kind.as_str(),
             target_role: target_role.map(|r| r.as_str()),
-            state: state::SHELL,
+            state: ResetState::Shell.as_str(),
             requested_by: None,
             requested_by_name: crate::bootstrap::OPERATOR,
             requested_role: None,

@@ -582,7 +582,7 @@ impl App {
                 account_id: a.id,
                 kind: crate::credential_reset::ResetKind::SecondFactor.as_str(),
                 target_role: None,
-                state: crate::credential_reset::state::DIRECT,
+                state: crate::credential_reset::ResetState::Direct.as_str(),
                 requested_by: Some(ctx.principal.account_id),
                 requested_by_name: &ctx.principal.username,
                 requested_role: ctx.principal.admin_role().map(|r| r.as_str()),

@@ -1,7 +1,7 @@
 //! Requests to reset an administrator's credentials under dual control, and the record of
 //! resets made from the shell or by the security administrator alone.
 //!
-//! The domain passes the stored texts of the request's state (`credential_reset::state`).
+//! The domain passes the stored texts of the request's state (`credential_reset::ResetState::as_str`).
 
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
