@@ -23,6 +23,7 @@ pub mod demands;
 pub mod form_drafts;
 pub mod history;
 pub mod monitoring;
+pub mod overview;
 pub mod pki;
 pub mod plaques;
 pub mod report_forms;
