@@ -137,7 +137,7 @@ pub async fn overview_export(
     {
         return PageError(e).into_response();
     }
-    list::xlsx(workbook(&o), "overview.xlsx")
+    list::xlsx(workbook(&o), "burden-overview.xlsx")
 }
 
 fn bar_columns(key: &'static str) -> [Column<Bar>; 2] {
