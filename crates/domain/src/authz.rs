@@ -279,10 +279,13 @@ pub enum Action {
     DesignateMonitoringPoint,
     /// Answer one's own community's monthly monitoring checklist (4.1-8).
     AnswerMonitoring,
+    /// See the overview of one's level (the city's or a district's dashboards, 5.3): burden
+    /// hours per community, demands by month, cases, rectifications on time.
+    ViewOverview,
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 54] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -336,6 +339,7 @@ impl Action {
         Self::ViewMonitoring,
         Self::DesignateMonitoringPoint,
         Self::AnswerMonitoring,
+        Self::ViewOverview,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -393,6 +397,7 @@ impl Action {
             Self::ViewMonitoring => "查看减负监测点",
             Self::DesignateMonitoringPoint => "指定减负监测点",
             Self::AnswerMonitoring => "报送月度监测情况",
+            Self::ViewOverview => "查看减负工作总览",
         }
     }
 }
@@ -511,6 +516,9 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::ViewMonitoring => matches!(role, R::Supervisor | R::CommunityWorker | R::CommunityHead),
         A::DesignateMonitoringPoint => role == R::Supervisor,
         A::AnswerMonitoring => matches!(role, R::CommunityWorker | R::CommunityHead),
+        // 5.3 监督检查: those who oversee a level — its supervising departments (the list
+        // keeper among them) and its Party committee and government.
+        A::ViewOverview => matches!(role, R::Supervisor | R::DistrictApprover | R::CityApprover),
     }
 }
 
@@ -892,6 +900,7 @@ mod tests {
                     A::LaunchCampaign,
                     A::ViewComprehensive,
                     A::SetAgriFormCap,
+                    A::ViewOverview,
                 ],
             ),
             (
@@ -923,6 +932,7 @@ mod tests {
                     A::ManageCatalogue,
                     A::ViewPlaques,
                     A::ViewComprehensive,
+                    A::ViewOverview,
                 ],
             ),
             (
@@ -948,6 +958,7 @@ mod tests {
                     A::ViewComprehensive,
                     A::ViewMonitoring,
                     A::DesignateMonitoringPoint,
+                    A::ViewOverview,
                 ],
             ),
             (

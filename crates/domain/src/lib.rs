@@ -26,6 +26,7 @@ pub mod id_number;
 pub mod import;
 pub mod inbox;
 pub mod monitoring;
+pub mod overview;
 pub mod page;
 pub mod personal_data;
 pub mod plaque;

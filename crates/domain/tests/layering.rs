@@ -110,6 +110,7 @@ fn moved_modules_build_no_query() {
         "second_factor.rs",
         "personal_data.rs",
         "certificate/catalogue.rs",
+        "overview.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

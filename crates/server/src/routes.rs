@@ -1892,6 +1892,24 @@ pub fn route_table() -> Vec<RouteSpec> {
             Act(A::ReadAudit),
             api::audit::verify,
         ),
+        r(
+            get.clone(),
+            "/overview",
+            Act(A::ViewOverview),
+            views::overview::overview,
+        ),
+        r(
+            get.clone(),
+            "/overview/export.xlsx",
+            Act(A::ViewOverview),
+            views::overview::overview_export,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/overview",
+            Act(A::ViewOverview),
+            api::overview::overview,
+        ),
     ]
 }
 

@@ -12,6 +12,7 @@ pub mod evaluations;
 pub mod import;
 pub mod monitoring;
 pub mod nodes;
+pub mod overview;
 pub mod pki;
 pub mod plaques;
 pub mod report_forms;
@@ -210,6 +211,7 @@ impl Modify for Contract {
         comprehensive::review, comprehensive::respond, comprehensive::score, comprehensive::close,
         comprehensive::appeal, comprehensive::answer_appeal,
         pki::root_pem, pki::root_der, pki::signers, pki::revoke,
+        overview::overview,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

@@ -18,6 +18,7 @@ pub mod login;
 pub mod me;
 pub mod monitoring;
 pub mod nodes;
+pub mod overview;
 pub mod plaques;
 pub mod policy;
 pub mod report_forms;
@@ -125,6 +126,7 @@ impl Chrome {
                 ),
                 ("/tokens", "API 令牌", p.may(Action::ManageApiTokens)),
                 ("/me/second-factor", "动态口令", !p.must_change_password),
+                ("/overview", "减负总览", p.may(Action::ViewOverview)),
             ];
             items.push(("/policy", "政策原文", true));
             for (href, label, show) in items {

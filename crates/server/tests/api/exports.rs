@@ -227,3 +227,59 @@ async fn an_export_refused_or_with_a_bad_filter_records_no_export() {
     assert!(html.contains("日期"), "{html}");
     assert_eq!(t.audit_count("seal_ledger.export").await, 0);
 }
+
+/// The overview (issue 14 §4) exports every chart's figures, one sheet per chart, the same as
+/// its API; the export is recorded once with the place it covers.
+#[tokio::test]
+async fn the_overview_exports_one_sheet_per_chart() {
+    let t = spawn_app().await;
+    let c = t.login("supervisor").await;
+    let tiedong = t.node_id("铁东区").await;
+    let (_, o) = c
+        .get_api(&format!("/api/v1/overview?district={tiedong}"))
+        .await;
+    let r = c
+        .get(&format!("/overview/export.xlsx?district={tiedong}"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "负担前20",
+            "负担分布",
+            "按月事项",
+            "问题线索状态",
+            "责任单位",
+            "整改按期"
+        ]
+    );
+    let rows = |book: &mut calamine::Xlsx<_>, name: &str| -> Vec<Vec<String>> {
+        book.worksheet_range(name)
+            .unwrap()
+            .rows()
+            .map(|r| r.iter().map(ToString::to_string).collect())
+            .collect()
+    };
+    // Title line (place, clauses), header, then one row per bar — the API's figures.
+    let status = rows(&mut book, "问题线索状态");
+    assert!(status[0][0].starts_with("铁东区"), "{status:?}");
+    assert!(status[0][0].contains("5.3-3"), "{status:?}");
+    assert_eq!(status[1], ["状态", "数量"]);
+    let api: Vec<Vec<String>> = o["cases_by_status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| vec![b["label"].as_str().unwrap().to_owned(), b["n"].to_string()])
+        .collect();
+    assert_eq!(status[2..].to_vec(), api);
+    let months = rows(&mut book, "按月事项");
+    assert_eq!(months.len(), 2 + 12);
+    assert_eq!(months[1], ["月份", "准入", "不予准入", "撤销"]);
+    let top = rows(&mut book, "负担前20");
+    assert_eq!(top.len() - 2, o["top_burden"].as_array().unwrap().len());
+    assert_eq!(top[2][0], o["top_burden"][0]["name"].as_str().unwrap());
+    assert_eq!(t.audit_count("overview.export").await, 1);
+}

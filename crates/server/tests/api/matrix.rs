@@ -197,6 +197,13 @@ const COMPREHENSIVE_RUN_GATE: &[&str] = &["supervisor", "district_supervisor"];
 const RESIDENT: &[&str] = &["resident"];
 /// Who sees monitoring points (4.1-8): the supervisors and the community's staff.
 const MONITORING_VIEW: &[&str] = &["supervisor", "district_supervisor", "head", "worker"];
+/// Who sees the overview of a level (issue 14 §4): its supervisors and approvers.
+const OVERVIEW: &[&str] = &[
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+];
 const LEDGER: &[&str] = &[
     "city_approver",
     "supervisor",
@@ -772,6 +779,9 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             SUPERVISORS,
             false,
         ),
+        ("GET", "/overview", OVERVIEW, false),
+        ("GET", "/overview/export.xlsx", OVERVIEW, false),
+        ("GET", "/api/v1/overview", OVERVIEW, false),
     ]
 }
 

@@ -25,6 +25,7 @@ pub mod demands;
 pub mod form_drafts;
 pub mod history;
 pub mod monitoring;
+pub mod overview;
 pub mod personal_data;
 pub mod pki;
 pub mod plaques;

@@ -1,0 +1,394 @@
+//! The overview (减负工作总览, issue 14 §4): the city's and districts' dashboards. The figures
+//! are the demo data's (the ledger's sums, the cases and notices in the database) and move when
+//! a case is reported, a notice issued, a demand revoked or a deadline passes; a district's
+//! staff see their district only; bad filters are refused with a Chinese message, a stable
+//! code and nothing changed.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::auth::scalar;
+use crate::helpers::{Browser, TestApp, spawn_app};
+use crate::supervision::{notice_body, report_case, verified_case};
+
+async fn overview(c: &Browser, query: &str) -> Value {
+    let (s, o) = c.get_api(&format!("/api/v1/overview{query}")).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    o
+}
+
+/// The count of the bar `key` in the chart `chart`.
+fn bar(o: &Value, chart: &str, key: &str) -> i64 {
+    o[chart]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["key"] == key)
+        .map_or(0, |b| b["n"].as_i64().unwrap())
+}
+
+fn month_sum(o: &Value, what: &str) -> i64 {
+    o["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m[what].as_i64().unwrap())
+        .sum()
+}
+
+async fn path_of(t: &TestApp, name: &str) -> String {
+    let db = t.app.store.db();
+    use jianfu_store::orm::{ConnectionTrait, Statement};
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT path FROM node WHERE name = $1",
+            [name.into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get("", "path").unwrap()
+}
+
+#[tokio::test]
+async fn the_overview_shows_the_ledger_and_the_cases_and_moves_with_them() {
+    let t = spawn_app().await;
+    let sup = t.login("district_supervisor").await;
+    let tiedong = t.node_id("铁东区").await;
+    let before = overview(&sup, "").await;
+    assert_eq!(before["scope_node_id"], tiedong);
+    assert_eq!(before["districts"], json!([]), "a district has no filter");
+    assert_eq!(before["clauses"]["rectification"], json!(["5.3-3"]));
+
+    // 1. Burden: the ledger's figures, most burdened first, and every community in a bucket.
+    let (s, ledger) = sup.get_api("/api/v1/ledger").await;
+    assert_eq!(s, StatusCode::OK);
+    let top = before["top_burden"].as_array().unwrap();
+    assert!(!top.is_empty());
+    let burdened: Vec<&Value> = ledger["by_community"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["hours_per_year"].as_f64().unwrap() > 0.0)
+        .collect();
+    assert_eq!(top.len(), burdened.len().min(20));
+    // The same communities with the same hours (ties may come in another order).
+    assert_eq!(top[0]["hours_per_year"], burdened[0]["hours_per_year"]);
+    for row in top {
+        let l = burdened
+            .iter()
+            .find(|r| r["node_id"] == row["node_id"])
+            .unwrap_or_else(|| panic!("{row} not in the ledger"));
+        assert_eq!(
+            (&l["name"], &l["hours_per_year"], &l["demands"]),
+            (&row["name"], &row["hours_per_year"], &row["demands"])
+        );
+    }
+    assert!(
+        (before["total_hours"].as_f64().unwrap() - ledger["total_hours"].as_f64().unwrap()).abs()
+            < 1e-9
+    );
+    let path = path_of(&t, "铁东区").await;
+    let communities = scalar(
+        &t,
+        &format!(
+            "SELECT COUNT(*) FROM node WHERE path LIKE '{path}%' AND kind IN ('community', 'village')"
+        ),
+    )
+    .await;
+    assert_eq!(before["communities"], communities);
+    let in_buckets: i64 = before["burden_histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["n"].as_i64().unwrap())
+        .sum();
+    assert_eq!(in_buckets, communities, "every community in one bucket");
+    assert_eq!(
+        bar(&before, "burden_histogram", "b0"),
+        communities - burdened.len() as i64
+    );
+
+    // 2. Demands by month: 12 months, the current one last; the demo's admissions are counted.
+    assert_eq!(before["months"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        before["months"][11]["month"],
+        t.today().format("%Y-%m").to_string()
+    );
+    let admitted = scalar(
+        &t,
+        &format!(
+            "SELECT COUNT(*) FROM demand d WHERE d.status IN ('admitted', 'revoked') \
+             AND EXISTS (SELECT 1 FROM demand_target x JOIN node c ON c.id = x.community_node_id \
+             WHERE x.demand_id = d.id AND c.path LIKE '{path}%')"
+        ),
+    )
+    .await;
+    assert!(admitted > 0);
+    assert_eq!(month_sum(&before, "admitted"), admitted);
+
+    // A demand revoked now: one more revoked this month; still counted as admitted when it was.
+    let id = scalar(
+        &t,
+        &format!(
+            "SELECT MIN(d.id) FROM demand d JOIN demand_target x ON x.demand_id = d.id \
+             JOIN node c ON c.id = x.community_node_id \
+             WHERE d.status = 'admitted' AND c.path LIKE '{path}%'"
+        ),
+    )
+    .await;
+    let (s, r) = sup
+        .post_api(
+            &format!("/api/v1/demands/{id}/revoke"),
+            &json!({ "reason": "经核查属于部门职责", "clause": "" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+
+    // 3. A case reported in 和平社区 (铁东区) and verified, then its notice.
+    let case = verified_case(&t, &sup).await;
+    let after = overview(&sup, "").await;
+    assert_eq!(
+        month_sum(&after, "revoked"),
+        month_sum(&before, "revoked") + 1
+    );
+    assert_eq!(
+        after["months"][11]["revoked"],
+        before["months"][11]["revoked"].as_i64().unwrap() + 1
+    );
+    assert_eq!(month_sum(&after, "admitted"), admitted);
+    assert_eq!(
+        bar(&after, "cases_by_status", "verified"),
+        bar(&before, "cases_by_status", "verified") + 1
+    );
+    assert_eq!(
+        bar(&after, "cases_by_unit", "铁东区某局"),
+        bar(&before, "cases_by_unit", "铁东区某局") + 1
+    );
+    let unit = t.node_id("铁东区卫生健康局").await;
+    let (s, n) = sup
+        .post_api(
+            &format!("/api/v1/cases/{case}/notice"),
+            &notice_body(unit, 5),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{n}");
+    let notified = overview(&sup, "").await;
+    assert_eq!(
+        bar(&notified, "rectification", "pending"),
+        bar(&after, "rectification", "pending") + 1
+    );
+    assert_eq!(
+        bar(&notified, "cases_by_status", "rectifying"),
+        bar(&after, "cases_by_status", "rectifying") + 1
+    );
+
+    // The city sees it too, city-wide and with 铁东区 picked; 铁西区's figures do not move.
+    let city = t.login("supervisor").await;
+    let whole = overview(&city, "").await;
+    assert!(whole["districts"].as_array().unwrap().len() >= 2);
+    let tiexi = t.node_id("铁西区").await;
+    let west_before = overview(&city, &format!("?district={tiexi}")).await;
+    assert_eq!(west_before["scope_name"], "铁西区");
+    let picked = overview(&city, &format!("?district={tiedong}")).await;
+    assert_eq!(picked["cases_by_status"], notified["cases_by_status"]);
+    assert_eq!(picked["rectification"], notified["rectification"]);
+    let worker = t.login("worker").await;
+    report_case(&t, &worker, "要求每周报送垃圾分类照片，未出示准入编号").await;
+    let west_after = overview(&city, &format!("?district={tiexi}")).await;
+    assert_eq!(
+        west_after["cases_by_status"],
+        west_before["cases_by_status"]
+    );
+    let whole_after = overview(&city, "").await;
+    assert_eq!(
+        bar(&whole_after, "cases_by_status", "open"),
+        bar(&whole, "cases_by_status", "open") + 1
+    );
+
+    // The deadline passes unanswered: the notice counts as overdue.
+    t.advance_clock_ms(30 * 24 * 3_600_000);
+    let sup = t.login("district_supervisor").await;
+    let late = overview(&sup, "").await;
+    assert_eq!(
+        bar(&late, "rectification", "overdue"),
+        bar(&notified, "rectification", "overdue") + 1
+    );
+    assert_eq!(
+        bar(&late, "rectification", "pending"),
+        bar(&notified, "rectification", "pending") - 1
+    );
+}
+
+#[tokio::test]
+async fn the_overview_page_draws_charts_from_its_tables_figures() {
+    let t = spawn_app().await;
+    let city = t.login("supervisor").await;
+    let (s, html) = city.get_text("/overview").await;
+    assert_eq!(s, StatusCode::OK);
+    for id in [
+        "id=\"top-burden\"",
+        "id=\"burden-histogram\"",
+        "id=\"demand-months\"",
+        "id=\"cases-by-status\"",
+        "id=\"cases-by-unit\"",
+        "id=\"rectification\"",
+        "<script type=\"application/json\" id=\"overview-data\">",
+        "<script src=\"/static/chart.umd.js\" defer></script>",
+        "<script src=\"/static/overview.js\" defer></script>",
+        "href=\"/overview/export.xlsx\"",
+        "5.3-3",
+    ] {
+        assert!(html.contains(id), "{id} missing");
+    }
+    // The district filter lists the city's districts.
+    let tiexi = t.node_id("铁西区").await;
+    assert!(html.contains(&format!("<option value=\"{tiexi}\">铁西区</option>")));
+    // The data block holds the table's figures (the API's).
+    let o = overview(&city, "").await;
+    let start = html.find("id=\"overview-data\">").unwrap() + "id=\"overview-data\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: Value = serde_json::from_str(&html[start..end]).unwrap();
+    let values: Vec<i64> = o["cases_by_status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["n"].as_i64().unwrap())
+        .collect();
+    assert_eq!(data["cases_by_status"]["values"], json!(values));
+    assert_eq!(data["months"]["admitted"].as_array().unwrap().len(), 12);
+    // Picked district: the export link keeps the filter.
+    let (_, picked) = city.get_text(&format!("/overview?district={tiexi}")).await;
+    assert!(picked.contains(&format!("/overview/export.xlsx?district={tiexi}")));
+    assert!(picked.contains("铁西区 · 减负工作总览"));
+
+    // The charting library is served, and only the overview loads it.
+    let r = city.get("/static/chart.umd.js").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Chart.js v4"));
+    assert_eq!(
+        city.get("/static/overview.js").await.status(),
+        StatusCode::OK
+    );
+    let (_, ledger) = city.get_text("/ledger").await;
+    assert!(!ledger.contains("chart.umd.js"));
+    // The overview leaves htmx out (nothing swaps there; it keeps the page under 100 KB).
+    assert!(!html.contains("htmx.min.js"));
+    assert!(ledger.contains("htmx.min.js"));
+    // The nav links the page for those who may see it.
+    assert!(html.contains("href=\"/overview\""));
+    let (_, home) = t.login("worker").await.get_text("/").await;
+    assert!(!home.contains("href=\"/overview\""));
+}
+
+#[tokio::test]
+async fn only_those_who_oversee_a_level_see_it_and_bad_filters_change_nothing() {
+    let t = spawn_app().await;
+    for who in [
+        "city_dept",
+        "district_dept",
+        "staffing",
+        "street",
+        "head",
+        "worker",
+        "resident",
+        "sysadmin",
+    ] {
+        let c = t.login(who).await;
+        let (s, _) = c.get_api("/api/v1/overview").await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+        assert_eq!(
+            c.get("/overview").await.status(),
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+    }
+    for who in ["district_approver", "city_approver"] {
+        let c = t.login(who).await;
+        overview(&c, "").await;
+    }
+
+    let tiexi = t.node_id("铁西区").await;
+    let heping = t.node_id("示例和平社区").await;
+    let anshan = t.node_id("鞍山市").await;
+    let city = t.login("supervisor").await;
+    let district = t.login("district_approver").await;
+    let ok_entries = "SELECT COUNT(*) FROM audit_entry WHERE outcome = 'ok'";
+    let exports = "SELECT COUNT(*) FROM audit_entry WHERE action = 'overview.export'";
+    let (ok0, ex0) = (scalar(&t, ok_entries).await, scalar(&t, exports).await);
+    let cases: [(&Browser, String, StatusCode, &str, &str); 5] = [
+        (
+            &city,
+            "abc".into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "overview_district_invalid",
+            "编号应为数字",
+        ),
+        (
+            &city,
+            "99999999".into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "overview_district_unknown",
+            "没有编号为 99999999 的区(县、市)",
+        ),
+        (
+            &city,
+            heping.to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "overview_district_unknown",
+            "不是区(县、市)",
+        ),
+        // Another district's id: 铁东区's staff never see 铁西区's figures.
+        (
+            &district,
+            tiexi.to_string(),
+            StatusCode::FORBIDDEN,
+            "overview_district_forbidden",
+            "不能查看铁西区",
+        ),
+        (
+            &district,
+            anshan.to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "overview_district_unknown",
+            "不是区(县、市)",
+        ),
+    ];
+    for (c, value, status, code, message) in cases {
+        let (s, p) = c
+            .get_api(&format!("/api/v1/overview?district={value}"))
+            .await;
+        assert_eq!(
+            (s, p["code"].as_str()),
+            (status, Some(code)),
+            "{value}: {p}"
+        );
+        assert!(p["detail"].as_str().unwrap().contains(message), "{p}");
+        if status != StatusCode::FORBIDDEN {
+            assert_eq!(p["field"], "district", "{p}");
+        }
+        let (s, html) = c.get_text(&format!("/overview?district={value}")).await;
+        assert_eq!(s, status, "page {value}");
+        assert!(html.contains(message), "page {value}");
+        let r = c
+            .get(&format!("/overview/export.xlsx?district={value}"))
+            .await;
+        assert_eq!(r.status(), status, "export {value}");
+    }
+    assert_eq!(
+        scalar(&t, ok_entries).await,
+        ok0,
+        "nothing recorded as done"
+    );
+    assert_eq!(scalar(&t, exports).await, ex0, "no export recorded");
+    // The refused look at another district is recorded as a denial.
+    let denied = scalar(
+        &t,
+        &format!(
+            "SELECT COUNT(*) FROM audit_entry WHERE action = 'permission.denied' AND target_id = '{tiexi}'"
+        ),
+    )
+    .await;
+    assert!(denied >= 1);
+}

@@ -1,0 +1,215 @@
+//! The overview's figures (the city's and districts' dashboards, issue 14 §4): counts grouped
+//! in SQL over one subtree (`path`, a node's materialized path), so that rows never travel to
+//! the server one by one. The domain passes the stored texts of the states it counts; every
+//! statement is the same on SQLite and PostgreSQL (no date functions: month boundaries come
+//! in as millisecond bounds).
+
+use sea_orm::{ConnectionTrait, Statement, Value};
+
+use crate::{Store, StoreError};
+
+/// A count per key (a state, a unit's name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Count {
+    pub key: String,
+    pub n: i64,
+}
+
+/// How many communities (and villages) lie in the subtree `path`: with the burden ledger's
+/// rows, the communities that carry no burden at all.
+pub async fn community_count(store: &Store, path: &str, kinds: &[&str]) -> Result<i64, StoreError> {
+    let marks: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM node WHERE path LIKE $1 AND kind IN ({})",
+        marks.join(", ")
+    );
+    let mut values: Vec<Value> = vec![format!("{path}%").into()];
+    values.extend(kinds.iter().map(|k| Value::from(*k)));
+    let db = store.db();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get("", "n")?,
+        None => 0,
+    })
+}
+
+/// Demands whose event (the column `at`, milliseconds) falls in each of the half-open windows
+/// `bounds[i]..bounds[i + 1]`, among the demands in one of the stored states `statuses` aimed
+/// at a community of the subtree `path` (a demand aimed at several counts once).
+pub async fn demands_per_window(
+    store: &Store,
+    at: DemandEvent,
+    statuses: &[&str],
+    bounds: &[i64],
+    path: &str,
+) -> Result<Vec<i64>, StoreError> {
+    let column = match at {
+        DemandEvent::Reviewed => "d.reviewed_at",
+        DemandEvent::Revoked => "d.revoked_at",
+    };
+    let mut values: Vec<Value> = vec![format!("{path}%").into()];
+    let mut sums = Vec::new();
+    for w in bounds.windows(2) {
+        let (lo, hi) = (values.len() + 1, values.len() + 2);
+        values.push(w[0].into());
+        values.push(w[1].into());
+        sums.push(format!(
+            "CAST(COALESCE(SUM(CASE WHEN {column} >= ${lo} AND {column} < ${hi} THEN 1 ELSE 0 END), 0) AS BIGINT) AS w{}",
+            sums.len()
+        ));
+    }
+    if sums.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = values.len() + 1;
+    let marks: Vec<String> = (0..statuses.len())
+        .map(|i| format!("${}", first + i))
+        .collect();
+    values.extend(statuses.iter().map(|s| Value::from(*s)));
+    let sql = format!(
+        "SELECT {} FROM demand d WHERE d.status IN ({}) AND EXISTS (SELECT 1 FROM demand_target t \
+         JOIN node c ON c.id = t.community_node_id WHERE t.demand_id = d.id AND c.path LIKE $1)",
+        sums.join(", "),
+        marks.join(", ")
+    );
+    let db = store.db();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await?;
+    let n = bounds.len() - 1;
+    match row {
+        Some(r) => (0..n)
+            .map(|i| Ok(r.try_get::<i64>("", &format!("w{i}"))?))
+            .collect(),
+        None => Ok(vec![0; n]),
+    }
+}
+
+/// Which moment of a demand [`demands_per_window`] counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemandEvent {
+    /// Its admission or rejection (`reviewed_at`).
+    Reviewed,
+    /// Its revocation (`revoked_at`).
+    Revoked,
+}
+
+/// What [`cases_by`] groups the cases of a subtree by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CasesBy {
+    /// The stored state.
+    Status,
+    /// The unit responsible as the case names it (the department that made the demand).
+    Unit,
+}
+
+/// The supervision cases about the communities of the subtree `path`, counted per state or per
+/// responsible unit, most first (then by key), at most `limit` keys.
+pub async fn cases_by(
+    store: &Store,
+    by: CasesBy,
+    path: &str,
+    limit: u64,
+) -> Result<Vec<Count>, StoreError> {
+    let key = match by {
+        CasesBy::Status => "sc.status",
+        CasesBy::Unit => "sc.demanding_unit",
+    };
+    let sql = format!(
+        "SELECT {key} AS k, COUNT(*) AS n FROM supervision_case sc \
+         JOIN node c ON c.id = sc.community_node_id WHERE c.path LIKE $1 \
+         GROUP BY {key} ORDER BY COUNT(*) DESC, {key} LIMIT $2"
+    );
+    let db = store.db();
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [format!("{path}%").into(), (limit as i64).into()],
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Count {
+                key: r.try_get("", "k")?,
+                n: r.try_get("", "n")?,
+            })
+        })
+        .collect()
+}
+
+/// One rectification notice of the subtree: its due day, its case's state and when the unit
+/// first answered (if it has).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoticeTiming {
+    pub due_on: String,
+    pub case_status: String,
+    pub first_answer_at: Option<i64>,
+}
+
+/// Every rectification notice about a community of the subtree `path`, with its first answer
+/// (grouped per notice in SQL).
+pub async fn notice_timings(store: &Store, path: &str) -> Result<Vec<NoticeTiming>, StoreError> {
+    let sql = "SELECT n.due_on AS due_on, sc.status AS status, MIN(a.answered_at) AS first_at \
+         FROM rectification_notice n JOIN supervision_case sc ON sc.id = n.case_id \
+         JOIN node c ON c.id = sc.community_node_id \
+         LEFT JOIN rectification_answer a ON a.notice_id = n.id \
+         WHERE c.path LIKE $1 GROUP BY n.id, n.due_on, sc.status";
+    let db = store.db();
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [format!("{path}%").into()],
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(NoticeTiming {
+                due_on: r.try_get("", "due_on")?,
+                case_status: r.try_get("", "status")?,
+                first_answer_at: r.try_get("", "first_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The names of the nodes `ids`, as (id, name, parent's name).
+pub async fn names(store: &Store, ids: &[i64]) -> Result<Vec<(i64, String, String)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT n.id AS id, n.name AS name, COALESCE(p.name, '') AS parent FROM node n \
+         LEFT JOIN node p ON p.id = n.parent_id WHERE n.id IN ({})",
+        marks.join(", ")
+    );
+    let db = store.db();
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            ids.iter().map(|i| Value::from(*i)),
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok((
+                r.try_get("", "id")?,
+                r.try_get("", "name")?,
+                r.try_get("", "parent")?,
+            ))
+        })
+        .collect()
+}
