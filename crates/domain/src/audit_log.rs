@@ -167,6 +167,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("monitoring.end", "结束减负监测点"),
     ("monitoring.answer", "报送月度监测情况"),
     ("monitoring.export", "导出减负监测点"),
+    ("pki.export", "导出签章人证书"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

@@ -210,6 +210,7 @@ impl Modify for Contract {
         comprehensive::review, comprehensive::respond, comprehensive::score, comprehensive::close,
         comprehensive::appeal, comprehensive::answer_appeal,
         pki::root_pem, pki::root_der, pki::signers, pki::revoke,
+        pki::certificates,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

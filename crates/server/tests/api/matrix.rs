@@ -772,6 +772,10 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             SUPERVISORS,
             false,
         ),
+        ("GET", "/pki/certificates", SYS, false),
+        ("GET", "/pki/certificates/export.xlsx", SYS, false),
+        ("POST", "/pki/certificates/revoke", SYS, false),
+        ("GET", "/api/v1/pki/certificates", SYS, false),
     ]
 }
 
