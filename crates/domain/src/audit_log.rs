@@ -168,6 +168,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("monitoring.answer", "报送月度监测情况"),
     ("monitoring.export", "导出减负监测点"),
     ("overview.export", "导出减负工作总览"),
+    ("pki.export", "导出签章人证书"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

@@ -456,3 +456,44 @@ fn openssl_reads_the_signature_files_and_verifies_the_document_signature() {
         "{out}"
     );
 }
+
+/// A maintained OFD reader from PyPI (`easyofd`) opens our OFD: its structure (the document,
+/// one page, the signature on it) and its text. Runs when
+/// `JIANFU_OFD_READER_PYTHON` names a Python that has it, e.g. after
+/// `python3 -m venv V && V/bin/pip install easyofd==20260427`; the check itself is
+/// `tests/ofd_reader.py`.
+#[test]
+fn a_maintained_ofd_reader_from_pypi_opens_our_ofd() {
+    let Some(python) = std::env::var_os("JIANFU_OFD_READER_PYTHON") else {
+        eprintln!("SKIPPED: JIANFU_OFD_READER_PYTHON is not set (a Python with easyofd from PyPI)");
+        return;
+    };
+    let f = fixture();
+    let dir = Scratch::new("ofd-reader");
+    let path = dir.write("certificate.ofd", &f.ofd).join("certificate.ofd");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/ofd_reader.py");
+    let run = |file: &std::path::Path, expected: &[&str]| {
+        std::process::Command::new(&python)
+            .arg(&script)
+            .arg(file)
+            .args(expected)
+            .output()
+            .unwrap()
+    };
+    let out = run(&path, &["亲属关系证明", "ZM-2026-000123", "7KQ2M9XW4B"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .any(|l| l.starts_with("OK: easyofd read"))
+    );
+    // The check can fail: a text the page does not hold is reported.
+    let out = run(&path, &["不在页面上的文字"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FAIL"));
+}

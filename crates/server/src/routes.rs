@@ -1887,7 +1887,7 @@ pub fn route_table() -> Vec<RouteSpec> {
             api::audit::list,
         ),
         r(
-            post,
+            post.clone(),
             "/api/v1/audit/verify",
             Act(A::ReadAudit),
             api::audit::verify,
@@ -1909,6 +1909,30 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/overview",
             Act(A::ViewOverview),
             api::overview::overview,
+        ),
+        r(
+            get.clone(),
+            "/pki/certificates",
+            Act(A::ManageSeals),
+            views::pki::certificates,
+        ),
+        r(
+            get.clone(),
+            "/pki/certificates/export.xlsx",
+            Act(A::ManageSeals),
+            views::pki::export,
+        ),
+        r(
+            post,
+            "/pki/certificates/revoke",
+            Act(A::ManageSeals),
+            views::pki::revoke,
+        ),
+        r(
+            get,
+            "/api/v1/pki/certificates",
+            Act(A::ManageSeals),
+            api::pki::certificates,
         ),
     ]
 }

@@ -2,6 +2,7 @@
 
 use crate::text;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use jianfu_rules::certificate::{
     self as rules, ApplicationFacts, CatalogueStatus, DeliberationOutcome, IssueFacts, IssuePath,
@@ -166,6 +167,10 @@ pub struct VerifyView {
     pub clauses: Vec<String>,
     /// The signature format of the document, in words (旧格式 / GB/T 38540 签章 …).
     pub format_zh: Option<&'static str>,
+    /// A signer certificate of the PDF's `/Sig` or the OFD revoked after the signature was
+    /// made: the signature stays valid (it was made while the certificate was good) and the
+    /// page says so, with the serial and the time of revocation.
+    pub signer_revoked: Option<String>,
 }
 
 impl VerifyView {
@@ -186,6 +191,7 @@ impl VerifyView {
             revoke_reason: None,
             clauses: Vec::new(),
             format_zh: None,
+            signer_revoked: None,
         }
     }
 }
@@ -1691,6 +1697,7 @@ impl App {
             revoke_reason: None,
             clauses: Vec::new(),
             format_zh: None,
+            signer_revoked: None,
         };
         let Some(cert) = jianfu_store::repo::certificates::verify_row(&self.store, &serial).await?
         else {
@@ -1729,9 +1736,33 @@ impl App {
                         ..unknown
                     });
                 }
+                // A GB/T 38540 certificate's stored PDF `/Sig` and OFD are checked too (chain
+                // to the root, seal, references, signatures), once; revocation is checked at
+                // every verification below, against the signers and times found here.
+                let signers = if super::pki::CertificateFormat::stored(&cert.format)
+                    == super::pki::CertificateFormat::Ses
+                {
+                    match self
+                        .signed_file_signers(cert_id, application_id, &serial)
+                        .await?
+                    {
+                        Ok(signers) => signers,
+                        Err(code) => {
+                            tracing::error!(serial = %serial, code, "a stored certificate's PDF or OFD signature fails verification");
+                            return Ok(VerifyView {
+                                state: "invalid",
+                                state_zh: "签名校验未通过，请联系出具单位",
+                                ..unknown
+                            });
+                        }
+                    }
+                } else {
+                    Vec::new()
+                };
                 let d = Arc::new(VerifiedDocument {
                     text: cert.document,
                     doc,
+                    signers,
                 });
                 self.verified_documents.insert(cert_id, d.clone());
                 d
@@ -1756,7 +1787,25 @@ impl App {
             revoke_reason: None,
             clauses: Vec::new(),
             format_zh: Some(super::pki::CertificateFormat::stored(&cert.format).label_zh()),
+            signer_revoked: None,
         };
+        if !checked.signers.is_empty() {
+            let revoked = self.pki_revocations().await?;
+            match signer_revocation(&checked.signers, &revoked) {
+                SignerRevocation::None => {}
+                SignerRevocation::Before(serial) => {
+                    v.state = "invalid";
+                    v.state_zh = "签章时签章人证书已撤销，签章无效，请联系出具单位";
+                    v.signer_revoked = Some(format!("签章人证书 {serial} 在签章前已撤销"));
+                    return Ok(v);
+                }
+                SignerRevocation::After(serial, at) => {
+                    v.signer_revoked = Some(format!(
+                        "签章人证书 {serial} 已于 {at} 撤销；签章在撤销前作出，仍然有效"
+                    ));
+                }
+            }
+        }
         if CertificateStatus::stored(&cert.status) == CertificateStatus::Revoked {
             v.state = "revoked";
             v.state_zh = "已撤销";
@@ -1778,6 +1827,84 @@ impl App {
 pub(crate) struct VerifiedDocument {
     text: String,
     doc: SealedCertificate,
+    /// The signer certificates (serial, hex) of the PDF's `/Sig` and the OFD's signatures
+    /// with the time each signed (none for the old format).
+    signers: Vec<(String, SystemTime)>,
+}
+
+/// What the revocation list says of a document's signers.
+#[derive(Debug, PartialEq, Eq)]
+enum SignerRevocation {
+    /// No signer certificate is revoked.
+    None,
+    /// A signer certificate was revoked at or before its signature (serial): the signature is
+    /// not valid.
+    Before(String),
+    /// A signer certificate was revoked after its signature (serial, when): the signature
+    /// stays valid, as in common PKI practice (RFC 5280 §3.3, the revocation time).
+    After(String, String),
+}
+
+/// Checks the signers (serial, signing time) against the revocation list; a revocation
+/// before a signature wins over one after.
+fn signer_revocation(
+    signers: &[(String, SystemTime)],
+    revoked: &[jianfu_seal::pki::Revocation],
+) -> SignerRevocation {
+    let mut after = SignerRevocation::None;
+    for (serial, signed_at) in signers {
+        for r in revoked.iter().filter(|r| r.serial.to_string() == *serial) {
+            if r.revoked_at <= *signed_at {
+                return SignerRevocation::Before(serial.clone());
+            }
+            let ms = r
+                .revoked_at
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+            after = SignerRevocation::After(serial.clone(), crate::clock::fmt_ms(ms));
+        }
+    }
+    after
+}
+
+impl App {
+    /// Verifies the stored PDF `/Sig` and OFD of a GB/T 38540 certificate against the root
+    /// (no revocation list: the caller checks revocation at each verification) and answers
+    /// their signers with the time each signed, or the code of the check that failed.
+    async fn signed_file_signers(
+        &self,
+        cert_id: i64,
+        application_id: i64,
+        serial: &str,
+    ) -> Result<std::result::Result<Vec<(String, SystemTime)>, &'static str>> {
+        let Some((pdf, ofd)) =
+            jianfu_store::repo::certificates::signed_files(&self.store, cert_id).await?
+        else {
+            return Err(DomainError::internal());
+        };
+        let Some(ofd) = ofd else {
+            return Ok(Err("ofd_missing"));
+        };
+        let pdf = self.open_certificate_pdf(application_id, serial, &pdf)?;
+        let ofd = self.open_certificate_ofd(application_id, serial, &ofd)?;
+        let root = jianfu_seal::pki::TrustedRoot::new(self.root_certificate().await?)
+            .map_err(|_| DomainError::internal())?;
+        tokio::task::spawn_blocking(move || {
+            let mut signers = Vec::new();
+            let pdf = jianfu_seal::pdf_sign::verify_pdf_signature(&pdf, &root, &[])
+                .map_err(|e| e.code())?;
+            signers.push((pdf.signer_serial, pdf.time));
+            let ofd = jianfu_seal::ofd::verify_ofd(&ofd, &root, &[]).map_err(|e| e.code())?;
+            signers.extend(
+                ofd.signatures
+                    .into_iter()
+                    .map(|s| (s.signer_serial, s.time)),
+            );
+            Ok(signers)
+        })
+        .await
+        .map_err(|_| DomainError::internal())
+    }
 }
 
 /// Form for recording a step.
@@ -2187,5 +2314,52 @@ mod tests {
         let e = code("a.pdf", b"%PDF-1.7");
         assert_eq!(e.code, "attachment_damaged");
         assert!(e.message.contains("PDF 文件"), "{}", e.message);
+    }
+}
+
+#[cfg(test)]
+mod signer_revocation_tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use jianfu_seal::pki::{Revocation, Serial};
+
+    use super::{SignerRevocation, signer_revocation};
+
+    fn at(s: u64) -> std::time::SystemTime {
+        UNIX_EPOCH + Duration::from_secs(s)
+    }
+
+    fn revoked(n: u64, s: u64) -> Revocation {
+        Revocation {
+            serial: Serial::from_u64(n).unwrap(),
+            revoked_at: at(s),
+        }
+    }
+
+    #[test]
+    fn a_revocation_counts_against_the_signatures_made_at_or_after_it() {
+        let a = Serial::from_u64(10).unwrap().to_string();
+        let b = Serial::from_u64(11).unwrap().to_string();
+        let signers = vec![(a.clone(), at(1_000)), (b.clone(), at(2_000))];
+        assert_eq!(signer_revocation(&signers, &[]), SignerRevocation::None);
+        assert_eq!(
+            signer_revocation(&signers, &[revoked(12, 10)]),
+            SignerRevocation::None,
+            "another certificate"
+        );
+        assert!(matches!(
+            signer_revocation(&signers, &[revoked(10, 1_001)]),
+            SignerRevocation::After(s, _) if s == a
+        ));
+        // At the very second of the signature: not valid (RFC 5280, revoked from that time).
+        assert_eq!(
+            signer_revocation(&signers, &[revoked(11, 2_000)]),
+            SignerRevocation::Before(b.clone())
+        );
+        assert_eq!(
+            signer_revocation(&signers, &[revoked(10, 5_000), revoked(11, 1_500)]),
+            SignerRevocation::Before(b),
+            "a revocation before a signature wins"
+        );
     }
 }

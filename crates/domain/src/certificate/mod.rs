@@ -23,7 +23,7 @@ pub use issue::{
 };
 pub(crate) use issue::{CertificateTodos, VerifiedDocument, check_upload, text_field};
 pub use issue::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
-pub use pki::{CertificateFormat, PkiCertificateView, SEAL_MAKER_NAME};
+pub use pki::{CertificateFormat, PkiCertState, PkiCertificateView, SEAL_MAKER_NAME, pki_role_zh};
 pub use seals::{AUTHORITY_NAME, HolidayYearView, SealUseFilter, SealUseView, SealView};
 pub(crate) use seals::{NodeSeal, OpenSeal};
 

@@ -19,6 +19,7 @@ use super::issue::text_field;
 use super::seals::{AUTHORITY_NAME, open_blob};
 use crate::authz::Action;
 use crate::error::{DomainError, Result};
+use crate::page::{Page, PageRequest};
 use crate::{App, Ctx};
 
 /// The seal maker's name (CN of its certificate): the authority's seal-making system.
@@ -38,25 +39,87 @@ fn pki_error(e: jianfu_seal::PkiError) -> DomainError {
     DomainError::internal()
 }
 
+/// Where a certificate of the PKI stands at a moment: derived from its validity and its
+/// revocation, never stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PkiCertState {
+    /// Within its validity and not revoked.
+    Valid,
+    /// Revoked (the signer left the seal); wins over the validity.
+    Revoked,
+    /// Past its `notAfter`.
+    Expired,
+    /// Before its `notBefore`.
+    NotYetValid,
+}
+
+impl PkiCertState {
+    /// The state of a certificate valid `[not_before, not_after)` and revoked at `revoked_at`,
+    /// at `now` (milliseconds).
+    pub fn at(not_before: i64, not_after: i64, revoked_at: Option<i64>, now: i64) -> Self {
+        if revoked_at.is_some_and(|at| at <= now) {
+            Self::Revoked
+        } else if now < not_before {
+            Self::NotYetValid
+        } else if now >= not_after {
+            Self::Expired
+        } else {
+            Self::Valid
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Valid => "有效",
+            Self::Revoked => "已撤销",
+            Self::Expired => "已过期",
+            Self::NotYetValid => "未生效",
+        }
+    }
+}
+
+/// The Chinese name of a certificate's role (`root`, `seal_maker`, `signer`).
+pub fn pki_role_zh(role: &str) -> &'static str {
+    match role {
+        repo::ROOT => "根证书",
+        repo::SEAL_MAKER => "制章者证书",
+        _ => "签章人证书",
+    }
+}
+
 /// A certificate of the PKI as the seal administration sees it (never the key).
 #[derive(Clone, Debug, Serialize)]
 pub struct PkiCertificateView {
     pub id: i64,
     /// `root`, `seal_maker` or `signer`.
     pub role: String,
+    /// 根证书, 制章者证书 or 签章人证书.
+    pub role_zh: &'static str,
     /// Serial number, hex.
     pub serial: String,
     pub subject: String,
     pub account_id: Option<i64>,
     pub not_before: String,
     pub not_after: String,
+    /// Where it stands now.
+    pub state: PkiCertState,
     pub revoked_at: Option<String>,
     pub revoke_reason: Option<String>,
 }
 
-fn view(row: pki_certificate::Model) -> PkiCertificateView {
+fn view(row: pki_certificate::Model, now: i64) -> PkiCertificateView {
     PkiCertificateView {
         id: row.id,
+        role_zh: pki_role_zh(&row.role),
+        state: PkiCertState::at(row.not_before, row.not_after, row.revoked_at, now),
         role: row.role,
         serial: row.serial,
         subject: row.subject,
@@ -269,10 +332,25 @@ impl App {
             };
             let home = self.find_node(a.home_node_id).await?;
             if scope.covers(&home.path) {
-                out.push(view(row));
+                out.push(view(row, self.now_ms()));
             }
         }
         Ok(out)
+    }
+
+    /// One page of the PKI's certificates the caller sees (`/pki/certificates`): the root and
+    /// the seal maker, and the signers whose home unit lies where the caller manages seals.
+    pub async fn list_pki_certificates(
+        &self,
+        ctx: &Ctx,
+        r: PageRequest,
+    ) -> Result<Page<PkiCertificateView>> {
+        let scope = self
+            .visible_or_deny(ctx, Action::ManageSeals, "您的角色不能管理电子印章")
+            .await?;
+        let (rows, total) = repo::page_in(self.store.db(), &scope, r.offset(), r.per_page).await?;
+        let now = self.now_ms();
+        Ok(r.page(rows.into_iter().map(|row| view(row, now)).collect(), total))
     }
 
     /// Revokes signer certificate `id` (the signer left the seal) with a reason: an
@@ -315,7 +393,7 @@ impl App {
         let row = repo::by_id(self.store.db(), id)
             .await?
             .ok_or_else(DomainError::internal)?;
-        Ok(view(row))
+        Ok(view(row, self.now_ms()))
     }
 }
 

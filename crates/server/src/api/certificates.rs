@@ -39,6 +39,10 @@ pub struct VerifyOut {
     pub revoke_reason: Option<String>,
     /// The signature format in words: 旧格式 (JSON seal record) or GB/T 38540 签章.
     pub format_zh: Option<String>,
+    /// Set when a signer certificate of the PDF `/Sig` or the OFD was revoked after the
+    /// signature was made: the signature stays valid (`state` `authentic`) and this says which
+    /// certificate and when. A revocation before the signature makes `state` `invalid`.
+    pub signer_revoked: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -78,6 +82,7 @@ pub async fn verify(
             seal_id: v.seal_id,
             revoke_reason: v.revoke_reason,
             format_zh: v.format_zh.map(Into::into),
+            signer_revoked: v.signer_revoked,
         })
         .into_response(),
         Ok(None) => ApiError(DomainError::field(

@@ -212,6 +212,7 @@ impl Modify for Contract {
         comprehensive::appeal, comprehensive::answer_appeal,
         pki::root_pem, pki::root_der, pki::signers, pki::revoke,
         overview::overview,
+        pki::certificates,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

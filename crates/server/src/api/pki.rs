@@ -6,13 +6,17 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use jianfu_domain::certificate::PkiCertificateView;
+use jianfu_domain::page::PageRequest;
+use serde::Deserialize;
 use serde::Serialize;
+use utoipa::IntoParams;
 use utoipa::ToSchema;
 
 use crate::access::CurrentUser;
+use crate::api::PageOut;
 use crate::api::certificates::RefusalIn;
 use crate::error::{ApiError, Problem};
-use crate::extract::{Json as Body, Path};
+use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
 
 /// File name of the root certificate as downloaded.
@@ -67,6 +71,12 @@ pub struct PkiCertificateOut {
     pub not_after: String,
     pub revoked_at: Option<String>,
     pub revoke_reason: Option<String>,
+    /// 根证书, 制章者证书 or 签章人证书.
+    pub role_zh: String,
+    /// Now: `valid`, `revoked`, `expired` or `not_yet_valid`.
+    pub state: String,
+    /// 有效, 已撤销, 已过期 or 未生效.
+    pub state_zh: String,
 }
 
 impl From<PkiCertificateView> for PkiCertificateOut {
@@ -81,6 +91,9 @@ impl From<PkiCertificateView> for PkiCertificateOut {
             not_after: v.not_after,
             revoked_at: v.revoked_at,
             revoke_reason: v.revoke_reason,
+            role_zh: v.role_zh.into(),
+            state: v.state.as_str().into(),
+            state_zh: v.state.label_zh().into(),
         }
     }
 }
@@ -119,4 +132,34 @@ pub async fn revoke(
             .await?
             .into(),
     ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PkiPageParams {
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
+    page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
+    per_page: Option<u64>,
+}
+
+/// The PKI's certificates the caller sees: the root and the seal maker, then the signers of
+/// the accounts in the caller's seal administration, newest first, each with its state now.
+#[utoipa::path(get, path = "/api/v1/pki/certificates", params(PkiPageParams),
+    responses((status = 200, body = PageOut<PkiCertificateOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn certificates(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<PkiPageParams>,
+) -> Result<Json<PageOut<PkiCertificateOut>>, ApiError> {
+    let req = PageRequest::parse(p.page, p.per_page)?;
+    let page = s.app.list_pki_certificates(&user.ctx(), req).await?;
+    Ok(Json(PageOut {
+        items: page.items.into_iter().map(Into::into).collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
 }

@@ -19,6 +19,7 @@ pub mod me;
 pub mod monitoring;
 pub mod nodes;
 pub mod overview;
+pub mod pki;
 pub mod plaques;
 pub mod policy;
 pub mod report_forms;
@@ -235,6 +236,9 @@ fn done_message(code: &str) -> Option<&'static str> {
         "agri_cap_set" => "已设定周、月涉农报表上限",
         "monitoring_answered" => "已报送本月监测情况；回答“是”的各项已转为问题线索",
         "monitoring_ended" => "已结束该减负监测点",
+        "signer_certificate_revoked" => {
+            "已撤销该签章人证书；该签章人不能再用印，此后的签章核验为已撤销"
+        }
         _ => return None,
     })
 }

@@ -108,7 +108,8 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
             "/bulletin-drafts",
             "bulletin.export",
             "签发人",
-        ),
+        ), // The PKI's certificates (issue 18): the root, the seal maker and the signers.
+        ("sysadmin", "/pki/certificates", "pki.export", "序列号"),
     ];
     let mut seen_rows = 0;
     for (who, list, action, header) in cases {

@@ -782,6 +782,10 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/overview", OVERVIEW, false),
         ("GET", "/overview/export.xlsx", OVERVIEW, false),
         ("GET", "/api/v1/overview", OVERVIEW, false),
+        ("GET", "/pki/certificates", SYS, false),
+        ("GET", "/pki/certificates/export.xlsx", SYS, false),
+        ("POST", "/pki/certificates/revoke", SYS, false),
+        ("GET", "/api/v1/pki/certificates", SYS, false),
     ]
 }
 

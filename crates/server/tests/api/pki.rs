@@ -423,3 +423,259 @@ async fn client_text(t: &TestApp, path: &str) -> (StatusCode, String) {
     let s = r.status();
     (s, r.text().await.unwrap())
 }
+
+/// The state the certificates page's revoke form may change.
+async fn revoke_state(t: &TestApp) -> [i64; 3] {
+    [
+        scalar(
+            t,
+            "SELECT COUNT(*) FROM pki_certificate WHERE revoked_at IS NOT NULL",
+        )
+        .await,
+        scalar(
+            t,
+            "SELECT COUNT(*) FROM audit_entry WHERE action = 'pki.revoke'",
+        )
+        .await,
+        scalar(t, "SELECT COUNT(*) FROM pki_certificate").await,
+    ]
+}
+
+#[tokio::test]
+async fn the_certificates_page_lists_the_pki_and_revokes_a_signer_with_a_reason() {
+    let t = spawn_app().await;
+    let admin = t.login("sysadmin").await;
+    let worker_cert = signer_of(&t, &admin, "worker").await;
+    let id = worker_cert["id"].as_i64().unwrap();
+    let serial = worker_cert["serial"].as_str().unwrap().to_owned();
+
+    // The page: the root and the seal maker first, then the signers, with their state.
+    let (s, html) = admin.get_text("/pki/certificates").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("根证书") && html.contains("制章者证书"),
+        "{html}"
+    );
+    assert!(html.contains(&serial), "the worker's certificate is listed");
+    assert!(
+        html.contains("/pki/certificates/export.xlsx"),
+        "export link"
+    );
+    assert!(
+        html.contains("name=\"csrf_token\""),
+        "the revoke form has CSRF"
+    );
+    assert!(
+        !html.contains("已撤销</span>"),
+        "nothing is revoked in the demo"
+    );
+    // The API's page says the same, and pages.
+    let (s, v) = admin.get_api("/api/v1/pki/certificates?per_page=200").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items[0]["role"], "root");
+    assert_eq!(items[0]["role_zh"], "根证书");
+    assert_eq!(items[1]["role"], "seal_maker");
+    assert!(items.iter().all(|c| c["state"] == "valid"), "{v}");
+    let total = v["total"].as_u64().unwrap();
+    assert_eq!(
+        total,
+        u64::try_from(scalar(&t, "SELECT COUNT(*) FROM pki_certificate").await).unwrap(),
+        "the city's administrator sees every certificate"
+    );
+    // Its signers are exactly those of the signers' register.
+    let listed: std::collections::BTreeSet<i64> = items
+        .iter()
+        .filter(|c| c["role"] == "signer")
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    let register: std::collections::BTreeSet<i64> = signers(&admin)
+        .await
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, register);
+    let (s, p) = admin
+        .get_api("/api/v1/pki/certificates?page=2&per_page=1")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(p["items"][0]["role"], "seal_maker");
+    let (s, e) = admin.get_api("/api/v1/pki/certificates?per_page=0").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["code"], "per_page_invalid");
+    // Others may not see it.
+    let worker = t.login("worker").await;
+    assert_eq!(
+        worker.get("/pki/certificates").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let (s, _) = worker.get_api("/api/v1/pki/certificates").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // Bad input on the page: a clear message beside the field, nothing changed.
+    let before = revoke_state(&t).await;
+    let id_text = id.to_string();
+    let r = admin
+        .post_form(
+            "/pki/certificates/revoke",
+            &[("certificate_id", &id_text), ("reason", "  ")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("撤销理由"), "{html}");
+    assert!(
+        html.contains("error-summary") || html.contains("has-error"),
+        "{html}"
+    );
+    let r = admin
+        .post_form(
+            "/pki/certificates/revoke",
+            &[("certificate_id", ""), ("reason", "离职")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("请选择要撤销的签章人证书"), "{html}");
+    assert!(
+        html.contains("value=\"离职\""),
+        "what was typed stays: {html}"
+    );
+    let r = admin
+        .post_form(
+            "/pki/certificates/revoke",
+            &[("certificate_id", "999999"), ("reason", "离职")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = worker
+        .post_form(
+            "/pki/certificates/revoke",
+            &[("certificate_id", &id_text), ("reason", "离职")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Without the CSRF token the form is refused.
+    let r = admin
+        .client
+        .post(admin.url("/pki/certificates/revoke"))
+        .form(&[("certificate_id", id_text.as_str()), ("reason", "离职")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(revoke_state(&t).await, before);
+
+    // Revoked through the page: recorded, audited, shown with its date and reason.
+    let r = admin
+        .post_form(
+            "/pki/certificates/revoke",
+            &[("certificate_id", &id_text), ("reason", "调离本社区")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"],
+        "/pki/certificates?done=signer_certificate_revoked"
+    );
+    let after = revoke_state(&t).await;
+    assert_eq!(after, [before[0] + 1, before[1] + 1, before[2]]);
+    let (_, html) = admin
+        .get_text("/pki/certificates?done=signer_certificate_revoked")
+        .await;
+    assert!(html.contains("已撤销该签章人证书"), "flash");
+    assert!(
+        html.contains("已撤销</span>") && html.contains("调离本社区"),
+        "{html}"
+    );
+    let (_, v) = admin.get_api("/api/v1/pki/certificates?per_page=200").await;
+    let row = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(row["state"], "revoked");
+    assert_eq!(row["state_zh"], "已撤销");
+    assert_eq!(row["revoke_reason"], "调离本社区");
+    // Revoking it again from the page: a conflict shown on the page, nothing changed.
+    let r = admin
+        .post_form(
+            "/pki/certificates/revoke",
+            &[("certificate_id", &id_text), ("reason", "调离本社区")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("该签章人证书已撤销"));
+    assert_eq!(revoke_state(&t).await, after);
+}
+
+#[tokio::test]
+async fn online_verification_rechecks_the_signed_files_and_flags_a_signer_revoked_after_signing() {
+    let t = spawn_app().await;
+    let resident = t.login("resident").await;
+    let worker = t.login("worker").await;
+    let admin = t.login("sysadmin").await;
+    let signer = signer_of(&t, &admin, "worker").await;
+    let application = apply(&resident).await;
+    let (s, v) = worker
+        .post_api(
+            &format!("/api/v1/certificates/{application}/issue"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let serial = v["serial"].as_str().unwrap().to_owned();
+    let code = v["verify_url"]
+        .as_str()
+        .unwrap()
+        .rsplit("code=")
+        .next()
+        .unwrap()
+        .to_owned();
+    let api = format!("/api/v1/verify?serial={serial}&code={code}");
+    let page = format!("/verify?serial={serial}&code={code}");
+    let before: Value = client()
+        .get(t.url(&api))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(before["state"], "authentic", "{before}");
+    assert!(before["signer_revoked"].is_null(), "{before}");
+    let (_, html) = client_text(&t, &page).await;
+    assert!(!html.contains("verify-signer-revoked"), "{html}");
+
+    // The signer leaves the seal after signing: the signature made before stays valid, and
+    // both the API and the page say the certificate was revoked, and when.
+    let (s, r) = admin
+        .post_api(
+            &format!("/api/v1/pki/signers/{}/revoke", signer["id"]),
+            &json!({ "reason": "调离本社区" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let after: Value = client()
+        .get(t.url(&api))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["state"], "authentic", "{after}");
+    let note = after["signer_revoked"].as_str().expect("flagged");
+    assert!(note.contains(signer["serial"].as_str().unwrap()), "{note}");
+    assert!(note.contains("仍然有效"), "{note}");
+    assert!(
+        note.contains(r["revoked_at"].as_str().unwrap()),
+        "the revocation time: {note}"
+    );
+    let (s, html) = client_text(&t, &page).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"verify-signer-revoked\""), "{html}");
+    assert!(html.contains("仍然有效"), "{html}");
+}

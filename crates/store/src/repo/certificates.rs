@@ -72,3 +72,17 @@ pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>
         },
     ))
 }
+
+/// The signed files of certificate `id` as stored (encrypted): the PDF and, for a `ses-v4`
+/// certificate, the OFD. Read by online verification to re-check their signatures.
+pub async fn signed_files(
+    store: &Store,
+    id: i64,
+) -> Result<Option<(Vec<u8>, Option<Vec<u8>>)>, StoreError> {
+    Ok(certificate::Entity::find_by_id(id)
+        .select_only()
+        .columns([certificate::Column::Pdf, certificate::Column::Ofd])
+        .into_tuple::<(Vec<u8>, Option<Vec<u8>>)>()
+        .one(store.db())
+        .await?)
+}

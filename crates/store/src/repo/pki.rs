@@ -119,3 +119,35 @@ pub async fn revoke<C: ConnectionTrait>(
         .await?;
     Ok(done.rows_affected == 1)
 }
+
+/// One page of the PKI's certificates that `scope` sees, the root, then the seal maker (they
+/// belong to the whole authority and are shown to everyone who manages seals), then the
+/// signers whose account's home unit lies in `scope`, newest first; and how many there are.
+pub async fn page_in<C: ConnectionTrait>(
+    conn: &C,
+    scope: &crate::scope::Scope,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<pki_certificate::Model>, u64), StoreError> {
+    use sea_orm::PaginatorTrait;
+    use sea_orm::sea_query::{Condition, Query};
+
+    use crate::entity::account;
+    let signers_here = Query::select()
+        .column(account::Column::Id)
+        .from(account::Entity)
+        .cond_where(scope.holds(account::Column::HomeNodeId))
+        .to_owned();
+    let s = pki_certificate::Entity::find()
+        .filter(
+            Condition::any()
+                .add(pki_certificate::Column::Role.ne(SIGNER))
+                .add(pki_certificate::Column::AccountId.in_subquery(signers_here)),
+        )
+        .order_by_asc(pki_certificate::Column::Role.eq(SIGNER))
+        .order_by_asc(pki_certificate::Column::Role.eq(SEAL_MAKER))
+        .order_by_desc(pki_certificate::Column::Id);
+    let total = s.clone().count(conn).await?;
+    let rows = s.offset(offset).limit(limit).all(conn).await?;
+    Ok((rows, total))
+}
