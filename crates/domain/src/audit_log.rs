@@ -167,6 +167,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("monitoring.end", "结束减负监测点"),
     ("monitoring.answer", "报送月度监测情况"),
     ("monitoring.export", "导出减负监测点"),
+    ("case.public_report", "群众匿名举报"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

@@ -14,6 +14,7 @@ pub mod monitoring;
 pub mod nodes;
 pub mod pki;
 pub mod plaques;
+pub mod public_reports;
 pub mod report_forms;
 pub mod resets;
 pub mod second_factor;
@@ -210,6 +211,7 @@ impl Modify for Contract {
         comprehensive::review, comprehensive::respond, comprehensive::score, comprehensive::close,
         comprehensive::appeal, comprehensive::answer_appeal,
         pki::root_pem, pki::root_der, pki::signers, pki::revoke,
+        public_reports::report, public_reports::follow_up,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

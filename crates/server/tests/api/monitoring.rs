@@ -81,7 +81,11 @@ async fn a_point_answers_its_month_and_each_yes_opens_a_case() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = r.headers()["location"].to_str().unwrap().to_owned();
     let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
-    assert_eq!(t.audit_count("monitoring.designate").await, 2, "the demo's and this one");
+    assert_eq!(
+        t.audit_count("monitoring.designate").await,
+        2,
+        "the demo's and this one"
+    );
 
     // Bad designations change nothing.
     let city = t.login("supervisor").await;
@@ -306,6 +310,16 @@ async fn a_point_answers_its_month_and_each_yes_opens_a_case() {
     assert_eq!((run.examined, run.missed), (2, 1), "{run:?}");
     let again = t.app.record_missed_monitoring().await.unwrap();
     assert_eq!(again.missed, 0);
+    // Opened by the job, in nobody's name (no longer the designating supervisor's).
+    assert_eq!(
+        scalar(
+            &t,
+            "SELECT COUNT(*) FROM supervision_case WHERE kind = 'monitoring_missed' \
+             AND reported_by IS NULL AND source = 'monitoring'"
+        )
+        .await,
+        1
+    );
     // (The sessions expired while the clock moved.)
     let sup = t.login("district_supervisor").await;
     let city = t.login("supervisor").await;

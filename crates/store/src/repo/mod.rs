@@ -25,6 +25,7 @@ pub mod history;
 pub mod monitoring;
 pub mod pki;
 pub mod plaques;
+pub mod public_reports;
 pub mod report_forms;
 pub mod second_factors;
 pub mod sessions;
