@@ -169,6 +169,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("monitoring.export", "导出减负监测点"),
     ("overview.export", "导出减负工作总览"),
     ("pki.export", "导出签章人证书"),
+    ("case.public_report", "群众匿名举报"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

@@ -454,6 +454,8 @@ impl App {
         self.seed_demo_comprehensive().await?;
         progress("创建数据字典（一数一源、共享属性）");
         self.seed_demo_dictionary().await?;
+        progress("指定铁东区减负监测点并报送本月监测情况");
+        self.seed_demo_monitoring().await?;
         Ok(true)
     }
 
@@ -509,6 +511,42 @@ impl App {
             },
         )
         .await?;
+        Ok(())
+    }
+
+    /// One monitoring point (4.1-8) through the real use cases, so a new supervisor does not
+    /// meet an empty list: 铁东区's supervisor designates 示例和平社区 (the demo worker's
+    /// community), whose worker answers this month's checklist with four "no".
+    async fn seed_demo_monitoring(&self) -> Result<()> {
+        use crate::monitoring::{AnswerForm, DesignateForm, ItemAnswer};
+        let supervisor = self.demo_ctx("district_supervisor").await?;
+        let worker = self.demo_ctx("worker").await?;
+        let community = self.find_node_by_name("示例和平社区").await?.id;
+        let point = self
+            .designate_monitoring_point(
+                &supervisor,
+                &DesignateForm {
+                    community_id: community,
+                    note: "示例：首批减负监测点，每月报送".into(),
+                },
+            )
+            .await?;
+        let today = self.today();
+        let month = format!(
+            "{:04}-{:02}",
+            chrono::Datelike::year(&today),
+            chrono::Datelike::month(&today)
+        );
+        let items = jianfu_rules::monitoring::CheckItem::ALL
+            .into_iter()
+            .map(|i| ItemAnswer {
+                item: i.code().into(),
+                yes: Some(false),
+                description: String::new(),
+            })
+            .collect();
+        self.answer_monitoring(&worker, point.id, &AnswerForm { month, items })
+            .await?;
         Ok(())
     }
 

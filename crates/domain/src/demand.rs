@@ -664,6 +664,8 @@ pub struct CaseView {
     /// The reader is the unit the case is about (its notice names it): who reported the case
     /// is not shown to it (`reporter` is empty).
     pub reporter_hidden: bool,
+    /// Where the case came from.
+    pub source: crate::supervision::CaseSource,
     pub demanding_unit: String,
     pub description: String,
     pub claimed_number: Option<String>,
@@ -2609,7 +2611,10 @@ impl App {
             kind: Set("unadmitted_demand".into()),
             status: Set(CaseStatus::Open.as_str().into()),
             community_node_id: Set(c.id),
-            reported_by: Set(ctx.principal.account_id),
+            reported_by: Set(Some(ctx.principal.account_id)),
+            source: Set(crate::supervision::CaseSource::CommunityReport
+                .as_str()
+                .into()),
             demanding_unit: Set(unit.to_owned()),
             description: Set(description.to_owned()),
             claimed_number: Set(Some(claimed.to_owned()).filter(|s| !s.is_empty())),
@@ -2640,14 +2645,19 @@ impl App {
         community: NodeView,
         with_reporter: bool,
     ) -> Result<CaseView> {
-        let reporter = if with_reporter {
-            jianfu_store::entity::account::Entity::find_by_id(r.reported_by)
+        let source = crate::supervision::CaseSource::stored(&r.source);
+        let reporter = match (with_reporter, r.reported_by) {
+            (false, _) => String::new(),
+            (true, Some(account)) => jianfu_store::entity::account::Entity::find_by_id(account)
                 .one(self.store.db())
                 .await?
                 .map(|a| a.display_name)
-                .unwrap_or_default()
-        } else {
-            String::new()
+                .unwrap_or_default(),
+            // An anonymous report stays anonymous (its address is in the audit log only).
+            (true, None) if source == crate::supervision::CaseSource::PublicComplaint => {
+                "匿名举报人（不公开）".into()
+            }
+            (true, None) => format!("系统（{}）", source.label_zh()),
         };
         let status = CaseStatus::stored(&r.status);
         let overdue = match self.notice_row(r.id).await? {
@@ -2666,6 +2676,7 @@ impl App {
             community_name: community.name,
             reporter,
             reporter_hidden: !with_reporter,
+            source,
             overdue,
             escalated: r.escalated_at.is_some(),
             escalated_to,

@@ -30,6 +30,7 @@ pub mod overview;
 pub mod page;
 pub mod personal_data;
 pub mod plaque;
+pub mod public_report;
 pub mod rectification;
 pub mod report_form;
 pub mod second_factor;

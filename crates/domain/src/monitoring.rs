@@ -755,7 +755,8 @@ impl App {
                 kind: Set(relapse_kind(*item).into()),
                 status: Set(CaseStatus::Open.as_str().into()),
                 community_node_id: Set(community.id),
-                reported_by: Set(ctx.principal.account_id),
+                reported_by: Set(Some(ctx.principal.account_id)),
+                source: Set(crate::supervision::CaseSource::Monitoring.as_str().into()),
                 demanding_unit: Set("见情况说明".into()),
                 description: Set(format!(
                     "监测点 {} {month_text} 月度监测：{} 是。{description}",
@@ -890,13 +891,13 @@ impl App {
             code: reason.code.to_owned(),
             message: reason.message.to_string(),
         };
-        // The case is reported in the name of the supervisor who designated the point: the
-        // table needs an account, and it is that department that follows the point up.
+        // Opened by the scheduled job: no reporting account (the audit names the job).
         let case = supervision_case::ActiveModel {
             kind: Set(MISSED_KIND.into()),
             status: Set(CaseStatus::Open.as_str().into()),
             community_node_id: Set(community.id),
-            reported_by: Set(point.designated_by),
+            reported_by: Set(None),
+            source: Set(crate::supervision::CaseSource::Monitoring.as_str().into()),
             demanding_unit: Set(community.name.clone()),
             description: Set(format!("减负监测点 {} {}", community.name, finding.message)),
             claimed_number: Set(None),

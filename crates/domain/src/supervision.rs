@@ -51,6 +51,57 @@ impl CaseDecision {
     }
 }
 
+/// Where a case came from (stored as `as_str` in `supervision_case.source`; issue 14 §1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSource {
+    /// A community refused an unadmitted demand and reported it (4.2-5).
+    CommunityReport,
+    /// A detector found it in the data (an overdue temporary plaque, 4.1-5).
+    Detector,
+    /// A supervisor's inspection (明察暗访, 5.3-1).
+    Inspection,
+    /// A resident's or community worker's anonymous report from the public site (5.3-1).
+    PublicComplaint,
+    /// A monitoring point's answer or missed month (4.1-8).
+    Monitoring,
+}
+
+impl CaseSource {
+    pub const ALL: [CaseSource; 5] = [
+        Self::CommunityReport,
+        Self::Detector,
+        Self::Inspection,
+        Self::PublicComplaint,
+        Self::Monitoring,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CommunityReport => "community_report",
+            Self::Detector => "detector",
+            Self::Inspection => "inspection",
+            Self::PublicComplaint => "public_complaint",
+            Self::Monitoring => "monitoring",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::CommunityReport => "社区(村)报告",
+            Self::Detector => "系统比对发现",
+            Self::Inspection => "明察暗访",
+            Self::PublicComplaint => "群众匿名举报",
+            Self::Monitoring => "减负监测点",
+        }
+    }
+    /// The source of a stored row (an unknown text reads as a community's report).
+    pub fn stored(s: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .unwrap_or(Self::CommunityReport)
+    }
+}
+
 /// The longest opinion or reason.
 const MAX_OPINION: usize = 500;
 
@@ -274,8 +325,11 @@ impl App {
             })
             .await?;
         if c.reporter_hidden {
-            let reported = crate::audit_log::action_label("case.report");
-            for s in steps.iter_mut().filter(|s| s.what == reported) {
+            let reported = [
+                crate::audit_log::action_label("case.report"),
+                crate::audit_log::action_label("case.public_report"),
+            ];
+            for s in steps.iter_mut().filter(|s| reported.contains(&s.what)) {
                 s.who = "（不公开）".into();
             }
         }

@@ -111,6 +111,7 @@ fn moved_modules_build_no_query() {
         "personal_data.rs",
         "certificate/catalogue.rs",
         "overview.rs",
+        "public_report.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

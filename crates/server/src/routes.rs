@@ -1923,16 +1923,52 @@ pub fn route_table() -> Vec<RouteSpec> {
             views::pki::export,
         ),
         r(
-            post,
+            post.clone(),
             "/pki/certificates/revoke",
             Act(A::ManageSeals),
             views::pki::revoke,
         ),
         r(
-            get,
+            get.clone(),
             "/api/v1/pki/certificates",
             Act(A::ManageSeals),
             api::pki::certificates,
+        // Anonymous public reports and their follow-up codes (issue 14 §1).
+        r(
+            get.clone(),
+            "/report-violation",
+            Public,
+            views::public_reports::report_form,
+        ),
+        r(
+            post.clone(),
+            "/report-violation",
+            Public,
+            views::public_reports::report_submit,
+        ),
+        r(
+            get.clone(),
+            "/cases/follow-up",
+            Public,
+            views::public_reports::follow_up_form,
+        ),
+        r(
+            post.clone(),
+            "/cases/follow-up",
+            Public,
+            views::public_reports::follow_up_submit,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/public-reports",
+            Public,
+            api::public_reports::report,
+        ),
+        r(
+            post,
+            "/api/v1/cases/follow-up",
+            Public,
+            api::public_reports::follow_up,
         ),
     ]
 }

@@ -29,6 +29,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Failed certificate verifications per client address (20 per 10 minutes).
     pub verify_failures: Arc<crate::limit::FailureLimiter>,
+    /// Anonymous public reports per client address (5 per hour).
+    pub public_reports: Arc<crate::limit::FailureLimiter>,
+    /// Follow-up codes that found no case, per client address (10 per 10 minutes).
+    pub follow_up_failures: Arc<crate::limit::FailureLimiter>,
 }
 
 impl AppState {
@@ -38,6 +42,8 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
             verify_failures: Arc::new(crate::limit::FailureLimiter::new(20, 10 * 60 * 1000)),
+            public_reports: Arc::new(crate::limit::FailureLimiter::new(5, 60 * 60 * 1000)),
+            follow_up_failures: Arc::new(crate::limit::FailureLimiter::new(10, 10 * 60 * 1000)),
         }
     }
 }

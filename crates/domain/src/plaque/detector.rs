@@ -136,7 +136,8 @@ impl App {
                 kind: Set(OVERDUE_KIND.into()),
                 status: Set(crate::demand::CaseStatus::Open.as_str().into()),
                 community_node_id: Set(unit.id),
-                reported_by: Set(reporter),
+                reported_by: Set(Some(reporter)),
+                source: Set(crate::supervision::CaseSource::Detector.as_str().into()),
                 demanding_unit: Set(unit.name.clone()),
                 description: Set(format!(
                     "临时加挂牌子“{name}”（准入编号 {}，工作任务：{}）工作已于 {} 结束，至 {today} 仍悬挂未清理",

@@ -577,6 +577,10 @@ pub struct CaseOut {
     pub escalated: bool,
     /// The node it was escalated to (e.g. 鞍山市), empty until then.
     pub escalated_to: String,
+    /// Where it came from: `community_report`, `detector`, `inspection`, `public_complaint`
+    /// (an anonymous report: who made it is shown to nobody) or `monitoring`.
+    pub source: String,
+    pub source_zh: String,
 }
 
 impl From<CaseView> for CaseOut {
@@ -594,6 +598,8 @@ impl From<CaseView> for CaseOut {
             overdue: c.overdue,
             escalated: c.escalated,
             escalated_to: c.escalated_to,
+            source: c.source.as_str().to_owned(),
+            source_zh: c.source.label_zh().to_owned(),
         }
     }
 }

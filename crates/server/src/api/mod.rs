@@ -15,6 +15,7 @@ pub mod nodes;
 pub mod overview;
 pub mod pki;
 pub mod plaques;
+pub mod public_reports;
 pub mod report_forms;
 pub mod resets;
 pub mod second_factor;
@@ -213,6 +214,7 @@ impl Modify for Contract {
         pki::root_pem, pki::root_der, pki::signers, pki::revoke,
         overview::overview,
         pki::certificates,
+        public_reports::report, public_reports::follow_up,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

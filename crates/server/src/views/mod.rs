@@ -399,3 +399,4 @@ pub fn timeline(
 pub fn when(ms: i64) -> String {
     jianfu_domain::clock::fmt_ms(ms)
 }
+pub mod public_reports;

@@ -28,6 +28,7 @@ mod monitoring;
 mod pki;
 mod plaques;
 mod portal;
+mod public_reports;
 mod registration;
 mod report_forms;
 mod second_factor;

@@ -786,6 +786,13 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/pki/certificates/export.xlsx", SYS, false),
         ("POST", "/pki/certificates/revoke", SYS, false),
         ("GET", "/api/v1/pki/certificates", SYS, false),
+        // Anonymous public reports and follow-up codes (issue 14 §1): no login.
+        ("GET", "/report-violation", PUBLIC, true),
+        ("POST", "/report-violation", PUBLIC, true),
+        ("GET", "/cases/follow-up", PUBLIC, true),
+        ("POST", "/cases/follow-up", PUBLIC, true),
+        ("POST", "/api/v1/public-reports", PUBLIC, true),
+        ("POST", "/api/v1/cases/follow-up", PUBLIC, true),
     ]
 }
 

@@ -42,6 +42,25 @@ async fn a_point_answers_its_month_and_each_yes_opens_a_case() {
     let heping = t.node_id("示例和平社区").await;
     let xinhua = t.node_id("示例新华社区").await;
 
+    // The demo designates 示例和平社区 with this month answered, so the list is not empty and
+    // nothing is due; the test ends that designation to walk a new one from the start.
+    let month = format!("{:04}-{:02}", t.today().year(), t.today().month());
+    let (s, list) = sup.get_api("/api/v1/monitoring-points").await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    assert_eq!(list["total"], 1, "{list}");
+    let demo = list["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(list["items"][0]["community_id"], heping, "{list}");
+    assert!(list["items"][0]["due_month"].is_null(), "{list}");
+    let (_, d) = sup
+        .get_api(&format!("/api/v1/monitoring-points/{demo}"))
+        .await;
+    assert_eq!(d["answers"][0]["month"], month.as_str(), "{d}");
+    assert_eq!(d["answers"][0]["status"], "answered", "{d}");
+    t.app
+        .end_monitoring_point(&t.ctx("district_supervisor").await, demo)
+        .await
+        .unwrap();
+
     // Designated through the page: the select offers the district's communities.
     let (s, html) = sup.get_text("/monitoring-points").await;
     assert_eq!(s, StatusCode::OK);
@@ -62,7 +81,11 @@ async fn a_point_answers_its_month_and_each_yes_opens_a_case() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = r.headers()["location"].to_str().unwrap().to_owned();
     let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
-    assert_eq!(t.audit_count("monitoring.designate").await, 1);
+    assert_eq!(
+        t.audit_count("monitoring.designate").await,
+        2,
+        "the demo's and this one"
+    );
 
     // Bad designations change nothing.
     let city = t.login("supervisor").await;
@@ -115,7 +138,6 @@ async fn a_point_answers_its_month_and_each_yes_opens_a_case() {
 
     // The month due is in the worker's inbox, linking to the point.
     let worker = t.login("worker").await;
-    let month = format!("{:04}-{:02}", t.today().year(), t.today().month());
     let inbox = t.app.inbox(&t.ctx("worker").await).await.unwrap();
     let due = inbox
         .items
@@ -284,9 +306,20 @@ async fn a_point_answers_its_month_and_each_yes_opens_a_case() {
     let first_of_next = next.with_day(1).unwrap();
     t.move_clock_to(first_of_next);
     let run = t.app.record_missed_monitoring().await.unwrap();
+    // (The demo's ended point, its month answered, has nothing due.)
     assert_eq!((run.examined, run.missed), (2, 1), "{run:?}");
     let again = t.app.record_missed_monitoring().await.unwrap();
     assert_eq!(again.missed, 0);
+    // Opened by the job, in nobody's name (no longer the designating supervisor's).
+    assert_eq!(
+        scalar(
+            &t,
+            "SELECT COUNT(*) FROM supervision_case WHERE kind = 'monitoring_missed' \
+             AND reported_by IS NULL AND source = 'monitoring'"
+        )
+        .await,
+        1
+    );
     // (The sessions expired while the clock moved.)
     let sup = t.login("district_supervisor").await;
     let city = t.login("supervisor").await;

@@ -295,9 +295,10 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
     );
     assert!(theirs[0].reporter_hidden && theirs[0].reporter.is_empty());
 
-    // Monitoring points (4.1-8) in two communities, one of them ended.
+    // Monitoring points (4.1-8) in two communities, one of them ended (示例和平社区's is
+    // the demo's).
     let mut monitoring = Vec::new();
-    for (name, end) in [("示例和平社区", false), ("示例新华社区", true)] {
+    for (name, end) in [("示例新华社区", true)] {
         let p = t
             .app
             .designate_monitoring_point(
@@ -314,6 +315,8 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
         }
         monitoring.push(p.id);
     }
+    let demo_point: i64 = crate::auth::scalar(&t, "SELECT MIN(id) FROM monitoring_point").await;
+    monitoring.push(demo_point);
 
     let cases: Vec<(i64, i64)> = supervision_case::Entity::find()
         .select_only()

@@ -13,7 +13,8 @@ pub struct Model {
     pub kind: String,
     pub status: String,
     pub community_node_id: i64,
-    pub reported_by: i64,
+    /// The reporting account; `None` for an anonymous public report or a scheduled job's case.
+    pub reported_by: Option<i64>,
     pub demanding_unit: String,
     pub description: String,
     pub claimed_number: Option<String>,
@@ -29,6 +30,11 @@ pub struct Model {
     pub escalated_to_node_id: Option<i64>,
     /// The monitoring point's answer (or missed month) a case was opened from (4.1-8).
     pub monitoring_answer_id: Option<i64>,
+    /// Where the case came from: `community_report`, `detector`, `inspection`,
+    /// `public_complaint` or `monitoring`.
+    pub source: String,
+    /// The SM3 hash (hex) of a public report's one-time follow-up code; never the code.
+    pub follow_up_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

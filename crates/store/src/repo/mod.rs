@@ -29,6 +29,7 @@ pub mod overview;
 pub mod personal_data;
 pub mod pki;
 pub mod plaques;
+pub mod public_reports;
 pub mod report_forms;
 pub mod second_factors;
 pub mod sessions;
