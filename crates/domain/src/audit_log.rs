@@ -167,6 +167,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("monitoring.end", "结束减负监测点"),
     ("monitoring.answer", "报送月度监测情况"),
     ("monitoring.export", "导出减负监测点"),
+    ("department_rating.rate", "评议部门和街道"),
+    ("department_rating.correct", "更正部门评议"),
+    ("department_rating.export", "导出部门评议排名"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

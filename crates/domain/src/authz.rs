@@ -279,10 +279,19 @@ pub enum Action {
     DesignateMonitoringPoint,
     /// Answer one's own community's monthly monitoring checklist (4.1-8).
     AnswerMonitoring,
+    /// Rate, for one's own community, the departments and streets that placed demands on it
+    /// (社区评议部门, 5.3-2).
+    RateDepartment,
+    /// See the ranking of the departments and streets of one's jurisdiction by the
+    /// communities' ratings, with the facts the product knows (5.3-2).
+    ViewDepartmentRanking,
+    /// See one's own unit's rating and comments, without who gave them (5.3-2): the unit of the
+    /// grant itself ([`own_units`]), not the subtree it serves.
+    ViewOwnRating,
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 56] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -336,6 +345,9 @@ impl Action {
         Self::ViewMonitoring,
         Self::DesignateMonitoringPoint,
         Self::AnswerMonitoring,
+        Self::RateDepartment,
+        Self::ViewDepartmentRanking,
+        Self::ViewOwnRating,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -393,6 +405,9 @@ impl Action {
             Self::ViewMonitoring => "查看减负监测点",
             Self::DesignateMonitoringPoint => "指定减负监测点",
             Self::AnswerMonitoring => "报送月度监测情况",
+            Self::RateDepartment => "评议部门和街道",
+            Self::ViewDepartmentRanking => "查看部门评议排名",
+            Self::ViewOwnRating => "查看本单位评议结果",
         }
     }
 }
@@ -511,6 +526,16 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::ViewMonitoring => matches!(role, R::Supervisor | R::CommunityWorker | R::CommunityHead),
         A::DesignateMonitoringPoint => role == R::Supervisor,
         A::AnswerMonitoring => matches!(role, R::CommunityWorker | R::CommunityHead),
+        // 5.3-2 评议考核: communities rate the units that place work on them; the district and
+        // city see the ranking; a rated unit sees its own result.
+        A::RateDepartment => matches!(role, R::CommunityWorker | R::CommunityHead),
+        A::ViewDepartmentRanking => {
+            matches!(role, R::Supervisor | R::DistrictApprover | R::CityApprover)
+        }
+        A::ViewOwnRating => matches!(
+            role,
+            R::DistrictDepartment | R::CityDepartment | R::StaffingOffice | R::StreetOfficial
+        ),
     }
 }
 
@@ -805,6 +830,7 @@ mod tests {
                     A::NominateComprehensive,
                     A::ViewMonitoring,
                     A::AnswerMonitoring,
+                    A::RateDepartment,
                 ],
             ),
             (
@@ -829,6 +855,7 @@ mod tests {
                     A::NominateComprehensive,
                     A::ViewMonitoring,
                     A::AnswerMonitoring,
+                    A::RateDepartment,
                 ],
             ),
             (
@@ -848,6 +875,7 @@ mod tests {
                     A::CompleteSelfInspection,
                     A::ViewComprehensive,
                     A::ReviewNomination,
+                    A::ViewOwnRating,
                 ],
             ),
             (
@@ -859,6 +887,7 @@ mod tests {
                     A::ViewDemands,
                     A::ViewDataDictionary,
                     A::AnswerNotice,
+                    A::ViewOwnRating,
                 ],
             ),
             (
@@ -871,6 +900,7 @@ mod tests {
                     A::AnswerNotice,
                     A::ViewPlaques,
                     A::ApproveTemporaryPlaque,
+                    A::ViewOwnRating,
                 ],
             ),
             (
@@ -892,6 +922,7 @@ mod tests {
                     A::LaunchCampaign,
                     A::ViewComprehensive,
                     A::SetAgriFormCap,
+                    A::ViewDepartmentRanking,
                 ],
             ),
             (
@@ -903,6 +934,7 @@ mod tests {
                     A::ViewDemands,
                     A::ViewDataDictionary,
                     A::AnswerNotice,
+                    A::ViewOwnRating,
                 ],
             ),
             (
@@ -923,6 +955,7 @@ mod tests {
                     A::ManageCatalogue,
                     A::ViewPlaques,
                     A::ViewComprehensive,
+                    A::ViewDepartmentRanking,
                 ],
             ),
             (
@@ -948,6 +981,7 @@ mod tests {
                     A::ViewComprehensive,
                     A::ViewMonitoring,
                     A::DesignateMonitoringPoint,
+                    A::ViewDepartmentRanking,
                 ],
             ),
             (

@@ -7,6 +7,7 @@ pub mod bulletins;
 pub mod certificates;
 pub mod comprehensive;
 pub mod demands;
+pub mod department_rating;
 pub mod dictionary;
 pub mod evaluations;
 pub mod import;
@@ -210,6 +211,8 @@ impl Modify for Contract {
         comprehensive::review, comprehensive::respond, comprehensive::score, comprehensive::close,
         comprehensive::appeal, comprehensive::answer_appeal,
         pki::root_pem, pki::root_der, pki::signers, pki::revoke,
+        department_rating::ranking, department_rating::rate, department_rating::targets,
+        department_rating::mine, department_rating::unit,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

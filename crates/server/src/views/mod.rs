@@ -7,6 +7,7 @@ pub mod certificates;
 pub mod comprehensive;
 pub mod demand_kinds;
 pub mod demands;
+pub mod department_rating;
 pub mod dictionary;
 pub mod evaluations;
 pub mod home;
@@ -125,6 +126,21 @@ impl Chrome {
                 ),
                 ("/tokens", "API 令牌", p.may(Action::ManageApiTokens)),
                 ("/me/second-factor", "动态口令", !p.must_change_password),
+                (
+                    "/department-ratings/rate",
+                    "评议部门",
+                    p.may(Action::RateDepartment),
+                ),
+                (
+                    "/department-ratings",
+                    "部门评议",
+                    p.may(Action::ViewDepartmentRanking),
+                ),
+                (
+                    "/department-ratings/mine",
+                    "本单位评议",
+                    p.may(Action::ViewOwnRating),
+                ),
             ];
             items.push(("/policy", "政策原文", true));
             for (href, label, show) in items {
@@ -233,6 +249,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "agri_cap_set" => "已设定周、月涉农报表上限",
         "monitoring_answered" => "已报送本月监测情况；回答“是”的各项已转为问题线索",
         "monitoring_ended" => "已结束该减负监测点",
+        "department_rated" => "已保存评议；本年度评议截止前可以更正",
         _ => return None,
     })
 }

@@ -109,6 +109,13 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
             "bulletin.export",
             "签发人",
         ),
+        // The department ranking (5.3-2): the demo's rated department.
+        (
+            "district_supervisor",
+            "/department-ratings",
+            "department_rating.export",
+            "被评议单位",
+        ),
     ];
     let mut seen_rows = 0;
     for (who, list, action, header) in cases {

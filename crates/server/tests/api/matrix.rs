@@ -197,6 +197,26 @@ const COMPREHENSIVE_RUN_GATE: &[&str] = &["supervisor", "district_supervisor"];
 const RESIDENT: &[&str] = &["resident"];
 /// Who sees monitoring points (4.1-8): the supervisors and the community's staff.
 const MONITORING_VIEW: &[&str] = &["supervisor", "district_supervisor", "head", "worker"];
+/// Who sees the department ranking (5.3-2): the district's and city's supervisors and approvers.
+const RANKING: &[&str] = &[
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+];
+/// The rated units' own staff: departments (the staffing office is one) and streets.
+const RATED: &[&str] = &["city_dept", "district_dept", "staffing", "street"];
+/// A unit's result: the ranking's readers and the units themselves.
+const RATING_READ: &[&str] = &[
+    "city_approver",
+    "city_dept",
+    "supervisor",
+    "district_approver",
+    "district_dept",
+    "district_supervisor",
+    "staffing",
+    "street",
+];
 const LEDGER: &[&str] = &[
     "city_approver",
     "supervisor",
@@ -770,6 +790,30 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             "POST",
             "/api/v1/monitoring-points/{id}/end",
             SUPERVISORS,
+            false,
+        ),
+        // Communities rate departments (5.3-2): {id} is the role's node — a unit for the
+        // departments, streets and supervisors (their own or in their jurisdiction), a place
+        // for the approvers (404, not a unit).
+        ("GET", "/department-ratings", RANKING, false),
+        ("GET", "/department-ratings/export.xlsx", RANKING, false),
+        ("GET", "/department-ratings/rate", COMMUNITY, false),
+        ("POST", "/department-ratings/rate", COMMUNITY, false),
+        ("GET", "/department-ratings/mine", RATED, false),
+        ("GET", "/department-ratings/units/{id}", RATING_READ, false),
+        ("GET", "/api/v1/department-ratings", RANKING, false),
+        ("POST", "/api/v1/department-ratings", COMMUNITY, false),
+        (
+            "GET",
+            "/api/v1/department-ratings/targets",
+            COMMUNITY,
+            false,
+        ),
+        ("GET", "/api/v1/department-ratings/mine", RATED, false),
+        (
+            "GET",
+            "/api/v1/department-ratings/units/{id}",
+            RATING_READ,
             false,
         ),
     ]
