@@ -170,6 +170,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("overview.export", "导出减负工作总览"),
     ("pki.export", "导出签章人证书"),
     ("case.public_report", "群众匿名举报"),
+    ("department_rating.rate", "评议部门和街道"),
+    ("department_rating.correct", "更正部门评议"),
+    ("department_rating.export", "导出部门评议排名"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

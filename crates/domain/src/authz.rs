@@ -282,10 +282,19 @@ pub enum Action {
     /// See the overview of one's level (the city's or a district's dashboards, 5.3): burden
     /// hours per community, demands by month, cases, rectifications on time.
     ViewOverview,
+    /// Rate, for one's own community, the departments and streets that placed demands on it
+    /// (社区评议部门, 5.3-2).
+    RateDepartment,
+    /// See the ranking of the departments and streets of one's jurisdiction by the
+    /// communities' ratings, with the facts the product knows (5.3-2).
+    ViewDepartmentRanking,
+    /// See one's own unit's rating and comments, without who gave them (5.3-2): the unit of the
+    /// grant itself ([`own_units`]), not the subtree it serves.
+    ViewOwnRating,
 }
 
 impl Action {
-    pub const ALL: [Action; 54] = [
+    pub const ALL: [Action; 57] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -340,6 +349,9 @@ impl Action {
         Self::DesignateMonitoringPoint,
         Self::AnswerMonitoring,
         Self::ViewOverview,
+        Self::RateDepartment,
+        Self::ViewDepartmentRanking,
+        Self::ViewOwnRating,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -398,6 +410,9 @@ impl Action {
             Self::DesignateMonitoringPoint => "指定减负监测点",
             Self::AnswerMonitoring => "报送月度监测情况",
             Self::ViewOverview => "查看减负工作总览",
+            Self::RateDepartment => "评议部门和街道",
+            Self::ViewDepartmentRanking => "查看部门评议排名",
+            Self::ViewOwnRating => "查看本单位评议结果",
         }
     }
 }
@@ -519,6 +534,16 @@ pub fn permits(role: Role, action: Action) -> bool {
         // 5.3 监督检查: those who oversee a level — its supervising departments (the list
         // keeper among them) and its Party committee and government.
         A::ViewOverview => matches!(role, R::Supervisor | R::DistrictApprover | R::CityApprover),
+        // 5.3-2 评议考核: communities rate the units that place work on them; the district and
+        // city see the ranking; a rated unit sees its own result.
+        A::RateDepartment => matches!(role, R::CommunityWorker | R::CommunityHead),
+        A::ViewDepartmentRanking => {
+            matches!(role, R::Supervisor | R::DistrictApprover | R::CityApprover)
+        }
+        A::ViewOwnRating => matches!(
+            role,
+            R::DistrictDepartment | R::CityDepartment | R::StaffingOffice | R::StreetOfficial
+        ),
     }
 }
 
@@ -813,6 +838,7 @@ mod tests {
                     A::NominateComprehensive,
                     A::ViewMonitoring,
                     A::AnswerMonitoring,
+                    A::RateDepartment,
                 ],
             ),
             (
@@ -837,6 +863,7 @@ mod tests {
                     A::NominateComprehensive,
                     A::ViewMonitoring,
                     A::AnswerMonitoring,
+                    A::RateDepartment,
                 ],
             ),
             (
@@ -856,6 +883,7 @@ mod tests {
                     A::CompleteSelfInspection,
                     A::ViewComprehensive,
                     A::ReviewNomination,
+                    A::ViewOwnRating,
                 ],
             ),
             (
@@ -867,6 +895,7 @@ mod tests {
                     A::ViewDemands,
                     A::ViewDataDictionary,
                     A::AnswerNotice,
+                    A::ViewOwnRating,
                 ],
             ),
             (
@@ -879,6 +908,7 @@ mod tests {
                     A::AnswerNotice,
                     A::ViewPlaques,
                     A::ApproveTemporaryPlaque,
+                    A::ViewOwnRating,
                 ],
             ),
             (
@@ -901,6 +931,7 @@ mod tests {
                     A::ViewComprehensive,
                     A::SetAgriFormCap,
                     A::ViewOverview,
+                    A::ViewDepartmentRanking,
                 ],
             ),
             (
@@ -912,6 +943,7 @@ mod tests {
                     A::ViewDemands,
                     A::ViewDataDictionary,
                     A::AnswerNotice,
+                    A::ViewOwnRating,
                 ],
             ),
             (
@@ -933,6 +965,7 @@ mod tests {
                     A::ViewPlaques,
                     A::ViewComprehensive,
                     A::ViewOverview,
+                    A::ViewDepartmentRanking,
                 ],
             ),
             (
@@ -959,6 +992,7 @@ mod tests {
                     A::ViewMonitoring,
                     A::DesignateMonitoringPoint,
                     A::ViewOverview,
+                    A::ViewDepartmentRanking,
                 ],
             ),
             (

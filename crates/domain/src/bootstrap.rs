@@ -456,7 +456,85 @@ impl App {
         self.seed_demo_dictionary().await?;
         progress("指定铁东区减负监测点并报送本月监测情况");
         self.seed_demo_monitoring().await?;
+        progress("示例光明社区、示例新华社区评议铁东区卫生健康局");
+        self.seed_demo_department_ratings(&hash).await?;
         Ok(true)
+    }
+
+    /// Two communities of 铁东区 (示例光明社区, 示例新华社区, each with a demo worker account
+    /// `guangming_worker` / `xinhua_worker`) rate 铁东区卫生健康局, which placed the demo demands
+    /// on them, through the rating use case (5.3-2). With two raters the ranking lists it
+    /// unpublished; 示例和平社区's `worker` still has it to rate and makes the third.
+    async fn seed_demo_department_ratings(&self, hash: &str) -> Result<()> {
+        use crate::department_rating::{RateForm, RatingAnswer};
+        let unit = self.find_node_by_name("铁东区卫生健康局").await?;
+        let answers = |r: [&str; 5]| {
+            jianfu_rules::department_rating::QUESTIONS
+                .iter()
+                .zip(r)
+                .map(|(q, r)| RatingAnswer {
+                    question: q.code.into(),
+                    rating: r.into(),
+                })
+                .collect()
+        };
+        for (username, display, community, given, comment) in [
+            (
+                "guangming_worker",
+                "示例光明社区工作者",
+                "示例光明社区",
+                [
+                    "satisfied",
+                    "neutral",
+                    "satisfied",
+                    "very_satisfied",
+                    "satisfied",
+                ],
+                "健康档案核对的表格希望与上级系统打通，避免重复录入。",
+            ),
+            (
+                "xinhua_worker",
+                "示例新华社区工作者",
+                "示例新华社区",
+                [
+                    "very_satisfied",
+                    "satisfied",
+                    "neutral",
+                    "satisfied",
+                    "satisfied",
+                ],
+                "",
+            ),
+        ] {
+            let home = self.find_node_by_name(community).await?;
+            let row = node::Entity::find_by_id(home.id)
+                .one(self.store.db())
+                .await?
+                .ok_or_else(|| DomainError::not_found(community))?;
+            self.insert_account(
+                username,
+                display,
+                &row,
+                hash,
+                false,
+                &[Role::CommunityWorker],
+            )
+            .await?;
+            let ctx = self.demo_ctx(username).await?;
+            self.rate_department(
+                &ctx,
+                &RateForm {
+                    community_id: home.id,
+                    unit_id: unit.id,
+                    year: 0,
+                    answers: answers(given),
+                    comment: comment.into(),
+                    correct: false,
+                },
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// 铁东区's comprehensive evaluation of this year (4.3-4), designed by its 民政局 through

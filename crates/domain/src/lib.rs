@@ -16,6 +16,7 @@ pub mod credential_reset;
 pub mod data_dictionary;
 pub mod demand;
 pub mod demand_kinds;
+pub mod department_rating;
 pub mod division;
 pub mod error;
 pub mod escalation;

@@ -112,6 +112,7 @@ fn moved_modules_build_no_query() {
         "certificate/catalogue.rs",
         "overview.rs",
         "public_report.rs",
+        "department_rating.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

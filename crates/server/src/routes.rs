@@ -78,6 +78,8 @@ const REVIEW_WORDING: &[Action] = &[
 const CERT_READ: &[Action] = &[Action::ApplyCertificate, Action::ViewCertificates];
 /// The documents carry the full ID number: the applicant, or the issuing community's staff.
 const CERT_HOLDER: &[Action] = &[Action::ApplyCertificate, Action::ProcessCertificate];
+/// A unit's rating result: its own staff, or the district's and city's (5.3-2).
+const RATING_READ: &[Action] = &[Action::ViewDepartmentRanking, Action::ViewOwnRating];
 
 /// Every route, in one list.
 pub fn route_table() -> Vec<RouteSpec> {
@@ -1933,6 +1935,7 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/pki/certificates",
             Act(A::ManageSeals),
             api::pki::certificates,
+        ),
         // Anonymous public reports and their follow-up codes (issue 14 §1).
         r(
             get.clone(),
@@ -1965,10 +1968,76 @@ pub fn route_table() -> Vec<RouteSpec> {
             api::public_reports::report,
         ),
         r(
-            post,
+            post.clone(),
             "/api/v1/cases/follow-up",
             Public,
             api::public_reports::follow_up,
+        // Communities rate departments and streets (5.3-2).
+        r(
+            get.clone(),
+            "/department-ratings",
+            Act(A::ViewDepartmentRanking),
+            views::department_rating::ranking,
+        ),
+        r(
+            get.clone(),
+            "/department-ratings/export.xlsx",
+            Act(A::ViewDepartmentRanking),
+            views::department_rating::export,
+        ),
+        r(
+            get.clone(),
+            "/department-ratings/rate",
+            Act(A::RateDepartment),
+            views::department_rating::board,
+        ),
+        r(
+            post.clone(),
+            "/department-ratings/rate",
+            Act(A::RateDepartment),
+            views::department_rating::rate,
+        ),
+        r(
+            get.clone(),
+            "/department-ratings/mine",
+            Act(A::ViewOwnRating),
+            views::department_rating::mine,
+        ),
+        r(
+            get.clone(),
+            "/department-ratings/units/{id}",
+            AnyOf(RATING_READ),
+            views::department_rating::unit,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/department-ratings",
+            Act(A::ViewDepartmentRanking),
+            api::department_rating::ranking,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/department-ratings",
+            Act(A::RateDepartment),
+            api::department_rating::rate,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/department-ratings/targets",
+            Act(A::RateDepartment),
+            api::department_rating::targets,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/department-ratings/mine",
+            Act(A::ViewOwnRating),
+            api::department_rating::mine,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/department-ratings/units/{id}",
+            AnyOf(RATING_READ),
+            api::department_rating::unit,
         ),
     ]
 }

@@ -7,6 +7,7 @@ pub mod bulletins;
 pub mod certificates;
 pub mod comprehensive;
 pub mod demands;
+pub mod department_rating;
 pub mod dictionary;
 pub mod evaluations;
 pub mod import;
@@ -215,6 +216,8 @@ impl Modify for Contract {
         overview::overview,
         pki::certificates,
         public_reports::report, public_reports::follow_up,
+        department_rating::ranking, department_rating::rate, department_rating::targets,
+        department_rating::mine, department_rating::unit,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

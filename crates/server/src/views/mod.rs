@@ -7,6 +7,7 @@ pub mod certificates;
 pub mod comprehensive;
 pub mod demand_kinds;
 pub mod demands;
+pub mod department_rating;
 pub mod dictionary;
 pub mod evaluations;
 pub mod home;
@@ -128,6 +129,21 @@ impl Chrome {
                 ("/tokens", "API 令牌", p.may(Action::ManageApiTokens)),
                 ("/me/second-factor", "动态口令", !p.must_change_password),
                 ("/overview", "减负总览", p.may(Action::ViewOverview)),
+                (
+                    "/department-ratings/rate",
+                    "评议部门",
+                    p.may(Action::RateDepartment),
+                ),
+                (
+                    "/department-ratings",
+                    "部门评议",
+                    p.may(Action::ViewDepartmentRanking),
+                ),
+                (
+                    "/department-ratings/mine",
+                    "本单位评议",
+                    p.may(Action::ViewOwnRating),
+                ),
             ];
             items.push(("/policy", "政策原文", true));
             for (href, label, show) in items {
@@ -239,6 +255,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "signer_certificate_revoked" => {
             "已撤销该签章人证书；该签章人不能再用印，此后的签章核验为已撤销"
         }
+        "department_rated" => "已保存评议；本年度评议截止前可以更正",
         _ => return None,
     })
 }

@@ -110,6 +110,13 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
             "签发人",
         ), // The PKI's certificates (issue 18): the root, the seal maker and the signers.
         ("sysadmin", "/pki/certificates", "pki.export", "序列号"),
+        // The department ranking (5.3-2): the demo's rated department.
+        (
+            "district_supervisor",
+            "/department-ratings",
+            "department_rating.export",
+            "被评议单位",
+        ),
     ];
     let mut seen_rows = 0;
     for (who, list, action, header) in cases {

@@ -16,6 +16,7 @@ mod compression;
 mod contract;
 mod demand_kinds;
 mod demands;
+mod department_rating;
 mod evaluations;
 mod every_problem;
 mod exports;

@@ -199,10 +199,25 @@ const RESIDENT: &[&str] = &["resident"];
 const MONITORING_VIEW: &[&str] = &["supervisor", "district_supervisor", "head", "worker"];
 /// Who sees the overview of a level (issue 14 §4): its supervisors and approvers.
 const OVERVIEW: &[&str] = &[
+/// Who sees the department ranking (5.3-2): the district's and city's supervisors and approvers.
+const RANKING: &[&str] = &[
     "city_approver",
     "supervisor",
     "district_approver",
     "district_supervisor",
+];
+/// The rated units' own staff: departments (the staffing office is one) and streets.
+const RATED: &[&str] = &["city_dept", "district_dept", "staffing", "street"];
+/// A unit's result: the ranking's readers and the units themselves.
+const RATING_READ: &[&str] = &[
+    "city_approver",
+    "city_dept",
+    "supervisor",
+    "district_approver",
+    "district_dept",
+    "district_supervisor",
+    "staffing",
+    "street",
 ];
 const LEDGER: &[&str] = &[
     "city_approver",
@@ -793,6 +808,30 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/cases/follow-up", PUBLIC, true),
         ("POST", "/api/v1/public-reports", PUBLIC, true),
         ("POST", "/api/v1/cases/follow-up", PUBLIC, true),
+        // Communities rate departments (5.3-2): {id} is the role's node — a unit for the
+        // departments, streets and supervisors (their own or in their jurisdiction), a place
+        // for the approvers (404, not a unit).
+        ("GET", "/department-ratings", RANKING, false),
+        ("GET", "/department-ratings/export.xlsx", RANKING, false),
+        ("GET", "/department-ratings/rate", COMMUNITY, false),
+        ("POST", "/department-ratings/rate", COMMUNITY, false),
+        ("GET", "/department-ratings/mine", RATED, false),
+        ("GET", "/department-ratings/units/{id}", RATING_READ, false),
+        ("GET", "/api/v1/department-ratings", RANKING, false),
+        ("POST", "/api/v1/department-ratings", COMMUNITY, false),
+        (
+            "GET",
+            "/api/v1/department-ratings/targets",
+            COMMUNITY,
+            false,
+        ),
+        ("GET", "/api/v1/department-ratings/mine", RATED, false),
+        (
+            "GET",
+            "/api/v1/department-ratings/units/{id}",
+            RATING_READ,
+            false,
+        ),
     ]
 }
 

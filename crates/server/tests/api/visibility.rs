@@ -191,6 +191,27 @@ async fn check_account(t: &TestApp, username: &str, ids: &Ids) {
         "{username}: monitoring points listed ≠ readable"
     );
 
+    // Department ratings (5.3-2): the ranking and one's own results together show exactly the
+    // units whose result one may read.
+    let every = jianfu_domain::department_rating::RankingFilter::default();
+    let mut shown = listed(
+        |p| app.list_department_ranking(&ctx, &every, p),
+        |v| v.unit_id,
+    )
+    .await;
+    if let Ok(own) = app.own_department_ratings(&ctx, &every).await {
+        shown.extend(
+            own.iter()
+                .map(|v| v.unit_id)
+                .filter(|u| ids.rated_units.contains(u)),
+        );
+    }
+    let allowed = fetchable(&ids.rated_units, |id| {
+        app.department_rating(&ctx, id, &every)
+    })
+    .await;
+    assert_eq!(shown, allowed, "{username}: rated units listed ≠ readable");
+
     // Cases: the supervisors' where its community is, and the notified unit's (without its
     // reporter) once a notice names it.
     let every = jianfu_domain::demand::CaseFilter::default();
@@ -235,6 +256,7 @@ struct Ids {
     accounts: Vec<i64>,
     cases: Vec<(i64, i64)>,
     monitoring: Vec<i64>,
+    rated_units: Vec<i64>,
 }
 
 #[tokio::test]
@@ -326,6 +348,8 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
         .all(t.app.store.db())
         .await
         .unwrap();
+    let city_approver = t.ctx("city_approver").await;
+    let every_unit = jianfu_domain::department_rating::RankingFilter::default();
     let ids = Ids {
         demands: all_ids::<demand::Entity>(&t, demand::Column::Id).await,
         applications: all_ids::<certificate_application::Entity>(
@@ -343,6 +367,15 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
         accounts: all_ids::<account::Entity>(&t, account::Column::Id).await,
         cases,
         monitoring,
+        rated_units: every_row(|p| {
+            t.app
+                .list_department_ranking(&city_approver, &every_unit, p)
+        })
+        .await
+        .unwrap()
+        .iter()
+        .map(|v| v.unit_id)
+        .collect(),
     };
     // The demo must give each side rows, or the comparison proves nothing.
     assert!(ids.demands.len() >= 9, "{:?}", ids.demands);
@@ -351,6 +384,7 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
     assert!(!ids.tasks.is_empty());
     assert!(!ids.comprehensive.is_empty());
     assert!(!ids.cases.is_empty());
+    assert!(!ids.rated_units.is_empty());
     let mut seen_some = 0;
     let mut refused_some = 0;
     let no_filter = DemandFilter::default();

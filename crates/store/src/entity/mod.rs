@@ -31,6 +31,7 @@ pub mod data_item_version;
 pub mod demand;
 pub mod demand_target;
 pub mod demand_wording_overrule;
+pub mod department_rating;
 pub mod form_draft;
 pub mod holiday_year;
 pub mod job_run;

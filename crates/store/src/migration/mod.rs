@@ -25,6 +25,7 @@ mod m20261208_000210_monitoring;
 mod m20261208_000310_comprehensive_appeal;
 mod m20261208_000410_pki;
 mod m20261209_000210_public_report;
+mod m20261209_000110_department_rating;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000310_comprehensive_appeal::Migration),
             Box::new(m20261208_000410_pki::Migration),
             Box::new(m20261209_000210_public_report::Migration),
+            Box::new(m20261209_000110_department_rating::Migration),
         ]
     }
 }

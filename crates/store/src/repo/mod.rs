@@ -22,6 +22,7 @@ pub mod counters;
 pub mod credential_resets;
 pub mod data_items;
 pub mod demands;
+pub mod department_ratings;
 pub mod form_drafts;
 pub mod history;
 pub mod monitoring;
