@@ -167,6 +167,11 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("monitoring.end", "结束减负监测点"),
     ("monitoring.answer", "报送月度监测情况"),
     ("monitoring.export", "导出减负监测点"),
+    ("form_return.save", "暂存报表填报"),
+    ("form_return.submit", "报送报表"),
+    ("form_return.correct", "更正已报送的报表"),
+    ("form_return.remind", "催报报表"),
+    ("form_return.export", "导出报表填报情况"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

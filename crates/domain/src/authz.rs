@@ -279,10 +279,16 @@ pub enum Action {
     DesignateMonitoringPoint,
     /// Answer one's own community's monthly monitoring checklist (4.1-8).
     AnswerMonitoring,
+    /// Fill one's own community's returns of admitted report forms (issue 13 §3).
+    FillFormReturn,
+    /// Read the returns of the report forms one's own department filed.
+    ViewFormReturns,
+    /// Remind the communities that have not submitted a return of one's department's form.
+    RemindFormReturns,
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 56] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -336,6 +342,9 @@ impl Action {
         Self::ViewMonitoring,
         Self::DesignateMonitoringPoint,
         Self::AnswerMonitoring,
+        Self::FillFormReturn,
+        Self::ViewFormReturns,
+        Self::RemindFormReturns,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -393,6 +402,9 @@ impl Action {
             Self::ViewMonitoring => "查看减负监测点",
             Self::DesignateMonitoringPoint => "指定减负监测点",
             Self::AnswerMonitoring => "报送月度监测情况",
+            Self::FillFormReturn => "填报本社区(村)报表",
+            Self::ViewFormReturns => "查看本部门报表的填报情况",
+            Self::RemindFormReturns => "催报本部门报表",
         }
     }
 }
@@ -511,6 +523,12 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::ViewMonitoring => matches!(role, R::Supervisor | R::CommunityWorker | R::CommunityHead),
         A::DesignateMonitoringPoint => role == R::Supervisor,
         A::AnswerMonitoring => matches!(role, R::CommunityWorker | R::CommunityHead),
+        // Issue 13 §3: the community fills its own returns; the department that filed the form
+        // reads and reminds.
+        A::FillFormReturn => matches!(role, R::CommunityWorker | R::CommunityHead),
+        A::ViewFormReturns | A::RemindFormReturns => {
+            matches!(role, R::DistrictDepartment | R::CityDepartment)
+        }
     }
 }
 
@@ -805,6 +823,7 @@ mod tests {
                     A::NominateComprehensive,
                     A::ViewMonitoring,
                     A::AnswerMonitoring,
+                    A::FillFormReturn,
                 ],
             ),
             (
@@ -829,6 +848,7 @@ mod tests {
                     A::NominateComprehensive,
                     A::ViewMonitoring,
                     A::AnswerMonitoring,
+                    A::FillFormReturn,
                 ],
             ),
             (
@@ -859,6 +879,8 @@ mod tests {
                     A::ViewDemands,
                     A::ViewDataDictionary,
                     A::AnswerNotice,
+                    A::ViewFormReturns,
+                    A::RemindFormReturns,
                 ],
             ),
             (
@@ -903,6 +925,8 @@ mod tests {
                     A::ViewDemands,
                     A::ViewDataDictionary,
                     A::AnswerNotice,
+                    A::ViewFormReturns,
+                    A::RemindFormReturns,
                 ],
             ),
             (

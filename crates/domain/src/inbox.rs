@@ -94,6 +94,7 @@ pub const PROVIDERS: &[&dyn TodoProvider] = &[
     &crate::comprehensive::ComprehensiveTodos,
     &crate::form_draft::FormDraftTodos,
     &crate::monitoring::MonitoringTodos,
+    &crate::form_return::FormReturnTodos,
 ];
 
 /// The user's inbox: overdue items first, then by due day (items without one after), notices

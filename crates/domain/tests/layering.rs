@@ -108,6 +108,7 @@ fn moved_modules_build_no_query() {
         "bulletin.rs",
         "auth.rs",
         "second_factor.rs",
+        "form_return.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

@@ -9,6 +9,7 @@ pub mod comprehensive;
 pub mod demands;
 pub mod dictionary;
 pub mod evaluations;
+pub mod form_returns;
 pub mod import;
 pub mod monitoring;
 pub mod nodes;
@@ -210,6 +211,8 @@ impl Modify for Contract {
         comprehensive::review, comprehensive::respond, comprehensive::score, comprehensive::close,
         comprehensive::appeal, comprehensive::answer_appeal,
         pki::root_pem, pki::root_der, pki::signers, pki::revoke,
+        form_returns::due, form_returns::get, form_returns::save, form_returns::correct,
+        form_returns::table, form_returns::remind,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

@@ -9,6 +9,7 @@ pub mod demand_kinds;
 pub mod demands;
 pub mod dictionary;
 pub mod evaluations;
+pub mod form_return;
 pub mod home;
 pub mod import;
 pub mod inbox;
@@ -233,6 +234,12 @@ fn done_message(code: &str) -> Option<&'static str> {
         "agri_cap_set" => "已设定周、月涉农报表上限",
         "monitoring_answered" => "已报送本月监测情况；回答“是”的各项已转为问题线索",
         "monitoring_ended" => "已结束该减负监测点",
+        "return_saved" => "已暂存本期报表",
+        "return_submitted" => {
+            "已报送本期报表；所填数据已存为本社区(村)的当前值，以后的报表将自动预填"
+        }
+        "return_correcting" => "已开始更正：修改后重新报送，原版本保留",
+        "returns_reminded" => "已向未报送的社区(村)发出催报",
         _ => return None,
     })
 }

@@ -195,6 +195,8 @@ const COMPREHENSIVE_RUN: &[&str] = &["district_supervisor"];
 /// or 422 for the API's empty body), which it may read anyway; the rest are refused by it.
 const COMPREHENSIVE_RUN_GATE: &[&str] = &["supervisor", "district_supervisor"];
 const RESIDENT: &[&str] = &["resident"];
+/// The departments that file report forms and read their returns (issue 13 §3).
+const FORM_DEPARTMENTS: &[&str] = &["city_dept", "district_dept"];
 /// Who sees monitoring points (4.1-8): the supervisors and the community's staff.
 const MONITORING_VIEW: &[&str] = &["supervisor", "district_supervisor", "head", "worker"];
 const LEDGER: &[&str] = &[
@@ -770,6 +772,70 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             "POST",
             "/api/v1/monitoring-points/{id}/end",
             SUPERVISORS,
+            false,
+        ),
+        ("GET", "/form-returns", COMMUNITY, false),
+        ("GET", "/form-returns/export.xlsx", COMMUNITY, false),
+        (
+            "GET",
+            "/form-returns/{demand_id}/{community_id}/{period_key}",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/form-returns/{demand_id}/{community_id}/{period_key}",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/form-returns/{demand_id}/{community_id}/{period_key}/correct",
+            COMMUNITY,
+            false,
+        ),
+        ("GET", "/report-forms/{id}/returns", FORM_DEPARTMENTS, false),
+        (
+            "GET",
+            "/report-forms/{id}/returns/export.xlsx",
+            FORM_DEPARTMENTS,
+            false,
+        ),
+        (
+            "POST",
+            "/report-forms/{id}/returns/remind",
+            FORM_DEPARTMENTS,
+            false,
+        ),
+        ("GET", "/api/v1/form-returns", COMMUNITY, false),
+        (
+            "GET",
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/correct",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "GET",
+            "/api/v1/report-forms/{id}/returns",
+            FORM_DEPARTMENTS,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/report-forms/{id}/returns/remind",
+            FORM_DEPARTMENTS,
             false,
         ),
     ]

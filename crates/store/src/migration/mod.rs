@@ -24,6 +24,7 @@ mod m20261208_000110_report_form;
 mod m20261208_000210_monitoring;
 mod m20261208_000310_comprehensive_appeal;
 mod m20261208_000410_pki;
+mod m20261209_000310_form_return;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000210_monitoring::Migration),
             Box::new(m20261208_000310_comprehensive_appeal::Migration),
             Box::new(m20261208_000410_pki::Migration),
+            Box::new(m20261209_000310_form_return::Migration),
         ]
     }
 }

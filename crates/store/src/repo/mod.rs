@@ -21,6 +21,7 @@ pub mod credential_resets;
 pub mod data_items;
 pub mod demands;
 pub mod form_drafts;
+pub mod form_returns;
 pub mod history;
 pub mod monitoring;
 pub mod pki;
