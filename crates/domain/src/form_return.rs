@@ -269,7 +269,7 @@ fn check_value(
             .map(|d| d.to_string())
             .ok_or_else(|| bad("应为日期（如 2026-01-31）")),
         FieldKind::Choice => {
-            if options.iter().any(|o| *o == v) {
+            if options.contains(&v) {
                 Ok(v.clone())
             } else {
                 Err(bad(&format!("应为以下选项之一：{}", options.join("、"))))
