@@ -173,6 +173,11 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("department_rating.rate", "评议部门和街道"),
     ("department_rating.correct", "更正部门评议"),
     ("department_rating.export", "导出部门评议排名"),
+    ("form_return.save", "暂存报表填报"),
+    ("form_return.submit", "报送报表"),
+    ("form_return.correct", "更正已报送的报表"),
+    ("form_return.remind", "催报报表"),
+    ("form_return.export", "导出报表填报情况"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

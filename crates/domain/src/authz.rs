@@ -291,10 +291,16 @@ pub enum Action {
     /// See one's own unit's rating and comments, without who gave them (5.3-2): the unit of the
     /// grant itself ([`own_units`]), not the subtree it serves.
     ViewOwnRating,
+    /// Fill one's own community's returns of admitted report forms (issue 13 §3).
+    FillFormReturn,
+    /// Read the returns of the report forms one's own department filed.
+    ViewFormReturns,
+    /// Remind the communities that have not submitted a return of one's department's form.
+    RemindFormReturns,
 }
 
 impl Action {
-    pub const ALL: [Action; 57] = [
+    pub const ALL: [Action; 60] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -352,6 +358,9 @@ impl Action {
         Self::RateDepartment,
         Self::ViewDepartmentRanking,
         Self::ViewOwnRating,
+        Self::FillFormReturn,
+        Self::ViewFormReturns,
+        Self::RemindFormReturns,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -413,6 +422,9 @@ impl Action {
             Self::RateDepartment => "评议部门和街道",
             Self::ViewDepartmentRanking => "查看部门评议排名",
             Self::ViewOwnRating => "查看本单位评议结果",
+            Self::FillFormReturn => "填报本社区(村)报表",
+            Self::ViewFormReturns => "查看本部门报表的填报情况",
+            Self::RemindFormReturns => "催报本部门报表",
         }
     }
 }
@@ -544,6 +556,12 @@ pub fn permits(role: Role, action: Action) -> bool {
             role,
             R::DistrictDepartment | R::CityDepartment | R::StaffingOffice | R::StreetOfficial
         ),
+        // Issue 13 §3: the community fills its own returns; the department that filed the form
+        // reads and reminds.
+        A::FillFormReturn => matches!(role, R::CommunityWorker | R::CommunityHead),
+        A::ViewFormReturns | A::RemindFormReturns => {
+            matches!(role, R::DistrictDepartment | R::CityDepartment)
+        }
     }
 }
 
@@ -839,6 +857,7 @@ mod tests {
                     A::ViewMonitoring,
                     A::AnswerMonitoring,
                     A::RateDepartment,
+                    A::FillFormReturn,
                 ],
             ),
             (
@@ -864,6 +883,7 @@ mod tests {
                     A::ViewMonitoring,
                     A::AnswerMonitoring,
                     A::RateDepartment,
+                    A::FillFormReturn,
                 ],
             ),
             (
@@ -896,6 +916,8 @@ mod tests {
                     A::ViewDataDictionary,
                     A::AnswerNotice,
                     A::ViewOwnRating,
+                    A::ViewFormReturns,
+                    A::RemindFormReturns,
                 ],
             ),
             (
@@ -944,6 +966,8 @@ mod tests {
                     A::ViewDataDictionary,
                     A::AnswerNotice,
                     A::ViewOwnRating,
+                    A::ViewFormReturns,
+                    A::RemindFormReturns,
                 ],
             ),
             (

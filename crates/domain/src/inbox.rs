@@ -95,6 +95,7 @@ pub const PROVIDERS: &[&dyn TodoProvider] = &[
     &crate::form_draft::FormDraftTodos,
     &crate::monitoring::MonitoringTodos,
     &crate::department_rating::RatingTodos,
+    &crate::form_return::FormReturnTodos,
 ];
 
 /// The user's inbox: overdue items first, then by due day (items without one after), notices

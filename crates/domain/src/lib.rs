@@ -23,6 +23,7 @@ pub mod escalation;
 pub mod evaluation;
 pub(crate) mod form;
 pub mod form_draft;
+pub mod form_return;
 pub mod id_number;
 pub mod import;
 pub mod inbox;

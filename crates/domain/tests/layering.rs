@@ -113,6 +113,7 @@ fn moved_modules_build_no_query() {
         "overview.rs",
         "public_report.rs",
         "department_rating.rs",
+        "form_return.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

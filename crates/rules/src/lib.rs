@@ -44,6 +44,7 @@ pub mod date;
 pub mod decision;
 pub mod department_rating;
 pub mod evaluation;
+pub mod form_return;
 pub mod lists;
 pub mod monitoring;
 pub mod plaque;

@@ -1889,6 +1889,90 @@ pub fn route_table() -> Vec<RouteSpec> {
             api::audit::list,
         ),
         r(
+            get.clone(),
+            "/form-returns",
+            Act(A::FillFormReturn),
+            views::form_return::todo,
+        ),
+        r(
+            get.clone(),
+            "/form-returns/export.xlsx",
+            Act(A::FillFormReturn),
+            views::form_return::todo_export,
+        ),
+        r(
+            get.clone(),
+            "/form-returns/{demand_id}/{community_id}/{period_key}",
+            Act(A::FillFormReturn),
+            views::form_return::show,
+        ),
+        r(
+            post.clone(),
+            "/form-returns/{demand_id}/{community_id}/{period_key}",
+            Act(A::FillFormReturn),
+            views::form_return::save,
+        ),
+        r(
+            post.clone(),
+            "/form-returns/{demand_id}/{community_id}/{period_key}/correct",
+            Act(A::FillFormReturn),
+            views::form_return::correct,
+        ),
+        r(
+            get.clone(),
+            "/report-forms/{id}/returns",
+            Act(A::ViewFormReturns),
+            views::form_return::table,
+        ),
+        r(
+            get.clone(),
+            "/report-forms/{id}/returns/export.xlsx",
+            Act(A::ViewFormReturns),
+            views::form_return::table_export,
+        ),
+        r(
+            post.clone(),
+            "/report-forms/{id}/returns/remind",
+            Act(A::RemindFormReturns),
+            views::form_return::remind,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/form-returns",
+            Act(A::FillFormReturn),
+            api::form_returns::due,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}",
+            Act(A::FillFormReturn),
+            api::form_returns::get,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}",
+            Act(A::FillFormReturn),
+            api::form_returns::save,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/correct",
+            Act(A::FillFormReturn),
+            api::form_returns::correct,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/report-forms/{id}/returns",
+            Act(A::ViewFormReturns),
+            api::form_returns::table,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/report-forms/{id}/returns/remind",
+            Act(A::RemindFormReturns),
+            api::form_returns::remind,
+        ),
+        r(
             post.clone(),
             "/api/v1/audit/verify",
             Act(A::ReadAudit),
@@ -1972,6 +2056,7 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/cases/follow-up",
             Public,
             api::public_reports::follow_up,
+        ),
         // Communities rate departments and streets (5.3-2).
         r(
             get.clone(),

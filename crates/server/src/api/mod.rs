@@ -10,6 +10,7 @@ pub mod demands;
 pub mod department_rating;
 pub mod dictionary;
 pub mod evaluations;
+pub mod form_returns;
 pub mod import;
 pub mod monitoring;
 pub mod nodes;
@@ -218,6 +219,8 @@ impl Modify for Contract {
         public_reports::report, public_reports::follow_up,
         department_rating::ranking, department_rating::rate, department_rating::targets,
         department_rating::mine, department_rating::unit,
+        form_returns::due, form_returns::get, form_returns::save, form_returns::correct,
+        form_returns::table, form_returns::remind,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

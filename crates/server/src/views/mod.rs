@@ -10,6 +10,7 @@ pub mod demands;
 pub mod department_rating;
 pub mod dictionary;
 pub mod evaluations;
+pub mod form_return;
 pub mod home;
 pub mod import;
 pub mod inbox;
@@ -256,6 +257,12 @@ fn done_message(code: &str) -> Option<&'static str> {
             "已撤销该签章人证书；该签章人不能再用印，此后的签章核验为已撤销"
         }
         "department_rated" => "已保存评议；本年度评议截止前可以更正",
+        "return_saved" => "已暂存本期报表",
+        "return_submitted" => {
+            "已报送本期报表；所填数据已存为本社区(村)的当前值，以后的报表将自动预填"
+        }
+        "return_correcting" => "已开始更正：修改后重新报送，原版本保留",
+        "returns_reminded" => "已向未报送的社区(村)发出催报",
         _ => return None,
     })
 }

@@ -22,6 +22,7 @@ mod every_problem;
 mod exports;
 mod form_demands;
 mod form_drafts;
+mod form_returns;
 mod import;
 mod inbox;
 mod matrix;

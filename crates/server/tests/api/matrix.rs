@@ -195,10 +195,17 @@ const COMPREHENSIVE_RUN: &[&str] = &["district_supervisor"];
 /// or 422 for the API's empty body), which it may read anyway; the rest are refused by it.
 const COMPREHENSIVE_RUN_GATE: &[&str] = &["supervisor", "district_supervisor"];
 const RESIDENT: &[&str] = &["resident"];
+/// The departments that file report forms and read their returns (issue 13 §3).
+const FORM_DEPARTMENTS: &[&str] = &["city_dept", "district_dept"];
 /// Who sees monitoring points (4.1-8): the supervisors and the community's staff.
 const MONITORING_VIEW: &[&str] = &["supervisor", "district_supervisor", "head", "worker"];
 /// Who sees the overview of a level (issue 14 §4): its supervisors and approvers.
 const OVERVIEW: &[&str] = &[
+    "city_approver",
+    "supervisor",
+    "district_approver",
+    "district_supervisor",
+];
 /// Who sees the department ranking (5.3-2): the district's and city's supervisors and approvers.
 const RANKING: &[&str] = &[
     "city_approver",
@@ -830,6 +837,70 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             "GET",
             "/api/v1/department-ratings/units/{id}",
             RATING_READ,
+            false,
+        ),
+        ("GET", "/form-returns", COMMUNITY, false),
+        ("GET", "/form-returns/export.xlsx", COMMUNITY, false),
+        (
+            "GET",
+            "/form-returns/{demand_id}/{community_id}/{period_key}",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/form-returns/{demand_id}/{community_id}/{period_key}",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/form-returns/{demand_id}/{community_id}/{period_key}/correct",
+            COMMUNITY,
+            false,
+        ),
+        ("GET", "/report-forms/{id}/returns", FORM_DEPARTMENTS, false),
+        (
+            "GET",
+            "/report-forms/{id}/returns/export.xlsx",
+            FORM_DEPARTMENTS,
+            false,
+        ),
+        (
+            "POST",
+            "/report-forms/{id}/returns/remind",
+            FORM_DEPARTMENTS,
+            false,
+        ),
+        ("GET", "/api/v1/form-returns", COMMUNITY, false),
+        (
+            "GET",
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/correct",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "GET",
+            "/api/v1/report-forms/{id}/returns",
+            FORM_DEPARTMENTS,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/report-forms/{id}/returns/remind",
+            FORM_DEPARTMENTS,
             false,
         ),
     ]

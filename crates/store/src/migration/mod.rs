@@ -24,8 +24,9 @@ mod m20261208_000110_report_form;
 mod m20261208_000210_monitoring;
 mod m20261208_000310_comprehensive_appeal;
 mod m20261208_000410_pki;
-mod m20261209_000210_public_report;
 mod m20261209_000110_department_rating;
+mod m20261209_000210_public_report;
+mod m20261209_000310_form_return;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000410_pki::Migration),
             Box::new(m20261209_000210_public_report::Migration),
             Box::new(m20261209_000110_department_rating::Migration),
+            Box::new(m20261209_000310_form_return::Migration),
         ]
     }
 }

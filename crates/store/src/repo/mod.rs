@@ -24,6 +24,7 @@ pub mod data_items;
 pub mod demands;
 pub mod department_ratings;
 pub mod form_drafts;
+pub mod form_returns;
 pub mod history;
 pub mod monitoring;
 pub mod overview;
