@@ -8,8 +8,69 @@ use chrono::Datelike;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use jianfu_domain::Role;
+
 use crate::auth::scalar;
 use crate::helpers::{TestApp, spawn_app};
+
+const RATER_PASSWORD: &str = "Shou#ce2026x";
+
+/// Two more communities of 铁东区 rate the department through the API, as their own new
+/// workers: 示例光明社区 with a comment, 示例新华社区 without.
+async fn two_raters(t: &TestApp, unit: i64) {
+    for (username, community, code, given, comment) in [
+        (
+            "rater_guangming",
+            "示例光明社区",
+            "210302091002",
+            [
+                "satisfied",
+                "neutral",
+                "satisfied",
+                "very_satisfied",
+                "satisfied",
+            ],
+            "健康档案核对的表格希望与上级系统打通，避免重复录入。",
+        ),
+        (
+            "rater_xinhua",
+            "示例新华社区",
+            "210302092001",
+            [
+                "very_satisfied",
+                "satisfied",
+                "neutral",
+                "satisfied",
+                "satisfied",
+            ],
+            "",
+        ),
+    ] {
+        t.app
+            .add_account_as_operator(
+                username,
+                "示例评议人",
+                code,
+                &[Role::CommunityWorker],
+                RATER_PASSWORD,
+                false,
+            )
+            .await
+            .unwrap();
+        let b = t
+            .login_with(username, RATER_PASSWORD)
+            .await
+            .unwrap_or_else(|_| panic!("{username} logs in"));
+        let id = t.node_id(community).await;
+        let (s, p) = b
+            .post_api(
+                "/api/v1/department-ratings",
+                &body(id, unit, given, comment),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{username}: {p}");
+    }
+}
 
 async fn counts(t: &TestApp) -> (i64, i64) {
     (
@@ -57,7 +118,8 @@ async fn communities_rate_a_department_and_the_district_ranks_it_without_naming_
     let guangming = t.node_id("示例光明社区").await;
     let year = t.today().year();
 
-    // The demo has two raters: the department sees that its result is not published yet.
+    // Two communities rate: the department sees that its result is not published yet.
+    two_raters(&t, unit).await;
     let dept = t.login("district_dept").await;
     let (s, mine) = dept.get_api("/api/v1/department-ratings/mine").await;
     assert_eq!(s, StatusCode::OK, "{mine}");
