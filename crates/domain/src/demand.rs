@@ -526,6 +526,8 @@ pub struct DemandMoves {
     pub register: bool,
     /// Overrule a rejection that rests on wordings alone.
     pub overrule: bool,
+    /// Read the communities' returns of the admitted report form (its own department, 4.9-2).
+    pub returns: bool,
 }
 
 /// A demand as pages and the API show it.
@@ -1740,6 +1742,9 @@ impl App {
                 } else {
                     authority
                 },
+            returns: d.kind == DemandKind::Form
+                && d.status == DemandStatus::Admitted
+                && authz::own_units(p, Action::ViewFormReturns).contains(&d.requester_node_id),
         })
     }
 

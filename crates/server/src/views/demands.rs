@@ -383,6 +383,8 @@ struct DetailPage {
     can_overrule: bool,
     /// The list keeper of the demand's level may register it or return it (备案, 4.2-4).
     can_register: bool,
+    /// The link to the report form's returns (its own department, once admitted).
+    can_see_returns: bool,
     error: FormError,
     created: String,
     reviewed: String,
@@ -436,6 +438,7 @@ async fn detail_page(
             can_revoke: moves.revoke,
             can_overrule: moves.overrule,
             can_register: moves.register,
+            can_see_returns: moves.returns,
             error,
         },
     )

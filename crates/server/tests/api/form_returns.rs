@@ -239,6 +239,16 @@ async fn a_community_fills_submits_and_corrects_and_the_department_sees_and_remi
         html.contains("已报送 <strong>1</strong>") && html.contains("示例新华社区"),
         "{html}"
     );
+    // The admitted form's page leads its own department to the table, and no one else.
+    let link = format!("href=\"/report-forms/{id}/returns\"");
+    let (s, html) = dept.get_text(&format!("/demands/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(&link), "{html}");
+    for other in ["city_dept", "district_approver"] {
+        let b = t.login(other).await;
+        let (_, html) = b.get_text(&format!("/demands/{id}")).await;
+        assert!(!html.contains(&link), "{other} sees no link to the returns");
+    }
     let r = dept
         .get(&format!("/report-forms/{id}/returns/export.xlsx"))
         .await;
