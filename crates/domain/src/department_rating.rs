@@ -402,9 +402,16 @@ impl App {
         let mut ids: Vec<i64> = demanding.iter().chain(&reported).copied().collect();
         ids.sort_unstable();
         ids.dedup();
+        // One read for every candidate unit, in the order of `ids`.
+        let mut rows: HashMap<i64, NodeView> = HashMap::new();
+        for n in jianfu_store::repo::tree::by_ids(self.store.db(), ids.clone()).await? {
+            rows.insert(n.id, NodeView::from_row(n)?);
+        }
         let mut out = Vec::new();
         for id in ids {
-            let n = self.find_node(id).await?;
+            let Some(n) = rows.remove(&id) else {
+                return Err(DomainError::not_found("节点"));
+            };
             if !is_unit(n.kind) {
                 continue;
             }
@@ -816,9 +823,10 @@ impl App {
         ids.extend(self.report_units(&reports).await?.into_iter().map(|r| r.1));
         ids.sort_unstable();
         ids.dedup();
+        // The rows already read are the nodes: no second read per unit.
         let mut units = Vec::new();
         for n in repo::units_in(&self.store, &scope, ids).await? {
-            let v = self.find_node(n.id).await?;
+            let v = NodeView::from_row(n)?;
             if is_unit(v.kind) {
                 units.push(v);
             }

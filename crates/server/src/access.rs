@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::CookieJar;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use jianfu_domain::{Action, Ctx, DomainError, Principal};
 
 use crate::error::{ApiError, PageError, error_page, problem};
@@ -140,6 +140,30 @@ fn deny(api: bool, e: DomainError) -> Response {
     } else {
         PageError(e).into_response()
     }
+}
+
+/// A cookie of ours: the whole site, never read by scripts, never sent by another site, and
+/// over TLS only when the server says so.
+pub fn site_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.config.secure_cookies)
+        .build()
+}
+
+/// A fresh double-submit token for a form shown without a session (login, public forms): the
+/// cookie `name` to set and the same value for the form's hidden field.
+pub fn double_submit_token(state: &AppState, name: &'static str) -> (Cookie<'static>, String) {
+    let token = jianfu_domain::auth::random_secret();
+    (site_cookie(state, name, token.clone()), token)
+}
+
+/// Whether a form's double-submit token `sent` matches the cookie `name`.
+pub fn double_submit_ok(jar: &CookieJar, name: &str, sent: &str) -> bool {
+    jar.get(name)
+        .is_some_and(|c| !c.value().is_empty() && same_secret(c.value(), sent))
 }
 
 /// Compares secrets without an early exit.

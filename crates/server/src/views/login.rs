@@ -5,11 +5,12 @@
 
 use crate::extract::Form;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use serde::Deserialize;
 
 use crate::access::{
-    ClientIp, CurrentUser, MaybeUser, NEXT_COOKIE, SESSION_COOKIE, is_local_page, same_secret,
+    ClientIp, CurrentUser, MaybeUser, NEXT_COOKIE, SESSION_COOKIE, double_submit_ok,
+    double_submit_token, is_local_page, site_cookie,
 };
 use crate::state::AppState;
 use crate::views::{Chrome, render};
@@ -39,15 +40,6 @@ struct CodePage {
     error: Option<String>,
 }
 
-fn cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
-    Cookie::build((name, value))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(state.config.secure_cookies)
-        .build()
-}
-
 async fn page(
     state: &AppState,
     jar: CookieJar,
@@ -55,8 +47,8 @@ async fn page(
     username: String,
     error: Option<String>,
 ) -> Response {
-    let token = jianfu_domain::auth::random_secret();
-    let jar = jar.add(cookie(state, LOGIN_CSRF_COOKIE, token.clone()));
+    let (c, token) = double_submit_token(state, LOGIN_CSRF_COOKIE);
+    let jar = jar.add(c);
     let demo_second_factor_off = state
         .app
         .second_factor_policy()
@@ -78,8 +70,8 @@ fn code_page(
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
-    let token = jianfu_domain::auth::random_secret();
-    let jar = jar.add(cookie(state, LOGIN_CSRF_COOKIE, token.clone()));
+    let (c, token) = double_submit_token(state, LOGIN_CSRF_COOKIE);
+    let jar = jar.add(c);
     let t = CodePage {
         chrome: Chrome::new("输入动态口令", None, "/login"),
         login_csrf: token,
@@ -90,8 +82,7 @@ fn code_page(
 
 /// Whether the form's double-submit token matches its cookie.
 fn login_csrf_ok(jar: &CookieJar, sent: &str) -> bool {
-    jar.get(LOGIN_CSRF_COOKIE)
-        .is_some_and(|c| !c.value().is_empty() && same_secret(c.value(), sent))
+    double_submit_ok(jar, LOGIN_CSRF_COOKIE, sent)
 }
 
 /// Where a fresh session goes first.
@@ -124,7 +115,7 @@ fn logged_in(state: &AppState, jar: CookieJar, s: jianfu_domain::auth::NewSessio
         .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/"))
         .remove(Cookie::build(CHALLENGE_COOKIE).path("/"))
         .remove(Cookie::build(NEXT_COOKIE).path("/"))
-        .add(cookie(state, SESSION_COOKIE, s.token));
+        .add(site_cookie(state, SESSION_COOKIE, s.token));
     (jar, Redirect::to(&to)).into_response()
 }
 
@@ -182,7 +173,7 @@ pub async fn submit(
     {
         Ok(LoginStep::Session(s)) => logged_in(&state, jar, s),
         Ok(LoginStep::SecondFactor { challenge }) => {
-            let jar = jar.add(cookie(&state, CHALLENGE_COOKIE, challenge));
+            let jar = jar.add(site_cookie(&state, CHALLENGE_COOKIE, challenge));
             (jar, Redirect::to("/login/second-factor")).into_response()
         }
         Err(e) => {

@@ -7,12 +7,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::cookie::CookieJar;
 use jianfu_domain::public_report::{PublicCaseStatus, PublicReceipt, PublicReportForm};
 use jianfu_domain::{DomainError, ErrorKind};
 use serde::Deserialize;
 
-use crate::access::{ClientIp, MaybeUser, same_secret};
+use crate::access::{ClientIp, MaybeUser, double_submit_ok, double_submit_token};
 use crate::error::PageError;
 use crate::extract::Form;
 use crate::state::AppState;
@@ -75,19 +75,12 @@ pub async fn read_follow_up(
 }
 
 fn with_token(state: &AppState, jar: CookieJar) -> (CookieJar, String) {
-    let token = jianfu_domain::auth::random_secret();
-    let c = Cookie::build((PUBLIC_CSRF_COOKIE, token.clone()))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(state.config.secure_cookies)
-        .build();
+    let (c, token) = double_submit_token(state, PUBLIC_CSRF_COOKIE);
     (jar.add(c), token)
 }
 
 fn token_ok(jar: &CookieJar, sent: &str) -> bool {
-    jar.get(PUBLIC_CSRF_COOKIE)
-        .is_some_and(|c| !c.value().is_empty() && same_secret(c.value(), sent))
+    double_submit_ok(jar, PUBLIC_CSRF_COOKIE, sent)
 }
 
 /// A form posted without this browser's token (expired page, or another site): the form again,
