@@ -6,10 +6,7 @@
 //! 党纪政务处分, or another measure in words), its document number and date — and the case page
 //! and timeline show it, citing 4.1-9.
 
-use jianfu_store::entity::{accountability_record, supervision_case};
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use jianfu_store::repo::{accountability as repo, cases};
 use serde::Serialize;
 
 use crate::authz::Action;
@@ -138,8 +135,7 @@ impl App {
         id: i64,
         f: &AccountabilityForm,
     ) -> Result<CaseView> {
-        let row = supervision_case::Entity::find_by_id(id)
-            .one(self.store.db())
+        let row = cases::by_id(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("问题线索"))?;
         let community = self.find_node(row.community_node_id).await?;
@@ -230,26 +226,27 @@ impl App {
         let words = words.unwrap_or_default();
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let rec = accountability_record::ActiveModel {
-            case_id: Set(id),
-            decider_name: Set(name.clone()),
-            decider_body: Set(body.clone()),
-            measure: Set(measure.as_str().to_owned()),
-            measure_text: Set(words.clone()),
-            document_number: Set(number.clone()),
-            decided_on: Set(decided_on.to_string()),
-            recorded_by: Set(ctx.principal.account_id),
-            recorded_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let record = repo::insert(
+            tx.conn(),
+            repo::NewRecord {
+                case_id: id,
+                decider_name: &name,
+                decider_body: &body,
+                measure: measure.as_str(),
+                measure_text: &words,
+                document_number: &number,
+                decided_on: &decided_on.to_string(),
+                recorded_by: ctx.principal.account_id,
+                recorded_at: now,
+            },
+        )
         .await?;
         tx.audit(ctx.entry(
             "case.accountability",
             "supervision_case",
             Some(id.to_string()),
             serde_json::json!({
-                "record": rec.id,
+                "record": record,
                 "decider": name,
                 "body": body,
                 "measure": measure.as_str(),
@@ -268,10 +265,7 @@ impl App {
     /// The accountability records of a case the caller may see ([`App::case_detail`]'s view),
     /// oldest first.
     pub async fn accountability(&self, c: &CaseView) -> Result<Vec<AccountabilityView>> {
-        Ok(accountability_record::Entity::find()
-            .filter(accountability_record::Column::CaseId.eq(c.id))
-            .order_by_asc(accountability_record::Column::Id)
-            .all(self.store.db())
+        Ok(repo::of_case(self.store.db(), c.id)
             .await?
             .into_iter()
             .map(|r| {

@@ -2,9 +2,7 @@
 //! audited) and the chain check.
 
 use jianfu_store::entity::audit_entry;
-use jianfu_store::orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use jianfu_store::repo::audit_entries::{self as repo, AuditQuery};
 use jianfu_store::{NewAuditEntry, VerifyReport};
 use serde::{Deserialize, Serialize};
 
@@ -200,38 +198,20 @@ pub fn outcome_label(outcome: &str) -> &'static str {
 use crate::clock::day_start_ms;
 
 impl AuditFilter {
-    fn condition(&self) -> Result<Condition> {
-        let mut c = Condition::all();
-        if let Some(a) = self
-            .actor
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            c = c.add(audit_entry::Column::ActorName.contains(a));
+    /// The filter as the repository takes it, checked: every problem is the user's.
+    fn query(&self) -> Result<AuditQuery<'_>> {
+        fn text(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|s| !s.is_empty())
         }
-        if let Some(a) = self
-            .action
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        let outcome = text(&self.outcome);
+        if let Some(o) = outcome
+            && !["ok", "denied", "failed"].contains(&o)
         {
-            c = c.add(audit_entry::Column::Action.starts_with(a));
-        }
-        if let Some(o) = self
-            .outcome
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            if !["ok", "denied", "failed"].contains(&o) {
-                return Err(DomainError::field(
-                    "outcome",
-                    "outcome_invalid",
-                    "结果只能是成功、拒绝或失败",
-                ));
-            }
-            c = c.add(audit_entry::Column::Outcome.eq(o));
+            return Err(DomainError::field(
+                "outcome",
+                "outcome_invalid",
+                "结果只能是成功、拒绝或失败",
+            ));
         }
         let from = match self.from.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(d) => Some(day_start_ms(d, "from")?),
@@ -250,13 +230,13 @@ impl AuditFilter {
                 "结束日期不能早于开始日期",
             ));
         }
-        if let Some(f) = from {
-            c = c.add(audit_entry::Column::At.gte(f));
-        }
-        if let Some(t) = to {
-            c = c.add(audit_entry::Column::At.lt(t));
-        }
-        Ok(c)
+        Ok(AuditQuery {
+            actor: text(&self.actor),
+            action_prefix: text(&self.action),
+            outcome,
+            from,
+            to,
+        })
     }
 }
 
@@ -318,14 +298,8 @@ impl App {
         page: PageRequest,
     ) -> Result<Page<AuditView>> {
         self.check_audit_reader(ctx).await?;
-        let q = audit_entry::Entity::find().filter(filter.condition()?);
-        let total = q.clone().count(self.store.db()).await?;
-        let rows = q
-            .order_by_desc(audit_entry::Column::Seq)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(self.store.db())
-            .await?;
+        let q = filter.query()?;
+        let (rows, total) = repo::page(self.store.db(), &q, page.offset(), page.per_page).await?;
         Ok(Page {
             items: rows.into_iter().map(view).collect(),
             total,
@@ -338,7 +312,7 @@ impl App {
     /// record of it can never be missing from what was taken.
     pub async fn export_audit(&self, ctx: &Ctx, filter: &AuditFilter) -> Result<Vec<AuditView>> {
         self.check_audit_reader(ctx).await?;
-        let cond = filter.condition()?;
+        let q = filter.query()?;
         self.store
             .audit_only(ctx.entry(
                 "audit.export",
@@ -347,12 +321,7 @@ impl App {
                 serde_json::json!({ "filter": filter }),
             ))
             .await?;
-        let rows = audit_entry::Entity::find()
-            .filter(cond)
-            .order_by_desc(audit_entry::Column::Seq)
-            .limit(EXPORT_LIMIT)
-            .all(self.store.db())
-            .await?;
+        let rows = repo::newest(self.store.db(), &q, EXPORT_LIMIT).await?;
         Ok(rows.into_iter().map(view).collect())
     }
 
@@ -443,24 +412,24 @@ mod tests {
             from: Some("2026-13-01".into()),
             ..Default::default()
         };
-        assert_eq!(bad_date.condition().unwrap_err().code, "date_invalid");
+        assert_eq!(bad_date.query().unwrap_err().code, "date_invalid");
         let reversed = AuditFilter {
             from: Some("2026-05-02".into()),
             to: Some("2026-05-01".into()),
             ..Default::default()
         };
-        assert_eq!(reversed.condition().unwrap_err().code, "date_range_invalid");
+        assert_eq!(reversed.query().unwrap_err().code, "date_range_invalid");
         let same_day = AuditFilter {
             from: Some("2026-05-01".into()),
             to: Some("2026-05-01".into()),
             ..Default::default()
         };
-        assert!(same_day.condition().is_ok());
+        assert!(same_day.query().is_ok());
         let bad_outcome = AuditFilter {
             outcome: Some("maybe".into()),
             ..Default::default()
         };
-        assert_eq!(bad_outcome.condition().unwrap_err().code, "outcome_invalid");
+        assert_eq!(bad_outcome.query().unwrap_err().code, "outcome_invalid");
     }
 
     #[test]

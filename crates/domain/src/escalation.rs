@@ -9,12 +9,8 @@
 //! with two servers on one database: the UPDATE that escalates is guarded by the case's state and
 //! `escalated_at IS NULL`, so only one run — in this process or another — escalates a case.
 
-use jianfu_store::entity::{job_run, rectification_notice, supervision_case};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::sea_query::Query;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use jianfu_store::entity::job_run;
+use jianfu_store::repo::{escalations as repo, jobs};
 use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::Serialize;
 
@@ -121,16 +117,17 @@ impl App {
             .map(|e| format!("{}: {}", e.code, e.message));
         let finished = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let run = job_run::ActiveModel {
-            job: Set(job.into()),
-            started_at: Set(started),
-            finished_at: Set(Some(finished)),
-            examined: Set(examined),
-            changed: Set(changed),
-            error: Set(error.clone()),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let run_id = jobs::insert(
+            tx.conn(),
+            jobs::NewRun {
+                job,
+                started_at: started,
+                finished_at: finished,
+                examined,
+                changed,
+                error: error.clone(),
+            },
+        )
         .await?;
         tx.audit(NewAuditEntry {
             actor_id: None,
@@ -142,7 +139,7 @@ impl App {
                 AuditOutcome::Failed
             },
             target_type: "job_run".into(),
-            target_id: Some(run.id.to_string()),
+            target_id: Some(run_id.to_string()),
             summary: serde_json::json!({
                 "job": job, "started_at": started, "finished_at": finished,
                 "examined": examined, "changed": changed, "error": error,
@@ -151,23 +148,13 @@ impl App {
         })
         .await?;
         tx.commit().await?;
-        Ok(run.id)
+        Ok(run_id)
     }
 
     async fn escalate_each(&self, report: &mut EscalationReport) -> Result<()> {
         let today = self.today();
-        let overdue_notices = Query::select()
-            .column(rectification_notice::Column::CaseId)
-            .from(rectification_notice::Entity)
-            .and_where(rectification_notice::Column::DueOn.lt(today.to_string()))
-            .to_owned();
-        let cases = supervision_case::Entity::find()
-            .filter(supervision_case::Column::Status.eq(CaseStatus::Rectifying.as_str()))
-            .filter(supervision_case::Column::EscalatedAt.is_null())
-            .filter(supervision_case::Column::Id.in_subquery(overdue_notices))
-            .order_by_asc(supervision_case::Column::Id)
-            .all(self.store.db())
-            .await?;
+        let rectifying = CaseStatus::Rectifying.as_str();
+        let cases = repo::due_before(self.store.db(), rectifying, &today.to_string()).await?;
         for case in cases {
             let Some(notice) = self.notice_row(case.id).await? else {
                 continue;
@@ -191,19 +178,8 @@ impl App {
             let unit = self.find_node(notice.unit_node_id).await?;
             let now = self.now_ms();
             let mut tx = self.store.begin_write().await?;
-            let moved = supervision_case::Entity::update_many()
-                .col_expr(supervision_case::Column::EscalatedAt, Expr::value(now))
-                .col_expr(
-                    supervision_case::Column::EscalatedToNodeId,
-                    Expr::value(above.id),
-                )
-                .col_expr(supervision_case::Column::UpdatedAt, Expr::value(now))
-                .filter(supervision_case::Column::Id.eq(case.id))
-                .filter(supervision_case::Column::Status.eq(CaseStatus::Rectifying.as_str()))
-                .filter(supervision_case::Column::EscalatedAt.is_null())
-                .exec(tx.conn())
-                .await?;
-            if moved.rows_affected != 1 {
+            let moved = repo::escalate(tx.conn(), case.id, rectifying, above.id, now).await?;
+            if !moved {
                 // Answered or escalated meanwhile (by another server): nothing to do here.
                 continue;
             }
@@ -241,14 +217,7 @@ impl App {
             "只有系统管理员能查看定时任务运行记录",
         )
         .await?;
-        let (total, rows) = page
-            .fetch(
-                job_run::Entity::find()
-                    .order_by_desc(job_run::Column::StartedAt)
-                    .order_by_desc(job_run::Column::Id),
-                self.store.db(),
-            )
-            .await?;
+        let (rows, total) = jobs::page(self.store.db(), page.offset(), page.per_page).await?;
         Ok(page.page(rows.into_iter().map(JobRunView::from).collect(), total))
     }
 
@@ -259,13 +228,8 @@ impl App {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = supervision_case::Entity::find()
-            .filter(scope.holds(supervision_case::Column::EscalatedToNodeId))
-            .filter(supervision_case::Column::Status.eq(CaseStatus::Rectifying.as_str()))
-            .order_by_asc(supervision_case::Column::EscalatedAt)
-            .order_by_asc(supervision_case::Column::Id)
-            .all(self.store.db())
-            .await?;
+        let rows =
+            repo::escalated_to(self.store.db(), &scope, CaseStatus::Rectifying.as_str()).await?;
         let mut out = Vec::new();
         for r in rows {
             if out.len() as u64 >= PER_PROVIDER {

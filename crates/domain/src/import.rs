@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
 
 use calamine::{Data, DataRef, Reader, Xlsx};
-use jianfu_store::entity::node;
-use jianfu_store::orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use jianfu_store::repo::tree;
 use serde::Serialize;
 
 use crate::demand::{DemandForm, DemandStatus};
@@ -563,10 +562,7 @@ impl App {
             not_places: HashSet::new(),
             elsewhere: HashSet::new(),
         };
-        let under = node::Entity::find()
-            .filter(node::Column::Path.starts_with(scope_path))
-            .all(self.store.db())
-            .await?;
+        let under = tree::under_path(self.store.db(), scope_path).await?;
         for n in under {
             let Ok(kind) = NodeKind::parse(&n.kind) else {
                 continue;
@@ -589,14 +585,7 @@ impl App {
             .collect();
         let unknown: Vec<String> = unknown.into_iter().collect();
         for chunk in unknown.chunks(500) {
-            let found = node::Entity::find()
-                .filter(
-                    Condition::any()
-                        .add(node::Column::Name.is_in(chunk.to_vec()))
-                        .add(node::Column::DivisionCode.is_in(chunk.to_vec())),
-                )
-                .all(self.store.db())
-                .await?;
+            let found = tree::named_or_coded(self.store.db(), chunk.to_vec()).await?;
             for n in found {
                 places.elsewhere.insert(n.name);
                 if let Some(code) = n.division_code {

@@ -114,6 +114,13 @@ fn moved_modules_build_no_query() {
         "public_report.rs",
         "department_rating.rs",
         "form_return.rs",
+        "escalation.rs",
+        "accountability.rs",
+        "certificate/seals.rs",
+        "certificate/issue.rs",
+        "certificate/pki.rs",
+        "audit_log.rs",
+        "import.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

@@ -10,15 +10,9 @@ use jianfu_rules::certificate::{
 };
 use jianfu_rules::{Outcome, clause};
 use jianfu_seal::{CertificateContent, RenderOptions, SealedCertificate};
-use jianfu_store::entity::{
-    account, attachment, catalogue_entry, certificate, certificate_application, certificate_type,
-    seal, seal_use,
-};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
-};
+use jianfu_store::entity::{certificate_application, certificate_type};
+use jianfu_store::repo::applications::{self as repo, Step};
+use jianfu_store::repo::{accounts, catalogue, certificates, seals};
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{alternative_of, processing_of};
@@ -356,11 +350,7 @@ impl App {
         } else if code == "other" {
             None
         } else {
-            match certificate_type::Entity::find()
-                .filter(certificate_type::Column::Code.eq(code))
-                .one(self.store.db())
-                .await?
-            {
+            match catalogue::type_by_code(self.store.db(), code).await? {
                 None => {
                     problems.push(DomainError::field(
                         "type_code",
@@ -471,10 +461,7 @@ impl App {
             (None, None) => return Err(DomainError::internal()),
         };
         let adopted = match &ty {
-            Some(t) => catalogue_entry::Entity::find_by_id((district.id, t.id))
-                .one(self.store.db())
-                .await?
-                .is_some(),
+            Some(t) => catalogue::is_adopted(self.store.db(), district.id, t.id).await?,
             None => false,
         };
         let need = match f.need.as_str() {
@@ -550,51 +537,48 @@ impl App {
             .then_some(ctx.principal.account_id);
         let decision_view = DecisionView::from_decision(&decision);
         let mut tx = self.store.begin_write().await?;
-        let row = certificate_application::ActiveModel {
-            community_node_id: Set(c.id),
-            type_id: Set(ty.as_ref().map(|t| t.id)),
-            requested_name: Set(requested_name.clone()),
-            applicant_account_id: Set(applicant_account),
-            applicant_name: Set(applicant_name.clone()),
-            // Encrypted below, once the row has the id its ciphertext is bound to.
-            applicant_id_number: Set(String::new()),
-            applicant_id_masked: Set(id.masked()),
-            applicant_id_index: Set(Some(self.id_number_index(id.full()))),
-            purpose: Set(purpose),
-            details: Set(details),
-            demanded_by: Set(demanded_by),
-            demand_number: Set(demand_number),
-            status: Set(if refused {
-                ApplicationStatus::Refused
-            } else {
-                ApplicationStatus::Submitted
-            }
-            .as_str()
-            .into()),
-            path: Set(if refused { "none" } else { path }.into()),
-            received_on: Set(today.to_string()),
-            due_on: Set(due_on),
-            decision: Set(
-                serde_json::to_string(&decision_view).map_err(|_| DomainError::internal())?
-            ),
-            refuse_reason: Set(refused.then(|| {
-                let mut parts = Vec::new();
-                if path == "none" && ty.is_some() {
-                    // A city type this district has not put in its catalogue (4.5-2).
-                    parts.push(format!(
-                        "“{requested_name}”未列入{}社区(村)出具证明事项清单",
-                        district.name
-                    ));
+        let row = repo::insert(
+            tx.conn(),
+            repo::NewApplication {
+                community_node_id: c.id,
+                type_id: ty.as_ref().map(|t| t.id),
+                requested_name: requested_name.clone(),
+                applicant_account_id: applicant_account,
+                applicant_name: applicant_name.clone(),
+                applicant_id_masked: id.masked(),
+                applicant_id_index: Some(self.id_number_index(id.full())),
+                purpose: purpose,
+                details: details,
+                demanded_by: demanded_by,
+                demand_number: demand_number,
+                status: if refused {
+                    ApplicationStatus::Refused
+                } else {
+                    ApplicationStatus::Submitted
                 }
-                parts.extend(decision_view.reasons.iter().map(|r| r.message.clone()));
-                parts.join("；")
-            })),
-            created_by: Set(ctx.principal.account_id),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+                .as_str()
+                .into(),
+                path: if refused { "none" } else { path }.into(),
+                received_on: today.to_string(),
+                due_on: due_on,
+                decision: serde_json::to_string(&decision_view)
+                    .map_err(|_| DomainError::internal())?,
+                refuse_reason: refused.then(|| {
+                    let mut parts = Vec::new();
+                    if path == "none" && ty.is_some() {
+                        // A city type this district has not put in its catalogue (4.5-2).
+                        parts.push(format!(
+                            "“{requested_name}”未列入{}社区(村)出具证明事项清单",
+                            district.name
+                        ));
+                    }
+                    parts.extend(decision_view.reasons.iter().map(|r| r.message.clone()));
+                    parts.join("；")
+                }),
+                created_by: ctx.principal.account_id,
+                now,
+            },
+        )
         .await?;
         self.seal_id_number(&tx, row.id, id.full()).await?;
         self.keep_attachments(&tx, ctx, row.id, uploads, &kinds, now)
@@ -626,20 +610,20 @@ impl App {
         now: i64,
     ) -> Result<()> {
         for (u, kind) in uploads.iter().zip(kinds) {
-            let a = attachment::ActiveModel {
-                application_id: Set(id),
-                file_name: Set(u.file_name.trim().to_owned()),
-                content_type: Set((*kind).into()),
-                size_bytes: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
-                sm3: Set(jianfu_seal::sm3_hex(&u.bytes)),
-                content: Set(Vec::new()),
-                created_by: Set(ctx.principal.account_id),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
+            let a = repo::insert_attachment(
+                tx.conn(),
+                repo::NewAttachment {
+                    application_id: id,
+                    file_name: u.file_name.trim(),
+                    content_type: kind,
+                    size_bytes: i64::try_from(u.bytes.len()).unwrap_or(i64::MAX),
+                    sm3: jianfu_seal::sm3_hex(&u.bytes),
+                    created_by: ctx.principal.account_id,
+                    created_at: now,
+                },
+            )
             .await?;
-            self.seal_attachment(tx, a.id, &u.bytes).await?;
+            self.seal_attachment(tx, a, &u.bytes).await?;
         }
         Ok(())
     }
@@ -661,8 +645,7 @@ impl App {
 
     /// The application with its ID number decrypted (in memory only).
     async fn application_row(&self, id: i64) -> Result<certificate_application::Model> {
-        let mut row = certificate_application::Entity::find_by_id(id)
-            .one(self.store.db())
+        let mut row = repo::by_id(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("证明申请"))?;
         row.applicant_id_number = self.open_id_number(row.id, &row.applicant_id_number)?;
@@ -765,14 +748,7 @@ impl App {
                 .await;
             return Err(DomainError::forbidden("您的角色不能申请证明"));
         }
-        let rows = certificate_application::Entity::find()
-            .filter(
-                certificate_application::Column::ApplicantAccountId.eq(ctx.principal.account_id),
-            )
-            .order_by_desc(certificate_application::Column::Id)
-            .limit(200)
-            .all(self.store.db())
-            .await?;
+        let rows = repo::of_applicant(self.store.db(), ctx.principal.account_id, 200).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             out.push(self.application_view(r).await?);
@@ -792,42 +768,28 @@ impl App {
         let scope = self
             .visible_or_deny(ctx, Action::ViewCertificates, "您的角色不能查看证明申请")
             .await?;
-        let mut q = certificate_application::Entity::find()
-            .filter(scope.holds(certificate_application::Column::CommunityNodeId));
-        match f.status.as_str() {
-            "" => {}
-            "overdue" => {
-                q = q
-                    .filter(
-                        certificate_application::Column::Status
-                            .eq(ApplicationStatus::Submitted.as_str()),
-                    )
-                    .filter(certificate_application::Column::DueOn.lt(self.today().to_string()));
-            }
-            s @ ("submitted" | "refused" | "issued") => {
-                q = q.filter(certificate_application::Column::Status.eq(s));
-            }
+        let today = self.today().to_string();
+        let status = match f.status.as_str() {
+            "" => repo::StatusFilter::Any,
+            "overdue" => repo::StatusFilter::DueBefore {
+                status: ApplicationStatus::Submitted.as_str(),
+                today: &today,
+            },
+            s @ ("submitted" | "refused" | "issued") => repo::StatusFilter::In(s),
             _ => return Err(DomainError::field("status", "status_invalid", "状态无效")),
-        }
+        };
         let needle = f.q.trim();
-        if !needle.is_empty() {
-            q = q.filter(
-                Condition::any()
-                    .add(certificate_application::Column::ApplicantName.contains(needle))
-                    .add(certificate_application::Column::RequestedName.contains(needle))
-                    // A full ID number finds its applications through the blind index.
-                    .add(
-                        certificate_application::Column::ApplicantIdIndex
-                            .eq(self.id_number_index(&needle.to_ascii_uppercase())),
-                    ),
-            );
-        }
-        let (total, rows) = page
-            .fetch(
-                q.order_by_desc(certificate_application::Column::Id),
-                self.store.db(),
-            )
-            .await?;
+        // A full ID number finds its applications through the blind index.
+        let index = self.id_number_index(&needle.to_ascii_uppercase());
+        let (rows, total) = repo::page(
+            self.store.db(),
+            &scope,
+            status,
+            (!needle.is_empty()).then_some((needle, index.as_str())),
+            page.offset(),
+            page.per_page,
+        )
+        .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             items.push(self.application_view(r).await?);
@@ -838,24 +800,10 @@ impl App {
     async fn application_view(&self, r: certificate_application::Model) -> Result<ApplicationView> {
         let community = self.find_node(r.community_node_id).await?;
         let ty = match r.type_id {
-            Some(t) => {
-                certificate_type::Entity::find_by_id(t)
-                    .one(self.store.db())
-                    .await?
-            }
+            Some(t) => catalogue::type_by_id(self.store.db(), t).await?,
             None => None,
         };
-        let attachments = attachment::Entity::find()
-            .select_only()
-            .columns([
-                attachment::Column::Id,
-                attachment::Column::FileName,
-                attachment::Column::ContentType,
-                attachment::Column::SizeBytes,
-            ])
-            .filter(attachment::Column::ApplicationId.eq(r.id))
-            .into_tuple::<(i64, String, String, i64)>()
-            .all(self.store.db())
+        let attachments = repo::attachments_of(self.store.db(), r.id)
             .await?
             .into_iter()
             .map(|(id, file_name, content_type, size_bytes)| AttachmentView {
@@ -865,45 +813,27 @@ impl App {
                 size_bytes,
             })
             .collect();
-        let cert = certificate::Entity::find()
-            .select_only()
-            .columns([
-                certificate::Column::Id,
-                certificate::Column::Serial,
-                certificate::Column::CheckCode,
-                certificate::Column::Status,
-                certificate::Column::IssuedAt,
-                certificate::Column::RevokeReason,
-                certificate::Column::Format,
-            ])
-            .filter(certificate::Column::ApplicationId.eq(r.id))
-            .into_tuple::<(i64, String, String, String, i64, Option<String>, String)>()
-            .one(self.store.db())
-            .await?
-            .map(
-                |(id, serial, code, status, at, reason, format)| IssuedView {
-                    id,
-                    format: super::CertificateFormat::stored(&format).as_str(),
-                    format_zh: super::CertificateFormat::stored(&format).label_zh(),
-                    verify_url: verify_url(&self.public_base_url(), &serial, &code),
-                    serial,
-                    status,
-                    issued_at: crate::clock::fmt_ms(at),
-                    revoke_reason: reason,
-                },
-            );
+        let cert = repo::issued_on(self.store.db(), r.id).await?.map(
+            |(id, serial, code, status, at, reason, format)| IssuedView {
+                id,
+                format: super::CertificateFormat::stored(&format).as_str(),
+                format_zh: super::CertificateFormat::stored(&format).label_zh(),
+                verify_url: verify_url(&self.public_base_url(), &serial, &code),
+                serial,
+                status,
+                issued_at: crate::clock::fmt_ms(at),
+                revoke_reason: reason,
+            },
+        );
         let head = match r.head_approved_by {
-            Some(a) => account::Entity::find_by_id(a)
-                .one(self.store.db())
-                .await?
-                .map(|a| {
-                    format!(
-                        "{}（{}）于 {} 签字同意",
-                        a.display_name,
-                        a.username,
-                        crate::clock::fmt_ms(r.head_approved_at.unwrap_or_default())
-                    )
-                }),
+            Some(a) => accounts::by_id(self.store.db(), a).await?.map(|a| {
+                format!(
+                    "{}（{}）于 {} 签字同意",
+                    a.display_name,
+                    a.username,
+                    crate::clock::fmt_ms(r.head_approved_at.unwrap_or_default())
+                )
+            }),
             None => None,
         };
         let status = ApplicationStatus::stored(&r.status);
@@ -965,9 +895,7 @@ impl App {
         attachment_id: i64,
     ) -> Result<(String, String, Vec<u8>)> {
         self.readable_application(ctx, application_id).await?;
-        let a = attachment::Entity::find_by_id(attachment_id)
-            .filter(attachment::Column::ApplicationId.eq(application_id))
-            .one(self.store.db())
+        let a = repo::attachment(self.store.db(), application_id, attachment_id)
             .await?
             .ok_or_else(|| DomainError::not_found("附件"))?;
         let content = self.open_attachment(a.id, &a.content)?;
@@ -987,39 +915,27 @@ impl App {
         self.in_progress(ctx, id, Action::ProcessCertificate)
             .await?;
         let now = self.now_ms();
-        let mut update = certificate_application::Entity::update_many()
-            .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now));
+        let change;
         let summary;
         match step {
             "investigation" => {
                 let note =
                     text_field(&form.note, "investigation_note", "调查核实情况", 2000, true)?;
                 summary = serde_json::json!({ "step": step, "clause": clause!("4.5-9") });
-                update = update
-                    .col_expr(
-                        certificate_application::Column::InvestigationNote,
-                        Expr::value(note),
-                    )
-                    .col_expr(
-                        certificate_application::Column::InvestigatedBy,
-                        Expr::value(ctx.principal.account_id),
-                    );
+                change = Step::Investigation {
+                    note,
+                    by: ctx.principal.account_id,
+                };
             }
             "risk" => {
                 let note = text_field(&form.note, "risk_note", "风险评估及防范措施", 2000, true)?;
                 summary = serde_json::json!({ "step": step, "clause": clause!("4.5-13") });
-                update = update.col_expr(
-                    certificate_application::Column::RiskAssessment,
-                    Expr::value(note),
-                );
+                change = Step::Risk(note);
             }
             "delay" => {
                 let note = text_field(&form.note, "delay_note", "延期原因", 1000, true)?;
                 summary = serde_json::json!({ "step": step, "clause": clause!("4.5-9") });
-                update = update.col_expr(
-                    certificate_application::Column::DelayNote,
-                    Expr::value(note),
-                );
+                change = Step::Delay(note);
             }
             "deliberation" => {
                 let d = form;
@@ -1080,24 +996,16 @@ impl App {
                     minutes,
                 };
                 summary = serde_json::json!({ "step": step, "date": record.date, "participants": participants, "outcome": record.outcome, "clause": clause!("4.5-5") });
-                update = update.col_expr(
-                    certificate_application::Column::Deliberation,
-                    Expr::value(
-                        serde_json::to_string(&record).map_err(|_| DomainError::internal())?,
-                    ),
+                change = Step::Deliberation(
+                    serde_json::to_string(&record).map_err(|_| DomainError::internal())?,
                 );
             }
             _ => return Err(DomainError::invalid("step_unknown", "未知的办理环节")),
         }
         let mut tx = self.store.begin_write().await?;
-        let n = update
-            .filter(certificate_application::Column::Id.eq(id))
-            .filter(
-                certificate_application::Column::Status.eq(ApplicationStatus::Submitted.as_str()),
-            )
-            .exec(tx.conn())
-            .await?;
-        if n.rows_affected != 1 {
+        let open = ApplicationStatus::Submitted.as_str();
+        let n = repo::apply(tx.conn(), id, open, change, now).await?;
+        if !n {
             return Err(DomainError::conflict(
                 "application_closed",
                 "该申请已办结，请刷新",
@@ -1122,24 +1030,10 @@ impl App {
         }
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let n = certificate_application::Entity::update_many()
-            .col_expr(
-                certificate_application::Column::HeadApprovedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(
-                certificate_application::Column::HeadApprovedAt,
-                Expr::value(now),
-            )
-            .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now))
-            .filter(certificate_application::Column::Id.eq(id))
-            .filter(
-                certificate_application::Column::Status.eq(ApplicationStatus::Submitted.as_str()),
-            )
-            .filter(certificate_application::Column::HeadApprovedBy.is_null())
-            .exec(tx.conn())
-            .await?;
-        if n.rows_affected != 1 {
+        let open = ApplicationStatus::Submitted.as_str();
+        let by = ctx.principal.account_id;
+        let n = repo::apply(tx.conn(), id, open, Step::HeadSign { by }, now).await?;
+        if !n {
             return Err(DomainError::conflict(
                 "application_closed",
                 "该申请已办结或已签字，请刷新",
@@ -1170,23 +1064,10 @@ impl App {
         let note = text_field(note, "material_note", "需补充的材料", 500, true)?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let n = certificate_application::Entity::update_many()
-            .col_expr(
-                certificate_application::Column::MaterialRequest,
-                Expr::value(note.clone()),
-            )
-            .col_expr(
-                certificate_application::Column::MaterialRequestedAt,
-                Expr::value(now),
-            )
-            .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now))
-            .filter(certificate_application::Column::Id.eq(id))
-            .filter(
-                certificate_application::Column::Status.eq(ApplicationStatus::Submitted.as_str()),
-            )
-            .exec(tx.conn())
-            .await?;
-        if n.rows_affected != 1 {
+        let open = ApplicationStatus::Submitted.as_str();
+        let asked = Step::RequestMaterial(note.clone());
+        let n = repo::apply(tx.conn(), id, open, asked, now).await?;
+        if !n {
             return Err(DomainError::conflict(
                 "application_closed",
                 "该申请已办结，请刷新",
@@ -1226,10 +1107,7 @@ impl App {
                 "该申请没有待补充的材料",
             ));
         }
-        let existing = attachment::Entity::find()
-            .filter(attachment::Column::ApplicationId.eq(id))
-            .count(self.store.db())
-            .await?;
+        let existing = repo::count_attachments(self.store.db(), id).await?;
         let mut p = crate::Problems::new();
         let mut kinds = Vec::with_capacity(uploads.len());
         if uploads.is_empty() {
@@ -1257,21 +1135,9 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         self.keep_attachments(&tx, ctx, id, uploads, &kinds, now)
             .await?;
-        let n = certificate_application::Entity::update_many()
-            .col_expr(
-                certificate_application::Column::MaterialRequest,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(
-                certificate_application::Column::MaterialRequestedAt,
-                Expr::value(Option::<i64>::None),
-            )
-            .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now))
-            .filter(certificate_application::Column::Id.eq(id))
-            .filter(certificate_application::Column::MaterialRequest.is_not_null())
-            .exec(tx.conn())
-            .await?;
-        if n.rows_affected != 1 {
+        let open = ApplicationStatus::Submitted.as_str();
+        let n = repo::apply(tx.conn(), id, open, Step::MaterialAdded, now).await?;
+        if !n {
             return Err(DomainError::conflict(
                 "no_material_requested",
                 "该申请没有待补充的材料，请刷新",
@@ -1340,8 +1206,7 @@ impl App {
             .in_progress(ctx, id, Action::ProcessCertificate)
             .await?;
         let ty = match row.type_id {
-            Some(t) => certificate_type::Entity::find_by_id(t)
-                .one(self.store.db())
+            Some(t) => catalogue::type_by_id(self.store.db(), t)
                 .await?
                 .ok_or_else(DomainError::internal)?,
             None => {
@@ -1457,37 +1322,34 @@ impl App {
             // The application must still be open, and the seal still the active one.
             let now = self.now_ms();
             close_application(tx.conn(), id, ApplicationStatus::Issued, ctx, now, None).await?;
-            seal::Entity::find_by_id(seal_row.id)
-                .filter(seal::Column::Status.eq(super::SealStatus::Active.as_str()))
-                .one(tx.conn())
-                .await?
-                .ok_or_else(|| {
-                    DomainError::conflict(
-                        "seal_changed",
-                        "本社区电子印章刚刚被更换或停用，请重新出具",
-                    )
-                })?;
+            let active = super::SealStatus::Active.as_str();
+            if !seals::is_in_state(tx.conn(), seal_row.id, active).await? {
+                return Err(DomainError::conflict(
+                    "seal_changed",
+                    "本社区电子印章刚刚被更换或停用，请重新出具",
+                ));
+            }
             jianfu_store::repo::counters::raise(tx.conn(), &counter_key, ticket.seq()).await?;
             let serial = sealed.content.serial.clone();
             let code = sealed.content.check_code.clone();
             let verify = sealed.content.verify_url.clone();
-            let inserted = certificate::ActiveModel {
-                application_id: Set(id),
-                serial: Set(serial.clone()),
-                check_code: Set(code),
-                seal_id: Set(seal_row.id),
-                document: Set(document),
-                pdf: Set(pdf),
-                ofd: Set(ofd),
-                format: Set(format.as_str().into()),
-                status: Set(CertificateStatus::Issued.as_str().into()),
-                issued_by: Set(ctx.principal.account_id),
-                issued_at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
-            .await
-            .map_err(jianfu_store::StoreError::from);
+            let inserted = certificates::insert(
+                tx.conn(),
+                certificates::NewCertificate {
+                    application_id: id,
+                    serial: serial.clone(),
+                    check_code: code,
+                    seal_id: seal_row.id,
+                    document,
+                    pdf,
+                    ofd,
+                    format: format.as_str().into(),
+                    status: CertificateStatus::Issued.as_str().into(),
+                    issued_by: ctx.principal.account_id,
+                    issued_at: now,
+                },
+            )
+            .await;
             let cert = match inserted {
                 Ok(cert) => cert,
                 // The application was still open (checked above in this transaction), so the
@@ -1506,15 +1368,14 @@ impl App {
                 }
                 Err(e) => return Err(e.into()),
             };
-            seal_use::ActiveModel {
-                seal_id: Set(seal_row.id),
-                certificate_id: Set(cert.id),
-                account_id: Set(ctx.principal.account_id),
-                at: Set(now),
-                approval: Set(approval.clone()),
-                ..Default::default()
-            }
-            .insert(tx.conn())
+            seals::record_use(
+                tx.conn(),
+                seal_row.id,
+                cert.id,
+                ctx.principal.account_id,
+                now,
+                approval.clone(),
+            )
             .await?;
             tx.audit(ctx.entry(
                 "certificate.issue",
@@ -1545,8 +1406,7 @@ impl App {
         ctx: &Ctx,
         certificate_id: i64,
     ) -> Result<(String, String, Vec<u8>)> {
-        let cert = certificate::Entity::find_by_id(certificate_id)
-            .one(self.store.db())
+        let cert = certificates::by_id(self.store.db(), certificate_id)
             .await?
             .ok_or_else(|| DomainError::not_found("证明"))?;
         let row = self.application_row(cert.application_id).await?;
@@ -1577,8 +1437,7 @@ impl App {
         ctx: &Ctx,
         certificate_id: i64,
     ) -> Result<(String, Vec<u8>)> {
-        let cert = certificate::Entity::find_by_id(certificate_id)
-            .one(self.store.db())
+        let cert = certificates::by_id(self.store.db(), certificate_id)
             .await?
             .ok_or_else(|| DomainError::not_found("证明"))?;
         let row = self.application_row(cert.application_id).await?;
@@ -1612,8 +1471,7 @@ impl App {
         certificate_id: i64,
         reason: &str,
     ) -> Result<ApplicationView> {
-        let cert = certificate::Entity::find_by_id(certificate_id)
-            .one(self.store.db())
+        let cert = certificates::by_id(self.store.db(), certificate_id)
             .await?
             .ok_or_else(|| DomainError::not_found("证明"))?;
         let row = self.application_row(cert.application_id).await?;
@@ -1623,25 +1481,17 @@ impl App {
         let reason = text_field(reason, "reason", "撤销理由", 1000, true)?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let n = certificate::Entity::update_many()
-            .col_expr(
-                certificate::Column::Status,
-                Expr::value(CertificateStatus::Revoked.as_str()),
-            )
-            .col_expr(
-                certificate::Column::RevokedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(certificate::Column::RevokedAt, Expr::value(now))
-            .col_expr(
-                certificate::Column::RevokeReason,
-                Expr::value(reason.clone()),
-            )
-            .filter(certificate::Column::Id.eq(certificate_id))
-            .filter(certificate::Column::Status.eq(CertificateStatus::Issued.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if n.rows_affected != 1 {
+        let n = certificates::revoke(
+            tx.conn(),
+            certificate_id,
+            CertificateStatus::Issued.as_str(),
+            CertificateStatus::Revoked.as_str(),
+            ctx.principal.account_id,
+            now,
+            &reason,
+        )
+        .await?;
+        if !n {
             return Err(DomainError::conflict("already_revoked", "该证明已撤销"));
         }
         tx.audit(ctx.entry(
@@ -1965,28 +1815,13 @@ async fn close_application<C: jianfu_store::orm::ConnectionTrait>(
     now: i64,
     refuse_reason: Option<String>,
 ) -> Result<()> {
-    let mut update = certificate_application::Entity::update_many()
-        .col_expr(
-            certificate_application::Column::Status,
-            Expr::value(to.as_str()),
-        )
-        .col_expr(
-            certificate_application::Column::ReviewedBy,
-            Expr::value(ctx.principal.account_id),
-        )
-        .col_expr(certificate_application::Column::UpdatedAt, Expr::value(now));
-    if let Some(r) = refuse_reason {
-        update = update.col_expr(
-            certificate_application::Column::RefuseReason,
-            Expr::value(r),
-        );
-    }
-    let n = update
-        .filter(certificate_application::Column::Id.eq(id))
-        .filter(certificate_application::Column::Status.eq(ApplicationStatus::Submitted.as_str()))
-        .exec(conn)
-        .await?;
-    if n.rows_affected != 1 {
+    let close = Step::Close {
+        to: to.as_str().to_owned(),
+        by: ctx.principal.account_id,
+        refuse_reason,
+    };
+    let n = repo::apply(conn, id, ApplicationStatus::Submitted.as_str(), close, now).await?;
+    if !n {
         return Err(DomainError::conflict(
             "application_closed",
             "该申请已办结，请刷新",
@@ -2062,8 +1897,7 @@ impl App {
 
     /// The application a certificate was issued on.
     pub async fn application_of_certificate(&self, certificate_id: i64) -> Result<i64> {
-        certificate::Entity::find_by_id(certificate_id)
-            .one(self.store.db())
+        certificates::by_id(self.store.db(), certificate_id)
             .await?
             .map(|c| c.application_id)
             .ok_or_else(|| DomainError::not_found("证明"))
@@ -2160,17 +1994,8 @@ impl App {
         let mut out = Vec::new();
         let scope = crate::authz::visible(&ctx.principal, Action::ProcessCertificate);
         if !scope.is_empty() {
-            let rows = certificate_application::Entity::find()
-                .filter(scope.holds(certificate_application::Column::CommunityNodeId))
-                .filter(
-                    certificate_application::Column::Status
-                        .eq(ApplicationStatus::Submitted.as_str()),
-                )
-                .order_by_asc(certificate_application::Column::DueOn)
-                .order_by_asc(certificate_application::Column::Id)
-                .limit(PER_PROVIDER)
-                .all(db)
-                .await?;
+            let open = ApplicationStatus::Submitted.as_str();
+            let rows = repo::open_in(db, &scope, open, PER_PROVIDER).await?;
             for r in rows {
                 let due = r.due_on.as_deref().and_then(|d| d.parse().ok());
                 out.push(
@@ -2187,20 +2012,9 @@ impl App {
         }
         if ctx.principal.may(Action::ApplyCertificate) {
             // Material asked for: something for the applicant to do.
-            let asked = certificate_application::Entity::find()
-                .filter(
-                    certificate_application::Column::ApplicantAccountId
-                        .eq(ctx.principal.account_id),
-                )
-                .filter(
-                    certificate_application::Column::Status
-                        .eq(ApplicationStatus::Submitted.as_str()),
-                )
-                .filter(certificate_application::Column::MaterialRequest.is_not_null())
-                .order_by_asc(certificate_application::Column::MaterialRequestedAt)
-                .limit(PER_PROVIDER)
-                .all(db)
-                .await?;
+            let open = ApplicationStatus::Submitted.as_str();
+            let me = ctx.principal.account_id;
+            let asked = repo::material_asked_of(db, me, open, PER_PROVIDER).await?;
             for r in asked {
                 out.push(TodoItem::new(
                     "证明",
@@ -2211,20 +2025,11 @@ impl App {
                 ));
             }
             let since = self.now_ms() - NOTICE_DAYS * 86_400_000;
-            let rows = certificate_application::Entity::find()
-                .filter(
-                    certificate_application::Column::ApplicantAccountId
-                        .eq(ctx.principal.account_id),
-                )
-                .filter(certificate_application::Column::Status.is_in([
-                    ApplicationStatus::Issued.as_str(),
-                    ApplicationStatus::Refused.as_str(),
-                ]))
-                .filter(certificate_application::Column::UpdatedAt.gte(since))
-                .order_by_desc(certificate_application::Column::UpdatedAt)
-                .limit(PER_PROVIDER)
-                .all(db)
-                .await?;
+            let closed = [
+                ApplicationStatus::Issued.as_str(),
+                ApplicationStatus::Refused.as_str(),
+            ];
+            let rows = repo::decided_of(db, me, &closed, since, PER_PROVIDER).await?;
             for r in rows {
                 let status = ApplicationStatus::stored(&r.status);
                 out.push(

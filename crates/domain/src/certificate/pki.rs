@@ -11,8 +11,8 @@ use jianfu_seal::pki::{
     CertRole, CertificateSpec, Revocation, Serial, Subject, X509Certificate, issue, issue_root,
 };
 use jianfu_store::entity::{account, pki_certificate};
-use jianfu_store::orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
-use jianfu_store::repo::pki as repo;
+use jianfu_store::orm::ConnectionTrait;
+use jianfu_store::repo::{accounts, pki as repo};
 use serde::Serialize;
 
 use super::issue::text_field;
@@ -141,19 +141,20 @@ impl App {
         key: &SealKey,
         (from, days): (i64, i64),
     ) -> Result<()> {
-        pki_certificate::ActiveModel {
-            role: Set(role.into()),
-            serial: Set(cert.serial().to_string()),
-            subject: Set(cert.subject_string()),
-            account_id: Set(account_id),
-            der: Set(cert.der().to_vec()),
-            key_blob: Set(hex::encode(key.seal_at_rest(&self.seal_kek()))),
-            not_before: Set(from / 1000 * 1000),
-            not_after: Set((from + days * DAY_MS) / 1000 * 1000),
-            created_at: Set(self.now_ms()),
-            ..Default::default()
-        }
-        .insert(conn)
+        repo::insert(
+            conn,
+            repo::NewCertificate {
+                role,
+                serial: cert.serial().to_string(),
+                subject: cert.subject_string(),
+                account_id,
+                der: cert.der().to_vec(),
+                key_blob: hex::encode(key.seal_at_rest(&self.seal_kek())),
+                not_before: from / 1000 * 1000,
+                not_after: (from + days * DAY_MS) / 1000 * 1000,
+                created_at: self.now_ms(),
+            },
+        )
         .await?;
         Ok(())
     }
@@ -324,10 +325,7 @@ impl App {
             let Some(account_id) = row.account_id else {
                 continue;
             };
-            let Some(a) = account::Entity::find_by_id(account_id)
-                .one(self.store.db())
-                .await?
-            else {
+            let Some(a) = accounts::by_id(self.store.db(), account_id).await? else {
                 continue;
             };
             let home = self.find_node(a.home_node_id).await?;
@@ -367,8 +365,7 @@ impl App {
             .filter(|r| r.role == repo::SIGNER)
             .ok_or_else(|| DomainError::not_found("签章人证书"))?;
         let account_id = row.account_id.ok_or_else(DomainError::internal)?;
-        let a = account::Entity::find_by_id(account_id)
-            .one(self.store.db())
+        let a = accounts::by_id(self.store.db(), account_id)
             .await?
             .ok_or_else(DomainError::internal)?;
         let home = self.find_node(a.home_node_id).await?;

@@ -6,13 +6,9 @@ use std::sync::Arc;
 
 use jianfu_rules::calendar::{Calendar, HolidayCalendar};
 use jianfu_seal::{SealKey, SealRecord, SignedSealRecord, sign_seal_record};
-use jianfu_store::entity::{
-    account, certificate, holiday_year, node, role_grant, seal, seal_authority, seal_use,
-};
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
-};
+use jianfu_store::entity::seal;
+use jianfu_store::orm::ConnectionTrait;
+use jianfu_store::repo::{holidays, seals as repo, tree};
 use serde::{Deserialize, Serialize};
 
 use super::SealStatus;
@@ -126,10 +122,7 @@ impl App {
 
     /// The seal authority's public key, for `/verify` and for offline verification.
     pub async fn seal_authority_key(&self) -> Result<Option<jianfu_seal::PublicKey>> {
-        match seal_authority::Entity::find_by_id(1)
-            .one(self.store.db())
-            .await?
-        {
+        match repo::authority(self.store.db()).await? {
             Some(a) => Ok(Some(
                 jianfu_seal::PublicKey::from_hex(&a.public_key)
                     .map_err(|_| DomainError::internal())?,
@@ -141,18 +134,17 @@ impl App {
     /// Loads the authority's signing key, creating the authority on first use (inside `conn`'s
     /// write transaction, so two processes cannot both create it).
     pub(super) async fn authority_key<C: ConnectionTrait>(&self, conn: &C) -> Result<SealKey> {
-        if let Some(a) = seal_authority::Entity::find_by_id(1).one(conn).await? {
+        if let Some(a) = repo::authority(conn).await? {
             return open_blob(&a.key_blob, &self.seal_kek());
         }
         let key = SealKey::generate();
-        seal_authority::ActiveModel {
-            id: Set(1),
-            name: Set(AUTHORITY_NAME.into()),
-            public_key: Set(key.public_key().to_hex()),
-            key_blob: Set(hex::encode(key.seal_at_rest(&self.seal_kek()))),
-            created_at: Set(self.now_ms()),
-        }
-        .insert(conn)
+        repo::insert_authority(
+            conn,
+            AUTHORITY_NAME,
+            &key.public_key().to_hex(),
+            &hex::encode(key.seal_at_rest(&self.seal_kek())),
+            self.now_ms(),
+        )
         .await?;
         Ok(key)
     }
@@ -208,18 +200,8 @@ impl App {
         seal: NodeSeal,
     ) -> Result<SealView> {
         let authority = self.authority_key(conn).await?;
-        let signer_ids: Vec<i64> = role_grant::Entity::find()
-            .filter(role_grant::Column::NodeId.eq(c.id))
-            .filter(role_grant::Column::Role.is_in(seal.signers.iter().map(|r| r.as_str())))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|g| g.account_id)
-            .collect();
-        let accounts = account::Entity::find()
-            .filter(account::Column::Id.is_in(signer_ids))
-            .all(conn)
-            .await?;
+        let roles: Vec<&str> = seal.signers.iter().map(|r| r.as_str()).collect();
+        let accounts = repo::signer_accounts(conn, c.id, &roles).await?;
         // Each signer holds a certificate of the seal authority (issued now if needed).
         let mut signer_certificates = Vec::with_capacity(accounts.len());
         for a in &accounts {
@@ -230,10 +212,7 @@ impl App {
         if signers.is_empty() {
             return Err(DomainError::conflict("seal_no_signers", seal.no_signers));
         }
-        let previous = seal::Entity::find()
-            .filter(seal::Column::CommunityNodeId.eq(c.id))
-            .count(conn)
-            .await?;
+        let previous = repo::count_of_node(conn, c.id).await?;
         let today = crate::clock::cst_date(self.now_ms()).ok_or_else(DomainError::internal)?;
         let until =
             chrono::Datelike::with_year(&today, chrono::Datelike::year(&today) + SEAL_VALID_YEARS)
@@ -268,33 +247,22 @@ impl App {
             )
             .await?;
         let signed = sign_seal_record(record, &authority);
-        seal::Entity::update_many()
-            .col_expr(
-                seal::Column::Status,
-                jianfu_store::orm::prelude::Expr::value(SealStatus::Retired.as_str()),
-            )
-            .col_expr(
-                seal::Column::UpdatedAt,
-                jianfu_store::orm::prelude::Expr::value(now),
-            )
-            .filter(seal::Column::CommunityNodeId.eq(c.id))
-            .filter(seal::Column::Status.eq(SealStatus::Active.as_str()))
-            .exec(conn)
-            .await?;
-        let row = seal::ActiveModel {
-            community_node_id: Set(c.id),
-            seal_code: Set(code),
-            record: Set(serde_json::to_string(&signed).map_err(|_| DomainError::internal())?),
-            key_blob: Set(hex::encode(key.seal_at_rest(&self.seal_kek()))),
-            status: Set(SealStatus::Active.as_str().into()),
-            valid_from: Set(signed.record.valid_from.clone()),
-            valid_to: Set(signed.record.valid_to.clone()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            es_seal: Set(Some(es_seal)),
-            ..Default::default()
-        }
-        .insert(conn)
+        let row = repo::replace(
+            conn,
+            SealStatus::Active.as_str(),
+            SealStatus::Retired.as_str(),
+            repo::NewSeal {
+                node_id: c.id,
+                seal_code: code,
+                record: serde_json::to_string(&signed).map_err(|_| DomainError::internal())?,
+                key_blob: hex::encode(key.seal_at_rest(&self.seal_kek())),
+                status: SealStatus::Active.as_str().into(),
+                valid_from: signed.record.valid_from.clone(),
+                valid_to: signed.record.valid_to.clone(),
+                es_seal,
+                now,
+            },
+        )
         .await?;
         Ok(seal_view(row, c.name.clone()))
     }
@@ -308,10 +276,7 @@ impl App {
         community_id: i64,
     ) -> Result<(seal::Model, Arc<OpenSeal>)> {
         let db = self.store.db();
-        let row = seal::Entity::find()
-            .filter(seal::Column::CommunityNodeId.eq(community_id))
-            .filter(seal::Column::Status.eq(SealStatus::Active.as_str()))
-            .one(db)
+        let row = repo::active_of(db, community_id, SealStatus::Active.as_str())
             .await?
             .ok_or_else(|| {
                 DomainError::conflict(
@@ -320,8 +285,7 @@ impl App {
                 )
             })?;
         // Its public key only: the authority's private key stays sealed.
-        let authority_hex = seal_authority::Entity::find_by_id(1)
-            .one(db)
+        let authority_hex = repo::authority(db)
             .await?
             .ok_or_else(DomainError::internal)?
             .public_key;
@@ -384,12 +348,7 @@ impl App {
             .filter(|n| n.kind.is_community())
             .map(|n| (n.id, n.name))
             .collect();
-        let rows = seal::Entity::find()
-            .filter(seal::Column::CommunityNodeId.is_in(names.keys().copied().collect::<Vec<_>>()))
-            .order_by_asc(seal::Column::CommunityNodeId)
-            .order_by_desc(seal::Column::Id)
-            .all(self.store.db())
-            .await?;
+        let rows = repo::of_nodes(self.store.db(), names.keys().copied().collect()).await?;
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -409,75 +368,32 @@ impl App {
         let scope = self
             .visible_or_deny(ctx, Action::ViewSealLedger, "您的角色不能查看用印登记")
             .await?;
-        let community_ids: Vec<i64> = node::Entity::find()
-            .select_only()
-            .column(node::Column::Id)
-            .filter(scope.path_condition())
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
-        let seals: std::collections::HashMap<i64, seal::Model> = seal::Entity::find()
-            .filter(seal::Column::CommunityNodeId.is_in(community_ids))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect();
-        let mut q = seal_use::Entity::find()
-            .filter(seal_use::Column::SealId.is_in(seals.keys().copied().collect::<Vec<_>>()));
-        if !f.from.trim().is_empty() {
-            let from = crate::clock::day_start_ms(&f.from, "from")?;
-            q = q.filter(seal_use::Column::At.gte(from));
-        }
-        if !f.to.trim().is_empty() {
-            let to = crate::clock::day_start_ms(&f.to, "to")?;
-            q = q.filter(seal_use::Column::At.lt(to + 86_400_000));
-        }
+        let from = match f.from.trim() {
+            "" => None,
+            t => Some(crate::clock::day_start_ms(t, "from")?),
+        };
+        let to = match f.to.trim() {
+            "" => None,
+            t => Some(crate::clock::day_start_ms(t, "to")? + 86_400_000),
+        };
         let needle = f.q.trim();
-        if !needle.is_empty() {
-            let certs: Vec<i64> = certificate::Entity::find()
-                .select_only()
-                .column(certificate::Column::Id)
-                .filter(certificate::Column::Serial.contains(needle))
-                .into_tuple()
-                .all(self.store.db())
-                .await?;
-            let accounts: Vec<i64> = account::Entity::find()
-                .select_only()
-                .column(account::Column::Id)
-                .filter(
-                    jianfu_store::orm::Condition::any()
-                        .add(account::Column::Username.contains(needle))
-                        .add(account::Column::DisplayName.contains(needle)),
-                )
-                .into_tuple()
-                .all(self.store.db())
-                .await?;
-            q = q.filter(
-                jianfu_store::orm::Condition::any()
-                    .add(seal_use::Column::CertificateId.is_in(certs))
-                    .add(seal_use::Column::AccountId.is_in(accounts)),
-            );
-        }
-        let (total, rows) = page
-            .fetch(q.order_by_desc(seal_use::Column::Id), self.store.db())
-            .await?;
+        let filter = repo::LedgerFilter {
+            from,
+            to,
+            needle: (!needle.is_empty()).then_some(needle),
+        };
+        let (rows, total, seals) = repo::ledger_page(
+            self.store.db(),
+            &scope,
+            &filter,
+            page.offset(),
+            page.per_page,
+        )
+        .await?;
         let cert_ids: Vec<i64> = rows.iter().map(|r| r.certificate_id).collect();
         // Serial, status and type of each certificate; the type is read from the stored
         // document, decrypted (never the PDF).
-        let cert_rows: Vec<(i64, i64, String, String, String)> = certificate::Entity::find()
-            .select_only()
-            .columns([
-                certificate::Column::Id,
-                certificate::Column::ApplicationId,
-                certificate::Column::Serial,
-                certificate::Column::Status,
-                certificate::Column::Document,
-            ])
-            .filter(certificate::Column::Id.is_in(cert_ids))
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
+        let cert_rows = repo::ledger_certificates(self.store.db(), cert_ids).await?;
         let mut certs = std::collections::HashMap::new();
         for (id, application, serial, status, document) in cert_rows {
             let document = self.open_certificate_document(application, &serial, &document)?;
@@ -487,27 +403,20 @@ impl App {
             certs.insert(id, (serial, status, type_name));
         }
         let acc_ids: Vec<i64> = rows.iter().map(|r| r.account_id).collect();
-        let accounts: std::collections::HashMap<i64, String> = account::Entity::find()
-            .filter(account::Column::Id.is_in(acc_ids))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|a| (a.id, format!("{}（{}）", a.display_name, a.username)))
-            .collect();
-        let names: std::collections::HashMap<i64, String> = node::Entity::find()
-            .filter(
-                node::Column::Id.is_in(
-                    seals
-                        .values()
-                        .map(|s| s.community_node_id)
-                        .collect::<Vec<_>>(),
-                ),
-            )
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|n| (n.id, n.name))
-            .collect();
+        let accounts: std::collections::HashMap<i64, String> =
+            repo::accounts(self.store.db(), acc_ids)
+                .await?
+                .into_iter()
+                .map(|a| (a.id, format!("{}（{}）", a.display_name, a.username)))
+                .collect();
+        let names: std::collections::HashMap<i64, String> = tree::by_ids(
+            self.store.db(),
+            seals.values().map(|s| s.community_node_id).collect(),
+        )
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.name))
+        .collect();
         let items = rows
             .into_iter()
             .map(|r| {
@@ -535,7 +444,7 @@ impl App {
 
     /// The working-day calendar in force: the built-in years, each replaced by an imported one.
     pub async fn calendar(&self) -> Result<Calendar> {
-        let imported = holiday_year::Entity::find().all(self.store.db()).await?;
+        let imported = holidays::all(self.store.db()).await?;
         let mut years: Vec<HolidayCalendar> = Vec::new();
         for row in &imported {
             years.push(HolidayCalendar::parse(&row.source).map_err(|_| DomainError::internal())?);
@@ -552,8 +461,7 @@ impl App {
 
     /// The years of the calendar in force, for the administrator's page.
     pub async fn holiday_years(&self) -> Result<Vec<HolidayYearView>> {
-        let imported: Vec<i32> = holiday_year::Entity::find()
-            .all(self.store.db())
+        let imported: Vec<i32> = holidays::all(self.store.db())
             .await?
             .into_iter()
             .map(|r| r.year)
@@ -621,16 +529,13 @@ impl App {
             DomainError::field("file", e.code(), format!("与其他年份的节假日安排冲突：{e}"))
         })?;
         let mut tx = self.store.begin_write().await?;
-        holiday_year::Entity::delete_by_id(year)
-            .exec(tx.conn())
-            .await?;
-        holiday_year::ActiveModel {
-            year: Set(year),
-            source: Set(text.to_owned()),
-            imported_by: Set(ctx.principal.account_id),
-            imported_at: Set(self.now_ms()),
-        }
-        .insert(tx.conn())
+        holidays::replace(
+            tx.conn(),
+            year,
+            text,
+            ctx.principal.account_id,
+            self.now_ms(),
+        )
         .await?;
         tx.audit(ctx.entry(
             "holidays.import",

@@ -1,6 +1,10 @@
-//! Certificates: the public verification read.
+//! Certificates: issuing, revoking, reading one, and the public verification read.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
 
 use crate::entity::certificate;
 use crate::{Store, StoreError};
@@ -85,4 +89,74 @@ pub async fn signed_files(
         .into_tuple::<(Vec<u8>, Option<Vec<u8>>)>()
         .one(store.db())
         .await?)
+}
+
+/// Certificate `id` with its stored (encrypted) files.
+pub async fn by_id<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<certificate::Model>, StoreError> {
+    Ok(certificate::Entity::find_by_id(id).one(conn).await?)
+}
+
+/// What an issued certificate stores (its document and files already sealed and encrypted).
+pub struct NewCertificate {
+    pub application_id: i64,
+    pub serial: String,
+    pub check_code: String,
+    pub seal_id: i64,
+    pub document: String,
+    pub pdf: Vec<u8>,
+    pub ofd: Option<Vec<u8>>,
+    pub format: String,
+    pub status: String,
+    pub issued_by: i64,
+    pub issued_at: i64,
+}
+
+/// Inserts an issued certificate inside the caller's write transaction. A serial another
+/// process took meanwhile fails with a unique violation (`StoreError::is_unique_violation`).
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    c: NewCertificate,
+) -> Result<certificate::Model, StoreError> {
+    Ok(certificate::ActiveModel {
+        application_id: Set(c.application_id),
+        serial: Set(c.serial),
+        check_code: Set(c.check_code),
+        seal_id: Set(c.seal_id),
+        document: Set(c.document),
+        pdf: Set(c.pdf),
+        ofd: Set(c.ofd),
+        format: Set(c.format),
+        status: Set(c.status),
+        issued_by: Set(c.issued_by),
+        issued_at: Set(c.issued_at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?)
+}
+
+/// Revokes certificate `id` (sets `revoked` with who, when and why) only while it is in
+/// `issued`. Whether this call made the change.
+pub async fn revoke<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    issued: &str,
+    revoked: &str,
+    by: i64,
+    at: i64,
+    reason: &str,
+) -> Result<bool, StoreError> {
+    let n = certificate::Entity::update_many()
+        .col_expr(certificate::Column::Status, Expr::value(revoked))
+        .col_expr(certificate::Column::RevokedBy, Expr::value(by))
+        .col_expr(certificate::Column::RevokedAt, Expr::value(at))
+        .col_expr(certificate::Column::RevokeReason, Expr::value(reason))
+        .filter(certificate::Column::Id.eq(id))
+        .filter(certificate::Column::Status.eq(issued))
+        .exec(conn)
+        .await?;
+    Ok(n.rows_affected == 1)
 }

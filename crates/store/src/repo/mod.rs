@@ -14,8 +14,12 @@
 //! its domain module (`demand.rs`, `certificate/issue.rs`, `supervision.rs`, …) and move in the
 //! next slices.
 
+pub mod accountability;
 pub mod accounts;
+pub mod applications;
+pub mod audit_entries;
 pub mod bulletins;
+pub mod cases;
 pub mod catalogue;
 pub mod certificates;
 pub mod counters;
@@ -23,9 +27,12 @@ pub mod credential_resets;
 pub mod data_items;
 pub mod demands;
 pub mod department_ratings;
+pub mod escalations;
 pub mod form_drafts;
 pub mod form_returns;
 pub mod history;
+pub mod holidays;
+pub mod jobs;
 pub mod monitoring;
 pub mod overview;
 pub mod personal_data;
@@ -33,6 +40,7 @@ pub mod pki;
 pub mod plaques;
 pub mod public_reports;
 pub mod report_forms;
+pub mod seals;
 pub mod second_factors;
 pub mod sessions;
 pub mod tree;

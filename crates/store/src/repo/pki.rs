@@ -1,8 +1,12 @@
 //! The seal authority's PKI: its certificates (root, seal maker, signers) with their sealed
 //! keys, and the revocation of a signer's certificate.
 
+use sea_orm::ActiveValue::Set;
 use sea_orm::prelude::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use crate::StoreError;
 use crate::entity::pki_certificate;
@@ -150,4 +154,36 @@ pub async fn page_in<C: ConnectionTrait>(
     let total = s.clone().count(conn).await?;
     let rows = s.offset(offset).limit(limit).all(conn).await?;
     Ok((rows, total))
+}
+
+/// What a new PKI certificate row stores (the key already encrypted by the domain).
+pub struct NewCertificate<'a> {
+    pub role: &'a str,
+    pub serial: String,
+    pub subject: String,
+    pub account_id: Option<i64>,
+    pub der: Vec<u8>,
+    pub key_blob: String,
+    pub not_before: i64,
+    pub not_after: i64,
+    pub created_at: i64,
+}
+
+/// Inserts a certificate of the PKI inside the caller's write transaction.
+pub async fn insert<C: ConnectionTrait>(conn: &C, c: NewCertificate<'_>) -> Result<(), StoreError> {
+    pki_certificate::ActiveModel {
+        role: Set(c.role.to_owned()),
+        serial: Set(c.serial),
+        subject: Set(c.subject),
+        account_id: Set(c.account_id),
+        der: Set(c.der),
+        key_blob: Set(c.key_blob),
+        not_before: Set(c.not_before),
+        not_after: Set(c.not_after),
+        created_at: Set(c.created_at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
 }

@@ -237,3 +237,29 @@ pub async fn delete<C: ConnectionTrait>(conn: &C, id: i64) -> Result<bool, Store
         Err(e) => Err(e.into()),
     }
 }
+
+/// Every node whose path starts with `path` (the node of that path and all below it).
+pub async fn under_path<C: ConnectionTrait>(
+    conn: &C,
+    path: &str,
+) -> Result<Vec<node::Model>, StoreError> {
+    Ok(node::Entity::find()
+        .filter(node::Column::Path.starts_with(path))
+        .all(conn)
+        .await?)
+}
+
+/// The nodes named, or with a division code, among `tokens`.
+pub async fn named_or_coded<C: ConnectionTrait>(
+    conn: &C,
+    tokens: Vec<String>,
+) -> Result<Vec<node::Model>, StoreError> {
+    Ok(node::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(node::Column::Name.is_in(tokens.clone()))
+                .add(node::Column::DivisionCode.is_in(tokens)),
+        )
+        .all(conn)
+        .await?)
+}
