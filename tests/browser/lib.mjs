@@ -1,7 +1,7 @@
-// What the browser suites (smoke.mjs, demands.mjs, certificates.mjs, cases.mjs, plaques.mjs, phone.mjs,
-// a11y.mjs) share: the settings, launching Chromium, a watcher for console and network trouble,
+// What the browser suites (smoke.mjs, demands.mjs, certificates.mjs, cases.mjs, plaques.mjs,
+// pages.mjs) share: the settings, launching Chromium, a watcher for console and network trouble,
 // screenshots, logging in, the step runner that prints one line per step and exactly one line
-// `N passed, M failed`, the crawler that walks every page a role reaches (phone.mjs, a11y.mjs),
+// `N passed, M failed`, the crawler that walks every page a role reaches (pages.mjs),
 // and (for plaques.mjs) starting and restarting a jianfu server of the suite's own.
 //
 //   JIANFU_URL  base URL of the server        (default http://127.0.0.1:8080)
@@ -262,7 +262,7 @@ export async function todoItem(p, filter, badge) {
 export const describe = (fs) => fs.map((f) => `${f.code}→${f.clauses.join(',')}`).join('; ') || '(none)';
 
 // ---------------------------------------------------------------------------
-// the crawler of every page a role reaches (phone.mjs, a11y.mjs)
+// the crawler of every page a role reaches (pages.mjs)
 
 // One demo account per role (README, "Demo accounts"; tiexi_admin is a second 系统管理员).
 export const ROLES = [

@@ -34,6 +34,7 @@ mod asn1;
 mod cert;
 mod error;
 mod file;
+mod font_subset;
 mod keys;
 mod layout;
 pub mod ofd;

@@ -10,7 +10,9 @@
 //! ```text
 //! OFD.xml                              DocBody: DocInfo, DocRoot, Signatures
 //! Doc_0/Document.xml                   A4 page area, PublicRes, one Page (ID 1)
-//! Doc_0/PublicRes.xml                  the font (by name; see below)
+//! Doc_0/PublicRes.xml                  the font, with its FontFile
+//! Doc_0/Res/font_0.otf                 the font's subset: the glyphs of the page's text and a
+//!                                      cmap for them (see below)
 //! Doc_0/Pages/Page_0/Content.xml       TextObjects (with DeltaX from the font's advances) and
 //!                                      the QR code's PathObject; units are millimetres
 //! Doc_0/Signs/Signatures.xml           MaxSignId 1, Signature ID 1 Type Seal → Sign_0
@@ -26,9 +28,11 @@
 //!
 //! The seal is not drawn into the page content: a GM/T 0099 reader draws the stamp from the
 //! signed picture in `Seal.esl` at the `StampAnnot` boundary, so the picture people see is the
-//! picture the seal maker signed. The font is named, not embedded (the shipped subset is 4 MB;
-//! embedding a per-document subset is left for later); glyph positions are fixed by `DeltaX`,
-//! so the page keeps its layout in whatever CJK serif font the reader substitutes.
+//! picture the seal maker signed. The font is embedded as GB/T 33190 allows (`ofd:Font` with an
+//! `ofd:FontFile` under the resource's `BaseLoc`): a subset of the shipped font with just the
+//! glyphs of this page's text and a Unicode `cmap` for them (`crate::font_subset`), so a reader
+//! without Noto Serif CJK draws the same glyphs; like every file of the package it is listed
+//! with its SM3 check value in `Signature.xml`. Glyph positions are also fixed by `DeltaX`.
 //!
 //! # What is signed (GM/T 0099-2020 §7, as ofdrw implements it)
 //!
@@ -94,6 +98,8 @@ const MAX_FILE: u64 = 16 << 20;
 const MAX_TOTAL: u64 = 64 << 20;
 /// The font named in `PublicRes.xml`: the face the layout was measured with.
 const FONT_NAME: &str = "Noto Serif CJK SC";
+/// The embedded subset of that font, under `PublicRes.xml`'s `BaseLoc` (`Doc_0/Res`).
+const FONT_FILE: &str = "font_0.otf";
 
 /// Who stamps an OFD and when: the seal (its picture is the stamp), a signer the seal lists,
 /// the signer's key and the signing time (`timeInfo`).
@@ -163,6 +169,14 @@ pub fn render_ofd(
     };
     let font_id = next();
     let layer_id = next();
+    let font_file = crate::font_subset::subset_for_text(
+        &metrics,
+        layout
+            .lines
+            .iter()
+            .chain(layout.captions.iter())
+            .flat_map(|l| l.text.chars()),
+    )?;
     let mut objects = String::new();
     let black = "0 0 0";
     let grey = {
@@ -249,10 +263,12 @@ pub fn render_ofd(
         format!(
             "{XML_HEAD}<ofd:Res xmlns:ofd=\"{OFD_NAMESPACE}\" BaseLoc=\"Res\"><ofd:Fonts>\
              <ofd:Font ID=\"{font_id}\" FontName=\"{FONT_NAME}\" FamilyName=\"{FONT_NAME}\" \
-             Serif=\"true\"/></ofd:Fonts></ofd:Res>\n"
+             Serif=\"true\"><ofd:FontFile>{FONT_FILE}</ofd:FontFile></ofd:Font></ofd:Fonts>\
+             </ofd:Res>\n"
         )
         .into_bytes(),
     ));
+    files.push((format!("/Doc_0/Res/{FONT_FILE}"), font_file));
     files.push((
         "/Doc_0/Pages/Page_0/Content.xml".into(),
         format!(

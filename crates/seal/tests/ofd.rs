@@ -20,6 +20,7 @@ const SIGNED_AT: u64 = JAN_2026 + 331 * DAY + 7200;
 const SIGNATURE_XML: &str = "Doc_0/Signs/Sign_0/Signature.xml";
 const SIGNED_VALUE: &str = "Doc_0/Signs/Sign_0/SignedValue.dat";
 const SEAL_ESL: &str = "Doc_0/Signs/Sign_0/Seal.esl";
+const FONT_FILE: &str = "Doc_0/Res/font_0.otf";
 
 struct Fixture {
     p: Pki,
@@ -105,6 +106,7 @@ fn the_package_holds_the_page_and_a_gm_t_0099_signature_that_verifies() {
             "Doc_0/Document.xml",
             "Doc_0/Pages/Page_0/Content.xml",
             "Doc_0/PublicRes.xml",
+            FONT_FILE,
             SEAL_ESL,
             SIGNATURE_XML,
             SIGNED_VALUE,
@@ -124,6 +126,13 @@ fn the_package_holds_the_page_and_a_gm_t_0099_signature_that_verifies() {
     assert!(content.contains(">2026年11月28日</ofd:TextCode>"));
     assert!(content.contains(">核验码：7KQ2M9XW4B</ofd:TextCode>"));
     assert!(content.contains("<ofd:PathObject"), "the QR code is drawn");
+    // The font is embedded (GB/T 33190 ofd:FontFile, relative to the resource's BaseLoc).
+    let res = String::from_utf8(files["Doc_0/PublicRes.xml"].clone()).unwrap();
+    assert!(res.contains("BaseLoc=\"Res\""), "{res}");
+    assert!(
+        res.contains("<ofd:FontFile>font_0.otf</ofd:FontFile>"),
+        "{res}"
+    );
 
     // Seal.esl is the seal; SignedValue.dat signs the SM3 of Signature.xml, naming its path.
     assert_eq!(files[SEAL_ESL], f.seal.der());
@@ -144,7 +153,7 @@ fn the_package_holds_the_page_and_a_gm_t_0099_signature_that_verifies() {
     let xml = String::from_utf8(files[SIGNATURE_XML].clone()).unwrap();
     assert!(xml.contains("<ofd:SignatureMethod>1.2.156.10197.1.501</ofd:SignatureMethod>"));
     assert!(xml.contains("<ofd:References CheckMethod=\"1.2.156.10197.1.401\">"));
-    assert_eq!(xml.matches("<ofd:Reference ").count(), 6);
+    assert_eq!(xml.matches("<ofd:Reference ").count(), 7);
     for (name, data) in &files {
         let reference = format!("FileRef=\"/{name}\"");
         let own = name == SIGNATURE_XML || name == SIGNED_VALUE;
@@ -174,7 +183,7 @@ fn the_package_holds_the_page_and_a_gm_t_0099_signature_that_verifies() {
     assert_eq!(s.signer_serial, "03");
     assert_eq!(s.maker.common_name, "鞍山市电子印章制作中心");
     assert_eq!(s.time, at(SIGNED_AT));
-    assert_eq!(s.references, 6);
+    assert_eq!(s.references, 7);
     assert_eq!(s.stamps.len(), 1);
     assert_eq!(report.checks.len(), 5, "{:?}", report.checks);
     assert!(report.text.contains(&"亲属关系证明".to_string()));
@@ -182,6 +191,60 @@ fn the_package_holds_the_page_and_a_gm_t_0099_signature_that_verifies() {
         report
             .text
             .contains(&"鞍山市铁东区示例和平社区居民委员会".to_string())
+    );
+}
+
+/// The embedded font maps every character of the page's text to a glyph of its own (through
+/// its Unicode cmap, as a reader without our font uses it) with the advance the layout used, and
+/// holds no more than the page needs.
+#[test]
+fn the_embedded_font_draws_every_character_of_the_page() {
+    use skrifa::MetadataProvider;
+    let f = fixture();
+    let files = unzip(&f.ofd);
+    let font_bytes = &files[FONT_FILE];
+    assert!(
+        font_bytes.len() < 200 * 1024,
+        "a subset, not the 4 MB font: {} bytes",
+        font_bytes.len()
+    );
+    assert_eq!(&font_bytes[..4], b"OTTO", "an OpenType (CFF) font");
+    let font = skrifa::FontRef::new(font_bytes).expect("the embedded font parses");
+    let charmap = font.charmap();
+    let advances = font.glyph_metrics(
+        skrifa::instance::Size::unscaled(),
+        skrifa::instance::LocationRef::default(),
+    );
+    let report = verify(&f, &f.ofd).unwrap();
+    let text: String = report.text.concat();
+    assert!(
+        text.contains("亲属关系证明") && text.contains("核验码"),
+        "{text}"
+    );
+    let mut mapped = std::collections::BTreeSet::new();
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        let glyph = charmap
+            .map(c)
+            .unwrap_or_else(|| panic!("{c:?} has no glyph in the embedded font"));
+        assert_ne!(glyph.to_u32(), 0, "{c:?} maps to .notdef");
+        assert!(advances.advance_width(glyph).unwrap_or(0.0) > 0.0, "{c:?}");
+        mapped.insert(glyph.to_u32());
+    }
+    // The Content.xml DeltaX were measured with the same advances: 16 pt title glyphs are
+    // full-width (1 em), i.e. 1000 units of the 1000-unit em.
+    let g = charmap.map('亲').unwrap();
+    assert_eq!(advances.advance_width(g), Some(1000.0));
+    // Only the page's glyphs (and .notdef): a character not on the page is not there.
+    assert!(charmap.map('龙').is_none_or(|g| g.to_u32() == 0));
+    use skrifa::raw::TableProvider;
+    let glyphs = usize::from(font.maxp().unwrap().num_glyphs());
+    let distinct = text
+        .chars()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    assert!(
+        glyphs > mapped.len() && glyphs <= distinct + 1,
+        "{glyphs} glyphs for {distinct} characters: the page's and .notdef"
     );
 }
 
@@ -220,6 +283,15 @@ fn a_byte_changed_in_any_file_fails_with_its_own_reason() {
             );
         }
     }
+    // The embedded font: one byte of its outlines.
+    let tampered = with_file(&f.ofd, FONT_FILE, |data| {
+        let at = data.len() / 2;
+        data[at] ^= 0x01;
+    });
+    assert_eq!(
+        verify(&f, &tampered).unwrap_err(),
+        PkiError::ReferenceMismatch(format!("/{FONT_FILE}"))
+    );
     // The text itself, one character of the body.
     let tampered = with_file(&f.ofd, "Doc_0/Pages/Page_0/Content.xml", |data| {
         let at = find(data, "父子关系".as_bytes());

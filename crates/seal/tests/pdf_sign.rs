@@ -235,6 +235,45 @@ fn qpdf_checks_the_file_and_pdfsig_lists_the_signature_over_the_whole_document()
     }
 }
 
+/// `pdffonts` (poppler) lists every font of the signed certificate as an embedded subset
+/// (`emb yes`, `sub yes`, a `ABCDEF+` subset tag): a reader without Noto Serif CJK shows the same
+/// glyphs.
+#[test]
+fn pdffonts_lists_every_font_as_an_embedded_subset() {
+    if !tool("pdffonts", "-v") {
+        return;
+    }
+    let f = fixture();
+    let dir = Scratch::new("pdf-fonts");
+    dir.write("signed.pdf", &f.signed);
+    let out = Command::new("pdffonts")
+        .current_dir(&dir.0)
+        .arg("signed.pdf")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    // name type encoding emb sub uni object ID; the header and its rule first.
+    let fonts: Vec<Vec<&str>> = text
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert!(!fonts.is_empty(), "pdffonts found no font: {text}");
+    for cols in &fonts {
+        let n = cols.len();
+        assert!(n >= 7, "{text}");
+        let (emb, sub) = (cols[n - 5], cols[n - 4]);
+        assert_eq!((emb, sub), ("yes", "yes"), "not an embedded subset: {text}");
+        let name = cols[0];
+        assert!(
+            name.len() > 7 && name.as_bytes()[6] == b'+',
+            "no subset tag in {name}: {text}"
+        );
+        assert!(name.contains("NotoSerif"), "{text}");
+    }
+}
+
 #[test]
 fn openssl_reads_the_cms_and_verifies_the_sm2_signature_over_the_signed_attributes() {
     if !openssl_available() {
