@@ -14,7 +14,10 @@
 // The story: anybody reads the service guides; a resident applies for a residence certificate
 // with a PNG attachment; the community worker issues it (seal and signature); the PDF is
 // downloaded, rendered to PNG and its QR code read; the public verification page says authentic
-// and masks the ID number; the worker revokes it and verification says revoked; a
+// and masks the ID number and names the format (GB/T 38540); the root certificate downloads from
+// /verify (PEM, DER); the worker downloads the OFD, `jianfu verify --root` accepts it and names
+// the reason for a tampered copy; uploaded on /verify (核验文件) the OFD is valid and the
+// tampered copy shows its reason; the worker revokes it and verification says revoked; a
 // public-interest certificate is not issued without deliberation (4.5-5); a type outside the
 // district's catalogue is refused (4.5-10); the head sees the use of the seal in the ledger.
 //
@@ -25,14 +28,18 @@
 // It prints one line per step, stops at the first failure, and finally prints exactly one line
 // `N passed, M failed`; the exit code is 0 only when nothing failed. Its files in ARTIFACTS are
 // prefixed `certificates-`; the downloaded certificate is ARTIFACTS/certificate.pdf and its
-// first page ARTIFACTS/certificate-1.png.
+// first page ARTIFACTS/certificate-1.png, its OFD ARTIFACTS/certificate.ofd, the root
+// certificate ARTIFACTS/root.pem and root.der. Runs `jianfu verify` (JIANFU_BIN, default
+// $CARGO_TARGET_DIR/debug/jianfu).
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   ARTIFACTS,
+  JIANFU_BIN,
   pdfQr,
   pngBytes,
   which,
@@ -320,6 +327,111 @@ const steps = [
       assert.ok(shown.includes(part), `#verify-result does not show ${part}`);
     }
     await suite.shot(page, '07-verify-authentic.png');
+  }],
+
+  ['logged out on /verify: the format (GB/T 38540, OFD) is named; the root certificate downloads as PEM and DER', async () => {
+    const format = page.locator('#verify-format');
+    assert.equal(await format.count(), 1, 'the verify page does not say which format the certificate uses (#verify-format)');
+    const said = await text(format);
+    assert.ok(said.includes('GB/T 38540') && said.includes('OFD'), `#verify-format says "${said}", not the GB/T 38540 format`);
+    await format.scrollIntoViewIfNeeded();
+    await suite.shot(page, '07b-verify-format.png');
+    for (const [name, href, type] of [
+      ['PEM 格式', '/api/v1/seal-authority/root.pem', 'application/x-pem-file'],
+      ['DER 格式', '/api/v1/seal-authority/root.der', 'application/pkix-cert'],
+    ]) {
+      const link = page.locator('#root-certificate').getByRole('link', { name });
+      assert.equal(await link.count(), 1, `no ${name} link to the root certificate beside the verify form`);
+      assert.equal(await link.getAttribute('href'), href, `the ${name} link`);
+      const response = page.waitForResponse((r) => pathOf(r.url()) === href);
+      const download = page.waitForEvent('download');
+      await link.click();
+      const resp = await response;
+      assert.equal(resp.status(), 200, `GET ${href} answered ${resp.status()}`);
+      assert.equal(resp.headers()['content-type'], type, `GET ${href} content-type`);
+      const file = path.join(ARTIFACTS, href.endsWith('.pem') ? 'root.pem' : 'root.der');
+      await (await download).saveAs(file);
+      const bytes = readFileSync(file);
+      if (href.endsWith('.pem')) {
+        assert.ok(bytes.toString('latin1').startsWith('-----BEGIN CERTIFICATE-----'), `${file} is not a PEM certificate`);
+      } else {
+        assert.equal(bytes[0], 0x30, `${file} is not DER (no SEQUENCE)`);
+      }
+    }
+  }],
+
+  ['worker downloads the OFD (下载证明（OFD）); `jianfu verify --root root.pem` accepts it and names the reason for a tampered copy', async () => {
+    await loginAs('worker');
+    await goto(page, `/certificates/${applicationId}`);
+    const link = page.locator('#download-ofd');
+    assert.equal(await link.count(), 1, 'no #download-ofd on the page of a GB/T 38540 certificate');
+    assert.ok((await text(link)).includes('OFD'), `#download-ofd says "${await text(link)}"`);
+    const href = await link.getAttribute('href');
+    assert.equal(href, `/issued/${certId}/ofd`, '#download-ofd');
+    const response = page.waitForResponse((r) => pathOf(r.url()) === href);
+    const download = page.waitForEvent('download');
+    await link.click();
+    const resp = await response;
+    assert.equal(resp.status(), 200, `GET ${href} answered ${resp.status()}`);
+    assert.equal(resp.headers()['content-type'], 'application/ofd', `GET ${href} content-type`);
+    const ofdPath = path.join(ARTIFACTS, 'certificate.ofd');
+    await (await download).saveAs(ofdPath);
+    const ofd = readFileSync(ofdPath);
+    assert.equal(ofd.subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'the OFD download is not a zip package');
+    for (const name of ['OFD.xml', 'Doc_0/Signs/Sign_0/Signature.xml', 'Doc_0/Signs/Sign_0/SignedValue.dat', 'Doc_0/Signs/Sign_0/Seal.esl', 'Doc_0/Res/font_0.otf']) {
+      assert.ok(ofd.includes(Buffer.from(name)), `the OFD package has no ${name}`);
+    }
+    await suite.shot(page, '07c-ofd-downloaded.png');
+    // Offline, with the root certificate downloaded from /verify in the step before.
+    const root = path.join(ARTIFACTS, 'root.pem');
+    const run = (file) => spawnSync(JIANFU_BIN, ['verify', '--root', root, file], { encoding: 'utf8', timeout: 60_000 });
+    assert.ok(existsSync(JIANFU_BIN), `the jianfu binary ${JIANFU_BIN} is missing (set JIANFU_BIN)`);
+    const good = run(ofdPath);
+    assert.equal(good.status, 0, `jianfu verify refused the downloaded OFD: ${good.stdout}${good.stderr}`);
+    assert.ok(good.stdout.includes('核验通过'), `jianfu verify said: ${good.stdout}`);
+    // One byte of the package changed: refused, with the reason and its code.
+    const tampered = Buffer.from(ofd);
+    tampered[Math.floor(tampered.length / 2)] ^= 0x01;
+    const tamperedPath = path.join(scratch, 'tampered.ofd');
+    writeFileSync(tamperedPath, tampered);
+    const bad = run(tamperedPath);
+    const said = `${bad.stdout}${bad.stderr}`;
+    assert.notEqual(bad.status, 0, `jianfu verify accepted a tampered OFD: ${said}`);
+    assert.match(said, /核验未通过（OFD）：.+（[a-z_]+）/, `jianfu verify gave no reason for the tampered OFD: ${said}`);
+    console.log(`     tampered copy: ${said.trim().split('\n').pop()}`);
+  }],
+
+  ['logged out on /verify: the downloaded OFD uploaded (核验文件) says 签章有效; the tampered copy says 核验未通过 with its reason', async () => {
+    await freshContext();
+    const ofdPath = path.join(ARTIFACTS, 'certificate.ofd');
+    const tamperedPath = path.join(scratch, 'tampered.ofd');
+    const upload = async (file) => {
+      await goto(page, '/verify');
+      await page.getByLabel('证明文件（PDF 或 OFD，不超过 4 MB）').setInputFiles(file);
+      const resp = await submit(page, page.getByRole('button', { name: '核验文件' }), '/verify/file');
+      await expectStatus(page, resp, 200);
+      const result = page.locator('#verify-file-result');
+      assert.equal(await result.count(), 1, 'no #verify-file-result after 核验文件');
+      return result;
+    };
+    let result = await upload(ofdPath);
+    assert.equal(await result.getAttribute('data-valid'), 'true', `the downloaded OFD: ${await result.innerText()}`);
+    const shown = await result.innerText();
+    for (const part of ['签章有效', serial, 'GB/T 38540']) {
+      assert.ok(shown.includes(part), `#verify-file-result does not show ${part}: ${shown}`);
+    }
+    await result.scrollIntoViewIfNeeded();
+    await suite.shot(page, '07d-verify-file-valid.png');
+    result = await upload(tamperedPath);
+    assert.equal(await result.getAttribute('data-valid'), 'false', 'a tampered OFD was accepted');
+    const reason = await text(page.locator('#verify-file-reason'));
+    const code = await result.getAttribute('data-code');
+    assert.ok(reason.length > 4, `#verify-file-reason is "${reason}"`);
+    assert.match(code, /^[a-z_]+$/, `data-code="${code}"`);
+    assert.ok((await result.innerText()).includes('核验未通过'), 'the tampered OFD is not said to fail');
+    console.log(`     tampered upload: ${reason} (${code})`);
+    await result.scrollIntoViewIfNeeded();
+    await suite.shot(page, '07e-verify-file-tampered.png');
   }],
 
   ['worker revokes the certificate with a reason: 已撤销 on the application page', async () => {

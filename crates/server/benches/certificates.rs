@@ -4,8 +4,10 @@
 //!
 //! - **issue** — `App::issue_certificate` as the demo worker on applications the demo resident
 //!   made up front (type `residence`): SM2 signature over the content, PDF render (with its own
-//!   SM2 file signature), and one durable transaction with the certificate, the seal-ledger row
-//!   and the audit entry. Throughput is measured with `JIANFU_BENCH_ISSUE_CONCURRENCY` issues
+//!   SM2 file signature), the current `ses-v4` format (the demo seal is a GB/T 38540 seal: the
+//!   PDF's `/Sig` field, a detached CMS signed by the worker's PKI signer certificate, and the
+//!   signed OFD; checked on the warm-up certificate and on the format of every issue), and one
+//!   durable transaction with the certificate, the seal-ledger row and the audit entry. Throughput is measured with `JIANFU_BENCH_ISSUE_CONCURRENCY` issues
 //!   in flight (default 2 × CPUs, as several workers issue at once), and one at a time for the
 //!   latency. Baseline: raw single-row durable commits (one INSERT per transaction) on a
 //!   SQLite file with the same settings (WAL, synchronous=FULL, opened with `Store::connect`)
@@ -220,7 +222,12 @@ async fn issue_all(app: &App, worker: &Ctx, ids: &[i64], in_flight: usize) -> Re
                     return Ok::<_, common::BoxError>(());
                 };
                 let issued = app.issue_certificate(&worker, id).await?;
-                if issued.status != "issued" || !issued.serial.starts_with("ZM-") {
+                // The current issuing path: GB/T 38540 seal, PKI signer certificate, CMS /Sig
+                // in the PDF and a signed OFD ("ses-v4"), not the old JSON-only format.
+                if issued.status != "issued"
+                    || !issued.serial.starts_with("ZM-")
+                    || issued.format != "ses-v4"
+                {
                     return Err(format!("application {id}: issued as {issued:?}").into());
                 }
             }
@@ -230,6 +237,32 @@ async fn issue_all(app: &App, worker: &Ctx, ids: &[i64], in_flight: usize) -> Re
         t.await??;
     }
     Ok(ids.len() as f64 / start.elapsed().as_secs_f64())
+}
+
+/// The warm-up's last certificate as issued: its PDF carries a `/Sig` field (detached CMS,
+/// SM2) and its OFD a GM/T 0099 signature, both by a signer certificate that chains to the
+/// seal authority's root — what every measured issue then does too (`issue_all` checks the
+/// format of each).
+async fn check_issuing_path(app: &App, worker: &Ctx) -> Result<()> {
+    let row = certificate::Entity::find()
+        .order_by_desc(certificate::Column::Id)
+        .one(app.store.db())
+        .await?
+        .ok_or("no certificate was issued")?;
+    let root = jianfu_seal::pki::TrustedRoot::new(app.root_certificate().await?)?;
+    let (_, _, pdf) = app.certificate_document(worker, row.id).await?;
+    let sig = jianfu_seal::pdf_sign::verify_pdf_signature(&pdf, &root, &[])?;
+    let (_, ofd) = app.certificate_ofd(worker, row.id).await?;
+    let ofd = jianfu_seal::ofd::verify_ofd(&ofd, &root, &[])?;
+    println!(
+        "issuing path: {} ({}): PDF /Sig {} by {}, OFD with {} signature(s) — verified against the root",
+        row.serial,
+        row.format,
+        sig.sub_filter,
+        sig.signer.common_name,
+        ofd.signatures.len()
+    );
+    Ok(())
 }
 
 /// Reads the application view (what its page shows after an issue), for each id: views/s.
@@ -455,6 +488,7 @@ fn run() -> Result<()> {
     // a + b, interleaved: baseline commits, then a batch of issues, per round.
     let (warm, measured) = ids.split_at(usize::try_from(ISSUE_WARM_UP)?);
     rt.block_on(issue_all(&app, &worker, warm, 1))?;
+    rt.block_on(check_issuing_path(&app, &worker))?;
     let c = cfg.issue_concurrency;
     println!(
         "\nissue rounds: {} s of raw commits one at a time and {} s with {c} in flight, then {} issues ({} with {c} in flight, {} one at a time), × {}",

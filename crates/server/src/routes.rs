@@ -2124,6 +2124,23 @@ pub fn route_table() -> Vec<RouteSpec> {
             AnyOf(RATING_READ),
             api::department_rating::unit,
         ),
+        // Online check of an uploaded certificate file, PDF or OFD (issue 18).
+        r(
+            post.clone(),
+            "/verify/file",
+            Public,
+            views::certificates::verify_file.layer(DefaultBodyLimit::max(
+                views::certificates::VERIFY_FILE_BODY_LIMIT,
+            )),
+        ),
+        r(
+            post.clone(),
+            "/api/v1/verify/file",
+            Public,
+            api::certificates::verify_file.layer(DefaultBodyLimit::max(
+                views::certificates::VERIFY_FILE_BODY_LIMIT,
+            )),
+        ),
     ]
 }
 

@@ -1566,9 +1566,21 @@ impl App {
         }
         // The signatures of a stored document never change: once checked, a document is
         // remembered with the exact stored text (the ciphertext) it was decrypted and checked
-        // from (an edited or re-encrypted row is decrypted and checked afresh).
+        // from, and for a GB/T 38540 certificate with the SM3 digest of the stored PDF and OFD
+        // bytes it checked (an edited or re-encrypted row or file is decrypted and checked
+        // afresh, at once).
+        let is_ses = super::pki::CertificateFormat::stored(&cert.format)
+            == super::pki::CertificateFormat::Ses;
+        let files = if is_ses {
+            jianfu_store::repo::certificates::signed_files(&self.store, cert_id).await?
+        } else {
+            None
+        };
+        let files_digest = files
+            .as_ref()
+            .map(|(pdf, ofd)| stored_files_digest(pdf, ofd.as_deref()));
         let checked = match self.verified_documents.get(&cert_id) {
-            Some(d) if d.text == cert.document => d,
+            Some(d) if d.text == cert.document && d.files_digest == files_digest => d,
             _ => {
                 let plain =
                     self.open_certificate_document(application_id, &serial, &cert.document)?;
@@ -1589,11 +1601,9 @@ impl App {
                 // A GB/T 38540 certificate's stored PDF `/Sig` and OFD are checked too (chain
                 // to the root, seal, references, signatures), once; revocation is checked at
                 // every verification below, against the signers and times found here.
-                let signers = if super::pki::CertificateFormat::stored(&cert.format)
-                    == super::pki::CertificateFormat::Ses
-                {
+                let signers = if is_ses {
                     match self
-                        .signed_file_signers(cert_id, application_id, &serial)
+                        .signed_file_signers(files, application_id, &serial)
                         .await?
                     {
                         Ok(signers) => signers,
@@ -1611,6 +1621,7 @@ impl App {
                 };
                 let d = Arc::new(VerifiedDocument {
                     text: cert.document,
+                    files_digest,
                     doc,
                     signers,
                 });
@@ -1676,10 +1687,31 @@ impl App {
 #[derive(Debug)]
 pub(crate) struct VerifiedDocument {
     text: String,
+    /// SM3 of the stored PDF and OFD bytes whose signatures were checked (`ses-v4` only; see
+    /// [`stored_files_digest`]).
+    files_digest: Option<[u8; 32]>,
     doc: SealedCertificate,
     /// The signer certificates (serial, hex) of the PDF's `/Sig` and the OFD's signatures
     /// with the time each signed (none for the old format).
     signers: Vec<(String, SystemTime)>,
+}
+
+/// SM3 over the stored PDF and OFD bytes (length-prefixed, so that no two pairs collide by
+/// moving bytes from one to the other): what a remembered verification is keyed to.
+fn stored_files_digest(pdf: &[u8], ofd: Option<&[u8]>) -> [u8; 32] {
+    use sm3::Digest as _;
+    let mut h = sm3::Sm3::new();
+    h.update((pdf.len() as u64).to_be_bytes());
+    h.update(pdf);
+    match ofd {
+        Some(ofd) => {
+            h.update([1]);
+            h.update((ofd.len() as u64).to_be_bytes());
+            h.update(ofd);
+        }
+        None => h.update([0]),
+    }
+    h.finalize().into()
 }
 
 /// What the revocation list says of a document's signers.
@@ -1723,13 +1755,11 @@ impl App {
     /// their signers with the time each signed, or the code of the check that failed.
     async fn signed_file_signers(
         &self,
-        cert_id: i64,
+        files: Option<(Vec<u8>, Option<Vec<u8>>)>,
         application_id: i64,
         serial: &str,
     ) -> Result<std::result::Result<Vec<(String, SystemTime)>, &'static str>> {
-        let Some((pdf, ofd)) =
-            jianfu_store::repo::certificates::signed_files(&self.store, cert_id).await?
-        else {
+        let Some((pdf, ofd)) = files else {
             return Err(DomainError::internal());
         };
         let Some(ofd) = ofd else {

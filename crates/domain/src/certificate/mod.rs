@@ -23,7 +23,10 @@ pub use issue::{
 };
 pub(crate) use issue::{CertificateTodos, VerifiedDocument, check_upload, text_field};
 pub use issue::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS};
-pub use pki::{CertificateFormat, PkiCertState, PkiCertificateView, SEAL_MAKER_NAME, pki_role_zh};
+pub use pki::{
+    CertificateFormat, FileVerification, MAX_VERIFY_FILE_BYTES, PkiCertState, PkiCertificateView,
+    SEAL_MAKER_NAME, pki_role_zh,
+};
 pub use seals::{AUTHORITY_NAME, HolidayYearView, SealUseFilter, SealUseView, SealView};
 pub(crate) use seals::{NodeSeal, OpenSeal};
 

@@ -547,3 +547,183 @@ impl CertificateFormat {
         }
     }
 }
+
+/// The largest certificate file `/verify/file` takes (a certificate's PDF or OFD is a few
+/// hundred KB).
+pub const MAX_VERIFY_FILE_BYTES: usize = 4 << 20;
+
+/// What the online check of an uploaded certificate file found (`POST /verify/file`,
+/// `POST /api/v1/verify/file`): every signature of the file, against the root certificate and
+/// the revocation list of today (a PDF or OFD in the GB/T 38540 format), or against the
+/// authority's key (the old format). A refusal names its reason and a stable code.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileVerification {
+    /// `true` when every signature of the file holds.
+    pub valid: bool,
+    /// `pdf` or `ofd`.
+    pub kind: &'static str,
+    /// `json-v1` or `ses-v4`.
+    pub format: &'static str,
+    pub format_zh: &'static str,
+    /// Why it failed (Chinese) and the stable code of that reason.
+    pub reason: Option<String>,
+    pub code: Option<&'static str>,
+    /// What was checked, in order (when valid).
+    pub checks: Vec<String>,
+    /// Each signature's signer and seal, as the file names them.
+    pub signers: Vec<String>,
+    /// The certificate's serial as the file gives it, when it could be read.
+    pub serial: Option<String>,
+}
+
+impl FileVerification {
+    fn refused(
+        kind: &'static str,
+        format: CertificateFormat,
+        code: &'static str,
+        reason: String,
+    ) -> Self {
+        Self {
+            valid: false,
+            kind,
+            format: format.as_str(),
+            format_zh: format.label_zh(),
+            reason: Some(reason),
+            code: Some(code),
+            checks: Vec::new(),
+            signers: Vec::new(),
+            serial: None,
+        }
+    }
+}
+
+/// The checks of one uploaded file (CPU only; see [`App::verify_certificate_file`]).
+fn verify_file_bytes(
+    bytes: &[u8],
+    root: &jianfu_seal::pki::TrustedRoot,
+    revoked: &[Revocation],
+    authority: Option<&jianfu_seal::PublicKey>,
+) -> FileVerification {
+    if jianfu_seal::ofd::is_zip(bytes) {
+        let format = CertificateFormat::Ses;
+        return match jianfu_seal::ofd::verify_ofd(bytes, root, revoked) {
+            Ok(report) => FileVerification {
+                valid: true,
+                kind: "ofd",
+                format: format.as_str(),
+                format_zh: format.label_zh(),
+                reason: None,
+                code: None,
+                checks: report.checks,
+                signers: report
+                    .signatures
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}（{}）签章人 {}（{}，证书 {}）",
+                            s.seal_name,
+                            s.seal_id,
+                            s.signer.common_name,
+                            s.signer.organization,
+                            s.signer_serial
+                        )
+                    })
+                    .collect(),
+                serial: report
+                    .text
+                    .iter()
+                    .find_map(|l| l.strip_prefix("编号：").map(str::to_owned)),
+            },
+            Err(e) => FileVerification::refused("ofd", format, e.code(), e.message()),
+        };
+    }
+    let mut legacy: &[u8] = bytes;
+    let mut format = CertificateFormat::Json;
+    let mut checks = Vec::new();
+    let mut signers = Vec::new();
+    if jianfu_seal::pdf_sign::has_signature_field(bytes) {
+        format = CertificateFormat::Ses;
+        match jianfu_seal::pdf_sign::verify_pdf_signature(bytes, root, revoked) {
+            Ok(report) => {
+                checks = report.checks;
+                signers.push(format!(
+                    "签章人 {}（{}，证书 {}）",
+                    report.signer.common_name, report.signer.organization, report.signer_serial
+                ));
+            }
+            Err(e) => return FileVerification::refused("pdf", format, e.code(), e.message()),
+        }
+        match jianfu_seal::pdf_sign::original_revision(bytes) {
+            Some(original) => legacy = original,
+            None => {
+                return FileVerification::refused(
+                    "pdf",
+                    format,
+                    "not_our_pdf",
+                    "PDF 签名有效，但文件不是本平台出具的证明".to_owned(),
+                );
+            }
+        }
+    }
+    let Some(authority) = authority else {
+        return FileVerification::refused(
+            "pdf",
+            format,
+            "no_authority",
+            "尚未设立电子印章管理机构，无法核验".to_owned(),
+        );
+    };
+    match jianfu_seal::verify_file(legacy, authority) {
+        Ok(doc) => {
+            checks.push("证明内容与印章记录的 SM2 签名有效，文件未被篡改".to_owned());
+            signers.push(format!(
+                "{}（印章 {}）",
+                doc.content.community_name, doc.seal.record.seal_id
+            ));
+            FileVerification {
+                valid: true,
+                kind: "pdf",
+                format: format.as_str(),
+                format_zh: format.label_zh(),
+                reason: None,
+                code: None,
+                checks,
+                signers,
+                serial: Some(doc.content.serial),
+            }
+        }
+        Err(e) => FileVerification::refused("pdf", format, e.code(), e.message()),
+    }
+}
+
+impl App {
+    /// Checks an uploaded certificate file (PDF or OFD) online: its signatures against the
+    /// seal authority's root certificate and today's revocation list (GB/T 38540 format), or
+    /// against the authority's key (old format). Changes nothing. A file that is neither a PDF
+    /// nor an OFD package, empty or too large, is refused (`file_unsupported`, `file_too_large`).
+    pub async fn verify_certificate_file(&self, bytes: Vec<u8>) -> Result<FileVerification> {
+        if bytes.len() > MAX_VERIFY_FILE_BYTES {
+            return Err(DomainError::field(
+                "file",
+                "file_too_large",
+                "文件过大：证明文件不超过 4 MB",
+            ));
+        }
+        if !(jianfu_seal::ofd::is_zip(&bytes) || bytes.starts_with(b"%PDF-")) {
+            return Err(DomainError::field(
+                "file",
+                "file_unsupported",
+                "请选择本平台出具的证明文件（PDF 或 OFD 格式）",
+            ));
+        }
+        let root = jianfu_seal::pki::TrustedRoot::new(self.root_certificate().await?)
+            .map_err(pki_error)?;
+        let revoked = self.pki_revocations().await?;
+        let authority = self.seal_authority_key().await?;
+        tokio::task::spawn_blocking(move || {
+            verify_file_bytes(&bytes, &root, &revoked, authority.as_ref())
+        })
+        .await
+        .map_err(|_| DomainError::internal())
+    }
+}

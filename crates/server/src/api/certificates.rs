@@ -96,6 +96,67 @@ pub async fn verify(
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct FileVerificationOut {
+    /// `true` when every signature of the file holds.
+    pub valid: bool,
+    /// `pdf` or `ofd`.
+    pub kind: String,
+    /// `json-v1` (old format) or `ses-v4` (GB/T 38540: PDF `/Sig`, GM/T 0099 OFD).
+    pub format: String,
+    pub format_zh: String,
+    /// Why the file failed (Chinese), and the stable code of that reason (e.g.
+    /// `reference_mismatch`, `foreign_authority`, `revoked`, `bad_signature`).
+    pub reason: Option<String>,
+    pub code: Option<String>,
+    /// What was checked, in order.
+    pub checks: Vec<String>,
+    /// Each signature's signer and seal.
+    pub signers: Vec<String>,
+    /// The certificate's serial as the file gives it.
+    pub serial: Option<String>,
+}
+
+/// Online check of a certificate file (no login): the request body is the PDF or OFD file
+/// itself (at most 4 MB). Every signature is checked against the seal authority's root
+/// certificate and today's revocation list (GB/T 38540 format) or the authority's key (old
+/// format). A file that fails answers 200 with `valid: false` and the reason; a body that is
+/// not a PDF or OFD answers 422 (`file_unsupported`). Failed checks count towards the same
+/// per-address limit as `/api/v1/verify` (429). Nothing is stored.
+#[utoipa::path(post, path = "/api/v1/verify/file", security(()),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = FileVerificationOut), (status = 413, body = Problem),
+        (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn verify_file(
+    State(s): State<AppState>,
+    ip: ClientIp,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let Ok(body) = body else {
+        return problem(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            "文件过大：证明文件不超过 4 MB",
+            Some("file"),
+        );
+    };
+    match crate::views::certificates::verify_file_outcome(&s, &ip, body.to_vec()).await {
+        Ok(v) => Json(FileVerificationOut {
+            valid: v.valid,
+            kind: v.kind.into(),
+            format: v.format.into(),
+            format_zh: v.format_zh.into(),
+            reason: v.reason,
+            code: v.code.map(Into::into),
+            checks: v.checks,
+            signers: v.signers,
+            serial: v.serial,
+        })
+        .into_response(),
+        Err((status, e)) => problem(status, e.code, &e.message, e.field),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct SealAuthorityOut {
     pub name: String,
     /// SM2 public key, hex of the uncompressed SEC1 point; verify seal records with it.

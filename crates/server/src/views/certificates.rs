@@ -10,20 +10,21 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::authz::Action;
 use jianfu_domain::certificate::{
     ApplicationFilter, ApplicationForm, ApplicationStatus, ApplicationView, AttachmentUpload,
-    CatalogueView, CertificateTypeView, HolidayYearView, LocalTypeForm, RecordForm, SealUseFilter,
-    SealUseView, SealView, VerifyView,
+    CatalogueView, CertificateTypeView, FileVerification, HolidayYearView, LocalTypeForm,
+    RecordForm, SealUseFilter, SealUseView, SealView, VerifyView,
 };
 use jianfu_domain::page::{Page, every_row};
 use jianfu_domain::tree::NodeView;
 use jianfu_domain::{DomainError, ErrorKind};
 use serde::Deserialize;
 
-use crate::access::{ClientIp, CurrentUser, MaybeUser};
+use crate::access::{ClientIp, CurrentUser, MaybeUser, double_submit_ok, double_submit_token};
 use crate::error::PageError;
 use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
 use crate::views::list::{self, Cell, Column, ListExport, ListQuery};
 use crate::views::{Chrome, DoneQuery, FormError, Shown, form_status, is_form_error, render};
+use axum_extra::extract::cookie::CookieJar;
 
 /// Request body limit of the application upload: five attachments of 5 MB and the fields.
 pub const APPLY_BODY_LIMIT: usize =
@@ -134,6 +135,11 @@ struct VerifyPage {
     code: String,
     result: Option<VerifyView>,
     error: String,
+    /// The token of the file form.
+    csrf: String,
+    /// What the check of an uploaded file found, and why a file could not be checked.
+    file: Option<FileVerification>,
+    file_error: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -184,6 +190,7 @@ pub async fn verify(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
     ip: ClientIp,
+    jar: CookieJar,
     Query(q): Query<VerifyQuery>,
 ) -> Response {
     let (result, error, status) = match verify_outcome(&state, &ip, &q).await {
@@ -191,16 +198,156 @@ pub async fn verify(
         Err((status, e)) if e.kind != ErrorKind::Internal => (None, e.message, status),
         Err((_, e)) => return PageError(e).into_response(),
     };
-    render(
-        status,
-        &VerifyPage {
+    let (jar, csrf) = verify_token(&state, user.as_ref(), jar);
+    let page = VerifyPage {
+        chrome: Chrome::new("证明核验", user.as_ref(), "/verify"),
+        serial: q.serial.unwrap_or_default(),
+        code: q.code.unwrap_or_default(),
+        result,
+        error,
+        csrf,
+        file: None,
+        file_error: String::new(),
+    };
+    (jar, render(status, &page)).into_response()
+}
+
+/// The double-submit cookie of the file form on `/verify` (a visitor without a session).
+const VERIFY_CSRF_COOKIE: &str = "jianfu_verify_csrf";
+
+/// The token the file form sends in its query string: the session's with a session (the
+/// access layer checks it), else a fresh double-submit token (checked by [`verify_file`]).
+fn verify_token(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    jar: CookieJar,
+) -> (CookieJar, String) {
+    match user {
+        Some(u) => (jar, u.csrf().to_owned()),
+        None => {
+            let (c, token) = double_submit_token(state, VERIFY_CSRF_COOKIE);
+            (jar.add(c), token)
+        }
+    }
+}
+
+/// Request body limit of `/verify/file`: the file and the form around it.
+pub const VERIFY_FILE_BODY_LIMIT: usize =
+    jianfu_domain::certificate::MAX_VERIFY_FILE_BYTES + 64 * 1024;
+
+/// Checks an uploaded certificate file (see [`jianfu_domain::App::verify_certificate_file`]).
+/// Invalid files count as failed verifications of the client address (the same limit as
+/// serial and code: 429 after too many), so the check cannot be used to grind the server.
+pub async fn verify_file_outcome(
+    state: &AppState,
+    ip: &ClientIp,
+    bytes: Vec<u8>,
+) -> Result<FileVerification, (StatusCode, DomainError)> {
+    let key = ip.0.clone().unwrap_or_else(|| "unknown".into());
+    let now = state.app.now_ms();
+    if !state.verify_failures.allowed(&key, now) {
+        return Err((
+            StatusCode::TOO_MANY_REQUESTS,
+            DomainError::new(
+                ErrorKind::Invalid,
+                "verify_rate_limited",
+                "核验失败次数过多，请 10 分钟后再试",
+            ),
+        ));
+    }
+    match state.app.verify_certificate_file(bytes).await {
+        Ok(v) => {
+            if !v.valid {
+                state.verify_failures.fail(&key, now);
+            }
+            Ok(v)
+        }
+        Err(e) if e.kind == ErrorKind::Invalid => {
+            state.verify_failures.fail(&key, now);
+            Err((StatusCode::UNPROCESSABLE_ENTITY, e))
+        }
+        Err(e) => Err((crate::error::status_for(e.kind), e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenQuery {
+    csrf_token: String,
+}
+
+/// `POST /verify/file` (multipart, field `file`): the verify page with what the check of the
+/// uploaded PDF or OFD found — valid, or the reason it is not. Changes nothing.
+pub async fn verify_file(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    ip: ClientIp,
+    jar: CookieJar,
+    t: Result<Query<TokenQuery>, Response>,
+    m: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let sent = t.map(|Query(t)| t.csrf_token).unwrap_or_default();
+    let page = |jar: CookieJar, status, file, file_error: String| {
+        let (jar, csrf) = verify_token(&state, user.as_ref(), jar);
+        let page = VerifyPage {
             chrome: Chrome::new("证明核验", user.as_ref(), "/verify"),
-            serial: q.serial.unwrap_or_default(),
-            code: q.code.unwrap_or_default(),
-            result,
-            error,
-        },
-    )
+            serial: String::new(),
+            code: String::new(),
+            result: None,
+            error: String::new(),
+            csrf,
+            file,
+            file_error,
+        };
+        (jar, render(status, &page)).into_response()
+    };
+    // With a session the access layer has checked the session's token; without one, the
+    // double-submit cookie must match.
+    if user.is_none() && !double_submit_ok(&jar, VERIFY_CSRF_COOKIE, &sent) {
+        return page(
+            jar,
+            StatusCode::BAD_REQUEST,
+            None,
+            "页面已过期或安全校验失败，请刷新页面后重新选择文件".to_owned(),
+        );
+    }
+    let bytes = match read_verify_upload(m).await {
+        Ok(b) => b,
+        Err(e) => return page(jar, StatusCode::UNPROCESSABLE_ENTITY, None, e.message),
+    };
+    match verify_file_outcome(&state, &ip, bytes).await {
+        Ok(v) => page(jar, StatusCode::OK, Some(v), String::new()),
+        Err((status, e)) if e.kind != ErrorKind::Internal => page(jar, status, None, e.message),
+        Err((_, e)) => PageError(e).into_response(),
+    }
+}
+
+/// The `file` part of the verify form.
+async fn read_verify_upload(
+    m: Result<Multipart, MultipartRejection>,
+) -> Result<Vec<u8>, DomainError> {
+    let unreadable = || {
+        DomainError::field(
+            "file",
+            "upload_unreadable",
+            "提交的内容无法识别，或文件超过 4 MB",
+        )
+    };
+    let mut m = m.map_err(|_| unreadable())?;
+    while let Some(field) = m.next_field().await.map_err(|_| unreadable())? {
+        if field.name() == Some("file") {
+            let bytes = field.bytes().await.map_err(|_| unreadable())?;
+            if bytes.is_empty() {
+                break;
+            }
+            return Ok(bytes.to_vec());
+        }
+    }
+    Err(DomainError::field(
+        "file",
+        "file_required",
+        "请选择要核验的证明文件（PDF 或 OFD）",
+    ))
 }
 
 // ---------------------------------------------------------------- applying

@@ -679,3 +679,307 @@ async fn online_verification_rechecks_the_signed_files_and_flags_a_signer_revoke
     assert!(html.contains("id=\"verify-signer-revoked\""), "{html}");
     assert!(html.contains("仍然有效"), "{html}");
 }
+
+/// The stored PDF or OFD of certificate `cid` (in clear), as the store holds it decrypted.
+async fn stored_file(t: &TestApp, cid: i64, ofd: bool) -> (Vec<u8>, bool) {
+    use jianfu_store::entity::certificate;
+    use jianfu_store::orm::EntityTrait;
+    use jianfu_store::personal::{CERTIFICATE_OFD, CERTIFICATE_PDF, DataKeys, certificate_row};
+    let row = certificate::Entity::find_by_id(cid)
+        .one(t.app.store.db())
+        .await
+        .unwrap()
+        .unwrap();
+    let (field, stored) = if ofd {
+        (CERTIFICATE_OFD, row.ofd.unwrap())
+    } else {
+        (CERTIFICATE_PDF, row.pdf)
+    };
+    if DataKeys::key_id_of_bytes(&stored).is_none() {
+        return (stored, false);
+    }
+    let app_row = certificate_row(row.application_id, &row.serial);
+    let plain = t
+        .app
+        .store
+        .data_keys()
+        .decrypt_bytes(field, &app_row, &stored)
+        .unwrap();
+    (plain, true)
+}
+
+/// Stores `plain` as the PDF or OFD of certificate `cid`, encrypted when `encrypted`.
+async fn store_file(t: &TestApp, cid: i64, ofd: bool, plain: &[u8], encrypted: bool) {
+    use jianfu_store::entity::certificate;
+    use jianfu_store::orm::{ColumnTrait, EntityTrait, QueryFilter, prelude::Expr};
+    use jianfu_store::personal::{CERTIFICATE_OFD, CERTIFICATE_PDF, certificate_row};
+    let db = t.app.store.db();
+    let row = certificate::Entity::find_by_id(cid)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let (field, column) = if ofd {
+        (CERTIFICATE_OFD, certificate::Column::Ofd)
+    } else {
+        (CERTIFICATE_PDF, certificate::Column::Pdf)
+    };
+    let bytes = if encrypted {
+        let app_row = certificate_row(row.application_id, &row.serial);
+        t.app
+            .store
+            .data_keys()
+            .encrypt_bytes(field, &app_row, plain)
+    } else {
+        plain.to_vec()
+    };
+    certificate::Entity::update_many()
+        .col_expr(column, Expr::value(bytes))
+        .filter(certificate::Column::Id.eq(cid))
+        .exec(db)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_edit_of_the_stored_pdf_or_ofd_after_a_verification_fails_the_next_one_at_once() {
+    let t = spawn_app().await;
+    let resident = t.login("resident").await;
+    let worker = t.login("worker").await;
+    let application = apply(&resident).await;
+    let (s, v) = worker
+        .post_api(
+            &format!("/api/v1/certificates/{application}/issue"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let serial = v["serial"].as_str().unwrap().to_owned();
+    let cid = v["certificate_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("certificate_id in {v}"));
+    let code = v["verify_url"]
+        .as_str()
+        .unwrap()
+        .rsplit("code=")
+        .next()
+        .unwrap()
+        .to_owned();
+    let api = format!("/api/v1/verify?serial={serial}&code={code}");
+    let state = || async {
+        let v: Value = client()
+            .get(t.url(&api))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["state"].as_str().unwrap().to_owned()
+    };
+    // Verified once: the result is remembered.
+    assert_eq!(state().await, "authentic");
+    assert_eq!(state().await, "authentic");
+
+    for ofd in [true, false] {
+        let (good, encrypted) = stored_file(&t, cid, ofd).await;
+        // One byte of the signed content changed (in the OFD's zip, past its first local
+        // header; in the PDF, inside the signed byte range just past the header line).
+        let mut edited = good.clone();
+        let at = if ofd { good.len() / 2 } else { 12 };
+        edited[at] ^= 0x01;
+        store_file(&t, cid, ofd, &edited, encrypted).await;
+        assert_eq!(
+            state().await,
+            "invalid",
+            "the edited stored {} fails at once, without a restart",
+            if ofd { "OFD" } else { "PDF" }
+        );
+        // Put back, it verifies again.
+        store_file(&t, cid, ofd, &good, encrypted).await;
+        assert_eq!(state().await, "authentic");
+    }
+}
+
+/// Rows that an online file check must leave as they are.
+async fn file_check_state(t: &TestApp) -> [i64; 3] {
+    [
+        scalar(t, "SELECT COUNT(*) FROM audit_log").await,
+        scalar(t, "SELECT COUNT(*) FROM certificate").await,
+        scalar(t, "SELECT COUNT(*) FROM pki_certificate").await,
+    ]
+}
+
+async fn check_file_api(t: &TestApp, bytes: &[u8]) -> (StatusCode, Value) {
+    let r = client()
+        .post(t.url("/api/v1/verify/file"))
+        .header("content-type", "application/octet-stream")
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let s = r.status();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn an_uploaded_pdf_or_ofd_is_checked_online_and_a_tampered_one_shows_its_reason() {
+    let t = spawn_app().await;
+    let resident = t.login("resident").await;
+    let worker = t.login("worker").await;
+    let application = apply(&resident).await;
+    let (s, v) = worker
+        .post_api(
+            &format!("/api/v1/certificates/{application}/issue"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let cid = v["certificate_id"].as_i64().unwrap();
+    let serial = v["serial"].as_str().unwrap().to_owned();
+    let ofd = worker
+        .get(&format!("/issued/{cid}/ofd"))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let pdf = worker
+        .get(&format!("/issued/{cid}/pdf"))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let before = file_check_state(&t).await;
+
+    // The API: both files hold, with the format, the signer and the serial.
+    for (bytes, kind) in [(&ofd, "ofd"), (&pdf, "pdf")] {
+        let (s, v) = check_file_api(&t, bytes).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["valid"], true, "{v}");
+        assert_eq!(v["kind"], kind);
+        assert_eq!(v["format"], "ses-v4");
+        assert_eq!(v["serial"], serial.as_str(), "{v}");
+        assert!(!v["checks"].as_array().unwrap().is_empty(), "{v}");
+        assert!(v["reason"].is_null() && v["code"].is_null(), "{v}");
+    }
+    // A changed file: refused with its own reason and code.
+    let mut files = std::collections::BTreeMap::new();
+    {
+        use std::io::Read;
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(&ofd)).unwrap();
+        for i in 0..z.len() {
+            let mut f = z.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            files.insert(f.name().unwrap().to_owned(), data);
+        }
+    }
+    let content = "Doc_0/Pages/Page_0/Content.xml";
+    let text = String::from_utf8(files[content].clone()).unwrap();
+    let edited = text.replacen("居住", "户籍", 1);
+    assert_ne!(text, edited, "the page names the certificate type");
+    files.insert(content.to_owned(), edited.into_bytes());
+    let tampered_ofd = {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, data) in &files {
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    };
+    let (s, v) = check_file_api(&t, &tampered_ofd).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["valid"], false, "{v}");
+    assert_eq!(v["code"], "reference_mismatch", "{v}");
+    assert!(
+        v["reason"].as_str().unwrap().contains(content),
+        "the reason names the file: {v}"
+    );
+    let mut tampered_pdf = pdf.clone();
+    tampered_pdf[12] ^= 0x01;
+    let (s, v) = check_file_api(&t, &tampered_pdf).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["valid"], false, "{v}");
+    assert!(v["code"].as_str().is_some_and(|c| !c.is_empty()), "{v}");
+    // Not a certificate file at all, or nothing: 422 with a clear message.
+    for body in [&b"hello"[..], &b""[..]] {
+        let (s, v) = check_file_api(&t, body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["code"], "file_unsupported", "{v}");
+        assert!(v["detail"].as_str().unwrap().contains("PDF 或 OFD"), "{v}");
+    }
+
+    // The page, logged out: the form's token, the file, the verdict with its reason.
+    let anon = crate::helpers::Browser {
+        client: client(),
+        base: t.base.clone(),
+        csrf: String::new(),
+    };
+    let page = anon.get("/verify").await.text().await.unwrap();
+    assert!(page.contains("id=\"verify-file-form\""), "{page}");
+    let token = page
+        .split("action=\"/verify/file?csrf_token=")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the file form carries its token")
+        .to_owned();
+    let anon = crate::helpers::Browser {
+        csrf: token,
+        ..anon
+    };
+    let r = anon
+        .post_multipart("/verify/file", &[], &[("file", "证明.ofd", &ofd)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("data-valid=\"true\""), "{html}");
+    assert!(html.contains("签章有效"), "{html}");
+    assert!(html.contains(&serial), "{html}");
+    let r = anon
+        .post_multipart("/verify/file", &[], &[("file", "证明.ofd", &tampered_ofd)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("data-valid=\"false\""), "{html}");
+    assert!(html.contains("data-code=\"reference_mismatch\""), "{html}");
+    assert!(html.contains("核验未通过"), "{html}");
+    assert!(html.contains(content), "the reason names the file: {html}");
+    // No file; not a certificate file: the form says why.
+    let r = anon.post_multipart("/verify/file", &[], &[]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("请选择要核验的证明文件"));
+    let r = anon
+        .post_multipart("/verify/file", &[], &[("file", "a.txt", b"hello")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("PDF 或 OFD"));
+    // Without the form's token (another site's form): refused, nothing checked.
+    let stranger = crate::helpers::Browser {
+        client: client(),
+        base: t.base.clone(),
+        csrf: "forged".into(),
+    };
+    let r = stranger
+        .post_multipart("/verify/file", &[], &[("file", "证明.ofd", &ofd)])
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("安全校验失败"), "{html}");
+    assert!(!html.contains("verify-file-result"), "{html}");
+    // Logged in, the session's token works the same.
+    let r = resident
+        .post_multipart("/verify/file", &[], &[("file", "证明.pdf", &pdf)])
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("data-valid=\"true\""));
+
+    assert_eq!(
+        file_check_state(&t).await,
+        before,
+        "a check changes nothing"
+    );
+}
