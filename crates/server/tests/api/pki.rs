@@ -865,7 +865,7 @@ async fn an_uploaded_pdf_or_ofd_is_checked_online_and_a_tampered_one_shows_its_r
         assert!(v["reason"].is_null() && v["code"].is_null(), "{v}");
     }
     // A changed file: refused with its own reason and code.
-    let mut files = std::collections::BTreeMap::new();
+    let mut files: std::collections::BTreeMap<String, Vec<u8>> = std::collections::BTreeMap::new();
     {
         use std::io::Read;
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(&ofd)).unwrap();
@@ -873,7 +873,7 @@ async fn an_uploaded_pdf_or_ofd_is_checked_online_and_a_tampered_one_shows_its_r
             let mut f = z.by_index(i).unwrap();
             let mut data = Vec::new();
             f.read_to_end(&mut data).unwrap();
-            files.insert(f.name().unwrap().to_owned(), data);
+            files.insert(f.name().unwrap().to_string(), data);
         }
     }
     let content = "Doc_0/Pages/Page_0/Content.xml";
