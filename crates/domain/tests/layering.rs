@@ -114,6 +114,7 @@ fn moved_modules_build_no_query() {
         "public_report.rs",
         "department_rating.rs",
         "form_return.rs",
+        "case_grouping.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

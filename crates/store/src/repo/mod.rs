@@ -16,6 +16,7 @@
 
 pub mod accounts;
 pub mod bulletins;
+pub mod case_reports;
 pub mod catalogue;
 pub mod certificates;
 pub mod counters;
