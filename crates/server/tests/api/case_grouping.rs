@@ -155,8 +155,8 @@ async fn a_report_outside_the_window_or_of_a_dismissed_case_opens_a_new_case() {
     let second = report(&t, &worker, "铁东区文明办", "要求社区每周报送创城工作台账").await;
     assert_ne!(second, first);
     // 91 days after the last report, the window (90 days) has passed: the reports are dated
-    // back (moving the clock that far would expire the demo passwords).
-    t.sql("UPDATE case_report SET created_at = created_at - 91 * 86400000")
+    // back 91 days (moving the clock that far would expire the demo passwords).
+    t.sql("UPDATE case_report SET created_at = created_at - 7862400000")
         .await;
     let third = report(&t, &worker, "铁东区文明办", "要求社区每周报送创城工作台账").await;
     assert_ne!(third, second);
