@@ -176,6 +176,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("form_return.correct", "更正已报送的报表"),
     ("form_return.remind", "催报报表"),
     ("form_return.export", "导出报表填报情况"),
+    ("case.group", "同一问题并入线索"),
+    ("case.reopen", "问题复发，重新打开线索"),
+    ("report.export", "导出我的举报"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

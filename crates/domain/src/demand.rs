@@ -2612,6 +2612,19 @@ impl App {
         };
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
+        // The same violation already reported: listed on its case, or its closed case reopened.
+        let report = crate::case_grouping::NewCaseReport {
+            community: c.id,
+            community_name: &c.name,
+            demanding_unit: unit,
+            description,
+            claimed_number: Some(claimed).filter(|s| !s.is_empty()),
+            now,
+        };
+        if let Some(g) = self.group_report(&mut tx, ctx, &report).await? {
+            tx.commit().await?;
+            return Ok(g.case_id);
+        }
         let row = supervision_case::ActiveModel {
             kind: Set("unadmitted_demand".into()),
             status: Set(CaseStatus::Open.as_str().into()),
@@ -2638,6 +2651,8 @@ impl App {
             serde_json::json!({ "community": c.name, "demanding_unit": unit, "claimed_number": claimed, "clause": finding.clause }),
         ))
         .await?;
+        self.list_first_report(&mut tx, ctx, row.id, &report)
+            .await?;
         tx.commit().await?;
         Ok(row.id)
     }

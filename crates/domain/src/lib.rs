@@ -9,6 +9,7 @@ pub mod auth;
 pub mod authz;
 pub mod bootstrap;
 pub mod bulletin;
+pub mod case_grouping;
 pub mod certificate;
 pub mod clock;
 pub mod comprehensive;

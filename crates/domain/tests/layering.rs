@@ -121,6 +121,7 @@ fn moved_modules_build_no_query() {
         "certificate/pki.rs",
         "audit_log.rs",
         "import.rs",
+        "case_grouping.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

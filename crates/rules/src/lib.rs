@@ -35,6 +35,8 @@
 //!   missed, [`monitoring::answerable`], [`monitoring::missed`].
 //! - [`calendar`]: working days (工作日) on the State Council's holiday calendar, dated data
 //!   from `data/holidays/`, for the time limits of 4.5-9, [`Calendar::due_date`].
+//! - [`grouping`]: whether a report is the same violation as a filed case (5.3-2, 5.3-3):
+//!   joined to it, reopening it, or apart, [`grouping::same_violation`].
 
 pub mod calendar;
 pub mod certificate;
@@ -45,6 +47,7 @@ pub mod decision;
 pub mod department_rating;
 pub mod evaluation;
 pub mod form_return;
+pub mod grouping;
 pub mod lists;
 pub mod monitoring;
 pub mod plaque;

@@ -2141,6 +2141,25 @@ pub fn route_table() -> Vec<RouteSpec> {
                 views::certificates::VERIFY_FILE_BODY_LIMIT,
             )),
         ),
+        // The reporter's own reports and the cases they went to (issue 14 §1).
+        r(
+            get.clone(),
+            "/reports/mine",
+            Act(A::ReportUnadmitted),
+            views::supervision::my_reports,
+        ),
+        r(
+            get.clone(),
+            "/reports/mine/export.xlsx",
+            Act(A::ReportUnadmitted),
+            views::supervision::my_reports_export,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/reports/mine",
+            Act(A::ReportUnadmitted),
+            api::supervision::my_reports,
+        ),
     ]
 }
 

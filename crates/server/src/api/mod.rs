@@ -222,6 +222,7 @@ impl Modify for Contract {
         form_returns::due, form_returns::get, form_returns::save, form_returns::correct,
         form_returns::table, form_returns::remind,
         certificates::verify_file,
+        supervision::my_reports,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

@@ -9,17 +9,20 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use jianfu_domain::DomainError;
 use jianfu_domain::accountability::{AccountabilityForm, AccountabilityView};
+use jianfu_domain::case_grouping::{CaseReportView, MyReportView};
 use jianfu_domain::demand::CaseView;
+use jianfu_domain::page::PageRequest;
 use jianfu_domain::rectification::{AnswerView, NoticeForm, NoticeView, Review};
 use jianfu_domain::supervision::CaseDecision;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::access::CurrentUser;
+use crate::api::PageOut;
 use crate::api::certificates::AttachmentIn;
 use crate::api::demands::CaseOut;
 use crate::error::{ApiError, Problem};
-use crate::extract::{Json as Body, Path};
+use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
 
 /// A case with its rectification: the notice (absent before one is issued) and the unit's
@@ -32,6 +35,108 @@ pub struct CaseDetailOut {
     pub answers: Vec<AnswerOut>,
     /// 4.1-9: the accountability decisions people took, as supervisors recorded them.
     pub accountability: Vec<AccountabilityOut>,
+    /// Every report of the same violation the case lists, oldest first (5.3-2; a reopening
+    /// report, 5.3-3).
+    pub reports: Vec<CaseReportOut>,
+}
+
+/// One report a case lists.
+#[derive(Serialize, ToSchema)]
+pub struct CaseReportOut {
+    pub id: i64,
+    pub community_name: String,
+    /// Who reported it; empty for the unit the case is about.
+    pub reporter: String,
+    pub demanding_unit: String,
+    pub description: String,
+    pub claimed_number: Option<String>,
+    /// `first` (opened the case), `join` (grouped into it, 5.3-2) or `reopen` (reopened it,
+    /// 5.3-3).
+    pub grouping: String,
+    pub grouping_zh: String,
+    pub created_at: i64,
+}
+
+impl From<CaseReportView> for CaseReportOut {
+    fn from(r: CaseReportView) -> Self {
+        Self {
+            id: r.id,
+            community_name: r.community_name,
+            reporter: r.reporter,
+            demanding_unit: r.demanding_unit,
+            description: r.description,
+            claimed_number: r.claimed_number,
+            grouping: r.grouping.as_str().into(),
+            grouping_zh: r.grouping_zh.into(),
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// One of the caller's own reports with its case's status now.
+#[derive(Serialize, ToSchema)]
+pub struct MyReportOut {
+    pub id: i64,
+    /// The case it is listed on (see `/api/v1/cases/{id}` for its supervisors).
+    pub case_id: i64,
+    pub community_name: String,
+    pub demanding_unit: String,
+    pub description: String,
+    /// `first`, `join` or `reopen`.
+    pub grouping: String,
+    pub grouping_zh: String,
+    /// The case's state now (`open`, `verified`, `dismissed`, `rectifying`, `rectified`,
+    /// `accepted`, `closed`).
+    pub case_status: String,
+    pub case_status_zh: String,
+    /// How many reports the case lists.
+    pub reports_on_case: u64,
+    pub created_at: i64,
+}
+
+impl From<MyReportView> for MyReportOut {
+    fn from(r: MyReportView) -> Self {
+        Self {
+            id: r.id,
+            case_id: r.case_id,
+            community_name: r.community_name,
+            demanding_unit: r.demanding_unit,
+            description: r.description,
+            grouping: r.grouping.as_str().into(),
+            grouping_zh: r.grouping_zh.into(),
+            case_status: r.case_status.as_str().into(),
+            case_status_zh: r.case_status_zh.into(),
+            reports_on_case: r.reports_on_case,
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MyReportsParams {
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
+    page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
+    per_page: Option<u64>,
+}
+
+/// The caller's own reports of unadmitted demands, newest first, each with the status of the
+/// case it went to (a new case, grouped into one of the same violation, or reopening it).
+#[utoipa::path(get, path = "/api/v1/reports/mine", params(MyReportsParams),
+    responses((status = 200, body = PageOut<MyReportOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn my_reports(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<MyReportsParams>,
+) -> Result<Json<PageOut<MyReportOut>>, ApiError> {
+    let page = s
+        .app
+        .my_reports(&user.ctx(), PageRequest::parse(p.page, p.per_page)?)
+        .await?;
+    Ok(Json(PageOut::from_page(page, MyReportOut::from)))
 }
 
 /// An accountability decision (4.1-9), recorded: the platform decides nothing.
@@ -173,8 +278,10 @@ pub async fn get(
     let c = s.app.case_detail(&user.ctx(), id).await?;
     let r = s.app.rectification(&c).await?;
     let records = s.app.accountability(&c).await?;
+    let reports = s.app.case_reports(&c).await?;
     Ok(Json(CaseDetailOut {
         accountability: records.into_iter().map(AccountabilityOut::from).collect(),
+        reports: reports.into_iter().map(CaseReportOut::from).collect(),
         notice: r.notice.map(|n| NoticeInfoOut::of(&c, n)),
         answers: r.answers.into_iter().map(|a| answer_out(id, a)).collect(),
         case: c.into(),

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::accountability::{AccountabilityForm, AccountabilityView, Measure};
 use jianfu_domain::authz::{Action, answers_for};
+use jianfu_domain::case_grouping::MyReportView;
 use jianfu_domain::certificate::AttachmentUpload;
 use jianfu_domain::demand::{CaseStatus, CaseView};
 use jianfu_domain::rectification::{NoticeForm, RectificationView, Review, UnitChoice};
@@ -15,8 +16,9 @@ use serde::Deserialize;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
-use crate::extract::{Form, Path};
+use crate::extract::{Form, Path, Query};
 use crate::state::AppState;
+use crate::views::list::{Cell, Column, ListExport, ListQuery, NoFilter};
 use crate::views::{Chrome, FormError, form_status, is_form_error, list, render, when};
 
 #[derive(askama::Template)]
@@ -25,6 +27,8 @@ struct CasePage {
     chrome: Chrome,
     c: CaseView,
     reported: String,
+    /// Every report of the same violation the case lists (issue 14 §1).
+    reports: Vec<jianfu_domain::case_grouping::CaseReportView>,
     timeline: Vec<(String, jianfu_domain::timeline::TimelineEntry)>,
     rect: RectificationView,
     can_decide: bool,
@@ -74,9 +78,10 @@ async fn case_page(
         let timeline = state.app.case_timeline(&c).await?;
         let rect = state.app.rectification(&c).await?;
         let records = state.app.accountability(&c).await?;
-        Ok::<_, jianfu_domain::DomainError>((timeline, rect, records))
+        let reports = state.app.case_reports(&c).await?;
+        Ok::<_, jianfu_domain::DomainError>((timeline, rect, records, reports))
     };
-    let (timeline, rect, records) = match loaded.await {
+    let (timeline, rect, records, reports) = match loaded.await {
         Ok(v) => v,
         Err(e) => return PageError(e).into_response(),
     };
@@ -111,6 +116,7 @@ async fn case_page(
             can_close: c.status == CaseStatus::Accepted && supervises,
             can_record: supervises && jianfu_domain::accountability::may_record(c.status),
             records,
+            reports,
             measures: Measure::ALL,
             units,
             c,
@@ -393,3 +399,69 @@ pub async fn accountability(
         }
     }
 }
+
+// ---------------------------------------------------------------- the reporter's own reports
+
+#[derive(askama::Template)]
+#[template(path = "my_reports.html")]
+struct MyReportsPage {
+    chrome: Chrome,
+    page: jianfu_domain::page::Page<MyReportView>,
+    pager: String,
+    export: String,
+}
+
+impl MyReportsPage {
+    fn when(&self, ms: &i64) -> String {
+        when(*ms)
+    }
+}
+
+/// 我的举报: the worker's own reports of unadmitted demands, each with the status of the case
+/// it went to (issue 14 §1).
+pub async fn my_reports(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery<NoFilter>>,
+) -> Response {
+    match state.app.my_reports(&user.ctx(), q.page()).await {
+        Ok(page) => render(
+            StatusCode::OK,
+            &MyReportsPage {
+                chrome: Chrome::new("我的举报", Some(&user), "/reports/mine"),
+                pager: list::pager_base("/reports/mine", &NoFilter {}),
+                export: list::export_href("/reports/mine/export.xlsx", &NoFilter {}),
+                page,
+            },
+        ),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+/// The worker's own reports, every page, as a workbook (audited).
+pub async fn my_reports_export(State(state): State<AppState>, user: CurrentUser) -> Response {
+    let ctx = user.ctx();
+    let rows = jianfu_domain::page::every_row(|r| state.app.my_reports(&ctx, r)).await;
+    MY_REPORTS_EXPORT
+        .answer(&state, &user, &NoFilter {}, rows)
+        .await
+}
+
+const MY_REPORTS_EXPORT: ListExport<'static, MyReportView> = ListExport {
+    action: "report.export",
+    target_type: "case_report",
+    sheet: "我的举报",
+    file_name: "我的举报.xlsx",
+    columns: &[
+        Column::wide("时间", 20.0, |r| Cell::Owned(when(r.created_at))),
+        Column::wide("社区(村)", 20.0, |r| Cell::Text(&r.community_name)),
+        Column::wide("下派单位", 20.0, |r| Cell::Text(&r.demanding_unit)),
+        Column::wide("情况", 40.0, |r| Cell::Text(&r.description)),
+        Column::new("问题线索编号", |r| Cell::Number(r.case_id as f64)),
+        Column::wide("处理", 24.0, |r| Cell::Text(r.grouping_zh)),
+        Column::new("同一问题举报次数", |r| {
+            Cell::Number(r.reports_on_case as f64)
+        }),
+        Column::new("线索状态", |r| Cell::Text(r.case_status_zh)),
+    ],
+};

@@ -12,7 +12,7 @@ use crate::supervision::{evidence, notice_body, verified_case};
 
 /// A case reported by the demo worker, verified, noticed to 铁东区卫生健康局, answered,
 /// accepted and closed by 铁东区's supervisor (through the API).
-async fn closed_case(t: &TestApp, sup: &Browser) -> i64 {
+pub(crate) async fn closed_case(t: &TestApp, sup: &Browser) -> i64 {
     let id = verified_case(t, sup).await;
     let unit = t.node_id("铁东区卫生健康局").await;
     let api = format!("/api/v1/cases/{id}");

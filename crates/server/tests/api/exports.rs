@@ -120,6 +120,8 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
             "department_rating.export",
             "被评议单位",
         ),
+        // The worker's own reports (issue 14 §1): none in the demo data.
+        ("worker", "/reports/mine", "report.export", "线索状态"),
     ];
     let mut seen_rows = 0;
     for (who, list, action, header) in cases {

@@ -57,4 +57,5 @@ async fn suite_runs_on_the_configured_database() {
         assert_eq!(backend, jianfu_store::orm::DbBackend::Sqlite);
     }
 }
+mod case_grouping;
 mod overview;

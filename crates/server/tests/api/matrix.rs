@@ -903,6 +903,10 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             FORM_DEPARTMENTS,
             false,
         ),
+        // The reporter's own reports (issue 14 §1).
+        ("GET", "/reports/mine", COMMUNITY, false),
+        ("GET", "/reports/mine/export.xlsx", COMMUNITY, false),
+        ("GET", "/api/v1/reports/mine", COMMUNITY, false),
     ]
 }
 

@@ -286,9 +286,20 @@ async fn footprint(t: &TestApp) -> Vec<i64> {
 }
 
 /// A case reported by the demo worker and verified by 铁东区's supervisor (through the API).
+/// Each call reports another violation (reports of the same one are grouped into one case).
 pub(crate) async fn verified_case(t: &TestApp, sup: &Browser) -> i64 {
+    const VIOLATIONS: [&str; 6] = [
+        "要求每月报送入户走访照片台账，未出示准入编号",
+        "要求填写防汛物资储备统计表并加盖公章",
+        "安排社区人员到局里值班顶岗三个月",
+        "要求开展文明城市问卷调查并逐户拍照留痕",
+        "让社区出具居民无犯罪记录证明",
+        "要求每日在工作群上传网格巡查打卡截图",
+    ];
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % VIOLATIONS.len();
     let worker = t.login("worker").await;
-    let id = report_case(t, &worker, "要求每月报送入户走访照片台账，未出示准入编号").await;
+    let id = report_case(t, &worker, VIOLATIONS[n]).await;
     let (s, v) = sup
         .post_api(
             &format!("/api/v1/cases/{id}/decide"),

@@ -20,6 +20,7 @@ pub mod applications;
 pub mod audit_entries;
 pub mod bulletins;
 pub mod cases;
+pub mod case_reports;
 pub mod catalogue;
 pub mod certificates;
 pub mod counters;
