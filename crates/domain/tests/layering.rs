@@ -114,6 +114,10 @@ fn moved_modules_build_no_query() {
         "public_report.rs",
         "department_rating.rs",
         "form_return.rs",
+        "evaluation.rs",
+        "comprehensive/codes.rs",
+        "comprehensive.rs",
+        "comprehensive/appeal.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

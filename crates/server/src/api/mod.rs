@@ -20,6 +20,7 @@ pub mod plaques;
 pub mod public_reports;
 pub mod report_forms;
 pub mod resets;
+pub mod satisfaction;
 pub mod second_factor;
 pub mod supervision;
 pub mod texts;
@@ -221,6 +222,9 @@ impl Modify for Contract {
         department_rating::mine, department_rating::unit,
         form_returns::due, form_returns::get, form_returns::save, form_returns::correct,
         form_returns::table, form_returns::remind,
+        comprehensive::issue_codes, satisfaction::survey, satisfaction::respond,
+        evaluations::visit_check,
+        department_rating::communities,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

@@ -120,6 +120,13 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
             "department_rating.export",
             "被评议单位",
         ),
+        // Each community's part in the ratings (5.3-2): counts per community of 铁东区.
+        (
+            "district_supervisor",
+            "/department-ratings/communities",
+            "department_rating.communities_export",
+            "应评议单位",
+        ),
     ];
     let mut seen_rows = 0;
     for (who, list, action, header) in cases {
