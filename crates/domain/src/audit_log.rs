@@ -179,8 +179,14 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("form_return.remind", "催报报表"),
     ("form_return.export", "导出报表填报情况"),
     ("comprehensive.codes_issue", "发放满意度评价码"),
-    ("comprehensive.respond_by_code", "凭评价码参加居民满意度评价"),
-    ("department_rating.communities_export", "导出各社区(村)评议情况"),
+    (
+        "comprehensive.respond_by_code",
+        "凭评价码参加居民满意度评价",
+    ),
+    (
+        "department_rating.communities_export",
+        "导出各社区(村)评议情况",
+    ),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

@@ -42,11 +42,11 @@ use crate::page::{Page, PageRequest};
 use crate::tree::NodeView;
 use crate::{App, Ctx, text};
 
+pub use appeal::{APPEAL_WORKING_DAYS, AppealAnswer, AppealStatus, AppealView, AppealsPart};
 pub use codes::{
     CODE_HOLDER, CODE_UNKNOWN, CodeBatch, CodeBatchForm, CodeCounts, CodeResponseForm, CodeSurvey,
     MAX_CODES_PER_BATCH,
 };
-pub use appeal::{APPEAL_WORKING_DAYS, AppealAnswer, AppealStatus, AppealView, AppealsPart};
 
 /// The clause every decision of this module applies.
 pub const CLAUSE: &str = "4.3-4";
@@ -1022,8 +1022,8 @@ impl App {
             jianfu_store::repo::tree::of_kind(self.store.db(), NodeKind::District.as_str())
                 .await?
                 .into_iter()
-            .map(|n| NodeView::from_row(n).map(|v| (v.id, v)))
-            .collect::<Result<_>>()?;
+                .map(|n| NodeView::from_row(n).map(|v| (v.id, v)))
+                .collect::<Result<_>>()?;
         let seen: Vec<i64> = districts
             .values()
             .filter(|d| Self::sees_comprehensive(ctx, d))
@@ -1092,8 +1092,7 @@ impl App {
             .collect();
         let db = self.store.db();
         let nominations = repo::nominations_of(db, row.id).await?;
-        let evidence =
-            repo::evidence_of(db, nominations.iter().map(|n| n.id).collect()).await?;
+        let evidence = repo::evidence_of(db, nominations.iter().map(|n| n.id).collect()).await?;
         let scores = repo::scores_of(db, row.id).await?;
         let responses = repo::responses_of(db, row.id).await?;
         let code_counts = self.code_counts(row.id).await?;
@@ -1107,10 +1106,11 @@ impl App {
                 }
             }
         }
-        let nom: HashMap<(i64, i32), &jianfu_store::entity::comprehensive_nomination::Model> = nominations
-            .iter()
-            .map(|n| ((n.community_node_id, n.indicator), n))
-            .collect();
+        let nom: HashMap<(i64, i32), &jianfu_store::entity::comprehensive_nomination::Model> =
+            nominations
+                .iter()
+                .map(|n| ((n.community_node_id, n.indicator), n))
+                .collect();
         let sc: HashMap<(i64, i32), u32> = scores
             .iter()
             .map(|s| {

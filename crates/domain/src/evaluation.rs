@@ -9,8 +9,8 @@
 //! supply (minutes each) and the days of on-site visits, counted as [`VISIT_DAY_MINUTES`] each,
 //! once for the period.
 
-use jianfu_rules::plaque::{Mandate, MandateLevel};
 use jianfu_rules::evaluation::{VisitNumber, on_site_check};
+use jianfu_rules::plaque::{Mandate, MandateLevel};
 use jianfu_rules::{EvaluationFacts, EvaluationKind, Indicator, Organisation, check_evaluation};
 use serde::{Deserialize, Serialize};
 

@@ -503,7 +503,10 @@ pub fn on_site_check(n: VisitNumber) -> Decision {
         ),
     };
     Decision::allow()
-        .with(Reason::new(clause!("4.2-5"), code, message), Outcome::Reject)
+        .with(
+            Reason::new(clause!("4.2-5"), code, message),
+            Outcome::Reject,
+        )
         .with(
             Reason::new(
                 clause_2,

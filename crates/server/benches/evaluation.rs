@@ -87,7 +87,10 @@ fn design(year: i32, indicators: u64) -> DesignForm {
         nomination_deadline: format!("{year}-06-30"),
         min_responses: "10".into(),
         satisfaction_weight: "40".into(),
-        questions: vec!["您对社区办事服务是否满意？".into(), "您对社区环境是否满意？".into()],
+        questions: vec![
+            "您对社区办事服务是否满意？".into(),
+            "您对社区环境是否满意？".into(),
+        ],
         groups: groups
             .iter()
             .map(|g| GroupForm {
@@ -150,7 +153,9 @@ fn run() -> Result<()> {
         let app = App::new(store, Clock::system(), PasswordHasher::fast_for_tests());
         let t = Instant::now();
         if !app.seed_demo(|_| {}).await? {
-            return Err::<(), common::BoxError>("the fresh database was already initialized".into());
+            return Err::<(), common::BoxError>(
+                "the fresh database was already initialized".into(),
+            );
         }
         let admin = demo_ctx(&app, "sysadmin").await?;
         let district = demo_ctx(&app, "district_supervisor").await?;
@@ -180,16 +185,16 @@ fn run() -> Result<()> {
             }
             let parent = street.as_ref().ok_or("no street")?;
             app.create_node(
-                    &admin,
-                    NewNode {
-                        parent_id: parent.id,
-                        kind: "community".into(),
-                        name: format!("基准测试第{s}街道第{c}社区"),
-                        division_code: Some(format!("210302{s:03}{c:03}")),
-                        subtype: None,
-                    },
-                )
-                .await?;
+                &admin,
+                NewNode {
+                    parent_id: parent.id,
+                    kind: "community".into(),
+                    name: format!("基准测试第{s}街道第{c}社区"),
+                    division_code: Some(format!("210302{s:03}{c:03}")),
+                    subtype: None,
+                },
+            )
+            .await?;
         }
         let year = chrono::Datelike::year(&app.today()) + 1;
         let v = app
@@ -222,7 +227,8 @@ fn run() -> Result<()> {
                 .await?;
                 scored += given.len();
             }
-            tx.audit(seed_entry("scores", chunk.len() * nos.len())).await?;
+            tx.audit(seed_entry("scores", chunk.len() * nos.len()))
+                .await?;
             tx.commit().await?;
         }
         // Responses.

@@ -109,10 +109,7 @@ fn unknown() -> DomainError {
 }
 
 fn used() -> DomainError {
-    DomainError::conflict(
-        "code_used",
-        "该评价码已经使用过，每个评价码只能评价一次",
-    )
+    DomainError::conflict("code_used", "该评价码已经使用过，每个评价码只能评价一次")
 }
 
 fn closed() -> DomainError {
@@ -347,7 +344,11 @@ mod tests {
         assert_eq!(n.len(), CODE_LEN);
         assert_eq!(normalized(&c.to_lowercase()), Some(n.clone()));
         assert_eq!(normalized(&format!(" {n} ")), Some(n.clone()));
-        assert_eq!(normalized("0000-0000-0000"), None, "0 is not in the alphabet");
+        assert_eq!(
+            normalized("0000-0000-0000"),
+            None,
+            "0 is not in the alphabet"
+        );
         assert_eq!(normalized("ABCD-EFGH-JKM"), None, "too short");
         assert_ne!(hash(&n), hash(&normalized(&new_code()).unwrap()));
     }

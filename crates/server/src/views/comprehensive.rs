@@ -13,8 +13,7 @@ use jianfu_domain::authz::Action;
 use jianfu_domain::certificate::AttachmentUpload;
 use jianfu_domain::comprehensive::{
     AppealAnswer, AppealStatus, AppealView, CampaignSummary, CodeBatch, CodeBatchForm,
-    ComprehensiveView, DesignForm,
-    FoldableDemand, GroupForm, IndicatorForm, RankRow, ResponseForm,
+    ComprehensiveView, DesignForm, FoldableDemand, GroupForm, IndicatorForm, RankRow, ResponseForm,
 };
 use jianfu_domain::page::Page;
 use jianfu_domain::tree::NodeView;
@@ -515,7 +514,13 @@ pub async fn issue_codes(
         ),
         Err(e) if is_form_error(&e) => {
             let key = format!("codes-{}", form.community_id);
-            detail_page(&state, &user, id, Shown::refused(&e, Entered { key, typed: f })).await
+            detail_page(
+                &state,
+                &user,
+                id,
+                Shown::refused(&e, Entered { key, typed: f }),
+            )
+            .await
         }
         Err(e) => PageError(e).into_response(),
     }

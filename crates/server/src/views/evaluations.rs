@@ -210,7 +210,10 @@ pub async fn visit_check(
 ) -> Response {
     let communities: Vec<NodeView> = match state
         .app
-        .nodes_where(&user.principal, jianfu_domain::authz::Action::ReportUnadmitted)
+        .nodes_where(
+            &user.principal,
+            jianfu_domain::authz::Action::ReportUnadmitted,
+        )
         .await
     {
         Ok(n) => n.into_iter().filter(|n| n.kind.is_community()).collect(),

@@ -121,7 +121,12 @@ impl Shown {
     }
 }
 
-fn page(state: &AppState, user: Option<&crate::access::CurrentUser>, jar: CookieJar, s: Shown) -> Response {
+fn page(
+    state: &AppState,
+    user: Option<&crate::access::CurrentUser>,
+    jar: CookieJar,
+    s: Shown,
+) -> Response {
     let (c, csrf) = double_submit_token(state, PUBLIC_CSRF_COOKIE);
     let jar = jar.add(c);
     let p = SatisfactionPage {
@@ -177,7 +182,13 @@ pub async fn submit(
             Shown::entry(StatusCode::BAD_REQUEST, code, FormError::from_domain(&e)),
         );
     }
-    let refused = |e: &DomainError| Shown::entry(crate::error::status_for(e.kind), code.clone(), FormError::from_domain(e));
+    let refused = |e: &DomainError| {
+        Shown::entry(
+            crate::error::status_for(e.kind),
+            code.clone(),
+            FormError::from_domain(e),
+        )
+    };
     if f.get("answer").is_none() {
         return match open_survey(&state, &ip, &code).await {
             Ok(s) => page(
@@ -193,7 +204,12 @@ pub async fn submit(
                     error: FormError::default(),
                 },
             ),
-            Err(e) if matches!(e.kind, ErrorKind::NotFound | ErrorKind::Conflict | ErrorKind::TooMany) => {
+            Err(e)
+                if matches!(
+                    e.kind,
+                    ErrorKind::NotFound | ErrorKind::Conflict | ErrorKind::TooMany
+                ) =>
+            {
                 page(&state, user, jar, refused(&e))
             }
             Err(e) => PageError(e).into_response(),
@@ -235,7 +251,12 @@ pub async fn submit(
                 },
             )
         }
-        Err(e) if matches!(e.kind, ErrorKind::NotFound | ErrorKind::Conflict | ErrorKind::TooMany) => {
+        Err(e)
+            if matches!(
+                e.kind,
+                ErrorKind::NotFound | ErrorKind::Conflict | ErrorKind::TooMany
+            ) =>
+        {
             page(&state, user, jar, refused(&e))
         }
         Err(e) => PageError(e).into_response(),

@@ -406,7 +406,10 @@ async fn the_district_sees_how_many_units_each_community_rated_and_nothing_more(
         .await;
     assert_eq!(s, StatusCode::OK, "{before}");
     let to_rate = row(&before, heping)["to_rate"].as_u64().unwrap();
-    assert!(to_rate >= 1, "the demo department placed work on 示例和平社区");
+    assert!(
+        to_rate >= 1,
+        "the demo department placed work on 示例和平社区"
+    );
     assert_eq!(row(&before, heping)["rated"], 0);
     assert_eq!(row(&before, guangming)["rated"], 0);
 
@@ -431,7 +434,10 @@ async fn the_district_sees_how_many_units_each_community_rated_and_nothing_more(
     );
     let (s, html) = district.get_text("/department-ratings/communities").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("示例光明社区") && html.contains("5.3-2"), "{html}");
+    assert!(
+        html.contains("示例光明社区") && html.contains("5.3-2"),
+        "{html}"
+    );
     assert!(!html.contains("健康档案") && !html.contains("卫生健康局"));
     let audits = t.audit_count("department_rating.communities_export").await;
     let r = district
@@ -457,6 +463,9 @@ async fn the_district_sees_how_many_units_each_community_rated_and_nothing_more(
         .await;
     assert_eq!(
         (s, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("rating_year_invalid"))
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("rating_year_invalid")
+        )
     );
 }

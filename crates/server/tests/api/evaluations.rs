@@ -521,7 +521,12 @@ async fn an_on_site_check_without_an_admitted_number_is_refused_and_reported() {
         let (s, d) = post(&dept, "/api/v1/evaluations", &ev).await;
         assert_eq!(s, StatusCode::CREATED, "{d}");
         let id = d["id"].as_i64().unwrap();
-        let (s, a) = post(&approver, &format!("/api/v1/demands/{id}/admit"), &json!({})).await;
+        let (s, a) = post(
+            &approver,
+            &format!("/api/v1/demands/{id}/admit"),
+            &json!({}),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{a}");
         numbers.push(a["admission_number"].as_str().unwrap().to_owned());
     }
@@ -547,7 +552,10 @@ async fn an_on_site_check_without_an_admitted_number_is_refused_and_reported() {
     };
     let (s, r) = check(numbers[0].clone()).await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    assert_eq!((r["outcome"].as_str(), r["refuse"].as_bool()), (Some("allow"), Some(false)));
+    assert_eq!(
+        (r["outcome"].as_str(), r["refuse"].as_bool()),
+        (Some("allow"), Some(false))
+    );
     assert_eq!(clauses(&r), ["4.2-5", "4.3-2"]);
     for (number, code) in [
         (String::new(), "visit_without_number"),
@@ -560,14 +568,22 @@ async fn an_on_site_check_without_an_admitted_number_is_refused_and_reported() {
         assert_eq!(r["refuse"], true, "{number}: {r}");
         assert_eq!(codes(&r), [code, code], "{number}");
         assert_eq!(clauses(&r), ["4.2-5", "4.3-2"]);
-        assert!(r["report_href"].as_str().unwrap().starts_with("/reports/new?community="));
+        assert!(
+            r["report_href"]
+                .as_str()
+                .unwrap()
+                .starts_with("/reports/new?community=")
+        );
     }
     // The page: no number → refuse, and the button opens the report with everything filled in.
     let (s, html) = worker
         .get_text("/evaluations/visit-check?check=1&number=&unit=%E5%B8%82%E6%9F%90%E5%8D%8F%E4%BC%9A&activity=%E6%96%87%E6%98%8E%E7%A4%BE%E5%8C%BA%E6%A3%80%E6%9F%A5")
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("visit_without_number") || html.contains("可以拒绝接待"), "{html}");
+    assert!(
+        html.contains("visit_without_number") || html.contains("可以拒绝接待"),
+        "{html}"
+    );
     let doc = scraper::Html::parse_document(&html);
     let sel = scraper::Selector::parse("#report-visit").unwrap();
     let href = doc
@@ -587,7 +603,10 @@ async fn an_on_site_check_without_an_admitted_number_is_refused_and_reported() {
         Some("市某协会")
     );
     let desc = texts(&form, "#description").join("");
-    assert!(desc.contains("文明社区检查") && desc.contains("未能出示准入编号"), "{desc}");
+    assert!(
+        desc.contains("文明社区检查") && desc.contains("未能出示准入编号"),
+        "{desc}"
+    );
     // Filing it is the existing report: one case.
     let heping = t.node_id("示例和平社区").await;
     let r = worker
@@ -602,7 +621,10 @@ async fn an_on_site_check_without_an_admitted_number_is_refused_and_reported() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(scalar(&t, "SELECT COUNT(*) FROM supervision_case").await, cases + 1);
+    assert_eq!(
+        scalar(&t, "SELECT COUNT(*) FROM supervision_case").await,
+        cases + 1
+    );
     // Another community's check: 403; a unit name too long: 422; nothing changes.
     let xinhua = t.node_id("示例新华社区").await;
     let (s, _) = post(
@@ -623,7 +645,10 @@ async fn an_on_site_check_without_an_admitted_number_is_refused_and_reported() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("text_too_long")),
         "{p}"
     );
-    assert_eq!(scalar(&t, "SELECT COUNT(*) FROM supervision_case").await, cases + 1);
+    assert_eq!(
+        scalar(&t, "SELECT COUNT(*) FROM supervision_case").await,
+        cases + 1
+    );
     // Residents and departments do not check visits.
     let (s, _) = post(
         &t.login("district_dept").await,

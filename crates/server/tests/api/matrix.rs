@@ -921,7 +921,12 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             RANKING,
             false,
         ),
-        ("GET", "/api/v1/department-ratings/communities", RANKING, false),
+        (
+            "GET",
+            "/api/v1/department-ratings/communities",
+            RANKING,
+            false,
+        ),
     ]
 }
 

@@ -102,7 +102,10 @@ async fn a_community_issues_codes_and_each_answers_once() {
 
     // The page: a printable list of two more.
     let page = worker.get_text(&format!("/comprehensive/{id}")).await.1;
-    assert!(page.contains("codes-form-"), "the worker is offered the form");
+    assert!(
+        page.contains("codes-form-"),
+        "the worker is offered the form"
+    );
     let heping = t.node_id("示例和平社区").await;
     let r = worker
         .post_form(
@@ -149,7 +152,10 @@ async fn a_community_issues_codes_and_each_answers_once() {
         &json!({"code": codes[0], "ratings": ["satisfied", "satisfied"]}),
     )
     .await;
-    assert_eq!((s, p["code"].as_str()), (StatusCode::CONFLICT, Some("code_used")));
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("code_used"))
+    );
     assert!(p["detail"].as_str().unwrap().contains("只能评价一次"));
     let (s, p) = public_post(
         &t,
@@ -157,7 +163,10 @@ async fn a_community_issues_codes_and_each_answers_once() {
         &json!({"code": codes[0]}),
     )
     .await;
-    assert_eq!((s, p["code"].as_str()), (StatusCode::CONFLICT, Some("code_used")));
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::CONFLICT, Some("code_used"))
+    );
     // Unknown and malformed codes: 404 with one message.
     for bad in ["AAAA-BBBB-CCCC", "xyz", ""] {
         let (s, p) = public_post(
@@ -193,7 +202,11 @@ async fn a_community_issues_codes_and_each_answers_once() {
     );
     let mut got = [a.0, b.0];
     got.sort();
-    assert_eq!(got, [StatusCode::CREATED, StatusCode::CONFLICT], "{a:?} {b:?}");
+    assert_eq!(
+        got,
+        [StatusCode::CREATED, StatusCode::CONFLICT],
+        "{a:?} {b:?}"
+    );
     assert_eq!(counts(&t).await.2, before.2 + 2);
 
     // The public page: code, survey, thanks — with the double-submit token.
@@ -203,13 +216,19 @@ async fn a_community_issues_codes_and_each_answers_once() {
     let token = csrf_in(&html.text().await.unwrap()).expect("token");
     let r = c
         .post(t.url("/satisfaction"))
-        .form(&[("csrf_token", token.as_str()), ("code", printed[0].as_str())])
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("code", printed[0].as_str()),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
-    assert!(html.contains("code-survey-form") && html.contains("示例和平社区"), "{html}");
+    assert!(
+        html.contains("code-survey-form") && html.contains("示例和平社区"),
+        "{html}"
+    );
     let token = csrf_in(&html).expect("token");
     // One answer missing: the survey again with the message, the code unused.
     let r = c
@@ -257,13 +276,26 @@ async fn a_community_issues_codes_and_each_answers_once() {
         .get_api(&format!("/api/v1/comprehensive/{id}"))
         .await;
     let m = community(&v, "示例和平社区");
-    assert_eq!((m["codes_issued"].as_i64(), m["codes_used"].as_i64()), (Some(5), Some(3)), "{m}");
+    assert_eq!(
+        (m["codes_issued"].as_i64(), m["codes_used"].as_i64()),
+        (Some(5), Some(3)),
+        "{m}"
+    );
     assert_eq!(m["responses"], 3);
     let other = community(&v, "示例新华社区");
-    assert_eq!((other["codes_issued"].as_i64(), other["codes_used"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(
+        (other["codes_issued"].as_i64(), other["codes_used"].as_i64()),
+        (Some(0), Some(0))
+    );
     let html = district.get_text(&format!("/comprehensive/{id}")).await.1;
-    assert!(html.contains("已发放 <strong class=\"codes-issued\">5</strong>"), "{html}");
-    assert!(!html.contains("codes-form-"), "the district does not issue codes");
+    assert!(
+        html.contains("已发放 <strong class=\"codes-issued\">5</strong>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("codes-form-"),
+        "the district does not issue codes"
+    );
     // The community never sees what a code holder answered.
     let (_, w) = worker.get_api(&format!("/api/v1/comprehensive/{id}")).await;
     assert!(!w.to_string().contains("周末办事"));
@@ -276,14 +308,20 @@ async fn bad_batches_other_communities_and_closed_campaigns_change_nothing() {
     let id = campaign(&t).await;
     let worker = t.login("worker").await;
     let (_, b) = worker
-        .post_api(&format!("/api/v1/comprehensive/{id}/codes"), &json!({"count": 1}))
+        .post_api(
+            &format!("/api/v1/comprehensive/{id}/codes"),
+            &json!({"count": 1}),
+        )
         .await;
     let code = b["codes"][0].as_str().unwrap().to_owned();
     let before = counts(&t).await;
     // Counts out of range: 422 count_invalid (API and page).
     for n in [0, 501] {
         let (s, p) = worker
-            .post_api(&format!("/api/v1/comprehensive/{id}/codes"), &json!({"count": n}))
+            .post_api(
+                &format!("/api/v1/comprehensive/{id}/codes"),
+                &json!({"count": n}),
+            )
             .await;
         assert_eq!(
             (s, p["code"].as_str()),
@@ -309,7 +347,10 @@ async fn bad_batches_other_communities_and_closed_campaigns_change_nothing() {
     for who in ["district_supervisor", "resident"] {
         let b = t.login(who).await;
         let (s, _) = b
-            .post_api(&format!("/api/v1/comprehensive/{id}/codes"), &json!({"count": 2}))
+            .post_api(
+                &format!("/api/v1/comprehensive/{id}/codes"),
+                &json!({"count": 2}),
+            )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
     }
@@ -336,7 +377,10 @@ async fn bad_batches_other_communities_and_closed_campaigns_change_nothing() {
     );
     let worker = t.login("worker").await;
     let (s, p) = worker
-        .post_api(&format!("/api/v1/comprehensive/{id}/codes"), &json!({"count": 2}))
+        .post_api(
+            &format!("/api/v1/comprehensive/{id}/codes"),
+            &json!({"count": 2}),
+        )
         .await;
     assert_eq!(
         (s, p["code"].as_str()),

@@ -16,9 +16,9 @@ use sea_orm::{
 };
 
 use crate::entity::{
-    comprehensive_appeal, comprehensive_appeal_evidence, comprehensive_campaign, comprehensive_evidence, comprehensive_nomination,
-    comprehensive_respondent, comprehensive_response, comprehensive_score, demand, node,
-    satisfaction_code,
+    comprehensive_appeal, comprehensive_appeal_evidence, comprehensive_campaign,
+    comprehensive_evidence, comprehensive_nomination, comprehensive_respondent,
+    comprehensive_response, comprehensive_score, demand, node, satisfaction_code,
 };
 use crate::{Scope, StoreError};
 
@@ -297,11 +297,23 @@ pub async fn resubmit_nomination(
     n: &Submitted<'_>,
 ) -> Result<bool, StoreError> {
     let done = comprehensive_nomination::Entity::update_many()
-        .col_expr(comprehensive_nomination::Column::Report, Expr::value(n.report))
-        .col_expr(comprehensive_nomination::Column::Status, Expr::value(n.status))
+        .col_expr(
+            comprehensive_nomination::Column::Report,
+            Expr::value(n.report),
+        )
+        .col_expr(
+            comprehensive_nomination::Column::Status,
+            Expr::value(n.status),
+        )
         .col_expr(comprehensive_nomination::Column::Late, Expr::value(n.late))
-        .col_expr(comprehensive_nomination::Column::SubmittedBy, Expr::value(n.by))
-        .col_expr(comprehensive_nomination::Column::SubmittedAt, Expr::value(n.now))
+        .col_expr(
+            comprehensive_nomination::Column::SubmittedBy,
+            Expr::value(n.by),
+        )
+        .col_expr(
+            comprehensive_nomination::Column::SubmittedAt,
+            Expr::value(n.now),
+        )
         .filter(comprehensive_nomination::Column::Id.eq(id))
         .filter(comprehensive_nomination::Column::Status.eq(from))
         .exec(conn)
@@ -326,8 +338,14 @@ pub async fn review_nomination(
             comprehensive_nomination::Column::ReviewReason,
             Expr::value(reason.map(str::to_owned)),
         )
-        .col_expr(comprehensive_nomination::Column::ReviewedBy, Expr::value(by))
-        .col_expr(comprehensive_nomination::Column::ReviewedAt, Expr::value(now))
+        .col_expr(
+            comprehensive_nomination::Column::ReviewedBy,
+            Expr::value(by),
+        )
+        .col_expr(
+            comprehensive_nomination::Column::ReviewedAt,
+            Expr::value(now),
+        )
         .filter(comprehensive_nomination::Column::Id.eq(id))
         .filter(comprehensive_nomination::Column::Status.eq(from))
         .exec(conn)
@@ -359,7 +377,10 @@ pub async fn evidence_of(
 }
 
 /// How many evidence files nomination `id` has.
-pub async fn evidence_count(conn: &impl ConnectionTrait, nomination: i64) -> Result<u64, StoreError> {
+pub async fn evidence_count(
+    conn: &impl ConnectionTrait,
+    nomination: i64,
+) -> Result<u64, StoreError> {
     Ok(comprehensive_evidence::Entity::find()
         .filter(comprehensive_evidence::Column::NominationId.eq(nomination))
         .count(conn)
@@ -458,10 +479,12 @@ pub async fn has_responded(
     campaign: i64,
     account: i64,
 ) -> Result<bool, StoreError> {
-    Ok(comprehensive_respondent::Entity::find_by_id((campaign, account))
-        .one(conn)
-        .await?
-        .is_some())
+    Ok(
+        comprehensive_respondent::Entity::find_by_id((campaign, account))
+            .one(conn)
+            .await?
+            .is_some(),
+    )
 }
 
 /// Records that `account` answered `campaign` inside the caller's transaction; `false` when it
@@ -745,7 +768,9 @@ pub async fn appeal(
     conn: &impl ConnectionTrait,
     id: i64,
 ) -> Result<Option<comprehensive_appeal::Model>, StoreError> {
-    Ok(comprehensive_appeal::Entity::find_by_id(id).one(conn).await?)
+    Ok(comprehensive_appeal::Entity::find_by_id(id)
+        .one(conn)
+        .await?)
 }
 
 /// One evidence file of an appeal, with its content.
