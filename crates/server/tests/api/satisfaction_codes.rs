@@ -16,9 +16,9 @@ fn design(t: &TestApp) -> Value {
         "year": (this_year() + 1).to_string(),
         "nomination_deadline": t.today().to_string(),
         "min_responses": "2",
-        "satisfaction_weight": "40",
+        "satisfaction_weight": "60",
         "questions": ["您对社区办事服务是否满意？", "您对社区环境是否满意？"],
-        "groups": [{"name": "基层党建", "weight": "60"}],
+        "groups": [{"name": "基层党建", "weight": "40"}],
         "indicators": [
             {"group": "基层党建", "name": "党组织建设", "weight": "100", "method": ""}
         ]
