@@ -184,7 +184,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "凭评价码参加居民满意度评价",
     ),
     (
-        "department_rating.communities_export",
+        "department_rating_communities.export",
         "导出各社区(村)评议情况",
     ),
 ];

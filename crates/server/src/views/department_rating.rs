@@ -403,7 +403,7 @@ pub async fn communities(
     )
 }
 
-/// The breakdown as a workbook (audited as `department_rating.communities_export`).
+/// The breakdown as a workbook (audited as `department_rating_communities.export`).
 pub async fn communities_export(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -415,7 +415,7 @@ pub async fn communities_export(
 }
 
 const COMMUNITIES_EXPORT: ListExport<'static, CommunityRatingRow> = ListExport {
-    action: "department_rating.communities_export",
+    action: "department_rating_communities.export",
     target_type: "department_rating",
     sheet: "各社区评议情况",
     file_name: "各社区(村)评议情况.xlsx",

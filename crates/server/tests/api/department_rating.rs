@@ -439,14 +439,14 @@ async fn the_district_sees_how_many_units_each_community_rated_and_nothing_more(
         "{html}"
     );
     assert!(!html.contains("健康档案") && !html.contains("卫生健康局"));
-    let audits = t.audit_count("department_rating.communities_export").await;
+    let audits = t.audit_count("department_rating_communities.export").await;
     let r = district
         .get("/department-ratings/communities/export.xlsx")
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.bytes().await.unwrap().starts_with(b"PK"));
     assert_eq!(
-        t.audit_count("department_rating.communities_export").await,
+        t.audit_count("department_rating_communities.export").await,
         audits + 1
     );
     // The rated department and a community do not read it; a bad year is refused.

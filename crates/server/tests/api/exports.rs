@@ -124,7 +124,7 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
         (
             "district_supervisor",
             "/department-ratings/communities",
-            "department_rating.communities_export",
+            "department_rating_communities.export",
             "应评议单位",
         ),
     ];
