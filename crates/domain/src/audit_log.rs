@@ -179,6 +179,15 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("case.group", "同一问题并入线索"),
     ("case.reopen", "问题复发，重新打开线索"),
     ("report.export", "导出我的举报"),
+    ("comprehensive.codes_issue", "发放满意度评价码"),
+    (
+        "comprehensive.respond_by_code",
+        "凭评价码参加居民满意度评价",
+    ),
+    (
+        "department_rating_communities.export",
+        "导出各社区(村)评议情况",
+    ),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

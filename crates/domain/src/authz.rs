@@ -297,10 +297,13 @@ pub enum Action {
     ViewFormReturns,
     /// Remind the communities that have not submitted a return of one's department's form.
     RemindFormReturns,
+    /// Issue one's own community's one-time satisfaction codes for residents without an
+    /// account (居民群众满意度, 4.3-4; issue 12 §2).
+    IssueSatisfactionCodes,
 }
 
 impl Action {
-    pub const ALL: [Action; 60] = [
+    pub const ALL: [Action; 61] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -361,6 +364,7 @@ impl Action {
         Self::FillFormReturn,
         Self::ViewFormReturns,
         Self::RemindFormReturns,
+        Self::IssueSatisfactionCodes,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -425,6 +429,7 @@ impl Action {
             Self::FillFormReturn => "填报本社区(村)报表",
             Self::ViewFormReturns => "查看本部门报表的填报情况",
             Self::RemindFormReturns => "催报本部门报表",
+            Self::IssueSatisfactionCodes => "发放满意度评价码",
         }
     }
 }
@@ -562,6 +567,8 @@ pub fn permits(role: Role, action: Action) -> bool {
         A::ViewFormReturns | A::RemindFormReturns => {
             matches!(role, R::DistrictDepartment | R::CityDepartment)
         }
+        // 4.3-4: the community hands out its residents' one-time satisfaction codes.
+        A::IssueSatisfactionCodes => matches!(role, R::CommunityWorker | R::CommunityHead),
     }
 }
 
@@ -858,6 +865,7 @@ mod tests {
                     A::AnswerMonitoring,
                     A::RateDepartment,
                     A::FillFormReturn,
+                    A::IssueSatisfactionCodes,
                 ],
             ),
             (
@@ -884,6 +892,7 @@ mod tests {
                     A::AnswerMonitoring,
                     A::RateDepartment,
                     A::FillFormReturn,
+                    A::IssueSatisfactionCodes,
                 ],
             ),
             (

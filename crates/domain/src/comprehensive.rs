@@ -22,21 +22,15 @@
 //!   inputs and publishes the ranking with each community's calculation.
 
 mod appeal;
+mod codes;
 
 use std::collections::{BTreeMap, HashMap};
 
 use jianfu_rules::comprehensive::{
     Group, Incomplete, Rating, Tally, check_design, rank, satisfaction, total,
 };
-use jianfu_store::entity::{
-    account, comprehensive_campaign, comprehensive_evidence, comprehensive_nomination,
-    comprehensive_respondent, comprehensive_response, comprehensive_score, demand, node,
-};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use jianfu_store::entity::comprehensive_campaign;
+use jianfu_store::repo::comprehensive as repo;
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{Action, Scope, authorize, visible};
@@ -49,6 +43,10 @@ use crate::tree::NodeView;
 use crate::{App, Ctx, text};
 
 pub use appeal::{APPEAL_WORKING_DAYS, AppealAnswer, AppealStatus, AppealView, AppealsPart};
+pub use codes::{
+    CODE_HOLDER, CODE_UNKNOWN, CodeBatch, CodeBatchForm, CodeCounts, CodeResponseForm, CodeSurvey,
+    MAX_CODES_PER_BATCH,
+};
 
 /// The clause every decision of this module applies.
 pub const CLAUSE: &str = "4.3-4";
@@ -356,6 +354,10 @@ pub struct CommunityView {
     pub rating_counts: Vec<(&'static str, u64)>,
     /// The minimum sample is reached: satisfaction counts.
     pub sample_reached: bool,
+    /// One-time satisfaction codes the community issued and those used (counts only).
+    pub codes: CodeCounts,
+    /// The viewer issues this community's codes.
+    pub can_issue_codes: bool,
     pub groups: Vec<GroupLine>,
     /// The total in points, or None with the reason in `incomplete`.
     pub total: Option<String>,
@@ -452,6 +454,57 @@ fn closed_error() -> DomainError {
     )
 }
 
+/// A response's answers, checked: one rating per question, an optional comment.
+struct Answers {
+    /// JSON array of rating codes.
+    ratings: String,
+    comment: Option<String>,
+    low: bool,
+}
+
+/// Checks a response form against a design with `questions` questions; every problem at once.
+fn answers_of(questions: usize, f: &ResponseForm) -> Result<Answers> {
+    let mut p = Problems::new();
+    let ratings: Vec<Option<Rating>> = (0..questions)
+        .map(|i| f.ratings.get(i).and_then(|r| Rating::parse(r.trim())))
+        .collect();
+    let unanswered: Vec<String> = ratings
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_none())
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    if !unanswered.is_empty() || f.ratings.len() > questions {
+        p.push(DomainError::field(
+            "ratings",
+            "ratings_invalid",
+            if unanswered.is_empty() {
+                format!("本次评价共 {questions} 个问题，请逐一作答")
+            } else {
+                format!(
+                    "请对每个问题作出评价（非常满意、满意、一般、不满意、非常不满意），第 {} 题未选",
+                    unanswered.join("、")
+                )
+            },
+        ));
+    }
+    let comment = p.take(crate::certificate::text_field(
+        &f.comment,
+        "comment",
+        "意见建议",
+        500,
+        false,
+    ));
+    p.finish()?;
+    let ratings: Vec<Rating> = ratings.into_iter().flatten().collect();
+    let codes: Vec<&str> = ratings.iter().map(|r| r.as_str()).collect();
+    Ok(Answers {
+        ratings: serde_json::to_string(&codes).map_err(|_| DomainError::internal())?,
+        comment: comment.filter(|c| !c.is_empty()),
+        low: ratings.iter().any(|r| r.is_low()),
+    })
+}
+
 impl App {
     // ------------------------------------------------------------ design
 
@@ -481,22 +534,19 @@ impl App {
         if districts.is_empty() {
             return Ok(Vec::new());
         }
-        let departments: HashMap<i64, String> = node::Entity::find()
-            .filter(node::Column::ParentId.is_in(districts.iter().copied()))
-            .filter(node::Column::Kind.eq(NodeKind::Department.as_str()))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|n| (n.id, n.name))
-            .collect();
+        let departments: HashMap<i64, String> =
+            repo::departments_of(self.store.db(), districts, NodeKind::Department.as_str())
+                .await?
+                .into_iter()
+                .collect();
         let today = self.today().to_string();
-        let rows = demand::Entity::find()
-            .filter(demand::Column::Kind.eq(DemandKind::Evaluation.as_str()))
-            .filter(demand::Column::Status.eq(DemandStatus::Admitted.as_str()))
-            .filter(demand::Column::RequesterNodeId.is_in(departments.keys().copied()))
-            .order_by_asc(demand::Column::Id)
-            .all(self.store.db())
-            .await?;
+        let rows = repo::demands_of(
+            self.store.db(),
+            DemandKind::Evaluation.as_str(),
+            DemandStatus::Admitted.as_str(),
+            departments.keys().copied().collect(),
+        )
+        .await?;
         Ok(rows
             .into_iter()
             .filter(|d| d.valid_to.as_deref().is_none_or(|v| v >= today.as_str()))
@@ -839,13 +889,7 @@ impl App {
         else {
             return Err(DomainError::internal());
         };
-        if comprehensive_campaign::Entity::find()
-            .filter(comprehensive_campaign::Column::DistrictNodeId.eq(district.id))
-            .filter(comprehensive_campaign::Column::Year.eq(year))
-            .one(self.store.db())
-            .await?
-            .is_some()
-        {
+        if repo::campaign_exists(self.store.db(), district.id, year).await? {
             return Err(DomainError::conflict(
                 "comprehensive_exists",
                 format!(
@@ -875,26 +919,25 @@ impl App {
         let json = serde_json::to_string(&design).map_err(|_| DomainError::internal())?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let row = comprehensive_campaign::ActiveModel {
-            district_node_id: Set(district.id),
-            name: Set(name.to_owned()),
-            year: Set(year),
-            design: Set(json),
-            nomination_deadline: Set(deadline.to_string()),
-            min_responses: Set(i32::try_from(min_responses).unwrap_or(1)),
-            status: Set(CampaignStatus::Open.as_str().into()),
-            created_by: Set(ctx.principal.account_id),
-            created_at: Set(now),
-            closed_by: Set(None),
-            closed_at: Set(None),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let id = repo::insert_campaign(
+            tx.conn(),
+            &repo::NewCampaign {
+                district: district.id,
+                name,
+                year,
+                design: &json,
+                nomination_deadline: &deadline.to_string(),
+                min_responses: i32::try_from(min_responses).unwrap_or(1),
+                status: CampaignStatus::Open.as_str(),
+                created_by: ctx.principal.account_id,
+                now,
+            },
+        )
         .await?;
         tx.audit(ctx.entry(
             "comprehensive.create",
             "comprehensive_campaign",
-            Some(row.id.to_string()),
+            Some(id.to_string()),
             serde_json::json!({
                 "district": district.name, "name": name, "year": year,
                 "nomination_deadline": deadline.to_string(), "min_responses": min_responses,
@@ -906,7 +949,7 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
-        self.comprehensive(ctx, row.id).await
+        self.comprehensive(ctx, id).await
     }
 
     async fn district_communities(&self, district: &NodeView) -> Result<Vec<NodeView>> {
@@ -919,8 +962,7 @@ impl App {
     }
 
     async fn load_comprehensive(&self, id: i64) -> Result<Loaded> {
-        let row = comprehensive_campaign::Entity::find_by_id(id)
-            .one(self.store.db())
+        let row = repo::campaign(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("综合考评"))?;
         let district = self.find_node(row.district_node_id).await?;
@@ -976,23 +1018,19 @@ impl App {
                 "您的角色不能查看社区(村)工作综合考评",
             ));
         }
-        let districts: HashMap<i64, NodeView> = node::Entity::find()
-            .filter(node::Column::Kind.eq(NodeKind::District.as_str()))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|n| NodeView::from_row(n).map(|v| (v.id, v)))
-            .collect::<Result<_>>()?;
+        let districts: HashMap<i64, NodeView> =
+            jianfu_store::repo::tree::of_kind(self.store.db(), NodeKind::District.as_str())
+                .await?
+                .into_iter()
+                .map(|n| NodeView::from_row(n).map(|v| (v.id, v)))
+                .collect::<Result<_>>()?;
         let seen: Vec<i64> = districts
             .values()
             .filter(|d| Self::sees_comprehensive(ctx, d))
             .map(|d| d.id)
             .collect();
-        let q = comprehensive_campaign::Entity::find()
-            .filter(comprehensive_campaign::Column::DistrictNodeId.is_in(seen))
-            .order_by_desc(comprehensive_campaign::Column::Year)
-            .order_by_desc(comprehensive_campaign::Column::Id);
-        let (total, rows) = page.fetch(q, self.store.db()).await?;
+        let (rows, total) =
+            repo::campaigns_of(self.store.db(), seen, page.offset(), page.per_page).await?;
         let items = rows
             .into_iter()
             .map(|r| {
@@ -1053,37 +1091,11 @@ impl App {
             .filter(|c| published || view_scope.covers(&c.path))
             .collect();
         let db = self.store.db();
-        let nominations = comprehensive_nomination::Entity::find()
-            .filter(comprehensive_nomination::Column::CampaignId.eq(row.id))
-            .all(db)
-            .await?;
-        let evidence: Vec<(i64, i64, String, String, i64)> = comprehensive_evidence::Entity::find()
-            .select_only()
-            .column(comprehensive_evidence::Column::Id)
-            .column(comprehensive_evidence::Column::NominationId)
-            .column(comprehensive_evidence::Column::FileName)
-            .column(comprehensive_evidence::Column::ContentType)
-            .column(comprehensive_evidence::Column::SizeBytes)
-            .filter(
-                comprehensive_evidence::Column::NominationId
-                    .is_in(nominations.iter().map(|n| n.id)),
-            )
-            .order_by_asc(comprehensive_evidence::Column::Id)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let scores = comprehensive_score::Entity::find()
-            .filter(comprehensive_score::Column::CampaignId.eq(row.id))
-            .all(db)
-            .await?;
-        let responses: Vec<(i64, String)> = comprehensive_response::Entity::find()
-            .select_only()
-            .column(comprehensive_response::Column::CommunityNodeId)
-            .column(comprehensive_response::Column::Ratings)
-            .filter(comprehensive_response::Column::CampaignId.eq(row.id))
-            .into_tuple()
-            .all(db)
-            .await?;
+        let nominations = repo::nominations_of(db, row.id).await?;
+        let evidence = repo::evidence_of(db, nominations.iter().map(|n| n.id).collect()).await?;
+        let scores = repo::scores_of(db, row.id).await?;
+        let responses = repo::responses_of(db, row.id).await?;
+        let code_counts = self.code_counts(row.id).await?;
         let mut tallies: HashMap<i64, Tally> = HashMap::new();
         for (c, ratings) in &responses {
             let t = tallies.entry(*c).or_default();
@@ -1094,10 +1106,11 @@ impl App {
                 }
             }
         }
-        let nom: HashMap<(i64, i32), &comprehensive_nomination::Model> = nominations
-            .iter()
-            .map(|n| ((n.community_node_id, n.indicator), n))
-            .collect();
+        let nom: HashMap<(i64, i32), &jianfu_store::entity::comprehensive_nomination::Model> =
+            nominations
+                .iter()
+                .map(|n| ((n.community_node_id, n.indicator), n))
+                .collect();
         let sc: HashMap<(i64, i32), u32> = scores
             .iter()
             .map(|s| {
@@ -1253,6 +1266,10 @@ impl App {
                     .map(|(r, n)| (r.label_zh(), n))
                     .collect(),
                 sample_reached: tally.responses >= min,
+                codes: code_counts.get(&c.id).copied().unwrap_or_default(),
+                can_issue_codes: !published
+                    && authorize(&ctx.principal, Action::IssueSatisfactionCodes, &c.target())
+                        .is_ok(),
                 groups: lines,
                 total: tot.map(points),
                 total_centi: tot,
@@ -1298,10 +1315,7 @@ impl App {
         // A resident's own state.
         let mine = self.resident_community(ctx, &district).await?;
         let answered = if mine.is_some() {
-            comprehensive_respondent::Entity::find_by_id((row.id, ctx.principal.account_id))
-                .one(db)
-                .await?
-                .is_some()
+            repo::has_responded(db, row.id, ctx.principal.account_id).await?
         } else {
             false
         };
@@ -1313,10 +1327,9 @@ impl App {
         let appeals = self
             .appeals_part(ctx, &row, &district, &communities, &nodes)
             .await?;
-        let created_by = account::Entity::find_by_id(row.created_by)
-            .one(db)
+        let created_by = jianfu_store::repo::accounts::display_names(db, vec![row.created_by])
             .await?
-            .map(|a| a.display_name)
+            .remove(&row.created_by)
             .unwrap_or_default();
         Ok(ComprehensiveView {
             id: row.id,
@@ -1357,14 +1370,7 @@ impl App {
         design: &Design,
         names: &HashMap<i64, &NodeView>,
     ) -> Result<Vec<FollowUp>> {
-        let rows = comprehensive_response::Entity::find()
-            .filter(comprehensive_response::Column::CampaignId.eq(row.id))
-            .filter(comprehensive_response::Column::Low.eq(true))
-            .filter(comprehensive_response::Column::Comment.is_not_null())
-            .order_by_asc(comprehensive_response::Column::CommunityNodeId)
-            .order_by_asc(comprehensive_response::Column::AnsweredOn)
-            .all(self.store.db())
-            .await?;
+        let rows = repo::low_with_comment(self.store.db(), row.id).await?;
         Ok(rows
             .into_iter()
             .map(|r| {
@@ -1443,12 +1449,8 @@ impl App {
         let today = self.today();
         let deadline = deadline_of(&l.row)?;
         let late = today > deadline;
-        let existing = comprehensive_nomination::Entity::find()
-            .filter(comprehensive_nomination::Column::CampaignId.eq(campaign_id))
-            .filter(comprehensive_nomination::Column::CommunityNodeId.eq(community.id))
-            .filter(comprehensive_nomination::Column::Indicator.eq(indicator))
-            .one(self.store.db())
-            .await?;
+        let existing =
+            repo::nomination_for(self.store.db(), campaign_id, community.id, indicator).await?;
         let mut p = Problems::new();
         let ind = l.design.indicator(indicator);
         if ind.is_none() {
@@ -1481,12 +1483,7 @@ impl App {
             true,
         ));
         let had: u64 = match &existing {
-            Some(n) => {
-                comprehensive_evidence::Entity::find()
-                    .filter(comprehensive_evidence::Column::NominationId.eq(n.id))
-                    .count(self.store.db())
-                    .await?
-            }
+            Some(n) => repo::evidence_count(self.store.db(), n.id).await?,
             None => 0,
         };
         let mut kinds = Vec::with_capacity(files.len());
@@ -1515,50 +1512,20 @@ impl App {
         };
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
+        let submitted = repo::Submitted {
+            campaign: campaign_id,
+            community: community.id,
+            indicator,
+            report: &report,
+            status: NominationStatus::Submitted.as_str(),
+            late,
+            by: ctx.principal.account_id,
+            now,
+        };
         let nomination_id = match &existing {
-            None => {
-                comprehensive_nomination::ActiveModel {
-                    campaign_id: Set(campaign_id),
-                    community_node_id: Set(community.id),
-                    indicator: Set(indicator),
-                    report: Set(report.clone()),
-                    status: Set(NominationStatus::Submitted.as_str().into()),
-                    late: Set(late),
-                    submitted_by: Set(ctx.principal.account_id),
-                    submitted_at: Set(now),
-                    review_reason: Set(None),
-                    reviewed_by: Set(None),
-                    reviewed_at: Set(None),
-                    ..Default::default()
-                }
-                .insert(tx.conn())
-                .await?
-                .id
-            }
+            None => repo::insert_nomination(tx.conn(), &submitted).await?,
             Some(n) => {
-                let done = comprehensive_nomination::Entity::update_many()
-                    .col_expr(
-                        comprehensive_nomination::Column::Report,
-                        Expr::value(report.clone()),
-                    )
-                    .col_expr(
-                        comprehensive_nomination::Column::Status,
-                        Expr::value(NominationStatus::Submitted.as_str()),
-                    )
-                    .col_expr(comprehensive_nomination::Column::Late, Expr::value(late))
-                    .col_expr(
-                        comprehensive_nomination::Column::SubmittedBy,
-                        Expr::value(ctx.principal.account_id),
-                    )
-                    .col_expr(
-                        comprehensive_nomination::Column::SubmittedAt,
-                        Expr::value(now),
-                    )
-                    .filter(comprehensive_nomination::Column::Id.eq(n.id))
-                    .filter(comprehensive_nomination::Column::Status.eq(n.status.clone()))
-                    .exec(tx.conn())
-                    .await?;
-                if done.rows_affected != 1 {
+                if !repo::resubmit_nomination(tx.conn(), n.id, &n.status, &submitted).await? {
                     return Err(DomainError::conflict(
                         "nomination_changed",
                         "该自荐申报刚刚已被审核或修改，请刷新后再试",
@@ -1568,18 +1535,18 @@ impl App {
             }
         };
         for (u, kind) in files.iter().zip(&kinds) {
-            comprehensive_evidence::ActiveModel {
-                nomination_id: Set(nomination_id),
-                file_name: Set(u.file_name.trim().to_owned()),
-                content_type: Set((*kind).into()),
-                size_bytes: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
-                sm3: Set(jianfu_seal::sm3_hex(&u.bytes)),
-                content: Set(u.bytes.clone()),
-                created_by: Set(ctx.principal.account_id),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
+            repo::insert_evidence(
+                tx.conn(),
+                nomination_id,
+                &repo::NewEvidence {
+                    file_name: u.file_name.trim(),
+                    content_type: kind,
+                    sm3: &jianfu_seal::sm3_hex(&u.bytes),
+                    content: &u.bytes,
+                    by: ctx.principal.account_id,
+                    now,
+                },
+            )
             .await?;
         }
         tx.audit(ctx.entry(
@@ -1604,12 +1571,10 @@ impl App {
         evidence_id: i64,
     ) -> Result<(String, String, Vec<u8>)> {
         let not_found = || DomainError::not_found("佐证材料");
-        let e = comprehensive_evidence::Entity::find_by_id(evidence_id)
-            .one(self.store.db())
+        let e = repo::evidence(self.store.db(), evidence_id)
             .await?
             .ok_or_else(not_found)?;
-        let n = comprehensive_nomination::Entity::find_by_id(e.nomination_id)
-            .one(self.store.db())
+        let n = repo::nomination(self.store.db(), e.nomination_id)
             .await?
             .ok_or_else(not_found)?;
         let l = self.load_comprehensive(n.campaign_id).await?;
@@ -1634,8 +1599,7 @@ impl App {
         accept: bool,
         reason: &str,
     ) -> Result<ComprehensiveView> {
-        let n = comprehensive_nomination::Entity::find_by_id(nomination_id)
-            .one(self.store.db())
+        let n = repo::nomination(self.store.db(), nomination_id)
             .await?
             .ok_or_else(|| DomainError::not_found("自荐申报"))?;
         let community = self.find_node(n.community_node_id).await?;
@@ -1669,30 +1633,17 @@ impl App {
         };
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let done = comprehensive_nomination::Entity::update_many()
-            .col_expr(
-                comprehensive_nomination::Column::Status,
-                Expr::value(to.as_str()),
-            )
-            .col_expr(
-                comprehensive_nomination::Column::ReviewReason,
-                Expr::value(Some(reason.clone()).filter(|r| !r.is_empty())),
-            )
-            .col_expr(
-                comprehensive_nomination::Column::ReviewedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(
-                comprehensive_nomination::Column::ReviewedAt,
-                Expr::value(now),
-            )
-            .filter(comprehensive_nomination::Column::Id.eq(n.id))
-            .filter(
-                comprehensive_nomination::Column::Status.eq(NominationStatus::Submitted.as_str()),
-            )
-            .exec(tx.conn())
-            .await?;
-        if done.rows_affected != 1 {
+        let done = repo::review_nomination(
+            tx.conn(),
+            n.id,
+            NominationStatus::Submitted.as_str(),
+            to.as_str(),
+            Some(reason.as_str()).filter(|r| !r.is_empty()),
+            ctx.principal.account_id,
+            now,
+        )
+        .await?;
+        if !done {
             return Err(DomainError::conflict(
                 "nomination_changed",
                 "该自荐申报刚刚已被审核或修改，请刷新后再试",
@@ -1738,76 +1689,32 @@ impl App {
                 "本次综合考评已结束，满意度评价已关闭",
             ));
         }
-        if comprehensive_respondent::Entity::find_by_id((campaign_id, ctx.principal.account_id))
-            .one(self.store.db())
-            .await?
-            .is_some()
-        {
+        if repo::has_responded(self.store.db(), campaign_id, ctx.principal.account_id).await? {
             return Err(DomainError::conflict(
                 "response_exists",
                 "您已参加过本次满意度评价，每位居民只能评价一次",
             ));
         }
-        let mut p = Problems::new();
-        let questions = l.design.questions.len();
-        let ratings: Vec<Option<Rating>> = (0..questions)
-            .map(|i| f.ratings.get(i).and_then(|r| Rating::parse(r.trim())))
-            .collect();
-        let unanswered: Vec<String> = ratings
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.is_none())
-            .map(|(i, _)| (i + 1).to_string())
-            .collect();
-        if !unanswered.is_empty() || f.ratings.len() > questions {
-            p.push(DomainError::field(
-                "ratings",
-                "ratings_invalid",
-                if unanswered.is_empty() {
-                    format!("本次评价共 {questions} 个问题，请逐一作答")
-                } else {
-                    format!(
-                        "请对每个问题作出评价（非常满意、满意、一般、不满意、非常不满意），第 {} 题未选",
-                        unanswered.join("、")
-                    )
-                },
-            ));
-        }
-        let comment = p.take(crate::certificate::text_field(
-            &f.comment,
-            "comment",
-            "意见建议",
-            500,
-            false,
-        ));
-        p.finish()?;
-        let ratings: Vec<Rating> = ratings.into_iter().flatten().collect();
-        let comment = comment.unwrap_or_default();
-        let low = ratings.iter().any(|r| r.is_low());
-        let codes: Vec<&str> = ratings.iter().map(|r| r.as_str()).collect();
+        let answers = answers_of(l.design.questions.len(), f)?;
         let mut tx = self.store.begin_write().await?;
-        comprehensive_respondent::ActiveModel {
-            campaign_id: Set(campaign_id),
-            account_id: Set(ctx.principal.account_id),
-        }
-        .insert(tx.conn())
-        .await
-        .map_err(|_| {
-            DomainError::conflict(
+        if !repo::insert_respondent(tx.conn(), campaign_id, ctx.principal.account_id).await? {
+            return Err(DomainError::conflict(
                 "response_exists",
                 "您已参加过本次满意度评价，每位居民只能评价一次",
-            )
-        })?;
-        comprehensive_response::ActiveModel {
-            campaign_id: Set(campaign_id),
-            community_node_id: Set(community.id),
-            ratings: Set(serde_json::to_string(&codes).map_err(|_| DomainError::internal())?),
-            comment: Set(Some(comment).filter(|c| !c.is_empty())),
-            low: Set(low),
-            answered_on: Set(self.today().to_string()),
-            ..Default::default()
+            ));
         }
-        .insert(tx.conn())
+        let today = self.today().to_string();
+        repo::insert_response(
+            tx.conn(),
+            &repo::NewResponse {
+                campaign: campaign_id,
+                community: community.id,
+                ratings: &answers.ratings,
+                comment: answers.comment.as_deref(),
+                low: answers.low,
+                answered_on: &today,
+            },
+        )
         .await?;
         // Who took part, not what they said.
         tx.audit(ctx.entry(
@@ -1844,17 +1751,13 @@ impl App {
         if CampaignStatus::stored(&l.row.status) == CampaignStatus::Closed {
             return Err(closed_error());
         }
-        let pending: Vec<i32> = comprehensive_nomination::Entity::find()
-            .filter(comprehensive_nomination::Column::CampaignId.eq(campaign_id))
-            .filter(comprehensive_nomination::Column::CommunityNodeId.eq(community.id))
-            .filter(
-                comprehensive_nomination::Column::Status.eq(NominationStatus::Submitted.as_str()),
-            )
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|n| n.indicator)
-            .collect();
+        let pending: Vec<i32> = repo::indicators_in_state(
+            self.store.db(),
+            campaign_id,
+            community.id,
+            NominationStatus::Submitted.as_str(),
+        )
+        .await?;
         let mut bad = Vec::new();
         let mut waiting = Vec::new();
         let mut parsed: BTreeMap<i32, Option<u32>> = BTreeMap::new();
@@ -1897,26 +1800,22 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         let nos: Vec<i32> = parsed.keys().copied().collect();
-        comprehensive_score::Entity::delete_many()
-            .filter(comprehensive_score::Column::CampaignId.eq(campaign_id))
-            .filter(comprehensive_score::Column::CommunityNodeId.eq(community.id))
-            .filter(comprehensive_score::Column::Indicator.is_in(nos))
-            .exec(tx.conn())
-            .await?;
-        for (no, v) in &parsed {
-            if let Some(v) = v {
-                comprehensive_score::ActiveModel {
-                    campaign_id: Set(campaign_id),
-                    community_node_id: Set(community.id),
-                    indicator: Set(*no),
-                    score: Set(i32::try_from(*v).unwrap_or(0)),
-                    scored_by: Set(ctx.principal.account_id),
-                    scored_at: Set(now),
-                }
-                .insert(tx.conn())
-                .await?;
-            }
-        }
+        let given: Vec<(i32, i32)> = parsed
+            .iter()
+            .filter_map(|(no, v)| v.map(|v| (*no, i32::try_from(v).unwrap_or(0))))
+            .collect();
+        jianfu_store::repo::comprehensive::replace_scores(
+            tx.conn(),
+            &jianfu_store::repo::comprehensive::Scored {
+                campaign: campaign_id,
+                community: community.id,
+                indicators: &nos,
+                scores: &given,
+                by: ctx.principal.account_id,
+                now,
+            },
+        )
+        .await?;
         tx.audit(ctx.entry(
             "comprehensive.score",
             "comprehensive_campaign",
@@ -1960,21 +1859,16 @@ impl App {
         let v = self.comprehensive_view(ctx, l).await?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let done = comprehensive_campaign::Entity::update_many()
-            .col_expr(
-                comprehensive_campaign::Column::Status,
-                Expr::value(CampaignStatus::Closed.as_str()),
-            )
-            .col_expr(
-                comprehensive_campaign::Column::ClosedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(comprehensive_campaign::Column::ClosedAt, Expr::value(now))
-            .filter(comprehensive_campaign::Column::Id.eq(campaign_id))
-            .filter(comprehensive_campaign::Column::Status.eq(CampaignStatus::Open.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if done.rows_affected != 1 {
+        let done = repo::close_campaign(
+            tx.conn(),
+            campaign_id,
+            CampaignStatus::Open.as_str(),
+            CampaignStatus::Closed.as_str(),
+            ctx.principal.account_id,
+            now,
+        )
+        .await?;
+        if !done {
             return Err(DomainError::conflict(
                 "comprehensive_closed",
                 "本次综合考评刚刚已经结束",
@@ -2028,11 +1922,7 @@ impl App {
             return Ok(items);
         }
         let db = self.store.db();
-        let open = comprehensive_campaign::Entity::find()
-            .filter(comprehensive_campaign::Column::Status.eq(CampaignStatus::Open.as_str()))
-            .order_by_asc(comprehensive_campaign::Column::Id)
-            .all(db)
-            .await?;
+        let open = repo::campaigns_in_state(db, CampaignStatus::Open.as_str()).await?;
         for row in open {
             let district = self.find_node(row.district_node_id).await?;
             let design: Design =
@@ -2045,11 +1935,7 @@ impl App {
                 if !c.kind.is_community() || !c.path.starts_with(&district.path) {
                     continue;
                 }
-                let mine = comprehensive_nomination::Entity::find()
-                    .filter(comprehensive_nomination::Column::CampaignId.eq(row.id))
-                    .filter(comprehensive_nomination::Column::CommunityNodeId.eq(c.id))
-                    .all(db)
-                    .await?;
+                let mine = repo::nominations_by(db, row.id, c.id).await?;
                 let due = indicators.saturating_sub(mine.len());
                 if due > 0 && today <= deadline {
                     items.push(
@@ -2078,15 +1964,13 @@ impl App {
                 }
             }
             if !review.is_empty() {
-                let waiting = comprehensive_nomination::Entity::find()
-                    .filter(comprehensive_nomination::Column::CampaignId.eq(row.id))
-                    .filter(
-                        comprehensive_nomination::Column::Status
-                            .eq(NominationStatus::Submitted.as_str()),
-                    )
-                    .filter(review.holds(comprehensive_nomination::Column::CommunityNodeId))
-                    .count(db)
-                    .await?;
+                let waiting = repo::nominations_waiting(
+                    db,
+                    row.id,
+                    NominationStatus::Submitted.as_str(),
+                    &review,
+                )
+                .await?;
                 if waiting > 0 {
                     items.push(TodoItem::new(
                         "综合考评",
@@ -2099,10 +1983,7 @@ impl App {
             }
             if rates
                 && let Some(c) = self.resident_community(ctx, &district).await?
-                && comprehensive_respondent::Entity::find_by_id((row.id, ctx.principal.account_id))
-                    .one(db)
-                    .await?
-                    .is_none()
+                && !repo::has_responded(db, row.id, ctx.principal.account_id).await?
             {
                 items.push(
                     TodoItem::new(

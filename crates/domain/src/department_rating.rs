@@ -251,6 +251,22 @@ impl UnitResultView {
     }
 }
 
+/// A community's part in a year's ratings, for the district (5.3-2): how many units it rated
+/// of those it may rate — counts only, never which units or what it answered.
+#[derive(Clone, Debug, Serialize)]
+pub struct CommunityRatingRow {
+    pub community_id: i64,
+    pub community_name: String,
+    pub street: String,
+    pub year: i32,
+    /// Units that placed work on it (or that it reported) that year.
+    pub to_rate: u64,
+    /// Units it rated.
+    pub rated: u64,
+    /// Units still not rated.
+    pub missing: u64,
+}
+
 /// The ranking's filter, as a query string holds it.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -851,6 +867,61 @@ impl App {
             .skip(usize::try_from(req.offset()).unwrap_or(usize::MAX))
             .take(usize::try_from(req.per_page).unwrap_or(usize::MAX))
             .collect();
+        Ok(req.page(items, total))
+    }
+
+    /// The district's (and city's) breakdown per community of a year's ratings (5.3-2): for
+    /// every community of the caller's jurisdiction, how many units it may rate and how many it
+    /// rated — counts only, so no rated unit can learn from it who rated it. In tree order.
+    pub async fn list_department_rating_communities(
+        &self,
+        ctx: &Ctx,
+        filter: &RankingFilter,
+        req: PageRequest,
+    ) -> Result<Page<CommunityRatingRow>> {
+        let scope = self
+            .visible_or_deny(
+                ctx,
+                Action::ViewDepartmentRanking,
+                "您的角色不能查看各社区(村)的评议情况",
+            )
+            .await?;
+        let year = filter.year(self.today())?;
+        let nodes = self.nodes_under(&scope).await?;
+        let names: HashMap<i64, &str> = nodes.iter().map(|n| (n.id, n.name.as_str())).collect();
+        let communities: Vec<&NodeView> = nodes.iter().filter(|n| n.kind.is_community()).collect();
+        let total = communities.len() as u64;
+        let shown: Vec<&NodeView> = communities
+            .into_iter()
+            .skip(usize::try_from(req.offset()).unwrap_or(usize::MAX))
+            .take(usize::try_from(req.per_page).unwrap_or(usize::MAX))
+            .collect();
+        let rated: HashMap<i64, i64> =
+            repo::rated_counts(&self.store, year, shown.iter().map(|c| c.id).collect())
+                .await?
+                .into_iter()
+                .collect();
+        let mut items = Vec::with_capacity(shown.len());
+        for c in shown {
+            let to_rate = self.rating_targets(c, year).await?.len() as u64;
+            let rated = rated
+                .get(&c.id)
+                .and_then(|n| u64::try_from(*n).ok())
+                .unwrap_or(0);
+            items.push(CommunityRatingRow {
+                community_id: c.id,
+                community_name: c.name.clone(),
+                street: c
+                    .parent_id
+                    .and_then(|p| names.get(&p))
+                    .map(|s| (*s).to_owned())
+                    .unwrap_or_default(),
+                year,
+                to_rate,
+                rated,
+                missing: to_rate.saturating_sub(rated),
+            });
+        }
         Ok(req.page(items, total))
     }
 

@@ -9,11 +9,13 @@
 //! supply (minutes each) and the days of on-site visits, counted as [`VISIT_DAY_MINUTES`] each,
 //! once for the period.
 
+use jianfu_rules::evaluation::{VisitNumber, on_site_check};
 use jianfu_rules::plaque::{Mandate, MandateLevel};
 use jianfu_rules::{EvaluationFacts, EvaluationKind, Indicator, Organisation, check_evaluation};
 use serde::{Deserialize, Serialize};
 
-use crate::demand::{DecisionView, DemandKind, DemandView, LevelRoles};
+use crate::authz::Action;
+use crate::demand::{DecisionView, DemandKind, DemandView, LevelRoles, LookupResult};
 use crate::demand_kinds::{Decided, period};
 use crate::error::{DomainError, Result};
 use crate::{App, Ctx, text};
@@ -415,5 +417,159 @@ impl App {
             },
         )
         .await
+    }
+}
+
+/// What a community's worker enters when inspectors arrive for an on-site check (现场检查).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct VisitCheckForm {
+    /// The community visited; the caller's own when 0.
+    pub community_id: i64,
+    /// The admission number the inspectors show, or empty.
+    pub number: String,
+    /// Who came (the department or unit), as the worker writes it.
+    pub unit: String,
+    /// The activity as the inspectors name it.
+    pub activity: String,
+}
+
+/// The answer: receive the check, or refuse it and report it with the prefilled report.
+#[derive(Clone, Debug, Serialize)]
+pub struct VisitCheck {
+    pub community_id: i64,
+    pub community_name: String,
+    pub number: String,
+    /// The number's public lookup, when one was entered in a valid form.
+    pub lookup: Option<LookupResult>,
+    pub decision: DecisionView,
+    /// The check may be refused and reported.
+    pub refuse: bool,
+    /// The unadmitted-demand report, prefilled (for a refusal).
+    pub report_href: String,
+}
+
+fn query_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b));
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+impl App {
+    /// A community's worker checks the admission number inspectors show for an on-site check
+    /// (4.2-5 with 4.3-2): received only for an admitted evaluation in force aimed at the
+    /// community; otherwise refusable, with the unadmitted-demand report prefilled. Reads only
+    /// (the report, when filed, is audited as every report is).
+    pub async fn check_visit(&self, ctx: &Ctx, f: &VisitCheckForm) -> Result<VisitCheck> {
+        let community_id = if f.community_id == 0 {
+            crate::authz::own_units(&ctx.principal, Action::ReportUnadmitted)
+                .into_iter()
+                .next()
+                .unwrap_or(0)
+        } else {
+            f.community_id
+        };
+        let community = match self.find_node(community_id).await {
+            Ok(c) if c.kind.is_community() => c,
+            _ => {
+                return Err(DomainError::field(
+                    "community_id",
+                    "community_invalid",
+                    "请选择本社区(村)",
+                ));
+            }
+        };
+        self.check(ctx, Action::ReportUnadmitted, &community.target())
+            .await?;
+        let mut p = crate::Problems::new();
+        for (value, field, label) in [
+            (&f.unit, "unit", "检查单位"),
+            (&f.activity, "activity", "检查的活动"),
+        ] {
+            if let Err(e) = text::check_chars(value, text::Lines::One, field, label) {
+                p.push(e);
+            } else if text::visible(value).chars().count() > 200 {
+                p.push(DomainError::field(
+                    field,
+                    "text_too_long",
+                    format!("{label}不超过 200 字"),
+                ));
+            }
+        }
+        p.finish()?;
+        let number = text::visible(&f.number).to_owned();
+        let (visit, lookup) = if number.is_empty() {
+            (VisitNumber::Missing, None)
+        } else {
+            match crate::admission::AdmissionNumber::parse(&number) {
+                Err(_) => (VisitNumber::Unknown, None),
+                Ok(n) => {
+                    let found = jianfu_store::repo::evaluations::number_for(
+                        self.store.db(),
+                        n.as_str(),
+                        community.id,
+                    )
+                    .await?;
+                    let lookup = self.lookup(n.as_str()).await?;
+                    let visit = match found {
+                        None => VisitNumber::Unknown,
+                        Some(x) if x.kind != DemandKind::Evaluation.as_str() => {
+                            VisitNumber::NotAnEvaluation
+                        }
+                        Some(_) if lookup.state != "valid" => VisitNumber::NotInForce,
+                        Some(x) if !x.aimed_here => VisitNumber::NotForThisCommunity,
+                        Some(_) => VisitNumber::Admitted,
+                    };
+                    (visit, Some(lookup))
+                }
+            }
+        };
+        let decision = on_site_check(visit);
+        let refuse = !decision.is_allowed();
+        let unit = text::visible(&f.unit);
+        let activity = text::visible(&f.activity);
+        let reason = decision
+            .reasons
+            .first()
+            .map(|r| r.message.to_string())
+            .unwrap_or_default();
+        let description = format!(
+            "{}到本社区(村)开展现场检查{}，{}。{}",
+            self.today(),
+            if activity.is_empty() {
+                String::new()
+            } else {
+                format!("（{activity}）")
+            },
+            if number.is_empty() {
+                "未能出示准入编号".to_owned()
+            } else {
+                format!("出示的编号为 {number}")
+            },
+            reason
+        );
+        let report_href = format!(
+            "/reports/new?community={}&number={}&unit={}&description={}",
+            community.id,
+            query_escape(&number),
+            query_escape(unit),
+            query_escape(&description)
+        );
+        Ok(VisitCheck {
+            community_id: community.id,
+            community_name: community.name,
+            number,
+            lookup,
+            decision: DecisionView::from_decision(&decision),
+            refuse,
+            report_href,
+        })
     }
 }

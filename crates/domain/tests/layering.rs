@@ -122,6 +122,10 @@ fn moved_modules_build_no_query() {
         "audit_log.rs",
         "import.rs",
         "case_grouping.rs",
+        "evaluation.rs",
+        "comprehensive/codes.rs",
+        "comprehensive.rs",
+        "comprehensive/appeal.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

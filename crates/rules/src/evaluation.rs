@@ -11,6 +11,9 @@
 //! - **4.3-5** no one-vote veto (一票否决): neither an indicator flagged so, nor a text that says
 //!   a single item decides the whole result ("实行一票否决", "总分记零", "直接评为不合格",
 //!   "取消评优评先资格" …). The reason quotes the text that matched and where.
+//!
+//! And at the community's door, [`on_site_check`] (4.2-5 with 4.3-2): an on-site check whose
+//! activity shows no admitted number in force for this community may be refused and reported.
 
 use serde::{Deserialize, Serialize};
 
@@ -444,4 +447,72 @@ pub fn check_evaluation(facts: &EvaluationFacts<'_>) -> Decision {
     d.merge(no_separate_assessment(facts.kind, facts.organisation));
     d.merge(no_veto(facts.indicators, facts.rules_text));
     d
+}
+
+/// What the inspectors of an on-site check (现场检查) show a community about their activity's
+/// admission number, as the product found it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VisitNumber {
+    /// They show no admission number.
+    Missing,
+    /// The number is malformed or was never issued.
+    Unknown,
+    /// The number belongs to a demand that is not an evaluation (a work item, a form, …).
+    NotAnEvaluation,
+    /// The evaluation was admitted but is revoked, expired or not yet in force.
+    NotInForce,
+    /// The evaluation is in force but not aimed at this community.
+    NotForThisCommunity,
+    /// An admitted evaluation in force, aimed at this community.
+    Admitted,
+}
+
+/// **4.2-5** with **4.3-2**: an on-site check of an evaluation (达标、检查评比、示范创建) is
+/// received only when the activity was admitted with a number, is in force and is aimed at the
+/// community; otherwise the community may refuse it and report it (`visit_*`, both clauses: an
+/// evaluation enters only with an admission, and one without approval is not carried out).
+#[must_use]
+pub fn on_site_check(n: VisitNumber) -> Decision {
+    let clause_2 = clause!("4.3-2");
+    let (code, message) = match n {
+        VisitNumber::Admitted => {
+            let mut d = Decision::allow();
+            d.cite(clause!("4.2-5"));
+            d.cite(clause_2);
+            return d;
+        }
+        VisitNumber::Missing => (
+            "visit_without_number",
+            "检查组不能出示准入编号：该考核评比未经准入，社区(村)可以拒绝接待并举报",
+        ),
+        VisitNumber::Unknown => (
+            "visit_number_unknown",
+            "查无此准入编号：该考核评比未经准入，社区(村)可以拒绝接待并举报",
+        ),
+        VisitNumber::NotAnEvaluation => (
+            "visit_not_an_evaluation",
+            "该编号准入的不是考核评比活动，不能据此到社区(村)检查，社区(村)可以拒绝接待并举报",
+        ),
+        VisitNumber::NotInForce => (
+            "visit_number_not_in_force",
+            "该考核评比已撤销、已过期或尚未生效，社区(村)可以拒绝接待并举报",
+        ),
+        VisitNumber::NotForThisCommunity => (
+            "visit_not_for_community",
+            "该考核评比未面向本社区(村)准入，社区(村)可以拒绝接待并举报",
+        ),
+    };
+    Decision::allow()
+        .with(
+            Reason::new(clause!("4.2-5"), code, message),
+            Outcome::Reject,
+        )
+        .with(
+            Reason::new(
+                clause_2,
+                code,
+                "面向社区(村)的达标、检查评比和示范创建活动，须经准入方可开展",
+            ),
+            Outcome::Reject,
+        )
 }

@@ -435,3 +435,37 @@ fn the_clauses_cited_exist_in_the_policy() {
         assert!(ClauseId::lookup(id).is_some(), "{id}");
     }
 }
+
+#[test]
+fn an_on_site_check_without_an_admitted_number_for_the_community_may_be_refused() {
+    use jianfu_rules::evaluation::{VisitNumber as V, on_site_check};
+    let table = [
+        (V::Admitted, Allow, None),
+        (V::Missing, Reject, Some("visit_without_number")),
+        (V::Unknown, Reject, Some("visit_number_unknown")),
+        (V::NotAnEvaluation, Reject, Some("visit_not_an_evaluation")),
+        (V::NotInForce, Reject, Some("visit_number_not_in_force")),
+        (
+            V::NotForThisCommunity,
+            Reject,
+            Some("visit_not_for_community"),
+        ),
+    ];
+    for (case, outcome, code) in table {
+        let d = on_site_check(case);
+        assert_eq!(d.outcome, outcome, "{case:?}");
+        assert_eq!(clauses(&d), ["4.2-5", "4.3-2"], "{case:?}");
+        match code {
+            None => assert!(d.reasons.is_empty(), "{case:?}"),
+            Some(code) => {
+                assert_eq!(codes(&d), [code, code], "{case:?}");
+                assert_eq!(d.reasons[0].clause.as_str(), "4.2-5");
+                assert!(
+                    d.reasons[0].message.contains("可以拒绝接待并举报"),
+                    "{case:?}"
+                );
+                assert!(d.reasons[1].message.contains("须经准入"), "{case:?}");
+            }
+        }
+    }
+}

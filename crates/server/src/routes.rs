@@ -2159,6 +2159,74 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/reports/mine",
             Act(A::ReportUnadmitted),
             api::supervision::my_reports,
+        // One-time satisfaction codes of the comprehensive evaluation (4.3-4, issue 12 §2).
+        r(
+            post.clone(),
+            "/comprehensive/{id}/codes",
+            Act(A::IssueSatisfactionCodes),
+            views::comprehensive::issue_codes,
+        ),
+        r(
+            get.clone(),
+            "/satisfaction",
+            Public,
+            views::satisfaction::form,
+        ),
+        r(
+            post.clone(),
+            "/satisfaction",
+            Public,
+            views::satisfaction::submit,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/comprehensive/{id}/codes",
+            Act(A::IssueSatisfactionCodes),
+            api::comprehensive::issue_codes,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/satisfaction/survey",
+            Public,
+            api::satisfaction::survey,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/satisfaction",
+            Public,
+            api::satisfaction::respond,
+        ),
+        // On-site checks of evaluations without a number: refused and reported (4.2-5, 4.3-2).
+        r(
+            get.clone(),
+            "/evaluations/visit-check",
+            Act(A::ReportUnadmitted),
+            views::evaluations::visit_check,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/evaluations/visit-check",
+            Act(A::ReportUnadmitted),
+            api::evaluations::visit_check,
+        ),
+        // Each community's part in the ratings of departments, for the district (5.3-2).
+        r(
+            get.clone(),
+            "/department-ratings/communities",
+            Act(A::ViewDepartmentRanking),
+            views::department_rating::communities,
+        ),
+        r(
+            get.clone(),
+            "/department-ratings/communities/export.xlsx",
+            Act(A::ViewDepartmentRanking),
+            views::department_rating::communities_export,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/department-ratings/communities",
+            Act(A::ViewDepartmentRanking),
+            api::department_rating::communities,
         ),
     ]
 }

@@ -16,14 +16,8 @@ use std::collections::BTreeMap;
 use jianfu_rules::calendar::Calendar;
 use jianfu_rules::certificate::Processing;
 use jianfu_rules::comprehensive::{Group, rank, total};
-use jianfu_store::entity::{
-    comprehensive_appeal, comprehensive_appeal_evidence, comprehensive_score,
-};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use jianfu_store::entity::comprehensive_appeal;
+use jianfu_store::repo::comprehensive as repo;
 use serde::Serialize;
 
 use super::{
@@ -180,11 +174,7 @@ impl App {
             Err(e) => return Err(e),
         };
         let db = self.store.db();
-        let rows = comprehensive_appeal::Entity::find()
-            .filter(comprehensive_appeal::Column::CampaignId.eq(row.id))
-            .order_by_asc(comprehensive_appeal::Column::Id)
-            .all(db)
-            .await?;
+        let rows = repo::appeals_of(db, row.id).await?;
         let node = |id: i64| nodes.iter().find(|n| n.id == id);
         let rows: Vec<comprehensive_appeal::Model> = rows
             .into_iter()
@@ -192,22 +182,7 @@ impl App {
                 can_run || node(a.community_node_id).is_some_and(|n| view_scope.covers(&n.path))
             })
             .collect();
-        let evidence: Vec<(i64, i64, String, String, i64)> =
-            comprehensive_appeal_evidence::Entity::find()
-                .select_only()
-                .column(comprehensive_appeal_evidence::Column::Id)
-                .column(comprehensive_appeal_evidence::Column::AppealId)
-                .column(comprehensive_appeal_evidence::Column::FileName)
-                .column(comprehensive_appeal_evidence::Column::ContentType)
-                .column(comprehensive_appeal_evidence::Column::SizeBytes)
-                .filter(
-                    comprehensive_appeal_evidence::Column::AppealId
-                        .is_in(rows.iter().map(|a| a.id)),
-                )
-                .order_by_asc(comprehensive_appeal_evidence::Column::Id)
-                .into_tuple()
-                .all(db)
-                .await?;
+        let evidence = repo::appeal_evidence_of(db, rows.iter().map(|a| a.id).collect()).await?;
         let today = self.today();
         let open_window = deadline.is_some_and(|d| today <= d);
         let may_appeal = if open_window {
@@ -291,12 +266,13 @@ impl App {
                 ),
             ));
         }
-        let open = comprehensive_appeal::Entity::find()
-            .filter(comprehensive_appeal::Column::CampaignId.eq(campaign_id))
-            .filter(comprehensive_appeal::Column::CommunityNodeId.eq(community.id))
-            .filter(comprehensive_appeal::Column::Status.eq(AppealStatus::Open.as_str()))
-            .count(self.store.db())
-            .await?;
+        let open = repo::appeals_in_state(
+            self.store.db(),
+            campaign_id,
+            community.id,
+            AppealStatus::Open.as_str(),
+        )
+        .await?;
         if open > 0 {
             return Err(DomainError::conflict(
                 "appeal_open",
@@ -332,36 +308,32 @@ impl App {
         let reason = reason.unwrap_or_default();
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let appeal = comprehensive_appeal::ActiveModel {
-            campaign_id: Set(campaign_id),
-            community_node_id: Set(community.id),
-            reason: Set(reason.clone()),
-            status: Set(AppealStatus::Open.as_str().into()),
-            filed_by: Set(ctx.principal.account_id),
-            filed_at: Set(now),
-            filed_on: Set(today.to_string()),
-            answer: Set(None),
-            answered_by: Set(None),
-            answered_at: Set(None),
-            old_total: Set(None),
-            new_total: Set(None),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let appeal_id = repo::insert_appeal(
+            tx.conn(),
+            &repo::NewAppeal {
+                campaign: campaign_id,
+                community: community.id,
+                reason: &reason,
+                status: AppealStatus::Open.as_str(),
+                by: ctx.principal.account_id,
+                now,
+                filed_on: &today.to_string(),
+            },
+        )
         .await?;
         for (u, kind) in files.iter().zip(&kinds) {
-            comprehensive_appeal_evidence::ActiveModel {
-                appeal_id: Set(appeal.id),
-                file_name: Set(u.file_name.trim().to_owned()),
-                content_type: Set((*kind).into()),
-                size_bytes: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
-                sm3: Set(jianfu_seal::sm3_hex(&u.bytes)),
-                content: Set(u.bytes.clone()),
-                created_by: Set(ctx.principal.account_id),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
+            repo::insert_appeal_evidence(
+                tx.conn(),
+                appeal_id,
+                &repo::NewEvidence {
+                    file_name: u.file_name.trim(),
+                    content_type: kind,
+                    sm3: &jianfu_seal::sm3_hex(&u.bytes),
+                    content: &u.bytes,
+                    by: ctx.principal.account_id,
+                    now,
+                },
+            )
             .await?;
         }
         tx.audit(ctx.entry(
@@ -369,7 +341,7 @@ impl App {
             "comprehensive_campaign",
             Some(campaign_id.to_string()),
             serde_json::json!({
-                "appeal": appeal.id, "community": community.name, "reason": reason,
+                "appeal": appeal_id, "community": community.name, "reason": reason,
                 "evidence": files.iter().map(|f| f.file_name.trim()).collect::<Vec<_>>(),
                 "deadline": deadline.to_string(), "clauses": [CLAUSE],
             }),
@@ -388,8 +360,7 @@ impl App {
         appeal_id: i64,
         a: &AppealAnswer,
     ) -> Result<ComprehensiveView> {
-        let appeal = comprehensive_appeal::Entity::find_by_id(appeal_id)
-            .one(self.store.db())
+        let appeal = repo::appeal(self.store.db(), appeal_id)
             .await?
             .ok_or_else(|| DomainError::not_found("申诉"))?;
         let l = self.load_comprehensive(appeal.campaign_id).await?;
@@ -496,33 +467,22 @@ impl App {
         };
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let done = comprehensive_appeal::Entity::update_many()
-            .col_expr(
-                comprehensive_appeal::Column::Status,
-                Expr::value(to.as_str()),
-            )
-            .col_expr(
-                comprehensive_appeal::Column::Answer,
-                Expr::value(answer.clone()),
-            )
-            .col_expr(
-                comprehensive_appeal::Column::AnsweredBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(comprehensive_appeal::Column::AnsweredAt, Expr::value(now))
-            .col_expr(
-                comprehensive_appeal::Column::OldTotal,
-                Expr::value(c.total.clone()),
-            )
-            .col_expr(
-                comprehensive_appeal::Column::NewTotal,
-                Expr::value(new_total.map(points)),
-            )
-            .filter(comprehensive_appeal::Column::Id.eq(appeal.id))
-            .filter(comprehensive_appeal::Column::Status.eq(AppealStatus::Open.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if done.rows_affected != 1 {
+        let new_total_text = new_total.map(points);
+        let done = repo::answer_appeal(
+            tx.conn(),
+            appeal.id,
+            AppealStatus::Open.as_str(),
+            &repo::Answered {
+                status: to.as_str(),
+                answer: &answer,
+                by: ctx.principal.account_id,
+                now,
+                old_total: c.total.as_deref(),
+                new_total: new_total_text.as_deref(),
+            },
+        )
+        .await?;
+        if !done {
             return Err(DomainError::conflict(
                 "appeal_answered",
                 "该申诉刚刚已经答复",
@@ -530,24 +490,22 @@ impl App {
         }
         if a.uphold {
             let nos: Vec<i32> = parsed.keys().copied().collect();
-            comprehensive_score::Entity::delete_many()
-                .filter(comprehensive_score::Column::CampaignId.eq(appeal.campaign_id))
-                .filter(comprehensive_score::Column::CommunityNodeId.eq(c.id))
-                .filter(comprehensive_score::Column::Indicator.is_in(nos))
-                .exec(tx.conn())
-                .await?;
-            for (no, v) in &parsed {
-                comprehensive_score::ActiveModel {
-                    campaign_id: Set(appeal.campaign_id),
-                    community_node_id: Set(c.id),
-                    indicator: Set(*no),
-                    score: Set(i32::try_from(*v).unwrap_or(0)),
-                    scored_by: Set(ctx.principal.account_id),
-                    scored_at: Set(now),
-                }
-                .insert(tx.conn())
-                .await?;
-            }
+            let scores: Vec<(i32, i32)> = parsed
+                .iter()
+                .map(|(no, v)| (*no, i32::try_from(*v).unwrap_or(0)))
+                .collect();
+            repo::replace_scores(
+                tx.conn(),
+                &repo::Scored {
+                    campaign: appeal.campaign_id,
+                    community: c.id,
+                    indicators: &nos,
+                    scores: &scores,
+                    by: ctx.principal.account_id,
+                    now,
+                },
+            )
+            .await?;
         }
         tx.audit(ctx.entry(
             "comprehensive.appeal_answer",
@@ -576,12 +534,10 @@ impl App {
         evidence_id: i64,
     ) -> Result<(String, String, Vec<u8>)> {
         let not_found = || DomainError::not_found("申诉佐证材料");
-        let e = comprehensive_appeal_evidence::Entity::find_by_id(evidence_id)
-            .one(self.store.db())
+        let e = repo::appeal_evidence(self.store.db(), evidence_id)
             .await?
             .ok_or_else(not_found)?;
-        let a = comprehensive_appeal::Entity::find_by_id(e.appeal_id)
-            .one(self.store.db())
+        let a = repo::appeal(self.store.db(), e.appeal_id)
             .await?
             .ok_or_else(not_found)?;
         let l = self.load_comprehensive(a.campaign_id).await?;
@@ -650,25 +606,17 @@ impl App {
         nominating: &[i64],
     ) -> Result<Vec<crate::inbox::TodoItem>> {
         use crate::inbox::TodoItem;
-        use jianfu_store::entity::comprehensive_campaign;
         let mut items = Vec::new();
         let run = visible(&ctx.principal, Action::RunComprehensive);
         let db = self.store.db();
         if !run.is_empty() {
-            let open = comprehensive_appeal::Entity::find()
-                .filter(comprehensive_appeal::Column::Status.eq(AppealStatus::Open.as_str()))
-                .order_by_asc(comprehensive_appeal::Column::CampaignId)
-                .all(db)
-                .await?;
+            let open = repo::appeals_in(db, AppealStatus::Open.as_str()).await?;
             let mut per: BTreeMap<i64, usize> = BTreeMap::new();
             for a in &open {
                 *per.entry(a.campaign_id).or_default() += 1;
             }
             for (campaign, n) in per {
-                let Some(row) = comprehensive_campaign::Entity::find_by_id(campaign)
-                    .one(db)
-                    .await?
-                else {
+                let Some(row) = repo::campaign(db, campaign).await? else {
                     continue;
                 };
                 let district = self.find_node(row.district_node_id).await?;
@@ -687,15 +635,8 @@ impl App {
         }
         if !nominating.is_empty() {
             let since = self.now_ms() - 30 * 86_400_000;
-            let answered = comprehensive_appeal::Entity::find()
-                .filter(comprehensive_appeal::Column::Status.ne(AppealStatus::Open.as_str()))
-                .filter(
-                    comprehensive_appeal::Column::CommunityNodeId.is_in(nominating.iter().copied()),
-                )
-                .filter(comprehensive_appeal::Column::AnsweredAt.gte(since))
-                .order_by_desc(comprehensive_appeal::Column::AnsweredAt)
-                .all(db)
-                .await?;
+            let answered =
+                repo::answered_appeals(db, AppealStatus::Open.as_str(), nominating, since).await?;
             for a in answered {
                 let community = self.find_node(a.community_node_id).await?;
                 if authorize(

@@ -114,6 +114,9 @@ pub struct ComprehensiveCommunityOut {
     pub responses: u64,
     pub rating_counts: Vec<RatingCountOut>,
     pub sample_reached: bool,
+    /// One-time satisfaction codes issued and used (counts only).
+    pub codes_issued: u64,
+    pub codes_used: u64,
     pub groups: Vec<GroupLineOut>,
     pub total: Option<String>,
     pub incomplete: Option<String>,
@@ -270,6 +273,8 @@ impl From<ComprehensiveView> for ComprehensiveOut {
                         })
                         .collect(),
                     sample_reached: m.sample_reached,
+                    codes_issued: m.codes.issued,
+                    codes_used: m.codes.used,
                     groups: m
                         .groups
                         .into_iter()
@@ -693,4 +698,58 @@ pub async fn answer_appeal(
             .collect(),
     };
     Ok(Json(s.app.answer_appeal(&user.ctx(), id, &a).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CodesIn {
+    /// The community (0 or absent: the caller's own).
+    #[serde(default)]
+    pub community_id: i64,
+    /// How many codes, 1–500.
+    pub count: u32,
+}
+
+/// A batch of one-time satisfaction codes, shown this once (stored only as hashes).
+#[derive(Serialize, ToSchema)]
+pub struct CodesOut {
+    pub campaign_id: i64,
+    pub community_id: i64,
+    pub community_name: String,
+    pub issued_on: String,
+    /// `XXXX-XXXX-XXXX`; upper or lower case, with or without the dashes.
+    pub codes: Vec<String>,
+}
+
+/// A community's staff issue one-time satisfaction codes for residents without an account
+/// (4.3-4): answered once, at `/api/v1/satisfaction` or on the page `/satisfaction`.
+#[utoipa::path(post, path = "/api/v1/comprehensive/{id}/codes", params(("id" = i64, Path)), request_body = CodesIn,
+    responses((status = 201, body = CodesOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn issue_codes(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Body(b): Body<CodesIn>,
+) -> Result<(StatusCode, Json<CodesOut>), ApiError> {
+    let batch = s
+        .app
+        .issue_satisfaction_codes(
+            &user.ctx(),
+            id,
+            &jianfu_domain::comprehensive::CodeBatchForm {
+                community_id: b.community_id,
+                count: b.count.to_string(),
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CodesOut {
+            campaign_id: batch.campaign_id,
+            community_id: batch.community_id,
+            community_name: batch.community_name,
+            issued_on: batch.issued_on,
+            codes: batch.codes,
+        }),
+    ))
 }

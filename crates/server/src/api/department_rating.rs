@@ -350,3 +350,53 @@ pub async fn rate(
     let v = s.app.rate_department(&user.ctx(), &form).await?;
     Ok((StatusCode::CREATED, Json(v.into())))
 }
+
+/// A community's part in a year's ratings: counts only, never which units or what it said.
+#[derive(Serialize, ToSchema)]
+pub struct CommunityRatingOut {
+    pub community_id: i64,
+    pub community_name: String,
+    pub street: String,
+    pub year: i32,
+    /// Units that placed work on it (or that it reported) that year.
+    pub to_rate: u64,
+    pub rated: u64,
+    pub missing: u64,
+}
+
+/// How many units each community of the caller's jurisdiction rated in a year (district and
+/// city, 5.3-2), in tree order. A year that is not one: 422 `rating_year_invalid`.
+#[utoipa::path(get, path = "/api/v1/department-ratings/communities", params(RankingParams),
+    responses((status = 200, body = PageOut<CommunityRatingOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn communities(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<RankingParams>,
+) -> Result<Json<PageOut<CommunityRatingOut>>, ApiError> {
+    let req = PageRequest::parse(p.page, p.per_page)?;
+    let f = RankingFilter {
+        year: p.year.unwrap_or_default(),
+    };
+    let page = s
+        .app
+        .list_department_rating_communities(&user.ctx(), &f, req)
+        .await?;
+    Ok(Json(PageOut {
+        items: page
+            .items
+            .into_iter()
+            .map(|r| CommunityRatingOut {
+                community_id: r.community_id,
+                community_name: r.community_name,
+                street: r.street,
+                year: r.year,
+                to_rate: r.to_rate,
+                rated: r.rated,
+                missing: r.missing,
+            })
+            .collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jianfu_domain::evaluation::{EvaluationForm, IndicatorForm, MaterialForm};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::access::CurrentUser;
@@ -127,4 +127,73 @@ pub async fn create(
     };
     let d = s.app.create_evaluation(&user.ctx(), &f).await?;
     Ok((StatusCode::CREATED, Json(d.into())))
+}
+
+/// An on-site check's number, as a community worker enters it.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct VisitCheckIn {
+    /// The community visited (0 or absent: the caller's own).
+    pub community_id: i64,
+    /// The admission number the inspectors show; empty when they show none.
+    pub number: String,
+    pub unit: String,
+    pub activity: String,
+}
+
+/// Receive the check, or refuse it and report it.
+#[derive(Serialize, ToSchema)]
+pub struct VisitCheckOut {
+    pub community_id: i64,
+    pub community_name: String,
+    pub number: String,
+    /// `allow` (receive) or `reject` (may be refused and reported).
+    pub outcome: String,
+    pub refuse: bool,
+    pub clauses: Vec<String>,
+    pub findings: Vec<crate::api::demands::FindingOut>,
+    /// The page of the unadmitted-demand report, prefilled.
+    pub report_href: String,
+}
+
+/// A community checks the admission number shown for an on-site check of an evaluation
+/// (4.2-5 with 4.3-2): only an admitted evaluation in force aimed at the community is received.
+#[utoipa::path(post, path = "/api/v1/evaluations/visit-check", request_body = VisitCheckIn,
+    responses((status = 200, body = VisitCheckOut), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn visit_check(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Body(b): Body<VisitCheckIn>,
+) -> Result<Json<VisitCheckOut>, ApiError> {
+    let r = s
+        .app
+        .check_visit(
+            &user.ctx(),
+            &jianfu_domain::evaluation::VisitCheckForm {
+                community_id: b.community_id,
+                number: b.number,
+                unit: b.unit,
+                activity: b.activity,
+            },
+        )
+        .await?;
+    Ok(Json(VisitCheckOut {
+        community_id: r.community_id,
+        community_name: r.community_name,
+        number: r.number,
+        outcome: r.decision.outcome,
+        refuse: r.refuse,
+        clauses: r.decision.clauses,
+        findings: r
+            .decision
+            .reasons
+            .into_iter()
+            .map(|x| crate::api::demands::FindingOut {
+                clause: x.clause,
+                code: x.code,
+                message: x.message,
+            })
+            .collect(),
+        report_href: r.report_href,
+    }))
 }

@@ -20,6 +20,7 @@ pub mod plaques;
 pub mod public_reports;
 pub mod report_forms;
 pub mod resets;
+pub mod satisfaction;
 pub mod second_factor;
 pub mod supervision;
 pub mod texts;
@@ -223,6 +224,9 @@ impl Modify for Contract {
         form_returns::table, form_returns::remind,
         certificates::verify_file,
         supervision::my_reports,
+        comprehensive::issue_codes, satisfaction::survey, satisfaction::respond,
+        evaluations::visit_check,
+        department_rating::communities,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

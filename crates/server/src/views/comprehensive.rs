@@ -12,8 +12,8 @@ use jianfu_domain::DomainError;
 use jianfu_domain::authz::Action;
 use jianfu_domain::certificate::AttachmentUpload;
 use jianfu_domain::comprehensive::{
-    AppealAnswer, AppealStatus, AppealView, CampaignSummary, ComprehensiveView, DesignForm,
-    FoldableDemand, GroupForm, IndicatorForm, RankRow, ResponseForm,
+    AppealAnswer, AppealStatus, AppealView, CampaignSummary, CodeBatch, CodeBatchForm,
+    ComprehensiveView, DesignForm, FoldableDemand, GroupForm, IndicatorForm, RankRow, ResponseForm,
 };
 use jianfu_domain::page::Page;
 use jianfu_domain::tree::NodeView;
@@ -264,6 +264,9 @@ impl DetailPage {
     fn akey(&self, appeal: &i64) -> String {
         format!("answer-{appeal}")
     }
+    fn ckey(&self, community: &i64) -> String {
+        format!("codes-{community}")
+    }
     /// The survey's answer to question `q` (1-based) as typed, when the survey failed.
     fn rating_checked(&self, q: &usize, value: &str) -> bool {
         self.typed("respond", &format!("rating_{q}")) == value
@@ -454,13 +457,9 @@ pub async fn review(
     .await
 }
 
-/// The survey: `rating_1`, `rating_2`, … (one per question) and `comment`.
-pub async fn respond(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Response {
+/// The answers `rating_1`, `rating_2`, … of a survey form, in order; a gap before a later
+/// answer is an empty answer.
+pub(crate) fn ratings_of(f: &HashMap<String, String>) -> Vec<String> {
     let mut ratings = Vec::new();
     for i in 1..=100 {
         match f.get(&format!("rating_{i}")) {
@@ -476,6 +475,65 @@ pub async fn respond(
             None => break,
         }
     }
+    ratings
+}
+
+#[derive(askama::Template)]
+#[template(path = "satisfaction_codes.html")]
+struct CodesPage {
+    chrome: Chrome,
+    b: CodeBatch,
+}
+
+/// A community issues one-time satisfaction codes (`community_id`, `count`): the printable
+/// list, shown this once; a refused count is the campaign page again with the error.
+pub async fn issue_codes(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let form = CodeBatchForm {
+        community_id: f
+            .get("community_id")
+            .and_then(|c| c.trim().parse().ok())
+            .unwrap_or(0),
+        count: f.get("count").cloned().unwrap_or_default(),
+    };
+    match state
+        .app
+        .issue_satisfaction_codes(&user.ctx(), id, &form)
+        .await
+    {
+        Ok(b) => render(
+            axum::http::StatusCode::OK,
+            &CodesPage {
+                chrome: Chrome::new("满意度评价码", Some(&user), "/comprehensive"),
+                b,
+            },
+        ),
+        Err(e) if is_form_error(&e) => {
+            let key = format!("codes-{}", form.community_id);
+            detail_page(
+                &state,
+                &user,
+                id,
+                Shown::refused(&e, Entered { key, typed: f }),
+            )
+            .await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+/// The survey: `rating_1`, `rating_2`, … (one per question) and `comment`.
+pub async fn respond(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let ratings = ratings_of(&f);
     let form = ResponseForm {
         ratings,
         comment: f.get("comment").cloned().unwrap_or_default(),

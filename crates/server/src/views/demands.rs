@@ -703,6 +703,9 @@ struct ReportFormView {
 pub struct ReportQuery {
     number: String,
     community: i64,
+    /// Prefilled by a refused on-site check (`/evaluations/visit-check`).
+    unit: String,
+    description: String,
 }
 
 async fn report_page(
@@ -744,7 +747,8 @@ pub async fn report_form(
     let form = ReportFormView {
         community_id: q.community,
         claimed_number: q.number,
-        ..Default::default()
+        demanding_unit: q.unit,
+        description: q.description,
     };
     report_page(&state, &user, Shown::fresh(None).with(form)).await
 }

@@ -6,7 +6,7 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::department_rating::{
-    RankingFilter, RateForm, RatingAnswer, RatingBoard, UnitResultView,
+    CommunityRatingRow, RankingFilter, RateForm, RatingAnswer, RatingBoard, UnitResultView,
 };
 use jianfu_domain::page::{Page, every_row};
 use jianfu_rules::comprehensive::Rating;
@@ -361,3 +361,70 @@ pub async fn mine(
         Err(e) => PageError(e).into_response(),
     }
 }
+
+#[derive(askama::Template)]
+#[template(path = "department_rating_communities.html")]
+struct CommunitiesPage {
+    chrome: Chrome,
+    page: Page<CommunityRatingRow>,
+    year: i32,
+    pager: String,
+    export: String,
+}
+
+/// 各社区(村)评议情况: how many units each community of the jurisdiction rated (counts only).
+pub async fn communities(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery<RankingFilter>>,
+) -> Response {
+    let year = match q.f.year(state.app.today()) {
+        Ok(y) => y,
+        Err(e) => return PageError(e).into_response(),
+    };
+    let page = match state
+        .app
+        .list_department_rating_communities(&user.ctx(), &q.f, q.page())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => return PageError(e).into_response(),
+    };
+    render(
+        axum::http::StatusCode::OK,
+        &CommunitiesPage {
+            chrome: Chrome::new("各社区(村)评议情况", Some(&user), "/department-ratings")
+                .with_done(q.done.as_deref()),
+            pager: list::pager_base("/department-ratings/communities", &q.f),
+            export: list::export_href("/department-ratings/communities/export.xlsx", &q.f),
+            page,
+            year,
+        },
+    )
+}
+
+/// The breakdown as a workbook (audited as `department_rating_communities.export`).
+pub async fn communities_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(f): Query<RankingFilter>,
+) -> Response {
+    let ctx = user.ctx();
+    let rows = every_row(|r| state.app.list_department_rating_communities(&ctx, &f, r)).await;
+    COMMUNITIES_EXPORT.answer(&state, &user, &f, rows).await
+}
+
+const COMMUNITIES_EXPORT: ListExport<'static, CommunityRatingRow> = ListExport {
+    action: "department_rating_communities.export",
+    target_type: "department_rating",
+    sheet: "各社区评议情况",
+    file_name: "各社区(村)评议情况.xlsx",
+    columns: &[
+        Column::wide("社区(村)", 20.0, |r| Cell::Text(&r.community_name)),
+        Column::wide("街道(乡镇)", 16.0, |r| Cell::Text(&r.street)),
+        Column::new("年度", |r| Cell::Number(f64::from(r.year))),
+        Column::new("应评议单位", |r| Cell::Number(r.to_rate as f64)),
+        Column::new("已评议", |r| Cell::Number(r.rated as f64)),
+        Column::new("未评议", |r| Cell::Number(r.missing as f64)),
+    ],
+};

@@ -5,13 +5,15 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use jianfu_domain::evaluation::{EvaluationForm, IndicatorForm, MaterialForm, VISIT_DAY_MINUTES};
+use jianfu_domain::evaluation::{
+    EvaluationForm, IndicatorForm, MaterialForm, VISIT_DAY_MINUTES, VisitCheck, VisitCheckForm,
+};
 use jianfu_domain::tree::NodeView;
 use serde::Deserialize;
 
 use crate::access::CurrentUser;
 use crate::error::PageError;
-use crate::extract::Form;
+use crate::extract::{Form, Query};
 use crate::state::AppState;
 use crate::views::{Chrome, FormError, Shown, is_form_error, render};
 
@@ -174,4 +176,76 @@ pub async fn evaluation_submit(
         Err(e) if is_form_error(&e) => evaluation_page(&state, &user, Shown::refused(&e, f)).await,
         Err(e) => PageError(e).into_response(),
     }
+}
+
+// ---------------------------------------------------------------- on-site checks
+
+#[derive(askama::Template)]
+#[template(path = "visit_check.html")]
+struct VisitCheckPage {
+    chrome: Chrome,
+    communities: Vec<NodeView>,
+    form: VisitCheckForm,
+    result: Option<VisitCheck>,
+    error: FormError,
+}
+
+/// The check's query: the form's fields, and `check` once the worker asks.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VisitCheckQuery {
+    community_id: i64,
+    number: String,
+    unit: String,
+    activity: String,
+    check: String,
+}
+
+/// A community worker checks the number inspectors show for an on-site check (4.2-5, 4.3-2):
+/// receive, or refuse and report with the prefilled report form.
+pub async fn visit_check(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<VisitCheckQuery>,
+) -> Response {
+    let communities: Vec<NodeView> = match state
+        .app
+        .nodes_where(
+            &user.principal,
+            jianfu_domain::authz::Action::ReportUnadmitted,
+        )
+        .await
+    {
+        Ok(n) => n.into_iter().filter(|n| n.kind.is_community()).collect(),
+        Err(e) => return PageError(e).into_response(),
+    };
+    let form = VisitCheckForm {
+        community_id: q.community_id,
+        number: q.number,
+        unit: q.unit,
+        activity: q.activity,
+    };
+    let (result, error, status) = if q.check.is_empty() {
+        (None, FormError::default(), axum::http::StatusCode::OK)
+    } else {
+        match state.app.check_visit(&user.ctx(), &form).await {
+            Ok(r) => (Some(r), FormError::default(), axum::http::StatusCode::OK),
+            Err(e) if is_form_error(&e) => (
+                None,
+                FormError::from_domain(&e),
+                crate::error::status_for(e.kind),
+            ),
+            Err(e) => return PageError(e).into_response(),
+        }
+    };
+    render(
+        status,
+        &VisitCheckPage {
+            chrome: Chrome::new("现场检查核验", Some(&user), "/evaluations/visit-check"),
+            communities,
+            form,
+            result,
+            error,
+        },
+    )
 }

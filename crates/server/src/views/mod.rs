@@ -424,3 +424,4 @@ pub fn when(ms: i64) -> String {
     jianfu_domain::clock::fmt_ms(ms)
 }
 pub mod public_reports;
+pub mod satisfaction;

@@ -380,3 +380,92 @@ async fn communities_rate_a_department_and_the_district_ranks_it_without_naming_
     );
     assert_eq!(counts(&t).await, before);
 }
+
+/// The district's breakdown per community (5.3-2): how many units each community rated of
+/// those it may rate — counts only, no unit named, no answer, nothing a rated unit could use to
+/// tell who rated it; the department cannot read it; the export is audited.
+#[tokio::test]
+async fn the_district_sees_how_many_units_each_community_rated_and_nothing_more() {
+    let t = spawn_app().await;
+    let unit = t.node_id("铁东区卫生健康局").await;
+    let guangming = t.node_id("示例光明社区").await;
+    let xinhua = t.node_id("示例新华社区").await;
+    let heping = t.node_id("示例和平社区").await;
+    let district = t.login("district_supervisor").await;
+    let row = |v: &Value, id: i64| {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["community_id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} in {v}"))
+    };
+    let (s, before) = district
+        .get_api("/api/v1/department-ratings/communities?per_page=200")
+        .await;
+    assert_eq!(s, StatusCode::OK, "{before}");
+    let to_rate = row(&before, heping)["to_rate"].as_u64().unwrap();
+    assert!(
+        to_rate >= 1,
+        "the demo department placed work on 示例和平社区"
+    );
+    assert_eq!(row(&before, heping)["rated"], 0);
+    assert_eq!(row(&before, guangming)["rated"], 0);
+
+    two_raters(&t, unit).await;
+    let (_, after) = district
+        .get_api("/api/v1/department-ratings/communities?per_page=200")
+        .await;
+    assert_eq!(row(&after, guangming)["rated"], 1, "{after}");
+    assert_eq!(row(&after, xinhua)["rated"], 1);
+    assert_eq!(row(&after, heping)["rated"], 0);
+    assert_eq!(
+        row(&after, heping)["missing"].as_u64(),
+        Some(to_rate),
+        "{after}"
+    );
+    assert_eq!(before["total"], after["total"]);
+    // Counts only: no unit, answer or comment in the answer or the page.
+    let text = after.to_string();
+    assert!(
+        !text.contains("卫生健康局") && !text.contains("satisfied") && !text.contains("健康档案"),
+        "{text}"
+    );
+    let (s, html) = district.get_text("/department-ratings/communities").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("示例光明社区") && html.contains("5.3-2"),
+        "{html}"
+    );
+    assert!(!html.contains("健康档案") && !html.contains("卫生健康局"));
+    let audits = t.audit_count("department_rating_communities.export").await;
+    let r = district
+        .get("/department-ratings/communities/export.xlsx")
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    assert_eq!(
+        t.audit_count("department_rating_communities.export").await,
+        audits + 1
+    );
+    // The rated department and a community do not read it; a bad year is refused.
+    for who in ["district_dept", "worker"] {
+        let (s, _) = t
+            .login(who)
+            .await
+            .get_api("/api/v1/department-ratings/communities")
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+    }
+    let (s, p) = district
+        .get_api("/api/v1/department-ratings/communities?year=1999")
+        .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("rating_year_invalid")
+        )
+    );
+}

@@ -502,3 +502,159 @@ async fn the_community_sees_admitted_evaluations_and_the_district_keeps_an_annua
     let bytes = r.bytes().await.unwrap();
     assert!(bytes.starts_with(b"PK"), "an xlsx workbook");
 }
+
+/// An on-site check (4.2-5 with 4.3-2): received with an admitted evaluation aimed at the
+/// community; refused without a number, with an unknown one, one of another kind or one aimed
+/// elsewhere — and the refusal leads into the unadmitted-demand report, prefilled.
+#[tokio::test]
+async fn an_on_site_check_without_an_admitted_number_is_refused_and_reported() {
+    let t = spawn_app().await;
+    let dept = t.login("district_dept").await;
+    let approver = t.login("district_approver").await;
+    let mut numbers = Vec::new();
+    for community in ["示例和平社区", "示例新华社区"] {
+        let ev = evaluation(
+            &t,
+            json!({"target_ids": [t.node_id(community).await], "title": format!("{community}现场评比")}),
+        )
+        .await;
+        let (s, d) = post(&dept, "/api/v1/evaluations", &ev).await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let id = d["id"].as_i64().unwrap();
+        let (s, a) = post(
+            &approver,
+            &format!("/api/v1/demands/{id}/admit"),
+            &json!({}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{a}");
+        numbers.push(a["admission_number"].as_str().unwrap().to_owned());
+    }
+    let worker = t.login("worker").await;
+    let (_, items) = worker
+        .get_api("/api/v1/demands?kind=work_item&status=admitted")
+        .await;
+    let work_item = items["items"][0]["admission_number"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{items}"))
+        .to_owned();
+    let cases = scalar(&t, "SELECT COUNT(*) FROM supervision_case").await;
+    let check = |number: String| {
+        let worker = &worker;
+        async move {
+            post(
+                worker,
+                "/api/v1/evaluations/visit-check",
+                &json!({"number": number, "unit": "铁东区卫生健康局", "activity": "健康社区评比"}),
+            )
+            .await
+        }
+    };
+    let (s, r) = check(numbers[0].clone()).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        (r["outcome"].as_str(), r["refuse"].as_bool()),
+        (Some("allow"), Some(false))
+    );
+    assert_eq!(clauses(&r), ["4.2-5", "4.3-2"]);
+    for (number, code) in [
+        (String::new(), "visit_without_number"),
+        ("XYZ-1".to_owned(), "visit_number_unknown"),
+        (work_item, "visit_not_an_evaluation"),
+        (numbers[1].clone(), "visit_not_for_community"),
+    ] {
+        let (s, r) = check(number.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["refuse"], true, "{number}: {r}");
+        assert_eq!(codes(&r), [code, code], "{number}");
+        assert_eq!(clauses(&r), ["4.2-5", "4.3-2"]);
+        assert!(
+            r["report_href"]
+                .as_str()
+                .unwrap()
+                .starts_with("/reports/new?community=")
+        );
+    }
+    // The page: no number → refuse, and the button opens the report with everything filled in.
+    let (s, html) = worker
+        .get_text("/evaluations/visit-check?check=1&number=&unit=%E5%B8%82%E6%9F%90%E5%8D%8F%E4%BC%9A&activity=%E6%96%87%E6%98%8E%E7%A4%BE%E5%8C%BA%E6%A3%80%E6%9F%A5")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("visit_without_number") || html.contains("可以拒绝接待"),
+        "{html}"
+    );
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse("#report-visit").unwrap();
+    let href = doc
+        .select(&sel)
+        .next()
+        .expect("the report button")
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let (s, form) = worker.get_text(&href).await;
+    assert_eq!(s, StatusCode::OK);
+    let doc = scraper::Html::parse_document(&form);
+    let unit = scraper::Selector::parse("#demanding_unit").unwrap();
+    assert_eq!(
+        doc.select(&unit).next().unwrap().value().attr("value"),
+        Some("市某协会")
+    );
+    let desc = texts(&form, "#description").join("");
+    assert!(
+        desc.contains("文明社区检查") && desc.contains("未能出示准入编号"),
+        "{desc}"
+    );
+    // Filing it is the existing report: one case.
+    let heping = t.node_id("示例和平社区").await;
+    let r = worker
+        .post_form(
+            "/reports",
+            &[
+                ("community_id", &heping.to_string()),
+                ("demanding_unit", "市某协会"),
+                ("description", &desc),
+                ("claimed_number", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        scalar(&t, "SELECT COUNT(*) FROM supervision_case").await,
+        cases + 1
+    );
+    // Another community's check: 403; a unit name too long: 422; nothing changes.
+    let xinhua = t.node_id("示例新华社区").await;
+    let (s, _) = post(
+        &worker,
+        "/api/v1/evaluations/visit-check",
+        &json!({"community_id": xinhua, "number": ""}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, p) = post(
+        &worker,
+        "/api/v1/evaluations/visit-check",
+        &json!({"number": "", "unit": "长".repeat(201)}),
+    )
+    .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("text_too_long")),
+        "{p}"
+    );
+    assert_eq!(
+        scalar(&t, "SELECT COUNT(*) FROM supervision_case").await,
+        cases + 1
+    );
+    // Residents and departments do not check visits.
+    let (s, _) = post(
+        &t.login("district_dept").await,
+        "/api/v1/evaluations/visit-check",
+        &json!({"number": ""}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}

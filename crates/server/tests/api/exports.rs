@@ -122,6 +122,13 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
         ),
         // The worker's own reports (issue 14 §1): none in the demo data.
         ("worker", "/reports/mine", "report.export", "线索状态"),
+        // Each community's part in the ratings (5.3-2): counts per community of 铁东区.
+        (
+            "district_supervisor",
+            "/department-ratings/communities",
+            "department_rating_communities.export",
+            "应评议单位",
+        ),
     ];
     let mut seen_rows = 0;
     for (who, list, action, header) in cases {

@@ -33,6 +33,7 @@ mod portal;
 mod public_reports;
 mod registration;
 mod report_forms;
+mod satisfaction_codes;
 mod second_factor;
 mod stories;
 mod supervision;

@@ -907,6 +907,30 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/reports/mine", COMMUNITY, false),
         ("GET", "/reports/mine/export.xlsx", COMMUNITY, false),
         ("GET", "/api/v1/reports/mine", COMMUNITY, false),
+        // One-time satisfaction codes (4.3-4): the community issues them; anyone answers.
+        ("POST", "/comprehensive/{id}/codes", COMMUNITY, false),
+        ("GET", "/satisfaction", PUBLIC, true),
+        ("POST", "/satisfaction", PUBLIC, true),
+        ("POST", "/api/v1/comprehensive/{id}/codes", COMMUNITY, false),
+        ("POST", "/api/v1/satisfaction/survey", PUBLIC, true),
+        ("POST", "/api/v1/satisfaction", PUBLIC, true),
+        // On-site checks of evaluations (4.2-5, 4.3-2): the community's staff.
+        ("GET", "/evaluations/visit-check", COMMUNITY, false),
+        ("POST", "/api/v1/evaluations/visit-check", COMMUNITY, false),
+        // Each community's part in the department ratings (5.3-2): who sees the ranking.
+        ("GET", "/department-ratings/communities", RANKING, false),
+        (
+            "GET",
+            "/department-ratings/communities/export.xlsx",
+            RANKING,
+            false,
+        ),
+        (
+            "GET",
+            "/api/v1/department-ratings/communities",
+            RANKING,
+            false,
+        ),
     ]
 }
 

@@ -53,6 +53,7 @@ pub mod rectification_evidence;
 pub mod rectification_notice;
 pub mod removal_task;
 pub mod role_grant;
+pub mod satisfaction_code;
 pub mod seal;
 pub mod seal_authority;
 pub mod seal_use;

@@ -27,6 +27,7 @@ mod m20261208_000410_pki;
 mod m20261209_000110_department_rating;
 mod m20261209_000210_public_report;
 mod m20261209_000310_form_return;
+mod m20261210_000110_satisfaction_code;
 mod m20261210_000310_case_report;
 
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000210_public_report::Migration),
             Box::new(m20261209_000110_department_rating::Migration),
             Box::new(m20261209_000310_form_return::Migration),
+            Box::new(m20261210_000110_satisfaction_code::Migration),
             Box::new(m20261210_000310_case_report::Migration),
         ]
     }

@@ -6,7 +6,7 @@
 //! The domain passes the stored texts of its states and the year's bounds.
 
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, Func, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
@@ -299,6 +299,25 @@ pub async fn rated_units(store: &Store, year: i32) -> Result<Vec<i64>, StoreErro
         .column(department_rating::Column::UnitNodeId)
         .distinct()
         .filter(department_rating::Column::Year.eq(year))
+        .into_tuple()
+        .all(store.db())
+        .await?)
+}
+
+/// How many units each of `communities` rated in `year` (communities that rated none are
+/// absent): counts only, for the district's breakdown.
+pub async fn rated_counts(
+    store: &Store,
+    year: i32,
+    communities: Vec<i64>,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(department_rating::Entity::find()
+        .select_only()
+        .column(department_rating::Column::CommunityNodeId)
+        .expr(Func::count(Expr::col(department_rating::Column::Id)))
+        .filter(department_rating::Column::Year.eq(year))
+        .filter(department_rating::Column::CommunityNodeId.is_in(communities))
+        .group_by(department_rating::Column::CommunityNodeId)
         .into_tuple()
         .all(store.db())
         .await?)
