@@ -41,6 +41,7 @@ pub mod text;
 pub mod timeline;
 pub mod tree;
 pub(crate) mod upload;
+pub mod form_return_xlsx;
 
 use jianfu_store::{AuditOutcome, NewAuditEntry, Store};
 

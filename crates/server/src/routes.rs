@@ -2124,6 +2124,32 @@ pub fn route_table() -> Vec<RouteSpec> {
             AnyOf(RATING_READ),
             api::department_rating::unit,
         ),
+        r(
+            get.clone(),
+            "/form-returns/{demand_id}/{community_id}/{period_key}/template.xlsx",
+            Act(A::FillFormReturn),
+            views::form_return::template,
+        ),
+        r(
+            post.clone(),
+            "/form-returns/{demand_id}/{community_id}/{period_key}/upload",
+            Act(A::FillFormReturn),
+            views::form_return::upload
+                .layer(DefaultBodyLimit::max(views::form_return::TEMPLATE_BODY_LIMIT)),
+        ),
+        r(
+            get.clone(),
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/template.xlsx",
+            Act(A::FillFormReturn),
+            api::form_returns::template,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/upload",
+            Act(A::FillFormReturn),
+            api::form_returns::upload
+                .layer(DefaultBodyLimit::max(views::form_return::TEMPLATE_BODY_LIMIT)),
+        ),
     ]
 }
 

@@ -221,6 +221,7 @@ impl Modify for Contract {
         department_rating::mine, department_rating::unit,
         form_returns::due, form_returns::get, form_returns::save, form_returns::correct,
         form_returns::table, form_returns::remind,
+        form_returns::template, form_returns::upload,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),
