@@ -1257,7 +1257,8 @@ impl App {
         use crate::report_form::ReportFormForm;
         let dept = self.demo_ctx("district_dept").await?;
         let approver = self.demo_ctx("district_approver").await?;
-        let start = chrono::Datelike::with_day(&self.today(), 1).ok_or_else(DomainError::internal)?;
+        let start =
+            chrono::Datelike::with_day(&self.today(), 1).ok_or_else(DomainError::internal)?;
         let end = start
             .checked_add_months(chrono::Months::new(12))
             .and_then(|d| d.pred_opt())

@@ -1047,7 +1047,10 @@ impl App {
         let reaches = self.reaches(None, None).await?;
         let mut by_form: BTreeMap<i64, (&ReportFormDetails, u64)> = BTreeMap::new();
         for r in &reaches {
-            by_form.entry(r.target.demand_id).or_insert((&r.details, 0)).1 += 1;
+            by_form
+                .entry(r.target.demand_id)
+                .or_insert((&r.details, 0))
+                .1 += 1;
         }
         let mut out = FormBurdenSaved {
             forms: by_form.len(),

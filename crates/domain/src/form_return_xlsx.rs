@@ -150,7 +150,10 @@ impl App {
     ) -> Result<(String, Vec<u8>)> {
         let r = self.form_return(ctx, demand_id, community_id, key).await?;
         let bytes = template_bytes(&r).map_err(|_| DomainError::internal())?;
-        Ok((format!("填报模板-{}-{}.xlsx", r.form_number, r.period_key), bytes))
+        Ok((
+            format!("填报模板-{}-{}.xlsx", r.form_number, r.period_key),
+            bytes,
+        ))
     }
 
     /// Saves (or, with `submit`, submits) the return from an uploaded template: the template

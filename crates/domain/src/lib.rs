@@ -24,6 +24,7 @@ pub mod evaluation;
 pub(crate) mod form;
 pub mod form_draft;
 pub mod form_return;
+pub mod form_return_xlsx;
 pub mod id_number;
 pub mod import;
 pub mod inbox;
@@ -41,7 +42,6 @@ pub mod text;
 pub mod timeline;
 pub mod tree;
 pub(crate) mod upload;
-pub mod form_return_xlsx;
 
 use jianfu_store::{AuditOutcome, NewAuditEntry, Store};
 

@@ -2134,8 +2134,9 @@ pub fn route_table() -> Vec<RouteSpec> {
             post.clone(),
             "/form-returns/{demand_id}/{community_id}/{period_key}/upload",
             Act(A::FillFormReturn),
-            views::form_return::upload
-                .layer(DefaultBodyLimit::max(views::form_return::TEMPLATE_BODY_LIMIT)),
+            views::form_return::upload.layer(DefaultBodyLimit::max(
+                views::form_return::TEMPLATE_BODY_LIMIT,
+            )),
         ),
         r(
             get.clone(),
@@ -2147,8 +2148,9 @@ pub fn route_table() -> Vec<RouteSpec> {
             post.clone(),
             "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/upload",
             Act(A::FillFormReturn),
-            api::form_returns::upload
-                .layer(DefaultBodyLimit::max(views::form_return::TEMPLATE_BODY_LIMIT)),
+            api::form_returns::upload.layer(DefaultBodyLimit::max(
+                views::form_return::TEMPLATE_BODY_LIMIT,
+            )),
         ),
     ]
 }

@@ -329,7 +329,8 @@ pub async fn template(
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Request body limit of the template upload: the 1 MiB file plus the multipart framing.
-pub const TEMPLATE_BODY_LIMIT: usize = jianfu_domain::form_return_xlsx::MAX_TEMPLATE_BYTES + 64 * 1024;
+pub const TEMPLATE_BODY_LIMIT: usize =
+    jianfu_domain::form_return_xlsx::MAX_TEMPLATE_BYTES + 64 * 1024;
 
 /// Saves or submits the return from an uploaded template; every problem by row and column.
 pub async fn upload(
@@ -367,7 +368,9 @@ pub async fn upload(
             }
         ))
         .into_response(),
-        Err(e) if is_form_error(&e) => return_page(&state, &user, at, Shown::refused(&e, None)).await,
+        Err(e) if is_form_error(&e) => {
+            return_page(&state, &user, at, Shown::refused(&e, None)).await
+        }
         Err(e) => PageError(e).into_response(),
     }
 }

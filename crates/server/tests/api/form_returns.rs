@@ -464,7 +464,9 @@ fn filled(bytes: &[u8], values: &[(u32, &str)]) -> Vec<u8> {
 
 async fn template(b: &Browser, id: i64, community: i64, key: &str) -> Vec<u8> {
     let r = b
-        .get(&format!("/form-returns/{id}/{community}/{key}/template.xlsx"))
+        .get(&format!(
+            "/form-returns/{id}/{community}/{key}/template.xlsx"
+        ))
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(
@@ -515,7 +517,11 @@ async fn a_return_is_filled_in_its_excel_template_and_bad_templates_change_nothi
     assert_eq!(cells[&(3, 1)], "0");
     assert_eq!(cells[&(7, 4)], "填报值");
     assert_eq!(
-        (cells[&(8, 0)].as_str(), cells[&(9, 0)].as_str(), cells[&(10, 0)].as_str()),
+        (
+            cells[&(8, 0)].as_str(),
+            cells[&(9, 0)].as_str(),
+            cells[&(10, 0)].as_str()
+        ),
         ("HJ_RKS", "CZ_RKS", "HJZZ_JD")
     );
     assert!(cells[&(8, 5)].contains("鞍山市公安局"), "{cells:?}");
@@ -525,7 +531,13 @@ async fn a_return_is_filled_in_its_excel_template_and_bad_templates_change_nothi
 
     let before = counts(&t).await;
     // Type mismatches: every problem at once, each with its row, column and reason.
-    let (s, p) = upload(&worker, &path, &filled(&v0, &[(10, "三千"), (11, "差不多")]), true).await;
+    let (s, p) = upload(
+        &worker,
+        &path,
+        &filled(&v0, &[(10, "三千"), (11, "差不多")]),
+        true,
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
     assert_eq!(
         codes(&p),
@@ -572,7 +584,10 @@ async fn a_return_is_filled_in_its_excel_template_and_bad_templates_change_nothi
     let (s, p) = upload(&worker, &path, &filled(&theirs, &[(9, "3100")]), false).await;
     assert_eq!(
         (s, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("template_other_form")),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("template_other_form")
+        ),
         "{p}"
     );
     // A period not due: next month's template is refused with 4.9-2.
@@ -587,7 +602,10 @@ async fn a_return_is_filled_in_its_excel_template_and_bad_templates_change_nothi
     .await;
     assert_eq!(
         (s, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("return_period_not_due")),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("return_period_not_due")
+        ),
         "{p}"
     );
     assert_eq!(counts(&t).await, before, "nothing stored, nothing audited");
@@ -604,7 +622,12 @@ async fn a_return_is_filled_in_its_excel_template_and_bad_templates_change_nothi
             )],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
     let (_, ret) = worker.get_api(&format!("/api/v1{path}")).await;
     assert_eq!(
         (ret["state"].as_str(), ret["version"].as_i64()),
@@ -619,7 +642,13 @@ async fn a_return_is_filled_in_its_excel_template_and_bad_templates_change_nothi
     let (s, p) = post(&worker, &format!("/api/v1{path}/correct"), &json!({})).await;
     assert_eq!(s, StatusCode::OK, "{p}");
     let before = counts(&t).await;
-    let (s, p) = upload(&worker, &path, &filled(&v0, &[(10, "3200"), (11, "已完成")]), true).await;
+    let (s, p) = upload(
+        &worker,
+        &path,
+        &filled(&v0, &[(10, "3200"), (11, "已完成")]),
+        true,
+    )
+    .await;
     assert_eq!(
         (s, p["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("template_outdated")),
@@ -633,10 +662,20 @@ async fn a_return_is_filled_in_its_excel_template_and_bad_templates_change_nothi
     let closes = start + Months::new(1) - chrono::Days::new(1) + chrono::Days::new(31);
     assert!(t.move_clock_to(closes));
     let worker = t.login("worker").await;
-    let (s, p) = upload(&worker, &path, &filled(&v2, &[(10, "3200"), (11, "已完成")]), true).await;
+    let before = counts(&t).await; // (logging in again is audited)
+    let (s, p) = upload(
+        &worker,
+        &path,
+        &filled(&v2, &[(10, "3200"), (11, "已完成")]),
+        true,
+    )
+    .await;
     assert_eq!(
         (s, p["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("return_period_closed")),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("return_period_closed")
+        ),
         "{p}"
     );
     assert_eq!(counts(&t).await, before);

@@ -414,11 +414,7 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
             let form = t.app.due_returns(&heping).await.unwrap()[0].clone();
             let mut r = Vec::new();
             for c in ["示例和平社区", "示例光明社区", "示例新华社区"] {
-                r.push((
-                    form.demand_id,
-                    t.node_id(c).await,
-                    form.period_key.clone(),
-                ));
+                r.push((form.demand_id, t.node_id(c).await, form.period_key.clone()));
             }
             r
         },
