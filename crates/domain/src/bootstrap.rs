@@ -456,6 +456,8 @@ impl App {
         self.seed_demo_dictionary().await?;
         progress("指定铁东区减负监测点并报送本月监测情况");
         self.seed_demo_monitoring().await?;
+        progress("准入一张示例月报表（社区人口和服务月报），发往示例和平社区、示例光明社区");
+        self.seed_demo_report_form().await?;
         Ok(true)
     }
 
@@ -1243,6 +1245,56 @@ impl App {
             .await?
             .ok_or_else(|| DomainError::not_found(username))?;
         Ok(crate::Ctx::new(self.principal(&a).await?, None))
+    }
+
+    /// One admitted report form (issue 13) through the filing and admission use cases, so that
+    /// a community worker's to-do of returns (`/form-returns`) is not empty on a fresh demo: a
+    /// monthly form of 铁东区卫生健康局 over twelve months from this month's first day, asking
+    /// 常住人口数 and 人居环境整治进度 — six more fields (户籍人口数 and 户数, 60 周岁以上老年人数
+    /// from 公安, 低保户数 and 人数 from 民政, 家庭医生签约人数 from 市卫健委) pre-filled from
+    /// shared data (4.8-3) —, sent to 示例和平社区 and 示例光明社区 and admitted by the district.
+    async fn seed_demo_report_form(&self) -> Result<()> {
+        use crate::report_form::ReportFormForm;
+        let dept = self.demo_ctx("district_dept").await?;
+        let approver = self.demo_ctx("district_approver").await?;
+        let start =
+            chrono::Datelike::with_day(&self.today(), 1).ok_or_else(DomainError::internal)?;
+        let end = start
+            .checked_add_months(chrono::Months::new(12))
+            .and_then(|d| d.pred_opt())
+            .ok_or_else(DomainError::internal)?;
+        let mut targets = Vec::new();
+        for name in ["示例和平社区", "示例光明社区"] {
+            targets.push(self.find_node_by_name(name).await?.id);
+        }
+        let d = self
+            .create_report_form(
+                &dept,
+                &ReportFormForm {
+                    requester_node_id: self.find_node_by_name("铁东区卫生健康局").await?.id,
+                    title: "示例：社区人口和服务月报".into(),
+                    purpose: "掌握辖区社区常住人口和人居环境整治情况，安排基本公共卫生服务".into(),
+                    item_codes: [
+                        "HJ_RKS", "HJ_HS", "LN_RS60", "DB_HS", "DB_RS", "JTYS_QY", "CZ_RKS",
+                        "HJZZ_JD",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                    respondent_level: "community".into(),
+                    proper_respondent: "community".into(),
+                    frequency: "monthly".into(),
+                    period_start: start.to_string(),
+                    period_end: end.to_string(),
+                    legal_basis: "《中华人民共和国基本医疗卫生与健康促进法》第三十一条".into(),
+                    target_mode: "communities".into(),
+                    target_ids: targets,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        self.admit_demand(&approver, d.id, "", "", "示例：同意准入")
+            .await?;
+        Ok(())
     }
 
     /// A few demands through the real lifecycle and rules, so that every list has content:

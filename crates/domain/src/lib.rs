@@ -25,6 +25,7 @@ pub mod evaluation;
 pub(crate) mod form;
 pub mod form_draft;
 pub mod form_return;
+pub mod form_return_xlsx;
 pub mod id_number;
 pub mod import;
 pub mod inbox;

@@ -2159,6 +2159,7 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/reports/mine",
             Act(A::ReportUnadmitted),
             api::supervision::my_reports,
+        ),
         // One-time satisfaction codes of the comprehensive evaluation (4.3-4, issue 12 §2).
         r(
             post.clone(),
@@ -2227,6 +2228,34 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/department-ratings/communities",
             Act(A::ViewDepartmentRanking),
             api::department_rating::communities,
+        ),
+        r(
+            get.clone(),
+            "/form-returns/{demand_id}/{community_id}/{period_key}/template.xlsx",
+            Act(A::FillFormReturn),
+            views::form_return::template,
+        ),
+        r(
+            post.clone(),
+            "/form-returns/{demand_id}/{community_id}/{period_key}/upload",
+            Act(A::FillFormReturn),
+            views::form_return::upload.layer(DefaultBodyLimit::max(
+                views::form_return::TEMPLATE_BODY_LIMIT,
+            )),
+        ),
+        r(
+            get.clone(),
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/template.xlsx",
+            Act(A::FillFormReturn),
+            api::form_returns::template,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/upload",
+            Act(A::FillFormReturn),
+            api::form_returns::upload.layer(DefaultBodyLimit::max(
+                views::form_return::TEMPLATE_BODY_LIMIT,
+            )),
         ),
     ]
 }

@@ -340,3 +340,96 @@ pub async fn remind(
         reminded: s.app.remind_form_returns(&user.ctx(), id).await?,
     }))
 }
+
+/// The return as an Excel template (the same workbook as the page's download): a corner with
+/// the form's id, the community, the period and the return's version, then one row per field.
+#[utoipa::path(get, path = "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/template.xlsx",
+    params(("demand_id" = i64, Path), ("community_id" = i64, Path), ("period_key" = String, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn template(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((demand_id, community_id, key)): Path<(i64, i64, String)>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match s
+        .app
+        .form_return_template(&user.ctx(), demand_id, community_id, &key)
+        .await
+    {
+        Ok((name, bytes)) => crate::views::list::download(
+            bytes,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &name,
+            false,
+        ),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    /// Submit the return (every asked field required); otherwise saved as a draft.
+    #[serde(default)]
+    submit: bool,
+}
+
+/// The multipart body: one field `file` holding the filled template (at most 1 MiB).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Only describes the body for OpenAPI; the handler reads it as `Multipart`.
+pub struct TemplateUpload {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// Saves or submits a return from its filled Excel template, with the online return's
+/// validation. A value not of its field's type: 422 `return_value_invalid`, each message
+/// starting with its row and column (`第 9 行、E 列（填报值）：…`), every problem in `errors`;
+/// not an xlsx: 422 `template_not_xlsx`; another form's, community's or period's template: 422
+/// `template_other_form`; older than the return or with other fields: 422 `template_outdated`;
+/// a period not begun or closed: 422 `return_period_not_due` / `return_period_closed`.
+/// Nothing is stored on any error.
+#[utoipa::path(post, path = "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/upload",
+    params(("demand_id" = i64, Path), ("community_id" = i64, Path), ("period_key" = String, Path), UploadParams),
+    request_body(content = inline(TemplateUpload), content_type = "multipart/form-data"),
+    responses((status = 200, body = FormReturnOut), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn upload(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((demand_id, community_id, key)): Path<(i64, i64, String)>,
+    Query(p): Query<UploadParams>,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let submit = p.submit;
+    let up = match crate::views::import::read_upload(m).await {
+        Ok(up) => up,
+        Err((status, code, message)) => {
+            return crate::error::problem(status, code, message, None);
+        }
+    };
+    let Some(file) = up.file.filter(|f| !f.is_empty()) else {
+        return ApiError(jianfu_domain::DomainError::field(
+            "file",
+            "template_file_required",
+            "请在 multipart 字段 file 中上传填好的 Excel 填报模板",
+        ))
+        .into_response();
+    };
+    match s
+        .app
+        .upload_form_return(
+            &user.ctx(),
+            demand_id,
+            community_id,
+            &key,
+            &file,
+            submit || up.submit,
+        )
+        .await
+    {
+        Ok(r) => Json(FormReturnOut::from(r)).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}

@@ -227,6 +227,7 @@ impl Modify for Contract {
         comprehensive::issue_codes, satisfaction::survey, satisfaction::respond,
         evaluations::visit_check,
         department_rating::communities,
+        form_returns::template, form_returns::upload,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

@@ -309,3 +309,68 @@ pub async fn remind(
         Err(e) => PageError(e).into_response(),
     }
 }
+
+/// The return as an Excel template to fill offline (issue 13 §3).
+pub async fn template(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((demand_id, community_id, key)): Path<(i64, i64, String)>,
+) -> Response {
+    match state
+        .app
+        .form_return_template(&user.ctx(), demand_id, community_id, &key)
+        .await
+    {
+        Ok((name, bytes)) => list::download(bytes, XLSX, &name, false),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Request body limit of the template upload: the 1 MiB file plus the multipart framing.
+pub const TEMPLATE_BODY_LIMIT: usize =
+    jianfu_domain::form_return_xlsx::MAX_TEMPLATE_BYTES + 64 * 1024;
+
+/// Saves or submits the return from an uploaded template; every problem by row and column.
+pub async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(at): Path<(i64, i64, String)>,
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let (demand_id, community_id, key) = at.clone();
+    let up = match crate::views::import::read_upload(m).await {
+        Ok(up) => up,
+        Err((status, code, message)) => {
+            return crate::error::error_page(status, "无法读取上传的文件", message, code);
+        }
+    };
+    let Some(file) = up.file.filter(|f| !f.is_empty()) else {
+        let e = jianfu_domain::DomainError::field(
+            "file",
+            "template_file_required",
+            "请选择填好的 Excel 填报模板",
+        );
+        return return_page(&state, &user, at, Shown::refused(&e, None)).await;
+    };
+    match state
+        .app
+        .upload_form_return(&user.ctx(), demand_id, community_id, &key, &file, up.submit)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!(
+            "/form-returns/{demand_id}/{community_id}/{key}?done={}",
+            if up.submit {
+                "return_submitted"
+            } else {
+                "return_saved"
+            }
+        ))
+        .into_response(),
+        Err(e) if is_form_error(&e) => {
+            return_page(&state, &user, at, Shown::refused(&e, None)).await
+        }
+        Err(e) => PageError(e).into_response(),
+    }
+}

@@ -110,8 +110,8 @@ async fn every_list_exports_the_rows_it_shows_and_each_export_is_audited() {
             "签发人",
         ), // The PKI's certificates (issue 18): the root, the seal maker and the signers.
         ("sysadmin", "/pki/certificates", "pki.export", "序列号"),
-        // A community's returns due (issue 13 §3): none in the demo, which admits no form; the
-        // export still carries its header and is audited.
+        // A community's returns due (issue 13 §3): the demo's admitted monthly form, this
+        // month's return.
         ("worker", "/form-returns", "form_return.export", "表号"),
         // The department ranking (5.3-2): the demo's rated department.
         (

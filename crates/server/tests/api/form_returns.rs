@@ -95,7 +95,13 @@ async fn a_community_fills_submits_and_corrects_and_the_department_sees_and_remi
     let worker = t.login("worker").await;
     let (s, due) = worker.get_api("/api/v1/form-returns").await;
     assert_eq!(s, StatusCode::OK, "{due}");
-    let items = due["items"].as_array().unwrap();
+    // (The demo's own admitted form reaches 示例和平社区 too: only this form's rows count.)
+    let items: Vec<&Value> = due["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["demand_id"] == id)
+        .collect();
     assert_eq!(items.len(), 1, "{due}");
     assert_eq!(
         (
@@ -419,4 +425,258 @@ async fn bad_returns_are_refused_with_the_field_named_and_nothing_changes() {
         "{p}"
     );
     assert_eq!(counts(&t).await.0, before.0);
+}
+
+/// The cells of a workbook's first sheet as text, by (0-based row, column).
+fn sheet_cells(bytes: &[u8]) -> std::collections::BTreeMap<(u32, u32), String> {
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut out = std::collections::BTreeMap::new();
+    for (r, row) in range.rows().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let text = cell.to_string();
+            if !text.is_empty() {
+                out.insert((r0 + r as u32, c0 + c as u32), text);
+            }
+        }
+    }
+    out
+}
+
+/// The template `bytes` with `values` written into column E at the given Excel rows, saved
+/// again as a user's spreadsheet program would.
+fn filled(bytes: &[u8], values: &[(u32, &str)]) -> Vec<u8> {
+    let mut cells = sheet_cells(bytes);
+    for (row, v) in values {
+        cells.insert((row - 1, 4), (*v).to_owned());
+    }
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("填报").unwrap();
+    for ((r, c), v) in &cells {
+        ws.write_string(*r, *c as u16, v).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+async fn template(b: &Browser, id: i64, community: i64, key: &str) -> Vec<u8> {
+    let r = b
+        .get(&format!(
+            "/form-returns/{id}/{community}/{key}/template.xlsx"
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    r.bytes().await.unwrap().to_vec()
+}
+
+async fn upload(b: &Browser, path: &str, bytes: &[u8], submit: bool) -> (StatusCode, Value) {
+    let r = b
+        .post_multipart(
+            &format!("/api/v1{path}/upload?submit={submit}"),
+            &[],
+            &[("file", "填报模板.xlsx", bytes)],
+        )
+        .await;
+    let s = r.status();
+    (s, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_return_is_filled_in_its_excel_template_and_bad_templates_change_nothing() {
+    let t = spawn_app().await;
+    let id = admitted_form(&t, "社区常住人口月报", &["HJ_RKS", "CZ_RKS", "HJZZ_JD"]).await;
+    let other = admitted_form(&t, "社区人口季度核对表", &["CZ_RKS"]).await;
+    let heping = t.node_id("示例和平社区").await;
+    let start = first_of_month(t.today());
+    let key = start.to_string();
+    let path = format!("/form-returns/{id}/{heping}/{key}");
+    let worker = t.login("worker").await;
+
+    // The page offers the template and the upload; the template carries the form's corner and
+    // one row per field, the shared one marked.
+    let (s, html) = worker.get_text(&path).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains(&format!("href=\"{path}/template.xlsx\""))
+            && html.contains(&format!("action=\"{path}/upload?csrf_token="))
+            && html.contains("multipart/form-data"),
+        "{html}"
+    );
+    let v0 = template(&worker, id, heping, &key).await;
+    let cells = sheet_cells(&v0);
+    assert_eq!(cells[&(0, 0)], "报表编号");
+    assert_eq!(cells[&(0, 1)], id.to_string());
+    assert_eq!(cells[&(2, 1)], key);
+    assert_eq!(cells[&(3, 1)], "0");
+    assert_eq!(cells[&(7, 4)], "填报值");
+    assert_eq!(
+        (
+            cells[&(8, 0)].as_str(),
+            cells[&(9, 0)].as_str(),
+            cells[&(10, 0)].as_str()
+        ),
+        ("HJ_RKS", "CZ_RKS", "HJZZ_JD")
+    );
+    assert!(cells[&(8, 5)].contains("鞍山市公安局"), "{cells:?}");
+    let api = format!("/api/v1/form-returns/{id}/{heping}/{key}/template.xlsx");
+    let r = worker.get(&api).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let before = counts(&t).await;
+    // Type mismatches: every problem at once, each with its row, column and reason.
+    let (s, p) = upload(
+        &worker,
+        &path,
+        &filled(&v0, &[(10, "三千"), (11, "差不多")]),
+        true,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(
+        codes(&p),
+        [
+            ("return_value_invalid".to_owned(), "f2".to_owned()),
+            ("return_value_invalid".to_owned(), "f3".to_owned())
+        ],
+        "{p}"
+    );
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("第 10 行、E 列（填报值）：“常住人口数”应为整数"),
+        "{p}"
+    );
+    assert!(
+        p["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("第 11 行、E 列（填报值）：“人居环境整治进度”应为以下选项之一"),
+        "{p}"
+    );
+    // The page shows the same, by row and column.
+    let r = worker
+        .post_multipart(
+            &format!("{path}/upload"),
+            &[("submit", "1")],
+            &[("file", "填报模板.xlsx", &filled(&v0, &[(10, "三千")]))],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("第 10 行、E 列（填报值）"), "{html}");
+    // Not an xlsx file.
+    let (s, p) = upload(&worker, &path, b"CZ_RKS,3100\n", false).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("template_not_xlsx")),
+        "{p}"
+    );
+    // Another form's template.
+    let theirs = template(&worker, other, heping, &key).await;
+    let (s, p) = upload(&worker, &path, &filled(&theirs, &[(9, "3100")]), false).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("template_other_form")
+        ),
+        "{p}"
+    );
+    // A period not due: next month's template is refused with 4.9-2.
+    let next = (start + Months::new(1)).to_string();
+    let later = template(&worker, id, heping, &next).await;
+    let (s, p) = upload(
+        &worker,
+        &format!("/form-returns/{id}/{heping}/{next}"),
+        &filled(&later, &[(10, "3100"), (11, "进行中")]),
+        false,
+    )
+    .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("return_period_not_due")
+        ),
+        "{p}"
+    );
+    assert_eq!(counts(&t).await, before, "nothing stored, nothing audited");
+
+    // A good template, uploaded through the page and submitted: version 1 with its values.
+    let r = worker
+        .post_multipart(
+            &format!("{path}/upload"),
+            &[("submit", "1")],
+            &[(
+                "file",
+                "填报模板.xlsx",
+                &filled(&v0, &[(10, "3100"), (11, "进行中")]),
+            )],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let (_, ret) = worker.get_api(&format!("/api/v1{path}")).await;
+    assert_eq!(
+        (ret["state"].as_str(), ret["version"].as_i64()),
+        (Some("submitted"), Some(1)),
+        "{ret}"
+    );
+    assert_eq!(ret["fields"][1]["value"], "3100");
+    assert_eq!(t.audit_count("form_return.submit").await, 1);
+
+    // The old template (version 0) is refused once the return moved on; so is it after a
+    // correction (version 2).
+    let (s, p) = post(&worker, &format!("/api/v1{path}/correct"), &json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let before = counts(&t).await;
+    let (s, p) = upload(
+        &worker,
+        &path,
+        &filled(&v0, &[(10, "3200"), (11, "已完成")]),
+        true,
+    )
+    .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("template_outdated")),
+        "{p}"
+    );
+    // The current template works: the correction submitted as version 2.
+    let v2 = template(&worker, id, heping, &key).await;
+    assert_eq!(sheet_cells(&v2)[&(3, 1)], "2");
+    assert_eq!(counts(&t).await, before);
+    // Once the period is closed the current template is refused too.
+    let closes = start + Months::new(1) - chrono::Days::new(1) + chrono::Days::new(31);
+    assert!(t.move_clock_to(closes));
+    let worker = t.login("worker").await;
+    let before = counts(&t).await; // (logging in again is audited)
+    let (s, p) = upload(
+        &worker,
+        &path,
+        &filled(&v2, &[(10, "3200"), (11, "已完成")]),
+        true,
+    )
+    .await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("return_period_closed")
+        ),
+        "{p}"
+    );
+    assert_eq!(counts(&t).await, before);
 }

@@ -931,6 +931,30 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             RANKING,
             false,
         ),
+        (
+            "GET",
+            "/form-returns/{demand_id}/{community_id}/{period_key}/template.xlsx",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/form-returns/{demand_id}/{community_id}/{period_key}/upload",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "GET",
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/template.xlsx",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/upload",
+            COMMUNITY,
+            false,
+        ),
     ]
 }
 

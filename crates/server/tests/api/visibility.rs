@@ -222,6 +222,36 @@ async fn check_account(t: &TestApp, username: &str, ids: &Ids) {
     let case_ids: Vec<i64> = ids.cases.iter().map(|c| c.0).collect();
     let allowed = fetchable(&case_ids, |id| app.case_detail(&ctx, id)).await;
     assert_eq!(shown, allowed, "{username}: cases listed ≠ cases readable");
+
+    // Form returns (issue 13 §3): a community's to-do shows exactly the returns it may open —
+    // never another community's; only the filing department reads the form's table.
+    let shown: BTreeSet<(i64, i64, String)> = app
+        .due_returns(&ctx)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| (r.demand_id, r.community_id, r.period_key))
+        .collect();
+    let mut allowed = BTreeSet::new();
+    for (d, c, k) in &ids.returns {
+        if app.form_return(&ctx, *d, *c, k).await.is_ok() {
+            allowed.insert((*d, *c, k.clone()));
+        }
+    }
+    assert_eq!(shown, allowed, "{username}: returns listed ≠ readable");
+    if username == "worker" || username == "head" {
+        let heping = t.node_id("示例和平社区").await;
+        assert!(
+            !shown.is_empty() && shown.iter().all(|r| r.1 == heping),
+            "{username}: {shown:?}"
+        );
+    }
+    let form = ids.returns[0].0;
+    assert_eq!(
+        app.form_return_table(&ctx, form).await.is_ok(),
+        username == "district_dept",
+        "{username}: the form's table is its filing department's only"
+    );
     // A case reads the same in the list as alone: the reporter hidden alike.
     for c in &rows {
         let one = app.case_detail(&ctx, c.id).await.unwrap();
@@ -257,6 +287,9 @@ struct Ids {
     cases: Vec<(i64, i64)>,
     monitoring: Vec<i64>,
     rated_units: Vec<i64>,
+    /// (form, community, period key) of every return due this period (the demo's admitted
+    /// report form reaching its communities).
+    returns: Vec<(i64, i64, String)>,
 }
 
 #[tokio::test]
@@ -376,6 +409,15 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
         .iter()
         .map(|v| v.unit_id)
         .collect(),
+        returns: {
+            let heping = t.ctx("worker").await;
+            let form = t.app.due_returns(&heping).await.unwrap()[0].clone();
+            let mut r = Vec::new();
+            for c in ["示例和平社区", "示例光明社区", "示例新华社区"] {
+                r.push((form.demand_id, t.node_id(c).await, form.period_key.clone()));
+            }
+            r
+        },
     };
     // The demo must give each side rows, or the comparison proves nothing.
     assert!(ids.demands.len() >= 9, "{:?}", ids.demands);
@@ -385,6 +427,7 @@ async fn every_list_shows_exactly_what_its_single_fetch_allows() {
     assert!(!ids.comprehensive.is_empty());
     assert!(!ids.cases.is_empty());
     assert!(!ids.rated_units.is_empty());
+    assert_eq!(ids.returns.len(), 3);
     let mut seen_some = 0;
     let mut refused_some = 0;
     let no_filter = DemandFilter::default();
