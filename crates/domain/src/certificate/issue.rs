@@ -547,10 +547,10 @@ impl App {
                 applicant_name: applicant_name.clone(),
                 applicant_id_masked: id.masked(),
                 applicant_id_index: Some(self.id_number_index(id.full())),
-                purpose: purpose,
-                details: details,
-                demanded_by: demanded_by,
-                demand_number: demand_number,
+                purpose,
+                details,
+                demanded_by,
+                demand_number,
                 status: if refused {
                     ApplicationStatus::Refused
                 } else {
@@ -560,7 +560,7 @@ impl App {
                 .into(),
                 path: if refused { "none" } else { path }.into(),
                 received_on: today.to_string(),
-                due_on: due_on,
+                due_on,
                 decision: serde_json::to_string(&decision_view)
                     .map_err(|_| DomainError::internal())?,
                 refuse_reason: refused.then(|| {

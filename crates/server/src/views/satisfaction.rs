@@ -189,7 +189,7 @@ pub async fn submit(
             FormError::from_domain(e),
         )
     };
-    if f.get("answer").is_none() {
+    if !f.contains_key("answer") {
         return match open_survey(&state, &ip, &code).await {
             Ok(s) => page(
                 &state,

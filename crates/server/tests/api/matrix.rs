@@ -525,6 +525,8 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/guides/{code}/sample.pdf", PUBLIC, true),
         ("GET", "/verify", PUBLIC, true),
         ("GET", "/api/v1/verify", PUBLIC, true),
+        ("POST", "/verify/file", PUBLIC, true),
+        ("POST", "/api/v1/verify/file", PUBLIC, true),
         ("GET", "/api/v1/seal-authority", PUBLIC, true),
         ("GET", "/api/v1/seal-authority/root.pem", PUBLIC, true),
         ("GET", "/api/v1/seal-authority/root.der", PUBLIC, true),

@@ -804,7 +804,7 @@ async fn an_edit_of_the_stored_pdf_or_ofd_after_a_verification_fails_the_next_on
 /// Rows that an online file check must leave as they are.
 async fn file_check_state(t: &TestApp) -> [i64; 3] {
     [
-        scalar(t, "SELECT COUNT(*) FROM audit_log").await,
+        scalar(t, "SELECT COUNT(*) FROM audit_entry").await,
         scalar(t, "SELECT COUNT(*) FROM certificate").await,
         scalar(t, "SELECT COUNT(*) FROM pki_certificate").await,
     ]
@@ -939,6 +939,11 @@ async fn an_uploaded_pdf_or_ofd_is_checked_online_and_a_tampered_one_shows_its_r
     assert!(html.contains("data-valid=\"true\""), "{html}");
     assert!(html.contains("签章有效"), "{html}");
     assert!(html.contains(&serial), "{html}");
+    // The answer's form carries the token for the next file.
+    let anon = crate::helpers::Browser {
+        csrf: file_form_token(&html),
+        ..anon
+    };
     let r = anon
         .post_multipart("/verify/file", &[], &[("file", "证明.ofd", &tampered_ofd)])
         .await;
@@ -949,9 +954,18 @@ async fn an_uploaded_pdf_or_ofd_is_checked_online_and_a_tampered_one_shows_its_r
     assert!(html.contains("核验未通过"), "{html}");
     assert!(html.contains(content), "the reason names the file: {html}");
     // No file; not a certificate file: the form says why.
+    let anon = crate::helpers::Browser {
+        csrf: file_form_token(&html),
+        ..anon
+    };
     let r = anon.post_multipart("/verify/file", &[], &[]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("请选择要核验的证明文件"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("请选择要核验的证明文件"));
+    let anon = crate::helpers::Browser {
+        csrf: file_form_token(&html),
+        ..anon
+    };
     let r = anon
         .post_multipart("/verify/file", &[], &[("file", "a.txt", b"hello")])
         .await;
@@ -982,4 +996,13 @@ async fn an_uploaded_pdf_or_ofd_is_checked_online_and_a_tampered_one_shows_its_r
         before,
         "a check changes nothing"
     );
+}
+
+/// The token of `/verify`'s file form in a page (each answer carries a fresh one).
+fn file_form_token(html: &str) -> String {
+    html.split("action=\"/verify/file?csrf_token=")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the page's file form carries its token")
+        .to_owned()
 }

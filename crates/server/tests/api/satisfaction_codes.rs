@@ -246,6 +246,8 @@ async fn a_community_issues_codes_and_each_answers_once() {
     let html = r.text().await.unwrap();
     assert!(html.contains("第 2 题") && html.contains("code-survey-form"));
     assert_eq!(counts(&t).await.2, before.2 + 2);
+    // The form comes back with the token it now carries.
+    let token = csrf_in(&html).expect("token");
     let r = c
         .post(t.url("/satisfaction"))
         .form(&[
@@ -330,7 +332,13 @@ async fn bad_batches_other_communities_and_closed_campaigns_change_nothing() {
         );
     }
     let r = worker
-        .post_form(&format!("/comprehensive/{id}/codes"), &[("count", "很多")])
+        .post_form(
+            &format!("/comprehensive/{id}/codes"),
+            &[
+                ("count", "很多"),
+                ("community_id", &t.node_id("示例和平社区").await.to_string()),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("1–500"));
@@ -364,6 +372,8 @@ async fn bad_batches_other_communities_and_closed_campaigns_change_nothing() {
         .post_api(&format!("/api/v1/comprehensive/{id}/close"), &json!({}))
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
+    // Signing in is audited: before the counts are taken.
+    let worker = t.login("worker").await;
     let before = counts(&t).await;
     let (s, p) = public_post(
         &t,
@@ -375,7 +385,6 @@ async fn bad_batches_other_communities_and_closed_campaigns_change_nothing() {
         (s, p["code"].as_str()),
         (StatusCode::CONFLICT, Some("comprehensive_closed"))
     );
-    let worker = t.login("worker").await;
     let (s, p) = worker
         .post_api(
             &format!("/api/v1/comprehensive/{id}/codes"),
