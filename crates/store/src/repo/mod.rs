@@ -9,10 +9,12 @@
 //! forms (`form_drafts`), the data dictionary (`data_items`), the plaque registries with their
 //! removal tasks and self-inspection campaigns (`plaques`), the administrative tree (`tree`),
 //! accounts and grants (`accounts`), signing in and sessions (`sessions`), second factors
-//! (`second_factors`), credential resets and bulletins (`bulletins`).
-//! In part: the demands' public lookup and burden sums, the certificates' verification read. The rest of each aggregate's queries still sit in
-//! its domain module (`demand.rs`, `certificate/issue.rs`, `supervision.rs`, …) and move in the
-//! next slices.
+//! (`second_factors`), credential resets, bulletins (`bulletins`), certificate applications
+//! (`applications`), certificates and seals (`certificates`, `seals`, `pki`), the escalation
+//! job (`escalations`, `jobs`), accountability records and the audit log's reads
+//! (`audit_entries`). In part: the demands' public lookup and burden sums, the cases. The rest
+//! of each aggregate's queries still sit in its domain module (`demand.rs`, `supervision.rs`,
+//! `rectification.rs`, …) and move in the next slices.
 
 pub mod accountability;
 pub mod accounts;
