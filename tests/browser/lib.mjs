@@ -287,6 +287,7 @@ export const MAX_PAGES = 45;
 const SKIP = [
   /^\/logout/,
   /\.(xlsx|pdf|png|jpg|json|csv)$/,
+  /^\/issued\/\d+\/(pdf|ofd|json)$/,
   /\/export/,
   /\/evidence$/,
   /\/photo$/,
