@@ -3,10 +3,8 @@
 //! dismisses it with a reason (不予立案). The rectification loop that follows is in
 //! `rectification.rs`, the escalation of overdue ones in `escalation.rs`; reopening is next.
 
-use jianfu_store::entity::{rectification_notice, supervision_case};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::sea_query::{ExprTrait, Query};
-use jianfu_store::orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use jianfu_store::orm::Condition;
+use jianfu_store::repo::cases as repo;
 
 use crate::authz::{self, Action, Principal, Scope};
 use crate::demand::{CaseStatus, CaseView};
@@ -161,30 +159,14 @@ impl CaseVisibility {
 
     /// The same, as a condition on `supervision_case` rows.
     pub(crate) fn condition(&self) -> Condition {
-        let mut any = Condition::any().add(ExprTrait::eq(Expr::val(1), 0));
-        if !self.supervised.is_empty() {
-            any = any.add(
-                self.supervised
-                    .holds(supervision_case::Column::CommunityNodeId),
-            );
-        }
-        if !self.notified.is_empty() {
-            let named = Query::select()
-                .column(rectification_notice::Column::CaseId)
-                .from(rectification_notice::Entity)
-                .and_where(rectification_notice::Column::UnitNodeId.is_in(self.notified.clone()))
-                .to_owned();
-            any = any.add(supervision_case::Column::Id.in_subquery(named));
-        }
-        any
+        repo::visible(&self.supervised, &self.notified)
     }
 }
 
 impl App {
     /// The case's view, if `ctx` may take `action` at its community.
     async fn case_for(&self, ctx: &Ctx, id: i64, action: Action) -> Result<CaseView> {
-        let row = supervision_case::Entity::find_by_id(id)
-            .one(self.store.db())
+        let row = repo::by_id(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("问题线索"))?;
         let community = self.find_node(row.community_node_id).await?;
@@ -239,17 +221,15 @@ impl App {
         }
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let updated = supervision_case::Entity::update_many()
-            .col_expr(
-                supervision_case::Column::Status,
-                Expr::value(decision.status().as_str()),
-            )
-            .col_expr(supervision_case::Column::UpdatedAt, Expr::value(now))
-            .filter(supervision_case::Column::Id.eq(id))
-            .filter(supervision_case::Column::Status.eq(CaseStatus::Open.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if updated.rows_affected != 1 {
+        let moved = repo::move_status(
+            tx.conn(),
+            id,
+            CaseStatus::Open.as_str(),
+            decision.status().as_str(),
+            now,
+        )
+        .await?;
+        if !moved {
             return Err(DomainError::conflict(
                 "case_already_decided",
                 "该问题线索已被他人处理，请刷新",
