@@ -9,15 +9,8 @@ use std::sync::Arc;
 
 use jianfu_rules::ClauseId;
 use jianfu_seal::CertificateContent;
-use jianfu_store::entity::{
-    node, rectification_answer, rectification_evidence, rectification_notice, seal,
-    supervision_case,
-};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use jianfu_store::entity::{rectification_notice, seal, supervision_case};
+use jianfu_store::repo::rectification::{self as repo, NewEvidence, NewNotice, Step};
 use serde::Serialize;
 
 use crate::authz::{self, Action, Role};
@@ -228,8 +221,7 @@ impl App {
         id: i64,
         action: Action,
     ) -> Result<(supervision_case::Model, NodeView)> {
-        let row = supervision_case::Entity::find_by_id(id)
-            .one(self.store.db())
+        let row = jianfu_store::repo::cases::by_id(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("问题线索"))?;
         let community = self.find_node(row.community_node_id).await?;
@@ -242,10 +234,7 @@ impl App {
         &self,
         case_id: i64,
     ) -> Result<Option<rectification_notice::Model>> {
-        Ok(rectification_notice::Entity::find()
-            .filter(rectification_notice::Column::CaseId.eq(case_id))
-            .one(self.store.db())
-            .await?)
+        Ok(repo::notice_of_case(self.store.db(), case_id).await?)
     }
 
     /// The units a supervisor may name in a notice of case `id`: departments, streets and
@@ -494,49 +483,44 @@ impl App {
                 "整改通知书编号分配冲突，未作任何更改，请重新下发",
             ));
         }
-        let moved = supervision_case::Entity::update_many()
-            .col_expr(
-                supervision_case::Column::Status,
-                Expr::value(CaseStatus::Rectifying.as_str()),
-            )
-            .col_expr(supervision_case::Column::UpdatedAt, Expr::value(now))
-            .filter(supervision_case::Column::Id.eq(id))
-            .filter(supervision_case::Column::Status.eq(CaseStatus::Verified.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if moved.rows_affected != 1 {
+        let clauses_json = serde_json::to_string(&clauses).map_err(|_| DomainError::internal())?;
+        let notice = Step::Notice(NewNotice {
+            serial: serial.clone(),
+            check_code: code,
+            unit_node_id: unit.id,
+            issuer_node_id: department.id,
+            seal_id: seal_row.id,
+            facts,
+            clauses: clauses_json,
+            action_required,
+            deadline_days: i32::from(days),
+            due_on: due.to_string(),
+            document,
+            pdf,
+            issued_by: ctx.principal.account_id,
+        });
+        let Some(notice_id) = repo::apply(
+            tx.conn(),
+            id,
+            CaseStatus::Verified.as_str(),
+            CaseStatus::Rectifying.as_str(),
+            notice,
+            now,
+        )
+        .await?
+        else {
             return Err(DomainError::conflict(
                 "case_not_verified",
                 "该问题线索已被他人处理，请刷新",
             ));
-        }
-        let notice = rectification_notice::ActiveModel {
-            case_id: Set(id),
-            serial: Set(serial.clone()),
-            check_code: Set(code),
-            unit_node_id: Set(unit.id),
-            issuer_node_id: Set(department.id),
-            seal_id: Set(seal_row.id),
-            facts: Set(facts),
-            clauses: Set(serde_json::to_string(&clauses).map_err(|_| DomainError::internal())?),
-            action_required: Set(action_required),
-            deadline_days: Set(i32::from(days)),
-            due_on: Set(due.to_string()),
-            document: Set(document),
-            pdf: Set(pdf),
-            issued_by: Set(ctx.principal.account_id),
-            issued_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
-        .await?;
+        };
         tx.audit(ctx.entry(
             "case.notice",
             "supervision_case",
             Some(id.to_string()),
             serde_json::json!({
                 "status": CaseStatus::Rectifying.as_str(),
-                "notice": notice.id,
+                "notice": notice_id,
                 "serial": serial,
                 "unit": unit.name,
                 "deadline_days": days,
@@ -566,13 +550,11 @@ impl App {
         let Some(n) = self.notice_row(c.id).await? else {
             return Ok(RectificationView::default());
         };
-        let names: std::collections::HashMap<i64, String> = node::Entity::find()
-            .filter(node::Column::Id.is_in([n.unit_node_id, n.issuer_node_id]))
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.name))
-            .collect();
+        let names = jianfu_store::repo::tree::names(
+            self.store.db(),
+            vec![n.unit_node_id, n.issuer_node_id],
+        )
+        .await?;
         let today = self.today();
         let notice = NoticeView {
             id: n.id,
@@ -593,37 +575,14 @@ impl App {
                 &n.check_code,
             ),
         };
-        let rows = rectification_answer::Entity::find()
-            .filter(rectification_answer::Column::NoticeId.eq(n.id))
-            .order_by_asc(rectification_answer::Column::Id)
-            .all(self.store.db())
-            .await?;
+        let rows = repo::answers_of(self.store.db(), n.id).await?;
         let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
-        let files: Vec<(i64, i64, String, String, i64)> = rectification_evidence::Entity::find()
-            .select_only()
-            .columns([
-                rectification_evidence::Column::Id,
-                rectification_evidence::Column::AnswerId,
-                rectification_evidence::Column::FileName,
-                rectification_evidence::Column::ContentType,
-                rectification_evidence::Column::SizeBytes,
-            ])
-            .filter(rectification_evidence::Column::AnswerId.is_in(ids))
-            .order_by_asc(rectification_evidence::Column::Id)
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
-        let accounts: std::collections::HashMap<i64, String> =
-            jianfu_store::entity::account::Entity::find()
-                .filter(
-                    jianfu_store::entity::account::Column::Id
-                        .is_in(rows.iter().map(|a| a.answered_by).collect::<Vec<_>>()),
-                )
-                .all(self.store.db())
-                .await?
-                .into_iter()
-                .map(|a| (a.id, a.display_name))
-                .collect();
+        let files = repo::evidence_of(self.store.db(), ids).await?;
+        let accounts = jianfu_store::repo::accounts::display_names(
+            self.store.db(),
+            rows.iter().map(|a| a.answered_by).collect(),
+        )
+        .await?;
         let answers = rows
             .into_iter()
             .map(|a| AnswerView {
@@ -636,12 +595,12 @@ impl App {
                 reviewed_at: a.reviewed_at,
                 evidence: files
                     .iter()
-                    .filter(|f| f.1 == a.id)
+                    .filter(|f| f.answer_id == a.id)
                     .map(|f| EvidenceView {
-                        id: f.0,
-                        file_name: f.2.clone(),
-                        content_type: f.3.clone(),
-                        size_bytes: f.4,
+                        id: f.id,
+                        file_name: f.file_name.clone(),
+                        content_type: f.content_type.clone(),
+                        size_bytes: f.size_bytes,
                     })
                     .collect(),
                 body: a.body,
@@ -663,15 +622,10 @@ impl App {
         self.case_detail(ctx, id).await?;
         let not_found = || DomainError::not_found("佐证材料");
         let n = self.notice_row(id).await?.ok_or_else(not_found)?;
-        let e = rectification_evidence::Entity::find_by_id(evidence_id)
-            .one(self.store.db())
+        let (e, notice_id) = repo::evidence_file(self.store.db(), evidence_id)
             .await?
             .ok_or_else(not_found)?;
-        let answer = rectification_answer::Entity::find_by_id(e.answer_id)
-            .one(self.store.db())
-            .await?
-            .ok_or_else(not_found)?;
-        if answer.notice_id != n.id {
+        if notice_id != n.id {
             return Err(not_found());
         }
         Ok((e.file_name, e.content_type, e.content))
@@ -688,8 +642,7 @@ impl App {
         text: &str,
         evidence: &[AttachmentUpload],
     ) -> Result<CaseView> {
-        let row = supervision_case::Entity::find_by_id(id)
-            .one(self.store.db())
+        let row = jianfu_store::repo::cases::by_id(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("问题线索"))?;
         let notice = self.notice_row(id).await?;
@@ -736,52 +689,43 @@ impl App {
         let body = body.ok_or_else(DomainError::internal)?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let moved = supervision_case::Entity::update_many()
-            .col_expr(
-                supervision_case::Column::Status,
-                Expr::value(CaseStatus::Rectified.as_str()),
-            )
-            .col_expr(supervision_case::Column::UpdatedAt, Expr::value(now))
-            .filter(supervision_case::Column::Id.eq(id))
-            .filter(supervision_case::Column::Status.eq(CaseStatus::Rectifying.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if moved.rows_affected != 1 {
+        let step = Step::Answer {
+            notice_id: notice.id,
+            body,
+            by: ctx.principal.account_id,
+            evidence: evidence
+                .iter()
+                .zip(kinds)
+                .map(|(u, kind)| NewEvidence {
+                    file_name: u.file_name.trim(),
+                    content_type: kind,
+                    sm3: jianfu_seal::sm3_hex(&u.bytes),
+                    content: &u.bytes,
+                })
+                .collect(),
+        };
+        let Some(answer_id) = repo::apply(
+            tx.conn(),
+            id,
+            CaseStatus::Rectifying.as_str(),
+            CaseStatus::Rectified.as_str(),
+            step,
+            now,
+        )
+        .await?
+        else {
             return Err(DomainError::conflict(
                 "answer_awaiting_review",
                 "该整改通知刚刚已被答复，请刷新",
             ));
-        }
-        let answer = rectification_answer::ActiveModel {
-            notice_id: Set(notice.id),
-            body: Set(body),
-            answered_by: Set(ctx.principal.account_id),
-            answered_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
-        .await?;
-        for (u, kind) in evidence.iter().zip(kinds) {
-            rectification_evidence::ActiveModel {
-                answer_id: Set(answer.id),
-                file_name: Set(u.file_name.trim().to_owned()),
-                content_type: Set(kind.into()),
-                size_bytes: Set(i64::try_from(u.bytes.len()).unwrap_or(i64::MAX)),
-                sm3: Set(jianfu_seal::sm3_hex(&u.bytes)),
-                content: Set(u.bytes.clone()),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
-            .await?;
-        }
+        };
         tx.audit(ctx.entry(
             "case.answer",
             "supervision_case",
             Some(id.to_string()),
             serde_json::json!({
                 "status": CaseStatus::Rectified.as_str(),
-                "answer": answer.id,
+                "answer": answer_id,
                 "evidence": evidence.iter().map(|u| u.file_name.trim()).collect::<Vec<_>>(),
                 "clauses": [jianfu_rules::clause!("5.3-3").as_str()],
             }),
@@ -831,40 +775,27 @@ impl App {
             .ok_or_else(DomainError::internal)?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let moved = supervision_case::Entity::update_many()
-            .col_expr(
-                supervision_case::Column::Status,
-                Expr::value(review.status().as_str()),
-            )
-            .col_expr(supervision_case::Column::UpdatedAt, Expr::value(now))
-            .filter(supervision_case::Column::Id.eq(id))
-            .filter(supervision_case::Column::Status.eq(CaseStatus::Rectified.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if moved.rows_affected != 1 {
+        let step = Step::Review {
+            notice_id: notice.id,
+            review: review.as_str(),
+            reason: (!reason.is_empty()).then(|| reason.clone()),
+            by: ctx.principal.account_id,
+        };
+        let moved = repo::apply(
+            tx.conn(),
+            id,
+            CaseStatus::Rectified.as_str(),
+            review.status().as_str(),
+            step,
+            now,
+        )
+        .await?;
+        if moved.is_none() {
             return Err(DomainError::conflict(
                 "case_not_awaiting_review",
                 "该整改答复刚刚已被他人处理，请刷新",
             ));
         }
-        rectification_answer::Entity::update_many()
-            .col_expr(
-                rectification_answer::Column::Review,
-                Expr::value(review.as_str()),
-            )
-            .col_expr(
-                rectification_answer::Column::ReviewReason,
-                Expr::value((!reason.is_empty()).then(|| reason.clone())),
-            )
-            .col_expr(
-                rectification_answer::Column::ReviewedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(rectification_answer::Column::ReviewedAt, Expr::value(now))
-            .filter(rectification_answer::Column::NoticeId.eq(notice.id))
-            .filter(rectification_answer::Column::Review.is_null())
-            .exec(tx.conn())
-            .await?;
         tx.audit(ctx.entry(
             review.action(),
             "supervision_case",
@@ -896,17 +827,16 @@ impl App {
         p.finish()?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let moved = supervision_case::Entity::update_many()
-            .col_expr(
-                supervision_case::Column::Status,
-                Expr::value(CaseStatus::Closed.as_str()),
-            )
-            .col_expr(supervision_case::Column::UpdatedAt, Expr::value(now))
-            .filter(supervision_case::Column::Id.eq(id))
-            .filter(supervision_case::Column::Status.eq(CaseStatus::Accepted.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if moved.rows_affected != 1 {
+        let moved = repo::apply(
+            tx.conn(),
+            id,
+            CaseStatus::Accepted.as_str(),
+            CaseStatus::Closed.as_str(),
+            Step::Close,
+            now,
+        )
+        .await?;
+        if moved.is_none() {
             return Err(DomainError::conflict(
                 "case_not_accepted",
                 "该问题线索刚刚已被他人处理，请刷新",
@@ -931,10 +861,7 @@ impl App {
     /// `/verify`, which sends `ZG-` serials here): the stored sealed document is checked
     /// against the seal authority again. A wrong code looks exactly like an unknown serial.
     pub(crate) async fn verify_notice(&self, serial: String, code: &str) -> Result<VerifyView> {
-        let n = rectification_notice::Entity::find()
-            .filter(rectification_notice::Column::Serial.eq(serial.as_str()))
-            .one(self.store.db())
-            .await?;
+        let n = repo::notice_by_serial(self.store.db(), &serial).await?;
         let Some(n) = n else {
             return Ok(VerifyView::unknown(serial));
         };
@@ -1012,24 +939,14 @@ impl App {
         if units.is_empty() {
             return Ok(Vec::new());
         }
-        let notices = rectification_notice::Entity::find()
-            .filter(rectification_notice::Column::UnitNodeId.is_in(units))
-            .order_by_asc(rectification_notice::Column::DueOn)
-            .all(self.store.db())
-            .await?;
-        let waiting: Vec<i64> = supervision_case::Entity::find()
-            .select_only()
-            .column(supervision_case::Column::Id)
-            .filter(
-                supervision_case::Column::Id
-                    .is_in(notices.iter().map(|n| n.case_id).collect::<Vec<_>>()),
-            )
-            .filter(supervision_case::Column::Status.eq(CaseStatus::Rectifying.as_str()))
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
+        let notices = repo::notices_waiting(
+            self.store.db(),
+            units,
+            CaseStatus::Rectifying.as_str(),
+        )
+        .await?;
         let mut out = Vec::new();
-        for n in notices.into_iter().filter(|n| waiting.contains(&n.case_id)) {
+        for n in notices {
             if out.len() as u64 >= PER_PROVIDER {
                 break;
             }

@@ -127,6 +127,7 @@ fn moved_modules_build_no_query() {
         "comprehensive.rs",
         "comprehensive/appeal.rs",
         "supervision.rs",
+        "rectification.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

@@ -12,9 +12,11 @@
 //! (`second_factors`), credential resets, bulletins (`bulletins`), certificate applications
 //! (`applications`), certificates and seals (`certificates`, `seals`, `pki`), the escalation
 //! job (`escalations`, `jobs`), accountability records and the audit log's reads
-//! (`audit_entries`). In part: the demands' public lookup and burden sums, the cases. The rest
-//! of each aggregate's queries still sit in its domain module (`demand.rs`, `supervision.rs`,
-//! `rectification.rs`, …) and move in the next slices.
+//! (`audit_entries`), the supervision cases' decisions and visibility (`cases`), the
+//! rectification loop with its typed steps (`rectification`) and the monitoring points
+//! (`monitoring`). In part: the demands' public lookup and burden sums, the case list (built in
+//! `demand.rs` with the `cases::visible` condition). The rest of each aggregate's queries still
+//! sit in its domain module (`demand.rs`, `demand_kinds.rs`, …) and move in the next slices.
 
 pub mod accountability;
 pub mod accounts;
@@ -44,6 +46,7 @@ pub mod personal_data;
 pub mod pki;
 pub mod plaques;
 pub mod public_reports;
+pub mod rectification;
 pub mod report_forms;
 pub mod seals;
 pub mod second_factors;
