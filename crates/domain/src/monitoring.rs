@@ -7,13 +7,8 @@
 //! of its own (4.1-8). The month due reaches the point's inbox through [`MonitoringTodos`].
 
 use jianfu_rules::monitoring::{self as rules, CheckItem, Month, MonthRefusal};
-use jianfu_store::entity::{monitoring_answer, monitoring_point, supervision_case};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::sea_query::OnConflict;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
-};
-use jianfu_store::repo::monitoring as repo;
+use jianfu_store::entity::{monitoring_answer, monitoring_point};
+use jianfu_store::repo::monitoring::{self as repo, NewAnswer, NewCase, NewPoint};
 use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::{Deserialize, Serialize};
 
@@ -239,8 +234,7 @@ impl App {
     }
 
     async fn point_row(&self, id: i64) -> Result<monitoring_point::Model> {
-        monitoring_point::Entity::find_by_id(id)
-            .one(self.store.db())
+        repo::point(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("监测点"))
     }
@@ -303,20 +297,13 @@ impl App {
             })
             .collect();
         let answered_by = match r.answered_by {
-            Some(a) => jianfu_store::entity::account::Entity::find_by_id(a)
-                .one(self.store.db())
+            Some(a) => jianfu_store::repo::accounts::by_id(self.store.db(), a)
                 .await?
                 .map(|a| a.display_name)
                 .unwrap_or_default(),
             None => String::new(),
         };
-        let case_ids = supervision_case::Entity::find()
-            .select_only()
-            .column(supervision_case::Column::Id)
-            .filter(supervision_case::Column::MonitoringAnswerId.eq(r.id))
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
+        let case_ids = repo::cases_of_answer(self.store.db(), r.id).await?;
         Ok(AnswerView {
             id: r.id,
             month: r.month,
@@ -474,20 +461,18 @@ impl App {
         let now = self.now_ms();
         let today = self.today().to_string();
         let mut tx = self.store.begin_write().await?;
-        let inserted = monitoring_point::ActiveModel {
-            community_node_id: Set(community.id),
-            district_node_id: Set(district.id),
-            status: Set(PointStatus::Active.as_str().into()),
-            designated_on: Set(today.clone()),
-            designated_by: Set(ctx.principal.account_id),
-            ended_on: Set(None),
-            ended_by: Set(None),
-            note: Set(note.clone()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let inserted = repo::insert_point(
+            tx.conn(),
+            NewPoint {
+                community_node_id: community.id,
+                district_node_id: district.id,
+                status: PointStatus::Active.as_str(),
+                designated_on: &today,
+                designated_by: ctx.principal.account_id,
+                note: &note,
+                now,
+            },
+        )
         .await;
         let row = match inserted {
             Ok(row) => row,
@@ -527,26 +512,17 @@ impl App {
         let today = self.today().to_string();
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let changed = monitoring_point::Entity::update_many()
-            .col_expr(
-                monitoring_point::Column::Status,
-                Expr::value(PointStatus::Ended.as_str()),
-            )
-            .col_expr(
-                monitoring_point::Column::EndedOn,
-                Expr::value(today.clone()),
-            )
-            .col_expr(
-                monitoring_point::Column::EndedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(monitoring_point::Column::UpdatedAt, Expr::value(now))
-            .filter(monitoring_point::Column::Id.eq(id))
-            .filter(monitoring_point::Column::Status.eq(PointStatus::Active.as_str()))
-            .exec(tx.conn())
-            .await?
-            .rows_affected;
-        if changed != 1 {
+        let ended = repo::end_point(
+            tx.conn(),
+            id,
+            PointStatus::Active.as_str(),
+            PointStatus::Ended.as_str(),
+            &today,
+            ctx.principal.account_id,
+            now,
+        )
+        .await?;
+        if !ended {
             return Err(DomainError::conflict(
                 "monitoring_point_ended",
                 "该监测点已结束",
@@ -675,24 +651,17 @@ impl App {
         let mut tx = self.store.begin_write().await?;
         let answer_id = match existing {
             Some(missed) => {
-                let changed = monitoring_answer::Entity::update_many()
-                    .col_expr(
-                        monitoring_answer::Column::Status,
-                        Expr::value(AnswerStatus::Answered.as_str()),
-                    )
-                    .col_expr(monitoring_answer::Column::Items, Expr::value(items.clone()))
-                    .col_expr(
-                        monitoring_answer::Column::AnsweredBy,
-                        Expr::value(ctx.principal.account_id),
-                    )
-                    .col_expr(monitoring_answer::Column::AnsweredAt, Expr::value(now))
-                    .col_expr(monitoring_answer::Column::UpdatedAt, Expr::value(now))
-                    .filter(monitoring_answer::Column::Id.eq(missed.id))
-                    .filter(monitoring_answer::Column::Status.eq(AnswerStatus::Missed.as_str()))
-                    .exec(tx.conn())
-                    .await?
-                    .rows_affected;
-                if changed != 1 {
+                let changed = repo::answer_missed(
+                    tx.conn(),
+                    missed.id,
+                    AnswerStatus::Missed.as_str(),
+                    AnswerStatus::Answered.as_str(),
+                    &items,
+                    ctx.principal.account_id,
+                    now,
+                )
+                .await?;
+                if !changed {
                     return Err(DomainError::conflict(
                         "monitoring_month_answered",
                         format!("{month_text} 的监测情况已经报送"),
@@ -701,43 +670,26 @@ impl App {
                 missed.id
             }
             None => {
-                let inserted = monitoring_answer::Entity::insert(monitoring_answer::ActiveModel {
-                    point_id: Set(row.id),
-                    community_node_id: Set(community.id),
-                    month: Set(month_text.clone()),
-                    status: Set(AnswerStatus::Answered.as_str().into()),
-                    items: Set(items.clone()),
-                    answered_by: Set(Some(ctx.principal.account_id)),
-                    answered_at: Set(Some(now)),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                })
-                .on_conflict(
-                    OnConflict::columns([
-                        monitoring_answer::Column::PointId,
-                        monitoring_answer::Column::Month,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
+                let inserted = repo::insert_answer(
+                    tx.conn(),
+                    NewAnswer {
+                        point_id: row.id,
+                        community_node_id: community.id,
+                        month: &month_text,
+                        status: AnswerStatus::Answered.as_str(),
+                        items: &items,
+                        answered_by: Some(ctx.principal.account_id),
+                        now,
+                    },
                 )
-                .exec_without_returning(tx.conn())
                 .await?;
-                if inserted != 1 {
+                let Some(id) = inserted else {
                     return Err(DomainError::conflict(
                         "monitoring_month_answered",
                         format!("{month_text} 的监测情况已经报送"),
                     ));
-                }
-                monitoring_answer::Entity::find()
-                    .select_only()
-                    .column(monitoring_answer::Column::Id)
-                    .filter(monitoring_answer::Column::PointId.eq(row.id))
-                    .filter(monitoring_answer::Column::Month.eq(month_text.clone()))
-                    .into_tuple::<i64>()
-                    .one(tx.conn())
-                    .await?
-                    .ok_or_else(DomainError::internal)?
+                };
+                id
             }
         };
         let mut cases = Vec::new();
@@ -751,36 +703,36 @@ impl App {
                 code: finding.code.to_owned(),
                 message: finding.message.to_string(),
             };
-            let case = supervision_case::ActiveModel {
-                kind: Set(relapse_kind(*item).into()),
-                status: Set(CaseStatus::Open.as_str().into()),
-                community_node_id: Set(community.id),
-                reported_by: Set(Some(ctx.principal.account_id)),
-                source: Set(crate::supervision::CaseSource::Monitoring.as_str().into()),
-                demanding_unit: Set("见情况说明".into()),
-                description: Set(format!(
-                    "监测点 {} {month_text} 月度监测：{} 是。{description}",
-                    community.name,
-                    item.question_zh()
-                )),
-                claimed_number: Set(None),
-                demand_id: Set(None),
-                finding: Set(serde_json::to_string(&finding).map_err(|_| DomainError::internal())?),
-                monitoring_answer_id: Set(Some(answer_id)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(tx.conn())
+            let kind = relapse_kind(*item);
+            let case_id = repo::insert_case(
+                tx.conn(),
+                NewCase {
+                    kind,
+                    status: CaseStatus::Open.as_str(),
+                    community_node_id: community.id,
+                    reported_by: Some(ctx.principal.account_id),
+                    source: crate::supervision::CaseSource::Monitoring.as_str(),
+                    demanding_unit: "见情况说明".into(),
+                    description: format!(
+                        "监测点 {} {month_text} 月度监测：{} 是。{description}",
+                        community.name,
+                        item.question_zh()
+                    ),
+                    finding: serde_json::to_string(&finding)
+                        .map_err(|_| DomainError::internal())?,
+                    answer_id,
+                    now,
+                },
+            )
             .await?;
             tx.audit(ctx.entry(
                 "case.report",
                 "supervision_case",
-                Some(case.id.to_string()),
-                serde_json::json!({ "community": community.name, "kind": case.kind, "month": month_text, "clause": finding.clause }),
+                Some(case_id.to_string()),
+                serde_json::json!({ "community": community.name, "kind": kind, "month": month_text, "clause": finding.clause }),
             ))
             .await?;
-            cases.push(case.id);
+            cases.push(case_id);
         }
         tx.audit(ctx.entry(
             "monitoring.answer",
@@ -790,8 +742,7 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
-        let a = monitoring_answer::Entity::find_by_id(answer_id)
-            .one(self.store.db())
+        let a = repo::answer(self.store.db(), answer_id)
             .await?
             .ok_or_else(DomainError::internal)?;
         self.answer_view(a).await
@@ -852,63 +803,43 @@ impl App {
         let month_text = month.to_string();
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let inserted = monitoring_answer::Entity::insert(monitoring_answer::ActiveModel {
-            point_id: Set(point.id),
-            community_node_id: Set(community.id),
-            month: Set(month_text.clone()),
-            status: Set(AnswerStatus::Missed.as_str().into()),
-            items: Set("[]".into()),
-            answered_by: Set(None),
-            answered_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        })
-        .on_conflict(
-            OnConflict::columns([
-                monitoring_answer::Column::PointId,
-                monitoring_answer::Column::Month,
-            ])
-            .do_nothing()
-            .to_owned(),
+        let inserted = repo::insert_answer(
+            tx.conn(),
+            NewAnswer {
+                point_id: point.id,
+                community_node_id: community.id,
+                month: &month_text,
+                status: AnswerStatus::Missed.as_str(),
+                items: "[]",
+                answered_by: None,
+                now,
+            },
         )
-        .exec_without_returning(tx.conn())
         .await?;
-        if inserted != 1 {
+        let Some(answer_id) = inserted else {
             return Ok(false);
-        }
-        let answer_id: i64 = monitoring_answer::Entity::find()
-            .select_only()
-            .column(monitoring_answer::Column::Id)
-            .filter(monitoring_answer::Column::PointId.eq(point.id))
-            .filter(monitoring_answer::Column::Month.eq(month_text.clone()))
-            .into_tuple()
-            .one(tx.conn())
-            .await?
-            .ok_or_else(DomainError::internal)?;
+        };
         let finding = ReasonView {
             clause: reason.clause.as_str().to_owned(),
             code: reason.code.to_owned(),
             message: reason.message.to_string(),
         };
         // Opened by the scheduled job: no reporting account (the audit names the job).
-        let case = supervision_case::ActiveModel {
-            kind: Set(MISSED_KIND.into()),
-            status: Set(CaseStatus::Open.as_str().into()),
-            community_node_id: Set(community.id),
-            reported_by: Set(None),
-            source: Set(crate::supervision::CaseSource::Monitoring.as_str().into()),
-            demanding_unit: Set(community.name.clone()),
-            description: Set(format!("减负监测点 {} {}", community.name, finding.message)),
-            claimed_number: Set(None),
-            demand_id: Set(None),
-            finding: Set(serde_json::to_string(&finding).map_err(|_| DomainError::internal())?),
-            monitoring_answer_id: Set(Some(answer_id)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let case_id = repo::insert_case(
+            tx.conn(),
+            NewCase {
+                kind: MISSED_KIND,
+                status: CaseStatus::Open.as_str(),
+                community_node_id: community.id,
+                reported_by: None,
+                source: crate::supervision::CaseSource::Monitoring.as_str(),
+                demanding_unit: community.name.clone(),
+                description: format!("减负监测点 {} {}", community.name, finding.message),
+                finding: serde_json::to_string(&finding).map_err(|_| DomainError::internal())?,
+                answer_id,
+                now,
+            },
+        )
         .await?;
         tx.audit(NewAuditEntry {
             actor_id: None,
@@ -916,7 +847,7 @@ impl App {
             action: "case.detect".into(),
             outcome: AuditOutcome::Ok,
             target_type: "supervision_case".into(),
-            target_id: Some(case.id.to_string()),
+            target_id: Some(case_id.to_string()),
             summary: serde_json::json!({
                 "kind": MISSED_KIND, "community": community.name, "point_id": point.id,
                 "month": month_text, "clause": finding.clause,

@@ -128,6 +128,7 @@ fn moved_modules_build_no_query() {
         "comprehensive/appeal.rs",
         "supervision.rs",
         "rectification.rs",
+        "monitoring.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",
