@@ -939,12 +939,8 @@ impl App {
         if units.is_empty() {
             return Ok(Vec::new());
         }
-        let notices = repo::notices_waiting(
-            self.store.db(),
-            units,
-            CaseStatus::Rectifying.as_str(),
-        )
-        .await?;
+        let notices =
+            repo::notices_waiting(self.store.db(), units, CaseStatus::Rectifying.as_str()).await?;
         let mut out = Vec::new();
         for n in notices {
             if out.len() as u64 >= PER_PROVIDER {

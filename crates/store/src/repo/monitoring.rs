@@ -242,9 +242,8 @@ pub async fn insert_answer<C: ConnectionTrait>(
         .into_tuple::<i64>()
         .one(conn)
         .await?;
-    id.map(Some).ok_or_else(|| {
-        StoreError::Integrity("监测报送行写入后无法读回".into())
-    })
+    id.map(Some)
+        .ok_or_else(|| StoreError::Integrity("监测报送行写入后无法读回".into()))
 }
 
 /// Answers month row `id` recorded in the stored state `missed`: it becomes `answered` with
