@@ -126,6 +126,8 @@ fn moved_modules_build_no_query() {
         "comprehensive/codes.rs",
         "comprehensive.rs",
         "comprehensive/appeal.rs",
+        "plaque/detector.rs",
+        "detection.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

@@ -33,6 +33,7 @@ pub mod data_item_version;
 pub mod demand;
 pub mod demand_target;
 pub mod demand_wording_overrule;
+pub mod detection;
 pub mod department_rating;
 pub mod form_draft;
 pub mod form_return;

@@ -12,7 +12,7 @@
 //! (`second_factors`), credential resets, bulletins (`bulletins`), certificate applications
 //! (`applications`), certificates and seals (`certificates`, `seals`, `pki`), the escalation
 //! job (`escalations`, `jobs`), accountability records and the audit log's reads
-//! (`audit_entries`). In part: the demands' public lookup and burden sums, the cases. The rest
+//! (`audit_entries`), the detectors' reads and cases (`detections`). In part: the demands' public lookup and burden sums, the cases. The rest
 //! of each aggregate's queries still sit in its domain module (`demand.rs`, `supervision.rs`,
 //! `rectification.rs`, …) and move in the next slices.
 
@@ -31,6 +31,7 @@ pub mod credential_resets;
 pub mod data_items;
 pub mod demands;
 pub mod department_ratings;
+pub mod detections;
 pub mod escalations;
 pub mod evaluations;
 pub mod form_drafts;
