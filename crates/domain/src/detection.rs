@@ -354,7 +354,11 @@ impl App {
     /// Stores one match with its case and the audit entry, in one transaction; `false` when
     /// another run recorded it first.
     async fn open_detected_case(&self, f: Found) -> Result<bool> {
-        let reason = f.relapse.reasons.first().ok_or_else(DomainError::internal)?;
+        let reason = f
+            .relapse
+            .reasons
+            .first()
+            .ok_or_else(DomainError::internal)?;
         let finding = ReasonView {
             clause: reason.clause.as_str().to_owned(),
             code: reason.code.to_owned(),

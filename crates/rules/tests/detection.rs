@@ -40,8 +40,18 @@ fn the_threshold_titles_are_where_the_tests_say() {
 fn certificate_relapse_table() {
     // (case, discontinued on, applied on, matched)
     let table = [
-        ("applied the day before it was discontinued", "2026-03-10", "2026-03-09", false),
-        ("applied on the day it was discontinued", "2026-03-10", "2026-03-10", false),
+        (
+            "applied the day before it was discontinued",
+            "2026-03-10",
+            "2026-03-09",
+            false,
+        ),
+        (
+            "applied on the day it was discontinued",
+            "2026-03-10",
+            "2026-03-10",
+            false,
+        ),
         ("applied the day after", "2026-03-10", "2026-03-11", true),
         ("applied a year later", "2026-03-10", "2027-03-10", true),
     ];
@@ -61,8 +71,15 @@ fn certificate_relapse_table() {
             assert_eq!(clauses, ["4.5-12", "4.1-8"], "{case}");
             assert_eq!(r.similarity, None, "{case}");
             let m = &r.reasons[0].message;
-            assert!(m.contains("“居住证明”") && m.contains(off) && m.contains(on), "{m}");
-            assert!(r.reasons[1].message.contains("证明事项"), "{}", r.reasons[1].message);
+            assert!(
+                m.contains("“居住证明”") && m.contains(off) && m.contains(on),
+                "{m}"
+            );
+            assert!(
+                r.reasons[1].message.contains("证明事项"),
+                "{}",
+                r.reasons[1].message
+            );
         }
     }
 }
@@ -91,21 +108,99 @@ fn plaque_relapse_table() {
     let s = PlaqueUnit::StreetOrTown;
     let c = PlaqueUnit::CommunityOrVillage;
     let table = [
-        ("same name, registered the day it was removed", c, "综合治理工作站", "2026-05-01", false, "综合治理工作站", "2026-05-01", Some(("4.4-2", 100, true))),
-        ("same name, the day after", s, "综合治理 工作站", "2026-05-02", false, "综合治理工作站！", "2026-05-01", Some(("4.1-2", 100, true))),
-        ("same name, registered the day before it was removed", c, "综合治理工作站", "2026-04-30", false, "综合治理工作站", "2026-05-01", None),
-        ("same name but on the unit's list", c, "综合治理工作站", "2026-05-02", true, "综合治理工作站", "2026-05-01", None),
-        ("exactly at the threshold", c, AT_A, "2026-05-02", false, AT_B, "2026-05-01", Some(("4.4-2", 60, false))),
-        ("one below the threshold", c, BELOW_A, "2026-05-02", false, BELOW_B, "2026-05-01", None),
-        ("unrelated names", s, "文明实践站", "2026-05-02", false, "综合治理工作站", "2026-05-01", None),
-        ("empty names", s, "", "2026-05-02", false, "", "2026-05-01", None),
+        (
+            "same name, registered the day it was removed",
+            c,
+            "综合治理工作站",
+            "2026-05-01",
+            false,
+            "综合治理工作站",
+            "2026-05-01",
+            Some(("4.4-2", 100, true)),
+        ),
+        (
+            "same name, the day after",
+            s,
+            "综合治理 工作站",
+            "2026-05-02",
+            false,
+            "综合治理工作站！",
+            "2026-05-01",
+            Some(("4.1-2", 100, true)),
+        ),
+        (
+            "same name, registered the day before it was removed",
+            c,
+            "综合治理工作站",
+            "2026-04-30",
+            false,
+            "综合治理工作站",
+            "2026-05-01",
+            None,
+        ),
+        (
+            "same name but on the unit's list",
+            c,
+            "综合治理工作站",
+            "2026-05-02",
+            true,
+            "综合治理工作站",
+            "2026-05-01",
+            None,
+        ),
+        (
+            "exactly at the threshold",
+            c,
+            AT_A,
+            "2026-05-02",
+            false,
+            AT_B,
+            "2026-05-01",
+            Some(("4.4-2", 60, false)),
+        ),
+        (
+            "one below the threshold",
+            c,
+            BELOW_A,
+            "2026-05-02",
+            false,
+            BELOW_B,
+            "2026-05-01",
+            None,
+        ),
+        (
+            "unrelated names",
+            s,
+            "文明实践站",
+            "2026-05-02",
+            false,
+            "综合治理工作站",
+            "2026-05-01",
+            None,
+        ),
+        (
+            "empty names",
+            s,
+            "",
+            "2026-05-02",
+            false,
+            "",
+            "2026-05-01",
+            None,
+        ),
     ];
     for (case, unit, new, on, compliant, old, removed_on, want) in table {
         let r = plaque_relapse(
             unit,
-            PlaqueFacts { name: new, on: date(on) },
+            PlaqueFacts {
+                name: new,
+                on: date(on),
+            },
             compliant,
-            PlaqueFacts { name: old, on: date(removed_on) },
+            PlaqueFacts {
+                name: old,
+                on: date(removed_on),
+            },
         );
         match (r, want) {
             (None, None) => {}
@@ -123,7 +218,11 @@ fn plaque_relapse_table() {
                 assert!(m.contains(new) && m.contains(old), "{case}: {m}");
                 assert!(m.contains(on) && m.contains(removed_on), "{case}: {m}");
                 assert_eq!(m.contains("同名"), same, "{case}: {m}");
-                assert_eq!(m.contains(&format!("相似度 {similarity}%")), !same, "{case}: {m}");
+                assert_eq!(
+                    m.contains(&format!("相似度 {similarity}%")),
+                    !same,
+                    "{case}: {m}"
+                );
                 assert!(r.reasons[1].message.contains("牌子"), "{case}");
             }
             (got, want) => panic!("{case}: got {got:?}, want {want:?}"),
@@ -141,17 +240,67 @@ fn plaque_units_cite_their_clearing_clause() {
 fn demand_relapse_table() {
     // (case, new title, submitted on, revoked title, revoked on, similarity if matched)
     let table = [
-        ("same title, submitted the day it was revoked", "社区消防安全台账报送", "2026-06-01", "社区消防安全台账报送", "2026-06-01", Some(100)),
-        ("same title, the day after", "社区消防安全台账报送", "2026-06-02", "社区消防安全台账报送", "2026-06-01", Some(100)),
-        ("same title, submitted the day before it was revoked", "社区消防安全台账报送", "2026-05-31", "社区消防安全台账报送", "2026-06-01", None),
-        ("exactly at the threshold", AT_A, "2026-06-02", AT_B, "2026-06-01", Some(60)),
-        ("one below the threshold", BELOW_A, "2026-06-02", BELOW_B, "2026-06-01", None),
-        ("unrelated titles", "老年人健康档案", "2026-06-02", "社区消防安全台账报送", "2026-06-01", None),
+        (
+            "same title, submitted the day it was revoked",
+            "社区消防安全台账报送",
+            "2026-06-01",
+            "社区消防安全台账报送",
+            "2026-06-01",
+            Some(100),
+        ),
+        (
+            "same title, the day after",
+            "社区消防安全台账报送",
+            "2026-06-02",
+            "社区消防安全台账报送",
+            "2026-06-01",
+            Some(100),
+        ),
+        (
+            "same title, submitted the day before it was revoked",
+            "社区消防安全台账报送",
+            "2026-05-31",
+            "社区消防安全台账报送",
+            "2026-06-01",
+            None,
+        ),
+        (
+            "exactly at the threshold",
+            AT_A,
+            "2026-06-02",
+            AT_B,
+            "2026-06-01",
+            Some(60),
+        ),
+        (
+            "one below the threshold",
+            BELOW_A,
+            "2026-06-02",
+            BELOW_B,
+            "2026-06-01",
+            None,
+        ),
+        (
+            "unrelated titles",
+            "老年人健康档案",
+            "2026-06-02",
+            "社区消防安全台账报送",
+            "2026-06-01",
+            None,
+        ),
     ];
     for (case, title, on, old, revoked_on, want) in table {
         let r = demand_relapse(
-            DemandFacts { title, number: "—", on: date(on) },
-            DemandFacts { title: old, number: "TD-2026-0007", on: date(revoked_on) },
+            DemandFacts {
+                title,
+                number: "—",
+                on: date(on),
+            },
+            DemandFacts {
+                title: old,
+                number: "TD-2026-0007",
+                on: date(revoked_on),
+            },
         );
         assert_eq!(r.as_ref().and_then(|r| r.similarity), want, "{case}");
         if let Some(r) = r {
@@ -167,7 +316,10 @@ fn demand_relapse_table() {
             assert!(m.contains("TD-2026-0007"), "{case}: {m}");
             assert!(m.contains(title) && m.contains(old), "{case}: {m}");
             assert!(m.contains(on) && m.contains(revoked_on), "{case}: {m}");
-            assert!(m.contains(&format!("相似度 {}%", want.unwrap())), "{case}: {m}");
+            assert!(
+                m.contains(&format!("相似度 {}%", want.unwrap())),
+                "{case}: {m}"
+            );
             assert!(r.reasons[1].message.contains("撤销"), "{case}");
         }
     }

@@ -117,7 +117,9 @@ async fn each_detector_opens_one_case_with_the_match_and_a_second_run_none() {
     }
     let new_plaque = scalar(
         &t,
-        &format!("SELECT id FROM plaque WHERE name = '综合治理 工作站' AND unit_node_id = {heping}"),
+        &format!(
+            "SELECT id FROM plaque WHERE name = '综合治理 工作站' AND unit_node_id = {heping}"
+        ),
     )
     .await;
     let other_plaque = scalar(&t, "SELECT id FROM plaque WHERE name = '老年人协会活动室'").await;
@@ -128,7 +130,9 @@ async fn each_detector_opens_one_case_with_the_match_and_a_second_run_none() {
     let other_dept = t.node_id("铁东区民政局").await;
     let revoked = scalar(
         &t,
-        &format!("SELECT MIN(id) FROM demand WHERE requester_node_id = {dept} AND status = 'admitted'"),
+        &format!(
+            "SELECT MIN(id) FROM demand WHERE requester_node_id = {dept} AND status = 'admitted'"
+        ),
     )
     .await;
     let yesterday = now - 86_400_000;
@@ -187,7 +191,9 @@ async fn each_detector_opens_one_case_with_the_match_and_a_second_run_none() {
         assert_eq!(
             scalar(
                 &t,
-                &format!("SELECT COUNT(*) FROM detection WHERE kind = '{kind}' AND subject_id = {id}")
+                &format!(
+                    "SELECT COUNT(*) FROM detection WHERE kind = '{kind}' AND subject_id = {id}"
+                )
             )
             .await,
             0,
@@ -204,8 +210,14 @@ async fn each_detector_opens_one_case_with_the_match_and_a_second_run_none() {
     assert_eq!(s, StatusCode::OK, "{v}");
     let d = &v["detection"];
     assert_eq!(d["kind"], "certificate_relapse", "{v}");
-    assert_eq!((d["subject_id"].as_i64(), d["matched_id"].as_i64()), (Some(app_after), Some(ty)));
-    assert_eq!((d["subject_on"].as_str(), d["matched_on"].as_str()), (Some("2026-01-11"), Some("2026-01-10")));
+    assert_eq!(
+        (d["subject_id"].as_i64(), d["matched_id"].as_i64()),
+        (Some(app_after), Some(ty))
+    );
+    assert_eq!(
+        (d["subject_on"].as_str(), d["matched_on"].as_str()),
+        (Some("2026-01-11"), Some("2026-01-10"))
+    );
     assert!(d["similarity"].is_null(), "{v}");
     assert_eq!(clauses(d), ["4.5-12", "4.1-8"]);
     assert_eq!(v["source"], "detector", "{v}");
@@ -254,14 +266,15 @@ async fn each_detector_opens_one_case_with_the_match_and_a_second_run_none() {
         assert_eq!(s, StatusCode::FORBIDDEN, "case {c}");
     }
 
-    // A case opened otherwise shows no detection.
+    // A case opened otherwise (the demo's overdue temporary plaque) shows no detection.
     let other = scalar(
         &t,
-        "SELECT MIN(id) FROM supervision_case WHERE source <> 'detector'",
+        "SELECT MIN(id) FROM supervision_case WHERE kind = 'temporary_plaque_overdue'",
     )
     .await;
     let (s, v) = sup.get_api(&format!("/api/v1/cases/{other}")).await;
-    if s == StatusCode::OK {
-        assert!(v["detection"].is_null(), "{v}");
-    }
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["detection"].is_null(), "{v}");
+    let (_, html) = sup.get_text(&format!("/cases/{other}")).await;
+    assert!(!html.contains("数据检测发现的匹配"));
 }
