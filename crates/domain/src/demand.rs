@@ -899,6 +899,9 @@ pub(crate) fn case_kind_zh(kind: &str) -> &'static str {
     if let Some(zh) = crate::monitoring::case_kind_zh(kind) {
         return zh;
     }
+    if let Some(zh) = crate::detection::case_kind_zh(kind) {
+        return zh;
+    }
     match kind {
         "temporary_plaque_overdue" => "临时挂牌逾期未清理",
         _ => "未经准入事项",

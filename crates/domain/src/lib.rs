@@ -18,6 +18,7 @@ pub mod data_dictionary;
 pub mod demand;
 pub mod demand_kinds;
 pub mod department_rating;
+pub mod detection;
 pub mod division;
 pub mod error;
 pub mod escalation;

@@ -129,6 +129,8 @@ fn moved_modules_build_no_query() {
         "supervision.rs",
         "rectification.rs",
         "monitoring.rs",
+        "plaque/detector.rs",
+        "detection.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

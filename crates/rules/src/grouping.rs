@@ -90,7 +90,7 @@ pub enum Apart {
 
 /// The characters that carry meaning: letters and digits (Chinese characters included),
 /// lower-cased; spaces and punctuation dropped.
-fn letters(s: &str) -> Vec<char> {
+pub(crate) fn letters(s: &str) -> Vec<char> {
     s.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)

@@ -45,6 +45,7 @@ pub mod comprehensive;
 pub mod date;
 pub mod decision;
 pub mod department_rating;
+pub mod detection;
 pub mod evaluation;
 pub mod form_return;
 pub mod grouping;

@@ -38,13 +38,14 @@ pub async fn serve(
     let app = state.app.clone();
     let detector = tokio::spawn(periodically(
         DETECTOR_PERIOD,
-        "overdue temporary plaques flagged",
+        "overdue temporary plaques and relapses (discontinued certificates, removed plaques, revoked demands) flagged",
         move || {
             let app = app.clone();
             async move {
-                app.run_plaque_detectors()
-                    .await
-                    .map(|r| i64::try_from(r.flagged).unwrap_or(i64::MAX))
+                let overdue = app.run_plaque_detectors().await.map(|r| r.flagged);
+                // The detectors on data (issue 14 §2, 4.1-8), on the same tick.
+                let relapses = app.run_data_detectors().await.map(|r| r.flagged)?;
+                Ok(i64::try_from(overdue? + relapses).unwrap_or(i64::MAX))
             }
         },
     ));

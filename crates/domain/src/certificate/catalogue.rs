@@ -437,6 +437,7 @@ impl App {
             decision: String::new(),
             created_at: now,
             updated_at: now,
+            discontinued_on: None,
         };
         let decision = type_decision(&row, CatalogueOrigin::Local);
         if decision.outcome == jianfu_rules::Outcome::Reject {
@@ -551,6 +552,11 @@ fn catalogue_rows(city_id: i64, now: i64, retained: bool) -> Result<Vec<certific
             decision: String::new(),
             created_at: now,
             updated_at: now,
+            // Listed as discontinued the day the catalogue is loaded: the detector of relapses
+            // (issue 14 §2) flags applications for it received after that day.
+            discontinued_on: (listing == "discontinued")
+                .then(|| crate::clock::cst_date(now).map(|d| d.to_string()))
+                .flatten(),
         };
         let decision = if listing == "discontinued" {
             // What 4.5-12 says of this type when a resident still needs it.

@@ -9,9 +9,7 @@
 use jianfu_rules::plaque::{
     StaffingApproval, TemporaryPlaqueFacts, UnitKind, check_temporary_plaque,
 };
-use jianfu_store::entity::{demand, plaque, supervision_case};
-use jianfu_store::orm::sea_query::OnConflict;
-use jianfu_store::orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use jianfu_store::repo::detections as repo;
 use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::Serialize;
 
@@ -46,20 +44,8 @@ impl App {
     pub async fn run_plaque_detectors(&self) -> Result<DetectorReport> {
         let mut report = DetectorReport::default();
         let today = self.today();
-        let rows: Vec<(i64, i64, String, String, i64)> = plaque::Entity::find()
-            .select_only()
-            .columns([
-                plaque::Column::Id,
-                plaque::Column::UnitNodeId,
-                plaque::Column::Name,
-                plaque::Column::Since,
-                plaque::Column::TemporaryDemandId,
-            ])
-            .filter(plaque::Column::Status.eq(PlaqueStatus::Hanging.as_str()))
-            .filter(plaque::Column::TemporaryDemandId.is_not_null())
-            .into_tuple()
-            .all(self.store.db())
-            .await?;
+        let rows =
+            repo::hanging_temporary_plaques(&self.store, PlaqueStatus::Hanging.as_str()).await?;
         for (plaque_id, unit_id, name, since, demand_id) in rows {
             report.checked += 1;
             let grant = match self.admitted_temporary_plaque(demand_id).await {
@@ -104,25 +90,14 @@ impl App {
             else {
                 continue;
             };
-            let flagged = supervision_case::Entity::find()
-                .select_only()
-                .column(supervision_case::Column::Id)
-                .filter(supervision_case::Column::Kind.eq(OVERDUE_KIND))
-                .filter(supervision_case::Column::PlaqueId.eq(plaque_id))
-                .into_tuple::<i64>()
-                .one(self.store.db())
-                .await?;
+            let flagged = repo::plaque_case(self.store.db(), OVERDUE_KIND, plaque_id).await?;
             if flagged.is_some() {
                 report.already_flagged += 1;
                 continue;
             }
             // The case is reported in the name of the account that requested the plaque: the
             // table needs an account, and it is the requester who must take the plaque down.
-            let reporter: i64 = demand::Entity::find_by_id(demand_id)
-                .select_only()
-                .column(demand::Column::RequesterAccountId)
-                .into_tuple()
-                .one(self.store.db())
+            let reporter = repo::demand_requester(&self.store, demand_id)
                 .await?
                 .ok_or_else(DomainError::internal)?;
             let finding = ReasonView {
@@ -132,55 +107,35 @@ impl App {
             };
             let now = self.now_ms();
             let mut tx = self.store.begin_write().await?;
-            let inserted = supervision_case::Entity::insert(supervision_case::ActiveModel {
-                kind: Set(OVERDUE_KIND.into()),
-                status: Set(crate::demand::CaseStatus::Open.as_str().into()),
-                community_node_id: Set(unit.id),
-                reported_by: Set(Some(reporter)),
-                source: Set(crate::supervision::CaseSource::Detector.as_str().into()),
-                demanding_unit: Set(unit.name.clone()),
-                description: Set(format!(
+            let case = repo::NewCase {
+                kind: OVERDUE_KIND,
+                status: crate::demand::CaseStatus::Open.as_str(),
+                source: crate::supervision::CaseSource::Detector.as_str(),
+                node_id: unit.id,
+                reported_by: Some(reporter),
+                demanding_unit: unit.name.clone(),
+                description: format!(
                     "临时加挂牌子“{name}”（准入编号 {}，工作任务：{}）工作已于 {} 结束，至 {today} 仍悬挂未清理",
                     grant.admission_number, grant.task, grant.end
-                )),
-                claimed_number: Set(Some(grant.admission_number.clone())),
-                demand_id: Set(Some(demand_id)),
-                finding: Set(serde_json::to_string(&finding).map_err(|_| DomainError::internal())?),
-                plaque_id: Set(Some(plaque_id)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            })
-            .on_conflict(
-                OnConflict::columns([
-                    supervision_case::Column::Kind,
-                    supervision_case::Column::PlaqueId,
-                ])
-                .do_nothing()
-                .to_owned(),
-            )
-            .exec_without_returning(tx.conn())
-            .await?;
-            if inserted == 0 {
+                ),
+                claimed_number: Some(grant.admission_number.clone()),
+                demand_id: Some(demand_id),
+                finding: serde_json::to_string(&finding).map_err(|_| DomainError::internal())?,
+                plaque_id: Some(plaque_id),
+                now,
+            };
+            let Some(case_id) = repo::insert_plaque_case(tx.conn(), case).await? else {
                 // Another process flagged it first; the transaction rolls back unused.
                 report.already_flagged += 1;
                 continue;
-            }
-            let case_id: Option<i64> = supervision_case::Entity::find()
-                .select_only()
-                .column(supervision_case::Column::Id)
-                .filter(supervision_case::Column::Kind.eq(OVERDUE_KIND))
-                .filter(supervision_case::Column::PlaqueId.eq(plaque_id))
-                .into_tuple()
-                .one(tx.conn())
-                .await?;
+            };
             tx.audit(NewAuditEntry {
                 actor_id: None,
                 actor_name: DETECTOR_ACTOR.into(),
                 action: "case.detect".into(),
                 outcome: AuditOutcome::Ok,
                 target_type: "supervision_case".into(),
-                target_id: case_id.map(|i| i.to_string()),
+                target_id: Some(case_id.to_string()),
                 summary: serde_json::json!({
                     "kind": OVERDUE_KIND, "unit": unit.name, "plaque": name, "plaque_id": plaque_id,
                     "demand_id": demand_id, "admission_number": grant.admission_number,

@@ -38,6 +38,45 @@ pub struct CaseDetailOut {
     /// Every report of the same violation the case lists, oldest first (5.3-2; a reopening
     /// report, 5.3-3).
     pub reports: Vec<CaseReportOut>,
+    /// What a detector on data matched, for the cases they opened (issue 14 §2, 4.1-8).
+    pub detection: Option<DetectionOut>,
+}
+
+/// The match a detector on data found: which row matched which, the likeness or the days
+/// that triggered it, and every clause cited.
+#[derive(Serialize, ToSchema)]
+pub struct DetectionOut {
+    /// `certificate_relapse`, `plaque_relapse` or `demand_relapse`.
+    pub kind: String,
+    /// The application, new plaque or new demand found.
+    pub subject_id: i64,
+    pub subject_label: String,
+    /// The day it was received, registered or submitted.
+    pub subject_on: String,
+    /// The discontinued type, removed plaque or revoked demand it matched.
+    pub matched_id: i64,
+    pub matched_label: String,
+    /// The day that one was discontinued, removed or revoked.
+    pub matched_on: String,
+    /// Percent alike, when names or titles were compared.
+    pub similarity: Option<i32>,
+    pub clauses: Vec<String>,
+}
+
+impl From<jianfu_domain::detection::DetectionView> for DetectionOut {
+    fn from(d: jianfu_domain::detection::DetectionView) -> Self {
+        DetectionOut {
+            kind: d.kind,
+            subject_id: d.subject_id,
+            subject_label: d.subject_label,
+            subject_on: d.subject_on,
+            matched_id: d.matched_id,
+            matched_label: d.matched_label,
+            matched_on: d.matched_on,
+            similarity: d.similarity,
+            clauses: d.clauses,
+        }
+    }
 }
 
 /// One report a case lists.
@@ -279,7 +318,9 @@ pub async fn get(
     let r = s.app.rectification(&c).await?;
     let records = s.app.accountability(&c).await?;
     let reports = s.app.case_reports(&c).await?;
+    let detection = s.app.case_detection(&c).await?;
     Ok(Json(CaseDetailOut {
+        detection: detection.map(DetectionOut::from),
         accountability: records.into_iter().map(AccountabilityOut::from).collect(),
         reports: reports.into_iter().map(CaseReportOut::from).collect(),
         notice: r.notice.map(|n| NoticeInfoOut::of(&c, n)),

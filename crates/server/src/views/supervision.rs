@@ -43,6 +43,8 @@ struct CasePage {
     units: Vec<UnitChoice>,
     typed: Typed,
     error: FormError,
+    /// What a detector on data matched (issue 14 §2), for the cases they opened.
+    detection: Option<jianfu_domain::detection::DetectionView>,
 }
 
 impl CasePage {
@@ -79,9 +81,10 @@ async fn case_page(
         let rect = state.app.rectification(&c).await?;
         let records = state.app.accountability(&c).await?;
         let reports = state.app.case_reports(&c).await?;
-        Ok::<_, jianfu_domain::DomainError>((timeline, rect, records, reports))
+        let detection = state.app.case_detection(&c).await?;
+        Ok::<_, jianfu_domain::DomainError>((timeline, rect, records, reports, detection))
     };
-    let (timeline, rect, records, reports) = match loaded.await {
+    let (timeline, rect, records, reports, detection) = match loaded.await {
         Ok(v) => v,
         Err(e) => return PageError(e).into_response(),
     };
@@ -124,6 +127,7 @@ async fn case_page(
             rect,
             typed,
             error,
+            detection,
         },
     )
 }

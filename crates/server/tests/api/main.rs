@@ -59,4 +59,5 @@ async fn suite_runs_on_the_configured_database() {
     }
 }
 mod case_grouping;
+mod detections;
 mod overview;

@@ -29,6 +29,9 @@ pub struct Model {
     pub decision: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The day the type was put on the discontinued list (不再保留, 4.5-12); `None` for a type
+    /// in force.
+    pub discontinued_on: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

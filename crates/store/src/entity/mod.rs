@@ -34,6 +34,7 @@ pub mod demand;
 pub mod demand_target;
 pub mod demand_wording_overrule;
 pub mod department_rating;
+pub mod detection;
 pub mod form_draft;
 pub mod form_return;
 pub mod form_return_reminder;

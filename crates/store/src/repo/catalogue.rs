@@ -138,6 +138,7 @@ pub async fn insert_type<C: ConnectionTrait>(
         decision: Set(t.decision),
         created_at: Set(t.created_at),
         updated_at: Set(t.updated_at),
+        discontinued_on: Set(t.discontinued_on),
         ..Default::default()
     }
     .insert(conn)

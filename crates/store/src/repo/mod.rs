@@ -13,10 +13,11 @@
 //! (`applications`), certificates and seals (`certificates`, `seals`, `pki`), the escalation
 //! job (`escalations`, `jobs`), accountability records and the audit log's reads
 //! (`audit_entries`), the supervision cases' decisions and visibility (`cases`), the
-//! rectification loop with its typed steps (`rectification`) and the monitoring points
-//! (`monitoring`). In part: the demands' public lookup and burden sums, the case list (built in
-//! `demand.rs` with the `cases::visible` condition). The rest of each aggregate's queries still
-//! sit in its domain module (`demand.rs`, `demand_kinds.rs`, …) and move in the next slices.
+//! rectification loop with its typed steps (`rectification`), the monitoring points
+//! (`monitoring`) and the detectors' reads and cases (`detections`). In part: the demands'
+//! public lookup and burden sums, the case list (built in `demand.rs` with the
+//! `cases::visible` condition). The rest of each aggregate's queries still sit in its domain
+//! module (`demand.rs`, `demand_kinds.rs`, …) and move in the next slices.
 
 pub mod accountability;
 pub mod accounts;
@@ -33,6 +34,7 @@ pub mod credential_resets;
 pub mod data_items;
 pub mod demands;
 pub mod department_ratings;
+pub mod detections;
 pub mod escalations;
 pub mod evaluations;
 pub mod form_drafts;
