@@ -30,6 +30,23 @@
     return { labels: d.labels, datasets: [{ label: label, data: d.values, backgroundColor: color }] };
   }
 
+  // One bar per area, one stacked series per bucket (d.series: [{label, values}]).
+  function stacked(d, palette) {
+    return {
+      type: "bar",
+      data: {
+        labels: d.labels,
+        datasets: d.series.map(function (s, i) {
+          return { label: s.label, data: s.values, backgroundColor: palette[i % palette.length] };
+        })
+      },
+      options: options({
+        plugins: { legend: { display: true, position: "bottom" } },
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }
+      })
+    };
+  }
+
   var charts = {
     top_burden: function (d) {
       return {
@@ -71,6 +88,22 @@
         options: options({
           indexAxis: "y",
           scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } }
+        })
+      };
+    },
+    certificates: function (d) {
+      return stacked(d, [colors[4], colors[3], colors[0], colors[1]]);
+    },
+    plaques: function (d) {
+      return stacked(d, [colors[4], colors[1], colors[2]]);
+    },
+    ranking: function (d) {
+      return {
+        type: "bar",
+        data: bars(d, "满意度", colors[5]),
+        options: options({
+          indexAxis: "y",
+          scales: { x: { beginAtZero: true }, y: { ticks: { autoSkip: false } } }
         })
       };
     },

@@ -832,6 +832,24 @@ impl App {
             )
             .await?;
         let year = filter.year(self.today())?;
+        let results = self.ranking_in(&scope, year).await?;
+        let total = results.len() as u64;
+        let items = results
+            .into_iter()
+            .skip(usize::try_from(req.offset()).unwrap_or(usize::MAX))
+            .take(usize::try_from(req.per_page).unwrap_or(usize::MAX))
+            .collect();
+        Ok(req.page(items, total))
+    }
+
+    /// The ranking of the units in `scope` in `year`: every unit rated, placing or reported
+    /// for demands that year, the best rating first with its rank (units rated by fewer than
+    /// [`MIN_RATERS`] communities unranked, last). No authorization: the caller's.
+    pub(crate) async fn ranking_in(
+        &self,
+        scope: &authz::Scope,
+        year: i32,
+    ) -> Result<Vec<UnitResultView>> {
         let (from, to, from_ms, to_ms) = year_bounds(year);
         let mut ids = repo::rated_units(&self.store, year).await?;
         ids.extend(repo::requesters_in(&self.store, &placed(), &from, &to).await?);
@@ -841,7 +859,7 @@ impl App {
         ids.dedup();
         // The rows already read are the nodes: no second read per unit.
         let mut units = Vec::new();
-        for n in repo::units_in(&self.store, &scope, ids).await? {
+        for n in repo::units_in(&self.store, scope, ids).await? {
             let v = NodeView::from_row(n)?;
             if is_unit(v.kind) {
                 units.push(v);
@@ -861,13 +879,7 @@ impl App {
                 r.rank = Some(rank);
             }
         }
-        let total = results.len() as u64;
-        let items = results
-            .into_iter()
-            .skip(usize::try_from(req.offset()).unwrap_or(usize::MAX))
-            .take(usize::try_from(req.per_page).unwrap_or(usize::MAX))
-            .collect();
-        Ok(req.page(items, total))
+        Ok(results)
     }
 
     /// The district's (and city's) breakdown per community of a year's ratings (5.3-2): for

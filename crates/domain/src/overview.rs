@@ -7,15 +7,19 @@
 
 use chrono::{Datelike, NaiveDate};
 use jianfu_store::repo::demands::{self as demand_repo, BurdenBy};
-use jianfu_store::repo::overview::{self as repo, CasesBy, DemandEvent};
+use jianfu_store::repo::overview::{
+    self as repo, ApplicationStates, AreaCount, CasesBy, DemandEvent,
+};
 use jianfu_store::repo::tree as tree_repo;
 use serde::Serialize;
 
-use crate::authz::{self, Action};
+use crate::authz::{self, Action, Scope};
+use crate::certificate::ApplicationStatus;
 use crate::clock::{cst_date, day_start_ms};
 use crate::demand::{CaseStatus, DemandStatus};
 use crate::division::NodeKind;
 use crate::error::{DomainError, ErrorKind, Result};
+use crate::plaque::PlaqueStatus;
 use crate::tree::NodeView;
 use crate::{App, Ctx};
 
@@ -35,6 +39,26 @@ pub const CLAUSES_BURDEN: &[&str] = &["4.2-1", "4.2-4"];
 pub const CLAUSES_DEMANDS: &[&str] = &["4.2-4", "4.2-5"];
 pub const CLAUSES_CASES: &[&str] = &["5.3-2", "5.3-3"];
 pub const CLAUSES_RECTIFICATION: &[&str] = &["5.3-3"];
+pub const CLAUSES_CERTIFICATES: &[&str] = &["4.5-6", "4.5-9"];
+pub const CLAUSES_PLAQUES: &[&str] = &["4.1-2", "4.1-4", "4.4-2", "5.3-2"];
+pub const CLAUSES_RANKING: &[&str] = &["5.3-2"];
+/// How many units the department ranking chart names.
+pub const TOP_RANKED: usize = 20;
+
+/// The certificate time-limit buckets, in the order shown, with their labels.
+pub const CERTIFICATE_BUCKETS: [(&str, &str); 4] = [
+    ("on_time", "按时限出具"),
+    ("late", "超时限出具"),
+    ("pending", "办理中（未超时限）"),
+    ("overdue", "超时限未出具"),
+];
+
+/// The plaque compliance buckets, in the order shown, with their labels.
+pub const PLAQUE_BUCKETS: [(&str, &str); 3] = [
+    ("compliant", "合规悬挂"),
+    ("non_compliant", "不合规（待清理或整改）"),
+    ("removed", "已清理"),
+];
 
 /// One bar or slice: a stable key, its label and its count.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -65,6 +89,81 @@ pub struct MonthRow {
     pub revoked: i64,
 }
 
+/// One area (a district of the city, a street of a district) of a chart split by area: its
+/// counts in the order of the chart's buckets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AreaRow {
+    pub area_id: i64,
+    pub area: String,
+    pub counts: Vec<i64>,
+}
+
+/// A chart of buckets counted per area: the buckets' totals and one row per area.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AreaChart {
+    pub totals: Vec<Bar>,
+    pub rows: Vec<AreaRow>,
+}
+
+impl AreaChart {
+    /// The chart of `buckets` from the database's counts (areas in the order they come).
+    pub fn from_counts(buckets: &[(&str, &str)], counts: &[AreaCount]) -> Self {
+        let mut rows: Vec<AreaRow> = Vec::new();
+        for c in counts {
+            let Some(i) = buckets.iter().position(|(k, _)| *k == c.key) else {
+                continue;
+            };
+            let row = match rows.iter_mut().position(|r| r.area_id == c.area_id) {
+                Some(at) => &mut rows[at],
+                None => {
+                    rows.push(AreaRow {
+                        area_id: c.area_id,
+                        area: c.area_name.clone(),
+                        counts: vec![0; buckets.len()],
+                    });
+                    let last = rows.len() - 1;
+                    &mut rows[last]
+                }
+            };
+            row.counts[i] += c.n;
+        }
+        let totals = buckets
+            .iter()
+            .enumerate()
+            .map(|(i, (key, label))| Bar {
+                key: (*key).to_string(),
+                label: (*label).to_string(),
+                n: rows.iter().map(|r| r.counts[i]).sum(),
+            })
+            .collect();
+        Self { totals, rows }
+    }
+}
+
+/// One unit in the department ranking from the communities' ratings (5.3-2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RankedUnit {
+    pub rank: u64,
+    pub unit_id: i64,
+    pub name: String,
+    pub kind_zh: &'static str,
+    /// Communities that rated it.
+    pub raters: u64,
+    /// Hundredths of a point.
+    pub rating: u32,
+    /// The rating as shown (`86.50`).
+    pub rating_text: String,
+}
+
+/// The department ranking of the most recent rating year with results (this year, else last
+/// year); `year` is `None` and `units` empty when neither has a unit rated by enough
+/// communities.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RankingChart {
+    pub year: Option<i32>,
+    pub units: Vec<RankedUnit>,
+}
+
 /// A place one may pick in the overview's filter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Choice {
@@ -91,6 +190,11 @@ pub struct Overview {
     pub cases_by_status: Vec<Bar>,
     pub cases_by_unit: Vec<Bar>,
     pub rectification: Vec<Bar>,
+    /// Certificate applications with a time limit, per area of the scope.
+    pub certificates: AreaChart,
+    /// Plaques per street of the scope.
+    pub plaques: AreaChart,
+    pub ranking: RankingChart,
 }
 
 /// Which of the four rectification buckets a notice falls in, on `today`: answered by its due
@@ -358,6 +462,33 @@ impl App {
             })
             .collect();
 
+        // 5. Certificates issued within their time limit, per area of the scope.
+        let counts = repo::certificate_timeliness(
+            &self.store,
+            scope.id,
+            ApplicationStates {
+                issued: ApplicationStatus::Issued.as_str(),
+                submitted: ApplicationStatus::Submitted.as_str(),
+            },
+            &as_of,
+        )
+        .await?;
+        let certificates = AreaChart::from_counts(&CERTIFICATE_BUCKETS, &counts);
+
+        // 6. Plaques per street.
+        let street_kinds = [NodeKind::Street.as_str(), NodeKind::Town.as_str()];
+        let counts = repo::plaques_per_street(
+            &self.store,
+            &path,
+            &street_kinds,
+            PlaqueStatus::Removed.as_str(),
+        )
+        .await?;
+        let plaques = AreaChart::from_counts(&PLAQUE_BUCKETS, &counts);
+
+        // 7. The department ranking of the latest year with results.
+        let ranking = self.overview_ranking(&path, today.year()).await?;
+
         Ok(Overview {
             scope,
             as_of,
@@ -371,6 +502,45 @@ impl App {
             cases_by_status,
             cases_by_unit,
             rectification,
+            certificates,
+            plaques,
+            ranking,
+        })
+    }
+
+    /// The units of the subtree `path` ranked by the communities' ratings of `year`, or of the
+    /// year before when `year` has no unit rated by enough communities yet.
+    async fn overview_ranking(&self, path: &str, year: i32) -> Result<RankingChart> {
+        let scope = Scope::subtree(path);
+        for y in [year, year - 1] {
+            let units: Vec<RankedUnit> = self
+                .ranking_in(&scope, y)
+                .await?
+                .into_iter()
+                .filter_map(|r| {
+                    let rating = r.rating?;
+                    Some(RankedUnit {
+                        rank: r.rank?,
+                        unit_id: r.unit_id,
+                        rating_text: r.rating_text(),
+                        name: r.unit_name,
+                        kind_zh: r.unit_kind_zh,
+                        raters: r.raters,
+                        rating,
+                    })
+                })
+                .take(TOP_RANKED)
+                .collect();
+            if !units.is_empty() {
+                return Ok(RankingChart {
+                    year: Some(y),
+                    units,
+                });
+            }
+        }
+        Ok(RankingChart {
+            year: None,
+            units: Vec::new(),
         })
     }
 
@@ -426,6 +596,35 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_area_chart_keeps_every_bucket_and_sums_the_totals() {
+        let c = |id: i64, name: &str, key: &str, n: i64| AreaCount {
+            area_id: id,
+            area_name: name.into(),
+            key: key.into(),
+            n,
+        };
+        let chart = AreaChart::from_counts(
+            &PLAQUE_BUCKETS,
+            &[
+                c(2, "甲街道", "compliant", 3),
+                c(2, "甲街道", "removed", 1),
+                c(5, "乙街道", "non_compliant", 2),
+                c(5, "乙街道", "unknown", 9),
+            ],
+        );
+        assert_eq!(chart.rows.len(), 2);
+        assert_eq!(chart.rows[0].counts, vec![3, 0, 1]);
+        assert_eq!(chart.rows[1].area, "乙街道");
+        assert_eq!(chart.rows[1].counts, vec![0, 2, 0]);
+        let totals: Vec<i64> = chart.totals.iter().map(|b| b.n).collect();
+        assert_eq!(totals, vec![3, 2, 1]);
+        assert_eq!(chart.totals[1].key, "non_compliant");
+        let empty = AreaChart::from_counts(&CERTIFICATE_BUCKETS, &[]);
+        assert!(empty.rows.is_empty());
+        assert_eq!(empty.totals.len(), 4);
+    }
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

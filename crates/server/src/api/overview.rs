@@ -4,7 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use jianfu_domain::overview::{
-    Bar, CLAUSES_BURDEN, CLAUSES_CASES, CLAUSES_DEMANDS, CLAUSES_OVERVIEW, CLAUSES_RECTIFICATION,
+    AreaChart, Bar, CLAUSES_BURDEN, CLAUSES_CASES, CLAUSES_CERTIFICATES, CLAUSES_DEMANDS,
+    CLAUSES_OVERVIEW, CLAUSES_PLAQUES, CLAUSES_RANKING, CLAUSES_RECTIFICATION,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -58,6 +59,45 @@ pub struct OverviewClausesOut {
     pub demands: Vec<String>,
     pub cases: Vec<String>,
     pub rectification: Vec<String>,
+    pub certificates: Vec<String>,
+    pub plaques: Vec<String>,
+    pub ranking: Vec<String>,
+}
+
+/// One area (a district of the city, a street of a district) of a chart split by area.
+#[derive(Serialize, ToSchema)]
+pub struct OverviewAreaOut {
+    pub area_id: i64,
+    pub area: String,
+    /// The counts in the order of the chart's `totals`.
+    pub counts: Vec<i64>,
+}
+
+/// A chart counted per area: the buckets with their totals, and one row per area.
+#[derive(Serialize, ToSchema)]
+pub struct OverviewAreaChartOut {
+    pub totals: Vec<OverviewBarOut>,
+    pub rows: Vec<OverviewAreaOut>,
+}
+
+/// A unit ranked by the communities' ratings.
+#[derive(Serialize, ToSchema)]
+pub struct OverviewRankedOut {
+    pub rank: u64,
+    pub unit_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub raters: u64,
+    /// Hundredths of a point.
+    pub rating: u32,
+}
+
+/// The department ranking of the latest rating year with results (this year, else last
+/// year); `year` null and `units` empty when there is none.
+#[derive(Serialize, ToSchema)]
+pub struct OverviewRankingOut {
+    pub year: Option<i32>,
+    pub units: Vec<OverviewRankedOut>,
 }
 
 /// The overview of a level: the figures of every chart.
@@ -82,6 +122,12 @@ pub struct OverviewOut {
     pub cases_by_unit: Vec<OverviewBarOut>,
     /// Rectification notices: `on_time`, `late`, `pending`, `overdue`.
     pub rectification: Vec<OverviewBarOut>,
+    /// Certificate applications with a time limit per area: `on_time`, `late`, `pending`,
+    /// `overdue`.
+    pub certificates: OverviewAreaChartOut,
+    /// Plaques per street: `compliant`, `non_compliant`, `removed`.
+    pub plaques: OverviewAreaChartOut,
+    pub ranking: OverviewRankingOut,
     pub clauses: OverviewClausesOut,
 }
 
@@ -100,6 +146,21 @@ fn bars(v: Vec<Bar>) -> Vec<OverviewBarOut> {
             n: b.n,
         })
         .collect()
+}
+
+fn areas(c: AreaChart) -> OverviewAreaChartOut {
+    OverviewAreaChartOut {
+        totals: bars(c.totals),
+        rows: c
+            .rows
+            .into_iter()
+            .map(|r| OverviewAreaOut {
+                area_id: r.area_id,
+                area: r.area,
+                counts: r.counts,
+            })
+            .collect(),
+    }
 }
 
 fn texts(c: &[&str]) -> Vec<String> {
@@ -153,12 +214,33 @@ pub async fn overview(
         cases_by_status: bars(o.cases_by_status),
         cases_by_unit: bars(o.cases_by_unit),
         rectification: bars(o.rectification),
+        certificates: areas(o.certificates),
+        plaques: areas(o.plaques),
+        ranking: OverviewRankingOut {
+            year: o.ranking.year,
+            units: o
+                .ranking
+                .units
+                .into_iter()
+                .map(|u| OverviewRankedOut {
+                    rank: u.rank,
+                    unit_id: u.unit_id,
+                    name: u.name,
+                    kind: u.kind_zh.to_string(),
+                    raters: u.raters,
+                    rating: u.rating,
+                })
+                .collect(),
+        },
         clauses: OverviewClausesOut {
             overview: texts(CLAUSES_OVERVIEW),
             burden: texts(CLAUSES_BURDEN),
             demands: texts(CLAUSES_DEMANDS),
             cases: texts(CLAUSES_CASES),
             rectification: texts(CLAUSES_RECTIFICATION),
+            certificates: texts(CLAUSES_CERTIFICATES),
+            plaques: texts(CLAUSES_PLAQUES),
+            ranking: texts(CLAUSES_RANKING),
         },
     }))
 }

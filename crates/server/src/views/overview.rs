@@ -8,8 +8,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jianfu_domain::overview::{
-    Bar, BurdenBar, CLAUSES_BURDEN, CLAUSES_CASES, CLAUSES_DEMANDS, CLAUSES_OVERVIEW,
-    CLAUSES_RECTIFICATION, MonthRow, Overview,
+    AreaChart, AreaRow, Bar, BurdenBar, CERTIFICATE_BUCKETS, CLAUSES_BURDEN, CLAUSES_CASES,
+    CLAUSES_CERTIFICATES, CLAUSES_DEMANDS, CLAUSES_OVERVIEW, CLAUSES_PLAQUES, CLAUSES_RANKING,
+    CLAUSES_RECTIFICATION, MonthRow, Overview, PLAQUE_BUCKETS, RankedUnit,
 };
 use serde::Deserialize;
 
@@ -40,6 +41,9 @@ struct OverviewPage {
     clauses_demands: String,
     clauses_cases: String,
     clauses_rectification: String,
+    clauses_certificates: String,
+    clauses_plaques: String,
+    clauses_ranking: String,
 }
 
 impl OverviewPage {
@@ -47,6 +51,17 @@ impl OverviewPage {
     fn selected(&self, id: impl std::borrow::Borrow<i64>) -> bool {
         self.o.district == Some(*id.borrow())
     }
+}
+
+/// A chart split by area as Chart.js stacks it: the areas, and one series per bucket.
+fn areas(c: &AreaChart) -> serde_json::Value {
+    serde_json::json!({
+        "labels": c.rows.iter().map(|r| r.area.as_str()).collect::<Vec<_>>(),
+        "series": c.totals.iter().enumerate().map(|(i, b)| serde_json::json!({
+            "label": b.label,
+            "values": c.rows.iter().map(|r| r.counts.get(i).copied().unwrap_or(0)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// The figures the charts draw, exactly those of the tables.
@@ -72,6 +87,12 @@ fn chart_data(o: &Overview) -> String {
         "cases_by_status": bars(&o.cases_by_status),
         "cases_by_unit": bars(&o.cases_by_unit),
         "rectification": bars(&o.rectification),
+        "certificates": areas(&o.certificates),
+        "plaques": areas(&o.plaques),
+        "ranking": {
+            "labels": o.ranking.units.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(),
+            "values": o.ranking.units.iter().map(|u| f64::from(u.rating) / 100.0).collect::<Vec<_>>(),
+        },
     });
     // Inside a script element nothing may close it: escape the characters HTML reads.
     json.to_string()
@@ -103,6 +124,9 @@ pub async fn overview(
             clauses_demands: join(CLAUSES_DEMANDS),
             clauses_cases: join(CLAUSES_CASES),
             clauses_rectification: join(CLAUSES_RECTIFICATION),
+            clauses_certificates: join(CLAUSES_CERTIFICATES),
+            clauses_plaques: join(CLAUSES_PLAQUES),
+            clauses_ranking: join(CLAUSES_RANKING),
         },
     )
 }
@@ -122,7 +146,10 @@ pub async fn overview_export(
         + o.months.len()
         + o.cases_by_status.len()
         + o.cases_by_unit.len()
-        + o.rectification.len();
+        + o.rectification.len()
+        + o.certificates.rows.len()
+        + o.plaques.rows.len()
+        + o.ranking.units.len();
     let filter = serde_json::json!({ "scope": o.scope.name, "district": o.district });
     if let Err(e) = state
         .app
@@ -145,6 +172,16 @@ fn bar_columns(key: &'static str) -> [Column<Bar>; 2] {
         Column::wide(key, 28.0, |b| Cell::Text(&b.label)),
         Column::new("数量", |b| Cell::Number(b.n as f64)),
     ]
+}
+
+/// The count of the `I`-th bucket of an area's row.
+fn nth<const I: usize>(r: &AreaRow) -> Cell<'_> {
+    Cell::Number(r.counts.get(I).copied().unwrap_or(0) as f64)
+}
+
+/// The area's name, first column of a chart split by area.
+fn area(r: &AreaRow) -> Cell<'_> {
+    Cell::Text(&r.area)
 }
 
 /// One sheet per chart, each headed by the place, the day and the clauses.
@@ -206,6 +243,46 @@ fn workbook(o: &Overview) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         &head("整改按期与逾期", CLAUSES_RECTIFICATION),
         &bar_columns("整改情况"),
         &o.rectification,
+    )?
+    .sheet(
+        "证明时限",
+        &head("证明事项按时限出具（按区域）", CLAUSES_CERTIFICATES),
+        &[
+            Column::wide("区域", 20.0, area),
+            Column::new(CERTIFICATE_BUCKETS[0].1, nth::<0>),
+            Column::new(CERTIFICATE_BUCKETS[1].1, nth::<1>),
+            Column::new(CERTIFICATE_BUCKETS[2].1, nth::<2>),
+            Column::new(CERTIFICATE_BUCKETS[3].1, nth::<3>),
+        ],
+        &o.certificates.rows,
+    )?
+    .sheet(
+        "挂牌合规",
+        &head("各街道(乡镇)挂牌合规情况", CLAUSES_PLAQUES),
+        &[
+            Column::wide("街道(乡镇)", 20.0, area),
+            Column::new(PLAQUE_BUCKETS[0].1, nth::<0>),
+            Column::new(PLAQUE_BUCKETS[1].1, nth::<1>),
+            Column::new(PLAQUE_BUCKETS[2].1, nth::<2>),
+        ],
+        &o.plaques.rows,
+    )?;
+    let ranked: [Column<RankedUnit>; 5] = [
+        Column::new("名次", |u| Cell::Number(u.rank as f64)),
+        Column::wide("单位", 24.0, |u| Cell::Text(&u.name)),
+        Column::new("类别", |u| Cell::Text(u.kind_zh)),
+        Column::new("评议社区数", |u| Cell::Number(u.raters as f64)),
+        Column::new("满意度", |u| Cell::Text(&u.rating_text)),
+    ];
+    let what = match o.ranking.year {
+        Some(y) => format!("{y} 年度部门评议排名"),
+        None => String::from("部门评议排名（尚无评议结果）"),
+    };
+    x.sheet(
+        "部门评议",
+        &head(&what, CLAUSES_RANKING),
+        &ranked,
+        &o.ranking.units,
     )?;
     x.finish()
 }

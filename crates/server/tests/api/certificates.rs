@@ -56,7 +56,7 @@ async fn certificate_state(t: &TestApp) -> [i64; 5] {
 }
 
 /// An application for the demo resident.
-fn application(type_code: &str) -> Value {
+pub(crate) fn application(type_code: &str) -> Value {
     json!({
         "type_code": type_code,
         "applicant_name": "示例居民张三",
@@ -67,7 +67,7 @@ fn application(type_code: &str) -> Value {
 }
 
 /// Applies through the API and expects the application to be stored (201).
-async fn apply(b: &Browser, body: &Value) -> Value {
+pub(crate) async fn apply(b: &Browser, body: &Value) -> Value {
     let (s, a) = post(b, "/api/v1/certificates", body).await;
     assert_eq!(s, StatusCode::CREATED, "{a}");
     a
@@ -82,7 +82,7 @@ async fn issue(b: &Browser, id: i64) -> Response {
 }
 
 /// Issues and expects success; returns the application with its certificate.
-async fn issue_ok(b: &Browser, id: i64) -> Value {
+pub(crate) async fn issue_ok(b: &Browser, id: i64) -> Value {
     let r = issue(b, id).await;
     let s = r.status();
     let v: Value = r.json().await.unwrap();
@@ -112,7 +112,7 @@ async fn issue_refused(t: &TestApp, b: &Browser, id: i64, code: &str, clause: &s
 }
 
 /// Records a processing step through the page's form; expects the redirect back.
-async fn record(b: &Browser, id: i64, step: &str, fields: &[(&str, &str)]) {
+pub(crate) async fn record(b: &Browser, id: i64, step: &str, fields: &[(&str, &str)]) {
     let r = b
         .post_form(&format!("/certificates/{id}/record/{step}"), fields)
         .await;

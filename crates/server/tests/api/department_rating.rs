@@ -17,7 +17,7 @@ const RATER_PASSWORD: &str = "Shou#ce2026x";
 
 /// Two more communities of 铁东区 rate the department through the API, as their own new
 /// workers: 示例光明社区 with a comment, 示例新华社区 without.
-async fn two_raters(t: &TestApp, unit: i64) {
+pub(crate) async fn two_raters(t: &TestApp, unit: i64) {
     for (username, community, code, given, comment) in [
         (
             "rater_guangming",
@@ -86,7 +86,7 @@ fn codes(p: &Value) -> Vec<String> {
         .collect()
 }
 
-fn body(community: i64, unit: i64, ratings: [&str; 5], comment: &str) -> Value {
+pub(crate) fn body(community: i64, unit: i64, ratings: [&str; 5], comment: &str) -> Value {
     let qs = ["demands", "forms", "materials", "feedback", "overall"];
     json!({
         "community_id": community,

@@ -273,7 +273,10 @@ async fn the_overview_exports_one_sheet_per_chart() {
             "按月事项",
             "问题线索状态",
             "责任单位",
-            "整改按期"
+            "整改按期",
+            "证明时限",
+            "挂牌合规",
+            "部门评议"
         ]
     );
     let rows = |book: &mut calamine::Xlsx<_>, name: &str| -> Vec<Vec<String>> {
@@ -301,5 +304,39 @@ async fn the_overview_exports_one_sheet_per_chart() {
     let top = rows(&mut book, "负担前20");
     assert_eq!(top.len() - 2, o["top_burden"].as_array().unwrap().len());
     assert_eq!(top[2][0], o["top_burden"][0]["name"].as_str().unwrap());
+    // The charts by area: one row per street with the API's counts; the ranking's empty state.
+    let plaques = rows(&mut book, "挂牌合规");
+    assert!(plaques[0][0].contains("4.1-4"), "{plaques:?}");
+    assert_eq!(
+        plaques[1],
+        ["街道(乡镇)", "合规悬挂", "不合规（待清理或整改）", "已清理"]
+    );
+    let api: Vec<Vec<String>> = o["plaques"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            std::iter::once(r["area"].as_str().unwrap().to_owned())
+                .chain(
+                    r["counts"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(ToString::to_string),
+                )
+                .collect()
+        })
+        .collect();
+    assert!(!api.is_empty());
+    assert_eq!(plaques[2..].to_vec(), api);
+    let certs = rows(&mut book, "证明时限");
+    assert_eq!(certs[1][0], "区域");
+    assert_eq!(
+        certs.len() - 2,
+        o["certificates"]["rows"].as_array().unwrap().len()
+    );
+    let ranking = rows(&mut book, "部门评议");
+    assert!(ranking[0][0].contains("尚无评议结果"), "{ranking:?}");
+    assert_eq!(ranking.len(), 2, "{ranking:?}");
     assert_eq!(t.audit_count("overview.export").await, 1);
 }

@@ -392,3 +392,406 @@ async fn only_those_who_oversee_a_level_see_it_and_bad_filters_change_nothing() 
     .await;
     assert!(denied >= 1);
 }
+
+/// Rows of a raw query, each column read as text (NULL as empty) — the test's own reading of
+/// the tables, independent of `repo::overview`.
+async fn rows(t: &TestApp, sql: &str, columns: &[&str]) -> Vec<Vec<String>> {
+    let db = t.app.store.db();
+    use jianfu_store::orm::{ConnectionTrait, Statement};
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            columns
+                .iter()
+                .map(|c| {
+                    r.try_get::<Option<String>>("", c)
+                        .or_else(|_| {
+                            r.try_get::<Option<i64>>("", c)
+                                .map(|v| v.map(|n| n.to_string()))
+                        })
+                        .or_else(|_| {
+                            r.try_get::<Option<bool>>("", c)
+                                .map(|v| v.map(|b| (b as i64).to_string()))
+                        })
+                        .unwrap()
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The counts of the area `area` in the chart `chart` (zeros when the area has no row).
+fn area_row(o: &Value, chart: &str, area: i64) -> Vec<i64> {
+    let width = o[chart]["totals"].as_array().unwrap().len();
+    o[chart]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["area_id"] == area)
+        .map_or(vec![0; width], |r| {
+            r["counts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_i64().unwrap())
+                .collect()
+        })
+}
+
+/// Every area row of a chart as (area id, counts).
+fn area_rows(o: &Value, chart: &str) -> Vec<(i64, Vec<i64>)> {
+    let mut v: Vec<(i64, Vec<i64>)> = o[chart]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["area_id"].as_i64().unwrap(),
+                r["counts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|n| n.as_i64().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The certificate chart counted by hand: each application with a time limit read one by one,
+/// its bucket decided here (`on_time`, `late`, `pending`, `overdue`), per child of `scope`.
+async fn certificates_by_hand(t: &TestApp, scope: i64) -> Vec<(i64, Vec<i64>)> {
+    let areas = rows(
+        t,
+        &format!("SELECT id, path FROM node WHERE parent_id = {scope}"),
+        &["id", "path"],
+    )
+    .await;
+    let apps = rows(
+        t,
+        "SELECT a.status AS status, a.due_on AS due_on, c.path AS path, \
+         (SELECT MIN(ce.issued_at) FROM certificate ce WHERE ce.application_id = a.id) AS first \
+         FROM certificate_application a JOIN node c ON c.id = a.community_node_id \
+         WHERE a.due_on IS NOT NULL",
+        &["status", "due_on", "path", "first"],
+    )
+    .await;
+    let today = t.today().to_string();
+    let mut out: Vec<(i64, Vec<i64>)> = Vec::new();
+    for a in &apps {
+        let Some(area) = areas.iter().find(|x| a[2].starts_with(&x[1])) else {
+            continue;
+        };
+        let i = match a[0].as_str() {
+            "issued" => {
+                let ms: i64 = a[3].parse().unwrap();
+                let day = chrono::DateTime::from_timestamp_millis(ms + 8 * 3_600_000)
+                    .unwrap()
+                    .date_naive()
+                    .to_string();
+                if day <= a[1] { 0 } else { 1 }
+            }
+            "submitted" if a[1] < today => 3,
+            "submitted" => 2,
+            _ => continue,
+        };
+        let id: i64 = area[0].parse().unwrap();
+        match out.iter_mut().find(|(x, _)| *x == id) {
+            Some((_, c)) => c[i] += 1,
+            None => {
+                let mut c = vec![0; 4];
+                c[i] += 1;
+                out.push((id, c));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The plaque chart counted by hand: each plaque read one by one and put in the street or town
+/// above it (`compliant`, `non_compliant`, `removed`), for the streets under `path`.
+async fn plaques_by_hand(t: &TestApp, path: &str) -> Vec<(i64, Vec<i64>)> {
+    let streets = rows(
+        t,
+        &format!(
+            "SELECT id, path FROM node WHERE kind IN ('street', 'town') AND path LIKE '{path}%'"
+        ),
+        &["id", "path"],
+    )
+    .await;
+    let plaques = rows(
+        t,
+        "SELECT p.status AS status, p.compliant AS compliant, u.path AS path \
+         FROM plaque p JOIN node u ON u.id = p.unit_node_id",
+        &["status", "compliant", "path"],
+    )
+    .await;
+    let mut out: Vec<(i64, Vec<i64>)> = Vec::new();
+    for p in &plaques {
+        let Some(s) = streets.iter().find(|s| p[2].starts_with(&s[1])) else {
+            continue;
+        };
+        let i = if p[0] == "removed" {
+            2
+        } else if p[1] == "1" {
+            0
+        } else {
+            1
+        };
+        let id: i64 = s[0].parse().unwrap();
+        match out.iter_mut().find(|(x, _)| *x == id) {
+            Some((_, c)) => c[i] += 1,
+            None => {
+                let mut c = vec![0; 3];
+                c[i] += 1;
+                out.push((id, c));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn certificate_time_limits_are_counted_per_area_and_move_with_the_applications() {
+    use crate::certificates::{application, apply, issue_ok, record};
+    let t = spawn_app().await;
+    let tiedong = t.node_id("铁东区").await;
+    let anshan = t.node_id("鞍山市").await;
+    let street: i64 = rows(
+        &t,
+        "SELECT parent_id FROM node WHERE name = '示例和平社区'",
+        &["parent_id"],
+    )
+    .await[0][0]
+        .parse()
+        .unwrap();
+    let sup = t.login("district_supervisor").await;
+    let before = overview(&sup, "").await;
+    assert_eq!(before["clauses"]["certificates"], json!(["4.5-6", "4.5-9"]));
+    let keys: Vec<&str> = before["certificates"]["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["on_time", "late", "pending", "overdue"]);
+    // The district's areas are its streets; the figures are the hand count's.
+    assert_eq!(
+        area_rows(&before, "certificates"),
+        certificates_by_hand(&t, tiedong).await
+    );
+    assert!(
+        area_row(&before, "certificates", street)[0] >= 1,
+        "the demo's issued one"
+    );
+
+    // A new application with a time limit: pending in 和平社区's street.
+    let resident = t.login("resident").await;
+    let a = apply(&resident, &application("hardship")).await;
+    let id = a["id"].as_i64().unwrap();
+    let due = chrono::NaiveDate::parse_from_str(a["due_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let applied = overview(&sup, "").await;
+    let mut expected = area_row(&before, "certificates", street);
+    expected[2] += 1;
+    assert_eq!(area_row(&applied, "certificates", street), expected);
+
+    // Past its due day: overdue (and every pending one of the demo with it).
+    t.advance_clock_ms(((due - t.today()).num_days() + 1) * 86_400_000);
+    let sup = t.login("district_supervisor").await;
+    let late = overview(&sup, "").await;
+    assert_eq!(
+        area_rows(&late, "certificates"),
+        certificates_by_hand(&t, tiedong).await
+    );
+    let row = area_row(&late, "certificates", street);
+    let was = area_row(&applied, "certificates", street);
+    // The new one (and any of the demo's due by then) moved from pending to overdue.
+    assert!(row[3] > was[3] && row[2] < was[2], "{was:?} → {row:?}");
+    assert_eq!(row[2] + row[3], was[2] + was[3]);
+
+    // Issued late with the delay recorded: late, no longer overdue.
+    let worker = t.login("worker").await;
+    record(
+        &worker,
+        id,
+        "investigation",
+        &[("note", "入户调查：家庭人均收入低于当地标准")],
+    )
+    .await;
+    record(
+        &worker,
+        id,
+        "delay",
+        &[("note", "申请人外出，补充材料延后")],
+    )
+    .await;
+    issue_ok(&worker, id).await;
+    let issued = overview(&sup, "").await;
+    let mut expected = row.clone();
+    expected[1] += 1;
+    expected[3] -= 1;
+    assert_eq!(area_row(&issued, "certificates", street), expected);
+
+    // The city sees one row per district; 铁东区's sums the district's streets.
+    let city = t.login("supervisor").await;
+    let whole = overview(&city, "").await;
+    assert_eq!(
+        area_rows(&whole, "certificates"),
+        certificates_by_hand(&t, anshan).await
+    );
+    let district_totals: Vec<i64> = issued["certificates"]["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["n"].as_i64().unwrap())
+        .collect();
+    assert_eq!(area_row(&whole, "certificates", tiedong), district_totals);
+    // The page shows the table with its clause.
+    let (_, html) = sup.get_text("/overview").await;
+    assert!(html.contains("id=\"certificates\"") && html.contains("4.5-9"));
+    assert!(html.contains("超时限出具"));
+}
+
+#[tokio::test]
+async fn plaques_are_counted_per_street_of_the_scope_only() {
+    let t = spawn_app().await;
+    let tiedong = t.node_id("铁东区").await;
+    let tiexi = t.node_id("铁西区").await;
+    let heping = t.node_id("示例和平社区").await;
+    let street: i64 = rows(
+        &t,
+        &format!("SELECT parent_id FROM node WHERE id = {heping}"),
+        &["parent_id"],
+    )
+    .await[0][0]
+        .parse()
+        .unwrap();
+    let path = path_of(&t, "铁东区").await;
+    let sup = t.login("district_supervisor").await;
+    let before = overview(&sup, "").await;
+    assert_eq!(
+        area_rows(&before, "plaques"),
+        plaques_by_hand(&t, &path).await
+    );
+    assert!(
+        !area_rows(&before, "plaques").is_empty(),
+        "the demo registers plaques"
+    );
+    // Only 铁东区's streets.
+    for (id, _) in area_rows(&before, "plaques") {
+        let p = rows(
+            &t,
+            &format!("SELECT path FROM node WHERE id = {id}"),
+            &["path"],
+        )
+        .await;
+        assert!(p[0][0].starts_with(&path), "{id} outside 铁东区");
+    }
+
+    // An outdoor comprehensive station registered in 和平社区: one more non-compliant there.
+    let worker = t.login("worker").await;
+    let r = crate::plaques::add_outdoor_station(&worker, heping).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let after = overview(&sup, "").await;
+    let mut expected = area_row(&before, "plaques", street);
+    expected[1] += 1;
+    assert_eq!(area_row(&after, "plaques", street), expected);
+    assert_eq!(
+        after["plaques"]["totals"][1]["n"],
+        before["plaques"]["totals"][1]["n"].as_i64().unwrap() + 1
+    );
+
+    // The city picking 铁西区 sees none of 铁东区's streets.
+    let city = t.login("supervisor").await;
+    let west = overview(&city, &format!("?district={tiexi}")).await;
+    let west_path = path_of(&t, "铁西区").await;
+    assert_eq!(
+        area_rows(&west, "plaques"),
+        plaques_by_hand(&t, &west_path).await
+    );
+    assert_eq!(area_row(&west, "plaques", street), vec![0, 0, 0]);
+    let picked = overview(&city, &format!("?district={tiedong}")).await;
+    assert_eq!(picked["plaques"], after["plaques"]);
+    let (_, html) = sup.get_text("/overview").await;
+    assert!(html.contains("id=\"plaques\"") && html.contains("不合规（待清理或整改）"));
+}
+
+#[tokio::test]
+async fn the_department_ranking_shows_once_a_year_has_results() {
+    use crate::department_rating::{body, two_raters};
+    let t = spawn_app().await;
+    let sup = t.login("district_supervisor").await;
+    let empty = overview(&sup, "").await;
+    assert_eq!(empty["ranking"], json!({ "year": null, "units": [] }));
+    let (_, html) = sup.get_text("/overview").await;
+    assert!(html.contains("id=\"ranking-empty\""), "a real empty state");
+    assert!(!html.contains("id=\"ranking\""));
+
+    // Three communities rate the department: it is ranked this year.
+    let unit = t.node_id("铁东区卫生健康局").await;
+    let heping = t.node_id("示例和平社区").await;
+    let worker = t.login("worker").await;
+    let (s, p) = worker
+        .post_api(
+            "/api/v1/department-ratings",
+            &body(heping, unit, ["satisfied"; 5], ""),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    two_raters(&t, unit).await;
+    let ranked = overview(&sup, "").await;
+    let year = t.today().format("%Y").to_string().parse::<i64>().unwrap();
+    assert_eq!(ranked["ranking"]["year"], year);
+    let first = &ranked["ranking"]["units"][0];
+    assert_eq!(
+        (&first["unit_id"], &first["rank"], &first["raters"]),
+        (&json!(unit), &json!(1), &json!(3))
+    );
+    // The same rating as the ranking page's.
+    let (s, list) = sup.get_api("/api/v1/department-ratings").await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let row = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit_id"] == unit)
+        .unwrap();
+    assert_eq!(first["rating"], row["rating"]);
+    let (_, html) = sup.get_text("/overview").await;
+    assert!(html.contains("id=\"ranking\"") && html.contains("铁东区卫生健康局"));
+    assert!(html.contains(&format!("{year} 年度部门评议排名")));
+
+    // 铁西区's overview does not rank 铁东区's department; the city's does.
+    let city = t.login("supervisor").await;
+    let tiexi = t.node_id("铁西区").await;
+    let west = overview(&city, &format!("?district={tiexi}")).await;
+    assert!(
+        !west["ranking"]["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["unit_id"] == unit)
+    );
+    let whole = overview(&city, "").await;
+    assert!(
+        whole["ranking"]["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["unit_id"] == unit)
+    );
+
+    // Next year, before anyone rates: last year's ranking is shown, with its year.
+    let next = chrono::NaiveDate::from_ymd_opt(year as i32 + 1, 2, 15).unwrap();
+    t.advance_clock_ms((next - t.today()).num_days() * 86_400_000);
+    let sup = t.login("district_supervisor").await;
+    let later = overview(&sup, "").await;
+    assert_eq!(later["ranking"]["year"], year);
+}

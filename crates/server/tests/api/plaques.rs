@@ -69,6 +69,21 @@ fn plaque(unit: i64, name: &str, placement: &str) -> Value {
     })
 }
 
+/// Registers an outdoor 综合治理工作站 (not compliant: 4.4-4) on `unit` through the page's form.
+pub(crate) async fn add_outdoor_station(b: &Browser, unit: i64) -> Response {
+    b.post_multipart(
+        &format!("/plaques/units/{unit}"),
+        &[
+            ("name", "综合治理工作站"),
+            ("placement", "outdoor"),
+            ("location", "办公楼东侧墙面"),
+            ("since", "2024-05-01"),
+        ],
+        &[],
+    )
+    .await
+}
+
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
@@ -93,18 +108,7 @@ async fn an_outdoor_comprehensive_station_is_flagged_and_its_removal_task_takes_
     let worker = t.login("worker").await;
     let today = t.today();
     let adds = t.audit_count("plaque.add").await + 1;
-    let r = worker
-        .post_multipart(
-            &format!("/plaques/units/{heping}"),
-            &[
-                ("name", "综合治理工作站"),
-                ("placement", "outdoor"),
-                ("location", "办公楼东侧墙面"),
-                ("since", "2024-05-01"),
-            ],
-            &[],
-        )
-        .await;
+    let r = add_outdoor_station(&worker, heping).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let to = location(&r);
     assert!(to.contains("done=added_noncompliant"), "{to}");

@@ -213,3 +213,128 @@ pub async fn names(store: &Store, ids: &[i64]) -> Result<Vec<(i64, String, Strin
         })
         .collect()
 }
+
+/// A count per area (a district or street of the scope) and key (a bucket).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AreaCount {
+    pub area_id: i64,
+    pub area_name: String,
+    pub key: String,
+    pub n: i64,
+}
+
+/// The stored states a certificate application is counted in by [`certificate_timeliness`].
+#[derive(Clone, Copy, Debug)]
+pub struct ApplicationStates<'a> {
+    /// The state of an application whose certificate was issued.
+    pub issued: &'a str,
+    /// The state of an application still being processed.
+    pub submitted: &'a str,
+}
+
+/// The China Standard Time day (`YYYY-MM-DD`) of a millisecond column, in SQL: the one place
+/// the two databases differ here.
+fn cst_day(backend: sea_orm::DbBackend, column: &str) -> String {
+    match backend {
+        sea_orm::DbBackend::Postgres => format!(
+            "to_char(to_timestamp(({column} + 28800000) / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+        ),
+        _ => format!("date(({column} + 28800000) / 1000, 'unixepoch')"),
+    }
+}
+
+/// The certificate applications with a time limit (`due_on`) about the communities under each
+/// child area of the node `scope_id`, counted per bucket in SQL: `on_time` (issued on or before
+/// its due day, the day of the first certificate in China Standard Time), `late` (issued
+/// after), `overdue` (still processed, past its due day on `today`), `pending` (still within
+/// its time). Refused applications and those without a time limit are not counted.
+pub async fn certificate_timeliness(
+    store: &Store,
+    scope_id: i64,
+    states: ApplicationStates<'_>,
+    today: &str,
+) -> Result<Vec<AreaCount>, StoreError> {
+    let db = store.db();
+    let backend = db.get_database_backend();
+    let issued_day = cst_day(
+        backend,
+        "(SELECT MIN(ce.issued_at) FROM certificate ce WHERE ce.application_id = a.id)",
+    );
+    let sql = format!(
+        "SELECT x.gid AS gid, x.gname AS gname, x.bucket AS bucket, COUNT(*) AS n FROM ( \
+         SELECT g.id AS gid, g.name AS gname, CASE \
+           WHEN a.status = $2 AND {issued_day} <= a.due_on THEN 'on_time' \
+           WHEN a.status = $2 THEN 'late' \
+           WHEN a.due_on < $4 THEN 'overdue' \
+           ELSE 'pending' END AS bucket \
+         FROM certificate_application a \
+         JOIN node c ON c.id = a.community_node_id \
+         JOIN node g ON g.parent_id = $1 AND c.path LIKE g.path || '%' \
+         WHERE a.due_on IS NOT NULL AND a.status IN ($2, $3)) x \
+         GROUP BY x.gid, x.gname, x.bucket ORDER BY x.gname, x.gid, x.bucket"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                scope_id.into(),
+                states.issued.into(),
+                states.submitted.into(),
+                today.into(),
+            ],
+        ))
+        .await?;
+    area_counts(rows)
+}
+
+/// The plaques of the streets and towns of the subtree `path` (their own and their
+/// communities' and villages'), counted per street in SQL: `compliant` (hanging and found
+/// compliant at its last check), `non_compliant` (hanging, not compliant: to be removed or
+/// corrected) and `removed`.
+pub async fn plaques_per_street(
+    store: &Store,
+    path: &str,
+    street_kinds: &[&str],
+    removed: &str,
+) -> Result<Vec<AreaCount>, StoreError> {
+    let marks: Vec<String> = (0..street_kinds.len())
+        .map(|i| format!("${}", i + 3))
+        .collect();
+    let sql = format!(
+        "SELECT x.gid AS gid, x.gname AS gname, x.bucket AS bucket, COUNT(*) AS n FROM ( \
+         SELECT s.id AS gid, s.name AS gname, CASE \
+           WHEN p.status = $2 THEN 'removed' \
+           WHEN p.compliant THEN 'compliant' \
+           ELSE 'non_compliant' END AS bucket \
+         FROM plaque p JOIN node u ON u.id = p.unit_node_id \
+         JOIN node s ON u.path LIKE s.path || '%' \
+         WHERE s.path LIKE $1 AND s.kind IN ({})) x \
+         GROUP BY x.gid, x.gname, x.bucket ORDER BY x.gname, x.gid, x.bucket",
+        marks.join(", ")
+    );
+    let mut values: Vec<Value> = vec![format!("{path}%").into(), removed.into()];
+    values.extend(street_kinds.iter().map(|k| Value::from(*k)));
+    let db = store.db();
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await?;
+    area_counts(rows)
+}
+
+fn area_counts(rows: Vec<sea_orm::QueryResult>) -> Result<Vec<AreaCount>, StoreError> {
+    rows.into_iter()
+        .map(|r| {
+            Ok(AreaCount {
+                area_id: r.try_get("", "gid")?,
+                area_name: r.try_get("", "gname")?,
+                key: r.try_get("", "bucket")?,
+                n: r.try_get("", "n")?,
+            })
+        })
+        .collect()
+}
