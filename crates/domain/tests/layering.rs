@@ -126,6 +126,7 @@ fn moved_modules_build_no_query() {
         "comprehensive/codes.rs",
         "comprehensive.rs",
         "comprehensive/appeal.rs",
+        "data_sharing.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

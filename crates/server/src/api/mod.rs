@@ -10,6 +10,7 @@ pub mod demands;
 pub mod department_rating;
 pub mod dictionary;
 pub mod evaluations;
+pub mod data_sharing;
 pub mod form_returns;
 pub mod import;
 pub mod monitoring;
@@ -228,6 +229,8 @@ impl Modify for Contract {
         evaluations::visit_check,
         department_rating::communities,
         form_returns::template, form_returns::upload,
+        data_sharing::read, data_sharing::list, data_sharing::create, data_sharing::approve,
+        data_sharing::refuse,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

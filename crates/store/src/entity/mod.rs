@@ -29,6 +29,7 @@ pub mod comprehensive_score;
 pub mod counter;
 pub mod credential_reset;
 pub mod data_item;
+pub mod data_request;
 pub mod data_item_version;
 pub mod demand;
 pub mod demand_target;
