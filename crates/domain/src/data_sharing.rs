@@ -238,10 +238,13 @@ impl App {
         problems.finish()?;
         let mut basis: HashMap<String, String> = HashMap::new();
         for item in &items {
-            let class = SharingClass::parse(&item.sharing_class).ok_or_else(DomainError::internal)?;
+            let class =
+                SharingClass::parse(&item.sharing_class).ok_or_else(DomainError::internal)?;
             let own = item.source_node_id.is_some_and(|s| own_units.contains(&s));
-            let of_item: Vec<&DataRequestRow> =
-                requests.iter().filter(|r| r.item_code == item.code).collect();
+            let of_item: Vec<&DataRequestRow> = requests
+                .iter()
+                .filter(|r| r.item_code == item.code)
+                .collect();
             let approved = of_item
                 .iter()
                 .find(|r| r.state == RequestState::Approved.as_str());
@@ -255,7 +258,10 @@ impl App {
                 if own {
                     "本部门为该数据项的权威来源".to_owned()
                 } else if let Some(r) = approved {
-                    format!("有条件共享：共享申请第 {} 号已获同意（用途：{}）", r.id, r.purpose)
+                    format!(
+                        "有条件共享：共享申请第 {} 号已获同意（用途：{}）",
+                        r.id, r.purpose
+                    )
                 } else {
                     "无条件共享".to_owned()
                 },
@@ -349,7 +355,10 @@ impl App {
         if item.source_node_id.is_some_and(|s| own_units.contains(&s)) {
             return Err(DomainError::conflict(
                 "data_request_not_needed",
-                format!("本部门是“{}”的权威来源，无需申请即可读取（4.8-3）", item.name),
+                format!(
+                    "本部门是“{}”的权威来源，无需申请即可读取（4.8-3）",
+                    item.name
+                ),
             ));
         }
         match class {
@@ -437,7 +446,9 @@ impl App {
             self.record_denial(ctx, Action::DecideDataRequest, Some(row.owner_node_id))
                 .await;
             return Err(ctx.principal.blocked().unwrap_or_else(|| {
-                DomainError::forbidden("只有该数据项的权威来源部门或持有数据的社区(村)能审批此共享申请")
+                DomainError::forbidden(
+                    "只有该数据项的权威来源部门或持有数据的社区(村)能审批此共享申请",
+                )
             }));
         }
         let note = text::visible(note).to_owned();
@@ -528,10 +539,12 @@ impl App {
         let requesters = authz::own_units(&ctx.principal, Action::ReadSharedData);
         let owners = authz::own_units(&ctx.principal, Action::DecideDataRequest);
         if requesters.is_empty() && owners.is_empty() {
-            self.record_denial(ctx, Action::DecideDataRequest, None).await;
-            return Err(ctx.principal.blocked().unwrap_or_else(|| {
-                DomainError::forbidden("您的角色不能查看共享申请")
-            }));
+            self.record_denial(ctx, Action::DecideDataRequest, None)
+                .await;
+            return Err(ctx
+                .principal
+                .blocked()
+                .unwrap_or_else(|| DomainError::forbidden("您的角色不能查看共享申请")));
         }
         let (total, rows) = data_requests::list(
             self.store.db(),
@@ -605,8 +618,7 @@ impl App {
                     decided_at: r.decided_at.map(crate::clock::fmt_ms),
                     decision_note: r.decision_note,
                     created_at: crate::clock::fmt_ms(r.created_at),
-                    can_decide: state == RequestState::Pending
-                        && owners.contains(&r.owner_node_id),
+                    can_decide: state == RequestState::Pending && owners.contains(&r.owner_node_id),
                 })
             })
             .collect()

@@ -4,7 +4,9 @@
 
 use axum::Json;
 use axum::extract::State;
-use jianfu_domain::data_sharing::{DataRequestForm, DataRequestView, SharedDataView, SharedValueView};
+use jianfu_domain::data_sharing::{
+    DataRequestForm, DataRequestView, SharedDataView, SharedValueView,
+};
 use jianfu_domain::page::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -209,7 +211,9 @@ pub async fn create(
         item_code: b.item_code,
         purpose: b.purpose,
     };
-    Ok(Json(s.app.create_data_request(&user.ctx(), &f).await?.into()))
+    Ok(Json(
+        s.app.create_data_request(&user.ctx(), &f).await?.into(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -61,11 +61,8 @@ pub async fn read(
     if !q.community_id.trim().is_empty() || !q.items.trim().is_empty() {
         match q.community_id.trim().parse::<i64>() {
             Ok(id) => {
-                let codes: Vec<String> = q
-                    .items
-                    .split([',', '，', ' '])
-                    .map(str::to_owned)
-                    .collect();
+                let codes: Vec<String> =
+                    q.items.split([',', '，', ' ']).map(str::to_owned).collect();
                 match state.app.read_shared_data(&ctx, id, &codes).await {
                     Ok(v) => result = Some(v),
                     Err(e)
@@ -181,7 +178,13 @@ pub struct DecisionForm {
     pub note: String,
 }
 
-async fn decide(state: AppState, user: CurrentUser, id: i64, approve: bool, note: &str) -> Response {
+async fn decide(
+    state: AppState,
+    user: CurrentUser,
+    id: i64,
+    approve: bool,
+    note: &str,
+) -> Response {
     match state
         .app
         .decide_data_request(&user.ctx(), id, approve, note)
@@ -194,7 +197,13 @@ async fn decide(state: AppState, user: CurrentUser, id: i64, approve: bool, note
         })
         .into_response(),
         Err(e) if is_form_error(&e) => {
-            requests_page(&state, &user, &ListQuery::default(), Shown::refused(&e, None)).await
+            requests_page(
+                &state,
+                &user,
+                &ListQuery::default(),
+                Shown::refused(&e, None),
+            )
+            .await
         }
         Err(e) => PageError(e).into_response(),
     }

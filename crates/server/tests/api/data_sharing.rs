@@ -96,7 +96,10 @@ async fn unconditional_items_are_read_with_source_and_date() {
         .get_text(&format!("/data?community_id={heping}&items=HJ_RKS"))
         .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("3210") && html.contains("2026-11-30"), "{html}");
+    assert!(
+        html.contains("3210") && html.contains("2026-11-30"),
+        "{html}"
+    );
     assert!(html.contains("4.8-3"));
 }
 
@@ -113,7 +116,10 @@ async fn a_not_shared_item_is_never_read_and_the_refusal_cites_its_reason() {
         assert_eq!(s, StatusCode::FORBIDDEN, "{who}: {v}");
         assert_eq!(v["code"], "data_not_shared");
         let detail = v["detail"].as_str().unwrap();
-        assert!(detail.contains("个人信息保护法") && detail.contains("4.8-3"), "{detail}");
+        assert!(
+            detail.contains("个人信息保护法") && detail.contains("4.8-3"),
+            "{detail}"
+        );
         // Nothing read came back.
         assert!(!v.to_string().contains("张三"));
         // The page refuses the same, with the reason.
@@ -225,7 +231,12 @@ async fn a_conditional_item_needs_an_approved_request() {
     let (s, v) = d.get_api(&read).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["values"][0]["value"], "12");
-    assert!(v["values"][0]["basis"].as_str().unwrap().contains(&id.to_string()));
+    assert!(
+        v["values"][0]["basis"]
+            .as_str()
+            .unwrap()
+            .contains(&id.to_string())
+    );
     // Approved for 铁东区卫生健康局, not for the city's department.
     let c = t.login("city_dept").await;
     let (s, v) = c.get_api(&read).await;
@@ -276,7 +287,11 @@ async fn a_refused_request_stays_refused() {
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(v["code"], "data_request_refused");
     assert_eq!(
-        scalar(&t, &format!("SELECT COUNT(*) FROM data_request WHERE id = {id} AND state = 'refused'")).await,
+        scalar(
+            &t,
+            &format!("SELECT COUNT(*) FROM data_request WHERE id = {id} AND state = 'refused'")
+        )
+        .await,
         1
     );
 }
@@ -313,7 +328,10 @@ async fn only_departments_read_and_only_in_their_jurisdiction() {
             .get_api(&format!("/api/v1/data/{heping}?items=HJ_RKS"))
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
-        assert!(v["detail"].as_str().unwrap().contains("共享数据"), "{who}: {v}");
+        assert!(
+            v["detail"].as_str().unwrap().contains("共享数据"),
+            "{who}: {v}"
+        );
     }
     // The domain's own refusal, for a reader that gets past the gate's coarse check.
     let ctx = t.ctx("head").await;
@@ -373,7 +391,11 @@ async fn a_community_sees_only_the_requests_it_owns() {
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(
-        scalar(&t, &format!("SELECT COUNT(*) FROM data_request WHERE id = {id} AND state = 'pending'")).await,
+        scalar(
+            &t,
+            &format!("SELECT COUNT(*) FROM data_request WHERE id = {id} AND state = 'pending'")
+        )
+        .await,
         1
     );
     // The page form files a request too.

@@ -964,11 +964,26 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("POST", "/data-requests", FORM_DEPARTMENTS, false),
         ("POST", "/data-requests/{id}/approve", DATA_REQUESTS, false),
         ("POST", "/data-requests/{id}/refuse", DATA_REQUESTS, false),
-        ("GET", "/api/v1/data/{community_id}", FORM_DEPARTMENTS, false),
+        (
+            "GET",
+            "/api/v1/data/{community_id}",
+            FORM_DEPARTMENTS,
+            false,
+        ),
         ("GET", "/api/v1/data-requests", DATA_REQUESTS, false),
         ("POST", "/api/v1/data-requests", FORM_DEPARTMENTS, false),
-        ("POST", "/api/v1/data-requests/{id}/approve", DATA_REQUESTS, false),
-        ("POST", "/api/v1/data-requests/{id}/refuse", DATA_REQUESTS, false),
+        (
+            "POST",
+            "/api/v1/data-requests/{id}/approve",
+            DATA_REQUESTS,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/data-requests/{id}/refuse",
+            DATA_REQUESTS,
+            false,
+        ),
     ]
 }
 
