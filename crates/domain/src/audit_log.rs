@@ -188,6 +188,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
         "department_rating_communities.export",
         "导出各社区(村)评议情况",
     ),
+    ("data.read", "读取共享数据"),
+    ("data_request.create", "提交共享申请"),
+    ("data_request.approve", "同意共享申请"),
+    ("data_request.refuse", "拒绝共享申请"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

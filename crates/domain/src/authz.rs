@@ -300,10 +300,18 @@ pub enum Action {
     /// Issue one's own community's one-time satisfaction codes for residents without an
     /// account (居民群众满意度, 4.3-4; issue 12 §2).
     IssueSatisfactionCodes,
+    /// Read the current values of shared data items of the communities in one's jurisdiction
+    /// as their sharing class lets one, and ask for a 有条件 item (issue 13 §3, 4.8-3): the
+    /// city's and districts' departments.
+    ReadSharedData,
+    /// Approve or refuse a request to read a 有条件 item one's own unit owns (the item's
+    /// authoritative source department, or the community holding the value): the unit of the
+    /// grant itself ([`own_units`]).
+    DecideDataRequest,
 }
 
 impl Action {
-    pub const ALL: [Action; 61] = [
+    pub const ALL: [Action; 63] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -365,6 +373,8 @@ impl Action {
         Self::ViewFormReturns,
         Self::RemindFormReturns,
         Self::IssueSatisfactionCodes,
+        Self::ReadSharedData,
+        Self::DecideDataRequest,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -430,6 +440,8 @@ impl Action {
             Self::ViewFormReturns => "查看本部门报表的填报情况",
             Self::RemindFormReturns => "催报本部门报表",
             Self::IssueSatisfactionCodes => "发放满意度评价码",
+            Self::ReadSharedData => "读取共享数据",
+            Self::DecideDataRequest => "审批共享申请",
         }
     }
 }
@@ -569,6 +581,13 @@ pub fn permits(role: Role, action: Action) -> bool {
         }
         // 4.3-4: the community hands out its residents' one-time satisfaction codes.
         A::IssueSatisfactionCodes => matches!(role, R::CommunityWorker | R::CommunityHead),
+        // 4.8-3 数据一次采集、资源多方共享: departments read what communities already reported;
+        // the owner of a 有条件 item (its source department or the community) decides requests.
+        A::ReadSharedData => matches!(role, R::DistrictDepartment | R::CityDepartment),
+        A::DecideDataRequest => matches!(
+            role,
+            R::DistrictDepartment | R::CityDepartment | R::CommunityWorker | R::CommunityHead
+        ),
     }
 }
 
@@ -866,6 +885,7 @@ mod tests {
                     A::RateDepartment,
                     A::FillFormReturn,
                     A::IssueSatisfactionCodes,
+                    A::DecideDataRequest,
                 ],
             ),
             (
@@ -893,6 +913,7 @@ mod tests {
                     A::RateDepartment,
                     A::FillFormReturn,
                     A::IssueSatisfactionCodes,
+                    A::DecideDataRequest,
                 ],
             ),
             (
@@ -927,6 +948,8 @@ mod tests {
                     A::ViewOwnRating,
                     A::ViewFormReturns,
                     A::RemindFormReturns,
+                    A::ReadSharedData,
+                    A::DecideDataRequest,
                 ],
             ),
             (
@@ -977,6 +1000,8 @@ mod tests {
                     A::ViewOwnRating,
                     A::ViewFormReturns,
                     A::RemindFormReturns,
+                    A::ReadSharedData,
+                    A::DecideDataRequest,
                 ],
             ),
             (

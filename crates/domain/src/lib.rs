@@ -15,6 +15,7 @@ pub mod clock;
 pub mod comprehensive;
 pub mod credential_reset;
 pub mod data_dictionary;
+pub mod data_sharing;
 pub mod demand;
 pub mod demand_kinds;
 pub mod department_rating;

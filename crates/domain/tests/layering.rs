@@ -131,6 +131,7 @@ fn moved_modules_build_no_query() {
         "monitoring.rs",
         "plaque/detector.rs",
         "detection.rs",
+        "data_sharing.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

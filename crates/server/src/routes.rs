@@ -57,6 +57,10 @@ const ADMIT: &[Action] = &[
     Action::ApproveTemporaryPlaque,
 ];
 
+/// The requests to read 有条件 shared data (4.8-3): the departments that file them and the
+/// owners (source department or community) that decide them.
+const DATA_REQUESTS: &[Action] = &[Action::ReadSharedData, Action::DecideDataRequest];
+
 /// Who may open a case: its supervisors, and the unit its rectification notice names (the
 /// use case narrows it to that case).
 const CASE_READERS: &[Action] = &[Action::ViewCases, Action::AnswerNotice];
@@ -2256,6 +2260,66 @@ pub fn route_table() -> Vec<RouteSpec> {
             api::form_returns::upload.layer(DefaultBodyLimit::max(
                 views::form_return::TEMPLATE_BODY_LIMIT,
             )),
+        ),
+        r(
+            get.clone(),
+            "/data",
+            Act(A::ReadSharedData),
+            views::data_sharing::read,
+        ),
+        r(
+            get.clone(),
+            "/data-requests",
+            AnyOf(DATA_REQUESTS),
+            views::data_sharing::requests,
+        ),
+        r(
+            post.clone(),
+            "/data-requests",
+            Act(A::ReadSharedData),
+            views::data_sharing::create_request,
+        ),
+        r(
+            post.clone(),
+            "/data-requests/{id}/approve",
+            Act(A::DecideDataRequest),
+            views::data_sharing::approve,
+        ),
+        r(
+            post.clone(),
+            "/data-requests/{id}/refuse",
+            Act(A::DecideDataRequest),
+            views::data_sharing::refuse,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/data/{community_id}",
+            Act(A::ReadSharedData),
+            api::data_sharing::read,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/data-requests",
+            AnyOf(DATA_REQUESTS),
+            api::data_sharing::list,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/data-requests",
+            Act(A::ReadSharedData),
+            api::data_sharing::create,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/data-requests/{id}/approve",
+            Act(A::DecideDataRequest),
+            api::data_sharing::approve,
+        ),
+        r(
+            post.clone(),
+            "/api/v1/data-requests/{id}/refuse",
+            Act(A::DecideDataRequest),
+            api::data_sharing::refuse,
         ),
     ]
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bulletins;
 pub mod certificates;
 pub mod comprehensive;
+pub mod data_sharing;
 pub mod demands;
 pub mod department_rating;
 pub mod dictionary;
@@ -228,6 +229,8 @@ impl Modify for Contract {
         evaluations::visit_check,
         department_rating::communities,
         form_returns::template, form_returns::upload,
+        data_sharing::read, data_sharing::list, data_sharing::create, data_sharing::approve,
+        data_sharing::refuse,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

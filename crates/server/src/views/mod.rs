@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bulletins;
 pub mod certificates;
 pub mod comprehensive;
+pub mod data_sharing;
 pub mod demand_kinds;
 pub mod demands;
 pub mod department_rating;
@@ -106,6 +107,12 @@ impl Chrome {
                 ),
                 ("/seal-uses", "用印登记", p.may(Action::ViewSealLedger)),
                 ("/dictionary", "数据字典", p.may(Action::ViewDataDictionary)),
+                ("/data", "共享数据", p.may(Action::ReadSharedData)),
+                (
+                    "/data-requests",
+                    "共享申请",
+                    p.may(Action::ReadSharedData) || p.may(Action::DecideDataRequest),
+                ),
                 ("/catalogue", "证明目录", p.may(Action::ManageCatalogue)),
                 ("/seals", "电子印章", p.may(Action::ManageSeals)),
                 ("/admin/holidays", "节假日", p.may(Action::ManageHolidays)),
@@ -263,6 +270,9 @@ fn done_message(code: &str) -> Option<&'static str> {
         }
         "return_correcting" => "已开始更正：修改后重新报送，原版本保留",
         "returns_reminded" => "已向未报送的社区(村)发出催报",
+        "data_request_created" => "已提交共享申请，待权威来源审批",
+        "data_request_approved" => "已同意该共享申请，申请部门可读取该数据项",
+        "data_request_refused" => "已拒绝该共享申请",
         _ => return None,
     })
 }

@@ -14,6 +14,7 @@ mod certificates;
 mod comprehensive;
 mod compression;
 mod contract;
+mod data_sharing;
 mod demand_kinds;
 mod demands;
 mod department_rating;

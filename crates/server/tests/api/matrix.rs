@@ -197,6 +197,8 @@ const COMPREHENSIVE_RUN_GATE: &[&str] = &["supervisor", "district_supervisor"];
 const RESIDENT: &[&str] = &["resident"];
 /// The departments that file report forms and read their returns (issue 13 §3).
 const FORM_DEPARTMENTS: &[&str] = &["city_dept", "district_dept"];
+/// Shared data requests (4.8-3): the departments that file them, the owners that decide.
+const DATA_REQUESTS: &[&str] = &["city_dept", "district_dept", "head", "worker"];
 /// Who sees monitoring points (4.1-8): the supervisors and the community's staff.
 const MONITORING_VIEW: &[&str] = &["supervisor", "district_supervisor", "head", "worker"];
 /// Who sees the overview of a level (issue 14 §4): its supervisors and approvers.
@@ -955,6 +957,31 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             "POST",
             "/api/v1/form-returns/{demand_id}/{community_id}/{period_key}/upload",
             COMMUNITY,
+            false,
+        ),
+        ("GET", "/data", FORM_DEPARTMENTS, false),
+        ("GET", "/data-requests", DATA_REQUESTS, false),
+        ("POST", "/data-requests", FORM_DEPARTMENTS, false),
+        ("POST", "/data-requests/{id}/approve", DATA_REQUESTS, false),
+        ("POST", "/data-requests/{id}/refuse", DATA_REQUESTS, false),
+        (
+            "GET",
+            "/api/v1/data/{community_id}",
+            FORM_DEPARTMENTS,
+            false,
+        ),
+        ("GET", "/api/v1/data-requests", DATA_REQUESTS, false),
+        ("POST", "/api/v1/data-requests", FORM_DEPARTMENTS, false),
+        (
+            "POST",
+            "/api/v1/data-requests/{id}/approve",
+            DATA_REQUESTS,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/data-requests/{id}/refuse",
+            DATA_REQUESTS,
             false,
         ),
     ]

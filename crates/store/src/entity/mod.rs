@@ -30,6 +30,7 @@ pub mod counter;
 pub mod credential_reset;
 pub mod data_item;
 pub mod data_item_version;
+pub mod data_request;
 pub mod demand;
 pub mod demand_target;
 pub mod demand_wording_overrule;

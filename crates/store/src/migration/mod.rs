@@ -29,6 +29,7 @@ mod m20261209_000210_public_report;
 mod m20261209_000310_form_return;
 mod m20261210_000110_satisfaction_code;
 mod m20261210_000310_case_report;
+mod m20261211_000110_data_request;
 mod m20261211_000301_detection;
 
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000310_form_return::Migration),
             Box::new(m20261210_000110_satisfaction_code::Migration),
             Box::new(m20261210_000310_case_report::Migration),
+            Box::new(m20261211_000110_data_request::Migration),
             Box::new(m20261211_000301_detection::Migration),
         ]
     }

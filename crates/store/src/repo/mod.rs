@@ -32,6 +32,7 @@ pub mod comprehensive;
 pub mod counters;
 pub mod credential_resets;
 pub mod data_items;
+pub mod data_requests;
 pub mod demands;
 pub mod department_ratings;
 pub mod detections;
