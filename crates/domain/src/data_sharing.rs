@@ -374,7 +374,7 @@ impl App {
         let held = data_requests::of_reader(
             self.store.db(),
             &[requester],
-            &[item.code.clone()],
+            std::slice::from_ref(&item.code),
             community.id,
         )
         .await?;
@@ -522,11 +522,10 @@ impl App {
         if !requesters.contains(&row.requester_node_id) && !owners.contains(&row.owner_node_id) {
             return Err(DomainError::not_found("共享申请"));
         }
-        Ok(self
-            .request_views(vec![row], &owners)
+        self.request_views(vec![row], &owners)
             .await?
             .pop()
-            .ok_or_else(DomainError::internal)?)
+            .ok_or_else(DomainError::internal)
     }
 
     /// The requests the reader's department filed and those it (or its community) decides, the

@@ -252,14 +252,16 @@ async fn check_issuing_path(app: &App, worker: &Ctx) -> Result<()> {
     let root = jianfu_seal::pki::TrustedRoot::new(app.root_certificate().await?)?;
     let (_, _, pdf) = app.certificate_document(worker, row.id).await?;
     let sig = jianfu_seal::pdf_sign::verify_pdf_signature(&pdf, &root, &[])?;
-    let (_, ofd) = app.certificate_ofd(worker, row.id).await?;
-    let ofd = jianfu_seal::ofd::verify_ofd(&ofd, &root, &[])?;
+    let (_, ofd_bytes) = app.certificate_ofd(worker, row.id).await?;
+    let ofd = jianfu_seal::ofd::verify_ofd(&ofd_bytes, &root, &[])?;
     println!(
-        "issuing path: {} ({}): PDF /Sig {} by {}, OFD with {} signature(s) — verified against the root",
+        "issuing path: {} ({}): PDF ({} B) /Sig {} by {}, OFD ({} B) with {} signature(s) — verified against the root",
         row.serial,
         row.format,
+        thousands(pdf.len() as u64),
         sig.sub_filter,
         sig.signer.common_name,
+        thousands(ofd_bytes.len() as u64),
         ofd.signatures.len()
     );
     Ok(())

@@ -1571,17 +1571,26 @@ impl App {
         // afresh, at once).
         let is_ses = super::pki::CertificateFormat::stored(&cert.format)
             == super::pki::CertificateFormat::Ses;
-        let files = if is_ses {
-            jianfu_store::repo::certificates::signed_files(&self.store, cert_id).await?
-        } else {
+        // The stored files are recognised by their marks (length, key id and nonce, GCM tag)
+        // without reading them; files not under a data key are read and digested whole.
+        let mut files = None;
+        let files_digest = if !is_ses {
             None
+        } else if let Some(marked) = marks_digest(&cert.files) {
+            Some(marked)
+        } else {
+            files = jianfu_store::repo::certificates::signed_files(&self.store, cert_id).await?;
+            files
+                .as_ref()
+                .map(|(pdf, ofd)| stored_files_digest(pdf, ofd.as_deref()))
         };
-        let files_digest = files
-            .as_ref()
-            .map(|(pdf, ofd)| stored_files_digest(pdf, ofd.as_deref()));
         let checked = match self.verified_documents.get(&cert_id) {
             Some(d) if d.text == cert.document && d.files_digest == files_digest => d,
             _ => {
+                if is_ses && files.is_none() {
+                    files = jianfu_store::repo::certificates::signed_files(&self.store, cert_id)
+                        .await?;
+                }
                 let plain =
                     self.open_certificate_document(application_id, &serial, &cert.document)?;
                 let doc: SealedCertificate =
@@ -1712,6 +1721,32 @@ fn stored_files_digest(pdf: &[u8], ofd: Option<&[u8]>) -> [u8; 32] {
         None => h.update([0]),
     }
     h.finalize().into()
+}
+
+/// SM3 over the marks of the stored PDF and OFD (see
+/// [`jianfu_store::repo::certificates::FilesMark`]), when both are under a data key; `None`
+/// when one is stored in plain (an older installation's row), which must be read whole.
+fn marks_digest(marks: &jianfu_store::repo::certificates::FilesMark) -> Option<[u8; 32]> {
+    use sm3::Digest as _;
+    let encrypted =
+        |m: &(i64, Vec<u8>, Vec<u8>)| m.1.starts_with(jianfu_store::personal::BINARY_PREFIX);
+    let pdf = marks.pdf.as_ref().filter(|m| encrypted(m))?;
+    let mut h = sm3::Sm3::new();
+    h.update(b"marks");
+    for m in [Some(pdf), marks.ofd.as_ref()] {
+        match m {
+            Some(m) if encrypted(m) => {
+                h.update([1]);
+                h.update(m.0.to_be_bytes());
+                h.update((m.1.len() as u64).to_be_bytes());
+                h.update(&m.1);
+                h.update(&m.2);
+            }
+            Some(_) => return None,
+            None => h.update([0]),
+        }
+    }
+    Some(h.finalize().into())
 }
 
 /// What the revocation list says of a document's signers.

@@ -218,7 +218,7 @@ pub async fn create(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DecisionIn {
+pub struct DataRequestDecisionIn {
     /// The reason (required to refuse).
     #[serde(default)]
     pub note: String,
@@ -227,13 +227,13 @@ pub struct DecisionIn {
 /// The owner approves a pending request (once). Decided already: 409 `data_request_decided`;
 /// not the owner: 403.
 #[utoipa::path(post, path = "/api/v1/data-requests/{id}/approve", params(("id" = i64, Path)),
-    request_body = DecisionIn,
+    request_body = DataRequestDecisionIn,
     responses((status = 200, body = DataRequestOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn approve(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Body(b): Body<DecisionIn>,
+    Body(b): Body<DataRequestDecisionIn>,
 ) -> Result<Json<DataRequestOut>, ApiError> {
     Ok(Json(
         s.app
@@ -246,13 +246,13 @@ pub async fn approve(
 /// The owner refuses a pending request with a reason. No reason: 422
 /// `data_request_note_invalid`; decided already: 409 `data_request_decided`.
 #[utoipa::path(post, path = "/api/v1/data-requests/{id}/refuse", params(("id" = i64, Path)),
-    request_body = DecisionIn,
+    request_body = DataRequestDecisionIn,
     responses((status = 200, body = DataRequestOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn refuse(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Body(b): Body<DecisionIn>,
+    Body(b): Body<DataRequestDecisionIn>,
 ) -> Result<Json<DataRequestOut>, ApiError> {
     Ok(Json(
         s.app

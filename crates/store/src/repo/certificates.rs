@@ -21,58 +21,118 @@ pub struct VerifyRow {
     pub revoke_reason: Option<String>,
     /// `json-v1` or `ses-v4`.
     pub format: String,
+    /// What identifies the stored PDF and OFD bytes without reading them (see [`FilesMark`]).
+    pub files: FilesMark,
+}
+
+/// The bytes a stored file is recognised by without reading it whole: its length, its first
+/// [`HEAD`] bytes and its last [`TAIL`] bytes. For a file under a data key (`jf1\0`, the key id,
+/// the random nonce, …, the GCM tag) these change with every re-encryption and every edit that
+/// still decrypts (an edit must re-encrypt: any other change fails the tag). A file not under a
+/// data key (an older installation's plaintext) is recognised only by its whole bytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FilesMark {
+    pub pdf: Option<(i64, Vec<u8>, Vec<u8>)>,
+    pub ofd: Option<(i64, Vec<u8>, Vec<u8>)>,
+}
+
+/// How many leading bytes [`FilesMark`] keeps: the 4-byte marker, the 4-byte key id and the
+/// 12-byte nonce.
+pub const HEAD: i64 = 20;
+/// How many trailing bytes [`FilesMark`] keeps: the 16-byte GCM tag.
+pub const TAIL: i64 = 16;
+
+type MarkParts = (Option<i64>, Option<Vec<u8>>, Option<Vec<u8>>);
+
+fn get<T: sea_orm::TryGetable>(r: &sea_orm::QueryResult, i: usize) -> Result<T, sea_orm::DbErr> {
+    r.try_get_by_index(i)
+}
+
+fn mark((len, head, tail): MarkParts) -> Option<(i64, Vec<u8>, Vec<u8>)> {
+    Some((len?, head?, tail?))
 }
 
 /// The certificate with this serial, for verification; on a SQLite file inline on this
-/// thread's read-only connection (a public read at any rate, like the lookup).
+/// thread's read-only connection (a public read at any rate, like the lookup). The PDF and
+/// OFD are not read: only their [`FilesMark`].
 pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>, StoreError> {
-    type Tuple = (i64, i64, String, String, String, Option<String>, String);
+    type Head = (i64, i64, String, String, String, Option<String>, String);
+    type Tuple = (Head, MarkParts, MarkParts);
+    const SQLITE: &str = "SELECT id, application_id, check_code, document, status, revoke_reason, format, \
+         length(pdf), substr(pdf, 1, 20), substr(pdf, -16), \
+         length(ofd), substr(ofd, 1, 20), substr(ofd, -16) \
+         FROM certificate WHERE serial = ?1";
+    const POSTGRES: &str = "SELECT id, application_id, check_code, document, status, revoke_reason, format, \
+         octet_length(pdf)::bigint, substring(pdf from 1 for 20), substring(pdf from greatest(octet_length(pdf) - 15, 1)), \
+         octet_length(ofd)::bigint, substring(ofd from 1 for 20), substring(ofd from greatest(octet_length(ofd) - 15, 1)) \
+         FROM certificate WHERE serial = $1";
     let found: Option<Tuple> = if let Some(reads) = store.sqlite_reads() {
         use rusqlite::OptionalExtension;
         reads.query(|c| {
-            c.prepare_cached(
-                "SELECT id, application_id, check_code, document, status, revoke_reason, format \
-                 FROM certificate WHERE serial = ?1",
-            )?
-            .query_row([serial], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })
-            .optional()
+            c.prepare_cached(SQLITE)?
+                .query_row([serial], |r| {
+                    Ok((
+                        (
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                            r.get(6)?,
+                        ),
+                        (r.get(7)?, r.get(8)?, r.get(9)?),
+                        (r.get(10)?, r.get(11)?, r.get(12)?),
+                    ))
+                })
+                .optional()
         })?
     } else {
-        certificate::Entity::find()
-            .select_only()
-            .columns([
-                certificate::Column::Id,
-                certificate::Column::ApplicationId,
-                certificate::Column::CheckCode,
-                certificate::Column::Document,
-                certificate::Column::Status,
-                certificate::Column::RevokeReason,
-                certificate::Column::Format,
-            ])
-            .filter(certificate::Column::Serial.eq(serial))
-            .into_tuple::<Tuple>()
-            .one(store.db())
-            .await?
+        let db = store.db();
+        let backend = db.get_database_backend();
+        let sql = match backend {
+            sea_orm::DbBackend::Postgres => POSTGRES,
+            _ => SQLITE,
+        };
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                backend,
+                sql,
+                [serial.into()],
+            ))
+            .await?;
+        match row {
+            None => None,
+            Some(r) => Some((
+                (
+                    get(&r, 0)?,
+                    get(&r, 1)?,
+                    get(&r, 2)?,
+                    get(&r, 3)?,
+                    get(&r, 4)?,
+                    get(&r, 5)?,
+                    get(&r, 6)?,
+                ),
+                (get(&r, 7)?, get(&r, 8)?, get(&r, 9)?),
+                (get(&r, 10)?, get(&r, 11)?, get(&r, 12)?),
+            )),
+        }
     };
     Ok(found.map(
-        |(id, application_id, check_code, document, status, revoke_reason, format)| VerifyRow {
-            id,
-            application_id,
-            check_code,
-            document,
-            status,
-            revoke_reason,
-            format,
+        |((id, application_id, check_code, document, status, revoke_reason, format), pdf, ofd)| {
+            VerifyRow {
+                id,
+                application_id,
+                check_code,
+                document,
+                status,
+                revoke_reason,
+                format,
+                files: FilesMark {
+                    pdf: mark(pdf),
+                    ofd: mark(ofd),
+                },
+            }
         },
     ))
 }
