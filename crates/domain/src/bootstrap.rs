@@ -2,11 +2,8 @@
 //! (there is no default password outside `--demo`), and the demo data set. These paths act as
 //! the machine operator — who already holds the database — and are audited as such.
 
-use jianfu_store::entity::{catalogue_entry, certificate_type, node};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-};
+use jianfu_store::entity::node;
+use jianfu_store::repo::{catalogue, tree};
 use jianfu_store::{AuditOutcome, NewAuditEntry, WriteTx};
 
 use crate::App;
@@ -316,7 +313,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 15] = [
 impl App {
     /// Whether the tree has a root yet.
     pub async fn is_initialized(&self) -> Result<bool> {
-        Ok(node::Entity::find().count(self.store.db()).await? > 0)
+        Ok(tree::any(self.store.db()).await?)
     }
 
     async fn insert_node(
@@ -338,30 +335,19 @@ impl App {
             None => None,
         };
         let now = self.now_ms();
-        let row = node::ActiveModel {
-            kind: Set(s.kind.as_str().to_owned()),
-            subtype: Set(s.subtype.clone()),
-            name: Set(s.name.clone()),
-            division_code: Set(code),
-            parent_id: Set(parent.map(|p| p.id)),
-            path: Set(String::new()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
-        .await?;
-        let path = format!(
-            "{}{}/",
-            parent.map(|p| p.path.as_str()).unwrap_or("/"),
-            row.id
-        );
-        node::Entity::update_many()
-            .col_expr(node::Column::Path, Expr::value(path.clone()))
-            .filter(node::Column::Id.eq(row.id))
-            .exec(tx.conn())
-            .await?;
-        Ok(node::Model { path, ..row })
+        Ok(tree::insert(
+            tx.conn(),
+            &tree::NewNode {
+                kind: s.kind.as_str(),
+                subtype: s.subtype.as_deref(),
+                name: &s.name,
+                division_code: code.as_deref(),
+                parent_id: parent.map(|p| p.id),
+                parent_path: parent.map(|p| p.path.as_str()).unwrap_or("/"),
+                now,
+            },
+        )
+        .await?)
     }
 
     /// Creates the city root. Fails if the tree already has one.
@@ -434,9 +420,7 @@ impl App {
         let hash = self.hasher.hash(DEMO_PASSWORD)?;
         for (username, display, role, node_name) in DEMO_ACCOUNTS {
             progress(&format!("创建演示账号 {username}（{}）", role.label_zh()));
-            let n = node::Entity::find()
-                .filter(node::Column::Name.eq(node_name))
-                .one(self.store.db())
+            let n = tree::by_name(self.store.db(), node_name)
                 .await?
                 .ok_or_else(|| DomainError::not_found(node_name))?;
             self.insert_account(username, display, &n, &hash, false, &[role])
@@ -807,14 +791,8 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         let n = crate::certificate::load_catalogue(tx.conn(), city.id, now, true).await?;
-        let types = certificate_type::Entity::find()
-            .filter(certificate_type::Column::Listing.eq("retained"))
-            .all(tx.conn())
-            .await?;
-        let districts = node::Entity::find()
-            .filter(node::Column::Kind.eq(NodeKind::District.as_str()))
-            .all(tx.conn())
-            .await?;
+        let types = catalogue::types_listed(tx.conn(), "retained").await?;
+        let districts = tree::of_kind(tx.conn(), NodeKind::District.as_str()).await?;
         for d in &districts {
             for t in &types {
                 // 铁东区 does not adopt the volunteer-service certificate: its communities
@@ -822,13 +800,7 @@ impl App {
                 if d.name == "铁东区" && t.code == "volunteer_service" {
                     continue;
                 }
-                catalogue_entry::ActiveModel {
-                    district_node_id: Set(d.id),
-                    type_id: Set(t.id),
-                    created_at: Set(now),
-                }
-                .insert(tx.conn())
-                .await?;
+                catalogue::adopt(tx.conn(), d.id, t.id, now).await?;
             }
         }
         tx.audit(operator_entry(
@@ -1232,9 +1204,7 @@ impl App {
         Ok(())
     }
     async fn find_node_by_name(&self, name: &str) -> Result<crate::tree::NodeView> {
-        let n = node::Entity::find()
-            .filter(node::Column::Name.eq(name))
-            .one(self.store.db())
+        let n = tree::by_name(self.store.db(), name)
             .await?
             .ok_or_else(|| DomainError::not_found(name))?;
         crate::tree::NodeView::from_row(n)
@@ -1305,9 +1275,7 @@ impl App {
         let dept = self.demo_ctx("district_dept").await?;
         let approver = self.demo_ctx("district_approver").await?;
         let supervisor = self.demo_ctx("district_supervisor").await?;
-        let requester = node::Entity::find()
-            .filter(node::Column::Name.eq("铁东区卫生健康局"))
-            .one(self.store.db())
+        let requester = tree::by_name(self.store.db(), "铁东区卫生健康局")
             .await?
             .ok_or_else(|| DomainError::not_found("铁东区卫生健康局"))?;
         let year = crate::clock::cst_date(self.now_ms())
@@ -1418,15 +1386,8 @@ impl App {
         let username = check_username(username)?;
         check_password_strength(password, &username)?;
         let n = match node_code_or_id.parse::<i64>() {
-            Ok(id) if node_code_or_id.len() != 12 => {
-                node::Entity::find_by_id(id).one(self.store.db()).await?
-            }
-            _ => {
-                node::Entity::find()
-                    .filter(node::Column::DivisionCode.eq(node_code_or_id))
-                    .one(self.store.db())
-                    .await?
-            }
+            Ok(id) if node_code_or_id.len() != 12 => tree::by_id(self.store.db(), id).await?,
+            _ => tree::by_division_code(self.store.db(), node_code_or_id).await?,
         }
         .ok_or_else(|| {
             DomainError::field(

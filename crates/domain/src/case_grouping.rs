@@ -123,7 +123,7 @@ impl App {
         let on = clock::rules_date(clock::cst_date(r.now).ok_or_else(DomainError::internal)?)?;
         let candidates = case_reports::candidates(
             tx.conn(),
-            "unadmitted_demand",
+            crate::demand::UNADMITTED_KIND,
             CaseStatus::Dismissed.as_str(),
             r.community,
             r.now - LOOKBACK_DAYS * DAY_MS,

@@ -15,17 +15,9 @@ use crate::text;
 use std::collections::HashMap;
 
 use jianfu_rules::{Decision, Outcome};
-use jianfu_store::entity::{
-    account, demand, demand_target, demand_wording_overrule, node, rectification_notice,
-    supervision_case,
-};
-use jianfu_store::orm::prelude::Expr;
-use jianfu_store::orm::sea_query::{ExprTrait, Query};
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
-};
-use jianfu_store::repo::demands::BurdenBy;
+use jianfu_store::entity::{demand, node, supervision_case};
+use jianfu_store::repo::demands::{self as repo, BurdenBy};
+use jianfu_store::repo::{cases, tree};
 use serde::{Deserialize, Serialize};
 
 use crate::admission::AdmissionNumber;
@@ -465,11 +457,47 @@ struct Draft {
     targets: Vec<i64>,
 }
 
+impl Draft {
+    /// What the draft writes into its row.
+    fn content(&self) -> Result<repo::Content> {
+        Ok(repo::Content {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            details: serde_json::to_string(&self.details).map_err(|_| DomainError::internal())?,
+            legal_basis_kind: self.legal_basis.as_ref().map(|l| l.0.clone()),
+            legal_basis_title: self.legal_basis.as_ref().map(|l| l.1.clone()),
+            legal_basis_article: self.legal_basis.as_ref().map(|l| l.2.clone()),
+            funding_fen: self.funding.as_ref().map(|f| f.0),
+            funding_source: self.funding.as_ref().map(|f| f.1.clone()),
+            minutes_per_occurrence: self.minutes,
+            occurrences_per_year: self.occurrences,
+            period_start: self.period_start.to_string(),
+            period_end: self.period_end.to_string(),
+        })
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ReasonView {
     pub clause: String,
     pub code: String,
     pub message: String,
+}
+
+impl ReasonView {
+    /// A rule's reason as pages and stored findings show it.
+    pub fn of(r: &jianfu_rules::Reason) -> Self {
+        Self {
+            clause: r.clause.as_str().to_owned(),
+            code: r.code.to_owned(),
+            message: r.message.to_string(),
+        }
+    }
+
+    /// The reason as a case stores its finding (JSON).
+    pub(crate) fn to_json(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|_| DomainError::internal())
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -499,15 +527,7 @@ impl DecisionView {
             }
             .to_owned(),
             clauses: d.clauses.iter().map(|c| c.as_str().to_owned()).collect(),
-            reasons: d
-                .reasons
-                .iter()
-                .map(|r| ReasonView {
-                    clause: r.clause.as_str().to_owned(),
-                    code: r.code.to_owned(),
-                    message: r.message.to_string(),
-                })
-                .collect(),
+            reasons: d.reasons.iter().map(ReasonView::of).collect(),
             registration: None,
         }
     }
@@ -596,6 +616,39 @@ impl DemandView {
         match self.funding_fen {
             Some(f) => format!("{}.{:02} 元", f / 100, f % 100),
             None => "—".to_owned(),
+        }
+    }
+}
+
+/// What the public lookup says of an admission number (its validity is a date, so it is worked
+/// out on the day, never stored).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LookupState {
+    Valid,
+    NotYetValid,
+    Expired,
+    Revoked,
+    Unknown,
+}
+
+impl LookupState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::NotYetValid => "not_yet_valid",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+            Self::Unknown => "unknown",
+        }
+    }
+    /// The sentence the lookup page shows.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Valid => "有效：该事项已经准入",
+            Self::NotYetValid => "尚未生效：准入有效期尚未开始",
+            Self::Expired => "已过期：准入有效期已届满",
+            Self::Revoked => "已撤销：该事项已被撤销或终止，社区(村)不再承担",
+            Self::Unknown => "查无此号：该编号未经准入，社区(村)可拒绝承接并举报",
         }
     }
 }
@@ -783,8 +836,8 @@ pub fn parse_yuan(s: &str) -> Result<Option<i64>> {
 
 /// Who sees which demands, from the authorization table ([`authz::visible`],
 /// [`authz::own_units`]). One value answers a single demand ([`DemandVisibility::admits`]) and
-/// becomes the list's SQL ([`DemandVisibility::condition`]), so the list shows exactly the
-/// demands a direct fetch allows.
+/// becomes the list's SQL ([`DemandVisibility::stored`], `repo::demands::Visible`), so the
+/// list shows exactly the demands a direct fetch allows.
 pub(crate) struct DemandVisibility {
     /// The units the caller drafts or requests for: their demands, in any state.
     own: Vec<i64>,
@@ -836,44 +889,20 @@ impl DemandVisibility {
             ) && d.target_paths.iter().any(|t| self.placed.covers(t)))
     }
 
-    /// The same, as a condition on `demand` rows (expired demands are stored as admitted).
-    pub(crate) fn condition(&self) -> Condition {
-        let submitted = || demand::Column::Status.ne(DemandStatus::Draft.as_str());
-        let mut any = Condition::any().add(ExprTrait::eq(Expr::val(1), 0));
-        if !self.own.is_empty() {
-            any = any.add(demand::Column::RequesterNodeId.is_in(self.own.clone()));
+    /// The same, as the repository turns it into SQL (expired demands are stored as admitted).
+    pub(crate) fn stored(self) -> repo::Visible<'static> {
+        repo::Visible {
+            own: self.own,
+            reviewing: self.reviewing,
+            approving_plaques: self.approving_plaques,
+            placed: self.placed,
+            draft: DemandStatus::Draft.as_str(),
+            plaque_kind: DemandKind::TemporaryPlaque.as_str(),
+            placed_states: vec![
+                DemandStatus::Admitted.as_str(),
+                DemandStatus::Revoked.as_str(),
+            ],
         }
-        if !self.reviewing.is_empty() {
-            any = any.add(
-                Condition::all()
-                    .add(self.reviewing.holds(demand::Column::ScopeNodeId))
-                    .add(submitted()),
-            );
-        }
-        if !self.approving_plaques.is_empty() {
-            any = any.add(
-                Condition::all()
-                    .add(self.approving_plaques.holds(demand::Column::ScopeNodeId))
-                    .add(demand::Column::Kind.eq(DemandKind::TemporaryPlaque.as_str()))
-                    .add(submitted()),
-            );
-        }
-        if !self.placed.is_empty() {
-            let placed_here = Query::select()
-                .column(demand_target::Column::DemandId)
-                .from(demand_target::Entity)
-                .cond_where(self.placed.holds(demand_target::Column::CommunityNodeId))
-                .to_owned();
-            any = any.add(
-                Condition::all()
-                    .add(demand::Column::Id.in_subquery(placed_here))
-                    .add(demand::Column::Status.is_in([
-                        DemandStatus::Admitted.as_str(),
-                        DemandStatus::Revoked.as_str(),
-                    ])),
-            );
-        }
-        any
     }
 }
 
@@ -893,6 +922,9 @@ impl TodoProvider for DemandTodos {
         Box::pin(app.demand_todos(ctx, today))
     }
 }
+
+/// The kind of a case that reports a demand made without admission (4.2-5), whoever reports it.
+pub(crate) const UNADMITTED_KIND: &str = "unadmitted_demand";
 
 /// What a case is about, in Chinese, from its stored kind.
 pub(crate) fn case_kind_zh(kind: &str) -> &'static str {
@@ -1171,12 +1203,7 @@ impl App {
                 .collect()
         };
         let picked: Vec<node::Model> = match mode {
-            "scope" => communities(
-                node::Entity::find()
-                    .filter(node::Column::Path.starts_with(&scope.path))
-                    .all(self.store.db())
-                    .await?,
-            ),
+            "scope" => communities(tree::under_path(self.store.db(), &scope.path).await?),
             "streets" | "communities" => {
                 if ids.is_empty() {
                     return Err(DomainError::field(
@@ -1185,10 +1212,7 @@ impl App {
                         "请选择派发对象",
                     ));
                 }
-                let chosen = node::Entity::find()
-                    .filter(node::Column::Id.is_in(ids.to_vec()))
-                    .all(self.store.db())
-                    .await?;
+                let chosen = tree::by_ids(self.store.db(), ids.to_vec()).await?;
                 if chosen.len() != ids.iter().collect::<std::collections::HashSet<_>>().len() {
                     return Err(DomainError::field(
                         "target_ids",
@@ -1237,10 +1261,7 @@ impl App {
                     let mut all = Vec::new();
                     for s in &chosen {
                         all.extend(communities(
-                            node::Entity::find()
-                                .filter(node::Column::Path.starts_with(&s.path))
-                                .all(self.store.db())
-                                .await?,
+                            tree::under_path(self.store.db(), &s.path).await?,
                         ));
                     }
                     all
@@ -1285,44 +1306,34 @@ impl App {
         let d = self.validate_draft(ctx, form).await?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let row = demand::ActiveModel {
-            kind: Set(DemandKind::WorkItem.as_str().to_owned()),
-            title: Set(d.title.clone()),
-            description: Set(d.description.clone()),
-            requester_node_id: Set(d.requester.id),
-            requester_account_id: Set(ctx.principal.account_id),
-            level: Set(d.level.as_str().to_owned()),
-            scope_node_id: Set(d.scope.id),
-            status: Set(DemandStatus::Draft.as_str().to_owned()),
-            details: Set(serde_json::to_string(&d.details).map_err(|_| DomainError::internal())?),
-            legal_basis_kind: Set(d.legal_basis.as_ref().map(|l| l.0.clone())),
-            legal_basis_title: Set(d.legal_basis.as_ref().map(|l| l.1.clone())),
-            legal_basis_article: Set(d.legal_basis.as_ref().map(|l| l.2.clone())),
-            funding_fen: Set(d.funding.as_ref().map(|f| f.0)),
-            funding_source: Set(d.funding.as_ref().map(|f| f.1.clone())),
-            minutes_per_occurrence: Set(d.minutes),
-            occurrences_per_year: Set(d.occurrences),
-            period_start: Set(d.period_start.to_string()),
-            period_end: Set(d.period_end.to_string()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let id = repo::insert(
+            tx.conn(),
+            repo::NewDemand {
+                kind: DemandKind::WorkItem.as_str(),
+                content: d.content()?,
+                requester_node_id: d.requester.id,
+                requester_account_id: ctx.principal.account_id,
+                level: d.level.as_str(),
+                scope_node_id: d.scope.id,
+                status: DemandStatus::Draft.as_str(),
+                now,
+                ..Default::default()
+            },
+            &d.targets,
+        )
         .await?;
-        write_targets(tx.conn(), row.id, &d.targets).await?;
         tx.audit(ctx.entry(
             "demand.create",
             "demand",
-            Some(row.id.to_string()),
+            Some(id.to_string()),
             serde_json::json!({ "title": d.title, "requester": d.requester.name, "targets": d.targets.len() }),
         ))
         .await?;
         if submit {
-            submit_in(&mut tx, ctx, row.id, &d, now, self.today()).await?;
+            submit_in(&mut tx, ctx, id, &d, now, self.today()).await?;
         }
         tx.commit().await?;
-        self.demand_detail(ctx, row.id).await
+        self.demand_detail(ctx, id).await
     }
 
     /// Replaces a draft's content. Only the requesting department, only while a draft.
@@ -1345,61 +1356,21 @@ impl App {
         }
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        demand::Entity::update_many()
-            .col_expr(demand::Column::Title, Expr::value(d.title.clone()))
-            .col_expr(
-                demand::Column::Description,
-                Expr::value(d.description.clone()),
-            )
-            .col_expr(
-                demand::Column::Details,
-                Expr::value(
-                    serde_json::to_string(&d.details).map_err(|_| DomainError::internal())?,
-                ),
-            )
-            .col_expr(
-                demand::Column::LegalBasisKind,
-                Expr::value(d.legal_basis.as_ref().map(|l| l.0.clone())),
-            )
-            .col_expr(
-                demand::Column::LegalBasisTitle,
-                Expr::value(d.legal_basis.as_ref().map(|l| l.1.clone())),
-            )
-            .col_expr(
-                demand::Column::LegalBasisArticle,
-                Expr::value(d.legal_basis.as_ref().map(|l| l.2.clone())),
-            )
-            .col_expr(
-                demand::Column::FundingFen,
-                Expr::value(d.funding.as_ref().map(|f| f.0)),
-            )
-            .col_expr(
-                demand::Column::FundingSource,
-                Expr::value(d.funding.as_ref().map(|f| f.1.clone())),
-            )
-            .col_expr(demand::Column::MinutesPerOccurrence, Expr::value(d.minutes))
-            .col_expr(
-                demand::Column::OccurrencesPerYear,
-                Expr::value(d.occurrences),
-            )
-            .col_expr(
-                demand::Column::PeriodStart,
-                Expr::value(d.period_start.to_string()),
-            )
-            .col_expr(
-                demand::Column::PeriodEnd,
-                Expr::value(d.period_end.to_string()),
-            )
-            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
-            .filter(demand::Column::Id.eq(id))
-            .filter(demand::Column::Status.eq(DemandStatus::Draft.as_str()))
-            .exec(tx.conn())
-            .await?;
-        demand_target::Entity::delete_many()
-            .filter(demand_target::Column::DemandId.eq(id))
-            .exec(tx.conn())
-            .await?;
-        write_targets(tx.conn(), id, &d.targets).await?;
+        if !repo::replace_draft(
+            tx.conn(),
+            id,
+            DemandStatus::Draft.as_str(),
+            d.content()?,
+            &d.targets,
+            now,
+        )
+        .await?
+        {
+            return Err(DomainError::conflict(
+                "demand_not_draft",
+                "只有草稿可以修改",
+            ));
+        }
         tx.audit(ctx.entry(
             "demand.update",
             "demand",
@@ -1423,8 +1394,7 @@ impl App {
     }
 
     pub(crate) async fn demand_row(&self, id: i64) -> Result<demand::Model> {
-        demand::Entity::find_by_id(id)
-            .one(self.store.db())
+        repo::by_id(self.store.db(), id)
             .await?
             .ok_or_else(|| DomainError::not_found("事项"))
     }
@@ -1436,30 +1406,22 @@ impl App {
         } else {
             WorkItemDetails::default()
         };
-        let temporary_plaque = (kind == DemandKind::TemporaryPlaque)
-            .then(|| serde_json::from_str(&row.details).ok())
-            .flatten();
-        let agency = (kind == DemandKind::AgencyRequirement)
-            .then(|| serde_json::from_str(&row.details).ok())
-            .flatten();
-        let certificate = (kind == DemandKind::CertificateDemand)
-            .then(|| serde_json::from_str(&row.details).ok())
-            .flatten();
-        let evaluation = (kind == DemandKind::Evaluation)
-            .then(|| serde_json::from_str(&row.details).ok())
-            .flatten();
-        let report_form = (kind == DemandKind::Form)
-            .then(|| serde_json::from_str(&row.details).ok())
-            .flatten();
-        let targets = demand_target::Entity::find()
-            .filter(demand_target::Column::DemandId.eq(row.id))
-            .all(self.store.db())
-            .await?;
-        let target_ids: Vec<i64> = targets.iter().map(|t| t.community_node_id).collect();
-        let names: Vec<(i64, String)> = node::Entity::find()
-            .filter(node::Column::Id.is_in(target_ids))
-            .order_by_asc(node::Column::Path)
-            .all(self.store.db())
+        // The kind's own fields, for the kind they belong to.
+        fn own<T: serde::de::DeserializeOwned>(
+            row: &demand::Model,
+            kind: DemandKind,
+            of: DemandKind,
+        ) -> Option<T> {
+            (kind == of)
+                .then(|| serde_json::from_str(&row.details).ok())
+                .flatten()
+        }
+        let temporary_plaque = own(&row, kind, DemandKind::TemporaryPlaque);
+        let agency = own(&row, kind, DemandKind::AgencyRequirement);
+        let certificate = own(&row, kind, DemandKind::CertificateDemand);
+        let evaluation = own(&row, kind, DemandKind::Evaluation);
+        let report_form = own(&row, kind, DemandKind::Form);
+        let names: Vec<(i64, String)> = repo::targets(self.store.db(), row.id)
             .await?
             .into_iter()
             .map(|n| (n.id, n.name))
@@ -1545,9 +1507,7 @@ impl App {
         let row = self.demand_row(id).await?;
         let v = self.demand_view(row).await?;
         let scope = self.find_node(v.scope_node_id).await?;
-        let target_paths: Vec<String> = node::Entity::find()
-            .filter(node::Column::Id.is_in(v.targets.iter().map(|t| t.0).collect::<Vec<_>>()))
-            .all(self.store.db())
+        let target_paths: Vec<String> = repo::targets(self.store.db(), v.id)
             .await?
             .into_iter()
             .map(|n| n.path)
@@ -1572,17 +1532,16 @@ impl App {
         let db = self.store.db();
         let mut out = Vec::new();
         let mut nodes: HashMap<i64, NodeView> = HashMap::new();
-        let waiting = demand::Entity::find()
-            .filter(DemandVisibility::of(p).condition())
-            .filter(demand::Column::Status.is_in([
+        let waiting = repo::waiting(
+            db,
+            &DemandVisibility::of(p).stored(),
+            &[
                 DemandStatus::Submitted.as_str(),
                 DemandStatus::ForRegistration.as_str(),
-            ]))
-            .order_by_asc(demand::Column::SubmittedAt)
-            .order_by_asc(demand::Column::Id)
-            .limit(PER_PROVIDER)
-            .all(db)
-            .await?;
+            ],
+            PER_PROVIDER,
+        )
+        .await?;
         for r in waiting {
             for id in [r.scope_node_id, r.requester_node_id] {
                 if let std::collections::hash_map::Entry::Vacant(e) = nodes.entry(id) {
@@ -1619,13 +1578,8 @@ impl App {
         if own.is_empty() {
             return Ok(out);
         }
-        let drafts = demand::Entity::find()
-            .filter(demand::Column::RequesterNodeId.is_in(own.clone()))
-            .filter(demand::Column::Status.eq(DemandStatus::Draft.as_str()))
-            .order_by_desc(demand::Column::UpdatedAt)
-            .limit(PER_PROVIDER)
-            .all(db)
-            .await?;
+        let drafts =
+            repo::own_in_state(db, &own, DemandStatus::Draft.as_str(), PER_PROVIDER).await?;
         for r in drafts {
             let returned = r.review_note.as_deref().is_some_and(|n| !n.is_empty());
             out.push(TodoItem::new(
@@ -1641,15 +1595,15 @@ impl App {
             ));
         }
         let horizon = today + chrono::Duration::days(EXPIRY_NOTICE_DAYS);
-        let ending = demand::Entity::find()
-            .filter(demand::Column::RequesterNodeId.is_in(own))
-            .filter(demand::Column::Status.eq(DemandStatus::Admitted.as_str()))
-            .filter(demand::Column::ValidTo.gte(today.to_string()))
-            .filter(demand::Column::ValidTo.lte(horizon.to_string()))
-            .order_by_asc(demand::Column::ValidTo)
-            .limit(PER_PROVIDER)
-            .all(db)
-            .await?;
+        let ending = repo::own_ending(
+            db,
+            &own,
+            DemandStatus::Admitted.as_str(),
+            &today.to_string(),
+            &horizon.to_string(),
+            PER_PROVIDER,
+        )
+        .await?;
         for r in ending {
             let due = r.valid_to.as_deref().and_then(|d| d.parse().ok());
             out.push(
@@ -1674,22 +1628,18 @@ impl App {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = supervision_case::Entity::find()
-            .filter(scope.holds(supervision_case::Column::CommunityNodeId))
-            .filter(
-                supervision_case::Column::Status.is_in(
-                    [
-                        CaseStatus::Open,
-                        CaseStatus::Rectified,
-                        CaseStatus::Accepted,
-                    ]
-                    .map(CaseStatus::as_str),
-                ),
-            )
-            .order_by_asc(supervision_case::Column::Id)
-            .limit(PER_PROVIDER)
-            .all(self.store.db())
-            .await?;
+        let rows = cases::waiting(
+            self.store.db(),
+            &scope,
+            &[
+                CaseStatus::Open,
+                CaseStatus::Rectified,
+                CaseStatus::Accepted,
+            ]
+            .map(CaseStatus::as_str),
+            PER_PROVIDER,
+        )
+        .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let community = self.find_node(r.community_node_id).await?;
@@ -1787,15 +1737,15 @@ impl App {
             self.record_denial(ctx, Action::ViewDemands, None).await;
             return Err(DomainError::forbidden("您的角色不能查看事项"));
         }
-        let visible = DemandVisibility::of(p);
-        let mut q = demand::Entity::find().filter(visible.condition());
-        if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            q = q.filter(
-                Condition::any()
-                    .add(demand::Column::Title.contains(text))
-                    .add(demand::Column::AdmissionNumber.contains(text.to_uppercase())),
-            );
-        }
+        let mut f = repo::ListFilter {
+            text: filter
+                .q
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(|t| (t.to_owned(), t.to_uppercase())),
+            ..Default::default()
+        };
         if let Some(k) = filter
             .kind
             .as_deref()
@@ -1804,7 +1754,7 @@ impl App {
         {
             let kind = DemandKind::parse(k)
                 .map_err(|_| DomainError::field("kind", "kind_invalid", "事项类型筛选无效"))?;
-            q = q.filter(demand::Column::Kind.eq(kind.as_str()));
+            f.kind = Some(kind.as_str());
         }
         if let Some(y) = filter
             .year
@@ -1819,27 +1769,17 @@ impl App {
                 .ok_or_else(|| {
                     DomainError::field("year", "year_invalid", "年度应为 2000 至 2100 的年份")
                 })?;
-            // The period touches the year: it starts before the year ends and ends after it
-            // begins (ISO dates compare as text).
-            q = q
-                .filter(demand::Column::PeriodStart.lte(format!("{year}-12-31")))
-                .filter(demand::Column::PeriodEnd.gte(format!("{year}-01-01")));
+            f.year = Some(year);
         }
-        let admitted = demand::Column::Status.eq(DemandStatus::Admitted.as_str());
+        let admitted = DemandStatus::Admitted.as_str();
         let today = self.today().to_string();
-        match filter.status.as_deref().unwrap_or("") {
-            "" => {}
-            s => match DemandStatus::parse(s) {
+        f.state = match filter.status.as_deref().unwrap_or("") {
+            "" => None,
+            s => Some(match DemandStatus::parse(s) {
                 // Expiry is derived from the date, never stored.
-                Some(DemandStatus::Expired) => {
-                    q = q.filter(admitted).filter(demand::Column::ValidTo.lt(today));
-                }
-                Some(DemandStatus::Admitted) => {
-                    q = q
-                        .filter(admitted)
-                        .filter(demand::Column::ValidTo.gte(today));
-                }
-                Some(stored) => q = q.filter(demand::Column::Status.eq(stored.as_str())),
+                Some(DemandStatus::Expired) => repo::StateFilter::EndedBefore { admitted, today },
+                Some(DemandStatus::Admitted) => repo::StateFilter::ValidFrom { admitted, today },
+                Some(stored) => repo::StateFilter::Is(stored.as_str()),
                 None => {
                     return Err(DomainError::field(
                         "status",
@@ -1847,11 +1787,16 @@ impl App {
                         "状态筛选无效",
                     ));
                 }
-            },
-        }
-        let (total, rows) = page
-            .fetch(q.order_by_desc(demand::Column::Id), self.store.db())
-            .await?;
+            }),
+        };
+        let (total, rows) = repo::list(
+            self.store.db(),
+            &DemandVisibility::of(p).stored(),
+            &f,
+            page.offset(),
+            page.per_page,
+        )
+        .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             items.push(self.demand_view(r).await?);
@@ -2108,24 +2053,20 @@ impl App {
             clauses: vec!["4.2-2".into(), "4.2-4".into()],
         });
         let mut tx = self.store.begin_write().await?;
-        let updated = demand::Entity::update_many()
-            .col_expr(demand::Column::Status, Expr::value(back_to.as_str()))
-            .col_expr(
-                demand::Column::Decision,
-                Expr::value(serde_json::to_string(&decision).map_err(|_| DomainError::internal())?),
-            )
-            .col_expr(
-                demand::Column::ReviewedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(demand::Column::ReviewedAt, Expr::value(now))
-            .col_expr(demand::Column::ReviewNote, Expr::value(reason.to_owned()))
-            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
-            .filter(demand::Column::Id.eq(id))
-            .filter(demand::Column::Status.eq(DemandStatus::ForRegistration.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if updated.rows_affected != 1 {
+        let moved = repo::apply(
+            tx.conn(),
+            id,
+            Some(DemandStatus::ForRegistration.as_str()),
+            repo::Move {
+                to: back_to.as_str(),
+                decision: Some(decision_json(&decision)?),
+                reviewed: Some((ctx.principal.account_id, Some(reason.to_owned()))),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+        if !moved {
             return Err(not_awaiting_registration("该事项已被他人处理，请刷新"));
         }
         tx.audit(ctx.entry(
@@ -2141,7 +2082,7 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
-        // Back in draft it is its department's alone (`may_see`); the keeper who returned it
+        // Back in draft it is its department's alone (`DemandVisibility`); the keeper who returned it
         // still gets the result of the return.
         self.demand_view(self.demand_row(id).await?).await
     }
@@ -2224,32 +2165,33 @@ impl App {
         let rest = DecisionView::from_decision(&rest);
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let updated = demand::Entity::update_many()
-            .col_expr(demand::Column::Status, Expr::value(next.as_str()))
-            .col_expr(demand::Column::Authority, Expr::value(authority))
-            .col_expr(
-                demand::Column::Decision,
-                Expr::value(serde_json::to_string(&rest).map_err(|_| DomainError::internal())?),
-            )
-            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
-            .filter(demand::Column::Id.eq(id))
-            .filter(demand::Column::Status.eq(DemandStatus::Rejected.as_str()))
-            .exec(tx.conn())
-            .await?;
-        if updated.rows_affected != 1 {
+        let moved = repo::apply(
+            tx.conn(),
+            id,
+            Some(DemandStatus::Rejected.as_str()),
+            repo::Move {
+                to: next.as_str(),
+                authority: Some(authority),
+                decision: Some(decision_json(&rest)?),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+        if !moved {
             return Err(DomainError::conflict(
                 "no_wording_match",
                 "该事项已被他人处理，请刷新",
             ));
         }
-        demand_wording_overrule::ActiveModel {
-            demand_id: Set(id),
-            findings: Set(serde_json::to_string(&findings).map_err(|_| DomainError::internal())?),
-            reason: Set(reason.to_owned()),
-            overruled_by: Set(ctx.principal.account_id),
-            overruled_at: Set(now),
-        }
-        .insert(tx.conn())
+        repo::insert_wording_overrule(
+            tx.conn(),
+            id,
+            serde_json::to_string(&findings).map_err(|_| DomainError::internal())?,
+            reason,
+            ctx.principal.account_id,
+            now,
+        )
         .await?;
         tx.audit(ctx.entry(
             "demand.overrule_wording",
@@ -2269,17 +2211,9 @@ impl App {
 
     /// The recorded overrule of `id`'s banned-wording findings, if a reviewer made one.
     async fn wording_overrule(&self, id: i64) -> Result<Option<WordingOverrule>> {
-        let Some(row) = demand_wording_overrule::Entity::find_by_id(id)
-            .one(self.store.db())
-            .await?
-        else {
+        let Some((row, by)) = repo::wording_overrule(self.store.db(), id).await? else {
             return Ok(None);
         };
-        let by = account::Entity::find_by_id(row.overruled_by)
-            .one(self.store.db())
-            .await?
-            .map(|a| a.display_name)
-            .unwrap_or_default();
         Ok(Some(WordingOverrule {
             findings: serde_json::from_str(&row.findings).unwrap_or_default(),
             reason: row.reason,
@@ -2347,25 +2281,19 @@ impl App {
         }
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        demand::Entity::update_many()
-            .col_expr(
-                demand::Column::Status,
-                Expr::value(DemandStatus::Rejected.as_str()),
-            )
-            .col_expr(
-                demand::Column::ReviewedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(demand::Column::ReviewedAt, Expr::value(now))
-            .col_expr(demand::Column::ReviewNote, Expr::value(reason.to_owned()))
-            .col_expr(
-                demand::Column::Decision,
-                Expr::value(serde_json::to_string(&decision).map_err(|_| DomainError::internal())?),
-            )
-            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
-            .filter(demand::Column::Id.eq(id))
-            .exec(tx.conn())
-            .await?;
+        repo::apply(
+            tx.conn(),
+            id,
+            None,
+            repo::Move {
+                to: DemandStatus::Rejected.as_str(),
+                reviewed: Some((ctx.principal.account_id, Some(reason.to_owned()))),
+                decision: Some(decision_json(&decision)?),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
         tx.audit(ctx.entry(
             "demand.reject",
             "demand",
@@ -2400,21 +2328,18 @@ impl App {
         let finding = jianfu_rules::work_item::revocation_reason();
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        demand::Entity::update_many()
-            .col_expr(
-                demand::Column::Status,
-                Expr::value(DemandStatus::Revoked.as_str()),
-            )
-            .col_expr(
-                demand::Column::RevokedBy,
-                Expr::value(ctx.principal.account_id),
-            )
-            .col_expr(demand::Column::RevokedAt, Expr::value(now))
-            .col_expr(demand::Column::RevokeReason, Expr::value(reason.to_owned()))
-            .col_expr(demand::Column::UpdatedAt, Expr::value(now))
-            .filter(demand::Column::Id.eq(id))
-            .exec(tx.conn())
-            .await?;
+        repo::apply(
+            tx.conn(),
+            id,
+            None,
+            repo::Move {
+                to: DemandStatus::Revoked.as_str(),
+                revoked: Some((ctx.principal.account_id, reason.to_owned())),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
         tx.audit(ctx.entry(
             "demand.revoke",
             "demand",
@@ -2433,8 +2358,8 @@ impl App {
         let Some(row) = row else {
             return Ok(LookupResult {
                 number: n.to_string(),
-                state: "unknown",
-                state_zh: "查无此号：该编号未经准入，社区(村)可拒绝承接并举报",
+                state: LookupState::Unknown.as_str(),
+                state_zh: LookupState::Unknown.label_zh(),
                 title: None,
                 kind_zh: None,
                 requester_name: None,
@@ -2449,18 +2374,18 @@ impl App {
             });
         };
         let today = self.today().to_string();
-        let (state, state_zh) = if row.status == DemandStatus::Revoked.as_str() {
-            ("revoked", "已撤销：该事项已被撤销或终止，社区(村)不再承担")
+        let state = if row.status == DemandStatus::Revoked.as_str() {
+            LookupState::Revoked
         } else if row.valid_to.as_deref().is_some_and(|v| v < today.as_str()) {
-            ("expired", "已过期：准入有效期已届满")
+            LookupState::Expired
         } else if row
             .valid_from
             .as_deref()
             .is_some_and(|v| v > today.as_str())
         {
-            ("not_yet_valid", "尚未生效：准入有效期尚未开始")
+            LookupState::NotYetValid
         } else {
-            ("valid", "有效：该事项已经准入")
+            LookupState::Valid
         };
         let count = usize::try_from(row.target_count).map_err(|_| DomainError::internal())?;
         let requester_name = row
@@ -2485,8 +2410,8 @@ impl App {
         Ok(LookupResult {
             form_corner,
             number: n.to_string(),
-            state,
-            state_zh,
+            state: state.as_str(),
+            state_zh: state.label_zh(),
             title: Some(row.title),
             kind_zh: DemandKind::parse(&row.kind).ok().map(DemandKind::label_zh),
             requester_name: Some(requester_name),
@@ -2501,7 +2426,7 @@ impl App {
             clauses: {
                 let mut c = decision.map(|d| d.clauses).unwrap_or_default();
                 let revocation = jianfu_rules::clause!("4.2-5").as_str();
-                if state == "revoked" && !c.iter().any(|x| x == revocation) {
+                if state == LookupState::Revoked && !c.iter().any(|x| x == revocation) {
                     c.push(revocation.into());
                 }
                 c
@@ -2519,19 +2444,14 @@ impl App {
             return Err(DomainError::not_found("社区(村)"));
         }
         let today = self.today().to_string();
-        let ids = Query::select()
-            .column(demand_target::Column::DemandId)
-            .from(demand_target::Entity)
-            .and_where(demand_target::Column::CommunityNodeId.eq(community_id))
-            .to_owned();
-        let rows = demand::Entity::find()
-            .filter(demand::Column::Id.in_subquery(ids))
-            .filter(demand::Column::Status.eq(DemandStatus::Admitted.as_str()))
-            .filter(demand::Column::ValidTo.gte(today.clone()))
-            .filter(demand::Column::ValidFrom.lte(today))
-            .order_by_asc(demand::Column::AdmissionNumber)
-            .all(self.store.db())
-            .await?;
+        let rows = repo::in_force(
+            self.store.db(),
+            DemandStatus::Admitted.as_str(),
+            &today,
+            None,
+            Some(community_id),
+        )
+        .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             out.push(self.demand_view(r).await?);
@@ -2580,23 +2500,15 @@ impl App {
         if !claimed.is_empty() {
             // A number that is valid and placed on this community is no ground for refusal.
             if let Ok(n) = AdmissionNumber::parse(claimed)
-                && let Some(row) = demand::Entity::find()
-                    .filter(demand::Column::AdmissionNumber.eq(n.as_str()))
-                    .one(self.store.db())
-                    .await?
+                && let Some(row) = repo::by_number(self.store.db(), n.as_str()).await?
             {
                 demand_id = Some(row.id);
                 let result = self.lookup(n.as_str()).await?;
                 let placed_here = match &c {
-                    Some(c) => demand_target::Entity::find()
-                        .filter(demand_target::Column::DemandId.eq(row.id))
-                        .filter(demand_target::Column::CommunityNodeId.eq(c.id))
-                        .one(self.store.db())
-                        .await?
-                        .is_some(),
+                    Some(c) => repo::is_placed_on(self.store.db(), row.id, c.id).await?,
                     None => false,
                 };
-                if result.state == "valid" && placed_here {
+                if result.state == LookupState::Valid.as_str() && placed_here {
                     p.push(DomainError::field(
                         "claimed_number",
                         "demand_is_admitted",
@@ -2608,11 +2520,7 @@ impl App {
         p.finish()?;
         let c = c.ok_or_else(DomainError::internal)?;
         let finding = jianfu_rules::work_item::unadmitted_demand_finding();
-        let finding = ReasonView {
-            clause: finding.clause.as_str().to_owned(),
-            code: finding.code.to_owned(),
-            message: finding.message.to_string(),
-        };
+        let finding = ReasonView::of(&finding);
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
         // The same violation already reported: listed on its case, or its closed case reopened.
@@ -2628,36 +2536,35 @@ impl App {
             tx.commit().await?;
             return Ok(g.case_id);
         }
-        let row = supervision_case::ActiveModel {
-            kind: Set("unadmitted_demand".into()),
-            status: Set(CaseStatus::Open.as_str().into()),
-            community_node_id: Set(c.id),
-            reported_by: Set(Some(ctx.principal.account_id)),
-            source: Set(crate::supervision::CaseSource::CommunityReport
-                .as_str()
-                .into()),
-            demanding_unit: Set(unit.to_owned()),
-            description: Set(description.to_owned()),
-            claimed_number: Set(Some(claimed.to_owned()).filter(|s| !s.is_empty())),
-            demand_id: Set(demand_id),
-            finding: Set(serde_json::to_string(&finding).map_err(|_| DomainError::internal())?),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let case_id = jianfu_store::repo::cases::insert(
+            tx.conn(),
+            jianfu_store::repo::cases::NewCase {
+                kind: UNADMITTED_KIND,
+                status: CaseStatus::Open.as_str(),
+                source: crate::supervision::CaseSource::CommunityReport.as_str(),
+                node_id: c.id,
+                reported_by: Some(ctx.principal.account_id),
+                demanding_unit: unit.to_owned(),
+                description: description.to_owned(),
+                claimed_number: Some(claimed.to_owned()).filter(|s| !s.is_empty()),
+                demand_id,
+                finding: finding.to_json()?,
+                now,
+                ..Default::default()
+            },
+        )
         .await?;
         tx.audit(ctx.entry(
             "case.report",
             "supervision_case",
-            Some(row.id.to_string()),
+            Some(case_id.to_string()),
             serde_json::json!({ "community": c.name, "demanding_unit": unit, "claimed_number": claimed, "clause": finding.clause }),
         ))
         .await?;
-        self.list_first_report(&mut tx, ctx, row.id, &report)
+        self.list_first_report(&mut tx, ctx, case_id, &report)
             .await?;
         tx.commit().await?;
-        Ok(row.id)
+        Ok(case_id)
     }
 
     /// A case row as pages show it; without who reported it unless `with_reporter` (the unit
@@ -2671,8 +2578,7 @@ impl App {
         let source = crate::supervision::CaseSource::stored(&r.source);
         let reporter = match (with_reporter, r.reported_by) {
             (false, _) => String::new(),
-            (true, Some(account)) => jianfu_store::entity::account::Entity::find_by_id(account)
-                .one(self.store.db())
+            (true, Some(account)) => jianfu_store::repo::accounts::by_id(self.store.db(), account)
                 .await?
                 .map(|a| a.display_name)
                 .unwrap_or_default(),
@@ -2712,7 +2618,7 @@ impl App {
             },
             finding: serde_json::from_str(&r.finding).unwrap_or(ReasonView {
                 clause: jianfu_rules::clause!("4.2-5").as_str().into(),
-                code: "unadmitted_demand".into(),
+                code: UNADMITTED_KIND.into(),
                 message: String::new(),
             }),
             created_at: r.created_at,
@@ -2735,28 +2641,27 @@ impl App {
                 DomainError::forbidden("只有监督人员和被通知整改的单位能查看问题线索")
             }));
         }
-        let mut q = supervision_case::Entity::find().filter(visibility.condition());
-        if f.status == CASE_FILTER_OVERDUE {
-            let overdue = Query::select()
-                .column(rectification_notice::Column::CaseId)
-                .from(rectification_notice::Entity)
-                .and_where(rectification_notice::Column::DueOn.lt(self.today().to_string()))
-                .to_owned();
-            q = q
-                .filter(supervision_case::Column::Status.eq(CaseStatus::Rectifying.as_str()))
-                .filter(supervision_case::Column::Id.in_subquery(overdue));
+        let state = if f.status == CASE_FILTER_OVERDUE {
+            cases::StateFilter::Overdue {
+                rectifying: CaseStatus::Rectifying.as_str(),
+                today: self.today().to_string(),
+            }
         } else if !f.status.is_empty() {
             let status = CaseStatus::parse(&f.status).ok_or_else(|| {
                 DomainError::field("status", "status_invalid", "请选择有效的问题线索状态")
             })?;
-            q = q.filter(supervision_case::Column::Status.eq(status.as_str()));
-        }
-        let (total, rows) = page
-            .fetch(
-                q.order_by_desc(supervision_case::Column::Id),
-                self.store.db(),
-            )
-            .await?;
+            cases::StateFilter::Is(status.as_str())
+        } else {
+            cases::StateFilter::Any
+        };
+        let (total, rows) = cases::list(
+            self.store.db(),
+            visibility.condition(),
+            &state,
+            page.offset(),
+            page.per_page,
+        )
+        .await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             let community = self.find_node(r.community_node_id).await?;
@@ -2778,9 +2683,7 @@ impl App {
         let scope = match scope_id {
             Some(id) => self.find_node(id).await?,
             None => {
-                let row = node::Entity::find()
-                    .filter(node::Column::Path.eq(first.as_str()))
-                    .one(self.store.db())
+                let row = tree::by_path(self.store.db(), first)
                     .await?
                     .ok_or_else(|| DomainError::not_found("节点"))?;
                 NodeView::from_row(row)?
@@ -2798,10 +2701,7 @@ impl App {
         for r in rows {
             per_community.insert(r.node_id, (r.demands, r.minutes_per_year));
         }
-        let communities = node::Entity::find()
-            .filter(node::Column::Path.starts_with(&scope.path))
-            .all(db)
-            .await?;
+        let communities = tree::under_path(db, &scope.path).await?;
         let by_id: HashMap<i64, &node::Model> = communities.iter().map(|n| (n.id, n)).collect();
         let mut by_community: Vec<LedgerRow> = communities
             .iter()
@@ -2925,20 +2825,9 @@ pub fn form_of(v: &DemandView) -> DemandForm {
     }
 }
 
-pub(crate) async fn write_targets<C: ConnectionTrait>(
-    conn: &C,
-    demand_id: i64,
-    targets: &[i64],
-) -> Result<()> {
-    for chunk in targets.chunks(500) {
-        demand_target::Entity::insert_many(chunk.iter().map(|c| demand_target::ActiveModel {
-            demand_id: Set(demand_id),
-            community_node_id: Set(*c),
-        }))
-        .exec_without_returning(conn)
-        .await?;
-    }
-    Ok(())
+/// A decision as its demand stores it (JSON).
+pub(crate) fn decision_json(d: &DecisionView) -> Result<String> {
+    serde_json::to_string(d).map_err(|_| DomainError::internal())
 }
 
 /// What [`give_number`] writes: the validity, the reviewer's note, the status the demand must
@@ -2967,39 +2856,28 @@ async fn give_number(
         .unwrap_or(2026);
     let seq = jianfu_store::repo::counters::next(tx.conn(), &format!("admission:{year}")).await?;
     let number = AdmissionNumber::new(year, seq)?;
-    let mut update = demand::Entity::update_many()
-        .col_expr(
-            demand::Column::Status,
-            Expr::value(DemandStatus::Admitted.as_str()),
-        )
-        .col_expr(
-            demand::Column::AdmissionNumber,
-            Expr::value(number.as_str()),
-        )
-        .col_expr(demand::Column::ValidFrom, Expr::value(g.from.to_string()))
-        .col_expr(demand::Column::ValidTo, Expr::value(g.to.to_string()))
-        .col_expr(
-            demand::Column::ReviewedBy,
-            Expr::value(ctx.principal.account_id),
-        )
-        .col_expr(demand::Column::ReviewedAt, Expr::value(g.now))
-        .col_expr(
-            demand::Column::ReviewNote,
-            Expr::value(Some(text::visible(g.note).to_owned()).filter(|n| !n.is_empty())),
-        )
-        .col_expr(demand::Column::UpdatedAt, Expr::value(g.now));
-    if let Some(d) = g.decision {
-        update = update.col_expr(
-            demand::Column::Decision,
-            Expr::value(serde_json::to_string(d).map_err(|_| DomainError::internal())?),
-        );
-    }
-    let updated = update
-        .filter(demand::Column::Id.eq(row.id))
-        .filter(demand::Column::Status.eq(g.waiting.as_str()))
-        .exec(tx.conn())
-        .await?;
-    if updated.rows_affected != 1 {
+    let moved = repo::apply(
+        tx.conn(),
+        row.id,
+        Some(g.waiting.as_str()),
+        repo::Move {
+            to: DemandStatus::Admitted.as_str(),
+            numbered: Some((
+                number.as_str().to_owned(),
+                g.from.to_string(),
+                g.to.to_string(),
+            )),
+            reviewed: Some((
+                ctx.principal.account_id,
+                Some(text::visible(g.note).to_owned()).filter(|n| !n.is_empty()),
+            )),
+            decision: g.decision.map(decision_json).transpose()?,
+            ..Default::default()
+        },
+        g.now,
+    )
+    .await?;
+    if !moved {
         return Err(if g.waiting == DemandStatus::ForRegistration {
             not_awaiting_registration("该事项已被他人处理，请刷新")
         } else {
@@ -3147,18 +3025,20 @@ async fn submit_in(
     } else {
         d.level.authority().0.as_str()
     };
-    demand::Entity::update_many()
-        .col_expr(demand::Column::Status, Expr::value(status.as_str()))
-        .col_expr(
-            demand::Column::Decision,
-            Expr::value(serde_json::to_string(&view).map_err(|_| DomainError::internal())?),
-        )
-        .col_expr(demand::Column::Authority, Expr::value(authority))
-        .col_expr(demand::Column::SubmittedAt, Expr::value(now))
-        .col_expr(demand::Column::UpdatedAt, Expr::value(now))
-        .filter(demand::Column::Id.eq(id))
-        .exec(tx.conn())
-        .await?;
+    repo::apply(
+        tx.conn(),
+        id,
+        None,
+        repo::Move {
+            to: status.as_str(),
+            decision: Some(decision_json(&view)?),
+            authority: Some(authority),
+            submitted: true,
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
     tx.audit(ctx.entry(
             "demand.submit",
             "demand",

@@ -25,16 +25,14 @@ use jianfu_rules::plaque::{
 };
 use jianfu_rules::work_item::{LegalBasis, LegalBasisKind};
 use jianfu_rules::{Decision, Outcome};
-use jianfu_store::entity::{catalogue_entry, certificate_type, demand};
-use jianfu_store::orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
-};
+use jianfu_store::repo::catalogue;
+use jianfu_store::repo::demands::{self as repo, Content, NewDemand};
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{Action, Role};
 use crate::clock::rules_date;
 use crate::demand::{
-    DecisionView, DemandKind, DemandStatus, DemandView, Level, LevelRoles, write_targets,
+    DecisionView, DemandKind, DemandStatus, DemandView, Level, LevelRoles, decision_json,
 };
 use crate::division::NodeKind;
 use crate::error::{DomainError, Result};
@@ -370,40 +368,41 @@ impl App {
         let view = DecisionView::from_decision(&decision);
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let row = demand::ActiveModel {
-            kind: Set(DemandKind::TemporaryPlaque.as_str().to_owned()),
-            title: Set(format!("临时加挂：{text}")),
-            description: Set(task.to_owned()),
-            requester_node_id: Set(unit.id),
-            requester_account_id: Set(ctx.principal.account_id),
-            level: Set(Level::District.as_str().to_owned()),
-            scope_node_id: Set(district.id),
-            status: Set(DemandStatus::Submitted.as_str().to_owned()),
-            details: Set(serde_json::to_string(&details).map_err(|_| DomainError::internal())?),
-            minutes_per_occurrence: Set(0),
-            occurrences_per_year: Set(0),
-            period_start: Set(start.to_string()),
-            period_end: Set(end.to_string()),
-            decision: Set(Some(
-                serde_json::to_string(&view).map_err(|_| DomainError::internal())?,
-            )),
-            authority: Set(Some(Role::StaffingOffice.as_str().to_owned())),
-            submitted_at: Set(Some(now)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let id = repo::insert(
+            tx.conn(),
+            NewDemand {
+                kind: DemandKind::TemporaryPlaque.as_str(),
+                content: Content {
+                    title: format!("临时加挂：{text}"),
+                    description: task.to_owned(),
+                    details: serde_json::to_string(&details)
+                        .map_err(|_| DomainError::internal())?,
+                    period_start: start.to_string(),
+                    period_end: end.to_string(),
+                    ..Default::default()
+                },
+                requester_node_id: unit.id,
+                requester_account_id: ctx.principal.account_id,
+                level: Level::District.as_str(),
+                scope_node_id: district.id,
+                status: DemandStatus::Submitted.as_str(),
+                decision: Some(decision_json(&view)?),
+                authority: Some(Role::StaffingOffice.as_str()),
+                submitted: true,
+                now,
+            },
+            &[],
+        )
         .await?;
         tx.audit(ctx.entry(
             "demand.request_temporary_plaque",
             "demand",
-            Some(row.id.to_string()),
+            Some(id.to_string()),
             serde_json::json!({ "unit": unit.name, "plaque": text, "task": task, "end": end.to_string(), "clauses": view.clauses }),
         ))
         .await?;
         tx.commit().await?;
-        self.demand_detail(ctx, row.id).await
+        self.demand_detail(ctx, id).await
     }
 
     /// The admitted temporary plaque `demand_id`, for recording it as hanging. Refused (with
@@ -591,11 +590,8 @@ impl App {
             None
         } else {
             let city = self.city_node().await?;
-            let t = certificate_type::Entity::find()
-                .filter(certificate_type::Column::Code.eq(code))
-                .filter(certificate_type::Column::ScopeNodeId.is_in([city.id, scope.id]))
-                .one(self.store.db())
-                .await?;
+            let t =
+                catalogue::type_by_code_in(self.store.db(), code, vec![city.id, scope.id]).await?;
             if t.is_none() {
                 problems.push(DomainError::field(
                     "type_code",
@@ -660,10 +656,7 @@ impl App {
                 }
                 let mut all = true;
                 for d in districts {
-                    all &= catalogue_entry::Entity::find_by_id((d, t.id))
-                        .one(self.store.db())
-                        .await?
-                        .is_some();
+                    all &= catalogue::is_adopted(self.store.db(), d, t.id).await?;
                 }
                 all
             }
@@ -729,9 +722,7 @@ impl App {
                 .filter(|g| crate::authz::permits(g.role, Action::DraftDemand))
                 .map(|g| g.scope_node_id),
         );
-        Ok(certificate_type::Entity::find()
-            .filter(certificate_type::Column::ScopeNodeId.is_in(scopes))
-            .all(self.store.db())
+        Ok(catalogue::types_of(self.store.db(), scopes)
             .await?
             .into_iter()
             .map(|t| {
@@ -747,12 +738,14 @@ impl App {
         code: &str,
     ) -> Result<Vec<CertificateRequirement>> {
         let today = self.today().to_string();
-        let rows = demand::Entity::find()
-            .filter(demand::Column::Kind.eq(DemandKind::CertificateDemand.as_str()))
-            .filter(demand::Column::Status.eq(DemandStatus::Admitted.as_str()))
-            .filter(demand::Column::ValidTo.gte(today))
-            .all(self.store.db())
-            .await?;
+        let rows = repo::in_force(
+            self.store.db(),
+            DemandStatus::Admitted.as_str(),
+            &today,
+            Some(DemandKind::CertificateDemand.as_str()),
+            None,
+        )
+        .await?;
         let mut out = Vec::new();
         for r in rows {
             let Ok(details) = serde_json::from_str::<CertificateDemandDetails>(&r.details) else {
@@ -804,39 +797,42 @@ impl App {
     pub(crate) async fn store_decided(&self, ctx: &Ctx, d: Decided<'_>) -> Result<DemandView> {
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let row = demand::ActiveModel {
-            kind: Set(d.kind.as_str().to_owned()),
-            title: Set(d.title.to_owned()),
-            description: Set(d.description.to_owned()),
-            requester_node_id: Set(d.requester.id),
-            requester_account_id: Set(ctx.principal.account_id),
-            level: Set(d.level.as_str().to_owned()),
-            scope_node_id: Set(d.scope.id),
-            status: Set(d.status.as_str().to_owned()),
-            details: Set(d.details),
-            legal_basis_kind: Set(d.legal_basis.0),
-            legal_basis_title: Set(d.legal_basis.1),
-            legal_basis_article: Set(d.legal_basis.2),
-            minutes_per_occurrence: Set(d.burden.0),
-            occurrences_per_year: Set(d.burden.1),
-            period_start: Set(d.start.to_string()),
-            period_end: Set(d.end.to_string()),
-            decision: Set(Some(
-                serde_json::to_string(d.decision).map_err(|_| DomainError::internal())?,
-            )),
-            authority: Set(Some(d.authority.to_owned())),
-            submitted_at: Set(Some(now)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(tx.conn())
+        let (legal_basis_kind, legal_basis_title, legal_basis_article) = d.legal_basis;
+        let id = repo::insert(
+            tx.conn(),
+            NewDemand {
+                kind: d.kind.as_str(),
+                content: Content {
+                    title: d.title.to_owned(),
+                    description: d.description.to_owned(),
+                    details: d.details,
+                    legal_basis_kind,
+                    legal_basis_title,
+                    legal_basis_article,
+                    funding_fen: None,
+                    funding_source: None,
+                    minutes_per_occurrence: d.burden.0,
+                    occurrences_per_year: d.burden.1,
+                    period_start: d.start.to_string(),
+                    period_end: d.end.to_string(),
+                },
+                requester_node_id: d.requester.id,
+                requester_account_id: ctx.principal.account_id,
+                level: d.level.as_str(),
+                scope_node_id: d.scope.id,
+                status: d.status.as_str(),
+                decision: Some(decision_json(d.decision)?),
+                authority: Some(d.authority),
+                submitted: true,
+                now,
+            },
+            d.targets,
+        )
         .await?;
-        write_targets(tx.conn(), row.id, d.targets).await?;
         tx.audit(ctx.entry(
             d.action,
             "demand",
-            Some(row.id.to_string()),
+            Some(id.to_string()),
             serde_json::json!({
                 "title": d.title,
                 "requester": d.requester.name,
@@ -847,7 +843,7 @@ impl App {
         ))
         .await?;
         tx.commit().await?;
-        self.demand_detail(ctx, row.id).await
+        self.demand_detail(ctx, id).await
     }
 }
 

@@ -33,7 +33,7 @@ use crate::{App, Ctx};
 pub const COMMENT_MAX: usize = 500;
 
 /// The kind of supervision case that is a community's report of an unadmitted demand.
-const UNADMITTED_KIND: &str = "unadmitted_demand";
+use crate::demand::UNADMITTED_KIND;
 
 /// The kinds of node that are rated: departments, streets and towns.
 const UNIT_KINDS: [NodeKind; 3] = [NodeKind::Department, NodeKind::Street, NodeKind::Town];
@@ -766,16 +766,7 @@ impl App {
                 let t = facts.burden_tenth_hours();
                 format!("{}.{}", t / 10, t % 10)
             },
-            findings: a
-                .decision
-                .reasons
-                .iter()
-                .map(|r| ReasonView {
-                    clause: r.clause.as_str().to_owned(),
-                    code: r.code.to_owned(),
-                    message: r.message.to_string(),
-                })
-                .collect(),
+            findings: a.decision.reasons.iter().map(ReasonView::of).collect(),
             clauses: a
                 .decision
                 .clauses

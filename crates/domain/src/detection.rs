@@ -21,6 +21,7 @@ use jianfu_rules::detection::{
     DemandFacts, PlaqueFacts, PlaqueUnit, Relapse, certificate_relapse, demand_relapse,
     plaque_relapse,
 };
+use jianfu_store::repo::cases::NewCase;
 use jianfu_store::repo::detections as repo;
 use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::Serialize;
@@ -359,11 +360,7 @@ impl App {
             .reasons
             .first()
             .ok_or_else(DomainError::internal)?;
-        let finding = ReasonView {
-            clause: reason.clause.as_str().to_owned(),
-            code: reason.code.to_owned(),
-            message: reason.message.to_string(),
-        };
+        let finding = ReasonView::of(&reason);
         let now = self.now_ms();
         let summary = serde_json::json!({
             "kind": f.kind,
@@ -377,7 +374,7 @@ impl App {
             "clauses": f.relapse.clauses().iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         });
         let mut tx = self.store.begin_write().await?;
-        let case = repo::NewCase {
+        let case = NewCase {
             kind: f.kind,
             status: CaseStatus::Open.as_str(),
             source: CaseSource::Detector.as_str(),
@@ -387,9 +384,10 @@ impl App {
             description: f.description,
             claimed_number: f.claimed_number,
             demand_id: f.demand_id,
-            finding: serde_json::to_string(&finding).map_err(|_| DomainError::internal())?,
+            finding: finding.to_json()?,
             plaque_id: f.plaque_id,
             now,
+            ..NewCase::default()
         };
         let Some(case_id) = repo::open_case(tx.conn(), case, f.detection).await? else {
             // Another process recorded it first; the transaction rolls back unused.

@@ -8,7 +8,8 @@
 
 use jianfu_rules::monitoring::{self as rules, CheckItem, Month, MonthRefusal};
 use jianfu_store::entity::{monitoring_answer, monitoring_point};
-use jianfu_store::repo::monitoring::{self as repo, NewAnswer, NewCase, NewPoint};
+use jianfu_store::repo::cases::{self, NewCase};
+use jianfu_store::repo::monitoring::{self as repo, NewAnswer, NewPoint};
 use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::{Deserialize, Serialize};
 
@@ -698,18 +699,14 @@ impl App {
                 continue;
             }
             let finding = item.finding();
-            let finding = ReasonView {
-                clause: finding.clause.as_str().to_owned(),
-                code: finding.code.to_owned(),
-                message: finding.message.to_string(),
-            };
+            let finding = ReasonView::of(&finding);
             let kind = relapse_kind(*item);
-            let case_id = repo::insert_case(
+            let case_id = cases::insert(
                 tx.conn(),
                 NewCase {
                     kind,
                     status: CaseStatus::Open.as_str(),
-                    community_node_id: community.id,
+                    node_id: community.id,
                     reported_by: Some(ctx.principal.account_id),
                     source: crate::supervision::CaseSource::Monitoring.as_str(),
                     demanding_unit: "见情况说明".into(),
@@ -718,10 +715,10 @@ impl App {
                         community.name,
                         item.question_zh()
                     ),
-                    finding: serde_json::to_string(&finding)
-                        .map_err(|_| DomainError::internal())?,
-                    answer_id,
+                    finding: finding.to_json()?,
+                    monitoring_answer_id: Some(answer_id),
                     now,
+                    ..NewCase::default()
                 },
             )
             .await?;
@@ -819,25 +816,22 @@ impl App {
         let Some(answer_id) = inserted else {
             return Ok(false);
         };
-        let finding = ReasonView {
-            clause: reason.clause.as_str().to_owned(),
-            code: reason.code.to_owned(),
-            message: reason.message.to_string(),
-        };
+        let finding = ReasonView::of(&reason);
         // Opened by the scheduled job: no reporting account (the audit names the job).
-        let case_id = repo::insert_case(
+        let case_id = cases::insert(
             tx.conn(),
             NewCase {
                 kind: MISSED_KIND,
                 status: CaseStatus::Open.as_str(),
-                community_node_id: community.id,
+                node_id: community.id,
                 reported_by: None,
                 source: crate::supervision::CaseSource::Monitoring.as_str(),
                 demanding_unit: community.name.clone(),
                 description: format!("减负监测点 {} {}", community.name, finding.message),
-                finding: serde_json::to_string(&finding).map_err(|_| DomainError::internal())?,
-                answer_id,
+                finding: finding.to_json()?,
+                monitoring_answer_id: Some(answer_id),
                 now,
+                ..NewCase::default()
             },
         )
         .await?;

@@ -72,27 +72,6 @@ impl<T> Page<T> {
 }
 
 impl PageRequest {
-    /// Runs an ordered query for this page: the total count and the page's rows.
-    pub async fn fetch<E, C>(
-        &self,
-        q: jianfu_store::orm::Select<E>,
-        conn: &C,
-    ) -> crate::Result<(u64, Vec<E::Model>)>
-    where
-        E: jianfu_store::orm::EntityTrait,
-        E::Model: Send + Sync,
-        C: jianfu_store::orm::ConnectionTrait,
-    {
-        use jianfu_store::orm::{PaginatorTrait, QuerySelect};
-        let total = q.clone().count(conn).await?;
-        let rows = q
-            .offset(self.offset())
-            .limit(self.per_page)
-            .all(conn)
-            .await?;
-        Ok((total, rows))
-    }
-
     /// A page of `items` from this request and a total.
     pub fn page<T>(&self, items: Vec<T>, total: u64) -> Page<T> {
         Page {

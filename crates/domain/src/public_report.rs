@@ -7,6 +7,7 @@
 //! unknown code answers one neutral message whatever it looks like. Who reported is known to
 //! nobody: the audit entry keeps the client address, which only the audit administrator reads.
 
+use jianfu_store::repo::cases::{self, NewCase};
 use jianfu_store::repo::public_reports as repo;
 use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::{Deserialize, Serialize};
@@ -162,28 +163,25 @@ impl App {
             return Err(DomainError::internal());
         }
         let finding = jianfu_rules::work_item::unadmitted_demand_finding();
-        let finding = ReasonView {
-            clause: finding.clause.as_str().to_owned(),
-            code: finding.code.to_owned(),
-            message: finding.message.to_string(),
-        };
-        let finding_json = serde_json::to_string(&finding).map_err(|_| DomainError::internal())?;
+        let finding = ReasonView::of(&finding);
+        let finding_json = finding.to_json()?;
         let code = new_code();
         let hash = code_hash(&normalized_code(&code).ok_or_else(DomainError::internal)?);
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        let case_id = repo::insert_case(
+        let case_id = cases::insert(
             tx.conn(),
-            &repo::NewPublicCase {
-                kind: "unadmitted_demand",
+            NewCase {
+                kind: crate::demand::UNADMITTED_KIND,
                 status: CaseStatus::Open.as_str(),
                 source: CaseSource::PublicComplaint.as_str(),
-                community: community.id,
-                demanding_unit: unit,
-                description,
-                finding: &finding_json,
-                follow_up_hash: &hash,
+                node_id: community.id,
+                demanding_unit: unit.to_owned(),
+                description: description.to_owned(),
+                finding: finding_json,
+                follow_up_hash: Some(hash),
                 now,
+                ..NewCase::default()
             },
         )
         .await?;

@@ -346,7 +346,7 @@ impl App {
             subtype: subtype.as_deref(),
             name: &name,
             division_code: code.as_deref(),
-            parent_id: parent.id,
+            parent_id: Some(parent.id),
             parent_path: &parent.path,
             now,
         };

@@ -9,6 +9,7 @@
 use jianfu_rules::plaque::{
     StaffingApproval, TemporaryPlaqueFacts, UnitKind, check_temporary_plaque,
 };
+use jianfu_store::repo::cases::NewCase;
 use jianfu_store::repo::detections as repo;
 use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::Serialize;
@@ -100,14 +101,10 @@ impl App {
             let reporter = repo::demand_requester(&self.store, demand_id)
                 .await?
                 .ok_or_else(DomainError::internal)?;
-            let finding = ReasonView {
-                clause: reason.clause.as_str().to_owned(),
-                code: reason.code.to_owned(),
-                message: reason.message.to_string(),
-            };
+            let finding = ReasonView::of(&reason);
             let now = self.now_ms();
             let mut tx = self.store.begin_write().await?;
-            let case = repo::NewCase {
+            let case = NewCase {
                 kind: OVERDUE_KIND,
                 status: crate::demand::CaseStatus::Open.as_str(),
                 source: crate::supervision::CaseSource::Detector.as_str(),
@@ -120,9 +117,10 @@ impl App {
                 ),
                 claimed_number: Some(grant.admission_number.clone()),
                 demand_id: Some(demand_id),
-                finding: serde_json::to_string(&finding).map_err(|_| DomainError::internal())?,
+                finding: finding.to_json()?,
                 plaque_id: Some(plaque_id),
                 now,
+                ..NewCase::default()
             };
             let Some(case_id) = repo::insert_plaque_case(tx.conn(), case).await? else {
                 // Another process flagged it first; the transaction rolls back unused.

@@ -60,5 +60,6 @@ async fn suite_runs_on_the_configured_database() {
     }
 }
 mod case_grouping;
+mod demand_repo;
 mod detections;
 mod overview;

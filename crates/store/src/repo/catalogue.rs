@@ -61,6 +61,30 @@ pub async fn type_by_code<C: ConnectionTrait>(
         .await?)
 }
 
+/// Every certificate type of the stored listing `listing` (retained, discontinued).
+pub async fn types_listed<C: ConnectionTrait>(
+    conn: &C,
+    listing: &str,
+) -> Result<Vec<certificate_type::Model>, StoreError> {
+    Ok(certificate_type::Entity::find()
+        .filter(certificate_type::Column::Listing.eq(listing))
+        .all(conn)
+        .await?)
+}
+
+/// The certificate type with `code` kept by one of the nodes `scopes`, if any.
+pub async fn type_by_code_in<C: ConnectionTrait>(
+    conn: &C,
+    code: &str,
+    scopes: Vec<i64>,
+) -> Result<Option<certificate_type::Model>, StoreError> {
+    Ok(certificate_type::Entity::find()
+        .filter(certificate_type::Column::Code.eq(code))
+        .filter(certificate_type::Column::ScopeNodeId.is_in(scopes))
+        .one(conn)
+        .await?)
+}
+
 /// One type.
 pub async fn type_by_id<C: ConnectionTrait>(
     conn: &C,

@@ -23,48 +23,7 @@ use crate::entity::{
 };
 use crate::{Store, StoreError};
 
-/// A case a detector opens (source `detector`, status open).
-#[derive(Clone, Debug)]
-pub struct NewCase {
-    pub kind: &'static str,
-    /// The stored text of the open status.
-    pub status: &'static str,
-    /// The stored text of the detector source.
-    pub source: &'static str,
-    /// The node whose supervisors see the case (a community, a street, a district).
-    pub node_id: i64,
-    /// The account the case is reported in the name of, if any.
-    pub reported_by: Option<i64>,
-    pub demanding_unit: String,
-    pub description: String,
-    pub claimed_number: Option<String>,
-    pub demand_id: Option<i64>,
-    /// The finding (JSON of the domain's reason view).
-    pub finding: String,
-    pub plaque_id: Option<i64>,
-    pub now: i64,
-}
-
-impl NewCase {
-    fn active(self) -> supervision_case::ActiveModel {
-        supervision_case::ActiveModel {
-            kind: Set(self.kind.into()),
-            status: Set(self.status.into()),
-            community_node_id: Set(self.node_id),
-            reported_by: Set(self.reported_by),
-            source: Set(self.source.into()),
-            demanding_unit: Set(self.demanding_unit),
-            description: Set(self.description),
-            claimed_number: Set(self.claimed_number),
-            demand_id: Set(self.demand_id),
-            finding: Set(self.finding),
-            plaque_id: Set(self.plaque_id),
-            created_at: Set(self.now),
-            updated_at: Set(self.now),
-            ..Default::default()
-        }
-    }
-}
+use super::cases::NewCase;
 
 // ---- the overdue temporary plaques (4.1-5) ----
 
@@ -122,7 +81,7 @@ pub async fn demand_requester(store: &Store, id: i64) -> Result<Option<i64>, Sto
 /// plaque_id)); returns the new case's id, or `None` when another run was first.
 pub async fn insert_plaque_case<C: ConnectionTrait>(
     conn: &C,
-    case: NewCase,
+    case: NewCase<'_>,
 ) -> Result<Option<i64>, StoreError> {
     let (kind, plaque_id) = (case.kind, case.plaque_id);
     let inserted = supervision_case::Entity::insert(case.active())
@@ -319,7 +278,7 @@ pub struct NewDetection {
 /// was first.
 pub async fn open_case<C: ConnectionTrait>(
     conn: &C,
-    case: NewCase,
+    case: NewCase<'_>,
     found: NewDetection,
 ) -> Result<Option<i64>, StoreError> {
     let (kind, now, subject) = (case.kind, case.now, found.subject_id);

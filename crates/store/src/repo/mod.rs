@@ -14,10 +14,10 @@
 //! job (`escalations`, `jobs`), accountability records and the audit log's reads
 //! (`audit_entries`), the supervision cases' decisions and visibility (`cases`), the
 //! rectification loop with its typed steps (`rectification`), the monitoring points
-//! (`monitoring`) and the detectors' reads and cases (`detections`). In part: the demands'
-//! public lookup and burden sums, the case list (built in `demand.rs` with the
-//! `cases::visible` condition). The rest of each aggregate's queries still sit in its domain
-//! module (`demand.rs`, `demand_kinds.rs`, …) and move in the next slices.
+//! (`monitoring`), the detectors' reads (`detections`), and the demands wholly (`demands`:
+//! lookup, ledger sums, the scoped list, the insert of every kind, a draft's replacement and
+//! each decision as one guarded `Move`). Every source of a case opens it through
+//! `cases::insert`. What is left in the domain's modules moves in the next slices.
 
 pub mod accountability;
 pub mod accounts;

@@ -75,6 +75,30 @@ pub async fn of_kinds<C: ConnectionTrait>(
         .await?)
 }
 
+/// Whether the tree has any node.
+pub async fn any<C: ConnectionTrait>(conn: &C) -> Result<bool, StoreError> {
+    Ok(node::Entity::find().count(conn).await? > 0)
+}
+
+/// The first node named `name` (a demo's or an operator's reference to a unique name).
+pub async fn by_name<C: ConnectionTrait>(
+    conn: &C,
+    name: &str,
+) -> Result<Option<node::Model>, StoreError> {
+    Ok(node::Entity::find()
+        .filter(node::Column::Name.eq(name))
+        .one(conn)
+        .await?)
+}
+
+/// The node with the division code `code`.
+pub async fn by_division_code<C: ConnectionTrait>(
+    conn: &C,
+    code: &str,
+) -> Result<Option<node::Model>, StoreError> {
+    by_code(conn, code, None).await
+}
+
 /// Every node of the stored kind `kind`.
 pub async fn of_kind<C: ConnectionTrait>(
     conn: &C,
@@ -101,6 +125,17 @@ pub async fn by_id<C: ConnectionTrait>(
     id: i64,
 ) -> Result<Option<node::Model>, StoreError> {
     Ok(node::Entity::find_by_id(id).one(conn).await?)
+}
+
+/// The node with the materialized path `path`.
+pub async fn by_path<C: ConnectionTrait>(
+    conn: &C,
+    path: &str,
+) -> Result<Option<node::Model>, StoreError> {
+    Ok(node::Entity::find()
+        .filter(node::Column::Path.eq(path))
+        .one(conn)
+        .await?)
 }
 
 /// The node with the division code `code`, except `except` (the node being edited).
@@ -175,7 +210,9 @@ pub struct NewNode<'a> {
     pub subtype: Option<&'a str>,
     pub name: &'a str,
     pub division_code: Option<&'a str>,
-    pub parent_id: i64,
+    /// `None` for the root (the city).
+    pub parent_id: Option<i64>,
+    /// `/` for the root.
     pub parent_path: &'a str,
     pub now: i64,
 }
@@ -191,7 +228,7 @@ pub async fn insert<C: ConnectionTrait>(
         subtype: Set(n.subtype.map(str::to_owned)),
         name: Set(n.name.to_owned()),
         division_code: Set(n.division_code.map(str::to_owned)),
-        parent_id: Set(Some(n.parent_id)),
+        parent_id: Set(n.parent_id),
         path: Set(String::new()),
         created_at: Set(n.now),
         updated_at: Set(n.now),
