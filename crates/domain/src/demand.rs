@@ -1821,6 +1821,26 @@ impl App {
         Ok(())
     }
 
+    /// Demand `id`, for its approver's decision: refused unless the caller is the authority of
+    /// its level, and unless it waits for approval (`refusal` says why not, on its state).
+    async fn awaiting_approval(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        refusal: impl FnOnce(&demand::Model, NaiveDate) -> String,
+    ) -> Result<demand::Model> {
+        let row = self.demand_row(id).await?;
+        self.authority_check(ctx, &row).await?;
+        not_for_registration(&row)?;
+        if row.status != DemandStatus::Submitted.as_str() {
+            return Err(DomainError::conflict(
+                "demand_not_submitted",
+                refusal(&row, self.today()),
+            ));
+        }
+        Ok(row)
+    }
+
     /// Admits a submitted demand: assigns its admission number and validity.
     pub async fn admit_demand(
         &self,
@@ -1830,18 +1850,14 @@ impl App {
         valid_to: &str,
         note: &str,
     ) -> Result<DemandView> {
-        let row = self.demand_row(id).await?;
-        self.authority_check(ctx, &row).await?;
-        not_for_registration(&row)?;
-        if row.status != DemandStatus::Submitted.as_str() {
-            return Err(DomainError::conflict(
-                "demand_not_submitted",
+        let row = self
+            .awaiting_approval(ctx, id, |row, today| {
                 format!(
                     "该事项当前为“{}”，只有待审批的事项可以准入",
-                    stored_status_on(&row, self.today()).label_zh()
-                ),
-            ));
-        }
+                    stored_status_on(row, today).label_zh()
+                )
+            })
+            .await?;
         // Both dates are read (each reports its own problem) before they are compared.
         let mut p = crate::Problems::new();
         let from = p.take(if valid_from.trim().is_empty() {
@@ -2230,15 +2246,9 @@ impl App {
         reason: &str,
         clause: &str,
     ) -> Result<DemandView> {
-        let row = self.demand_row(id).await?;
-        self.authority_check(ctx, &row).await?;
-        not_for_registration(&row)?;
-        if row.status != DemandStatus::Submitted.as_str() {
-            return Err(DomainError::conflict(
-                "demand_not_submitted",
-                "只有待审批的事项可以驳回",
-            ));
-        }
+        let row = self
+            .awaiting_approval(ctx, id, |_, _| "只有待审批的事项可以驳回".to_owned())
+            .await?;
         let mut p = crate::Problems::new();
         let reason = text::visible(reason);
         if reason.is_empty() {

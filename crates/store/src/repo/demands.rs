@@ -238,42 +238,46 @@ pub struct NewDemand<'a> {
     pub now: i64,
 }
 
+impl Content {
+    /// The content's columns set, the others not.
+    fn active(self) -> demand::ActiveModel {
+        demand::ActiveModel {
+            title: Set(self.title),
+            description: Set(self.description),
+            details: Set(self.details),
+            legal_basis_kind: Set(self.legal_basis_kind),
+            legal_basis_title: Set(self.legal_basis_title),
+            legal_basis_article: Set(self.legal_basis_article),
+            funding_fen: Set(self.funding_fen),
+            funding_source: Set(self.funding_source),
+            minutes_per_occurrence: Set(self.minutes_per_occurrence),
+            occurrences_per_year: Set(self.occurrences_per_year),
+            period_start: Set(self.period_start),
+            period_end: Set(self.period_end),
+            ..Default::default()
+        }
+    }
+}
+
 /// Inserts a demand and its target communities inside the caller's transaction; its id.
 pub async fn insert<C: ConnectionTrait>(
     conn: &C,
     d: NewDemand<'_>,
     targets: &[i64],
 ) -> Result<i64, StoreError> {
-    let c = d.content;
-    let id = demand::Entity::insert(demand::ActiveModel {
-        kind: Set(d.kind.to_owned()),
-        title: Set(c.title),
-        description: Set(c.description),
-        requester_node_id: Set(d.requester_node_id),
-        requester_account_id: Set(d.requester_account_id),
-        level: Set(d.level.to_owned()),
-        scope_node_id: Set(d.scope_node_id),
-        status: Set(d.status.to_owned()),
-        details: Set(c.details),
-        legal_basis_kind: Set(c.legal_basis_kind),
-        legal_basis_title: Set(c.legal_basis_title),
-        legal_basis_article: Set(c.legal_basis_article),
-        funding_fen: Set(c.funding_fen),
-        funding_source: Set(c.funding_source),
-        minutes_per_occurrence: Set(c.minutes_per_occurrence),
-        occurrences_per_year: Set(c.occurrences_per_year),
-        period_start: Set(c.period_start),
-        period_end: Set(c.period_end),
-        decision: Set(d.decision),
-        authority: Set(d.authority.map(str::to_owned)),
-        submitted_at: Set(d.submitted.then_some(d.now)),
-        created_at: Set(d.now),
-        updated_at: Set(d.now),
-        ..Default::default()
-    })
-    .exec(conn)
-    .await?
-    .last_insert_id;
+    let mut row = d.content.active();
+    row.kind = Set(d.kind.to_owned());
+    row.requester_node_id = Set(d.requester_node_id);
+    row.requester_account_id = Set(d.requester_account_id);
+    row.level = Set(d.level.to_owned());
+    row.scope_node_id = Set(d.scope_node_id);
+    row.status = Set(d.status.to_owned());
+    row.decision = Set(d.decision);
+    row.authority = Set(d.authority.map(str::to_owned));
+    row.submitted_at = Set(d.submitted.then_some(d.now));
+    row.created_at = Set(d.now);
+    row.updated_at = Set(d.now);
+    let id = demand::Entity::insert(row).exec(conn).await?.last_insert_id;
     write_targets(conn, id, targets).await?;
     Ok(id)
 }
@@ -304,35 +308,10 @@ pub async fn replace_draft<C: ConnectionTrait>(
     targets: &[i64],
     now: i64,
 ) -> Result<bool, StoreError> {
+    let mut row = c.active();
+    row.updated_at = Set(now);
     let updated = demand::Entity::update_many()
-        .col_expr(demand::Column::Title, Expr::value(c.title))
-        .col_expr(demand::Column::Description, Expr::value(c.description))
-        .col_expr(demand::Column::Details, Expr::value(c.details))
-        .col_expr(
-            demand::Column::LegalBasisKind,
-            Expr::value(c.legal_basis_kind),
-        )
-        .col_expr(
-            demand::Column::LegalBasisTitle,
-            Expr::value(c.legal_basis_title),
-        )
-        .col_expr(
-            demand::Column::LegalBasisArticle,
-            Expr::value(c.legal_basis_article),
-        )
-        .col_expr(demand::Column::FundingFen, Expr::value(c.funding_fen))
-        .col_expr(demand::Column::FundingSource, Expr::value(c.funding_source))
-        .col_expr(
-            demand::Column::MinutesPerOccurrence,
-            Expr::value(c.minutes_per_occurrence),
-        )
-        .col_expr(
-            demand::Column::OccurrencesPerYear,
-            Expr::value(c.occurrences_per_year),
-        )
-        .col_expr(demand::Column::PeriodStart, Expr::value(c.period_start))
-        .col_expr(demand::Column::PeriodEnd, Expr::value(c.period_end))
-        .col_expr(demand::Column::UpdatedAt, Expr::value(now))
+        .set(row)
         .filter(demand::Column::Id.eq(id))
         .filter(demand::Column::Status.eq(draft))
         .exec(conn)
