@@ -360,7 +360,7 @@ impl App {
             .reasons
             .first()
             .ok_or_else(DomainError::internal)?;
-        let finding = ReasonView::of(&reason);
+        let finding = ReasonView::of(reason);
         let now = self.now_ms();
         let summary = serde_json::json!({
             "kind": f.kind,

@@ -816,7 +816,7 @@ impl App {
         let Some(answer_id) = inserted else {
             return Ok(false);
         };
-        let finding = ReasonView::of(&reason);
+        let finding = ReasonView::of(reason);
         // Opened by the scheduled job: no reporting account (the audit names the job).
         let case_id = cases::insert(
             tx.conn(),

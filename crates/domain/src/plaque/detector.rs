@@ -101,7 +101,7 @@ impl App {
             let reporter = repo::demand_requester(&self.store, demand_id)
                 .await?
                 .ok_or_else(DomainError::internal)?;
-            let finding = ReasonView::of(&reason);
+            let finding = ReasonView::of(reason);
             let now = self.now_ms();
             let mut tx = self.store.begin_write().await?;
             let case = NewCase {
