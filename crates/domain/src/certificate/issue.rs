@@ -1197,10 +1197,11 @@ impl App {
     /// the write transaction, so that issues by several workers proceed in parallel and the
     /// write lock is held only for the statements and the commit. The serial number is part of
     /// what is signed, so it is handed out first by [`Serials`](super::Serials): numbers stay
-    /// unique (a number another process took meanwhile meets the unique index, and the issue
-    /// retries with the next) and without gaps (a number whose issue fails goes back to be
-    /// handed out again; only a crash between the two can leave a gap). The year's counter
-    /// holds the highest number used.
+    /// without gaps (a number whose issue fails goes back to be handed out again; only a crash
+    /// between the two can leave a gap). The year's counter holds the highest number used; the
+    /// transaction locks its row before it checks the number, so a number another server on
+    /// the same database took meanwhile is seen, and the issue then takes the next number under
+    /// that lock and signs again inside the transaction — it never fails for contention.
     pub async fn issue_certificate(&self, ctx: &Ctx, id: i64) -> Result<IssuedView> {
         let (row, c) = self
             .in_progress(ctx, id, Action::ProcessCertificate)
@@ -1291,112 +1292,109 @@ impl App {
                 signer: ctx.principal.username.clone(),
             }
         };
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let stored = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await?;
-            let mut ticket = self.serials.take(&counter_key, stored);
-            let (sealed, pdf, ofd) = seal_and_render(
-                open.clone(),
-                identity.clone(),
-                content_for(ticket.seq()),
-                super::pki::time_of(self.now_ms()),
-            )
-            .await?;
-            let format = if ofd.is_some() {
-                super::pki::CertificateFormat::Ses
-            } else {
-                super::pki::CertificateFormat::Json
-            };
-            let ofd = ofd
-                .map(|o| self.seal_certificate_ofd(id, &sealed.content.serial, &o))
-                .transpose()?;
-            // Both carry the full ID number: stored encrypted, bound to application and serial.
-            let (document, pdf) = self.seal_certificate_files(
-                id,
-                &sealed.content.serial,
-                &serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?,
-                &pdf,
-            )?;
-            let mut tx = self.store.begin_write().await?;
-            // The application must still be open, and the seal still the active one.
-            let now = self.now_ms();
-            close_application(tx.conn(), id, ApplicationStatus::Issued, ctx, now, None).await?;
-            let active = super::SealStatus::Active.as_str();
-            if !seals::is_in_state(tx.conn(), seal_row.id, active).await? {
-                return Err(DomainError::conflict(
-                    "seal_changed",
-                    "本社区电子印章刚刚被更换或停用，请重新出具",
-                ));
+        // Signs and renders the certificate numbered `seq`, and encrypts its files.
+        let sign = |seq: i64| {
+            let content = content_for(seq);
+            let (open, identity) = (open.clone(), identity.clone());
+            async move {
+                let (sealed, pdf, ofd) =
+                    seal_and_render(open, identity, content, super::pki::time_of(self.now_ms()))
+                        .await?;
+                let format = if ofd.is_some() {
+                    super::pki::CertificateFormat::Ses
+                } else {
+                    super::pki::CertificateFormat::Json
+                };
+                let ofd = ofd
+                    .map(|o| self.seal_certificate_ofd(id, &sealed.content.serial, &o))
+                    .transpose()?;
+                // Both carry the full ID number: stored encrypted, bound to application and serial.
+                let (document, pdf) = self.seal_certificate_files(
+                    id,
+                    &sealed.content.serial,
+                    &serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?,
+                    &pdf,
+                )?;
+                Ok::<_, DomainError>((sealed, document, pdf, ofd, format))
             }
-            jianfu_store::repo::counters::raise(tx.conn(), &counter_key, ticket.seq()).await?;
-            let serial = sealed.content.serial.clone();
-            let code = sealed.content.check_code.clone();
-            let verify = sealed.content.verify_url.clone();
-            let inserted = certificates::insert(
-                tx.conn(),
-                certificates::NewCertificate {
-                    application_id: id,
-                    serial: serial.clone(),
-                    check_code: code,
-                    seal_id: seal_row.id,
-                    document,
-                    pdf,
-                    ofd,
-                    format: format.as_str().into(),
-                    status: CertificateStatus::Issued.as_str().into(),
-                    issued_by: ctx.principal.account_id,
-                    issued_at: now,
-                },
-            )
-            .await;
-            let cert = match inserted {
-                Ok(cert) => cert,
-                // The application was still open (checked above in this transaction), so the
-                // number is what is taken: by another process on the same database.
-                Err(e) if e.is_unique_violation() => {
-                    drop(tx);
-                    ticket.burn();
-                    if attempt < SERIAL_ATTEMPTS {
-                        continue;
-                    }
-                    return Err(DomainError::new(
-                        crate::ErrorKind::TooMany,
-                        "serial_contended",
-                        "证明编号分配冲突，未作任何更改，请重新出具",
-                    ));
-                }
-                Err(e) => return Err(e.into()),
-            };
-            seals::record_use(
-                tx.conn(),
-                seal_row.id,
-                cert.id,
-                ctx.principal.account_id,
-                now,
-                approval.clone(),
-            )
-            .await?;
-            tx.audit(ctx.entry(
-                "certificate.issue",
-                "certificate",
-                Some(cert.id.to_string()),
-                serde_json::json!({ "serial": serial, "application": id, "seal": seal_row.seal_code, "clauses": decision.clauses }),
-            ))
-            .await?;
-            tx.commit().await?;
-            ticket.burn();
-            return Ok(IssuedView {
-                id: cert.id,
-                serial,
-                status: cert.status,
-                issued_at: crate::clock::fmt_ms(now),
-                revoke_reason: None,
-                verify_url: verify,
-                format: format.as_str(),
-                format_zh: format.label_zh(),
-            });
+        };
+        let stored = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await?;
+        let mut ticket = self.serials.take(&counter_key, stored);
+        let mut signed = sign(ticket.seq()).await?;
+        let mut tx = self.store.begin_write().await?;
+        // The application must still be open, and the seal still the active one.
+        let now = self.now_ms();
+        close_application(tx.conn(), id, ApplicationStatus::Issued, ctx, now, None).await?;
+        let active = super::SealStatus::Active.as_str();
+        if !seals::is_in_state(tx.conn(), seal_row.id, active).await? {
+            return Err(DomainError::conflict(
+                "seal_changed",
+                "本社区电子印章刚刚被更换或停用，请重新出具",
+            ));
         }
+        // Raising the counter locks its row until this transaction ends: from here on no other
+        // issue — of this process or of another server on the same database — can commit a
+        // number, and every number committed before is visible.
+        jianfu_store::repo::counters::raise(tx.conn(), &counter_key, ticket.seq()).await?;
+        if jianfu_store::repo::certificates::serial_taken(tx.conn(), &signed.0.content.serial)
+            .await?
+        {
+            // Another server used this number meanwhile: take the next one under the lock we
+            // hold and sign again, inside the transaction. It cannot be taken, so the request
+            // does not fail, and the numbers stay without gaps.
+            ticket.burn();
+            let seq = jianfu_store::repo::counters::next(tx.conn(), &counter_key).await?;
+            signed = sign(seq).await?;
+        }
+        let (sealed, document, pdf, ofd, format) = signed;
+        let serial = sealed.content.serial.clone();
+        let code = sealed.content.check_code.clone();
+        let verify = sealed.content.verify_url.clone();
+        let cert = certificates::insert(
+            tx.conn(),
+            certificates::NewCertificate {
+                application_id: id,
+                serial: serial.clone(),
+                check_code: code,
+                seal_id: seal_row.id,
+                document,
+                pdf,
+                ofd,
+                format: format.as_str().into(),
+                status: CertificateStatus::Issued.as_str().into(),
+                issued_by: ctx.principal.account_id,
+                issued_at: now,
+            },
+        )
+        .await?;
+        seals::record_use(
+            tx.conn(),
+            seal_row.id,
+            cert.id,
+            ctx.principal.account_id,
+            now,
+            approval.clone(),
+        )
+        .await?;
+        tx.audit(ctx.entry(
+            "certificate.issue",
+            "certificate",
+            Some(cert.id.to_string()),
+            serde_json::json!({ "serial": serial, "application": id, "seal": seal_row.seal_code, "clauses": decision.clauses }),
+        ))
+        .await?;
+        tx.commit().await?;
+        ticket.burn();
+        Ok(IssuedView {
+            id: cert.id,
+            serial,
+            status: cert.status,
+            issued_at: crate::clock::fmt_ms(now),
+            revoke_reason: None,
+            verify_url: verify,
+            format: format.as_str(),
+            format_zh: format.label_zh(),
+        })
     }
 
     /// The certificate's PDF or JSON, for its applicant and the issuing community's staff (the
@@ -1835,7 +1833,6 @@ pub struct RecordForm {
 
 /// How many serial numbers [`App::issue_certificate`] tries when another process on the same
 /// database takes each one first.
-const SERIAL_ATTEMPTS: u32 = 3;
 
 /// Signs `content` with the seal and renders the PDF, on tokio's blocking pool (CPU work);
 /// with a GB/T 38540 seal and its signer, also the PDF's signature field and the signed OFD,
