@@ -1318,34 +1318,49 @@ impl App {
                 Ok::<_, DomainError>((sealed, document, pdf, ofd, format))
             }
         };
-        let stored = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await?;
-        let mut ticket = self.serials.take(&counter_key, stored);
-        let mut signed = sign(ticket.seq()).await?;
-        let mut tx = self.store.begin_write().await?;
-        // The application must still be open, and the seal still the active one.
-        let now = self.now_ms();
-        close_application(tx.conn(), id, ApplicationStatus::Issued, ctx, now, None).await?;
-        let active = super::SealStatus::Active.as_str();
-        if !seals::is_in_state(tx.conn(), seal_row.id, active).await? {
-            return Err(DomainError::conflict(
-                "seal_changed",
-                "本社区电子印章刚刚被更换或停用，请重新出具",
-            ));
-        }
-        // Raising the counter locks its row until this transaction ends: from here on no other
-        // issue — of this process or of another server on the same database — can commit a
-        // number, and every number committed before is visible.
-        jianfu_store::repo::counters::raise(tx.conn(), &counter_key, ticket.seq()).await?;
-        if jianfu_store::repo::certificates::serial_taken(tx.conn(), &signed.0.content.serial)
+        let mut collisions = 0;
+        let (mut ticket, signed, mut tx, now) = loop {
+            let stored =
+                jianfu_store::repo::counters::value(self.store.db(), &counter_key).await?;
+            let mut ticket = self.serials.take(&counter_key, stored);
+            let mut signed = sign(ticket.seq()).await?;
+            let tx = self.store.begin_write().await?;
+            // The application must still be open, and the seal still the active one.
+            let now = self.now_ms();
+            close_application(tx.conn(), id, ApplicationStatus::Issued, ctx, now, None).await?;
+            let active = super::SealStatus::Active.as_str();
+            if !seals::is_in_state(tx.conn(), seal_row.id, active).await? {
+                return Err(DomainError::conflict(
+                    "seal_changed",
+                    "本社区电子印章刚刚被更换或停用，请重新出具",
+                ));
+            }
+            // Raising the counter locks its row until this transaction ends: from here on no
+            // other issue — of this process or of another server on the same database — can
+            // commit a number, and every number committed before is visible.
+            jianfu_store::repo::counters::raise(tx.conn(), &counter_key, ticket.seq()).await?;
+            if jianfu_store::repo::certificates::serial_taken(
+                tx.conn(),
+                &signed.0.content.serial,
+            )
             .await?
-        {
-            // Another server used this number meanwhile: take the next one under the lock we
-            // hold and sign again, inside the transaction. It cannot be taken, so the request
-            // does not fail, and the numbers stay without gaps.
-            ticket.burn();
-            let seq = jianfu_store::repo::counters::next(tx.conn(), &counter_key).await?;
-            signed = sign(seq).await?;
-        }
+            {
+                // Another server used this number meanwhile.
+                ticket.burn();
+                collisions += 1;
+                if collisions < SIGN_AHEAD_ATTEMPTS {
+                    // Again with the next number, signed outside the transaction so that the
+                    // lock is held for the statements only.
+                    drop(tx);
+                    continue;
+                }
+                // Still contended: take the next number under the lock this transaction
+                // holds and sign again inside it. That number cannot be taken.
+                let seq = jianfu_store::repo::counters::next(tx.conn(), &counter_key).await?;
+                signed = sign(seq).await?;
+            }
+            break (ticket, signed, tx, now);
+        };
         let (sealed, document, pdf, ofd, format) = signed;
         let serial = sealed.content.serial.clone();
         let code = sealed.content.check_code.clone();
@@ -1831,8 +1846,10 @@ pub struct RecordForm {
     pub minutes: String,
 }
 
-/// How many serial numbers [`App::issue_certificate`] tries when another process on the same
-/// database takes each one first.
+/// How often an issue whose number another server took meanwhile signs again ahead of its
+/// transaction (the lock held for statements only) before it takes the next number under the
+/// counter's lock and signs inside the transaction, holding every other writer back for that.
+const SIGN_AHEAD_ATTEMPTS: u32 = 4;
 
 /// Signs `content` with the seal and renders the PDF, on tokio's blocking pool (CPU work);
 /// with a GB/T 38540 seal and its signer, also the PDF's signature field and the signed OFD,
