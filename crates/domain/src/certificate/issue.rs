@@ -1320,8 +1320,7 @@ impl App {
         };
         let mut collisions = 0;
         let (mut ticket, signed, mut tx, now) = loop {
-            let stored =
-                jianfu_store::repo::counters::value(self.store.db(), &counter_key).await?;
+            let stored = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await?;
             let mut ticket = self.serials.take(&counter_key, stored);
             let mut signed = sign(ticket.seq()).await?;
             let tx = self.store.begin_write().await?;
@@ -1339,11 +1338,8 @@ impl App {
             // other issue — of this process or of another server on the same database — can
             // commit a number, and every number committed before is visible.
             jianfu_store::repo::counters::raise(tx.conn(), &counter_key, ticket.seq()).await?;
-            if jianfu_store::repo::certificates::serial_taken(
-                tx.conn(),
-                &signed.0.content.serial,
-            )
-            .await?
+            if jianfu_store::repo::certificates::serial_taken(tx.conn(), &signed.0.content.serial)
+                .await?
             {
                 // Another server used this number meanwhile.
                 ticket.burn();

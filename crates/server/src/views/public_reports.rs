@@ -45,7 +45,11 @@ pub async fn file_report(
     form: &PublicReportForm,
 ) -> Result<PublicReceipt, DomainError> {
     let address = ip.0.as_deref();
-    if !state.app.rate_allowed(state.public_reports, address).await? {
+    if !state
+        .app
+        .rate_allowed(state.public_reports, address)
+        .await?
+    {
         return Err(report_limited());
     }
     let receipt = state.app.report_publicly(ip.0.clone(), form).await?;
@@ -60,12 +64,19 @@ pub async fn read_follow_up(
     code: &str,
 ) -> Result<PublicCaseStatus, DomainError> {
     let address = ip.0.as_deref();
-    if !state.app.rate_allowed(state.follow_up_failures, address).await? {
+    if !state
+        .app
+        .rate_allowed(state.follow_up_failures, address)
+        .await?
+    {
         return Err(follow_up_limited());
     }
     let r = state.app.follow_up(code).await;
     if r.as_ref().is_err_and(|e| e.kind == ErrorKind::NotFound) {
-        state.app.rate_count(state.follow_up_failures, address).await?;
+        state
+            .app
+            .rate_count(state.follow_up_failures, address)
+            .await?;
     }
     r
 }

@@ -39,12 +39,19 @@ async fn limited<T>(
     f: impl std::future::Future<Output = Result<T, DomainError>>,
 ) -> Result<T, DomainError> {
     let address = ip.0.as_deref();
-    if !state.app.rate_allowed(state.satisfaction_codes, address).await? {
+    if !state
+        .app
+        .rate_allowed(state.satisfaction_codes, address)
+        .await?
+    {
         return Err(codes_limited());
     }
     let r = f.await;
     if r.as_ref().is_err_and(|e| e.code == "code_unknown") {
-        state.app.rate_count(state.satisfaction_codes, address).await?;
+        state
+            .app
+            .rate_count(state.satisfaction_codes, address)
+            .await?;
     }
     r
 }

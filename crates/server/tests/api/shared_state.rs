@@ -85,7 +85,11 @@ async fn two_servers_issue_200_certificates_at_once_without_a_failure_or_gap() {
     let resident = t.login("resident").await;
     let mut ids = Vec::new();
     for _ in 0..AT_ONCE {
-        ids.push(apply(&resident, &application("residence")).await["id"].as_i64().unwrap());
+        ids.push(
+            apply(&resident, &application("residence")).await["id"]
+                .as_i64()
+                .unwrap(),
+        );
     }
     let key = format!("certificate:{}", chrono::Datelike::year(&t.today()));
     let before = counter(&t, &key).await;
@@ -132,7 +136,15 @@ async fn two_servers_issue_200_certificates_at_once_without_a_failure_or_gap() {
             .unwrap();
         assert_ne!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
-    assert!(t.app.store.verify_audit(|_| {}).await.unwrap().broken.is_none());
+    assert!(
+        t.app
+            .store
+            .verify_audit(|_| {})
+            .await
+            .unwrap()
+            .broken
+            .is_none()
+    );
 }
 
 /// A submitted work item from 铁东区卫生健康局 to one community, waiting for the district.
@@ -274,7 +286,8 @@ async fn a_limit_window_ends_and_ended_windows_are_pruned() {
     }
     let (s, _) = verify_status(&t, &serial, "ABCDEFGHJK").await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
-    let hits = "SELECT hits FROM rate_window WHERE bucket = 'verify_failure' AND subject = '127.0.0.1'";
+    let hits =
+        "SELECT hits FROM rate_window WHERE bucket = 'verify_failure' AND subject = '127.0.0.1'";
     assert_eq!(scalar(&t, hits).await, 20, "the refused try is not counted");
     // Another address, and another limit of this address, are counted apart.
     let other = Some("10.0.0.1");
