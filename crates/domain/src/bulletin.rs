@@ -736,10 +736,6 @@ impl App {
         let today = self.today();
         let year = chrono::Datelike::year(&today);
         let counter_key = format!("bulletin:{year}");
-        let seq = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await? + 1;
-        let serial = bulletin_serial(year, seq);
-        let code = crate::certificate::new_check_code();
-        let verify = crate::certificate::verify_url(&self.public_base_url(), &serial, &code);
         let mut body = format!(
             "{}\n{}至{}，本级监督检查中发现并已办结以下问题，现予通报（《关于进一步开展街道(乡镇)社区(村)减负工作的实施意见》第 5.3-3 条）：",
             view.title,
@@ -759,46 +755,55 @@ impl App {
         if let Some(name) = &view.signed_off_by {
             body.push_str(&format!("\n签发人：{name}"));
         }
-        let content = CertificateContent {
-            version: 1,
-            serial: serial.clone(),
-            check_code: code.clone(),
-            type_code: BULLETIN_TYPE_CODE.into(),
-            type_name: BULLETIN_TITLE.into(),
-            community_name: department.name.clone(),
-            community_code: department.division_code.clone().unwrap_or_default(),
-            applicant_name: level.name.clone(),
-            applicant_id_number: String::new(),
-            purpose: view.title.clone(),
-            body,
-            issued_on: today.to_string(),
-            verify_url: verify,
-            seal_id: open.record.record.seal_id.clone(),
-            signer: ctx.principal.username.clone(),
+        let base_url = self.public_base_url();
+        // Seals and renders the bulletin numbered `seq`.
+        let sign = |seq: i64| {
+            let serial = bulletin_serial(year, seq);
+            let code = crate::certificate::new_check_code();
+            let verify = crate::certificate::verify_url(&base_url, &serial, &code);
+            let content = CertificateContent {
+                version: 1,
+                serial,
+                check_code: code,
+                type_code: BULLETIN_TYPE_CODE.into(),
+                type_name: BULLETIN_TITLE.into(),
+                community_name: department.name.clone(),
+                community_code: department.division_code.clone().unwrap_or_default(),
+                applicant_name: level.name.clone(),
+                applicant_id_number: String::new(),
+                purpose: view.title.clone(),
+                body: body.clone(),
+                issued_on: today.to_string(),
+                verify_url: verify,
+                seal_id: open.record.record.seal_id.clone(),
+                signer: ctx.principal.username.clone(),
+            };
+            let open = open.clone();
+            async move {
+                tokio::task::spawn_blocking(move || {
+                    jianfu_seal::seal_and_render(content, &open.record, &open.key).map_err(|e| {
+                        DomainError::conflict(
+                            "bulletin_unprintable",
+                            format!(
+                                "无法用印或生成通报 PDF：{}（可减少所列问题线索后重新起草）",
+                                e.message()
+                            ),
+                        )
+                    })
+                })
+                .await
+                .map_err(|_| DomainError::internal())?
+            }
         };
-        let (sealed, pdf) = tokio::task::spawn_blocking(move || {
-            jianfu_seal::seal_and_render(content, &open.record, &open.key).map_err(|e| {
-                DomainError::conflict(
-                    "bulletin_unprintable",
-                    format!(
-                        "无法用印或生成通报 PDF：{}（可减少所列问题线索后重新起草）",
-                        e.message()
-                    ),
-                )
-            })
-        })
-        .await
-        .map_err(|_| DomainError::internal())??;
-        let document = serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?;
+        let seq = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await? + 1;
+        let predicted = sign(seq).await?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        if jianfu_store::repo::counters::next(tx.conn(), &counter_key).await? != seq {
-            return Err(DomainError::new(
-                ErrorKind::TooMany,
-                "serial_contended",
-                "通报编号分配冲突，未作任何更改，请重新发布",
-            ));
-        }
+        let (sealed, pdf) =
+            crate::certificate::numbered(&mut tx, &counter_key, (seq, predicted), sign).await?;
+        let serial = sealed.content.serial.clone();
+        let code = sealed.content.check_code.clone();
+        let document = serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?;
         let moved = repo::publish(
             tx.conn(),
             id,

@@ -37,6 +37,7 @@ pub mod page;
 pub mod personal_data;
 pub mod plaque;
 pub mod public_report;
+pub mod rate_limit;
 pub mod rectification;
 pub mod report_form;
 pub mod second_factor;

@@ -18,7 +18,7 @@ use crate::certificate::{
     AttachmentUpload, MAX_ATTACHMENTS, NodeSeal, OpenSeal, VerifyView, check_upload, text_field,
 };
 use crate::demand::{CaseStatus, CaseView};
-use crate::error::{DomainError, ErrorKind, Problems, Result};
+use crate::error::{DomainError, Problems, Result};
 use crate::inbox::{PER_PROVIDER, TodoFuture, TodoItem, TodoProvider};
 use crate::tree::NodeView;
 use crate::{App, Ctx};
@@ -435,54 +435,59 @@ impl App {
             .await?;
         let year = chrono::Datelike::year(&today);
         let counter_key = format!("rectification_notice:{year}");
-        let seq = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await? + 1;
-        let serial = notice_serial(year, seq);
-        let code = crate::certificate::new_check_code();
-        let verify = crate::certificate::verify_url(&self.public_base_url(), &serial, &code);
         let clause_text = clauses.join("、");
         let body = format!(
             "{unit}：\n经核实，{facts}\n上述问题不符合《关于进一步开展街道(乡镇)社区(村)减负工作的实施意见》第 {clause_text} 条的规定。\n整改要求：{action_required}\n请于{due_zh}前（{days}个工作日内）完成整改，并通过减负平台提交整改答复及佐证材料。\n问题线索编号：{id}",
             unit = unit.name,
             due_zh = chinese_day(due),
         );
-        let content = CertificateContent {
-            version: 1,
-            serial: serial.clone(),
-            check_code: code.clone(),
-            type_code: NOTICE_TYPE_CODE.into(),
-            type_name: NOTICE_TITLE.into(),
-            community_name: department.name.clone(),
-            community_code: department.division_code.clone().unwrap_or_default(),
-            applicant_name: unit.name.clone(),
-            applicant_id_number: String::new(),
-            purpose: format!("问题线索 {id} 整改"),
-            body,
-            issued_on: today.to_string(),
-            verify_url: verify,
-            seal_id: open.record.record.seal_id.clone(),
-            signer: ctx.principal.username.clone(),
+        let base_url = self.public_base_url();
+        // Seals and renders the notice numbered `seq`.
+        let sign = |seq: i64| {
+            let serial = notice_serial(year, seq);
+            let code = crate::certificate::new_check_code();
+            let verify = crate::certificate::verify_url(&base_url, &serial, &code);
+            let content = CertificateContent {
+                version: 1,
+                serial,
+                check_code: code,
+                type_code: NOTICE_TYPE_CODE.into(),
+                type_name: NOTICE_TITLE.into(),
+                community_name: department.name.clone(),
+                community_code: department.division_code.clone().unwrap_or_default(),
+                applicant_name: unit.name.clone(),
+                applicant_id_number: String::new(),
+                purpose: format!("问题线索 {id} 整改"),
+                body: body.clone(),
+                issued_on: today.to_string(),
+                verify_url: verify,
+                seal_id: open.record.record.seal_id.clone(),
+                signer: ctx.principal.username.clone(),
+            };
+            let open = open.clone();
+            async move {
+                tokio::task::spawn_blocking(move || {
+                    jianfu_seal::seal_and_render(content, &open.record, &open.key).map_err(|e| {
+                        DomainError::field(
+                            "facts",
+                            e.code(),
+                            format!("无法用印或生成整改通知书：{}", e.message()),
+                        )
+                    })
+                })
+                .await
+                .map_err(|_| DomainError::internal())?
+            }
         };
-        let (sealed, pdf) = tokio::task::spawn_blocking(move || {
-            jianfu_seal::seal_and_render(content, &open.record, &open.key).map_err(|e| {
-                DomainError::field(
-                    "facts",
-                    e.code(),
-                    format!("无法用印或生成整改通知书：{}", e.message()),
-                )
-            })
-        })
-        .await
-        .map_err(|_| DomainError::internal())??;
-        let document = serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?;
+        let seq = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await? + 1;
+        let predicted = sign(seq).await?;
         let now = self.now_ms();
         let mut tx = self.store.begin_write().await?;
-        if jianfu_store::repo::counters::next(tx.conn(), &counter_key).await? != seq {
-            return Err(DomainError::new(
-                ErrorKind::TooMany,
-                "serial_contended",
-                "整改通知书编号分配冲突，未作任何更改，请重新下发",
-            ));
-        }
+        let (sealed, pdf) =
+            crate::certificate::numbered(&mut tx, &counter_key, (seq, predicted), sign).await?;
+        let serial = sealed.content.serial.clone();
+        let code = sealed.content.check_code.clone();
+        let document = serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?;
         let clauses_json = serde_json::to_string(&clauses).map_err(|_| DomainError::internal())?;
         let notice = Step::Notice(NewNotice {
             serial: serial.clone(),

@@ -136,6 +136,7 @@ fn moved_modules_build_no_query() {
         "demand_kinds.rs",
         "bootstrap.rs",
         "page.rs",
+        "rate_limit.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

@@ -6,7 +6,6 @@ mod api;
 mod assets;
 mod error;
 mod extract;
-mod limit;
 mod metrics;
 mod routes;
 mod state;

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use jianfu_domain::App;
+use jianfu_domain::rate_limit::{self, RateLimit};
 
 use crate::metrics::Metrics;
 
@@ -27,12 +28,15 @@ pub struct AppState {
     pub app: App,
     pub config: Arc<ServerConfig>,
     pub metrics: Arc<Metrics>,
-    /// Failed certificate verifications per client address (20 per 10 minutes).
-    pub verify_failures: Arc<crate::limit::FailureLimiter>,
+    /// Failed certificate verifications per client address (20 per 10 minutes). The limits
+    /// are counted in the database, so they hold across servers (`jianfu_domain::rate_limit`).
+    pub verify_failures: RateLimit,
     /// Anonymous public reports per client address (5 per hour).
-    pub public_reports: Arc<crate::limit::FailureLimiter>,
+    pub public_reports: RateLimit,
     /// Follow-up codes that found no case, per client address (10 per 10 minutes).
-    pub follow_up_failures: Arc<crate::limit::FailureLimiter>,
+    pub follow_up_failures: RateLimit,
+    /// Satisfaction codes that found nothing, per client address (10 per 10 minutes).
+    pub satisfaction_codes: RateLimit,
 }
 
 impl AppState {
@@ -41,9 +45,10 @@ impl AppState {
             app,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
-            verify_failures: Arc::new(crate::limit::FailureLimiter::new(20, 10 * 60 * 1000)),
-            public_reports: Arc::new(crate::limit::FailureLimiter::new(5, 60 * 60 * 1000)),
-            follow_up_failures: Arc::new(crate::limit::FailureLimiter::new(10, 10 * 60 * 1000)),
+            verify_failures: rate_limit::VERIFY_FAILURES,
+            public_reports: rate_limit::PUBLIC_REPORTS,
+            follow_up_failures: rate_limit::FOLLOW_UP_FAILURES,
+            satisfaction_codes: rate_limit::SATISFACTION_CODE_FAILURES,
         }
     }
 }

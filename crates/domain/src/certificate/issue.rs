@@ -1197,10 +1197,11 @@ impl App {
     /// the write transaction, so that issues by several workers proceed in parallel and the
     /// write lock is held only for the statements and the commit. The serial number is part of
     /// what is signed, so it is handed out first by [`Serials`](super::Serials): numbers stay
-    /// unique (a number another process took meanwhile meets the unique index, and the issue
-    /// retries with the next) and without gaps (a number whose issue fails goes back to be
-    /// handed out again; only a crash between the two can leave a gap). The year's counter
-    /// holds the highest number used.
+    /// without gaps (a number whose issue fails goes back to be handed out again; only a crash
+    /// between the two can leave a gap). The year's counter holds the highest number used; the
+    /// transaction locks its row before it checks the number, so a number another server on
+    /// the same database took meanwhile is seen, and the issue then takes the next number under
+    /// that lock and signs again inside the transaction — it never fails for contention.
     pub async fn issue_certificate(&self, ctx: &Ctx, id: i64) -> Result<IssuedView> {
         let (row, c) = self
             .in_progress(ctx, id, Action::ProcessCertificate)
@@ -1291,34 +1292,38 @@ impl App {
                 signer: ctx.principal.username.clone(),
             }
         };
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
+        // Signs and renders the certificate numbered `seq`, and encrypts its files.
+        let sign = |seq: i64| {
+            let content = content_for(seq);
+            let (open, identity) = (open.clone(), identity.clone());
+            async move {
+                let (sealed, pdf, ofd) =
+                    seal_and_render(open, identity, content, super::pki::time_of(self.now_ms()))
+                        .await?;
+                let format = if ofd.is_some() {
+                    super::pki::CertificateFormat::Ses
+                } else {
+                    super::pki::CertificateFormat::Json
+                };
+                let ofd = ofd
+                    .map(|o| self.seal_certificate_ofd(id, &sealed.content.serial, &o))
+                    .transpose()?;
+                // Both carry the full ID number: stored encrypted, bound to application and serial.
+                let (document, pdf) = self.seal_certificate_files(
+                    id,
+                    &sealed.content.serial,
+                    &serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?,
+                    &pdf,
+                )?;
+                Ok::<_, DomainError>((sealed, document, pdf, ofd, format))
+            }
+        };
+        let mut collisions = 0;
+        let (mut ticket, signed, mut tx, now) = loop {
             let stored = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await?;
             let mut ticket = self.serials.take(&counter_key, stored);
-            let (sealed, pdf, ofd) = seal_and_render(
-                open.clone(),
-                identity.clone(),
-                content_for(ticket.seq()),
-                super::pki::time_of(self.now_ms()),
-            )
-            .await?;
-            let format = if ofd.is_some() {
-                super::pki::CertificateFormat::Ses
-            } else {
-                super::pki::CertificateFormat::Json
-            };
-            let ofd = ofd
-                .map(|o| self.seal_certificate_ofd(id, &sealed.content.serial, &o))
-                .transpose()?;
-            // Both carry the full ID number: stored encrypted, bound to application and serial.
-            let (document, pdf) = self.seal_certificate_files(
-                id,
-                &sealed.content.serial,
-                &serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?,
-                &pdf,
-            )?;
-            let mut tx = self.store.begin_write().await?;
+            let mut signed = sign(ticket.seq()).await?;
+            let tx = self.store.begin_write().await?;
             // The application must still be open, and the seal still the active one.
             let now = self.now_ms();
             close_application(tx.conn(), id, ApplicationStatus::Issued, ctx, now, None).await?;
@@ -1329,74 +1334,78 @@ impl App {
                     "本社区电子印章刚刚被更换或停用，请重新出具",
                 ));
             }
+            // Raising the counter locks its row until this transaction ends: from here on no
+            // other issue — of this process or of another server on the same database — can
+            // commit a number, and every number committed before is visible.
             jianfu_store::repo::counters::raise(tx.conn(), &counter_key, ticket.seq()).await?;
-            let serial = sealed.content.serial.clone();
-            let code = sealed.content.check_code.clone();
-            let verify = sealed.content.verify_url.clone();
-            let inserted = certificates::insert(
-                tx.conn(),
-                certificates::NewCertificate {
-                    application_id: id,
-                    serial: serial.clone(),
-                    check_code: code,
-                    seal_id: seal_row.id,
-                    document,
-                    pdf,
-                    ofd,
-                    format: format.as_str().into(),
-                    status: CertificateStatus::Issued.as_str().into(),
-                    issued_by: ctx.principal.account_id,
-                    issued_at: now,
-                },
-            )
-            .await;
-            let cert = match inserted {
-                Ok(cert) => cert,
-                // The application was still open (checked above in this transaction), so the
-                // number is what is taken: by another process on the same database.
-                Err(e) if e.is_unique_violation() => {
+            if jianfu_store::repo::certificates::serial_taken(tx.conn(), &signed.0.content.serial)
+                .await?
+            {
+                // Another server used this number meanwhile.
+                ticket.burn();
+                collisions += 1;
+                if collisions < SIGN_AHEAD_ATTEMPTS {
+                    // Again with the next number, signed outside the transaction so that the
+                    // lock is held for the statements only.
                     drop(tx);
-                    ticket.burn();
-                    if attempt < SERIAL_ATTEMPTS {
-                        continue;
-                    }
-                    return Err(DomainError::new(
-                        crate::ErrorKind::TooMany,
-                        "serial_contended",
-                        "证明编号分配冲突，未作任何更改，请重新出具",
-                    ));
+                    continue;
                 }
-                Err(e) => return Err(e.into()),
-            };
-            seals::record_use(
-                tx.conn(),
-                seal_row.id,
-                cert.id,
-                ctx.principal.account_id,
-                now,
-                approval.clone(),
-            )
-            .await?;
-            tx.audit(ctx.entry(
-                "certificate.issue",
-                "certificate",
-                Some(cert.id.to_string()),
-                serde_json::json!({ "serial": serial, "application": id, "seal": seal_row.seal_code, "clauses": decision.clauses }),
-            ))
-            .await?;
-            tx.commit().await?;
-            ticket.burn();
-            return Ok(IssuedView {
-                id: cert.id,
-                serial,
-                status: cert.status,
-                issued_at: crate::clock::fmt_ms(now),
-                revoke_reason: None,
-                verify_url: verify,
-                format: format.as_str(),
-                format_zh: format.label_zh(),
-            });
-        }
+                // Still contended: take the next number under the lock this transaction
+                // holds and sign again inside it. That number cannot be taken.
+                let seq = jianfu_store::repo::counters::next(tx.conn(), &counter_key).await?;
+                signed = sign(seq).await?;
+            }
+            break (ticket, signed, tx, now);
+        };
+        let (sealed, document, pdf, ofd, format) = signed;
+        let serial = sealed.content.serial.clone();
+        let code = sealed.content.check_code.clone();
+        let verify = sealed.content.verify_url.clone();
+        let cert = certificates::insert(
+            tx.conn(),
+            certificates::NewCertificate {
+                application_id: id,
+                serial: serial.clone(),
+                check_code: code,
+                seal_id: seal_row.id,
+                document,
+                pdf,
+                ofd,
+                format: format.as_str().into(),
+                status: CertificateStatus::Issued.as_str().into(),
+                issued_by: ctx.principal.account_id,
+                issued_at: now,
+            },
+        )
+        .await?;
+        seals::record_use(
+            tx.conn(),
+            seal_row.id,
+            cert.id,
+            ctx.principal.account_id,
+            now,
+            approval.clone(),
+        )
+        .await?;
+        tx.audit(ctx.entry(
+            "certificate.issue",
+            "certificate",
+            Some(cert.id.to_string()),
+            serde_json::json!({ "serial": serial, "application": id, "seal": seal_row.seal_code, "clauses": decision.clauses }),
+        ))
+        .await?;
+        tx.commit().await?;
+        ticket.burn();
+        Ok(IssuedView {
+            id: cert.id,
+            serial,
+            status: cert.status,
+            issued_at: crate::clock::fmt_ms(now),
+            revoke_reason: None,
+            verify_url: verify,
+            format: format.as_str(),
+            format_zh: format.label_zh(),
+        })
     }
 
     /// The certificate's PDF or JSON, for its applicant and the issuing community's staff (the
@@ -1833,9 +1842,10 @@ pub struct RecordForm {
     pub minutes: String,
 }
 
-/// How many serial numbers [`App::issue_certificate`] tries when another process on the same
-/// database takes each one first.
-const SERIAL_ATTEMPTS: u32 = 3;
+/// How often an issue whose number another server took meanwhile signs again ahead of its
+/// transaction (the lock held for statements only) before it takes the next number under the
+/// counter's lock and signs inside the transaction, holding every other writer back for that.
+const SIGN_AHEAD_ATTEMPTS: u32 = 4;
 
 /// Signs `content` with the seal and renders the PDF, on tokio's blocking pool (CPU work);
 /// with a GB/T 38540 seal and its signer, also the PDF's signature field and the signed OFD,

@@ -101,6 +101,32 @@ impl Drop for SerialTicket {
     }
 }
 
+/// Numbers a sealed document (a rectification notice, a bulletin) inside its write transaction.
+/// The document was signed ahead of the transaction with `predicted`, the counter's value
+/// plus one as read then (the number is part of what is signed). Here the counter's next
+/// number is taken in one statement that keeps its row locked until the transaction ends
+/// (`repo::counters::next`); when another writer — of this process or of another server on the
+/// same database — took the predicted number meanwhile, the document is signed again with the
+/// number actually taken, inside the transaction. So the request never fails for contention
+/// and the numbers stay unique and without gaps.
+pub(crate) async fn numbered<T, F, Fut>(
+    tx: &mut jianfu_store::WriteTx,
+    key: &str,
+    predicted: (i64, T),
+    sign: F,
+) -> crate::Result<T>
+where
+    F: FnOnce(i64) -> Fut,
+    Fut: std::future::Future<Output = crate::Result<T>>,
+{
+    let seq = jianfu_store::repo::counters::next(tx.conn(), key).await?;
+    if seq == predicted.0 {
+        Ok(predicted.1)
+    } else {
+        sign(seq).await
+    }
+}
+
 /// Where an application stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

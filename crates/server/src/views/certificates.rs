@@ -148,6 +148,35 @@ pub struct VerifyQuery {
     pub code: Option<String>,
 }
 
+/// Refuses the client address after too many failed verifications (counted across servers).
+async fn verify_allowed(state: &AppState, ip: &ClientIp) -> Result<(), (StatusCode, DomainError)> {
+    let allowed = state
+        .app
+        .rate_allowed(state.verify_failures, ip.0.as_deref())
+        .await
+        .map_err(|e| (crate::error::status_for(e.kind), e))?;
+    if allowed {
+        return Ok(());
+    }
+    Err((
+        StatusCode::TOO_MANY_REQUESTS,
+        DomainError::new(
+            ErrorKind::Invalid,
+            "verify_rate_limited",
+            "核验失败次数过多，请 10 分钟后再试",
+        ),
+    ))
+}
+
+/// Counts a failed verification of the client address.
+async fn verify_failed(state: &AppState, ip: &ClientIp) -> Result<(), (StatusCode, DomainError)> {
+    state
+        .app
+        .rate_count(state.verify_failures, ip.0.as_deref())
+        .await
+        .map_err(|e| (crate::error::status_for(e.kind), e))
+}
+
 /// What a verification came to, for the page and the API: a result, or an error with status.
 pub async fn verify_outcome(
     state: &AppState,
@@ -159,27 +188,16 @@ pub async fn verify_outcome(
     if serial.is_empty() && code.is_empty() {
         return Ok(None);
     }
-    let key = ip.0.clone().unwrap_or_else(|| "unknown".into());
-    let now = state.app.now_ms();
-    if !state.verify_failures.allowed(&key, now) {
-        return Err((
-            StatusCode::TOO_MANY_REQUESTS,
-            DomainError::new(
-                ErrorKind::Invalid,
-                "verify_rate_limited",
-                "核验失败次数过多，请 10 分钟后再试",
-            ),
-        ));
-    }
+    verify_allowed(state, ip).await?;
     match state.app.verify_certificate(serial, code).await {
         Ok(v) => {
             if v.state == "unknown" {
-                state.verify_failures.fail(&key, now);
+                verify_failed(state, ip).await?;
             }
             Ok(Some(v))
         }
         Err(e) if e.kind == ErrorKind::Invalid => {
-            state.verify_failures.fail(&key, now);
+            verify_failed(state, ip).await?;
             Err((StatusCode::UNPROCESSABLE_ENTITY, e))
         }
         Err(e) => Err((crate::error::status_for(e.kind), e)),
@@ -243,27 +261,16 @@ pub async fn verify_file_outcome(
     ip: &ClientIp,
     bytes: Vec<u8>,
 ) -> Result<FileVerification, (StatusCode, DomainError)> {
-    let key = ip.0.clone().unwrap_or_else(|| "unknown".into());
-    let now = state.app.now_ms();
-    if !state.verify_failures.allowed(&key, now) {
-        return Err((
-            StatusCode::TOO_MANY_REQUESTS,
-            DomainError::new(
-                ErrorKind::Invalid,
-                "verify_rate_limited",
-                "核验失败次数过多，请 10 分钟后再试",
-            ),
-        ));
-    }
+    verify_allowed(state, ip).await?;
     match state.app.verify_certificate_file(bytes).await {
         Ok(v) => {
             if !v.valid {
-                state.verify_failures.fail(&key, now);
+                verify_failed(state, ip).await?;
             }
             Ok(v)
         }
         Err(e) if e.kind == ErrorKind::Invalid => {
-            state.verify_failures.fail(&key, now);
+            verify_failed(state, ip).await?;
             Err((StatusCode::UNPROCESSABLE_ENTITY, e))
         }
         Err(e) => Err((crate::error::status_for(e.kind), e)),

@@ -38,22 +38,22 @@ pub fn follow_up_limited() -> DomainError {
     )
 }
 
-fn key(ip: &ClientIp) -> String {
-    ip.0.clone().unwrap_or_else(|| "unknown".into())
-}
-
 /// Files a report if the address may: the limiter counts each report filed.
 pub async fn file_report(
     state: &AppState,
     ip: &ClientIp,
     form: &PublicReportForm,
 ) -> Result<PublicReceipt, DomainError> {
-    let now = state.app.now_ms();
-    if !state.public_reports.allowed(&key(ip), now) {
+    let address = ip.0.as_deref();
+    if !state
+        .app
+        .rate_allowed(state.public_reports, address)
+        .await?
+    {
         return Err(report_limited());
     }
     let receipt = state.app.report_publicly(ip.0.clone(), form).await?;
-    state.public_reports.fail(&key(ip), now);
+    state.app.rate_count(state.public_reports, address).await?;
     Ok(receipt)
 }
 
@@ -63,13 +63,20 @@ pub async fn read_follow_up(
     ip: &ClientIp,
     code: &str,
 ) -> Result<PublicCaseStatus, DomainError> {
-    let now = state.app.now_ms();
-    if !state.follow_up_failures.allowed(&key(ip), now) {
+    let address = ip.0.as_deref();
+    if !state
+        .app
+        .rate_allowed(state.follow_up_failures, address)
+        .await?
+    {
         return Err(follow_up_limited());
     }
     let r = state.app.follow_up(code).await;
     if r.as_ref().is_err_and(|e| e.kind == ErrorKind::NotFound) {
-        state.follow_up_failures.fail(&key(ip), now);
+        state
+            .app
+            .rate_count(state.follow_up_failures, address)
+            .await?;
     }
     r
 }

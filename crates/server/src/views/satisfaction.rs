@@ -32,26 +32,26 @@ pub fn codes_limited() -> DomainError {
     )
 }
 
-fn key(ip: &ClientIp) -> String {
-    format!(
-        "satisfaction:{}",
-        ip.0.clone().unwrap_or_else(|| "unknown".into())
-    )
-}
-
 /// Runs `f` for a code if the address may: the limiter counts each code that found nothing.
 async fn limited<T>(
     state: &AppState,
     ip: &ClientIp,
     f: impl std::future::Future<Output = Result<T, DomainError>>,
 ) -> Result<T, DomainError> {
-    let now = state.app.now_ms();
-    if !state.follow_up_failures.allowed(&key(ip), now) {
+    let address = ip.0.as_deref();
+    if !state
+        .app
+        .rate_allowed(state.satisfaction_codes, address)
+        .await?
+    {
         return Err(codes_limited());
     }
     let r = f.await;
     if r.as_ref().is_err_and(|e| e.code == "code_unknown") {
-        state.follow_up_failures.fail(&key(ip), now);
+        state
+            .app
+            .rate_count(state.satisfaction_codes, address)
+            .await?;
     }
     r
 }

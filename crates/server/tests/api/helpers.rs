@@ -16,6 +16,8 @@ pub struct TestApp {
     pub base: String,
     pub app: App,
     pub db_url: String,
+    /// The audit key the store was opened with (a second server on the same database needs it).
+    audit_key: Vec<u8>,
     pg_drop: Option<(String, String)>,
     _dir: tempfile::TempDir,
 }
@@ -107,12 +109,28 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(demo: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (db_url, pg_drop) = fresh_database(&dir).await;
-    let key = AuditKey::new(rand::random::<[u8; 32]>().to_vec()).unwrap();
-    let store = Store::open(&db_url, key).await.unwrap();
+    let audit_key = rand::random::<[u8; 32]>().to_vec();
+    let store = Store::open(&db_url, AuditKey::new(audit_key.clone()).unwrap())
+        .await
+        .unwrap();
     let app = App::new(store, Clock::system(), PasswordHasher::fast_for_tests());
     if demo {
         assert!(app.seed_demo(|_| {}).await.unwrap());
     }
+    let base = serve(&app).await;
+    start_up_jobs_done(&app).await;
+    TestApp {
+        base,
+        app,
+        db_url,
+        audit_key,
+        pg_drop,
+        _dir: dir,
+    }
+}
+
+/// Serves `app` on a port of its own; returns its base URL.
+async fn serve(app: &App) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let state = AppState::new(app.clone(), ServerConfig::default());
@@ -121,13 +139,27 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
         listener,
         std::future::pending(),
     ));
-    start_up_jobs_done(&app).await;
-    TestApp {
-        base: format!("http://{addr}"),
-        app,
-        db_url,
-        pg_drop,
-        _dir: dir,
+    format!("http://{addr}")
+}
+
+impl TestApp {
+    /// A second server on this test's database, as another process would run it: its own
+    /// store (pool), application (memory) and port, the same audit key. For the tests of
+    /// several servers sharing one PostgreSQL database; the first server drops the database.
+    pub async fn second_server(&self) -> TestApp {
+        let store = Store::open(&self.db_url, AuditKey::new(self.audit_key.clone()).unwrap())
+            .await
+            .unwrap();
+        let app = App::new(store, Clock::system(), PasswordHasher::fast_for_tests());
+        let base = serve(&app).await;
+        TestApp {
+            base,
+            app,
+            db_url: self.db_url.clone(),
+            audit_key: self.audit_key.clone(),
+            pg_drop: None,
+            _dir: tempfile::tempdir().unwrap(),
+        }
     }
 }
 

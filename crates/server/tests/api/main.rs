@@ -63,3 +63,4 @@ mod case_grouping;
 mod demand_repo;
 mod detections;
 mod overview;
+mod shared_state;

@@ -174,8 +174,21 @@ pub struct NewCertificate {
     pub issued_at: i64,
 }
 
-/// Inserts an issued certificate inside the caller's write transaction. A serial another
-/// process took meanwhile fails with a unique violation (`StoreError::is_unique_violation`).
+/// Whether a certificate with this serial exists (read inside the issuing transaction, after
+/// the year's counter row is locked).
+pub async fn serial_taken<C: ConnectionTrait>(conn: &C, serial: &str) -> Result<bool, StoreError> {
+    Ok(certificate::Entity::find()
+        .select_only()
+        .column(certificate::Column::Id)
+        .filter(certificate::Column::Serial.eq(serial))
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// Inserts an issued certificate inside the caller's write transaction (its serial is unique:
+/// see [`serial_taken`]).
 pub async fn insert<C: ConnectionTrait>(
     conn: &C,
     c: NewCertificate,

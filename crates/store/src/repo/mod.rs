@@ -49,6 +49,7 @@ pub mod personal_data;
 pub mod pki;
 pub mod plaques;
 pub mod public_reports;
+pub mod rate_limits;
 pub mod rectification;
 pub mod report_forms;
 pub mod seals;
