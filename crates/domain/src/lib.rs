@@ -2,6 +2,7 @@
 //! server and the CLI call. It reaches the database only through the store crate.
 
 pub mod accountability;
+pub mod annual_report;
 pub mod accounts;
 pub mod admission;
 pub mod audit_log;

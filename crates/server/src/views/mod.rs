@@ -22,6 +22,7 @@ pub mod me;
 pub mod monitoring;
 pub mod nodes;
 pub mod overview;
+pub mod annual_report;
 pub mod pki;
 pub mod plaques;
 pub mod policy;
@@ -152,6 +153,7 @@ impl Chrome {
                     "本单位评议",
                     p.may(Action::ViewOwnRating),
                 ),
+                ("/annual-report", "年度报告", p.may(Action::ViewOverview)),
             ];
             items.push(("/policy", "政策原文", true));
             for (href, label, show) in items {

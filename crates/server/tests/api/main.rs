@@ -62,3 +62,4 @@ async fn suite_runs_on_the_configured_database() {
 mod case_grouping;
 mod detections;
 mod overview;
+mod annual_report;
