@@ -16,7 +16,9 @@ use chrono::{Datelike, NaiveDate};
 use jianfu_seal::report::{Block, Chart, Report, Series, number_text};
 use jianfu_store::repo::annual_report as repo;
 use jianfu_store::repo::demands as demand_repo;
-use jianfu_store::repo::overview::{self as overview_repo, ApplicationStates, CasesBy, DemandEvent, Span};
+use jianfu_store::repo::overview::{
+    self as overview_repo, ApplicationStates, CasesBy, DemandEvent, Span,
+};
 use serde::Serialize;
 
 use crate::certificate::ApplicationStatus;
@@ -25,8 +27,8 @@ use crate::demand::{CaseStatus, DecisionView, DemandStatus};
 use crate::error::{DomainError, Result};
 use crate::monitoring::{AnswerStatus, case_kind_zh};
 use crate::overview::{
-    AreaChart, AreaCodes, Bar, CERTIFICATE_BUCKETS, Choice, Levels, MonthRow, RECTIFICATION_BUCKETS,
-    rectification_bars,
+    AreaChart, AreaCodes, Bar, CERTIFICATE_BUCKETS, Choice, Levels, MonthRow,
+    RECTIFICATION_BUCKETS, rectification_bars,
 };
 use crate::plaque::PlaqueStatus;
 use crate::supervision::CaseSource;
@@ -96,7 +98,7 @@ pub struct DiscontinuedType {
 }
 
 /// What the monitoring points reported for the year's months (4.1-8).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MonitoringFigures {
     /// Points that had a month of the year answered or recorded missed.
     pub points: i64,
@@ -247,10 +249,7 @@ impl App {
         let scope = match area.map(str::trim).filter(|s| !s.is_empty()) {
             None => Some(own.clone()),
             Some(text) if text == own.id.to_string() => Some(own.clone()),
-            Some(text) => problems.take(
-                self.overview_district(ctx, &visible, text, &AREA)
-                    .await,
-            ),
+            Some(text) => problems.take(self.overview_district(ctx, &visible, text, &AREA).await),
         };
         problems.finish()?;
         let (Some(year), Some(scope)) = (year, scope) else {
@@ -407,13 +406,9 @@ impl App {
         let hours_now = now.iter().map(|r| hours(r.minutes_per_year)).sum();
 
         // 3. Plaques removed, certificate types discontinued, applications on time.
-        let removed = repo::plaques_removed(
-            &self.store,
-            scope.id,
-            PlaqueStatus::Removed.as_str(),
-            span,
-        )
-        .await?;
+        let removed =
+            repo::plaques_removed(&self.store, scope.id, PlaqueStatus::Removed.as_str(), span)
+                .await?;
         let plaques_removed = AreaChart::from_counts(&[("removed", "已清理")], &removed);
         let discontinued = repo::discontinued_types(&self.store, &path, span)
             .await?
@@ -749,7 +744,11 @@ pub fn report_document(r: &AnnualReport) -> Report {
             })
             .collect::<Vec<_>>(),
     ));
-    b.push(area_table(area_word, &[("removed", "已清理")], &r.plaques_removed));
+    b.push(area_table(
+        area_word,
+        &[("removed", "已清理")],
+        &r.plaques_removed,
+    ));
     b.push(Block::Table {
         headers: vec![
             "证明事项编码".into(),

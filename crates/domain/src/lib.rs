@@ -2,9 +2,9 @@
 //! server and the CLI call. It reaches the database only through the store crate.
 
 pub mod accountability;
-pub mod annual_report;
 pub mod accounts;
 pub mod admission;
+pub mod annual_report;
 pub mod audit_log;
 pub mod auth;
 pub mod authz;

@@ -476,8 +476,10 @@ impl App {
             .collect();
 
         // 4. Rectifications on time or overdue.
-        let rectification =
-            rectification_bars(&repo::notice_timings(&self.store, &path, None).await?, today);
+        let rectification = rectification_bars(
+            &repo::notice_timings(&self.store, &path, None).await?,
+            today,
+        );
 
         // 5. Certificates issued within their time limit, per area of the scope.
         let counts = repo::certificate_timeliness(

@@ -524,7 +524,12 @@ pub fn render_report(report: &Report) -> Result<Vec<u8>, SealError> {
     w.y = TOP + TITLE_SIZE;
     let title_w = w.width(&report.title, TITLE_SIZE).min(TEXT_W);
     let title = w.fit(&report.title, TITLE_SIZE, TEXT_W);
-    w.text((PAGE_W - title_w) / 2.0, TOP + TITLE_SIZE, TITLE_SIZE, &title);
+    w.text(
+        (PAGE_W - title_w) / 2.0,
+        TOP + TITLE_SIZE,
+        TITLE_SIZE,
+        &title,
+    );
     let sub_w = w.width(&report.subtitle, BODY_SIZE).min(TEXT_W);
     let subtitle = w.fit(&report.subtitle, BODY_SIZE, TEXT_W);
     w.grey_text(

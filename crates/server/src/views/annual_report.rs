@@ -6,7 +6,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use jianfu_domain::annual_report::{AnnualReport, CLAUSES_REPORT, ClauseCount, CommunityBurden, DiscontinuedType};
+use jianfu_domain::annual_report::{
+    AnnualReport, CLAUSES_REPORT, ClauseCount, CommunityBurden, DiscontinuedType,
+};
 use jianfu_domain::overview::{Bar, CERTIFICATE_BUCKETS, MonthRow};
 use serde::{Deserialize, Serialize};
 
@@ -48,8 +50,9 @@ struct BurdenRow {
 }
 
 impl AnnualPage {
-    fn year_selected(&self, y: impl std::borrow::Borrow<i32>) -> bool {
-        self.r.year == *y.borrow()
+    /// Whether the year picker's option `y` (however the loop lends it) is the year shown.
+    fn year_selected(&self, y: impl std::fmt::Display) -> bool {
+        y.to_string() == self.r.year.to_string()
     }
     fn area_selected(&self, id: impl std::borrow::Borrow<i64>) -> bool {
         self.r.scope.id == *id.borrow()

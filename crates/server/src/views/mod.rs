@@ -1,6 +1,7 @@
 //! HTML pages. Each page is an askama template whose struct holds a [`Chrome`] (top bar, nav,
 //! flash message, CSRF token) and its own data. Handlers parse, call the domain, render.
 
+pub mod annual_report;
 pub mod audit;
 pub mod bulletins;
 pub mod certificates;
@@ -22,7 +23,6 @@ pub mod me;
 pub mod monitoring;
 pub mod nodes;
 pub mod overview;
-pub mod annual_report;
 pub mod pki;
 pub mod plaques;
 pub mod policy;

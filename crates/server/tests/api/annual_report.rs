@@ -5,6 +5,7 @@
 //! audited; bad years and areas refused with a Chinese message, a stable code and nothing
 //! recorded.
 
+use calamine::Reader;
 use chrono::Datelike;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -53,7 +54,10 @@ fn total(v: &Value) -> i64 {
 /// The year's bounds in milliseconds (Beijing days).
 fn bounds(year: i32) -> (i64, i64) {
     let at = |d: String| jianfu_domain::clock::day_start_ms(&d, "year").unwrap();
-    (at(format!("{year}-01-01")), at(format!("{}-01-01", year + 1)))
+    (
+        at(format!("{year}-01-01")),
+        at(format!("{}-01-01", year + 1)),
+    )
 }
 
 /// Demands aimed at the subtree `path` in `states` whose `column` falls in the year.
@@ -82,7 +86,10 @@ async fn the_annual_report_counts_the_years_seeded_data_and_moves_with_it() {
     assert_eq!(before["year"], year);
     assert_eq!(before["scope_node_id"], tiedong);
     assert_eq!(before["scope_name"], "铁东区");
-    assert_eq!(before["areas"], json!([{ "id": tiedong, "name": "铁东区" }]));
+    assert_eq!(
+        before["areas"],
+        json!([{ "id": tiedong, "name": "铁东区" }])
+    );
     assert_eq!(before["years"][0], year);
     assert_eq!(before["clauses"], json!(["1.0-4", "5.3-4"]));
 
@@ -146,9 +153,7 @@ async fn the_annual_report_counts_the_years_seeded_data_and_moves_with_it() {
         ),
     )
     .await;
-    assert!(
-        (before["hours_before"].as_f64().unwrap() - minutes_before as f64 / 60.0).abs() < 1e-9
-    );
+    assert!((before["hours_before"].as_f64().unwrap() - minutes_before as f64 / 60.0).abs() < 1e-9);
 
     // 3. Plaques removed, types discontinued, applications received in the year.
     let removed = scalar(
@@ -273,9 +278,7 @@ async fn the_annual_report_counts_the_years_seeded_data_and_moves_with_it() {
     let areas = whole["areas"].as_array().unwrap();
     assert_eq!(areas[0]["name"], "鞍山市");
     assert!(areas.iter().any(|a| a["id"] == tiedong));
-    assert!(
-        whole["demands"]["admitted"].as_i64().unwrap() >= da["admitted"].as_i64().unwrap()
-    );
+    assert!(whole["demands"]["admitted"].as_i64().unwrap() >= da["admitted"].as_i64().unwrap());
     let picked = report(&city, &format!("?area={tiedong}&year={year}")).await;
     assert_eq!(picked["demands"], after["demands"]);
     assert_eq!(picked["burden"], after["burden"]);
@@ -285,7 +288,15 @@ async fn the_annual_report_counts_the_years_seeded_data_and_moves_with_it() {
     assert_eq!(own["demands"], whole["demands"]);
 
     // Last year: nothing reviewed in it, the compared days move back a year.
-    if year > whole["years"].as_array().unwrap().last().unwrap().as_i64().unwrap() as i32 {
+    if year
+        > whole["years"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .as_i64()
+            .unwrap() as i32
+    {
         let last = report(&city, &format!("?year={}", year - 1)).await;
         assert_eq!(last["burden_now_on"], format!("{}-12-31", year - 1));
     }
@@ -328,22 +339,28 @@ async fn the_pdf_and_the_workbook_carry_the_reports_figures_and_are_audited() {
     let res = sup.get("/api/v1/reports/annual.pdf").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "application/pdf");
-    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_owned();
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(disposition.starts_with("attachment"), "{disposition}");
     let pdf = res.bytes().await.unwrap().to_vec();
     assert!(pdf.starts_with(b"%PDF-"));
     let doc = lopdf::Document::load_mem(&pdf).unwrap();
     assert!(doc.get_pages().len() >= 2, "a report of several pages");
-    // The charts are vector paths: filled rectangles (`re`) in the pages' content.
-    let rects: usize = doc
-        .get_pages()
-        .values()
-        .map(|p| {
-            let content = doc.get_page_content(*p);
-            String::from_utf8_lossy(&content).matches(" re").count()
-        })
-        .sum();
-    assert!(rects > 20, "bars drawn as rectangles: {rects}");
+    // The charts are vector paths: filled shapes (bars, markers) and stroked lines (axes,
+    // grid, the month lines) in the pages' content, no image.
+    let (mut fills, mut strokes) = (0, 0);
+    for p in doc.get_pages().values() {
+        let content = String::from_utf8_lossy(&doc.get_page_content(*p)).to_string();
+        assert!(!content.contains(" Do"), "no image drawn");
+        fills += content.lines().filter(|l| l.trim() == "f").count();
+        strokes += content.lines().filter(|l| l.trim() == "S").count();
+    }
+    assert!(
+        fills > 20 && strokes > 20,
+        "fills {fills}, strokes {strokes}"
+    );
     match pdf_text(&pdf) {
         None => eprintln!("pdftotext is not installed: the PDF's text is not read back"),
         Some(text) => {
@@ -357,10 +374,7 @@ async fn the_pdf_and_the_workbook_carry_the_reports_figures_and_are_audited() {
                 "按月准入、不予准入、撤销的事项".to_string(),
                 "年负担最重的社区(村)".to_string(),
                 "整改按期与逾期".to_string(),
-                format!(
-                    "个监测点全年按月报送{}次",
-                    r["monitoring"]["answered"]
-                ),
+                format!("个监测点全年按月报送{}次", r["monitoring"]["answered"]),
                 "第1页共".to_string(),
             ] {
                 assert!(flat.contains(&needle), "{needle} not in: {flat}");
@@ -402,13 +416,27 @@ async fn the_pdf_and_the_workbook_carry_the_reports_figures_and_are_audited() {
             .collect()
     };
     let summary = rows(&mut book, "概况");
-    assert!(summary[0][0].starts_with(&format!("铁东区 · {year} 年度")), "{summary:?}");
+    assert!(
+        summary[0][0].starts_with(&format!("铁东区 · {year} 年度")),
+        "{summary:?}"
+    );
     assert!(summary[0][0].contains("1.0-4、5.3-4"), "{summary:?}");
-    assert_eq!(summary[2], ["准入（含备案）", &r["demands"]["admitted"].to_string()]);
-    assert_eq!(summary[3], ["不予准入", &r["demands"]["rejected"].to_string()]);
+    assert_eq!(
+        summary[2],
+        ["准入（含备案）", &r["demands"]["admitted"].to_string()]
+    );
+    assert_eq!(
+        summary[3],
+        ["不予准入", &r["demands"]["rejected"].to_string()]
+    );
     let months = rows(&mut book, "按月事项");
     assert_eq!(months.len(), 2 + 12);
-    for (i, m) in r["demands"]["months"].as_array().unwrap().iter().enumerate() {
+    for (i, m) in r["demands"]["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
         assert_eq!(
             months[2 + i],
             [
@@ -452,13 +480,22 @@ async fn the_pdf_and_the_workbook_carry_the_reports_figures_and_are_audited() {
     // The page offers the pickers and both downloads.
     let (s, html) = sup.get_text("/annual-report").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("<select id=\"year\" name=\"year\">"), "{html}");
+    assert!(
+        html.contains("<select id=\"year\" name=\"year\">"),
+        "{html}"
+    );
     assert!(html.contains("<select id=\"area\" name=\"area\">"));
     let tiedong = t.node_id("铁东区").await;
+    assert!(
+        html.contains(&format!(
+            "href=\"/annual-report/report.pdf?year={year}&#38;area={tiedong}\""
+        )),
+        "{html}"
+    );
     assert!(html.contains(&format!(
-        "href=\"/annual-report/report.pdf?year={year}&amp;area={tiedong}\""
-    )), "{html}");
-    assert!(html.contains(&format!("id=\"annual-admitted\">{}<", r["demands"]["admitted"])));
+        "id=\"annual-admitted\">{}<",
+        r["demands"]["admitted"]
+    )));
 }
 
 #[tokio::test]
@@ -551,7 +588,11 @@ async fn bad_years_and_areas_are_refused_and_nothing_is_recorded() {
     ];
     for (c, query, status, code, message, field) in cases {
         let (s, p) = c.get_api(&format!("/api/v1/reports/annual?{query}")).await;
-        assert_eq!((s, p["code"].as_str()), (status, Some(code)), "{query}: {p}");
+        assert_eq!(
+            (s, p["code"].as_str()),
+            (status, Some(code)),
+            "{query}: {p}"
+        );
         assert!(p["detail"].as_str().unwrap().contains(message), "{p}");
         if status != StatusCode::FORBIDDEN {
             assert_eq!(p["field"], field, "{p}");
@@ -570,17 +611,20 @@ async fn bad_years_and_areas_are_refused_and_nothing_is_recorded() {
         }
     }
     // A bad year and a bad area at once: both named.
-    let (s, p) = city
-        .get_api("/api/v1/reports/annual?year=x&area=y")
-        .await;
+    let (s, p) = city.get_api("/api/v1/reports/annual?year=x&area=y").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(p["field"], "year", "{p}");
     let fields: Vec<&str> = p["errors"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["year", "area"], "{p}");
-    assert_eq!(scalar(&t, ok_entries).await, ok0, "nothing recorded as done");
+    assert_eq!(fields, ["area"], "{p}");
+    assert_eq!(
+        scalar(&t, ok_entries).await,
+        ok0,
+        "nothing recorded as done"
+    );
     assert_eq!(t.audit_count("annual_report.export").await, 0);
 }

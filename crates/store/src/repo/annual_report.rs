@@ -9,7 +9,11 @@ use sea_orm::{ConnectionTrait, Statement, Value};
 use crate::repo::overview::{AreaCount, Count, Span, area_counts};
 use crate::{Store, StoreError};
 
-async fn all(store: &Store, sql: &str, values: Vec<Value>) -> Result<Vec<sea_orm::QueryResult>, StoreError> {
+async fn all(
+    store: &Store,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<sea_orm::QueryResult>, StoreError> {
     let db = store.db();
     Ok(db
         .query_all_raw(Statement::from_sql_and_values(
@@ -150,7 +154,9 @@ pub async fn monitoring_months(
     let by_state = counts(
         all(
             store,
-            &format!("SELECT a.status AS k, COUNT(*) AS n {from} GROUP BY a.status ORDER BY a.status"),
+            &format!(
+                "SELECT a.status AS k, COUNT(*) AS n {from} GROUP BY a.status ORDER BY a.status"
+            ),
             values(),
         )
         .await?,
