@@ -145,7 +145,7 @@ async fn the_annual_report_counts_the_years_seeded_data_and_moves_with_it() {
     let minutes_before = scalar(
         &t,
         &format!(
-            "SELECT COALESCE(SUM(CAST(d.minutes_per_occurrence AS BIGINT) * d.occurrences_per_year), 0) \
+            "SELECT CAST(COALESCE(SUM(CAST(d.minutes_per_occurrence AS BIGINT) * d.occurrences_per_year), 0) AS BIGINT) \
              FROM demand_target x JOIN demand d ON d.id = x.demand_id \
              JOIN node c ON c.id = x.community_node_id \
              WHERE (d.status = 'admitted' OR (d.status = 'revoked' AND d.revoked_at >= {lo})) \
