@@ -192,6 +192,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("data_request.create", "提交共享申请"),
     ("data_request.approve", "同意共享申请"),
     ("data_request.refuse", "拒绝共享申请"),
+    ("annual_report.export", "下载年度减负工作报告"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

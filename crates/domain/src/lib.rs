@@ -4,6 +4,7 @@
 pub mod accountability;
 pub mod accounts;
 pub mod admission;
+pub mod annual_report;
 pub mod audit_log;
 pub mod auth;
 pub mod authz;

@@ -214,6 +214,55 @@ pub fn rectification_bucket(
     }
 }
 
+/// The notices `timings` counted in the four rectification buckets on `today`.
+pub fn rectification_bars(timings: &[repo::NoticeTiming], today: NaiveDate) -> Vec<Bar> {
+    let mut buckets = [0i64; RECTIFICATION_BUCKETS.len()];
+    for n in timings {
+        let status = CaseStatus::stored(&n.case_status);
+        let answered = n.first_answer_at.and_then(cst_date);
+        let key = rectification_bucket(&n.due_on, status, answered, today);
+        if let Some(i) = RECTIFICATION_BUCKETS.iter().position(|(k, _)| *k == key) {
+            buckets[i] += 1;
+        }
+    }
+    RECTIFICATION_BUCKETS
+        .iter()
+        .zip(buckets)
+        .map(|((key, label), n)| Bar {
+            key: (*key).to_string(),
+            label: (*label).to_string(),
+            n,
+        })
+        .collect()
+}
+
+/// The level a viewer of the overview (and of the annual report) oversees: where the action is
+/// allowed, their own (widest) jurisdiction, and the districts they may pick (the city's staff
+/// only).
+pub(crate) struct Levels {
+    pub visible: Scope,
+    pub own: NodeView,
+    pub districts: Vec<Choice>,
+}
+
+/// The field and the stable codes and words of a refused district (or area) choice.
+pub(crate) struct AreaCodes {
+    pub field: &'static str,
+    pub invalid: &'static str,
+    pub unknown: &'static str,
+    pub forbidden: &'static str,
+    /// What the viewer may only see of their own jurisdiction (`总览`).
+    pub what: &'static str,
+}
+
+const OVERVIEW_AREA: AreaCodes = AreaCodes {
+    field: "district",
+    invalid: "overview_district_invalid",
+    unknown: "overview_district_unknown",
+    forbidden: "overview_district_forbidden",
+    what: "总览",
+};
+
 /// The four rectification buckets, in the order shown, with their labels.
 pub const RECTIFICATION_BUCKETS: [(&str, &str); 4] = [
     ("on_time", "按期整改"),
@@ -275,34 +324,17 @@ impl App {
     /// The overview of the viewer's level, or of `district` (the text of a district's id, as a
     /// query string brings it; empty means none) for the city's staff.
     pub async fn overview(&self, ctx: &Ctx, district: Option<&str>) -> Result<Overview> {
-        let visible = self
-            .visible_or_deny(ctx, Action::ViewOverview, "您的角色不能查看减负工作总览")
-            .await?;
-        // The viewer's own level: the widest jurisdiction where the action is allowed.
-        let mut own: Option<NodeView> = None;
-        for id in authz::jurisdictions(&ctx.principal, Action::ViewOverview) {
-            let n = self.find_node(id).await?;
-            if own.as_ref().is_none_or(|o| n.path.len() < o.path.len()) {
-                own = Some(n);
-            }
-        }
-        let own = own.ok_or_else(|| DomainError::forbidden("您的角色不能查看减负工作总览"))?;
-        let district_kind = [NodeKind::District.as_str()];
-        let districts: Vec<Choice> = if own.kind == NodeKind::City {
-            tree_repo::children_of_kinds(self.store.db(), own.id, &district_kind)
-                .await?
-                .into_iter()
-                .map(|n| Choice {
-                    id: n.id,
-                    name: n.name,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let Levels {
+            visible,
+            own,
+            districts,
+        } = self.overview_levels(ctx).await?;
         let picked = match district.map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(text) => Some(self.overview_district(ctx, &visible, text).await?),
+            Some(text) => Some(
+                self.overview_district(ctx, &visible, text, &OVERVIEW_AREA)
+                    .await?,
+            ),
         };
         let scope = picked.clone().unwrap_or(own);
         let today = self.today();
@@ -419,6 +451,7 @@ impl App {
             CasesBy::Status,
             &path,
             CaseStatus::ALL.len() as u64,
+            None,
         )
         .await?;
         let cases_by_status = CaseStatus::ALL
@@ -432,7 +465,7 @@ impl App {
                     .map_or(0, |c| c.n),
             })
             .collect();
-        let cases_by_unit = repo::cases_by(&self.store, CasesBy::Unit, &path, TOP_UNITS)
+        let cases_by_unit = repo::cases_by(&self.store, CasesBy::Unit, &path, TOP_UNITS, None)
             .await?
             .into_iter()
             .map(|c| Bar {
@@ -443,24 +476,10 @@ impl App {
             .collect();
 
         // 4. Rectifications on time or overdue.
-        let mut buckets = [0i64; RECTIFICATION_BUCKETS.len()];
-        for n in repo::notice_timings(&self.store, &path).await? {
-            let status = CaseStatus::stored(&n.case_status);
-            let answered = n.first_answer_at.and_then(cst_date);
-            let key = rectification_bucket(&n.due_on, status, answered, today);
-            if let Some(i) = RECTIFICATION_BUCKETS.iter().position(|(k, _)| *k == key) {
-                buckets[i] += 1;
-            }
-        }
-        let rectification = RECTIFICATION_BUCKETS
-            .iter()
-            .zip(buckets)
-            .map(|((key, label), n)| Bar {
-                key: (*key).to_string(),
-                label: (*label).to_string(),
-                n,
-            })
-            .collect();
+        let rectification = rectification_bars(
+            &repo::notice_timings(&self.store, &path, None).await?,
+            today,
+        );
 
         // 5. Certificates issued within their time limit, per area of the scope.
         let counts = repo::certificate_timeliness(
@@ -471,6 +490,7 @@ impl App {
                 submitted: ApplicationStatus::Submitted.as_str(),
             },
             &as_of,
+            None,
         )
         .await?;
         let certificates = AreaChart::from_counts(&CERTIFICATE_BUCKETS, &counts);
@@ -544,18 +564,53 @@ impl App {
         })
     }
 
+    /// The viewer's levels for [`Action::ViewOverview`] (refused, and recorded, without one).
+    pub(crate) async fn overview_levels(&self, ctx: &Ctx) -> Result<Levels> {
+        let visible = self
+            .visible_or_deny(ctx, Action::ViewOverview, "您的角色不能查看减负工作总览")
+            .await?;
+        // The viewer's own level: the widest jurisdiction where the action is allowed.
+        let mut own: Option<NodeView> = None;
+        for id in authz::jurisdictions(&ctx.principal, Action::ViewOverview) {
+            let n = self.find_node(id).await?;
+            if own.as_ref().is_none_or(|o| n.path.len() < o.path.len()) {
+                own = Some(n);
+            }
+        }
+        let own = own.ok_or_else(|| DomainError::forbidden("您的角色不能查看减负工作总览"))?;
+        let district_kind = [NodeKind::District.as_str()];
+        let districts: Vec<Choice> = if own.kind == NodeKind::City {
+            tree_repo::children_of_kinds(self.store.db(), own.id, &district_kind)
+                .await?
+                .into_iter()
+                .map(|n| Choice {
+                    id: n.id,
+                    name: n.name,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Levels {
+            visible,
+            own,
+            districts,
+        })
+    }
+
     /// The district `text` names, checked: a number, a district that exists, within the
-    /// viewer's overview.
-    async fn overview_district(
+    /// viewer's overview; refused on `codes.field` with `codes`' codes.
+    pub(crate) async fn overview_district(
         &self,
         ctx: &Ctx,
         visible: &authz::Scope,
         text: &str,
+        codes: &AreaCodes,
     ) -> Result<NodeView> {
         let id: i64 = text.parse().map_err(|_| {
             DomainError::field(
-                "district",
-                "overview_district_invalid",
+                codes.field,
+                codes.invalid,
                 "区(县、市)须从列表中选择（编号应为数字）",
             )
         })?;
@@ -563,15 +618,15 @@ impl App {
             Ok(n) if n.kind == NodeKind::District => n,
             Ok(_) => {
                 return Err(DomainError::field(
-                    "district",
-                    "overview_district_unknown",
+                    codes.field,
+                    codes.unknown,
                     format!("编号 {id} 不是区(县、市)"),
                 ));
             }
             Err(e) if e.kind == ErrorKind::NotFound => {
                 return Err(DomainError::field(
-                    "district",
-                    "overview_district_unknown",
+                    codes.field,
+                    codes.unknown,
                     format!("没有编号为 {id} 的区(县、市)"),
                 ));
             }
@@ -581,11 +636,11 @@ impl App {
             self.record_denial(ctx, Action::ViewOverview, Some(node.id))
                 .await;
             return Err(DomainError {
-                field: Some("district"),
+                field: Some(codes.field),
                 ..DomainError::new(
                     ErrorKind::Forbidden,
-                    "overview_district_forbidden",
-                    format!("您只能查看本辖区的总览，不能查看{}", node.name),
+                    codes.forbidden,
+                    format!("您只能查看本辖区的{}，不能查看{}", codes.what, node.name),
                 )
             });
         }

@@ -137,6 +137,7 @@ fn moved_modules_build_no_query() {
         "bootstrap.rs",
         "page.rs",
         "rate_limit.rs",
+        "annual_report.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

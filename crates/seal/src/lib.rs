@@ -41,6 +41,7 @@ pub mod ofd;
 pub mod pdf_sign;
 pub mod pki;
 mod render;
+pub mod report;
 mod seal;
 pub mod ses;
 

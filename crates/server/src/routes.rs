@@ -2002,6 +2002,42 @@ pub fn route_table() -> Vec<RouteSpec> {
         ),
         r(
             get.clone(),
+            "/annual-report",
+            Act(A::ViewOverview),
+            views::annual_report::annual_report,
+        ),
+        r(
+            get.clone(),
+            "/annual-report/report.pdf",
+            Act(A::ViewOverview),
+            views::annual_report::annual_report_pdf,
+        ),
+        r(
+            get.clone(),
+            "/annual-report/report.xlsx",
+            Act(A::ViewOverview),
+            views::annual_report::annual_report_xlsx,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/reports/annual",
+            Act(A::ViewOverview),
+            api::annual_report::annual,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/reports/annual.pdf",
+            Act(A::ViewOverview),
+            api::annual_report::annual_pdf,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/reports/annual.xlsx",
+            Act(A::ViewOverview),
+            api::annual_report::annual_xlsx,
+        ),
+        r(
+            get.clone(),
             "/pki/certificates",
             Act(A::ManageSeals),
             views::pki::certificates,

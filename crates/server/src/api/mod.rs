@@ -2,6 +2,7 @@
 //! for machine clients (bearer token) and scripts (session cookie + `X-CSRF-Token`). The
 //! OpenAPI document is generated from these handlers' annotations.
 
+pub mod annual_report;
 pub mod audit;
 pub mod bulletins;
 pub mod certificates;
@@ -231,6 +232,7 @@ impl Modify for Contract {
         form_returns::template, form_returns::upload,
         data_sharing::read, data_sharing::list, data_sharing::create, data_sharing::approve,
         data_sharing::refuse,
+        annual_report::annual, annual_report::annual_pdf, annual_report::annual_xlsx,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

@@ -138,7 +138,7 @@ pub struct OverviewParams {
     district: Option<String>,
 }
 
-fn bars(v: Vec<Bar>) -> Vec<OverviewBarOut> {
+pub(crate) fn bars(v: Vec<Bar>) -> Vec<OverviewBarOut> {
     v.into_iter()
         .map(|b| OverviewBarOut {
             key: b.key,
@@ -148,7 +148,7 @@ fn bars(v: Vec<Bar>) -> Vec<OverviewBarOut> {
         .collect()
 }
 
-fn areas(c: AreaChart) -> OverviewAreaChartOut {
+pub(crate) fn areas(c: AreaChart) -> OverviewAreaChartOut {
     OverviewAreaChartOut {
         totals: bars(c.totals),
         rows: c

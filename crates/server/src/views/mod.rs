@@ -1,6 +1,7 @@
 //! HTML pages. Each page is an askama template whose struct holds a [`Chrome`] (top bar, nav,
 //! flash message, CSRF token) and its own data. Handlers parse, call the domain, render.
 
+pub mod annual_report;
 pub mod audit;
 pub mod bulletins;
 pub mod certificates;
@@ -152,6 +153,7 @@ impl Chrome {
                     "本单位评议",
                     p.may(Action::ViewOwnRating),
                 ),
+                ("/annual-report", "年度报告", p.may(Action::ViewOverview)),
             ];
             items.push(("/policy", "政策原文", true));
             for (href, label, show) in items {

@@ -167,7 +167,7 @@ pub async fn overview_export(
     list::xlsx(workbook(&o), "burden-overview.xlsx")
 }
 
-fn bar_columns(key: &'static str) -> [Column<Bar>; 2] {
+pub(crate) fn bar_columns(key: &'static str) -> [Column<Bar>; 2] {
     [
         Column::wide(key, 28.0, |b| Cell::Text(&b.label)),
         Column::new("数量", |b| Cell::Number(b.n as f64)),
@@ -175,12 +175,12 @@ fn bar_columns(key: &'static str) -> [Column<Bar>; 2] {
 }
 
 /// The count of the `I`-th bucket of an area's row.
-fn nth<const I: usize>(r: &AreaRow) -> Cell<'_> {
+pub(crate) fn nth<const I: usize>(r: &AreaRow) -> Cell<'_> {
     Cell::Number(r.counts.get(I).copied().unwrap_or(0) as f64)
 }
 
 /// The area's name, first column of a chart split by area.
-fn area(r: &AreaRow) -> Cell<'_> {
+pub(crate) fn area(r: &AreaRow) -> Cell<'_> {
     Cell::Text(&r.area)
 }
 

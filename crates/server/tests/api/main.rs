@@ -59,6 +59,7 @@ async fn suite_runs_on_the_configured_database() {
         assert_eq!(backend, jianfu_store::orm::DbBackend::Sqlite);
     }
 }
+mod annual_report;
 mod case_grouping;
 mod demand_repo;
 mod detections;

@@ -984,6 +984,13 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             DATA_REQUESTS,
             false,
         ),
+        // The annual burden report (issue 14 §5): whoever sees the overview.
+        ("GET", "/annual-report", OVERVIEW, false),
+        ("GET", "/annual-report/report.pdf", OVERVIEW, false),
+        ("GET", "/annual-report/report.xlsx", OVERVIEW, false),
+        ("GET", "/api/v1/reports/annual", OVERVIEW, false),
+        ("GET", "/api/v1/reports/annual.pdf", OVERVIEW, false),
+        ("GET", "/api/v1/reports/annual.xlsx", OVERVIEW, false),
     ]
 }
 

@@ -169,6 +169,50 @@ pub async fn burden(
     today: &str,
     path: &str,
 ) -> Result<Vec<Burden>, StoreError> {
+    burden_where(
+        store,
+        by,
+        "d.status = $1",
+        vec![in_force.into(), today.into(), format!("{path}%").into()],
+    )
+    .await
+}
+
+/// The burden per community on the past day `day` (YYYY-MM-DD), whose end is `day_end_ms`: the
+/// demands in status `admitted` whose validity covered it, and those in status `revoked` since
+/// that day ended (they were in force then), over the subtree `path`. What a year-over-year
+/// comparison needs ([`burden`] reads today's).
+pub async fn burden_on(
+    store: &Store,
+    (admitted, revoked): (&str, &str),
+    day: &str,
+    day_end_ms: i64,
+    path: &str,
+) -> Result<Vec<Burden>, StoreError> {
+    burden_where(
+        store,
+        BurdenBy::Community,
+        "(d.status = $1 OR (d.status = $4 AND d.revoked_at >= $5))",
+        vec![
+            admitted.into(),
+            day.into(),
+            format!("{path}%").into(),
+            revoked.into(),
+            day_end_ms.into(),
+        ],
+    )
+    .await
+}
+
+/// The burden sums of [`burden`] and [`burden_on`]: `status` is the condition on the demand's
+/// state; `values` are `$1` (a state), `$2` (the day), `$3` (the path pattern) and whatever
+/// `status` names further.
+async fn burden_where(
+    store: &Store,
+    by: BurdenBy,
+    status: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<Vec<Burden>, StoreError> {
     let (id, count) = match by {
         BurdenBy::Community => ("t.community_node_id", "COUNT(*)"),
         BurdenBy::Requester => ("d.requester_node_id", "COUNT(DISTINCT d.id)"),
@@ -177,7 +221,7 @@ pub async fn burden(
         "SELECT {id} AS id, {count} AS n, \
          CAST(SUM(CAST(d.minutes_per_occurrence AS BIGINT) * d.occurrences_per_year) AS BIGINT) AS minutes \
          FROM demand_target t JOIN demand d ON d.id = t.demand_id JOIN node c ON c.id = t.community_node_id \
-         WHERE d.status = $1 AND d.valid_to >= $2 AND d.valid_from <= $2 AND c.path LIKE $3 \
+         WHERE {status} AND d.valid_to >= $2 AND d.valid_from <= $2 AND c.path LIKE $3 \
          GROUP BY {id}"
     );
     let db = store.db();
@@ -185,7 +229,7 @@ pub async fn burden(
         .query_all_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             sql,
-            [in_force.into(), today.into(), format!("{path}%").into()],
+            values,
         ))
         .await?;
     rows.into_iter()

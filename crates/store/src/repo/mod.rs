@@ -21,6 +21,7 @@
 
 pub mod accountability;
 pub mod accounts;
+pub mod annual_report;
 pub mod applications;
 pub mod audit_entries;
 pub mod bulletins;

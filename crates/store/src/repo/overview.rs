@@ -8,6 +8,29 @@ use sea_orm::{ConnectionTrait, Statement, Value};
 
 use crate::{Store, StoreError};
 
+/// A span of time the annual report counts events in: the instants `[from_ms, to_ms)` and the
+/// same days `from_day..=to_day` (`YYYY-MM-DD`). The dashboards count without one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span<'a> {
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub from_day: &'a str,
+    pub to_day: &'a str,
+}
+
+/// The condition that `column` (milliseconds) lies in `span`, with its two values numbered from
+/// `next`; nothing without a span.
+fn in_span(column: &str, span: Option<Span<'_>>, next: usize, values: &mut Vec<Value>) -> String {
+    match span {
+        Some(s) => {
+            values.push(s.from_ms.into());
+            values.push(s.to_ms.into());
+            format!(" AND {column} >= ${next} AND {column} < ${}", next + 1)
+        }
+        None => String::new(),
+    }
+}
+
 /// A count per key (a state, a unit's name).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Count {
@@ -111,23 +134,30 @@ pub enum CasesBy {
     Status,
     /// The unit responsible as the case names it (the department that made the demand).
     Unit,
+    /// Where the case came from (a community's report, a detector, …).
+    Source,
 }
 
 /// The supervision cases about the communities of the subtree `path`, counted per state or per
-/// responsible unit, most first (then by key), at most `limit` keys.
+/// responsible unit or source, most first (then by key), at most `limit` keys; with a `span`,
+/// only the cases opened in it.
 pub async fn cases_by(
     store: &Store,
     by: CasesBy,
     path: &str,
     limit: u64,
+    span: Option<Span<'_>>,
 ) -> Result<Vec<Count>, StoreError> {
     let key = match by {
         CasesBy::Status => "sc.status",
         CasesBy::Unit => "sc.demanding_unit",
+        CasesBy::Source => "sc.source",
     };
+    let mut values: Vec<Value> = vec![format!("{path}%").into(), (limit as i64).into()];
+    let opened = in_span("sc.created_at", span, 3, &mut values);
     let sql = format!(
         "SELECT {key} AS k, COUNT(*) AS n FROM supervision_case sc \
-         JOIN node c ON c.id = sc.community_node_id WHERE c.path LIKE $1 \
+         JOIN node c ON c.id = sc.community_node_id WHERE c.path LIKE $1{opened} \
          GROUP BY {key} ORDER BY COUNT(*) DESC, {key} LIMIT $2"
     );
     let db = store.db();
@@ -135,7 +165,7 @@ pub async fn cases_by(
         .query_all_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             sql,
-            [format!("{path}%").into(), (limit as i64).into()],
+            values,
         ))
         .await?;
     rows.into_iter()
@@ -157,20 +187,28 @@ pub struct NoticeTiming {
     pub first_answer_at: Option<i64>,
 }
 
-/// Every rectification notice about a community of the subtree `path`, with its first answer
-/// (grouped per notice in SQL).
-pub async fn notice_timings(store: &Store, path: &str) -> Result<Vec<NoticeTiming>, StoreError> {
-    let sql = "SELECT n.due_on AS due_on, sc.status AS status, MIN(a.answered_at) AS first_at \
+/// Every rectification notice about a community of the subtree `path` (with a `span`, those
+/// issued in it), with its first answer (grouped per notice in SQL).
+pub async fn notice_timings(
+    store: &Store,
+    path: &str,
+    span: Option<Span<'_>>,
+) -> Result<Vec<NoticeTiming>, StoreError> {
+    let mut values: Vec<Value> = vec![format!("{path}%").into()];
+    let issued = in_span("n.issued_at", span, 2, &mut values);
+    let sql = format!(
+        "SELECT n.due_on AS due_on, sc.status AS status, MIN(a.answered_at) AS first_at \
          FROM rectification_notice n JOIN supervision_case sc ON sc.id = n.case_id \
          JOIN node c ON c.id = sc.community_node_id \
          LEFT JOIN rectification_answer a ON a.notice_id = n.id \
-         WHERE c.path LIKE $1 GROUP BY n.id, n.due_on, sc.status";
+         WHERE c.path LIKE $1{issued} GROUP BY n.id, n.due_on, sc.status"
+    );
     let db = store.db();
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
             sql,
-            [format!("{path}%").into()],
+            values,
         ))
         .await?;
     rows.into_iter()
@@ -247,12 +285,14 @@ fn cst_day(backend: sea_orm::DbBackend, column: &str) -> String {
 /// child area of the node `scope_id`, counted per bucket in SQL: `on_time` (issued on or before
 /// its due day, the day of the first certificate in China Standard Time), `late` (issued
 /// after), `overdue` (still processed, past its due day on `today`), `pending` (still within
-/// its time). Refused applications and those without a time limit are not counted.
+/// its time). Refused applications and those without a time limit are not counted; with a
+/// `span`, only the applications received in its days.
 pub async fn certificate_timeliness(
     store: &Store,
     scope_id: i64,
     states: ApplicationStates<'_>,
     today: &str,
+    span: Option<Span<'_>>,
 ) -> Result<Vec<AreaCount>, StoreError> {
     let db = store.db();
     let backend = db.get_database_backend();
@@ -260,6 +300,20 @@ pub async fn certificate_timeliness(
         backend,
         "(SELECT MIN(ce.issued_at) FROM certificate ce WHERE ce.application_id = a.id)",
     );
+    let mut values: Vec<Value> = vec![
+        scope_id.into(),
+        states.issued.into(),
+        states.submitted.into(),
+        today.into(),
+    ];
+    let received = match span {
+        Some(s) => {
+            values.push(s.from_day.into());
+            values.push(s.to_day.into());
+            String::from(" AND a.received_on >= $5 AND a.received_on <= $6")
+        }
+        None => String::new(),
+    };
     let sql = format!(
         "SELECT x.gid AS gid, x.gname AS gname, x.bucket AS bucket, COUNT(*) AS n FROM ( \
          SELECT g.id AS gid, g.name AS gname, CASE \
@@ -270,20 +324,11 @@ pub async fn certificate_timeliness(
          FROM certificate_application a \
          JOIN node c ON c.id = a.community_node_id \
          JOIN node g ON g.parent_id = $1 AND c.path LIKE g.path || '%' \
-         WHERE a.due_on IS NOT NULL AND a.status IN ($2, $3)) x \
+         WHERE a.due_on IS NOT NULL AND a.status IN ($2, $3){received}) x \
          GROUP BY x.gid, x.gname, x.bucket ORDER BY x.gname, x.gid, x.bucket"
     );
     let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [
-                scope_id.into(),
-                states.issued.into(),
-                states.submitted.into(),
-                today.into(),
-            ],
-        ))
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
     area_counts(rows)
 }
@@ -326,7 +371,7 @@ pub async fn plaques_per_street(
     area_counts(rows)
 }
 
-fn area_counts(rows: Vec<sea_orm::QueryResult>) -> Result<Vec<AreaCount>, StoreError> {
+pub(crate) fn area_counts(rows: Vec<sea_orm::QueryResult>) -> Result<Vec<AreaCount>, StoreError> {
     rows.into_iter()
         .map(|r| {
             Ok(AreaCount {
