@@ -51,6 +51,7 @@ pub mod form_return;
 pub mod grouping;
 pub mod lists;
 pub mod monitoring;
+pub mod person_data;
 pub mod plaque;
 pub mod policy;
 pub mod report_form;

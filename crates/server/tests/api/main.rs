@@ -15,6 +15,7 @@ mod comprehensive;
 mod compression;
 mod contract;
 mod data_sharing;
+mod person_records;
 mod demand_kinds;
 mod demands;
 mod department_rating;

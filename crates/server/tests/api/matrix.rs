@@ -984,6 +984,33 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
             DATA_REQUESTS,
             false,
         ),
+        ("GET", "/person-records", COMMUNITY, false),
+        ("POST", "/person-records", COMMUNITY, false),
+        ("POST", "/person-records/export.xlsx", COMMUNITY, false),
+        ("GET", "/me/data-access", RESIDENT, false),
+        ("GET", "/data-access", AUD, false),
+        ("GET", "/data-access/export.xlsx", AUD, false),
+        (
+            "GET",
+            "/api/v1/communities/{community_id}/person-records",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/communities/{community_id}/person-records",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/communities/{community_id}/person-records/export",
+            COMMUNITY,
+            false,
+        ),
+        ("GET", "/api/v1/me/data-access", RESIDENT, false),
+        ("GET", "/api/v1/data-access", AUD, false),
+        ("PUT", "/api/v1/users/{id}/identity", SYS, false),
     ]
 }
 

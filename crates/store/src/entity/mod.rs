@@ -63,3 +63,6 @@ pub mod second_factor;
 pub mod session;
 pub mod setting;
 pub mod supervision_case;
+pub mod person_record;
+pub mod data_access;
+pub mod resident_identity;

@@ -50,6 +50,7 @@ pub mod pki;
 pub mod plaques;
 pub mod public_reports;
 pub mod rectification;
+pub mod person_records;
 pub mod report_forms;
 pub mod seals;
 pub mod second_factors;
