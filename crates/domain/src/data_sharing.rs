@@ -289,10 +289,7 @@ impl App {
                     return Err(DomainError::field(
                         "purpose",
                         "data_purpose_too_long",
-                        format!(
-                            "用途不能超过 {} 字",
-                            jianfu_rules::person_data::MAX_PURPOSE
-                        ),
+                        format!("用途不能超过 {} 字", jianfu_rules::person_data::MAX_PURPOSE),
                     ));
                 }
                 purposes.insert(item.code.clone(), purpose);

@@ -306,7 +306,13 @@ impl App {
         let item = p.take(self.person_item(&f.item_code).await);
         let name = p.take(text::required(&f.name, Lines::One, "name", "姓名", 50));
         let id = p.take(IdNumber::parse(&f.id_number, rules_date(self.today())?));
-        let details = p.take(text::optional(&f.details, Lines::Many, "details", "说明", 500));
+        let details = p.take(text::optional(
+            &f.details,
+            Lines::Many,
+            "details",
+            "说明",
+            500,
+        ));
         p.finish()?;
         let (Some(item), Some(name), Some(id), Some(details)) = (item, name, id, details) else {
             return Err(DomainError::internal());
@@ -395,10 +401,7 @@ impl App {
         .await?;
         let names = self.item_names().await?;
         Ok(Page {
-            items: rows
-                .into_iter()
-                .map(|r| record_view(r, &names))
-                .collect(),
+            items: rows.into_iter().map(|r| record_view(r, &names)).collect(),
             total,
             page: page.page,
             per_page: page.per_page,
@@ -626,9 +629,10 @@ impl App {
         if !ctx.principal.may(Action::ViewDataAccessLog) {
             self.record_denial(ctx, Action::ViewDataAccessLog, None)
                 .await;
-            return Err(ctx.principal.blocked().unwrap_or_else(|| {
-                DomainError::forbidden("只有审计管理员查阅个人数据访问记录")
-            }));
+            return Err(ctx
+                .principal
+                .blocked()
+                .unwrap_or_else(|| DomainError::forbidden("只有审计管理员查阅个人数据访问记录")));
         }
         let mut p = crate::Problems::new();
         let id_of = |s: &Option<String>, field: &'static str| -> Result<Option<i64>> {
@@ -648,10 +652,7 @@ impl App {
             }
         };
         let from = p.take(day(&q.from, "from")).flatten();
-        let to = p
-            .take(day(&q.to, "to"))
-            .flatten()
-            .map(|t| t + 86_400_000);
+        let to = p.take(day(&q.to, "to")).flatten().map(|t| t + 86_400_000);
         p.finish()?;
         let item = q.item.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let filter = AccessFilter {

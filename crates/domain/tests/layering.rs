@@ -132,6 +132,7 @@ fn moved_modules_build_no_query() {
         "plaque/detector.rs",
         "detection.rs",
         "data_sharing.rs",
+        "person_record.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

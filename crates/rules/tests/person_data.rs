@@ -2,9 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use jianfu_rules::person_data::{
-    CLAUSE, ExportRefusal, MAX_PURPOSE, Reader, check_export, logged,
-};
+use jianfu_rules::person_data::{CLAUSE, ExportRefusal, MAX_PURPOSE, Reader, check_export, logged};
 
 #[test]
 fn reads_by_anyone_but_the_holder_and_clear_reads_are_logged() {

@@ -7,8 +7,8 @@ use axum::extract::State;
 use jianfu_domain::data_sharing::{
     DataRequestForm, DataRequestView, ReadHow, SharedDataView, SharedValueView,
 };
-use jianfu_domain::person_record::{AccessChannel, PersonEntryView};
 use jianfu_domain::page::PageRequest;
+use jianfu_domain::person_record::{AccessChannel, PersonEntryView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -153,7 +153,11 @@ impl Chrome {
                     "本单位评议",
                     p.may(Action::ViewOwnRating),
                 ),
-                ("/person-records", "人员明细", p.may(Action::KeepPersonRecords)),
+                (
+                    "/person-records",
+                    "人员明细",
+                    p.may(Action::KeepPersonRecords),
+                ),
                 (
                     "/me/data-access",
                     "我的数据被读取",

@@ -8,8 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::page::{Page, every_row};
 use jianfu_domain::person_record::{
-    AccessQuery, DataAccessView, MyDataAccess, PersonExportRow, PersonRecordForm,
-    PersonRecordView,
+    AccessQuery, DataAccessView, MyDataAccess, PersonExportRow, PersonRecordForm, PersonRecordView,
 };
 use jianfu_domain::tree::NodeView;
 use serde::{Deserialize, Serialize};
@@ -181,7 +180,11 @@ pub async fn export(
             let title = format!(
                 "{}人员明细（{}；用途：{}）",
                 community.name,
-                if clear { "含完整身份证号" } else { "身份证号已脱敏" },
+                if clear {
+                    "含完整身份证号"
+                } else {
+                    "身份证号已脱敏"
+                },
                 f.purpose.trim()
             );
             if let Err(e) = x.sheet("人员明细", &[title], RECORD_COLUMNS, &rows) {
@@ -250,7 +253,10 @@ pub async fn log(
     user: CurrentUser,
     Query(q): Query<ListQuery<AccessQuery>>,
 ) -> Response {
-    let (page, status, error) = match state.app.list_data_access(&user.ctx(), &q.f, q.page()).await
+    let (page, status, error) = match state
+        .app
+        .list_data_access(&user.ctx(), &q.f, q.page())
+        .await
     {
         Ok(p) => (p, axum::http::StatusCode::OK, FormError::default()),
         Err(e) if is_form_error(&e) => {

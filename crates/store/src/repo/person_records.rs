@@ -213,7 +213,10 @@ pub async fn identity<C: ConnectionTrait>(
 }
 
 /// Records (or replaces) account `row.account_id`'s identity.
-pub async fn set_identity<C: ConnectionTrait>(conn: &C, row: IdentityRow) -> Result<(), StoreError> {
+pub async fn set_identity<C: ConnectionTrait>(
+    conn: &C,
+    row: IdentityRow,
+) -> Result<(), StoreError> {
     use resident_identity::Column as R;
     resident_identity::Entity::insert(resident_identity::ActiveModel {
         account_id: Set(row.account_id),
