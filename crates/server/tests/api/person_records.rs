@@ -111,7 +111,7 @@ async fn a_record_is_sealed_masked_and_found_by_its_blind_index() {
     }
     let (_, l) = w
         .get_api(&format!(
-            "/api/v1/communities/{heping}/person-records?q={OTHER_ID}"
+            "/api/v1/communities/{heping}/person-records?item=CJR_MD&q={OTHER_ID}"
         ))
         .await;
     assert_eq!(l["total"], 0);
@@ -414,7 +414,7 @@ async fn exports_need_a_purpose_and_are_masked_unless_the_head_asks() {
             "SELECT COUNT(*) FROM data_access WHERE clear_id = TRUE AND channel = 'export'"
         )
         .await,
-        1
+        DEMO_RECORDS
     );
     assert_eq!(t.audit_count("person_record.export").await, exports + 2);
     // The page's export answers a workbook.
