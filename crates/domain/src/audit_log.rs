@@ -193,6 +193,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("data_request.approve", "同意共享申请"),
     ("data_request.refuse", "拒绝共享申请"),
     ("annual_report.export", "下载年度减负工作报告"),
+    ("person_record.create", "登记人员明细"),
+    ("person_record.export", "导出人员明细"),
+    ("resident.identity", "登记居民身份证号（实名）"),
+    ("data_access.export", "导出个人数据访问记录"),
 ];
 
 /// The Chinese name of an audit action, for people reading the log.

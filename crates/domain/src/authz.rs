@@ -308,10 +308,20 @@ pub enum Action {
     /// authoritative source department, or the community holding the value): the unit of the
     /// grant itself ([`own_units`]).
     DecideDataRequest,
+    /// Keep one's own community's person-level records (人员明细, issue 13 §4): add them, list
+    /// them, export them with a purpose (4.8-3). The unit of the grant itself ([`own_units`]).
+    KeepPersonRecords,
+    /// See full ID numbers in an export of one's own community's person-level records (the
+    /// community head; the read is logged, 4.8-3).
+    ReadClearIdNumbers,
+    /// See the reads of one's own personal data by others (a resident, `/me/data-access`).
+    ViewOwnDataAccess,
+    /// See every read of personal data (the access log), filter and export it.
+    ViewDataAccessLog,
 }
 
 impl Action {
-    pub const ALL: [Action; 63] = [
+    pub const ALL: [Action; 67] = [
         Self::ViewTree,
         Self::ManageTree,
         Self::ViewAccounts,
@@ -375,6 +385,10 @@ impl Action {
         Self::IssueSatisfactionCodes,
         Self::ReadSharedData,
         Self::DecideDataRequest,
+        Self::KeepPersonRecords,
+        Self::ReadClearIdNumbers,
+        Self::ViewOwnDataAccess,
+        Self::ViewDataAccessLog,
     ];
 
     pub fn label_zh(self) -> &'static str {
@@ -442,6 +456,10 @@ impl Action {
             Self::IssueSatisfactionCodes => "发放满意度评价码",
             Self::ReadSharedData => "读取共享数据",
             Self::DecideDataRequest => "审批共享申请",
+            Self::KeepPersonRecords => "维护本社区(村)人员明细",
+            Self::ReadClearIdNumbers => "导出完整身份证号",
+            Self::ViewOwnDataAccess => "查看本人数据被读取记录",
+            Self::ViewDataAccessLog => "查阅个人数据访问记录",
         }
     }
 }
@@ -588,6 +606,13 @@ pub fn permits(role: Role, action: Action) -> bool {
             role,
             R::DistrictDepartment | R::CityDepartment | R::CommunityWorker | R::CommunityHead
         ),
+        // 4.8-3 共享范围、共享方式和共享标准, for person-level data: the community keeps its
+        // records; only its head sees full ID numbers in an export; the person sees who read
+        // their record, the audit administrator every read.
+        A::KeepPersonRecords => matches!(role, R::CommunityWorker | R::CommunityHead),
+        A::ReadClearIdNumbers => role == R::CommunityHead,
+        A::ViewOwnDataAccess => role == R::Resident,
+        A::ViewDataAccessLog => role == R::AuditAdmin,
     }
 }
 
@@ -860,7 +885,10 @@ mod tests {
         use Action as A;
         use Role as R;
         let expected: &[(Role, &[Action])] = &[
-            (R::Resident, &[A::ApplyCertificate, A::RateCommunity]),
+            (
+                R::Resident,
+                &[A::ApplyCertificate, A::RateCommunity, A::ViewOwnDataAccess],
+            ),
             (
                 R::CommunityWorker,
                 &[
@@ -886,6 +914,7 @@ mod tests {
                     A::FillFormReturn,
                     A::IssueSatisfactionCodes,
                     A::DecideDataRequest,
+                    A::KeepPersonRecords,
                 ],
             ),
             (
@@ -914,6 +943,8 @@ mod tests {
                     A::FillFormReturn,
                     A::IssueSatisfactionCodes,
                     A::DecideDataRequest,
+                    A::KeepPersonRecords,
+                    A::ReadClearIdNumbers,
                 ],
             ),
             (
@@ -1090,6 +1121,7 @@ mod tests {
                     A::ReadAudit,
                     A::RequestAdminReset,
                     A::ApproveAdminReset,
+                    A::ViewDataAccessLog,
                 ],
             ),
         ];

@@ -442,7 +442,38 @@ impl App {
         self.seed_demo_monitoring().await?;
         progress("准入一张示例月报表（社区人口和服务月报），发往示例和平社区、示例光明社区");
         self.seed_demo_report_form().await?;
+        progress("登记示例和平社区的独居老人名单，并为示例居民办理实名登记");
+        self.seed_demo_person_records().await?;
         Ok(true)
+    }
+
+    /// Two records of 示例和平社区's elderly living alone (issue 13 §4), the demo resident
+    /// among them, and the resident's account's ID number, so that `/me/data-access` finds
+    /// the resident's reads once a department reads the list.
+    async fn seed_demo_person_records(&self) -> Result<()> {
+        use crate::person_record::PersonRecordForm;
+        let worker = self.demo_ctx("worker").await?;
+        let heping = self.find_node_by_name("示例和平社区").await?;
+        for (name, id, details) in [
+            ("示例居民张三", DEMO_ID_NUMBER, "和平街1号，独居，演示数据"),
+            (
+                "示例居民李四",
+                "11010519491231002X",
+                "和平街3号，独居，演示数据",
+            ),
+        ] {
+            let form = PersonRecordForm {
+                item_code: "DJLR_MD".into(),
+                name: name.into(),
+                id_number: id.into(),
+                details: details.into(),
+            };
+            self.add_person_record(&worker, heping.id, &form).await?;
+        }
+        let sysadmin = self.demo_ctx("sysadmin").await?;
+        let resident = self.demo_ctx("resident").await?;
+        self.set_resident_identity(&sysadmin, resident.principal.account_id, DEMO_ID_NUMBER)
+            .await
     }
 
     /// 铁东区's comprehensive evaluation of this year (4.3-4), designed by its 民政局 through

@@ -79,6 +79,9 @@ pub struct SharedValueView {
     pub as_of: Option<String>,
     /// The form whose return carried the value.
     pub source: Option<String>,
+    /// For a person-level item, the persons the community keeps, masked (the read is in the
+    /// access log, issue 13 §4); `None` for other items.
+    pub persons: Option<Vec<crate::person_record::PersonEntryView>>,
 }
 
 /// A read of one community's values.
@@ -112,6 +115,14 @@ pub struct DataRequestView {
     pub created_at: String,
     /// Whether the reader may approve or refuse it now.
     pub can_decide: bool,
+}
+
+/// How a read is made: its stated purpose (required for a person-level item without an
+/// approved request) and the way, for the access log.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadHow<'a> {
+    pub purpose: &'a str,
+    pub channel: crate::person_record::AccessChannel,
 }
 
 /// A department's request, as the form and the API send it.
@@ -191,11 +202,16 @@ impl App {
     /// item it may not read — `data_not_shared` citing the item's legal reason,
     /// `data_request_required` / `data_request_pending` / `data_request_refused` for a 有条件
     /// item without an approved request. Audited (`data.read`).
+    ///
+    /// A person-level item's persons are read too (masked) and each is written to the access
+    /// log with the purpose: the approved request's for a 有条件 item, else `how.purpose`,
+    /// which is then required (`data_purpose_required`).
     pub async fn read_shared_data(
         &self,
         ctx: &Ctx,
         community_id: i64,
         codes: &[String],
+        how: &ReadHow<'_>,
     ) -> Result<SharedDataView> {
         let community = self.readable_community(ctx, community_id).await?;
         let mut wanted: Vec<String> = Vec::new();
@@ -237,6 +253,7 @@ impl App {
         }
         problems.finish()?;
         let mut basis: HashMap<String, String> = HashMap::new();
+        let mut purposes: HashMap<String, String> = HashMap::new();
         for item in &items {
             let class =
                 SharingClass::parse(&item.sharing_class).ok_or_else(DomainError::internal)?;
@@ -252,6 +269,30 @@ impl App {
                 self.record_denial(ctx, Action::ReadSharedData, Some(community.id))
                     .await;
                 return Err(refusal(class, item, of_item.first().copied()));
+            }
+            if item.kind == jianfu_rules::FieldKind::PersonRecord.as_str() {
+                let purpose = match approved {
+                    Some(r) => r.purpose.clone(),
+                    None => text::visible(how.purpose).to_owned(),
+                };
+                if purpose.is_empty() {
+                    return Err(DomainError::field(
+                        "purpose",
+                        "data_purpose_required",
+                        format!(
+                            "读取人员明细“{}”须填写用途，读取将记入个人数据访问记录（4.8-3）",
+                            item.name
+                        ),
+                    ));
+                }
+                if purpose.chars().count() > jianfu_rules::person_data::MAX_PURPOSE {
+                    return Err(DomainError::field(
+                        "purpose",
+                        "data_purpose_too_long",
+                        format!("用途不能超过 {} 字", jianfu_rules::person_data::MAX_PURPOSE),
+                    ));
+                }
+                purposes.insert(item.code.clone(), purpose);
             }
             basis.insert(
                 item.code.clone(),
@@ -271,6 +312,20 @@ impl App {
         let demand_ids: Vec<i64> = rows.iter().map(|r| r.source_demand_id).collect();
         let titles = form_returns::demand_titles(self.store.db(), &demand_ids).await?;
         let by_code: BTreeMap<&str, _> = rows.iter().map(|r| (r.item_code.as_str(), r)).collect();
+        let mut tx = self.store.begin_write().await?;
+        let mut persons: HashMap<String, Vec<crate::person_record::PersonEntryView>> =
+            HashMap::new();
+        if !purposes.is_empty() {
+            let by = self.read_by(ctx, Action::ReadSharedData).await?;
+            for item in &items {
+                if let Some(purpose) = purposes.get(&item.code) {
+                    let read = self
+                        .read_persons(&tx, &by, &community, item, purpose, how.channel)
+                        .await?;
+                    persons.insert(item.code.clone(), read);
+                }
+            }
+        }
         let values: Vec<SharedValueView> = items
             .iter()
             .map(|item| {
@@ -286,10 +341,10 @@ impl App {
                     value: v.map(|r| r.value.clone()),
                     as_of: v.map(|r| r.as_of.clone()),
                     source: v.and_then(|r| titles.get(&r.source_demand_id).cloned()),
+                    persons: persons.remove(&item.code),
                 }
             })
             .collect();
-        let mut tx = self.store.begin_write().await?;
         tx.audit(ctx.entry(
             "data.read",
             "node",
@@ -297,6 +352,7 @@ impl App {
             serde_json::json!({
                 "community": community.name,
                 "items": wanted,
+                "purposes": purposes,
                 "clauses": [CLAUSE],
             }),
         ))

@@ -35,6 +35,7 @@ pub mod inbox;
 pub mod monitoring;
 pub mod overview;
 pub mod page;
+pub mod person_record;
 pub mod personal_data;
 pub mod plaque;
 pub mod public_report;

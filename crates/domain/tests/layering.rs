@@ -138,6 +138,7 @@ fn moved_modules_build_no_query() {
         "page.rs",
         "rate_limit.rs",
         "annual_report.rs",
+        "person_record.rs",
     ];
     const QUERY_BUILDING: &[&str] = &[
         "Entity::find",

@@ -33,6 +33,8 @@
 //! - [`monitoring`]: monitoring points (减负监测点, 4.1-8): the monthly checklist, each "yes"
 //!   a finding under the clause that cleared it, which months may be answered and which are
 //!   missed, [`monitoring::answerable`], [`monitoring::missed`].
+//! - [`person_data`]: person-level records (人员明细, 4.8-3): which reads are written to the
+//!   access log, and what an export of personal data needs, [`person_data::check_export`].
 //! - [`calendar`]: working days (工作日) on the State Council's holiday calendar, dated data
 //!   from `data/holidays/`, for the time limits of 4.5-9, [`Calendar::due_date`].
 //! - [`grouping`]: whether a report is the same violation as a filed case (5.3-2, 5.3-3):
@@ -51,6 +53,7 @@ pub mod form_return;
 pub mod grouping;
 pub mod lists;
 pub mod monitoring;
+pub mod person_data;
 pub mod plaque;
 pub mod policy;
 pub mod report_form;

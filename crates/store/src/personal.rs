@@ -62,6 +62,13 @@ pub const APPLICANT_ID_NUMBER: Field = Field {
     column: "applicant_id_number",
 };
 
+/// The full ID number of a person in a community's person-level records (issue 13 §4). Its
+/// blind index is taken under [`APPLICANT_ID_NUMBER`], so one person has one index everywhere.
+pub const PERSON_ID_NUMBER: Field = Field {
+    table: "person_record",
+    column: "id_number",
+};
+
 /// The JSON document of an issued certificate (it carries the full ID number).
 pub const CERTIFICATE_DOCUMENT: Field = Field {
     table: "certificate",

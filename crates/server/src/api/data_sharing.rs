@@ -5,9 +5,10 @@
 use axum::Json;
 use axum::extract::State;
 use jianfu_domain::data_sharing::{
-    DataRequestForm, DataRequestView, SharedDataView, SharedValueView,
+    DataRequestForm, DataRequestView, ReadHow, SharedDataView, SharedValueView,
 };
 use jianfu_domain::page::PageRequest;
+use jianfu_domain::person_record::{AccessChannel, PersonEntryView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -34,6 +35,27 @@ pub struct SharedValueOut {
     pub as_of: Option<String>,
     /// The form whose return carried the value.
     pub source: Option<String>,
+    /// For a person-level item, its persons with name and ID number masked (each read is
+    /// written to the access log); absent for other items.
+    pub persons: Option<Vec<PersonEntryOut>>,
+}
+
+/// A person of a person-level item as a department reads it (masked).
+#[derive(Serialize, ToSchema)]
+pub struct PersonEntryOut {
+    pub record_id: i64,
+    pub name_masked: String,
+    pub id_masked: String,
+}
+
+impl From<PersonEntryView> for PersonEntryOut {
+    fn from(p: PersonEntryView) -> Self {
+        Self {
+            record_id: p.record_id,
+            name_masked: p.name_masked,
+            id_masked: p.id_masked,
+        }
+    }
 }
 
 impl From<SharedValueView> for SharedValueOut {
@@ -48,6 +70,9 @@ impl From<SharedValueView> for SharedValueOut {
             value: v.value,
             as_of: v.as_of,
             source: v.source,
+            persons: v
+                .persons
+                .map(|ps| ps.into_iter().map(PersonEntryOut::from).collect()),
         }
     }
 }
@@ -78,12 +103,16 @@ impl From<SharedDataView> for SharedDataOut {
 pub struct ReadParams {
     /// Data item codes, comma-separated (at most 50).
     items: Option<String>,
+    /// Why the data is read: required for a person-level item without an approved request
+    /// (the read of each person is written to the access log).
+    purpose: Option<String>,
 }
 
 /// Reads community `community_id`'s current values of `items`. Refused (403) with the first
 /// item the reader may not read: `data_not_shared` (不予共享, citing its legal reason),
 /// `data_request_required`, `data_request_pending` or `data_request_refused` (有条件);
-/// a community outside the department's jurisdiction: 403 `data_community_out_of_reach`; a
+/// a person-level item without a purpose (and no approved request): 422
+/// `data_purpose_required`; a community outside the department's jurisdiction: 403 `data_community_out_of_reach`; a
 /// reader without a sharing right: 403 `data_read_forbidden`; no or unknown items: 422.
 #[utoipa::path(get, path = "/api/v1/data/{community_id}",
     params(("community_id" = i64, Path), ReadParams),
@@ -102,7 +131,15 @@ pub async fn read(
         .collect();
     Ok(Json(
         s.app
-            .read_shared_data(&user.ctx(), community_id, &codes)
+            .read_shared_data(
+                &user.ctx(),
+                community_id,
+                &codes,
+                &ReadHow {
+                    purpose: p.purpose.as_deref().unwrap_or(""),
+                    channel: AccessChannel::ApiRead,
+                },
+            )
             .await?
             .into(),
     ))

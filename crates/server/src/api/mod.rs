@@ -17,6 +17,7 @@ pub mod import;
 pub mod monitoring;
 pub mod nodes;
 pub mod overview;
+pub mod person_records;
 pub mod pki;
 pub mod plaques;
 pub mod public_reports;
@@ -233,6 +234,8 @@ impl Modify for Contract {
         data_sharing::read, data_sharing::list, data_sharing::create, data_sharing::approve,
         data_sharing::refuse,
         annual_report::annual, annual_report::annual_pdf, annual_report::annual_xlsx,
+        person_records::list, person_records::create, person_records::export,
+        person_records::mine, person_records::log, person_records::set_identity,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

@@ -7,8 +7,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::data_dictionary::DataItemView;
-use jianfu_domain::data_sharing::{DataRequestForm, DataRequestView, SharedDataView};
+use jianfu_domain::data_sharing::{DataRequestForm, DataRequestView, ReadHow, SharedDataView};
 use jianfu_domain::page::Page;
+use jianfu_domain::person_record::AccessChannel;
 use jianfu_domain::tree::NodeView;
 use jianfu_domain::{Action, ErrorKind};
 use serde::Deserialize;
@@ -27,6 +28,9 @@ pub struct ReadQuery {
     /// Data item codes, comma-separated.
     #[serde(default)]
     pub items: String,
+    /// Why: required to read a person-level item without an approved request.
+    #[serde(default)]
+    pub purpose: String,
 }
 
 #[derive(askama::Template)]
@@ -63,7 +67,11 @@ pub async fn read(
             Ok(id) => {
                 let codes: Vec<String> =
                     q.items.split([',', '，', ' ']).map(str::to_owned).collect();
-                match state.app.read_shared_data(&ctx, id, &codes).await {
+                let how = ReadHow {
+                    purpose: &q.purpose,
+                    channel: AccessChannel::PageRead,
+                };
+                match state.app.read_shared_data(&ctx, id, &codes, &how).await {
                     Ok(v) => result = Some(v),
                     Err(e)
                         if is_form_error(&e)

@@ -23,6 +23,7 @@ pub mod me;
 pub mod monitoring;
 pub mod nodes;
 pub mod overview;
+pub mod person_records;
 pub mod pki;
 pub mod plaques;
 pub mod policy;
@@ -154,6 +155,21 @@ impl Chrome {
                     p.may(Action::ViewOwnRating),
                 ),
                 ("/annual-report", "年度报告", p.may(Action::ViewOverview)),
+                (
+                    "/person-records",
+                    "人员明细",
+                    p.may(Action::KeepPersonRecords),
+                ),
+                (
+                    "/me/data-access",
+                    "我的数据被读取",
+                    p.may(Action::ViewOwnDataAccess),
+                ),
+                (
+                    "/data-access",
+                    "数据访问记录",
+                    p.may(Action::ViewDataAccessLog),
+                ),
             ];
             items.push(("/policy", "政策原文", true));
             for (href, label, show) in items {
@@ -275,6 +291,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "data_request_created" => "已提交共享申请，待权威来源审批",
         "data_request_approved" => "已同意该共享申请，申请部门可读取该数据项",
         "data_request_refused" => "已拒绝该共享申请",
+        "person_record_created" => "已登记人员明细；身份证号已加密保存，页面只显示脱敏号码",
         _ => return None,
     })
 }

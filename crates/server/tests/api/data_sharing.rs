@@ -337,7 +337,15 @@ async fn only_departments_read_and_only_in_their_jurisdiction() {
     let ctx = t.ctx("head").await;
     let e = t
         .app
-        .read_shared_data(&ctx, heping, &["HJ_RKS".to_owned()])
+        .read_shared_data(
+            &ctx,
+            heping,
+            &["HJ_RKS".to_owned()],
+            &jianfu_domain::data_sharing::ReadHow {
+                purpose: "",
+                channel: jianfu_domain::person_record::AccessChannel::ApiRead,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code, "data_read_forbidden");

@@ -28,6 +28,7 @@ mod import;
 mod inbox;
 mod matrix;
 mod monitoring;
+mod person_records;
 mod pki;
 mod plaques;
 mod portal;

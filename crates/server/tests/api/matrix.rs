@@ -991,6 +991,33 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/api/v1/reports/annual", OVERVIEW, false),
         ("GET", "/api/v1/reports/annual.pdf", OVERVIEW, false),
         ("GET", "/api/v1/reports/annual.xlsx", OVERVIEW, false),
+        ("GET", "/person-records", COMMUNITY, false),
+        ("POST", "/person-records", COMMUNITY, false),
+        ("POST", "/person-records/export.xlsx", COMMUNITY, false),
+        ("GET", "/me/data-access", RESIDENT, false),
+        ("GET", "/data-access", AUD, false),
+        ("GET", "/data-access/export.xlsx", AUD, false),
+        (
+            "GET",
+            "/api/v1/communities/{community_id}/person-records",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/communities/{community_id}/person-records",
+            COMMUNITY,
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/communities/{community_id}/person-records/export",
+            COMMUNITY,
+            false,
+        ),
+        ("GET", "/api/v1/me/data-access", RESIDENT, false),
+        ("GET", "/api/v1/data-access", AUD, false),
+        ("PUT", "/api/v1/users/{id}/identity", SYS, false),
     ]
 }
 

@@ -31,6 +31,7 @@ mod m20261210_000110_satisfaction_code;
 mod m20261210_000310_case_report;
 mod m20261211_000110_data_request;
 mod m20261211_000301_detection;
+mod m20261212_000210_person_record;
 mod m20261212_000401_rate_window;
 
 pub struct Migrator;
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000310_case_report::Migration),
             Box::new(m20261211_000110_data_request::Migration),
             Box::new(m20261211_000301_detection::Migration),
+            Box::new(m20261212_000210_person_record::Migration),
             Box::new(m20261212_000401_rate_window::Migration),
         ]
     }

@@ -46,6 +46,7 @@ pub mod holidays;
 pub mod jobs;
 pub mod monitoring;
 pub mod overview;
+pub mod person_records;
 pub mod personal_data;
 pub mod pki;
 pub mod plaques;
