@@ -296,6 +296,22 @@ impl App {
             .collect()
     }
 
+    /// The revoked certificates when `count` of them are recorded (read with the row being
+    /// verified): the list read last is kept under its length, as the set only grows, so a
+    /// verification reads it again only after a revocation — in this process or another.
+    pub(crate) async fn revocations_counted(
+        &self,
+        count: i64,
+    ) -> Result<std::sync::Arc<Vec<Revocation>>> {
+        if let Some(list) = self.revocations.get(&count) {
+            return Ok(list);
+        }
+        let list = std::sync::Arc::new(self.pki_revocations().await?);
+        self.revocations
+            .insert(i64::try_from(list.len()).unwrap_or(i64::MAX), list.clone());
+        Ok(list)
+    }
+
     /// Refuses `ctx`'s use of a seal when the caller's newest signer certificate is revoked
     /// (a signer who left the seal; the seal must be made again to list a new certificate).
     pub(crate) async fn check_signer_not_revoked(&self, ctx: &Ctx) -> Result<()> {

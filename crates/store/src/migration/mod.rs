@@ -31,6 +31,7 @@ mod m20261210_000110_satisfaction_code;
 mod m20261210_000310_case_report;
 mod m20261211_000110_data_request;
 mod m20261211_000301_detection;
+mod m20261212_000501_pki_revoked_index;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000310_case_report::Migration),
             Box::new(m20261211_000110_data_request::Migration),
             Box::new(m20261211_000301_detection::Migration),
+            Box::new(m20261212_000501_pki_revoked_index::Migration),
         ]
     }
 }
