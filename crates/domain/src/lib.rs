@@ -106,6 +106,9 @@ pub struct App {
     /// key they were opened from: issuing does not redo the record's SM2 verification and the
     /// key's decryption while those are unchanged.
     pub(crate) open_seals: Memo<i64, std::sync::Arc<certificate::OpenSeal>>,
+    /// The PKI's revoked certificates by how many there are (see
+    /// [`App::revocations_counted`]).
+    pub(crate) revocations: Memo<i64, std::sync::Arc<Vec<jianfu_seal::pki::Revocation>>>,
     /// Certificate serial numbers handed out ahead of their write transactions.
     pub(crate) serials: certificate::Serials,
 }
@@ -169,6 +172,7 @@ impl App {
             // A stored document is a few KB: at most ≈ 40 MB of checked documents.
             verified_documents: Memo::new(4096),
             open_seals: Memo::new(1024),
+            revocations: Memo::new(4),
             serials: certificate::Serials::default(),
         }
     }

@@ -366,10 +366,21 @@ fn text_object(
 }
 
 fn zip_files(files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
-    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+    let total: usize = files.iter().map(|(_, b)| b.len()).sum();
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(total)));
+    // The XML and the font shrink to a fraction, deflated at the fastest level; the seal and
+    // the signature are mostly the seal's PNG picture, already compressed: they are stored.
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (path, bytes) in files {
+        let options = if path == SEAL_PATH || path == SIGNED_VALUE_PATH {
+            stored
+        } else {
+            deflated
+        };
         zip.start_file(path.trim_start_matches('/'), options)?;
         zip.write_all(bytes)?;
     }

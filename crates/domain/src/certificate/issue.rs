@@ -1668,8 +1668,8 @@ impl App {
             format_zh: Some(super::pki::CertificateFormat::stored(&cert.format).label_zh()),
             signer_revoked: None,
         };
-        if !checked.signers.is_empty() {
-            let revoked = self.pki_revocations().await?;
+        if !checked.signers.is_empty() && cert.revocations > 0 {
+            let revoked = self.revocations_counted(cert.revocations).await?;
             match signer_revocation(&checked.signers, &revoked) {
                 SignerRevocation::None => {}
                 SignerRevocation::Before(serial) => {

@@ -1006,3 +1006,72 @@ fn file_form_token(html: &str) -> String {
         .expect("the page's file form carries its token")
         .to_owned()
 }
+
+/// A verification reads the revocations again once their number changes, also when another
+/// server recorded the revocation (here written to the database behind this server's back):
+/// the remembered list is never served after a revocation.
+#[tokio::test]
+async fn a_revocation_recorded_by_another_server_is_seen_at_the_next_verification() {
+    let t = spawn_app().await;
+    let resident = t.login("resident").await;
+    let worker = t.login("worker").await;
+    let admin = t.login("sysadmin").await;
+    let signer = signer_of(&t, &admin, "worker").await;
+    let application = apply(&resident).await;
+    let (s, v) = worker
+        .post_api(
+            &format!("/api/v1/certificates/{application}/issue"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let url = v["verify_url"].as_str().unwrap();
+    let code = url.rsplit("code=").next().unwrap();
+    let api = format!("/api/v1/verify?serial={}&code={code}", v["serial"].as_str().unwrap());
+    let verify = || async {
+        let v: Value = client()
+            .get(t.url(&api))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v
+    };
+    // Another signer is revoked through this server: the list this server remembers holds one
+    // revocation, not the worker's.
+    let other = signers(&admin)
+        .await
+        .into_iter()
+        .find(|c| c["id"] != signer["id"] && c["role"] == "signer" && c["revoked_at"].is_null())
+        .expect("the demo has a second signer");
+    let (s, r) = admin
+        .post_api(
+            &format!("/api/v1/pki/signers/{}/revoke", other["id"]),
+            &json!({ "reason": "调离本社区" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let first = verify().await;
+    assert_eq!(first["state"], "authentic", "{first}");
+    assert!(first["signer_revoked"].is_null(), "{first}");
+    // Another server revokes the worker's certificate: this server has not seen it happen.
+    let at = t.app.clock.now_ms();
+    let by = t.account_id("sysadmin").await;
+    assert!(
+        jianfu_store::repo::pki::revoke(
+            t.app.store.db(),
+            signer["id"].as_i64().unwrap(),
+            by,
+            at,
+            "调离本社区"
+        )
+        .await
+        .unwrap()
+    );
+    let second = verify().await;
+    assert_eq!(second["state"], "authentic", "signed before: {second}");
+    let note = second["signer_revoked"].as_str().expect("flagged");
+    assert!(note.contains(signer["serial"].as_str().unwrap()), "{note}");
+}

@@ -33,6 +33,7 @@ mod m20261211_000110_data_request;
 mod m20261211_000301_detection;
 mod m20261212_000210_person_record;
 mod m20261212_000401_rate_window;
+mod m20261212_000501_pki_revoked_index;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000301_detection::Migration),
             Box::new(m20261212_000210_person_record::Migration),
             Box::new(m20261212_000401_rate_window::Migration),
+            Box::new(m20261212_000501_pki_revoked_index::Migration),
         ]
     }
 }

@@ -23,6 +23,10 @@ pub struct VerifyRow {
     pub format: String,
     /// What identifies the stored PDF and OFD bytes without reading them (see [`FilesMark`]).
     pub files: FilesMark,
+    /// How many PKI certificates are revoked, read in the same statement: the set of
+    /// revocations only grows (a revocation is never undone, a certificate never deleted), so
+    /// this count names it, and a verifier keeps the list it read under its length.
+    pub revocations: i64,
 }
 
 /// The bytes a stored file is recognised by without reading it whole: its length, its first
@@ -57,14 +61,16 @@ fn mark((len, head, tail): MarkParts) -> Option<(i64, Vec<u8>, Vec<u8>)> {
 /// OFD are not read: only their [`FilesMark`].
 pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>, StoreError> {
     type Head = (i64, i64, String, String, String, Option<String>, String);
-    type Tuple = (Head, MarkParts, MarkParts);
+    type Tuple = (Head, MarkParts, MarkParts, i64);
     const SQLITE: &str = "SELECT id, application_id, check_code, document, status, revoke_reason, format, \
          length(pdf), substr(pdf, 1, 20), substr(pdf, -16), \
-         length(ofd), substr(ofd, 1, 20), substr(ofd, -16) \
+         length(ofd), substr(ofd, 1, 20), substr(ofd, -16), \
+         (SELECT count(*) FROM pki_certificate WHERE revoked_at IS NOT NULL) \
          FROM certificate WHERE serial = ?1";
     const POSTGRES: &str = "SELECT id, application_id, check_code, document, status, revoke_reason, format, \
          octet_length(pdf)::bigint, substring(pdf from 1 for 20), substring(pdf from greatest(octet_length(pdf) - 15, 1)), \
-         octet_length(ofd)::bigint, substring(ofd from 1 for 20), substring(ofd from greatest(octet_length(ofd) - 15, 1)) \
+         octet_length(ofd)::bigint, substring(ofd from 1 for 20), substring(ofd from greatest(octet_length(ofd) - 15, 1)), \
+         (SELECT count(*) FROM pki_certificate WHERE revoked_at IS NOT NULL) \
          FROM certificate WHERE serial = $1";
     let found: Option<Tuple> = if let Some(reads) = store.sqlite_reads() {
         use rusqlite::OptionalExtension;
@@ -83,6 +89,7 @@ pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>
                         ),
                         (r.get(7)?, r.get(8)?, r.get(9)?),
                         (r.get(10)?, r.get(11)?, r.get(12)?),
+                        r.get(13)?,
                     ))
                 })
                 .optional()
@@ -115,11 +122,12 @@ pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>
                 ),
                 (get(&r, 7)?, get(&r, 8)?, get(&r, 9)?),
                 (get(&r, 10)?, get(&r, 11)?, get(&r, 12)?),
+                get(&r, 13)?,
             )),
         }
     };
     Ok(found.map(
-        |((id, application_id, check_code, document, status, revoke_reason, format), pdf, ofd)| {
+        |((id, application_id, check_code, document, status, revoke_reason, format), pdf, ofd, revocations)| {
             VerifyRow {
                 id,
                 application_id,
@@ -132,6 +140,7 @@ pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>
                     pdf: mark(pdf),
                     ofd: mark(ofd),
                 },
+                revocations,
             }
         },
     ))
