@@ -535,8 +535,12 @@ mod picture_tests {
     /// within half a level of the drawing's, and the file a fraction of an 8-bit RGBA one.
     #[test]
     fn the_indexed_picture_is_the_drawing_at_sixteen_opacities() {
-        let rgba = jianfu_seal::seal_raster("鞍山市铁东区示例和平社区居民委员会", "证明专用章", PICTURE_PX)
-            .unwrap();
+        let rgba = jianfu_seal::seal_raster(
+            "鞍山市铁东区示例和平社区居民委员会",
+            "证明专用章",
+            PICTURE_PX,
+        )
+        .unwrap();
         let png = seal_png("鞍山市铁东区示例和平社区居民委员会", "证明专用章").unwrap();
         let decoded = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
             .unwrap()
@@ -546,7 +550,12 @@ mod picture_tests {
         let mut shown = 0;
         for (want, got) in rgba.chunks_exact(4).zip(decoded.as_raw().chunks_exact(4)) {
             let diff = u16::from(want[3].abs_diff(got[3]));
-            assert!(diff <= half_level, "opacity {} drawn as {}", want[3], got[3]);
+            assert!(
+                diff <= half_level,
+                "opacity {} drawn as {}",
+                want[3],
+                got[3]
+            );
             if got[3] > 0 {
                 shown += 1;
                 assert_eq!(&got[..3], &want[..3], "one red");
@@ -556,7 +565,10 @@ mod picture_tests {
         let mut rgba_png = Vec::new();
         image::RgbaImage::from_raw(PICTURE_PX, PICTURE_PX, rgba)
             .unwrap()
-            .write_to(&mut std::io::Cursor::new(&mut rgba_png), image::ImageFormat::Png)
+            .write_to(
+                &mut std::io::Cursor::new(&mut rgba_png),
+                image::ImageFormat::Png,
+            )
             .unwrap();
         assert!(
             png.len() * 2 < rgba_png.len(),

@@ -1027,7 +1027,10 @@ async fn a_revocation_recorded_by_another_server_is_seen_at_the_next_verificatio
     assert_eq!(s, StatusCode::OK, "{v}");
     let url = v["verify_url"].as_str().unwrap();
     let code = url.rsplit("code=").next().unwrap();
-    let api = format!("/api/v1/verify?serial={}&code={code}", v["serial"].as_str().unwrap());
+    let api = format!(
+        "/api/v1/verify?serial={}&code={code}",
+        v["serial"].as_str().unwrap()
+    );
     let verify = || async {
         let v: Value = client()
             .get(t.url(&api))

@@ -127,7 +127,12 @@ pub async fn verify_row(store: &Store, serial: &str) -> Result<Option<VerifyRow>
         }
     };
     Ok(found.map(
-        |((id, application_id, check_code, document, status, revoke_reason, format), pdf, ofd, revocations)| {
+        |(
+            (id, application_id, check_code, document, status, revoke_reason, format),
+            pdf,
+            ofd,
+            revocations,
+        )| {
             VerifyRow {
                 id,
                 application_id,
