@@ -224,6 +224,12 @@ fn hours(minutes: i64) -> f64 {
     minutes as f64 / 60.0
 }
 
+/// The hours of all `minutes`, from +0.0: `f64`'s `sum` of nothing is -0.0, which the page, the
+/// PDF and the workbook would print as "-0.0".
+fn total_hours(minutes: impl Iterator<Item = i64>) -> f64 {
+    minutes.fold(0.0, |total, m| total + hours(m))
+}
+
 impl App {
     /// The annual report of `year` (text as a query brings it; empty: this year) for `area` (a
     /// node's id as text; empty: the viewer's own level), for the staff who see the overview.
@@ -402,8 +408,8 @@ impl App {
                 .then(b.hours_before.total_cmp(&a.hours_before))
                 .then(a.node_id.cmp(&b.node_id))
         });
-        let hours_before = before.iter().map(|r| hours(r.minutes_per_year)).sum();
-        let hours_now = now.iter().map(|r| hours(r.minutes_per_year)).sum();
+        let hours_before = total_hours(before.iter().map(|r| r.minutes_per_year));
+        let hours_now = total_hours(now.iter().map(|r| r.minutes_per_year));
 
         // 3. Plaques removed, certificate types discontinued, applications on time.
         let removed =
@@ -818,6 +824,15 @@ pub fn report_document(r: &AnnualReport) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No community with a burden prints 0.0, not -0.0; minutes add up to hours.
+    #[test]
+    fn hours_of_nothing_are_positive_zero() {
+        let none = total_hours(std::iter::empty());
+        assert_eq!(format!("{none:.1}"), "0.0");
+        assert!(none.is_sign_positive());
+        assert_eq!(total_hours([30, 60, 90].into_iter()), 3.0);
+    }
 
     #[test]
     fn a_year_is_four_digits_not_in_the_future_nor_before_the_data() {
