@@ -424,6 +424,42 @@ async fn client_text(t: &TestApp, path: &str) -> (StatusCode, String) {
     (s, r.text().await.unwrap())
 }
 
+/// The resident applies and the worker issues: the verification API and page paths of the
+/// new certificate (serial and check code from its verify URL).
+async fn issued_verify_paths(resident: &Browser, worker: &Browser) -> (String, String) {
+    let application = apply(resident).await;
+    let (s, v) = worker
+        .post_api(
+            &format!("/api/v1/certificates/{application}/issue"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let serial = v["serial"].as_str().unwrap();
+    let code = v["verify_url"]
+        .as_str()
+        .unwrap()
+        .rsplit("code=")
+        .next()
+        .unwrap();
+    (
+        format!("/api/v1/verify?serial={serial}&code={code}"),
+        format!("/verify?serial={serial}&code={code}"),
+    )
+}
+
+/// The public verification API's answer at `api`, anonymously.
+async fn verify_json(t: &TestApp, api: &str) -> Value {
+    client()
+        .get(t.url(api))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// The state the certificates page's revoke form may change.
 async fn revoke_state(t: &TestApp) -> [i64; 3] {
     [
@@ -618,32 +654,8 @@ async fn online_verification_rechecks_the_signed_files_and_flags_a_signer_revoke
     let worker = t.login("worker").await;
     let admin = t.login("sysadmin").await;
     let signer = signer_of(&t, &admin, "worker").await;
-    let application = apply(&resident).await;
-    let (s, v) = worker
-        .post_api(
-            &format!("/api/v1/certificates/{application}/issue"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    let serial = v["serial"].as_str().unwrap().to_owned();
-    let code = v["verify_url"]
-        .as_str()
-        .unwrap()
-        .rsplit("code=")
-        .next()
-        .unwrap()
-        .to_owned();
-    let api = format!("/api/v1/verify?serial={serial}&code={code}");
-    let page = format!("/verify?serial={serial}&code={code}");
-    let before: Value = client()
-        .get(t.url(&api))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (api, page) = issued_verify_paths(&resident, &worker).await;
+    let before = verify_json(&t, &api).await;
     assert_eq!(before["state"], "authentic", "{before}");
     assert!(before["signer_revoked"].is_null(), "{before}");
     let (_, html) = client_text(&t, &page).await;
@@ -658,14 +670,7 @@ async fn online_verification_rechecks_the_signed_files_and_flags_a_signer_revoke
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    let after: Value = client()
-        .get(t.url(&api))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after = verify_json(&t, &api).await;
     assert_eq!(after["state"], "authentic", "{after}");
     let note = after["signer_revoked"].as_str().expect("flagged");
     assert!(note.contains(signer["serial"].as_str().unwrap()), "{note}");
@@ -1017,31 +1022,7 @@ async fn a_revocation_recorded_by_another_server_is_seen_at_the_next_verificatio
     let worker = t.login("worker").await;
     let admin = t.login("sysadmin").await;
     let signer = signer_of(&t, &admin, "worker").await;
-    let application = apply(&resident).await;
-    let (s, v) = worker
-        .post_api(
-            &format!("/api/v1/certificates/{application}/issue"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    let url = v["verify_url"].as_str().unwrap();
-    let code = url.rsplit("code=").next().unwrap();
-    let api = format!(
-        "/api/v1/verify?serial={}&code={code}",
-        v["serial"].as_str().unwrap()
-    );
-    let verify = || async {
-        let v: Value = client()
-            .get(t.url(&api))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        v
-    };
+    let (api, _) = issued_verify_paths(&resident, &worker).await;
     // Another signer is revoked through this server: the list this server remembers holds one
     // revocation, not the worker's.
     let other = signers(&admin)
@@ -1056,7 +1037,7 @@ async fn a_revocation_recorded_by_another_server_is_seen_at_the_next_verificatio
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    let first = verify().await;
+    let first = verify_json(&t, &api).await;
     assert_eq!(first["state"], "authentic", "{first}");
     assert!(first["signer_revoked"].is_null(), "{first}");
     // Another server revokes the worker's certificate: this server has not seen it happen.
@@ -1073,7 +1054,7 @@ async fn a_revocation_recorded_by_another_server_is_seen_at_the_next_verificatio
         .await
         .unwrap()
     );
-    let second = verify().await;
+    let second = verify_json(&t, &api).await;
     assert_eq!(second["state"], "authentic", "signed before: {second}");
     let note = second["signer_revoked"].as_str().expect("flagged");
     assert!(note.contains(signer["serial"].as_str().unwrap()), "{note}");
