@@ -109,6 +109,11 @@ enum Command {
     /// Copy the SQLite database to FILE while the server runs (prints the pg_dump command for
     /// PostgreSQL).
     Backup { file: PathBuf },
+    /// Put a SQLite backup (made by `jianfu backup`) in place of the database. Refuses while a
+    /// server runs on the database, and checks the backup's audit chain and signed checkpoint
+    /// before anything is replaced; the replaced database is kept beside it
+    /// (`…before-restore-TIME`). PostgreSQL: pg_restore, see the README.
+    Restore { file: PathBuf },
     /// Print the OpenAPI document of the JSON API.
     Openapi,
     /// Print the form hours pre-filling saves (4.8-3): over every admitted report form, the
@@ -184,6 +189,11 @@ struct FileConfig {
     listen: Option<String>,
     secure_cookies: Option<bool>,
     trust_forwarded_for: Option<bool>,
+    trusted_proxies: Option<Vec<String>>,
+    metrics_allow: Option<Vec<String>>,
+    metrics_token: Option<String>,
+    database_max_connections: Option<u32>,
+    database_acquire_timeout_secs: Option<u64>,
     audit_key_file: Option<PathBuf>,
     audit_anchor_file: Option<PathBuf>,
     data_key_file: Option<PathBuf>,
@@ -197,6 +207,68 @@ struct Settings {
     /// No database was configured: the SQLite file in the data directory.
     default_database: bool,
     file: FileConfig,
+}
+
+/// `trusted_proxies` as networks. The older `trust_forwarded_for = true` means the proxy on
+/// this machine (the loopback addresses); it cannot be combined with `trusted_proxies`.
+fn trusted_proxies(f: &FileConfig) -> Result<Vec<jianfu_server::net::IpNet>, String> {
+    match (&f.trusted_proxies, f.trust_forwarded_for) {
+        (Some(_), Some(true)) => Err(
+            "配置文件中 trust_forwarded_for 与 trusted_proxies 不能同时使用：请只写 trusted_proxies（代理服务器的地址）"
+                .into(),
+        ),
+        (Some(list), _) => networks("trusted_proxies", list),
+        (None, Some(true)) => Ok(jianfu_server::net::IpNet::loopback()),
+        (None, _) => Ok(Vec::new()),
+    }
+}
+
+fn networks(key: &str, list: &[String]) -> Result<Vec<jianfu_server::net::IpNet>, String> {
+    list.iter()
+        .map(|t| jianfu_server::net::IpNet::parse(t).map_err(|e| format!("配置项 {key}：{e}")))
+        .collect()
+}
+
+/// The token of `/metrics`: `JIANFU_METRICS_TOKEN` or the file's `metrics_token`; at least 16
+/// characters, so that it cannot be guessed.
+fn metrics_token(f: &FileConfig) -> Result<Option<String>, String> {
+    let token = std::env::var("JIANFU_METRICS_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .or_else(|| f.metrics_token.clone());
+    match token {
+        Some(t)
+            if t.trim().len() < 16 || t.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
+            Err("指标令牌（metrics_token / JIANFU_METRICS_TOKEN）至少 16 个字符且不含空白".into())
+        }
+        t => Ok(t),
+    }
+}
+
+/// The connection pool's size and wait from the file (`JIANFU_DATABASE_MAX_CONNECTIONS`
+/// overrides the size).
+fn pool_settings(f: &FileConfig) -> Result<jianfu_store::PoolSettings, String> {
+    let max = match std::env::var("JIANFU_DATABASE_MAX_CONNECTIONS") {
+        Ok(v) if !v.is_empty() => Some(
+            v.trim()
+                .parse::<u32>()
+                .map_err(|_| "JIANFU_DATABASE_MAX_CONNECTIONS 应为正整数".to_owned())?,
+        ),
+        _ => f.database_max_connections,
+    };
+    if max == Some(0) {
+        return Err("数据库连接数（database_max_connections）至少为 1".into());
+    }
+    if f.database_acquire_timeout_secs == Some(0) {
+        return Err("等待数据库连接的秒数（database_acquire_timeout_secs）至少为 1".into());
+    }
+    Ok(jianfu_store::PoolSettings {
+        max_connections: max,
+        acquire_timeout: f
+            .database_acquire_timeout_secs
+            .map(std::time::Duration::from_secs),
+    })
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -302,10 +374,11 @@ fn read_password(from_stdin: bool) -> Result<String, String> {
 async fn open_app(s: &Settings, migrate: bool) -> Result<App, String> {
     ensure_data_dir(s)?;
     let key = audit_key(s)?;
+    let pool = pool_settings(&s.file)?;
     let store = if migrate {
-        Store::open(&s.database, key).await
+        Store::open_with(&s.database, key, pool).await
     } else {
-        Store::connect(&s.database, key).await
+        Store::connect_with(&s.database, key, pool).await
     }
     .map_err(|e| e.to_string())?;
     // Every checkpoint this process commits is published outside the database too.
@@ -378,6 +451,23 @@ async fn run(cli: Cli) -> Result<(), String> {
             let public_url = public_url
                 .or(s.file.public_url.clone())
                 .unwrap_or_else(|| format!("http://{listen}"));
+            // Settings first: a mistake in them stops the server before it touches anything.
+            let config = ServerConfig {
+                secure_cookies: s.file.secure_cookies.unwrap_or(false),
+                trusted_proxies: trusted_proxies(&s.file)?,
+                metrics_allow: s
+                    .file
+                    .metrics_allow
+                    .as_deref()
+                    .map(|list| networks("metrics_allow", list))
+                    .transpose()?,
+                metrics_token: metrics_token(&s.file)?,
+                escalation_period: escalation_interval_secs
+                    .or(s.file.escalation_interval_secs)
+                    .map(std::time::Duration::from_secs),
+            };
+            // Held while the server runs: `jianfu restore` will not replace the file under it.
+            let _serving = serve_lock(&s)?;
             let app = open_app(&s, true).await?.with_public_url(&public_url);
             if let Some(days) = clock_offset_days.filter(|d| *d != 0) {
                 app.clock.advance_ms(days.saturating_mul(86_400_000));
@@ -401,13 +491,6 @@ async fn run(cli: Cli) -> Result<(), String> {
             let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .map_err(|e| format!("无法监听 {listen}：{e}"))?;
-            let config = ServerConfig {
-                secure_cookies: s.file.secure_cookies.unwrap_or(false),
-                trust_forwarded_for: s.file.trust_forwarded_for.unwrap_or(false),
-                escalation_period: escalation_interval_secs
-                    .or(s.file.escalation_interval_secs)
-                    .map(std::time::Duration::from_secs),
-            };
             eprintln!(
                 "减负 正在运行：http://{}",
                 listener
@@ -621,6 +704,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("已备份到 {path}（{size} 字节）");
             Ok(())
         }
+        Command::Restore { file } => restore_sqlite(&s, &file).await,
         Command::Verify {
             file,
             authority_key,
@@ -655,6 +739,183 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// The SQLite file of a `sqlite:` URL (`None` for other databases and in-memory ones).
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or("");
+    (!path.is_empty() && !path.contains(":memory:") && !url.contains("mode=memory"))
+        .then(|| PathBuf::from(path))
+}
+
+/// The lock file beside a SQLite database: a server holds it shared while it runs, `jianfu
+/// restore` exclusively while it replaces the file.
+fn lock_file(db: &Path) -> Result<std::fs::File, String> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    let path = PathBuf::from(name);
+    jianfu_store::private_files::open_options()
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| format!("无法打开锁文件 {}：{e}", path.display()))
+}
+
+/// A running server's shared lock on its SQLite file (none for PostgreSQL).
+fn serve_lock(s: &Settings) -> Result<Option<std::fs::File>, String> {
+    let Some(db) = sqlite_file(&s.database) else {
+        return Ok(None);
+    };
+    ensure_data_dir(s)?;
+    let f = lock_file(&db)?;
+    match f.try_lock_shared() {
+        Ok(()) => Ok(Some(f)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "数据库 {} 正在由 jianfu restore 恢复，请在恢复完成后再启动服务器",
+            db.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("无法锁定 {}.lock：{e}", db.display())),
+    }
+}
+
+/// `jianfu restore FILE` (SQLite): see [`Command::Restore`]. Nothing is changed unless every
+/// check passed.
+async fn restore_sqlite(s: &Settings, file: &Path) -> Result<(), String> {
+    let Some(db) = sqlite_file(&s.database) else {
+        return Err("jianfu restore 只用于 SQLite 数据库；PostgreSQL 请用 pg_restore 恢复（见 README「PostgreSQL 的备份与恢复」） / restore is for SQLite only; use pg_restore for PostgreSQL".into());
+    };
+    let mut head = [0u8; 16];
+    match std::fs::File::open(file).and_then(|mut f| f.read_exact(&mut head)) {
+        Ok(()) if &head == b"SQLite format 3\0" => {}
+        Ok(()) => {
+            return Err(format!(
+                "{} 不是 SQLite 数据库文件（应为 jianfu backup 生成的备份），未作任何更改 / {} is not a SQLite database file; nothing was changed",
+                file.display(),
+                file.display()
+            ));
+        }
+        Err(e) => {
+            return Err(format!(
+                "无法读取备份文件 {}：{e}，未作任何更改 / cannot read the backup file; nothing was changed",
+                file.display()
+            ));
+        }
+    }
+    ensure_data_dir(s)?;
+    let lock = lock_file(&db)?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(format!(
+                "拒绝恢复：数据库 {} 正被运行中的 jianfu 服务器使用（锁文件 {}.lock 被占用），请先停止服务器，未作任何更改 / refusing to restore: a running jianfu server uses this database; stop it first, nothing was changed",
+                db.display(),
+                db.display()
+            ));
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(format!("无法锁定 {}.lock：{e}", db.display()));
+        }
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let with_suffix = |p: &Path, suffix: &str| {
+        let mut n = p.as_os_str().to_owned();
+        n.push(suffix);
+        PathBuf::from(n)
+    };
+    // The copy that will be put in place is never opened; a second copy is checked.
+    let staged = with_suffix(&db, &format!(".restore-{stamp}"));
+    let checked = with_suffix(&db, &format!(".restore-{stamp}.check"));
+    let remove_checked = || {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(with_suffix(&checked, suffix));
+        }
+    };
+    let copy = |to: &Path| -> Result<(), String> {
+        jianfu_store::private_files::create_new(to)
+            .and_then(|()| std::fs::copy(file, to).map(|_| ()))
+            .map_err(|e| format!("无法复制备份到 {}：{e}，未作任何更改", to.display()))
+    };
+    copy(&staged)?;
+    if let Err(e) = copy(&checked) {
+        let _ = std::fs::remove_file(&staged);
+        return Err(e);
+    }
+    eprintln!("  · 正在校验备份的审计日志 …");
+    let verified = async {
+        let key = audit_key(s)?;
+        let url = format!("sqlite://{}", checked.display());
+        let store = Store::connect(&url, key)
+            .await
+            .map_err(|e| format!("无法打开备份：{e}"))?;
+        let report = store
+            .verify_audit_with_anchors(&[], |_| {})
+            .await
+            .map_err(|e| format!("无法校验备份的审计日志：{e}"));
+        let _ = store.close().await;
+        report
+    }
+    .await;
+    remove_checked();
+    let report = match verified {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = std::fs::remove_file(&staged);
+            return Err(format!(
+                "{e}，未作任何更改 / the backup could not be checked; nothing was changed"
+            ));
+        }
+    };
+    if let Some(b) = report.broken {
+        let _ = std::fs::remove_file(&staged);
+        return Err(format!(
+            "拒绝恢复：备份 {} 的审计日志被篡改或损坏：{}，未作任何更改 / refusing to restore: the backup's audit chain is broken; nothing was changed",
+            file.display(),
+            b.describe()
+        ));
+    }
+    if report.entries == 0 {
+        let _ = std::fs::remove_file(&staged);
+        return Err(format!(
+            "拒绝恢复：备份 {} 中没有审计日志（不是 jianfu 的数据库备份），未作任何更改 / refusing to restore: the backup holds no audit log",
+            file.display()
+        ));
+    }
+    // The database and its log files move aside together (the log may hold committed pages).
+    let old = with_suffix(&db, &format!(".before-restore-{stamp}"));
+    let mut kept = None;
+    if db.exists() {
+        for suffix in ["", "-wal", "-shm"] {
+            let from = with_suffix(&db, suffix);
+            if from.exists() {
+                std::fs::rename(&from, with_suffix(&old, suffix)).map_err(|e| {
+                    format!(
+                        "无法把原数据库 {} 移到 {}：{e}",
+                        from.display(),
+                        old.display()
+                    )
+                })?;
+            }
+        }
+        kept = Some(old);
+    }
+    std::fs::rename(&staged, &db).map_err(|e| format!("无法把备份放到 {}：{e}", db.display()))?;
+    drop(lock);
+    println!(
+        "已从 {} 恢复数据库 {}：审计日志 {} 条，哈希链与签名检查点完整",
+        file.display(),
+        db.display(),
+        report.entries
+    );
+    if let Some(old) = kept {
+        println!("原数据库已保存为 {}", old.display());
+    }
+    println!(
+        "注意：恢复旧备份即整库回滚，审计锚点文件中晚于备份的锚点会被 `jianfu audit verify --anchor` 报告为回滚；请记录本次恢复"
+    );
+    Ok(())
 }
 
 /// Reads a seal-authority key given as hex, or as a file with the hex or the API's JSON.
@@ -859,6 +1120,8 @@ async fn main() -> ExitCode {
             }),
         )
         .with_writer(std::io::stderr)
+        // Plain `key=value` lines when the log goes to a file or journald, colours on a terminal.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,

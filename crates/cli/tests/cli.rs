@@ -887,3 +887,221 @@ async fn a_product_issued_ofd_and_pdf_verify_offline_against_the_root() {
         assert!(out.contains("Total document signed"), "{out}");
     }
 }
+
+/// Issue 17 §7: `jianfu restore FILE` puts a backup back, after checking its audit chain, and
+/// never under a running server.
+#[tokio::test]
+async fn restore_puts_a_checked_backup_back_and_keeps_the_replaced_database() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(jianfu(d.path(), &["init", "--demo"], None).status.success());
+    let backup = d.path().join("backup.db");
+    let b = backup.to_str().unwrap();
+    assert!(jianfu(d.path(), &["backup", b], None).status.success());
+    // A change after the backup.
+    let o = jianfu(
+        d.path(),
+        &[
+            "user",
+            "add",
+            "newcomer",
+            "--name",
+            "后来者",
+            "--node",
+            "210300000000",
+            "--role",
+            "audit_admin",
+            "--password-stdin",
+        ],
+        Some("Later#Pass2026\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(
+        count(
+            d.path(),
+            "SELECT COUNT(*) FROM account WHERE username = 'newcomer'"
+        )
+        .await,
+        1
+    );
+
+    let o = jianfu(d.path(), &["restore", b], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已从"), "{}", text(&o));
+    assert!(text(&o).contains("哈希链与签名检查点完整"), "{}", text(&o));
+    // The backup's state, and the replaced database kept beside it.
+    assert_eq!(
+        count(
+            d.path(),
+            "SELECT COUNT(*) FROM account WHERE username = 'newcomer'"
+        )
+        .await,
+        0
+    );
+    let kept: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with("jianfu.db.before-restore-")
+                && !n.ends_with("-wal")
+                && !n.ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    // No staging or checking copies are left behind.
+    assert!(
+        !std::fs::read_dir(d.path()).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains(".restore-")),
+        "a staging copy was left"
+    );
+    let o = jianfu(d.path(), &["audit", "verify"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    // Restored with the owner's permissions only, like the database it replaces.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.path().join("jianfu.db"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+}
+
+#[tokio::test]
+async fn restore_refuses_a_tampered_backup_a_non_database_and_postgres_and_changes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(jianfu(d.path(), &["init", "--demo"], None).status.success());
+    let backup = d.path().join("backup.db");
+    let b = backup.to_str().unwrap();
+    assert!(jianfu(d.path(), &["backup", b], None).status.success());
+    let before = std::fs::read(d.path().join("jianfu.db")).unwrap();
+    let files_before = std::fs::read_dir(d.path()).unwrap().count();
+
+    // An entry of the backup's audit log edited.
+    let url = format!("sqlite://{}", backup.display());
+    let db = Database::connect(&url).await.unwrap();
+    db.execute_raw(Statement::from_string(
+        DbBackend::Sqlite,
+        "UPDATE audit_entry SET summary = '{}' WHERE seq = 3".to_owned(),
+    ))
+    .await
+    .unwrap();
+    db.close().await.unwrap();
+    let o = jianfu(d.path(), &["restore", b], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("审计日志被篡改或损坏"), "{}", text(&o));
+    assert!(text(&o).contains("未作任何更改"), "{}", text(&o));
+    assert!(text(&o).contains("nothing was changed"), "{}", text(&o));
+
+    // Not a database at all.
+    let junk = d.path().join("junk.db");
+    std::fs::write(&junk, b"not a database, just text").unwrap();
+    let o = jianfu(d.path(), &["restore", junk.to_str().unwrap()], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("不是 SQLite 数据库文件"), "{}", text(&o));
+    let o = jianfu(d.path(), &["restore", "/no/such/file.db"], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("无法读取备份文件"), "{}", text(&o));
+
+    // PostgreSQL is restored with pg_restore (nothing is connected to).
+    let o = jianfu(
+        d.path(),
+        &[
+            "--database",
+            "postgres://nobody@127.0.0.1:1/x",
+            "restore",
+            b,
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("pg_restore"), "{}", text(&o));
+
+    assert_eq!(std::fs::read(d.path().join("jianfu.db")).unwrap(), before);
+    // junk.db is the only new file (and the lock file).
+    let after: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        after.len() <= files_before + 2 && !after.iter().any(|n| n.contains("restore")),
+        "{after:?}"
+    );
+}
+
+#[test]
+fn restore_refuses_while_a_server_runs_on_the_database() {
+    use std::io::{BufRead, BufReader};
+    let d = tempfile::tempdir().unwrap();
+    assert!(jianfu(d.path(), &["init", "--demo"], None).status.success());
+    let backup = d.path().join("backup.db");
+    let b = backup.to_str().unwrap();
+    assert!(jianfu(d.path(), &["backup", b], None).status.success());
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_jianfu"))
+        .arg("--data-dir")
+        .arg(d.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("JIANFU_DATABASE_URL")
+        .env_remove("JIANFU_AUDIT_KEY")
+        .env("JIANFU_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = server.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("正在运行") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    let up = rx.recv_timeout(Duration::from_secs(60)).is_ok();
+    let o = jianfu(d.path(), &["restore", b], None);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(up, "the server did not start");
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("正被运行中的 jianfu 服务器使用"),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("stop it first"), "{}", text(&o));
+
+    // Stopped: the same restore goes through.
+    let o = jianfu(d.path(), &["restore", b], None);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn bad_proxy_and_metrics_settings_stop_the_server_with_a_clear_message() {
+    for (toml, expected) in [
+        (
+            "trusted_proxies = [\"proxy.local\"]\n",
+            "配置项 trusted_proxies：“proxy.local”不是 IP 地址或网段",
+        ),
+        (
+            "metrics_allow = [\"10.0.0.0/40\"]\n",
+            "配置项 metrics_allow：“10.0.0.0/40”的前缀长度应为 0–32",
+        ),
+        ("metrics_token = \"short\"\n", "指标令牌"),
+        (
+            "trust_forwarded_for = true\ntrusted_proxies = [\"10.0.0.2\"]\n",
+            "不能同时使用",
+        ),
+        ("database_max_connections = 0\n", "至少为 1"),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("jianfu.toml"), toml).unwrap();
+        let o = jianfu(d.path(), &["serve", "--listen", "127.0.0.1:0"], None);
+        assert!(!o.status.success(), "{toml}");
+        assert!(text(&o).contains(expected), "{toml}: {}", text(&o));
+    }
+}

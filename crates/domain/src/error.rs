@@ -147,6 +147,18 @@ impl std::error::Error for DomainError {}
 
 impl From<StoreError> for DomainError {
     fn from(e: StoreError) -> Self {
+        if let StoreError::Db(db) = &e
+            && jianfu_store::is_pool_timeout(db, true)
+        {
+            // Under load every pooled connection was taken for longer than the pool's wait:
+            // the client is asked to come back (429 with Retry-After), not told of a failure.
+            tracing::warn!("a request waited too long for a database connection");
+            return Self::new(
+                ErrorKind::TooMany,
+                "database_busy",
+                "系统繁忙（等待数据库连接超时），未作任何更改，请稍后重试",
+            );
+        }
         if matches!(e, StoreError::Busy) {
             tracing::warn!("a write waited too long for its turn");
             return Self::new(

@@ -54,6 +54,8 @@ use jianfu_store::{AuditOutcome, NewAuditEntry, Store};
 pub use authz::{Action, Principal, Role};
 pub use clock::Clock;
 pub use error::{DomainError, ErrorKind, Problems, Result};
+/// A database pool's figures (for `/metrics`).
+pub use jianfu_store::PoolFigures;
 
 /// Who is acting, and from where: what every use case needs for authorization and audit.
 #[derive(Clone, Debug)]
@@ -186,6 +188,12 @@ impl App {
     /// The public address certificates link to.
     pub fn public_base_url(&self) -> String {
         self.public_url.to_string()
+    }
+
+    /// The database connection pools' figures now (size, idle, in use, waits refused), for
+    /// `/metrics`.
+    pub fn database_pools(&self) -> Vec<jianfu_store::PoolFigures> {
+        self.store.pool_figures()
     }
 
     fn login_lock(&self, ip: &str) -> &tokio::sync::Mutex<()> {

@@ -99,7 +99,8 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     }
 }
 
-/// The client's address (from the socket, or `X-Forwarded-For` when configured).
+/// The client's address: the socket's peer, or behind a trusted proxy the address that proxy
+/// put into `X-Forwarded-For` (see [`crate::net::client_address`]).
 #[derive(Clone, Debug)]
 pub struct ClientIp(pub Option<String>);
 
@@ -108,15 +109,9 @@ pub fn client_ip(
     headers: &HeaderMap,
     conn: Option<&ConnectInfo<SocketAddr>>,
 ) -> Option<String> {
-    if state.config.trust_forwarded_for
-        && let Some(first) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-    {
-        return Some(first.trim().to_owned());
-    }
-    conn.map(|c| c.0.ip().to_string())
+    let peer = conn?.0.ip();
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    Some(crate::net::client_address(peer, forwarded, &state.config.trusted_proxies).to_string())
 }
 
 impl FromRequestParts<AppState> for ClientIp {

@@ -106,7 +106,9 @@ impl IntoResponse for ApiError {
                 field: m.field.map(str::to_owned),
             })
             .collect();
-        problem_with(status_for(e.kind), e.code, &e.message, e.field, more)
+        let mut res = problem_with(status_for(e.kind), e.code, &e.message, e.field, more);
+        retry_after(&e, &mut res);
+        res
     }
 }
 
@@ -117,6 +119,8 @@ struct ErrorPage<'a> {
     title: &'a str,
     message: &'a str,
     code: &'a str,
+    /// The request's id, for the user to quote (see `request_id`).
+    request_id: Option<std::sync::Arc<str>>,
 }
 
 pub fn error_page(status: StatusCode, title: &str, message: &str, code: &str) -> Response {
@@ -125,6 +129,7 @@ pub fn error_page(status: StatusCode, title: &str, message: &str, code: &str) ->
         title,
         message,
         code,
+        request_id: crate::request_id::current(),
     }
     .render()
     .unwrap_or_else(|_| message.to_owned());
@@ -165,6 +170,22 @@ impl IntoResponse for PageError {
             ErrorKind::TooMany => "请求过于频繁",
             ErrorKind::Internal => "系统错误",
         };
-        error_page(status_for(e.kind), title, &e.message, e.code)
+        let mut res = error_page(status_for(e.kind), title, &e.message, e.code);
+        retry_after(&e, &mut res);
+        res
+    }
+}
+
+/// Seconds a client should wait before trying again after the database was too busy to take
+/// the request (a write's turn or a pooled connection did not come in time).
+pub const BUSY_RETRY_AFTER_SECS: u32 = 2;
+
+/// `Retry-After` on an answer that only asks the client to come back (`database_busy`).
+fn retry_after(e: &DomainError, res: &mut Response) {
+    if e.code == "database_busy" {
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(BUSY_RETRY_AFTER_SECS),
+        );
     }
 }

@@ -7,6 +7,8 @@ mod assets;
 mod error;
 mod extract;
 mod metrics;
+pub mod net;
+mod request_id;
 mod routes;
 mod state;
 mod views;
@@ -20,6 +22,33 @@ pub use state::{AppState, DEFAULT_ESCALATION_PERIOD, ServerConfig};
 
 /// Requests larger than this are refused with 413 before any handler runs.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The largest request body any route takes (uploads of files, as forms or as base64 JSON): a
+/// proxy in front must let bodies of this size through (`client_max_body_size` in
+/// `deploy/nginx/jianfu.conf`, checked by a test); the server refuses larger ones per route.
+pub const LARGEST_BODY_LIMIT: usize = {
+    let limits = [
+        BODY_LIMIT,
+        views::import::UPLOAD_BODY_LIMIT,
+        views::plaques::PHOTO_BODY_LIMIT,
+        views::comprehensive::NOMINATION_BODY_LIMIT,
+        views::certificates::APPLY_BODY_LIMIT,
+        views::certificates::VERIFY_FILE_BODY_LIMIT,
+        views::form_return::TEMPLATE_BODY_LIMIT,
+        api::plaques::PHOTO_JSON_LIMIT,
+        api::comprehensive::NOMINATION_JSON_LIMIT,
+        api::certificates::APPLY_JSON_LIMIT,
+    ];
+    let mut max = 0;
+    let mut i = 0;
+    while i < limits.len() {
+        if limits[i] > max {
+            max = limits[i];
+        }
+        i += 1;
+    }
+    max
+};
 
 /// Builds the complete router for a state. Every route comes from [`route_table`], each with
 /// its declared access policy.
@@ -98,5 +127,20 @@ where
             Ok(changed) => tracing::info!(changed, "{what}"),
             Err(e) => tracing::error!(error = %e, job = what, "a background job's run failed"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The proxy in front must take what the server takes (issue 17 §5).
+    #[test]
+    fn nginx_takes_the_largest_body_a_route_takes() {
+        let conf = include_str!("../../../deploy/nginx/jianfu.conf");
+        let line = format!("client_max_body_size {};", super::LARGEST_BODY_LIMIT);
+        assert!(
+            conf.lines().any(|l| l.trim() == line),
+            "deploy/nginx/jianfu.conf should say `{line}`"
+        );
+        assert!(super::LARGEST_BODY_LIMIT >= super::BODY_LIMIT);
     }
 }

@@ -1604,9 +1604,8 @@ pub fn route_table() -> Vec<RouteSpec> {
             post.clone(),
             "/api/v1/certificates",
             Act(A::ApplyCertificate),
-            api::certificates::apply.layer(DefaultBodyLimit::max(
-                views::certificates::APPLY_BODY_LIMIT * 4 / 3 + 4096,
-            )),
+            api::certificates::apply
+                .layer(DefaultBodyLimit::max(api::certificates::APPLY_JSON_LIMIT)),
         ),
         // Processing in the community; reading for the applicant and officials above.
         r(
@@ -2482,6 +2481,8 @@ pub fn build(state: AppState) -> Router {
     router
         .fallback(fallback)
         .layer(from_fn_with_state(state.clone(), metrics::track))
+        // Outside the metrics and every page, so that an error page can show the request's id.
+        .layer(from_fn_with_state(state.clone(), crate::request_id::layer))
         .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

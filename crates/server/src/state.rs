@@ -12,8 +12,14 @@ pub struct ServerConfig {
     /// Mark cookies `Secure` (set when the server is reached over HTTPS, directly or through a
     /// proxy that terminates TLS).
     pub secure_cookies: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_forwarded_for: bool,
+    /// The proxies whose `X-Forwarded-For` is believed (addresses or networks); from any other
+    /// peer the header is ignored and the socket's address is the client's.
+    pub trusted_proxies: Vec<crate::net::IpNet>,
+    /// Who may read `/metrics` without a token (the client address as resolved through the
+    /// trusted proxies); `None` for the loopback addresses only.
+    pub metrics_allow: Option<Vec<crate::net::IpNet>>,
+    /// A bearer token that opens `/metrics` from any address (`Authorization: Bearer …`).
+    pub metrics_token: Option<String>,
     /// How often the escalation of overdue rectifications runs; `None` for
     /// [`DEFAULT_ESCALATION_PERIOD`] (hourly).
     pub escalation_period: Option<std::time::Duration>,

@@ -107,17 +107,83 @@ type DataKeySlot = (
 /// How long a write waits for its turn before it is refused (SQLite's busy timeout too).
 const WRITE_WAIT: Duration = Duration::from_secs(10);
 
+/// How long a request waits for a pooled connection before it is refused (`database_busy`).
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The connection pool's size and how long a request waits for a connection; `None` for the
+/// defaults (8 connections on SQLite, 16 on PostgreSQL; [`DEFAULT_ACQUIRE_TIMEOUT`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PoolSettings {
+    pub max_connections: Option<u32>,
+    pub acquire_timeout: Option<Duration>,
+}
+
+/// The pool's figures at one moment, for `/metrics`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolFigures {
+    /// Which pool (`primary`).
+    pub pool: &'static str,
+    /// The most connections it opens.
+    pub max: u32,
+    /// Connections open now, in use or idle.
+    pub size: u32,
+    pub idle: u32,
+    pub in_use: u32,
+    /// Requests that waited for a connection longer than the pool's wait and were refused
+    /// (`database_busy`), since the process started.
+    pub acquire_timeouts: u64,
+}
+
+/// Requests refused because no pooled connection came in time, since the process started.
+static ACQUIRE_TIMEOUTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Whether the error is a pooled connection that did not come in time; counts it once for
+/// [`PoolFigures::acquire_timeouts`] when `count` is set.
+pub fn is_pool_timeout(e: &sea_orm::DbErr, count: bool) -> bool {
+    let timeout = match e {
+        sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout) => true,
+        sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(x))
+        | sea_orm::DbErr::Exec(sea_orm::RuntimeErr::SqlxError(x))
+        | sea_orm::DbErr::Query(sea_orm::RuntimeErr::SqlxError(x)) => {
+            matches!(x.as_ref(), sea_orm::sqlx::Error::PoolTimedOut)
+        }
+        _ => false,
+    };
+    if timeout && count {
+        ACQUIRE_TIMEOUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+    timeout
+}
+
 impl Store {
     /// Connects, applies the SQLite durability settings (and checks they took), and runs
     /// pending migrations.
     pub async fn open(url: &str, key: AuditKey) -> Result<Self, StoreError> {
-        let store = Self::connect(url, key).await?;
+        Self::open_with(url, key, PoolSettings::default()).await
+    }
+
+    /// [`Store::open`] with the connection pool's size and wait set.
+    pub async fn open_with(
+        url: &str,
+        key: AuditKey,
+        pool: PoolSettings,
+    ) -> Result<Self, StoreError> {
+        let store = Self::connect_with(url, key, pool).await?;
         store.migrate().await?;
         Ok(store)
     }
 
     /// Connects without migrating (for `jianfu migrate` and checks).
     pub async fn connect(url: &str, key: AuditKey) -> Result<Self, StoreError> {
+        Self::connect_with(url, key, PoolSettings::default()).await
+    }
+
+    /// [`Store::connect`] with the connection pool's size and wait set.
+    pub async fn connect_with(
+        url: &str,
+        key: AuditKey,
+        pool: PoolSettings,
+    ) -> Result<Self, StoreError> {
         let backend = if url.starts_with("sqlite:") {
             DbBackend::Sqlite
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -132,7 +198,7 @@ impl Store {
         let mut opts = ConnectOptions::new(url.to_owned());
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(pool.acquire_timeout.unwrap_or(DEFAULT_ACQUIRE_TIMEOUT));
         if backend == DbBackend::Sqlite {
             use sea_orm::sqlx::sqlite::{
                 SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous,
@@ -156,7 +222,7 @@ impl Store {
             // writes, ≈ 4 % of an issue's CPU in `--bench certificates`). The inline read-only
             // connections of `reads`, for the hottest public reads, keep it.
             let autocheckpoint = if sqlite_file.is_some() { "0" } else { "1000" };
-            opts.max_connections(8)
+            opts.max_connections(pool.max_connections.unwrap_or(8))
                 .test_before_acquire(false)
                 .map_sqlx_sqlite_opts(move |o| {
                     o.create_if_missing(true)
@@ -168,7 +234,7 @@ impl Store {
                         .pragma("wal_autocheckpoint", autocheckpoint)
                 });
         } else {
-            opts.max_connections(16);
+            opts.max_connections(pool.max_connections.unwrap_or(16));
         }
         let key = Arc::new(key);
         let anchors = Arc::new(anchor::Anchors::default());
@@ -256,6 +322,30 @@ impl Store {
 
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// The connection pool's figures now (see [`PoolFigures`]).
+    pub fn pool_figures(&self) -> Vec<PoolFigures> {
+        let (max, size, idle) = match self.backend() {
+            DbBackend::Postgres => {
+                let p = self.db.get_postgres_connection_pool();
+                (p.options().get_max_connections(), p.size(), p.num_idle())
+            }
+            DbBackend::Sqlite => {
+                let p = self.db.get_sqlite_connection_pool();
+                (p.options().get_max_connections(), p.size(), p.num_idle())
+            }
+            _ => return Vec::new(),
+        };
+        let idle = u32::try_from(idle).unwrap_or(u32::MAX).min(size);
+        vec![PoolFigures {
+            pool: "primary",
+            max,
+            size,
+            idle,
+            in_use: size - idle,
+            acquire_timeouts: ACQUIRE_TIMEOUTS.load(std::sync::atomic::Ordering::Relaxed),
+        }]
     }
 
     pub fn backend(&self) -> DbBackend {

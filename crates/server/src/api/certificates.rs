@@ -22,6 +22,9 @@ use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
 use crate::views::certificates::{VerifyQuery, verify_outcome};
 
+/// An application with its attachments as base64 JSON: the form's limit, a third more.
+pub const APPLY_JSON_LIMIT: usize = crate::views::certificates::APPLY_BODY_LIMIT * 4 / 3 + 4096;
+
 #[derive(Serialize, ToSchema)]
 pub struct VerifyOut {
     /// `authentic`, `revoked`, `seal_expired`, `invalid` or `unknown`.

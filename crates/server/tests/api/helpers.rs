@@ -465,3 +465,36 @@ impl Browser {
             .header("x-csrf-token", &self.csrf)
     }
 }
+
+/// A server with its own settings (proxies, `/metrics` access) over `app`; returns its base URL.
+pub async fn serve_configured(app: &App, config: ServerConfig) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState::new(app.clone(), config);
+    tokio::spawn(jianfu_server::serve(
+        state,
+        listener,
+        std::future::pending(),
+    ));
+    format!("http://{addr}")
+}
+
+impl TestApp {
+    /// Another server on this test's database with its own connection pool (`pool`) and
+    /// settings, as another process would run it; its base URL and application.
+    pub async fn server_with(
+        &self,
+        pool: jianfu_store::PoolSettings,
+        config: ServerConfig,
+    ) -> (String, App) {
+        let store = Store::open_with(
+            &self.db_url,
+            AuditKey::new(self.audit_key.clone()).unwrap(),
+            pool,
+        )
+        .await
+        .unwrap();
+        let app = App::new(store, Clock::system(), PasswordHasher::fast_for_tests());
+        (serve_configured(&app, config).await, app)
+    }
+}

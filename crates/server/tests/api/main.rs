@@ -64,5 +64,6 @@ mod annual_report;
 mod case_grouping;
 mod demand_repo;
 mod detections;
+mod operations;
 mod overview;
 mod shared_state;
