@@ -888,15 +888,22 @@ async fn a_product_issued_ofd_and_pdf_verify_offline_against_the_root() {
     }
 }
 
+/// A data directory with the demo data and a backup of it (`backup.db` inside).
+fn demo_with_backup() -> (tempfile::TempDir, std::path::PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    assert!(jianfu(d.path(), &["init", "--demo"], None).status.success());
+    let backup = d.path().join("backup.db");
+    let o = jianfu(d.path(), &["backup", backup.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", text(&o));
+    (d, backup)
+}
+
 /// Issue 17 §7: `jianfu restore FILE` puts a backup back, after checking its audit chain, and
 /// never under a running server.
 #[tokio::test]
 async fn restore_puts_a_checked_backup_back_and_keeps_the_replaced_database() {
-    let d = tempfile::tempdir().unwrap();
-    assert!(jianfu(d.path(), &["init", "--demo"], None).status.success());
-    let backup = d.path().join("backup.db");
+    let (d, backup) = demo_with_backup();
     let b = backup.to_str().unwrap();
-    assert!(jianfu(d.path(), &["backup", b], None).status.success());
     // A change after the backup.
     let o = jianfu(
         d.path(),
@@ -972,11 +979,8 @@ async fn restore_puts_a_checked_backup_back_and_keeps_the_replaced_database() {
 
 #[tokio::test]
 async fn restore_refuses_a_tampered_backup_a_non_database_and_postgres_and_changes_nothing() {
-    let d = tempfile::tempdir().unwrap();
-    assert!(jianfu(d.path(), &["init", "--demo"], None).status.success());
-    let backup = d.path().join("backup.db");
+    let (d, backup) = demo_with_backup();
     let b = backup.to_str().unwrap();
-    assert!(jianfu(d.path(), &["backup", b], None).status.success());
     let before = std::fs::read(d.path().join("jianfu.db")).unwrap();
     let files_before = std::fs::read_dir(d.path()).unwrap().count();
 
@@ -1035,11 +1039,8 @@ async fn restore_refuses_a_tampered_backup_a_non_database_and_postgres_and_chang
 #[test]
 fn restore_refuses_while_a_server_runs_on_the_database() {
     use std::io::{BufRead, BufReader};
-    let d = tempfile::tempdir().unwrap();
-    assert!(jianfu(d.path(), &["init", "--demo"], None).status.success());
-    let backup = d.path().join("backup.db");
+    let (d, backup) = demo_with_backup();
     let b = backup.to_str().unwrap();
-    assert!(jianfu(d.path(), &["backup", b], None).status.success());
 
     let mut server = Command::new(env!("CARGO_BIN_EXE_jianfu"))
         .arg("--data-dir")

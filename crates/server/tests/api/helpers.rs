@@ -131,15 +131,7 @@ pub async fn spawn_app_with(demo: bool) -> TestApp {
 
 /// Serves `app` on a port of its own; returns its base URL.
 async fn serve(app: &App) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState::new(app.clone(), ServerConfig::default());
-    tokio::spawn(jianfu_server::serve(
-        state,
-        listener,
-        std::future::pending(),
-    ));
-    format!("http://{addr}")
+    serve_configured(app, ServerConfig::default()).await
 }
 
 impl TestApp {
