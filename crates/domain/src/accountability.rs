@@ -102,18 +102,26 @@ pub struct AccountabilityForm {
     pub decided_on: String,
 }
 
-/// One record, as the case page and the API show it.
-#[derive(Clone, Debug, Serialize)]
+// One record, as the case page and the API show it.
+/// An accountability decision (4.1-9), recorded: the platform decides nothing.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = AccountabilityOut)]
 pub struct AccountabilityView {
     pub id: i64,
     pub decider_name: String,
     pub decider_body: String,
+    /// `interview` (约谈), `criticism` (通报批评), `admonition` (诫勉), `discipline`
+    /// (党纪政务处分) or `other`.
+    #[schema(value_type = String)]
     pub measure: Measure,
+    #[schema(value_type = String)]
     pub measure_zh: &'static str,
     pub measure_text: String,
     pub document_number: String,
+    /// `YYYY-MM-DD`.
     pub decided_on: String,
     pub recorded_at: i64,
+    #[schema(value_type = String)]
     pub clause: &'static str,
 }
 

@@ -8,7 +8,6 @@
 //! their level. Each step is audited with clause 5.3-3.
 
 use jianfu_rules::supervision::{BulletinRefusal, bulletin_line, bulletin_period};
-use jianfu_seal::CertificateContent;
 use jianfu_store::entity::{bulletin, supervision_case};
 use jianfu_store::repo::bulletins as repo;
 use serde::Serialize;
@@ -19,6 +18,7 @@ use crate::demand::CaseStatus;
 use crate::error::{DomainError, ErrorKind, Problems, Result};
 use crate::inbox::{PER_PROVIDER, TodoFuture, TodoItem, TodoProvider};
 use crate::page::{Page, PageRequest};
+use crate::rectification::{SealedDocument, SupervisionDocument};
 use crate::tree::NodeView;
 use crate::{App, Ctx};
 
@@ -144,12 +144,7 @@ pub fn bulletin_serial(year: i32, seq: i64) -> String {
 
 /// Whether `s` has the shape of a bulletin serial.
 pub fn serial_is_well_formed(s: &str) -> bool {
-    let b = s.as_bytes();
-    (14..=16).contains(&b.len())
-        && s.starts_with("TB-")
-        && b[3..7].iter().all(u8::is_ascii_digit)
-        && b[7] == b'-'
-        && b[8..].iter().all(u8::is_ascii_digit)
+    crate::rectification::serial_shaped(s, "TB-")
 }
 
 fn parse_day(s: &str, field: &'static str, label: &str) -> Result<chrono::NaiveDate> {
@@ -172,10 +167,7 @@ fn not_found() -> DomainError {
 /// `2026-12-18` → `2026年12月18日`.
 fn chinese_day(d: &str) -> String {
     match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-        Ok(d) => {
-            use chrono::Datelike;
-            format!("{}年{}月{}日", d.year(), d.month(), d.day())
-        }
+        Ok(d) => crate::rectification::chinese_day(d),
         Err(_) => d.to_owned(),
     }
 }
@@ -735,7 +727,6 @@ impl App {
             .await?;
         let today = self.today();
         let year = chrono::Datelike::year(&today);
-        let counter_key = format!("bulletin:{year}");
         let mut body = format!(
             "{}\n{}至{}，本级监督检查中发现并已办结以下问题，现予通报（《关于进一步开展街道(乡镇)社区(村)减负工作的实施意见》第 5.3-3 条）：",
             view.title,
@@ -755,33 +746,22 @@ impl App {
         if let Some(name) = &view.signed_off_by {
             body.push_str(&format!("\n签发人：{name}"));
         }
-        let base_url = self.public_base_url();
-        // Seals and renders the bulletin numbered `seq`.
-        let sign = |seq: i64| {
-            let serial = bulletin_serial(year, seq);
-            let code = crate::certificate::new_check_code();
-            let verify = crate::certificate::verify_url(&base_url, &serial, &code);
-            let content = CertificateContent {
-                version: 1,
-                serial,
-                check_code: code,
-                type_code: BULLETIN_TYPE_CODE.into(),
-                type_name: BULLETIN_TITLE.into(),
-                community_name: department.name.clone(),
-                community_code: department.division_code.clone().unwrap_or_default(),
-                applicant_name: level.name.clone(),
-                applicant_id_number: String::new(),
-                purpose: view.title.clone(),
-                body: body.clone(),
-                issued_on: today.to_string(),
-                verify_url: verify,
-                seal_id: open.record.record.seal_id.clone(),
-                signer: ctx.principal.username.clone(),
-            };
-            let open = open.clone();
-            async move {
-                tokio::task::spawn_blocking(move || {
-                    jianfu_seal::seal_and_render(content, &open.record, &open.key).map_err(|e| {
+        let (mut tx, sealed) = self
+            .seal_numbered(
+                ctx,
+                &open,
+                SupervisionDocument {
+                    counter_key: format!("bulletin:{year}"),
+                    year,
+                    serial: bulletin_serial,
+                    type_code: BULLETIN_TYPE_CODE,
+                    type_name: BULLETIN_TITLE,
+                    department: &department,
+                    addressee: level.name.clone(),
+                    purpose: view.title.clone(),
+                    body,
+                    issued_on: today.to_string(),
+                    unprintable: |e| {
                         DomainError::conflict(
                             "bulletin_unprintable",
                             format!(
@@ -789,21 +769,17 @@ impl App {
                                 e.message()
                             ),
                         )
-                    })
-                })
-                .await
-                .map_err(|_| DomainError::internal())?
-            }
-        };
-        let seq = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await? + 1;
-        let predicted = sign(seq).await?;
+                    },
+                },
+            )
+            .await?;
         let now = self.now_ms();
-        let mut tx = self.store.begin_write().await?;
-        let (sealed, pdf) =
-            crate::certificate::numbered(&mut tx, &counter_key, (seq, predicted), sign).await?;
-        let serial = sealed.content.serial.clone();
-        let code = sealed.content.check_code.clone();
-        let document = serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?;
+        let SealedDocument {
+            serial,
+            check_code: code,
+            document,
+            pdf,
+        } = sealed;
         let moved = repo::publish(
             tx.conn(),
             id,

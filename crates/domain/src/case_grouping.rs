@@ -62,35 +62,52 @@ impl ReportGrouping {
     }
 }
 
-/// A report as its case lists it.
-#[derive(Clone, Debug, Serialize)]
+// A report as its case lists it.
+/// One report a case lists.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = CaseReportOut)]
 pub struct CaseReportView {
     pub id: i64,
     pub community_name: String,
-    /// Who reported it; empty for the unit the case is about (it never sees who reported).
+    // Who reported it; empty for the unit the case is about (it never sees who reported).
+    /// Who reported it; empty for the unit the case is about.
     pub reporter: String,
     pub demanding_unit: String,
     pub description: String,
     pub claimed_number: Option<String>,
+    /// `first` (opened the case), `join` (grouped into it, 5.3-2) or `reopen` (reopened it,
+    /// 5.3-3).
+    #[schema(value_type = String)]
     pub grouping: ReportGrouping,
+    #[schema(value_type = String)]
     pub grouping_zh: &'static str,
     pub created_at: i64,
 }
 
 /// One of the caller's own reports with its case's status now.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = MyReportOut)]
 pub struct MyReportView {
     pub id: i64,
+    /// The case it is listed on (see `/api/v1/cases/{id}` for its supervisors).
     pub case_id: i64,
     pub community_name: String,
     pub demanding_unit: String,
     pub description: String,
+    /// `first`, `join` or `reopen`.
+    #[schema(value_type = String)]
     pub grouping: ReportGrouping,
+    #[schema(value_type = String)]
     pub grouping_zh: &'static str,
-    /// The case's state (its public status: no opinions, no names).
+    // The case's state (its public status: no opinions, no names).
+    /// The case's state now (`open`, `verified`, `dismissed`, `rectifying`, `rectified`,
+    /// `accepted`, `closed`).
+    #[schema(value_type = String)]
     pub case_status: CaseStatus,
+    #[schema(value_type = String)]
     pub case_status_zh: &'static str,
-    /// How many reports the case lists (this one included).
+    // How many reports the case lists (this one included).
+    /// How many reports the case lists.
     pub reports_on_case: u64,
     pub created_at: i64,
 }

@@ -93,8 +93,9 @@ pub struct SharedDataView {
     pub clauses: Vec<String>,
 }
 
-/// A request to read a 有条件 item, as its lists show it.
-#[derive(Clone, Debug, Serialize)]
+/// A request to read a 有条件 item.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = DataRequestOut)]
 pub struct DataRequestView {
     pub id: i64,
     pub requester_id: i64,
@@ -104,16 +105,20 @@ pub struct DataRequestView {
     pub item_name: String,
     pub community_id: i64,
     pub community_name: String,
+    /// Who decides: the item's source department or the community.
     pub owner_id: i64,
     pub owner_name: String,
     pub purpose: String,
+    /// `pending`, `approved` or `refused`.
+    #[schema(value_type = String)]
     pub state: RequestState,
+    #[schema(value_type = String)]
     pub state_zh: &'static str,
     pub decided_by: Option<String>,
     pub decided_at: Option<String>,
     pub decision_note: String,
     pub created_at: String,
-    /// Whether the reader may approve or refuse it now.
+    // Whether the reader may approve or refuse it now.
     pub can_decide: bool,
 }
 

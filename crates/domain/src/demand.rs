@@ -2666,7 +2666,7 @@ impl App {
         };
         let (total, rows) = cases::list(
             self.store.db(),
-            visibility.condition(),
+            &visibility.stored(),
             &state,
             page.offset(),
             page.per_page,

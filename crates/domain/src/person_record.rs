@@ -111,13 +111,15 @@ pub struct PersonExportRow {
     pub created_at: String,
 }
 
-/// One read in the access log.
-#[derive(Clone, Debug, Serialize)]
+/// One read of a person's record.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = DataAccessOut)]
 pub struct DataAccessView {
     pub id: i64,
     pub at: String,
     pub reader_name: String,
     pub reader_unit_id: i64,
+    /// The department (or unit) that read.
     pub reader_unit_name: String,
     pub community_id: i64,
     pub community_name: String,
@@ -125,8 +127,12 @@ pub struct DataAccessView {
     pub item_name: String,
     pub record_id: i64,
     pub purpose: String,
+    /// `api_read`, `page_read` or `export`.
+    #[schema(value_type = String)]
     pub channel: AccessChannel,
+    #[schema(value_type = String)]
     pub channel_zh: &'static str,
+    /// The full ID number was read.
     pub clear_id: bool,
 }
 

@@ -140,6 +140,36 @@ pub struct UnitChoice {
     pub label: String,
 }
 
+/// What a supervision document (整改通知书, 通报) says and how it is numbered, for
+/// [`App::seal_numbered`].
+pub(crate) struct SupervisionDocument<'a> {
+    /// The counter its serial is taken from (one a kind and year).
+    pub counter_key: String,
+    pub year: i32,
+    /// Its serial from the year and number.
+    pub serial: fn(i32, i64) -> String,
+    pub type_code: &'static str,
+    pub type_name: &'static str,
+    /// The issuing department, whose seal it bears.
+    pub department: &'a NodeView,
+    /// Whom it is addressed to.
+    pub addressee: String,
+    pub purpose: String,
+    pub body: String,
+    pub issued_on: String,
+    /// The refusal when it cannot be sealed or printed.
+    pub unprintable: fn(&jianfu_seal::SealError) -> DomainError,
+}
+
+/// A sealed, numbered supervision document: its serial, check code, the sealed document as
+/// JSON and the PDF.
+pub(crate) struct SealedDocument {
+    pub serial: String,
+    pub check_code: String,
+    pub document: String,
+    pub pdf: Vec<u8>,
+}
+
 /// The serial of a notice: `ZG-YYYY-NNNNNN` (整改).
 pub fn notice_serial(year: i32, seq: i64) -> String {
     format!("ZG-{year}-{seq:06}")
@@ -147,9 +177,15 @@ pub fn notice_serial(year: i32, seq: i64) -> String {
 
 /// Whether `s` has the shape of a notice serial.
 pub fn notice_serial_is_well_formed(s: &str) -> bool {
+    serial_shaped(s, "ZG-")
+}
+
+/// Whether `s` has the shape `PP-YYYY-NNNNNN` (six to eight digits) with the prefix `prefix`
+/// (`ZG-` notices, `TB-` bulletins).
+pub(crate) fn serial_shaped(s: &str, prefix: &str) -> bool {
     let b = s.as_bytes();
     (14..=16).contains(&b.len())
-        && s.starts_with("ZG-")
+        && s.starts_with(prefix)
         && b[3..7].iter().all(u8::is_ascii_digit)
         && b[7] == b'-'
         && b[8..].iter().all(u8::is_ascii_digit)
@@ -208,7 +244,7 @@ fn printable(field: &'static str) -> impl Fn(String) -> Result<String> {
 }
 
 /// `2026-12-18` → `2026年12月18日`.
-fn chinese_day(d: chrono::NaiveDate) -> String {
+pub(crate) fn chinese_day(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
@@ -270,6 +306,67 @@ impl App {
             .max_by_key(|g| g.scope_path.len())
             .ok_or_else(|| DomainError::forbidden("您没有权限下发整改通知"))?;
         self.find_node(grant.node_id).await
+    }
+
+    /// Seals and renders a supervision document (整改通知书, 通报) with the department's seal,
+    /// numbered from its counter: the number is predicted and the PDF rendered before the write
+    /// transaction opens, and rendered again inside it only if another took that number
+    /// meanwhile. Returns the open transaction, so that the caller's write and audit entry commit
+    /// with the number.
+    pub(crate) async fn seal_numbered(
+        &self,
+        ctx: &Ctx,
+        open: &Arc<OpenSeal>,
+        doc: SupervisionDocument<'_>,
+    ) -> Result<(jianfu_store::WriteTx, SealedDocument)> {
+        let base_url = self.public_base_url();
+        let sign = |seq: i64| {
+            let serial = (doc.serial)(doc.year, seq);
+            let code = crate::certificate::new_check_code();
+            let verify = crate::certificate::verify_url(&base_url, &serial, &code);
+            let content = CertificateContent {
+                version: 1,
+                serial,
+                check_code: code,
+                type_code: doc.type_code.into(),
+                type_name: doc.type_name.into(),
+                community_name: doc.department.name.clone(),
+                community_code: doc.department.division_code.clone().unwrap_or_default(),
+                applicant_name: doc.addressee.clone(),
+                applicant_id_number: String::new(),
+                purpose: doc.purpose.clone(),
+                body: doc.body.clone(),
+                issued_on: doc.issued_on.clone(),
+                verify_url: verify,
+                seal_id: open.record.record.seal_id.clone(),
+                signer: ctx.principal.username.clone(),
+            };
+            let open = open.clone();
+            let unprintable = doc.unprintable;
+            async move {
+                tokio::task::spawn_blocking(move || {
+                    jianfu_seal::seal_and_render(content, &open.record, &open.key)
+                        .map_err(|e| unprintable(&e))
+                })
+                .await
+                .map_err(|_| DomainError::internal())?
+            }
+        };
+        let seq = jianfu_store::repo::counters::value(self.store.db(), &doc.counter_key).await? + 1;
+        let predicted = sign(seq).await?;
+        let mut tx = self.store.begin_write().await?;
+        let (sealed, pdf) =
+            crate::certificate::numbered(&mut tx, &doc.counter_key, (seq, predicted), sign).await?;
+        let document = serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?;
+        Ok((
+            tx,
+            SealedDocument {
+                serial: sealed.content.serial,
+                check_code: sealed.content.check_code,
+                document,
+                pdf,
+            },
+        ))
     }
 
     /// The supervising department's seal, opened for `signer`. A department has no seal until
@@ -434,60 +531,44 @@ impl App {
             .supervision_seal(ctx, &department, "下发整改通知")
             .await?;
         let year = chrono::Datelike::year(&today);
-        let counter_key = format!("rectification_notice:{year}");
         let clause_text = clauses.join("、");
         let body = format!(
             "{unit}：\n经核实，{facts}\n上述问题不符合《关于进一步开展街道(乡镇)社区(村)减负工作的实施意见》第 {clause_text} 条的规定。\n整改要求：{action_required}\n请于{due_zh}前（{days}个工作日内）完成整改，并通过减负平台提交整改答复及佐证材料。\n问题线索编号：{id}",
             unit = unit.name,
             due_zh = chinese_day(due),
         );
-        let base_url = self.public_base_url();
-        // Seals and renders the notice numbered `seq`.
-        let sign = |seq: i64| {
-            let serial = notice_serial(year, seq);
-            let code = crate::certificate::new_check_code();
-            let verify = crate::certificate::verify_url(&base_url, &serial, &code);
-            let content = CertificateContent {
-                version: 1,
-                serial,
-                check_code: code,
-                type_code: NOTICE_TYPE_CODE.into(),
-                type_name: NOTICE_TITLE.into(),
-                community_name: department.name.clone(),
-                community_code: department.division_code.clone().unwrap_or_default(),
-                applicant_name: unit.name.clone(),
-                applicant_id_number: String::new(),
-                purpose: format!("问题线索 {id} 整改"),
-                body: body.clone(),
-                issued_on: today.to_string(),
-                verify_url: verify,
-                seal_id: open.record.record.seal_id.clone(),
-                signer: ctx.principal.username.clone(),
-            };
-            let open = open.clone();
-            async move {
-                tokio::task::spawn_blocking(move || {
-                    jianfu_seal::seal_and_render(content, &open.record, &open.key).map_err(|e| {
+        let (mut tx, sealed) = self
+            .seal_numbered(
+                ctx,
+                &open,
+                SupervisionDocument {
+                    counter_key: format!("rectification_notice:{year}"),
+                    year,
+                    serial: notice_serial,
+                    type_code: NOTICE_TYPE_CODE,
+                    type_name: NOTICE_TITLE,
+                    department: &department,
+                    addressee: unit.name.clone(),
+                    purpose: format!("问题线索 {id} 整改"),
+                    body,
+                    issued_on: today.to_string(),
+                    unprintable: |e| {
                         DomainError::field(
                             "facts",
                             e.code(),
                             format!("无法用印或生成整改通知书：{}", e.message()),
                         )
-                    })
-                })
-                .await
-                .map_err(|_| DomainError::internal())?
-            }
-        };
-        let seq = jianfu_store::repo::counters::value(self.store.db(), &counter_key).await? + 1;
-        let predicted = sign(seq).await?;
+                    },
+                },
+            )
+            .await?;
         let now = self.now_ms();
-        let mut tx = self.store.begin_write().await?;
-        let (sealed, pdf) =
-            crate::certificate::numbered(&mut tx, &counter_key, (seq, predicted), sign).await?;
-        let serial = sealed.content.serial.clone();
-        let code = sealed.content.check_code.clone();
-        let document = serde_json::to_string(&sealed).map_err(|_| DomainError::internal())?;
+        let SealedDocument {
+            serial,
+            check_code: code,
+            document,
+            pdf,
+        } = sealed;
         let clauses_json = serde_json::to_string(&clauses).map_err(|_| DomainError::internal())?;
         let notice = Step::Notice(NewNotice {
             serial: serial.clone(),

@@ -127,15 +127,17 @@ impl SecondFactorPolicy {
     }
 }
 
-/// The owner's view of their second factor.
-#[derive(Clone, Debug, Serialize)]
+// The owner's view of their second factor (the API's `StatusOut` as it is).
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = StatusOut)]
 pub struct SecondFactorStatus {
     /// A confirmed factor is asked for at every login.
     pub enrolled: bool,
     /// An enrolment was started and waits for its first code.
     pub pending: bool,
-    /// A role the account holds requires it (then it cannot be disabled).
+    /// A role of the account requires it (then it cannot be disabled).
     pub required: bool,
+    /// Unix ms of the confirmation.
     pub confirmed_at: Option<i64>,
     pub recovery_codes_left: u64,
 }

@@ -3,7 +3,6 @@
 //! dismisses it with a reason (不予立案). The rectification loop that follows is in
 //! `rectification.rs`, the escalation of overdue ones in `escalation.rs`; reopening is next.
 
-use jianfu_store::orm::Condition;
 use jianfu_store::repo::cases as repo;
 
 use crate::authz::{self, Action, Principal, Scope};
@@ -107,7 +106,7 @@ const MAX_OPINION: usize = 500;
 /// ([`authz::visible`] for [`Action::ViewCases`]) see it whole; the unit its notice names
 /// ([`authz::own_units`] for [`Action::AnswerNotice`]: a department, street or community itself)
 /// sees it without who reported it. One value answers a single case
-/// ([`CaseVisibility::admits`]) and becomes the list's SQL ([`CaseVisibility::condition`]), so
+/// ([`CaseVisibility::admits`]) and becomes the list's SQL ([`CaseVisibility::stored`], `repo::cases::Visible`), so
 /// the list shows exactly the cases a direct fetch allows.
 pub(crate) struct CaseVisibility {
     supervised: Scope,
@@ -152,14 +151,17 @@ impl CaseVisibility {
         }
     }
 
-    /// Whether a case listed with [`CaseVisibility::condition`] is read as a supervisor.
+    /// Whether a case listed with [`CaseVisibility::stored`] is read as a supervisor.
     pub(crate) fn supervises(&self, community_path: &str) -> bool {
         self.supervised.covers(community_path)
     }
 
-    /// The same, as a condition on `supervision_case` rows.
-    pub(crate) fn condition(&self) -> Condition {
-        repo::visible(&self.supervised, &self.notified)
+    /// The same, as the value the case repository turns into SQL.
+    pub(crate) fn stored(&self) -> repo::Visible<'_> {
+        repo::Visible {
+            supervised: &self.supervised,
+            notified: &self.notified,
+        }
     }
 }
 

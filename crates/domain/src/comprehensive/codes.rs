@@ -52,8 +52,9 @@ pub struct CodeBatch {
     pub codes: Vec<String>,
 }
 
-/// What a code holder answers: the campaign's questions for the code's community.
-#[derive(Clone, Debug, Serialize)]
+/// The survey a code opens: the campaign, the community it rates, the questions.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = SatisfactionSurveyOut)]
 pub struct CodeSurvey {
     pub campaign_id: i64,
     pub campaign_name: String,

@@ -27,8 +27,10 @@ pub struct CampaignForm {
     pub title: String,
 }
 
-/// A campaign in the list.
-#[derive(Clone, Debug, Serialize)]
+// A campaign in the list (the API's `CampaignSummaryOut` as it is; plain comments keep its
+// schema as it was).
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = CampaignSummaryOut)]
 pub struct CampaignSummary {
     pub id: i64,
     pub district_id: i64,
@@ -38,7 +40,7 @@ pub struct CampaignSummary {
     pub deadline: String,
     pub units: u64,
     pub completed: u64,
-    /// Past the deadline and still open.
+    // Past the deadline and still open.
     pub overdue: u64,
 }
 

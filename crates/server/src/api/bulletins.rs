@@ -9,10 +9,10 @@ use axum::response::Response;
 use jianfu_domain::bulletin::{BulletinForm, BulletinLineView, BulletinView};
 use jianfu_domain::page::{Page, PageRequest};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use crate::access::CurrentUser;
-use crate::api::PageOut;
+use crate::api::{PageOut, PageParams};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
@@ -114,17 +114,6 @@ fn page_out(p: Page<BulletinView>) -> PageOut<BulletinOut> {
         page: p.page,
         per_page: p.per_page,
     }
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// 1-based page number.
-    #[param(minimum = 1, maximum = 1000000)]
-    page: Option<u64>,
-    /// Items per page (default 20).
-    #[param(minimum = 1, maximum = 200)]
-    per_page: Option<u64>,
 }
 
 /// The published bulletins, newest first (public, no login).

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::access::CurrentUser;
-use crate::api::PageOut;
 use crate::api::certificates::{AttachmentIn, decode_uploads};
+use crate::api::{PageOut, PageParams};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
@@ -324,24 +324,13 @@ impl From<ComprehensiveView> for ComprehensiveOut {
     }
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ComprehensivePageParams {
-    /// 1-based page number.
-    #[param(minimum = 1, maximum = 1000000)]
-    page: Option<u64>,
-    /// Items per page (default 20).
-    #[param(minimum = 1, maximum = 200)]
-    per_page: Option<u64>,
-}
-
 /// The comprehensive evaluations of the districts the caller sees, newest first.
-#[utoipa::path(get, path = "/api/v1/comprehensive", params(ComprehensivePageParams),
+#[utoipa::path(get, path = "/api/v1/comprehensive", params(PageParams),
     responses((status = 200, body = PageOut<ComprehensiveSummaryOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<ComprehensivePageParams>,
+    Query(p): Query<PageParams>,
 ) -> Result<Json<PageOut<ComprehensiveSummaryOut>>, ApiError> {
     let page = s
         .app

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::CurrentUser;
-use crate::api::PageOut;
+use crate::api::{PageOut, PageParams};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
@@ -145,83 +145,17 @@ pub async fn read(
     ))
 }
 
-/// A request to read a 有条件 item.
-#[derive(Serialize, ToSchema)]
-pub struct DataRequestOut {
-    pub id: i64,
-    pub requester_id: i64,
-    pub requester_name: String,
-    pub requested_by: String,
-    pub item_code: String,
-    pub item_name: String,
-    pub community_id: i64,
-    pub community_name: String,
-    /// Who decides: the item's source department or the community.
-    pub owner_id: i64,
-    pub owner_name: String,
-    pub purpose: String,
-    /// `pending`, `approved` or `refused`.
-    pub state: String,
-    pub state_zh: String,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<String>,
-    pub decision_note: String,
-    pub created_at: String,
-    pub can_decide: bool,
-}
-
-impl From<DataRequestView> for DataRequestOut {
-    fn from(r: DataRequestView) -> Self {
-        Self {
-            id: r.id,
-            requester_id: r.requester_id,
-            requester_name: r.requester_name,
-            requested_by: r.requested_by,
-            item_code: r.item_code,
-            item_name: r.item_name,
-            community_id: r.community_id,
-            community_name: r.community_name,
-            owner_id: r.owner_id,
-            owner_name: r.owner_name,
-            purpose: r.purpose,
-            state: r.state.as_str().to_owned(),
-            state_zh: r.state_zh.to_owned(),
-            decided_by: r.decided_by,
-            decided_at: r.decided_at,
-            decision_note: r.decision_note,
-            created_at: r.created_at,
-            can_decide: r.can_decide,
-        }
-    }
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct RequestPageParams {
-    /// 1-based page number.
-    #[param(minimum = 1, maximum = 1000000)]
-    page: Option<u64>,
-    /// Items per page (default 20).
-    #[param(minimum = 1, maximum = 200)]
-    per_page: Option<u64>,
-}
-
 /// The requests the caller's department filed and those its unit decides, the newest first.
-#[utoipa::path(get, path = "/api/v1/data-requests", params(RequestPageParams),
-    responses((status = 200, body = PageOut<DataRequestOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/data-requests", params(PageParams),
+    responses((status = 200, body = PageOut<DataRequestView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list(
     State(s): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<RequestPageParams>,
-) -> Result<Json<PageOut<DataRequestOut>>, ApiError> {
+    Query(p): Query<PageParams>,
+) -> Result<Json<PageOut<DataRequestView>>, ApiError> {
     let req = PageRequest::parse(p.page, p.per_page)?;
     let page = s.app.list_data_requests(&user.ctx(), req).await?;
-    Ok(Json(PageOut {
-        items: page.items.into_iter().map(DataRequestOut::from).collect(),
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(Json(PageOut::from_page(page, std::convert::identity)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -237,20 +171,18 @@ pub struct DataRequestIn {
 /// `data_request_not_needed`; 不予共享: 403 `data_not_shared`; one pending or approved already:
 /// 409 `data_request_exists`; no purpose: 422 `data_request_purpose_invalid`.
 #[utoipa::path(post, path = "/api/v1/data-requests", request_body = DataRequestIn,
-    responses((status = 200, body = DataRequestOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = DataRequestView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(s): State<AppState>,
     user: CurrentUser,
     Body(b): Body<DataRequestIn>,
-) -> Result<Json<DataRequestOut>, ApiError> {
+) -> Result<Json<DataRequestView>, ApiError> {
     let f = DataRequestForm {
         community_id: b.community_id,
         item_code: b.item_code,
         purpose: b.purpose,
     };
-    Ok(Json(
-        s.app.create_data_request(&user.ctx(), &f).await?.into(),
-    ))
+    Ok(Json(s.app.create_data_request(&user.ctx(), &f).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -265,18 +197,17 @@ pub struct DataRequestDecisionIn {
 /// not the owner: 403.
 #[utoipa::path(post, path = "/api/v1/data-requests/{id}/approve", params(("id" = i64, Path)),
     request_body = DataRequestDecisionIn,
-    responses((status = 200, body = DataRequestOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = DataRequestView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn approve(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
     Body(b): Body<DataRequestDecisionIn>,
-) -> Result<Json<DataRequestOut>, ApiError> {
+) -> Result<Json<DataRequestView>, ApiError> {
     Ok(Json(
         s.app
             .decide_data_request(&user.ctx(), id, true, &b.note)
-            .await?
-            .into(),
+            .await?,
     ))
 }
 
@@ -284,17 +215,16 @@ pub async fn approve(
 /// `data_request_note_invalid`; decided already: 409 `data_request_decided`.
 #[utoipa::path(post, path = "/api/v1/data-requests/{id}/refuse", params(("id" = i64, Path)),
     request_body = DataRequestDecisionIn,
-    responses((status = 200, body = DataRequestOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = DataRequestView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn refuse(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
     Body(b): Body<DataRequestDecisionIn>,
-) -> Result<Json<DataRequestOut>, ApiError> {
+) -> Result<Json<DataRequestView>, ApiError> {
     Ok(Json(
         s.app
             .decide_data_request(&user.ctx(), id, false, &b.note)
-            .await?
-            .into(),
+            .await?,
     ))
 }

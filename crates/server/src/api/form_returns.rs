@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::CurrentUser;
-use crate::api::PageOut;
+use crate::api::{PageOut, PageParams};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
@@ -211,24 +211,13 @@ impl From<ReturnTableView> for ReturnTableOut {
     }
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ReturnPageParams {
-    /// 1-based page number.
-    #[param(minimum = 1, maximum = 1000000)]
-    page: Option<u64>,
-    /// Items per page (default 20).
-    #[param(minimum = 1, maximum = 200)]
-    per_page: Option<u64>,
-}
-
 /// The returns due of the caller's communities (begun, not closed), overdue first.
-#[utoipa::path(get, path = "/api/v1/form-returns", params(ReturnPageParams),
+#[utoipa::path(get, path = "/api/v1/form-returns", params(PageParams),
     responses((status = 200, body = PageOut<DueReturnOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn due(
     State(s): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<ReturnPageParams>,
+    Query(p): Query<PageParams>,
 ) -> Result<Json<PageOut<DueReturnOut>>, ApiError> {
     let req = PageRequest::parse(p.page, p.per_page)?;
     let page = s.app.list_due_returns(&user.ctx(), req).await?;

@@ -304,6 +304,18 @@ pub async fn me(user: CurrentUser) -> Json<MeOut> {
     })
 }
 
+/// The page a list asks for: one query for every paged list of the API.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// 1-based page number.
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u64>,
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u64>,
+}
+
 /// A page of results.
 #[derive(Serialize, ToSchema)]
 pub struct PageOut<T: ToSchema> {

@@ -11,10 +11,10 @@ use jianfu_domain::monitoring::{
 };
 use jianfu_domain::page::{Page, PageRequest};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use crate::access::CurrentUser;
-use crate::api::PageOut;
+use crate::api::{PageOut, PageParams};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
@@ -134,17 +134,6 @@ fn page_out(p: Page<PointView>) -> PageOut<PointOut> {
         page: p.page,
         per_page: p.per_page,
     }
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// 1-based page number.
-    #[param(minimum = 1, maximum = 1000000)]
-    page: Option<u64>,
-    /// Items per page (default 20).
-    #[param(minimum = 1, maximum = 200)]
-    per_page: Option<u64>,
 }
 
 /// The monitoring points of the caller's jurisdiction (supervisors) or own community (its

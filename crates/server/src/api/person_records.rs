@@ -186,49 +186,6 @@ pub async fn export(
     Ok(Json(rows.into_iter().map(PersonExportOut::from).collect()))
 }
 
-/// One read of a person's record.
-#[derive(Serialize, ToSchema)]
-pub struct DataAccessOut {
-    pub id: i64,
-    pub at: String,
-    pub reader_name: String,
-    pub reader_unit_id: i64,
-    /// The department (or unit) that read.
-    pub reader_unit_name: String,
-    pub community_id: i64,
-    pub community_name: String,
-    pub item_code: String,
-    pub item_name: String,
-    pub record_id: i64,
-    pub purpose: String,
-    /// `api_read`, `page_read` or `export`.
-    pub channel: String,
-    pub channel_zh: String,
-    /// The full ID number was read.
-    pub clear_id: bool,
-}
-
-impl From<DataAccessView> for DataAccessOut {
-    fn from(r: DataAccessView) -> Self {
-        Self {
-            id: r.id,
-            at: r.at,
-            reader_name: r.reader_name,
-            reader_unit_id: r.reader_unit_id,
-            reader_unit_name: r.reader_unit_name,
-            community_id: r.community_id,
-            community_name: r.community_name,
-            item_code: r.item_code,
-            item_name: r.item_name,
-            record_id: r.record_id,
-            purpose: r.purpose,
-            channel: r.channel.as_str().to_owned(),
-            channel_zh: r.channel_zh.to_owned(),
-            clear_id: r.clear_id,
-        }
-    }
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
@@ -244,7 +201,7 @@ pub struct MyDataAccessOut {
     /// The masked ID number recorded for the account; absent when none was recorded (then
     /// nothing can be found).
     pub id_masked: Option<String>,
-    pub reads: PageOut<DataAccessOut>,
+    pub reads: PageOut<DataAccessView>,
 }
 
 /// A resident's reads of their own data by others (departments, exports), newest first.
@@ -259,7 +216,7 @@ pub async fn mine(
     let m = s.app.my_data_access(&user.ctx(), req).await?;
     Ok(Json(MyDataAccessOut {
         id_masked: m.id_masked,
-        reads: PageOut::from_page(m.reads, DataAccessOut::from),
+        reads: PageOut::from_page(m.reads, std::convert::identity),
     }))
 }
 
@@ -284,12 +241,12 @@ pub struct LogParams {
 
 /// Every read of personal data (the audit administrator), newest first.
 #[utoipa::path(get, path = "/api/v1/data-access", params(LogParams),
-    responses((status = 200, body = PageOut<DataAccessOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = PageOut<DataAccessView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn log(
     State(s): State<AppState>,
     user: CurrentUser,
     Query(p): Query<LogParams>,
-) -> Result<Json<PageOut<DataAccessOut>>, ApiError> {
+) -> Result<Json<PageOut<DataAccessView>>, ApiError> {
     let req = PageRequest::parse(p.page, p.per_page)?;
     let q = AccessQuery {
         unit: p.unit,
@@ -299,7 +256,7 @@ pub async fn log(
         to: p.to,
     };
     let page = s.app.list_data_access(&user.ctx(), &q, req).await?;
-    Ok(Json(PageOut::from_page(page, DataAccessOut::from)))
+    Ok(Json(PageOut::from_page(page, std::convert::identity)))
 }
 
 #[derive(Deserialize, ToSchema)]

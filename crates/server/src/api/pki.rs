@@ -7,14 +7,12 @@ use axum::extract::State;
 use axum::response::Response;
 use jianfu_domain::certificate::PkiCertificateView;
 use jianfu_domain::page::PageRequest;
-use serde::Deserialize;
 use serde::Serialize;
-use utoipa::IntoParams;
 use utoipa::ToSchema;
 
 use crate::access::CurrentUser;
-use crate::api::PageOut;
 use crate::api::certificates::RefusalIn;
+use crate::api::{PageOut, PageParams};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
@@ -134,25 +132,14 @@ pub async fn revoke(
     ))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PkiPageParams {
-    /// 1-based page number.
-    #[param(minimum = 1, maximum = 1000000)]
-    page: Option<u64>,
-    /// Items per page (default 20).
-    #[param(minimum = 1, maximum = 200)]
-    per_page: Option<u64>,
-}
-
 /// The PKI's certificates the caller sees: the root and the seal maker, then the signers of
 /// the accounts in the caller's seal administration, newest first, each with its state now.
-#[utoipa::path(get, path = "/api/v1/pki/certificates", params(PkiPageParams),
+#[utoipa::path(get, path = "/api/v1/pki/certificates", params(PageParams),
     responses((status = 200, body = PageOut<PkiCertificateOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn certificates(
     State(s): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<PkiPageParams>,
+    Query(p): Query<PageParams>,
 ) -> Result<Json<PageOut<PkiCertificateOut>>, ApiError> {
     let req = PageRequest::parse(p.page, p.per_page)?;
     let page = s.app.list_pki_certificates(&user.ctx(), req).await?;

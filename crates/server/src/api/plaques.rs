@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::access::CurrentUser;
-use crate::api::PageOut;
 use crate::api::demands::FindingOut;
+use crate::api::{PageOut, PageParams};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
@@ -367,35 +367,6 @@ pub async fn close_task(
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct CampaignSummaryOut {
-    pub id: i64,
-    pub district_id: i64,
-    pub district_name: String,
-    pub title: String,
-    pub launched_on: String,
-    pub deadline: String,
-    pub units: u64,
-    pub completed: u64,
-    pub overdue: u64,
-}
-
-impl From<CampaignSummary> for CampaignSummaryOut {
-    fn from(c: CampaignSummary) -> Self {
-        Self {
-            id: c.id,
-            district_id: c.district_id,
-            district_name: c.district_name,
-            title: c.title,
-            launched_on: c.launched_on,
-            deadline: c.deadline,
-            units: c.units,
-            completed: c.completed,
-            overdue: c.overdue,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct CampaignUnitOut {
     pub unit_id: i64,
     pub unit_name: String,
@@ -457,30 +428,19 @@ impl From<CampaignView> for CampaignOut {
     }
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// 1-based page number.
-    #[param(minimum = 1, maximum = 1000000)]
-    page: Option<u64>,
-    /// Items per page (default 20).
-    #[param(minimum = 1, maximum = 200)]
-    per_page: Option<u64>,
-}
-
 /// Campaigns of the districts the caller sees, newest first.
 #[utoipa::path(get, path = "/api/v1/campaigns", params(PageParams),
-    responses((status = 200, body = PageOut<CampaignSummaryOut>), (status = 403, body = Problem)))]
+    responses((status = 200, body = PageOut<CampaignSummary>), (status = 403, body = Problem)))]
 pub async fn campaigns(
     State(s): State<AppState>,
     user: CurrentUser,
     Query(p): Query<PageParams>,
-) -> Result<Json<PageOut<CampaignSummaryOut>>, ApiError> {
+) -> Result<Json<PageOut<CampaignSummary>>, ApiError> {
     let page = s
         .app
         .list_campaigns(&user.ctx(), PageRequest::parse(p.page, p.per_page)?)
         .await?;
-    Ok(Json(PageOut::from_page(page, CampaignSummaryOut::from)))
+    Ok(Json(PageOut::from_page(page, std::convert::identity)))
 }
 
 #[derive(Deserialize, ToSchema)]

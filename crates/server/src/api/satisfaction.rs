@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jianfu_domain::comprehensive::{CodeResponseForm, CodeSurvey};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::access::ClientIp;
@@ -21,34 +21,12 @@ pub struct SatisfactionCodeIn {
     pub code: String,
 }
 
-/// The survey a code opens: the campaign, the community it rates, the questions.
-#[derive(Serialize, ToSchema)]
-pub struct SatisfactionSurveyOut {
-    pub campaign_id: i64,
-    pub campaign_name: String,
-    pub district_name: String,
-    pub community_name: String,
-    pub questions: Vec<String>,
-}
-
-impl From<CodeSurvey> for SatisfactionSurveyOut {
-    fn from(s: CodeSurvey) -> Self {
-        Self {
-            campaign_id: s.campaign_id,
-            campaign_name: s.campaign_name,
-            district_name: s.district_name,
-            community_name: s.community_name,
-            questions: s.questions,
-        }
-    }
-}
-
 /// The survey a code opens (no login). Unknown code: 404 `code_unknown`; used: 409
 /// `code_used`; the campaign closed: 409 `comprehensive_closed`.
 #[utoipa::path(post, path = "/api/v1/satisfaction/survey", tag = "comprehensive",
     request_body = SatisfactionCodeIn,
     responses(
-        (status = 200, body = SatisfactionSurveyOut),
+        (status = 200, body = CodeSurvey),
         (status = 404, description = "No such code", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The code was used, or the campaign is closed", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many unknown codes from this address", body = Problem, content_type = "application/problem+json"),
@@ -57,8 +35,8 @@ pub async fn survey(
     State(s): State<AppState>,
     ip: ClientIp,
     Body(b): Body<SatisfactionCodeIn>,
-) -> Result<Json<SatisfactionSurveyOut>, ApiError> {
-    Ok(Json(open_survey(&s, &ip, &b.code).await?.into()))
+) -> Result<Json<CodeSurvey>, ApiError> {
+    Ok(Json(open_survey(&s, &ip, &b.code).await?))
 }
 
 /// A code holder's answer: one rating code per question (`very_satisfied` … ), an optional
@@ -76,7 +54,7 @@ pub struct SatisfactionIn {
 #[utoipa::path(post, path = "/api/v1/satisfaction", tag = "comprehensive",
     request_body = SatisfactionIn,
     responses(
-        (status = 201, body = SatisfactionSurveyOut),
+        (status = 201, body = CodeSurvey),
         (status = 404, description = "No such code", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The code was used, or the campaign is closed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "An answer is missing or the comment is invalid", body = Problem, content_type = "application/problem+json"),
@@ -86,7 +64,7 @@ pub async fn respond(
     State(s): State<AppState>,
     ip: ClientIp,
     Body(b): Body<SatisfactionIn>,
-) -> Result<(StatusCode, Json<SatisfactionSurveyOut>), ApiError> {
+) -> Result<(StatusCode, Json<CodeSurvey>), ApiError> {
     let form = CodeResponseForm {
         code: b.code,
         ratings: b.ratings,
@@ -94,6 +72,6 @@ pub async fn respond(
     };
     Ok((
         StatusCode::CREATED,
-        Json(answer_survey(&s, &ip, &form).await?.into()),
+        Json(answer_survey(&s, &ip, &form).await?),
     ))
 }

@@ -17,39 +17,14 @@ use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path};
 use crate::state::AppState;
 
-#[derive(Serialize, ToSchema)]
-pub struct StatusOut {
-    /// A confirmed factor is asked for at every login.
-    pub enrolled: bool,
-    /// An enrolment was started and waits for its first code.
-    pub pending: bool,
-    /// A role of the account requires it (then it cannot be disabled).
-    pub required: bool,
-    /// Unix ms of the confirmation.
-    pub confirmed_at: Option<i64>,
-    pub recovery_codes_left: u64,
-}
-
-impl From<SecondFactorStatus> for StatusOut {
-    fn from(s: SecondFactorStatus) -> Self {
-        Self {
-            enrolled: s.enrolled,
-            pending: s.pending,
-            required: s.required,
-            confirmed_at: s.confirmed_at,
-            recovery_codes_left: s.recovery_codes_left,
-        }
-    }
-}
-
 /// The caller's second factor.
 #[utoipa::path(get, path = "/api/v1/me/second-factor",
-    responses((status = 200, body = StatusOut), (status = 401, body = Problem)))]
+    responses((status = 200, body = SecondFactorStatus), (status = 401, body = Problem)))]
 pub async fn status(
     State(s): State<AppState>,
     user: CurrentUser,
-) -> Result<Json<StatusOut>, ApiError> {
-    Ok(Json(s.app.second_factor_status(&user.ctx()).await?.into()))
+) -> Result<Json<SecondFactorStatus>, ApiError> {
+    Ok(Json(s.app.second_factor_status(&user.ctx()).await?))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -15,12 +15,12 @@ use jianfu_domain::page::PageRequest;
 use jianfu_domain::rectification::{AnswerView, NoticeForm, NoticeView, Review};
 use jianfu_domain::supervision::CaseDecision;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use crate::access::CurrentUser;
-use crate::api::PageOut;
 use crate::api::certificates::AttachmentIn;
 use crate::api::demands::CaseOut;
+use crate::api::{PageOut, PageParams};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json as Body, Path, Query};
 use crate::state::AppState;
@@ -34,10 +34,10 @@ pub struct CaseDetailOut {
     pub notice: Option<NoticeInfoOut>,
     pub answers: Vec<AnswerOut>,
     /// 4.1-9: the accountability decisions people took, as supervisors recorded them.
-    pub accountability: Vec<AccountabilityOut>,
+    pub accountability: Vec<AccountabilityView>,
     /// Every report of the same violation the case lists, oldest first (5.3-2; a reopening
     /// report, 5.3-3).
-    pub reports: Vec<CaseReportOut>,
+    pub reports: Vec<CaseReportView>,
     /// What a detector on data matched, for the cases they opened (issue 14 §2, 4.1-8).
     pub detection: Option<DetectionOut>,
 }
@@ -79,138 +79,20 @@ impl From<jianfu_domain::detection::DetectionView> for DetectionOut {
     }
 }
 
-/// One report a case lists.
-#[derive(Serialize, ToSchema)]
-pub struct CaseReportOut {
-    pub id: i64,
-    pub community_name: String,
-    /// Who reported it; empty for the unit the case is about.
-    pub reporter: String,
-    pub demanding_unit: String,
-    pub description: String,
-    pub claimed_number: Option<String>,
-    /// `first` (opened the case), `join` (grouped into it, 5.3-2) or `reopen` (reopened it,
-    /// 5.3-3).
-    pub grouping: String,
-    pub grouping_zh: String,
-    pub created_at: i64,
-}
-
-impl From<CaseReportView> for CaseReportOut {
-    fn from(r: CaseReportView) -> Self {
-        Self {
-            id: r.id,
-            community_name: r.community_name,
-            reporter: r.reporter,
-            demanding_unit: r.demanding_unit,
-            description: r.description,
-            claimed_number: r.claimed_number,
-            grouping: r.grouping.as_str().into(),
-            grouping_zh: r.grouping_zh.into(),
-            created_at: r.created_at,
-        }
-    }
-}
-
-/// One of the caller's own reports with its case's status now.
-#[derive(Serialize, ToSchema)]
-pub struct MyReportOut {
-    pub id: i64,
-    /// The case it is listed on (see `/api/v1/cases/{id}` for its supervisors).
-    pub case_id: i64,
-    pub community_name: String,
-    pub demanding_unit: String,
-    pub description: String,
-    /// `first`, `join` or `reopen`.
-    pub grouping: String,
-    pub grouping_zh: String,
-    /// The case's state now (`open`, `verified`, `dismissed`, `rectifying`, `rectified`,
-    /// `accepted`, `closed`).
-    pub case_status: String,
-    pub case_status_zh: String,
-    /// How many reports the case lists.
-    pub reports_on_case: u64,
-    pub created_at: i64,
-}
-
-impl From<MyReportView> for MyReportOut {
-    fn from(r: MyReportView) -> Self {
-        Self {
-            id: r.id,
-            case_id: r.case_id,
-            community_name: r.community_name,
-            demanding_unit: r.demanding_unit,
-            description: r.description,
-            grouping: r.grouping.as_str().into(),
-            grouping_zh: r.grouping_zh.into(),
-            case_status: r.case_status.as_str().into(),
-            case_status_zh: r.case_status_zh.into(),
-            reports_on_case: r.reports_on_case,
-            created_at: r.created_at,
-        }
-    }
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MyReportsParams {
-    /// 1-based page number.
-    #[param(minimum = 1, maximum = 1000000)]
-    page: Option<u64>,
-    /// Items per page (default 20).
-    #[param(minimum = 1, maximum = 200)]
-    per_page: Option<u64>,
-}
-
 /// The caller's own reports of unadmitted demands, newest first, each with the status of the
 /// case it went to (a new case, grouped into one of the same violation, or reopening it).
-#[utoipa::path(get, path = "/api/v1/reports/mine", params(MyReportsParams),
-    responses((status = 200, body = PageOut<MyReportOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/reports/mine", params(PageParams),
+    responses((status = 200, body = PageOut<MyReportView>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn my_reports(
     State(s): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<MyReportsParams>,
-) -> Result<Json<PageOut<MyReportOut>>, ApiError> {
+    Query(p): Query<PageParams>,
+) -> Result<Json<PageOut<MyReportView>>, ApiError> {
     let page = s
         .app
         .my_reports(&user.ctx(), PageRequest::parse(p.page, p.per_page)?)
         .await?;
-    Ok(Json(PageOut::from_page(page, MyReportOut::from)))
-}
-
-/// An accountability decision (4.1-9), recorded: the platform decides nothing.
-#[derive(Serialize, ToSchema)]
-pub struct AccountabilityOut {
-    pub id: i64,
-    pub decider_name: String,
-    pub decider_body: String,
-    /// `interview` (约谈), `criticism` (通报批评), `admonition` (诫勉), `discipline`
-    /// (党纪政务处分) or `other`.
-    pub measure: String,
-    pub measure_zh: String,
-    pub measure_text: String,
-    pub document_number: String,
-    /// `YYYY-MM-DD`.
-    pub decided_on: String,
-    pub recorded_at: i64,
-    pub clause: String,
-}
-
-impl From<AccountabilityView> for AccountabilityOut {
-    fn from(r: AccountabilityView) -> Self {
-        Self {
-            id: r.id,
-            decider_name: r.decider_name,
-            decider_body: r.decider_body,
-            measure: r.measure.as_str().to_owned(),
-            measure_zh: r.measure_zh.to_owned(),
-            measure_text: r.measure_text,
-            document_number: r.document_number,
-            decided_on: r.decided_on,
-            recorded_at: r.recorded_at,
-            clause: r.clause.to_owned(),
-        }
-    }
+    Ok(Json(PageOut::from_page(page, std::convert::identity)))
 }
 
 /// What a rectification notice says, and where it stands.
@@ -321,8 +203,8 @@ pub async fn get(
     let detection = s.app.case_detection(&c).await?;
     Ok(Json(CaseDetailOut {
         detection: detection.map(DetectionOut::from),
-        accountability: records.into_iter().map(AccountabilityOut::from).collect(),
-        reports: reports.into_iter().map(CaseReportOut::from).collect(),
+        accountability: records,
+        reports,
         notice: r.notice.map(|n| NoticeInfoOut::of(&c, n)),
         answers: r.answers.into_iter().map(|a| answer_out(id, a)).collect(),
         case: c.into(),
@@ -553,13 +435,13 @@ pub struct AccountabilityIn {
 /// Records the accountability decision people took about a case (4.1-9; supervisors of its
 /// jurisdiction, on a case at least verified: 409 `case_not_verified`). Every problem at once.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/accountability", params(("id" = i64, Path)), request_body = AccountabilityIn,
-    responses((status = 201, body = AccountabilityOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = AccountabilityView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn accountability(
     State(s): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
     Body(b): Body<AccountabilityIn>,
-) -> Result<(StatusCode, Json<AccountabilityOut>), ApiError> {
+) -> Result<(StatusCode, Json<AccountabilityView>), ApiError> {
     let form = AccountabilityForm {
         decider_name: b.decider_name,
         decider_body: b.decider_body,
@@ -575,5 +457,5 @@ pub async fn accountability(
         .await?
         .pop()
         .ok_or_else(DomainError::internal)?;
-    Ok((StatusCode::CREATED, Json(last.into())))
+    Ok((StatusCode::CREATED, Json(last)))
 }

@@ -11,28 +11,13 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::auth::scalar;
-use crate::helpers::{Browser, TestApp, spawn_app};
+use crate::helpers::{Browser, TestApp, sheet_rows, spawn_app, workbook};
 use crate::supervision::report_case;
 
 async fn report(c: &Browser, query: &str) -> Value {
     let (s, r) = c.get_api(&format!("/api/v1/reports/annual{query}")).await;
     assert_eq!(s, StatusCode::OK, "{r}");
     r
-}
-
-async fn path_of(t: &TestApp, name: &str) -> String {
-    let db = t.app.store.db();
-    use jianfu_store::orm::{ConnectionTrait, Statement};
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            "SELECT path FROM node WHERE name = $1",
-            [name.into()],
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get("", "path").unwrap()
 }
 
 fn bar(v: &Value, key: &str) -> i64 {
@@ -80,7 +65,7 @@ async fn the_annual_report_counts_the_years_seeded_data_and_moves_with_it() {
     let t = spawn_app().await;
     let sup = t.login("district_supervisor").await;
     let tiedong = t.node_id("铁东区").await;
-    let path = path_of(&t, "铁东区").await;
+    let path = t.node_path("铁东区").await;
     let year = t.today().year();
     let before = report(&sup, "").await;
     assert_eq!(before["year"], year);
@@ -389,7 +374,7 @@ async fn the_pdf_and_the_workbook_carry_the_reports_figures_and_are_audited() {
     let res = sup.get("/annual-report/report.xlsx").await;
     assert_eq!(res.status(), StatusCode::OK);
     let bytes = res.bytes().await.unwrap().to_vec();
-    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut book = workbook(bytes);
     assert_eq!(
         book.sheet_names(),
         [
@@ -408,14 +393,7 @@ async fn the_pdf_and_the_workbook_carry_the_reports_figures_and_are_audited() {
             "监测发现"
         ]
     );
-    let rows = |book: &mut calamine::Xlsx<_>, name: &str| -> Vec<Vec<String>> {
-        book.worksheet_range(name)
-            .unwrap()
-            .rows()
-            .map(|r| r.iter().map(ToString::to_string).collect())
-            .collect()
-    };
-    let summary = rows(&mut book, "概况");
+    let summary = sheet_rows(&mut book, "概况");
     assert!(
         summary[0][0].starts_with(&format!("铁东区 · {year} 年度")),
         "{summary:?}"
@@ -429,7 +407,7 @@ async fn the_pdf_and_the_workbook_carry_the_reports_figures_and_are_audited() {
         summary[3],
         ["不予准入", &r["demands"]["rejected"].to_string()]
     );
-    let months = rows(&mut book, "按月事项");
+    let months = sheet_rows(&mut book, "按月事项");
     assert_eq!(months.len(), 2 + 12);
     for (i, m) in r["demands"]["months"]
         .as_array()
@@ -447,14 +425,14 @@ async fn the_pdf_and_the_workbook_carry_the_reports_figures_and_are_audited() {
             ]
         );
     }
-    let burden = rows(&mut book, "负担同比");
+    let burden = sheet_rows(&mut book, "负担同比");
     assert_eq!(burden.len() - 2, r["burden"].as_array().unwrap().len());
     if burden.len() > 2 {
         assert_eq!(burden[2][0], r["burden"][0]["name"].as_str().unwrap());
         let now: f64 = burden[2][3].parse().unwrap();
         assert!((now - r["burden"][0]["hours_now"].as_f64().unwrap()).abs() < 0.01);
     }
-    let status = rows(&mut book, "问题线索");
+    let status = sheet_rows(&mut book, "问题线索");
     let api: Vec<Vec<String>> = r["cases_by_status"]
         .as_array()
         .unwrap()
@@ -462,7 +440,7 @@ async fn the_pdf_and_the_workbook_carry_the_reports_figures_and_are_audited() {
         .map(|b| vec![b["label"].as_str().unwrap().to_owned(), b["n"].to_string()])
         .collect();
     assert_eq!(status[2..].to_vec(), api);
-    let findings = rows(&mut book, "监测发现");
+    let findings = sheet_rows(&mut book, "监测发现");
     assert!(findings[0][0].contains(&format!("报送 {} 次", r["monitoring"]["answered"])));
 
     // The API's workbook is the same; every download recorded with the year and format.

@@ -107,20 +107,27 @@ async fn one_insert_opens_a_case_with_what_its_source_gives() {
     assert_eq!(row.escalated_at, None);
 
     // The list finds it by its state, and not under another.
-    let everywhere = || cases::visible(&Scope::subtree("/"), &[]);
-    let (open, rows) = cases::list(db, everywhere(), &cases::StateFilter::Is("open"), 0, 1000)
+    let root = Scope::subtree("/");
+    let everywhere = cases::Visible {
+        supervised: &root,
+        notified: &[],
+    };
+    let (open, rows) = cases::list(db, &everywhere, &cases::StateFilter::Is("open"), 0, 1000)
         .await
         .unwrap();
     assert!(rows.iter().any(|r| r.id == id));
     assert_eq!(open, rows.len() as u64);
-    let (_, closed) = cases::list(db, everywhere(), &cases::StateFilter::Is("closed"), 0, 1000)
+    let (_, closed) = cases::list(db, &everywhere, &cases::StateFilter::Is("closed"), 0, 1000)
         .await
         .unwrap();
     assert!(closed.iter().all(|r| r.id != id));
     // Nothing visible, nothing listed.
     let (none, _) = cases::list(
         db,
-        cases::visible(&Scope::nothing(), &[]),
+        &cases::Visible {
+            supervised: &Scope::nothing(),
+            notified: &[],
+        },
         &cases::StateFilter::Any,
         0,
         10,

@@ -15,13 +15,9 @@ async fn sheet(r: reqwest::Response) -> Vec<Vec<String>> {
     );
     assert_eq!(r.headers()["cache-control"], "private, no-store");
     let bytes = r.bytes().await.unwrap().to_vec();
-    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut book = workbook(bytes);
     let name = book.sheet_names()[0].clone();
-    let range = book.worksheet_range(&name).unwrap();
-    range
-        .rows()
-        .map(|r| r.iter().map(ToString::to_string).collect())
-        .collect()
+    sheet_rows(&mut book, &name)
 }
 
 /// The "共 N 条" of a list page's pager.
@@ -264,7 +260,7 @@ async fn the_overview_exports_one_sheet_per_chart() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["cache-control"], "private, no-store");
     let bytes = r.bytes().await.unwrap().to_vec();
-    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut book = workbook(bytes);
     assert_eq!(
         book.sheet_names(),
         [
@@ -279,15 +275,8 @@ async fn the_overview_exports_one_sheet_per_chart() {
             "部门评议"
         ]
     );
-    let rows = |book: &mut calamine::Xlsx<_>, name: &str| -> Vec<Vec<String>> {
-        book.worksheet_range(name)
-            .unwrap()
-            .rows()
-            .map(|r| r.iter().map(ToString::to_string).collect())
-            .collect()
-    };
     // Title line (place, clauses), header, then one row per bar — the API's figures.
-    let status = rows(&mut book, "问题线索状态");
+    let status = sheet_rows(&mut book, "问题线索状态");
     assert!(status[0][0].starts_with("铁东区"), "{status:?}");
     assert!(status[0][0].contains("5.3-3"), "{status:?}");
     assert_eq!(status[1], ["状态", "数量"]);
@@ -298,14 +287,14 @@ async fn the_overview_exports_one_sheet_per_chart() {
         .map(|b| vec![b["label"].as_str().unwrap().to_owned(), b["n"].to_string()])
         .collect();
     assert_eq!(status[2..].to_vec(), api);
-    let months = rows(&mut book, "按月事项");
+    let months = sheet_rows(&mut book, "按月事项");
     assert_eq!(months.len(), 2 + 12);
     assert_eq!(months[1], ["月份", "准入", "不予准入", "撤销"]);
-    let top = rows(&mut book, "负担前20");
+    let top = sheet_rows(&mut book, "负担前20");
     assert_eq!(top.len() - 2, o["top_burden"].as_array().unwrap().len());
     assert_eq!(top[2][0], o["top_burden"][0]["name"].as_str().unwrap());
     // The charts by area: one row per street with the API's counts; the ranking's empty state.
-    let plaques = rows(&mut book, "挂牌合规");
+    let plaques = sheet_rows(&mut book, "挂牌合规");
     assert!(plaques[0][0].contains("4.1-4"), "{plaques:?}");
     assert_eq!(
         plaques[1],
@@ -329,13 +318,13 @@ async fn the_overview_exports_one_sheet_per_chart() {
         .collect();
     assert!(!api.is_empty());
     assert_eq!(plaques[2..].to_vec(), api);
-    let certs = rows(&mut book, "证明时限");
+    let certs = sheet_rows(&mut book, "证明时限");
     assert_eq!(certs[1][0], "区域");
     assert_eq!(
         certs.len() - 2,
         o["certificates"]["rows"].as_array().unwrap().len()
     );
-    let ranking = rows(&mut book, "部门评议");
+    let ranking = sheet_rows(&mut book, "部门评议");
     assert!(ranking[0][0].contains("尚无评议结果"), "{ranking:?}");
     assert_eq!(ranking.len(), 2, "{ranking:?}");
     assert_eq!(t.audit_count("overview.export").await, 1);

@@ -271,6 +271,21 @@ impl TestApp {
             .id
     }
 
+    /// The tree path of the node named `name`.
+    pub async fn node_path(&self, name: &str) -> String {
+        let db = self.app.store.db();
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                "SELECT path FROM node WHERE name = $1",
+                [name.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get("", "path").unwrap()
+    }
+
     /// Id of an account by username.
     pub async fn account_id(&self, username: &str) -> i64 {
         use jianfu_store::entity::account;
@@ -489,4 +504,23 @@ impl TestApp {
         let app = App::new(store, Clock::system(), PasswordHasher::fast_for_tests());
         (serve_configured(&app, config).await, app)
     }
+}
+
+/// An Excel workbook read back from its bytes.
+pub type Workbook = calamine::Xlsx<std::io::Cursor<Vec<u8>>>;
+
+/// Opens the workbook `bytes` hold.
+pub fn workbook(bytes: Vec<u8>) -> Workbook {
+    use calamine::Reader;
+    calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap()
+}
+
+/// The sheet `name` of a workbook, as text cells, row by row.
+pub fn sheet_rows(book: &mut Workbook, name: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    book.worksheet_range(name)
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect()
 }

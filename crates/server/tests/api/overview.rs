@@ -36,21 +36,6 @@ fn month_sum(o: &Value, what: &str) -> i64 {
         .sum()
 }
 
-async fn path_of(t: &TestApp, name: &str) -> String {
-    let db = t.app.store.db();
-    use jianfu_store::orm::{ConnectionTrait, Statement};
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            "SELECT path FROM node WHERE name = $1",
-            [name.into()],
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get("", "path").unwrap()
-}
-
 #[tokio::test]
 async fn the_overview_shows_the_ledger_and_the_cases_and_moves_with_them() {
     let t = spawn_app().await;
@@ -89,7 +74,7 @@ async fn the_overview_shows_the_ledger_and_the_cases_and_moves_with_them() {
         (before["total_hours"].as_f64().unwrap() - ledger["total_hours"].as_f64().unwrap()).abs()
             < 1e-9
     );
-    let path = path_of(&t, "铁东区").await;
+    let path = t.node_path("铁东区").await;
     let communities = scalar(
         &t,
         &format!(
@@ -673,7 +658,7 @@ async fn plaques_are_counted_per_street_of_the_scope_only() {
     .await[0][0]
         .parse()
         .unwrap();
-    let path = path_of(&t, "铁东区").await;
+    let path = t.node_path("铁东区").await;
     let sup = t.login("district_supervisor").await;
     let before = overview(&sup, "").await;
     assert_eq!(
@@ -711,7 +696,7 @@ async fn plaques_are_counted_per_street_of_the_scope_only() {
     // The city picking 铁西区 sees none of 铁东区's streets.
     let city = t.login("supervisor").await;
     let west = overview(&city, &format!("?district={tiexi}")).await;
-    let west_path = path_of(&t, "铁西区").await;
+    let west_path = t.node_path("铁西区").await;
     assert_eq!(
         area_rows(&west, "plaques"),
         plaques_by_hand(&t, &west_path).await

@@ -1,6 +1,6 @@
 //! The supervision cases (问题线索): the one insert every source of a case uses ([`NewCase`],
-//! [`insert`]), a case by id, the condition that keeps the cases a caller
-//! sees (its supervised subtrees, or the cases whose notice names one of its units), and the
+//! [`insert`]), a case by id, the [`Visible`] cases a caller sees, turned into SQL here (its
+//! supervised subtrees, or the cases whose notice names one of its units), and the
 //! guarded move of a case from the state the caller read to the next. The domain passes the
 //! [`Scope`] and units it computed and the stored texts of its states; these functions only
 //! build the statements, the same on both databases.
@@ -85,22 +85,37 @@ pub async fn by_id<C: ConnectionTrait>(
     Ok(supervision_case::Entity::find_by_id(id).one(conn).await?)
 }
 
-/// The cases at a community `supervised` holds, or whose notice names one of `notified`, as a
-/// condition on `supervision_case` rows (false when both are empty).
-pub fn visible(supervised: &Scope, notified: &[i64]) -> Condition {
-    let mut any = Condition::any().add(ExprTrait::eq(Expr::val(1), 0));
-    if !supervised.is_empty() {
-        any = any.add(supervised.holds(supervision_case::Column::CommunityNodeId));
+/// Who sees which cases, as the domain worked it out from the authorization table; turned
+/// into SQL by [`Visible::condition`] (the domain answers a single case with the same value).
+#[derive(Clone, Copy, Debug)]
+pub struct Visible<'a> {
+    /// The cases at a community in these jurisdictions.
+    pub supervised: &'a Scope,
+    /// The cases whose notice names one of these units.
+    pub notified: &'a [i64],
+}
+
+impl Visible<'_> {
+    /// The visible cases as a condition on `supervision_case` rows (false when nothing is
+    /// visible).
+    fn condition(&self) -> Condition {
+        let mut any = Condition::any().add(ExprTrait::eq(Expr::val(1), 0));
+        if !self.supervised.is_empty() {
+            any = any.add(
+                self.supervised
+                    .holds(supervision_case::Column::CommunityNodeId),
+            );
+        }
+        if !self.notified.is_empty() {
+            let named = Query::select()
+                .column(rectification_notice::Column::CaseId)
+                .from(rectification_notice::Entity)
+                .and_where(rectification_notice::Column::UnitNodeId.is_in(self.notified.to_vec()))
+                .to_owned();
+            any = any.add(supervision_case::Column::Id.in_subquery(named));
+        }
+        any
     }
-    if !notified.is_empty() {
-        let named = Query::select()
-            .column(rectification_notice::Column::CaseId)
-            .from(rectification_notice::Entity)
-            .and_where(rectification_notice::Column::UnitNodeId.is_in(notified.to_vec()))
-            .to_owned();
-        any = any.add(supervision_case::Column::Id.in_subquery(named));
-    }
-    any
 }
 
 /// The first `limit` cases at a community of `scope` in one of the stored `states`, oldest
@@ -133,12 +148,12 @@ pub enum StateFilter<'a> {
 /// total and one window of rows.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
-    visible: Condition,
+    visible: &Visible<'_>,
     state: &StateFilter<'_>,
     offset: u64,
     limit: u64,
 ) -> Result<(u64, Vec<supervision_case::Model>), StoreError> {
-    let mut q = supervision_case::Entity::find().filter(visible);
+    let mut q = supervision_case::Entity::find().filter(visible.condition());
     match state {
         StateFilter::Any => {}
         StateFilter::Is(s) => q = q.filter(supervision_case::Column::Status.eq(*s)),
