@@ -19,6 +19,9 @@ use jianfu_store::repo::person_records::{
 use jianfu_store::repo::{data_items, tree as tree_repo};
 use serde::{Deserialize, Serialize};
 
+/// The units, communities and items the access log names (its filters' choices).
+pub use jianfu_store::repo::person_records::AccessParties;
+
 use crate::authz::{self, Action, Role};
 use crate::clock::{fmt_ms, rules_date};
 use crate::error::{DomainError, ErrorKind, Result};
@@ -580,6 +583,18 @@ impl App {
         Ok(())
     }
 
+    /// The masked ID number recorded for resident account `account_id` (`None`: none yet),
+    /// for the account page of whoever may record it.
+    pub async fn resident_identity(&self, ctx: &Ctx, account_id: i64) -> Result<Option<String>> {
+        let account = self.account_detail(ctx, account_id).await?;
+        let home = self.find_node(account.home_node_id).await?;
+        self.check(ctx, Action::ManageAccounts, &home.target())
+            .await?;
+        Ok(repo::identity(self.store.db(), account_id)
+            .await?
+            .map(|i| i.id_masked))
+    }
+
     /// A resident's reads of their own records by others, newest first (`/me/data-access`):
     /// found by the blind index of the ID number recorded for the account, and nothing else.
     pub async fn my_data_access(&self, ctx: &Ctx, page: PageRequest) -> Result<MyDataAccess> {
@@ -617,6 +632,20 @@ impl App {
                 per_page: page.per_page,
             },
         })
+    }
+
+    /// The reading units, communities and items the access log names, as the choices of its
+    /// filters (the audit administrator).
+    pub async fn data_access_parties(&self, ctx: &Ctx) -> Result<AccessParties> {
+        if !ctx.principal.may(Action::ViewDataAccessLog) {
+            self.record_denial(ctx, Action::ViewDataAccessLog, None)
+                .await;
+            return Err(ctx
+                .principal
+                .blocked()
+                .unwrap_or_else(|| DomainError::forbidden("只有审计管理员查阅个人数据访问记录")));
+        }
+        Ok(repo::access_parties(self.store.db()).await?)
     }
 
     /// Every read of personal data (the audit administrator), newest first, under `q`.

@@ -2429,6 +2429,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             Act(A::ManageAccounts),
             api::person_records::set_identity,
         ),
+        r(
+            post.clone(),
+            "/admin/users/{id}/identity",
+            Act(A::ManageAccounts),
+            views::users::set_identity,
+        ),
     ]
 }
 

@@ -202,6 +202,60 @@ pub async fn access_page<C: ConnectionTrait>(
     Ok((q.offset(offset).limit(limit).all(conn).await?, total))
 }
 
+/// The parties the access log names, for its filters: the reading units, the communities and
+/// the items, each once as (id or code, name as logged), ordered by name.
+pub struct AccessParties {
+    pub units: Vec<(i64, String)>,
+    pub communities: Vec<(i64, String)>,
+    pub items: Vec<(String, String)>,
+}
+
+/// Every reading unit, community and item that appears in the access log.
+pub async fn access_parties<C: ConnectionTrait>(conn: &C) -> Result<AccessParties, StoreError> {
+    use data_access::Column as D;
+    let units: Vec<(i64, String)> = data_access::Entity::find()
+        .select_only()
+        .column(D::ReaderUnitId)
+        .column(D::ReaderUnitName)
+        .distinct()
+        .order_by_asc(D::ReaderUnitName)
+        .order_by_asc(D::ReaderUnitId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let communities: Vec<(i64, String)> = data_access::Entity::find()
+        .select_only()
+        .column(D::CommunityNodeId)
+        .column(D::CommunityName)
+        .distinct()
+        .order_by_asc(D::CommunityName)
+        .order_by_asc(D::CommunityNodeId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let items: Vec<(String, String)> = data_access::Entity::find()
+        .select_only()
+        .column(D::ItemCode)
+        .column(D::ItemName)
+        .distinct()
+        .order_by_asc(D::ItemCode)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(AccessParties {
+        units: dedup_ids(units),
+        communities: dedup_ids(communities),
+        items: dedup_ids(items),
+    })
+}
+
+/// One entry per id: a unit renamed between reads keeps the first name in order.
+fn dedup_ids<K: Ord + Clone>(mut v: Vec<(K, String)>) -> Vec<(K, String)> {
+    let mut seen = std::collections::BTreeSet::new();
+    v.retain(|(k, _)| seen.insert(k.clone()));
+    v
+}
+
 /// The identity of account `account`, if an administrator recorded one.
 pub async fn identity<C: ConnectionTrait>(
     conn: &C,
