@@ -634,17 +634,23 @@ impl App {
         })
     }
 
+    /// Only the audit administrator reads the access log (denials recorded).
+    async fn may_read_access_log(&self, ctx: &Ctx) -> Result<()> {
+        if ctx.principal.may(Action::ViewDataAccessLog) {
+            return Ok(());
+        }
+        self.record_denial(ctx, Action::ViewDataAccessLog, None)
+            .await;
+        Err(ctx
+            .principal
+            .blocked()
+            .unwrap_or_else(|| DomainError::forbidden("只有审计管理员查阅个人数据访问记录")))
+    }
+
     /// The reading units, communities and items the access log names, as the choices of its
     /// filters (the audit administrator).
     pub async fn data_access_parties(&self, ctx: &Ctx) -> Result<AccessParties> {
-        if !ctx.principal.may(Action::ViewDataAccessLog) {
-            self.record_denial(ctx, Action::ViewDataAccessLog, None)
-                .await;
-            return Err(ctx
-                .principal
-                .blocked()
-                .unwrap_or_else(|| DomainError::forbidden("只有审计管理员查阅个人数据访问记录")));
-        }
+        self.may_read_access_log(ctx).await?;
         Ok(repo::access_parties(self.store.db()).await?)
     }
 
@@ -655,14 +661,7 @@ impl App {
         q: &AccessQuery,
         page: PageRequest,
     ) -> Result<Page<DataAccessView>> {
-        if !ctx.principal.may(Action::ViewDataAccessLog) {
-            self.record_denial(ctx, Action::ViewDataAccessLog, None)
-                .await;
-            return Err(ctx
-                .principal
-                .blocked()
-                .unwrap_or_else(|| DomainError::forbidden("只有审计管理员查阅个人数据访问记录")));
-        }
+        self.may_read_access_log(ctx).await?;
         let mut p = crate::Problems::new();
         let id_of = |s: &Option<String>, field: &'static str| -> Result<Option<i64>> {
             match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

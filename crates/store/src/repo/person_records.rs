@@ -213,40 +213,35 @@ pub struct AccessParties {
 /// Every reading unit, community and item that appears in the access log.
 pub async fn access_parties<C: ConnectionTrait>(conn: &C) -> Result<AccessParties, StoreError> {
     use data_access::Column as D;
-    let units: Vec<(i64, String)> = data_access::Entity::find()
-        .select_only()
-        .column(D::ReaderUnitId)
-        .column(D::ReaderUnitName)
-        .distinct()
-        .order_by_asc(D::ReaderUnitName)
-        .order_by_asc(D::ReaderUnitId)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let communities: Vec<(i64, String)> = data_access::Entity::find()
-        .select_only()
-        .column(D::CommunityNodeId)
-        .column(D::CommunityName)
-        .distinct()
-        .order_by_asc(D::CommunityName)
-        .order_by_asc(D::CommunityNodeId)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let items: Vec<(String, String)> = data_access::Entity::find()
-        .select_only()
-        .column(D::ItemCode)
-        .column(D::ItemName)
-        .distinct()
-        .order_by_asc(D::ItemCode)
-        .into_tuple()
-        .all(conn)
-        .await?;
     Ok(AccessParties {
-        units: dedup_ids(units),
-        communities: dedup_ids(communities),
-        items: dedup_ids(items),
+        units: distinct_pairs(conn, D::ReaderUnitId, D::ReaderUnitName).await?,
+        communities: distinct_pairs(conn, D::CommunityNodeId, D::CommunityName).await?,
+        items: distinct_pairs(conn, D::ItemCode, D::ItemName).await?,
     })
+}
+
+/// The distinct (key, name) pairs of the log, by name, one per key.
+async fn distinct_pairs<C, K>(
+    conn: &C,
+    key: data_access::Column,
+    name: data_access::Column,
+) -> Result<Vec<(K, String)>, StoreError>
+where
+    C: ConnectionTrait,
+    K: Ord + Clone,
+    (K, String): sea_orm::TryGetableMany,
+{
+    let rows: Vec<(K, String)> = data_access::Entity::find()
+        .select_only()
+        .column(key)
+        .column(name)
+        .distinct()
+        .order_by_asc(name)
+        .order_by_asc(key)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(dedup_ids(rows))
 }
 
 /// One entry per id: a unit renamed between reads keeps the first name in order.
