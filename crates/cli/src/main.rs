@@ -478,6 +478,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             if demo {
                 if app.seed_demo(progress).await.map_err(|e| e.to_string())? {
+                    progress(
+                        "铁东区卫生健康局经批准读取示例和平社区的独居老人名单（个人数据访问记录）",
+                    );
+                    app.seed_demo_reads().await.map_err(|e| e.to_string())?;
                     eprintln!(
                         "已载入演示数据；演示账号见 README（密码 {}）",
                         jianfu_domain::bootstrap::DEMO_PASSWORD
@@ -526,6 +530,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             let app = open_app(&s, true).await?;
             if demo {
                 if app.seed_demo(progress).await.map_err(|e| e.to_string())? {
+                    progress(
+                        "铁东区卫生健康局经批准读取示例和平社区的独居老人名单（个人数据访问记录）",
+                    );
+                    app.seed_demo_reads().await.map_err(|e| e.to_string())?;
                     println!("已载入演示数据");
                 } else {
                     println!("数据库已初始化，未作改动");

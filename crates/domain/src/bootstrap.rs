@@ -476,6 +476,46 @@ impl App {
             .await
     }
 
+    /// One department read of personal data (issue 13 §4), for the demo server only: 铁东区卫生健康局
+    /// asks to read 示例和平社区's 有条件 独居老人名单 for home visits, the community's head
+    /// approves, and the department reads it through the API — two rows in the access log (the
+    /// demo resident's and 李四's), so that `resident`'s `/me/data-access` and `auditor`'s
+    /// `/data-access` are not empty. Kept out of [`App::seed_demo`], the test suite's fixture,
+    /// whose tests count requests and reads from none. Does nothing when a request exists.
+    pub async fn seed_demo_reads(&self) -> Result<bool> {
+        use crate::data_sharing::{DataRequestForm, ReadHow};
+        use crate::person_record::AccessChannel;
+        let dept = self.demo_ctx("district_dept").await?;
+        let head = self.demo_ctx("head").await?;
+        let heping = self.find_node_by_name("示例和平社区").await?;
+        if jianfu_store::repo::data_requests::count_all(self.store.db()).await? > 0 {
+            return Ok(false);
+        }
+        let request = self
+            .create_data_request(
+                &dept,
+                &DataRequestForm {
+                    community_id: heping.id,
+                    item_code: "DJLR_MD".into(),
+                    purpose: "开展冬季独居老人探访关爱服务（演示数据）".into(),
+                },
+            )
+            .await?;
+        self.decide_data_request(&head, request.id, true, "同意，仅限探访关爱服务使用")
+            .await?;
+        self.read_shared_data(
+            &dept,
+            heping.id,
+            &["DJLR_MD".to_owned()],
+            &ReadHow {
+                purpose: "",
+                channel: AccessChannel::ApiRead,
+            },
+        )
+        .await?;
+        Ok(true)
+    }
+
     /// 铁东区's comprehensive evaluation of this year (4.3-4), designed by its 民政局 through
     /// the design use case: resident satisfaction 40 %, two self-nomination groups.
     async fn seed_demo_comprehensive(&self) -> Result<()> {

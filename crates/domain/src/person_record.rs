@@ -19,6 +19,9 @@ use jianfu_store::repo::person_records::{
 use jianfu_store::repo::{data_items, tree as tree_repo};
 use serde::{Deserialize, Serialize};
 
+/// The units, communities and items the access log names (its filters' choices).
+pub use jianfu_store::repo::person_records::AccessParties;
+
 use crate::authz::{self, Action, Role};
 use crate::clock::{fmt_ms, rules_date};
 use crate::error::{DomainError, ErrorKind, Result};
@@ -586,6 +589,18 @@ impl App {
         Ok(())
     }
 
+    /// The masked ID number recorded for resident account `account_id` (`None`: none yet),
+    /// for the account page of whoever may record it.
+    pub async fn resident_identity(&self, ctx: &Ctx, account_id: i64) -> Result<Option<String>> {
+        let account = self.account_detail(ctx, account_id).await?;
+        let home = self.find_node(account.home_node_id).await?;
+        self.check(ctx, Action::ManageAccounts, &home.target())
+            .await?;
+        Ok(repo::identity(self.store.db(), account_id)
+            .await?
+            .map(|i| i.id_masked))
+    }
+
     /// A resident's reads of their own records by others, newest first (`/me/data-access`):
     /// found by the blind index of the ID number recorded for the account, and nothing else.
     pub async fn my_data_access(&self, ctx: &Ctx, page: PageRequest) -> Result<MyDataAccess> {
@@ -625,6 +640,26 @@ impl App {
         })
     }
 
+    /// Only the audit administrator reads the access log (denials recorded).
+    async fn may_read_access_log(&self, ctx: &Ctx) -> Result<()> {
+        if ctx.principal.may(Action::ViewDataAccessLog) {
+            return Ok(());
+        }
+        self.record_denial(ctx, Action::ViewDataAccessLog, None)
+            .await;
+        Err(ctx
+            .principal
+            .blocked()
+            .unwrap_or_else(|| DomainError::forbidden("只有审计管理员查阅个人数据访问记录")))
+    }
+
+    /// The reading units, communities and items the access log names, as the choices of its
+    /// filters (the audit administrator).
+    pub async fn data_access_parties(&self, ctx: &Ctx) -> Result<AccessParties> {
+        self.may_read_access_log(ctx).await?;
+        Ok(repo::access_parties(self.store.db()).await?)
+    }
+
     /// Every read of personal data (the audit administrator), newest first, under `q`.
     pub async fn list_data_access(
         &self,
@@ -632,14 +667,7 @@ impl App {
         q: &AccessQuery,
         page: PageRequest,
     ) -> Result<Page<DataAccessView>> {
-        if !ctx.principal.may(Action::ViewDataAccessLog) {
-            self.record_denial(ctx, Action::ViewDataAccessLog, None)
-                .await;
-            return Err(ctx
-                .principal
-                .blocked()
-                .unwrap_or_else(|| DomainError::forbidden("只有审计管理员查阅个人数据访问记录")));
-        }
+        self.may_read_access_log(ctx).await?;
         let mut p = crate::Problems::new();
         let id_of = |s: &Option<String>, field: &'static str| -> Result<Option<i64>> {
             match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

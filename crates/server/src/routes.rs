@@ -2428,6 +2428,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             Act(A::ManageAccounts),
             api::person_records::set_identity,
         ),
+        r(
+            post.clone(),
+            "/admin/users/{id}/identity",
+            Act(A::ManageAccounts),
+            views::users::set_identity,
+        ),
     ]
 }
 

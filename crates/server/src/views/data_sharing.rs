@@ -3,7 +3,7 @@
 //! told why not; `/data-requests`, the requests to read 有条件 items — the department files
 //! one with its purpose, the owner approves once or refuses.
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::data_dictionary::DataItemView;
@@ -25,7 +25,8 @@ use crate::views::{Chrome, FormError, Shown, form_status, is_form_error, list, r
 pub struct ReadQuery {
     #[serde(default)]
     pub community_id: String,
-    /// Data item codes, comma-separated.
+    /// Data item codes, comma-separated (links and older bookmarks); the page's checkboxes
+    /// send one `item` per ticked item, gathered by [`ticked_items`].
     #[serde(default)]
     pub items: String,
     /// Why: required to read a person-level item without an approved request.
@@ -40,17 +41,38 @@ struct ReadPage {
     communities: Vec<NodeView>,
     items: Vec<DataItemView>,
     q: ReadQuery,
+    /// The item codes asked for, to tick their boxes again.
+    ticked: Vec<String>,
     result: Option<SharedDataView>,
     error: FormError,
+}
+
+/// The item codes of a `/data` query: every `item=` (one per ticked checkbox) and the codes of
+/// `items=` (comma-separated), in order, each once.
+fn ticked_items(raw: Option<&str>, items: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let ticked = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .filter(|(k, _)| k == "item")
+        .map(|(_, v)| v.into_owned());
+    let typed = items.split([',', '，', ' ']).map(str::to_owned);
+    for code in ticked.chain(typed) {
+        let code = code.trim();
+        if !code.is_empty() && !out.iter().any(|c| c == code) {
+            out.push(code.to_owned());
+        }
+    }
+    out
 }
 
 /// 共享数据: pick a community and items, read their values (or the refusal with its clause).
 pub async fn read(
     State(state): State<AppState>,
     user: CurrentUser,
+    RawQuery(raw): RawQuery,
     Query(q): Query<ReadQuery>,
 ) -> Response {
     let ctx = user.ctx();
+    let ticked = ticked_items(raw.as_deref(), &q.items);
     let communities = match state.app.shared_data_communities(&ctx).await {
         Ok(c) => c,
         Err(e) => return PageError(e).into_response(),
@@ -62,11 +84,10 @@ pub async fn read(
     let mut result = None;
     let mut error = FormError::default();
     let mut status = StatusCode::OK;
-    if !q.community_id.trim().is_empty() || !q.items.trim().is_empty() {
+    if !q.community_id.trim().is_empty() || !ticked.is_empty() {
         match q.community_id.trim().parse::<i64>() {
             Ok(id) => {
-                let codes: Vec<String> =
-                    q.items.split([',', '，', ' ']).map(str::to_owned).collect();
+                let codes = ticked.clone();
                 let how = ReadHow {
                     purpose: &q.purpose,
                     channel: AccessChannel::PageRead,
@@ -97,6 +118,7 @@ pub async fn read(
             communities,
             items,
             q,
+            ticked,
             result,
             error,
         },

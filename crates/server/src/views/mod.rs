@@ -259,6 +259,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "account_created" => "已创建账号；初始密码须在首次登录时修改",
         "account_updated" => "已保存账号信息",
         "password_reset" => "已设置临时密码；该用户须在下次登录时修改",
+        "identity_set" => "已登记身份证号（页面只显示脱敏号码）",
         "locked" => "已锁定账号，其所有会话已结束",
         "unlocked" => "已解锁账号",
         "granted" => "已授予角色",

@@ -8,7 +8,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::page::{Page, every_row};
 use jianfu_domain::person_record::{
-    AccessQuery, DataAccessView, MyDataAccess, PersonExportRow, PersonRecordForm, PersonRecordView,
+    AccessParties, AccessQuery, DataAccessView, MyDataAccess, PersonExportRow, PersonRecordForm,
+    PersonRecordView,
 };
 use jianfu_domain::tree::NodeView;
 use serde::{Deserialize, Serialize};
@@ -240,6 +241,10 @@ pub async fn mine(
 #[template(path = "data_access.html")]
 struct LogPage {
     chrome: Chrome,
+    /// The filters' choices: the units, communities and items the log names.
+    parties: AccessParties,
+    /// The unit, community and item picked (trimmed; empty: all).
+    picked: (String, String, String),
     filter: AccessQuery,
     page: Page<DataAccessView>,
     pager: String,
@@ -253,6 +258,10 @@ pub async fn log(
     user: CurrentUser,
     Query(q): Query<ListQuery<AccessQuery>>,
 ) -> Response {
+    let parties = match state.app.data_access_parties(&user.ctx()).await {
+        Ok(p) => p,
+        Err(e) => return PageError(e).into_response(),
+    };
     let (page, status, error) = match state
         .app
         .list_data_access(&user.ctx(), &q.f, q.page())
@@ -275,11 +284,18 @@ pub async fn log(
             chrome: Chrome::new("个人数据访问记录", Some(&user), "/data-access"),
             pager: list::pager_base("/data-access", &q.f),
             export: list::export_href("/data-access/export.xlsx", &q.f),
+            parties,
+            picked: (picked(&q.f.unit), picked(&q.f.community), picked(&q.f.item)),
             filter: q.f,
             page,
             error,
         },
     )
+}
+
+/// A filter's value as the selects compare it.
+fn picked(v: &Option<String>) -> String {
+    v.as_deref().map(str::trim).unwrap_or("").to_owned()
 }
 
 const ACCESS_EXPORT: ListExport<DataAccessView> = ListExport {

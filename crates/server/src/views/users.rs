@@ -208,6 +208,9 @@ struct DetailPage {
     roles: Vec<(&'static str, &'static str)>,
     grant_nodes: Vec<(i64, String)>,
     home_nodes: Vec<(i64, String)>,
+    /// The resident's ID number section: `Some(masked or None)` for a resident account whose
+    /// administrator may record it (4.8-3, `/me/data-access` finds reads by it).
+    identity: Option<Option<String>>,
     error: FormError,
 }
 
@@ -244,6 +247,14 @@ async fn detail_page(
     } else {
         vec![]
     };
+    let identity = if can_manage && a.grants.iter().any(|g| g.role == Role::Resident) {
+        match state.app.resident_identity(&user.ctx(), id).await {
+            Ok(masked) => Some(masked),
+            Err(e) => return PageError(e).into_response(),
+        }
+    } else {
+        None
+    };
     render(
         status,
         &DetailPage {
@@ -263,6 +274,7 @@ async fn detail_page(
                 .collect(),
             grant_nodes,
             home_nodes,
+            identity,
             error,
         },
     )
@@ -319,6 +331,27 @@ pub async fn update(
         .await
         .map(|_| ());
     after(&state, &user, id, r, "account_updated").await
+}
+
+#[derive(Deserialize)]
+pub struct IdentityForm {
+    #[serde(default)]
+    id_number: String,
+}
+
+/// The system administrator records a resident's ID number (实名登记), through the same use
+/// case as `PUT /api/v1/users/{id}/identity` (checked, sealed, audited `resident.identity`).
+pub async fn set_identity(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<IdentityForm>,
+) -> Response {
+    let r = state
+        .app
+        .set_resident_identity(&user.ctx(), id, &f.id_number)
+        .await;
+    after(&state, &user, id, r, "identity_set").await
 }
 
 #[derive(Deserialize)]

@@ -424,3 +424,60 @@ async fn a_community_sees_only_the_requests_it_owns() {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("开展探访关爱服务") && html.contains("同意"));
 }
+
+#[tokio::test]
+async fn the_read_page_offers_items_as_checkboxes_and_reads_the_ticked_ones() {
+    let t = spawn_app().await;
+    let heping = t.node_id("示例和平社区").await;
+    hold(&t, heping, "HJ_RKS", "3210").await;
+    let d = t.login("district_dept").await;
+    let (s, html) = d.get_text("/data").await;
+    assert_eq!(s, StatusCode::OK);
+    for code in ["HJ_RKS", "TK_RS", "DJLR_MD", "CJR_MD"] {
+        assert!(
+            html.contains(&format!(r#"type="checkbox" name="item" value="{code}">"#)),
+            "{code}"
+        );
+    }
+    // Two ticked boxes: both read, both ticked again.
+    let (s, html) = d
+        .get_text(&format!(
+            "/data?community_id={heping}&item=HJ_RKS&item=TK_RS"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(
+        html.contains(r#"value="HJ_RKS" checked"#) && html.contains(r#"value="TK_RS" checked"#)
+    );
+    assert!(!html.contains(r#"value="CJR_MD" checked"#));
+    let table = &html[html.find("id=\"shared-values\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr><td>").count(), 2, "{table}");
+    assert!(table.contains("3210"));
+    // The same item ticked and typed counts once.
+    let (s, html) = d
+        .get_text(&format!(
+            "/data?community_id={heping}&item=HJ_RKS&items=HJ_RKS"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let table = &html[html.find("id=\"shared-values\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr><td>").count(), 1, "{table}");
+    // None ticked: the message beside the boxes.
+    let (s, html) = d.get_text(&format!("/data?community_id={heping}")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("请至少选择一个数据项"));
+    // A 不予共享 item ticked: refused with its reason, nothing read.
+    let (s, html) = d
+        .get_text(&format!(
+            "/data?community_id={heping}&item=HJ_RKS&item=CJR_MD"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(html.contains("个人信息保护法") && !html.contains("id=\"shared-values\""));
+    // No community picked.
+    let (s, html) = d.get_text("/data?community_id=&item=HJ_RKS").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("请选择一个社区或村"));
+}

@@ -20,6 +20,20 @@ async fn sheet(r: reqwest::Response) -> Vec<Vec<String>> {
     sheet_rows(&mut book, &name)
 }
 
+/// Every ID number in column `header` (below the header row) is masked: a `*`, at most ten
+/// digits shown.
+fn assert_masked(cells: &[Vec<String>], header: &str) {
+    let col = cells[0].iter().position(|h| h == header).unwrap();
+    for row in &cells[1..] {
+        let id = &row[col];
+        assert!(id.contains('*'), "unmasked: {id}");
+        assert!(
+            id.chars().filter(char::is_ascii_digit).nth(10).is_none(),
+            "more than ten digits shown: {id}"
+        );
+    }
+}
+
 /// The "共 N 条" of a list page's pager.
 async fn page_total(c: &Browser, path: &str) -> usize {
     let (s, html) = c.get_text(path).await;
@@ -191,16 +205,8 @@ async fn an_export_is_scoped_like_its_list_and_keeps_id_numbers_masked() {
     // Applications: the ID numbers leave the system masked, as on the page.
     let worker = t.login("worker").await;
     let cells = sheet(worker.get("/certificates/export.xlsx").await).await;
-    let col = cells[0].iter().position(|h| h == "身份证号").unwrap();
     assert!(cells.len() > 1);
-    for row in &cells[1..] {
-        let id = &row[col];
-        assert!(id.contains('*'), "unmasked: {id}");
-        assert!(
-            id.chars().filter(char::is_ascii_digit).nth(10).is_none(),
-            "more than ten digits shown: {id}"
-        );
-    }
+    assert_masked(&cells, "身份证号");
 }
 
 #[tokio::test]
@@ -328,4 +334,58 @@ async fn the_overview_exports_one_sheet_per_chart() {
     assert!(ranking[0][0].contains("尚无评议结果"), "{ranking:?}");
     assert_eq!(ranking.len(), 2, "{ranking:?}");
     assert_eq!(t.audit_count("overview.export").await, 1);
+}
+
+#[tokio::test]
+async fn person_records_and_the_access_log_export_masked_and_scoped() {
+    let t = spawn_app().await;
+    assert!(t.app.seed_demo_reads().await.unwrap());
+    const FULL: &str = "210302199001011238";
+    let export = |who: &'static str| {
+        let t = &t;
+        async move {
+            t.login(who)
+                .await
+                .post_form(
+                    "/person-records/export.xlsx",
+                    &[
+                        ("item_code", "DJLR_MD"),
+                        ("purpose", "核对独居老人探访名单"),
+                    ],
+                )
+                .await
+        }
+    };
+    // The community's records of one item: its own two, the numbers masked.
+    let cells = sheet(export("worker").await).await;
+    // A title row, then the header.
+    let cells = &cells[1..];
+    assert_eq!(cells.len(), 1 + 2, "{cells:?}");
+    assert_masked(cells, "身份证号");
+    assert!(!cells.iter().flatten().any(|c| c.contains(FULL)));
+    // No department exports a community's records.
+    assert_eq!(
+        export("district_dept").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // The access log: the auditor's export holds exactly the list's rows under its filter; no
+    // ID number in it; nobody else exports it.
+    let auditor = t.login("auditor").await;
+    let all = sheet(auditor.get("/data-access/export.xlsx").await).await;
+    assert_eq!(all.len() - 1, page_total(&auditor, "/data-access").await);
+    assert_eq!(all.len() - 1, 2);
+    assert!(!all.iter().flatten().any(|c| c.contains(FULL)));
+    let guangming = t.node_id("示例光明社区").await;
+    let none = sheet(
+        auditor
+            .get(&format!("/data-access/export.xlsx?community={guangming}"))
+            .await,
+    )
+    .await;
+    assert_eq!(none.len(), 1, "{none:?}");
+    for who in ["district_dept", "head", "worker", "resident", "sysadmin"] {
+        let b = t.login(who).await;
+        let r = b.get("/data-access/export.xlsx").await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{who}");
+    }
 }

@@ -1018,6 +1018,7 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/api/v1/me/data-access", RESIDENT, false),
         ("GET", "/api/v1/data-access", AUD, false),
         ("PUT", "/api/v1/users/{id}/identity", SYS, false),
+        ("POST", "/admin/users/{id}/identity", SYS, false),
     ]
 }
 

@@ -6,7 +6,7 @@
 
 use reqwest::StatusCode;
 
-use crate::auth::scalar;
+use crate::auth::{dump, scalar};
 use crate::helpers::{TestApp, spawn_app};
 
 /// The demo resident's ID number (valid check digit).
@@ -431,4 +431,118 @@ async fn exports_need_a_purpose_and_are_masked_unless_the_head_asks() {
             .unwrap()
             .contains("spreadsheet")
     );
+}
+
+#[tokio::test]
+async fn the_system_administrator_records_a_residents_id_number_on_the_account_page() {
+    let t = spawn_app().await;
+    let resident = t.account_id("resident").await;
+    let worker = t.account_id("worker").await;
+    let admin = t.login("sysadmin").await;
+    let page = format!("/admin/users/{resident}");
+    let (s, html) = admin.get_text(&page).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("实名登记") && html.contains("2103**********1238"));
+    assert!(!html.contains(RESIDENT_ID));
+    // A staff account has no such form.
+    let (_, html) = admin.get_text(&format!("/admin/users/{worker}")).await;
+    assert!(
+        !html.contains("/identity\""),
+        "no identity form on a staff account"
+    );
+    let set = t.audit_count("resident.identity").await;
+    let index = "SELECT id_index FROM resident_identity";
+    let before = dump(&t, index).await;
+    let post = format!("/admin/users/{resident}/identity");
+    // A bad check digit: the message beside the field, nothing changes.
+    let r = admin
+        .post_form(&post, &[("id_number", "210302199001011234")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("校验"), "{html}");
+    // Empty.
+    let r = admin.post_form(&post, &[("id_number", "")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Not a resident: refused with the reason.
+    let r = admin
+        .post_form(
+            &format!("/admin/users/{worker}/identity"),
+            &[("id_number", OTHER_ID)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("只有居民账号登记身份证号"));
+    assert_eq!(t.audit_count("resident.identity").await, set);
+    assert_eq!(dump(&t, index).await, before);
+    // A role that may not: the security administrator and the community head.
+    for who in ["secadmin", "head"] {
+        let b = t.login(who).await;
+        let r = b.post_form(&post, &[("id_number", OTHER_ID)]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+    assert_eq!(dump(&t, index).await, before);
+    let (_, html) = t.login("secadmin").await.get_text(&page).await;
+    assert!(!html.contains("实名登记"));
+    // A valid number: saved, masked on the page, audited masked.
+    let r = admin.post_form(&post, &[("id_number", OTHER_ID)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/admin/users/{resident}?done=identity_set").as_str()
+    );
+    assert_eq!(t.audit_count("resident.identity").await, set + 1);
+    assert_ne!(dump(&t, index).await, before);
+    let (_, html) = admin
+        .get_text(&format!("/admin/users/{resident}?done=identity_set"))
+        .await;
+    assert!(html.contains("1101**********002X") && html.contains("已登记身份证号"));
+    assert!(!html.contains(OTHER_ID));
+    let (_, mine) = t
+        .login("resident")
+        .await
+        .get_api("/api/v1/me/data-access")
+        .await;
+    assert_eq!(mine["id_masked"], "1101**********002X");
+}
+
+#[tokio::test]
+async fn the_demo_servers_read_shows_to_the_resident_and_the_auditor() {
+    let t = spawn_app().await;
+    assert!(t.app.seed_demo_reads().await.unwrap());
+    // Once only.
+    assert!(!t.app.seed_demo_reads().await.unwrap());
+    assert_eq!(scalar(&t, "SELECT COUNT(*) FROM data_request").await, 1);
+    assert_eq!(scalar(&t, "SELECT COUNT(*) FROM data_access").await, 2);
+    let r = t.login("resident").await;
+    let (s, mine) = r.get_api("/api/v1/me/data-access").await;
+    assert_eq!(s, StatusCode::OK, "{mine}");
+    assert_eq!(mine["reads"]["total"], 1);
+    let read = &mine["reads"]["items"][0];
+    assert_eq!(read["channel"], "api_read");
+    assert_eq!(read["reader_unit_name"], "铁东区卫生健康局");
+    assert_eq!(read["item_name"], "独居老人名单");
+    let (_, html) = r.get_text("/me/data-access").await;
+    assert!(html.contains("开展冬季独居老人探访关爱服务"));
+    // The auditor's filters offer the unit, community and item by name.
+    let a = t.login("auditor").await;
+    let (s, html) = a.get_text("/data-access").await;
+    assert_eq!(s, StatusCode::OK);
+    let unit = t.node_id("铁东区卫生健康局").await;
+    let heping = t.node_id("示例和平社区").await;
+    assert!(html.contains(&format!(
+        "<option value=\"{unit}\">铁东区卫生健康局</option>"
+    )));
+    assert!(html.contains(&format!("<option value=\"{heping}\">示例和平社区</option>")));
+    assert!(html.contains("<option value=\"DJLR_MD\">独居老人名单</option>"));
+    let (_, html) = a
+        .get_text(&format!(
+            "/data-access?unit={unit}&community={heping}&item=DJLR_MD"
+        ))
+        .await;
+    assert!(html.contains(&format!("<option value=\"{unit}\" selected>")));
+    assert_eq!(html.matches("开展冬季独居老人探访关爱服务").count(), 2);
+    let other = t.node_id("示例光明社区").await;
+    let (_, html) = a.get_text(&format!("/data-access?community={other}")).await;
+    assert!(html.contains("暂无记录"));
 }

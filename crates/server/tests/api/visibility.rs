@@ -529,3 +529,71 @@ async fn a_scope_selects_exactly_the_nodes_authorize_allows() {
     }
     assert!(non_empty > 40, "{non_empty}");
 }
+
+/// Person-level records and the access log (issue 13 §4): for every demo account, a
+/// community's records list opens exactly where the single check (`own_units` of
+/// `KeepPersonRecords`) allows and shows only that community's records; the access log lists
+/// every read for whoever `ViewDataAccessLog` allows and nothing for anyone else; a resident's
+/// own reads are exactly the log's rows of the person their account is registered as.
+#[tokio::test]
+async fn person_records_and_the_access_log_show_what_the_single_check_allows() {
+    use jianfu_domain::person_record::AccessQuery;
+    let t = spawn_app().await;
+    assert!(t.app.seed_demo_reads().await.unwrap());
+    let app = &t.app;
+    let heping = t.node_id("示例和平社区").await;
+    let guangming = t.node_id("示例光明社区").await;
+    let reads = all_ids::<jianfu_store::entity::data_access::Entity>(
+        &t,
+        jianfu_store::entity::data_access::Column::Id,
+    )
+    .await;
+    assert_eq!(reads.len(), 2);
+    let mut keepers = Vec::new();
+    for (username, ..) in DEMO_ACCOUNTS {
+        let ctx: Ctx = t.ctx(username).await;
+        let own = authz::own_units(&ctx.principal, Action::KeepPersonRecords);
+        for community in [heping, guangming] {
+            let listed =
+                every_row(|p| app.list_person_records(&ctx, community, None, None, p)).await;
+            assert_eq!(
+                listed.is_ok(),
+                own.contains(&community),
+                "{username}: records of {community}"
+            );
+            if let Ok(rows) = listed {
+                assert!(rows.iter().all(|r| r.community_id == community));
+                if community == heping {
+                    assert_eq!(rows.len(), 2, "{username}");
+                    keepers.push(username);
+                }
+            }
+        }
+        let every = AccessQuery::default();
+        let log = every_row(|p| app.list_data_access(&ctx, &every, p)).await;
+        assert_eq!(
+            log.is_ok(),
+            ctx.principal.may(Action::ViewDataAccessLog),
+            "{username}: the access log"
+        );
+        if let Ok(rows) = log {
+            let shown: BTreeSet<i64> = rows.iter().map(|r| r.id).collect();
+            assert_eq!(shown, reads.iter().copied().collect(), "{username}");
+        }
+        assert_eq!(
+            app.data_access_parties(&ctx).await.is_ok(),
+            ctx.principal.may(Action::ViewDataAccessLog),
+            "{username}: the log's filter choices"
+        );
+        match app.my_data_access(&ctx, PageRequest::default()).await {
+            Ok(mine) => {
+                assert!(ctx.principal.may(Action::ViewOwnDataAccess), "{username}");
+                let expected = if username == "resident" { 1 } else { 0 };
+                assert_eq!(mine.reads.total, expected, "{username}: own reads");
+            }
+            Err(_) => assert!(!ctx.principal.may(Action::ViewOwnDataAccess), "{username}"),
+        }
+    }
+    keepers.sort_unstable();
+    assert_eq!(keepers, ["head", "worker"]);
+}

@@ -127,3 +127,8 @@ pub async fn decide<C: ConnectionTrait>(
         .await?;
     Ok(r.rows_affected == 1)
 }
+
+/// How many requests were ever filed (the demo's reads are seeded once, on none).
+pub async fn count_all<C: ConnectionTrait>(conn: &C) -> Result<u64, StoreError> {
+    Ok(data_request::Entity::find().count(conn).await?)
+}

@@ -202,6 +202,55 @@ pub async fn access_page<C: ConnectionTrait>(
     Ok((q.offset(offset).limit(limit).all(conn).await?, total))
 }
 
+/// The parties the access log names, for its filters: the reading units, the communities and
+/// the items, each once as (id or code, name as logged), ordered by name.
+pub struct AccessParties {
+    pub units: Vec<(i64, String)>,
+    pub communities: Vec<(i64, String)>,
+    pub items: Vec<(String, String)>,
+}
+
+/// Every reading unit, community and item that appears in the access log.
+pub async fn access_parties<C: ConnectionTrait>(conn: &C) -> Result<AccessParties, StoreError> {
+    use data_access::Column as D;
+    Ok(AccessParties {
+        units: distinct_pairs(conn, D::ReaderUnitId, D::ReaderUnitName).await?,
+        communities: distinct_pairs(conn, D::CommunityNodeId, D::CommunityName).await?,
+        items: distinct_pairs(conn, D::ItemCode, D::ItemName).await?,
+    })
+}
+
+/// The distinct (key, name) pairs of the log, by name, one per key.
+async fn distinct_pairs<C, K>(
+    conn: &C,
+    key: data_access::Column,
+    name: data_access::Column,
+) -> Result<Vec<(K, String)>, StoreError>
+where
+    C: ConnectionTrait,
+    K: Ord + Clone,
+    (K, String): sea_orm::TryGetableMany,
+{
+    let rows: Vec<(K, String)> = data_access::Entity::find()
+        .select_only()
+        .column(key)
+        .column(name)
+        .distinct()
+        .order_by_asc(name)
+        .order_by_asc(key)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(dedup_ids(rows))
+}
+
+/// One entry per id: a unit renamed between reads keeps the first name in order.
+fn dedup_ids<K: Ord + Clone>(mut v: Vec<(K, String)>) -> Vec<(K, String)> {
+    let mut seen = std::collections::BTreeSet::new();
+    v.retain(|(k, _)| seen.insert(k.clone()));
+    v
+}
+
 /// The identity of account `account`, if an administrator recorded one.
 pub async fn identity<C: ConnectionTrait>(
     conn: &C,
