@@ -1,4 +1,4 @@
-// The overview's charts (/overview): drawn with Chart.js from the figures the server put in
+// The overview's and the annual report's charts (/overview, /annual-report): drawn with Chart.js from the figures the server put in
 // <script type="application/json" id="overview-data">. Nothing is computed here; the tables
 // beside each chart hold the same figures and stay the page's text for screen readers and for
 // browsers without JavaScript.
@@ -106,6 +106,33 @@
           scales: { x: { beginAtZero: true }, y: { ticks: { autoSkip: false } } }
         })
       };
+    },
+    // The annual report: each community's burden at the end of the year before and now.
+    burden_change: function (d) {
+      return {
+        type: "bar",
+        data: {
+          labels: d.labels,
+          datasets: [
+            { label: d.before_label, data: d.before, backgroundColor: colors[2] },
+            { label: d.now_label, data: d.now, backgroundColor: colors[0] }
+          ]
+        },
+        options: options({
+          indexAxis: "y",
+          plugins: { legend: { display: true, position: "bottom" } },
+          scales: { x: { beginAtZero: true }, y: { ticks: { autoSkip: false } } }
+        })
+      };
+    },
+    plaques_removed: function (d) {
+      return stacked(d, [colors[4]]);
+    },
+    cases_by_source: function (d) {
+      return { type: "bar", data: bars(d, "问题线索数", colors[5]), options: options() };
+    },
+    findings: function (d) {
+      return { type: "bar", data: bars(d, "发现数", colors[1]), options: options() };
     },
     rectification: function (d) {
       return {

@@ -12,6 +12,8 @@
 //! opened, a notice issued, an application received, a plaque removed, a month of a monitoring
 //! point); their state is the one on the day the report is made.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use jianfu_seal::report::{Block, Chart, Report, Series, number_text};
 use jianfu_store::repo::annual_report as repo;
@@ -394,12 +396,15 @@ impl App {
             }
         }
         let ids: Vec<i64> = burden.iter().map(|b| b.node_id).collect();
-        for chunk in ids.chunks(500) {
-            for (id, name, parent) in overview_repo::names(&self.store, chunk).await? {
-                if let Some(b) = burden.iter_mut().find(|b| b.node_id == id) {
-                    b.name = name;
-                    b.parent = parent;
-                }
+        let names: HashMap<i64, (String, String)> = overview_repo::names(&self.store, &ids)
+            .await?
+            .into_iter()
+            .map(|(id, name, parent)| (id, (name, parent)))
+            .collect();
+        for b in &mut burden {
+            if let Some((name, parent)) = names.get(&b.node_id) {
+                b.name = name.clone();
+                b.parent = parent.clone();
             }
         }
         burden.sort_by(|a, b| {

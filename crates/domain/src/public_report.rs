@@ -6,17 +6,23 @@
 //! status — state, dates, clause, the rectification's deadline — never names or notes. An
 //! unknown code answers one neutral message whatever it looks like. Who reported is known to
 //! nobody: the audit entry keeps the client address, which only the audit administrator reads.
+//! The unit is picked from the list of departments and streets ([`App::public_report_units`]),
+//! not typed; evidence files (photos, PDFs) are checked by content like rectification evidence
+//! and kept beside the case, where the supervisors open them.
 
 use jianfu_store::repo::cases::{self, NewCase};
 use jianfu_store::repo::public_reports as repo;
+use jianfu_store::repo::rectification::NewEvidence;
 use jianfu_store::{AuditOutcome, NewAuditEntry};
 use serde::{Deserialize, Serialize};
 
+use crate::certificate::{AttachmentUpload, MAX_ATTACHMENTS, check_upload};
 use crate::demand::{CaseStatus, ReasonView, case_kind_zh};
 use crate::division::NodeKind;
 use crate::error::{DomainError, ErrorKind, Result};
+use crate::rectification::EvidenceView;
 use crate::supervision::CaseSource;
-use crate::{App, Problems, text};
+use crate::{App, Ctx, Problems, text};
 
 /// The actor the audit log names for an anonymous report.
 pub const ANONYMOUS_ACTOR: &str = "匿名举报人（公众）";
@@ -35,10 +41,23 @@ const CODE_LEN: usize = 16;
 pub struct PublicReportForm {
     /// The community (村) the demand reached, by its full name.
     pub community: String,
-    /// The department or unit that demanded it, as the reporter names it.
+    /// The department, street or town that demanded it, picked from
+    /// [`App::public_report_units`] by its id (the page's select).
+    pub unit_id: String,
+    /// The same unit by its exact name, for API callers that do not send `unit_id`; a name
+    /// that is not one of the listed units is refused.
     pub demanding_unit: String,
     /// What was demanded, when and how.
     pub description: String,
+}
+
+/// A unit a public report may name: a department, street or town.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportUnit {
+    pub id: i64,
+    pub name: String,
+    /// The name with the place above it and its kind, for the select.
+    pub label: String,
 }
 
 /// What the reporter gets back once: the case number and the follow-up code.
@@ -100,13 +119,17 @@ fn date_of(ms: i64) -> String {
 
 impl App {
     /// Files an anonymous report (no login): checks every field at once (the community by its
-    /// full name — `community_not_found` or `community_ambiguous` —, the unit, the
-    /// description), opens the case and returns its one-time follow-up code. Audited as
+    /// full name — `community_not_found` or `community_ambiguous` —, the unit picked from the
+    /// list — `demanding_unit_required`, `demanding_unit_unknown` —, the description, and up to
+    /// five evidence files, each a PNG, JPEG or PDF by its content with a matching name —
+    /// `attachment_type`, `attachment_damaged`, `attachment_disguised` …), opens the case with
+    /// its evidence and returns its one-time follow-up code. Audited as
     /// `case.public_report` by [`ANONYMOUS_ACTOR`] with the client address `ip`.
     pub async fn report_publicly(
         &self,
         ip: Option<String>,
         f: &PublicReportForm,
+        evidence: &[AttachmentUpload],
     ) -> Result<PublicReceipt> {
         let mut p = Problems::new();
         let name = text::visible(&f.community);
@@ -140,14 +163,43 @@ impl App {
                 )),
             }
         }
-        let unit = text::visible(&f.demanding_unit);
-        if unit.is_empty() || unit.chars().count() > 200 {
+        let units = self.public_report_units().await?;
+        let picked = text::visible(&f.unit_id);
+        let named = text::visible(&f.demanding_unit);
+        let unit = if !picked.is_empty() {
+            let found = picked
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| units.iter().find(|u| u.id == id));
+            if found.is_none() {
+                p.push(DomainError::field(
+                    "unit_id",
+                    "demanding_unit_unknown",
+                    "所选的部门或街道(乡镇)不在列表中，请从列表中重新选择",
+                ));
+            }
+            found
+        } else if !named.is_empty() {
+            let found: Vec<_> = units.iter().filter(|u| u.name == named).collect();
+            if found.len() != 1 {
+                p.push(DomainError::field(
+                    "unit_id",
+                    "demanding_unit_unknown",
+                    format!(
+                        "“{}”不是列表中的一个部门或街道(乡镇)，请从列表中选择",
+                        named.chars().take(60).collect::<String>()
+                    ),
+                ));
+            }
+            found.into_iter().next()
+        } else {
             p.push(DomainError::field(
-                "demanding_unit",
+                "unit_id",
                 "demanding_unit_required",
-                "请写明要求社区(村)做事的部门或单位（不超过 200 字）",
+                "请从列表中选择要求社区(村)做事的部门或街道(乡镇)",
             ));
-        }
+            None
+        };
         let description = text::visible(&f.description);
         let length = description.chars().count();
         if !(10..=5000).contains(&length) {
@@ -157,8 +209,23 @@ impl App {
                 "请写明要求做的事、时间和方式（10–5000 字）",
             ));
         }
+        let mut kinds = Vec::with_capacity(evidence.len());
+        if evidence.len() > MAX_ATTACHMENTS {
+            p.push(DomainError::field(
+                "evidence",
+                "evidence_too_many",
+                format!("佐证材料最多 {MAX_ATTACHMENTS} 个"),
+            ));
+        } else {
+            for u in evidence {
+                if let Some(kind) = p.take(check_upload(u, "evidence")) {
+                    kinds.push(kind);
+                }
+            }
+        }
         p.finish()?;
         let community = community.ok_or_else(DomainError::internal)?;
+        let unit = unit.ok_or_else(DomainError::internal)?;
         if !matches!(community.kind, NodeKind::Community | NodeKind::Village) {
             return Err(DomainError::internal());
         }
@@ -176,7 +243,7 @@ impl App {
                 status: CaseStatus::Open.as_str(),
                 source: CaseSource::PublicComplaint.as_str(),
                 node_id: community.id,
-                demanding_unit: unit.to_owned(),
+                demanding_unit: unit.name.clone(),
                 description: description.to_owned(),
                 finding: finding_json,
                 follow_up_hash: Some(hash),
@@ -185,6 +252,17 @@ impl App {
             },
         )
         .await?;
+        let files: Vec<NewEvidence<'_>> = evidence
+            .iter()
+            .zip(kinds)
+            .map(|(u, kind)| NewEvidence {
+                file_name: u.file_name.trim(),
+                content_type: kind,
+                sm3: jianfu_seal::sm3_hex(&u.bytes),
+                content: &u.bytes,
+            })
+            .collect();
+        repo::insert_attachments(tx.conn(), case_id, &files, now).await?;
         tx.audit(NewAuditEntry {
             actor_id: None,
             actor_name: ANONYMOUS_ACTOR.into(),
@@ -193,7 +271,9 @@ impl App {
             target_type: "supervision_case".into(),
             target_id: Some(case_id.to_string()),
             summary: serde_json::json!({
-                "community": community.name, "demanding_unit": unit,
+                "community": community.name, "demanding_unit": unit.name,
+                "unit_id": unit.id,
+                "evidence": evidence.iter().map(|u| u.file_name.trim()).collect::<Vec<_>>(),
                 "source": CaseSource::PublicComplaint.as_str(),
                 "clauses": [finding.clause, jianfu_rules::clause!("5.3-1").as_str()],
             }),
@@ -205,6 +285,73 @@ impl App {
             case_id,
             follow_up_code: code,
         })
+    }
+
+    /// The units a public report may name: every department, street and town, each labelled
+    /// with the place above it (names of public bodies are public), in tree order.
+    pub async fn public_report_units(&self) -> Result<Vec<ReportUnit>> {
+        let kinds = [
+            NodeKind::Department.as_str(),
+            NodeKind::Street.as_str(),
+            NodeKind::Town.as_str(),
+        ];
+        let mut rows = jianfu_store::repo::tree::of_kinds(self.store.db(), &kinds).await?;
+        rows.sort_by(|a, b| a.path.cmp(&b.path));
+        let parents = jianfu_store::repo::tree::names(
+            self.store.db(),
+            rows.iter().filter_map(|r| r.parent_id).collect(),
+        )
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let parent = r
+                    .parent_id
+                    .and_then(|p| parents.get(&p).cloned())
+                    .unwrap_or_default();
+                let node = crate::tree::NodeView::from_row(r)?;
+                Ok(ReportUnit {
+                    label: format!("{}（{}·{}）", node.name, parent, node.kind_zh),
+                    id: node.id,
+                    name: node.name,
+                })
+            })
+            .collect()
+    }
+
+    /// The evidence files a public report brought to case `id`, for the supervisors of the
+    /// case; the unit the case is about sees none (a photo could tell who reported).
+    pub async fn report_attachments(&self, ctx: &Ctx, id: i64) -> Result<Vec<EvidenceView>> {
+        if self.case_detail(ctx, id).await?.reporter_hidden {
+            return Ok(Vec::new());
+        }
+        Ok(repo::attachments_of(self.store.db(), id)
+            .await?
+            .into_iter()
+            .map(|f| EvidenceView {
+                id: f.id,
+                file_name: f.file_name,
+                content_type: f.content_type,
+                size_bytes: f.size_bytes,
+            })
+            .collect())
+    }
+
+    /// One evidence file of a public report on case `id`, for the case's supervisors: (name,
+    /// type, bytes). The unit the case is about gets 404 as for a file that does not exist.
+    pub async fn report_attachment(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        attachment_id: i64,
+    ) -> Result<(String, String, Vec<u8>)> {
+        let not_found = || DomainError::not_found("举报佐证材料");
+        if self.case_detail(ctx, id).await?.reporter_hidden {
+            return Err(not_found());
+        }
+        let f = repo::attachment_file(self.store.db(), id, attachment_id)
+            .await?
+            .ok_or_else(not_found)?;
+        Ok((f.file_name, f.content_type, f.content))
     }
 
     /// The public status of the case a follow-up code belongs to. Any code that finds none —

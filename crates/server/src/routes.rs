@@ -782,6 +782,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             views::supervision::evidence,
         ),
         r(
+            get.clone(),
+            "/cases/{id}/attachments/{aid}",
+            AnyOf(CASE_READERS),
+            views::supervision::attachment,
+        ),
+        r(
             post.clone(),
             "/cases/{id}/answer",
             Act(A::AnswerNotice),
@@ -2070,7 +2076,8 @@ pub fn route_table() -> Vec<RouteSpec> {
             post.clone(),
             "/report-violation",
             Public,
-            views::public_reports::report_submit,
+            views::public_reports::report_submit
+                .layer(DefaultBodyLimit::max(views::certificates::APPLY_BODY_LIMIT)),
         ),
         r(
             get.clone(),
@@ -2089,6 +2096,12 @@ pub fn route_table() -> Vec<RouteSpec> {
             "/api/v1/public-reports",
             Public,
             api::public_reports::report,
+        ),
+        r(
+            get.clone(),
+            "/api/v1/public-reports/units",
+            Public,
+            api::public_reports::units,
         ),
         r(
             post.clone(),

@@ -236,6 +236,7 @@ impl Modify for Contract {
         annual_report::annual, annual_report::annual_pdf, annual_report::annual_xlsx,
         person_records::list, person_records::create, person_records::export,
         person_records::mine, person_records::log, person_records::set_identity,
+        public_reports::units,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&Security, &Contract),

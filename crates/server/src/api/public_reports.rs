@@ -20,7 +20,12 @@ use crate::views::public_reports::{file_report, read_follow_up};
 pub struct PublicReportIn {
     /// The community (village) the demand reached, by its full name (e.g. 示例和平社区).
     pub community: String,
-    /// The department or unit that demanded it.
+    /// The department, street or town that demanded it, by its id in
+    /// `GET /api/v1/public-reports/units`.
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    /// The same unit by its exact name (as listed there), when `unit_id` is not given.
+    #[serde(default)]
     pub demanding_unit: String,
     /// What was demanded, when and how (10–5000 characters).
     pub description: String,
@@ -50,16 +55,45 @@ pub async fn report(
 ) -> Result<(StatusCode, Json<PublicReportOut>), ApiError> {
     let form = PublicReportForm {
         community: b.community,
+        unit_id: b.unit_id.map(|id| id.to_string()).unwrap_or_default(),
         demanding_unit: b.demanding_unit,
         description: b.description,
     };
-    let r = file_report(&s, &ip, &form).await?;
+    let r = file_report(&s, &ip, &form, &[]).await?;
     Ok((
         StatusCode::CREATED,
         Json(PublicReportOut {
             case_id: r.case_id,
             follow_up_code: r.follow_up_code,
         }),
+    ))
+}
+
+/// A unit a public report may name: a department, street or town.
+#[derive(Serialize, ToSchema)]
+pub struct ReportUnitOut {
+    pub id: i64,
+    pub name: String,
+    /// The name with the place above it and its kind (as the page's select shows it).
+    pub label: String,
+}
+
+/// The departments, streets and towns a public report may name (`unit_id`), in tree order.
+/// No login: names of public bodies are public.
+#[utoipa::path(get, path = "/api/v1/public-reports/units", tag = "supervision",
+    responses((status = 200, body = [ReportUnitOut])))]
+pub async fn units(State(s): State<AppState>) -> Result<Json<Vec<ReportUnitOut>>, ApiError> {
+    Ok(Json(
+        s.app
+            .public_report_units()
+            .await?
+            .into_iter()
+            .map(|u| ReportUnitOut {
+                id: u.id,
+                name: u.name,
+                label: u.label,
+            })
+            .collect(),
     ))
 }
 

@@ -1,5 +1,7 @@
 //! The annual burden report page (`/annual-report`, 年度减负工作报告, issue 14 §5): the year and
-//! area pickers, the figures as tables, and the downloads — the PDF with its charts and the
+//! area pickers, the figures as charts drawn like the overview's (Chart.js from a JSON data
+//! block, `static/overview.js`), each with its table, the long lists cut to their top rows with
+//! a link to the whole list in the workbook (the phone page stays short), and the downloads — the PDF with its charts and the
 //! workbook with the same figures, one sheet per section. Each download is recorded in the
 //! audit log (`annual_report.export`).
 
@@ -17,7 +19,7 @@ use crate::error::PageError;
 use crate::extract::Query;
 use crate::state::AppState;
 use crate::views::list::{self, Cell, Column, Export};
-use crate::views::overview::{area, bar_columns, nth};
+use crate::views::overview::{area, areas, bar_columns, bars, nth, script_json};
 use crate::views::{Chrome, render};
 
 /// The page's and the downloads' query: the year and the area, as texts.
@@ -37,8 +39,20 @@ struct AnnualPage {
     pdf_href: String,
     xlsx_href: String,
     clauses: String,
+    /// The most burdened communities (the page's chart and table; the workbook has them all).
     burden_rows: Vec<BurdenRow>,
+    /// How many communities the report lists in all.
+    burden_total: usize,
+    /// The first discontinued certificate types (the workbook has them all).
+    discontinued: Vec<DiscontinuedType>,
+    /// The figures the charts draw (JSON), exactly those of the tables.
+    data: String,
 }
+
+/// How many communities the page names in its burden chart and table.
+pub const PAGE_BURDEN_ROWS: usize = 20;
+/// How many discontinued certificate types the page lists.
+pub const PAGE_DISCONTINUED_ROWS: usize = 10;
 
 /// A community's burden as the page prints it.
 struct BurdenRow {
@@ -88,6 +102,7 @@ pub async fn annual_report(
     let burden_rows = r
         .burden
         .iter()
+        .take(PAGE_BURDEN_ROWS)
         .map(|c| BurdenRow {
             name: c.name.clone(),
             parent: c.parent.clone(),
@@ -104,9 +119,46 @@ pub async fn annual_report(
             xlsx_href: list::export_href("/annual-report/report.xlsx", &q),
             clauses: CLAUSES_REPORT.join("、"),
             burden_rows,
+            burden_total: r.burden.len(),
+            discontinued: r
+                .discontinued
+                .iter()
+                .take(PAGE_DISCONTINUED_ROWS)
+                .cloned()
+                .collect(),
+            data: chart_data(&r),
             r,
         },
     )
+}
+
+/// The figures the page's charts draw, exactly those of its tables (the burden chart: the
+/// communities the page lists).
+fn chart_data(r: &AnnualReport) -> String {
+    let top = &r.burden[..r.burden.len().min(PAGE_BURDEN_ROWS)];
+    let round = |h: f64| (h * 10.0).round() / 10.0;
+    let d = &r.demands;
+    script_json(&serde_json::json!({
+        "months": {
+            "labels": d.months.iter().map(|m| m.month.as_str()).collect::<Vec<_>>(),
+            "admitted": d.months.iter().map(|m| m.admitted).collect::<Vec<_>>(),
+            "rejected": d.months.iter().map(|m| m.rejected).collect::<Vec<_>>(),
+            "revoked": d.months.iter().map(|m| m.revoked).collect::<Vec<_>>(),
+        },
+        "burden_change": {
+            "labels": top.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            "before_label": r.burden_before_on,
+            "now_label": r.burden_now_on,
+            "before": top.iter().map(|c| round(c.hours_before)).collect::<Vec<_>>(),
+            "now": top.iter().map(|c| round(c.hours_now)).collect::<Vec<_>>(),
+        },
+        "plaques_removed": areas(&r.plaques_removed),
+        "certificates": areas(&r.certificates),
+        "cases_by_status": bars(&r.cases_by_status),
+        "cases_by_source": bars(&r.cases_by_source),
+        "rectification": bars(&r.rectification),
+        "findings": bars(&r.monitoring.findings),
+    }))
 }
 
 pub async fn annual_report_pdf(

@@ -54,7 +54,7 @@ impl OverviewPage {
 }
 
 /// A chart split by area as Chart.js stacks it: the areas, and one series per bucket.
-fn areas(c: &AreaChart) -> serde_json::Value {
+pub(crate) fn areas(c: &AreaChart) -> serde_json::Value {
     serde_json::json!({
         "labels": c.rows.iter().map(|r| r.area.as_str()).collect::<Vec<_>>(),
         "series": c.totals.iter().enumerate().map(|(i, b)| serde_json::json!({
@@ -64,14 +64,25 @@ fn areas(c: &AreaChart) -> serde_json::Value {
     })
 }
 
+/// A bar chart's figures: one label and one value per bar.
+pub(crate) fn bars(v: &[Bar]) -> serde_json::Value {
+    serde_json::json!({
+        "labels": v.iter().map(|b| b.label.as_str()).collect::<Vec<_>>(),
+        "values": v.iter().map(|b| b.n).collect::<Vec<_>>(),
+    })
+}
+
+/// `json` as the text of a `<script type="application/json">` block: nothing in it may close
+/// the element, so the characters HTML reads are escaped.
+pub(crate) fn script_json(json: &serde_json::Value) -> String {
+    json.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 /// The figures the charts draw, exactly those of the tables.
 fn chart_data(o: &Overview) -> String {
-    let bars = |v: &[Bar]| {
-        serde_json::json!({
-            "labels": v.iter().map(|b| b.label.as_str()).collect::<Vec<_>>(),
-            "values": v.iter().map(|b| b.n).collect::<Vec<_>>(),
-        })
-    };
     let json = serde_json::json!({
         "top_burden": {
             "labels": o.top_burden.iter().map(|b| b.name.as_str()).collect::<Vec<_>>(),
@@ -94,11 +105,7 @@ fn chart_data(o: &Overview) -> String {
             "values": o.ranking.units.iter().map(|u| f64::from(u.rating) / 100.0).collect::<Vec<_>>(),
         },
     });
-    // Inside a script element nothing may close it: escape the characters HTML reads.
-    json.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    script_json(&json)
 }
 
 pub async fn overview(

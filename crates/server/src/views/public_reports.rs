@@ -4,11 +4,13 @@
 //! double-submit token (cookie + hidden field) as the login forms are, and limited per client
 //! address: 5 reports an hour, 10 codes that find nothing in 10 minutes.
 
-use axum::extract::State;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
-use jianfu_domain::public_report::{PublicCaseStatus, PublicReceipt, PublicReportForm};
+use jianfu_domain::certificate::AttachmentUpload;
+use jianfu_domain::public_report::{PublicCaseStatus, PublicReceipt, PublicReportForm, ReportUnit};
 use jianfu_domain::{DomainError, ErrorKind};
 use serde::Deserialize;
 
@@ -43,6 +45,7 @@ pub async fn file_report(
     state: &AppState,
     ip: &ClientIp,
     form: &PublicReportForm,
+    evidence: &[AttachmentUpload],
 ) -> Result<PublicReceipt, DomainError> {
     let address = ip.0.as_deref();
     if !state
@@ -52,7 +55,10 @@ pub async fn file_report(
     {
         return Err(report_limited());
     }
-    let receipt = state.app.report_publicly(ip.0.clone(), form).await?;
+    let receipt = state
+        .app
+        .report_publicly(ip.0.clone(), form, evidence)
+        .await?;
     state.app.rate_count(state.public_reports, address).await?;
     Ok(receipt)
 }
@@ -108,6 +114,8 @@ struct ReportPage {
     typed: PublicReportForm,
     error: FormError,
     receipt: Option<PublicReceipt>,
+    /// The departments, streets and towns to pick the unit from.
+    units: Vec<ReportUnit>,
 }
 
 async fn report_page(
@@ -117,8 +125,13 @@ async fn report_page(
     shown: Shown<'_, PublicReportForm>,
     receipt: Option<PublicReceipt>,
 ) -> Response {
+    let units = match state.app.public_report_units().await {
+        Ok(u) => u,
+        Err(e) => return PageError(e).into_response(),
+    };
     let (jar, csrf) = with_token(state, jar);
     let page = ReportPage {
+        units,
         chrome: Chrome::new("匿名举报", user, "/report-violation"),
         csrf,
         typed: shown.entered.unwrap_or_default(),
@@ -136,33 +149,68 @@ pub async fn report_form(
     report_page(&state, user.as_ref(), jar, Shown::fresh(None), None).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ReportBody {
-    csrf_token: String,
-    community: String,
-    demanding_unit: String,
-    description: String,
+/// Reads the multipart report: its fields and the evidence files (`evidence`).
+async fn read_report(
+    m: Result<Multipart, MultipartRejection>,
+) -> Result<(String, PublicReportForm, Vec<AttachmentUpload>), DomainError> {
+    let unreadable = || {
+        DomainError::field(
+            "evidence",
+            "upload_unreadable",
+            "提交的内容无法识别，或佐证材料总大小超过限制（每个不超过 5 MB，最多 5 个）",
+        )
+    };
+    let mut m = m.map_err(|_| unreadable())?;
+    let mut token = String::new();
+    let mut form = PublicReportForm::default();
+    let mut files = Vec::new();
+    while let Some(field) = m.next_field().await.map_err(|_| unreadable())? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "evidence" {
+            let file_name = field.file_name().unwrap_or("").to_owned();
+            let bytes = field.bytes().await.map_err(|_| unreadable())?;
+            // An empty file input submits one nameless empty part: no file.
+            if !(file_name.is_empty() && bytes.is_empty()) {
+                files.push(AttachmentUpload {
+                    file_name,
+                    bytes: bytes.to_vec(),
+                });
+            }
+            continue;
+        }
+        let value = field.text().await.map_err(|_| unreadable())?;
+        match name.as_str() {
+            "csrf_token" => token = value,
+            "community" => form.community = value,
+            "unit_id" => form.unit_id = value,
+            "description" => form.description = value,
+            _ => {}
+        }
+    }
+    Ok((token, form, files))
 }
 
+/// `POST /report-violation` (multipart: community, unit_id, description, evidence files).
 pub async fn report_submit(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
     ip: ClientIp,
     jar: CookieJar,
-    Form(b): Form<ReportBody>,
+    m: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let form = PublicReportForm {
-        community: b.community,
-        demanding_unit: b.demanding_unit,
-        description: b.description,
+    let (token, form, files) = match read_report(m).await {
+        Ok(v) => v,
+        Err(e) => {
+            let shown = Shown::refused(&e, PublicReportForm::default());
+            return report_page(&state, user.as_ref(), jar, shown, None).await;
+        }
     };
-    if !token_ok(&jar, &b.csrf_token) {
+    if !token_ok(&jar, &token) {
         let mut shown = Shown::refused(&csrf_refused(), form);
         shown.status = StatusCode::BAD_REQUEST;
         return report_page(&state, user.as_ref(), jar, shown, None).await;
     }
-    match file_report(&state, &ip, &form).await {
+    match file_report(&state, &ip, &form, &files).await {
         Ok(receipt) => {
             let shown = Shown::fresh(None).with(PublicReportForm::default());
             report_page(&state, user.as_ref(), jar, shown, Some(receipt)).await

@@ -45,6 +45,8 @@ struct CasePage {
     error: FormError,
     /// What a detector on data matched (issue 14 §2), for the cases they opened.
     detection: Option<jianfu_domain::detection::DetectionView>,
+    /// The evidence files a public report brought (issue 14 §1), for its supervisors.
+    attachments: Vec<jianfu_domain::rectification::EvidenceView>,
 }
 
 impl CasePage {
@@ -82,9 +84,17 @@ async fn case_page(
         let records = state.app.accountability(&c).await?;
         let reports = state.app.case_reports(&c).await?;
         let detection = state.app.case_detection(&c).await?;
-        Ok::<_, jianfu_domain::DomainError>((timeline, rect, records, reports, detection))
+        let attachments = state.app.report_attachments(&ctx, c.id).await?;
+        Ok::<_, jianfu_domain::DomainError>((
+            timeline,
+            rect,
+            records,
+            reports,
+            detection,
+            attachments,
+        ))
     };
-    let (timeline, rect, records, reports, detection) = match loaded.await {
+    let (timeline, rect, records, reports, detection, attachments) = match loaded.await {
         Ok(v) => v,
         Err(e) => return PageError(e).into_response(),
     };
@@ -128,6 +138,7 @@ async fn case_page(
             typed,
             error,
             detection,
+            attachments,
         },
     )
 }
@@ -259,6 +270,18 @@ pub async fn evidence(
     Path((id, eid)): Path<(i64, i64)>,
 ) -> Response {
     match state.app.evidence_file(&user.ctx(), id, eid).await {
+        Ok((name, kind, bytes)) => list::download(bytes, &kind, &name, false),
+        Err(e) => PageError(e).into_response(),
+    }
+}
+
+/// `GET /cases/{id}/attachments/{aid}`: an evidence file a public report brought.
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> Response {
+    match state.app.report_attachment(&user.ctx(), id, aid).await {
         Ok((name, kind, bytes)) => list::download(bytes, &kind, &name, false),
         Err(e) => PageError(e).into_response(),
     }

@@ -606,3 +606,108 @@ async fn bad_years_and_areas_are_refused_and_nothing_is_recorded() {
     );
     assert_eq!(t.audit_count("annual_report.export").await, 0);
 }
+
+/// The page at phone size stays short: its charts (the same vendored Chart.js and data block
+/// as the overview, one chart box per figure, each with its table), the burden table cut to
+/// the 20 most burdened communities with a link to all of them in the workbook, whose sheet
+/// still lists every one.
+#[tokio::test]
+async fn the_page_draws_charts_and_lists_the_top_communities_with_a_link_to_all() {
+    let t = spawn_app().await;
+    let sup = t.login("district_supervisor").await;
+    // 30 more communities of 示例一街道, each a target of demo demand 1 (admitted).
+    let street = t.node_id("示例一街道").await;
+    let path = path_of(&t, "示例一街道").await;
+    t.sql(&format!(
+        "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 30) \
+         INSERT INTO node (kind, name, parent_id, path, created_at, updated_at) \
+         SELECT 'community', '负担社区' || i, {street}, '{path}' || 'f' || i || '/', 0, 0 FROM k"
+    ))
+    .await;
+    t.sql(
+        "INSERT INTO demand_target (demand_id, community_node_id) \
+         SELECT 1, id FROM node WHERE name LIKE '负担社区%'",
+    )
+    .await;
+    let r = report(&sup, "").await;
+    let listed = r["burden"].as_array().unwrap().len();
+    assert!(listed > 30, "{listed}");
+
+    let (s, html) = sup.get_text("/annual-report").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("/static/chart.umd.js") && html.contains("/static/overview.js"));
+    let doc = scraper::Html::parse_document(&html);
+    let select = |css: &str| {
+        let sel = scraper::Selector::parse(css).unwrap();
+        doc.select(&sel).map(|e| e.html()).collect::<Vec<String>>()
+    };
+    let data: Value = serde_json::from_str(
+        &scraper::Html::parse_document(&html)
+            .select(&scraper::Selector::parse("#overview-data").unwrap())
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>(),
+    )
+    .unwrap();
+    for chart in [
+        "months",
+        "burden_change",
+        "plaques_removed",
+        "certificates",
+        "cases_by_status",
+        "cases_by_source",
+        "rectification",
+        "findings",
+    ] {
+        assert_eq!(
+            select(&format!("[data-chart=\"{chart}\"]")).len(),
+            1,
+            "{chart} has a chart box"
+        );
+        assert!(data[chart].is_object(), "{chart} has figures: {data}");
+    }
+    // Each chart with its table view.
+    assert_eq!(select("details.table-view table.data").len(), 8);
+    // The burden: the 20 most burdened, the chart drawing the table's figures.
+    assert_eq!(select("#annual-burden tbody tr").len(), 20);
+    assert_eq!(
+        data["burden_change"]["labels"].as_array().unwrap().len(),
+        20
+    );
+    assert_eq!(
+        data["burden_change"]["labels"][0], r["burden"][0]["name"],
+        "most burdened first"
+    );
+    let all = select("#annual-burden-all");
+    assert_eq!(all.len(), 1, "{html}");
+    assert!(
+        all[0].contains(&format!("全部 {listed} 个社区(村)（导出 Excel）"))
+            && all[0].contains("/annual-report/report.xlsx?"),
+        "{}",
+        all[0]
+    );
+    // The cases' figures are those of the API.
+    let statuses: Vec<i64> = data["cases_by_status"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    assert_eq!(statuses.iter().sum::<i64>(), total(&r["cases_by_status"]));
+
+    // The workbook still lists every community.
+    let res = sup.get("/annual-report/report.xlsx").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.unwrap();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range("负担同比").unwrap();
+    let names = sheet
+        .rows()
+        .filter(|row| {
+            row.first()
+                .is_some_and(|c| c.to_string().starts_with("负担社区"))
+        })
+        .count();
+    assert_eq!(names, 30);
+}

@@ -1019,6 +1019,8 @@ fn expected() -> Vec<(&'static str, &'static str, &'static [&'static str], bool)
         ("GET", "/api/v1/data-access", AUD, false),
         ("PUT", "/api/v1/users/{id}/identity", SYS, false),
         ("POST", "/admin/users/{id}/identity", SYS, false),
+        ("GET", "/cases/{id}/attachments/{aid}", CASE_READERS, false),
+        ("GET", "/api/v1/public-reports/units", PUBLIC, true),
     ]
 }
 
@@ -1191,6 +1193,7 @@ fn fill(path: &str, node: i64, ids: &Ids) -> String {
     } else {
         path.replace("{id}", &node.to_string())
             .replace("{eid}", "999999")
+            .replace("{aid}", "999999")
             .replace("{name}", "app.css")
     }
 }

@@ -780,3 +780,81 @@ async fn the_department_ranking_shows_once_a_year_has_results() {
     let later = overview(&sup, "").await;
     assert_eq!(later["ranking"]["year"], year);
 }
+
+/// The names of many communities (the annual report names every burdened one) are read in
+/// batches: 700 new communities and 70,000 ids in all — more than SQLite's and PostgreSQL's
+/// limits of bound values in one statement — come back named, each with its street, and ids
+/// that name no node are left out.
+#[tokio::test]
+async fn names_of_more_ids_than_one_statement_binds_come_back_in_batches() {
+    use jianfu_store::repo::{IDS_PER_STATEMENT, overview as overview_repo, tree};
+
+    let t = spawn_app().await;
+    let street = t.node_id("示例一街道").await;
+    let path = {
+        let db = t.app.store.db();
+        use jianfu_store::orm::{ConnectionTrait, Statement};
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                "SELECT path FROM node WHERE id = $1",
+                [street.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<String>("", "path").unwrap()
+    };
+    t.sql(&format!(
+        "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 700) \
+         INSERT INTO node (kind, name, parent_id, path, created_at, updated_at) \
+         SELECT 'community', '批量社区' || i, {street}, '{path}' || 'b' || i || '/', 0, 0 FROM k"
+    ))
+    .await;
+    let first = scalar(&t, "SELECT MIN(id) FROM node WHERE name LIKE '批量社区%'").await;
+    let last = scalar(&t, "SELECT MAX(id) FROM node WHERE name LIKE '批量社区%'").await;
+    assert_eq!(last - first, 699);
+    const { assert!(700 > IDS_PER_STATEMENT) };
+
+    // 70,000 ids: the 700 new communities among them, the rest mostly naming nothing.
+    let ids: Vec<i64> = (1..=70_000).map(|i| first - 100 + i).collect();
+    let named = overview_repo::names(&t.app.store, &ids).await.unwrap();
+    let batch: Vec<_> = named
+        .iter()
+        .filter(|(_, name, _)| name.starts_with("批量社区"))
+        .collect();
+    assert_eq!(batch.len(), 700, "every new community is named once");
+    let street_name = named
+        .iter()
+        .find(|(id, _, _)| *id == first)
+        .map(|(_, name, parent)| (name.clone(), parent.clone()))
+        .unwrap();
+    assert_eq!(
+        street_name,
+        ("批量社区1".to_owned(), "示例一街道".to_owned())
+    );
+    let existing = scalar(
+        &t,
+        &format!(
+            "SELECT COUNT(*) FROM node WHERE id BETWEEN {} AND {}",
+            first - 99,
+            first - 100 + 70_000
+        ),
+    )
+    .await;
+    assert_eq!(
+        named.len() as i64,
+        existing,
+        "ids that name no node are left out"
+    );
+
+    let nodes = tree::by_ids(t.app.store.db(), ids).await.unwrap();
+    assert_eq!(nodes.len() as i64, existing);
+    assert_eq!(
+        nodes
+            .iter()
+            .filter(|n| n.name.starts_with("批量社区") && n.parent_id == Some(street))
+            .count(),
+        700
+    );
+}

@@ -7,8 +7,60 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::auth::scalar;
+use crate::certificates::PNG;
 use crate::helpers::{TestApp, client, csrf_in, spawn_app};
 use crate::supervision::notice_body;
+
+/// Posts the public report page's multipart form with `client` (its cookie jar holds the
+/// double-submit cookie): text `fields`, and `files` as (file name, bytes) in `evidence`.
+async fn post_report_page(
+    t: &TestApp,
+    c: &reqwest::Client,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> reqwest::Response {
+    let boundary = format!("----jianfu-report-{:016x}", rand::random::<u64>());
+    let mut body: Vec<u8> = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(value.as_bytes());
+        body.extend_from_slice(b"\r\n");
+    }
+    for (file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"evidence\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    c.post(t.url("/report-violation"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The value of the unit select's option whose label starts with `name`.
+fn unit_option(html: &str, name: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("select#unit_id option").unwrap();
+    doc.select(&sel)
+        .find(|o| o.text().collect::<String>().starts_with(name))
+        .and_then(|o| o.value().attr("value"))
+        .unwrap_or_else(|| panic!("{name} is offered in the unit picker"))
+        .to_owned()
+}
 
 async fn counts(t: &TestApp) -> (i64, i64) {
     (
@@ -43,20 +95,29 @@ async fn a_resident_reports_anonymously_and_follows_the_case_with_the_code() {
     let html = html.text().await.unwrap();
     assert!(html.contains("4.2-5") && html.contains("5.3-1"), "{html}");
     let token = csrf_in(&html).expect("the form has a token");
-    let r = c
-        .post(t.url("/report-violation"))
-        .form(&[
+    // The unit is picked from the departments and streets, not typed.
+    let unit_id = unit_option(&html, "铁东区卫生健康局");
+    assert_eq!(unit_id, t.node_id("铁东区卫生健康局").await.to_string());
+    unit_option(&html, "示例一街道");
+    assert!(
+        !html.contains(">示例和平社区（"),
+        "communities are not units that demand"
+    );
+    let r = post_report_page(
+        &t,
+        &c,
+        &[
             ("csrf_token", token.as_str()),
             ("community", "示例和平社区"),
-            ("demanding_unit", "铁东区卫生健康局"),
+            ("unit_id", unit_id.as_str()),
             (
                 "description",
                 "要求社区每月报送入户走访照片台账，未见准入编号",
             ),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+        &[("通知截图.png", PNG)],
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::OK);
     let receipt = r.text().await.unwrap();
     let doc = scraper::Html::parse_document(&receipt);
@@ -133,6 +194,30 @@ async fn a_resident_reports_anonymously_and_follows_the_case_with_the_code() {
     let (_, html) = sup.get_text(&format!("/cases/{id}")).await;
     assert!(html.contains("匿名举报人（不公开）"), "{html}");
     assert!(
+        html.contains("下派单位或责任单位</dt><dd>铁东区卫生健康局"),
+        "{html}"
+    );
+    // The evidence the report brought is kept with the case; the supervisor opens it.
+    let attachment = scalar(
+        &t,
+        &format!("SELECT MIN(id) FROM case_attachment WHERE case_id = {id}"),
+    )
+    .await;
+    assert!(
+        html.contains(&format!("/cases/{id}/attachments/{attachment}")),
+        "{html}"
+    );
+    assert!(html.contains("通知截图.png"), "{html}");
+    let file = sup
+        .get(&format!("/cases/{id}/attachments/{attachment}"))
+        .await;
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(
+        file.headers()["content-type"].to_str().unwrap(),
+        "image/png"
+    );
+    assert_eq!(file.bytes().await.unwrap().as_ref(), PNG);
+    assert!(
         !html.contains("127.0.0.1"),
         "the address is the audit log's only"
     );
@@ -156,6 +241,12 @@ async fn a_resident_reports_anonymously_and_follows_the_case_with_the_code() {
     assert!(!html.contains("匿名举报人"), "{html}");
     let (_, v) = dept.get_api(&format!("/api/v1/cases/{id}")).await;
     assert!(!v.to_string().contains("匿名举报人"), "{v}");
+    // Nor the reporter's evidence, which could tell who reported.
+    assert!(!html.contains("通知截图.png"), "{html}");
+    let file = dept
+        .get(&format!("/cases/{id}/attachments/{attachment}"))
+        .await;
+    assert_eq!(file.status(), StatusCode::NOT_FOUND);
 
     // The API follow-up: state and deadline, no names, no opinions.
     let (s, f) = public_post(&t, "/api/v1/cases/follow-up", &json!({"code": code})).await;
@@ -223,17 +314,68 @@ async fn the_api_reports_and_bad_reports_change_nothing() {
     body["community"] = json!("示例一街道");
     let (s, p) = public_post(&t, "/api/v1/public-reports", &body).await;
     assert_eq!(p["code"], "community_not_found", "{s} {p}");
-    // The page without its token: the form again, nothing filed.
+    // A unit that is not in the list (a community, a name typed freely) is refused.
+    let mut body = report();
+    body["demanding_unit"] = json!("某个随便写的单位");
+    let (s, p) = public_post(&t, "/api/v1/public-reports", &body).await;
+    assert_eq!(
+        (s, p["code"].as_str(), p["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("demanding_unit_unknown"),
+            Some("unit_id")
+        ),
+        "{p}"
+    );
+    let community = t.node_id("示例和平社区").await;
+    let body = json!({
+        "community": "示例和平社区",
+        "unit_id": community,
+        "description": "要求社区每周报送入户走访照片台账，没有准入编号",
+    });
+    let (s, p) = public_post(&t, "/api/v1/public-reports", &body).await;
+    assert_eq!(
+        (s, p["code"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("demanding_unit_unknown")
+        ),
+        "{p}"
+    );
+    // The list the API offers, and a report naming a unit by its id.
     let r = client()
-        .post(t.url("/report-violation"))
-        .form(&[
-            ("community", "示例和平社区"),
-            ("demanding_unit", "铁东区卫生健康局"),
-            ("description", "要求社区每月报送入户走访照片台账"),
-        ])
+        .get(t.url("/api/v1/public-reports/units"))
         .send()
         .await
         .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let units: Value = r.json().await.unwrap();
+    let dept = t.node_id("铁东区卫生健康局").await;
+    assert!(
+        units.as_array().unwrap().iter().any(|u| u["id"] == dept),
+        "{units}"
+    );
+    assert!(
+        !units
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["id"] == community),
+        "{units}"
+    );
+    assert_eq!(counts(&t).await, before);
+    // The page without its token: the form again, nothing filed.
+    let r = post_report_page(
+        &t,
+        &client(),
+        &[
+            ("community", "示例和平社区"),
+            ("unit_id", &dept.to_string()),
+            ("description", "要求社区每月报送入户走访照片台账"),
+        ],
+        &[],
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(r.text().await.unwrap().contains("安全校验"));
     assert_eq!(counts(&t).await, before);
@@ -292,4 +434,123 @@ async fn unknown_codes_get_one_neutral_answer_and_are_limited() {
     t.advance_clock_ms(10 * 60 * 1000 + 1);
     let (s, p) = public_post(&t, "/api/v1/cases/follow-up", &json!({"code": code})).await;
     assert_eq!(s, StatusCode::OK, "{p}");
+}
+
+/// A report's evidence that is not what it claims — text named `.png`, a PNG named `.pdf`, a
+/// PDF cut short, an empty file, six files — is refused with a clear message and its code,
+/// and nothing is filed; a real PDF with a real photo goes in.
+#[tokio::test]
+async fn hostile_evidence_files_are_refused_and_nothing_is_filed() {
+    let t = spawn_app().await;
+    let c = client();
+    let html = c
+        .get(t.url("/report-violation"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // Every page the form is shown on sets a new token: the next post sends that one.
+    let mut token = csrf_in(&html).unwrap();
+    let unit = unit_option(&html, "铁东区卫生健康局");
+    let fields = |token: &str| {
+        [
+            ("csrf_token", token.to_owned()),
+            ("community", "示例和平社区".to_owned()),
+            ("unit_id", unit.clone()),
+            (
+                "description",
+                "要求社区每月报送入户走访照片台账，未见准入编号".to_owned(),
+            ),
+        ]
+    };
+    let app: &TestApp = &t;
+    let post = |token: String, files: Vec<(&'static str, &'static [u8])>| {
+        let c = c.clone();
+        let f = fields(&token);
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post_report_page(app, &c, &f, &files).await
+        }
+    };
+    let pdf = crate::certificates::PDF;
+    let cut = &pdf[..pdf.len() / 2];
+    let before = counts(&t).await;
+    let attachments = || scalar(&t, "SELECT COUNT(*) FROM case_attachment");
+    let none = attachments().await;
+    let six: Vec<(&'static str, &'static [u8])> = (0..6).map(|_| ("照片.png", PNG)).collect();
+    for (files, code, words) in [
+        (
+            vec![("照片.png", b"this is only text, not a picture".as_slice())],
+            "attachment_type",
+            "不是图片",
+        ),
+        (
+            vec![("通知.pdf", PNG)],
+            "attachment_disguised",
+            "扩展名与文件内容不符",
+        ),
+        (vec![("通知.pdf", cut)], "attachment_damaged", "已损坏"),
+        (
+            vec![("空.png", b"".as_slice())],
+            "attachment_empty",
+            "空文件",
+        ),
+        (six, "evidence_too_many", "最多 5 个"),
+    ] {
+        let r = post(token.clone(), files.clone()).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{code}");
+        let page = r.text().await.unwrap();
+        token = csrf_in(&page).unwrap();
+        assert!(page.contains(words), "{code}: {page}");
+        assert!(
+            page.contains("href=\"#evidence\""),
+            "{code}: the summary links the field"
+        );
+        // What was entered stays.
+        assert!(page.contains("要求社区每月报送入户走访照片台账"), "{code}");
+        assert_eq!(counts(&t).await, before, "{code}");
+        assert_eq!(attachments().await, none, "{code}");
+        // The codes, as the use case answers them.
+        let uploads: Vec<jianfu_domain::certificate::AttachmentUpload> = files
+            .iter()
+            .map(|(n, b)| jianfu_domain::certificate::AttachmentUpload {
+                file_name: (*n).to_owned(),
+                bytes: b.to_vec(),
+            })
+            .collect();
+        let form = jianfu_domain::public_report::PublicReportForm {
+            community: "示例和平社区".into(),
+            unit_id: unit.clone(),
+            demanding_unit: String::new(),
+            description: "要求社区每月报送入户走访照片台账，未见准入编号".into(),
+        };
+        let e = t
+            .app
+            .report_publicly(None, &form, &uploads)
+            .await
+            .unwrap_err();
+        let all: Vec<&str> = std::iter::once(e.code)
+            .chain(e.more.iter().map(|m| m.code))
+            .collect();
+        assert!(all.contains(&code), "{code} in {all:?}");
+    }
+    assert_eq!(counts(&t).await, before);
+
+    let r = post(token, vec![("通知.pdf", pdf), ("现场.png", PNG)]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("follow-up-code"));
+    let id = scalar(&t, "SELECT MAX(id) FROM supervision_case").await;
+    assert_eq!(
+        scalar(
+            &t,
+            &format!(
+                "SELECT COUNT(*) FROM case_attachment WHERE case_id = {id} \
+                 AND content_type IN ('application/pdf', 'image/png')"
+            )
+        )
+        .await,
+        2
+    );
 }

@@ -12,6 +12,7 @@ pub mod bulletin;
 pub mod bulletin_line;
 pub mod campaign;
 pub mod campaign_unit;
+pub mod case_attachment;
 pub mod case_report;
 pub mod catalogue_entry;
 pub mod certificate;

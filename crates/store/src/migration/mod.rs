@@ -34,6 +34,7 @@ mod m20261211_000301_detection;
 mod m20261212_000210_person_record;
 mod m20261212_000401_rate_window;
 mod m20261212_000501_pki_revoked_index;
+mod m20261213_000210_case_attachment;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000210_person_record::Migration),
             Box::new(m20261212_000401_rate_window::Migration),
             Box::new(m20261212_000501_pki_revoked_index::Migration),
+            Box::new(m20261213_000210_case_attachment::Migration),
         ]
     }
 }

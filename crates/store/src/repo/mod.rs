@@ -19,6 +19,10 @@
 //! each decision as one guarded `Move`). Every source of a case opens it through
 //! `cases::insert`. What is left in the domain's modules moves in the next slices.
 
+/// The most ids one statement binds (`IN (…)`): SQLite refuses more than its variable limit
+/// (999 in older builds), so a read of many ids goes in batches of at most this many.
+pub const IDS_PER_STATEMENT: usize = 500;
+
 pub mod accountability;
 pub mod accounts;
 pub mod annual_report;

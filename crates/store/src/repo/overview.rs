@@ -6,6 +6,7 @@
 
 use sea_orm::{ConnectionTrait, Statement, Value};
 
+use crate::repo::IDS_PER_STATEMENT;
 use crate::{Store, StoreError};
 
 /// A span of time the annual report counts events in: the instants `[from_ms, to_ms)` and the
@@ -222,34 +223,34 @@ pub async fn notice_timings(
         .collect()
 }
 
-/// The names of the nodes `ids`, as (id, name, parent's name).
+/// The names of the nodes `ids`, as (id, name, parent's name), for those that exist. However
+/// many ids come, each statement binds at most [`IDS_PER_STATEMENT`] of them.
 pub async fn names(store: &Store, ids: &[i64]) -> Result<Vec<(i64, String, String)>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT n.id AS id, n.name AS name, COALESCE(p.name, '') AS parent FROM node n \
-         LEFT JOIN node p ON p.id = n.parent_id WHERE n.id IN ({})",
-        marks.join(", ")
-    );
     let db = store.db();
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            ids.iter().map(|i| Value::from(*i)),
-        ))
-        .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok((
+    let mut out = Vec::with_capacity(ids.len());
+    for batch in ids.chunks(IDS_PER_STATEMENT) {
+        let marks: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT n.id AS id, n.name AS name, COALESCE(p.name, '') AS parent FROM node n \
+             LEFT JOIN node p ON p.id = n.parent_id WHERE n.id IN ({})",
+            marks.join(", ")
+        );
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                sql,
+                batch.iter().map(|i| Value::from(*i)),
+            ))
+            .await?;
+        for r in rows {
+            out.push((
                 r.try_get("", "id")?,
                 r.try_get("", "name")?,
                 r.try_get("", "parent")?,
-            ))
-        })
-        .collect()
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// A count per area (a district or street of the scope) and key (a bucket).

@@ -11,18 +11,26 @@ use sea_orm::{
 };
 
 use crate::entity::node;
+use crate::repo::IDS_PER_STATEMENT;
 use crate::scope::Scope;
 use crate::{StoreError, is_foreign_key_violation};
 
-/// The nodes `ids` (those that exist), in no particular order.
+/// The nodes `ids` (those that exist), in no particular order; at most
+/// [`IDS_PER_STATEMENT`] ids bound per statement.
 pub async fn by_ids<C: ConnectionTrait>(
     conn: &C,
     ids: Vec<i64>,
 ) -> Result<Vec<node::Model>, StoreError> {
-    Ok(node::Entity::find()
-        .filter(node::Column::Id.is_in(ids))
-        .all(conn)
-        .await?)
+    let mut out = Vec::with_capacity(ids.len());
+    for batch in ids.chunks(IDS_PER_STATEMENT) {
+        out.extend(
+            node::Entity::find()
+                .filter(node::Column::Id.is_in(batch.iter().copied()))
+                .all(conn)
+                .await?,
+        );
+    }
+    Ok(out)
 }
 
 /// The names of the nodes `ids`, by id.
