@@ -1080,20 +1080,25 @@ async fn verify_offline(
     }
     // A PDF with a signature field: the CMS over the whole file, then the file our renderer
     // made (the revision its `%JIANFU-SM2` line signs) as before.
-    let mut legacy: &[u8] = &bytes;
+    // Issued before the PDF lost its `%JIANFU-SM2` line: the revision that line signs. Issued
+    // since: the signature field, once verified, covers the file, and its data is read.
+    let mut legacy: Option<&[u8]> = Some(&bytes);
     if jianfu_seal::pdf_sign::has_signature_field(&bytes) {
         verify_pdf_signature_field(&bytes, root)?;
-        match jianfu_seal::pdf_sign::original_revision(&bytes) {
-            Some(original) => legacy = original,
-            None if root.is_some() => return Ok(()),
-            None => return Err(format!("PDF 签名域未核验。{ROOT_HELP}")),
+        legacy = jianfu_seal::pdf_sign::original_revision(&bytes);
+        if legacy.is_none() && root.is_none() {
+            return Err(format!("PDF 签名域未核验。{ROOT_HELP}"));
         }
     }
     let authority = match key {
         Some(k) => read_authority_key(k)?,
         None => authority_from_database(s).await?,
     };
-    match jianfu_seal::verify_file(legacy, &authority) {
+    let verified = match legacy {
+        Some(file) => jianfu_seal::verify_file(file, &authority),
+        None => jianfu_seal::verify_embedded(&bytes, &authority),
+    };
+    match verified {
         Ok(doc) => {
             let c = &doc.content;
             println!("核验通过：签名有效，文件未被篡改");

@@ -53,9 +53,7 @@ fn split_signature(bytes: &[u8]) -> Result<(&[u8], [u8; 64]), VerifyError> {
 
 fn verify_pdf(bytes: &[u8], authority: &PublicKey) -> Result<SealedCertificate, VerifyError> {
     let (signed_part, signature) = split_signature(bytes)?;
-    let json = embedded_json(signed_part)?;
-    let doc: SealedCertificate =
-        serde_json::from_slice(&json).map_err(|_| VerifyError::EmbeddedCertificateMissing)?;
+    let doc = embedded_certificate(signed_part)?;
     if !doc
         .seal
         .record
@@ -66,6 +64,28 @@ fn verify_pdf(bytes: &[u8], authority: &PublicKey) -> Result<SealedCertificate, 
     }
     verify_sealed(&doc, authority)?;
     Ok(doc)
+}
+
+/// What a PDF without a `%JIANFU-SM2` line certifies, from its embedded `certificate.json`
+/// checked with [`verify_sealed`] (content signed by the seal, seal record by `authority`).
+///
+/// This does not check that the file is unchanged: call it only on a PDF whose signature field
+/// [`crate::pdf_sign::verify_pdf_signature`] verified, which covers every byte of the file (how
+/// [`crate::seal_and_render_for_signature_field`] files are made).
+/// [`VerifyError::EmbeddedCertificateMissing`] when the PDF carries no certificate data.
+pub fn verify_embedded(
+    pdf: &[u8],
+    authority: &PublicKey,
+) -> Result<SealedCertificate, VerifyError> {
+    let doc = embedded_certificate(pdf)?;
+    verify_sealed(&doc, authority)?;
+    Ok(doc)
+}
+
+/// The embedded `certificate.json`, parsed (not verified).
+fn embedded_certificate(pdf: &[u8]) -> Result<SealedCertificate, VerifyError> {
+    serde_json::from_slice(&embedded_json(pdf)?)
+        .map_err(|_| VerifyError::EmbeddedCertificateMissing)
 }
 
 /// The decoded content of the one embedded file named `certificate.json`.

@@ -51,11 +51,11 @@ pub use cert::{
     verify_sealed,
 };
 pub use error::{PkiError, SealError, VerifyError};
-pub use file::verify_file;
+pub use file::{verify_embedded, verify_file};
 pub use keys::{ALGORITHM, DISTID, PublicKey, SealKey, generate_check_code, sm3_hex};
 pub use render::{
     EMBEDDED_FILE_NAME, FILE_SIGNATURE_PREFIX, PDF_DOMAIN, RenderOptions, qr_svg, render_pdf,
-    seal_and_render,
+    seal_and_render, seal_and_render_for_signature_field,
 };
 
 /// The seal drawing (ring, star, `name` along the upper arc, `kind` under the star) as a

@@ -121,14 +121,38 @@ fn mm(points: f32) -> f32 {
 
 /// A number for OFD: millimetres to three decimals, without trailing zeros.
 fn num(value: f32) -> String {
-    let mut s = format!("{value:.3}");
-    while s.ends_with('0') {
-        s.pop();
+    let mut s = String::with_capacity(12);
+    push_num(&mut s, value);
+    s
+}
+
+/// Writes `value` with at most three decimals and no trailing zeros (`-0` as `0`): what
+/// `format!("{value:.3}")` trimmed gives, without formatting a float. An `f32` times 1000 is
+/// exact in `f64`, and ties round to even as the formatter does.
+fn push_num(out: &mut String, value: f32) {
+    let thousandths = (f64::from(value) * 1000.0).round_ties_even();
+    if !thousandths.is_finite() || thousandths.abs() >= 9.0e15 {
+        let _ = write!(out, "{value}");
+        return;
     }
-    if s.ends_with('.') {
-        s.pop();
+    // Exact: the value is an integer below 2^53.
+    #[allow(clippy::cast_possible_truncation)]
+    let thousandths = thousandths as i64;
+    if thousandths < 0 {
+        out.push('-');
     }
-    if s == "-0" { "0".to_string() } else { s }
+    let magnitude = thousandths.unsigned_abs();
+    let (whole, mut fraction) = (magnitude / 1000, magnitude % 1000);
+    let _ = write!(out, "{whole}");
+    if fraction != 0 {
+        out.push('.');
+        let mut digits = 3;
+        while fraction % 10 == 0 {
+            fraction /= 10;
+            digits -= 1;
+        }
+        let _ = write!(out, "{fraction:0digits$}");
+    }
 }
 
 fn escape(text: &str) -> String {
@@ -198,18 +222,15 @@ pub fn render_ofd(
     for (row, start, len) in runs {
         let (x0, y0) = (start as f32 * module, row as f32 * module);
         let (x1, y1) = (x0 + len as f32 * module, y0 + module);
-        let _ = write!(
-            path,
-            "M {} {} L {} {} L {} {} L {} {} C ",
-            num(x0),
-            num(y0),
-            num(x1),
-            num(y0),
-            num(x1),
-            num(y1),
-            num(x0),
-            num(y1)
-        );
+        for (command, x, y) in [('M', x0, y0), ('L', x1, y0), ('L', x1, y1), ('L', x0, y1)] {
+            path.push(command);
+            path.push(' ');
+            push_num(&mut path, x);
+            path.push(' ');
+            push_num(&mut path, y);
+            path.push(' ');
+        }
+        path.push_str("C ");
     }
     let _ = writeln!(
         objects,
@@ -798,6 +819,39 @@ fn page_text(files: &BTreeMap<String, Vec<u8>>, document_path: &str) -> Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `num` wrote before it stopped formatting floats.
+    fn formatted(value: f32) -> String {
+        let mut s = format!("{value:.3}");
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with('.') {
+            s.pop();
+        }
+        if s == "-0" { "0".to_string() } else { s }
+    }
+
+    /// Numbers are written as the float formatter writes them to three decimals, trimmed:
+    /// page coordinates, ties (x.0625 is 62.5 thousandths), negatives, -0 and tiny values.
+    #[test]
+    fn numbers_are_written_as_three_trimmed_decimals() {
+        let mut values = vec![
+            0.0, -0.0, 1.0, -1.0, 0.0625, 0.1875, 2.5625, -0.0625, 0.0004, -0.0004, 0.0005,
+            0.000_499, 12.3456, 210.0, 297.0, 1e-9, 123_456.79, -987.654_3, 0.999_9, 9.999_5,
+        ];
+        let mut x = 0x1234_5678u32;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            values.push((x % 3_000_000) as f32 / 9973.0 - 100.0);
+            values.push(f32::from_bits(0x3c00_0000 + x % 0x0400_0000));
+        }
+        for v in values {
+            assert_eq!(num(v), formatted(v), "{v:e}");
+        }
+    }
 
     #[test]
     fn paths_resolve_like_gb_t_33190() {

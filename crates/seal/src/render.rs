@@ -272,6 +272,25 @@ type QrRun = (usize, usize, usize);
 /// The QR code of `text` (error correction M) as its width in modules and its runs of dark
 /// modules.
 pub(crate) fn qr_runs(text: &str) -> Result<(usize, Vec<QrRun>), SealError> {
+    // A certificate's PDF and its OFD draw the same code one after the other on one thread:
+    // the last code made is kept, so the second drawing does not encode and mask it again.
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, usize, Vec<QrRun>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    if let Some(hit) = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(t, _, _)| t == text)
+            .map(|(_, w, runs)| (*w, runs.clone()))
+    }) {
+        return Ok(hit);
+    }
+    let (width, runs) = encode_qr_runs(text)?;
+    LAST.set(Some((text.to_owned(), width, runs.clone())));
+    Ok((width, runs))
+}
+
+fn encode_qr_runs(text: &str) -> Result<(usize, Vec<QrRun>), SealError> {
     // No mask given: the builder chooses the one with the lowest penalty (ISO/IEC 18004 7.8).
     let code = fast_qr::QRBuilder::new(text.as_bytes())
         .ecl(fast_qr::ECL::M)
@@ -372,7 +391,7 @@ pub fn render_pdf(doc: &SealedCertificate, opts: &RenderOptions<'_>) -> Result<V
         }
         Some(key)
     };
-    render(doc, key)
+    render(doc, key, key.is_some())
 }
 
 /// Seals `content` with [`seal_certificate`] and renders the formal, signed PDF of the result,
@@ -385,7 +404,21 @@ pub fn seal_and_render(
     key: &SealKey,
 ) -> Result<(SealedCertificate, Vec<u8>), SealError> {
     let doc = seal_certificate(content, seal, key)?;
-    let pdf = render(&doc, Some(key))?;
+    let pdf = render(&doc, Some(key), true)?;
+    Ok((doc, pdf))
+}
+
+/// As [`seal_and_render`], but the PDF has no `%JIANFU-SM2` file signature line: for a PDF
+/// that [`crate::pdf_sign::sign_pdf`] signs next, whose signature field covers every byte of
+/// it (the line would be a second signature over the same bytes). Such a file is verified
+/// with [`crate::pdf_sign::verify_pdf_signature`] and then [`crate::verify_embedded`].
+pub fn seal_and_render_for_signature_field(
+    content: CertificateContent,
+    seal: &SignedSealRecord,
+    key: &SealKey,
+) -> Result<(SealedCertificate, Vec<u8>), SealError> {
+    let doc = seal_certificate(content, seal, key)?;
+    let pdf = render(&doc, Some(key), false)?;
     Ok((doc, pdf))
 }
 
@@ -547,7 +580,13 @@ pub(crate) fn page_layout(
 
 /// Lays out and draws `doc`; with `key`, a formal certificate (embedded JSON, file signature),
 /// without, a sample. The caller has checked the document against the key.
-fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, SealError> {
+/// The certificate's PDF: a sample without `key`; with it, the JSON embedded and, when
+/// `file_signature`, the `%JIANFU-SM2` line signed with it.
+fn render(
+    doc: &SealedCertificate,
+    key: Option<&SealKey>,
+    file_signature: bool,
+) -> Result<Vec<u8>, SealError> {
     let content = &doc.content;
     let record = &doc.seal.record;
     let sample = key.is_none();
@@ -659,7 +698,7 @@ fn render(doc: &SealedCertificate, key: Option<&SealKey>) -> Result<Vec<u8>, Sea
     comemo::evict(MEMO_RENDERS);
     let mut pdf = pdf.map_err(|e| SealError::Pdf(format!("{e:?}")))?;
 
-    if let Some(key) = key {
+    if let Some(key) = key.filter(|_| file_signature) {
         if pdf.last() != Some(&b'\n') {
             pdf.push(b'\n');
         }

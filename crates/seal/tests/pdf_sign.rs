@@ -322,3 +322,55 @@ fn the_word_byte_range_in_the_text_is_not_a_signature_field() {
     assert!(!has_signature_field(&pdf));
     verify_file(&pdf, &authority.public_key()).unwrap();
 }
+
+/// Issued since the signature field: the PDF has no `%JIANFU-SM2` line (one SM2 signature
+/// and one SM3 of the file fewer per certificate). The signature field covers every byte, the
+/// embedded data verifies against the authority, and the old file check does not apply.
+#[test]
+fn a_pdf_made_for_the_signature_field_has_no_file_line_and_verifies_by_the_field() {
+    let f = fixture();
+    let community = common::community(&f.authority);
+    let (doc, original) =
+        seal_and_render_for_signature_field(common::content(), &community.seal, &community.key)
+            .unwrap();
+    assert!(
+        !original
+            .windows(FILE_SIGNATURE_PREFIX.len())
+            .any(|w| w == FILE_SIGNATURE_PREFIX),
+        "no file signature line"
+    );
+    let signed = sign_pdf(&original, &f.p.signer, &f.p.signer_key, at(SIGNED_AT)).unwrap();
+    assert_eq!(original_revision(&signed), None);
+    verify_pdf_signature(&signed, &f.p.trusted(), &[]).unwrap();
+    let read = verify_embedded(&signed, &f.authority.public_key()).unwrap();
+    assert_eq!(read.content, doc.content);
+    assert_eq!(
+        verify_file(&signed, &f.authority.public_key())
+            .unwrap_err()
+            .code(),
+        "not_signed"
+    );
+    // The same content as a file with the line: only the line differs.
+    let with_line = render_pdf(&doc, &RenderOptions::signed(&community.key)).unwrap();
+    assert!(with_line.starts_with(&original));
+
+    // Another authority's seal record does not verify; a changed byte breaks the field.
+    assert_eq!(
+        verify_embedded(&signed, &SealKey::generate().public_key())
+            .unwrap_err()
+            .code(),
+        "seal_record_not_trusted"
+    );
+    let mut changed = signed.clone();
+    let at_byte = find(&changed, b"/Type/Page") + 1;
+    changed[at_byte] ^= 0x20;
+    assert!(verify_pdf_signature(&changed, &f.p.trusted(), &[]).is_err());
+    // A sample carries no data.
+    let sample = render_pdf(&doc, &RenderOptions::sample()).unwrap();
+    assert_eq!(
+        verify_embedded(&sample, &f.authority.public_key())
+            .unwrap_err()
+            .code(),
+        "embedded_certificate_missing"
+    );
+}

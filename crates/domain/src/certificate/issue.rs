@@ -1860,11 +1860,15 @@ async fn seal_and_render(
         let fail = |e: jianfu_seal::SealError| {
             DomainError::invalid(e.code(), format!("无法用印或生成证明文件：{}", e.message()))
         };
-        let (sealed, pdf) =
-            jianfu_seal::seal_and_render(content, &open.record, &open.key).map_err(fail)?;
         let (Some(id), Some(seal)) = (identity, &open.es_seal) else {
+            let (sealed, pdf) =
+                jianfu_seal::seal_and_render(content, &open.record, &open.key).map_err(fail)?;
             return Ok((sealed, pdf, None));
         };
+        // The signature field covers the whole file: no `%JIANFU-SM2` line beside it.
+        let (sealed, pdf) =
+            jianfu_seal::seal_and_render_for_signature_field(content, &open.record, &open.key)
+                .map_err(fail)?;
         let pdf =
             jianfu_seal::pdf_sign::sign_pdf(&pdf, &id.certificate, &id.key, time).map_err(fail)?;
         let stamp = jianfu_seal::ofd::OfdStamp {

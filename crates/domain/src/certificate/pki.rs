@@ -740,7 +740,7 @@ fn verify_file_bytes(
             Err(e) => FileVerification::refused("ofd", format, e.code(), e.message()),
         };
     }
-    let mut legacy: &[u8] = bytes;
+    let mut legacy: Option<&[u8]> = Some(bytes);
     let mut format = CertificateFormat::Json;
     let mut checks = Vec::new();
     let mut signers = Vec::new();
@@ -756,17 +756,9 @@ fn verify_file_bytes(
             }
             Err(e) => return FileVerification::refused("pdf", format, e.code(), e.message()),
         }
-        match jianfu_seal::pdf_sign::original_revision(bytes) {
-            Some(original) => legacy = original,
-            None => {
-                return FileVerification::refused(
-                    "pdf",
-                    format,
-                    "not_our_pdf",
-                    "PDF 签名有效，但文件不是本平台出具的证明".to_owned(),
-                );
-            }
-        }
+        // Issued before the file line was dropped: the revision that line signs. Else the
+        // signature field just verified covers the file, and its embedded data is read.
+        legacy = jianfu_seal::pdf_sign::original_revision(bytes);
     }
     let Some(authority) = authority else {
         return FileVerification::refused(
@@ -776,7 +768,19 @@ fn verify_file_bytes(
             "尚未设立电子印章管理机构，无法核验".to_owned(),
         );
     };
-    match jianfu_seal::verify_file(legacy, authority) {
+    let verified = match legacy {
+        Some(file) => jianfu_seal::verify_file(file, authority),
+        None => jianfu_seal::verify_embedded(bytes, authority),
+    };
+    match verified {
+        Err(jianfu_seal::VerifyError::EmbeddedCertificateMissing) if legacy.is_none() => {
+            FileVerification::refused(
+                "pdf",
+                format,
+                "not_our_pdf",
+                "PDF 签名有效，但文件不是本平台出具的证明".to_owned(),
+            )
+        }
         Ok(doc) => {
             checks.push("证明内容与印章记录的 SM2 签名有效，文件未被篡改".to_owned());
             signers.push(format!(

@@ -148,7 +148,8 @@ fn clauses(a: &Value) -> Vec<String> {
 /// The check code in a certificate's verification URL.
 /// Verifies a downloaded certificate file offline as `jianfu verify --root` does: a PDF with a
 /// signature field (issued under a GB/T 38540 seal) has that signature checked against the
-/// root and its first revision's own file signature against the authority key; other files
+/// root and its embedded data (or, issued before, its first revision's own file signature)
+/// against the authority key; other files
 /// (old-format PDFs, the JSON) with the key alone.
 fn verify_offline(
     bytes: &[u8],
@@ -157,8 +158,12 @@ fn verify_offline(
 ) -> Result<jianfu_seal::SealedCertificate, String> {
     if jianfu_seal::pdf_sign::has_signature_field(bytes) {
         jianfu_seal::pdf_sign::verify_pdf_signature(bytes, root, &[]).map_err(|e| e.to_string())?;
-        let first = jianfu_seal::pdf_sign::original_revision(bytes).ok_or("no file signature")?;
-        return jianfu_seal::verify_file(first, key).map_err(|e| e.to_string());
+        // Issued with a `%JIANFU-SM2` line before the field: that revision; since: the data.
+        return match jianfu_seal::pdf_sign::original_revision(bytes) {
+            Some(first) => jianfu_seal::verify_file(first, key),
+            None => jianfu_seal::verify_embedded(bytes, key),
+        }
+        .map_err(|e| e.to_string());
     }
     jianfu_seal::verify_file(bytes, key).map_err(|e| e.to_string())
 }
