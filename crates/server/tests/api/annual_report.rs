@@ -617,7 +617,7 @@ async fn the_page_draws_charts_and_lists_the_top_communities_with_a_link_to_all(
     let sup = t.login("district_supervisor").await;
     // 30 more communities of 示例一街道, each a target of demo demand 1 (admitted).
     let street = t.node_id("示例一街道").await;
-    let path = path_of(&t, "示例一街道").await;
+    let path = t.node_path("示例一街道").await;
     t.sql(&format!(
         "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 30) \
          INSERT INTO node (kind, name, parent_id, path, created_at, updated_at) \
