@@ -41,7 +41,7 @@ pub struct PublicReportOut {
 
 /// Files an anonymous report (5.3-1, 4.2-5): opens a case with no reporting account and
 /// answers its follow-up code once. At most 5 reports an hour per client address.
-#[utoipa::path(post, path = "/api/v1/public-reports", tag = "supervision",
+#[utoipa::path(post, path = "/api/v1/public-reports", tag = "supervision", security(()),
     request_body = PublicReportIn,
     responses(
         (status = 201, body = PublicReportOut),
@@ -80,7 +80,7 @@ pub struct ReportUnitOut {
 
 /// The departments, streets and towns a public report may name (`unit_id`), in tree order.
 /// No login: names of public bodies are public.
-#[utoipa::path(get, path = "/api/v1/public-reports/units", tag = "supervision",
+#[utoipa::path(get, path = "/api/v1/public-reports/units", tag = "supervision", security(()),
     responses((status = 200, body = [ReportUnitOut])))]
 pub async fn units(State(s): State<AppState>) -> Result<Json<Vec<ReportUnitOut>>, ApiError> {
     Ok(Json(
@@ -145,7 +145,7 @@ impl From<PublicCaseStatus> for CaseFollowUpOut {
 /// The public status of the case a follow-up code belongs to. Any code that finds none answers
 /// `follow_up_unknown` (404) with the same message; 10 such codes in 10 minutes per client
 /// address, then `follow_up_rate_limited` (429).
-#[utoipa::path(post, path = "/api/v1/cases/follow-up", tag = "supervision",
+#[utoipa::path(post, path = "/api/v1/cases/follow-up", tag = "supervision", security(()),
     request_body = CaseFollowUpIn,
     responses(
         (status = 200, body = CaseFollowUpOut),

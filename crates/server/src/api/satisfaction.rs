@@ -23,7 +23,7 @@ pub struct SatisfactionCodeIn {
 
 /// The survey a code opens (no login). Unknown code: 404 `code_unknown`; used: 409
 /// `code_used`; the campaign closed: 409 `comprehensive_closed`.
-#[utoipa::path(post, path = "/api/v1/satisfaction/survey", tag = "comprehensive",
+#[utoipa::path(post, path = "/api/v1/satisfaction/survey", tag = "comprehensive", security(()),
     request_body = SatisfactionCodeIn,
     responses(
         (status = 200, body = CodeSurvey),
@@ -51,7 +51,7 @@ pub struct SatisfactionIn {
 }
 
 /// Answers the survey with a one-time code (no login): the code is used up with the answer.
-#[utoipa::path(post, path = "/api/v1/satisfaction", tag = "comprehensive",
+#[utoipa::path(post, path = "/api/v1/satisfaction", tag = "comprehensive", security(()),
     request_body = SatisfactionIn,
     responses(
         (status = 201, body = CodeSurvey),

@@ -1066,6 +1066,42 @@ fn every_route_has_an_expectation_and_vice_versa() {
     }
 }
 
+/// The OpenAPI document says which operations need no login as the gate decides it: a public
+/// API route declares the empty security requirement (`security: [{}]`), every other one does
+/// not (schemathesis sends requests without credentials and expects 401 where it is missing).
+#[tokio::test]
+async fn the_openapi_document_marks_exactly_the_public_api_routes_as_needing_no_login() {
+    let t = spawn_app().await;
+    let doc: serde_json::Value = crate::helpers::client()
+        .get(t.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (mut checked, mut wrong) = (0, Vec::new());
+    for r in route_table() {
+        let method = r.method.as_str().to_ascii_lowercase();
+        let Some(op) = doc["paths"][r.path].get(&method) else {
+            continue;
+        };
+        let anonymous = op["security"].as_array().is_some_and(|s| {
+            s.iter()
+                .any(|req| req.as_object().is_some_and(|o| o.is_empty()))
+        });
+        if anonymous != (r.access == jianfu_server::Access::Public) {
+            wrong.push(format!("{} {} (public: {})", r.method, r.path, !anonymous));
+        }
+        checked += 1;
+    }
+    assert!(
+        wrong.is_empty(),
+        "the document's security does not match the route's access: {wrong:?}"
+    );
+    assert!(checked > 100, "only {checked} documented routes found");
+}
+
 /// Ids to put in paths: the role's own grant node (always inside its jurisdiction), a victim
 /// account and grant, an unknown token.
 struct Ids {
