@@ -10,7 +10,6 @@ use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jianfu_domain::DomainError;
 use jianfu_domain::authz::Action;
-use jianfu_domain::certificate::AttachmentUpload;
 use jianfu_domain::comprehensive::{
     AppealAnswer, AppealStatus, AppealView, CampaignSummary, CodeBatch, CodeBatchForm,
     ComprehensiveView, DesignForm, FoldableDemand, GroupForm, IndicatorForm, RankRow, ResponseForm,
@@ -358,39 +357,6 @@ async fn after<T>(
     }
 }
 
-/// Reads the multipart self-nomination: its fields and the evidence files.
-async fn read_nomination(
-    m: Result<Multipart, MultipartRejection>,
-) -> Result<(HashMap<String, String>, Vec<AttachmentUpload>), DomainError> {
-    let unreadable = || {
-        DomainError::field(
-            "evidence",
-            "upload_unreadable",
-            "提交的内容无法识别，或佐证材料总大小超过限制（每个不超过 5 MB，最多 5 个）",
-        )
-    };
-    let mut m = m.map_err(|_| unreadable())?;
-    let mut fields = HashMap::new();
-    let mut files = Vec::new();
-    while let Some(field) = m.next_field().await.map_err(|_| unreadable())? {
-        let name = field.name().unwrap_or("").to_owned();
-        if name == "evidence" {
-            let file_name = field.file_name().unwrap_or("").to_owned();
-            let bytes = field.bytes().await.map_err(|_| unreadable())?;
-            if !(file_name.is_empty() && bytes.is_empty()) {
-                files.push(AttachmentUpload {
-                    file_name,
-                    bytes: bytes.to_vec(),
-                });
-            }
-        } else {
-            let v = field.text().await.map_err(|_| unreadable())?;
-            fields.insert(name, v);
-        }
-    }
-    Ok((fields, files))
-}
-
 /// 自荐申报 (multipart: community, indicator, report, evidence files).
 pub async fn nominate(
     State(state): State<AppState>,
@@ -398,7 +364,7 @@ pub async fn nominate(
     Path(id): Path<i64>,
     m: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let (fields, files) = match read_nomination(m).await {
+    let (fields, files) = match super::read_evidence_form(m).await {
         Ok(v) => v,
         Err(e) => {
             return after::<()>(&state, &user, id, Err(e), "", String::new(), HashMap::new()).await;
@@ -605,7 +571,7 @@ pub async fn appeal(
     Path(id): Path<i64>,
     m: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let (fields, files) = match read_nomination(m).await {
+    let (fields, files) = match super::read_evidence_form(m).await {
         Ok(v) => v,
         Err(e) => {
             return after::<()>(

@@ -434,6 +434,47 @@ impl<'a, F> Shown<'a, F> {
     }
 }
 
+/// Reads a multipart form with evidence files (self-nominations, public reports): its text
+/// fields by name and the files of `evidence` (an empty file input is no file). Anything
+/// unreadable, or over the body limit, is `upload_unreadable`.
+pub(crate) async fn read_evidence_form(
+    m: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<
+    (
+        std::collections::HashMap<String, String>,
+        Vec<jianfu_domain::certificate::AttachmentUpload>,
+    ),
+    DomainError,
+> {
+    let unreadable = || {
+        DomainError::field(
+            "evidence",
+            "upload_unreadable",
+            "提交的内容无法识别，或佐证材料总大小超过限制（每个不超过 5 MB，最多 5 个）",
+        )
+    };
+    let mut m = m.map_err(|_| unreadable())?;
+    let mut fields = std::collections::HashMap::new();
+    let mut files = Vec::new();
+    while let Some(field) = m.next_field().await.map_err(|_| unreadable())? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "evidence" {
+            let file_name = field.file_name().unwrap_or("").to_owned();
+            let bytes = field.bytes().await.map_err(|_| unreadable())?;
+            if !(file_name.is_empty() && bytes.is_empty()) {
+                files.push(jianfu_domain::certificate::AttachmentUpload {
+                    file_name,
+                    bytes: bytes.to_vec(),
+                });
+            }
+        } else {
+            let v = field.text().await.map_err(|_| unreadable())?;
+            fields.insert(name, v);
+        }
+    }
+    Ok((fields, files))
+}
+
 /// Errors that are not about the form's input (no permission, gone, broken) get the error page.
 pub fn is_form_error(e: &DomainError) -> bool {
     matches!(

@@ -149,44 +149,19 @@ pub async fn report_form(
     report_page(&state, user.as_ref(), jar, Shown::fresh(None), None).await
 }
 
-/// Reads the multipart report: its fields and the evidence files (`evidence`).
+/// Reads the multipart report: its token, its fields and the evidence files (`evidence`).
 async fn read_report(
     m: Result<Multipart, MultipartRejection>,
 ) -> Result<(String, PublicReportForm, Vec<AttachmentUpload>), DomainError> {
-    let unreadable = || {
-        DomainError::field(
-            "evidence",
-            "upload_unreadable",
-            "提交的内容无法识别，或佐证材料总大小超过限制（每个不超过 5 MB，最多 5 个）",
-        )
+    let (mut fields, files) = super::read_evidence_form(m).await?;
+    let mut take = |name: &str| fields.remove(name).unwrap_or_default();
+    let token = take("csrf_token");
+    let form = PublicReportForm {
+        community: take("community"),
+        unit_id: take("unit_id"),
+        description: take("description"),
+        ..PublicReportForm::default()
     };
-    let mut m = m.map_err(|_| unreadable())?;
-    let mut token = String::new();
-    let mut form = PublicReportForm::default();
-    let mut files = Vec::new();
-    while let Some(field) = m.next_field().await.map_err(|_| unreadable())? {
-        let name = field.name().unwrap_or("").to_owned();
-        if name == "evidence" {
-            let file_name = field.file_name().unwrap_or("").to_owned();
-            let bytes = field.bytes().await.map_err(|_| unreadable())?;
-            // An empty file input submits one nameless empty part: no file.
-            if !(file_name.is_empty() && bytes.is_empty()) {
-                files.push(AttachmentUpload {
-                    file_name,
-                    bytes: bytes.to_vec(),
-                });
-            }
-            continue;
-        }
-        let value = field.text().await.map_err(|_| unreadable())?;
-        match name.as_str() {
-            "csrf_token" => token = value,
-            "community" => form.community = value,
-            "unit_id" => form.unit_id = value,
-            "description" => form.description = value,
-            _ => {}
-        }
-    }
     Ok((token, form, files))
 }
 
